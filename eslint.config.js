@@ -1,0 +1,21 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/**", "scratch/**", "dist/**", "web/dist/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration once in src/config and pass it down." }],
+    },
+  },
+  {
+    files: ["src/config/**", "src/cli/main.ts", "bench/**", "**/*.test.ts", "**/*-contract.ts", "test/**", "vitest.config.ts"],
+    rules: { "no-restricted-properties": "off" },
+  },
+);

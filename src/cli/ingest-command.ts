@@ -1,0 +1,83 @@
+/** `hearth ingest <paths...>`: folders recursively; a progress bar on a terminal, plain lines otherwise. */
+import cliProgress from "cli-progress";
+import type { Command } from "commander";
+import { ingestPaths } from "../ingest/ingest.ts";
+import type { IngestOutcome } from "../ingest/ingest.ts";
+import { withStore } from "./open-store.ts";
+import type { CommandContext } from "./program.ts";
+
+function describeOutcome(outcome: IngestOutcome): string {
+  switch (outcome.status) {
+    case "ingested": {
+      const document = outcome.document;
+      const units = document.format === "pptx" ? "slides" : document.format === "pdf" ? "pages" : "parts";
+      const verb = outcome.replaced ? "updated " : "ingested";
+      return `${verb}  ${outcome.fileName} (${document.unitCount} ${units}, ${document.chunkCount} passages, ${(outcome.milliseconds / 1000).toFixed(2)} s)`;
+    }
+    case "unchanged":
+      return `unchanged ${outcome.fileName} (already in the library)`;
+    case "failed":
+      return `failed    ${outcome.error.message}`;
+  }
+}
+
+export function registerIngestCommand(program: Command, context: CommandContext): void {
+  program
+    .command("ingest")
+    .description("add files or folders (recursively) to the library")
+    .argument("<paths...>", "files or folders")
+    .option("--json", "print one JSON summary instead of lines")
+    .action(async (paths: string[], options: { json?: boolean }) => {
+      const { io } = context;
+      const config = context.config();
+      const interactive = Boolean(io.stderr.isTTY) && !options.json;
+      const bar = interactive
+        ? new cliProgress.SingleBar(
+            { format: "{bar} {value}/{total} {file}", stream: io.stderr, hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      const lines: string[] = [];
+      const say = (line: string, toError = false): void => {
+        if (options.json) return;
+        if (bar) lines.push(line);
+        else (toError ? io.stderr : io.stdout).write(`${line}\n`);
+      };
+
+      const summary = await withStore(config, (store) =>
+        ingestPaths(
+          paths,
+          { store, config },
+          {
+            onPlanned: (files) => bar?.start(files.length, 0, { file: "" }),
+            onStart: (path) => bar?.update({ file: path.split("/").at(-1) ?? path }),
+            onWarning: (_path, warning) => say(`warning   ${warning}`, true),
+            onOutcome: (outcome) => {
+              bar?.increment();
+              say(describeOutcome(outcome), outcome.status === "failed");
+            },
+          },
+        ),
+      );
+      bar?.stop();
+      for (const line of lines) (line.startsWith("failed") || line.startsWith("warning") ? io.stderr : io.stdout).write(`${line}\n`);
+
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({
+            ingested: summary.ingested,
+            unchanged: summary.unchanged,
+            failed: summary.failed,
+            files: summary.outcomes.map((outcome) =>
+              outcome.status === "failed"
+                ? { file: outcome.fileName, path: outcome.path, status: outcome.status, code: outcome.error.code, error: outcome.error.message }
+                : { file: outcome.fileName, path: outcome.path, status: outcome.status, units: outcome.document.unitCount, passages: outcome.document.chunkCount },
+            ),
+          })}\n`,
+        );
+      } else {
+        io.stdout.write(`${summary.ingested} ingested, ${summary.unchanged} unchanged, ${summary.failed} failed\n`);
+      }
+      if (summary.failed > 0) context.setExitCode(1);
+    });
+}

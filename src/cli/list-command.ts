@@ -1,0 +1,46 @@
+/** `hearth list`: what is in the library. */
+import type { Command } from "commander";
+import { withStore } from "./open-store.ts";
+import type { CommandContext } from "./program.ts";
+
+export function registerListCommand(program: Command, context: CommandContext): void {
+  program
+    .command("list")
+    .description("list the documents in the library")
+    .option("--json", "print JSON for scripts")
+    .action(async (options: { json?: boolean }) => {
+      const { io } = context;
+      const documents = await withStore(context.config(), (store) => store.listDocuments());
+      if (options.json) {
+        io.stdout.write(
+          `${JSON.stringify({
+            documents: documents.map((document) => ({
+              id: document.id,
+              file: document.fileName,
+              path: document.sourcePath,
+              format: document.format,
+              title: document.title,
+              units: document.unitCount,
+              passages: document.chunkCount,
+              bytes: document.byteSize,
+              hash: document.contentHash,
+              warnings: document.warnings,
+              ingestedAt: document.ingestedAt,
+            })),
+          })}\n`,
+        );
+        return;
+      }
+      if (documents.length === 0) {
+        io.stdout.write("The library is empty. Add documents with: hearth ingest <folder>\n");
+        return;
+      }
+      for (const document of documents) {
+        const warnings = document.warnings.length > 0 ? `, ${document.warnings.length} warning(s)` : "";
+        io.stdout.write(
+          `${String(document.id).padStart(4)}  ${document.fileName}  [${document.format}, ${document.unitCount} ${document.format === "pptx" ? "slides" : document.format === "pdf" ? "pages" : "parts"}, ${document.chunkCount} passages${warnings}]\n`,
+        );
+      }
+      io.stdout.write(`${documents.length} document(s)\n`);
+    });
+}

@@ -1,0 +1,21 @@
+/** The `hearth` command line: the only place (with src/config) that touches process.env and argv. */
+import { buildProgram } from "./program.ts";
+import { HearthError } from "../errors/hearth-error.ts";
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram({ environment: process.env, stdout: process.stdout, stderr: process.stderr });
+  try {
+    await program.parseAsync(argv);
+    return program.exitCode;
+  } catch (error) {
+    if (error instanceof HearthError) {
+      process.stderr.write(`hearth: ${error.message}\n`);
+      return 2;
+    }
+    const code = (error as { code?: string }).code;
+    // commander signals --help and --version by throwing after it has printed.
+    if (code === "commander.helpDisplayed" || code === "commander.version" || code === "commander.help") return 0;
+    if (typeof code === "string" && code.startsWith("commander.")) return 2;
+    throw error;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The one contract suite every DocumentLoader must pass (like hono's shared router suite). Each loader's own
+ * test file calls `describeLoaderContract` with a real sample from ../shared/corpus.
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { ContentBlock, DocumentLoader, LoadContext } from "./types.ts";
+import { defaultLoadLimits } from "./types.ts";
+
+export const sharedDir = process.env.HEARTH_SHARED_DIR ?? new URL("../../../shared", import.meta.url).pathname;
+
+export function corpusPath(relative: string): string {
+  return `${sharedDir}/corpus/${relative}`;
+}
+
+export function contextFor(path: string, overrides: Partial<LoadContext> = {}): LoadContext {
+  return {
+    path,
+    fileName: basename(path),
+    limits: defaultLoadLimits,
+    ocr: { enabled: false, command: "tesseract", language: "eng" },
+    ...overrides,
+  };
+}
+
+export interface LoaderContractCase {
+  /** A real sample file of this format. */
+  samplePath: string;
+  /** Words that must appear somewhere in the loaded text. */
+  expectedWords: string[];
+  /** Whether units carry page numbers (PDF pages, PPTX slides). */
+  paged: boolean;
+}
+
+export function unitText(unit: { blocks: ContentBlock[] }): string {
+  return unit.blocks
+    .map((block) =>
+      block.kind === "table" ? [block.header.join(" "), ...block.rows.map((row) => row.join(" "))].join("\n") : block.text,
+    )
+    .join("\n");
+}
+
+export function describeLoaderContract(loader: DocumentLoader, testCase: LoaderContractCase): void {
+  describe(`DocumentLoader contract: ${loader.format}`, () => {
+    const bytes = new Uint8Array(readFileSync(testCase.samplePath));
+
+    it("recognises its own format by content", () => {
+      expect(loader.sniff(bytes)).toBe(true);
+      expect(loader.extensions.length).toBeGreaterThan(0);
+    });
+
+    it("loads a real sample into units with text", async () => {
+      const result = await loader.load(bytes, contextFor(testCase.samplePath));
+      if (!result.ok) throw result.error;
+      const document = result.value;
+      expect(document.format).toBe(loader.format);
+      expect(document.units.length).toBeGreaterThan(0);
+      const allText = document.units.map(unitText).join("\n");
+      for (const word of testCase.expectedWords) expect(allText).toContain(word);
+      for (const unit of document.units) {
+        for (const block of unit.blocks) {
+          if (block.kind === "table") expect(block.rows.length + block.header.length).toBeGreaterThan(0);
+          else expect(block.text.trim().length).toBeGreaterThan(0);
+        }
+      }
+    });
+
+    it(testCase.paged ? "numbers pages from 1 in order" : "cites by section, without page numbers", async () => {
+      const result = await loader.load(bytes, contextFor(testCase.samplePath));
+      if (!result.ok) throw result.error;
+      const pages = result.value.units.map((unit) => unit.page);
+      if (testCase.paged) {
+        expect(pages[0]).toBe(1);
+        pages.forEach((page, index) => expect(page).toBe(index + 1));
+      } else {
+        for (const page of pages) expect(page).toBeNull();
+      }
+    });
+
+    it("fails an empty file with a reason naming the file", async () => {
+      const result = await loader.load(new Uint8Array(0), contextFor("/tmp/empty-file"));
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.message).toContain("empty-file");
+        expect(result.error.code).toBeTypeOf("string");
+      }
+    });
+
+    it("fails random bytes cleanly, never throwing", async () => {
+      const noise = new Uint8Array(randomBytes(4096));
+      const result = await loader.load(noise, contextFor("/tmp/noise.bin"));
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.message).toContain("noise.bin");
+    });
+
+    it("handles a truncated file without throwing", async () => {
+      const truncated = bytes.slice(0, Math.floor(bytes.length / 3));
+      const result = await loader.load(truncated, contextFor("/tmp/truncated-sample"));
+      if (!result.ok) expect(result.error.message).toContain("truncated-sample");
+      else expect(result.value.format).toBe(loader.format);
+    });
+  });
+}

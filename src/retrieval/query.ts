@@ -1,0 +1,126 @@
+/**
+ * Query analysis: turns a question into weighted concepts. A concept is one idea in the question (a word, a
+ * glossary term with its acronyms and variants, a figure, a range) with every form it may take in a passage.
+ */
+import type { Glossary } from "./glossary.ts";
+import { stem, stopWords, words } from "./tokenize.ts";
+
+export interface ConceptForm {
+  words: string[];
+  stems: string[];
+  /** The form the question used (full credit) or a variant (a little less). */
+  original: boolean;
+}
+
+export interface Concept {
+  label: string;
+  kind: "word" | "term" | "figure";
+  forms: ConceptForm[];
+  /** Position of the concept in the question, for proximity between neighbours. */
+  position: number;
+}
+
+export interface AnalysedQuery {
+  text: string;
+  concepts: Concept[];
+  /** Figures exactly as a document would write them ("2,278", "55.2"), for exact-match boosts. */
+  figures: string[];
+}
+
+const figurePattern = /£?\d[\d,]*(?:\.\d+)?%?/g;
+const rangePattern = /\b(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})\b/g;
+
+function indexOfSequence(haystack: string[], needle: string[], from = 0): number {
+  outer: for (let start = from; start + needle.length <= haystack.length; start++) {
+    for (let offset = 0; offset < needle.length; offset++) {
+      if (haystack[start + offset] !== needle[offset]) continue outer;
+    }
+    return start;
+  }
+  return -1;
+}
+
+export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
+  const queryWords = words(text);
+  const queryStems = queryWords.map(stem);
+  const covered = new Array<boolean>(queryWords.length).fill(false);
+  const concepts: Concept[] = [];
+
+  // Figures and ranges first: they are the most specific things a question can hold.
+  const figures: string[] = [];
+  for (const match of text.matchAll(figurePattern)) {
+    const written = match[0].replace(/^£/, "").replace(/%$/, "").replace(/,$/, "");
+    const figureWords = words(written);
+    if (figureWords.length === 0) continue;
+    if (figureWords.length === 1 && written.length <= 2 && !match[0].includes("%") && !match[0].includes("£")) {
+      // Small bare numbers ("5", "44") stay ordinary words; they are too common to boost as figures.
+      continue;
+    }
+    figures.push(written);
+    const at = indexOfSequence(queryWords, figureWords);
+    if (at >= 0) for (let offset = 0; offset < figureWords.length; offset++) covered[at + offset] = true;
+    concepts.push({
+      label: match[0],
+      kind: "figure",
+      forms: [{ words: figureWords, stems: figureWords, original: true }],
+      position: at >= 0 ? at : concepts.length,
+    });
+  }
+  for (const match of text.matchAll(rangePattern)) {
+    const [, low, high] = match;
+    if (!low || !high) continue;
+    const at = indexOfSequence(queryWords, [low]);
+    if (at >= 0) {
+      covered[at] = true;
+      const highAt = queryWords.indexOf(high, at);
+      for (let index = at; index <= highAt && highAt >= 0; index++) covered[index] = true;
+    }
+    concepts.push({
+      label: `${low}-${high}`,
+      kind: "term",
+      forms: [
+        { words: [low, high], stems: [low, high], original: true },
+        { words: [low, "to", high], stems: [low, "to", high], original: true },
+      ],
+      position: at >= 0 ? at : concepts.length,
+    });
+  }
+
+  // Glossary terms, longest variant first, so "children in care" wins over "children".
+  const candidates = glossary.groups
+    .flatMap((group, groupIndex) => group.map((variant) => ({ variant, groupIndex })))
+    .sort((left, right) => right.variant.stems.length - left.variant.stems.length);
+  for (const { variant, groupIndex } of candidates) {
+    let at = indexOfSequence(queryStems, variant.stems);
+    while (at >= 0 && covered.slice(at, at + variant.stems.length).some(Boolean)) {
+      at = indexOfSequence(queryStems, variant.stems, at + 1);
+    }
+    if (at < 0) continue;
+    // A single-word variant that is a plain English word ("provider", "staff") is only a term when it is an acronym
+    // or the whole group is short; otherwise the word concept below serves it.
+    for (let offset = 0; offset < variant.stems.length; offset++) covered[at + offset] = true;
+    const group = glossary.groups[groupIndex] ?? [];
+    concepts.push({
+      label: variant.words.join(" "),
+      kind: "term",
+      forms: group.map((form) => ({
+        words: form.words,
+        stems: form.stems,
+        original: form.stems.join(" ") === variant.stems.join(" "),
+      })),
+      position: at,
+    });
+  }
+
+  queryWords.forEach((word, index) => {
+    if (covered[index] || stopWords.has(word)) return;
+    if (word.length === 1 && !/\d/.test(word)) return;
+    const forms: ConceptForm[] = [{ words: [word], stems: [stem(word)], original: true }];
+    const spelling = glossary.spellings.get(word);
+    if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
+    concepts.push({ label: word, kind: "word", forms, position: index });
+  });
+
+  concepts.sort((left, right) => left.position - right.position);
+  return { text, concepts, figures };
+}

@@ -1,0 +1,155 @@
+/**
+ * Retrieval tuned for this field: BM25 candidates from the store's full-text index, reranked by how much of the
+ * question each passage covers (with glossary variants), how close the question's words sit together, exact
+ * figures, and whether the document itself is about a place or body the question names.
+ */
+import type { PassageHit, Store, TextQuery } from "../store/types.ts";
+import type { Glossary } from "./glossary.ts";
+import { loadDefaultGlossary } from "./glossary.ts";
+import type { AnalysedQuery, Concept } from "./query.ts";
+import { analyseQuery } from "./query.ts";
+import { stems } from "./tokenize.ts";
+
+export interface SearchOptions {
+  /** How many results to return. */
+  limit: number;
+  /** At most this many passages from one page (null: no cap). */
+  perPage?: number | null;
+  /** How many full-text candidates to rerank. */
+  candidates?: number;
+  documentIds?: number[];
+}
+
+export interface SearchResult extends PassageHit {
+  /** Parts of the score, for tuning and for `--explain`. */
+  signals: { bm25: number; coverage: number; proximity: number; figures: number };
+}
+
+export interface Searcher {
+  analyse(query: string): AnalysedQuery;
+  search(query: string, options: SearchOptions): SearchResult[];
+}
+
+const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1 };
+
+function findSequence(haystack: string[], needle: string[]): number[] {
+  const positions: number[] = [];
+  if (needle.length === 0) return positions;
+  outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
+    for (let offset = 0; offset < needle.length; offset++) {
+      if (haystack[start + offset] !== needle[offset]) continue outer;
+    }
+    positions.push(start);
+  }
+  return positions;
+}
+
+function inverseDocumentFrequency(total: number, frequency: number): number {
+  return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+}
+
+export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlossary()): Searcher {
+  const analyse = (query: string): AnalysedQuery => analyseQuery(query, glossary);
+
+  const conceptWeights = (concepts: Concept[]): number[] => {
+    const allStems = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.stems)))];
+    const frequencies = store.documentFrequencies(allStems);
+    const total = Math.max(1, store.statistics().chunkCount);
+    return concepts.map((concept) => {
+      const formWeights = concept.forms
+        .filter((form) => form.original)
+        .map((form) => Math.max(...form.stems.map((token) => inverseDocumentFrequency(total, frequencies.get(token) ?? 0))));
+      const base = formWeights.length > 0 ? Math.max(...formWeights) : 1;
+      return concept.kind === "figure" ? base + 2 : base;
+    });
+  };
+
+  const search = (query: string, options: SearchOptions): SearchResult[] => {
+    const analysed = analyse(query);
+    if (analysed.concepts.length === 0) return [];
+    const textQuery: TextQuery = {
+      terms: analysed.concepts.flatMap((concept) =>
+        concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
+      ),
+      limit: options.candidates ?? 300,
+      ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+    };
+    const hits = store.searchText(textQuery);
+    if (hits.length === 0) return [];
+    const conceptWeight = conceptWeights(analysed.concepts);
+    const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
+    const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
+
+    const scored = hits.map((hit): SearchResult => {
+      const textStems = stems(hit.text);
+      const fileStems = stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`);
+      const headingStems = stems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`);
+      const positions: (number[] | undefined)[] = [];
+      let covered = 0;
+      analysed.concepts.forEach((concept, index) => {
+        let credit = 0;
+        let found: number[] | undefined;
+        for (const form of concept.forms) {
+          const at = findSequence(textStems, form.stems);
+          if (at.length > 0) {
+            const formCredit = form.original ? 1 : 0.85;
+            if (formCredit > credit) credit = formCredit;
+            found = [...(found ?? []), ...at];
+          } else if (findSequence(fileStems, form.stems).length > 0) {
+            credit = Math.max(credit, 0.9);
+          } else if (findSequence(headingStems, form.stems).length > 0) {
+            credit = Math.max(credit, 0.6);
+          }
+        }
+        positions.push(found);
+        covered += credit * (conceptWeight[index] ?? 0);
+      });
+      const coverage = covered / totalWeight;
+
+      // Neighbouring concepts of the question found close together in the passage.
+      let proximity = 0;
+      let pairs = 0;
+      for (let index = 0; index + 1 < analysed.concepts.length; index++) {
+        const left = positions[index];
+        const right = positions[index + 1];
+        pairs++;
+        if (!left || !right) continue;
+        let distance = Infinity;
+        for (const a of left) for (const b of right) distance = Math.min(distance, Math.abs(a - b));
+        proximity += distance <= 2 ? 1 : distance <= 6 ? 0.6 : distance <= 15 ? 0.3 : 0;
+      }
+      proximity = pairs > 0 ? proximity / pairs : 0;
+
+      const figures = analysed.figures.filter((figure) => hit.text.includes(figure)).length;
+      const bm25 = hit.score / bestBm25;
+      const score =
+        weights.bm25 * bm25 + weights.coverage * coverage * coverage + weights.proximity * proximity + weights.figure * figures;
+      return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
+    });
+
+    scored.sort((left, right) => right.score - left.score);
+    return selectResults(scored, options);
+  };
+
+  return { analyse, search };
+}
+
+/** Keeps at most `perPage` passages of each page, with a small bonus for pages holding several good passages. */
+function selectResults(scored: SearchResult[], options: SearchOptions): SearchResult[] {
+  const perPage = options.perPage === undefined ? 1 : options.perPage;
+  const byPage = new Map<string, SearchResult[]>();
+  for (const result of scored) {
+    const key = `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
+    const list = byPage.get(key) ?? [];
+    list.push(result);
+    byPage.set(key, list);
+  }
+  const boosted: SearchResult[] = [];
+  for (const list of byPage.values()) {
+    const second = list[1]?.score ?? 0;
+    const kept = perPage === null ? list : list.slice(0, perPage);
+    for (const result of kept) boosted.push({ ...result, score: result.score + weights.secondOnPage * second });
+  }
+  boosted.sort((left, right) => right.score - left.score);
+  return boosted.slice(0, options.limit);
+}

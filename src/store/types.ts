@@ -1,0 +1,104 @@
+/**
+ * The store contract. SQLite (better-sqlite3, FTS5) is the embedded default; a PostgreSQL implementation for
+ * team servers will follow, so nothing outside src/store/ speaks SQL. Every implementation passes
+ * store-contract.ts.
+ */
+import type { Chunk, UnitText } from "../chunking/types.ts";
+import type { DocumentFormat } from "../loaders/types.ts";
+
+export interface DocumentRecord {
+  id: number;
+  /** Base name as the user had it, spaces kept. */
+  fileName: string;
+  /** Absolute path it was ingested from (identity for "the same file, changed"). */
+  sourcePath: string;
+  /** SHA-256 of the bytes, hex. */
+  contentHash: string;
+  format: DocumentFormat;
+  title: string | null;
+  byteSize: number;
+  unitCount: number;
+  chunkCount: number;
+  warnings: string[];
+  ingestedAt: string;
+}
+
+export interface NewDocument {
+  fileName: string;
+  sourcePath: string;
+  contentHash: string;
+  format: DocumentFormat;
+  title: string | null;
+  byteSize: number;
+  warnings: string[];
+}
+
+/**
+ * A structured full-text query, so that callers never write a backend's query syntax.
+ * The query matches a passage holding any of the `terms`; each term is a phrase (one or more words).
+ */
+export interface TextQuery {
+  terms: { phrase: string[]; weight: number }[];
+  limit: number;
+  /** Restrict to these document ids. */
+  documentIds?: number[];
+}
+
+export interface PassageRecord {
+  chunkId: number;
+  documentId: number;
+  fileName: string;
+  format: DocumentFormat;
+  title: string | null;
+  page: number | null;
+  section: string | null;
+  headingPath: string[];
+  kind: Chunk["kind"];
+  text: string;
+  start: number;
+  end: number;
+  ordinal: number;
+}
+
+export interface PassageHit extends PassageRecord {
+  /** Backend relevance, higher is better (BM25 negated for SQLite). */
+  score: number;
+}
+
+export interface IntegrityReport {
+  ok: boolean;
+  problems: string[];
+  documents: number;
+  chunks: number;
+}
+
+export interface CorpusStatistics {
+  chunkCount: number;
+  /** Mean passage length in tokens. */
+  averageLength: number;
+}
+
+export interface Store {
+  findDocumentByHash(contentHash: string): DocumentRecord | undefined;
+  findDocumentsByPath(sourcePath: string): DocumentRecord[];
+  /**
+   * Writes a document, its unit texts and its chunks in one transaction, removing every earlier version with the
+   * same source path in that same transaction. A crash leaves either the old or the new version, never both.
+   */
+  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[]): DocumentRecord;
+  listDocuments(): DocumentRecord[];
+  getDocument(id: number): DocumentRecord | undefined;
+  /** Removes a document by id; returns whether one was removed. */
+  removeDocument(id: number): boolean;
+  /** The stored text of one unit, for quote verification. */
+  getUnitTexts(documentId: number): UnitText[];
+  /** Full-text candidates ranked by the backend's BM25. */
+  searchText(query: TextQuery): PassageHit[];
+  /** Passages by id (for expanding neighbours). */
+  getPassages(chunkIds: number[]): PassageRecord[];
+  /** Number of passages each term occurs in, for IDF weights in reranking. */
+  documentFrequencies(terms: string[]): Map<string, number>;
+  statistics(): CorpusStatistics;
+  checkIntegrity(): IntegrityReport;
+  close(): void;
+}
