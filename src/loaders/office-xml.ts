@@ -21,7 +21,7 @@ export function localName(element: XmlElement): string {
 }
 
 export function isElement(node: XmlNode): node is XmlElement {
-  return DomUtils.isTag(node);
+  return "attribs" in node;
 }
 
 /** Direct element children, optionally only those with this local name. */

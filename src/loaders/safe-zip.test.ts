@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { contextFor, corpusPath } from "./loader-contract.ts";
-import { checkOfficeContainer, isOfficeMedia, isZipWith, readZipEntries } from "./safe-zip.ts";
+import { checkOfficeContainer, isOfficeContainerWith, isOfficeMedia, isZipWith, readZipEntries } from "./safe-zip.ts";
 import { defaultLoadLimits } from "./types.ts";
 import { buildZip, deflatedEntry, docxBomb, encryptedOfficeHeader, zerosDeflateStream } from "./zip-fixtures.ts";
 
@@ -119,6 +119,18 @@ describe("checkOfficeContainer", () => {
     }
   });
 
+  it("treats a bare CFB header as password-protected, and an old binary Word file as mislabelled", () => {
+    const bare = Buffer.concat([encryptedOfficeHeader().subarray(0, 512), Buffer.alloc(4096, 0x5a)]);
+    const encrypted = checkOfficeContainer(bare, contextFor("/tmp/locked.docx"), "DOCX");
+    expect(!encrypted.ok && encrypted.error.code).toBe("ENCRYPTED_FILE");
+    const legacy = Buffer.concat([encryptedOfficeHeader().subarray(0, 512), Buffer.from("WordDocument", "utf16le"), Buffer.alloc(512)]);
+    const mislabelled = checkOfficeContainer(legacy, contextFor("/tmp/old.docx"), "DOCX");
+    expect(!mislabelled.ok && mislabelled.error.code).toBe("MISLABELLED_FILE");
+    expect(!mislabelled.ok && mislabelled.error.message).toBe(
+      "old.docx is not a DOCX file (it is an older binary Office file; save it as DOCX and add it again)",
+    );
+  });
+
   it("fails an empty file as FILE_EMPTY", () => {
     const result = checkOfficeContainer(new Uint8Array(0), contextFor("/tmp/nothing.pptx"), "PPTX");
     expect(result.ok).toBe(false);
@@ -132,6 +144,9 @@ describe("sniffing helpers", () => {
     expect(isZipWith(bytes, ["[Content_Types].xml", "ppt/"])).toBe(true);
     expect(isZipWith(bytes, ["[Content_Types].xml", "word/"])).toBe(false);
     expect(isZipWith(Buffer.from("[Content_Types].xml ppt/"), ["ppt/"])).toBe(false);
+    // A password-protected package is a CFB container; the loader, not the sniff, explains it.
+    expect(isOfficeContainerWith(encryptedOfficeHeader(), ["ppt/"])).toBe(true);
+    expect(isOfficeContainerWith(Buffer.from("plain text"), ["ppt/"])).toBe(false);
   });
 
   it("treats media and embedded objects as skippable", () => {

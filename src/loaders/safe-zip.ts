@@ -34,6 +34,14 @@ function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /**
+ * What an Office loader's sniff() accepts: a ZIP holding these part names, or a CFB container, which is how a
+ * password-protected DOCX/PPTX/XLSX is stored (the loader then explains what it is).
+ */
+export function isOfficeContainerWith(bytes: Uint8Array, markers: readonly string[]): boolean {
+  return isCompoundFile(bytes) || isZipWith(bytes, markers);
+}
+
+/**
  * True when the bytes are a ZIP whose entry names include every marker (file names are stored uncompressed in
  * the local headers and central directory, so a byte search is enough for sniffing).
  */
@@ -43,8 +51,15 @@ export function isZipWith(bytes: Uint8Array, markers: readonly string[]): boolea
   return markers.every((marker) => buffer.includes(marker, 0, "latin1"));
 }
 
+/** "a DOCX", "an XLSX": abbreviations are read letter by letter. */
+function withArticle(label: string): string {
+  return `${/^[AEFHILMNORSX]/.test(label) ? "an" : "a"} ${label}`;
+}
+
 /** Encrypted OOXML keeps the real package in a CFB stream with this (UTF-16LE) name. */
 const encryptedPackageName = Buffer.from("EncryptedPackage", "utf16le");
+/** The main streams of .doc, .xls and .ppt files. */
+const legacyStreamNames = ["WordDocument", "Workbook", "Book", "PowerPoint Document"].map((name) => Buffer.from(name, "utf16le"));
 
 /**
  * The checks every Office loader makes before reading: empty, password-protected (CFB), or not a ZIP at all
@@ -56,23 +71,23 @@ export function checkOfficeContainer(bytes: Uint8Array, context: LoadContext, la
     return fail(new HearthError("FILE_EMPTY", `${context.fileName}: the file is empty`, { subject }));
   }
   if (isCompoundFile(bytes)) {
-    if (asBuffer(bytes).includes(encryptedPackageName)) {
+    const buffer = asBuffer(bytes);
+    // Stream names in the CFB directory tell an old binary Office file from an encrypted new one.
+    if (!buffer.includes(encryptedPackageName) && legacyStreamNames.some((name) => buffer.includes(name))) {
       return fail(
-        new HearthError("ENCRYPTED_FILE", `${context.fileName}: password-protected (encrypted Office file); remove the password and add it again`, {
+        new HearthError("MISLABELLED_FILE", `${context.fileName} is not ${withArticle(label)} file (it is an older binary Office file; save it as ${label} and add it again)`, {
           subject,
         }),
       );
     }
     return fail(
-      new HearthError(
-        "MISLABELLED_FILE",
-        `${context.fileName} is not a ${label} file (it is an older binary Office file or password-protected; save it as ${label} and add it again)`,
-        { subject },
-      ),
+      new HearthError("ENCRYPTED_FILE", `${context.fileName}: password-protected (encrypted Office file); remove the password and add it again`, {
+        subject,
+      }),
     );
   }
   if (!isZip(bytes)) {
-    return fail(new HearthError("MISLABELLED_FILE", `${context.fileName} is not a ${label} file (no ZIP signature)`, { subject }));
+    return fail(new HearthError("MISLABELLED_FILE", `${context.fileName} is not ${withArticle(label)} file (no ZIP signature)`, { subject }));
   }
   return ok(undefined);
 }
@@ -80,6 +95,11 @@ export function checkOfficeContainer(bytes: Uint8Array, context: LoadContext, la
 export interface ReadZipOptions {
   /** Entries to inflate and return; the others are size-checked from the central directory but never inflated. */
   entryFilter?: (name: string) => boolean;
+  /**
+   * Inflate (and so count) every entry, keeping only those that pass `entryFilter`: for readers such as
+   * exceljs that go on to inflate every part themselves.
+   */
+  inflateAll?: boolean;
   /** The format as users know it, for messages ("DOCX"); defaults to "ZIP". */
   label?: string;
   /**
@@ -99,8 +119,14 @@ class ZipLimitError extends Error {
   }
 }
 
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * megabyte) return `${Math.round((bytes / (1024 * megabyte)) * 10) / 10} GB`;
+  if (bytes >= megabyte) return `${Math.round(bytes / megabyte)} MB`;
+  return `${Math.round(bytes / 1024)} KB`;
+}
+
 function bombMessage(limits: LoadLimits): string {
-  return `archive inflates beyond the ${Math.round(limits.maxInflatedBytes / megabyte)} MB limit (zip bomb?)`;
+  return `archive inflates beyond the ${formatBytes(limits.maxInflatedBytes)} limit (zip bomb?)`;
 }
 
 function ratioMessage(name: string, ratio: number): string {
@@ -136,7 +162,8 @@ interface InflateBudget {
   readonly limits: LoadLimits;
 }
 
-function inflateEntry(zipfile: ZipFile, entry: Entry, budget: InflateBudget): Promise<Buffer> {
+/** Inflates one entry under the budget; with `keepBytes` false the bytes are only counted. */
+function inflateEntry(zipfile: ZipFile, entry: Entry, budget: InflateBudget, keepBytes: boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zipfile.openReadStream(entry, (openError, stream) => {
       if (openError) return reject(openError);
@@ -159,7 +186,7 @@ function inflateEntry(zipfile: ZipFile, entry: Entry, budget: InflateBudget): Pr
         if (entryBytes > ratioGraceBytes && ratio > budget.limits.maxCompressionRatio) {
           return stop(new ZipLimitError("ZIP_BOMB", ratioMessage(entry.fileName, ratio)));
         }
-        chunks.push(chunk);
+        if (keepBytes) chunks.push(chunk);
       });
       stream.once("error", (error: Error) => {
         // yauzl's validateEntrySizes: the entry inflates past the size its header declares.
@@ -208,9 +235,11 @@ export async function readZipEntries(
     const files = new Map<string, Buffer>();
     for (const entry of entries) {
       if (entry.fileName.endsWith("/")) continue;
-      if (options.entryFilter && !options.entryFilter(entry.fileName)) continue;
+      const keep = !options.entryFilter || options.entryFilter(entry.fileName);
+      if (!keep && !options.inflateAll) continue;
       if (entry.isEncrypted()) throw new ZipLimitError("ENCRYPTED_FILE", `password-protected (encrypted ZIP entry ${entry.fileName})`);
-      files.set(entry.fileName, await inflateEntry(zipfile, entry, budget));
+      const content = await inflateEntry(zipfile, entry, budget, keep);
+      if (keep) files.set(entry.fileName, content);
     }
     return ok(files);
   } catch (error) {
@@ -218,8 +247,7 @@ export async function readZipEntries(
       return fail(new HearthError(error.code, `${context.fileName}: ${error.message}`, { subject, cause: error }));
     }
     const reason = describeError(error);
-    const what = label === "ZIP" ? "not a valid ZIP archive" : `not a valid ${label} file (broken ZIP archive`;
-    const message = label === "ZIP" ? `${what} (${reason})` : `${what}: ${reason})`;
+    const message = label === "ZIP" ? `not a valid ZIP archive (${reason})` : `not a valid ${label} file (broken ZIP archive: ${reason})`;
     return fail(new HearthError("CORRUPT_FILE", `${context.fileName}: ${message}`, { subject, cause: error }));
   } finally {
     zipfile?.close();

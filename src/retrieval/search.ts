@@ -52,13 +52,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   const analyse = (query: string): AnalysedQuery => analyseQuery(query, glossary);
 
   const conceptWeights = (concepts: Concept[]): number[] => {
-    const allStems = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.stems)))];
-    const frequencies = store.documentFrequencies(allStems);
+    const allWords = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.words)))];
+    const frequencies = store.documentFrequencies(allWords);
     const total = Math.max(1, store.statistics().chunkCount);
     return concepts.map((concept) => {
       const formWeights = concept.forms
         .filter((form) => form.original)
-        .map((form) => Math.max(...form.stems.map((token) => inverseDocumentFrequency(total, frequencies.get(token) ?? 0))));
+        .map((form) => Math.max(...form.words.map((word) => inverseDocumentFrequency(total, frequencies.get(word) ?? 0))));
       const base = formWeights.length > 0 ? Math.max(...formWeights) : 1;
       return concept.kind === "figure" ? base + 2 : base;
     });

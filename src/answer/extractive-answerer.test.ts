@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AnswerFixture } from "./answer-fixture.ts";
+import { devQuestions, libraryFixture, unanswerableQuestions } from "./answer-fixture.ts";
+import { refusalSentence, renderRow, splitSentences } from "./extractive-answerer.ts";
+import type { Answer } from "./types.ts";
+
+let fixture: AnswerFixture;
+
+beforeAll(async () => {
+  fixture = await libraryFixture();
+});
+
+afterAll(() => fixture?.store.close());
+
+/** Every citation's quote must be text of its own page, exactly. */
+function expectQuotesOnTheirPages(answer: Answer): void {
+  const documents = fixture.store.listDocuments();
+  for (const citation of answer.citations) {
+    const document = documents.find((candidate) => candidate.fileName === citation.file);
+    expect(document, citation.file).toBeDefined();
+    const pages = fixture.store.getUnitTexts(document?.id ?? -1).filter((unit) => unit.page === citation.page);
+    expect(pages.some((unit) => unit.text.includes(citation.quote)), `[${citation.n}] ${citation.quote}`).toBe(true);
+    expect(citation.quote.trim().length).toBeGreaterThan(0);
+  }
+}
+
+/** Every [n] in the text names a citation, every citation is used, numbered 1..n in order of first use. */
+function expectMarkersMatchCitations(answer: Answer): void {
+  const used = [...answer.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
+  const firstUse = [...new Set(used)];
+  expect(firstUse).toEqual(answer.citations.map((citation) => citation.n));
+  expect(answer.citations.map((citation) => citation.n)).toEqual(answer.citations.map((_, index) => index + 1));
+}
+
+describe("splitSentences and renderRow", () => {
+  it("splits wrapped lines, bullets and sentences without losing text", () => {
+    const text = "We have two homes, Oakhurst and\nLyndene, that will continue. Dr. Smith agreed.\n\n• Invite immediate neighbours\n• Speak to local leaders";
+    expect(splitSentences(text)).toEqual([
+      "We have two homes, Oakhurst and\nLyndene, that will continue.",
+      "Dr. Smith agreed.",
+      "Invite immediate neighbours",
+      "Speak to local leaders",
+    ]);
+  });
+
+  it("shows a table row with its column names", () => {
+    expect(renderRow("Name | Role", "Adrian Loades | Chair")).toBe("Name: Adrian Loades; Role: Chair");
+    expect(renderRow(null, "In-house Foster Care | £460 per week")).toBe("In-house Foster Care; £460 per week");
+  });
+});
+
+describe("extractive answerer on the dev questions", () => {
+  for (const item of devQuestions()) {
+    it(`${item.id ?? ""}: ${item.question}`, () => {
+      const answer = fixture.answerer.answer(item.question);
+      expect(answer.refused).toBe(false);
+      expect(answer.mode).toBe("extractive");
+      const text = answer.answer.toLowerCase();
+      expect(item.answers.some((accepted) => text.includes(accepted.toLowerCase())), answer.answer).toBe(true);
+      const goldCited = answer.citations.some((citation) =>
+        item.gold.some((gold) => gold.file === citation.file && gold.pages.includes(citation.page)),
+      );
+      expect(goldCited, JSON.stringify(answer.citations)).toBe(true);
+      expectQuotesOnTheirPages(answer);
+      expectMarkersMatchCitations(answer);
+      // Each line of the answer that says something carries a citation.
+      for (const line of answer.answer.split("\n")) {
+        if (line.trim().length === 0 || line === "Supporting points:") continue;
+        expect(line).toMatch(/\[\d+\]$/);
+      }
+    });
+  }
+
+  it("puts the figure first for a table question", () => {
+    const answer = fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
+    const firstLine = answer.answer.split("\n")[0] ?? "";
+    expect(firstLine).toContain("£2,278");
+    expect(answer.citations[0]?.quote).toBe("In-house Residential Children's Homes | £2,278 per week | £2,611 per week");
+    expect(answer.citations[0]?.page).toBe(4);
+  });
+});
+
+describe("honest refusal", () => {
+  for (const question of unanswerableQuestions) {
+    it(question, () => {
+      const answer = fixture.answerer.answer(question);
+      expect(answer.refused).toBe(true);
+      expect(answer.answer.startsWith(refusalSentence)).toBe(true);
+      expect(answer.answer).toContain("Nearest passages:");
+      expect(answer.citations.length).toBeGreaterThan(0);
+      expectQuotesOnTheirPages(answer);
+      expectMarkersMatchCitations(answer);
+    });
+  }
+
+  it("names what the library lacks", () => {
+    const answer = fixture.answerer.answer("Who is the Director of Children's Services in Leeds in 2031?");
+    expect(answer.answer).toContain('"Leeds"');
+  });
+});
+
+describe("broad questions", () => {
+  it.each([
+    "What are the challenges in children's residential care?",
+    "Who are the key stakeholders for a new children's home?",
+    "Describe the landscape of residential care placements",
+  ])("%s gets a briefing by theme across documents", (question) => {
+    const answer = fixture.answerer.answer(question);
+    expect(answer.refused).toBe(false);
+    expect(answer.answer.split("\n").filter((line) => line.startsWith("### ")).length).toBeGreaterThanOrEqual(2);
+    expect(new Set(answer.citations.map((citation) => citation.file)).size).toBeGreaterThanOrEqual(2);
+    expectQuotesOnTheirPages(answer);
+    expectMarkersMatchCitations(answer);
+    for (const line of answer.answer.split("\n")) {
+      if (line.startsWith("- ")) expect(line).toMatch(/\[\d+\]$/);
+    }
+  });
+});
+
+describe("speed", () => {
+  it("answers in well under 300 ms at p95 once started", () => {
+    const questions = [...devQuestions().map((item) => item.question), ...unanswerableQuestions];
+    for (const question of questions) fixture.answerer.answer(question);
+    const timings = questions
+      .map((question) => {
+        const started = performance.now();
+        fixture.answerer.answer(question);
+        return performance.now() - started;
+      })
+      .sort((left, right) => left - right);
+    const p95 = timings[Math.ceil(0.95 * timings.length) - 1] ?? Infinity;
+    expect(p95).toBeLessThan(300);
+  });
+});

@@ -1,0 +1,626 @@
+/**
+ * The offline answerer: no model, only the library. It searches, splits the best passages into sentences and
+ * table rows, scores each by how much of the question it covers and whether it has the shape the question wants
+ * (a figure, a name, a date, a list), and composes a direct answer with supporting points. Every sentence of the
+ * answer is a piece of page text with a numbered citation whose quote has been checked against its page. Broad
+ * questions get a briefing grouped by theme; questions the library cannot answer get an honest refusal.
+ */
+import type { Concept, ConceptForm } from "../retrieval/query.ts";
+import type { SearchResult, Searcher } from "../retrieval/search.ts";
+import { stems, stopWords, words } from "../retrieval/tokenize.ts";
+import type { Store } from "../store/types.ts";
+import type { BriefingKind, QuestionShape } from "./question-type.ts";
+import { classifyQuestion, shapeFit } from "./question-type.ts";
+import type { Answer, Citation } from "./types.ts";
+import type { QuoteVerifier } from "./verify-quote.ts";
+import { createQuoteVerifier } from "./verify-quote.ts";
+
+export interface ExtractiveAnswererDependencies {
+  store: Store;
+  searcher: Searcher;
+}
+
+export interface RankedEvidence {
+  file: string;
+  page: number | null;
+  quote: string;
+  coverage: number;
+  score: number;
+}
+
+export interface ExtractiveAnswerer {
+  answer(question: string): Answer;
+  /** The sentences and rows the answerer weighed for a question, best first (for `--explain` and tuning). */
+  explain(question: string, limit?: number): RankedEvidence[];
+}
+
+export const refusalSentence = "The library does not hold an answer to this question.";
+
+/** A sentence or table row from a passage, with what the answer shows and what the citation quotes. */
+interface Evidence {
+  result: SearchResult;
+  /** Verbatim text of the passage (a sentence, or a table row line). */
+  quote: string;
+  /** What the answer shows: the sentence with whitespace tidied, or a row as "Header: value; ...". */
+  display: string;
+  isRow: boolean;
+  stems: string[];
+  coverage: number;
+  /** How well it has the shape the question wants (a figure, a name ...), 0 to 1. */
+  fit: number;
+  score: number;
+}
+
+const tuning = {
+  /** Searches fetch this many passages (several per page) to pick sentences from. */
+  passages: 16,
+  /** Below this coverage of the question's weighted concepts, the best evidence does not answer it. */
+  minimumCoverage: 0.5,
+  /** Refuse when question words found nowhere in the library carry this share of its weight. */
+  maximumAbsentShare: 0.3,
+  /** Supporting points must score at least this share of the direct answer's score. */
+  supportShare: 0.6,
+  supportMinimumCoverage: 0.35,
+  maxSupportingPoints: 3,
+  /** Two pieces of evidence sharing more than this share of their stems say the same thing. */
+  duplicateOverlap: 0.6,
+  longSentence: 450,
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Splitting passages into sentences and rows
+
+const bulletStart = /^\s*(?:[•●○■□▪◦‣►▶✓✔➢➤*·\u2460-\u2473]|[-–—](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-z][.)](?=\s))\s*/u;
+const sentenceBoundary = /(?<=[.!?])["'”’)]?\s+(?=["'“‘(£•]?[A-Z0-9])/g;
+const abbreviations = new Set(["e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "no", "st", "vs", "approx", "cllr", "prof", "fig", "para"]);
+
+/** Splits a text passage into sentence spans (verbatim substrings), following paragraph, line and bullet breaks. */
+export function splitSentences(text: string): string[] {
+  const sentences: string[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    // Lines wrapped inside a paragraph join; a bullet, a line after a full stop, or a short heading-like line break.
+    const lines = block.split("\n");
+    const segments: string[] = [];
+    let current = "";
+    let previous = "";
+    for (const line of lines) {
+      const trimmed = line.trim();
+      if (trimmed.length === 0) continue;
+      const breaks =
+        current.length === 0 ||
+        bulletStart.test(trimmed) ||
+        /[.!?:;]["'”’)]?$/.test(previous) ||
+        (previous.length < 60 &&
+          !/(,|\b(and|or|the|of|to|for|in|with|a|an|by|on|at|from))$/i.test(previous) &&
+          /^[A-Z0-9“"‘'(£]/.test(trimmed));
+      if (breaks && current.length > 0) {
+        segments.push(current);
+        current = line;
+      } else {
+        current = current.length > 0 ? `${current}\n${line}` : line;
+      }
+      previous = trimmed;
+    }
+    if (current.length > 0) segments.push(current);
+    for (const segment of segments) sentences.push(...splitSegment(segment));
+  }
+  return sentences
+    .map((sentence) => sentence.replace(bulletStart, "").replace(/^Speaker notes:\s*/, "").trim())
+    .filter((sentence) => words(sentence).length >= 3);
+}
+
+function splitSegment(segment: string): string[] {
+  const pieces: string[] = [];
+  let from = 0;
+  for (const match of segment.matchAll(sentenceBoundary)) {
+    const at = match.index ?? 0;
+    const before = segment.slice(from, at);
+    const lastWord = (before.match(/([A-Za-z.]+)\.["'”’)]?$/)?.[1] ?? "").toLowerCase();
+    // "e.g. The", "Dr. Smith", "J. Smith": an abbreviation or initial, not the end of a sentence.
+    if (abbreviations.has(lastWord) || /^[a-z]$/i.test(lastWord)) continue;
+    pieces.push(before);
+    from = at + match[0].length;
+  }
+  pieces.push(segment.slice(from));
+  return pieces.flatMap((piece) => (piece.length > tuning.longSentence ? piece.split(/(?<=;)\s+/) : [piece]));
+}
+
+function tidy(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+const cellSeparator = " | ";
+
+/** A row line shown with its column names: "Type of Placement: In-house ...; Cambridgeshire Unit Cost: £2,278". */
+export function renderRow(header: string | null, row: string): string {
+  const cells = row.split(cellSeparator).map(tidy);
+  const names = header ? header.split(cellSeparator).map(tidy) : [];
+  // Column names help only when they look like names: short, and not data themselves.
+  const usable = names.length === cells.length && names.every((name) => name.length <= 40 && !/\d{3}/.test(name));
+  if (!usable) return cells.filter((cell) => cell.length > 0).join("; ");
+  return cells
+    .map((cell, index) => {
+      const name = names[index] ?? "";
+      if (cell.length === 0) return "";
+      return name.length > 0 && name !== cell ? `${name}: ${cell}` : cell;
+    })
+    .filter((part) => part.length > 0)
+    .join("; ");
+}
+
+interface Piece {
+  quote: string;
+  display: string;
+  isRow: boolean;
+  /** Column names of a row, as context for matching. */
+  header: string | null;
+}
+
+function piecesOf(result: SearchResult): Piece[] {
+  if (result.kind === "table" && result.text.includes(cellSeparator)) {
+    const lines = result.text.split("\n").filter((line) => line.trim().length > 0);
+    const headerIndex = lines.findIndex((line) => line.includes(cellSeparator));
+    const header = headerIndex >= 0 ? (lines[headerIndex] ?? null) : null;
+    const pieces: Piece[] = [];
+    lines.forEach((line, index) => {
+      if (index <= headerIndex) return;
+      if (!line.includes(cellSeparator)) {
+        for (const sentence of splitSentences(line)) pieces.push({ quote: sentence, display: tidy(sentence), isRow: false, header: null });
+        return;
+      }
+      const quote = line.trim();
+      if (words(quote).length === 0) return;
+      pieces.push({ quote, display: renderRow(header, quote), isRow: true, header });
+    });
+    // A table with a header only (or one row) still says something: offer its first line.
+    if (pieces.length === 0 && header) pieces.push({ quote: header.trim(), display: renderRow(null, header), isRow: true, header: null });
+    return pieces;
+  }
+  return splitSentences(result.text).map((sentence) => ({ quote: sentence, display: tidy(sentence), isRow: false, header: null }));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scoring
+
+/** Endings Porter stemming leaves that still make the same word ("weekli" and "week", "annual" and "annu"). */
+const looseEndings = new Set(["li", "i", "e", "s", "al", "ly"]);
+
+function sameStem(left: string, right: string): boolean {
+  if (left === right) return true;
+  const [short, long] = left.length <= right.length ? [left, right] : [right, left];
+  return short.length >= 4 && long.startsWith(short) && looseEndings.has(long.slice(short.length));
+}
+
+function containsSequence(haystack: string[], needle: string[]): boolean {
+  if (needle.length === 0) return false;
+  outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
+    for (let offset = 0; offset < needle.length; offset++) {
+      if (!sameStem(haystack[start + offset] ?? "", needle[offset] ?? "")) continue outer;
+    }
+    return true;
+  }
+  return false;
+}
+
+function conceptFoundIn(concept: Concept, textStems: string[]): number {
+  let credit = 0;
+  for (const form of concept.forms) {
+    if (containsSequence(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
+  }
+  return credit;
+}
+
+interface WeightedConcept {
+  concept: Concept;
+  weight: number;
+}
+
+function inverseDocumentFrequency(total: number, frequency: number): number {
+  return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
+}
+
+/**
+ * How many passages hold a form. The store's contract speaks of "terms"; ask with both the words and the stems
+ * and take the larger count, so this holds whichever the index keeps.
+ */
+function formFrequencies(store: Store, concepts: Concept[]): Map<ConceptForm, number> {
+  const keys = new Set<string>();
+  for (const concept of concepts) {
+    for (const form of concept.forms) {
+      keys.add(form.words.join(" "));
+      keys.add(form.stems.join(" "));
+    }
+  }
+  const counts = keys.size > 0 ? store.documentFrequencies([...keys]) : new Map<string, number>();
+  const result = new Map<ConceptForm, number>();
+  for (const concept of concepts) {
+    for (const form of concept.forms) {
+      result.set(form, Math.max(counts.get(form.words.join(" ")) ?? 0, counts.get(form.stems.join(" ")) ?? 0));
+    }
+  }
+  return result;
+}
+
+/** Concepts weighted by rarity in the library, like the searcher does; figures weigh more. */
+function weighConcepts(store: Store, concepts: Concept[]): { weighted: WeightedConcept[]; frequencies: Map<ConceptForm, number> } {
+  const frequencies = formFrequencies(store, concepts);
+  const total = Math.max(1, store.statistics().chunkCount);
+  const weighted = concepts.map((concept) => {
+    // A concept is as rare as its commonest form: "weekly cost" is not rare because the library writes "per week".
+    const frequency = Math.max(0, ...concept.forms.map((form) => frequencies.get(form) ?? 0));
+    const base = inverseDocumentFrequency(total, frequency);
+    return { concept, weight: concept.kind === "figure" ? base + 2 : base };
+  });
+  return { weighted, frequencies };
+}
+
+/** Credit each concept earns from where a passage sits: its file, title and headings (0.6) or the rest of its page (0.45). */
+type ContextCredits = number[];
+
+/** Share of the weighted concepts a piece covers: in the piece itself, its row header, or its context. */
+function coverageOf(piece: Piece, pieceStems: string[], contextCredits: ContextCredits, concepts: WeightedConcept[]): number {
+  const headerStems = piece.header ? stems(piece.header) : [];
+  let covered = 0;
+  let total = 0;
+  concepts.forEach(({ concept, weight }, index) => {
+    total += weight;
+    let credit = conceptFoundIn(concept, pieceStems);
+    if (credit < 0.8 && headerStems.length > 0) credit = Math.max(credit, 0.8 * conceptFoundIn(concept, headerStems));
+    covered += Math.max(credit, contextCredits[index] ?? 0) * weight;
+  });
+  return total > 0 ? covered / total : 0;
+}
+
+interface Scorer {
+  score(
+    results: SearchResult[],
+    concepts: WeightedConcept[],
+    shape: QuestionShape,
+    documentPenalty?: (documentId: number) => number,
+  ): Evidence[];
+  contextCredits(result: SearchResult, concepts: WeightedConcept[]): ContextCredits;
+}
+
+function createScorer(verifier: QuoteVerifier): Scorer {
+  // Pages can be long (a spreadsheet is one unit), so each page's stems are made once, and each concept is looked
+  // for once per page rather than once per sentence.
+  const pageStems = new Map<string, string[]>();
+  const pageFinds = new Map<string, number>();
+  const stemsOfPage = (result: SearchResult): string[] => {
+    const key = `${result.documentId}:${result.page ?? ""}`;
+    let page = pageStems.get(key);
+    if (!page) {
+      page = stems(verifier.pageText(result.documentId, result.page) || result.text);
+      if (pageStems.size > 200) pageStems.clear();
+      pageStems.set(key, page);
+    }
+    return page;
+  };
+  const contextCredits: Scorer["contextCredits"] = (result, concepts) => {
+    const placeStems = stems(
+      `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`,
+    );
+    return concepts.map(({ concept }) => {
+      const place = 0.6 * conceptFoundIn(concept, placeStems);
+      if (place >= 0.45) return place;
+      const key = `${result.documentId}:${result.page ?? ""}:${concept.forms.map((form) => form.stems.join(" ")).join("|")}`;
+      let found = pageFinds.get(key);
+      if (found === undefined) {
+        found = conceptFoundIn(concept, stemsOfPage(result));
+        if (pageFinds.size > 5000) pageFinds.clear();
+        pageFinds.set(key, found);
+      }
+      return Math.max(place, 0.45 * found);
+    });
+  };
+  const score: Scorer["score"] = (results, concepts, shape, documentPenalty = () => 0) => {
+    const best = Math.max(...results.map((result) => result.score), 1e-9);
+    const evidence: Evidence[] = [];
+    const seen = new Set<string>();
+    for (const result of results) {
+      const credits = contextCredits(result, concepts);
+      const headings = new Set([...result.headingPath, result.section ?? ""].map(tidy));
+      for (const piece of piecesOf(result)) {
+        // Headings say what a page is about; they are context, not answers.
+        if (headings.has(piece.display)) continue;
+        // A table piece repeats its header; the same row can come from two passages of one page.
+        const key = `${result.documentId}:${result.page ?? ""}:${piece.quote}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const pieceStems = stems(piece.quote);
+        const coverage = coverageOf(piece, pieceStems, credits, concepts);
+        const fit = shapeFit(shape, piece.quote);
+        const length = pieceStems.length;
+        // A row is short by nature; a sentence of four words rarely answers anything.
+        const lengthPenalty = length < 5 && !piece.isRow ? 0.1 : length > 70 ? 0.08 : 0;
+        let value = 0.65 * coverage + 0.2 * fit + 0.15 * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
+        // A figure question is not answered by a sentence without a new number, nor a "who" question without a name.
+        if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= 0.6;
+        evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value });
+      }
+    }
+    evidence.sort((left, right) => right.score - left.score);
+    return evidence;
+  };
+  return { score, contextCredits };
+}
+
+function overlap(left: string[], right: string[]): number {
+  const leftSet = new Set(left.filter((token) => !stopWords.has(token)));
+  const rightSet = new Set(right.filter((token) => !stopWords.has(token)));
+  if (leftSet.size === 0 || rightSet.size === 0) return 0;
+  let shared = 0;
+  for (const token of leftSet) if (rightSet.has(token)) shared++;
+  return shared / Math.min(leftSet.size, rightSet.size);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Citations
+
+class CitationList {
+  readonly citations: Citation[] = [];
+  private readonly byKey = new Map<string, number>();
+
+  constructor(private readonly verifier: QuoteVerifier) {}
+
+  /** The citation number for this evidence, or null when its quote is not verbatim on its page (then it is dropped). */
+  cite(evidence: Evidence): number | null {
+    const { result } = evidence;
+    const span = this.verifier.verify(result.documentId, result.page, evidence.quote);
+    if (!span) return null;
+    const key = `${result.documentId}\u0000${result.page ?? ""}\u0000${span.quote}`;
+    const known = this.byKey.get(key);
+    if (known !== undefined) return known;
+    const n = this.citations.length + 1;
+    this.citations.push({ n, file: result.fileName, page: result.page, section: result.section, quote: span.quote });
+    this.byKey.set(key, n);
+    return n;
+  }
+}
+
+function line(evidence: Evidence, n: number): string {
+  const display = evidence.display.replace(/\s*\[\d+\]\s*$/, "");
+  return `${display} [${n}]`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refusal checks
+
+/** Question words that are capitalised for grammar, not because they name something. */
+const questionStarters = new Set(["what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "does", "do", "can", "list", "tell", "describe", "give", "show", "summarise", "summarize", "name"]);
+
+/**
+ * Names and figures in the question that appear nowhere in the library (no passage, no file name, no title). A
+ * question about Wales cannot be answered by a library that never mentions Wales.
+ */
+function essentialConcepts(question: string, weighted: WeightedConcept[]): Concept[] {
+  const capitalised = new Set<string>();
+  const tokens = question.match(/[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu) ?? [];
+  tokens.forEach((token, index) => {
+    const lower = words(token)[0] ?? "";
+    if (index === 0 && questionStarters.has(lower)) return;
+    if (/^\p{Lu}/u.test(token) || /\d/.test(token)) for (const word of words(token)) capitalised.add(word);
+  });
+  return weighted
+    .map(({ concept }) => concept)
+    .filter(
+      (concept) =>
+        concept.kind === "figure" || concept.forms.some((form) => form.original && form.words.some((word) => capitalised.has(word))),
+    );
+}
+
+function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, number>, store: Store): string[] {
+  const documentStems = store
+    .listDocuments()
+    .flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
+  return essentials
+    .filter(
+      (concept) =>
+        !concept.forms.some((form) => (frequencies.get(form) ?? 0) > 0 || containsSequence(documentStems, form.stems)),
+    )
+    .map((concept) => concept.label);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Briefings for broad questions
+
+interface Theme {
+  title: string;
+  query: string;
+}
+
+const briefingThemes: Record<BriefingKind, Theme[]> = {
+  challenges: [
+    { title: "Rising demand and complexity of need", query: "rising demand increase in number of children in care complex needs" },
+    { title: "Sufficiency and placements at a distance", query: "shortage of local placements sufficiency placed out of area distance" },
+    { title: "Cost and financial pressure", query: "high cost of placements spend budget pressure savings" },
+    { title: "Workforce and recruitment", query: "recruitment and retention of staff and foster carers workforce" },
+    { title: "Opportunities", query: "opportunities to develop new homes invest in-house provision" },
+  ],
+  stakeholders: [
+    { title: "Local authorities and commissioners", query: "local authorities commissioning regional partners" },
+    { title: "Regulation and inspection", query: "Ofsted inspection registration regulations" },
+    { title: "Health and mental health services", query: "health services CAMHS NHS mental health" },
+    { title: "Schools and education", query: "schools education virtual school" },
+    { title: "Police, community and neighbours", query: "police community neighbours local members" },
+    { title: "Providers and carers", query: "independent providers foster carers market" },
+  ],
+  landscape: [
+    { title: "Children in care and demand", query: "number of children in care increase demand" },
+    { title: "Placement mix and provision", query: "placement mix residential foster care in-house external providers" },
+    { title: "Costs and funding", query: "cost of placements spend savings budget" },
+    { title: "Plans and priorities", query: "strategy priorities plans develop new homes" },
+    { title: "Workforce and quality", query: "workforce recruitment quality outcomes Ofsted" },
+  ],
+};
+
+/** Words that make a question broad; they are not part of what the question is about. */
+const broadWords = new Set(
+  "challenge challenges opportunity opportunities pressure pressures risk risks issue issues facing problem problems threat threats barrier barriers landscape overview summary summarise summarize describe state picture big key main theme themes point points message messages finding findings stakeholder stakeholders partner partners player players organisations bodies involved current currently today sector area field".split(
+    " ",
+  ),
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
+  const verifier = createQuoteVerifier(store);
+  const scorer = createScorer(verifier);
+
+  const refuse = (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Answer => {
+    const citations = new CitationList(verifier);
+    const lines: string[] = [];
+    const usedPages = new Set<string>();
+    const shown: Evidence[] = [];
+    for (const evidence of scorer.score(nearest, concepts, shape)) {
+      if (lines.length >= 3) break;
+      const pageKey = `${evidence.result.documentId}:${evidence.result.page ?? evidence.result.section ?? ""}`;
+      if (usedPages.has(pageKey) || shown.some((item) => overlap(item.stems, evidence.stems) > tuning.duplicateOverlap)) continue;
+      const n = citations.cite(evidence);
+      if (n === null) continue;
+      usedPages.add(pageKey);
+      shown.push(evidence);
+      lines.push(`- ${line(evidence, n)}`);
+    }
+    const text = [
+      reason ? `${refusalSentence} ${reason}` : refusalSentence,
+      ...(lines.length > 0 ? ["", "Nearest passages:", ...lines] : []),
+    ].join("\n");
+    return { question, answer: text, citations: citations.citations, mode: "extractive", refused: true };
+  };
+
+  const answerSpecific = (question: string, shape: QuestionShape): Answer => {
+    const analysed = searcher.analyse(question);
+    const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
+    const results = searcher.search(question, { limit: tuning.passages, perPage: null });
+    if (results.length === 0) return refuse(question, null, [], weighted, shape);
+
+    const essentials = essentialConcepts(question, weighted);
+    const missing = missingEssentials(essentials, frequencies, store);
+    if (missing.length > 0) {
+      // Name them as the question wrote them ("Wales", not "wales").
+      const named = missing
+        .map((label) => `"${question.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
+        .join(", ");
+      return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
+    }
+
+    // A word of the question that the library holds in no form (not even "reassurance" for "reassure") cannot be
+    // answered from it; when such words carry much of the question's weight, say so rather than answer around them.
+    const retrievedStems = results.flatMap((result) => stems(`${result.text} ${result.headingPath.join(" ")} ${result.fileName}`));
+    const absent = weighted.filter(
+      ({ concept }) =>
+        concept.forms.every((form) => (frequencies.get(form) ?? 0) === 0) && conceptFoundIn(concept, retrievedStems) === 0,
+    );
+    const totalWeight = weighted.reduce((sum, item) => sum + item.weight, 0);
+    const absentWeight = absent.reduce((sum, item) => sum + item.weight, 0);
+    if (totalWeight > 0 && absentWeight / totalWeight >= tuning.maximumAbsentShare) {
+      const named = absent.map(({ concept }) => `"${concept.label}"`).join(", ");
+      return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
+    }
+
+    const evidence = scorer.score(results, weighted, shape);
+    const citations = new CitationList(verifier);
+    // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
+    const essentialConceptsWeighted = weighted.filter(({ concept }) => essentials.includes(concept));
+    const holdsEssentials = (candidate: Evidence): boolean => {
+      if (essentialConceptsWeighted.length === 0) return true;
+      const credits = scorer.contextCredits(candidate.result, essentialConceptsWeighted);
+      return essentialConceptsWeighted.every(
+        ({ concept }, index) => (credits[index] ?? 0) > 0 || conceptFoundIn(concept, candidate.stems) > 0,
+      );
+    };
+    let direct: { evidence: Evidence; n: number } | undefined;
+    for (const candidate of evidence) {
+      if (candidate.coverage < tuning.minimumCoverage) continue;
+      if (!holdsEssentials(candidate)) continue;
+      // Never answer "how many" or "how much" with a sentence that holds no figure.
+      if (shape.type === "figure" && candidate.fit === 0) continue;
+      const n = citations.cite(candidate);
+      if (n === null) continue;
+      direct = { evidence: candidate, n };
+      break;
+    }
+    if (!direct) return refuse(question, null, results, weighted, shape);
+
+    const chosen: Evidence[] = [direct.evidence];
+    const supporting: string[] = [];
+    const perPage = new Map<string, number>();
+    const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
+    perPage.set(pageKey(direct.evidence), 1);
+    const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
+    for (const candidate of evidence) {
+      if (supporting.length >= maxPoints) break;
+      if (candidate === direct.evidence) continue;
+      if (candidate.score < tuning.supportShare * direct.evidence.score) break;
+      if (candidate.coverage < tuning.supportMinimumCoverage) continue;
+      if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
+      if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+      const n = citations.cite(candidate);
+      if (n === null) continue;
+      chosen.push(candidate);
+      perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
+      supporting.push(`- ${line(candidate, n)}`);
+    }
+    const text = [line(direct.evidence, direct.n), ...(supporting.length > 0 ? ["", "Supporting points:", ...supporting] : [])].join("\n");
+    return { question, answer: text, citations: citations.citations, mode: "extractive", refused: false };
+  };
+
+  const answerBroad = (question: string, shape: QuestionShape, kind: BriefingKind): Answer | null => {
+    const analysed = searcher.analyse(question);
+    const specific = analysed.concepts.filter((concept) => !concept.forms.some((form) => form.words.some((word) => broadWords.has(word))));
+    const focus = specific.map((concept) => concept.label).join(" ");
+    const citations = new CitationList(verifier);
+    const usedDocuments = new Map<number, number>();
+    const chosen: Evidence[] = [];
+    const sections: string[] = [];
+    const themeShape: QuestionShape = { ...shape, type: "description" };
+    for (const theme of briefingThemes[kind]) {
+      const query = `${theme.query} ${focus}`.trim();
+      const results = searcher.search(query, { limit: 8, perPage: 1 });
+      if (results.length === 0) continue;
+      const { weighted } = weighConcepts(store, searcher.analyse(query).concepts);
+      // Prefer documents the briefing has not drawn on yet, so it reads across the library.
+      const evidence = scorer.score(results, weighted, themeShape, (documentId) => 0.08 * (usedDocuments.get(documentId) ?? 0));
+      const lines: string[] = [];
+      const themeDocuments = new Set<number>();
+      for (const candidate of evidence) {
+        if (lines.length >= 2) break;
+        // Long table rows make poor briefing points; prose reads better.
+        if (candidate.coverage < 0.3 || words(candidate.display).length < 6 || (candidate.isRow && candidate.display.length > 250)) continue;
+        // The second point of a theme comes from another document, or at least another page.
+        if (chosen.some((item) => lines.length > 0 && item.result.documentId === candidate.result.documentId && item.result.page === candidate.result.page)) continue;
+        if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+        const n = citations.cite(candidate);
+        if (n === null) continue;
+        chosen.push(candidate);
+        themeDocuments.add(candidate.result.documentId);
+        usedDocuments.set(candidate.result.documentId, (usedDocuments.get(candidate.result.documentId) ?? 0) + 1);
+        lines.push(`- ${line(candidate, n)}`);
+      }
+      if (lines.length > 0) sections.push([`### ${theme.title}`, ...lines].join("\n"));
+    }
+    if (sections.length < 2) return null;
+    return { question, answer: sections.join("\n\n"), citations: citations.citations, mode: "extractive", refused: false };
+  };
+
+  return {
+    explain(question: string, limit = 10): RankedEvidence[] {
+      const shape = classifyQuestion(question);
+      const { weighted } = weighConcepts(store, searcher.analyse(question).concepts);
+      const results = searcher.search(question, { limit: tuning.passages, perPage: null });
+      return scorer
+        .score(results, weighted, shape)
+        .slice(0, limit)
+        .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, score: item.score }));
+    },
+    answer(question: string): Answer {
+      const shape = classifyQuestion(question);
+      if (shape.briefing) {
+        const briefing = answerBroad(question, shape, shape.briefing);
+        if (briefing) return briefing;
+      }
+      return answerSpecific(question, shape);
+    },
+  };
+}

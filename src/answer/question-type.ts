@@ -1,0 +1,143 @@
+import { stopWords, words } from "../retrieval/tokenize.ts";
+
+/**
+ * What kind of answer a question wants: a figure, a name, a date, a list, a description, or (for broad questions)
+ * a briefing grouped by theme. The answerer prefers evidence of the matching shape.
+ */
+
+export type QuestionType = "figure" | "name" | "date" | "list" | "description";
+
+export type BriefingKind = "challenges" | "stakeholders" | "landscape";
+
+export interface QuestionShape {
+  type: QuestionType;
+  /** The question asks for a percentage, so sentences with "%" are preferred. */
+  wantsPercentage: boolean;
+  /** The question asks for money ("cost", "spend", "£"). */
+  wantsMoney: boolean;
+  /** Set for broad questions that deserve a briefing rather than one passage. */
+  briefing: BriefingKind | null;
+  /** The question's own words (lower case): an answer brings something new, not the question's words back. */
+  questionWords: ReadonlySet<string>;
+}
+
+const figurePatterns = [
+  /\bhow (many|much|often|long|far|large|big)\b/i,
+  /\b(what|which) (is|was|are|were) the (number|percentage|proportion|rate|cost|price|amount|total|average|figure|saving|spend|budget|fee|value|ratio|share|count)\b/i,
+  /\b(percentage|proportion|per ?cent|%|number of|how much|cost|costs|spend|spent|saving|savings|budget|fee|fees|price|rate|total|average|£)\b/i,
+];
+const moneyPattern = /\b(cost|costs|costing|spend|spent|spending|saving|savings|save|budget|fee|fees|price|paid|pay|funding|worth|value)\b|£/i;
+const percentagePattern = /\b(percentage|proportion|per ?cent|share)\b|%/i;
+const namePattern = /^\s*(who|whom|whose)\b|\b(which|what) (person|organisation|organization|agency|body|officer|director|manager|provider|company|charity|team|group|authority|council)\b|\bwho\b/i;
+const datePattern = /^\s*when\b|\b(what|which) (year|date|month|day|time)\b|\bby when\b|\bhow long ago\b/i;
+/** "Which two homes ...", "which services are ...": several things; otherwise "which project ..." wants one name. */
+const whichWantsList = /\b(two|three|four|five|six|several|\d+)\b|\b(are|were|have)\b/i;
+const listPattern = /^\s*(which|what are|what were|list|name the|what types|what kinds)\b|\b(made up of|consist of|consists of|comprise|comprises|include|includes|types of|kinds of)\b/i;
+
+/** Words that mark a broad question; the value names the briefing it deserves. */
+const briefingCues: [RegExp, BriefingKind][] = [
+  [/\b(stakeholders?|partners|agencies involved|who (is|are) involved|key (players|organisations|bodies))\b/i, "stakeholders"],
+  [/\b(challenges?|opportunit(y|ies)|pressures?|risks? and|issues facing|problems facing|threats?|barriers?)\b/i, "challenges"],
+  [/\b(landscape|overview|summar(y|ise|ize)|describe|state of|big picture|key (themes|issues|points|messages|findings)|what are the key|main (themes|issues|points|messages))\b/i, "landscape"],
+];
+
+export function classifyQuestion(question: string): QuestionShape {
+  const text = question.trim();
+  const wantsPercentage = percentagePattern.test(text);
+  const wantsMoney = moneyPattern.test(text);
+  let briefing: BriefingKind | null = null;
+  for (const [pattern, kind] of briefingCues) {
+    if (pattern.test(text)) {
+      briefing = kind;
+      break;
+    }
+  }
+  // A question naming a specific figure or a very specific thing is not broad even if it says "describe".
+  if (briefing && /\b(how (many|much)|percentage|what (is|was) the (number|cost))\b/i.test(text)) briefing = null;
+
+  let type: QuestionType = "description";
+  if (datePattern.test(text)) type = "date";
+  else if (/^\s*who\b/i.test(text)) type = "name";
+  else if (figurePatterns[0]?.test(text) || figurePatterns[1]?.test(text)) type = "figure";
+  else if (/^\s*which\b/i.test(text)) type = whichWantsList.test(text) ? "list" : "name";
+  else if (namePattern.test(text)) type = "name";
+  else if (listPattern.test(text)) type = "list";
+  else if (figurePatterns[2]?.test(text)) type = "figure";
+  return { type, wantsPercentage, wantsMoney, briefing, questionWords: new Set(words(text)) };
+}
+
+const monthNames = "january|february|march|april|may|june|july|august|september|october|november|december";
+const yearPattern = /\b(19|20)\d{2}\b/;
+const monthPattern = new RegExp(`\\b(${monthNames}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\\b`, "i");
+const moneyFigurePattern = /£\s?\d|\d\s?(k|m|bn|million|billion)\b|\bper (week|year|annum|child|placement)\b/i;
+const roleWords =
+  /\b(chair|chairs|chaired|chairman|chairperson|lead|director|manager|head|officer|sponsor|member|members|commissioner|minister|inspector|coordinator|co-ordinator|leader|chief|executive|secretary|councillor|cllr)\b/i;
+const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
+const joiningWords = new Set(["of", "and", "the", "for", "to", "in", "on", "a", "&"]);
+
+/** Runs of two or more capitalised words ("Adrian Loades", "A Place To Call Home") not taken from the question. */
+function novelNames(text: string, questionWords: ReadonlySet<string>): number {
+  const tokens = text.match(/[\p{L}\p{N}&'’-]+/gu) ?? [];
+  let runs = 0;
+  let run = 0;
+  let novel = false;
+  const close = (): void => {
+    if (run >= 2 && novel) runs++;
+    run = 0;
+    novel = false;
+  };
+  for (const token of tokens) {
+    if (capitalisedWord.test(token)) {
+      run++;
+      const lower = token.toLowerCase();
+      if (lower.length > 1 && !questionWords.has(lower) && !stopWords.has(lower)) novel = true;
+    } else if (!(run > 0 && joiningWords.has(token.toLowerCase()))) {
+      close();
+    }
+  }
+  close();
+  return runs;
+}
+
+const numberWords =
+  /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
+
+/** Numbers (in digits or words) in the text that the question did not already state. */
+function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
+  const figures = [...(text.match(/\d[\d,.]*/g) ?? []), ...(text.match(numberWords) ?? [])];
+  return figures.filter((number) => !questionWords.has(number.replace(/[.,]$/, "").toLowerCase())).length;
+}
+
+/** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */
+export function shapeFit(shape: QuestionShape, text: string): number {
+  switch (shape.type) {
+    case "figure": {
+      if (novelNumbers(text, shape.questionWords) === 0) return 0;
+      let fit = 0.6;
+      if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;
+      else if (shape.wantsMoney && moneyFigurePattern.test(text)) fit += 0.4;
+      else if (!shape.wantsPercentage && !shape.wantsMoney) fit += 0.3;
+      return Math.min(1, fit);
+    }
+    case "name": {
+      let fit = 0;
+      if (novelNames(text, shape.questionWords) > 0) fit += 0.6;
+      const roles = text.match(new RegExp(roleWords.source, "gi")) ?? [];
+      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase()))) fit += 0.4;
+      return fit;
+    }
+    case "date": {
+      let fit = 0;
+      if (yearPattern.test(text)) fit += 0.6;
+      if (monthPattern.test(text)) fit += 0.4;
+      return Math.min(1, fit);
+    }
+    case "list": {
+      const commas = (text.match(/,/g) ?? []).length;
+      const hasAnd = /\band\b/i.test(text);
+      return Math.min(1, commas * 0.25 + (hasAnd ? 0.3 : 0) + (text.includes(" | ") ? 0.3 : 0) + (novelNames(text, shape.questionWords) > 0 ? 0.2 : 0));
+    }
+    case "description":
+      return 0.5;
+  }
+}

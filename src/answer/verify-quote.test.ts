@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { corpusPath } from "../loaders/loader-contract.ts";
+import { createQuoteVerifier, locateQuote, normaliseWhitespace } from "./verify-quote.ts";
+
+const page = readFileSync(corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt"), "utf8");
+
+describe("normaliseWhitespace", () => {
+  it("collapses runs of whitespace and maps each character back to the original", () => {
+    const { text, offsets } = normaliseWhitespace("  a \n\t b  c ");
+    expect(text).toBe("a b c");
+    expect(offsets.map((offset) => "  a \n\t b  c "[offset])).toEqual(["a", " ", "b", " ", "c"]);
+  });
+});
+
+describe("locateQuote", () => {
+  it("finds a quote on a real page despite different whitespace and returns the page's own text", () => {
+    const sentence = page.match(/[^.\n]*\b(?:Harbour School)[^.]*\./)?.[0];
+    expect(sentence).toBeDefined();
+    const squeezed = (sentence ?? "").replace(/\s+/g, "  ");
+    const span = locateQuote(page, squeezed);
+    expect(span).not.toBeNull();
+    expect(page.slice(span?.start, span?.end)).toBe(span?.quote);
+    expect(span?.quote.replace(/\s+/g, " ").trim()).toBe((sentence ?? "").replace(/\s+/g, " ").trim());
+  });
+
+  it("rejects text that is not on the page", () => {
+    expect(locateQuote(page, "The fee for an Ofsted registration in Wales is £500.")).toBeNull();
+    expect(locateQuote(page, "   ")).toBeNull();
+  });
+});
+
+describe("createQuoteVerifier", () => {
+  it("checks quotes against the cited page only", () => {
+    const store = {
+      getUnitTexts: () => [
+        { index: 0, page: 1, section: null, text: "First page about costs." },
+        { index: 1, page: 2, section: null, text: page },
+      ],
+    };
+    const verifier = createQuoteVerifier(store);
+    expect(verifier.verify(1, 1, "about  costs.")?.quote).toBe("about costs.");
+    expect(verifier.verify(1, 2, "about costs.")).toBeNull();
+    expect(verifier.pageText(1, 1)).toBe("First page about costs.");
+  });
+});

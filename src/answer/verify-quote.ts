@@ -1,0 +1,92 @@
+/**
+ * Quote verification: a citation's quote must be verbatim text of the page it cites. Whitespace may differ (a
+ * sentence wrapped over two lines in the page), so the check compares whitespace-normalised text and maps the
+ * match back to the exact span of the page, which becomes the quote.
+ */
+import type { UnitText } from "../chunking/types.ts";
+import type { Store } from "../store/types.ts";
+
+interface NormalisedText {
+  text: string;
+  /** offsets[i] is the index in the original text of normalised character i. */
+  offsets: number[];
+}
+
+/** Collapses every run of whitespace to one space (and trims), remembering where each character came from. */
+export function normaliseWhitespace(original: string): NormalisedText {
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  let previousEnd = -1;
+  // Whole runs of non-space characters at a time: pages can be megabytes (a spreadsheet is one unit).
+  for (const match of original.matchAll(/\S+/g)) {
+    const start = match.index ?? 0;
+    if (previousEnd >= 0) {
+      parts.push(" ");
+      offsets.push(previousEnd);
+    }
+    parts.push(match[0]);
+    for (let index = 0; index < match[0].length; index++) offsets.push(start + index);
+    previousEnd = start + match[0].length;
+  }
+  return { text: parts.join(""), offsets };
+}
+
+export interface QuoteSpan {
+  start: number;
+  end: number;
+  /** The exact text of the page over [start, end). */
+  quote: string;
+}
+
+/** Finds `quote` in `pageText` ignoring differences in whitespace; returns the page's own span or null. */
+export function locateQuote(pageText: string, quote: string, normalisedPage?: NormalisedText): QuoteSpan | null {
+  const needle = normaliseWhitespace(quote).text;
+  if (needle.length === 0) return null;
+  const page = normalisedPage ?? normaliseWhitespace(pageText);
+  const at = page.text.indexOf(needle);
+  if (at < 0) return null;
+  const start = page.offsets[at];
+  const last = page.offsets[at + needle.length - 1];
+  if (start === undefined || last === undefined) return null;
+  const end = last + 1;
+  return { start, end, quote: pageText.slice(start, end) };
+}
+
+export interface QuoteVerifier {
+  /**
+   * The verbatim quote as it stands on the cited page of the document, or null when it is not there. A null page
+   * (formats without pages) accepts any page-less unit of the document.
+   */
+  verify(documentId: number, page: number | null, quote: string): QuoteSpan | null;
+  /** The stored text of a page (all page-less units joined when page is null), for context. */
+  pageText(documentId: number, page: number | null): string;
+}
+
+/** A verifier that reads each document's unit texts once from the store. */
+export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVerifier {
+  const cache = new Map<number, { unit: UnitText; normalised: NormalisedText }[]>();
+  const unitsOf = (documentId: number): { unit: UnitText; normalised: NormalisedText }[] => {
+    let units = cache.get(documentId);
+    if (!units) {
+      units = store.getUnitTexts(documentId).map((unit) => ({ unit, normalised: normaliseWhitespace(unit.text) }));
+      cache.set(documentId, units);
+    }
+    return units;
+  };
+  return {
+    verify(documentId, page, quote) {
+      for (const { unit, normalised } of unitsOf(documentId)) {
+        if (unit.page !== page) continue;
+        const span = locateQuote(unit.text, quote, normalised);
+        if (span) return span;
+      }
+      return null;
+    },
+    pageText(documentId, page) {
+      return unitsOf(documentId)
+        .filter(({ unit }) => unit.page === page)
+        .map(({ unit }) => unit.text)
+        .join("\n\n");
+    },
+  };
+}

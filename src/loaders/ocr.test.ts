@@ -1,0 +1,58 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { contextFor, corpusPath, unitText } from "./loader-contract.ts";
+import { checkTesseract, ocrTextToBlocks, tesseractAvailable } from "./ocr.ts";
+import { pdfLoader } from "./pdf.ts";
+
+const scanned = corpusPath("formats/Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf");
+const bytes = new Uint8Array(readFileSync(scanned));
+const tesseract = await checkTesseract("tesseract", "eng");
+if (!tesseract.available) console.warn(`OCR test skipped: ${tesseract.reason}`);
+
+describe("OCR of scanned PDF pages", () => {
+  it.skipIf(!tesseract.available)("reads the scanned Cambridgeshire pages 3-6 as pages 1-4", async () => {
+    const result = await pdfLoader.load(bytes, contextFor(scanned, { ocr: { enabled: true, command: "tesseract", language: "eng" } }));
+    if (!result.ok) throw result.error;
+    const document = result.value;
+    expect(document.units.map((unit) => unit.page)).toEqual([1, 2, 3, 4]);
+    const text = document.units.map(unitText).join("\n");
+    for (const phrase of ["Looked After Children", "Average Cost of Placements", "Savings Targets"]) expect(text).toContain(phrase);
+    expect(unitText(document.units[1] ?? { blocks: [] })).toContain("Numbers of Looked After Children");
+    expect(document.warnings).toEqual([]);
+  }, 120_000);
+
+  it("fails with NO_TEXT naming the pages when OCR is turned off", async () => {
+    const result = await pdfLoader.load(bytes, contextFor(scanned));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("NO_TEXT");
+      expect(result.error.message).toBe(
+        "Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf: pages 1-4 have no text layer and need OCR; OCR is turned off; turn it on to read them",
+      );
+    }
+  });
+
+  it("says how to install tesseract when the command is missing", async () => {
+    const result = await pdfLoader.load(bytes, contextFor(scanned, { ocr: { enabled: true, command: "/nonexistent/tesseract", language: "eng" } }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe("NO_TEXT");
+      expect(result.error.message).toContain("pages 1-4 have no text layer");
+      expect(result.error.message).toContain("install tesseract-ocr (apt-get install tesseract-ocr)");
+    }
+    expect(await tesseractAvailable("/nonexistent/tesseract")).toBe(false);
+  });
+
+  it.skipIf(!tesseract.available)("names a missing language pack", async () => {
+    const check = await checkTesseract("tesseract", "zzz");
+    expect(check).toEqual({ available: false, reason: "tesseract has no language data for zzz (install tesseract-ocr-zzz)" });
+  });
+
+  it("splits OCR output into paragraphs, joining wrapped lines and dropping page numbers", () => {
+    const text = "Savings Targets\n\nThis combination of a higher number of Looked After Children and a\nhigh level of spend on placements commis-\nsioned.\n\n  12  \n\f";
+    expect(ocrTextToBlocks(text)).toEqual([
+      { kind: "paragraph", text: "Savings Targets" },
+      { kind: "paragraph", text: "This combination of a higher number of Looked After Children and a high level of spend on placements commissioned." },
+    ]);
+  });
+});

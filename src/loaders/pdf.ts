@@ -1,0 +1,278 @@
+/**
+ * PDF loader on MuPDF (WASM): one unit per page, blocks rebuilt from structured text (reading order, tables,
+ * headings), and OCR through tesseract for pages that are only a scanned image.
+ */
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import * as mupdf from "mupdf";
+import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import { checkTesseract, ocrTextToBlocks, recognisePng } from "./ocr.ts";
+import { documentTextStats, layoutPage, pageTextFromJson } from "./pdf-layout.ts";
+import type { PdfPageText } from "./pdf-layout.ts";
+import type { ContentBlock, DocumentLoader, DocumentUnit, LoadContext, LoadedDocument } from "./types.ts";
+
+/** MuPDF's own warnings (broken xref, missing fonts) go to the load that caused them, not to stderr. */
+let mupdfMessages: string[] | null = null;
+mupdf.setLog({
+  error: (message) => mupdfMessages?.push(message),
+  warning: (message) => mupdfMessages?.push(message),
+});
+
+/** Runs a synchronous MuPDF call, collecting the messages it logs. */
+function collecting<T>(messages: string[], action: () => T): T {
+  mupdfMessages = messages;
+  try {
+    return action();
+  } finally {
+    mupdfMessages = null;
+  }
+}
+
+/** Pages with fewer visible characters than this, and an image, are treated as scans. */
+const scannedPageCharacters = 20;
+const ocrDpi = 300;
+const ocrParallel = 2;
+
+export const pdfLoader: DocumentLoader = {
+  format: "pdf",
+  extensions: [".pdf"],
+  sniff(bytes: Uint8Array): boolean {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).includes("%PDF-", 0, "latin1");
+  },
+  load: loadPdf,
+};
+
+async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<LoadedDocument, HearthError>> {
+  const name = context.fileName;
+  const subject = context.path;
+  if (bytes.length === 0) return fail(new HearthError("FILE_EMPTY", `${name}: the file is empty`, { subject }));
+  if (bytes.length > context.limits.maxFileBytes) {
+    return fail(new HearthError("FILE_TOO_LARGE", `${name}: the file is larger than ${megabytes(context.limits.maxFileBytes)} MB`, { subject }));
+  }
+  if (!pdfLoader.sniff(bytes)) {
+    return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (no %PDF- header in the first 1024 bytes)`, { subject }));
+  }
+
+  const messages: string[] = [];
+  let document: mupdf.Document;
+  try {
+    document = collecting(messages, () => mupdf.Document.openDocument(bytes, "application/pdf"));
+  } catch (error) {
+    return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (${describeError(error)})`, { subject, cause: error }));
+  }
+  try {
+    return await extract(document, context, messages);
+  } catch (error) {
+    // Anything MuPDF throws outside a single page (page count, metadata) means the file cannot be read.
+    return fail(new HearthError("CORRUPT_FILE", `${name}: could not read the PDF (${describeError(error)})`, { subject, cause: error }));
+  } finally {
+    document.destroy();
+  }
+}
+
+async function extract(document: mupdf.Document, context: LoadContext, messages: string[]): Promise<Result<LoadedDocument, HearthError>> {
+  const name = context.fileName;
+  const subject = context.path;
+  const deadline = Date.now() + context.limits.timeoutMs;
+  const timedOut = (): Result<never, HearthError> =>
+    fail(new HearthError("TIMEOUT", `${name}: extraction took longer than ${Math.round(context.limits.timeoutMs / 1000)} s and was stopped`, { subject }));
+
+  if (collecting(messages, () => document.needsPassword())) {
+    return fail(new HearthError("ENCRYPTED_FILE", `${name}: the PDF is password-protected; save a copy without the password and add that`, { subject }));
+  }
+  const pageCount = collecting(messages, () => document.countPages());
+  if (pageCount === 0) return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (no pages found)`, { subject }));
+  const warnings: string[] = [];
+  const metadataTitle = (document.getMetaData("info:Title") ?? "").trim();
+
+  const pages: PdfPageText[] = [];
+  const unreadable: number[] = [];
+  let firstFailure = "";
+  for (let index = 0; index < pageCount; index++) {
+    if (Date.now() > deadline) return timedOut();
+    // MuPDF is synchronous; let other work (progress output, other requests) run now and then.
+    if (index > 0 && index % 25 === 0) await yieldToEventLoop();
+    try {
+      pages.push(collecting(messages, () => readPage(document, index)));
+    } catch (error) {
+      unreadable.push(index + 1);
+      firstFailure ||= describeError(error);
+    }
+  }
+  if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
+
+  const repair = messages.find((message) => /repair/i.test(message));
+  if (repair !== undefined) warnings.push(`${name}: the PDF is damaged and was repaired on reading, so some text may be missing`);
+
+  const stats = documentTextStats(pages);
+  const units: DocumentUnit[] = [];
+  const scanned: number[] = [];
+  let previousLast: ContentBlock | undefined;
+  let section: string | null = null;
+  for (const page of pages) {
+    if (page.characters < scannedPageCharacters && page.hasImage) {
+      scanned.push(page.page);
+      previousLast = undefined;
+      continue;
+    }
+    let blocks: ContentBlock[];
+    try {
+      blocks = layoutPage(page, stats);
+    } catch (error) {
+      warnings.push(`${name}: page ${page.page} could not be laid out (${describeError(error)}) and was skipped`);
+      continue;
+    }
+    if (blocks.length === 0) continue;
+    carryTableHeader(previousLast, blocks);
+    previousLast = blocks[blocks.length - 1];
+    const firstBlock = blocks[0];
+    const unitSection = firstBlock?.kind === "heading" && firstBlock.level <= 2 ? firstBlock.text : section;
+    for (const block of blocks) if (block.kind === "heading" && block.level <= 2) section = block.text;
+    units.push({ page: page.page, section: unitSection, blocks });
+  }
+
+  if (scanned.length > 0) {
+    const check = context.ocr.enabled ? await checkTesseract(context.ocr.command, context.ocr.language) : null;
+    if (check?.available === true) {
+      const outcome = await ocrPages(document, scanned, context, deadline, stats.vocabulary);
+      if (outcome === "timeout") return timedOut();
+      units.push(...outcome.units);
+      warnings.push(...outcome.warnings);
+    } else {
+      const why = check === null ? "OCR is turned off; turn it on to read them" : `${check.reason} to read them`;
+      const [have, need] = scanned.length === 1 ? ["has", "needs"] : ["have", "need"];
+      warnings.push(`${name}: ${describePages(scanned)} ${have} no text layer and ${need} OCR; ${why}`);
+    }
+  }
+  units.sort((a, b) => (a.page ?? 0) - (b.page ?? 0));
+
+  if (units.length === 0) {
+    const reason =
+      scanned.length > 0
+        ? (warnings.find((warning) => warning.includes(" OCR;")) ?? `${name}: the scanned pages gave no text`)
+        : unreadable.length > 0
+          ? `${name}: no page could be read (${firstFailure})`
+          : `${name}: the PDF has no extractable text`;
+    const code = unreadable.length === pageCount ? "CORRUPT_FILE" : "NO_TEXT";
+    return fail(new HearthError(code, reason, { subject }));
+  }
+  const title = usefulTitle(metadataTitle) ?? firstHeading(units);
+  return ok({ format: "pdf", title, units, warnings });
+}
+
+function readPage(document: mupdf.Document, index: number): PdfPageText {
+  const page = document.loadPage(index);
+  try {
+    const [x0, y0, x1, y1] = page.getBounds();
+    const text = page.toStructuredText("preserve-whitespace,preserve-images");
+    try {
+      return pageTextFromJson(text.asJSON(), index + 1, x1 - x0, y1 - y0);
+    } finally {
+      text.destroy();
+    }
+  } finally {
+    page.destroy();
+  }
+}
+
+interface OcrOutcome {
+  units: DocumentUnit[];
+  warnings: string[];
+}
+
+/** OCRs the scanned pages, two tesseract processes at a time; rendering happens between them on this thread. */
+async function ocrPages(
+  document: mupdf.Document,
+  pageNumbers: readonly number[],
+  context: LoadContext,
+  deadline: number,
+  vocabulary: ReadonlySet<string>,
+): Promise<OcrOutcome | "timeout"> {
+  const units: DocumentUnit[] = [];
+  const failed: number[] = [];
+  let firstFailure = "";
+  let next = 0;
+  let timedOut = false;
+  const worker = async (): Promise<void> => {
+    while (!timedOut && next < pageNumbers.length) {
+      const pageNumber = pageNumbers[next++];
+      if (pageNumber === undefined) break;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        timedOut = true;
+        break;
+      }
+      try {
+        const png = collecting([], () => renderPng(document, pageNumber - 1));
+        const text = await recognisePng(png, { command: context.ocr.command, language: context.ocr.language, timeoutMs: remaining });
+        const blocks = ocrTextToBlocks(text, vocabulary);
+        if (blocks.length > 0) units.push({ page: pageNumber, section: null, blocks });
+      } catch (error) {
+        if (Date.now() >= deadline) timedOut = true;
+        failed.push(pageNumber);
+        firstFailure ||= describeError(error);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ocrParallel, pageNumbers.length) }, worker));
+  if (timedOut) return "timeout";
+  const warnings =
+    failed.length > 0 ? [`${context.fileName}: OCR failed on ${describePages(failed.sort((a, b) => a - b))} (${firstFailure})`] : [];
+  return { units, warnings };
+}
+
+function renderPng(document: mupdf.Document, index: number): Uint8Array {
+  const page = document.loadPage(index);
+  try {
+    const scale = ocrDpi / 72;
+    const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceGray, false);
+    try {
+      // Copy out of WASM memory before the pixmap is freed.
+      return new Uint8Array(pixmap.asPNG());
+    } finally {
+      pixmap.destroy();
+    }
+  } finally {
+    page.destroy();
+  }
+}
+
+/** A table cut by a page break keeps its header on the next page when the columns match. */
+function carryTableHeader(previous: ContentBlock | undefined, blocks: ContentBlock[]): void {
+  const first = blocks[0];
+  if (previous?.kind !== "table" || first?.kind !== "table" || first.header.length > 0 || previous.header.length === 0) return;
+  if (first.rows.every((row) => row.length === previous.header.length)) first.header = [...previous.header];
+}
+
+/** Metadata titles are often a file name or "Untitled" left by the authoring tool; those say nothing. */
+function usefulTitle(title: string): string | null {
+  const cleaned = title.replace(/^Microsoft (?:Word|PowerPoint) - /i, "").trim();
+  if (cleaned === "" || /^untitled\b/i.test(cleaned) || /\.(?:html?|docx?|pptx?|xlsx?|pdf|txt|rtf|odt|indd|qxd)$/i.test(cleaned)) return null;
+  return cleaned;
+}
+
+function firstHeading(units: readonly DocumentUnit[]): string | null {
+  for (const block of units[0]?.blocks ?? []) if (block.kind === "heading" && block.level === 1) return block.text;
+  return null;
+}
+
+/** "page 3", "pages 1-4, 7". */
+export function describePages(pages: readonly number[]): string {
+  const ranges: string[] = [];
+  let start = pages[0];
+  let end = start;
+  for (const page of [...pages.slice(1), Number.NaN]) {
+    if (end !== undefined && page === end + 1) {
+      end = page;
+      continue;
+    }
+    if (start !== undefined && end !== undefined) ranges.push(start === end ? `${start}` : `${start}-${end}`);
+    start = page;
+    end = page;
+  }
+  return `${pages.length === 1 ? "page" : "pages"} ${ranges.join(", ")}`;
+}
+
+function megabytes(bytes: number): number {
+  return Math.round(bytes / (1024 * 1024));
+}

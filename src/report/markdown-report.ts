@@ -1,0 +1,48 @@
+/**
+ * The Markdown session report, in the shape of the reports users already keep: the answer text is
+ * written as it is, and each source line gains its `[n]` number and verbatim quote underneath.
+ */
+import type { Session, SessionExchange } from "../answer/types.ts";
+import type { ReportOptions } from "./report-text.ts";
+import {
+  headerLine,
+  noSourcesLine,
+  orderedCitations,
+  questionHeading,
+  quoteLine,
+  reportTitle,
+  responseHeading,
+  sourceLine,
+  sourcesHeading,
+} from "./report-text.ts";
+
+export function renderMarkdownReport(session: Session, options: ReportOptions = {}): string {
+  const parts = [`# ${reportTitle(session)}\n\n${headerLine(session, options)}\n\n`];
+  for (const exchange of session.exchanges) parts.push(exchangeMarkdown(exchange));
+  return parts.join("");
+}
+
+function exchangeMarkdown(exchange: SessionExchange): string {
+  const { answer } = exchange;
+  const citations = orderedCitations(answer.citations);
+  const sources =
+    citations.length === 0
+      ? [`- ${noSourcesLine}`]
+      : citations.flatMap((citation) => [`- ${sourceLine(citation)}`, `  > ${quoteLine(citation)}`]);
+  // Blank lines as in the seed reports, including the two before the sources heading.
+  return [
+    `## ${questionHeading}`,
+    answer.question.trim(),
+    "",
+    `## ${responseHeading}`,
+    answer.answer.trim(),
+    "",
+    "",
+    `### ${sourcesHeading}`,
+    ...sources,
+    "",
+    "---",
+    "",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,484 @@
+/**
+ * The embedded Store: one SQLite file (`hearth.db`) per library, better-sqlite3, FTS5 for full-text search.
+ * Every write is one transaction, so a killed process leaves either the old or the new version of a document.
+ */
+import { stemmer } from "stemmer";
+import { mkdirSync } from "node:fs";
+import { join, parse } from "node:path";
+import Database from "better-sqlite3";
+import type { Chunk, UnitText } from "../chunking/types.ts";
+import { HearthError, describeError } from "../errors/hearth-error.ts";
+import type { DocumentFormat } from "../loaders/types.ts";
+import { migrate } from "./sqlite-migrations.ts";
+import type {
+  CorpusStatistics,
+  DocumentRecord,
+  IntegrityReport,
+  NewDocument,
+  PassageHit,
+  PassageRecord,
+  Store,
+  TextQuery,
+} from "./types.ts";
+
+export type SqliteStoreOptions = { dataDir: string } | { path: string };
+
+export const databaseFileName = "hearth.db";
+
+/** BM25 column weights for chunks_fts (text, context): a hit in the passage text counts more than in its labels. */
+const textWeight = 1.0;
+const contextWeight = 0.4;
+
+interface DocumentRow {
+  id: number;
+  file_name: string;
+  source_path: string;
+  content_hash: string;
+  format: string;
+  title: string | null;
+  byte_size: number;
+  unit_count: number;
+  chunk_count: number;
+  warnings: string;
+  ingested_at: string;
+}
+
+interface PassageRow {
+  id: number;
+  document_id: number;
+  ordinal: number;
+  page: number | null;
+  section: string | null;
+  heading_path: string;
+  kind: string;
+  text: string;
+  start_offset: number;
+  end_offset: number;
+  file_name: string;
+  format: string;
+  title: string | null;
+}
+
+interface UnitRow {
+  idx: number;
+  page: number | null;
+  section: string | null;
+  text: string;
+}
+
+const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
+const asciiWordPattern = /[A-Za-z0-9]+/g;
+const nonAscii = /[^\t\n\r\x20-\x7e]/;
+
+/** Tokens as unicode61 with remove_diacritics sees them (close enough for counts and vocabulary lookups). */
+export function tokenize(text: string): string[] {
+  const folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  return folded.match(wordPattern) ?? [];
+}
+
+/** tokenize(text).length, without the Unicode work for plain ASCII text (most of an English library). */
+export function countTokens(text: string): number {
+  if (nonAscii.test(text)) return tokenize(text).length;
+  return text.match(asciiWordPattern)?.length ?? 0;
+}
+
+/**
+ * An FTS5 MATCH expression from structured terms: each term a quoted phrase, OR-joined. Quoting everything means
+ * AND/OR/NOT/NEAR, '*', '^', ':' and parentheses in user text are plain text; a word with no letters or digits is
+ * dropped because the tokenizer would drop it too (and an empty phrase is an error). Returns null when nothing is
+ * left to match.
+ */
+export function buildMatchExpression(terms: TextQuery["terms"]): string | null {
+  const phrases = new Set<string>();
+  for (const term of terms) {
+    const words = term.phrase.flatMap((word) => tokenize(String(word)));
+    if (words.length === 0) continue;
+    phrases.add(`"${words.join(" ").replaceAll('"', '""')}"`);
+  }
+  return phrases.size === 0 ? null : [...phrases].join(" OR ");
+}
+
+/** The labels a passage is found by besides its text: file name without extension, headings, section. */
+function contextFor(documentName: string, chunk: Chunk): string {
+  const parts = [documentName, ...chunk.headingPath, chunk.section ?? ""].map((part) => part.trim());
+  return [...new Set(parts.filter((part) => part.length > 0))].join(" › ");
+}
+
+function toDocument(row: DocumentRow): DocumentRecord {
+  return {
+    id: row.id,
+    fileName: row.file_name,
+    sourcePath: row.source_path,
+    contentHash: row.content_hash,
+    format: row.format as DocumentFormat,
+    title: row.title,
+    byteSize: row.byte_size,
+    unitCount: row.unit_count,
+    chunkCount: row.chunk_count,
+    warnings: JSON.parse(row.warnings) as string[],
+    ingestedAt: row.ingested_at,
+  };
+}
+
+function toPassage(row: PassageRow): PassageRecord {
+  return {
+    chunkId: row.id,
+    documentId: row.document_id,
+    fileName: row.file_name,
+    format: row.format as DocumentFormat,
+    title: row.title,
+    page: row.page,
+    section: row.section,
+    headingPath: JSON.parse(row.heading_path) as string[],
+    kind: row.kind as Chunk["kind"],
+    text: row.text,
+    start: row.start_offset,
+    end: row.end_offset,
+    ordinal: row.ordinal,
+  };
+}
+
+const passageColumns = `c.id, c.document_id, c.ordinal, c.page, c.section, c.heading_path, c.kind, c.text,
+  c.start_offset, c.end_offset, d.file_name, d.format, d.title`;
+
+function searchSql(filtered: boolean): string {
+  return `SELECT ${passageColumns}, bm25(chunks_fts, ${textWeight}, ${contextWeight}) AS rank_value
+      FROM chunks_fts
+      JOIN chunks c ON c.id = chunks_fts.rowid
+      JOIN documents d ON d.id = c.document_id
+      WHERE chunks_fts MATCH ?${filtered ? " AND c.document_id IN (SELECT value FROM json_each(?))" : ""}
+      ORDER BY rank_value, c.id
+      LIMIT ?`;
+}
+
+type SearchRow = PassageRow & { rank_value: number };
+
+function prepareStatements(database: Database.Database) {
+  return {
+    documentByHash: database.prepare<[string], DocumentRow>("SELECT * FROM documents WHERE content_hash = ?"),
+    documentsByPath: database.prepare<[string], DocumentRow>("SELECT * FROM documents WHERE source_path = ? ORDER BY id"),
+    documentById: database.prepare<[number], DocumentRow>("SELECT * FROM documents WHERE id = ?"),
+    listDocuments: database.prepare<[], DocumentRow>("SELECT * FROM documents ORDER BY file_name COLLATE NOCASE, file_name, id"),
+    deleteDocument: database.prepare<[number]>("DELETE FROM documents WHERE id = ?"),
+    deleteVersions: database.prepare<[string, string]>("DELETE FROM documents WHERE source_path = ? OR content_hash = ?"),
+    insertDocument: database.prepare<[string, string, string, string, string | null, number, number, number, string, string]>(
+      `INSERT INTO documents (file_name, source_path, content_hash, format, title, byte_size, unit_count, chunk_count,
+         warnings, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertUnit: database.prepare<[number, number, number | null, string | null, string]>(
+      "INSERT INTO units (document_id, idx, page, section, text) VALUES (?, ?, ?, ?, ?)",
+    ),
+    insertChunk: database.prepare<
+      [number, number, number | null, string | null, string, string, string, string, number, number, number]
+    >(
+      `INSERT INTO chunks (document_id, ordinal, page, section, heading_path, kind, text, context, start_offset,
+         end_offset, token_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    indexChunk: database.prepare<[number | bigint, string, string]>("INSERT INTO chunks_fts (rowid, text, context) VALUES (?, ?, ?)"),
+    unitTexts: database.prepare<[number], UnitRow>("SELECT idx, page, section, text FROM units WHERE document_id = ? ORDER BY idx"),
+    passages: database.prepare<[string], PassageRow>(
+      `SELECT ${passageColumns} FROM chunks c JOIN documents d ON d.id = c.document_id
+        WHERE c.id IN (SELECT value FROM json_each(?))`,
+    ),
+    vocabulary: database.prepare<[string], { doc: number }>("SELECT doc FROM chunks_vocab WHERE term = ?"),
+    phraseFrequency: database.prepare<[string], { n: number }>(
+      "SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?",
+    ),
+    statistics: database.prepare<[], { chunks: number; average: number }>(
+      "SELECT count(*) AS chunks, coalesce(avg(token_count), 0) AS average FROM chunks",
+    ),
+    search: database.prepare<[string, number], SearchRow>(searchSql(false)),
+    searchDocuments: database.prepare<[string, string, number], SearchRow>(searchSql(true)),
+  };
+}
+
+export class SqliteStore implements Store {
+  readonly location: string;
+  readonly #database: Database.Database;
+  readonly #statements: ReturnType<typeof prepareStatements>;
+
+  constructor(database: Database.Database, location: string) {
+    this.#database = database;
+    this.location = location;
+    this.#statements = prepareStatements(database);
+  }
+
+  /** The raw connection, for tests and maintenance code inside src/store only. */
+  databaseForTests(): Database.Database {
+    return this.#database;
+  }
+
+  findDocumentByHash(contentHash: string): DocumentRecord | undefined {
+    const row = this.#statements.documentByHash.get(contentHash);
+    return row === undefined ? undefined : toDocument(row);
+  }
+
+  findDocumentsByPath(sourcePath: string): DocumentRecord[] {
+    return this.#statements.documentsByPath.all(sourcePath).map(toDocument);
+  }
+
+  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[]): DocumentRecord {
+    const statements = this.#statements;
+    const write = this.#database.transaction((): number => {
+      statements.deleteVersions.run(document.sourcePath, document.contentHash);
+      const inserted = statements.insertDocument.run(
+        document.fileName,
+        document.sourcePath,
+        document.contentHash,
+        document.format,
+        document.title,
+        document.byteSize,
+        units.length,
+        chunks.length,
+        JSON.stringify(document.warnings),
+        new Date().toISOString(),
+      );
+      const documentId = Number(inserted.lastInsertRowid);
+      for (const unit of units) {
+        statements.insertUnit.run(documentId, unit.index, unit.page, unit.section, unit.text);
+      }
+      const documentName = parse(document.fileName).name;
+      for (const chunk of chunks) {
+        const context = contextFor(documentName, chunk);
+        const chunkId = statements.insertChunk.run(
+          documentId,
+          chunk.ordinal,
+          chunk.page,
+          chunk.section,
+          JSON.stringify(chunk.headingPath),
+          chunk.kind,
+          chunk.text,
+          context,
+          chunk.start,
+          chunk.end,
+          countTokens(chunk.text),
+        ).lastInsertRowid;
+        statements.indexChunk.run(chunkId, chunk.text, context);
+      }
+      return documentId;
+    });
+    let documentId: number;
+    try {
+      // IMMEDIATE: take the write lock up front so a concurrent writer waits (busy_timeout) instead of failing.
+      documentId = write.immediate();
+    } catch (error) {
+      throw new HearthError("STORE_FAILED", `${document.fileName}: could not save to the library (${describeError(error)})`, {
+        subject: document.sourcePath,
+        cause: error,
+      });
+    }
+    const record = this.getDocument(documentId);
+    if (record === undefined) {
+      throw new HearthError("STORE_FAILED", `${document.fileName}: saved document ${documentId} could not be read back`, {
+        subject: document.sourcePath,
+      });
+    }
+    return record;
+  }
+
+  listDocuments(): DocumentRecord[] {
+    return this.#statements.listDocuments.all().map(toDocument);
+  }
+
+  getDocument(id: number): DocumentRecord | undefined {
+    const row = this.#statements.documentById.get(id);
+    return row === undefined ? undefined : toDocument(row);
+  }
+
+  removeDocument(id: number): boolean {
+    // Units and chunks go by ON DELETE CASCADE; the chunks trigger removes their index entries.
+    const remove = this.#database.transaction(() => this.#statements.deleteDocument.run(id).changes > 0);
+    return remove.immediate();
+  }
+
+  getUnitTexts(documentId: number): UnitText[] {
+    return this.#statements.unitTexts
+      .all(documentId)
+      .map((row) => ({ index: row.idx, page: row.page, section: row.section, text: row.text }));
+  }
+
+  searchText(query: TextQuery): PassageHit[] {
+    const limit = Math.floor(Number(query.limit));
+    if (!Number.isFinite(limit) || limit <= 0) return [];
+    const expression = buildMatchExpression(query.terms);
+    if (expression === null) return [];
+    // FTS5 cannot weight OR-ed phrases; bm25 ranks the candidates and the retrieval layer reranks with term weights.
+    const documentIds = query.documentIds;
+    let rows: SearchRow[];
+    if (documentIds === undefined) {
+      rows = this.#statements.search.all(expression, limit);
+    } else {
+      if (documentIds.length === 0) return [];
+      rows = this.#statements.searchDocuments.all(expression, JSON.stringify(documentIds.map(Number)), limit);
+    }
+    return rows.map((row) => ({ ...toPassage(row), score: -row.rank_value }));
+  }
+
+  getPassages(chunkIds: number[]): PassageRecord[] {
+    if (chunkIds.length === 0) return [];
+    const byId = new Map(this.#statements.passages.all(JSON.stringify(chunkIds.map(Number))).map((row) => [row.id, row]));
+    const seen = new Set<number>();
+    const passages: PassageRecord[] = [];
+    // In the order asked for, each id once, unknown ids skipped.
+    for (const id of chunkIds) {
+      const row = byId.get(id);
+      if (row === undefined || seen.has(id)) continue;
+      seen.add(id);
+      passages.push(toPassage(row));
+    }
+    return passages;
+  }
+
+  /**
+   * Keys are the terms as given. A one-token term is read from the FTS vocabulary (its `doc` column counts
+   * passages, in either column); a term of several tokens counts passages holding it as a phrase.
+   */
+  documentFrequencies(terms: string[]): Map<string, number> {
+    const frequencies = new Map<string, number>();
+    for (const term of terms) {
+      const tokens = tokenize(term);
+      let count = 0;
+      if (tokens.length === 1) {
+        // The index holds Porter stems (see sqlite-migrations.ts), so a word is looked up by its stem.
+        const token = tokens[0]!;
+        count = this.#statements.vocabulary.get(/^\p{N}+$/u.test(token) ? token : stemmer(token))?.doc ?? 0;
+      } else if (tokens.length > 1) {
+        count = this.#statements.phraseFrequency.get(`"${tokens.join(" ")}"`)?.n ?? 0;
+      }
+      frequencies.set(term, count);
+    }
+    return frequencies;
+  }
+
+  statistics(): CorpusStatistics {
+    const row = this.#statements.statistics.get();
+    return { chunkCount: row?.chunks ?? 0, averageLength: row?.average ?? 0 };
+  }
+
+  checkIntegrity(): IntegrityReport {
+    const database = this.#database;
+    const problems: string[] = [];
+    const guard = (what: string, check: () => void): void => {
+      try {
+        check();
+      } catch (error) {
+        problems.push(`${what}: ${describeError(error)}`);
+      }
+    };
+    guard("SQLite integrity check", () => {
+      const rows = database.pragma("integrity_check") as { integrity_check: string }[];
+      for (const row of rows) if (row.integrity_check !== "ok") problems.push(`SQLite integrity check: ${row.integrity_check}`);
+    });
+    guard("foreign key check", () => {
+      const rows = database.pragma("foreign_key_check") as { table: string; rowid: number; parent: string }[];
+      for (const row of rows) problems.push(`${row.table} row ${row.rowid} refers to a missing ${row.parent} row`);
+    });
+    // rank = 1 also compares the index with the external content table (chunks).
+    guard("full-text index check", () => {
+      database.prepare("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)").run();
+    });
+    guard("chunk counts", () => {
+      const rows = database
+        .prepare<[], { id: number; file_name: string; chunk_count: number; actual: number }>(
+          `SELECT d.id, d.file_name, d.chunk_count, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS actual
+             FROM documents d WHERE actual != d.chunk_count`,
+        )
+        .all();
+      for (const row of rows) {
+        problems.push(`${row.file_name} (document ${row.id}): expected ${row.chunk_count} passages, found ${row.actual}`);
+      }
+    });
+    guard("unit counts", () => {
+      const rows = database
+        .prepare<[], { id: number; file_name: string; unit_count: number; actual: number }>(
+          `SELECT d.id, d.file_name, d.unit_count, (SELECT count(*) FROM units u WHERE u.document_id = d.id) AS actual
+             FROM documents d WHERE actual != d.unit_count`,
+        )
+        .all();
+      for (const row of rows) {
+        problems.push(`${row.file_name} (document ${row.id}): expected ${row.unit_count} units, found ${row.actual}`);
+      }
+    });
+    guard("orphans", () => {
+      const orphanChunks = database
+        .prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)")
+        .get();
+      if ((orphanChunks?.n ?? 0) > 0) problems.push(`${orphanChunks!.n} passages belong to no document`);
+      const orphanUnits = database
+        .prepare<[], { n: number }>("SELECT count(*) AS n FROM units WHERE document_id NOT IN (SELECT id FROM documents)")
+        .get();
+      if ((orphanUnits?.n ?? 0) > 0) problems.push(`${orphanUnits!.n} units belong to no document`);
+    });
+    guard("duplicates", () => {
+      const hashes = database
+        .prepare<[], { content_hash: string; n: number }>(
+          "SELECT content_hash, count(*) AS n FROM documents GROUP BY content_hash HAVING n > 1",
+        )
+        .all();
+      for (const row of hashes) problems.push(`${row.n} documents share content hash ${row.content_hash}`);
+      const paths = database
+        .prepare<[], { source_path: string; n: number }>(
+          "SELECT source_path, count(*) AS n FROM documents GROUP BY source_path HAVING n > 1",
+        )
+        .all();
+      for (const row of paths) problems.push(`${row.n} versions of ${row.source_path} are stored`);
+    });
+    let documents = 0;
+    let chunks = 0;
+    guard("counting", () => {
+      documents = database.prepare<[], { n: number }>("SELECT count(*) AS n FROM documents").get()?.n ?? 0;
+      chunks = database.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks").get()?.n ?? 0;
+    });
+    return { ok: problems.length === 0, problems, documents, chunks };
+  }
+
+  close(): void {
+    if (!this.#database.open) return;
+    try {
+      this.#database.pragma("optimize");
+    } finally {
+      this.#database.close();
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) the library database: `<dataDir>/hearth.db`, or `path` (":memory:" in tests).
+ * Throws HearthError("STORE_FAILED") naming the file when it cannot be opened or is from a newer Hearth.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  let location: string;
+  try {
+    if ("dataDir" in options) {
+      mkdirSync(options.dataDir, { recursive: true });
+      location = join(options.dataDir, databaseFileName);
+    } else {
+      location = options.path;
+    }
+  } catch (error) {
+    const directory = "dataDir" in options ? options.dataDir : options.path;
+    throw new HearthError("STORE_FAILED", `${directory}: cannot create the library folder (${describeError(error)})`, {
+      subject: directory,
+      cause: error,
+    });
+  }
+  let database: Database.Database | undefined;
+  try {
+    database = new Database(location);
+    database.pragma("busy_timeout = 5000");
+    // WAL: readers never block the writer and a killed writer leaves the last committed state. NORMAL is
+    // crash-safe under WAL (a power cut may lose the last commits, never consistency).
+    database.pragma("journal_mode = WAL");
+    database.pragma("synchronous = NORMAL");
+    database.pragma("foreign_keys = ON");
+    migrate(database, location);
+    return new SqliteStore(database, location);
+  } catch (error) {
+    database?.close();
+    if (error instanceof HearthError) throw error;
+    throw new HearthError("STORE_FAILED", `${location}: cannot open the library database (${describeError(error)})`, {
+      subject: location,
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,340 @@
+/**
+ * The one contract suite every Store implementation must pass (SQLite now, PostgreSQL later). An implementation's
+ * test file calls `describeStoreContract` with a factory that returns a fresh, empty store per test.
+ * Documents are built from real files in ../shared/corpus (see test-fixtures/sample-documents.ts).
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { corpusPath } from "../loaders/loader-contract.ts";
+import { sampleDocument } from "./test-fixtures/sample-documents.ts";
+import type { SampleDocument } from "./test-fixtures/sample-documents.ts";
+import type { Store } from "./types.ts";
+
+export const cambridgeshirePath = corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt");
+export const somersetPath = corpusPath("formats/Somerset Homes and Horizons Members Briefing.md");
+
+export function cambridgeshire(sourcePath?: string): SampleDocument {
+  return sampleDocument(cambridgeshirePath, { format: "text", paged: true, sourcePath });
+}
+
+export function somerset(sourcePath?: string): SampleDocument {
+  return sampleDocument(somersetPath, { format: "markdown", paged: false, sourcePath });
+}
+
+/** One sentence quoted from page 12 of the Nottinghamshire PDF in corpus/library, for a decimal percentage. */
+export function nottinghamshireExcerpt(): SampleDocument {
+  const path = corpusPath("library/Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf");
+  const text = "Of our 953 children (at July 31st 2022) 55.2% are in unrelated foster care, 10.4% are placed with family.";
+  const sample = sampleDocument(path, { format: "pdf", paged: true, text });
+  return { ...sample, units: sample.units.map((unit) => ({ ...unit, page: 12 })), chunks: sample.chunks.map((chunk) => ({ ...chunk, page: 12 })) };
+}
+
+function wordCount(text: string): number {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+}
+
+function phrase(...words: string[]): { phrase: string[]; weight: number } {
+  return { phrase: words, weight: 1 };
+}
+
+/** Strings users type that are FTS syntax in one backend or another. */
+export const oddQueryWords: string[][] = [
+  [""],
+  ["   "],
+  ['"'],
+  ['""'],
+  ['"unbalanced'],
+  ["(", ")"],
+  ["foster)"],
+  ["*"],
+  ["foster*"],
+  ["^foster"],
+  ["NEAR(foster care)"],
+  ["NEAR", "AND", "OR", "NOT"],
+  ["AND"],
+  ["text:foster"],
+  ["-foster"],
+  ["+", "-", "/", "\\", "'", ";", "--"],
+  ["'; DROP TABLE chunks; --"],
+  ["%", "£", "_"],
+  ["£2,278"],
+  ["55.2%"],
+  ["children’s", "home"],
+  ["Ōfsted", "naïve", "café"],
+  ["日本語", "🏠"],
+  ["\u0000", "\uFFFF"],
+  ["a".repeat(5000)],
+];
+
+export function describeStoreContract(name: string, createStore: () => Promise<Store> | Store): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await createStore();
+    });
+
+    afterEach(() => {
+      store.close();
+    });
+
+    it("round-trips a document with its units and passages", () => {
+      const sample = cambridgeshire();
+      const record = store.replaceDocument(sample.document, sample.units, sample.chunks);
+      expect(record).toMatchObject({ ...sample.document, unitCount: sample.units.length, chunkCount: sample.chunks.length });
+      expect(Number.isNaN(Date.parse(record.ingestedAt))).toBe(false);
+      expect(store.getDocument(record.id)).toEqual(record);
+      expect(store.findDocumentByHash(sample.document.contentHash)).toEqual(record);
+      expect(store.findDocumentsByPath(sample.document.sourcePath)).toEqual([record]);
+      expect(store.listDocuments()).toEqual([record]);
+      expect(store.getUnitTexts(record.id)).toEqual(sample.units);
+
+      const ids = store.searchText({ terms: [phrase("placement")], limit: 10_000 }).map((hit) => hit.chunkId);
+      expect(ids.length).toBeGreaterThan(5);
+      const passages = store.getPassages(ids);
+      expect(passages.map((passage) => passage.chunkId)).toEqual(ids);
+      for (const passage of passages) {
+        const chunk = sample.chunks[passage.ordinal]!;
+        expect(passage).toEqual({
+          chunkId: passage.chunkId,
+          documentId: record.id,
+          fileName: sample.document.fileName,
+          format: "text",
+          title: null,
+          page: chunk.page,
+          section: chunk.section,
+          headingPath: chunk.headingPath,
+          kind: chunk.kind,
+          text: chunk.text,
+          start: chunk.start,
+          end: chunk.end,
+          ordinal: chunk.ordinal,
+        });
+        const unit = sample.units.find((candidate) => candidate.page === passage.page)!;
+        expect(unit.text.slice(passage.start, passage.end)).toBe(passage.text);
+      }
+      expect(passages.some((passage) => passage.kind === "table")).toBe(true);
+    });
+
+    it("keeps null pages, sections and heading paths of unpaged formats", () => {
+      const sample = somerset();
+      const record = store.replaceDocument({ ...sample.document, title: "Homes and Horizons", warnings: ["slide 3: image only"] }, sample.units, sample.chunks);
+      expect(record.title).toBe("Homes and Horizons");
+      expect(record.warnings).toEqual(["slide 3: image only"]);
+      expect(store.getUnitTexts(record.id)).toEqual(sample.units);
+      const hits = store.searchText({ terms: [phrase("Misterton")], limit: 10 });
+      expect(hits.length).toBeGreaterThan(0);
+      for (const hit of hits) {
+        const chunk = sample.chunks[hit.ordinal]!;
+        expect(hit.page).toBeNull();
+        expect(hit.section).toBe(chunk.section);
+        expect(hit.headingPath).toEqual(chunk.headingPath);
+      }
+      expect(sample.chunks.some((chunk) => chunk.section !== null)).toBe(true);
+    });
+
+    it("replacing by source path removes the old version atomically", () => {
+      const path = "/library/strategy.txt";
+      const first = cambridgeshire(path);
+      const old = store.replaceDocument(first.document, first.units, first.chunks);
+      const oldIds = store.searchText({ terms: [phrase("Cambridgeshire")], limit: 10_000 }).map((hit) => hit.chunkId);
+      expect(oldIds.length).toBeGreaterThan(0);
+
+      // The same path now holds different content (the Somerset briefing).
+      const second = somerset(path);
+      const current = store.replaceDocument(second.document, second.units, second.chunks);
+      expect(current.id).not.toBe(old.id);
+      expect(store.getDocument(old.id)).toBeUndefined();
+      expect(store.findDocumentByHash(first.document.contentHash)).toBeUndefined();
+      expect(store.findDocumentsByPath(path)).toEqual([current]);
+      expect(store.listDocuments()).toEqual([current]);
+      expect(store.getPassages(oldIds)).toEqual([]);
+      expect(store.getUnitTexts(old.id)).toEqual([]);
+      // Words only in the old text no longer match.
+      expect(store.searchText({ terms: [phrase("£2,278")], limit: 10 })).toEqual([]);
+      expect(store.searchText({ terms: [phrase("Misterton")], limit: 10 }).every((hit) => hit.documentId === current.id)).toBe(true);
+      expect(store.statistics().chunkCount).toBe(second.chunks.length);
+      expect(store.checkIntegrity()).toMatchObject({ ok: true, documents: 1, chunks: second.chunks.length });
+    });
+
+    it("keeps one copy when the same content is stored again, at the same or another path", () => {
+      const sample = somerset();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      expect(store.listDocuments()).toHaveLength(1);
+      const moved = store.replaceDocument({ ...sample.document, sourcePath: "/elsewhere/briefing.md" }, sample.units, sample.chunks);
+      expect(store.listDocuments()).toEqual([moved]);
+      expect(store.findDocumentsByPath(sample.document.sourcePath)).toEqual([]);
+      const hits = store.searchText({ terms: [phrase("Misterton")], limit: 100 });
+      expect(new Set(hits.map((hit) => hit.ordinal)).size).toBe(hits.length);
+      expect(store.statistics().chunkCount).toBe(sample.chunks.length);
+      expect(store.checkIntegrity().ok).toBe(true);
+    });
+
+    it("removes a document with its units and passages", () => {
+      const kept = somerset();
+      const removed = cambridgeshire();
+      const keptRecord = store.replaceDocument(kept.document, kept.units, kept.chunks);
+      const record = store.replaceDocument(removed.document, removed.units, removed.chunks);
+      const ids = store.searchText({ terms: [phrase("foster")], limit: 10_000 }).map((hit) => hit.chunkId);
+      expect(ids.length).toBeGreaterThan(0);
+
+      expect(store.removeDocument(record.id)).toBe(true);
+      expect(store.removeDocument(record.id)).toBe(false);
+      expect(store.getDocument(record.id)).toBeUndefined();
+      expect(store.getUnitTexts(record.id)).toEqual([]);
+      expect(store.getPassages(ids).filter((passage) => passage.documentId === record.id)).toEqual([]);
+      expect(store.searchText({ terms: [phrase("£2,278")], limit: 10 })).toEqual([]);
+      expect(store.documentFrequencies(["£2,278"]).get("£2,278")).toBe(0);
+      expect(store.listDocuments()).toEqual([keptRecord]);
+      expect(store.statistics().chunkCount).toBe(kept.chunks.length);
+      expect(store.checkIntegrity()).toMatchObject({ ok: true, documents: 1, chunks: kept.chunks.length });
+    });
+
+    it("finds phrases and figures", () => {
+      const sample = cambridgeshire();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const excerpt = nottinghamshireExcerpt();
+      store.replaceDocument(excerpt.document, excerpt.units, excerpt.chunks);
+
+      const costs = store.searchText({ terms: [phrase("2", "278")], limit: 5 });
+      expect(costs.length).toBeGreaterThan(0);
+      expect(costs[0]!.text).toContain("£2,278 per week");
+      expect(store.searchText({ terms: [phrase("£2,278")], limit: 5 })[0]!.text).toContain("£2,278 per week");
+      expect(store.searchText({ terms: [phrase("£2,611", "per", "week")], limit: 5 })[0]!.text).toContain("£2,611 per week");
+
+      const percent = store.searchText({ terms: [phrase("55.2%")], limit: 5 });
+      expect(percent).toHaveLength(1);
+      expect(percent[0]).toMatchObject({ page: 12, format: "pdf", fileName: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf" });
+
+      // A phrase matches words adjacent and in order only.
+      const looked = store.searchText({ terms: [phrase("looked", "after", "children")], limit: 50 });
+      expect(looked.length).toBeGreaterThan(0);
+      for (const hit of looked) expect(hit.text.toLowerCase()).toMatch(/looked\s+after\s+children/);
+      expect(store.searchText({ terms: [phrase("children", "after", "looked")], limit: 50 })).toEqual([]);
+      // Case and diacritics fold.
+      expect(store.searchText({ terms: [phrase("FÓSTER")], limit: 5 }).length).toBeGreaterThan(0);
+    });
+
+    it("ranks by relevance, honours the limit and ORs terms", () => {
+      const sample = cambridgeshire();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const hits = store.searchText({ terms: [phrase("foster"), phrase("residential")], limit: 7 });
+      expect(hits).toHaveLength(7);
+      for (let index = 1; index < hits.length; index += 1) expect(hits[index - 1]!.score).toBeGreaterThanOrEqual(hits[index]!.score);
+      const fosterOnly = store.searchText({ terms: [phrase("foster")], limit: 10_000 });
+      const residentialOnly = store.searchText({ terms: [phrase("residential")], limit: 10_000 });
+      const either = store.searchText({ terms: [phrase("foster"), phrase("residential")], limit: 10_000 });
+      expect(new Set(either.map((hit) => hit.chunkId))).toEqual(new Set([...fosterOnly, ...residentialOnly].map((hit) => hit.chunkId)));
+      expect(store.searchText({ terms: [phrase("foster")], limit: 0 })).toEqual([]);
+      expect(store.searchText({ terms: [], limit: 10 })).toEqual([]);
+    });
+
+    it("matches file names and headings, weighted below the passage text", () => {
+      const sample = somerset();
+      const record = store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const other = cambridgeshire();
+      store.replaceDocument(other.document, other.units, other.chunks);
+      // "Somerset" names the file; every Somerset passage matches through its context.
+      const byName = store.searchText({ terms: [phrase("Somerset")], limit: 10_000 });
+      expect(byName).toHaveLength(sample.chunks.length);
+      expect(byName.every((hit) => hit.documentId === record.id)).toBe(true);
+      // A heading word matches the passages under that heading.
+      const underHeading = sample.chunks.filter((chunk) => chunk.headingPath.includes("Headline risks and mitigations"));
+      const hits = store.searchText({ terms: [phrase("headline", "risks")], limit: 100 });
+      expect(new Set(hits.map((hit) => hit.ordinal))).toEqual(new Set(underHeading.map((chunk) => chunk.ordinal)));
+      expect(hits.length).toBeGreaterThan(0);
+    });
+
+    it("never throws on odd query strings", () => {
+      const sample = cambridgeshire();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      for (const words of oddQueryWords) {
+        expect(() => store.searchText({ terms: [phrase(...words)], limit: 5 }), JSON.stringify(words)).not.toThrow();
+        expect(() => store.documentFrequencies(words), JSON.stringify(words)).not.toThrow();
+      }
+      expect(store.searchText({ terms: oddQueryWords.map((words) => phrase(...words)), limit: 5 }).length).toBeGreaterThan(0);
+      expect(store.searchText({ terms: [phrase("*"), phrase('"'), phrase("")], limit: 5 })).toEqual([]);
+      // FTS operators inside user text are words: "NEAR(foster care)" is the phrase "near foster care".
+      expect(store.searchText({ terms: [phrase("foster*")], limit: 5 }).every((hit) => /foster/i.test(hit.text))).toBe(true);
+      expect(store.searchText({ terms: [phrase("NOT")], limit: 5 }).every((hit) => /\bnot\b/i.test(hit.text))).toBe(true);
+      const many = Array.from({ length: 300 }, (_, index) => phrase(`word${index}`));
+      expect(store.searchText({ terms: [...many, phrase("foster")], limit: 5 }).length).toBeGreaterThan(0);
+    });
+
+    it("restricts a search to given documents", () => {
+      const first = cambridgeshire();
+      const second = somerset();
+      const firstRecord = store.replaceDocument(first.document, first.units, first.chunks);
+      const secondRecord = store.replaceDocument(second.document, second.units, second.chunks);
+      const terms = [phrase("homes"), phrase("children")];
+      const all = store.searchText({ terms, limit: 10_000 });
+      expect(new Set(all.map((hit) => hit.documentId))).toEqual(new Set([firstRecord.id, secondRecord.id]));
+      const onlySecond = store.searchText({ terms, limit: 10_000, documentIds: [secondRecord.id] });
+      expect(onlySecond.length).toBeGreaterThan(0);
+      expect(onlySecond.every((hit) => hit.documentId === secondRecord.id)).toBe(true);
+      expect(onlySecond).toHaveLength(all.filter((hit) => hit.documentId === secondRecord.id).length);
+      expect(store.searchText({ terms, limit: 10, documentIds: [] })).toEqual([]);
+      expect(store.searchText({ terms, limit: 10, documentIds: [999_999] })).toEqual([]);
+    });
+
+    it("counts the passages each term occurs in", () => {
+      const sample = cambridgeshire();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const containing = (word: RegExp) => sample.chunks.filter((chunk) => word.test(chunk.text)).length;
+      const frequencies = store.documentFrequencies(["foster", "Residential", "zebra", "looked after", "cambridgeshire"]);
+      // Words are counted by stem, as full-text search matches them: "foster" counts "fostering" too.
+      expect(frequencies.get("foster")).toBe(containing(/\bfoster(s|ed|ing)?\b/i));
+      expect(frequencies.get("foster")).toBeGreaterThan(0);
+      expect(frequencies.get("Residential")).toBe(containing(/\bresidential(ly)?\b/i));
+      expect(frequencies.get("zebra")).toBe(0);
+      expect(frequencies.get("looked after")).toBe(containing(/\blook(ed|ing|s)?\s+after\b/i));
+      // The file name is part of every passage's context.
+      expect(frequencies.get("cambridgeshire")).toBe(sample.chunks.length);
+      expect(store.documentFrequencies([]).size).toBe(0);
+    });
+
+    it("reports statistics", () => {
+      expect(store.statistics()).toEqual({ chunkCount: 0, averageLength: 0 });
+      const sample = cambridgeshire();
+      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const statistics = store.statistics();
+      expect(statistics.chunkCount).toBe(sample.chunks.length);
+      const mean = sample.chunks.reduce((sum, chunk) => sum + wordCount(chunk.text), 0) / sample.chunks.length;
+      expect(statistics.averageLength).toBeCloseTo(mean, 1);
+    });
+
+    it("reports a healthy store as healthy", () => {
+      expect(store.checkIntegrity()).toEqual({ ok: true, problems: [], documents: 0, chunks: 0 });
+      const first = cambridgeshire();
+      const second = somerset();
+      store.replaceDocument(first.document, first.units, first.chunks);
+      store.replaceDocument(second.document, second.units, second.chunks);
+      expect(store.checkIntegrity()).toEqual({
+        ok: true,
+        problems: [],
+        documents: 2,
+        chunks: first.chunks.length + second.chunks.length,
+      });
+    });
+
+    it("lists documents by file name", () => {
+      const first = somerset();
+      const second = cambridgeshire();
+      store.replaceDocument(first.document, first.units, first.chunks);
+      store.replaceDocument(second.document, second.units, second.chunks);
+      expect(store.listDocuments().map((document) => document.fileName)).toEqual([second.document.fileName, first.document.fileName]);
+    });
+
+    it("rejects a write it cannot store and keeps the previous version", () => {
+      const sample = somerset();
+      const record = store.replaceDocument(sample.document, sample.units, sample.chunks);
+      const broken = cambridgeshire(sample.document.sourcePath);
+      // Two passages with the same ordinal cannot both be stored.
+      const duplicated = [...broken.chunks, { ...broken.chunks[0]! }];
+      expect(() => store.replaceDocument(broken.document, broken.units, duplicated)).toThrow(/Cambridgeshire/);
+      expect(store.listDocuments()).toEqual([record]);
+      expect(store.searchText({ terms: [phrase("£2,278")], limit: 5 })).toEqual([]);
+      expect(store.checkIntegrity().ok).toBe(true);
+    });
+  });
+}
