@@ -65,6 +65,8 @@ const tuning = {
   /** Two pieces of evidence sharing more than this share of their stems say the same thing. */
   duplicateOverlap: 0.6,
   longSentence: 450,
+  /** Pages longer than this (characters) are not used as context for their sentences. */
+  longPage: 30_000,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -286,11 +288,16 @@ function createScorer(verifier: QuoteVerifier): Scorer {
   // for once per page rather than once per sentence.
   const pageStems = new Map<string, string[]>();
   const pageFinds = new Map<string, number>();
-  const stemsOfPage = (result: SearchResult): string[] => {
-    const key = `${result.documentId}:${result.page ?? ""}`;
+  const pageKey = (result: SearchResult): string => {
+    const text = verifier.pageText(result.documentId, result.page);
+    // A very long unit (a whole spreadsheet or page-less document) is no "page": the passage is its own context.
+    return text.length > tuning.longPage ? `${result.documentId}:${result.page ?? ""}#${result.chunkId}` : `${result.documentId}:${result.page ?? ""}`;
+  };
+  const stemsOfPage = (result: SearchResult, key: string): string[] => {
     let page = pageStems.get(key);
     if (!page) {
-      page = stems(verifier.pageText(result.documentId, result.page) || result.text);
+      const text = verifier.pageText(result.documentId, result.page);
+      page = stems(text.length > tuning.longPage || text.length === 0 ? result.text : text);
       if (pageStems.size > 200) pageStems.clear();
       pageStems.set(key, page);
     }
@@ -303,10 +310,11 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     return concepts.map(({ concept }) => {
       const place = 0.6 * conceptFoundIn(concept, placeStems);
       if (place >= 0.45) return place;
-      const key = `${result.documentId}:${result.page ?? ""}:${concept.forms.map((form) => form.stems.join(" ")).join("|")}`;
+      const page = pageKey(result);
+      const key = `${page}:${concept.forms.map((form) => form.stems.join(" ")).join("|")}`;
       let found = pageFinds.get(key);
       if (found === undefined) {
-        found = conceptFoundIn(concept, stemsOfPage(result));
+        found = conceptFoundIn(concept, stemsOfPage(result, page));
         if (pageFinds.size > 5000) pageFinds.clear();
         pageFinds.set(key, found);
       }

@@ -64,29 +64,38 @@ export interface QuoteVerifier {
 
 /** A verifier that reads each document's unit texts once from the store. */
 export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVerifier {
-  const cache = new Map<number, { unit: UnitText; normalised: NormalisedText }[]>();
-  const unitsOf = (documentId: number): { unit: UnitText; normalised: NormalisedText }[] => {
+  // Units are read once per document; each page is normalised only when first checked (a spreadsheet is large).
+  const cache = new Map<number, { unit: UnitText; normalised?: NormalisedText }[]>();
+  const pageTexts = new Map<string, string>();
+  const unitsOf = (documentId: number): { unit: UnitText; normalised?: NormalisedText }[] => {
     let units = cache.get(documentId);
     if (!units) {
-      units = store.getUnitTexts(documentId).map((unit) => ({ unit, normalised: normaliseWhitespace(unit.text) }));
+      units = store.getUnitTexts(documentId).map((unit) => ({ unit }));
       cache.set(documentId, units);
     }
     return units;
   };
   return {
     verify(documentId, page, quote) {
-      for (const { unit, normalised } of unitsOf(documentId)) {
-        if (unit.page !== page) continue;
-        const span = locateQuote(unit.text, quote, normalised);
+      for (const entry of unitsOf(documentId)) {
+        if (entry.unit.page !== page) continue;
+        entry.normalised ??= normaliseWhitespace(entry.unit.text);
+        const span = locateQuote(entry.unit.text, quote, entry.normalised);
         if (span) return span;
       }
       return null;
     },
     pageText(documentId, page) {
-      return unitsOf(documentId)
-        .filter(({ unit }) => unit.page === page)
-        .map(({ unit }) => unit.text)
-        .join("\n\n");
+      const key = `${documentId}:${page ?? ""}`;
+      let text = pageTexts.get(key);
+      if (text === undefined) {
+        text = unitsOf(documentId)
+          .filter(({ unit }) => unit.page === page)
+          .map(({ unit }) => unit.text)
+          .join("\n\n");
+        pageTexts.set(key, text);
+      }
+      return text;
     },
   };
 }

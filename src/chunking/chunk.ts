@@ -111,6 +111,14 @@ export interface ChunkedDocument {
   chunks: Chunk[];
 }
 
+/**
+ * UK statutory instruments number each regulation "44.—(1) The registered person must …". Such a line starts
+ * regulation 44: the passages under it get "Regulation 44" as their section (so "regulation 44" finds them), while
+ * the page text stays exactly as printed.
+ */
+const provisionStart = /^(\d{1,3}[A-Z]?)\.\s?—\s?(?=\(|[A-Z])/;
+const provisionLevel = 9;
+
 export function chunkDocument(document: LoadedDocument, options: ChunkOptions = defaultChunkOptions): ChunkedDocument {
   const units: UnitText[] = [];
   const chunks: Chunk[] = [];
@@ -138,18 +146,13 @@ export function chunkDocument(document: LoadedDocument, options: ChunkOptions = 
       });
     };
 
-    // An open run of headings and paragraphs waiting to become a passage.
+    // An open run of headings and paragraphs waiting to become a passage. Headings with nothing under them yet
+    // stay in the run, so they open the next passage (or table) instead of standing alone.
     let runStart = -1;
     let runEnd = -1;
     let runHasBody = false;
     const flush = (): void => {
       if (runStart < 0) return;
-      // A heading with nothing under it on this page is not a passage: it still heads what follows.
-      if (!runHasBody) {
-        runStart = -1;
-        runEnd = -1;
-        return;
-      }
       for (const [from, to] of splitSpan(text, runStart, runEnd, options.targetCharacters, options.maxCharacters)) {
         push("text", from, to);
       }
@@ -157,33 +160,54 @@ export function chunkDocument(document: LoadedDocument, options: ChunkOptions = 
       runEnd = -1;
       runHasBody = false;
     };
+    /** Where a table or notes passage starts: at the headings waiting above it, if any. */
+    const takePendingHeadings = (blockStart: number): number => {
+      if (runStart < 0 || runHasBody) {
+        flush();
+        return blockStart;
+      }
+      const from = runStart;
+      runStart = -1;
+      runEnd = -1;
+      return from;
+    };
+    const extendRun = (start: number, end: number): void => {
+      if (runStart < 0) runStart = start;
+      runEnd = end;
+    };
 
     for (const { block, start, end } of placed) {
+      const provision = block.kind === "heading" || block.kind === "paragraph" ? provisionStart.exec(block.text) : null;
+      if (provision) {
+        if (runHasBody) flush();
+        while (headingPath.length > 0 && (headingPath.at(-1)?.level ?? 0) >= provisionLevel) headingPath.pop();
+        headingPath.push({ level: provisionLevel, text: `Regulation ${provision[1]}` });
+        extendRun(start, end);
+        runHasBody = true;
+        continue;
+      }
       if (block.kind === "heading") {
-        flush();
+        if (runHasBody) flush();
         while (headingPath.length > 0 && (headingPath.at(-1)?.level ?? 0) >= block.level) headingPath.pop();
         headingPath.push({ level: block.level, text: block.text.trim() });
-        runStart = start;
-        runEnd = end;
+        extendRun(start, end);
         continue;
       }
       if (block.kind === "table") {
-        flush();
-        pushTable(block, start, text, options, push);
+        pushTable(block, takePendingHeadings(start), start, text, options, push);
         continue;
       }
       if (block.kind === "notes") {
-        flush();
-        for (const [from, to] of splitSpan(text, start, end, options.targetCharacters, options.maxCharacters)) {
-          push("notes", from, to);
+        const from = takePendingHeadings(start);
+        for (const [spanStart, spanEnd] of splitSpan(text, from, end, options.targetCharacters, options.maxCharacters)) {
+          push("notes", spanStart, spanEnd);
         }
         continue;
       }
-      if (runStart >= 0 && end - runStart > options.maxCharacters && runEnd - runStart >= options.targetCharacters / 3) {
+      if (runHasBody && end - runStart > options.maxCharacters && runEnd - runStart >= options.targetCharacters / 3) {
         flush();
       }
-      if (runStart < 0) runStart = start;
-      runEnd = end;
+      extendRun(start, end);
       runHasBody = true;
       if (runEnd - runStart >= options.targetCharacters) flush();
     }
@@ -195,6 +219,8 @@ export function chunkDocument(document: LoadedDocument, options: ChunkOptions = 
 
 function pushTable(
   block: Extract<ContentBlock, { kind: "table" }>,
+  /** Where the first piece begins: the table itself, or the headings just above it. */
+  firstPieceStart: number,
   start: number,
   text: string,
   options: ChunkOptions,
@@ -205,7 +231,7 @@ function pushTable(
   const prefix = [...captionLines, ...(headerLine ? [headerLine] : [])].join("\n");
   let position = start + (prefix.length > 0 ? prefix.length + 1 : 0);
   if (block.rows.length === 0) {
-    push("table", start, start + prefix.length);
+    push("table", firstPieceStart, start + prefix.length);
     return;
   }
   let pieceStart = -1;
@@ -215,8 +241,8 @@ function pushTable(
   const emit = (): void => {
     if (pieceStart < 0) return;
     // The first piece is a plain slice (it starts at the caption); later ones repeat the header row.
-    const from = firstPiece ? start : pieceStart;
-    const body = firstPiece ? text.slice(start, pieceEnd) : `${prefix}\n${text.slice(pieceStart, pieceEnd)}`;
+    const from = firstPiece ? firstPieceStart : pieceStart;
+    const body = firstPiece ? text.slice(firstPieceStart, pieceEnd) : `${prefix}\n${text.slice(pieceStart, pieceEnd)}`;
     push("table", from, pieceEnd, body);
     firstPiece = false;
     pieceStart = -1;

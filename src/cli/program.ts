@@ -3,11 +3,15 @@ import { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
 import { loadConfig } from "../config/config.ts";
 import type { HearthConfig } from "../config/config.ts";
+import { registerAskCommand } from "./ask-command.ts";
 import { registerDoctorCommand } from "./doctor-command.ts";
+import { registerEvalCommand } from "./eval-command.ts";
 import { registerIngestCommand } from "./ingest-command.ts";
 import { registerListCommand } from "./list-command.ts";
 import { registerRemoveCommand } from "./remove-command.ts";
+import { registerReportCommand } from "./report-command.ts";
 import { registerSearchCommand } from "./search-command.ts";
+import { registerSessionsCommand } from "./sessions-command.ts";
 
 export interface CliIo {
   environment: NodeJS.ProcessEnv;
@@ -61,6 +65,10 @@ export function buildProgram(io: CliIo): CliProgram {
   registerListCommand(program, context);
   registerRemoveCommand(program, context);
   registerDoctorCommand(program, context);
+  registerAskCommand(program, context);
+  registerSessionsCommand(program, context);
+  registerReportCommand(program, context);
+  registerEvalCommand(program, context);
   return program;
 }
 

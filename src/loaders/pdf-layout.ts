@@ -37,7 +37,13 @@ export interface DocumentTextStats {
   headingSizes: number[];
   /** Lower-case words seen in the document, hyphenated compounds included, to decide line-end hyphens. */
   vocabulary: Set<string>;
+  /** Running headers and footers (digits as #) repeated at the page edge on many pages. */
+  furniture: Set<string>;
 }
+
+/** Header/footer key: page numbers and dates vary from page to page, the words do not. */
+const furnitureKey = (text: string): string => text.toLowerCase().replace(/\d+/g, "#");
+const nearPageEdge = (y0: number, y1: number, height: number): boolean => y1 < height * 0.1 || y0 > height * 0.9;
 
 interface StextJson {
   blocks?: Array<{
@@ -100,7 +106,13 @@ export function documentTextStats(pages: readonly PdfPageText[]): DocumentTextSt
     if (count > most) [bodySize, most] = [size, count];
   }
   const headingSizes = [...charactersBySize.keys()].filter((size) => size >= bodySize * 1.15).sort((a, b) => b - a);
-  return { bodySize, headingSizes, vocabulary };
+  const edgePages = new Map<string, number>();
+  for (const page of pages) {
+    const keys = new Set(page.lines.filter((line) => nearPageEdge(line.y0, line.y1, page.height)).map((line) => furnitureKey(line.text)));
+    for (const key of keys) edgePages.set(key, (edgePages.get(key) ?? 0) + 1);
+  }
+  const furniture = new Set([...edgePages].filter(([, count]) => count >= Math.max(3, pages.length * 0.3)).map(([key]) => key));
+  return { bodySize, headingSizes, vocabulary, furniture };
 }
 
 /* ---------------------------------------------------------------- rows and tables */
@@ -595,6 +607,7 @@ export function layoutPage(page: PdfPageText, stats: DocumentTextStats): Content
     if (text === "") continue;
     const nearEdge = item.y1 < page.height * 0.12 || item.y0 > page.height * 0.88;
     if (nearEdge && pageNumber.test(text)) continue;
+    if (item.lines.every((line) => nearPageEdge(line.y0, line.y1, page.height) && stats.furniture.has(furnitureKey(line.text)))) continue;
     const level = headingLevel(item.lines, text, stats, textWidth);
     blocks.push(level === null ? { kind: "paragraph", text } : { kind: "heading", level, text });
   }

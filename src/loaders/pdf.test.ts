@@ -106,9 +106,12 @@ describe("pdfLoader on the library PDFs", () => {
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
-  it("drops bare page numbers", async () => {
+  it("drops bare page numbers and running footers", async () => {
     const document = await load(dfeGuide);
     expect(pageBlocks(document, 8).some((block) => block.kind === "paragraph" && block.text === "8")).toBe(false);
+    const report = await load(corpusPath("real/ofsted-ilacs_kent_02-february-2026.pdf"));
+    expect(pageText(report, 2)).toContain("Experienced and committed leaders");
+    expect(pageText(report, 2)).not.toContain("Inspection of Kent local authority children’s services 3 to 7 November 2025");
   });
 });
 

@@ -51,7 +51,7 @@ function headingCandidate(block: string): HeadingCandidate | null {
   return { level: 1, text: line, numbered: false };
 }
 
-/** A block of text's lines joined: list items and short lines keep their breaks; wrapped prose is rejoined. */
+/** A block of text's lines joined: list items keep their line breaks; hard-wrapped prose is rejoined. */
 function paragraphText(lines: readonly string[]): string {
   const trimmed = lines.map((line) => line.trim()).filter((line) => line.length > 0);
   const isList = trimmed.slice(1).every((line) => listMarker.test(line));

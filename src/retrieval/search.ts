@@ -30,7 +30,27 @@ export interface Searcher {
   search(query: string, options: SearchOptions): SearchResult[];
 }
 
-const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1 };
+const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08 };
+
+/**
+ * The shape of answer a question asks for, and a test for passages that hold something of that shape: a "who"
+ * question wants a role next to a name, a "when" question a date, a "how many" question a number.
+ */
+const answerShapes: { question: RegExp; passage: RegExp }[] = [
+  {
+    question: /^\s*(who|whom|whose)\b|\bwho (is|was|are|were|chairs|leads|led)\b/i,
+    passage:
+      /\b(chair|chairs|chaired|lead|led|director|manager|head|officer|sponsor|commissioner|inspector|leader|chief|executive|councillor)\b[^.\n]{0,40}\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ [A-Z][a-z]+,? (the )?(chair|director|head|lead|manager|inspector)/,
+  },
+  {
+    question: /^\s*when\b|\b(what|which) (year|date|month)\b/i,
+    passage: /\b\d{1,2}(st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/,
+  },
+  {
+    question: /\bhow (many|much)\b|\b(percentage|proportion|number of)\b/i,
+    passage: /\d/,
+  },
+];
 
 function findSequence(haystack: string[], needle: string[]): number[] {
   const positions: number[] = [];
@@ -79,6 +99,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const conceptWeight = conceptWeights(analysed.concepts);
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
+    const shapes = answerShapes.filter((shape) => shape.question.test(query));
 
     const scored = hits.map((hit): SearchResult => {
       const textStems = stems(hit.text);
@@ -122,8 +143,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
 
       const figures = analysed.figures.filter((figure) => hit.text.includes(figure)).length;
       const bm25 = hit.score / bestBm25;
+      const shaped = shapes.some((shape) => shape.passage.test(hit.text)) ? 1 : 0;
       const score =
-        weights.bm25 * bm25 + weights.coverage * coverage * coverage + weights.proximity * proximity + weights.figure * figures;
+        weights.bm25 * bm25 +
+        weights.coverage * coverage * coverage +
+        weights.proximity * proximity +
+        weights.figure * figures +
+        weights.answerShape * shaped;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
     });
 

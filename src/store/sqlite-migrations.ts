@@ -90,6 +90,27 @@ export const migrations: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    description: "working sessions: named lists of question-and-answer exchanges",
+    sql: `
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      -- The answer is kept whole as JSON (text, citations with file, page and quote) so a report can be rebuilt
+      -- exactly as the user saw it, even after the documents change.
+      CREATE TABLE exchanges (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        asked_at TEXT NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL
+      );
+      CREATE INDEX exchanges_session ON exchanges (session_id, id);
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

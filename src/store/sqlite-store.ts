@@ -17,9 +17,11 @@ import type {
   NewDocument,
   PassageHit,
   PassageRecord,
+  SessionSummary,
   Store,
   TextQuery,
 } from "./types.ts";
+import type { Answer, Session, SessionExchange } from "../answer/types.ts";
 
 export type SqliteStoreOptions = { dataDir: string } | { path: string };
 
@@ -187,6 +189,21 @@ function prepareStatements(database: Database.Database) {
     statistics: database.prepare<[], { chunks: number; average: number }>(
       "SELECT count(*) AS chunks, coalesce(avg(token_count), 0) AS average FROM chunks",
     ),
+    insertSession: database.prepare<[string, string]>("INSERT OR IGNORE INTO sessions (name, created_at) VALUES (?, ?)"),
+    sessionByName: database.prepare<[string], { id: number; name: string; created_at: string }>(
+      "SELECT id, name, created_at FROM sessions WHERE name = ?",
+    ),
+    insertExchange: database.prepare<[number, string, string, string]>(
+      "INSERT INTO exchanges (session_id, asked_at, question, answer) VALUES (?, ?, ?, ?)",
+    ),
+    exchanges: database.prepare<[number], { asked_at: string; answer: string }>(
+      "SELECT asked_at, answer FROM exchanges WHERE session_id = ? ORDER BY id",
+    ),
+    listSessions: database.prepare<[], { name: string; created_at: string; exchange_count: number; updated_at: string }>(
+      `SELECT s.name, s.created_at, count(e.id) AS exchange_count, coalesce(max(e.asked_at), s.created_at) AS updated_at
+         FROM sessions s LEFT JOIN exchanges e ON e.session_id = s.id GROUP BY s.id ORDER BY updated_at DESC, s.name`,
+    ),
+    deleteSession: database.prepare<[string]>("DELETE FROM sessions WHERE name = ?"),
     search: database.prepare<[string, number], SearchRow>(searchSql(false)),
     searchDocuments: database.prepare<[string, string, number], SearchRow>(searchSql(true)),
   };
@@ -353,6 +370,42 @@ export class SqliteStore implements Store {
   statistics(): CorpusStatistics {
     const row = this.#statements.statistics.get();
     return { chunkCount: row?.chunks ?? 0, averageLength: row?.average ?? 0 };
+  }
+
+  addExchange(sessionName: string, exchange: SessionExchange): void {
+    const add = this.#database.transaction(() => {
+      this.#statements.insertSession.run(sessionName, exchange.askedAt);
+      const session = this.#statements.sessionByName.get(sessionName);
+      if (!session) throw new HearthError("STORE_FAILED", `session "${sessionName}" could not be created`, { subject: sessionName });
+      this.#statements.insertExchange.run(session.id, exchange.askedAt, exchange.answer.question, JSON.stringify(exchange.answer));
+    });
+    add.immediate();
+  }
+
+  listSessions(): SessionSummary[] {
+    return this.#statements.listSessions.all().map((row) => ({
+      name: row.name,
+      createdAt: row.created_at,
+      exchangeCount: row.exchange_count,
+      updatedAt: row.updated_at,
+    }));
+  }
+
+  getSession(name: string): Session | undefined {
+    const session = this.#statements.sessionByName.get(name);
+    if (!session) return undefined;
+    return {
+      name: session.name,
+      createdAt: session.created_at,
+      exchanges: this.#statements.exchanges.all(session.id).map((row) => ({
+        askedAt: row.asked_at,
+        answer: JSON.parse(row.answer) as Answer,
+      })),
+    };
+  }
+
+  removeSession(name: string): boolean {
+    return this.#statements.deleteSession.run(name).changes > 0;
   }
 
   checkIntegrity(): IntegrityReport {

@@ -336,5 +336,34 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(store.searchText({ terms: [phrase("£2,278")], limit: 5 })).toEqual([]);
       expect(store.checkIntegrity().ok).toBe(true);
     });
+    it("keeps working sessions: exchanges in order, answers whole, sessions listed and removable", () => {
+      const answer = (question: string, n: number) => ({
+        question,
+        answer: `The weekly cost is £2,278 [${n}].`,
+        citations: [{ n, file: "Cambridgeshire.pdf", page: 4, section: "Unit Costs", quote: "£2,278 per week" }],
+        mode: "extractive" as const,
+        refused: false,
+      });
+      expect(store.listSessions()).toEqual([]);
+      expect(store.getSession("board")).toBeUndefined();
+      store.addExchange("board", { askedAt: "2026-11-23T10:00:00.000Z", answer: answer("First?", 1) });
+      store.addExchange("board", { askedAt: "2026-11-23T10:05:00.000Z", answer: answer("Second?", 2) });
+      store.addExchange("other", { askedAt: "2026-11-23T09:00:00.000Z", answer: answer("Elsewhere?", 1) });
+      const session = store.getSession("board");
+      expect(session?.name).toBe("board");
+      expect(session?.createdAt).toBe("2026-11-23T10:00:00.000Z");
+      expect(session?.exchanges.map((exchange) => exchange.answer.question)).toEqual(["First?", "Second?"]);
+      expect(session?.exchanges[1]?.answer).toEqual(answer("Second?", 2));
+      const summaries = store.listSessions();
+      expect(summaries.map((summary) => [summary.name, summary.exchangeCount])).toEqual([
+        ["board", 2],
+        ["other", 1],
+      ]);
+      expect(summaries[0]?.updatedAt).toBe("2026-11-23T10:05:00.000Z");
+      expect(store.removeSession("board")).toBe(true);
+      expect(store.removeSession("board")).toBe(false);
+      expect(store.getSession("board")).toBeUndefined();
+      expect(store.listSessions().map((summary) => summary.name)).toEqual(["other"]);
+    });
   });
 }

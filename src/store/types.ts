@@ -5,6 +5,7 @@
  */
 import type { Chunk, UnitText } from "../chunking/types.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
+import type { Session, SessionExchange } from "../answer/types.ts";
 
 export interface DocumentRecord {
   id: number;
@@ -78,6 +79,14 @@ export interface CorpusStatistics {
   averageLength: number;
 }
 
+export interface SessionSummary {
+  name: string;
+  createdAt: string;
+  exchangeCount: number;
+  /** When the last exchange was added (or the session created). */
+  updatedAt: string;
+}
+
 export interface Store {
   findDocumentByHash(contentHash: string): DocumentRecord | undefined;
   findDocumentsByPath(sourcePath: string): DocumentRecord[];
@@ -99,6 +108,11 @@ export interface Store {
   /** Number of passages each term occurs in, for IDF weights in reranking. */
   documentFrequencies(terms: string[]): Map<string, number>;
   statistics(): CorpusStatistics;
+  /** Appends an exchange to a named working session, creating the session on first use. */
+  addExchange(sessionName: string, exchange: SessionExchange): void;
+  listSessions(): SessionSummary[];
+  getSession(name: string): Session | undefined;
+  removeSession(name: string): boolean;
   checkIntegrity(): IntegrityReport;
   close(): void;
 }
