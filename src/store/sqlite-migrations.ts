@@ -111,6 +111,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX exchanges_session ON exchanges (session_id, id);
     `,
   },
+  {
+    version: 3,
+    description: "library settings: small JSON values by key (organisation profile, workspace preferences)",
+    sql: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

@@ -204,6 +204,10 @@ function prepareStatements(database: Database.Database) {
          FROM sessions s LEFT JOIN exchanges e ON e.session_id = s.id GROUP BY s.id ORDER BY updated_at DESC, s.name`,
     ),
     deleteSession: database.prepare<[string]>("DELETE FROM sessions WHERE name = ?"),
+    getSetting: database.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
+    setSetting: database.prepare<[string, string]>(
+      "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
     search: database.prepare<[string, number], SearchRow>(searchSql(false)),
     searchDocuments: database.prepare<[string, string, number], SearchRow>(searchSql(true)),
   };
@@ -406,6 +410,15 @@ export class SqliteStore implements Store {
 
   removeSession(name: string): boolean {
     return this.#statements.deleteSession.run(name).changes > 0;
+  }
+
+  getSetting(key: string): unknown {
+    const row = this.#statements.getSetting.get(key);
+    return row ? (JSON.parse(row.value) as unknown) : undefined;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.#statements.setSetting.run(key, JSON.stringify(value));
   }
 
   checkIntegrity(): IntegrityReport {

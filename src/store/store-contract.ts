@@ -365,5 +365,13 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(store.getSession("board")).toBeUndefined();
       expect(store.listSessions().map((summary) => summary.name)).toEqual(["other"]);
     });
+    it("keeps settings as JSON values by key", () => {
+      expect(store.getSetting("profile")).toBeUndefined();
+      store.setSetting("profile", { name: "Lumen Way Homes ITP", locations: ["Nottinghamshire"] });
+      store.setSetting("profile", { name: "Lumen Way Homes", locations: ["Nottinghamshire", "Derbyshire"] });
+      expect(store.getSetting("profile")).toEqual({ name: "Lumen Way Homes", locations: ["Nottinghamshire", "Derbyshire"] });
+      store.setSetting("count", 3);
+      expect(store.getSetting("count")).toBe(3);
+    });
   });
 }

@@ -113,6 +113,9 @@ export interface Store {
   listSessions(): SessionSummary[];
   getSession(name: string): Session | undefined;
   removeSession(name: string): boolean;
+  /** A small JSON value kept with the library (the organisation profile, preferences); undefined when unset. */
+  getSetting(key: string): unknown;
+  setSetting(key: string, value: unknown): void;
   checkIntegrity(): IntegrityReport;
   close(): void;
 }
