@@ -165,8 +165,9 @@ function piecesOf(result: SearchResult): Piece[] {
     const header = headerIndex >= 0 ? (lines[headerIndex] ?? null) : null;
     const pieces: Piece[] = [];
     lines.forEach((line, index) => {
-      if (index <= headerIndex) return;
-      if (!line.includes(cellSeparator)) {
+      if (index === headerIndex) return;
+      // Lines above the header (a heading such as "Lead inspector: …" opening the passage) are prose.
+      if (index < headerIndex || !line.includes(cellSeparator)) {
         for (const sentence of splitSentences(line)) pieces.push({ quote: sentence, display: tidy(sentence), isRow: false, header: null });
         return;
       }
@@ -329,8 +330,9 @@ function createScorer(verifier: QuoteVerifier): Scorer {
       const credits = contextCredits(result, concepts);
       const headings = new Set([...result.headingPath, result.section ?? ""].map(tidy));
       for (const piece of piecesOf(result)) {
-        // Headings say what a page is about; they are context, not answers.
-        if (headings.has(piece.display)) continue;
+        // Headings say what a page is about; they are context, not answers, unless they hold what the question
+        // asks for ("Lead inspector: Sophie Wales" for a "who" question).
+        if (headings.has(piece.display) && (shape.type === "description" || shape.type === "list" || shapeFit(shape, piece.quote) === 0)) continue;
         // A table piece repeats its header; the same row can come from two passages of one page.
         const key = `${result.documentId}:${result.page ?? ""}:${piece.quote}`;
         if (seen.has(key)) continue;

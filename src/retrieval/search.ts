@@ -8,7 +8,7 @@ import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
-import { stems } from "./tokenize.ts";
+import { stems, stopWords } from "./tokenize.ts";
 
 export interface SearchOptions {
   /** How many results to return. */
@@ -88,9 +88,18 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
     const textQuery: TextQuery = {
-      terms: analysed.concepts.flatMap((concept) =>
-        concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
-      ),
+      terms: [
+        ...analysed.concepts.flatMap((concept) =>
+          concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
+        ),
+        // The words of a multi-word term on their own too, so a passage that says "director" and "children's
+        // services" apart is still a candidate; reranking prefers the whole phrase.
+        ...analysed.concepts
+          .filter((concept) => concept.kind === "term")
+          .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
+          .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
+          .map((word) => ({ phrase: [word], weight: 0.5 })),
+      ],
       limit: options.candidates ?? 300,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
