@@ -71,49 +71,70 @@ function inverseDocumentFrequency(total: number, frequency: number): number {
 export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlossary()): Searcher {
   const analyse = (query: string): AnalysedQuery => analyseQuery(query, glossary);
 
-  const conceptWeights = (concepts: Concept[]): number[] => {
+  const conceptWeights = (concepts: Concept[]): { weights: number[]; frequencies: Map<string, number>; total: number } => {
     const allWords = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.words)))];
     const frequencies = store.documentFrequencies(allWords);
     const total = Math.max(1, store.statistics().chunkCount);
-    return concepts.map((concept) => {
+    const weights = concepts.map((concept) => {
       const formWeights = concept.forms
         .filter((form) => form.original)
         .map((form) => Math.max(...form.words.map((word) => inverseDocumentFrequency(total, frequencies.get(word) ?? 0))));
       const base = formWeights.length > 0 ? Math.max(...formWeights) : 1;
       return concept.kind === "figure" ? base + 2 : base;
     });
+    return { weights, frequencies, total };
+  };
+
+  // Passage texts never change under an id (ids are not reused), so their stems are worth keeping between searches.
+  const stemCache = new Map<number, { text: string[]; file: string[]; headings: string[] }>();
+  const stemsOf = (hit: PassageHit): { text: string[]; file: string[]; headings: string[] } => {
+    let cached = stemCache.get(hit.chunkId);
+    if (!cached) {
+      cached = {
+        text: stems(hit.text),
+        file: stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`),
+        headings: stems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`),
+      };
+      if (stemCache.size >= 20_000) stemCache.clear();
+      stemCache.set(hit.chunkId, cached);
+    }
+    return cached;
   };
 
   const search = (query: string, options: SearchOptions): SearchResult[] => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
+    const { weights: conceptWeight, frequencies, total } = conceptWeights(analysed.concepts);
+    const candidateTerms = [
+      ...analysed.concepts.flatMap((concept) =>
+        concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
+      ),
+      // The words of a multi-word term on their own too, so a passage that says "director" and "children's
+      // services" apart is still a candidate; reranking prefers the whole phrase.
+      ...analysed.concepts
+        .filter((concept) => concept.kind === "term")
+        .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
+        .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
+        .map((word) => ({ phrase: [word], weight: 0.5 })),
+    ];
+    // A word in a large share of passages ("children" in this field) finds nothing by itself and makes the
+    // full-text query slow; it still counts in reranking. Kept when nothing rarer is asked for.
+    const common = (term: { phrase: string[] }): boolean =>
+      term.phrase.length === 1 && (frequencies.get(term.phrase[0] ?? "") ?? 0) > total * 0.2;
+    const rarer = candidateTerms.filter((term) => !common(term));
     const textQuery: TextQuery = {
-      terms: [
-        ...analysed.concepts.flatMap((concept) =>
-          concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
-        ),
-        // The words of a multi-word term on their own too, so a passage that says "director" and "children's
-        // services" apart is still a candidate; reranking prefers the whole phrase.
-        ...analysed.concepts
-          .filter((concept) => concept.kind === "term")
-          .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
-          .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
-          .map((word) => ({ phrase: [word], weight: 0.5 })),
-      ],
-      limit: options.candidates ?? 300,
+      terms: rarer.length > 0 ? rarer : candidateTerms,
+      limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
     const hits = store.searchText(textQuery);
     if (hits.length === 0) return [];
-    const conceptWeight = conceptWeights(analysed.concepts);
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shapes = answerShapes.filter((shape) => shape.question.test(query));
 
     const scored = hits.map((hit): SearchResult => {
-      const textStems = stems(hit.text);
-      const fileStems = stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`);
-      const headingStems = stems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`);
+      const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
       const positions: (number[] | undefined)[] = [];
       let covered = 0;
       analysed.concepts.forEach((concept, index) => {

@@ -217,6 +217,9 @@ export class SqliteStore implements Store {
   readonly location: string;
   readonly #database: Database.Database;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  /** Writes made through this connection, which `data_version` does not count. */
+  #writes = 0;
+  #statisticsCache: { version: string; value: CorpusStatistics } | undefined;
 
   constructor(database: Database.Database, location: string) {
     this.#database = database;
@@ -240,6 +243,7 @@ export class SqliteStore implements Store {
 
   replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[]): DocumentRecord {
     const statements = this.#statements;
+    this.#writes++;
     const write = this.#database.transaction((): number => {
       statements.deleteVersions.run(document.sourcePath, document.contentHash);
       const inserted = statements.insertDocument.run(
@@ -308,6 +312,7 @@ export class SqliteStore implements Store {
 
   removeDocument(id: number): boolean {
     // Units and chunks go by ON DELETE CASCADE; the chunks trigger removes their index entries.
+    this.#writes++;
     const remove = this.#database.transaction(() => this.#statements.deleteDocument.run(id).changes > 0);
     return remove.immediate();
   }
@@ -372,8 +377,14 @@ export class SqliteStore implements Store {
   }
 
   statistics(): CorpusStatistics {
-    const row = this.#statements.statistics.get();
-    return { chunkCount: row?.chunks ?? 0, averageLength: row?.average ?? 0 };
+    // Counting every passage takes milliseconds on a large library and search asks on every query, so the figures
+    // are kept until this connection writes or `data_version` shows another connection has committed.
+    const version = `${String(this.#database.pragma("data_version", { simple: true }))}:${this.#writes}`;
+    if (this.#statisticsCache?.version !== version) {
+      const row = this.#statements.statistics.get();
+      this.#statisticsCache = { version, value: { chunkCount: row?.chunks ?? 0, averageLength: row?.average ?? 0 } };
+    }
+    return this.#statisticsCache.value;
   }
 
   addExchange(sessionName: string, exchange: SessionExchange): void {
