@@ -13,7 +13,7 @@ import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { QuoteVerifier } from "./verify-quote.ts";
-import { createQuoteVerifier } from "./verify-quote.ts";
+import { createQuoteVerifier, locateQuote } from "./verify-quote.ts";
 
 export interface ExtractiveAnswererDependencies {
   store: Store;
@@ -249,10 +249,12 @@ function weighConcepts(store: Store, concepts: Concept[]): { weighted: WeightedC
   const frequencies = formFrequencies(store, concepts);
   const total = Math.max(1, store.statistics().chunkCount);
   const weighted = concepts.map((concept) => {
-    // A concept is as rare as its commonest form: "weekly cost" is not rare because the library writes "per week".
-    const frequency = Math.max(0, ...concept.forms.map((form) => frequencies.get(form) ?? 0));
-    const base = inverseDocumentFrequency(total, frequency);
-    return { concept, weight: concept.kind === "figure" ? base + 2 : base };
+    // Rarity halfway between the question's own wording and the commonest variant: "weekly cost" is not rare because
+    // the library writes "per week", yet "residential care" is not as common as its variant "residential".
+    const commonest = Math.max(0, ...concept.forms.map((form) => frequencies.get(form) ?? 0));
+    const asAsked = Math.max(0, ...concept.forms.filter((form) => form.original).map((form) => frequencies.get(form) ?? 0));
+    const base = (inverseDocumentFrequency(total, commonest) + inverseDocumentFrequency(total, asAsked)) / 2;
+    return { concept, weight: (concept.kind === "figure" ? base + 2 : base) * concept.weightFactor };
   });
   return { weighted, frequencies };
 }
@@ -342,7 +344,8 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         const fit = shapeFit(shape, piece.quote);
         const length = pieceStems.length;
         // A row is short by nature; a sentence of four words rarely answers anything.
-        const lengthPenalty = length < 5 && !piece.isRow ? 0.1 : length > 70 ? 0.08 : 0;
+        // Long rows and sentences cover many words by length alone; the longer, the less they answer directly.
+        const lengthPenalty = length < 5 && !piece.isRow ? 0.1 : length > 60 ? Math.min(0.25, 0.04 + (length - 60) * 0.002) : 0;
         let value = 0.65 * coverage + 0.2 * fit + 0.15 * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
         // A figure question is not answered by a sentence without a new number, nor a "who" question without a name.
         if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= 0.6;
@@ -499,6 +502,44 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     return { question, answer: text, citations: citations.citations, mode: "extractive", refused: true };
   };
 
+  /**
+   * A sentence that introduces a list ("… relationships based on—", "… made up of:") says little without the
+   * list: the items that follow it on the page join the quote.
+   */
+  const withListItems = (evidence: Evidence): Evidence => {
+    if (evidence.isRow || !/[—–:-]\s*$/.test(evidence.quote)) return evidence;
+    const pageText = verifier.pageText(evidence.result.documentId, evidence.result.page);
+    const span = locateQuote(pageText, evidence.quote);
+    if (!span) return evidence;
+    const following = pageText.slice(span.end).split("\n").filter((text) => text.trim().length > 0);
+    // The list goes on while its items keep the first item's style: "(a)", "(i)", "(1)", "1.", or a bullet.
+    const styleOf = (item: string, first: boolean): string | null => {
+      const marker = /^\s*(\(([a-z0-9]{1,4})\)|([a-z0-9]{1,3})[.)]\s|[•▪◼●*–-]\s)/i.exec(item);
+      if (!marker) return null;
+      const label = marker[2] ?? marker[3];
+      if (label === undefined) return "bullet";
+      const wrapped = marker[2] !== undefined ? "paren" : "dot";
+      if (/^\d+$/.test(label)) return `${wrapped}-number`;
+      if (/^[ivx]+$/i.test(label) && (label.length > 1 || (first && label.toLowerCase() === "i"))) return `${wrapped}-roman`;
+      return `${wrapped}-letter`;
+    };
+    const items: string[] = [];
+    let listStyle: string | null = null;
+    for (const item of following) {
+      const style = styleOf(item, items.length === 0);
+      if (items.length >= 8 || style === null) break;
+      if (listStyle !== null && style !== listStyle) break;
+      listStyle ??= style;
+      items.push(item);
+    }
+    if (items.length === 0) return evidence;
+    const lastItem = items.at(-1) ?? "";
+    const end = pageText.indexOf(lastItem, span.end) + lastItem.length;
+    const quote = pageText.slice(span.start, end);
+    const display = tidy(quote.replace(/\s*\n\s*/g, " "));
+    return { ...evidence, quote, display, stems: stems(quote) };
+  };
+
   const answerSpecific = (question: string, shape: QuestionShape): Answer => {
     const analysed = searcher.analyse(question);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
@@ -546,9 +587,10 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       if (!holdsEssentials(candidate)) continue;
       // Never answer "how many" or "how much" with a sentence that holds no figure.
       if (shape.type === "figure" && candidate.fit === 0) continue;
-      const n = citations.cite(candidate);
+      const complete = withListItems(candidate);
+      const n = citations.cite(complete);
       if (n === null) continue;
-      direct = { evidence: candidate, n };
+      direct = { evidence: complete, n };
       break;
     }
     if (!direct) return refuse(question, null, results, weighted, shape);
@@ -561,7 +603,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
     for (const candidate of evidence) {
       if (supporting.length >= maxPoints) break;
-      if (candidate === direct.evidence) continue;
+      if (candidate === direct.evidence || candidate.quote === direct.evidence.quote) continue;
       if (candidate.score < tuning.supportShare * direct.evidence.score) break;
       if (candidate.coverage < tuning.supportMinimumCoverage) continue;
       if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;

@@ -15,6 +15,8 @@ export interface QuestionShape {
   wantsPercentage: boolean;
   /** The question asks for money ("cost", "spend", "£"). */
   wantsMoney: boolean;
+  /** The question asks how often something happens. */
+  wantsFrequency: boolean;
   /** Set for broad questions that deserve a briefing rather than one passage. */
   briefing: BriefingKind | null;
   /** The question's own words (lower case): an answer brings something new, not the question's words back. */
@@ -22,7 +24,7 @@ export interface QuestionShape {
 }
 
 const figurePatterns = [
-  /\bhow (many|much|often|long|far|large|big)\b/i,
+  /\bhow (many|much|often|frequently|regularly|long|far|large|big)\b/i,
   /\b(what|which) (is|was|are|were) the (number|percentage|proportion|rate|cost|price|amount|total|average|figure|saving|spend|budget|fee|value|ratio|share|count)\b/i,
   /\b(percentage|proportion|per ?cent|%|number of|how much|cost|costs|spend|spent|saving|savings|budget|fee|fees|price|rate|total|average|£)\b/i,
 ];
@@ -63,7 +65,8 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (namePattern.test(text)) type = "name";
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
-  return { type, wantsPercentage, wantsMoney, briefing, questionWords: new Set(words(text)) };
+  const wantsFrequency = /\bhow (often|frequently|regularly)\b|\bfrequency\b/i.test(text);
+  return { type, wantsPercentage, wantsMoney, wantsFrequency, briefing, questionWords: new Set(words(text)) };
 }
 
 const monthNames = "january|february|march|april|may|june|july|august|september|october|november|december";
@@ -99,12 +102,19 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
   return runs;
 }
 
+const frequencyPattern =
+  /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
+
 const numberWords =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
 
 /** Numbers (in digits or words) in the text that the question did not already state. */
 function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
-  const figures = [...(text.match(/\d[\d,.]*/g) ?? []), ...(text.match(numberWords) ?? [])];
+  // Digits inside a code ("H21", "M36", "SO23 8UG") are not figures.
+  const figures = [
+    ...(text.match(/(?<![\p{L}\d])\d[\d,.]*(?:(?:k|m|bn|st|nd|rd|th)(?![\p{L}\d]))?(?![\p{L}\d])/giu) ?? []),
+    ...(text.match(numberWords) ?? []),
+  ];
   return figures.filter((number) => !questionWords.has(number.replace(/[.,]$/, "").toLowerCase())).length;
 }
 
@@ -112,6 +122,8 @@ function novelNumbers(text: string, questionWords: ReadonlySet<string>): number 
 export function shapeFit(shape: QuestionShape, text: string): number {
   switch (shape.type) {
     case "figure": {
+      // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
+      if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
       let fit = 0.6;
       if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;

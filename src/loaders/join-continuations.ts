@@ -6,7 +6,8 @@
 import type { ContentBlock, LoadedDocument } from "./types.ts";
 
 const endsSentence = /[.!?:;)”"’]\s*$/;
-const startsLowerCase = /^\s*[a-z]/;
+/** A continuation starts in lower case, possibly behind an opening bracket or quote: "(“a quality of care review”)". */
+const startsLowerCase = /^\s*[(“"‘']*[a-z]/;
 
 function joinBlocks(blocks: ContentBlock[]): ContentBlock[] {
   const joined: ContentBlock[] = [];

@@ -18,7 +18,18 @@ export interface Concept {
   forms: ConceptForm[];
   /** Position of the concept in the question, for proximity between neighbours. */
   position: number;
+  /**
+   * Share of its rarity-based weight the concept keeps: words that say what kind of answer is wanted
+   * ("proportion", "number") matter less than what the question is about.
+   */
+  weightFactor: number;
 }
+
+/** Words that ask for the shape of an answer rather than naming its subject. */
+const answerShapeWords = new Set([
+  "proportion", "percentage", "percent", "share", "number", "amount", "total", "figure", "figures", "rate", "level",
+  "often", "frequently", "long", "main", "key", "current", "currently",
+]);
 
 export interface AnalysedQuery {
   text: string;
@@ -52,8 +63,10 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     const written = match[0].replace(/^£/, "").replace(/%$/, "").replace(/,$/, "");
     const figureWords = words(written);
     if (figureWords.length === 0) continue;
-    if (figureWords.length === 1 && written.length <= 2 && !match[0].includes("%") && !match[0].includes("£")) {
-      // Small bare numbers ("5", "44") stay ordinary words; they are too common to boost as figures.
+    const bare = !match[0].includes("%") && !match[0].includes("£");
+    if (figureWords.length === 1 && bare && (written.length <= 2 || /^(19|20)\d{2}$/.test(written))) {
+      // Small bare numbers ("5", "44") and years ("2011") stay ordinary words: they scope a question more often
+      // than they are the figure it asks about.
       continue;
     }
     figures.push(written);
@@ -64,6 +77,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       kind: "figure",
       forms: [{ words: figureWords, stems: figureWords, original: true }],
       position: at >= 0 ? at : concepts.length,
+      weightFactor: 1,
     });
   }
   for (const match of text.matchAll(rangePattern)) {
@@ -83,6 +97,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
         { words: [low, "to", high], stems: [low, "to", high], original: true },
       ],
       position: at >= 0 ? at : concepts.length,
+      weightFactor: 1,
     });
   }
 
@@ -109,6 +124,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
         original: form.stems.join(" ") === variant.stems.join(" "),
       })),
       position: at,
+      weightFactor: 1,
     });
   }
 
@@ -118,7 +134,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     const forms: ConceptForm[] = [{ words: [word], stems: [stem(word)], original: true }];
     const spelling = glossary.spellings.get(word);
     if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
-    concepts.push({ label: word, kind: "word", forms, position: index });
+    concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? 0.3 : 1 });
   });
 
   concepts.sort((left, right) => left.position - right.position);

@@ -30,7 +30,7 @@ export interface Searcher {
   search(query: string, options: SearchOptions): SearchResult[];
 }
 
-const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08 };
+const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08, offSubject: 0.15 };
 
 /**
  * The shape of answer a question asks for, and a test for passages that hold something of that shape: a "who"
@@ -47,7 +47,11 @@ const answerShapes: { question: RegExp; passage: RegExp }[] = [
     passage: /\b\d{1,2}(st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/,
   },
   {
-    question: /\bhow (many|much)\b|\b(percentage|proportion|number of)\b/i,
+    question: /\b(percentage|proportion|per ?cent|what share)\b|%/i,
+    passage: /\d\s?%|\bper ?cent\b/i,
+  },
+  {
+    question: /\bhow (many|much)\b|\bnumber of\b/i,
     passage: /\d/,
   },
 ];
@@ -80,7 +84,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         .filter((form) => form.original)
         .map((form) => Math.max(...form.words.map((word) => inverseDocumentFrequency(total, frequencies.get(word) ?? 0))));
       const base = formWeights.length > 0 ? Math.max(...formWeights) : 1;
-      return concept.kind === "figure" ? base + 2 : base;
+      return (concept.kind === "figure" ? base + 2 : base) * concept.weightFactor;
     });
     return { weights, frequencies, total };
   };
@@ -99,6 +103,25 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       stemCache.set(hit.chunkId, cached);
     }
     return cached;
+  };
+
+  const sectionStemsOf = (hit: PassageHit): string[] => stems(hit.section ?? "");
+
+  /**
+   * Concepts that name a document's subject: words of the question found in some file name or title
+   * ("Nottinghamshire", "Somerset", "Leeds"). A passage from a document about something else is unlikely to answer.
+   */
+  let titleCache: { key: number; titles: string[][] } | undefined;
+  const documentStems = (): string[][] => {
+    // Recomputed only when the library changes (the passage count moves with every write).
+    const key = store.statistics().chunkCount;
+    if (titleCache?.key !== key) {
+      const titles = store
+        .listDocuments()
+        .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
+      titleCache = { key, titles };
+    }
+    return titleCache.titles;
   };
 
   const search = (query: string, options: SearchOptions): SearchResult[] => {
@@ -132,6 +155,19 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shapes = answerShapes.filter((shape) => shape.question.test(query));
+    const titles = documentStems();
+    const subjectConcepts = analysed.concepts.filter(
+      (concept) =>
+        concept.kind !== "figure" &&
+        concept.forms.some(
+          (form) =>
+            form.original &&
+            form.stems.some((token) => token.length > 3) &&
+            titles.some((title) => findSequence(title, form.stems).length > 0) &&
+            // A word in most titles ("children", "strategy") names no one document.
+            titles.filter((title) => findSequence(title, form.stems).length > 0).length <= Math.max(1, titles.length / 3),
+        ),
+    );
 
     const scored = hits.map((hit): SearchResult => {
       const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
@@ -148,6 +184,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             found = [...(found ?? []), ...at];
           } else if (findSequence(fileStems, form.stems).length > 0) {
             credit = Math.max(credit, 0.9);
+          } else if (form.original && sectionStemsOf(hit).join(" ") === form.stems.join(" ")) {
+            // The passage's own section is the thing asked about ("Regulation 45").
+            credit = Math.max(credit, 1);
           } else if (findSequence(headingStems, form.stems).length > 0) {
             credit = Math.max(credit, 0.6);
           }
@@ -172,6 +211,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       proximity = pairs > 0 ? proximity / pairs : 0;
 
       const figures = analysed.figures.filter((figure) => hit.text.includes(figure)).length;
+      // Named subjects the passage's document is not about and its text does not mention.
+      const offSubject = subjectConcepts.filter(
+        (concept) =>
+          !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findSequence(textStems, form.stems).length > 0),
+      ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = shapes.some((shape) => shape.passage.test(hit.text)) ? 1 : 0;
       const score =
@@ -179,7 +223,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         weights.coverage * coverage * coverage +
         weights.proximity * proximity +
         weights.figure * figures +
-        weights.answerShape * shaped;
+        weights.answerShape * shaped -
+        weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
     });
 
