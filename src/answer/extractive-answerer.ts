@@ -138,7 +138,7 @@ export function renderRow(header: string | null, row: string): string {
   const cells = row.split(cellSeparator).map(tidy);
   const names = header ? header.split(cellSeparator).map(tidy) : [];
   // Column names help only when they look like names: short, and not data themselves.
-  const usable = names.length === cells.length && names.every((name) => name.length <= 40 && !/\d{3}/.test(name));
+  const usable = names.length === cells.length && names.every((name) => name.length <= 60 && !/^[£$\d,.%\s()-]+$/.test(name));
   if (!usable) return cells.filter((cell) => cell.length > 0).join("; ");
   return cells
     .map((cell, index) => {

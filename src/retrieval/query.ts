@@ -72,10 +72,15 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     figures.push(written);
     const at = indexOfSequence(queryWords, figureWords);
     if (at >= 0) for (let offset = 0; offset < figureWords.length; offset++) covered[at + offset] = true;
+    // "10,000" is also written "10000" (column names, spreadsheets).
+    const joined = written.includes(",") ? words(written.replace(/,/g, "")) : [];
     concepts.push({
       label: match[0],
       kind: "figure",
-      forms: [{ words: figureWords, stems: figureWords, original: true }],
+      forms: [
+        { words: figureWords, stems: figureWords, original: true },
+        ...(joined.length > 0 ? [{ words: joined, stems: joined, original: true }] : []),
+      ],
       position: at >= 0 ? at : concepts.length,
       weightFactor: 1,
     });
