@@ -13,13 +13,13 @@ describe("re-ingesting a changed file", () => {
     copyFileSync(corpus("formats/Somerset Homes and Horizons Members Briefing.md"), path);
 
     const first = await runHearth(["ingest", path], { data });
-    expect(first.stdout).toMatch(/^ingested  Somerset briefing\.md/m);
+    expect(first.stdout).toMatch(/^ingested {2}Somerset briefing\.md/m);
     const again = await runHearth(["ingest", path], { data });
     expect(again.stdout).toMatch(/^unchanged Somerset briefing\.md/m);
 
     writeFileSync(path, `${readFileSync(path, "utf8")}\n\n## Zephyr wing\n\nThe Zephyr wing opens in spring with four beds.\n`);
     const changed = await runHearth(["ingest", path], { data });
-    expect(changed.stdout).toMatch(/^updated   Somerset briefing\.md/m);
+    expect(changed.stdout).toMatch(/^updated {3}Somerset briefing\.md/m);
 
     const list = JSON.parse((await runHearth(["list", "--json"], { data })).stdout) as { documents: { file: string }[] };
     expect(list.documents.map((document) => document.file)).toEqual(["Somerset briefing.md"]);

@@ -1,8 +1,13 @@
-/** `hearth ask "<question>"`: a cited answer from the library; `--session` keeps the exchange. */
+/**
+ * `hearth ask "<question>"`: a cited answer from the library; `--session` keeps the exchange. With a language
+ * model configured the answer is drafted by the model and checked against the pages (`--stream` prints the draft
+ * as it comes); otherwise, or when the model fails, the extractive answerer answers.
+ */
 import type { Command } from "commander";
-import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
+import { createAnswerer } from "../answer/create-answerer.ts";
 import type { Answer } from "../answer/types.ts";
-import { createSearcher } from "../retrieval/search.ts";
+import { loadImage } from "../providers/images.ts";
+import type { ImageAttachment } from "../providers/types.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -33,6 +38,13 @@ export function formatAnswer(answer: Answer): string {
   return `${lines.join("\n")}\n`;
 }
 
+interface AskOptions {
+  json?: boolean;
+  session?: string;
+  stream?: boolean;
+  image?: string[];
+}
+
 export function registerAskCommand(program: Command, context: CommandContext): void {
   program
     .command("ask")
@@ -40,15 +52,40 @@ export function registerAskCommand(program: Command, context: CommandContext): v
     .argument("<question...>", "the question")
     .option("--json", "print JSON for scripts")
     .option("--session <name>", "add the exchange to a named working session")
-    .action(async (questionWords: string[], options: { json?: boolean; session?: string }) => {
+    .option("--stream", "print the language model's draft as it arrives, then the checked answer")
+    .option("--image <path...>", "attach photos (JPEG, PNG, GIF, WebP) for a model that accepts images")
+    .action(async (questionWords: string[], options: AskOptions) => {
       const { io } = context;
       const question = questionWords.join(" ").trim();
-      const answer = await withStore(context.config(), (store) => {
-        const answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
-        const result = answerer.answer(question);
-        if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result });
-        return result;
+      const images: ImageAttachment[] = [];
+      for (const path of options.image ?? []) {
+        const image = loadImage(path);
+        if (!image.ok) throw image.error;
+        images.push(image.value);
+      }
+      const config = context.config();
+      // The draft goes to stdout, or to stderr when stdout carries JSON.
+      const draftOut = options.json ? io.stderr : io.stdout;
+      let streamed = false;
+      const answer = await withStore(config, async (store) => {
+        const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
+        if (!service.ok) throw service.error;
+        const result = await service.value.answer(question, {
+          ...(images.length > 0 ? { images } : {}),
+          ...(options.stream
+            ? {
+                onToken: (token: string) => {
+                  streamed = true;
+                  draftOut.write(token);
+                },
+              }
+            : {}),
+        });
+        if (!result.ok) throw result.error;
+        if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
+        return result.value;
       });
+      if (streamed) draftOut.write("\n\n--- checked against the library ---\n\n");
       io.stdout.write(options.json ? `${answerJson(answer)}\n` : formatAnswer(answer));
       if (options.session && !options.json) io.stderr.write(`(added to session "${options.session}")\n`);
     });

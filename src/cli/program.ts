@@ -5,13 +5,16 @@ import { loadConfig } from "../config/config.ts";
 import type { HearthConfig } from "../config/config.ts";
 import { registerAskCommand } from "./ask-command.ts";
 import { registerDoctorCommand } from "./doctor-command.ts";
+import { registerEmbedCommand } from "./embed-command.ts";
 import { registerEvalCommand } from "./eval-command.ts";
 import { registerIngestCommand } from "./ingest-command.ts";
 import { registerListCommand } from "./list-command.ts";
+import { registerModelsCommand } from "./models-command.ts";
 import { registerRemoveCommand } from "./remove-command.ts";
 import { registerReportCommand } from "./report-command.ts";
 import { registerSearchCommand } from "./search-command.ts";
 import { registerSessionsCommand } from "./sessions-command.ts";
+import { registerServeCommand } from "./serve-command.ts";
 
 export interface CliIo {
   environment: NodeJS.ProcessEnv;
@@ -69,6 +72,9 @@ export function buildProgram(io: CliIo): CliProgram {
   registerSessionsCommand(program, context);
   registerReportCommand(program, context);
   registerEvalCommand(program, context);
+  registerEmbedCommand(program, context);
+  registerModelsCommand(program, context);
+  registerServeCommand(program, context);
   return program;
 }
 

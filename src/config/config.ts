@@ -51,6 +51,8 @@ export const configSchema = z.object({
   privacy: z.object({
     /** Redact personal data from what is sent to a non-local endpoint: auto (cloud only), always, never. */
     redact: z.enum(["auto", "always", "never"]),
+    /** Names always redacted (children, staff), besides those found next to "child", "young person" and the like. */
+    names: z.array(z.string().min(1)),
   }),
   server: z.object({
     host: z.string().min(1),
@@ -166,6 +168,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
     },
     privacy: {
       redact: pick(environment.HEARTH_REDACT, privacy.redact as string, "auto"),
+      names: pick(
+        environment.HEARTH_REDACT_NAMES
+          ? environment.HEARTH_REDACT_NAMES.split(/[,;]/).map((name) => name.trim()).filter((name) => name.length > 0)
+          : undefined,
+        privacy.names as string[],
+        [],
+      ),
     },
     server: {
       host: pick(overrides.host, environment.HEARTH_HOST, server.host as string, "127.0.0.1"),

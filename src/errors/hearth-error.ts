@@ -17,7 +17,14 @@ export type ErrorCode =
   | "CONFIG_INVALID"
   | "STORE_FAILED"
   | "NOT_FOUND"
-  | "INVALID_INPUT";
+  | "INVALID_INPUT"
+  /** Language model and embedding providers (src/providers). */
+  | "PROVIDER_AUTH"
+  | "PROVIDER_RATE_LIMITED"
+  | "PROVIDER_FAILED"
+  | "PROVIDER_BAD_RESPONSE"
+  | "PROVIDER_UNAVAILABLE"
+  | "IMAGES_NOT_SUPPORTED";
 
 export class HearthError extends Error {
   readonly code: ErrorCode;

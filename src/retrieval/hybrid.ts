@@ -73,7 +73,7 @@ export function createHybridSearcher(dependencies: HybridDependencies): HybridSe
       const vector = await embeddings.embed([sent ?? query]);
       if (!vector.ok || !vector.value[0]) {
         const reason = vector.ok ? "no vector came back" : describeError(vector.error);
-        return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason}.` };
+        return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason.replace(/\.$/, "")}.` };
       }
       const semantic = store.vectorSearch(embeddings.id, vector.value[0], Math.max(depth, options.limit), options.documentIds);
       const semanticResults: SearchResult[] = semantic.map((hit) => ({ ...hit, signals: { bm25: 0, coverage: 0, proximity: 0, figures: 0 } }));

@@ -121,6 +121,24 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: "embeddings: which passages have a vector for which model (the vectors live in a sqlite-vec table)",
+    // The vec0 table itself (chunk_vectors) is created on the first save, because its dimension is the model's;
+    // a model change drops and re-creates it. Rows here go with their passage (ON DELETE CASCADE); a vector whose
+    // row is gone is ignored by searches and swept on the next save.
+    sql: `
+      CREATE TABLE embedding_index (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        model TEXT NOT NULL,
+        dimensions INTEGER NOT NULL
+      );
+      CREATE TABLE chunk_embeddings (
+        chunk_id INTEGER PRIMARY KEY REFERENCES chunks (id) ON DELETE CASCADE,
+        model TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

@@ -6,6 +6,7 @@ import { stemmer } from "stemmer";
 import { mkdirSync } from "node:fs";
 import { join, parse } from "node:path";
 import Database from "better-sqlite3";
+import { load as loadSqliteVec } from "sqlite-vec";
 import type { Chunk, UnitText } from "../chunking/types.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
@@ -13,6 +14,7 @@ import { migrate } from "./sqlite-migrations.ts";
 import type {
   CorpusStatistics,
   DocumentRecord,
+  EmbeddingStatus,
   IntegrityReport,
   NewDocument,
   PassageHit,
@@ -221,10 +223,14 @@ export class SqliteStore implements Store {
   #writes = 0;
   #statisticsCache: { version: string; value: CorpusStatistics } | undefined;
 
-  constructor(database: Database.Database, location: string) {
+  /** Why sqlite-vec could not be loaded (vector search is then unavailable), or null. */
+  readonly #vectorsUnavailable: string | null;
+
+  constructor(database: Database.Database, location: string, vectorsUnavailable: string | null = null) {
     this.#database = database;
     this.location = location;
     this.#statements = prepareStatements(database);
+    this.#vectorsUnavailable = vectorsUnavailable;
   }
 
   /** The raw connection, for tests and maintenance code inside src/store only. */
@@ -509,6 +515,113 @@ export class SqliteStore implements Store {
     return { ok: problems.length === 0, problems, documents, chunks };
   }
 
+  // -------------------------------------------------------------------------------------------------------------
+  // Embeddings (migration 4): vectors in a sqlite-vec vec0 table `chunk_vectors`, rowid = chunk id, cosine distance.
+
+  #embeddingIndex(): { model: string; dimensions: number } | undefined {
+    return this.#database.prepare<[], { model: string; dimensions: number }>("SELECT model, dimensions FROM embedding_index WHERE id = 1").get();
+  }
+
+  #requireVectors(): void {
+    if (this.#vectorsUnavailable !== null) {
+      throw new HearthError("STORE_FAILED", `${this.location}: vector search is unavailable (${this.#vectorsUnavailable})`, { subject: this.location });
+    }
+  }
+
+  chunksWithoutEmbedding(model: string, limit: number): PassageRecord[] {
+    const rows = this.#database
+      .prepare<[string, number], PassageRow>(
+        `SELECT ${passageColumns} FROM chunks c JOIN documents d ON d.id = c.document_id
+           LEFT JOIN chunk_embeddings e ON e.chunk_id = c.id AND e.model = ?
+          WHERE e.chunk_id IS NULL ORDER BY c.id LIMIT ?`,
+      )
+      .all(model, Math.max(0, Math.floor(limit)));
+    return rows.map(toPassage);
+  }
+
+  saveEmbeddings(model: string, rows: { chunkId: number; vector: number[] }[]): void {
+    if (rows.length === 0) return;
+    this.#requireVectors();
+    const dimensions = rows[0]!.vector.length;
+    for (const row of rows) {
+      if (row.vector.length !== dimensions || dimensions === 0 || !row.vector.every(Number.isFinite)) {
+        throw new HearthError("INVALID_INPUT", `embeddings from ${model}: every vector must have ${dimensions} finite numbers (passage ${row.chunkId})`, {
+          subject: model,
+        });
+      }
+    }
+    const database = this.#database;
+    const save = database.transaction(() => {
+      const index = this.#embeddingIndex();
+      if (!index || index.model !== model || index.dimensions !== dimensions) {
+        // A new model (or the first): its vectors are not comparable with the old ones, so start again.
+        database.exec("DROP TABLE IF EXISTS chunk_vectors; DELETE FROM chunk_embeddings;");
+        database.exec(`CREATE VIRTUAL TABLE chunk_vectors USING vec0 (embedding float[${Math.trunc(dimensions)}] distance_metric=cosine)`);
+        database.prepare("INSERT OR REPLACE INTO embedding_index (id, model, dimensions) VALUES (1, ?, ?)").run(model, dimensions);
+      } else {
+        // Vectors of passages removed since the last save.
+        database.exec("DELETE FROM chunk_vectors WHERE rowid NOT IN (SELECT chunk_id FROM chunk_embeddings)");
+      }
+      const exists = database.prepare<[number], { id: number }>("SELECT id FROM chunks WHERE id = ?");
+      const removeVector = database.prepare<[bigint]>("DELETE FROM chunk_vectors WHERE rowid = ?");
+      const insertVector = database.prepare<[bigint, Buffer]>("INSERT INTO chunk_vectors (rowid, embedding) VALUES (?, ?)");
+      const mark = database.prepare<[number, string]>("INSERT OR REPLACE INTO chunk_embeddings (chunk_id, model) VALUES (?, ?)");
+      for (const row of rows) {
+        if (!exists.get(row.chunkId)) continue; // removed while it was being embedded
+        removeVector.run(BigInt(row.chunkId));
+        insertVector.run(BigInt(row.chunkId), Buffer.from(new Float32Array(row.vector).buffer));
+        mark.run(row.chunkId, model);
+      }
+    });
+    try {
+      save.immediate();
+    } catch (error) {
+      if (error instanceof HearthError) throw error;
+      throw new HearthError("STORE_FAILED", `${this.location}: could not save embeddings (${describeError(error)})`, { subject: this.location, cause: error });
+    }
+  }
+
+  vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): PassageHit[] {
+    const count = Math.floor(Number(limit));
+    if (!Number.isFinite(count) || count <= 0 || this.#vectorsUnavailable !== null) return [];
+    const index = this.#embeddingIndex();
+    if (!index || index.model !== model) return [];
+    if (vector.length !== index.dimensions) {
+      throw new HearthError("INVALID_INPUT", `a query vector of ${vector.length} numbers cannot be compared with ${model}'s ${index.dimensions}`, { subject: model });
+    }
+    if (documentIds !== undefined && documentIds.length === 0) return [];
+    const total = this.#database.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunk_embeddings").get()?.n ?? 0;
+    // Nearest neighbours first, then drop stale vectors and other documents; ask for more when filtering.
+    const k = Math.min(4096, documentIds === undefined ? count + 32 : Math.max(count * 8, 256), Math.max(total + 32, count));
+    const neighbours = this.#database
+      .prepare<[Buffer, number], { rowid: number; distance: number }>(
+        "SELECT rowid, distance FROM chunk_vectors WHERE embedding MATCH ? AND k = ? ORDER BY distance",
+      )
+      .all(Buffer.from(new Float32Array(vector).buffer), k);
+    const distances = new Map(neighbours.map((row) => [Number(row.rowid), row.distance]));
+    const allowed = documentIds === undefined ? null : new Set(documentIds.map(Number));
+    const embedded = this.#database.prepare<[number, string], { chunk_id: number }>("SELECT chunk_id FROM chunk_embeddings WHERE chunk_id = ? AND model = ?");
+    const ids = neighbours.map((row) => Number(row.rowid)).filter((id) => embedded.get(id, model) !== undefined);
+    return this.getPassages(ids)
+      .filter((passage) => allowed === null || allowed.has(passage.documentId))
+      .slice(0, count)
+      .map((passage) => ({ ...passage, score: 1 - (distances.get(passage.chunkId) ?? 1) }));
+  }
+
+  embeddingStatus(): EmbeddingStatus {
+    const index = this.#embeddingIndex();
+    const embedded = index
+      ? (this.#database.prepare<[string], { n: number }>("SELECT count(*) AS n FROM chunk_embeddings WHERE model = ?").get(index.model)?.n ?? 0)
+      : 0;
+    return {
+      model: index?.model ?? null,
+      dimensions: index?.dimensions ?? null,
+      embedded,
+      total: this.statistics().chunkCount,
+      unavailable: this.#vectorsUnavailable,
+    };
+  }
+
   close(): void {
     if (!this.#database.open) return;
     try {
@@ -548,8 +661,15 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     database.pragma("journal_mode = WAL");
     database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
+    // sqlite-vec for embeddings; without it (an unsupported platform) everything but vector search still works.
+    let vectorsUnavailable: string | null = null;
+    try {
+      loadSqliteVec(database);
+    } catch (error) {
+      vectorsUnavailable = `sqlite-vec could not be loaded: ${describeError(error)}`;
+    }
     migrate(database, location);
-    return new SqliteStore(database, location);
+    return new SqliteStore(database, location, vectorsUnavailable);
   } catch (error) {
     database?.close();
     if (error instanceof HearthError) throw error;

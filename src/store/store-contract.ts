@@ -373,5 +373,45 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       store.setSetting("count", 3);
       expect(store.getSetting("count")).toBe(3);
     });
+    it("keeps embeddings: only new passages need vectors, nearest first, removed with their document", () => {
+      const first = cambridgeshire();
+      const firstRecord = store.replaceDocument(first.document, first.units, first.chunks);
+      expect(store.embeddingStatus()).toMatchObject({ model: null, embedded: 0, total: first.chunks.length });
+      const pending = store.chunksWithoutEmbedding("test:model", 10_000);
+      expect(pending).toHaveLength(first.chunks.length);
+      // A vector per passage that points along one axis for "cost" passages and another for the rest.
+      const vectorFor = (text: string): number[] => (/£|cost/i.test(text) ? [1, 0.1, 0] : [0, 1, 0.2]);
+      store.saveEmbeddings("test:model", pending.map((passage) => ({ chunkId: passage.chunkId, vector: vectorFor(passage.text) })));
+      expect(store.chunksWithoutEmbedding("test:model", 10)).toEqual([]);
+      expect(store.embeddingStatus()).toMatchObject({ model: "test:model", dimensions: 3, embedded: first.chunks.length });
+
+      const hits = store.vectorSearch("test:model", [1, 0, 0], 3);
+      expect(hits.length).toBeGreaterThan(0);
+      expect(hits[0]!.text).toMatch(/£|cost/i);
+      expect(hits[0]!.score).toBeGreaterThan(0.9);
+      expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
+      expect(store.vectorSearch("other:model", [1, 0, 0], 3)).toEqual([]);
+      expect(() => store.vectorSearch("test:model", [1, 0], 3)).toThrow(/cannot be compared/);
+
+      // A second document: only its passages are pending; the first document's are kept.
+      const second = somerset();
+      const secondRecord = store.replaceDocument(second.document, second.units, second.chunks);
+      const secondPending = store.chunksWithoutEmbedding("test:model", 10_000);
+      expect(secondPending.map((passage) => passage.documentId)).toEqual(second.chunks.map(() => secondRecord.id));
+      store.saveEmbeddings("test:model", secondPending.map((passage) => ({ chunkId: passage.chunkId, vector: vectorFor(passage.text) })));
+      expect(store.vectorSearch("test:model", [0, 1, 0], 500, [secondRecord.id]).every((hit) => hit.documentId === secondRecord.id)).toBe(true);
+
+      // Removing a document removes its passages from vector search.
+      expect(store.removeDocument(firstRecord.id)).toBe(true);
+      expect(store.vectorSearch("test:model", [1, 0, 0], 500).some((hit) => hit.documentId === firstRecord.id)).toBe(false);
+      expect(store.embeddingStatus()).toMatchObject({ embedded: second.chunks.length, total: second.chunks.length });
+
+      // A different model re-embeds everything.
+      expect(store.chunksWithoutEmbedding("new:model", 10_000)).toHaveLength(second.chunks.length);
+      store.saveEmbeddings("new:model", [{ chunkId: secondPending[0]!.chunkId, vector: [1, 2, 3, 4] }]);
+      expect(store.embeddingStatus()).toMatchObject({ model: "new:model", dimensions: 4, embedded: 1 });
+      expect(store.vectorSearch("test:model", [1, 0, 0], 5)).toEqual([]);
+      expect(store.checkIntegrity().ok).toBe(true);
+    });
   });
 }

@@ -117,5 +117,25 @@ export interface Store {
   getSetting(key: string): unknown;
   setSetting(key: string, value: unknown): void;
   checkIntegrity(): IntegrityReport;
+  /** Passages with no vector from `model` yet (new or changed documents, or all after a model change). */
+  chunksWithoutEmbedding(model: string, limit: number): PassageRecord[];
+  /**
+   * Saves vectors from `model`. The first save fixes the dimension; a different model or dimension replaces every
+   * stored vector (so a model change re-embeds the library).
+   */
+  saveEmbeddings(model: string, rows: { chunkId: number; vector: number[] }[]): void;
+  /** Nearest passages to `vector` among those embedded by `model`; score = cosine similarity. */
+  vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): PassageHit[];
+  embeddingStatus(): EmbeddingStatus;
   close(): void;
+}
+
+export interface EmbeddingStatus {
+  /** The model whose vectors are stored, or null before the first embedding. */
+  model: string | null;
+  dimensions: number | null;
+  embedded: number;
+  total: number;
+  /** Why vector search is unavailable (sqlite-vec did not load), or null. */
+  unavailable: string | null;
 }

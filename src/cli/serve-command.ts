@@ -1,0 +1,43 @@
+/** `hearth serve`: the web interface and JSON API for a team, with accounts and workspaces. */
+import type { Command } from "commander";
+import { HearthError } from "../errors/hearth-error.ts";
+import { startServer } from "../server/start-server.ts";
+import type { CommandContext } from "./program.ts";
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new HearthError("INVALID_INPUT", `--port must be a whole number from 0 to 65535, not "${value}"`, { subject: "--port" });
+  }
+  return port;
+}
+
+export function registerServeCommand(program: Command, context: CommandContext): void {
+  program
+    .command("serve")
+    .description("run the web interface and API (first visit: create the admin account)")
+    .option("--host <host>", "address to listen on (default: $HEARTH_HOST or 127.0.0.1)")
+    .option("--port <port>", "port to listen on (default: $HEARTH_PORT or 8787)", parsePort)
+    .action(async (options: { host?: string; port?: number }) => {
+      const base = context.config();
+      const config = {
+        ...base,
+        server: { ...base.server, host: options.host ?? base.server.host, port: options.port ?? base.server.port },
+      };
+      const server = await startServer({ config });
+      context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
+      if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
+        context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");
+      }
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          context.io.stdout.write("Stopping: finishing ingests in progress…\n");
+          void server.close().then(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}

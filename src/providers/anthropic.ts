@@ -1,0 +1,142 @@
+/**
+ * The Anthropic Messages API (`POST {baseURL}/v1/messages`, `x-api-key`, `anthropic-version`). Streaming is
+ * server-sent events: message_start, content_block_start, content_block_delta (text_delta), content_block_stop,
+ * message_delta (stop_reason), message_stop; `ping` keeps the connection alive and `error` reports a failure.
+ */
+import { fail, ok } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import type { EndpointSettings } from "./http.ts";
+import { isLocalEndpoint, postJson, providerError, readEvents, readJson } from "./http.ts";
+import { modelAcceptsImages } from "./model-names.ts";
+import { languageModelVariables } from "./openai-compatible.ts";
+import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel, RequestListener } from "./types.ts";
+
+export const anthropicBaseUrl = "https://api.anthropic.com";
+export const anthropicVersion = "2023-06-01";
+
+export interface AnthropicOptions {
+  baseURL?: string | undefined;
+  apiKey?: string | undefined;
+  model: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  supportsImages?: boolean | undefined;
+  onRequest?: RequestListener | undefined;
+  maxRetryWaitMs?: number;
+  /** The API requires a limit on the reply. */
+  defaultMaxTokens?: number;
+}
+
+function toWireMessage(message: ChatMessage): unknown {
+  if (!message.images || message.images.length === 0) return { role: message.role, content: message.content };
+  return {
+    role: message.role,
+    content: [
+      ...message.images.map((image) => ({ type: "image", source: { type: "base64", media_type: image.mediaType, data: image.data } })),
+      { type: "text", text: message.content },
+    ],
+  };
+}
+
+interface MessageBody {
+  content?: { type?: unknown; text?: unknown }[];
+  stop_reason?: unknown;
+}
+
+interface StreamEventBody {
+  type?: string;
+  delta?: { type?: string; text?: unknown; stop_reason?: unknown };
+  error?: { message?: unknown };
+}
+
+export function createAnthropic(options: AnthropicOptions): LanguageModel {
+  const baseURL = options.baseURL ?? anthropicBaseUrl;
+  const settings: EndpointSettings = {
+    provider: "anthropic",
+    model: options.model,
+    baseURL,
+    apiKey: options.apiKey,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    maxRetries: options.maxRetries ?? 2,
+    what: "language model",
+    variables: languageModelVariables,
+    onRequest: options.onRequest,
+    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
+  };
+  const supportsImages = options.supportsImages ?? modelAcceptsImages(options.model);
+  const path = /\/v1\/?$/.test(new URL(baseURL).pathname) ? "messages" : "v1/messages";
+
+  const generate = async (request: GenerateRequest, generateOptions: GenerateOptions = {}): Promise<Result<Generation>> => {
+    const streaming = generateOptions.onToken !== undefined;
+    if (!supportsImages && request.messages.some((message) => (message.images?.length ?? 0) > 0)) {
+      return fail(providerError(settings, "IMAGES_NOT_SUPPORTED", `(model "${options.model}") does not accept images. Use a model that does, or set HEARTH_LLM_IMAGES=true if it does.`));
+    }
+    const body = {
+      model: options.model,
+      system: request.system,
+      messages: request.messages.map(toWireMessage),
+      max_tokens: request.maxTokens ?? options.defaultMaxTokens ?? 2048,
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      stream: streaming,
+    };
+    return postJson<Generation>(settings, {
+      path,
+      headers: {
+        ...(options.apiKey ? { "x-api-key": options.apiKey } : {}),
+        "anthropic-version": anthropicVersion,
+        ...(streaming ? { accept: "text/event-stream" } : {}),
+      },
+      body,
+      kind: "chat",
+      signal: generateOptions.signal,
+      read: async (response, touch, count) => {
+        if (!streaming) {
+          const parsed = (await readJson(response, count)) as MessageBody;
+          if (!Array.isArray(parsed?.content)) {
+            return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a reply without a content list."));
+          }
+          const text = parsed.content
+            .filter((block) => block.type === "text" && typeof block.text === "string")
+            .map((block) => block.text as string)
+            .join("");
+          return ok({ text, finishReason: typeof parsed.stop_reason === "string" ? parsed.stop_reason : null });
+        }
+        let text = "";
+        let finishReason: string | null = null;
+        let stopped = false;
+        for await (const event of readEvents(response, touch, count)) {
+          let data: StreamEventBody;
+          try {
+            data = JSON.parse(event.data) as StreamEventBody;
+          } catch (error) {
+            return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a stream event that is not JSON.", error));
+          }
+          const type = event.event ?? data.type;
+          if (type === "error") {
+            return fail(providerError(settings, "PROVIDER_FAILED", `failed while answering (${String(data.error?.message ?? "unknown error")}).`));
+          }
+          if (type === "content_block_delta" && data.delta?.type === "text_delta" && typeof data.delta.text === "string") {
+            text += data.delta.text;
+            generateOptions.onToken?.(data.delta.text);
+          } else if (type === "message_delta" && typeof data.delta?.stop_reason === "string") {
+            finishReason = data.delta.stop_reason;
+          } else if (type === "message_stop") {
+            stopped = true;
+            break;
+          }
+        }
+        if (!stopped) return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "ended the stream before the answer was complete."));
+        return ok({ text, finishReason });
+      },
+    });
+  };
+
+  return {
+    id: `anthropic:${options.model}`,
+    provider: "anthropic",
+    model: options.model,
+    supportsImages,
+    local: isLocalEndpoint(baseURL),
+    generate,
+  };
+}

@@ -1,0 +1,106 @@
+/** The workspace library: list, remove, units (slides and sections), page images and the original file. */
+import { readFile, rm } from "node:fs/promises";
+import type { Hono } from "hono";
+import type { DocumentRecord } from "../store/types.ts";
+import { currentUser } from "./auth.ts";
+import { HttpError, notFound } from "./http-error.ts";
+import { renderPdfPage } from "./page-image.ts";
+import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { requireRole } from "./workspaces.ts";
+
+export function publicDocument(document: DocumentRecord): {
+  id: number;
+  file: string;
+  format: string;
+  units: number;
+  passages: number;
+  warnings: string[];
+  ingestedAt: string;
+} {
+  return {
+    id: document.id,
+    file: document.fileName,
+    format: document.format,
+    units: document.unitCount,
+    passages: document.chunkCount,
+    warnings: document.warnings,
+    ingestedAt: document.ingestedAt,
+  };
+}
+
+/** The Content-Disposition value for a download, with an ASCII fallback and the UTF-8 name (RFC 6266). */
+export function attachment(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { libraries, accounts } = services;
+
+  const findDocument = (workspaceId: string, rawId: string): DocumentRecord => {
+    const id = Number(rawId);
+    const document = Number.isInteger(id) && id > 0 ? libraries.get(workspaceId).store.getDocument(id) : undefined;
+    if (!document) throw notFound("No such document in this workspace");
+    return document;
+  };
+
+  app.get("/api/workspaces/:workspaceId/documents", (c) => {
+    const { store } = libraries.get(c.get("workspace").id);
+    return c.json({ documents: store.listDocuments().map(publicDocument) });
+  });
+
+  app.delete("/api/workspaces/:workspaceId/documents/:documentId", async (c) => {
+    requireRole(c, "editor");
+    const workspaceId = c.get("workspace").id;
+    const document = findDocument(workspaceId, c.req.param("documentId"));
+    // Through the queue, so a removal never interleaves with an ingest writing the same workspace.
+    await libraries.enqueue(workspaceId, async () => {
+      libraries.get(workspaceId).store.removeDocument(document.id);
+      if (libraries.ownsFile(workspaceId, document.sourcePath)) await rm(document.sourcePath, { force: true });
+    });
+    accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
+    return c.body(null, 204);
+  });
+
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", (c) => {
+    const workspaceId = c.get("workspace").id;
+    const document = findDocument(workspaceId, c.req.param("documentId"));
+    const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
+    return c.json({ file: document.fileName, format: document.format, units });
+  });
+
+  const readOriginal = async (document: DocumentRecord): Promise<Buffer> => {
+    try {
+      return await readFile(document.sourcePath);
+    } catch (error) {
+      throw new HttpError(404, `The original of ${document.fileName} is no longer on disk`, { cause: error });
+    }
+  };
+
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
+    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    const bytes = await readOriginal(document);
+    return c.body(new Uint8Array(bytes), 200, {
+      "Content-Type": "application/octet-stream",
+      "Content-Disposition": attachment(document.fileName),
+      "X-Content-Type-Options": "nosniff",
+    });
+  });
+
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/pages/:page/image", async (c) => {
+    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
+    const page = Number(c.req.param("page"));
+    const rendered = renderPdfPage(new Uint8Array(await readOriginal(document)), page, c.req.query("highlight"));
+    if (!rendered.ok) {
+      throw new HttpError(rendered.error.code === "NOT_FOUND" ? 404 : 500, `${document.fileName}: ${rendered.error.message}`, {
+        cause: rendered.error,
+      });
+    }
+    return c.body(rendered.value.png, 200, {
+      "Content-Type": "image/png",
+      "Cache-Control": "private, max-age=3600",
+      "X-Highlight-Boxes": String(rendered.value.highlighted),
+    });
+  });
+}

@@ -1,0 +1,27 @@
+/** What every route gets: the services built once by createApp, and what the middleware found about the caller. */
+import type { HttpBindings } from "@hono/node-server";
+import type { HearthConfig } from "../config/config.ts";
+import type { AccountsStore, AuthSession, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
+import type { IngestJobs } from "./ingest-jobs.ts";
+import type { LoginRateLimiter } from "./rate-limit.ts";
+import type { WorkspaceLibraries } from "./workspace-libraries.ts";
+
+export interface ServerServices {
+  config: HearthConfig;
+  accounts: AccountsStore;
+  libraries: WorkspaceLibraries;
+  jobs: IngestJobs;
+  loginLimiter: LoginRateLimiter;
+  version: string;
+}
+
+export interface ServerVariables {
+  /** Set by the session middleware when the cookie names a live sign-in session. */
+  auth: { token: string; session: AuthSession } | undefined;
+  /** Set by the workspace middleware on /api/workspaces/:workspaceId/* routes. */
+  workspace: WorkspaceRecord;
+  role: WorkspaceRole;
+}
+
+/** Bindings are absent when the app is called through app.fetch() rather than @hono/node-server. */
+export type ServerEnv = { Variables: ServerVariables; Bindings: Partial<HttpBindings> };

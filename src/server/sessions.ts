@@ -1,0 +1,38 @@
+/** Working sessions of a workspace: list, read, and export as md, docx or pdf through the report renderer. */
+import type { Hono } from "hono";
+import { parseReportFormat, renderReport } from "../report/report.ts";
+import { attachment } from "./documents.ts";
+import { HttpError, notFound } from "./http-error.ts";
+import type { ServerEnv, ServerServices } from "./server-types.ts";
+
+const contentTypes = {
+  md: "text/markdown; charset=utf-8",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pdf: "application/pdf",
+} as const;
+
+export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { libraries } = services;
+
+  app.get("/api/workspaces/:workspaceId/sessions", (c) => {
+    return c.json({ sessions: libraries.get(c.get("workspace").id).store.listSessions() });
+  });
+
+  app.get("/api/workspaces/:workspaceId/sessions/:name", (c) => {
+    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+    if (!session) throw notFound("No such session in this workspace");
+    return c.json(session);
+  });
+
+  app.get("/api/workspaces/:workspaceId/sessions/:name/export", async (c) => {
+    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+    if (!session) throw notFound("No such session in this workspace");
+    const format = parseReportFormat(c.req.query("format") ?? "md");
+    if (!format.ok) throw new HttpError(400, format.error.message, { cause: format.error });
+    const bytes = await renderReport(session, format.value);
+    return c.body(new Uint8Array(bytes), 200, {
+      "Content-Type": contentTypes[format.value],
+      "Content-Disposition": attachment(`${session.name}.${format.value}`),
+    });
+  });
+}

@@ -1,0 +1,79 @@
+/**
+ * One library per workspace: <dataDir>/workspaces/<workspaceId>/hearth.db with its uploaded originals in files/.
+ * Each store is opened once and kept; writes to a workspace go through its own queue so that two uploads never
+ * ingest at the same time (reads are not queued: SQLite WAL lets them run beside a write).
+ */
+import { mkdirSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
+import { createSearcher } from "../retrieval/search.ts";
+import type { Searcher } from "../retrieval/search.ts";
+import { openSqliteStore } from "../store/sqlite-store.ts";
+import type { Store } from "../store/types.ts";
+
+export interface WorkspaceLibrary {
+  store: Store;
+  searcher: Searcher;
+  folder: string;
+  filesFolder: string;
+}
+
+export interface WorkspaceLibraries {
+  get(workspaceId: string): WorkspaceLibrary;
+  /** Runs `task` after every task queued before it for this workspace (one at a time per workspace). */
+  enqueue<T>(workspaceId: string, task: () => Promise<T>): Promise<T>;
+  /** Whether `path` lies inside the workspace's files folder (so deleting it cannot touch anything else). */
+  ownsFile(workspaceId: string, path: string): boolean;
+  /** Waits for queued work, then closes every store. */
+  close(): Promise<void>;
+}
+
+/** Workspace ids are UUIDs from the accounts store; anything else never becomes a path. */
+const workspaceIdPattern = /^[0-9a-f-]{36}$/;
+
+export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
+  const root = resolve(dataDir, "workspaces");
+  const libraries = new Map<string, WorkspaceLibrary>();
+  const queues = new Map<string, Promise<unknown>>();
+  let closed = false;
+
+  const folderOf = (workspaceId: string): string => {
+    if (!workspaceIdPattern.test(workspaceId)) throw new Error(`Not a workspace id: ${workspaceId}`);
+    return join(root, workspaceId);
+  };
+
+  return {
+    get(workspaceId) {
+      let library = libraries.get(workspaceId);
+      if (!library) {
+        if (closed) throw new Error("The server is shutting down");
+        const folder = folderOf(workspaceId);
+        const filesFolder = join(folder, "files");
+        mkdirSync(filesFolder, { recursive: true });
+        const store = openSqliteStore({ dataDir: folder });
+        library = { store, searcher: createSearcher(store), folder, filesFolder };
+        libraries.set(workspaceId, library);
+      }
+      return library;
+    },
+    enqueue(workspaceId, task) {
+      const previous = queues.get(workspaceId) ?? Promise.resolve();
+      const next = previous.then(task, task);
+      // The queue continues whatever this task does; the caller still sees its own failure.
+      queues.set(
+        workspaceId,
+        next.catch(() => undefined),
+      );
+      return next;
+    },
+    ownsFile(workspaceId, path) {
+      const filesFolder = join(folderOf(workspaceId), "files") + sep;
+      return resolve(path).startsWith(filesFolder);
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled([...queues.values()]);
+      for (const library of libraries.values()) library.store.close();
+      libraries.clear();
+    },
+  };
+}
