@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { createAnswerer } from "../answer/create-answerer.ts";
+import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
 import type { ImageAttachment } from "../providers/types.ts";
@@ -13,18 +14,7 @@ import type { CommandContext } from "./program.ts";
 
 /** The exact `--json` shape the issue names: no internal fields. */
 export function answerJson(answer: Answer): string {
-  return JSON.stringify({
-    question: answer.question,
-    answer: answer.answer,
-    citations: answer.citations.map((citation) => ({
-      n: citation.n,
-      file: citation.file,
-      page: citation.page,
-      section: citation.section,
-      quote: citation.quote,
-    })),
-    mode: answer.mode,
-  });
+  return JSON.stringify(publicAnswer(answer));
 }
 
 export function formatAnswer(answer: Answer): string {

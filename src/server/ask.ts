@@ -9,6 +9,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { createAnswerer } from "../answer/create-answerer.ts";
+import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -41,18 +42,10 @@ export function answerPieces(text: string): string[] {
 function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Record<string, unknown> {
   const idsByName = new Map<string, number>();
   for (const document of library.store.listDocuments()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
+  const shown = publicAnswer(answer);
   return {
-    question: answer.question,
-    answer: answer.answer,
-    citations: answer.citations.map((citation) => ({
-      n: citation.n,
-      file: citation.file,
-      page: citation.page,
-      section: citation.section,
-      quote: citation.quote,
-      documentId: idsByName.get(citation.file) ?? null,
-    })),
-    mode: answer.mode,
+    ...shown,
+    citations: shown.citations.map((citation) => ({ ...citation, documentId: idsByName.get(citation.file) ?? null })),
     refused: answer.refused,
   };
 }
