@@ -15,6 +15,17 @@ export default tseslint.config(
     },
   },
   {
+    // The web app runs in the browser (web/src); its build config runs in Node.
+    files: ["web/**"],
+    languageOptions: {
+      globals: {
+        window: "readonly", document: "readonly", navigator: "readonly", fetch: "readonly", FormData: "readonly", File: "readonly",
+        Response: "readonly", AbortController: "readonly", DOMException: "readonly", TextDecoderStream: "readonly", HTMLElement: "readonly",
+        localStorage: "readonly", Intl: "readonly",
+      },
+    },
+  },
+  {
     files: ["src/config/**", "src/cli/main.ts", "bench/**", "**/*.test.ts", "**/*-contract.ts", "test/**", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },

@@ -15,6 +15,11 @@ import { registerReportCommand } from "./report-command.ts";
 import { registerSearchCommand } from "./search-command.ts";
 import { registerSessionsCommand } from "./sessions-command.ts";
 import { registerServeCommand } from "./serve-command.ts";
+import { registerDraftCommand } from "./draft-command.ts";
+import { registerLaCommand } from "./la-command.ts";
+import { registerProfileCommand } from "./profile-command.ts";
+import { registerTagCommand } from "./tag-command.ts";
+import { registerTemplatesCommand } from "./templates-command.ts";
 
 export interface CliIo {
   environment: NodeJS.ProcessEnv;
@@ -75,6 +80,11 @@ export function buildProgram(io: CliIo): CliProgram {
   registerEmbedCommand(program, context);
   registerModelsCommand(program, context);
   registerServeCommand(program, context);
+  registerDraftCommand(program, context);
+  registerTemplatesCommand(program, context);
+  registerProfileCommand(program, context);
+  registerLaCommand(program, context);
+  registerTagCommand(program, context);
   return program;
 }
 

@@ -60,7 +60,10 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     return c.json({ error: "Something went wrong on the server; the details are in its log" }, 500);
   });
 
-  app.get("/api/health", (c) => c.json({ ok: true, version: services.version }));
+  // The upload limit is public so that the page can refuse an oversized file before sending any of it.
+  app.get("/api/health", (c) =>
+    c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
+  );
   app.use("/api/*", sessionMiddleware(services));
   registerPublicAuthRoutes(app, services);
 

@@ -101,6 +101,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
       "Content-Type": "image/png",
       "Cache-Control": "private, max-age=3600",
       "X-Highlight-Boxes": String(rendered.value.highlighted),
+      ...(rendered.value.highlightTop === null ? {} : { "X-Highlight-Top": rendered.value.highlightTop.toFixed(4) }),
     });
   });
 }

@@ -64,6 +64,8 @@ export interface RenderedPage {
   png: Uint8Array<ArrayBuffer>;
   pageCount: number;
   highlighted: number;
+  /** Top of the first highlighted box as a share (0..1) of the image height, so the viewer can scroll to it. */
+  highlightTop: number | null;
 }
 
 /** `pageNumber` is 1-based; a page out of range fails with NOT_FOUND. */
@@ -80,10 +82,16 @@ export function renderPdfPage(bytes: Uint8Array, pageNumber: number, quote: stri
     const pixmap = page.toPixmap(mupdf.Matrix.scale(scale, scale), mupdf.ColorSpace.DeviceRGB, false, true);
     const boxes = quote ? findQuoteBoxes(page, quote) : [];
     highlight(pixmap, boxes, scale);
+    const imageHeight = pixmap.getHeight();
+    const pageTop = page.getBounds()[1] ?? 0;
+    const highlightTop =
+      boxes.length > 0 && imageHeight > 0
+        ? Math.min(1, Math.max(0, (Math.min(...boxes.map((box) => box.top)) - pageTop) * scale / imageHeight))
+        : null;
     const png = new Uint8Array(pixmap.asPNG());
     pixmap.destroy();
     page.destroy();
-    return ok({ png, pageCount, highlighted: boxes.length });
+    return ok({ png, pageCount, highlighted: boxes.length, highlightTop });
   } catch (error) {
     return fail(new HearthError("EXTRACT_FAILED", `Could not render page ${pageNumber}`, { cause: error }));
   } finally {

@@ -190,6 +190,9 @@ describe("hearth serve: uploads", () => {
     expect(image.status).toBe(200);
     expect(image.headers.get("content-type")).toBe("image/png");
     expect(Number(image.headers.get("x-highlight-boxes"))).toBeGreaterThan(0);
+    const top = Number(image.headers.get("x-highlight-top"));
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(1);
     const png = Buffer.from(await image.arrayBuffer());
     expect(png.subarray(1, 4).toString()).toBe("PNG");
     // ~110 dpi: an A4 page is about 910 pixels wide.

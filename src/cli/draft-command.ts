@@ -1,0 +1,58 @@
+/**
+ * `hearth draft <template> [--la NAME] [--about TEXT] [-o FILE]`: a strategy document from a task template, every
+ * point cited to a file and page like an answer. `--session` keeps it with a working session for `hearth report`.
+ */
+import { writeFile } from "node:fs/promises";
+import { extname, resolve } from "node:path";
+import type { Command } from "commander";
+import { parseReportFormat, renderReport } from "../report/report.ts";
+import { draftFromTemplate } from "../toolkit/draft-engine.ts";
+import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
+import { answerJson, formatAnswer } from "./ask-command.ts";
+import { withStore } from "./open-store.ts";
+import type { CommandContext } from "./program.ts";
+
+interface DraftOptions {
+  la?: string;
+  about?: string;
+  output?: string;
+  session?: string;
+  json?: boolean;
+}
+
+export function registerDraftCommand(program: Command, context: CommandContext): void {
+  program
+    .command("draft")
+    .description("draft a document from a template (see: hearth templates), cited to file and page")
+    .argument("<template>", "template id, e.g. la-commissioner-email")
+    .option("--la <name>", "the local authority it is for")
+    .option("--about <text>", "what it is about (a proposed home, a focus)")
+    .option("-o, --output <file>", "write it to a file: .md, .docx or .pdf")
+    .option("--session <name>", "add the draft to a named working session")
+    .option("--json", "print JSON for scripts")
+    .action(async (id: string, options: DraftOptions) => {
+      const { io } = context;
+      const config = context.config();
+      const library = loadTemplateLibrary(config.dataDir);
+      for (const problem of library.problems) io.stderr.write(`hearth: warning: ${problem.message}\n`);
+      const found = findTemplate(library, id);
+      if (!found.ok) throw found.error;
+      const format = options.output ? parseReportFormat(extname(options.output).slice(1).toLowerCase() || "md") : undefined;
+      if (format && !format.ok) throw format.error;
+      const draft = await withStore(config, (store) => {
+        const result = draftFromTemplate({ store }, { template: found.value.template, la: options.la, about: options.about });
+        if (!result.ok) throw result.error;
+        if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
+        return result.value;
+      });
+      if (options.output && format?.ok) {
+        const path = resolve(options.output);
+        const bytes = await renderReport({ name: draft.question, createdAt: new Date().toISOString(), exchanges: [{ askedAt: new Date().toISOString(), answer: draft }] }, format.value);
+        await writeFile(path, bytes);
+        io.stdout.write(`wrote ${path} (${draft.citations.length} citation${draft.citations.length === 1 ? "" : "s"})\n`);
+      } else {
+        io.stdout.write(options.json ? `${answerJson(draft)}\n` : formatAnswer(draft));
+      }
+      if (options.session && !options.json) io.stderr.write(`(added to session "${options.session}")\n`);
+    });
+}

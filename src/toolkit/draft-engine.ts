@@ -1,0 +1,284 @@
+/**
+ * The template engine: runs a template's retrieval queries through the searcher, fills its sections with cited
+ * sentences, LA figures and the organisation profile, and returns the draft as an `Answer` — `[n]` markers, checked
+ * quotes — so that it can be added to a session and exported like any answer. Works offline; nothing is invented:
+ * a section with no evidence says so.
+ */
+import { renderRow } from "../answer/extractive-answerer.ts";
+import type { Answer, Citation } from "../answer/types.ts";
+import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { HearthError, fail, ok } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import { addOutOfDateNotes, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
+import { fieldLabels, isListField } from "../market/figures.ts";
+import type { LocalAuthorityProfile } from "../market/la-profiles.ts";
+import { buildLaProfile, localAuthorityDocuments } from "../market/la-profiles.ts";
+import { resolveLocalAuthority } from "../market/local-authority-names.ts";
+import { pagePieces } from "../market/page-pieces.ts";
+import type { OrganisationProfile } from "../profile/organisation-profile.ts";
+import { getProfile, profileFieldDescriptions, signatureBlock } from "../profile/organisation-profile.ts";
+import type { ProfileField } from "../profile/organisation-profile.ts";
+import type { Searcher } from "../retrieval/search.ts";
+import { createSearcher } from "../retrieval/search.ts";
+import { contentStems } from "../retrieval/tokenize.ts";
+import type { Store } from "../store/types.ts";
+import type { EvidenceScope, TaskTemplate, TemplateSection } from "./template-schema.ts";
+import { ruleKinds } from "./template-schema.ts";
+
+export interface DraftDependencies {
+  store: Store;
+  /** Defaults to the library searcher with the source-authority preference. */
+  searcher?: Searcher;
+}
+
+export interface DraftRequest {
+  template: TaskTemplate;
+  la?: string | undefined;
+  about?: string | undefined;
+  now?: Date;
+}
+
+interface Evidence {
+  documentId: number;
+  file: string;
+  page: number | null;
+  section: string | null;
+  quote: string;
+  display: string;
+  score: number;
+  stems: string[];
+}
+
+const sentenceLength = { minimum: 40, maximum: 450 };
+
+function tidy(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function overlap(left: string[], right: string[]): number {
+  if (left.length === 0 || right.length === 0) return 0;
+  const set = new Set(left);
+  return right.filter((word) => set.has(word)).length / Math.min(left.length, right.length);
+}
+
+/** Fills {la}, {about}, {today}, {profile.x}; returns null for a "?" line with a missing value. */
+function fillPlaceholders(line: string, values: Map<string, string | undefined>): string | null {
+  const optional = line.startsWith("?");
+  const body = optional ? line.slice(1) : line;
+  let missing = false;
+  const filled = body.replace(/\{([a-zA-Z.]+)\}/g, (whole, key: string) => {
+    const value = values.get(key);
+    if (value !== undefined && value.length > 0) return value;
+    missing = true;
+    if (key.startsWith("profile.")) {
+      const field = key.slice("profile.".length) as ProfileField;
+      return `[${profileFieldDescriptions[field] ?? field}: set with hearth profile set ${field} "..."]`;
+    }
+    if (key === "la") return "[local authority: use --la NAME]";
+    if (key === "about") return "[about: use --about TEXT]";
+    return whole;
+  });
+  if (optional && missing) return null;
+  return filled;
+}
+
+function placeholderValues(profile: OrganisationProfile, la: string | undefined, about: string | undefined, now: Date): Map<string, string | undefined> {
+  const values = new Map<string, string | undefined>([
+    ["la", la],
+    ["about", about],
+    ["today", now.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })],
+  ]);
+  for (const [field, value] of Object.entries(profile)) {
+    values.set(`profile.${field}`, Array.isArray(value) ? value.join(", ") : (value as string | undefined));
+  }
+  return values;
+}
+
+export function draftFromTemplate(dependencies: DraftDependencies, request: DraftRequest): Result<Answer> {
+  const { store } = dependencies;
+  const { template } = request;
+  const now = request.now ?? new Date();
+  const searcher = dependencies.searcher ?? withSourceAuthority(createSearcher(store), store, now);
+  const verifier = createQuoteVerifier(store);
+
+  let la: string | undefined;
+  if (request.la !== undefined && request.la.trim().length > 0) la = resolveLocalAuthority(request.la) ?? request.la.trim();
+  const about = request.about?.trim() || undefined;
+  if (template.inputs.la === "required" && !la) {
+    return fail(new HearthError("INVALID_INPUT", `template ${template.id} needs a local authority: --la NAME`, { subject: "--la" }));
+  }
+  if (template.inputs.about === "required" && !about) {
+    return fail(new HearthError("INVALID_INPUT", `template ${template.id} needs a subject: --about TEXT`, { subject: "--about" }));
+  }
+
+  const profile = getProfile(store);
+  const values = placeholderValues(profile, la, about, now);
+  const fill = (line: string): string | null => fillPlaceholders(line, values);
+
+  const citations: Citation[] = [];
+  const citationIndex = new Map<string, number>();
+  const cite = (evidence: { file: string; page: number | null; section: string | null; quote: string }): number => {
+    const key = `${evidence.file}\u0000${evidence.page ?? ""}\u0000${evidence.quote}`;
+    let n = citationIndex.get(key);
+    if (n === undefined) {
+      n = citations.length + 1;
+      citations.push({ n, file: evidence.file, page: evidence.page, section: evidence.section, quote: evidence.quote });
+      citationIndex.set(key, n);
+    }
+    return n;
+  };
+
+  // Which documents each scope searches.
+  const documents = store.listDocuments();
+  const scopeIds = (scope: EvidenceScope): number[] | undefined => {
+    if (scope === "library") return undefined;
+    if (scope === "la") return la ? (localAuthorityDocuments(store).get(la) ?? []).map((document) => document.id) : [];
+    const kinds: readonly string[] = scope === "own" ? ["own_policy"] : ruleKinds;
+    return documents.filter((document) => kinds.includes(describeSourceAuthority(store, document).kind)).map((document) => document.id);
+  };
+
+  const used: string[][] = [];
+  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number): Evidence[] => {
+    const documentIds = scopeIds(scope);
+    if (documentIds && documentIds.length === 0) return [];
+    const candidates: Evidence[] = [];
+    for (const rawQuery of queries) {
+      // A missing value simply drops out of a query ("{la} need placements" without --la searches the library).
+      const query = tidy(rawQuery.replace(/^\?/, "").replace(/\{([a-zA-Z.]+)\}/g, (_whole, key: string) => values.get(key) ?? ""));
+      // Within one LA's documents its name tells sentences apart no better than "the".
+      const laStems = scope === "la" && la ? new Set(contentStems(la)) : new Set<string>();
+      const queryStems = [...new Set(contentStems(query))].filter((word) => !laStems.has(word));
+      if (queryStems.length === 0) continue;
+      const results = searcher.search(query, { limit: 8, perPage: 2, ...(documentIds ? { documentIds } : {}) });
+      results.forEach((result, rank) => {
+        const pieces = pagePieces({ index: 0, page: result.page, section: result.section, text: result.text });
+        for (const piece of pieces) {
+          if (piece.isRow && !piece.header) continue;
+          const display = piece.isRow ? renderRow(piece.header?.join(" | ") ?? null, piece.text) : tidy(piece.text);
+          if (display.length < sentenceLength.minimum || display.length > sentenceLength.maximum) continue;
+          const stems = contentStems(display);
+          const coverage = queryStems.filter((word) => stems.includes(word)).length / queryStems.length;
+          if (coverage === 0) continue;
+          const preferred = prefer?.test(display) ? 0.5 : 0;
+          candidates.push({
+            documentId: result.documentId,
+            file: result.fileName,
+            page: result.page,
+            section: result.section,
+            quote: piece.text,
+            display,
+            score: coverage + preferred + 0.15 / (rank + 1),
+            stems,
+          });
+        }
+      });
+    }
+    candidates.sort((left, right) => right.score - left.score);
+    const chosen: Evidence[] = [];
+    for (const candidate of candidates) {
+      if (chosen.length >= count) break;
+      if ([...used, ...chosen.map((other) => other.stems)].some((other) => overlap(other, candidate.stems) > 0.6)) continue;
+      const span = verifier.verify(candidate.documentId, candidate.page, candidate.quote);
+      if (!span) continue;
+      chosen.push({ ...candidate, quote: span.quote });
+    }
+    for (const evidence of chosen) used.push(evidence.stems);
+    return chosen;
+  };
+
+  let laProfile: LocalAuthorityProfile | undefined | null = null;
+  const laFigures = (): LocalAuthorityProfile | undefined => {
+    if (laProfile === null) laProfile = la ? buildLaProfile(store, la) : undefined;
+    return laProfile;
+  };
+
+  const blocks: string[] = [];
+  const render = (section: TemplateSection): string[] => {
+    const lines: string[] = [];
+    // Figures belong to one LA: without --la the section is left out (templates where --la is optional).
+    if (section.kind === "figures" && !la) return lines;
+    if (section.heading) lines.push(`### ${fill(section.heading) ?? section.heading}`);
+    switch (section.kind) {
+      case "text": {
+        for (const line of section.lines) {
+          const filled = fill(line);
+          if (filled !== null) lines.push(filled);
+        }
+        break;
+      }
+      case "signature": {
+        const block = signatureBlock(profile);
+        lines.push(...(block ?? '[Your name and role: set with hearth profile set signature "..."]').split("\n"));
+        break;
+      }
+      case "evidence": {
+        const prefer = section.prefer ? new RegExp(section.prefer, "i") : null;
+        const found = findEvidence(section.queries, section.scope, prefer, section.maxPoints);
+        if (found.length === 0) {
+          const empty = section.whenEmpty ?? (section.scope === "la" ? "The library holds no document about {la} that speaks to this." : "The library holds nothing on this yet.");
+          lines.push(fill(empty) ?? empty);
+          break;
+        }
+        if (section.intro) {
+          const intro = fill(section.intro);
+          if (intro !== null) lines.push(intro);
+        }
+        for (const evidence of found) lines.push(`- ${evidence.display} [${cite(evidence)}]`);
+        break;
+      }
+      case "figures": {
+        const figures = laFigures();
+        if (!figures) {
+          lines.push(`The library holds no document about ${la ?? "this local authority"}, so no figures are shown.`);
+          break;
+        }
+        if (section.intro) {
+          const intro = fill(section.intro);
+          if (intro !== null) lines.push(intro);
+        }
+        for (const field of section.fields) {
+          const found = figures.figures.filter((figure) => figure.field === field).slice(0, isListField(field) ? section.maxPerField : 1);
+          if (found.length === 0) {
+            lines.push(`- ${fieldLabels[field]}: not found in the library`);
+            continue;
+          }
+          for (const figure of found) {
+            const n = cite({ file: figure.file, page: figure.page, section: null, quote: figure.quote });
+            lines.push(`- ${fieldLabels[field]}: ${figure.value}${figure.date && !figure.value.includes(figure.date) ? ` (${figure.date})` : ""} [${n}]`);
+          }
+        }
+        break;
+      }
+      case "checklist": {
+        if (section.intro) {
+          const intro = fill(section.intro);
+          if (intro !== null) lines.push(intro);
+        }
+        for (const item of section.items) {
+          const requirement = findEvidence([item.requirement], "rules", /\bmust\b|\bshould\b|\bensure\b|\brequire/i, 1)[0];
+          const evidence = findEvidence([item.evidence], "own", null, 1)[0];
+          const required = requirement ? ` Required: ${requirement.display} [${cite(requirement)}]` : " Required: not found in the library's regulations and guidance.";
+          const found = evidence ? ` Evidence: ${evidence.display} [${cite(evidence)}]` : " Gap: no evidence found in your own documents.";
+          lines.push(`- ${item.label}.${required}${found}`);
+        }
+        break;
+      }
+    }
+    return lines;
+  };
+
+  for (const section of template.sections) {
+    const lines = render(section);
+    if (lines.length > 0) blocks.push(lines.join("\n"));
+  }
+
+  const title = `${template.title}${la ? ` — ${la}` : ""}${about ? `: ${about}` : ""}`;
+  const answer: Answer = {
+    question: title,
+    answer: blocks.join("\n\n"),
+    citations,
+    mode: "extractive",
+    refused: citations.length === 0,
+  };
+  return ok(addOutOfDateNotes(answer, store, now));
+}

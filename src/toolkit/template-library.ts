@@ -1,0 +1,86 @@
+/**
+ * Loads task templates: the built-in ones (src/toolkit/templates/*.json) and the user's (<dataDir>/templates/*.json).
+ * A user template with a built-in's id replaces it. A bad user file is reported by name and reason, never used.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import type { TaskTemplate } from "./template-schema.ts";
+import { taskTemplateSchema } from "./template-schema.ts";
+
+export interface LoadedTemplate {
+  template: TaskTemplate;
+  origin: "built-in" | "user";
+  path: string;
+}
+
+export interface TemplateLibrary {
+  templates: LoadedTemplate[];
+  /** User files that could not be used, each with its reason. */
+  problems: HearthError[];
+}
+
+export const builtInTemplateFolder = fileURLToPath(new URL("./templates/", import.meta.url));
+
+export function userTemplateFolder(dataDir: string): string {
+  return join(dataDir, "templates");
+}
+
+/** Reads and validates one template file. */
+export function parseTemplateFile(path: string): Result<TaskTemplate> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    return fail(new HearthError("INVALID_INPUT", `template ${path} is not readable JSON: ${describeError(error)}`, { subject: path, cause: error }));
+  }
+  const parsed = taskTemplateSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? issue.path.join(".") || "(top level)" : "(top level)";
+    return fail(
+      new HearthError("INVALID_INPUT", `template ${path}: ${where}: ${issue?.message ?? "invalid"}`, { subject: path, cause: parsed.error }),
+    );
+  }
+  return ok(parsed.data);
+}
+
+function jsonFiles(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith(".json") && !name.startsWith("."))
+    .sort()
+    .map((name) => join(folder, name));
+}
+
+export function loadTemplateLibrary(dataDir: string | null): TemplateLibrary {
+  const byId = new Map<string, LoadedTemplate>();
+  const problems: HearthError[] = [];
+  for (const path of jsonFiles(builtInTemplateFolder)) {
+    const parsed = parseTemplateFile(path);
+    // A broken built-in template is a bug in Hearth: the tests load every one.
+    if (!parsed.ok) throw parsed.error;
+    byId.set(parsed.value.id, { template: parsed.value, origin: "built-in", path });
+  }
+  if (dataDir !== null) {
+    for (const path of jsonFiles(userTemplateFolder(dataDir))) {
+      const parsed = parseTemplateFile(path);
+      if (!parsed.ok) problems.push(parsed.error);
+      else byId.set(parsed.value.id, { template: parsed.value, origin: "user", path });
+    }
+  }
+  return { templates: [...byId.values()].sort((left, right) => left.template.id.localeCompare(right.template.id)), problems };
+}
+
+export function findTemplate(library: TemplateLibrary, id: string): Result<LoadedTemplate> {
+  const wanted = id.trim().toLowerCase();
+  const found = library.templates.find((loaded) => loaded.template.id === wanted);
+  if (found) return ok(found);
+  return fail(
+    new HearthError("NOT_FOUND", `no template called "${id}"; templates: ${library.templates.map((loaded) => loaded.template.id).join(", ")}`, {
+      subject: id,
+    }),
+  );
+}

@@ -1,0 +1,118 @@
+/** The shapes the Hearth web API sends (see docs/architecture.md, "The web API"). */
+
+export type Role = "admin" | "editor" | "viewer";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface Member {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export interface LibraryDocument {
+  id: number;
+  file: string;
+  format: string;
+  units: number;
+  passages: number;
+  warnings: string[];
+  ingestedAt: string;
+}
+
+export type FileStatus = "queued" | "ingesting" | "ingested" | "unchanged" | "failed" | "refused";
+
+export interface UploadAccepted {
+  uploadId: string;
+  files: { name: string; status: "queued" | "refused"; error?: string }[];
+}
+
+export interface ProgressEvent {
+  file: string;
+  status: FileStatus;
+  error?: string;
+  units?: number;
+  passages?: number;
+}
+
+export interface DoneEvent {
+  ingested: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface Citation {
+  n: number;
+  file: string;
+  page: number | null;
+  section: string | null;
+  quote: string;
+  /** Present on answers from /ask; looked up by file name for answers read back from a session. */
+  documentId?: number | null;
+}
+
+export interface Answer {
+  question: string;
+  answer: string;
+  citations: Citation[];
+  mode: string;
+  refused?: boolean;
+}
+
+export interface SessionSummary {
+  name: string;
+  createdAt: string;
+  exchangeCount: number;
+  updatedAt: string;
+}
+
+export interface Session {
+  name: string;
+  createdAt: string;
+  exchanges: { askedAt: string; answer: Answer }[];
+}
+
+export interface UnitText {
+  index: number;
+  page: number | null;
+  section: string | null;
+  text: string;
+}
+
+export interface DocumentUnits {
+  file: string;
+  format: string;
+  units: UnitText[];
+}
+
+export type Profile = Record<string, string | string[]>;
+
+export interface ProviderSettings {
+  provider: "extractive" | "openai" | "anthropic" | "llama-cpp";
+  baseUrl: string | null;
+  model: string | null;
+  hasApiKey: boolean;
+}
+
+export interface Settings {
+  profile: Profile;
+  provider: ProviderSettings;
+}
+
+export interface AuditEvent {
+  time: string;
+  user: string;
+  action: string;
+  detail: string;
+}

@@ -1,0 +1,136 @@
+/**
+ * The whole app: decides between first-run setup, sign-in and the signed-in shell, keeps the chosen workspace
+ * (remembered in localStorage) and the Ask conversation of each workspace while the user moves between pages.
+ */
+import { useCallback, useEffect, useState } from "react";
+import { ApiError, api, setCsrfToken } from "./api-client.ts";
+import type { User, Workspace } from "./api-types.ts";
+import { AppShell } from "./components/app-shell.tsx";
+import type { Exchange } from "./pages/ask-page.tsx";
+import { AskPage } from "./pages/ask-page.tsx";
+import { LibraryPage } from "./pages/library-page.tsx";
+import { SessionsPage } from "./pages/sessions-page.tsx";
+import { SettingsPage } from "./pages/settings-page.tsx";
+import { SetupPage } from "./pages/setup-page.tsx";
+import { SignInPage } from "./pages/sign-in-page.tsx";
+import { useRoute } from "./use-route.ts";
+
+const workspaceKey = "hearth.workspace";
+
+type Phase = { kind: "loading" } | { kind: "setup" } | { kind: "sign-in" } | { kind: "ready"; user: User } | { kind: "failed"; message: string };
+
+export function App() {
+  const [phase, setPhase] = useState<Phase>({ kind: "loading" });
+  const [workspaces, setWorkspaces] = useState<Workspace[]>([]);
+  const [workspaceId, setWorkspaceId] = useState<string | undefined>(() => window.localStorage.getItem(workspaceKey) ?? undefined);
+  const [conversations, setConversations] = useState<Record<string, Exchange[]>>({});
+  const [route, navigate] = useRoute();
+
+  const loadWorkspaces = useCallback(async (prefer?: string) => {
+    const { workspaces: list } = await api.workspaces();
+    setWorkspaces(list);
+    setWorkspaceId((current) => {
+      const wanted = prefer ?? current;
+      return list.some((workspace) => workspace.id === wanted) ? wanted : list[0]?.id;
+    });
+  }, []);
+
+  const start = useCallback(async () => {
+    try {
+      const me = await api.me();
+      if (me) {
+        setCsrfToken(me.csrfToken);
+        await loadWorkspaces();
+        setPhase({ kind: "ready", user: me.user });
+        return;
+      }
+      setCsrfToken("");
+      const { needsSetup } = await api.setupNeeded();
+      setPhase({ kind: needsSetup ? "setup" : "sign-in" });
+    } catch (error) {
+      setPhase({ kind: "failed", message: error instanceof ApiError ? error.message : String(error) });
+    }
+  }, [loadWorkspaces]);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  useEffect(() => {
+    if (workspaceId) window.localStorage.setItem(workspaceKey, workspaceId);
+  }, [workspaceId]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.logout();
+    } finally {
+      setCsrfToken("");
+      setWorkspaces([]);
+      setConversations({});
+      setPhase({ kind: "sign-in" });
+    }
+  }, []);
+
+  if (phase.kind === "loading") {
+    return (
+      <main className="centred" aria-busy="true">
+        <p>Loading Hearth…</p>
+      </main>
+    );
+  }
+  if (phase.kind === "failed") {
+    return (
+      <main className="centred">
+        <h1>Hearth</h1>
+        <p role="alert" className="error">
+          {phase.message}
+        </p>
+        <button type="button" onClick={() => void start()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  if (phase.kind === "setup") return <SetupPage onDone={() => void start()} />;
+  if (phase.kind === "sign-in") return <SignInPage onSignedIn={() => void start()} />;
+
+  const workspace = workspaces.find((candidate) => candidate.id === workspaceId);
+  const exchanges = workspace ? (conversations[workspace.id] ?? []) : [];
+  const setExchanges = (update: (previous: Exchange[]) => Exchange[]): void => {
+    if (!workspace) return;
+    setConversations((all) => ({ ...all, [workspace.id]: update(all[workspace.id] ?? []) }));
+  };
+
+  return (
+    <AppShell
+      user={phase.user}
+      workspaces={workspaces}
+      workspace={workspace}
+      page={route.page}
+      onNavigate={navigate}
+      onSwitchWorkspace={setWorkspaceId}
+      onCreateWorkspace={async (name) => {
+        const { workspace: created } = await api.createWorkspace(name);
+        await loadWorkspaces(created.id);
+      }}
+      onSignOut={() => void signOut()}
+    >
+      {!workspace ? (
+        <p>You are not a member of any workspace yet. Ask an admin to add you, or create one with “New workspace”.</p>
+      ) : route.page === "library" ? (
+        <LibraryPage key={workspace.id} workspace={workspace} />
+      ) : route.page === "ask" ? (
+        <AskPage key={workspace.id} workspace={workspace} exchanges={exchanges} setExchanges={setExchanges} />
+      ) : route.page === "sessions" ? (
+        <SessionsPage
+          key={workspace.id}
+          workspace={workspace}
+          selected={route.detail}
+          onSelect={(name) => navigate("sessions", name)}
+        />
+      ) : (
+        <SettingsPage key={workspace.id} workspace={workspace} user={phase.user} />
+      )}
+    </AppShell>
+  );
+}

@@ -1,0 +1,167 @@
+/**
+ * Ask: a chat over the workspace library. The answer streams in (announced politely to screen readers), then its
+ * [n] markers become buttons that open the cited page; the side panel lists the sources of the chosen answer.
+ */
+import { useEffect, useRef, useState } from "react";
+import { ApiError, api } from "../api-client.ts";
+import type { Answer, Citation, Workspace } from "../api-types.ts";
+import { AnswerText } from "../components/answer-text.tsx";
+import { DocumentViewer } from "../components/document-viewer.tsx";
+import { SourcesPanel } from "../components/sources-panel.tsx";
+
+export interface Exchange {
+  id: number;
+  question: string;
+  session: string | undefined;
+  /** The text streamed so far; replaced by the answer's text when it arrives. */
+  streamed: string;
+  /** How many pieces the answer arrived in (shown as data-tokens, so the browser tests can see it streamed). */
+  tokens: number;
+  answer?: Answer;
+  error?: string;
+}
+
+interface AskPageProps {
+  workspace: Workspace;
+  exchanges: Exchange[];
+  setExchanges(update: (previous: Exchange[]) => Exchange[]): void;
+}
+
+const sessionKey = "hearth.session";
+
+export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
+  const [question, setQuestion] = useState("");
+  const [session, setSession] = useState(() => window.localStorage.getItem(sessionKey) ?? "");
+  const [asking, setAsking] = useState(false);
+  const [selected, setSelected] = useState<number>();
+  const [viewing, setViewing] = useState<Citation>();
+  const abort = useRef<AbortController>(undefined);
+  const bottom = useRef<HTMLDivElement>(null);
+
+  useEffect(() => () => abort.current?.abort(), []);
+  useEffect(() => {
+    bottom.current?.scrollIntoView?.({ block: "nearest" });
+  }, [exchanges]);
+
+  const update = (id: number, change: (exchange: Exchange) => Exchange): void =>
+    setExchanges((previous) => previous.map((exchange) => (exchange.id === id ? change(exchange) : exchange)));
+
+  const ask = async (): Promise<void> => {
+    const text = question.trim();
+    if (!text || asking) return;
+    const sessionName = session.trim() || undefined;
+    window.localStorage.setItem(sessionKey, session.trim());
+    const id = Date.now();
+    setExchanges((previous) => [...previous, { id, question: text, session: sessionName, streamed: "", tokens: 0 }]);
+    setSelected(id);
+    setQuestion("");
+    setAsking(true);
+    const controller = new AbortController();
+    abort.current = controller;
+    try {
+      await api.ask(
+        workspace.id,
+        text,
+        sessionName,
+        {
+          onToken: (piece) => update(id, (exchange) => ({ ...exchange, streamed: exchange.streamed + piece, tokens: exchange.tokens + 1 })),
+          onAnswer: (answer) => update(id, (exchange) => ({ ...exchange, answer, streamed: answer.answer })),
+          onError: (message) => update(id, (exchange) => ({ ...exchange, error: message })),
+        },
+        controller.signal,
+      );
+    } catch (failure) {
+      if (!controller.signal.aborted) {
+        update(id, (exchange) => ({ ...exchange, error: failure instanceof ApiError ? failure.message : String(failure) }));
+      }
+    } finally {
+      setAsking(false);
+    }
+  };
+
+  const chosen = exchanges.find((exchange) => exchange.id === selected) ?? exchanges.at(-1);
+  const citations = chosen?.answer?.citations ?? [];
+
+  return (
+    <div className="ask-layout">
+      <section className="chat" aria-label="Conversation">
+        {exchanges.length === 0 && (
+          <p className="notice">
+            Ask about your library: “What does the sufficiency strategy say about placements out of area?” Every sentence of the answer cites
+            the page it comes from.
+          </p>
+        )}
+        <ol className="exchanges">
+          {exchanges.map((exchange) => {
+            const pending = !exchange.answer && !exchange.error;
+            return (
+              <li
+                key={exchange.id}
+                className={`exchange${exchange.id === chosen?.id ? " chosen" : ""}`}
+                data-testid="exchange"
+                onFocus={() => setSelected(exchange.id)}
+                onClick={() => setSelected(exchange.id)}
+              >
+                <p className="question">
+                  <span className="visually-hidden">Question: </span>
+                  {exchange.question}
+                  {exchange.session && <span className="session-tag"> · saved to “{exchange.session}”</span>}
+                </p>
+                <div className="answer" aria-live="polite" aria-busy={pending} data-testid="answer" data-tokens={exchange.tokens}>
+                  {exchange.answer ? (
+                    <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
+                  ) : exchange.streamed ? (
+                    <div className="answer-text streaming">
+                      {exchange.streamed.split("\n").map((line, index) => (line.trim() ? <p key={index}>{line}</p> : null))}
+                    </div>
+                  ) : pending ? (
+                    <p className="thinking">Searching the library…</p>
+                  ) : null}
+                  {exchange.error && (
+                    <p role="alert" className="error">
+                      {exchange.error}
+                    </p>
+                  )}
+                </div>
+              </li>
+            );
+          })}
+        </ol>
+        <div ref={bottom} />
+        <form
+          className="ask-form"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void ask();
+          }}
+        >
+          <label htmlFor="question">Your question</label>
+          <textarea
+            id="question"
+            rows={3}
+            value={question}
+            onChange={(event) => setQuestion(event.target.value)}
+            onKeyDown={(event) => {
+              // Enter asks; Shift+Enter starts a new line.
+              if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+                event.preventDefault();
+                void ask();
+              }
+            }}
+            maxLength={2000}
+            required
+          />
+          <div className="ask-row">
+            <label htmlFor="session-name">Save to session (optional)</label>
+            <input id="session-name" value={session} onChange={(event) => setSession(event.target.value)} maxLength={120} placeholder="e.g. Sufficiency review" />
+            <button type="submit" disabled={asking || !question.trim()}>
+              {asking ? "Answering…" : "Ask"}
+            </button>
+          </div>
+        </form>
+      </section>
+      {chosen?.answer && <SourcesPanel citations={citations} onOpen={setViewing} />}
+      {viewing && <DocumentViewer workspaceId={workspace.id} citation={viewing} onClose={() => setViewing(undefined)} />}
+    </div>
+  );
+}
