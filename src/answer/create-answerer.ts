@@ -11,6 +11,7 @@ import { createRequestLog } from "../privacy/request-log.ts";
 import { createEmbeddingModel, createLanguageModel } from "../providers/from-config.ts";
 import type { EmbeddingModel, LanguageModel, RequestListener } from "../providers/types.ts";
 import { createHybridSearcher } from "../retrieval/hybrid.ts";
+import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Store } from "../store/types.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
@@ -40,7 +41,8 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
   if (!model.ok) return model;
   const embeddings = createEmbeddingModel(config, listener);
   if (!embeddings.ok) return embeddings;
-  const searcher = createSearcher(store);
+  // Higher authority and newer sources rank a little higher (statute over a market report, 2023 over 2011).
+  const searcher = withSourceAuthority(createSearcher(store), store);
   const extractive = createExtractiveAnswerer({ store, searcher });
   const hybrid = createHybridSearcher({
     store,
@@ -66,7 +68,7 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
             ),
           );
         }
-        return Promise.resolve(ok(extractive.answer(question)));
+        return Promise.resolve(ok(addOutOfDateNotes(extractive.answer(question), store)));
       },
     });
   }
@@ -79,5 +81,13 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
     names: config.privacy.names,
     retrieve: (question) => hybrid.search(question, { limit: 8, perPage: 2 }),
   });
-  return ok({ mode: "llm", model: model.value, embeddings: embeddings.value, answer: grounded.answer });
+  return ok({
+    mode: "llm",
+    model: model.value,
+    embeddings: embeddings.value,
+    async answer(question, options) {
+      const answered = await grounded.answer(question, options);
+      return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
+    },
+  });
 }

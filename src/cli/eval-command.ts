@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { evaluate, parseQuestionSet } from "../answer/evaluate.ts";
 import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
+import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
@@ -34,8 +35,15 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       const questions = parseQuestionSet(raw, basename(file));
       if (!questions.ok) throw questions.error;
       const summary = await withStore(context.config(), (store) => {
+        // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
         const searcher = createSearcher(store);
-        return evaluate(questions.value, { searcher, answerer: createExtractiveAnswerer({ store, searcher }), k: options.top, store });
+        const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
+        return evaluate(questions.value, {
+          searcher,
+          answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
+          k: options.top,
+          store,
+        });
       });
       if (options.json) {
         const { details, ...totals } = summary;

@@ -43,7 +43,11 @@ describe("hearth serve: sign-in", () => {
   it("answers health without signing in", async () => {
     const response = await fetch(`${server.url}/api/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+    expect(await response.json()).toEqual({
+      ok: true,
+      version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      maxUploadBytes: server.config.server.maxUploadBytes,
+    });
   });
 
   it("answers 401 {error} to every private route without a session, and to a forged cookie", async () => {

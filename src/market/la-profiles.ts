@@ -1,0 +1,181 @@
+/**
+ * LA market intelligence: for each local authority the library holds documents about, the figures a provider
+ * wants (children in care, placement mix, unit costs, planned provision, commissioning, action plan leads), each
+ * with its file, page and verbatim quote. Fields no document states are reported as not found.
+ */
+import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { describeSourceAuthority } from "../authority/source-authority.ts";
+import type { DocumentRecord, Store } from "../store/types.ts";
+import type { FigureField } from "./figures.ts";
+import { extractFigures, fieldLabels, figureFields } from "./figures.ts";
+import { documentLocalAuthority, resolveLocalAuthority } from "./local-authority-names.ts";
+import { pagePieces } from "./page-pieces.ts";
+
+export interface MarketFigure {
+  field: FigureField;
+  value: string;
+  date: string | null;
+  file: string;
+  page: number | null;
+  quote: string;
+}
+
+export interface LocalAuthorityProfile {
+  name: string;
+  documents: { id: number; fileName: string }[];
+  /** Found figures only, grouped by field in `figureFields` order, newest document first within a field. */
+  figures: MarketFigure[];
+}
+
+/** Data sets about many authorities need their own column logic; they are not read as one LA's document. */
+const skippedFormats = new Set(["csv", "xlsx"]);
+
+/** The LA each document in the library is about (documents about no single LA are left out). */
+export function localAuthorityDocuments(store: Store): Map<string, DocumentRecord[]> {
+  const byAuthority = new Map<string, DocumentRecord[]>();
+  for (const document of store.listDocuments()) {
+    if (skippedFormats.has(document.format)) continue;
+    const opening = store.getUnitTexts(document.id)[0]?.text ?? "";
+    const name = documentLocalAuthority({ fileName: document.fileName, title: document.title, opening });
+    if (!name) continue;
+    const list = byAuthority.get(name) ?? [];
+    list.push(document);
+    byAuthority.set(name, list);
+  }
+  return byAuthority;
+}
+
+function documentYear(store: Store, document: DocumentRecord): number {
+  return describeSourceAuthority(store, document).year ?? 0;
+}
+
+function profileFor(store: Store, name: string, documents: DocumentRecord[]): LocalAuthorityProfile {
+  const verifier = createQuoteVerifier(store);
+  const ordered = [...documents].sort((left, right) => documentYear(store, right) - documentYear(store, left));
+  const figures: MarketFigure[] = [];
+  for (const document of ordered) {
+    const pieces = store.getUnitTexts(document.id).flatMap((unit) => pagePieces(unit));
+    for (const figure of extractFigures(pieces)) {
+      // The quote must stand on the cited page exactly (whitespace aside); it becomes the page's own text.
+      const span = verifier.verify(document.id, figure.page, figure.quote);
+      if (!span) continue;
+      figures.push({ field: figure.field, value: figure.value, date: figure.date, file: document.fileName, page: figure.page, quote: span.quote });
+    }
+  }
+  const order = new Map(figureFields.map((field, index) => [field, index]));
+  figures.sort((left, right) => (order.get(left.field) ?? 0) - (order.get(right.field) ?? 0));
+  return { name, documents: ordered.map((document) => ({ id: document.id, fileName: document.fileName })), figures };
+}
+
+/** Profiles of every LA in the library (or only those named), in alphabetical order. */
+export function buildLaProfiles(store: Store, names?: string[]): LocalAuthorityProfile[] {
+  const wanted = names?.map((name) => resolveLocalAuthority(name) ?? name.trim());
+  const profiles: LocalAuthorityProfile[] = [];
+  for (const [name, documents] of localAuthorityDocuments(store)) {
+    if (wanted && !wanted.some((want) => want.toLowerCase() === name.toLowerCase())) continue;
+    profiles.push(profileFor(store, name, documents));
+  }
+  profiles.sort((left, right) => left.name.localeCompare(right.name));
+  return profiles;
+}
+
+/** One LA's profile, or undefined when the library holds no document about it. */
+export function buildLaProfile(store: Store, name: string): LocalAuthorityProfile | undefined {
+  return buildLaProfiles(store, [name])[0];
+}
+
+export const notFound = "not found";
+
+export interface ComparisonFigure {
+  field: string;
+  value: string;
+  date: string | null;
+  file: string;
+  page: number | null;
+  quote: string;
+}
+
+export interface AuthorityComparison {
+  authorities: { name: string; figures: ComparisonFigure[] }[];
+}
+
+/**
+ * The `la compare --json` shape: every authority lists every field, found figures with their source, and a
+ * "not found" entry (no file, page or quote) for each field no document states.
+ */
+export function compareAuthorities(profiles: LocalAuthorityProfile[]): AuthorityComparison {
+  return {
+    authorities: profiles.map((profile) => ({
+      name: profile.name,
+      figures: figureFields.flatMap((field): ComparisonFigure[] => {
+        const found = profile.figures.filter((figure) => figure.field === field);
+        if (found.length === 0) return [{ field, value: notFound, date: null, file: "", page: null, quote: "" }];
+        return found.map((figure) => ({ field, value: figure.value, date: figure.date, file: figure.file, page: figure.page, quote: figure.quote }));
+      }),
+    })),
+  };
+}
+
+function where(figure: { file: string; page: number | null }): string {
+  return figure.page === null ? figure.file : `${figure.file}, p. ${figure.page}`;
+}
+
+function markdownCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s+/g, " ").trim();
+}
+
+/** A table across LAs: one row per field, one column per LA; each cell's figures carry their page. */
+export function comparisonMarkdown(comparison: AuthorityComparison): string {
+  const names = comparison.authorities.map((authority) => authority.name);
+  const lines = [`| Figure | ${names.map(markdownCell).join(" | ")} |`, `| --- | ${names.map(() => "---").join(" | ")} |`];
+  for (const field of figureFields) {
+    const cells = comparison.authorities.map((authority) => {
+      const figures = authority.figures.filter((figure) => figure.field === field && figure.value !== notFound);
+      if (figures.length === 0) return "*not found*";
+      return figures
+        .map((figure) => `${markdownCell(figure.value)}${figure.date ? ` (${markdownCell(figure.date)})` : ""} — ${markdownCell(where(figure))}`)
+        .join("<br>");
+    });
+    lines.push(`| ${fieldLabels[field]} | ${cells.join(" | ")} |`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function csvCell(text: string | number | null): string {
+  const value = text === null ? "" : String(text);
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** One line per figure (long format), including the not-found ones, so a spreadsheet can pivot it. */
+export function comparisonCsv(comparison: AuthorityComparison): string {
+  const lines = ["authority,field,label,value,date,file,page,quote"];
+  for (const authority of comparison.authorities) {
+    for (const figure of authority.figures) {
+      const label = fieldLabels[figure.field as FigureField] ?? figure.field;
+      lines.push(
+        [authority.name, figure.field, label, figure.value, figure.date, figure.file, figure.page, figure.quote.replace(/\s+/g, " ").trim()]
+          .map(csvCell)
+          .join(","),
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** A profile as readable text: every field, its figures with file, page and quote, or "not found". */
+export function profileText(profile: LocalAuthorityProfile): string {
+  const lines = [`# ${profile.name}`, "", `Documents: ${profile.documents.map((document) => document.fileName).join("; ")}`, ""];
+  for (const field of figureFields) {
+    const figures = profile.figures.filter((figure) => figure.field === field);
+    if (figures.length === 0) {
+      lines.push(`${fieldLabels[field]}: not found`);
+      continue;
+    }
+    lines.push(`${fieldLabels[field]}:`);
+    for (const figure of figures) {
+      lines.push(`  - ${figure.value}${figure.date ? ` (${figure.date})` : ""} — ${where(figure)}`);
+      lines.push(`      “${figure.quote.replace(/\s+/g, " ").trim()}”`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

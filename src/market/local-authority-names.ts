@@ -1,0 +1,87 @@
+/**
+ * Local authority names: which English LA a document is about (from its file name, title, or the opening of its
+ * first page), and what LA a user means when they type "Notts" or "nottinghamshire".
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+const listSchema = z.object({ names: z.array(z.string().min(1)), aliases: z.record(z.string(), z.string()) });
+
+interface NamePattern {
+  name: string;
+  pattern: RegExp;
+}
+
+let cached: { names: string[]; patterns: NamePattern[] } | undefined;
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** "West Sussex" matches "West Sussex", "west-sussex", "West_Sussex"; word boundaries keep "Nottingham" out of "Nottinghamshire". */
+function patternFor(text: string): RegExp {
+  const body = text
+    .split(/[\s-]+/)
+    .map(escape)
+    .join("[\\s_-]+");
+  return new RegExp(`(?<![\\p{L}])${body}(?![\\p{L}])`, "iu");
+}
+
+function load(): { names: string[]; patterns: NamePattern[] } {
+  if (cached) return cached;
+  const parsed = listSchema.parse(JSON.parse(readFileSync(new URL("./local-authorities.json", import.meta.url), "utf8")));
+  const entries: NamePattern[] = [
+    ...parsed.names.map((name) => ({ name, pattern: patternFor(name) })),
+    ...Object.entries(parsed.aliases).map(([alias, name]) => ({ name, pattern: patternFor(alias) })),
+  ];
+  // Longer names first: "North Somerset" before "Somerset", "Nottinghamshire" before "Nottingham".
+  entries.sort((left, right) => right.pattern.source.length - left.pattern.source.length);
+  cached = { names: parsed.names, patterns: entries };
+  return cached;
+}
+
+export function localAuthorityNames(): readonly string[] {
+  return load().names;
+}
+
+/** Every LA named in a text, in order of first mention (a longer name hides the shorter one inside it). */
+export function findLocalAuthorities(text: string): string[] {
+  const found: { name: string; at: number; end: number }[] = [];
+  for (const { name, pattern } of load().patterns) {
+    const global = new RegExp(pattern.source, "giu");
+    for (const match of text.matchAll(global)) {
+      const at = match.index ?? 0;
+      const end = at + match[0].length;
+      if (found.some((other) => at < other.end && end > other.at)) continue;
+      found.push({ name, at, end });
+    }
+  }
+  found.sort((left, right) => left.at - right.at);
+  return [...new Set(found.map((entry) => entry.name))];
+}
+
+/** The LA a user typed ("notts", "Nottinghamshire County Council"), or undefined when it names none. */
+export function resolveLocalAuthority(input: string): string | undefined {
+  const trimmed = input.trim();
+  const exact = load().names.find((name) => name.toLowerCase() === trimmed.toLowerCase());
+  if (exact) return exact;
+  return findLocalAuthorities(trimmed)[0];
+}
+
+export interface DocumentSubject {
+  fileName: string;
+  title: string | null;
+  /** The opening of the first page. */
+  opening: string;
+}
+
+/**
+ * The one LA a document is about, or undefined for national documents and data sets about many LAs. The file name
+ * and title decide; the opening of the first page only when neither names any LA and it names exactly one.
+ */
+export function documentLocalAuthority(subject: DocumentSubject): string | undefined {
+  const fromName = findLocalAuthorities(`${subject.fileName.replace(/\.[a-z0-9]+$/i, "")} ${subject.title ?? ""}`);
+  if (fromName.length > 0) return fromName.length === 1 ? fromName[0] : undefined;
+  const fromText = findLocalAuthorities(subject.opening.slice(0, 400));
+  return fromText.length === 1 ? fromText[0] : undefined;
+}

@@ -1,0 +1,126 @@
+/**
+ * The organisation profile: who the provider is, used by every template (introductions, signatures, SWOT
+ * strengths). Kept as the store's "profile" setting, validated with zod on the way in and on the way out.
+ */
+import { z } from "zod";
+import { HearthError, fail, ok } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import type { Store } from "../store/types.ts";
+
+export const profileFields = [
+  "name",
+  "provisionType",
+  "locations",
+  "specialisms",
+  "therapeuticModel",
+  "contactName",
+  "contactRole",
+  "email",
+  "phone",
+  "website",
+  "signature",
+] as const;
+
+export type ProfileField = (typeof profileFields)[number];
+
+const text = z.string().trim().min(1).max(2000);
+const list = z.array(z.string().trim().min(1).max(200)).max(50);
+
+export const organisationProfileSchema = z
+  .object({
+    name: text,
+    provisionType: text,
+    locations: list,
+    specialisms: list,
+    therapeuticModel: text,
+    contactName: text,
+    contactRole: text,
+    email: z.string().trim().email(),
+    phone: z.string().trim().regex(/^[+()\d\s-]{6,25}$/, "a phone number: digits, spaces, +, ( ) and -"),
+    website: text,
+    signature: text,
+  })
+  .partial();
+
+export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
+
+export const profileFieldDescriptions: Record<ProfileField, string> = {
+  name: "organisation name",
+  provisionType: "what you provide (e.g. 'Independent therapeutic children's homes (ITP)')",
+  locations: "places you operate, comma-separated",
+  specialisms: "specialisms, comma-separated (e.g. 'trauma, SEMH, autism')",
+  therapeuticModel: "therapeutic model (e.g. 'PACE and DDP-informed')",
+  contactName: "contact name used to sign letters",
+  contactRole: "contact's role (e.g. Responsible Individual)",
+  email: "contact email",
+  phone: "contact phone",
+  website: "website",
+  signature: "sign-off block for letters (use \\n for new lines)",
+};
+
+const listFields: ReadonlySet<ProfileField> = new Set(["locations", "specialisms"]);
+
+/** Accepts "provision-type", "provision_type", "provisiontype" for provisionType. */
+export function parseProfileField(input: string): Result<ProfileField> {
+  const normal = input.replace(/[-_\s]/g, "").toLowerCase();
+  const field = profileFields.find((candidate) => candidate.toLowerCase() === normal);
+  if (!field) {
+    return fail(new HearthError("INVALID_INPUT", `unknown profile field "${input}"; fields: ${profileFields.join(", ")}`, { subject: input }));
+  }
+  return ok(field);
+}
+
+export function getProfile(store: Pick<Store, "getSetting">): OrganisationProfile {
+  const parsed = organisationProfileSchema.safeParse(store.getSetting("profile") ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** Sets one field from text (lists split on commas; "\n" in a signature becomes a line break). */
+export function setProfileField(store: Store, fieldInput: string, value: string): Result<OrganisationProfile> {
+  const field = parseProfileField(fieldInput);
+  if (!field.ok) return field;
+  const raw: unknown = listFields.has(field.value)
+    ? value
+        .split(/[,;]/)
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : value.replace(/\\n/g, "\n");
+  const next = { ...getProfile(store), [field.value]: raw };
+  const parsed = organisationProfileSchema.safeParse(next);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return fail(
+      new HearthError("INVALID_INPUT", `profile ${field.value}: ${issue?.message ?? "invalid value"} (got "${value}")`, { subject: field.value, cause: parsed.error }),
+    );
+  }
+  store.setSetting("profile", parsed.data);
+  return ok(parsed.data);
+}
+
+export function unsetProfileField(store: Store, fieldInput: string): Result<OrganisationProfile> {
+  const field = parseProfileField(fieldInput);
+  if (!field.ok) return field;
+  const next: OrganisationProfile = { ...getProfile(store) };
+  delete next[field.value];
+  store.setSetting("profile", next);
+  return ok(next);
+}
+
+/** The sign-off for letters: the signature when set, else name, role and organisation from the profile. */
+export function signatureBlock(profile: OrganisationProfile): string | null {
+  if (profile.signature) return profile.signature;
+  const lines = [profile.contactName, profile.contactRole, profile.name, profile.email, profile.phone, profile.website].filter(
+    (line): line is string => typeof line === "string" && line.length > 0,
+  );
+  return lines.length > 0 ? lines.join("\n") : null;
+}
+
+export function formatProfile(profile: OrganisationProfile): string {
+  return `${profileFields
+    .map((field) => {
+      const value = profile[field];
+      const shown = value === undefined ? "(not set)" : Array.isArray(value) ? value.join(", ") : value.replace(/\n/g, " / ");
+      return `${field.padEnd(17)} ${shown}`;
+    })
+    .join("\n")}\n`;
+}
