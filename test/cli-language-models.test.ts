@@ -39,6 +39,7 @@ describe("hearth with a language model and embeddings", () => {
   let chat: FakeModelServer;
   let ollama: FakeModelServer;
   let env: NodeJS.ProcessEnv;
+  let ingestOutput = "";
 
   beforeAll(async () => {
     chat = await startFakeModelServer("openai");
@@ -57,6 +58,7 @@ describe("hearth with a language model and embeddings", () => {
     writeFileSync(join(documents, "Northshire Placement Strategy.md"), strategy);
     const ingest = await runHearth(["ingest", documents], { data, env });
     expect(ingest.code).toBe(0);
+    ingestOutput = ingest.stdout;
   }, 120_000);
 
   afterAll(async () => {
@@ -70,16 +72,24 @@ describe("hearth with a language model and embeddings", () => {
     ollama.requests.length = 0;
   });
 
-  it("hearth embed embeds only what lacks a vector", async () => {
+  it("ingest embeds new passages, and hearth embed only what lacks a vector", async () => {
+    const embeddedAtIngest = Number(/^embedded {2}(\d+) new passages with ollama:nomic-embed-text$/m.exec(ingestOutput)?.[1]);
+    expect(embeddedAtIngest).toBeGreaterThan(0);
     const first = await runHearth(["embed", "--json"], { data, env });
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout) as { model: string; embedded: number; total: number };
     expect(summary.model).toBe("ollama:nomic-embed-text");
-    expect(summary.embedded).toBeGreaterThan(0);
-    expect(summary.embedded).toBe(summary.total);
-    const again = JSON.parse((await runHearth(["embed", "--json"], { data, env })).stdout) as { embedded: number };
+    expect(summary.embedded).toBe(0);
+    expect(summary.total).toBe(embeddedAtIngest);
+
+    // A new document: only its passages are embedded.
+    writeFileSync(join(documents, "Addendum.md"), "# Addendum\n\nThe new solo home in Northshire opens in May with one bed.\n");
+    const added = await runHearth(["ingest", documents], { data, env });
+    expect(added.stdout).toMatch(/^embedded {2}1 new passages with ollama:nomic-embed-text$/m);
+    const again = JSON.parse((await runHearth(["embed", "--json"], { data, env })).stdout) as { embedded: number; total: number };
     expect(again.embedded).toBe(0);
+    expect(again.total).toBe(embeddedAtIngest + 1);
   });
 
   it("hearth ask --json keeps the schema with mode llm, and uses hybrid retrieval", async () => {

@@ -3,6 +3,7 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { ingestPaths } from "../ingest/ingest.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
+import { embedNewPassages } from "./embed-command.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -44,8 +45,8 @@ export function registerIngestCommand(program: Command, context: CommandContext)
         else (toError ? io.stderr : io.stdout).write(`${line}\n`);
       };
 
-      const summary = await withStore(config, (store) =>
-        ingestPaths(
+      const summary = await withStore(config, async (store) => {
+        const result = await ingestPaths(
           paths,
           { store, config },
           {
@@ -57,8 +58,15 @@ export function registerIngestCommand(program: Command, context: CommandContext)
               say(describeOutcome(outcome), outcome.status === "failed");
             },
           },
-        ),
-      );
+        );
+        // With an embedding model configured, the new passages get their vectors now (only those lacking one).
+        if (result.ingested > 0 && config.embeddings.provider !== "none") {
+          const embedded = await embedNewPassages(store, config, (message) => io.stderr.write(`hearth: warning: ${message}\n`));
+          if (!embedded.ok) say(`warning   embeddings not updated: ${embedded.error.message} (run: hearth embed)`, true);
+          else say(`embedded  ${embedded.value.embedded} new passages with ${embedded.value.model}`);
+        }
+        return result;
+      });
       bar?.stop();
       for (const line of lines) (line.startsWith("failed") || line.startsWith("warning") ? io.stderr : io.stdout).write(`${line}\n`);
 
