@@ -39,7 +39,7 @@ export function answerPieces(text: string): string[] {
   return text.split(/(?<=\n)(?=[^\n])|(?<=[.!?] )(?=\S)/).filter((piece) => piece.length > 0);
 }
 
-function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Record<string, unknown> {
+export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Record<string, unknown> {
   const idsByName = new Map<string, number>();
   for (const document of library.store.listDocuments()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
   const shown = publicAnswer(answer);

@@ -21,6 +21,7 @@ import type { ServerEnv, ServerServices } from "./server-types.ts";
 import { registerSessionRoutes } from "./sessions.ts";
 import { registerSettingsRoutes } from "./settings.ts";
 import { registerStaticFiles } from "./static-files.ts";
+import { registerToolkitRoutes } from "./toolkit.ts";
 import { registerUploadRoutes } from "./uploads.ts";
 import { createWorkspaceLibraries } from "./workspace-libraries.ts";
 import { registerWorkspaceRoutes, workspaceMiddleware } from "./workspaces.ts";
@@ -78,6 +79,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   registerSessionRoutes(app, services);
   registerSettingsRoutes(app, services);
   registerAuditRoutes(app, services);
+  registerToolkitRoutes(app, services);
   app.all("/api/*", (c) => c.json({ error: "No such API route" }, 404));
   registerStaticFiles(app, webRoot);
 

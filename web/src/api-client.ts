@@ -6,6 +6,7 @@ import { createParser } from "eventsource-parser";
 import type {
   Answer,
   AuditEvent,
+  AuthorityComparison,
   DocumentUnits,
   DoneEvent,
   LibraryDocument,
@@ -16,6 +17,7 @@ import type {
   Session,
   SessionSummary,
   Settings,
+  TemplateSummary,
   UploadAccepted,
   User,
   Workspace,
@@ -201,4 +203,11 @@ export const api = {
   testProvider: (workspaceId: string) => json<{ ok: boolean; message: string }>("POST", `${workspacePath(workspaceId)}/settings/test-provider`),
 
   audit: (workspaceId: string) => json<{ events: AuditEvent[] }>("GET", `${workspacePath(workspaceId)}/audit`),
+
+  templates: (workspaceId: string) => json<{ templates: TemplateSummary[] }>("GET", `${workspacePath(workspaceId)}/templates`),
+  /** Drafts from a template; with a session name the draft is kept in that session (and exports with it). */
+  draft: (workspaceId: string, body: { template: string; la?: string; about?: string; session?: string }) =>
+    json<{ draft: Answer }>("POST", `${workspacePath(workspaceId)}/drafts`, body),
+  authorities: (workspaceId: string) => json<AuthorityComparison>("GET", `${workspacePath(workspaceId)}/authorities`),
+  authoritiesDownloadUrl: (workspaceId: string, format: "csv" | "md"): string => `${workspacePath(workspaceId)}/authorities/compare.${format}`,
 };

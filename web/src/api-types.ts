@@ -116,3 +116,28 @@ export interface AuditEvent {
   action: string;
   detail: string;
 }
+
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  version: number;
+  description: string;
+  inputs: { la: "required" | "optional" | "unused"; about: "required" | "optional" | "unused" };
+  origin: "built-in" | "user";
+}
+
+/** One figure about an authority with its source; value "not found" (and no file or page) when no document states it. */
+export interface AuthorityFigure {
+  field: string;
+  value: string;
+  date: string | null;
+  file: string;
+  page: number | null;
+  quote: string;
+}
+
+export interface AuthorityComparison {
+  authorities: { name: string; figures: AuthorityFigure[] }[];
+  /** Every field in display order; `list` fields hold statements (planned provision, action plans), not one figure. */
+  fields: { field: string; label: string; list: boolean }[];
+}

@@ -13,6 +13,7 @@ import { SessionsPage } from "./pages/sessions-page.tsx";
 import { SettingsPage } from "./pages/settings-page.tsx";
 import { SetupPage } from "./pages/setup-page.tsx";
 import { SignInPage } from "./pages/sign-in-page.tsx";
+import { ToolkitPage } from "./pages/toolkit-page.tsx";
 import { useRoute } from "./use-route.ts";
 
 const workspaceKey = "hearth.workspace";
@@ -128,6 +129,8 @@ export function App() {
           selected={route.detail}
           onSelect={(name) => navigate("sessions", name)}
         />
+      ) : route.page === "toolkit" ? (
+        <ToolkitPage key={workspace.id} workspace={workspace} onOpenSession={(name) => navigate("sessions", name)} />
       ) : (
         <SettingsPage key={workspace.id} workspace={workspace} user={phase.user} />
       )}

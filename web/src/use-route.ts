@@ -1,8 +1,8 @@
 /** A small path router over the History API: the server answers index.html for every non-API path. */
 import { useCallback, useEffect, useState } from "react";
 
-export type PageName = "library" | "ask" | "sessions" | "settings";
-export const pageNames: PageName[] = ["library", "ask", "sessions", "settings"];
+export type PageName = "library" | "ask" | "sessions" | "toolkit" | "settings";
+export const pageNames: PageName[] = ["library", "ask", "sessions", "toolkit", "settings"];
 
 export interface Route {
   page: PageName;

@@ -6,7 +6,7 @@ import type { PageName } from "../use-route.ts";
 import { routePath } from "../use-route.ts";
 import { WorkspaceSwitcher } from "./workspace-switcher.tsx";
 
-const pageTitles: Record<PageName, string> = { library: "Library", ask: "Ask", sessions: "Sessions", settings: "Settings" };
+const pageTitles: Record<PageName, string> = { library: "Library", ask: "Ask", sessions: "Sessions", toolkit: "Toolkit", settings: "Settings" };
 
 interface AppShellProps {
   user: User;

@@ -1,0 +1,159 @@
+/**
+ * The strategy toolkit over HTTP: task templates, drafts (added to a session when one is named, so they export
+ * with it), the local authority comparison (JSON, CSV, Markdown) and document source-authority tags. Every route
+ * calls the same core functions as the CLI commands draft, templates, la and tag.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import { authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
+import type { SourceAuthority } from "../authority/source-authority.ts";
+import type { HearthError } from "../errors/hearth-error.ts";
+import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
+import { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "../market/la-profiles.ts";
+import type { Store } from "../store/types.ts";
+import { draftFromTemplate } from "../toolkit/draft-engine.ts";
+import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
+import { answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
+import { currentUser } from "./auth.ts";
+import { attachment } from "./documents.ts";
+import { HttpError, notFound, readJson } from "./http-error.ts";
+import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { requireRole } from "./workspaces.ts";
+
+const draftSchema = z.object({
+  template: z.string().trim().min(1, "choose a template").max(100),
+  la: z.string().trim().max(200, "the local authority name is too long").optional(),
+  about: z.string().trim().max(2000, "the subject is too long").optional(),
+  session: sessionNameSchema.optional(),
+});
+
+const authorityTagSchema = z.object({
+  authority: z.string().trim().min(1, "choose an authority kind").max(60),
+  /** A year, a date or a period; empty or omitted keeps the current date. */
+  date: z.string().trim().max(30).optional(),
+});
+
+/** The core's messages name CLI flags ("--la NAME"); on the web the same rule reads without them. */
+function webMessage(error: HearthError): string {
+  return error.message.replace(/: --la NAME$/, " (give its name)").replace(/: --about TEXT$/, " (say what it is about)").replace(/^--(authority|date)\b/, "$1");
+}
+
+function badRequest(error: HearthError): HttpError {
+  return new HttpError(400, webMessage(error), { cause: error });
+}
+
+/** Authorities named in ?name=A&name=B (all when none). */
+function requestedNames(names: string[]): string[] | undefined {
+  const cleaned = names.map((name) => name.trim()).filter((name) => name.length > 0);
+  return cleaned.length > 0 ? cleaned : undefined;
+}
+
+function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): Record<string, unknown> {
+  return {
+    documentId,
+    file: fileName,
+    authority: authority.kind,
+    label: authorityLabels[authority.kind],
+    year: authority.year,
+    period: authority.period,
+    source: authority.source,
+  };
+}
+
+function findDocument(store: Store, rawId: string): { id: number; fileName: string; title: string | null } {
+  const id = Number(rawId);
+  const document = Number.isInteger(id) && id > 0 ? store.getDocument(id) : undefined;
+  if (!document) throw notFound("No such document in this workspace");
+  return document;
+}
+
+export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { libraries, accounts, config } = services;
+
+  app.get("/api/workspaces/:workspaceId/templates", (c) => {
+    const library = loadTemplateLibrary(config.dataDir);
+    return c.json({
+      templates: library.templates.map(({ template, origin }) => ({
+        id: template.id,
+        name: template.title,
+        version: template.version,
+        description: template.description,
+        inputs: template.inputs,
+        origin,
+      })),
+      problems: library.problems.map((problem) => problem.message),
+    });
+  });
+
+  app.post("/api/workspaces/:workspaceId/drafts", async (c) => {
+    requireRole(c, "editor");
+    const body = await readJson(c.req.raw, draftSchema);
+    const workspaceId = c.get("workspace").id;
+    const found = findTemplate(loadTemplateLibrary(config.dataDir), body.template);
+    if (!found.ok) throw badRequest(found.error);
+    const library = libraries.get(workspaceId);
+    const draft = draftFromTemplate({ store: library.store }, { template: found.value.template, la: body.la, about: body.about });
+    if (!draft.ok) throw badRequest(draft.error);
+    if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
+    accounts.recordAudit({
+      userId: currentUser(c).id,
+      workspaceId,
+      action: "draft",
+      detail: [found.value.template.id, body.la ? `for ${body.la}` : "", body.session ? `into session "${body.session}"` : ""].filter(Boolean).join(" "),
+    });
+    return c.json({ draft: answerWithDocumentIds(draft.value, library) });
+  });
+
+  app.get("/api/workspaces/:workspaceId/authorities", (c) => {
+    const { store } = libraries.get(c.get("workspace").id);
+    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+    return c.json({ ...comparison, fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) });
+  });
+
+  app.get("/api/workspaces/:workspaceId/authorities/compare.csv", (c) => {
+    const { store } = libraries.get(c.get("workspace").id);
+    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+    return c.body(comparisonCsv(comparison), 200, {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": attachment("local-authorities.csv"),
+    });
+  });
+
+  app.get("/api/workspaces/:workspaceId/authorities/compare.md", (c) => {
+    const { store } = libraries.get(c.get("workspace").id);
+    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+    return c.body(comparisonMarkdown(comparison), 200, {
+      "Content-Type": "text/markdown; charset=utf-8",
+      "Content-Disposition": attachment("local-authorities.md"),
+    });
+  });
+
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/authority", (c) => {
+    const { store } = libraries.get(c.get("workspace").id);
+    const document = findDocument(store, c.req.param("documentId"));
+    return c.json(publicAuthority(document.fileName, document.id, describeSourceAuthority(store, document)));
+  });
+
+  app.put("/api/workspaces/:workspaceId/documents/:documentId/authority", async (c) => {
+    requireRole(c, "editor");
+    const workspaceId = c.get("workspace").id;
+    const { store } = libraries.get(workspaceId);
+    const document = findDocument(store, c.req.param("documentId"));
+    const body = await readJson(c.req.raw, authorityTagSchema);
+    const kind = parseAuthorityKind(body.authority);
+    if (!kind.ok) throw badRequest(kind.error);
+    const date = body.date ? parseAuthorityDate(body.date) : undefined;
+    if (date && !date.ok) throw badRequest(date.error);
+    const authority = tagSourceAuthority(store, document.fileName, {
+      kind: kind.value,
+      ...(date?.ok ? { year: date.value.year, period: date.value.period } : {}),
+    });
+    accounts.recordAudit({
+      userId: currentUser(c).id,
+      workspaceId,
+      action: "tag",
+      detail: `${document.fileName}: ${authorityLabels[authority.kind]}${body.date ? `, ${body.date}` : ""}`,
+    });
+    return c.json(publicAuthority(document.fileName, document.id, authority));
+  });
+}

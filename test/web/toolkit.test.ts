@@ -1,0 +1,175 @@
+/**
+ * The Toolkit page end to end: the real server serving the built UI, driven by Debian's chromium through
+ * playwright-core. The library (two LA strategies and a briefing deck) and the organisation profile are set up
+ * through the API; the page drafts the LA commissioner email into a session, shows the comparison across
+ * authorities with its chart, and downloads it as CSV. docs/screenshots/toolkit.png is rewritten only when
+ * HEARTH_UPDATE_SCREENSHOTS=1.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { build } from "vite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
+import type { TestServer } from "../../src/server/test-support.ts";
+import { corpus, repositoryRoot } from "../support/run-hearth.ts";
+
+const webSource = join(repositoryRoot, "web");
+const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
+const cambridgeshire = "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf";
+const somerset = "Somerset Homes and Horizons Members Briefing.pptx";
+const sessionName = "Notts outreach";
+
+function newestModification(folder: string): number {
+  return Math.max(
+    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
+      const path = join(folder, entry.name);
+      return entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs;
+    }),
+  );
+}
+
+let temporaryBuild: string | undefined;
+
+/**
+ * web/dist when it is newer than every source file; otherwise a build of its own in a temporary folder, so that it
+ * never rewrites web/dist while another browser test file is serving it.
+ */
+async function builtWebRoot(): Promise<string> {
+  const dist = join(webSource, "dist");
+  const sources = Math.max(newestModification(join(webSource, "src")), statSync(join(webSource, "index.html")).mtimeMs);
+  const index = join(dist, "index.html");
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return dist;
+  temporaryBuild = mkdtempSync(join(tmpdir(), "hearth-web-"));
+  await build({ configFile: join(webSource, "vite.config.ts"), logLevel: "error", build: { outDir: temporaryBuild, emptyOutDir: true } });
+  return temporaryBuild;
+}
+
+let server: TestServer;
+let api: ApiClient;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startTestServer((config) => config, { webRoot: await builtWebRoot() });
+  api = new ApiClient(server.url);
+  const { workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Lumen Way" });
+  const { events } = await api.uploadAndWait(
+    workspaceId,
+    [nottinghamshire, cambridgeshire, somerset].map((name) => ({ name, bytes: readFileSync(corpus(`library/${name}`)) })),
+  );
+  expect(events.at(-1)?.data).toMatchObject({ ingested: 3 });
+  const profile = await api.call("PUT", `/api/workspaces/${workspaceId}/settings`, {
+    json: { profile: { name: "Lumen Way Homes", signature: "Alex Morgan\nResponsible Individual" } },
+  });
+  expect(profile.status).toBe(200);
+
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, baseURL: server.url });
+  // The API client's sign-in session, handed to the browser.
+  const [name, value] = (api.cookie ?? "").split("=") as [string, string];
+  await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: "Lax" }]);
+  page = await context.newPage();
+  page.setDefaultTimeout(20_000);
+}, 90_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+  if (temporaryBuild) rmSync(temporaryBuild, { recursive: true, force: true });
+});
+
+describe("the Toolkit page", () => {
+  it("drafts the LA commissioner email with the profile, cited to its pages, into a session", async () => {
+    await page.goto("/library");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Toolkit", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Toolkit" }).waitFor();
+    await page.getByLabel("Template").selectOption("la-commissioner-email");
+    await page.getByLabel("Local authority", { exact: true }).fill("Nottinghamshire");
+    await page.getByLabel("Save to session (optional)").fill(sessionName);
+    await page.getByRole("button", { name: "Draft", exact: true }).click();
+    const draft = page.getByTestId("draft");
+    await draft.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    const text = (await draft.textContent()) ?? "";
+    expect(text).toContain("Introducing Lumen Way Homes");
+    expect(text).toContain("Alex Morgan");
+    const first = draft.locator('button.citation-link[data-citation="1"]').first();
+    expect(await first.textContent()).toBe("[1]");
+    expect(await draft.getByRole("link", { name: `“${sessionName}”` }).count()).toBe(1);
+    const sources = page.getByRole("complementary", { name: "Sources" });
+    expect(await sources.locator("li[data-source]").count()).toBeGreaterThan(0);
+    expect(await sources.textContent()).toContain(nottinghamshire);
+
+    await first.click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    const session = await api.call<{ exchanges: { answer: { answer: string } }[] }>(
+      "GET",
+      `/api/workspaces/${(await api.call<{ workspaces: { id: string }[] }>("GET", "/api/workspaces")).body.workspaces[0]?.id}/sessions/${encodeURIComponent(sessionName)}`,
+    );
+    expect(session.body.exchanges.map((exchange) => exchange.answer.answer)).toEqual([expect.stringContaining("Lumen Way Homes")]);
+  });
+
+  it("compares the authorities in a table with sources, not-found cells and a placement chart", async () => {
+    const cell = (field: string, authority: string) => page.locator(`tr[data-field="${field}"] td[data-authority="${authority}"]`);
+    await cell("children_in_care", "Nottinghamshire").waitFor();
+    expect(await cell("children_in_care", "Nottinghamshire").textContent()).toContain("953");
+    expect(await cell("unit_cost_in_house_residential_weekly", "Cambridgeshire").textContent()).toContain("£2,278");
+    const missing = cell("children_in_care", "Somerset");
+    expect(await missing.textContent()).toBe("not found");
+    expect(await missing.getAttribute("class")).toBe("not-found");
+    expect(await page.getByRole("table").getByRole("columnheader").allTextContents()).toEqual(["Figure", "Cambridgeshire", "Nottinghamshire", "Somerset"]);
+
+    const chart = page.getByRole("figure");
+    expect(await chart.locator(".chart-bar").count()).toBeGreaterThan(0);
+    expect(await chart.getByRole("group", { name: "Nottinghamshire placement mix" }).textContent()).toContain("Residential17.1%");
+    expect(await chart.locator("figcaption").textContent()).toContain("Not found for: Cambridgeshire, Somerset.");
+
+    // A figure opens the page it was read from.
+    const figure = cell("children_in_care", "Nottinghamshire").getByRole("button", { name: /^953, Children in care, Nottinghamshire: open / });
+    expect(await figure.getAttribute("aria-label")).toBe(`953, Children in care, Nottinghamshire: open ${nottinghamshire}, page 4`);
+    await figure.focus();
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: nottinghamshire });
+    await dialog.getByText("Page 4 of 18 (cited)").waitFor();
+    await dialog.getByRole("button", { name: "Close" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    if (process.env.HEARTH_UPDATE_SCREENSHOTS) {
+      // The comparison, from its heading: chart, downloads and the first rows of the table (the draft is like an answer).
+      await page.getByRole("heading", { level: 2, name: "Local authorities" }).evaluate((heading) => heading.scrollIntoView({ block: "start" }));
+      await page.evaluate("document.activeElement?.blur(); window.scrollBy(0, -24)");
+      await page.screenshot({ path: join(repositoryRoot, "docs", "screenshots", "toolkit.png") });
+    }
+  });
+
+  it("downloads the comparison as CSV and Markdown", async () => {
+    const [csv] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+    expect(csv.suggestedFilename()).toBe("local-authorities.csv");
+    const lines = readFileSync(await csv.path(), "utf8").split("\n");
+    expect(lines[0]).toBe("authority,field,label,value,date,file,page,quote");
+    expect(lines.some((line) => line.startsWith("Nottinghamshire,children_in_care,Children in care,953,"))).toBe(true);
+    const [markdown] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download Markdown" }).click()]);
+    expect(readFileSync(await markdown.path(), "utf8").split("\n")[0]).toBe("| Figure | Cambridgeshire | Nottinghamshire | Somerset |");
+  });
+
+  it("fits a tablet (768 px wide) without sideways scrolling of the page", async () => {
+    await page.setViewportSize({ width: 768, height: 1024 });
+    try {
+      const overflow = await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth");
+      expect(overflow).toBe(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+});

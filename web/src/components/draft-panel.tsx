@@ -1,0 +1,176 @@
+/**
+ * Drafts from a task template: choose the template, the local authority and what it is about, optionally a session
+ * to keep it in. The draft's [n] markers open the cited page, as an answer's do, and its sources are listed beside it.
+ */
+import type { FormEvent } from "react";
+import { useEffect, useState } from "react";
+import { ApiError, api } from "../api-client.ts";
+import type { Answer, Citation, TemplateSummary, Workspace } from "../api-types.ts";
+import { AnswerText } from "./answer-text.tsx";
+import { SourcesPanel } from "./sources-panel.tsx";
+
+interface DraftPanelProps {
+  workspace: Workspace;
+  /** Local authorities the library holds documents about, offered as suggestions. */
+  authorityNames: string[];
+  onCite(citation: Citation): void;
+  onOpenSession(name: string): void;
+}
+
+const preferredTemplate = "la-commissioner-email";
+
+function message(error: unknown): string {
+  return error instanceof ApiError ? error.message : String(error);
+}
+
+export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }: DraftPanelProps) {
+  const [templates, setTemplates] = useState<TemplateSummary[]>();
+  const [templateId, setTemplateId] = useState("");
+  const [la, setLa] = useState("");
+  const [about, setAbout] = useState("");
+  const [session, setSession] = useState("");
+  const [drafting, setDrafting] = useState(false);
+  const [draft, setDraft] = useState<{ answer: Answer; session: string | undefined }>();
+  const [error, setError] = useState<string>();
+  const canDraft = workspace.role !== "viewer";
+
+  useEffect(() => {
+    api
+      .templates(workspace.id)
+      .then((result) => {
+        setTemplates(result.templates);
+        const preferred = result.templates.find((template) => template.id === preferredTemplate) ?? result.templates[0];
+        setTemplateId((current) => current || (preferred?.id ?? ""));
+      })
+      .catch((failure: unknown) => setError(message(failure)));
+  }, [workspace.id]);
+
+  const template = templates?.find((candidate) => candidate.id === templateId);
+
+  const submit = async (event: FormEvent): Promise<void> => {
+    event.preventDefault();
+    if (!template || drafting) return;
+    const sessionName = session.trim() || undefined;
+    setDrafting(true);
+    setError(undefined);
+    try {
+      const result = await api.draft(workspace.id, {
+        template: template.id,
+        ...(la.trim() && template.inputs.la !== "unused" ? { la: la.trim() } : {}),
+        ...(about.trim() && template.inputs.about !== "unused" ? { about: about.trim() } : {}),
+        ...(sessionName ? { session: sessionName } : {}),
+      });
+      setDraft({ answer: result.draft, session: sessionName });
+    } catch (failure) {
+      setError(message(failure));
+    } finally {
+      setDrafting(false);
+    }
+  };
+
+  return (
+    <div className="ask-layout">
+      <div className="chat">
+        <form className="ask-form draft-form" aria-label="Draft a document" onSubmit={(event) => void submit(event)}>
+          {!canDraft && <p className="notice">Drafting needs the editor role in this workspace; you can read the figures below.</p>}
+          <div className="field">
+            <label htmlFor="draft-template">Template</label>
+            <select
+              id="draft-template"
+              value={templateId}
+              onChange={(event) => setTemplateId(event.target.value)}
+              disabled={!templates || !canDraft}
+              aria-describedby="draft-template-description"
+            >
+              {(templates ?? []).map((candidate) => (
+                <option key={candidate.id} value={candidate.id}>
+                  {candidate.name}
+                  {candidate.origin === "user" ? " (yours)" : ""}
+                </option>
+              ))}
+            </select>
+            <span id="draft-template-description" className="hint">
+              {template ? template.description : templates ? "No templates available." : "Loading templates…"}
+            </span>
+          </div>
+          {template?.inputs.la !== "unused" && (
+            <div className="field">
+              <label htmlFor="draft-la">Local authority{template?.inputs.la === "required" ? "" : " (optional)"}</label>
+              <input
+                id="draft-la"
+                list="draft-authority-names"
+                value={la}
+                onChange={(event) => setLa(event.target.value)}
+                required={template?.inputs.la === "required"}
+                maxLength={200}
+                disabled={!canDraft}
+                placeholder="e.g. Nottinghamshire"
+              />
+              <datalist id="draft-authority-names">
+                {authorityNames.map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+            </div>
+          )}
+          {template?.inputs.about !== "unused" && (
+            <div className="field">
+              <label htmlFor="draft-about">About{template?.inputs.about === "required" ? "" : " (optional)"}</label>
+              <textarea
+                id="draft-about"
+                rows={2}
+                value={about}
+                onChange={(event) => setAbout(event.target.value)}
+                required={template?.inputs.about === "required"}
+                maxLength={2000}
+                disabled={!canDraft}
+                placeholder="e.g. a two-bed home for children with complex needs"
+              />
+            </div>
+          )}
+          <div className="ask-row">
+            <label htmlFor="draft-session">Save to session (optional)</label>
+            <input id="draft-session" value={session} onChange={(event) => setSession(event.target.value)} maxLength={120} disabled={!canDraft} />
+            <button type="submit" disabled={!canDraft || !template || drafting}>
+              {drafting ? "Drafting…" : "Draft"}
+            </button>
+          </div>
+          {error && (
+            <p role="alert" className="error">
+              {error}
+            </p>
+          )}
+        </form>
+        {(draft || drafting) && (
+          <article className="exchange draft" aria-live="polite" aria-busy={drafting} data-testid="draft" aria-label="Draft">
+            {draft && (
+              <>
+                <p className="question">
+                  {draft.answer.question}
+                  {draft.session && (
+                    <span className="session-tag">
+                      {" "}
+                      · saved to{" "}
+                      <a
+                        href={`/sessions/${encodeURIComponent(draft.session)}`}
+                        onClick={(event) => {
+                          event.preventDefault();
+                          onOpenSession(draft.session ?? "");
+                        }}
+                      >
+                        “{draft.session}”
+                      </a>
+                    </span>
+                  )}
+                </p>
+                <AnswerText text={draft.answer.answer} citations={draft.answer.citations} onCite={onCite} />
+              </>
+            )}
+            {drafting && !draft && <p className="thinking">Drafting from the library…</p>}
+          </article>
+        )}
+      </div>
+      {draft && <SourcesPanel citations={draft.answer.citations} onOpen={onCite} />}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Toolkit: drafts from task templates (cited like answers, kept in a session when one is named) and the local
+ * authority comparison — the table, its CSV and Markdown downloads, and a chart of the placement mix.
+ */
+import { useEffect, useState } from "react";
+import { ApiError, api } from "../api-client.ts";
+import type { AuthorityComparison, Citation, Workspace } from "../api-types.ts";
+import { AuthorityTable } from "../components/authority-table.tsx";
+import { DocumentViewer } from "../components/document-viewer.tsx";
+import { DraftPanel } from "../components/draft-panel.tsx";
+import { PlacementChart } from "../components/placement-chart.tsx";
+
+interface ToolkitPageProps {
+  workspace: Workspace;
+  onOpenSession(name: string): void;
+}
+
+export function ToolkitPage({ workspace, onOpenSession }: ToolkitPageProps) {
+  const [comparison, setComparison] = useState<AuthorityComparison>();
+  const [error, setError] = useState<string>();
+  const [viewing, setViewing] = useState<Citation>();
+
+  useEffect(() => {
+    api
+      .authorities(workspace.id)
+      .then(setComparison)
+      .catch((failure: unknown) => setError(failure instanceof ApiError ? failure.message : String(failure)));
+  }, [workspace.id]);
+
+  const names = comparison?.authorities.map((authority) => authority.name) ?? [];
+
+  return (
+    <div className="toolkit">
+      <section aria-labelledby="draft-heading">
+        <h2 id="draft-heading">Draft a document</h2>
+        <p className="hint">
+          Every point is taken from your library and cited to its page. Drafts sign with the organisation profile's name and signature (Settings).
+        </p>
+        <DraftPanel workspace={workspace} authorityNames={names} onCite={setViewing} onOpenSession={onOpenSession} />
+      </section>
+      <section aria-labelledby="authorities-heading" className="authorities">
+        <h2 id="authorities-heading">Local authorities</h2>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        {!comparison && !error && <p aria-busy="true">Reading the figures…</p>}
+        {comparison && comparison.authorities.length === 0 && (
+          <p>No document in the library is about a local authority yet. Upload a sufficiency strategy or market position statement in the Library.</p>
+        )}
+        {comparison && comparison.authorities.length > 0 && (
+          <>
+            <div className="export-buttons">
+              <a className="button secondary" href={api.authoritiesDownloadUrl(workspace.id, "csv")} download>
+                Download CSV
+              </a>
+              <a className="button secondary" href={api.authoritiesDownloadUrl(workspace.id, "md")} download>
+                Download Markdown
+              </a>
+            </div>
+            <PlacementChart comparison={comparison} />
+            <AuthorityTable comparison={comparison} onOpen={setViewing} />
+          </>
+        )}
+      </section>
+      {viewing && <DocumentViewer workspaceId={workspace.id} citation={viewing} onClose={() => setViewing(undefined)} />}
+    </div>
+  );
+}
