@@ -141,6 +141,32 @@ describe("hearth with a language model and embeddings", () => {
     for (const output of [show.stdout, show.stderr, test.stdout, test.stderr]) expect(output).not.toContain("SECRET");
   });
 
+  it("drafts a template with the model, checked against the quotes; --no-model drafts offline", async () => {
+    const respond = chat.respond;
+    chat.respond = ({ user }) => {
+      const quotes = user.slice(user.indexOf("<<<PASSAGES"));
+      const first = /^\[1\] File: [^\n]*\n([^\n]*)/m.exec(quotes)?.[1] ?? "nothing";
+      return `### Challenges\n- The strategy puts it plainly: ${first} [1]\n- Demand will double by 2030 [1].`;
+    };
+    try {
+      const drafted = await runHearth(["draft", "landscape-analysis", "--json"], { data, env });
+      expect(drafted.code, drafted.stderr).toBe(0);
+      const written = JSON.parse(drafted.stdout) as { mode: string; answer: string; citations: { n: number; file: string; quote: string }[] };
+      expect(written.mode, written.answer).toBe("llm");
+      expect(written.answer).toMatch(/^### Challenges\n- The strategy puts it plainly: .+ \[1\]\./);
+      expect(written.answer).not.toContain("2030");
+      expect(written.citations[0]?.file).toBe("Northshire Placement Strategy.md");
+      expect(chat.requests).toHaveLength(1);
+
+      const offline = await runHearth(["draft", "landscape-analysis", "--json", "--no-model"], { data, env });
+      expect(offline.code, offline.stderr).toBe(0);
+      expect((JSON.parse(offline.stdout) as { mode: string }).mode).toBe("extractive");
+      expect(chat.requests).toHaveLength(1);
+    } finally {
+      chat.respond = respond;
+    }
+  });
+
   it("logs every request (no content, no key) and stores the key nowhere, reports included", async () => {
     const report = await runHearth(["report", "board"], { data, env });
     expect(report.code).toBe(0);

@@ -220,4 +220,28 @@ describe("checkReply", () => {
     expect(checkReply("The bedroom window has a restrictor [photo].", passages, { photos: true }).text).toBe("The bedroom window has a restrictor [photo].");
     expect(checkReply("The bedroom window has a restrictor [photo].", passages, { photos: false }).text).toBe("");
   });
+
+  it("reads a marker after the full stop as the sentence's own", () => {
+    const checked = checkReply("The weekly cost is £2,278 per week for in-house homes. [1] Ofsted rated the home Good. [2]", passages);
+    expect(checked.text).toBe("The weekly cost is £2,278 per week for in-house homes [1]. Ofsted rated the home Good [2].");
+    expect(checked.used).toEqual([1, 2]);
+  });
+
+  it("with a context, keeps uncited sentences it supports and lets cited ones borrow its words, never its figures", () => {
+    const context = "Dear commissioning team, I am writing to introduce Lumen Way Homes, a therapeutic provider.";
+    const checked = checkReply(
+      [
+        "I am writing to introduce Lumen Way Homes, a therapeutic provider.",
+        "Lumen Way Homes notes the weekly cost is £2,278 per week [1].",
+        "Lumen Way Homes is a therapeutic provider [1].",
+        "We run 12 homes.",
+        "Ofsted rated the home Good.",
+      ].join("\n"),
+      passages,
+      { photos: false, context },
+    );
+    expect(checked.text).toBe(["I am writing to introduce Lumen Way Homes, a therapeutic provider.", "Lumen Way Homes notes the weekly cost is £2,278 per week [1]."].join("\n"));
+    // Citing a passage that shares none of its words, inventing a figure, restating a passage without its marker.
+    expect(checked.dropped.map((sentence) => sentence.text)).toEqual(["Lumen Way Homes is a therapeutic provider.", "We run 12 homes.", "Ofsted rated the home Good."]);
+  });
 });

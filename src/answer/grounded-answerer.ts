@@ -103,8 +103,8 @@ export function userMessage(question: string, passages: string[]): string {
 // Checking the reply
 
 const markerPattern = /\[(\d+(?:\s*,\s*\d+)*|photo)\]/gi;
-/** A sentence ends at . ! ? (with any markers after it) followed by space. */
-const sentenceEnd = /(?<=[.!?]["'”’)]?(?:\s*\[(?:\d+(?:\s*,\s*\d+)*|photo)\])*)\s+(?=\S)/gi;
+/** A sentence ends at . ! ? (with any markers after it) followed by space; "Claim. [1]" keeps its marker. */
+const sentenceEnd = /(?<=[.!?]["'”’)]?(?:\s*\[(?:\d+(?:\s*,\s*\d+)*|photo)\])*)\s+(?=\S)(?!\[(?:\d+(?:\s*,\s*\d+)*|photo)\])/gi;
 
 export interface CheckedSentence {
   text: string;
@@ -157,7 +157,20 @@ export interface CheckedReply {
  * Keeps the sentences whose cited passages support them. `passages[i]` is passage i + 1's text (with its file and
  * headings, so a sentence naming the document is supported).
  */
-export function checkReply(reply: string, passages: string[], options: { photos: boolean } = { photos: false }): CheckedReply {
+export interface CheckReplyOptions {
+  photos: boolean;
+  /**
+   * Text the reply may restate without a citation (a draft's own wording: the organisation profile, the template's
+   * lines, its headings). A sentence with no marker is kept when this supports it; a cited sentence may draw its
+   * connecting words from it, but must still share words with the passages it cites.
+   */
+  context?: string;
+}
+
+/** Share of a cited sentence's words that must come from the passages it cites when a context also supports it. */
+const minimumCitedShare = 0.25;
+
+export function checkReply(reply: string, passages: string[], options: CheckReplyOptions = { photos: false }): CheckedReply {
   const used: number[] = [];
   const dropped: CheckedSentence[] = [];
   let droppedMarkers = 0;
@@ -208,8 +221,18 @@ export function checkReply(reply: string, passages: string[], options: { photos:
         continue;
       }
       const cited = markers.map((n) => passages[n - 1] ?? "");
-      const { support, figuresFound } = markers.length > 0 ? supportOf(claim, cited) : { support: 0, figuresFound: false };
-      const supported = markers.length > 0 && support >= minimumSupport && figuresFound;
+      const context = options.context;
+      if (markers.length === 0 && !photo && context !== undefined) {
+        const own = supportOf(claim, [context]);
+        if (own.support >= minimumSupport && own.figuresFound) {
+          kept.push(claim);
+          continue;
+        }
+      }
+      const { support, figuresFound } =
+        markers.length === 0 ? { support: 0, figuresFound: false } : supportOf(claim, context === undefined ? cited : [...cited, context]);
+      const citedShare = context === undefined || markers.length === 0 ? 1 : supportOf(claim, cited).support;
+      const supported = markers.length > 0 && support >= minimumSupport && figuresFound && citedShare >= minimumCitedShare;
       if (!supported) {
         dropped.push({ text: claim, markers, photo, supported, support });
         continue;

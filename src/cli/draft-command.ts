@@ -1,12 +1,15 @@
 /**
  * `hearth draft <template> [--la NAME] [--about TEXT] [-o FILE]`: a strategy document from a task template, every
- * point cited to a file and page like an answer. `--session` keeps it with a working session for `hearth report`.
+ * point cited to a file and page like an answer. With a language model configured the model writes it up from the
+ * cited evidence and Hearth checks it (`--no-model` keeps the offline draft). `--session` keeps it with a working
+ * session for `hearth report`.
  */
 import { writeFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { parseReportFormat, renderReport } from "../report/report.ts";
-import { draftFromTemplate } from "../toolkit/draft-engine.ts";
+import { createAnswerer } from "../answer/create-answerer.ts";
+import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { answerJson, formatAnswer } from "./ask-command.ts";
 import { withStore } from "./open-store.ts";
@@ -18,6 +21,8 @@ interface DraftOptions {
   output?: string;
   session?: string;
   json?: boolean;
+  /** commander's --no-model: false keeps the offline draft. */
+  model?: boolean;
 }
 
 export function registerDraftCommand(program: Command, context: CommandContext): void {
@@ -30,6 +35,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
     .option("-o, --output <file>", "write it to a file: .md, .docx or .pdf")
     .option("--session <name>", "add the draft to a named working session")
     .option("--json", "print JSON for scripts")
+    .option("--no-model", "draft offline from the library even when a language model is configured")
     .action(async (id: string, options: DraftOptions) => {
       const { io } = context;
       const config = context.config();
@@ -39,8 +45,15 @@ export function registerDraftCommand(program: Command, context: CommandContext):
       if (!found.ok) throw found.error;
       const format = options.output ? parseReportFormat(extname(options.output).slice(1).toLowerCase() || "md") : undefined;
       if (format && !format.ok) throw format.error;
-      const draft = await withStore(config, (store) => {
-        const result = draftFromTemplate({ store }, { template: found.value.template, la: options.la, about: options.about });
+      const draft = await withStore(config, async (store) => {
+        let writer = null;
+        if (options.model !== false && config.llm.provider !== "extractive") {
+          const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
+          if (!service.ok) throw service.error;
+          writer = draftWriterFor(service.value, config.privacy);
+          if (writer && !options.json) io.stderr.write(`(drafting with ${writer.modelId}; --no-model drafts offline)\n`);
+        }
+        const result = await draftDocument({ store, writer }, { template: found.value.template, la: options.la, about: options.about });
         if (!result.ok) throw result.error;
         if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
         return result.value;

@@ -53,7 +53,7 @@ export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary)
 /** One answer service per workspace store, rebuilt when the workspace's provider settings change. */
 const answerServices = new WeakMap<Store, { key: string; service: Result<AnswerService> }>();
 
-function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig): Result<AnswerService> {
+export function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig): Result<AnswerService> {
   const effective = workspaceConfig(library.store, config, library.folder);
   const key = JSON.stringify([effective.llm, effective.embeddings]);
   const cached = answerServices.get(library.store);

@@ -11,9 +11,9 @@ import type { HearthError } from "../errors/hearth-error.ts";
 import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
 import { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "../market/la-profiles.ts";
 import type { Store } from "../store/types.ts";
-import { draftFromTemplate } from "../toolkit/draft-engine.ts";
+import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
-import { answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
+import { answerServiceFor, answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
 import { currentUser } from "./auth.ts";
 import { attachment } from "./documents.ts";
 import { HttpError, notFound, readJson } from "./http-error.ts";
@@ -25,6 +25,8 @@ const draftSchema = z.object({
   la: z.string().trim().max(200, "the local authority name is too long").optional(),
   about: z.string().trim().max(2000, "the subject is too long").optional(),
   session: sessionNameSchema.optional(),
+  /** False drafts offline even when the workspace has a language model. */
+  useModel: z.boolean().default(true),
 });
 
 const authorityTagSchema = z.object({
@@ -92,7 +94,13 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     const found = findTemplate(loadTemplateLibrary(config.dataDir), body.template);
     if (!found.ok) throw badRequest(found.error);
     const library = libraries.get(workspaceId);
-    const draft = draftFromTemplate({ store: library.store }, { template: found.value.template, la: body.la, about: body.about });
+    let writer = null;
+    if (body.useModel) {
+      const service = answerServiceFor(library, config);
+      if (!service.ok) throw new HttpError(503, service.error.message, { cause: service.error });
+      writer = draftWriterFor(service.value, config.privacy);
+    }
+    const draft = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about }, { signal: c.req.raw.signal });
     if (!draft.ok) throw badRequest(draft.error);
     if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
     accounts.recordAudit({

@@ -29,6 +29,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
   const [la, setLa] = useState("");
   const [about, setAbout] = useState("");
   const [session, setSession] = useState("");
+  const [offline, setOffline] = useState(false);
   const [drafting, setDrafting] = useState(false);
   const [draft, setDraft] = useState<{ answer: Answer; session: string | undefined }>();
   const [error, setError] = useState<string>();
@@ -59,6 +60,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
         ...(la.trim() && template.inputs.la !== "unused" ? { la: la.trim() } : {}),
         ...(about.trim() && template.inputs.about !== "unused" ? { about: about.trim() } : {}),
         ...(sessionName ? { session: sessionName } : {}),
+        ...(offline ? { useModel: false } : {}),
       });
       setDraft({ answer: result.draft, session: sessionName });
     } catch (failure) {
@@ -128,6 +130,10 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
               />
             </div>
           )}
+          <label className="checkbox">
+            <input type="checkbox" checked={offline} onChange={(event) => setOffline(event.target.checked)} disabled={!canDraft} /> Draft offline from the
+            library, without the language model (when one is configured it writes the draft up from the cited evidence)
+          </label>
           <div className="ask-row">
             <label htmlFor="draft-session">Save to session (optional)</label>
             <input id="draft-session" value={session} onChange={(event) => setSession(event.target.value)} maxLength={120} disabled={!canDraft} />
