@@ -23,6 +23,8 @@ describe("figure extraction", () => {
     ]);
     expect(figuresOf("There were 310 children in need of help in care proceedings.").filter((figure) => figure.field === "children_in_care")).toEqual([]);
     expect(figuresOf("The number of children in care has increased by more than 100 children since 2007.")).toEqual([]);
+    expect(figuresOf("The local authority is currently caring for 1,827 children.").map((figure) => [figure.field, figure.value])).toEqual([["children_in_care", "1,827"]]);
+    expect(figuresOf("Also, there are over 1,200 children in care who live in Kent who were placed from elsewhere in the country.")).toEqual([]);
   });
 
   it("classifies a placement mix by the words next to each percentage", () => {

@@ -78,6 +78,15 @@ const datePatterns: RegExp[] = [
   /\b(?:19|20)\d{2}\b/,
 ];
 
+/** The first whole date (day, month and year) in a text, as written ("7 March 2023"), or null. */
+export function findFullDate(text: string): string | null {
+  for (const pattern of datePatterns.slice(0, 2)) {
+    const match = text.match(pattern);
+    if (match) return match[0].replace(/\s+/g, " ");
+  }
+  return null;
+}
+
 /** The first date in a text, as written ("July 31st 2022", "2010/11", "31/3/2010"), or null. */
 export function findDate(text: string): string | null {
   for (const pattern of datePatterns) {
@@ -94,7 +103,7 @@ const countNumber = "(\\d{1,3}(?:,\\d{3})+|\\d{2,6})";
 const hedge = "((?:around|approximately|about|over|nearly|almost|some|circa|c\\.)\\s+)?";
 const childrenCountPatterns: RegExp[] = [
   new RegExp(
-    `\\b(?:of our|there (?:are|were)|we (?:have|had|now have|look after|looked after|care for)|total of|has|had)\\s+${hedge}${countNumber}\\s+(?:children|young people|CLA|LAC|CiC|looked[- ]after children)\\b`,
+    `\\b(?:of our|there (?:are|were)|we (?:have|had|now have|look after|looked after|care for)|total of|has|had|(?:is|are|was|were) (?:currently |now )?(?:caring for|looking after|responsible for))\\s+${hedge}${countNumber}\\s+(?:children|young people|CLA|LAC|CiC|looked[- ]after children)\\b`,
     "i",
   ),
   new RegExp(
@@ -103,8 +112,10 @@ const childrenCountPatterns: RegExp[] = [
   ),
   new RegExp(`\\b${hedge}${countNumber}\\s+(?:children (?:in care|looked after)|looked[- ]after children)\\b`, "i"),
 ];
-const careContext = /looked[- ]after|\bin care\b|\bcare\b|\bCLA\b|\bLAC\b|\bCiC\b/i;
+const careContext = /looked[- ]after|\bin care\b|\bcare\b|\bcaring for\b|\bCLA\b|\bLAC\b|\bCiC\b/i;
 const otherPopulation = /\b(child(ren)? in need|child protection|care leavers?|adopt|asylum|UASC|per 10,?000|rate of)\b/i;
+/** Children other authorities placed in this one ("over 1,200 children in care who live in Kent who were placed from elsewhere"). */
+const placedByOthers = /\bplaced (?:here |in \w+ )?(?:from elsewhere|from other|by other)|\bother (?:local )?authorities['’]? (?:children|looked)/i;
 
 function isYear(text: string): boolean {
   return /^(19|20)\d{2}$/.test(text);
@@ -120,7 +131,7 @@ function childrenInCare(piece: PagePiece): ExtractedFigure[] {
     // "42 Unaccompanied Asylum Seeking Children", "children in need": another population, unless the count sits
     // before the word.
     const around = piece.text.slice(Math.max(0, (match.index ?? 0) - 10), (match.index ?? 0) + match[0].length + 25);
-    if (otherPopulation.test(around)) continue;
+    if (otherPopulation.test(around) || placedByOthers.test(piece.text)) continue;
     const value = `${(match[1] ?? "").trim()} ${number}`.trim();
     return [{ field: "children_in_care", value, date: findDate(piece.text), page: piece.page, quote: piece.text }];
   }

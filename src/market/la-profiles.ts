@@ -7,7 +7,8 @@ import { createQuoteVerifier } from "../answer/verify-quote.ts";
 import { describeSourceAuthority } from "../authority/source-authority.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { FigureField } from "./figures.ts";
-import { extractFigures, fieldLabels, figureFields } from "./figures.ts";
+import { dataSetFigures } from "./data-set-figures.ts";
+import { extractFigures, fieldLabels, figureFields, findFullDate } from "./figures.ts";
 import { documentLocalAuthority, resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
 
@@ -27,14 +28,14 @@ export interface LocalAuthorityProfile {
   figures: MarketFigure[];
 }
 
-/** Data sets about many authorities need their own column logic; they are not read as one LA's document. */
-const skippedFormats = new Set(["csv", "xlsx"]);
+/** Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document. */
+const dataSetFormats = new Set(["csv", "xlsx"]);
 
 /** The LA each document in the library is about (documents about no single LA are left out). */
 export function localAuthorityDocuments(store: Store): Map<string, DocumentRecord[]> {
   const byAuthority = new Map<string, DocumentRecord[]>();
   for (const document of store.listDocuments()) {
-    if (skippedFormats.has(document.format)) continue;
+    if (dataSetFormats.has(document.format)) continue;
     const opening = store.getUnitTexts(document.id)[0]?.text ?? "";
     const name = documentLocalAuthority({ fileName: document.fileName, title: document.title, opening });
     if (!name) continue;
@@ -49,31 +50,78 @@ function documentYear(store: Store, document: DocumentRecord): number {
   return describeSourceAuthority(store, document).year ?? 0;
 }
 
-function profileFor(store: Store, name: string, documents: DocumentRecord[]): LocalAuthorityProfile {
+const presentTense = /\b(currently|at present|now|at the time of (the )?(inspection|visit))\b/i;
+
+interface DataSetEntry {
+  document: DocumentRecord;
+  figure: MarketFigure;
+}
+
+/** Figures per authority from the data sets in the library (DfE statistics), each row quote checked. */
+function dataSetEntries(store: Store): Map<string, DataSetEntry[]> {
+  const verifier = createQuoteVerifier(store);
+  const byAuthority = new Map<string, DataSetEntry[]>();
+  for (const document of store.listDocuments()) {
+    if (!dataSetFormats.has(document.format)) continue;
+    const pieces = store.getUnitTexts(document.id).flatMap((unit) => pagePieces(unit));
+    for (const figure of dataSetFigures(pieces)) {
+      const span = verifier.verify(document.id, figure.page, figure.quote);
+      if (!span) continue;
+      const list = byAuthority.get(figure.authority) ?? [];
+      list.push({
+        document,
+        figure: { field: figure.field, value: figure.value, date: figure.date, file: document.fileName, page: figure.page, quote: span.quote },
+      });
+      byAuthority.set(figure.authority, list);
+    }
+  }
+  return byAuthority;
+}
+
+function profileFor(store: Store, name: string, documents: DocumentRecord[], dataSets: DataSetEntry[]): LocalAuthorityProfile {
   const verifier = createQuoteVerifier(store);
   const ordered = [...documents].sort((left, right) => documentYear(store, right) - documentYear(store, left));
   const figures: MarketFigure[] = [];
   for (const document of ordered) {
-    const pieces = store.getUnitTexts(document.id).flatMap((unit) => pagePieces(unit));
+    const units = store.getUnitTexts(document.id);
+    const pieces = units.flatMap((unit) => pagePieces(unit));
     for (const figure of extractFigures(pieces)) {
       // The quote must stand on the cited page exactly (whitespace aside); it becomes the page's own text.
       const span = verifier.verify(document.id, figure.page, figure.quote);
       if (!span) continue;
-      figures.push({ field: figure.field, value: figure.value, date: figure.date, file: document.fileName, page: figure.page, quote: span.quote });
+      // "The local authority is currently caring for 1,827 children": as at the date the document carries.
+      let date = figure.date;
+      if (date === null && presentTense.test(figure.quote)) {
+        const dated = findFullDate(units[0]?.text.slice(0, 800) ?? "");
+        if (dated) date = `${dated}, date of the document`;
+      }
+      figures.push({ field: figure.field, value: figure.value, date, file: document.fileName, page: figure.page, quote: span.quote });
     }
   }
+  // The authority's own documents first; national statistics after them (sort is stable).
+  figures.push(...dataSets.map((entry) => entry.figure));
   const order = new Map(figureFields.map((field, index) => [field, index]));
   figures.sort((left, right) => (order.get(left.field) ?? 0) - (order.get(right.field) ?? 0));
-  return { name, documents: ordered.map((document) => ({ id: document.id, fileName: document.fileName })), figures };
+  const sources = [...ordered, ...dataSets.map((entry) => entry.document).filter((document, index, all) => all.findIndex((other) => other.id === document.id) === index)];
+  return { name, documents: sources.map((document) => ({ id: document.id, fileName: document.fileName })), figures };
 }
 
-/** Profiles of every LA in the library (or only those named), in alphabetical order. */
+/**
+ * Profiles of every LA the library holds documents about (or only those named, which may also be LAs that only a
+ * data set mentions), in alphabetical order.
+ */
 export function buildLaProfiles(store: Store, names?: string[]): LocalAuthorityProfile[] {
   const wanted = names?.map((name) => resolveLocalAuthority(name) ?? name.trim());
+  const dataSets = dataSetEntries(store);
+  const byAuthority = localAuthorityDocuments(store);
+  for (const name of wanted ?? []) {
+    const known = [...dataSets.keys()].find((authority) => authority.toLowerCase() === name.toLowerCase());
+    if (known && !byAuthority.has(known)) byAuthority.set(known, []);
+  }
   const profiles: LocalAuthorityProfile[] = [];
-  for (const [name, documents] of localAuthorityDocuments(store)) {
+  for (const [name, documents] of byAuthority) {
     if (wanted && !wanted.some((want) => want.toLowerCase() === name.toLowerCase())) continue;
-    profiles.push(profileFor(store, name, documents));
+    profiles.push(profileFor(store, name, documents, dataSets.get(name) ?? []));
   }
   profiles.sort((left, right) => left.name.localeCompare(right.name));
   return profiles;
