@@ -63,6 +63,14 @@ describe("figure extraction", () => {
     expect(figuresOf(page).some((figure) => figure.field === "planned_provision" && figure.value === "Open a new two-bedded home")).toBe(true);
   });
 
+  it("reads a slide's short bullets about planned homes and contract length", () => {
+    const slide = figuresOf("What will it look like?\n\nUp to 10 children's homes\nHigh needs fostering\n\n10 year contract\nProperty owned by SCC", 5);
+    expect(slide.map((figure) => [figure.field, figure.value, figure.page])).toEqual([
+      ["planned_provision", "Up to 10 children's homes", 5],
+      ["commissioning_intentions", "10 year contract", 5],
+    ]);
+  });
+
   it("finds the one LA a document is about", () => {
     expect(findLocalAuthorities("Nottinghamshire and Nottingham City, with North Somerset")).toEqual(["Nottinghamshire", "Nottingham", "North Somerset"]);
     expect(resolveLocalAuthority("notts")).toBe("Nottinghamshire");

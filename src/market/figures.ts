@@ -294,7 +294,7 @@ const provisionCount = new RegExp(
   `\\b${numberText}\\b(?:[- ][\\w'’]+){0,4}?[- ](?:homes?|beds?|placements?|places|properties|houses|flats)\\b|\\b${numberText}[- ]bed(?:ded|room)?\\b`,
   "i",
 );
-const planWords = /\b(will|plans?|planned|aim\w*|intend\w*|propos\w*|new|further|additional|develop\w*|establish\w*|open\w*|creat\w*|introduc\w*|purchas\w*|expan\w*|increas\w*|build\w*|re-?target\w*|become|block contract|commission\w*|exchanged|offers? accepted)\b/i;
+const planWords = /\b(will|plans?|planned|aim\w*|intend\w*|propos\w*|new|further|additional|develop\w*|establish\w*|open\w*|creat\w*|introduc\w*|purchas\w*|expan\w*|increas\w*|build\w*|re-?target\w*|become|block contract|commission\w*|exchanged|offers? accepted|up to)\b/i;
 
 function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
@@ -314,7 +314,9 @@ const commissioningPattern = /\bblock[- ]contract\w*|\bframeworks?\b|\btender\w*
 function commissioningIntentions(piece: PagePiece): ExtractedFigure[] {
   const text = piece.isRow ? (piece.cells[0] ?? "") : piece.text;
   if (piece.isRow && piece.header === null) return [];
-  if (text.length < 25 || text.length > 600 || !commissioningPattern.test(text)) return [];
+  // A slide's bullet ("10 year contract") is short but says enough when it names a contract's length or kind.
+  const minimum = /\b\d+[- ]year contract|\bblock[- ]contract/i.test(text) ? 12 : 25;
+  if (text.length < minimum || text.length > 600 || !commissioningPattern.test(text)) return [];
   // Something a provider can act on: a date, a duration, or a concrete contract.
   if (!/\b(19|20)\d{2}\b|\b\d+[- ]year\b|\bblock[- ]contract|\bframework\b|\btender/i.test(text)) return [];
   // "Framework" in the commissioning sense: a contract or provider framework, not a practice or inspection one.
