@@ -69,9 +69,19 @@ describe("hearth CLI over the shared corpus", () => {
   });
 
   it("reads the scanned PDF through OCR when tesseract is installed", async () => {
-    const run = await runHearth(["search", "--json", "-k", "10", "Looked After Children Cambridgeshire"], { data });
+    const scanned = "Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf";
+    const run = await runHearth(["search", "--json", "-k", "3", "--file", scanned, "In-house Residential Children's Homes weekly cost"], { data });
     const parsed = JSON.parse(run.stdout) as SearchJson;
-    expect(parsed.results.some((result) => result.file.includes("(scanned)"))).toBe(true);
+    expect(parsed.results[0]).toMatchObject({ file: scanned, page: 2 });
+    expect(parsed.results[0]?.text).toContain("£2,278");
+    // Across the library the same table's original PDF stands for the scan: one result with a page, not two.
+    const everywhere = JSON.parse((await runHearth(["search", "--json", "-k", "3", "In-house Residential Children's Homes weekly cost"], { data })).stdout) as SearchJson;
+    expect(everywhere.results[0]).toMatchObject({ file: "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf", page: 4 });
+    // The .txt and .html copies of that table (no pages) are folded into it.
+    expect(everywhere.results.filter((result) => result.text.includes("£2,611") && result.page === null)).toEqual([]);
+    const missing = await runHearth(["search", "--file", "nope.pdf", "cost"], { data });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('--file "nope.pdf": no document of that name in the library');
   });
 
   it("lists documents and passes the integrity check", async () => {

@@ -33,5 +33,9 @@ describe("shapeFit", () => {
     expect(shapeFit(name, "Adrian Loades | Chair")).toBeGreaterThan(0.9);
     // Capitalised words taken from the question are not an answer.
     expect(shapeFit(name, "Terms of Reference for the Placements Strategy Sponsor Group")).toBeLessThan(0.7);
+    // An organisation's acronym answers "who" too; one the question already names does not.
+    const owner = classifyQuestion("Who owns the property for Somerset's new homes?");
+    expect(shapeFit(owner, "Property owned by SCC")).toBeGreaterThan(0.5);
+    expect(shapeFit(classifyQuestion("Who funds the SCC homes?"), "Property owned by SCC")).toBe(0);
   });
 });

@@ -78,20 +78,27 @@ const roleWords =
 const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
 const joiningWords = new Set(["of", "and", "the", "for", "to", "in", "on", "a", "&"]);
 
-/** Runs of two or more capitalised words ("Adrian Loades", "A Place To Call Home") not taken from the question. */
+const acronym = /^[A-Z]{2,6}$/;
+
+/**
+ * Runs of two or more capitalised words ("Adrian Loades", "A Place To Call Home"), or an organisation's acronym
+ * standing alone ("owned by SCC"), not taken from the question.
+ */
 function novelNames(text: string, questionWords: ReadonlySet<string>): number {
   const tokens = text.match(/[\p{L}\p{N}&'’-]+/gu) ?? [];
   let runs = 0;
   let run = 0;
   let novel = false;
+  let lone = "";
   const close = (): void => {
-    if (run >= 2 && novel) runs++;
+    if ((run >= 2 || (run === 1 && acronym.test(lone))) && novel) runs++;
     run = 0;
     novel = false;
   };
   for (const token of tokens) {
     if (capitalisedWord.test(token)) {
       run++;
+      lone = token;
       const lower = token.toLowerCase();
       if (lower.length > 1 && !questionWords.has(lower) && !stopWords.has(lower)) novel = true;
     } else if (!(run > 0 && joiningWords.has(token.toLowerCase()))) {

@@ -1,5 +1,6 @@
 /** `hearth search "<query>"`: passages with file, page, section and score. */
 import type { Command } from "commander";
+import { HearthError } from "../errors/hearth-error.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
@@ -13,10 +14,22 @@ export function registerSearchCommand(program: Command, context: CommandContext)
     .option("-k, --limit <n>", "how many results", parsePositiveInteger("-k"), 10)
     .option("--json", "print JSON for scripts")
     .option("--explain", "show how each result was scored")
-    .action(async (queryWords: string[], options: { limit: number; json?: boolean; explain?: boolean }) => {
+    .option("--file <name>", "search only this document (its file name; repeat for several)", (name: string, names: string[]) => [...names, name], [])
+    .action(async (queryWords: string[], options: { limit: number; json?: boolean; explain?: boolean; file: string[] }) => {
       const { io } = context;
       const query = queryWords.join(" ");
-      const results = await withStore(context.config(), (store) => createSearcher(store).search(query, { limit: options.limit }));
+      const results = await withStore(context.config(), (store) => {
+        let documentIds: number[] | undefined;
+        if (options.file.length > 0) {
+          const documents = store.listDocuments();
+          documentIds = options.file.map((name) => {
+            const found = documents.find((document) => document.fileName === name) ?? documents.find((document) => document.fileName.toLowerCase() === name.toLowerCase());
+            if (!found) throw new HearthError("INVALID_INPUT", `--file "${name}": no document of that name in the library (see hearth list)`, { subject: "--file" });
+            return found.id;
+          });
+        }
+        return createSearcher(store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
+      });
       if (options.json) {
         const payload = {
           results: results.map((result) => ({

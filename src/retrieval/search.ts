@@ -252,5 +252,38 @@ function selectResults(scored: SearchResult[], options: SearchOptions): SearchRe
     for (const result of kept) boosted.push({ ...result, score: result.score + weights.secondOnPage * second });
   }
   boosted.sort((left, right) => right.score - left.score);
-  return boosted.slice(0, options.limit);
+  return collapseCopies(boosted, options.limit);
+}
+
+function wordSet(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[\p{L}\p{N}£%]+/gu) ?? []);
+}
+
+/** Whether two passages say the same thing: most of the shorter one's words are in the longer, which is not much longer. */
+function sameText(left: Set<string>, right: Set<string>): boolean {
+  const [small, large] = left.size <= right.size ? [left, right] : [right, left];
+  if (small.size < 8 || small.size / large.size < 0.4) return false;
+  let shared = 0;
+  for (const word of small) if (large.has(word)) shared++;
+  return shared / small.size >= 0.85;
+}
+
+/**
+ * The same text in two files (a strategy as PDF and as the Word file it came from, a scan and its original) is one
+ * result, not two: the copy with a page number stands for both, keeping the better score, so a citation opens a page.
+ */
+function collapseCopies(ranked: SearchResult[], limit: number): SearchResult[] {
+  const kept: { result: SearchResult; words: Set<string> }[] = [];
+  for (const result of ranked) {
+    if (kept.length >= limit) break;
+    const words = wordSet(result.text);
+    const copy = kept.findIndex((entry) => entry.result.documentId !== result.documentId && sameText(entry.words, words));
+    if (copy < 0) {
+      kept.push({ result, words });
+      continue;
+    }
+    const existing = kept[copy]!;
+    if (existing.result.page === null && result.page !== null) kept[copy] = { result: { ...result, score: existing.result.score }, words };
+  }
+  return kept.map((entry) => entry.result);
 }

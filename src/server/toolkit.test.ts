@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
+import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 
@@ -89,6 +90,35 @@ describe("hearth serve: the strategy toolkit", () => {
 
     const audit = await admin.call<{ events: { action: string; detail: string }[] }>("GET", `/api/workspaces/${workspaceId}/audit`);
     expect(audit.body.events).toContainEqual(expect.objectContaining({ action: "draft", detail: 'la-commissioner-email for Nottinghamshire into session "Notts outreach"' }));
+  });
+
+  it("drafts with the workspace's language model when one is set, and offline when asked", async () => {
+    const model = await startFakeModelServer("openai");
+    model.respond = ({ user }) => {
+      const quotes = user.slice(user.indexOf("<<<PASSAGES"));
+      const children = /^\[(\d+)\] File: [^\n]*\n[^\n]*953/m.exec(quotes)?.[1] ?? "1";
+      return `Dear Nottinghamshire commissioning team,\n\nNottinghamshire had 953 children in care on July 31st 2022 [${children}].\n\nKind regards,`;
+    };
+    const settings = `/api/workspaces/${workspaceId}/settings`;
+    try {
+      expect((await admin.call("PUT", settings, { json: { provider: { provider: "openai", baseUrl: model.url, model: "writer" } } })).status).toBe(200);
+      const written = await admin.call<{ draft: Draft }>("POST", `/api/workspaces/${workspaceId}/drafts`, { json: { template: "la-commissioner-email", la: "Notts" } });
+      expect(written.status).toBe(200);
+      expect(written.body.draft.mode).toBe("llm");
+      expect(written.body.draft.answer).toContain("Nottinghamshire had 953 children in care on July 31st 2022 [1].");
+      expect(written.body.draft.answer).toContain("Kind regards,\n\nAlex Morgan\nResponsible Individual");
+      expect(written.body.draft.citations).toEqual([expect.objectContaining({ n: 1, file: nottinghamshire, page: 4 })]);
+      expect(model.requests).toHaveLength(1);
+
+      const offline = await admin.call<{ draft: Draft }>("POST", `/api/workspaces/${workspaceId}/drafts`, {
+        json: { template: "la-commissioner-email", la: "Notts", useModel: false },
+      });
+      expect(offline.body.draft.mode).toBe("extractive");
+      expect(model.requests).toHaveLength(1);
+    } finally {
+      await admin.call("PUT", settings, { json: { provider: { provider: "extractive" } } });
+      await model.close();
+    }
   });
 
   it("refuses an unknown template and a missing required local authority, naming the reason", async () => {
