@@ -52,6 +52,28 @@ describe("hearth profile, templates, draft, la and tag", () => {
     expect(readFileSync(file, "utf8")).toContain("Dear Nottinghamshire commissioning team,");
   });
 
+  it("drafts the seed's request when it is asked in hearth ask, into the session, signed from the profile", async () => {
+    const seed =
+      "Can you draft an email to send to a local authority that I havee previously worked with at another organisation, could you introduce Lumen Way Homes ITP and ask whether they are struggling with any referrals that are experience persistent placement breakdowns";
+    const asked = await runHearth(["ask", "--json", "--session", "Outreach", seed], { data });
+    expect(asked.code, asked.stderr).toBe(0);
+    const answer = JSON.parse(asked.stdout) as { question: string; answer: string; citations: { n: number; file: string; page: number | null }[]; mode: string };
+    expect(answer.question).toBe(seed);
+    expect(answer.mode).toBe("extractive");
+    expect(answer.answer).toMatch(/^Draft: Email introducing the organisation to an LA commissioner/);
+    expect(answer.answer).toContain("Dear [the local authority] commissioning team,");
+    expect(answer.answer).toContain("We would particularly like to discuss whether you are struggling with any referrals");
+    expect(answer.answer).toContain("Alex Morgan\nResponsible Individual");
+    expect(answer.answer).toContain('Name the local authority in your question (for example "to Nottinghamshire")');
+    expect(answer.citations.length).toBeGreaterThan(0);
+    for (const citation of answer.citations) expect(answer.answer).toContain(`[${citation.n}]`);
+    const report = await runHearth(["report", "Outreach"], { data });
+    expect(report.stdout).toContain(`## QUESTION\n${seed}`);
+    // A question about emails is still a question.
+    const question = await runHearth(["ask", "--json", "What should a statement of purpose include?"], { data });
+    expect((JSON.parse(question.stdout) as { answer: string }).answer).not.toMatch(/^Draft:/);
+  });
+
   it("lists templates and refuses an unknown one", async () => {
     const listed = await runHearth(["templates"], { data });
     expect(listed.stdout).toContain("la-commissioner-email  v1  Email introducing the organisation to an LA commissioner  [--la (required) --about]");

@@ -1,7 +1,9 @@
 /**
  * The answerer the configuration asks for: grounded generation with a language model (retrieval hybrid when
- * embeddings are configured), or the offline extractive answerer. Every request to a model endpoint is logged in
- * <dataDir>/requests.log; what goes to an endpoint off the machine is redacted unless privacy.redact is "never".
+ * embeddings are configured), or the offline extractive answerer. A question that asks to draft a toolkit task
+ * ("draft an email to Nottinghamshire ...") is drafted with that task's template instead. Every request to a model
+ * endpoint is logged in <dataDir>/requests.log; what goes to an endpoint off the machine is redacted unless
+ * privacy.redact is "never".
  */
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
@@ -18,6 +20,12 @@ import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { AskOptions } from "./grounded-answerer.ts";
 import { createGroundedAnswerer } from "./grounded-answerer.ts";
 import type { Answer } from "./types.ts";
+import type { DraftWriter } from "../toolkit/model-draft.ts";
+import { createDraftWriter, draftDocument } from "../toolkit/model-draft.ts";
+import type { TaskRequest } from "../toolkit/task-intent.ts";
+import { detectTask } from "../toolkit/task-intent.ts";
+import type { LoadedTemplate } from "../toolkit/template-library.ts";
+import { loadTemplateLibrary } from "../toolkit/template-library.ts";
 
 export interface AnswerService {
   /** "llm" when a language model is configured (answers may still fall back to "extractive"). */
@@ -30,12 +38,38 @@ export interface AnswerService {
 export interface CreateAnswererOptions {
   store: Store;
   config: HearthConfig;
+  /** The task templates a question may ask for ("draft an email to ..."); defaults to <dataDir>/templates + built-ins. */
+  templates?: () => readonly LoadedTemplate[];
   /** Where request records go; defaults to <dataDir>/requests.log. */
   onRequest?: RequestListener;
   warn?: (message: string) => void;
 }
 
-export function createAnswerer({ store, config, onRequest, warn }: CreateAnswererOptions): Result<AnswerService> {
+/** A toolkit task asked for in the chat, drafted with its template (by the model when one is configured). */
+async function answerTask(store: Store, question: string, task: TaskRequest, writer: DraftWriter | null, options: AskOptions): Promise<Result<Answer>> {
+  const drafted = await draftDocument(
+    { store, writer },
+    { template: task.template, la: task.la, about: task.about, chat: true, organisationName: organisationNamed(question) },
+    { ...(options.signal ? { signal: options.signal } : {}), ...(options.onToken ? { onToken: options.onToken } : {}) },
+  );
+  if (!drafted.ok) return drafted;
+  const notes: string[] = [];
+  if (task.template.inputs.la !== "unused" && !task.la) {
+    notes.push(`Name the local authority in your question (for example "to Nottinghamshire") and the draft cites its own plans and figures.`);
+  }
+  notes.push(`This is the ${task.template.id} template (version ${task.template.version}); the Toolkit page and hearth draft offer all its options.`);
+  return ok({ ...drafted.value, question, answer: `Draft: ${drafted.value.question}\n\n${drafted.value.answer}\n\nNote: ${notes.join(" ")}` });
+}
+
+/** "introduce Lumen Way Homes ITP and ask ..." -> "Lumen Way Homes ITP". */
+function organisationNamed(question: string): string | undefined {
+  return /\bintroduc\w*\s+((?:[A-Z][\p{L}&'’-]*\s?){1,6})/u.exec(question)?.[1]?.trim();
+}
+
+export function createAnswerer({ store, config, onRequest, warn, templates }: CreateAnswererOptions): Result<AnswerService> {
+  const taskTemplates = templates ?? (() => loadTemplateLibrary(config.dataDir).templates);
+  const taskIn = (question: string, options: AskOptions): TaskRequest | null =>
+    (options.images?.length ?? 0) > 0 ? null : detectTask(question, taskTemplates());
   const listener = onRequest ?? createRequestLog(config.dataDir, warn);
   const model = createLanguageModel(config, listener);
   if (!model.ok) return model;
@@ -57,6 +91,8 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
       model: null,
       embeddings: embeddings.value,
       answer(question, options = {}) {
+        const task = taskIn(question, options);
+        if (task) return answerTask(store, question, task, null, options);
         if ((options.images?.length ?? 0) > 0) {
           return Promise.resolve(
             fail(
@@ -73,6 +109,7 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
     });
   }
 
+  const writer = createDraftWriter({ model: model.value, redact: shouldRedact(config.privacy.redact, model.value.local), names: config.privacy.names });
   const grounded = createGroundedAnswerer({
     store,
     model: model.value,
@@ -85,7 +122,9 @@ export function createAnswerer({ store, config, onRequest, warn }: CreateAnswere
     mode: "llm",
     model: model.value,
     embeddings: embeddings.value,
-    async answer(question, options) {
+    async answer(question, options = {}) {
+      const task = taskIn(question, options);
+      if (task) return answerTask(store, question, task, writer, options);
       const answered = await grounded.answer(question, options);
       return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
     },

@@ -9,6 +9,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { createAnswerer } from "../answer/create-answerer.ts";
+import { loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import type { HearthConfig } from "../config/config.ts";
@@ -58,7 +59,8 @@ export function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig
   const key = JSON.stringify([effective.llm, effective.embeddings]);
   const cached = answerServices.get(library.store);
   if (cached && cached.key === key) return cached.service;
-  const service = createAnswerer({ store: library.store, config: effective });
+  // Templates are the server's (built-in and <data>/templates), as on the Toolkit page, whichever workspace asks.
+  const service = createAnswerer({ store: library.store, config: effective, templates: () => loadTemplateLibrary(config.dataDir).templates });
   answerServices.set(library.store, { key, service });
   return service;
 }

@@ -121,6 +121,7 @@ describe("task templates", () => {
       description: "Costs for the board.",
       inputs: { la: "required", about: "unused" },
       sections: [{ kind: "figures", heading: "Costs in {la}", fields: ["unit_cost_in_house_residential_weekly", "unit_cost_ifa_weekly"], maxPerField: 1 }],
+      askPatterns: [],
     };
     writeFileSync(join(userTemplateFolder(dataDir), "board.json"), JSON.stringify(own));
     writeFileSync(join(userTemplateFolder(dataDir), "broken.json"), JSON.stringify({ id: "Bad Id", version: 1 }));

@@ -36,9 +36,20 @@ export interface DraftRequest {
   la?: string | undefined;
   about?: string | undefined;
   now?: Date;
+  /**
+   * Asked for in the chat: a missing input is a bracketed gap to fill rather than a refusal, and evidence meant
+   * for one LA's documents comes from the whole library when no LA was named.
+   */
+  chat?: boolean;
+  /** The organisation's name as the question gave it, used when the profile holds none. */
+  organisationName?: string | undefined;
 }
 
 interface Evidence {
+  /** Found by a query built on the user's own subject ({about}). */
+  fromAbout: boolean;
+  /** Share of the query's words the sentence holds. */
+  coverage: number;
   documentId: number;
   file: string;
   page: number | null;
@@ -62,7 +73,7 @@ function overlap(left: string[], right: string[]): number {
 }
 
 /** Fills {la}, {about}, {today}, {profile.x}; returns null for a "?" line with a missing value. */
-function fillPlaceholders(line: string, values: Map<string, string | undefined>): string | null {
+function fillPlaceholders(line: string, values: Map<string, string | undefined>, chat: boolean): string | null {
   const optional = line.startsWith("?");
   const body = optional ? line.slice(1) : line;
   let missing = false;
@@ -72,10 +83,11 @@ function fillPlaceholders(line: string, values: Map<string, string | undefined>)
     missing = true;
     if (key.startsWith("profile.")) {
       const field = key.slice("profile.".length) as ProfileField;
-      return `[${profileFieldDescriptions[field] ?? field}: set with hearth profile set ${field} "..."]`;
+      const description = profileFieldDescriptions[field] ?? field;
+      return chat ? `[${description}: add it to the organisation profile]` : `[${description}: set with hearth profile set ${field} "..."]`;
     }
-    if (key === "la") return "[local authority: use --la NAME]";
-    if (key === "about") return "[about: use --about TEXT]";
+    if (key === "la") return chat ? "[the local authority]" : "[local authority: use --la NAME]";
+    if (key === "about") return chat ? "[what it is about]" : "[about: use --about TEXT]";
     return whole;
   });
   if (optional && missing) return null;
@@ -104,16 +116,18 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   let la: string | undefined;
   if (request.la !== undefined && request.la.trim().length > 0) la = resolveLocalAuthority(request.la) ?? request.la.trim();
   const about = request.about?.trim() || undefined;
-  if (template.inputs.la === "required" && !la) {
+  const chat = request.chat === true;
+  if (template.inputs.la === "required" && !la && !chat) {
     return fail(new HearthError("INVALID_INPUT", `template ${template.id} needs a local authority: --la NAME`, { subject: "--la" }));
   }
-  if (template.inputs.about === "required" && !about) {
+  if (template.inputs.about === "required" && !about && !chat) {
     return fail(new HearthError("INVALID_INPUT", `template ${template.id} needs a subject: --about TEXT`, { subject: "--about" }));
   }
 
-  const profile = getProfile(store);
+  const stored = getProfile(store);
+  const profile = !stored.name && request.organisationName ? { ...stored, name: request.organisationName } : stored;
   const values = placeholderValues(profile, la, about, now);
-  const fill = (line: string): string | null => fillPlaceholders(line, values);
+  const fill = (line: string): string | null => fillPlaceholders(line, values, chat);
 
   const citations: Citation[] = [];
   const citationIndex = new Map<string, number>();
@@ -132,7 +146,10 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   const documents = store.listDocuments();
   const scopeIds = (scope: EvidenceScope): number[] | undefined => {
     if (scope === "library") return undefined;
-    if (scope === "la") return la ? (localAuthorityDocuments(store).get(la) ?? []).map((document) => document.id) : [];
+    if (scope === "la") {
+      if (!la) return chat ? undefined : [];
+      return (localAuthorityDocuments(store).get(la) ?? []).map((document) => document.id);
+    }
     const kinds: readonly string[] = scope === "own" ? ["own_policy"] : ruleKinds;
     return documents.filter((document) => kinds.includes(describeSourceAuthority(store, document).kind)).map((document) => document.id);
   };
@@ -161,6 +178,8 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
           if (coverage === 0) continue;
           const preferred = prefer?.test(display) ? 0.5 : 0;
           candidates.push({
+            fromAbout: rawQuery.includes("{about}") && about !== undefined,
+            coverage,
             documentId: result.documentId,
             file: result.fileName,
             page: result.page,
@@ -174,6 +193,12 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
       });
     }
     candidates.sort((left, right) => right.score - left.score);
+    // What the user asked about leads, when the library speaks to it at all.
+    const onSubject = candidates.find((candidate) => candidate.fromAbout && candidate.coverage >= 0.4);
+    if (onSubject) {
+      candidates.splice(candidates.indexOf(onSubject), 1);
+      candidates.unshift(onSubject);
+    }
     const chosen: Evidence[] = [];
     for (const candidate of candidates) {
       if (chosen.length >= count) break;
@@ -220,7 +245,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
           break;
         }
         if (section.intro) {
-          const intro = fill(section.intro);
+          const intro = fill(section.intro) ?? (section.introOtherwise ? fill(section.introOtherwise) : null);
           if (intro !== null) lines.push(intro);
         }
         for (const evidence of found) lines.push(`- ${evidence.display} [${cite(evidence)}]`);

@@ -27,6 +27,8 @@ const evidenceSection = z.object({
   heading,
   /** A line before the cited points. */
   intro: z.string().optional(),
+  /** The line used instead when `intro` is a "?" line left out (an LA's plans, when no LA was named). */
+  introOtherwise: z.string().optional(),
   queries: z.array(z.string().min(1)).min(1).max(20),
   scope: z.enum(evidenceScopes).default("library"),
   /** Sentences matching this (case-insensitive regular expression) are preferred: "need|gap|shortage". */
@@ -77,6 +79,23 @@ export const taskTemplateSchema = z.object({
     about: z.enum(["required", "optional", "unused"]).default("optional"),
   }),
   sections: z.array(templateSectionSchema).min(1).max(60),
+  /**
+   * Regular expressions (case-insensitive) for asking this in the chat: a question that asks to draft, write or
+   * prepare something matching one of them ("draft an email to Notts ...") is drafted with this template.
+   */
+  askPatterns: z
+    .array(
+      z.string().refine((source) => {
+        try {
+          new RegExp(source, "i");
+          return true;
+        } catch {
+          return false;
+        }
+      }, "not a valid regular expression"),
+    )
+    .max(10)
+    .default([]),
 });
 
 export type TaskTemplate = z.infer<typeof taskTemplateSchema>;

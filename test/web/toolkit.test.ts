@@ -120,6 +120,25 @@ describe("the Toolkit page", () => {
     expect(session.body.exchanges.map((exchange) => exchange.answer.answer)).toEqual([expect.stringContaining("Lumen Way Homes")]);
   });
 
+  it("drafts the email when it is asked for on the Ask page, as the seed user asked", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
+    await page
+      .getByLabel("Your question")
+      .fill("Can you draft an email to Nottinghamshire introducing Lumen Way Homes and ask whether they are struggling with placement breakdowns?");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const answer = page.getByTestId("answer").last();
+    await answer.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    const text = (await answer.textContent()) ?? "";
+    expect(text).toContain("Draft: Email introducing the organisation to an LA commissioner — Nottinghamshire");
+    expect(text).toContain("Dear Nottinghamshire commissioning team,");
+    expect(text).toContain("whether you are struggling with placement breakdowns");
+    expect(await answer.getByRole("heading", { name: "Subject" }).count()).toBe(1);
+    expect(await answer.locator("button.citation-link").count()).toBeGreaterThan(0);
+    expect(await page.getByRole("complementary", { name: "Sources" }).textContent()).toContain(nottinghamshire);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Toolkit", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Toolkit" }).waitFor();
+  });
+
   it("compares the authorities in a table with sources, not-found cells and a placement chart", async () => {
     const cell = (field: string, authority: string) => page.locator(`tr[data-field="${field}"] td[data-authority="${authority}"]`);
     await cell("children_in_care", "Nottinghamshire").waitFor();
