@@ -7,13 +7,13 @@
  */
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
 import type { Answer, Citation } from "./types.ts";
-import type { QuoteVerifier } from "./verify-quote.ts";
-import { createQuoteVerifier, locateQuote } from "./verify-quote.ts";
+import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
+import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
 
 export interface ExtractiveAnswererDependencies {
   store: Store;
@@ -374,18 +374,26 @@ class CitationList {
   readonly citations: Citation[] = [];
   private readonly byKey = new Map<string, number>();
 
-  constructor(private readonly verifier: QuoteVerifier) {}
+  constructor(
+    private readonly verifier: QuoteVerifier,
+    private readonly pagedCopy: (documentId: number, quote: string) => PagedCopy | null,
+  ) {}
 
-  /** The citation number for this evidence, or null when its quote is not verbatim on its page (then it is dropped). */
+  /**
+   * The citation number for this evidence, or null when its quote is not verbatim on its page (then it is dropped).
+   * A quote from a document without pages cites the page of another document holding it verbatim, when one does.
+   */
   cite(evidence: Evidence): number | null {
     const { result } = evidence;
     const span = this.verifier.verify(result.documentId, result.page, evidence.quote);
     if (!span) return null;
-    const key = `${result.documentId}\u0000${result.page ?? ""}\u0000${span.quote}`;
+    const copy = result.page === null ? this.pagedCopy(result.documentId, span.quote) : null;
+    const source = copy ?? { documentId: result.documentId, fileName: result.fileName, page: result.page, section: result.section, quote: span.quote };
+    const key = `${source.documentId}\u0000${source.page ?? ""}\u0000${source.quote}`;
     const known = this.byKey.get(key);
     if (known !== undefined) return known;
     const n = this.citations.length + 1;
-    this.citations.push({ n, file: result.fileName, page: result.page, section: result.section, quote: span.quote });
+    this.citations.push({ n, file: source.fileName, page: source.page, section: source.section, quote: source.quote });
     this.byKey.set(key, n);
     return n;
   }
@@ -469,7 +477,7 @@ const briefingThemes: Record<BriefingKind, Theme[]> = {
 
 /** Words that make a question broad; they are not part of what the question is about. */
 const broadWords = new Set(
-  "challenge challenges opportunity opportunities pressure pressures risk risks issue issues facing problem problems threat threats barrier barriers landscape overview summary summarise summarize describe state picture big key main theme themes point points message messages finding findings stakeholder stakeholders partner partners player players organisations bodies involved current currently today sector area field".split(
+  "challenge challenges opportunity opportunities pressure pressures risk risks issue issues facing problem problems threat threats barrier barriers landscape overview summary summarise summarize describe state picture big key main theme themes point points message messages finding findings stakeholder stakeholders partner partners player players organisations bodies involved current currently today sector area field based knowledge source sources information other uk".split(
     " ",
   ),
 );
@@ -478,10 +486,11 @@ const broadWords = new Set(
 
 export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
   const verifier = createQuoteVerifier(store);
+  const pagedCopy = createPagedCopyFinder(store, verifier);
   const scorer = createScorer(verifier);
 
   const refuse = (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Answer => {
-    const citations = new CitationList(verifier);
+    const citations = new CitationList(verifier, pagedCopy);
     const lines: string[] = [];
     const usedPages = new Set<string>();
     const shown: Evidence[] = [];
@@ -571,7 +580,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     }
 
     const evidence = scorer.score(results, weighted, shape);
-    const citations = new CitationList(verifier);
+    const citations = new CitationList(verifier, pagedCopy);
     // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
     const essentialConceptsWeighted = weighted.filter(({ concept }) => essentials.includes(concept));
     const holdsEssentials = (candidate: Evidence): boolean => {
@@ -622,13 +631,14 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     const analysed = searcher.analyse(question);
     const specific = analysed.concepts.filter((concept) => !concept.forms.some((form) => form.words.some((word) => broadWords.has(word))));
     const focus = specific.map((concept) => concept.label).join(" ");
-    const citations = new CitationList(verifier);
+    const citations = new CitationList(verifier, pagedCopy);
     const usedDocuments = new Map<number, number>();
     const chosen: Evidence[] = [];
     const sections: string[] = [];
     const themeShape: QuestionShape = { ...shape, type: "description" };
     for (const theme of briefingThemes[kind]) {
       const query = `${theme.query} ${focus}`.trim();
+      const themeStems = contentStems(theme.query);
       const results = searcher.search(query, { limit: 8, perPage: 1 });
       if (results.length === 0) continue;
       const { weighted } = weighConcepts(store, searcher.analyse(query).concepts);
@@ -640,6 +650,8 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
         if (lines.length >= 2) break;
         // Long table rows make poor briefing points; prose reads better.
         if (candidate.coverage < 0.3 || words(candidate.display).length < 6 || (candidate.isRow && candidate.display.length > 250)) continue;
+        // A point must speak to its theme, not only to the question's subject; a web address is a reference, not a point.
+        if (!themeStems.some((stem) => candidate.stems.includes(stem)) || /https?:\/\//.test(candidate.display)) continue;
         // The second point of a theme comes from another document, or at least another page.
         if (chosen.some((item) => lines.length > 0 && item.result.documentId === candidate.result.documentId && item.result.page === candidate.result.page)) continue;
         if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;

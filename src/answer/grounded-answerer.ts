@@ -18,7 +18,7 @@ import type { Store } from "../store/types.ts";
 import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import { refusalSentence, splitSentences } from "./extractive-answerer.ts";
 import type { Answer, Citation } from "./types.ts";
-import { createQuoteVerifier } from "./verify-quote.ts";
+import { createPagedCopyFinder, createQuoteVerifier } from "./verify-quote.ts";
 
 export const notInLibrary = "NOT_IN_LIBRARY";
 export const passagesOpen = "<<<PASSAGES";
@@ -329,6 +329,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
 
       // One verbatim quote per cited passage: its sentence closest to what the answer says with it.
       const verifier = createQuoteVerifier(store);
+      const pagedCopy = createPagedCopyFinder(store, verifier);
       const citations: Citation[] = [];
       const claimsFor = (n: number): string =>
         checked.text
@@ -352,7 +353,12 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
           }
         }
         if (quote === null) continue;
-        citations.push({ n, file: result.fileName, page: result.page, section: result.section, quote });
+        const copy = result.page === null ? pagedCopy(result.documentId, quote) : null;
+        citations.push(
+          copy
+            ? { n, file: copy.fileName, page: copy.page, section: copy.section, quote: copy.quote }
+            : { n, file: result.fileName, page: result.page, section: result.section, quote },
+        );
       }
       const cited = new Set(citations.map((citation) => citation.n));
       // A sentence whose every citation failed verification loses them; drop it like any unsupported sentence.

@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
-import { createQuoteVerifier, locateQuote, normaliseWhitespace } from "./verify-quote.ts";
+import { openSqliteStore } from "../store/sqlite-store.ts";
+import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
+import { createPagedCopyFinder, createQuoteVerifier, locateQuote, normaliseWhitespace } from "./verify-quote.ts";
 
 const page = readFileSync(corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt"), "utf8");
 
@@ -42,5 +44,33 @@ describe("createQuoteVerifier", () => {
     expect(verifier.verify(1, 1, "about  costs.")?.quote).toBe("about costs.");
     expect(verifier.verify(1, 2, "about costs.")).toBeNull();
     expect(verifier.pageText(1, 1)).toBe("First page about costs.");
+  });
+});
+
+describe("paged copies of a quote", () => {
+  it("finds the page of another document that holds a page-less document's quote verbatim", () => {
+    const store = openSqliteStore({ path: ":memory:" });
+    const sentence = "The weekly cost of an in-house residential placement is £2,278 per week.";
+    const text = sampleDocument(corpusPath("formats/Exampleshire strategy.txt"), { format: "text", paged: false, text: `# Costs\n\nIntroduction to the text copy.\n\n${sentence}` });
+    const pdf = sampleDocument(corpusPath("library/Exampleshire strategy.pdf"), {
+      format: "pdf",
+      paged: true,
+      paragraphsPerPage: 1,
+      text: `Cover page of the printed copy.\n\nThe weekly cost of an in-house residential\nplacement is £2,278 per week.`,
+    });
+    store.replaceDocument(text.document, text.units, text.chunks);
+    store.replaceDocument(pdf.document, pdf.units, pdf.chunks);
+    const ids = new Map(store.listDocuments().map((document) => [document.fileName, document.id]));
+    const find = createPagedCopyFinder(store, createQuoteVerifier(store));
+    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, sentence)).toEqual({
+      documentId: ids.get("Exampleshire strategy.pdf"),
+      fileName: "Exampleshire strategy.pdf",
+      page: 2,
+      section: null,
+      quote: "The weekly cost of an in-house residential\nplacement is £2,278 per week.",
+    });
+    // A sentence only the text copy holds has no paged copy.
+    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, "Introduction to the text copy.")).toBeNull();
+    store.close();
   });
 });

@@ -99,3 +99,42 @@ export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVe
     },
   };
 }
+
+export interface PagedCopy {
+  documentId: number;
+  fileName: string;
+  page: number;
+  section: string | null;
+  /** The quote as it stands on that page. */
+  quote: string;
+}
+
+/**
+ * Where a quote from a document without pages (a strategy's Word or text version) also stands, verbatim, on a page
+ * of another document (its PDF): a citation to that page is one the reader can open and check. Looked up by
+ * the quote's opening words as a phrase, then verified on the page like any quote.
+ */
+export function createPagedCopyFinder(
+  store: Pick<Store, "searchText">,
+  verifier: QuoteVerifier,
+): (documentId: number, quote: string) => PagedCopy | null {
+  const found = new Map<string, PagedCopy | null>();
+  return (documentId, quote) => {
+    const key = `${documentId}\u0000${quote}`;
+    const known = found.get(key);
+    if (known !== undefined) return known;
+    let copy: PagedCopy | null = null;
+    const opening = (quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+    if (opening.length >= 4) {
+      for (const hit of store.searchText({ terms: [{ phrase: opening, weight: 1 }], limit: 10 })) {
+        if (hit.documentId === documentId || hit.page === null) continue;
+        const span = verifier.verify(hit.documentId, hit.page, quote);
+        if (!span) continue;
+        copy = { documentId: hit.documentId, fileName: hit.fileName, page: hit.page, section: hit.section, quote: span.quote };
+        break;
+      }
+    }
+    found.set(key, copy);
+    return copy;
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { renderRow } from "../answer/extractive-answerer.ts";
 import type { Answer, Citation } from "../answer/types.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { createPagedCopyFinder, createQuoteVerifier } from "../answer/verify-quote.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
@@ -112,6 +112,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   const now = request.now ?? new Date();
   const searcher = dependencies.searcher ?? withSourceAuthority(createSearcher(store), store, now);
   const verifier = createQuoteVerifier(store);
+  const pagedCopy = createPagedCopyFinder(store, verifier);
 
   let la: string | undefined;
   if (request.la !== undefined && request.la.trim().length > 0) la = resolveLocalAuthority(request.la) ?? request.la.trim();
@@ -131,7 +132,10 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
 
   const citations: Citation[] = [];
   const citationIndex = new Map<string, number>();
-  const cite = (evidence: { file: string; page: number | null; section: string | null; quote: string }): number => {
+  const cite = (cited: { documentId?: number; file: string; page: number | null; section: string | null; quote: string }): number => {
+    // A quote from a file without pages cites the page of another document holding it verbatim, when one does.
+    const copy = cited.page === null && cited.documentId !== undefined ? pagedCopy(cited.documentId, cited.quote) : null;
+    const evidence = copy ? { file: copy.fileName, page: copy.page, section: copy.section, quote: copy.quote } : cited;
     const key = `${evidence.file}\u0000${evidence.page ?? ""}\u0000${evidence.quote}`;
     let n = citationIndex.get(key);
     if (n === undefined) {
