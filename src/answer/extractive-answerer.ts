@@ -8,6 +8,7 @@
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
@@ -54,6 +55,8 @@ interface Evidence {
 const tuning = {
   /** Searches fetch this many passages (several per page) to pick sentences from. */
   passages: 16,
+  /** At most this many from one page: a data set (one "page" of thousands of rows) must not crowd out the rest. */
+  passagesPerPage: 4,
   /** Below this coverage of the question's weighted concepts, the best evidence does not answer it. */
   minimumCoverage: 0.5,
   /** Refuse when question words found nowhere in the library carry this share of its weight. */
@@ -67,7 +70,23 @@ const tuning = {
   longSentence: 450,
   /** Pages longer than this (characters) are not used as context for their sentences. */
   longPage: 30_000,
+  /** A table of at least this many rows is a data set: words most of its rows hold do not count for a row. */
+  dataSetRows: 50,
+  /** "Most": this share of the rows. */
+  commonInRows: 0.5,
+  /** Rows read to find the common words (evenly spread). */
+  dataSetSample: 2000,
 };
+
+const noStems: ReadonlySet<string> = new Set();
+
+/** A pattern for the longer LA names that hold an LA the question names, or null when there are none. */
+function shadowingNames(questionText: string): RegExp | null {
+  const longer = findLocalAuthorities(questionText).flatMap((name) => longerNamesContaining(name));
+  if (longer.length === 0) return null;
+  const alternatives = longer.sort((left, right) => right.length - left.length).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[\s-]+/g, "[\\s_-]+"));
+  return new RegExp(`(?<![\\p{L}])(?:${alternatives.join("|")})(?![\\p{L}])`, "giu");
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Splitting passages into sentences and rows
@@ -158,9 +177,21 @@ interface Piece {
   header: string | null;
 }
 
+/** A table of contents ("Action Plan | 27" ...): each row a title and a page number, in page order. */
+function isContentsTable(lines: string[]): boolean {
+  const rows = lines.filter((line) => line.includes(cellSeparator)).map((line) => line.split(cellSeparator).map((cell) => cell.trim()));
+  // A header row ("Section | Page") heads the list.
+  if (rows.length > 0 && !/^\d{1,3}$/.test(rows[0]?.[1] ?? "")) rows.shift();
+  if (rows.length < 3 || !rows.every((cells) => cells.length === 2 && /^\d{1,3}$/.test(cells[1] ?? ""))) return false;
+  const pages = rows.map((cells) => Number(cells[1]));
+  return pages.every((page, index) => index === 0 || page >= pages[index - 1]!);
+}
+
 function piecesOf(result: SearchResult): Piece[] {
   if (result.kind === "table" && result.text.includes(cellSeparator)) {
     const lines = result.text.split("\n").filter((line) => line.trim().length > 0);
+    // A contents page points to answers; it holds none (its page numbers are not figures).
+    if (isContentsTable(lines)) return [];
     const headerIndex = lines.findIndex((line) => line.includes(cellSeparator));
     const header = headerIndex >= 0 ? (lines[headerIndex] ?? null) : null;
     const pieces: Piece[] = [];
@@ -263,14 +294,14 @@ function weighConcepts(store: Store, concepts: Concept[]): { weighted: WeightedC
 type ContextCredits = number[];
 
 /** Share of the weighted concepts a piece covers: in the piece itself, its row header, or its context. */
-function coverageOf(piece: Piece, pieceStems: string[], contextCredits: ContextCredits, concepts: WeightedConcept[]): number {
+function coverageOf(piece: Piece, pieceStems: string[], contextCredits: ContextCredits, concepts: WeightedConcept[], headerCredit = 0.8): number {
   const headerStems = piece.header ? stems(piece.header) : [];
   let covered = 0;
   let total = 0;
   concepts.forEach(({ concept, weight }, index) => {
     total += weight;
     let credit = conceptFoundIn(concept, pieceStems);
-    if (credit < 0.8 && headerStems.length > 0) credit = Math.max(credit, 0.8 * conceptFoundIn(concept, headerStems));
+    if (credit < headerCredit && headerStems.length > 0) credit = Math.max(credit, headerCredit * conceptFoundIn(concept, headerStems));
     covered += Math.max(credit, contextCredits[index] ?? 0) * weight;
   });
   return total > 0 ? covered / total : 0;
@@ -306,6 +337,37 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     }
     return page;
   };
+  // In a data set (thousands of rows), a word most rows hold ("Children's home", "Social Care" in every row's
+  // link) says nothing about one row: only the words that set a row apart count towards answering a question.
+  const commonByTable = new Map<string, ReadonlySet<string>>();
+  const commonStemsOf = (result: SearchResult): ReadonlySet<string> => {
+    if (result.format !== "csv" && result.format !== "xlsx") return noStems;
+    const key = `${result.documentId}:${result.page ?? ""}:${result.section ?? ""}`;
+    let common = commonByTable.get(key);
+    if (!common) {
+      const rows = verifier
+        .pageText(result.documentId, result.page)
+        .split("\n")
+        .filter((line) => line.includes(" | "));
+      const counts = new Map<string, number>();
+      const step = Math.max(1, Math.floor(rows.length / tuning.dataSetSample));
+      let sampled = 0;
+      for (let index = 1; index < rows.length; index += step) {
+        sampled++;
+        for (const stem of new Set(stems(rows[index]!))) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+      }
+      common =
+        rows.length < tuning.dataSetRows ? noStems : new Set([...counts].filter(([, count]) => count >= sampled * tuning.commonInRows).map(([stem]) => stem));
+      commonByTable.set(key, common);
+    }
+    return common;
+  };
+  /** Context credits with other LAs' longer names taken out of the file name, headings and passage first. */
+  const shadowedCredits = (result: SearchResult, concepts: WeightedConcept[], unshadowed: (text: string) => string): ContextCredits => {
+    const placeStems = stems(unshadowed(`${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`));
+    const pageStemsHere = stems(unshadowed(result.text));
+    return concepts.map(({ concept }) => Math.max(0.6 * conceptFoundIn(concept, placeStems), 0.45 * conceptFoundIn(concept, pageStemsHere)));
+  };
   const contextCredits: Scorer["contextCredits"] = (result, concepts) => {
     const placeStems = stems(
       `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`,
@@ -328,8 +390,11 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     const best = Math.max(...results.map((result) => result.score), 1e-9);
     const evidence: Evidence[] = [];
     const seen = new Set<string>();
+    // "Somerset" is not found in "North Somerset": a longer LA name holding the asked-for one is taken out first.
+    const shadows = shadowingNames(concepts.map(({ concept }) => concept.label).join(" "));
+    const unshadowed = (text: string): string => (shadows ? text.replace(shadows, " ") : text);
     for (const result of results) {
-      const credits = contextCredits(result, concepts);
+      const credits = shadows && `${result.fileName} ${result.title ?? ""} ${result.text}`.search(shadows) >= 0 ? shadowedCredits(result, concepts, unshadowed) : contextCredits(result, concepts);
       const headings = new Set([...result.headingPath, result.section ?? ""].map(tidy));
       for (const piece of piecesOf(result)) {
         // Headings say what a page is about; they are context, not answers, unless they hold what the question
@@ -340,7 +405,12 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         if (seen.has(key)) continue;
         seen.add(key);
         const pieceStems = stems(piece.quote);
-        const coverage = coverageOf(piece, pieceStems, credits, concepts);
+        const matchStems = shadows ? stems(unshadowed(piece.quote)) : pieceStems;
+        const common = piece.isRow ? commonStemsOf(result) : noStems;
+        const coverage =
+          common.size === 0
+            ? coverageOf(piece, matchStems, credits, concepts)
+            : coverageOf(piece, matchStems.filter((stem) => !common.has(stem)), credits, concepts, 0.5);
         const fit = shapeFit(shape, piece.quote);
         const length = pieceStems.length;
         // A row is short by nature; a sentence of four words rarely answers anything.
@@ -349,6 +419,8 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         let value = 0.65 * coverage + 0.2 * fit + 0.15 * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
         // A figure question is not answered by a sentence without a new number, nor a "who" question without a name.
         if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= 0.6;
+        // "How many children": a sentence that counts them ("953 children") beats one that only names them.
+        else if (shape.counted && fit < 1) value *= 0.8 + 0.2 * fit;
         evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value });
       }
     }
@@ -552,7 +624,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
   const answerSpecific = (question: string, shape: QuestionShape): Answer => {
     const analysed = searcher.analyse(question);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(question, { limit: tuning.passages, perPage: null });
+    const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
     const essentials = essentialConcepts(question, weighted);
@@ -672,7 +744,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     explain(question: string, limit = 10): RankedEvidence[] {
       const shape = classifyQuestion(question);
       const { weighted } = weighConcepts(store, searcher.analyse(question).concepts);
-      const results = searcher.search(question, { limit: tuning.passages, perPage: null });
+      const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
       return scorer
         .score(results, weighted, shape)
         .slice(0, limit)

@@ -38,4 +38,22 @@ describe("shapeFit", () => {
     expect(shapeFit(owner, "Property owned by SCC")).toBeGreaterThan(0.5);
     expect(shapeFit(classifyQuestion("Who funds the SCC homes?"), "Property owned by SCC")).toBe(0);
   });
+
+  it("wants the thing counted for 'how many', never a date's or an address's numbers", () => {
+    const children = classifyQuestion("How many children were in care in Hampshire at the focused visit?");
+    expect(children.counted).toBe("children");
+    expect(shapeFit(children, "The local authority is currently caring for 1,827 children.")).toBe(1);
+    expect(shapeFit(children, "This letter summarises the focused visit on 31 January and 1 February 2023.")).toBe(0);
+    expect(shapeFit(children, "3rd Floor, Elizabeth II Court North, Winchester")).toBe(0);
+    const homes = classifyQuestion("How many children's homes will the partnership provide?");
+    expect(shapeFit(homes, "Up to 10 children’s homes")).toBe(1);
+    expect(shapeFit(classifyQuestion("How many placements will the service add?"), "increase capacity by at least fifty-five placements")).toBe(1);
+  });
+
+  it("wants a length of time for 'how long'", () => {
+    const contract = classifyQuestion("How long is the Somerset strategic partner contract?");
+    expect(shapeFit(contract, "10 year contract")).toBe(1);
+    expect(shapeFit(contract, "Exchanged contracts on 2 homes")).toBe(0.4);
+    expect(shapeFit(contract, "Property owned by SCC")).toBe(0);
+  });
 });

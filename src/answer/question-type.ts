@@ -21,6 +21,10 @@ export interface QuestionShape {
   briefing: BriefingKind | null;
   /** The question's own words (lower case): an answer brings something new, not the question's words back. */
   questionWords: ReadonlySet<string>;
+  /** "How many children ...": the thing counted, whose count an answer states ("1,827 children"). */
+  counted?: string;
+  /** "How long ...": a length of time answers it ("10 year contract", "within 28 days"). */
+  wantsDuration?: boolean;
 }
 
 const figurePatterns = [
@@ -66,7 +70,18 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
   const wantsFrequency = /\bhow (often|frequently|regularly)\b|\bfrequency\b/i.test(text);
-  return { type, wantsPercentage, wantsMoney, wantsFrequency, briefing, questionWords: new Set(words(text)) };
+  const counted = /\bhow many (?:more |new |further )?([a-z][a-z'’-]+)/i.exec(text)?.[1]?.toLowerCase();
+  const wantsDuration = /\bhow long\b|\bwhat (?:is the )?(?:length|duration|term)\b/i.test(text);
+  return {
+    type,
+    wantsPercentage,
+    wantsMoney,
+    wantsFrequency,
+    briefing,
+    questionWords: new Set(words(text)),
+    ...(counted ? { counted } : {}),
+    ...(wantsDuration ? { wantsDuration } : {}),
+  };
 }
 
 const monthNames = "january|february|march|april|may|june|july|august|september|october|november|december";
@@ -112,8 +127,20 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
 const frequencyPattern =
   /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
 
+const durationPattern =
+  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)[- ](?:calendar |working |school )?(years?|months?|weeks?|days?|hours?)\b/i;
+
 const numberWords =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
+
+/** The text with its dates and ordinals taken out ("31 January 2023", "2010/11", "3rd Floor"), so only counts are left. */
+function withoutDates(text: string): string {
+  return text
+    .replace(/\b\d+(st|nd|rd|th)\b/gi, " ")
+    .replace(new RegExp(`\\b\\d{1,2}(st|nd|rd|th)?\\s+(${monthNames})\\b`, "gi"), " ")
+    .replace(new RegExp(`\\b(${monthNames})\\s+\\d{1,2}(st|nd|rd|th)?\\b`, "gi"), " ")
+    .replace(/\b(19|20)\d{2}(\/\d{2})?\b/g, " ");
+}
 
 /** Numbers (in digits or words) in the text that the question did not already state. */
 function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
@@ -131,7 +158,16 @@ export function shapeFit(shape: QuestionShape, text: string): number {
     case "figure": {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
       if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
+      if (shape.wantsDuration) return durationPattern.test(text) ? 1 : novelNumbers(text, shape.questionWords) === 0 ? 0 : 0.4;
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
+      if (shape.counted) {
+        // "How many children": a number before the thing counted answers it; a date's numbers do not.
+        const stem = shape.counted.replace(/['’]s$/, "").replace(/(ies|es|s)$/, "");
+        const countedAfter = new RegExp(`(?<![\\p{L}\\d])(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu");
+        if (countedAfter.test(text)) return 1;
+        // Some other number (a code, a page): weak evidence of a count.
+        return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : 0.3;
+      }
       let fit = 0.6;
       if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;
       else if (shape.wantsMoney && moneyFigurePattern.test(text)) fit += 0.4;

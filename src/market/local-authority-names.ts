@@ -85,3 +85,12 @@ export function documentLocalAuthority(subject: DocumentSubject): string | undef
   const fromText = findLocalAuthorities(subject.opening.slice(0, 400));
   return fromText.length === 1 ? fromText[0] : undefined;
 }
+
+/**
+ * The other LAs whose names hold this one's ("North Somerset" and "Bath and North East Somerset" for "Somerset"):
+ * a text naming them is not about this one.
+ */
+export function longerNamesContaining(name: string): string[] {
+  const pattern = patternFor(name);
+  return load().names.filter((other) => other.length > name.length && pattern.test(other));
+}

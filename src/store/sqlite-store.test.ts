@@ -184,7 +184,7 @@ describe("SQLite store internals", () => {
     store.close();
   });
 
-  it("writes thousands of passages quickly and searches them quickly", () => {
+  it("writes thousands of passages and searches them (printing the timings)", () => {
     const store = openSqliteStore({ dataDir: temporaryDirectory() });
     const sample = cambridgeshire();
     // ~5,000 passages: copies of the real document under different paths.
@@ -215,9 +215,7 @@ describe("SQLite store internals", () => {
       `SQLite store: inserted ${chunkCount} passages in ${insertMilliseconds.toFixed(0)} ms ` +
         `(${Math.round(chunkCount / (insertMilliseconds / 1000))} passages/s); searchText mean ${searchMilliseconds.toFixed(2)} ms`,
     );
-    // Generous bounds so a slow CI machine passes; typical figures are far below.
-    expect(insertMilliseconds).toBeLessThan(10_000);
-    expect(searchMilliseconds).toBeLessThan(200);
+    // Speed is measured in npm run bench (docs/benchmarks.md), not asserted here.
     expect(store.checkIntegrity().ok).toBe(true);
     store.close();
   });
