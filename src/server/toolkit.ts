@@ -3,13 +3,14 @@
  * with it), the local authority comparison (JSON, CSV, Markdown) and document source-authority tags. Every route
  * calls the same core functions as the CLI commands draft, templates, la and tag.
  */
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { SourceAuthority } from "../authority/source-authority.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
 import { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "../market/la-profiles.ts";
+import type { AuthorityComparison } from "../market/la-profiles.ts";
 import type { Store } from "../store/types.ts";
 import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
@@ -112,29 +113,27 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     return c.json({ draft: answerWithDocumentIds(draft.value, library) });
   });
 
-  app.get("/api/workspaces/:workspaceId/authorities", (c) => {
+  /** The comparison across the workspace's authorities, or those named in ?name=A&name=B. */
+  const comparisonFor = (c: Context<ServerEnv>): AuthorityComparison => {
     const { store } = libraries.get(c.get("workspace").id);
-    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
-    return c.json({ ...comparison, fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) });
-  });
+    return compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+  };
 
-  app.get("/api/workspaces/:workspaceId/authorities/compare.csv", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
-    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
-    return c.body(comparisonCsv(comparison), 200, {
-      "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": attachment("local-authorities.csv"),
-    });
-  });
+  app.get("/api/workspaces/:workspaceId/authorities", (c) =>
+    c.json({ ...comparisonFor(c), fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) }),
+  );
 
-  app.get("/api/workspaces/:workspaceId/authorities/compare.md", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
-    const comparison = compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
-    return c.body(comparisonMarkdown(comparison), 200, {
-      "Content-Type": "text/markdown; charset=utf-8",
-      "Content-Disposition": attachment("local-authorities.md"),
-    });
-  });
+  for (const [extension, render, type] of [
+    ["csv", comparisonCsv, "text/csv"],
+    ["md", comparisonMarkdown, "text/markdown"],
+  ] as const) {
+    app.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, (c) =>
+      c.body(render(comparisonFor(c)), 200, {
+        "Content-Type": `${type}; charset=utf-8`,
+        "Content-Disposition": attachment(`local-authorities.${extension}`),
+      }),
+    );
+  }
 
   app.get("/api/workspaces/:workspaceId/documents/:documentId/authority", (c) => {
     const { store } = libraries.get(c.get("workspace").id);
