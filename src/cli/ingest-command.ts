@@ -3,7 +3,7 @@ import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { ingestPaths } from "../ingest/ingest.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
-import { embedNewPassages } from "./embed-command.ts";
+import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 

@@ -14,7 +14,14 @@ export interface ProgressEvent {
 
 export interface DoneEvent {
   event: "done";
-  data: { ingested: number; unchanged: number; failed: number };
+  data: {
+    ingested: number;
+    unchanged: number;
+    failed: number;
+    /** With an embedding model configured: passages given vectors after the ingest, or why none could be. */
+    embedded?: number;
+    embeddingError?: string;
+  };
 }
 
 export type JobEvent = ProgressEvent | DoneEvent;
@@ -30,8 +37,8 @@ export interface IngestJobs {
   create(workspaceId: string): IngestJob;
   get(workspaceId: string, id: string): IngestJob | undefined;
   progress(job: IngestJob, data: ProgressEvent["data"]): void;
-  /** Emits `done` with counts from the job's final statuses. */
-  finish(job: IngestJob): void;
+  /** Emits `done` with counts from the job's final statuses (and what embedding the new passages came to). */
+  finish(job: IngestJob, embedding?: { embedded: number } | { embeddingError: string }): void;
   /** Calls `listener` for each event from `fromIndex` on; returns an unsubscribe function. */
   follow(job: IngestJob, fromIndex: number, listener: (event: JobEvent) => void): () => void;
 }
@@ -60,12 +67,12 @@ export function createIngestJobs(): IngestJobs {
     progress(job, data) {
       emit(job, { event: "progress", data });
     },
-    finish(job) {
+    finish(job, embedding) {
       const finalStatus = new Map<string, FileStatus>();
       for (const event of job.events) if (event.event === "progress") finalStatus.set(event.data.file, event.data.status);
       const count = (status: FileStatus): number => [...finalStatus.values()].filter((value) => value === status).length;
       job.finished = true;
-      emit(job, { event: "done", data: { ingested: count("ingested"), unchanged: count("unchanged"), failed: count("failed") } });
+      emit(job, { event: "done", data: { ingested: count("ingested"), unchanged: count("unchanged"), failed: count("failed"), ...embedding } });
       listeners.delete(job.id);
       setTimeout(() => jobs.delete(job.id), keepFinishedMs).unref();
     },

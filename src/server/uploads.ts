@@ -11,6 +11,7 @@ import { streamSSE } from "hono/streaming";
 import type { HearthConfig } from "../config/config.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
 import { ingestFile } from "../ingest/ingest.ts";
+import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
 import type { Store } from "../store/types.ts";
 import { currentUser } from "./auth.ts";
 import { notFound } from "./http-error.ts";
@@ -48,6 +49,15 @@ interface IngestContext {
 }
 
 /** Records one outcome: progress event, audit line, and the file system kept in step with the library. */
+/** With an embedding model configured, the new passages get their vectors in the same queue, as after `hearth ingest`. */
+async function embedUploads(store: Store, config: HearthConfig, folder: string): Promise<{ embedded: number } | { embeddingError: string } | undefined> {
+  if (config.embeddings.provider === "none") return undefined;
+  const embedded = await embedNewPassages(store, { ...config, dataDir: folder }, () => undefined);
+  return embedded.ok
+    ? { embedded: embedded.value.embedded }
+    : { embeddingError: `${embedded.error.message} Keyword search still works; an admin can run hearth embed.` };
+}
+
 async function settle(context: IngestContext, name: string, outcome: IngestOutcome, uploaded: boolean): Promise<void> {
   const { services, library, workspaceId, userId, job } = context;
   const { store } = library;
@@ -112,17 +122,21 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
       }
     }
     const context: IngestContext = { services, config, library, workspaceId: workspace.id, userId: user.id, job };
+    let embedding: Parameters<typeof jobs.finish>[1];
     void libraries
       .enqueue(workspace.id, async () => {
+        let ingested = 0;
         for (const file of accepted) {
           jobs.progress(job, { file: file.name, status: "ingesting" });
           const outcome = await ingestFile(file.path, { store: library.store, config });
+          if (outcome.status === "ingested") ingested++;
           await settle(context, file.name, outcome, true);
         }
+        if (ingested > 0) embedding = await embedUploads(library.store, config, library.folder);
       })
       .finally(async () => {
         await removeIfEmpty(folder);
-        jobs.finish(job);
+        jobs.finish(job, embedding);
       });
     return c.json(
       {
@@ -142,13 +156,15 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     const job = jobs.create(workspace.id);
     jobs.progress(job, { file: document.fileName, status: "queued" });
     const context: IngestContext = { services, config, library, workspaceId: workspace.id, userId: currentUser(c).id, job };
+    let embedding: Parameters<typeof jobs.finish>[1];
     void libraries
       .enqueue(workspace.id, async () => {
         jobs.progress(job, { file: document.fileName, status: "ingesting" });
         const outcome = await ingestFile(document.sourcePath, { store: forgettingHashes(library.store), config });
         await settle(context, document.fileName, outcome, false);
+        if (outcome.status === "ingested") embedding = await embedUploads(library.store, config, library.folder);
       })
-      .finally(() => jobs.finish(job));
+      .finally(() => jobs.finish(job, embedding));
     return c.json({ uploadId: job.id }, 202);
   });
 

@@ -50,6 +50,9 @@ export interface DoneEvent {
   ingested: number;
   unchanged: number;
   failed: number;
+  /** With an embedding model configured: passages given vectors, or why none could be. */
+  embedded?: number;
+  embeddingError?: string;
 }
 
 export interface Citation {

@@ -80,7 +80,10 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
               updateRow(uploadId, event);
               if (event.status === "ingested") void refresh();
             },
-            onDone: () => void refresh(),
+            onDone: (done) => {
+              if (done.embeddingError) setError(`Ingested, but the passages have no vectors for the embedding model yet: ${done.embeddingError}`);
+              void refresh();
+            },
           },
           controller.signal,
         );
