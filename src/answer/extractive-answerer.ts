@@ -372,7 +372,10 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     const placeStems = stems(
       `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`,
     );
+    const section = stems(result.section ?? "").join(" ");
     return concepts.map(({ concept }) => {
+      // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
+      if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
       const place = 0.6 * conceptFoundIn(concept, placeStems);
       if (place >= 0.45) return place;
       const page = pageKey(result);

@@ -70,7 +70,9 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
   const wantsFrequency = /\bhow (often|frequently|regularly)\b|\bfrequency\b/i.test(text);
-  const counted = /\bhow many (?:more |new |further )?([a-z][a-z'’-]+)/i.exec(text)?.[1]?.toLowerCase();
+  // "How many does Notts have?" names the thing counted before: no counted noun then.
+  const countedWord = /\bhow many (?:more |new |further )?([a-z][a-z'’-]+)/i.exec(text)?.[1]?.toLowerCase();
+  const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
   const wantsDuration = /\bhow long\b|\bwhat (?:is the )?(?:length|duration|term)\b/i.test(text);
   return {
     type,
@@ -83,6 +85,8 @@ export function classifyQuestion(question: string): QuestionShape {
     ...(wantsDuration ? { wantsDuration } : {}),
   };
 }
+
+const auxiliaries = new Set(["do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "shall", "may", "might", "must"]);
 
 const monthNames = "january|february|march|april|may|june|july|august|september|october|november|december";
 const yearPattern = /\b(19|20)\d{2}\b/;
@@ -170,7 +174,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       }
       let fit = 0.6;
       if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;
-      else if (shape.wantsMoney && moneyFigurePattern.test(text)) fit += 0.4;
+      // A whole price list in one piece (a table read as one line) does not say which amount answers.
+      else if (shape.wantsMoney && moneyFigurePattern.test(text)) fit += (text.match(/£\s?\d[\d,.]*/g) ?? []).length > 4 ? 0 : 0.4;
       else if (!shape.wantsPercentage && !shape.wantsMoney) fit += 0.3;
       return Math.min(1, fit);
     }

@@ -23,6 +23,8 @@ export interface Concept {
    * ("proportion", "number") matter less than what the question is about.
    */
   weightFactor: number;
+  /** A reference to one provision ("regulation 12"): its passages are fetched by it alone as well. */
+  reference?: boolean;
 }
 
 /** Words that ask for the shape of an answer rather than naming its subject. */
@@ -40,6 +42,7 @@ export interface AnalysedQuery {
 
 const figurePattern = /£?\d[\d,]*(?:\.\d+)?%?/g;
 const rangePattern = /\b(\d{1,3})\s*(?:-|–|—|to)\s*(\d{1,3})\b/g;
+const referencePattern = /\b(regulations?|regs?|schedule|standard|section|paragraph)\.?\s+(\d{1,3}[a-z]?)\b/gi;
 
 function indexOfSequence(haystack: string[], needle: string[], from = 0): number {
   outer: for (let start = from; start + needle.length <= haystack.length; start++) {
@@ -103,6 +106,26 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       ],
       position: at >= 0 ? at : concepts.length,
       weightFactor: 1,
+    });
+  }
+
+  // "Regulation 12", "reg 44", "Schedule 1": a reference to one provision, as a whole ("Regulation 12" is also the
+  // section a regulation's own text sits in).
+  for (const match of text.matchAll(referencePattern)) {
+    const kind = (match[1] ?? "").toLowerCase().startsWith("reg") ? "regulation" : (match[1] ?? "").toLowerCase();
+    const number = (match[2] ?? "").toLowerCase();
+    const at = indexOfSequence(queryWords, [...words(match[1] ?? ""), number]);
+    if (at < 0) continue;
+    covered[at] = true;
+    covered[at + 1] = true;
+    const forms = kind === "regulation" ? ["regulation", "regulations", "reg"] : [kind];
+    concepts.push({
+      label: `${kind} ${number}`,
+      kind: "term",
+      forms: forms.map((form, index) => ({ words: [form, number], stems: [stem(form), number], original: index === 0 })),
+      position: at,
+      weightFactor: 1,
+      reference: true,
     });
   }
 

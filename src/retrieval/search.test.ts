@@ -1,5 +1,8 @@
 /** The searcher's result selection: one result per copy of the same text, the paged copy standing for the rest. */
 import { describe, expect, it } from "vitest";
+import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
+import { loadConfig } from "../config/config.ts";
+import { ingestPaths } from "../ingest/ingest.ts";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
@@ -33,4 +36,23 @@ describe("search results", () => {
     ]);
     store.close();
   });
+});
+
+describe("a provision asked for by number", () => {
+  it("ranks the regulation's own text above passages that cite it, and the answer quotes it", async () => {
+    const config = loadConfig({ HEARTH_OCR: "off" } as NodeJS.ProcessEnv, { dataDir: "/nonexistent-hearth-test" });
+    if (!config.ok) throw config.error;
+    const store = openSqliteStore({ path: ":memory:" });
+    await ingestPaths(
+      [corpusPath("real/The Children's Home (England) regulations 2015.pdf"), corpusPath("real/Guide_to_Children_s_Home_Standards_inc_quality_standards_Version__1.17_FINAL.pdf")],
+      { store, config: config.value },
+    );
+    const searcher = createSearcher(store);
+    expect(searcher.analyse("What does reg 12 say?").concepts[0]).toMatchObject({ label: "regulation 12", reference: true });
+    const top = searcher.search("What does regulation 12 say about protection of children?", { limit: 3 })[0];
+    expect(top).toMatchObject({ fileName: "The Children's Home (England) regulations 2015.pdf", page: 12, section: "Regulation 12" });
+    const answer = createExtractiveAnswerer({ store, searcher }).answer("What does regulation 12 say about protection of children?");
+    expect(answer.answer.split("\n")[0]).toMatch(/^12\.—\(1\) The protection of children standard is that children are protected from harm/);
+    store.close();
+  }, 60_000);
 });

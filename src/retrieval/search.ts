@@ -30,7 +30,7 @@ export interface Searcher {
   search(query: string, options: SearchOptions): SearchResult[];
 }
 
-const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08, offSubject: 0.15 };
+const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08, offSubject: 0.15, ownProvision: 0.2 };
 
 /**
  * The shape of answer a question asks for, and a test for passages that hold something of that shape: a "who"
@@ -151,6 +151,18 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
     const hits = store.searchText(textQuery);
+    // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
+    // passages are fetched by the reference alone too (its own text carries it in its section label).
+    for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
+      const referenced = store.searchText({
+        terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
+        limit: 40,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      const scale = (hits[0]?.score ?? 1) / Math.max(referenced[0]?.score ?? 1, 1e-9);
+      for (const hit of referenced) if (!known.has(hit.chunkId)) hits.push({ ...hit, score: hit.score * scale * 0.8 });
+    }
     if (hits.length === 0) return [];
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
@@ -218,12 +230,19 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = shapes.some((shape) => shape.passage.test(hit.text)) ? 1 : 0;
+      // The provision asked for by number is this passage's own section, not one it cites.
+      const ownProvision = analysed.concepts.some(
+        (concept) => concept.reference && concept.forms.some((form) => sectionStemsOf(hit).join(" ") === form.stems.join(" ")),
+      )
+        ? 1
+        : 0;
       const score =
         weights.bm25 * bm25 +
         weights.coverage * coverage * coverage +
         weights.proximity * proximity +
         weights.figure * figures +
-        weights.answerShape * shaped -
+        weights.answerShape * shaped +
+        weights.ownProvision * ownProvision -
         weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
     });
