@@ -232,3 +232,14 @@ export function addOutOfDateNotes(answer: Answer, store: Store, now: Date = new 
   if (notes.length === 0) return answer;
   return { ...answer, answer: `${answer.answer.trimEnd()}\n\n${notes.map((note) => `Note: ${note}`).join("\n")}` };
 }
+
+/** A document's source authority as the web app shows it. */
+export function authoritySummary(authority: SourceAuthority): {
+  authority: string;
+  label: string;
+  year: number | null;
+  period: { from: number; to: number } | null;
+  source: string;
+} {
+  return { authority: authority.kind, label: authorityLabels[authority.kind], year: authority.year, period: authority.period, source: authority.source };
+}

@@ -1,6 +1,7 @@
 /** The workspace library: list, remove, units (slides and sections), page images and the original file. */
 import { readFile, rm } from "node:fs/promises";
 import type { Hono } from "hono";
+import { authorityKinds, authorityLabels, authoritySummary, describeSourceAuthority } from "../authority/source-authority.ts";
 import type { DocumentRecord } from "../store/types.ts";
 import { currentUser } from "./auth.ts";
 import { HttpError, notFound } from "./http-error.ts";
@@ -46,7 +47,11 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
 
   app.get("/api/workspaces/:workspaceId/documents", (c) => {
     const { store } = libraries.get(c.get("workspace").id);
-    return c.json({ documents: store.listDocuments().map(publicDocument) });
+    return c.json({
+      documents: store.listDocuments().map((document) => ({ ...publicDocument(document), ...authoritySummary(describeSourceAuthority(store, document)) })),
+      // The kinds a document can be tagged with, for the Library page's control.
+      authorityKinds: authorityKinds.map((kind) => ({ kind, label: authorityLabels[kind] })),
+    });
   });
 
   app.delete("/api/workspaces/:workspaceId/documents/:documentId", async (c) => {

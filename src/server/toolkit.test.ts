@@ -194,5 +194,12 @@ describe("hearth serve: the strategy toolkit", () => {
     const tagged = await admin.call("PUT", path, { json: { authority: "market research", date: "2022" } });
     expect(tagged.body).toEqual({ documentId: id, file: somerset, authority: "market_research", label: "market research / data", year: 2022, period: null, source: "tagged" });
     expect((await admin.call("GET", `/api/workspaces/${workspaceId}/documents/999999/authority`)).status).toBe(404);
+    // The library list carries each document's authority, and the kinds to choose from.
+    const listed = await viewer.call<{ documents: { file: string; authority: string; year: number | null; source: string }[]; authorityKinds: { kind: string; label: string }[] }>(
+      "GET",
+      `/api/workspaces/${workspaceId}/documents`,
+    );
+    expect(listed.body.documents.find((document) => document.file === somerset)).toMatchObject({ authority: "market_research", year: 2022, source: "tagged" });
+    expect(listed.body.authorityKinds).toContainEqual({ kind: "statutory_guidance", label: "statutory guidance" });
   });
 });

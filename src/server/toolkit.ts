@@ -5,7 +5,7 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
+import { authorityLabels, authoritySummary, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { SourceAuthority } from "../authority/source-authority.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
@@ -52,16 +52,9 @@ function requestedNames(names: string[]): string[] | undefined {
 }
 
 function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): Record<string, unknown> {
-  return {
-    documentId,
-    file: fileName,
-    authority: authority.kind,
-    label: authorityLabels[authority.kind],
-    year: authority.year,
-    period: authority.period,
-    source: authority.source,
-  };
+  return { documentId, file: fileName, ...authoritySummary(authority) };
 }
+
 
 function findDocument(store: Store, rawId: string): { id: number; fileName: string; title: string | null } {
   const id = Number(rawId);

@@ -182,6 +182,31 @@ describe("the Toolkit page", () => {
     expect(readFileSync(await markdown.path(), "utf8").split("\n")[0]).toBe("| Figure | Cambridgeshire | Nottinghamshire | Somerset |");
   });
 
+  it("shows each document's source type on the Library page, and an editor corrects it", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Library", exact: true }).click();
+    const row = page.locator(`tr[data-document="${cambridgeshire}"]`);
+    const cell = row.locator("td.source-authority");
+    await cell.waitFor();
+    expect(await cell.textContent()).toContain("LA strategy · 2011-2015 (guessed from the name)");
+    await row.getByRole("button", { name: `Change the source type of ${cambridgeshire}` }).click();
+    const form = row.getByRole("form", { name: `Source type of ${cambridgeshire}` });
+    await form.getByLabel("Source type").selectOption("market_research");
+    await form.getByLabel("Year or period").fill("nonsense");
+    await form.getByRole("button", { name: "Save" }).click();
+    expect(await form.getByRole("alert").textContent()).toMatch(/date/i);
+    await form.getByLabel("Year or period").fill("2012");
+    await form.getByRole("button", { name: "Save" }).click();
+    await row.locator('td.source-authority[data-authority="market_research"]').waitFor();
+    expect(await cell.textContent()).toMatch(/^market research \/ data · 2012 Change/);
+    // Back as it was, through the same control.
+    await row.getByRole("button", { name: `Change the source type of ${cambridgeshire}` }).click();
+    await form.getByLabel("Source type").selectOption("la_strategy");
+    await form.getByLabel("Year or period").fill("2011-2015");
+    await form.getByRole("button", { name: "Save" }).click();
+    await row.locator('td.source-authority[data-authority="la_strategy"]').waitFor();
+    expect(await cell.textContent()).toMatch(/^LA strategy · 2011-2015 Change/);
+  });
+
   it("fits a tablet (768 px wide) without sideways scrolling of the page", async () => {
     await page.setViewportSize({ width: 768, height: 1024 });
     try {

@@ -8,6 +8,7 @@ import type {
   AuditEvent,
   AuthorityComparison,
   DocumentUnits,
+  AuthorityKind,
   DoneEvent,
   LibraryDocument,
   Member,
@@ -149,7 +150,10 @@ export const api = {
   removeMember: (workspaceId: string, userId: string) =>
     nothing("DELETE", `${workspacePath(workspaceId)}/members/${encodeURIComponent(userId)}`),
 
-  documents: (workspaceId: string) => json<{ documents: LibraryDocument[] }>("GET", `${workspacePath(workspaceId)}/documents`),
+  documents: (workspaceId: string) => json<{ documents: LibraryDocument[]; authorityKinds: AuthorityKind[] }>("GET", `${workspacePath(workspaceId)}/documents`),
+  /** Tags a document's source authority; `date` is a year or a period ("2011-2015"), empty to keep the current one. */
+  setAuthority: (workspaceId: string, documentId: number, body: { authority: string; date?: string }) =>
+    json<{ authority: string; label: string }>("PUT", `${workspacePath(workspaceId)}/documents/${documentId}/authority`, body),
   removeDocument: (workspaceId: string, documentId: number) => nothing("DELETE", `${workspacePath(workspaceId)}/documents/${documentId}`),
   reingest: (workspaceId: string, documentId: number) =>
     json<{ uploadId: string }>("POST", `${workspacePath(workspaceId)}/documents/${documentId}/reingest`),

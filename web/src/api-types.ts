@@ -29,6 +29,17 @@ export interface LibraryDocument {
   passages: number;
   warnings: string[];
   ingestedAt: string;
+  /** Source authority: its kind ("la_strategy"), label, year or period, and whether a person tagged it. */
+  authority: string;
+  label: string;
+  year: number | null;
+  period: { from: number; to: number } | null;
+  source: "tagged" | "guessed";
+}
+
+export interface AuthorityKind {
+  kind: string;
+  label: string;
 }
 
 export type FileStatus = "queued" | "ingesting" | "ingested" | "unchanged" | "failed" | "refused";

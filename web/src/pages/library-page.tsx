@@ -4,7 +4,8 @@
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
-import type { FileStatus, LibraryDocument, ProgressEvent, Workspace } from "../api-types.ts";
+import type { AuthorityKind, FileStatus, LibraryDocument, ProgressEvent, Workspace } from "../api-types.ts";
+import { SourceAuthorityCell } from "../components/source-authority-cell.tsx";
 import { formatDate, unitName } from "../format.ts";
 
 interface UploadRow {
@@ -37,6 +38,7 @@ function describeError(error: unknown): string {
 export function LibraryPage({ workspace }: { workspace: Workspace }) {
   const canEdit = workspace.role !== "viewer";
   const [documents, setDocuments] = useState<LibraryDocument[]>();
+  const [authorityKinds, setAuthorityKinds] = useState<AuthorityKind[]>([]);
   const [rows, setRows] = useState<UploadRow[]>([]);
   const [error, setError] = useState<string>();
   const [dragging, setDragging] = useState(false);
@@ -45,7 +47,9 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
 
   const refresh = useCallback(async () => {
     try {
-      setDocuments((await api.documents(workspace.id)).documents);
+      const listed = await api.documents(workspace.id);
+      setDocuments(listed.documents);
+      setAuthorityKinds(listed.authorityKinds);
     } catch (failure) {
       setError(describeError(failure));
     }
@@ -238,6 +242,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
                   <th scope="col">Size</th>
                   <th scope="col">Passages</th>
                   <th scope="col">Status</th>
+                  <th scope="col">Source type</th>
                   <th scope="col">Added</th>
                   {canEdit && <th scope="col">Actions</th>}
                 </tr>
@@ -268,6 +273,13 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
                         </details>
                       )}
                     </td>
+                    <SourceAuthorityCell
+                      workspaceId={workspace.id}
+                      document={document}
+                      kinds={authorityKinds}
+                      canEdit={canEdit}
+                      onSaved={() => void refresh()}
+                    />
                     <td>{formatDate(document.ingestedAt)}</td>
                     {canEdit && (
                       <td className="actions">
