@@ -31,6 +31,8 @@ export interface Concept {
 const answerShapeWords = new Set([
   "proportion", "percentage", "percent", "share", "number", "amount", "total", "figure", "figures", "rate", "level",
   "often", "frequently", "long", "main", "key", "current", "currently",
+  // Verbs that ask what a text says rather than naming a subject ("which standard covers education?").
+  "cover", "covers", "covered", "say", "says", "said", "mean", "means", "meant",
 ]);
 
 export interface AnalysedQuery {
