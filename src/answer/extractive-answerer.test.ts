@@ -145,6 +145,12 @@ describe("evidence that only looks like an answer", () => {
     );
     writeFileSync(join(folder, "North Somerset briefing.md"), "# Briefing\n\nNorth Somerset's partnership runs 12 children's homes with local providers.\n");
     writeFileSync(join(folder, "Somerset briefing.md"), "# Briefing\n\nThe partnership will provide up to 10 children's homes.\n");
+    // A data set: every row is a children's home; one belongs to a company with "Scotland" in its name.
+    const providers = ["URN,Provision type,Local authority,Owner,Places"];
+    for (let index = 0; index < 60; index++) {
+      providers.push(`SC${100000 + index},Children's home,${index === 7 ? "Exampleshire" : "Kent"},${index === 3 ? "INSPIRE SCOTLAND LIMITED" : "Care Ltd"},${(index % 5) + 2}`);
+    }
+    writeFileSync(join(folder, "providers.csv"), `${providers.join("\n")}\n`);
     const config = loadConfig({}, { dataDir: folder });
     if (!config.ok) throw config.error;
     const store = openSqliteStore({ path: ":memory:" });
@@ -156,6 +162,11 @@ describe("evidence that only looks like an answer", () => {
     const homes = answerer.answer("How many children's homes will the Somerset partnership provide?");
     expect(homes.answer.split("\n")[0]).toContain("up to 10 children's homes");
     expect(homes.citations[0]?.file).toBe("Somerset briefing.md");
+    // A row that only mentions "Scotland" is no count of homes in Scotland; a row whose column counts places is one.
+    expect(answerer.answer("How many children's homes are there in Scotland?").refused).toBe(true);
+    const places = answerer.answer("How many places does the Exampleshire children's home have?");
+    expect(places.answer.split("\n")[0]).toContain("Local authority: Exampleshire");
+    expect(places.answer.split("\n")[0]).toContain("Places: 4");
     store.close();
   });
 });

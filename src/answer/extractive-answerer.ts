@@ -26,6 +26,8 @@ export interface RankedEvidence {
   page: number | null;
   quote: string;
   coverage: number;
+  /** How well it fits the kind of answer the question wants (0 to 1). */
+  fit: number;
   score: number;
 }
 
@@ -157,7 +159,7 @@ export function renderRow(header: string | null, row: string): string {
   const cells = row.split(cellSeparator).map(tidy);
   const names = header ? header.split(cellSeparator).map(tidy) : [];
   // Column names help only when they look like names: short, and not data themselves.
-  const usable = names.length === cells.length && names.every((name) => name.length <= 60 && !/^[£$\d,.%\s()-]+$/.test(name));
+  const usable = names.length === cells.length && names.every((name) => name.length <= 90 && !/^[£$\d,.%\s()-]+$/.test(name));
   if (!usable) return cells.filter((cell) => cell.length > 0).join("; ");
   return cells
     .map((cell, index) => {
@@ -204,7 +206,8 @@ function piecesOf(result: SearchResult): Piece[] {
       }
       const quote = line.trim();
       if (words(quote).length === 0) return;
-      pieces.push({ quote, display: renderRow(header, quote), isRow: true, header });
+      // The untrimmed line keeps a trailing empty cell, so the row lines up with its column names.
+      pieces.push({ quote, display: renderRow(header, line), isRow: true, header });
     });
     // A table with a header only (or one row) still says something: offer its first line.
     if (pieces.length === 0 && header) pieces.push({ quote: header.trim(), display: renderRow(null, header), isRow: true, header: null });
@@ -414,7 +417,8 @@ function createScorer(verifier: QuoteVerifier): Scorer {
           common.size === 0
             ? coverageOf(piece, matchStems, credits, concepts)
             : coverageOf(piece, matchStems.filter((stem) => !common.has(stem)), credits, concepts, 0.5);
-        const fit = shapeFit(shape, piece.quote);
+        // A row's figures are read with their column names ("children_count: 1896").
+        const fit = shapeFit(shape, piece.isRow && shape.type === "figure" ? piece.display : piece.quote);
         const length = pieceStems.length;
         // A row is short by nature; a sentence of four words rarely answers anything.
         // Long rows and sentences cover many words by length alone; the longer, the less they answer directly.
@@ -671,6 +675,9 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       if (!holdsEssentials(candidate)) continue;
       // Never answer "how many" or "how much" with a sentence that holds no figure.
       if (shape.type === "figure" && candidate.fit === 0) continue;
+      // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
+      // mentions the question's words ("INSPIRE SCOTLAND LIMITED") is not a count.
+      if (shape.counted && candidate.fit < 1 && candidate.isRow && (candidate.result.format === "csv" || candidate.result.format === "xlsx")) continue;
       const complete = withListItems(candidate);
       const n = citations.cite(complete);
       if (n === null) continue;
@@ -751,7 +758,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       return scorer
         .score(results, weighted, shape)
         .slice(0, limit)
-        .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, score: item.score }));
+        .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, fit: item.fit, score: item.score }));
     },
     answer(question: string): Answer {
       const shape = classifyQuestion(question);

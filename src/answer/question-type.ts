@@ -166,9 +166,13 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
       if (shape.counted) {
         // "How many children": a number before the thing counted answers it; a date's numbers do not.
-        const stem = shape.counted.replace(/['’]s$/, "").replace(/(ies|es|s)$/, "");
+        // The thing counted, singular or plural, as a whole word ("places", not "placed").
+        const base = shape.counted.replace(/['’]s$/, "");
+        const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
         const countedAfter = new RegExp(`(?<![\\p{L}\\d])(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu");
-        if (countedAfter.test(text)) return 1;
+        // A table row read with its column names: "children_count: 1896", "Places: 6".
+        const keyed = new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu");
+        if (countedAfter.test(text) || keyed.test(text)) return 1;
         // Some other number (a code, a page): weak evidence of a count.
         return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : 0.3;
       }
