@@ -78,6 +78,14 @@ describe("extractive answerer on the dev questions", () => {
     });
   }
 
+  it("answers with a table row whose page names the field's acronym in another form", () => {
+    // "CLA" is vocabulary, not a name: the row need not repeat it (its table is about children in care).
+    const answer = fixture.answerer.answer("What proportion of CLA in Notts are placed out of county?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer.split("\n")[0]).toContain("58.8%");
+    expect(answer.citations[0]).toMatchObject({ file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 5 });
+  });
+
   it("puts the figure first for a table question", () => {
     const answer = fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
     const firstLine = answer.answer.split("\n")[0] ?? "";

@@ -503,10 +503,13 @@ function essentialConcepts(question: string, weighted: WeightedConcept[]): Conce
   });
   return weighted
     .map(({ concept }) => concept)
-    .filter(
-      (concept) =>
-        concept.kind === "figure" || concept.forms.some((form) => form.original && form.words.some((word) => capitalised.has(word))),
-    );
+    .filter((concept) => {
+      if (concept.kind === "figure") return true;
+      if (!concept.forms.some((form) => form.original && form.words.some((word) => capitalised.has(word)))) return false;
+      // A glossary term is essential when it names a place ("Notts"); the field's own acronyms ("CLA", "UASC") are
+      // vocabulary, which a page may hold in another form or only in its table's caption.
+      return concept.kind !== "term" || concept.forms.some((form) => findLocalAuthorities(form.words.join(" ")).length > 0);
+    });
 }
 
 function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, number>, store: Store): string[] {
