@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { AuditEvent, Workspace } from "../api-types.ts";
 import { formatDate } from "../format.ts";
+import { ErrorMessage } from "./error-message.tsx";
 
 function message(error: unknown): string {
   return error instanceof ApiError ? error.message : String(error);
@@ -20,11 +21,7 @@ export function AuditLog({ workspace }: { workspace: Workspace }) {
   return (
     <details className="audit">
       <summary>Audit log</summary>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {events && (
         <div className="table-scroll">
           <table>

@@ -8,6 +8,7 @@ import { ApiError, api } from "../api-client.ts";
 import type { Answer, Citation, TemplateSummary, Workspace } from "../api-types.ts";
 import { AnswerText } from "./answer-text.tsx";
 import { SourcesPanel } from "./sources-panel.tsx";
+import { ErrorMessage } from "./error-message.tsx";
 
 interface DraftPanelProps {
   workspace: Workspace;
@@ -141,11 +142,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
               {drafting ? "Drafting…" : "Draft"}
             </button>
           </div>
-          {error && (
-            <p role="alert" className="error">
-              {error}
-            </p>
-          )}
+          <ErrorMessage message={error} />
         </form>
         {(draft || drafting) && (
           <article className="exchange draft" aria-live="polite" aria-busy={drafting} data-testid="draft" aria-label="Draft">

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Member, Role, User, Workspace } from "../api-types.ts";
+import { ErrorMessage } from "./error-message.tsx";
 
 const roles: Role[] = ["admin", "editor", "viewer"];
 
@@ -31,11 +32,7 @@ export function MembersTable({ workspace, user }: { workspace: Workspace; user: 
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">Members and roles</h2>
       <p className="hint">Admins manage members and settings; editors add and remove documents; viewers read and ask.</p>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       {members && (
         <div className="table-scroll">
           <table className="members">

@@ -8,6 +8,7 @@ import type { FormEvent } from "react";
 import { useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { AuthorityKind, LibraryDocument } from "../api-types.ts";
+import { ErrorMessage } from "./error-message.tsx";
 
 interface SourceAuthorityCellProps {
   workspaceId: string;
@@ -96,11 +97,7 @@ export function SourceAuthorityCell({ workspaceId, document, kinds, canEdit, onS
             Cancel
           </button>
         </div>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
       </form>
     </td>
   );

@@ -8,6 +8,7 @@ import type { Answer, Citation, Workspace } from "../api-types.ts";
 import { AnswerText } from "../components/answer-text.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { SourcesPanel } from "../components/sources-panel.tsx";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 export interface Exchange {
   id: number;
@@ -117,11 +118,7 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
                   ) : pending ? (
                     <p className="thinking">Searching the library…</p>
                   ) : null}
-                  {exchange.error && (
-                    <p role="alert" className="error">
-                      {exchange.error}
-                    </p>
-                  )}
+                  <ErrorMessage message={exchange.error} />
                 </div>
               </li>
             );

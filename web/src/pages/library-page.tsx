@@ -7,6 +7,7 @@ import { ApiError, api } from "../api-client.ts";
 import type { AuthorityKind, FileStatus, LibraryDocument, ProgressEvent, Workspace } from "../api-types.ts";
 import { SourceAuthorityCell } from "../components/source-authority-cell.tsx";
 import { formatDate, unitName } from "../format.ts";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 interface UploadRow {
   key: string;
@@ -222,11 +223,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
       ) : (
         <p className="notice">You can read and ask questions in this workspace; an editor or admin adds documents.</p>
       )}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <section aria-labelledby="documents-heading">
         <h2 id="documents-heading">In the library</h2>
         {documents === undefined ? (

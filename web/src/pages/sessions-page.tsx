@@ -5,6 +5,7 @@ import type { Citation, Session, SessionSummary, Workspace } from "../api-types.
 import { AnswerText } from "../components/answer-text.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { formatDate, placeLabel } from "../format.ts";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 interface SessionsPageProps {
   workspace: Workspace;
@@ -48,11 +49,7 @@ export function SessionsPage({ workspace, selected, onSelect }: SessionsPageProp
     <div className="sessions-layout">
       <section aria-labelledby="session-list-heading" className="session-list">
         <h2 id="session-list-heading">Saved sessions</h2>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         {sessions === undefined ? (
           <p aria-busy="true">Loading…</p>
         ) : sessions.length === 0 ? (

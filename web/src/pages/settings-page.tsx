@@ -9,6 +9,7 @@ import { AuditLog } from "../components/audit-log.tsx";
 import { MembersTable } from "../components/members-table.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
 import { ProviderForm } from "../components/provider-form.tsx";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 function message(error: unknown): string {
   return error instanceof ApiError ? error.message : String(error);
@@ -33,11 +34,7 @@ export function SettingsPage({ workspace, user }: { workspace: Workspace; user: 
   return (
     <div className="settings">
       {!isAdmin && <p className="notice">Only an admin of {workspace.name} can change these settings.</p>}
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
+      <ErrorMessage message={error} />
       <div className="settings-grid">
         {profile && <ProfileForm workspace={workspace} profile={profile} onSaved={setProfile} />}
         {provider && <ProviderForm workspace={workspace} provider={provider} onSaved={setProvider} />}

@@ -1,6 +1,7 @@
 /** First run: creates the admin account and the first workspace. */
 import { useState } from "react";
 import { ApiError, api } from "../api-client.ts";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 export function SetupPage({ onDone }: { onDone(): void }) {
   const [fields, setFields] = useState({ name: "", email: "", password: "", workspaceName: "" });
@@ -41,11 +42,7 @@ export function SetupPage({ onDone }: { onDone(): void }) {
         />
         <label htmlFor="setup-workspace">Workspace name (your organisation or team)</label>
         <input id="setup-workspace" value={fields.workspaceName} onChange={set("workspaceName")} required />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create account"}
         </button>

@@ -1,6 +1,7 @@
 /** Sign in with email and password. */
 import { useState } from "react";
 import { ApiError, api } from "../api-client.ts";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 export function SignInPage({ onSignedIn }: { onSignedIn(): void }) {
   const [email, setEmail] = useState("");
@@ -35,11 +36,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(): void }) {
           onChange={(e) => setPassword(e.target.value)}
           required
         />
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         <button type="submit" disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>

@@ -9,6 +9,7 @@ import { AuthorityTable } from "../components/authority-table.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { DraftPanel } from "../components/draft-panel.tsx";
 import { PlacementChart } from "../components/placement-chart.tsx";
+import { ErrorMessage } from "../components/error-message.tsx";
 
 interface ToolkitPageProps {
   workspace: Workspace;
@@ -40,11 +41,7 @@ export function ToolkitPage({ workspace, onOpenSession }: ToolkitPageProps) {
       </section>
       <section aria-labelledby="authorities-heading" className="authorities">
         <h2 id="authorities-heading">Local authorities</h2>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <ErrorMessage message={error} />
         {!comparison && !error && <p aria-busy="true">Reading the figures…</p>}
         {comparison && comparison.authorities.length === 0 && (
           <p>No document in the library is about a local authority yet. Upload a sufficiency strategy or market position statement in the Library.</p>
