@@ -55,6 +55,13 @@ describe("shapeFit", () => {
     expect(classifyQuestion("How many does Notts have?").counted).toBeUndefined();
   });
 
+  it("reads a table cell's semicolons as list items", () => {
+    const list = classifyQuestion("What are the mitigations for the school development risk?");
+    expect(list.type).toBe("list");
+    expect(shapeFit(list, "Close liaison with the regional office; Significant development work; School site agreed.")).toBeGreaterThanOrEqual(0.5);
+    expect(shapeFit(list, "Close liaison with the regional office")).toBe(0);
+  });
+
   it("wants a length of time for 'how long'", () => {
     const contract = classifyQuestion("How long is the Somerset strategic partner contract?");
     expect(shapeFit(contract, "10 year contract")).toBe(1);

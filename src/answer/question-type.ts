@@ -197,7 +197,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       return Math.min(1, fit);
     }
     case "list": {
-      const commas = (text.match(/,/g) ?? []).length;
+      // Items are parted by commas, or by semicolons in a table cell ("Close liaison ...; School site agreed").
+      const commas = (text.match(/[,;]/g) ?? []).length;
       const hasAnd = /\band\b/i.test(text);
       return Math.min(1, commas * 0.25 + (hasAnd ? 0.3 : 0) + (text.includes(" | ") ? 0.3 : 0) + (novelNames(text, shape.questionWords) > 0 ? 0.2 : 0));
     }
