@@ -178,3 +178,36 @@ describe("evidence that only looks like an answer", () => {
     store.close();
   });
 });
+
+describe("a library with a large data set", () => {
+  it("finds a 'how often' answer by its frequency wording among a data set's rows", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "hearth-dataset-"));
+    writeFileSync(
+      join(folder, "Inspection framework.md"),
+      [
+        "# Scheduling",
+        "",
+        "## Frequency of inspections",
+        "",
+        "Children's homes normally receive a full inspection at least once annually.",
+        "",
+        "## Judgements",
+        "",
+        "Inspectors judge the overall experiences and progress of children.",
+      ].join("\n"),
+    );
+    // 400 rows, each naming a children's home and its latest inspection: "inspection" is in most passages.
+    const rows = ["URN,Provision type,Local authority,Latest full inspection,Latest inspection outcome"];
+    for (let index = 0; index < 400; index++) rows.push(`SC${200000 + index},Children's home,Kent,Full inspection ${index % 28 + 1}/03/2025,Good`);
+    writeFileSync(join(folder, "provider register.csv"), `${rows.join("\n")}\n`);
+    const config = loadConfig({}, { dataDir: folder });
+    if (!config.ok) throw config.error;
+    const store = openSqliteStore({ path: ":memory:" });
+    await ingestPaths([folder], { store, config: config.value });
+    const answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
+    const often = answerer.answer("How often are children's homes inspected?");
+    expect(often.answer.split("\n")[0]).toContain("at least once annually");
+    expect(often.citations[0]?.file).toBe("Inspection framework.md");
+    store.close();
+  }, 60_000);
+});

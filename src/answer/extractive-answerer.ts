@@ -680,7 +680,10 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       if (shape.type === "figure" && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
       // mentions the question's words ("INSPIRE SCOTLAND LIMITED") is not a count.
-      if (shape.counted && candidate.fit < 1 && candidate.isRow && (candidate.result.format === "csv" || candidate.result.format === "xlsx")) continue;
+      const dataSetRow = candidate.isRow && (candidate.result.format === "csv" || candidate.result.format === "xlsx");
+      if (shape.counted && candidate.fit < 1 && dataSetRow) continue;
+      // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
+      if (shape.type === "description" && dataSetRow) continue;
       const complete = withListItems(candidate);
       const n = citations.cite(complete);
       if (n === null) continue;

@@ -154,7 +154,8 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
         original: form.stems.join(" ") === variant.stems.join(" "),
       })),
       position: at,
-      weightFactor: 1,
+      // "How often" asks for the shape of an answer (a frequency) as much as it names a subject.
+      weightFactor: variant.words.every((word) => answerShapeWords.has(word) || stopWords.has(word)) ? 0.3 : 1,
     });
   }
 

@@ -111,6 +111,22 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * Concepts that name a document's subject: words of the question found in some file name or title
    * ("Nottinghamshire", "Somerset", "Leeds"). A passage from a document about something else is unlikely to answer.
    */
+  /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
+  let splitCache: { key: number; prose: number[]; dataSets: number[] } | undefined;
+  const librarySplit = (): { prose: number[]; dataSets: number[] } => {
+    const key = store.statistics().chunkCount;
+    if (splitCache?.key !== key) {
+      const documents = store.listDocuments();
+      const isDataSet = (format: string): boolean => format === "csv" || format === "xlsx";
+      splitCache = {
+        key,
+        prose: documents.filter((document) => !isDataSet(document.format)).map((document) => document.id),
+        dataSets: documents.filter((document) => isDataSet(document.format)).map((document) => document.id),
+      };
+    }
+    return splitCache;
+  };
+
   let titleCache: { key: number; titles: string[][] } | undefined;
   const documentStems = (): string[][] => {
     // Recomputed only when the library changes (the passage count moves with every write).
@@ -151,6 +167,17 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
     const hits = store.searchText(textQuery);
+    // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
+    // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
+    // the other documents are searched again on their own, with every term.
+    const split = options.documentIds ? undefined : librarySplit();
+    const fromDataSets = hits.filter((hit) => hit.format === "csv" || hit.format === "xlsx").length;
+    if (split && split.prose.length > 0 && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2) {
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      for (const hit of store.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: split.prose })) {
+        if (!known.has(hit.chunkId)) hits.push(hit);
+      }
+    }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
     // passages are fetched by the reference alone too (its own text carries it in its section label).
     for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
