@@ -43,6 +43,9 @@ describe("tasks asked for in the chat", () => {
     expect(task("Describe the current landscape for children's residential care in the UK.")).toBeNull();
     expect(task("When does the inspector send an email to the local authority?")).toBeNull();
     expect(task("Write down the weekly cost of in-house residential care in Cambridgeshire")).toBeNull();
+    // An email or letter is the LA commissioner email only when it is for a local authority.
+    expect(task("Draft a letter to parents about the new visiting times")).toBeNull();
+    expect(task("Draft a letter to the council's commissioning team about our new home")?.id).toBe("la-commissioner-email");
   });
 
   it("routes to a user's template by its own patterns, and rejects a pattern that is not a regular expression", () => {

@@ -14,6 +14,8 @@ export interface TaskRequest {
   about: string | undefined;
 }
 
+const aboutAnAuthority = /\b(local authorit(y|ies)|councils?|commissioners?|commissioning|LAs?)\b/i;
+
 const draftingVerb = /\b(draft|drafting|write|writing|prepare|compose|produce|create|put together|redraft|mock up)\b/i;
 
 /** "they are struggling" -> "you are struggling": the subject is addressed to the reader of the draft. */
@@ -49,6 +51,9 @@ export function detectTask(question: string, templates: readonly LoadedTemplate[
   for (const { template } of templates) {
     if (!template.askPatterns.some((source) => new RegExp(source, "i").test(question))) continue;
     const la = template.inputs.la === "unused" ? undefined : findLocalAuthorities(question)[0];
+    // A task written for a local authority is asked for only when the question is about one ("a letter to parents"
+    // is not an email to a commissioner).
+    if (template.inputs.la === "required" && !la && !aboutAnAuthority.test(question)) continue;
     const about = template.inputs.about === "unused" ? undefined : subjectOf(question);
     return { template, la, about };
   }
