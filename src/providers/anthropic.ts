@@ -5,24 +5,19 @@
  */
 import { fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { EndpointSettings } from "./http.ts";
-import { isLocalEndpoint, postJson, providerError, readEvents, readJson } from "./http.ts";
+import type { EndpointOptions } from "./http.ts";
+import { endpointSettings, isLocalEndpoint, parseStreamEvent, postJson, providerError, readEvents, readJson, refuseImages } from "./http.ts";
 import { modelAcceptsImages } from "./model-names.ts";
 import { languageModelVariables } from "./openai-compatible.ts";
-import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel, RequestListener } from "./types.ts";
+import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel } from "./types.ts";
 
 export const anthropicBaseUrl = "https://api.anthropic.com";
 export const anthropicVersion = "2023-06-01";
 
-export interface AnthropicOptions {
+export interface AnthropicOptions extends Omit<EndpointOptions, "baseURL"> {
+  /** Defaults to Anthropic's API. */
   baseURL?: string | undefined;
-  apiKey?: string | undefined;
-  model: string;
-  timeoutMs?: number;
-  maxRetries?: number;
   supportsImages?: boolean | undefined;
-  onRequest?: RequestListener | undefined;
-  maxRetryWaitMs?: number;
   /** The API requires a limit on the reply. */
   defaultMaxTokens?: number;
 }
@@ -51,26 +46,14 @@ interface StreamEventBody {
 
 export function createAnthropic(options: AnthropicOptions): LanguageModel {
   const baseURL = options.baseURL ?? anthropicBaseUrl;
-  const settings: EndpointSettings = {
-    provider: "anthropic",
-    model: options.model,
-    baseURL,
-    apiKey: options.apiKey,
-    timeoutMs: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 2,
-    what: "language model",
-    variables: languageModelVariables,
-    onRequest: options.onRequest,
-    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
-  };
+  const settings = endpointSettings({ ...options, baseURL }, { provider: "anthropic", what: "language model", variables: languageModelVariables });
   const supportsImages = options.supportsImages ?? modelAcceptsImages(options.model);
   const path = /\/v1\/?$/.test(new URL(baseURL).pathname) ? "messages" : "v1/messages";
 
   const generate = async (request: GenerateRequest, generateOptions: GenerateOptions = {}): Promise<Result<Generation>> => {
     const streaming = generateOptions.onToken !== undefined;
-    if (!supportsImages && request.messages.some((message) => (message.images?.length ?? 0) > 0)) {
-      return fail(providerError(settings, "IMAGES_NOT_SUPPORTED", `(model "${options.model}") does not accept images. Use a model that does, or set HEARTH_LLM_IMAGES=true if it does.`));
-    }
+    const refused = refuseImages(settings, supportsImages, request.messages);
+    if (refused) return fail(refused);
     const body = {
       model: options.model,
       system: request.system,
@@ -105,12 +88,9 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
         let finishReason: string | null = null;
         let stopped = false;
         for await (const event of readEvents(response, touch, count)) {
-          let data: StreamEventBody;
-          try {
-            data = JSON.parse(event.data) as StreamEventBody;
-          } catch (error) {
-            return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a stream event that is not JSON.", error));
-          }
+          const parsed = parseStreamEvent<StreamEventBody>(settings, event.data);
+          if (!parsed.ok) return parsed;
+          const data = parsed.value;
           const type = event.event ?? data.type;
           if (type === "error") {
             return fail(providerError(settings, "PROVIDER_FAILED", `failed while answering (${String(data.error?.message ?? "unknown error")}).`));

@@ -4,21 +4,14 @@
  */
 import { fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { EndpointSettings } from "./http.ts";
-import { isLocalEndpoint, postJson, providerError, readJson } from "./http.ts";
+import type { EndpointOptions, EndpointSettings } from "./http.ts";
+import { endpointSettings, isLocalEndpoint, postJson, providerError, readJson } from "./http.ts";
 import { authorisationHeaders } from "./openai-compatible.ts";
-import type { EmbeddingModel, RequestListener } from "./types.ts";
+import type { EmbeddingModel } from "./types.ts";
 
-export interface EmbeddingOptions {
-  baseURL: string;
-  apiKey?: string | undefined;
-  model: string;
-  timeoutMs?: number;
-  maxRetries?: number;
+export interface EmbeddingOptions extends EndpointOptions {
   /** Texts per request. */
   batchSize?: number;
-  onRequest?: RequestListener | undefined;
-  maxRetryWaitMs?: number;
 }
 
 const embeddingVariables = {
@@ -29,18 +22,7 @@ const embeddingVariables = {
 };
 
 function settingsFor(provider: string, options: EmbeddingOptions): EndpointSettings {
-  return {
-    provider,
-    model: options.model,
-    baseURL: options.baseURL,
-    apiKey: options.apiKey,
-    timeoutMs: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 2,
-    what: "embedding model",
-    variables: embeddingVariables,
-    onRequest: options.onRequest,
-    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
-  };
+  return endpointSettings(options, { provider, what: "embedding model", variables: embeddingVariables });
 }
 
 const isVector = (value: unknown): value is number[] =>

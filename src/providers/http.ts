@@ -4,7 +4,7 @@
  * can act on. The API key is scrubbed from anything a server echoes back.
  */
 import { createParser } from "eventsource-parser";
-import { HearthError, describeError, fail } from "../errors/hearth-error.ts";
+import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { RequestListener } from "./types.ts";
 
@@ -23,6 +23,50 @@ export interface EndpointSettings {
   onRequest?: RequestListener | undefined;
   /** Longest Retry-After worth waiting for; a longer one fails at once with the time to wait. */
   maxRetryWaitMs?: number;
+}
+
+/** The connection options every provider factory takes. */
+export interface EndpointOptions {
+  baseURL: string;
+  apiKey?: string | undefined;
+  model: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  onRequest?: RequestListener | undefined;
+  maxRetryWaitMs?: number;
+}
+
+/** A provider's endpoint settings from its factory options, with the defaults every provider uses. */
+export function endpointSettings(options: EndpointOptions, identity: Pick<EndpointSettings, "provider" | "what" | "variables">): EndpointSettings {
+  return {
+    ...identity,
+    model: options.model,
+    baseURL: options.baseURL,
+    apiKey: options.apiKey,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    maxRetries: options.maxRetries ?? 2,
+    onRequest: options.onRequest,
+    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
+  };
+}
+
+/** The failure for photos sent to a model that does not accept them, or null when the request may go. */
+export function refuseImages(settings: EndpointSettings, supportsImages: boolean, messages: { images?: unknown[] }[]): HearthError | null {
+  if (supportsImages || !messages.some((message) => (message.images?.length ?? 0) > 0)) return null;
+  return providerError(
+    settings,
+    "IMAGES_NOT_SUPPORTED",
+    `(model "${settings.model}") does not accept images. Use a model that does, or set HEARTH_LLM_IMAGES=true if it does.`,
+  );
+}
+
+/** One streamed event's JSON, or the failure naming the endpoint. */
+export function parseStreamEvent<T>(settings: EndpointSettings, data: string): Result<T> {
+  try {
+    return ok(JSON.parse(data) as T);
+  } catch (error) {
+    return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a stream event that is not JSON.", error));
+  }
 }
 
 /** Loopback names and addresses: requests to them do not leave the machine. */

@@ -5,22 +5,16 @@
  */
 import { fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { EndpointSettings } from "./http.ts";
-import { isLocalEndpoint, postJson, providerError, readEvents, readJson } from "./http.ts";
+import type { EndpointOptions } from "./http.ts";
+import { endpointSettings, isLocalEndpoint, parseStreamEvent, postJson, providerError, readEvents, readJson, refuseImages } from "./http.ts";
 import { modelAcceptsImages } from "./model-names.ts";
-import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel, RequestListener } from "./types.ts";
+import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel } from "./types.ts";
 
-export interface OpenAICompatibleOptions {
+export interface OpenAICompatibleOptions extends EndpointOptions {
   /** Up to and including "/v1" (Ollama: http://127.0.0.1:11434/v1). */
   baseURL: string;
-  apiKey?: string | undefined;
-  model: string;
-  timeoutMs?: number;
-  maxRetries?: number;
   /** Overrides the guess from the model name. */
   supportsImages?: boolean | undefined;
-  onRequest?: RequestListener | undefined;
-  maxRetryWaitMs?: number;
 }
 
 export const languageModelVariables = {
@@ -59,25 +53,13 @@ interface ChunkBody {
 }
 
 export function createOpenAICompatible(options: OpenAICompatibleOptions): LanguageModel {
-  const settings: EndpointSettings = {
-    provider: "openai",
-    model: options.model,
-    baseURL: options.baseURL,
-    apiKey: options.apiKey,
-    timeoutMs: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 2,
-    what: "language model",
-    variables: languageModelVariables,
-    onRequest: options.onRequest,
-    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
-  };
+  const settings = endpointSettings(options, { provider: "openai", what: "language model", variables: languageModelVariables });
   const supportsImages = options.supportsImages ?? modelAcceptsImages(options.model);
 
   const generate = async (request: GenerateRequest, generateOptions: GenerateOptions = {}): Promise<Result<Generation>> => {
     const streaming = generateOptions.onToken !== undefined;
-    if (!supportsImages && request.messages.some((message) => (message.images?.length ?? 0) > 0)) {
-      return fail(providerError(settings, "IMAGES_NOT_SUPPORTED", `(model "${options.model}") does not accept images. Use a model that does, or set HEARTH_LLM_IMAGES=true if it does.`));
-    }
+    const refused = refuseImages(settings, supportsImages, request.messages);
+    if (refused) return fail(refused);
     const body = {
       model: options.model,
       messages: [{ role: "system", content: request.system }, ...request.messages.map(toWireMessage)],
@@ -109,12 +91,9 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
             done = true;
             break;
           }
-          let chunk: ChunkBody;
-          try {
-            chunk = JSON.parse(event.data) as ChunkBody;
-          } catch (error) {
-            return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a stream event that is not JSON.", error));
-          }
+          const parsed = parseStreamEvent<ChunkBody>(settings, event.data);
+          if (!parsed.ok) return parsed;
+          const chunk = parsed.value;
           if (chunk.error !== undefined) {
             const message = typeof chunk.error === "string" ? chunk.error : String(chunk.error.message ?? "unknown error");
             return fail(providerError(settings, "PROVIDER_FAILED", `failed while answering (${message}).`));
