@@ -460,28 +460,21 @@ export class SqliteStore implements Store {
     guard("full-text index check", () => {
       database.prepare("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)").run();
     });
-    guard("chunk counts", () => {
-      const rows = database
-        .prepare<[], { id: number; file_name: string; chunk_count: number; actual: number }>(
-          `SELECT d.id, d.file_name, d.chunk_count, (SELECT count(*) FROM chunks c WHERE c.document_id = d.id) AS actual
-             FROM documents d WHERE actual != d.chunk_count`,
-        )
-        .all();
-      for (const row of rows) {
-        problems.push(`${row.file_name} (document ${row.id}): expected ${row.chunk_count} passages, found ${row.actual}`);
-      }
-    });
-    guard("unit counts", () => {
-      const rows = database
-        .prepare<[], { id: number; file_name: string; unit_count: number; actual: number }>(
-          `SELECT d.id, d.file_name, d.unit_count, (SELECT count(*) FROM units u WHERE u.document_id = d.id) AS actual
-             FROM documents d WHERE actual != d.unit_count`,
-        )
-        .all();
-      for (const row of rows) {
-        problems.push(`${row.file_name} (document ${row.id}): expected ${row.unit_count} units, found ${row.actual}`);
-      }
-    });
+    // Each document records how many passages and units it has; the tables must hold exactly that many.
+    for (const { table, column, noun, check } of [
+      { table: "chunks", column: "chunk_count", noun: "passages", check: "chunk counts" },
+      { table: "units", column: "unit_count", noun: "units", check: "unit counts" },
+    ] as const) {
+      guard(check, () => {
+        const rows = database
+          .prepare<[], { id: number; file_name: string; expected: number; actual: number }>(
+            `SELECT d.id, d.file_name, d.${column} AS expected, (SELECT count(*) FROM ${table} t WHERE t.document_id = d.id) AS actual
+               FROM documents d WHERE actual != d.${column}`,
+          )
+          .all();
+        for (const row of rows) problems.push(`${row.file_name} (document ${row.id}): expected ${row.expected} ${noun}, found ${row.actual}`);
+      });
+    }
     guard("orphans", () => {
       const orphanChunks = database
         .prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks WHERE document_id NOT IN (SELECT id FROM documents)")
