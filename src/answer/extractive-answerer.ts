@@ -15,6 +15,7 @@ import { classifyQuestion, shapeFit } from "./question-type.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
+import { isDataSetFormat } from "../loaders/data-set-format.ts";
 
 export interface ExtractiveAnswererDependencies {
   store: Store;
@@ -344,7 +345,7 @@ function createScorer(verifier: QuoteVerifier): Scorer {
   // link) says nothing about one row: only the words that set a row apart count towards answering a question.
   const commonByTable = new Map<string, ReadonlySet<string>>();
   const commonStemsOf = (result: SearchResult): ReadonlySet<string> => {
-    if (result.format !== "csv" && result.format !== "xlsx") return noStems;
+    if (!isDataSetFormat(result.format)) return noStems;
     const key = `${result.documentId}:${result.page ?? ""}:${result.section ?? ""}`;
     let common = commonByTable.get(key);
     if (!common) {
@@ -680,7 +681,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       if (shape.type === "figure" && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
       // mentions the question's words ("INSPIRE SCOTLAND LIMITED") is not a count.
-      const dataSetRow = candidate.isRow && (candidate.result.format === "csv" || candidate.result.format === "xlsx");
+      const dataSetRow = candidate.isRow && isDataSetFormat(candidate.result.format);
       if (shape.counted && candidate.fit < 1 && dataSetRow) continue;
       // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
       if (shape.type === "description" && dataSetRow) continue;

@@ -11,6 +11,7 @@ import { dataSetFigures } from "./data-set-figures.ts";
 import { extractFigures, fieldLabels, figureFields, findFullDate } from "./figures.ts";
 import { documentLocalAuthority, resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
+import { isDataSetFormat } from "../loaders/data-set-format.ts";
 
 export interface MarketFigure {
   field: FigureField;
@@ -28,14 +29,13 @@ export interface LocalAuthorityProfile {
   figures: MarketFigure[];
 }
 
-/** Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document. */
-const dataSetFormats = new Set(["csv", "xlsx"]);
 
 /** The LA each document in the library is about (documents about no single LA are left out). */
 export function localAuthorityDocuments(store: Store): Map<string, DocumentRecord[]> {
   const byAuthority = new Map<string, DocumentRecord[]>();
   for (const document of store.listDocuments()) {
-    if (dataSetFormats.has(document.format)) continue;
+    // Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document.
+    if (isDataSetFormat(document.format)) continue;
     const opening = store.getUnitTexts(document.id)[0]?.text ?? "";
     const name = documentLocalAuthority({ fileName: document.fileName, title: document.title, opening });
     if (!name) continue;
@@ -62,7 +62,7 @@ function dataSetEntries(store: Store): Map<string, DataSetEntry[]> {
   const verifier = createQuoteVerifier(store);
   const byAuthority = new Map<string, DataSetEntry[]>();
   for (const document of store.listDocuments()) {
-    if (!dataSetFormats.has(document.format)) continue;
+    if (!isDataSetFormat(document.format)) continue;
     const pieces = store.getUnitTexts(document.id).flatMap((unit) => pagePieces(unit));
     for (const figure of dataSetFigures(pieces)) {
       const span = verifier.verify(document.id, figure.page, figure.quote);

@@ -9,6 +9,7 @@ import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
 import { stems, stopWords } from "./tokenize.ts";
+import { isDataSetFormat } from "../loaders/data-set-format.ts";
 
 export interface SearchOptions {
   /** How many results to return. */
@@ -112,19 +113,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * ("Nottinghamshire", "Somerset", "Leeds"). A passage from a document about something else is unlikely to answer.
    */
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
-  let splitCache: { key: number; prose: number[]; dataSets: number[] } | undefined;
-  const librarySplit = (): { prose: number[]; dataSets: number[] } => {
+  let proseCache: { key: number; ids: number[] } | undefined;
+  const proseDocumentIds = (): number[] => {
     const key = store.statistics().chunkCount;
-    if (splitCache?.key !== key) {
-      const documents = store.listDocuments();
-      const isDataSet = (format: string): boolean => format === "csv" || format === "xlsx";
-      splitCache = {
-        key,
-        prose: documents.filter((document) => !isDataSet(document.format)).map((document) => document.id),
-        dataSets: documents.filter((document) => isDataSet(document.format)).map((document) => document.id),
-      };
+    if (proseCache?.key !== key) {
+      proseCache = { key, ids: store.listDocuments().filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
     }
-    return splitCache;
+    return proseCache.ids;
   };
 
   let titleCache: { key: number; titles: string[][] } | undefined;
@@ -170,11 +165,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
     // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
     // the other documents are searched again on their own, with every term.
-    const split = options.documentIds ? undefined : librarySplit();
-    const fromDataSets = hits.filter((hit) => hit.format === "csv" || hit.format === "xlsx").length;
-    if (split && split.prose.length > 0 && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2) {
+    const fromDataSets = hits.filter((hit) => isDataSetFormat(hit.format)).length;
+    const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? proseDocumentIds() : [];
+    if (prose.length > 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of store.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: split.prose })) {
+      for (const hit of store.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
