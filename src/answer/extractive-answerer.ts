@@ -367,21 +367,22 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     return common;
   };
   /** Context credits with other LAs' longer names taken out of the file name, headings and passage first. */
-  const shadowedCredits = (result: SearchResult, concepts: WeightedConcept[], unshadowed: (text: string) => string): ContextCredits => {
-    const placeStems = stems(unshadowed(`${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`));
-    const pageStemsHere = stems(unshadowed(result.text));
-    return concepts.map(({ concept }) => Math.max(0.6 * conceptFoundIn(concept, placeStems), 0.45 * conceptFoundIn(concept, pageStemsHere)));
-  };
-  const contextCredits: Scorer["contextCredits"] = (result, concepts) => {
-    const placeStems = stems(
-      `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`,
-    );
+  /**
+   * Credit for the concepts a passage's place holds (file name, title, headings, section) or its page does. With
+   * `unshadowed`, other LAs' longer names are taken out of the place and the passage first (then the passage
+   * stands for its page, as nothing of that page can be cached).
+   */
+  const contextCredits = (result: SearchResult, concepts: WeightedConcept[], unshadowed?: (text: string) => string): ContextCredits => {
+    const place = `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`;
+    const placeStems = stems(unshadowed ? unshadowed(place) : place);
+    const passageStems = unshadowed ? stems(unshadowed(result.text)) : null;
     const section = stems(result.section ?? "").join(" ");
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
-      const place = 0.6 * conceptFoundIn(concept, placeStems);
-      if (place >= 0.45) return place;
+      const placeCredit = 0.6 * conceptFoundIn(concept, placeStems);
+      if (placeCredit >= 0.45) return placeCredit;
+      if (passageStems) return Math.max(placeCredit, 0.45 * conceptFoundIn(concept, passageStems));
       const page = pageKey(result);
       const key = `${page}:${concept.forms.map((form) => form.stems.join(" ")).join("|")}`;
       let found = pageFinds.get(key);
@@ -390,7 +391,7 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         if (pageFinds.size > 5000) pageFinds.clear();
         pageFinds.set(key, found);
       }
-      return Math.max(place, 0.45 * found);
+      return Math.max(placeCredit, 0.45 * found);
     });
   };
   const score: Scorer["score"] = (results, concepts, shape, documentPenalty = () => 0) => {
@@ -401,7 +402,8 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     const shadows = shadowingNames(concepts.map(({ concept }) => concept.label).join(" "));
     const unshadowed = (text: string): string => (shadows ? text.replace(shadows, " ") : text);
     for (const result of results) {
-      const credits = shadows && `${result.fileName} ${result.title ?? ""} ${result.text}`.search(shadows) >= 0 ? shadowedCredits(result, concepts, unshadowed) : contextCredits(result, concepts);
+      const shadowed = shadows !== null && `${result.fileName} ${result.title ?? ""} ${result.text}`.search(shadows) >= 0;
+      const credits = contextCredits(result, concepts, shadowed ? unshadowed : undefined);
       const headings = new Set([...result.headingPath, result.section ?? ""].map(tidy));
       for (const piece of piecesOf(result)) {
         // Headings say what a page is about; they are context, not answers, unless they hold what the question
