@@ -21,9 +21,9 @@ import type { AskOptions } from "./grounded-answerer.ts";
 import { createGroundedAnswerer } from "./grounded-answerer.ts";
 import type { Answer } from "./types.ts";
 import type { DraftWriter } from "../toolkit/model-draft.ts";
-import { createDraftWriter, draftDocument } from "../toolkit/model-draft.ts";
+import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import type { TaskRequest } from "../toolkit/task-intent.ts";
-import { detectTask } from "../toolkit/task-intent.ts";
+import { asksToDraft, detectTask } from "../toolkit/task-intent.ts";
 import type { LoadedTemplate } from "../toolkit/template-library.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
 
@@ -68,8 +68,9 @@ function organisationNamed(question: string): string | undefined {
 
 export function createAnswerer({ store, config, onRequest, warn, templates }: CreateAnswererOptions): Result<AnswerService> {
   const taskTemplates = templates ?? (() => loadTemplateLibrary(config.dataDir).templates);
+  // Templates are read from disk (users add their own) only for a question that asks to draft something.
   const taskIn = (question: string, options: AskOptions): TaskRequest | null =>
-    (options.images?.length ?? 0) > 0 ? null : detectTask(question, taskTemplates());
+    (options.images?.length ?? 0) > 0 || !asksToDraft(question) ? null : detectTask(question, taskTemplates());
   const listener = onRequest ?? createRequestLog(config.dataDir, warn);
   const model = createLanguageModel(config, listener);
   if (!model.ok) return model;
@@ -109,7 +110,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     });
   }
 
-  const writer = createDraftWriter({ model: model.value, redact: shouldRedact(config.privacy.redact, model.value.local), names: config.privacy.names });
+  const writer = draftWriterFor({ model: model.value }, config.privacy);
   const grounded = createGroundedAnswerer({
     store,
     model: model.value,

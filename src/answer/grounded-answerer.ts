@@ -71,7 +71,7 @@ export interface GroundedAnswerer {
 }
 
 /** What a passage may not contain when it goes to the model: our delimiters (a passage must not close the data). */
-function neutralise(text: string): string {
+export function neutralise(text: string): string {
   return text.replace(/<<</g, "‹‹‹").replace(/>>>/g, "›››");
 }
 

@@ -14,7 +14,7 @@ import { ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { shouldRedact } from "../privacy/policy.ts";
 import { getProfile, signatureBlock } from "../profile/organisation-profile.ts";
-import { checkReply, passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
+import { checkReply, neutralise, passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
 import { describeError } from "../errors/hearth-error.ts";
 import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
 import type { GenerateOptions, LanguageModel } from "../providers/types.ts";
@@ -68,10 +68,6 @@ function withoutNotes(text: string): string {
   let end = lines.length;
   while (end > 0 && (lines[end - 1]!.startsWith("Note: ") || lines[end - 1]!.trim() === "")) end--;
   return lines.slice(0, end).join("\n");
-}
-
-function neutralise(text: string): string {
-  return text.replace(/<<</g, "‹‹‹").replace(/>>>/g, "›››");
 }
 
 function quoteHeading(citation: Citation): string {

@@ -45,9 +45,14 @@ function subjectOf(question: string): string | undefined {
   return undefined;
 }
 
+/** Whether a question asks to draft, write or prepare something: only then is it worth reading the templates. */
+export function asksToDraft(question: string): boolean {
+  return draftingVerb.test(question);
+}
+
 /** The task a question asks for, or null for an ordinary question. */
 export function detectTask(question: string, templates: readonly LoadedTemplate[]): TaskRequest | null {
-  if (!draftingVerb.test(question)) return null;
+  if (!asksToDraft(question)) return null;
   for (const { template } of templates) {
     if (!template.askPatterns.some((source) => new RegExp(source, "i").test(question))) continue;
     const la = template.inputs.la === "unused" ? undefined : findLocalAuthorities(question)[0];
