@@ -23,6 +23,8 @@ export interface QuestionShape {
   questionWords: ReadonlySet<string>;
   /** "How many children ...": the thing counted, whose count an answer states ("1,827 children"). */
   counted?: string;
+  /** Made once per question from `counted`: a count before the thing counted, or a column named after it. */
+  countPatterns?: RegExp[];
   /** "How long ...": a length of time answers it ("10 year contract", "within 28 days"). */
   wantsDuration?: boolean;
 }
@@ -81,7 +83,7 @@ export function classifyQuestion(question: string): QuestionShape {
     wantsFrequency,
     briefing,
     questionWords: new Set(words(text)),
-    ...(counted ? { counted } : {}),
+    ...(counted ? { counted, countPatterns: countPatternsFor(counted) } : {}),
     ...(wantsDuration ? { wantsDuration } : {}),
   };
 }
@@ -137,6 +139,21 @@ const durationPattern =
 const numberWords =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
 
+/**
+ * What states a count of the thing a "how many" question counts, singular or plural, as a whole word ("places",
+ * not "placed"): a number before it ("1,827 children", "fifty-five placements"), or a table row read with its column
+ * names ("children_count: 1896", "Places: 6").
+ */
+function countPatternsFor(counted: string): RegExp[] {
+  const base = counted.replace(/['’]s$/, "");
+  const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
+  const number = `(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
+  return [
+    new RegExp(`(?<![\\p{L}\\d])${number}\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu"),
+    new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu"),
+  ];
+}
+
 /** The text with its dates and ordinals taken out ("31 January 2023", "2010/11", "3rd Floor"), so only counts are left. */
 function withoutDates(text: string): string {
   return text
@@ -164,15 +181,9 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
       if (shape.wantsDuration) return durationPattern.test(text) ? 1 : novelNumbers(text, shape.questionWords) === 0 ? 0 : 0.4;
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
-      if (shape.counted) {
+      if (shape.countPatterns) {
         // "How many children": a number before the thing counted answers it; a date's numbers do not.
-        // The thing counted, singular or plural, as a whole word ("places", not "placed").
-        const base = shape.counted.replace(/['’]s$/, "");
-        const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
-        const countedAfter = new RegExp(`(?<![\\p{L}\\d])(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu");
-        // A table row read with its column names: "children_count: 1896", "Places: 6".
-        const keyed = new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu");
-        if (countedAfter.test(text) || keyed.test(text)) return 1;
+        if (shape.countPatterns.some((pattern) => pattern.test(text))) return 1;
         // Some other number (a code, a page): weak evidence of a count.
         return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : 0.3;
       }
