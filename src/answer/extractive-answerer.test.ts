@@ -9,6 +9,8 @@ import { ingestPaths } from "../ingest/ingest.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { createExtractiveAnswerer, refusalSentence, renderRow, splitSentences } from "./extractive-answerer.ts";
+import type { Store } from "../store/types.ts";
+import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { Answer } from "./types.ts";
 
 let fixture: AnswerFixture;
@@ -132,6 +134,15 @@ describe("broad questions", () => {
   });
 });
 
+/** An extractive answerer over the files of a folder, ingested into an in-memory store. */
+async function answererOver(folder: string): Promise<{ store: Store; answerer: ExtractiveAnswerer }> {
+  const config = loadConfig({}, { dataDir: folder });
+  if (!config.ok) throw config.error;
+  const store = openSqliteStore({ path: ":memory:" });
+  await ingestPaths([folder], { store, config: config.value });
+  return { store, answerer: createExtractiveAnswerer({ store, searcher: createSearcher(store) }) };
+}
+
 describe("evidence that only looks like an answer", () => {
   it("skips a contents page's page numbers, and an LA whose name holds the one asked about", async () => {
     const folder = mkdtempSync(join(tmpdir(), "hearth-lookalike-"));
@@ -159,11 +170,7 @@ describe("evidence that only looks like an answer", () => {
       providers.push(`SC${100000 + index},Children's home,${index === 7 ? "Exampleshire" : "Kent"},${index === 3 ? "INSPIRE SCOTLAND LIMITED" : "Care Ltd"},${(index % 5) + 2}`);
     }
     writeFileSync(join(folder, "providers.csv"), `${providers.join("\n")}\n`);
-    const config = loadConfig({}, { dataDir: folder });
-    if (!config.ok) throw config.error;
-    const store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([folder], { store, config: config.value });
-    const answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
+    const { store, answerer } = await answererOver(folder);
     const count = answerer.answer("How many children are in care in Exampleshire?");
     expect(count.answer.split("\n")[0]).toContain("953 children");
     expect(count.citations.map((citation) => citation.quote)).not.toContainEqual(expect.stringContaining("| 24"));
@@ -200,11 +207,7 @@ describe("a library with a large data set", () => {
     const rows = ["URN,Provision type,Local authority,Latest full inspection,Latest inspection outcome"];
     for (let index = 0; index < 400; index++) rows.push(`SC${200000 + index},Children's home,Kent,Full inspection ${index % 28 + 1}/03/2025,Good`);
     writeFileSync(join(folder, "provider register.csv"), `${rows.join("\n")}\n`);
-    const config = loadConfig({}, { dataDir: folder });
-    if (!config.ok) throw config.error;
-    const store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([folder], { store, config: config.value });
-    const answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
+    const { store, answerer } = await answererOver(folder);
     const often = answerer.answer("How often are children's homes inspected?");
     expect(often.answer.split("\n")[0]).toContain("at least once annually");
     expect(often.citations[0]?.file).toBe("Inspection framework.md");
