@@ -3,8 +3,9 @@
  * then searches it the way a provider would.
  */
 import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
-import { corpus, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { corpus, hearthBin, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
 import type { SearchJson } from "./support/run-hearth.ts";
 
 interface DevQuestion {
@@ -82,6 +83,18 @@ describe("hearth CLI over the shared corpus", () => {
     const missing = await runHearth(["search", "--file", "nope.pdf", "cost"], { data });
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('--file "nope.pdf": no document of that name in the library');
+  });
+
+  it("stops quietly when the reader of its output goes away (hearth search ... | head -1)", async () => {
+    const child = spawn(process.execPath, [hearthBin, "--data", data, "search", "-k", "50", "children in care"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // Like `head -1`: read the first piece of output, then close the pipe.
+    await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on("close", (exitCode) => resolve(exitCode)));
+    expect(stderr).not.toContain("EPIPE");
+    expect(code).toBe(0);
   });
 
   it("lists documents and passes the integrity check", async () => {

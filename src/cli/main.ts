@@ -3,6 +3,11 @@ import { buildProgram } from "./program.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 
 export async function main(argv: string[]): Promise<number> {
+  // `hearth search ... | head` closes the pipe early: the reader has what it wanted, so stop quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
   const program = buildProgram({ environment: process.env, stdout: process.stdout, stderr: process.stderr });
   try {
     await program.parseAsync(argv);
