@@ -4,7 +4,6 @@
  * as it comes); otherwise, or when the model fails, the extractive answerer answers.
  */
 import type { Command } from "commander";
-import { createAnswerer } from "../answer/create-answerer.ts";
 import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
@@ -54,6 +53,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         images.push(image.value);
       }
       const config = context.config();
+      const { createAnswerer } = await import("../answer/create-answerer.ts");
       // The draft goes to stdout, or to stderr when stdout carries JSON.
       const draftOut = options.json ? io.stderr : io.stdout;
       let streamed = false;

@@ -3,7 +3,6 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
-import { tesseractAvailable } from "../loaders/ocr.ts";
 
 export function registerDoctorCommand(program: Command, context: CommandContext): void {
   program
@@ -13,6 +12,7 @@ export function registerDoctorCommand(program: Command, context: CommandContext)
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
       const config = context.config();
+      const { tesseractAvailable } = await import("../loaders/ocr.ts");
       const ocr = await tesseractAvailable(config.ocr.command);
       const report = await withStore(config, (store) => {
         const integrity = store.checkIntegrity();

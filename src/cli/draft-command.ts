@@ -7,10 +7,6 @@
 import { writeFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import type { Command } from "commander";
-import { parseReportFormat, renderReport } from "../report/report.ts";
-import { createAnswerer } from "../answer/create-answerer.ts";
-import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
-import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { answerJson, formatAnswer } from "./ask-command.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
@@ -39,6 +35,12 @@ export function registerDraftCommand(program: Command, context: CommandContext):
     .action(async (id: string, options: DraftOptions) => {
       const { io } = context;
       const config = context.config();
+      const [{ parseReportFormat, renderReport }, { createAnswerer }, { draftDocument, draftWriterFor }, { findTemplate, loadTemplateLibrary }] = await Promise.all([
+        import("../report/report.ts"),
+        import("../answer/create-answerer.ts"),
+        import("../toolkit/model-draft.ts"),
+        import("../toolkit/template-library.ts"),
+      ]);
       const library = loadTemplateLibrary(config.dataDir);
       for (const problem of library.problems) io.stderr.write(`hearth: warning: ${problem.message}\n`);
       const found = findTemplate(library, id);

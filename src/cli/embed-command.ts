@@ -1,6 +1,5 @@
 /** `hearth embed`: vectors for the passages that lack them (new or changed documents, or all after a model change). */
 import type { Command } from "commander";
-import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -13,6 +12,7 @@ export function registerEmbedCommand(program: Command, context: CommandContext):
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
       const config = context.config();
+      const { embedNewPassages } = await import("../retrieval/embed-new-passages.ts");
       const summary = await withStore(config, (store) =>
         embedNewPassages(
           store,

@@ -2,11 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { evaluate, parseQuestionSet } from "../answer/evaluate.ts";
-import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
-import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
-import { createSearcher } from "../retrieval/search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
@@ -23,6 +19,12 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     .option("-v, --verbose", "show every question")
     .action(async (file: string, options: { top: number; json?: boolean; verbose?: boolean }) => {
       const { io } = context;
+      const [{ evaluate, parseQuestionSet }, { createExtractiveAnswerer }, { addOutOfDateNotes, withSourceAuthority }, { createSearcher }] = await Promise.all([
+        import("../answer/evaluate.ts"),
+        import("../answer/extractive-answerer.ts"),
+        import("../authority/source-authority.ts"),
+        import("../retrieval/search.ts"),
+      ]);
       let raw: unknown;
       try {
         raw = JSON.parse(await readFile(file, "utf8"));

@@ -1,9 +1,6 @@
 /** `hearth ingest <paths...>`: folders recursively; a progress bar on a terminal, plain lines otherwise. */
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { ingestPaths } from "../ingest/ingest.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
-import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -32,7 +29,9 @@ export function registerIngestCommand(program: Command, context: CommandContext)
       const { io } = context;
       const config = context.config();
       const interactive = Boolean(io.stderr.isTTY) && !options.json;
-      const bar = interactive
+      const { ingestPaths } = await import("../ingest/ingest.ts");
+      const cliProgress = interactive ? (await import("cli-progress")).default : undefined;
+      const bar = cliProgress
         ? new cliProgress.SingleBar(
             { format: "{bar} {value}/{total} {file}", stream: io.stderr, hideCursor: true, clearOnComplete: true },
             cliProgress.Presets.shades_classic,
@@ -61,6 +60,7 @@ export function registerIngestCommand(program: Command, context: CommandContext)
         );
         // With an embedding model configured, the new passages get their vectors now (only those lacking one).
         if (result.ingested > 0 && config.embeddings.provider !== "none") {
+          const { embedNewPassages } = await import("../retrieval/embed-new-passages.ts");
           const embedded = await embedNewPassages(store, config, (message) => io.stderr.write(`hearth: warning: ${message}\n`));
           if (!embedded.ok) say(`warning   embeddings not updated: ${embedded.error.message} (run: hearth embed)`, true);
           else say(`embedded  ${embedded.value.embedded} new passages with ${embedded.value.model}`);

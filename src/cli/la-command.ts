@@ -6,7 +6,8 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { buildLaProfile, buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown, localAuthorityDocuments, profileText } from "../market/la-profiles.ts";
+
+const market = () => import("../market/la-profiles.ts");
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -23,6 +24,7 @@ export function registerLaCommand(program: Command, context: CommandContext): vo
     .description("the local authorities the library holds documents about")
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
+      const { localAuthorityDocuments } = await market();
       const byAuthority = await withStore(context.config(), (store) => localAuthorityDocuments(store));
       const authorities = [...byAuthority.entries()]
         .sort(([left], [right]) => left.localeCompare(right))
@@ -39,6 +41,7 @@ export function registerLaCommand(program: Command, context: CommandContext): vo
     .argument("<name>", 'local authority, e.g. "Nottinghamshire"')
     .option("--json", "print JSON for scripts")
     .action(async (name: string, options: { json?: boolean }) => {
+      const { buildLaProfile, compareAuthorities, profileText } = await market();
       const profile = await withStore(context.config(), (store) => buildLaProfile(store, name));
       if (!profile) {
         throw new HearthError("NOT_FOUND", `the library holds no document about "${name}" (see: hearth la list)`, { subject: name });
@@ -52,6 +55,7 @@ export function registerLaCommand(program: Command, context: CommandContext): vo
     .option("--csv", "print CSV, one line per figure")
     .option("-o, --output <file>", "write to a file instead of standard output")
     .action(async (names: string[], options: CompareOptions) => {
+      const { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } = await market();
       const profiles = await withStore(context.config(), (store) => buildLaProfiles(store, names.length > 0 ? names : undefined));
       if (names.length > 0) {
         const missing = names.filter((name) => !profiles.some((profile) => profile.name.toLowerCase() === name.trim().toLowerCase()));

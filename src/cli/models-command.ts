@@ -4,9 +4,9 @@
  */
 import type { Command } from "commander";
 import type { HearthConfig } from "../config/config.ts";
-import { shouldRedact } from "../privacy/policy.ts";
-import { createRequestLog, requestLogPath } from "../privacy/request-log.ts";
-import { createEmbeddingModel, createLanguageModel } from "../providers/from-config.ts";
+import type { shouldRedact as ShouldRedact } from "../privacy/policy.ts";
+import type { requestLogPath as RequestLogPath } from "../privacy/request-log.ts";
+import type { createLanguageModel as CreateLanguageModel } from "../providers/from-config.ts";
 import type { CommandContext } from "./program.ts";
 
 interface ModelsReport {
@@ -15,7 +15,19 @@ interface ModelsReport {
   requestLog: string;
 }
 
-function describeModels(config: HearthConfig): ModelsReport {
+interface ModelModules {
+  createLanguageModel: typeof CreateLanguageModel;
+  shouldRedact: typeof ShouldRedact;
+  requestLogPath: typeof RequestLogPath;
+}
+
+/** The provider modules, loaded only when a models command runs. */
+async function modelModules() {
+  const [providers, policy, log] = await Promise.all([import("../providers/from-config.ts"), import("../privacy/policy.ts"), import("../privacy/request-log.ts")]);
+  return { ...providers, ...log, shouldRedact: policy.shouldRedact };
+}
+
+function describeModels(config: HearthConfig, { createLanguageModel, shouldRedact, requestLogPath }: ModelModules): ModelsReport {
   const llm = createLanguageModel(config);
   const model = llm.ok ? llm.value : null;
   const endpoint =
@@ -47,8 +59,8 @@ export function registerModelsCommand(program: Command, context: CommandContext)
     .command("show", { isDefault: true })
     .description("print the model configuration (the API key is never shown)")
     .option("--json", "print JSON for scripts")
-    .action((options: { json?: boolean }) => {
-      const report = describeModels(context.config());
+    .action(async (options: { json?: boolean }) => {
+      const report = describeModels(context.config(), await modelModules());
       if (options.json) {
         context.io.stdout.write(`${JSON.stringify(report)}\n`);
         return;
@@ -76,6 +88,7 @@ export function registerModelsCommand(program: Command, context: CommandContext)
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
       const config = context.config();
+      const { createRequestLog, createLanguageModel, createEmbeddingModel } = await modelModules();
       const log = createRequestLog(config.dataDir, (message) => io.stderr.write(`hearth: warning: ${message}\n`));
       const checks: { what: string; ok: boolean; message: string; milliseconds: number }[] = [];
       const llm = createLanguageModel(config, log);

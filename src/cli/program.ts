@@ -1,8 +1,13 @@
-/** Builds the commander program; each command lives in its own file. */
+/**
+ * Builds the commander program; each command lives in its own file. Registering a command is cheap: each command
+ * file imports what its action needs (the store, loaders, the answerer, the server) only when that action runs, so
+ * `hearth --version` or `hearth search` never load mupdf, exceljs, pdfkit or the web server.
+ */
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { loadConfig } from "../config/config.ts";
 import type { HearthConfig } from "../config/config.ts";
+import type * as ConfigModule from "../config/config.ts";
 import { registerAskCommand } from "./ask-command.ts";
 import { registerDoctorCommand } from "./doctor-command.ts";
 import { registerEmbedCommand } from "./embed-command.ts";
@@ -38,13 +43,18 @@ export interface CommandContext {
   setExitCode(code: number): void;
 }
 
+/** The version users see is package.json's (two folders up from both src/cli and dist/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+}
+
 export function buildProgram(io: CliIo): CliProgram {
   const program = new Command() as CliProgram;
   program.exitCode = 0;
   program
     .name("hearth")
     .description("Hearth: a source-grounded library and assistant for children's residential care providers")
-    .version("0.1.0")
+    .version(packageVersion())
     .option("--data <dir>", "data folder (default: $HEARTH_DATA or ~/.local/share/hearth)")
     .showHelpAfterError()
     .exitOverride()
@@ -53,12 +63,18 @@ export function buildProgram(io: CliIo): CliProgram {
       writeErr: (text) => io.stderr.write(text),
     });
 
+  // The configuration module (and zod with it) is loaded before an action runs, not for --help or --version.
+  let configModule: typeof ConfigModule | undefined;
+  program.hook("preAction", async () => {
+    configModule ??= await import("../config/config.ts");
+  });
   let cached: HearthConfig | undefined;
   const context: CommandContext = {
     io,
     config() {
       if (cached) return cached;
-      const result = loadConfig(io.environment, { dataDir: program.opts<{ data?: string }>().data });
+      if (!configModule) throw new Error("configuration read before the command's action ran");
+      const result = configModule.loadConfig(io.environment, { dataDir: program.opts<{ data?: string }>().data });
       if (!result.ok) throw result.error;
       cached = result.value;
       return cached;

@@ -3,7 +3,6 @@ import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { parseReportFormat, renderReport } from "../report/report.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -16,6 +15,7 @@ export function registerReportCommand(program: Command, context: CommandContext)
     .option("-o, --output <file>", "where to write it (Markdown goes to standard output when omitted)")
     .action(async (name: string, options: { format: string; output?: string }) => {
       const { io } = context;
+      const { parseReportFormat, renderReport } = await import("../report/report.ts");
       const format = parseReportFormat(options.format);
       if (!format.ok) throw format.error;
       const session = await withStore(context.config(), (store) => store.getSession(name));

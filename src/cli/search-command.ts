@@ -1,7 +1,6 @@
 /** `hearth search "<query>"`: passages with file, page, section and score. */
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { createSearcher } from "../retrieval/search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
@@ -18,6 +17,7 @@ export function registerSearchCommand(program: Command, context: CommandContext)
     .action(async (queryWords: string[], options: { limit: number; json?: boolean; explain?: boolean; file: string[] }) => {
       const { io } = context;
       const query = queryWords.join(" ");
+      const { createSearcher } = await import("../retrieval/search.ts");
       const results = await withStore(context.config(), (store) => {
         let documentIds: number[] | undefined;
         if (options.file.length > 0) {

@@ -1,7 +1,6 @@
 /** `hearth serve`: the web interface and JSON API for a team, with accounts and workspaces. */
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { startServer } from "../server/start-server.ts";
 import type { CommandContext } from "./program.ts";
 
 function parsePort(value: string): number {
@@ -24,6 +23,7 @@ export function registerServeCommand(program: Command, context: CommandContext):
         ...base,
         server: { ...base.server, host: options.host ?? base.server.host, port: options.port ?? base.server.port },
       };
+      const { startServer } = await import("../server/start-server.ts");
       const server = await startServer({ config });
       context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {

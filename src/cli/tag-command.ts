@@ -4,27 +4,35 @@
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { authorityKinds, authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { AuthorityKind, SourceAuthority } from "../authority/source-authority.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
-function describe(fileName: string, authority: SourceAuthority): string {
+function describe(fileName: string, authority: SourceAuthority, authorityLabels: Record<AuthorityKind, string>): string {
   const when = authority.period ? `${authority.period.from}-${authority.period.to}` : authority.year !== null ? String(authority.year) : "no date";
   return `${fileName}: ${authorityLabels[authority.kind]}, ${when} (${authority.source})`;
 }
 
 export function registerTagCommand(program: Command, context: CommandContext): void {
+  let kindsHelp = "";
+  // The kinds come from the authority module, loaded once `tag` is the command (in time for `hearth tag --help`).
+  program.hook("preSubcommand", async (_program, subcommand) => {
+    if (subcommand.name() !== "tag") return;
+    const { authorityKinds } = await import("../authority/source-authority.ts");
+    kindsHelp = `\nKinds for --authority: ${authorityKinds.join(", ")}\n`;
+  });
   program
     .command("tag")
     .description("set a document's source authority and date (without options: show every document's)")
     .argument("[file]", "file name or path of an ingested document")
-    .option("--authority <kind>", `one of: ${authorityKinds.join(", ")}`)
+    .option("--authority <kind>", "the kind of source (the kinds are listed under --help)")
     .option("--date <year>", "a year (2019), a date (2019-06-30) or a period (2011-2015)")
     .option("--json", "print JSON for scripts")
+    .addHelpText("after", () => kindsHelp)
     .action(async (file: string | undefined, options: { authority?: string; date?: string; json?: boolean }) => {
       const { io } = context;
+      const { authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } = await import("../authority/source-authority.ts");
       let kind: AuthorityKind | undefined;
       if (options.authority !== undefined) {
         const parsed = parseAuthorityKind(options.authority);
@@ -50,6 +58,6 @@ export function registerTagCommand(program: Command, context: CommandContext): v
         io.stdout.write(`${JSON.stringify({ documents: rows.map((row) => ({ file: row.fileName, ...row.authority })) })}\n`);
         return;
       }
-      for (const row of rows) io.stdout.write(`${describe(row.fileName, row.authority)}\n`);
+      for (const row of rows) io.stdout.write(`${describe(row.fileName, row.authority, authorityLabels)}\n`);
     });
 }

@@ -1,6 +1,5 @@
 /** `hearth templates`: the task templates available (built-in and the user's own in <data>/templates/). */
 import type { Command } from "commander";
-import { loadTemplateLibrary, userTemplateFolder } from "../toolkit/template-library.ts";
 import type { CommandContext } from "./program.ts";
 
 export function registerTemplatesCommand(program: Command, context: CommandContext): void {
@@ -8,8 +7,9 @@ export function registerTemplatesCommand(program: Command, context: CommandConte
     .command("templates")
     .description("list the templates hearth draft can fill (add your own as JSON in <data>/templates/)")
     .option("--json", "print JSON for scripts")
-    .action((options: { json?: boolean }) => {
+    .action(async (options: { json?: boolean }) => {
       const { io } = context;
+      const { loadTemplateLibrary, userTemplateFolder } = await import("../toolkit/template-library.ts");
       const config = context.config();
       const library = loadTemplateLibrary(config.dataDir);
       for (const problem of library.problems) {
