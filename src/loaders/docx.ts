@@ -2,7 +2,6 @@
  * DOCX: the container is checked by safe-zip (size limits over every part mammoth may read) before mammoth
  * converts it to HTML, which is then walked into blocks. One unit without a page; the chunker tracks headings.
  */
-import mammoth from "mammoth";
 import { parseDocument } from "htmlparser2";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -154,6 +153,8 @@ async function loadDocx(bytes: Uint8Array, context: LoadContext): Promise<Result
   let html: string;
   try {
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Loaded here so only a DOCX ingest pays for mammoth.
+    const { default: mammoth } = await import("mammoth");
     const converted = await mammoth.convertToHtml(
       { buffer },
       { styleMap, convertImage: mammoth.images.imgElement(() => Promise.resolve({ src: "" })) },

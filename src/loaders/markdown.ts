@@ -3,7 +3,6 @@
  * depth; paragraphs, lists, quotes and code become plain-text paragraphs with inline markup stripped (a link
  * keeps its text); tables keep their header names. One unit, no page numbers.
  */
-import { marked } from "marked";
 import type { Token, Tokens } from "marked";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -179,6 +178,8 @@ async function loadMarkdown(bytes: Uint8Array, context: LoadContext): Promise<Re
   if (!decoded.ok) return decoded;
   const { title, preface, body } = splitTitle(decoded.value.text.replace(/\r\n?/g, "\n"));
   const blocks: ContentBlock[] = preface === null ? [] : [{ kind: "paragraph", text: preface }];
+  // Loaded here so only a Markdown ingest pays for marked.
+  const { marked } = await import("marked");
   try {
     blocksFromTokens(marked.lexer(body, { gfm: true }), blocks, { depth: 0 });
   } catch (error) {

@@ -2,7 +2,7 @@
  * XLSX: one unit per worksheet (section = sheet name, no page), holding a table whose header names every
  * column. safe-zip inflates and counts every part first, because exceljs inflates every part itself.
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { Cell, CellValue, Worksheet } from "exceljs";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -112,7 +112,9 @@ async function loadXlsx(bytes: Uint8Array, context: LoadContext): Promise<Result
   if (!container.ok) return container;
   const read = await readZipEntries(bytes, context, { label: "XLSX", inflateAll: true, entryFilter: (name) => name === "docProps/core.xml" });
   if (!read.ok) return read;
-  const workbook = new ExcelJS.Workbook();
+  // exceljs takes a quarter of a second to load: only an XLSX ingest pays for it.
+  const { default: excel } = await import("exceljs");
+  const workbook = new excel.Workbook();
   try {
     const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     // exceljs's own types predate Node's generic Buffer.

@@ -1,0 +1,109 @@
+/**
+ * `npm run bench` (start-up part; alone: `npm run bench:startup`): what a user waits for, as whole processes of
+ * `bin/hearth` (the compiled dist/ that `npm install` builds), each run several times, min and median:
+ * - `hearth --version` (goal under 150 ms), `hearth search` (under 300 ms) and `hearth ask` with the extractive
+ *   answerer (under 450 ms) over the corpus library;
+ * - `hearth ingest` of a ~500-page PDF (pdfunite of the corpus PDFs) against `pdftotext -layout` on the same file in
+ *   the same run (goal: within 1.5x).
+ * Uses hyperfine when it is installed, else times the processes itself. Appends to bench/out/latest.md.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+
+const repositoryRoot = new URL("..", import.meta.url).pathname;
+const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
+const corpus = (relative: string): string => join(shared, "corpus", relative);
+const hearth = join(repositoryRoot, "bin", "hearth");
+const workDir = mkdtempSync(join(tmpdir(), "hearth-startup-"));
+const environment = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
+const lines: string[] = [];
+const report = (line: string): void => {
+  lines.push(line);
+  console.log(line);
+};
+
+interface Timing {
+  label: string;
+  minimum: number;
+  median: number;
+  runs: number;
+}
+
+const median = (values: number[]): number => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? NaN;
+const hasHyperfine = spawnSync("hyperfine", ["--version"]).status === 0;
+
+/** Single-quotes a word for hyperfine's command splitting (and a shell). */
+const quote = (word: string): string => (/^[\w./=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** Times `command args` as a whole process `runs` times (after one warm-up); `prepare` runs before each run. */
+function time(label: string, command: string, args: string[], runs: number, prepare?: () => void, prepareCommand?: string): Timing {
+  if (hasHyperfine) {
+    const exportPath = join(workDir, "hyperfine.json");
+    const hyperfineArgs = ["-N", "--style", "none", "--warmup", "1", "--runs", String(runs), "--export-json", exportPath];
+    if (prepareCommand) hyperfineArgs.push("--prepare", prepareCommand);
+    const result = spawnSync("hyperfine", [...hyperfineArgs, [command, ...args].map(quote).join(" ")], { env: environment, stdio: ["ignore", "ignore", "inherit"] });
+    if (result.status !== 0) throw new Error(`hyperfine failed for ${label}`);
+    const times = (JSON.parse(readFileSync(exportPath, "utf8")) as { results: { times: number[] }[] }).results[0]?.times ?? [];
+    const milliseconds = times.map((seconds) => seconds * 1000);
+    return { label, minimum: Math.min(...milliseconds), median: median(milliseconds), runs: milliseconds.length };
+  }
+  const times: number[] = [];
+  for (let run = -1; run < runs; run++) {
+    prepare?.();
+    const started = performance.now();
+    const result = spawnSync(command, args, { env: environment, stdio: "ignore" });
+    if (result.status !== 0) throw new Error(`${label}: exit ${result.status}`);
+    if (run >= 0) times.push(performance.now() - started);
+  }
+  return { label, minimum: Math.min(...times), median: median(times), runs: times.length };
+}
+
+const row = (timing: Timing, goal: string): string =>
+  `| ${timing.label} | ${timing.minimum.toFixed(0)} | ${timing.median.toFixed(0)} | ${timing.runs} | ${goal} |`;
+
+if (!existsSync(join(repositoryRoot, "dist", "build-stamp.json"))) {
+  throw new Error("no dist/: run `npm run build` first (npm run bench does)");
+}
+
+// The corpus library, ingested once, for search and ask.
+const libraryData = join(workDir, "library");
+execFileSync(process.execPath, [hearth, "--data", libraryData, "ingest", corpus("library")], { env: environment, stdio: "ignore" });
+
+// The ~500-page PDF, as bench/run.ts builds it.
+const pdfs = [
+  ...readdirSync(corpus("library")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`library/${name}`)),
+  ...readdirSync(corpus("real")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`real/${name}`)),
+];
+pdfs.push(corpus("library/Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf"));
+const bigPdf = join(workDir, "big.pdf");
+execFileSync("pdfunite", [...pdfs, bigPdf]);
+const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [bigPdf]).toString())?.[1] ?? NaN);
+const ingestData = join(workDir, "ingest");
+
+const node = process.execPath;
+const version = time("hearth --version", node, [hearth, "--version"], 20);
+const search = time("hearth search (corpus library)", node, [hearth, "--data", libraryData, "search", "weekly cost of residential care"], 15);
+const ask = time("hearth ask, extractive (corpus library)", node, [hearth, "--data", libraryData, "ask", "What is the weekly cost of residential care?"], 15);
+const clearIngest = (): void => rmSync(ingestData, { recursive: true, force: true });
+const pdftotext = time(`pdftotext -layout (${pages} pages)`, "pdftotext", ["-layout", bigPdf, join(workDir, "big.txt")], 5);
+const ingest = time(`hearth ingest (${pages} pages)`, node, [hearth, "--data", ingestData, "ingest", bigPdf], 5, clearIngest, `rm -rf ${quote(ingestData)}`);
+
+report(`## Start-up and ingest as whole processes (${new Date().toISOString().slice(0, 10)}, ${process.version}, ${cpus().length} cores, ${hasHyperfine ? "hyperfine" : "node timer"})`);
+report("");
+report("Command: `npm run bench:startup` (part of `npm run bench`); `bin/hearth` running the compiled dist/.");
+report("");
+report("| command | min (ms) | median (ms) | runs | goal |");
+report("| --- | --- | --- | --- | --- |");
+report(row(version, "< 150 ms"));
+report(row(search, "< 300 ms"));
+report(row(ask, "< 450 ms"));
+report(row(pdftotext, ""));
+report(row(ingest, "within 1.5x of pdftotext"));
+report("");
+report(`Ratio hearth ingest / pdftotext (medians): **${(ingest.median / pdftotext.median).toFixed(2)}x** (goal: within 1.5x)`);
+report("");
+mkdirSync(join(repositoryRoot, "bench", "out"), { recursive: true });
+appendFileSync(join(repositoryRoot, "bench", "out", "latest.md"), `${lines.join("\n")}\n`);
+rmSync(workDir, { recursive: true, force: true });
