@@ -86,7 +86,7 @@ describe("hearth with a language model and embeddings", () => {
     // A new document: only its passages are embedded.
     writeFileSync(join(documents, "Addendum.md"), "# Addendum\n\nThe new solo home in Northshire opens in May with one bed.\n");
     const added = await runHearth(["ingest", documents], { data, env });
-    expect(added.stdout).toMatch(/^embedded {2}1 new passages with ollama:nomic-embed-text$/m);
+    expect(added.stdout).toMatch(/^embedded {2}1 new passage with ollama:nomic-embed-text$/m);
     const again = JSON.parse((await runHearth(["embed", "--json"], { data, env })).stdout) as { embedded: number; total: number };
     expect(again.embedded).toBe(0);
     expect(again.total).toBe(embeddedAtIngest + 1);

@@ -8,6 +8,7 @@ import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
 import type { ImageAttachment } from "../providers/types.ts";
+import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -42,7 +43,8 @@ export function registerAskCommand(program: Command, context: CommandContext): v
     .option("--json", "print JSON for scripts")
     .option("--session <name>", "add the exchange to a named working session")
     .option("--stream", "print the language model's draft as it arrives, then the checked answer")
-    .option("--image <path...>", "attach photos (JPEG, PNG, GIF, WebP) for a model that accepts images")
+    // One path per --image (repeat it for several), so the question after it stays the question.
+    .option("--image <path>", "attach a photo (JPEG, PNG, GIF, WebP) for a model that accepts images; repeat for several", (path: string, paths: string[]) => [...paths, path], [] as string[])
     .action(async (questionWords: string[], options: AskOptions) => {
       const { io } = context;
       const question = questionWords.join(" ").trim();
@@ -58,6 +60,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
       const draftOut = options.json ? io.stderr : io.stdout;
       let streamed = false;
       const answer = await withStore(config, async (store) => {
+        warnWhenLibraryEmpty(store, io);
         const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
         if (!service.ok) throw service.error;
         const result = await service.value.answer(question, {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
+import { count } from "./wording.ts";
 
 export function registerDoctorCommand(program: Command, context: CommandContext): void {
   program
@@ -26,11 +27,11 @@ export function registerDoctorCommand(program: Command, context: CommandContext)
         io.stdout.write(`${JSON.stringify({ ...report, dataDir: config.dataDir, ocr })}\n`);
       } else {
         io.stdout.write(`data folder: ${config.dataDir}\n`);
-        io.stdout.write(`library:     ${report.documents} documents, ${report.chunks} passages\n`);
+        io.stdout.write(`library:     ${count(report.documents, "document")}, ${count(report.chunks, "passage")}\n`);
         io.stdout.write(`integrity:   ${report.ok ? "ok" : "PROBLEMS FOUND"}\n`);
         for (const problem of report.problems) io.stdout.write(`  - ${problem}\n`);
         if (report.movedFiles.length > 0) {
-          io.stdout.write(`note:        ${report.movedFiles.length} source file(s) no longer at their ingest path (their text is still stored): ${report.movedFiles.join(", ")}\n`);
+          io.stdout.write(`note:        ${count(report.movedFiles.length, "source file")} no longer at their ingest path (their text is still stored): ${report.movedFiles.join(", ")}\n`);
         }
         io.stdout.write(
           `ocr:         ${ocr ? `${config.ocr.command} found` : `${config.ocr.command} not found: scanned pages cannot be read (apt-get install tesseract-ocr)`}\n`,

@@ -8,6 +8,7 @@ import { writeFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import type { Command } from "commander";
 import { answerJson, formatAnswer } from "./ask-command.ts";
+import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -48,6 +49,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
       const format = options.output ? parseReportFormat(extname(options.output).slice(1).toLowerCase() || "md") : undefined;
       if (format && !format.ok) throw format.error;
       const draft = await withStore(config, async (store) => {
+        warnWhenLibraryEmpty(store, io);
         let writer = null;
         if (options.model !== false && config.llm.provider !== "extractive") {
           const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
+import { count } from "./wording.ts";
 
 
 export function registerEmbedCommand(program: Command, context: CommandContext): void {
@@ -27,7 +28,7 @@ export function registerEmbedCommand(program: Command, context: CommandContext):
       if (!summary.ok) throw summary.error;
       const { embedded, total, model: id } = summary.value;
       io.stdout.write(
-        options.json ? `${JSON.stringify({ model: id, embedded, total })}\n` : `${embedded} passages embedded with ${id}; ${total} passages in the library.\n`,
+        options.json ? `${JSON.stringify({ model: id, embedded, total })}\n` : `${count(embedded, "passage")} embedded with ${id}; ${count(total, "passage")} in the library.\n`,
       );
     });
 }

@@ -3,14 +3,14 @@ import type { Command } from "commander";
 import type { IngestOutcome } from "../ingest/ingest.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
+import { count, unitWord } from "./wording.ts";
 
 function describeOutcome(outcome: IngestOutcome): string {
   switch (outcome.status) {
     case "ingested": {
       const document = outcome.document;
-      const units = document.format === "pptx" ? "slides" : document.format === "pdf" ? "pages" : "parts";
       const verb = outcome.replaced ? "updated " : "ingested";
-      return `${verb}  ${outcome.fileName} (${document.unitCount} ${units}, ${document.chunkCount} passages, ${(outcome.milliseconds / 1000).toFixed(2)} s)`;
+      return `${verb}  ${outcome.fileName} (${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}, ${(outcome.milliseconds / 1000).toFixed(2)} s)`;
     }
     case "unchanged":
       return `unchanged ${outcome.fileName} (already in the library)`;
@@ -63,7 +63,7 @@ export function registerIngestCommand(program: Command, context: CommandContext)
           const { embedNewPassages } = await import("../retrieval/embed-new-passages.ts");
           const embedded = await embedNewPassages(store, config, (message) => io.stderr.write(`hearth: warning: ${message}\n`));
           if (!embedded.ok) say(`warning   embeddings not updated: ${embedded.error.message} (run: hearth embed)`, true);
-          else say(`embedded  ${embedded.value.embedded} new passages with ${embedded.value.model}`);
+          else say(`embedded  ${count(embedded.value.embedded, "new passage")} with ${embedded.value.model}`);
         }
         return result;
       });

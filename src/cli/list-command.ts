@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
+import { count, unitWord } from "./wording.ts";
 
 export function registerListCommand(program: Command, context: CommandContext): void {
   program
@@ -36,11 +37,11 @@ export function registerListCommand(program: Command, context: CommandContext): 
         return;
       }
       for (const document of documents) {
-        const warnings = document.warnings.length > 0 ? `, ${document.warnings.length} warning(s)` : "";
+        const warnings = document.warnings.length > 0 ? `, ${count(document.warnings.length, "warning")}` : "";
         io.stdout.write(
-          `${String(document.id).padStart(4)}  ${document.fileName}  [${document.format}, ${document.unitCount} ${document.format === "pptx" ? "slides" : document.format === "pdf" ? "pages" : "parts"}, ${document.chunkCount} passages${warnings}]\n`,
+          `${String(document.id).padStart(4)}  ${document.fileName}  [${document.format}, ${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}${warnings}]\n`,
         );
       }
-      io.stdout.write(`${documents.length} document(s)\n`);
+      io.stdout.write(`${count(documents.length, "document")}\n`);
     });
 }

@@ -1,20 +1,21 @@
 /** The `hearth` command line: the only place (with src/config) that touches process.env and argv. */
 import { buildProgram } from "./program.ts";
+import type { CliIo } from "./program.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 
-export async function main(argv: string[]): Promise<number> {
-  // `hearth search ... | head` closes the pipe early: the reader has what it wanted, so stop quietly.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(0);
-    throw error;
-  });
-  const program = buildProgram({ environment: process.env, stdout: process.stdout, stderr: process.stderr });
+/**
+ * Runs one command line against the given streams and environment and returns the exit code: 0 done, 1 the command
+ * reported a problem (a failed file, a failed check), 2 bad input (a HearthError or a usage error). Anything else is
+ * a bug and is thrown. Holds no state between calls, so tests run it in-process many times.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return program.exitCode;
   } catch (error) {
     if (error instanceof HearthError) {
-      process.stderr.write(`hearth: ${error.message}\n`);
+      io.stderr.write(`hearth: ${error.message}\n`);
       return 2;
     }
     const code = (error as { code?: string }).code;
@@ -23,4 +24,13 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof code === "string" && code.startsWith("commander.")) return 2;
     throw error;
   }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // `hearth search ... | head` closes the pipe early: the reader has what it wanted, so stop quietly.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+  return runCli(argv, { environment: process.env, stdout: process.stdout, stderr: process.stderr });
 }

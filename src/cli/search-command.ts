@@ -1,6 +1,7 @@
 /** `hearth search "<query>"`: passages with file, page, section and score. */
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
+import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
@@ -19,6 +20,7 @@ export function registerSearchCommand(program: Command, context: CommandContext)
       const query = queryWords.join(" ");
       const { createSearcher } = await import("../retrieval/search.ts");
       const results = await withStore(context.config(), (store) => {
+        if (warnWhenLibraryEmpty(store, io)) return [];
         let documentIds: number[] | undefined;
         if (options.file.length > 0) {
           const documents = store.listDocuments();

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
+import { count, humanDate } from "./wording.ts";
 
 export function registerSessionsCommand(program: Command, context: CommandContext): void {
   const sessions = program
@@ -20,7 +21,7 @@ export function registerSessionsCommand(program: Command, context: CommandContex
         return;
       }
       for (const summary of summaries) {
-        io.stdout.write(`${summary.name}  (${summary.exchangeCount} exchange${summary.exchangeCount === 1 ? "" : "s"}, last ${summary.updatedAt})\n`);
+        io.stdout.write(`${summary.name}  (${count(summary.exchangeCount, "exchange")}, last ${humanDate(summary.updatedAt)})\n`);
       }
     });
   sessions

@@ -10,6 +10,7 @@ import type { HearthConfig } from "../config/config.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { joinContinuations } from "../loaders/join-continuations.ts";
 import { removePageFurniture } from "../loaders/page-furniture.ts";
+import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
@@ -149,7 +150,7 @@ export async function ingestFile(
     if (!loaded.ok) return failed(loaded.error);
     for (const warning of loaded.value.warnings) events.onWarning?.(path, warning);
 
-    const { units, chunks } = chunkDocument(joinContinuations(removePageFurniture(loaded.value)));
+    const { units, chunks } = chunkDocument(joinContinuations(removePageFurniture(withoutReplacementCharacters(loaded.value))));
     if (chunks.length === 0) {
       const reason = loaded.value.warnings[0] ?? "no readable text was found";
       return failed(new HearthError("NO_TEXT", reason.startsWith(fileName) ? reason : `${fileName}: ${reason}`, { subject: path }));

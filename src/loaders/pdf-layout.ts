@@ -4,6 +4,7 @@
  * Pure functions over plain data, so they are cheap and testable without MuPDF.
  */
 import type { ContentBlock } from "./types.ts";
+import { mapUnmappableGlyphs } from "./unmappable-glyphs.ts";
 
 /** One text line as MuPDF reports it, in page points (origin top left). */
 export interface PdfLine {
@@ -61,7 +62,7 @@ export function pageTextFromJson(json: string, page: number, width: number, heig
   (parsed.blocks ?? []).forEach((block, blockIndex) => {
     if (block.type === "image") hasImage = true;
     for (const line of block.lines ?? []) {
-      const text = normaliseSpaces(line.text ?? "");
+      const text = normaliseSpaces(mapUnmappableGlyphs(line.text ?? ""));
       if (text === "" || line.bbox === undefined) continue;
       const font = line.font ?? {};
       characters += text.length;

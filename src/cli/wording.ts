@@ -1,0 +1,31 @@
+/** Small pieces of the CLI's English: counts with the right plural, units per format, dates people read. */
+import type { DocumentFormat } from "../loaders/types.ts";
+
+/** "1 page", "2 pages", "1 passage"; `plural` for irregular words ("1 authority", "2 authorities"). */
+export function count(amount: number, singular: string, plural = `${singular}s`): string {
+  return `${amount} ${amount === 1 ? singular : plural}`;
+}
+
+/** What a document's units are called: slides for PPTX, pages for PDF, parts (sheets, sections) otherwise. */
+export function unitWord(format: DocumentFormat): string {
+  return format === "pptx" ? "slide" : format === "pdf" ? "page" : "part";
+}
+
+const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
+const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+
+/**
+ * "today at 14:05", "yesterday at 09:30", "3 Nov 2026 at 16:20", in this machine's time zone; the ISO text back
+ * when it is not a date.
+ */
+export function humanDate(iso: string, now: Date = new Date()): string {
+  const when = new Date(iso);
+  if (Number.isNaN(when.getTime())) return iso;
+  const day = (date: Date): string => `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  const time = timeFormat.format(when);
+  if (day(when) === day(now)) return `today at ${time}`;
+  if (day(when) === day(yesterday)) return `yesterday at ${time}`;
+  return `${dateFormat.format(when)} at ${time}`;
+}
