@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { joinContinuations } from "./join-continuations.ts";
-import { contextFor, corpusPath, unitText } from "./loader-contract.ts";
+import { contextFor, corpusPath, unitText, withoutCorpus } from "./loader-contract.ts";
 import { pdfLoader } from "./pdf.ts";
 import type { LoadedDocument } from "./types.ts";
 
@@ -42,7 +42,7 @@ describe("joinContinuations", () => {
     expect(joinContinuations(document)).toBe(document);
   });
 
-  it("makes regulation 44's first sentence whole in the real Regulations PDF", async () => {
+  it.skipIf(withoutCorpus())("makes regulation 44's first sentence whole in the real Regulations PDF", async () => {
     const path = corpusPath("real/The Children's Home (England) regulations 2015.pdf");
     const loaded = await pdfLoader.load(new Uint8Array(readFileSync(path)), contextFor(path));
     if (!loaded.ok) throw loaded.error;

@@ -1,18 +1,22 @@
 /**
  * The one contract suite every DocumentLoader must pass (like hono's shared router suite). Each loader's own
- * test file calls `describeLoaderContract` with a real sample from ../shared/corpus.
+ * test file calls `describeLoaderContract` with a sample it builds itself (src/loaders/sample-documents.ts), so
+ * the contract runs on any clone, and a real sample from ../shared/corpus, loaded when the corpus is there.
  */
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { randomBytes } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
+import type { SampleDocument } from "./sample-documents.ts";
 import type { ContentBlock, DocumentLoader, LoadContext } from "./types.ts";
 import { defaultLoadLimits } from "./types.ts";
 
-export const sharedDir = process.env.HEARTH_SHARED_DIR ?? new URL("../../../shared", import.meta.url).pathname;
+export { withoutCorpus };
+export { sharedDir } from "../../test/support/corpus.ts";
 
 export function corpusPath(relative: string): string {
-  return `${sharedDir}/corpus/${relative}`;
+  return corpus(relative);
 }
 
 export function contextFor(path: string, overrides: Partial<LoadContext> = {}): LoadContext {
@@ -26,9 +30,11 @@ export function contextFor(path: string, overrides: Partial<LoadContext> = {}): 
 }
 
 export interface LoaderContractCase {
-  /** A real sample file of this format. */
+  /** A sample of this format the test builds itself: the contract runs on it everywhere. */
+  fixture: () => Promise<SampleDocument> | SampleDocument;
+  /** A real sample file of this format in ../shared/corpus, loaded too when the corpus is there. */
   samplePath: string;
-  /** Words that must appear somewhere in the loaded text. */
+  /** Words that must appear somewhere in the real sample's text. */
   expectedWords: string[];
   /** Whether units carry page numbers (PDF pages, PPTX slides). */
   paged: boolean;
@@ -44,31 +50,45 @@ export function unitText(unit: { blocks: ContentBlock[] }): string {
 
 export function describeLoaderContract(loader: DocumentLoader, testCase: LoaderContractCase): void {
   describe(`DocumentLoader contract: ${loader.format}`, () => {
-    const bytes = new Uint8Array(readFileSync(testCase.samplePath));
+    let sample: SampleDocument;
+    let bytes: Uint8Array;
+    beforeAll(async () => {
+      sample = await testCase.fixture();
+      bytes = sample.bytes;
+    });
 
     it("recognises its own format by content", () => {
       expect(loader.sniff(bytes)).toBe(true);
       expect(loader.extensions.length).toBeGreaterThan(0);
+      expect(loader.extensions).toContain(sample.fileName.slice(sample.fileName.lastIndexOf(".")).toLowerCase());
     });
 
-    it("loads a real sample into units with text", async () => {
-      const result = await loader.load(bytes, contextFor(testCase.samplePath));
+    const expectTextUnits = async (fileBytes: Uint8Array, path: string, words: readonly string[]): Promise<void> => {
+      const result = await loader.load(fileBytes, contextFor(path));
       if (!result.ok) throw result.error;
       const document = result.value;
       expect(document.format).toBe(loader.format);
       expect(document.units.length).toBeGreaterThan(0);
       const allText = document.units.map(unitText).join("\n");
-      for (const word of testCase.expectedWords) expect(allText).toContain(word);
+      for (const word of words) expect(allText).toContain(word);
       for (const unit of document.units) {
         for (const block of unit.blocks) {
           if (block.kind === "table") expect(block.rows.length + block.header.length).toBeGreaterThan(0);
           else expect(block.text.trim().length).toBeGreaterThan(0);
         }
       }
+    };
+
+    it("loads a built sample into units with text", async () => {
+      await expectTextUnits(bytes, `/tmp/${sample.fileName}`, sample.expectedWords);
+    });
+
+    it.skipIf(withoutCorpus())("loads a real sample into units with text", async () => {
+      await expectTextUnits(new Uint8Array(readFileSync(testCase.samplePath)), testCase.samplePath, testCase.expectedWords);
     });
 
     it(testCase.paged ? "numbers pages from 1 in order" : "cites by section, without page numbers", async () => {
-      const result = await loader.load(bytes, contextFor(testCase.samplePath));
+      const result = await loader.load(bytes, contextFor(`/tmp/${sample.fileName}`));
       if (!result.ok) throw result.error;
       const pages = result.value.units.map((unit) => unit.page);
       if (testCase.paged) {

@@ -1,16 +1,28 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { contextFor, corpusPath, unitText } from "./loader-contract.ts";
+import { contextFor, corpusPath, unitText, withoutCorpus } from "./loader-contract.ts";
 import { checkTesseract, ocrTextToBlocks, tesseractAvailable } from "./ocr.ts";
 import { pdfLoader } from "./pdf.ts";
+import { sampleScannedPdf } from "./sample-documents.ts";
 
 const scanned = corpusPath("formats/Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf");
-const bytes = new Uint8Array(readFileSync(scanned));
+const built = await sampleScannedPdf();
+const builtPath = `/tmp/${built.fileName}`;
 const tesseract = await checkTesseract("tesseract", "eng");
 if (!tesseract.available) console.warn(`OCR test skipped: ${tesseract.reason}`);
 
 describe("OCR of scanned PDF pages", () => {
-  it.skipIf(!tesseract.available)("reads the scanned Cambridgeshire pages 3-6 as pages 1-4", async () => {
+  it.skipIf(!tesseract.available)("reads a built scan's three pages with their page numbers", async () => {
+    const result = await pdfLoader.load(built.bytes, contextFor(builtPath, { ocr: { enabled: true, command: "tesseract", language: "eng" } }));
+    if (!result.ok) throw result.error;
+    expect(result.value.units.map((unit) => unit.page)).toEqual([1, 2, 3]);
+    const text = result.value.units.map(unitText).join("\n");
+    for (const phrase of built.expectedWords) expect(text).toContain(phrase);
+    expect(unitText(result.value.units[2] ?? { blocks: [] })).toContain("Workforce");
+  }, 120_000);
+
+  it.skipIf(!tesseract.available || withoutCorpus())("reads the scanned Cambridgeshire pages 3-6 as pages 1-4", async () => {
+    const bytes = new Uint8Array(readFileSync(scanned));
     const result = await pdfLoader.load(bytes, contextFor(scanned, { ocr: { enabled: true, command: "tesseract", language: "eng" } }));
     if (!result.ok) throw result.error;
     const document = result.value;
@@ -22,22 +34,22 @@ describe("OCR of scanned PDF pages", () => {
   }, 120_000);
 
   it("fails with NO_TEXT naming the pages when OCR is turned off", async () => {
-    const result = await pdfLoader.load(bytes, contextFor(scanned));
+    const result = await pdfLoader.load(built.bytes, contextFor(builtPath));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("NO_TEXT");
       expect(result.error.message).toBe(
-        "Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf: pages 1-4 have no text layer and need OCR; OCR is turned off; turn it on to read them",
+        "Northshire Placement Strategy (scanned).pdf: pages 1-3 have no text layer and need OCR; OCR is turned off; turn it on to read them",
       );
     }
   });
 
   it("says how to install tesseract when the command is missing", async () => {
-    const result = await pdfLoader.load(bytes, contextFor(scanned, { ocr: { enabled: true, command: "/nonexistent/tesseract", language: "eng" } }));
+    const result = await pdfLoader.load(built.bytes, contextFor(builtPath, { ocr: { enabled: true, command: "/nonexistent/tesseract", language: "eng" } }));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe("NO_TEXT");
-      expect(result.error.message).toContain("pages 1-4 have no text layer");
+      expect(result.error.message).toContain("pages 1-3 have no text layer");
       expect(result.error.message).toContain("install tesseract-ocr (apt-get install tesseract-ocr)");
     }
     expect(await tesseractAvailable("/nonexistent/tesseract")).toBe(false);

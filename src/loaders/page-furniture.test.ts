@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { contextFor, corpusPath, unitText } from "./loader-contract.ts";
+import { contextFor, corpusPath, unitText, withoutCorpus } from "./loader-contract.ts";
 import { removePageFurniture } from "./page-furniture.ts";
 import { pdfLoader } from "./pdf.ts";
 import type { LoadedDocument } from "./types.ts";
@@ -37,7 +37,7 @@ describe("removePageFurniture", () => {
     expect(removePageFurniture(document)).toBe(document);
   });
 
-  it("leaves no running line on a real Ofsted report, and keeps its content", async () => {
+  it.skipIf(withoutCorpus())("leaves no running line on a real Ofsted report, and keeps its content", async () => {
     const path = corpusPath("real/ofsted-ilacs_leeds_12-august-2025.pdf");
     const loaded = await pdfLoader.load(new Uint8Array(readFileSync(path)), contextFor(path));
     if (!loaded.ok) throw loaded.error;

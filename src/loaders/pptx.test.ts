@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { contextFor, corpusPath, describeLoaderContract, unitText } from "./loader-contract.ts";
+import { contextFor, corpusPath, describeLoaderContract, unitText, withoutCorpus } from "./loader-contract.ts";
+import { samplePptx } from "./sample-documents.ts";
 import { pptxLoader } from "./pptx.ts";
 import { defaultLoadLimits } from "./types.ts";
 import { buildZip, deflatedEntry } from "./zip-fixtures.ts";
@@ -9,6 +10,7 @@ const samplePath = corpusPath("library/Somerset Homes and Horizons Members Brief
 const markdownPath = corpusPath("formats/Somerset Homes and Horizons Members Briefing.md");
 
 describeLoaderContract(pptxLoader, {
+  fixture: samplePptx,
   samplePath,
   expectedWords: ["Devon", "neighbours", "15 minute slots", "Headline risk", "Mitigations"],
   paged: true,
@@ -32,7 +34,7 @@ async function loadSample() {
   return result.value;
 }
 
-describe("pptxLoader on the Somerset briefing", () => {
+describe.skipIf(withoutCorpus())("pptxLoader on the Somerset briefing", () => {
   it("gives one unit per slide, titled by the slide title", async () => {
     const document = await loadSample();
     expect(document.units).toHaveLength(11);
@@ -162,9 +164,9 @@ describe("pptxLoader on a built deck", () => {
   });
 
   it("obeys configured limits", async () => {
-    const bytes = new Uint8Array(readFileSync(samplePath));
-    const limits = { ...defaultLoadLimits, maxInflatedBytes: 16 * 1024 };
-    const result = await pptxLoader.load(bytes, contextFor(samplePath, { limits }));
+    const bytes = samplePptx().bytes;
+    const limits = { ...defaultLoadLimits, maxInflatedBytes: 1024 };
+    const result = await pptxLoader.load(bytes, contextFor("/tmp/deck.pptx", { limits }));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe("ZIP_BOMB");
   });

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { contextFor, corpusPath, describeLoaderContract } from "./loader-contract.ts";
+import { contextFor, corpusPath, describeLoaderContract, withoutCorpus } from "./loader-contract.ts";
+import { sampleXlsx } from "./sample-documents.ts";
 import type { ContentBlock, LoadedDocument } from "./types.ts";
 import { displayValue, maxRowsPerSheet, xlsxLoader } from "./xlsx.ts";
 import { buildZip, deflatedEntry, encryptedOfficeHeader, zerosDeflateStream } from "./zip-fixtures.ts";
@@ -11,6 +12,7 @@ const samplePath = corpusPath(
 );
 
 describeLoaderContract(xlsxLoader, {
+  fixture: sampleXlsx,
   samplePath,
   expectedWords: ["Health4Families", "Angmering", "Births ONS", "Hospital admissions caused by unintentional and deliberate injuries"],
   paged: false,
@@ -28,7 +30,7 @@ async function workbookBytes(build: (workbook: ExcelJS.Workbook) => void): Promi
   return new Uint8Array(await workbook.xlsx.writeBuffer());
 }
 
-describe("xlsxLoader on the West Sussex data profiles", () => {
+describe.skipIf(withoutCorpus())("xlsxLoader on the West Sussex data profiles", () => {
   it("gives one unit per sheet, named by the sheet", async () => {
     const started = performance.now();
     const result = await xlsxLoader.load(new Uint8Array(readFileSync(samplePath)), contextFor(samplePath));

@@ -13,7 +13,12 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
+import { chromiumPath, withoutChromium } from "../support/chromium.ts";
+import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
+
+/** These tests need a browser and upload documents from the sample corpus. */
+const skip = withoutChromium() || withoutCorpus();
 
 const webRoot = join(repositoryRoot, "web");
 // The README's screenshots are rewritten only on request (HEARTH_UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean.
@@ -59,12 +64,13 @@ async function navigate(to: "Library" | "Ask" | "Sessions" | "Settings"): Promis
 }
 
 beforeAll(async () => {
+  if (skip) return;
   mkdirSync(screenshots, { recursive: true });
   await ensureBuilt();
   // A 2 MB upload limit, so the page's own size check can be shown with a small file.
   server = await startTestServer((config) => ({ ...config, server: { ...config.server, maxUploadBytes: 2 * 1024 * 1024 } }));
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: chromiumPath ?? undefined,
     args: [
       "--no-sandbox",
       "--headless",
@@ -87,7 +93,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe("the web app", () => {
+describe.skipIf(skip)("the web app", () => {
   it("sets up the first admin account on first run and lands in the library", async () => {
     await page.goto("/");
     await page.getByRole("heading", { name: "Welcome to Hearth" }).waitFor();
