@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { withoutCorpus } from "./support/corpus.ts";
 
 interface AnswerJson {
   question: string;
@@ -14,7 +15,7 @@ interface AnswerJson {
   mode: string;
 }
 
-describe("hearth ask, sessions, report and eval", () => {
+describe.skipIf(withoutCorpus())("hearth ask, sessions, report and eval", () => {
   const data = temporaryDirectory();
   const output = temporaryDirectory("hearth-report-");
 

@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, hearthBin, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
 import { writeDocxZipBomb } from "./support/zip-bomb.ts";
+import { withoutCorpus } from "./support/corpus.ts";
 
 const goodPdf = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 
-describe("bad input", () => {
+describe.skipIf(withoutCorpus())("bad input", () => {
   const folder = temporaryDirectory("hearth-bad-");
   const data = temporaryDirectory();
   const badFiles: Record<string, RegExp> = {

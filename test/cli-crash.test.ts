@@ -5,12 +5,13 @@
 import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { corpus, hearthBin, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { withoutCorpus } from "./support/corpus.ts";
 
 interface ListJson {
   documents: { file: string; passages: number; units: number }[];
 }
 
-describe("crash during ingest", () => {
+describe.skipIf(withoutCorpus())("crash during ingest", () => {
   it("recovers from SIGKILL with no partial or duplicate documents", async () => {
     const folders = [corpus("library"), corpus("real")];
     const data = temporaryDirectory();

@@ -73,7 +73,7 @@ describe("hearth with a language model and embeddings", () => {
   });
 
   it("ingest embeds new passages, and hearth embed only what lacks a vector", async () => {
-    const embeddedAtIngest = Number(/^embedded {2}(\d+) new passages with ollama:nomic-embed-text$/m.exec(ingestOutput)?.[1]);
+    const embeddedAtIngest = Number(/^embedded {2}(\d+) new passages? with ollama:nomic-embed-text$/m.exec(ingestOutput)?.[1]);
     expect(embeddedAtIngest).toBeGreaterThan(0);
     const first = await runHearth(["embed", "--json"], { data, env });
     expect(first.stderr).toBe("");

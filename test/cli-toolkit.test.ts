@@ -6,12 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { withoutCorpus } from "./support/corpus.ts";
 
 interface Comparison {
   authorities: { name: string; figures: { field: string; value: string; date: string | null; file: string; page: number | null; quote: string }[] }[];
 }
 
-describe("hearth profile, templates, draft, la and tag", () => {
+describe.skipIf(withoutCorpus())("hearth profile, templates, draft, la and tag", () => {
   const data = temporaryDirectory();
   const output = temporaryDirectory("hearth-draft-");
 

@@ -4,8 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { corpus, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
 import type { SearchJson } from "./support/run-hearth.ts";
+import { withoutCorpus } from "./support/corpus.ts";
 
-describe("re-ingesting a changed file", () => {
+describe.skipIf(withoutCorpus())("re-ingesting a changed file", () => {
   it("replaces the old version, and remove takes it out of search", async () => {
     const data = temporaryDirectory();
     const folder = temporaryDirectory("hearth-docs-");

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "./answer-fixture.ts";
 import { devQuestions, libraryFixture, unanswerableQuestions } from "./answer-fixture.ts";
 import { evaluate, parseQuestionSet } from "./evaluate.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 let fixture: AnswerFixture;
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 
 afterAll(() => fixture?.store.close());
 
-describe("evaluate", () => {
+describe.skipIf(withoutCorpus())("evaluate", () => {
   it("measures the dev set and the refusals", () => {
     const questions = [...devQuestions(), ...unanswerableQuestions.map((question) => ({ question, answers: [], gold: [] }))];
     const summary = evaluate(questions, { ...fixture, k: 5 });
@@ -41,7 +42,7 @@ describe("evaluate", () => {
   });
 });
 
-describe("parseQuestionSet", () => {
+describe.skipIf(withoutCorpus())("parseQuestionSet", () => {
   it("names the file and the field that is wrong", () => {
     const parsed = parseQuestionSet([{ question: "Why?" }], "questions.json");
     expect(parsed.ok).toBe(false);

@@ -12,10 +12,12 @@ import { createExtractiveAnswerer, refusalSentence, renderRow, splitSentences } 
 import type { Store } from "../store/types.ts";
 import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { Answer } from "./types.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 let fixture: AnswerFixture;
 
 beforeAll(async () => {
+  if (withoutCorpus()) return;
   fixture = await libraryFixture();
 });
 
@@ -58,8 +60,8 @@ describe("splitSentences and renderRow", () => {
   });
 });
 
-describe("extractive answerer on the dev questions", () => {
-  for (const item of devQuestions()) {
+describe.skipIf(withoutCorpus())("extractive answerer on the dev questions", () => {
+  for (const item of withoutCorpus() ? [] : devQuestions()) {
     it(`${item.id ?? ""}: ${item.question}`, () => {
       const answer = fixture.answerer.answer(item.question);
       expect(answer.refused).toBe(false);
@@ -97,7 +99,7 @@ describe("extractive answerer on the dev questions", () => {
   });
 });
 
-describe("honest refusal", () => {
+describe.skipIf(withoutCorpus())("honest refusal", () => {
   for (const question of unanswerableQuestions) {
     it(question, () => {
       const answer = fixture.answerer.answer(question);
@@ -116,7 +118,7 @@ describe("honest refusal", () => {
   });
 });
 
-describe("broad questions", () => {
+describe.skipIf(withoutCorpus())("broad questions", () => {
   it.each([
     "What are the challenges in children's residential care?",
     "Who are the key stakeholders for a new children's home?",
@@ -143,7 +145,7 @@ async function answererOver(folder: string): Promise<{ store: Store; answerer: E
   return { store, answerer: createExtractiveAnswerer({ store, searcher: createSearcher(store) }) };
 }
 
-describe("evidence that only looks like an answer", () => {
+describe.skipIf(withoutCorpus())("evidence that only looks like an answer", () => {
   it("skips a contents page's page numbers, and an LA whose name holds the one asked about", async () => {
     const folder = mkdtempSync(join(tmpdir(), "hearth-lookalike-"));
     writeFileSync(
@@ -186,7 +188,7 @@ describe("evidence that only looks like an answer", () => {
   });
 });
 
-describe("a library with a large data set", () => {
+describe.skipIf(withoutCorpus())("a library with a large data set", () => {
   it("finds a 'how often' answer by its frequency wording among a data set's rows", async () => {
     const folder = mkdtempSync(join(tmpdir(), "hearth-dataset-"));
     writeFileSync(

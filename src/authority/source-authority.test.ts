@@ -14,6 +14,7 @@ import {
   tagSourceAuthority,
   withSourceAuthority,
 } from "./source-authority.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 describe("source authority", () => {
   it("guesses kind and date from the corpus file names", () => {
@@ -62,7 +63,7 @@ describe("source authority", () => {
     expect(Math.max(statute, newStrategy)).toBeLessThan(0.08);
   });
 
-  describe("over the shared library", () => {
+  describe.skipIf(withoutCorpus())("over the shared library", () => {
     let fixture: AnswerFixture;
     beforeAll(async () => {
       fixture = await libraryFixture();

@@ -7,12 +7,13 @@ import { openSqliteStore } from "../store/sqlite-store.ts";
 import { dataSetFigures } from "./data-set-figures.ts";
 import { buildLaProfile, buildLaProfiles } from "./la-profiles.ts";
 import { pagePieces } from "./page-pieces.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 function figuresOf(text: string): ReturnType<typeof dataSetFigures> {
   return dataSetFigures(pagePieces({ index: 0, page: null, section: null, text }));
 }
 
-describe("data-set figures", () => {
+describe.skipIf(withoutCorpus())("data-set figures", () => {
   it("reads the long layout: the latest count on 31 March per authority, never a flow, a rate or a national row", () => {
     const table = [
       "time_period | geographic_level | la_name | population_type | children_count | rate_per_10000",

@@ -5,6 +5,7 @@ import { libraryFixture } from "../answer/answer-fixture.ts";
 import { figureFields } from "./figures.ts";
 import type { AuthorityComparison, ComparisonFigure, LocalAuthorityProfile } from "./la-profiles.ts";
 import { buildLaProfile, buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "./la-profiles.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const nottinghamshireFile = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const cambridgeshireFile = "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf";
@@ -15,7 +16,7 @@ function figure(profile: LocalAuthorityProfile | undefined, field: string): { va
   return found;
 }
 
-describe("LA profiles from the shared library", () => {
+describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
   let fixture: AnswerFixture;
   let comparison: AuthorityComparison;
 

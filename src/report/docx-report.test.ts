@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { renderDocxReport } from "./docx-report.ts";
 import { seedSession } from "./fixtures/seed-reports.ts";
 import { fixtureGeneratedAt, fixtureSession } from "./fixtures/session-fixture.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "hearth-docx-report-"));
 
@@ -21,7 +22,7 @@ function pandocText(path: string): string {
   return execFileSync("pandoc", ["-f", "docx", "-t", "plain", "--wrap=none", path], { encoding: "utf8" }).replace(/\s+/g, " ");
 }
 
-describe("renderDocxReport", () => {
+describe.skipIf(withoutCorpus())("renderDocxReport", () => {
   let path = "";
   let text = "";
   let html = "";

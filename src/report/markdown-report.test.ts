@@ -3,6 +3,7 @@ import type { Session } from "../answer/types.ts";
 import { seedReport, seedSession } from "./fixtures/seed-reports.ts";
 import { fixtureGeneratedAt, fixtureSession } from "./fixtures/session-fixture.ts";
 import { renderMarkdownReport } from "./markdown-report.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 /** The structural lines of a session report, with runs of source lines counted as one. */
 function skeleton(report: string): string[] {
@@ -35,7 +36,7 @@ function spacingProblems(report: string): string[] {
   return problems;
 }
 
-describe("renderMarkdownReport", () => {
+describe.skipIf(withoutCorpus())("renderMarkdownReport", () => {
   const report = renderMarkdownReport(fixtureSession, { generatedAt: fixtureGeneratedAt });
 
   it("has the same skeleton and spacing as the two-exchange seed report", () => {

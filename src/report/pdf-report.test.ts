@@ -7,6 +7,7 @@ import type { Session } from "../answer/types.ts";
 import { seedSession } from "./fixtures/seed-reports.ts";
 import { fixtureGeneratedAt, fixtureSession } from "./fixtures/session-fixture.ts";
 import { defaultPdfFonts, renderPdfReport, resolvePdfFonts, toWinAnsi } from "./pdf-report.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "hearth-pdf-report-"));
 const missingFonts = { regular: "/nonexistent/Sans.ttf", bold: "/nonexistent/Sans-Bold.ttf", italic: "/nonexistent/Sans-Oblique.ttf", boldItalic: "/nonexistent/Sans-BoldOblique.ttf" };
@@ -43,7 +44,7 @@ const expectedStrings = [
   "• File: Placement list.csv [3] “Devon, 5”",
 ];
 
-describe("renderPdfReport", () => {
+describe.skipIf(withoutCorpus())("renderPdfReport", () => {
   let path = "";
   let text = "";
 
@@ -97,7 +98,7 @@ describe("renderPdfReport", () => {
   });
 });
 
-describe("toWinAnsi", () => {
+describe.skipIf(withoutCorpus())("toWinAnsi", () => {
   it("keeps Windows-1252 characters, strips accents it can, and marks the rest", () => {
     expect(toWinAnsi("£2,278 – “quoted” home’s € …")).toBe("£2,278 – “quoted” home’s € …");
     expect(toWinAnsi("Łódź ő ﬁ 😀")).toBe("?ódz o fi ?");

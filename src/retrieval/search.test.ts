@@ -7,11 +7,12 @@ import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
 import { createSearcher } from "./search.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const table = "Type of Placement | Exampleshire Unit Cost | Average Unit Cost\nIn-house Residential Children's Homes | £2,278 per week | £2,611 per week\nIn-house Foster Care | £460 per week | £432 per week";
 const other = "Foster carers in Exampleshire are recruited through the fostering hub and paid a weekly allowance for each child.";
 
-describe("search results", () => {
+describe.skipIf(withoutCorpus())("search results", () => {
   it("folds the same passage from several files into the copy with a page, keeping the best score", () => {
     const store = openSqliteStore({ path: ":memory:" });
     for (const [file, format, paged] of [
@@ -38,7 +39,7 @@ describe("search results", () => {
   });
 });
 
-describe("a provision asked for by number", () => {
+describe.skipIf(withoutCorpus())("a provision asked for by number", () => {
   it("ranks the regulation's own text above passages that cite it, and the answer quotes it", async () => {
     const config = loadConfig({ HEARTH_OCR: "off" } as NodeJS.ProcessEnv, { dataDir: "/nonexistent-hearth-test" });
     if (!config.ok) throw config.error;

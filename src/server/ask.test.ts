@@ -5,6 +5,7 @@ import { startFakeModelServer } from "../providers/testing/fake-model-server.ts"
 import { answerPieces } from "./ask.ts";
 import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const question = "What percentage of Nottinghamshire's children are in unrelated foster care?";
@@ -28,7 +29,7 @@ interface AnswerData {
   mode: string;
 }
 
-describe("hearth serve: asking, sessions, exports, audit", () => {
+describe.skipIf(withoutCorpus())("hearth serve: asking, sessions, exports, audit", () => {
   it("splits answer text into pieces that join back to it exactly", () => {
     const text = "Of our 953 children 55.2% are in foster care. [1]\n\nSupporting points:\n- Most are in Ashfield. [2]";
     const pieces = answerPieces(text);

@@ -4,6 +4,7 @@ import { corpusPath } from "../loaders/loader-contract.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const cambridgeshire = "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf";
@@ -58,7 +59,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => server.close());
 
-describe("hearth serve: the strategy toolkit", () => {
+describe.skipIf(withoutCorpus())("hearth serve: the strategy toolkit", () => {
   it("lists the templates with their inputs", async () => {
     const listed = await viewer.call<{ templates: { id: string; name: string; version: number; description: string; inputs: { la: string; about: string } }[] }>(
       "GET",

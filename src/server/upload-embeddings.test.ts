@@ -10,8 +10,9 @@ import type { FakeModelServer } from "../providers/testing/fake-model-server.ts"
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
-describe("hearth serve: uploads with an embedding model", () => {
+describe.skipIf(withoutCorpus())("hearth serve: uploads with an embedding model", () => {
   let ollama: FakeModelServer;
   let server: TestServer;
   let admin: ApiClient;

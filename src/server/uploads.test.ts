@@ -7,6 +7,7 @@ import { corpusPath } from "../loaders/loader-contract.ts";
 import { writeDocxZipBomb } from "../../test/support/zip-bomb.ts";
 import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
 import type { ServerSentEvent, TestServer } from "./test-support.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const uploadLimit = 8 * 1024 * 1024;
@@ -38,7 +39,7 @@ function filesUnder(folder: string, prefix = ""): string[] {
   );
 }
 
-describe("hearth serve: uploads", () => {
+describe.skipIf(withoutCorpus())("hearth serve: uploads", () => {
   it("ingests a corpus PDF and streams progress queued → ingesting → ingested, then done", async () => {
     const bytes = readFileSync(corpusPath(`library/${nottinghamshire}`));
     const { reply, events } = await admin.uploadAndWait(workspaceId, [{ name: nottinghamshire, bytes }]);

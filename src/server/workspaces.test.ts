@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const briefing = "Somerset Homes and Horizons Members Briefing.md";
 
@@ -41,7 +42,7 @@ async function signedIn(email: string): Promise<ApiClient> {
   return client;
 }
 
-describe("hearth serve: roles and workspace isolation", () => {
+describe.skipIf(withoutCorpus())("hearth serve: roles and workspace isolation", () => {
   it("lets a viewer read and ask but not upload, delete, re-ingest or manage (403)", async () => {
     const vic = await signedIn("vic@example.org");
     expect((await vic.call("GET", "/api/workspaces")).body).toEqual({ workspaces: [{ id: annWorkspace, name: "Ann's homes", role: "viewer" }] });

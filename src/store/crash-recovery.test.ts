@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteStore } from "./sqlite-store.ts";
 import { cambridgeshirePath } from "./store-contract.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const writerScript = fileURLToPath(new URL("./test-fixtures/crash-writer.ts", import.meta.url));
@@ -54,7 +55,7 @@ function runAndKill(first: number, killAfterBegin: number, delayMs: number): Pro
   });
 }
 
-describe("SQLite store crash recovery", () => {
+describe.skipIf(withoutCorpus())("SQLite store crash recovery", () => {
   it("leaves whole documents only after the writer is killed mid-write, round after round", async () => {
     let next = 0;
     let killedInsideWrite = 0;

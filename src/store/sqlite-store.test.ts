@@ -8,6 +8,7 @@ import { latestSchemaVersion, migrate, migrations } from "./sqlite-migrations.ts
 import { buildMatchExpression, databaseFileName, openSqliteStore } from "./sqlite-store.ts";
 import type { SqliteStore } from "./sqlite-store.ts";
 import { cambridgeshire, describeStoreContract, oddQueryWords, somerset } from "./store-contract.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const temporaryDirectories: string[] = [];
 
@@ -36,7 +37,7 @@ function expectStoreFailure(action: () => unknown, message: RegExp): void {
   expect.fail("expected a STORE_FAILED error");
 }
 
-describe("openSqliteStore", () => {
+describe.skipIf(withoutCorpus())("openSqliteStore", () => {
   it("creates the folder and hearth.db with WAL, foreign keys and a busy timeout", () => {
     const dataDir = join(temporaryDirectory(), "a", "b");
     const store = openSqliteStore({ dataDir });
@@ -124,7 +125,7 @@ describe("openSqliteStore", () => {
   });
 });
 
-describe("SQLite store internals", () => {
+describe.skipIf(withoutCorpus())("SQLite store internals", () => {
   function filledStore(): SqliteStore {
     const store = openSqliteStore({ path: ":memory:" });
     for (const sample of [cambridgeshire(), somerset()]) store.replaceDocument(sample.document, sample.units, sample.chunks);

@@ -8,6 +8,7 @@ import { corpusPath } from "../loaders/loader-contract.ts";
 import { sampleDocument } from "./test-fixtures/sample-documents.ts";
 import type { SampleDocument } from "./test-fixtures/sample-documents.ts";
 import type { Store } from "./types.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 export const cambridgeshirePath = corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt");
 export const somersetPath = corpusPath("formats/Somerset Homes and Horizons Members Briefing.md");
@@ -66,7 +67,7 @@ export const oddQueryWords: string[][] = [
 ];
 
 export function describeStoreContract(name: string, createStore: () => Promise<Store> | Store): void {
-  describe(`Store contract: ${name}`, () => {
+  describe.skipIf(withoutCorpus())(`Store contract: ${name}`, () => {
     let store: Store;
 
     beforeEach(async () => {

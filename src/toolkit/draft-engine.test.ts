@@ -12,6 +12,7 @@ import type { Answer } from "../answer/types.ts";
 import { draftFromTemplate } from "./draft-engine.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 import { findTemplate, loadTemplateLibrary, userTemplateFolder } from "./template-library.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const now = new Date("2026-06-01T12:00:00Z");
 
@@ -27,7 +28,7 @@ function draft(fixture: AnswerFixture, id: string, la?: string, about?: string):
   return result.value;
 }
 
-describe("task templates", () => {
+describe.skipIf(withoutCorpus())("task templates", () => {
   let fixture: AnswerFixture;
 
   beforeAll(async () => {

@@ -17,6 +17,7 @@ import { draftFromTemplate } from "./draft-engine.ts";
 import { createDraftWriter, draftClose, draftDocument, draftOpen, draftSystemPrompt } from "./model-draft.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 import { findTemplate, loadTemplateLibrary } from "./template-library.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const now = new Date("2026-06-01T12:00:00Z");
 const signature = "Alex Morgan\nResponsible Individual, Lumen Way Homes";
@@ -40,7 +41,7 @@ function numberOf(user: string, needle: RegExp): number {
   throw new Error(`no quote matches ${String(needle)}`);
 }
 
-describe("drafting with a language model", () => {
+describe.skipIf(withoutCorpus())("drafting with a language model", () => {
   let fixture: AnswerFixture;
   let server: FakeModelServer;
   const writer = (redact = false) =>
