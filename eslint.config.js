@@ -2,6 +2,39 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The layers of src/, bottom first: a folder may import (values) from its own layer and the layers below, never
+ * from above. Type-only imports are free (a contract is shared by the layers that meet at it), and so are the
+ * `types.ts` contracts themselves. docs/architecture.md describes the layers.
+ */
+const layers = [
+  { name: "foundation", folders: ["errors", "config", "privacy", "providers"] },
+  { name: "loaders", folders: ["loaders", "chunking", "ingest"] },
+  { name: "store", folders: ["store"] },
+  { name: "retrieval", folders: ["retrieval", "authority"] },
+  { name: "answer", folders: ["answer"] },
+  { name: "toolkit", folders: ["toolkit", "market", "profile", "report"] },
+  { name: "interfaces", folders: ["cli", "server"] },
+];
+
+/** The no-restricted-imports entry that keeps a layer from importing any folder in `above` at run time. */
+function importsOnlyDownward(layerName, above) {
+  return {
+    regex: `^(?:\\.\\./)+(?:${above.join("|")})/(?!types\\.ts$)`,
+    allowTypeImports: true,
+    message: `Layers import only downward (docs/architecture.md): the ${layerName} layer may not import this at run time; pass it in, or move the shared piece down.`,
+  };
+}
+
+const layerRules = layers.map((layer, index) => {
+  const above = layers.slice(index + 1).flatMap((upper) => upper.folders);
+  return {
+    files: layer.folders.map((folder) => `src/${folder}/**/*.ts`),
+    ignores: ["**/*.test.ts", "**/*-contract.ts", "**/*-fixture.ts", "**/test-fixtures/**", "**/fixtures/**", "**/testing/**", "src/loaders/sample-documents.ts", "src/loaders/zip-fixtures.ts", "src/server/test-support.ts"],
+    rules: above.length === 0 ? {} : { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [importsOnlyDownward(layer.name, above)] }] },
+  };
+});
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "scratch/**", "dist/**", "web/dist/**", "coverage/**"] },
   js.configs.recommended,
@@ -23,6 +56,27 @@ export default tseslint.config(
         Response: "readonly", AbortController: "readonly", DOMException: "readonly", TextDecoderStream: "readonly", HTMLElement: "readonly",
         localStorage: "readonly", Intl: "readonly",
       },
+    },
+  },
+  ...layerRules,
+  {
+    // Known exceptions, each a file in a lower folder doing a higher layer's work (see docs/architecture.md):
+    // create-answerer.ts is the application service that routes a question to the answerer or a task template;
+    // the extractive answerer matches local authority names with the market's name list.
+    files: ["src/answer/create-answerer.ts", "src/answer/extractive-answerer.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?:\\.\\./)+(?:cli|server|profile|report)/|^(?:\\.\\./)+market/(?!local-authority-names\\.ts$|types\\.ts$)",
+              allowTypeImports: true,
+              message: "Layers import only downward (docs/architecture.md).",
+            },
+          ],
+        },
+      ],
     },
   },
   {
