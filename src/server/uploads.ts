@@ -19,7 +19,7 @@ import type { IngestJob, JobEvent } from "./ingest-jobs.ts";
 import { receiveFiles } from "./multipart.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 import type { WorkspaceLibrary } from "./workspace-libraries.ts";
-import { requireRole } from "./workspaces.ts";
+import { allow } from "./authorise.ts";
 
 const maxFilesPerUpload = 100;
 
@@ -99,8 +99,7 @@ async function settle(context: IngestContext, name: string, outcome: IngestOutco
 export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { config, jobs, libraries } = services;
 
-  app.post("/api/workspaces/:workspaceId/uploads", async (c) => {
-    requireRole(c, "editor");
+  app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
@@ -147,8 +146,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     );
   });
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", (c) => {
-    requireRole(c, "editor");
+  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
     const workspace = c.get("workspace");
     const library = libraries.get(workspace.id);
     const document = library.store.getDocument(Number(c.req.param("documentId")));
