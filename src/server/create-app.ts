@@ -20,6 +20,7 @@ import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { registerDocumentRoutes } from "./documents.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
 import { createIngestJobs } from "./ingest-jobs.ts";
+import { createIngestPool } from "./ingest-pool.ts";
 import { createSignInThrottle } from "./rate-limit.ts";
 import { createSecretBox, loadServerKey } from "./secret-box.ts";
 import { securityHeaders } from "./security-headers.ts";
@@ -70,6 +71,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     accounts: accounts ?? openSqliteAccounts({ dataDir: config.dataDir }),
     libraries: createWorkspaceLibraries(config.dataDir),
     jobs: createIngestJobs(),
+    ingestPool: createIngestPool(),
     throttle: createSignInThrottle(),
     secrets: createSecretBox(loadServerKey(config.dataDir, config.server.secretKey)),
     version: packageVersion,
@@ -125,6 +127,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     close() {
       closing ??= (async () => {
         await services.libraries.close();
+        await services.ingestPool.close();
         services.accounts.close();
       })();
       return closing;

@@ -3,6 +3,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
 import type { AccountsStore, AuthSession, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import type { IngestJobs } from "./ingest-jobs.ts";
+import type { IngestPool } from "./ingest-pool.ts";
 import type { SignInThrottle } from "./rate-limit.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { WorkspaceLibraries } from "./workspace-libraries.ts";
@@ -12,6 +13,8 @@ export interface ServerServices {
   accounts: AccountsStore;
   libraries: WorkspaceLibraries;
   jobs: IngestJobs;
+  /** Worker threads that extract and ingest uploads off the event loop. */
+  ingestPool: IngestPool;
   throttle: SignInThrottle;
   /** Seals secrets kept at rest (a workspace's model API key) with the server key. */
   secrets: SecretBox;
