@@ -125,6 +125,10 @@ describe("htmlLoader", () => {
   it("sniffs HTML by its opening tags, not other text", () => {
     expect(htmlLoader.sniff(new Uint8Array(Buffer.from("<!DOCTYPE html>\n<p>x</p>")))).toBe(true);
     expect(htmlLoader.sniff(new Uint8Array(readFileSync(cambridgeshireText)))).toBe(false);
+    // A fragment without <html> or <body> is still HTML when its first markup is a block element.
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("<!-- exported -->\n<h2>Staffing</h2>\n<p>Ratios are reviewed.</p>")))).toBe(true);
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("<table><tr><td>£2,278</td></tr></table>")))).toBe(true);
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("Costs rose <b>sharply</b> this year.")))).toBe(false);
     expect(htmlLoader.sniff(new Uint8Array(readFileSync(corpusPath("formats/Somerset Homes and Horizons Members Briefing.md"))))).toBe(false);
   });
 

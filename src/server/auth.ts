@@ -186,7 +186,12 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
   app.get("/api/me", (c) => {
     const auth = c.get("auth");
     if (!auth) throw notSignedIn();
-    return c.json({ user: publicUser(auth.session.user), csrfToken: auth.session.csrfToken });
+    const user = auth.session.user;
+    return c.json({
+      user: publicUser(user),
+      csrfToken: auth.session.csrfToken,
+      canCreateWorkspaces: services.config.server.workspaceCreation === "anyone" || user.serverAdmin,
+    });
   });
 
   app.post("/api/auth/logout", (c) => {

@@ -24,7 +24,7 @@ export function allow(minimum: WorkspaceRole): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const role = c.get("role");
     if (!hasRole(role, minimum)) {
-      throw forbidden(`This needs the ${minimum} role in this workspace; you are ${role === "admin" ? "an" : "a"} ${role}`);
+      throw forbidden(`This needs the ${minimum} role in this workspace; you are ${role === "viewer" ? "a" : "an"} ${role}`);
     }
     await next();
   };
