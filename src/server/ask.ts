@@ -100,20 +100,28 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
       stream.onAbort(() => abort.abort());
       const send = (event: string, data: unknown): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
       try {
-        const service = answerServiceFor(library, config, secrets, { drafting: mayDraft(role) });
-        if (!service.ok) {
-          await send("error", { error: answerErrorMessage(service.error) });
-          return;
-        }
+        const drafting = mayDraft(role);
+        const effective = workspaceConfig(library.store, config, library.folder, secrets);
         let writing = Promise.resolve();
         let streamed = false;
-        const result = await service.value.answer(body.question, {
-          signal: abort.signal,
-          onToken: (text) => {
-            streamed = true;
-            writing = writing.then(() => send("token", { text }));
-          },
-        });
+        let result: Result<Answer>;
+        if (effective.llm.provider === "extractive") {
+          // CPU work: in a worker thread, so that other requests never wait behind it.
+          result = await services.answerPool.answer({ folder: library.folder, config: effective, templatesDataDir: config.dataDir, drafting, question: body.question });
+        } else {
+          const service = answerServiceFor(library, config, secrets, { drafting });
+          if (!service.ok) {
+            await send("error", { error: answerErrorMessage(service.error) });
+            return;
+          }
+          result = await service.value.answer(body.question, {
+            signal: abort.signal,
+            onToken: (text) => {
+              streamed = true;
+              writing = writing.then(() => send("token", { text }));
+            },
+          });
+        }
         await writing;
         if (!result.ok) {
           await send("error", { error: answerErrorMessage(result.error) });

@@ -19,6 +19,7 @@ import { audit, registerPrivateAuthRoutes, registerPublicAuthRoutes, requireUser
 import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { registerDocumentRoutes } from "./documents.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
+import { createAnswerPool } from "./answer-pool.ts";
 import { createIngestJobs } from "./ingest-jobs.ts";
 import { createIngestPool } from "./ingest-pool.ts";
 import { createSignInThrottle } from "./rate-limit.ts";
@@ -72,6 +73,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     libraries: createWorkspaceLibraries(config.dataDir),
     jobs: createIngestJobs(),
     ingestPool: createIngestPool(),
+    answerPool: createAnswerPool(),
     throttle: createSignInThrottle(),
     secrets: createSecretBox(loadServerKey(config.dataDir, config.server.secretKey)),
     version: packageVersion,
@@ -127,7 +129,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     close() {
       closing ??= (async () => {
         await services.libraries.close();
-        await services.ingestPool.close();
+        await Promise.all([services.ingestPool.close(), services.answerPool.close()]);
         services.accounts.close();
       })();
       return closing;

@@ -29,7 +29,8 @@ export interface IngestPoolOptions {
 
 export function createIngestPool({ threads = Math.max(1, Math.min(2, availableParallelism() - 1)), maxQueue = 200 }: IngestPoolOptions = {}): IngestPool {
   const pool = new Piscina<IngestRequest, IngestReply>({
-    filename: new URL("./ingest-worker.mjs", import.meta.url).href,
+    filename: new URL("./server-worker.mjs", import.meta.url).href,
+    name: "ingest",
     minThreads: 0,
     maxThreads: threads,
     maxQueue,

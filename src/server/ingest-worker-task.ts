@@ -5,9 +5,8 @@
  */
 import type { HearthConfig } from "../config/config.ts";
 import { ingestFile } from "../ingest/ingest.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/types.ts";
 import { forgettingHashes } from "./forgetting-hashes.ts";
+import { workerStore } from "./worker-stores.ts";
 
 export interface IngestRequest {
   /** The workspace's library folder (holds hearth.db). */
@@ -22,11 +21,8 @@ export type IngestReply =
   | { status: "ingested" | "unchanged"; path: string; fileName: string; documentId: number; replaced: boolean; milliseconds: number }
   | { status: "failed"; path: string; fileName: string; error: { code: string; message: string; subject?: string | undefined } };
 
-const stores = new Map<string, Store>();
-
 export async function runIngest(request: IngestRequest): Promise<IngestReply> {
-  let store = stores.get(request.folder);
-  if (!store) stores.set(request.folder, (store = openSqliteStore({ dataDir: request.folder })));
+  const store = workerStore(request.folder);
   const outcome = await ingestFile(request.path, { store: request.forgetHashes ? forgettingHashes(store) : store, config: request.config });
   if (outcome.status === "failed") {
     return { status: "failed", path: outcome.path, fileName: outcome.fileName, error: { code: outcome.error.code, message: outcome.error.message, subject: outcome.error.subject } };

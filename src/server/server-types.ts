@@ -2,6 +2,7 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
 import type { AccountsStore, AuthSession, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
+import type { AnswerPool } from "./answer-pool.ts";
 import type { IngestJobs } from "./ingest-jobs.ts";
 import type { IngestPool } from "./ingest-pool.ts";
 import type { SignInThrottle } from "./rate-limit.ts";
@@ -15,6 +16,8 @@ export interface ServerServices {
   jobs: IngestJobs;
   /** Worker threads that extract and ingest uploads off the event loop. */
   ingestPool: IngestPool;
+  /** Worker threads that compute offline (extractive) answers off the event loop. */
+  answerPool: AnswerPool;
   throttle: SignInThrottle;
   /** Seals secrets kept at rest (a workspace's model API key) with the server key. */
   secrets: SecretBox;
