@@ -14,6 +14,8 @@ import type { AnswerReply, AnswerRequest } from "./answer-worker-task.ts";
 export interface AnswerPool {
   answer(request: AnswerRequest): Promise<Result<Answer>>;
   close(): Promise<void>;
+  /** Starts the threads and loads their code now (hearth serve does, so that the first request does not wait). */
+  warm(): Promise<void>;
 }
 
 export function createAnswerPool({ threads = Math.max(1, Math.min(4, availableParallelism())), maxQueue = 500 }: { threads?: number; maxQueue?: number } = {}): AnswerPool {
@@ -25,6 +27,8 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
     maxQueue,
     idleTimeout: 5 * 60_000,
     execArgv: [],
+    // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
+    niceIncrement: 10,
   });
   return {
     async answer(request) {
@@ -40,6 +44,9 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
     },
     async close() {
       await pool.close();
+    },
+    async warm() {
+      await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
     },
   };
 }

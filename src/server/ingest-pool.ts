@@ -18,6 +18,8 @@ export interface IngestPool {
   ingest(path: string, options: { folder: string; store: Store; config: HearthConfig; forgetHashes?: boolean }): Promise<IngestOutcome>;
   /** Ends the worker threads (after the tasks in hand). */
   close(): Promise<void>;
+  /** Starts the threads and loads their code now (hearth serve does, so that the first request does not wait). */
+  warm(): Promise<void>;
 }
 
 export interface IngestPoolOptions {
@@ -38,6 +40,8 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
     idleTimeout: 60_000,
     // The worker loads its own TypeScript loader; the server's flags (a test runner's, say) are not its business.
     execArgv: [],
+    // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
+    niceIncrement: 10,
   });
 
   return {
@@ -66,6 +70,9 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
     },
     async close() {
       await pool.close();
+    },
+    async warm() {
+      await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
     },
   };
 }

@@ -26,4 +26,12 @@ export async function answer(request) {
   return (await answerTask).runAnswer(request);
 }
 
+/** Loads both tasks (and with them the PDF engine and the answerer), so the first real request does not wait. */
+export async function warm() {
+  ingestTask ??= load("ingest-worker-task");
+  answerTask ??= load("answer-worker-task");
+  await Promise.all([ingestTask, answerTask]);
+  return true;
+}
+
 export default ingest;
