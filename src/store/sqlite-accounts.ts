@@ -271,8 +271,9 @@ export class SqliteAccountsStore implements AccountsStore {
         )
         .run(id, hashToken(token), invitation.workspaceId, email, invitation.role, invitation.invitedBy, now.toISOString(), new Date(now.getTime() + invitation.lifetimeMs).toISOString());
     })();
-    const record = this.getInvitation(id);
-    if (!record) throw new HearthError("STORE_FAILED", "accounts: the invitation was not saved");
+    const row = this.#database.prepare(`${invitationSelect} WHERE i.id = ?`).get(id) as InvitationRow | undefined;
+    if (!row) throw new HearthError("STORE_FAILED", "accounts: the invitation was not saved");
+    const record = toInvitation(row);
     return { token, invitation: record };
   }
 
