@@ -25,6 +25,7 @@ import { registerLaCommand } from "./la-command.ts";
 import { registerProfileCommand } from "./profile-command.ts";
 import { registerTagCommand } from "./tag-command.ts";
 import { registerTemplatesCommand } from "./templates-command.ts";
+import { registerUsersCommand } from "./users-command.ts";
 
 export interface CliIo {
   environment: NodeJS.ProcessEnv;
@@ -101,6 +102,7 @@ export function buildProgram(io: CliIo): CliProgram {
   registerProfileCommand(program, context);
   registerLaCommand(program, context);
   registerTagCommand(program, context);
+  registerUsersCommand(program, context);
   return program;
 }
 

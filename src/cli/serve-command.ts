@@ -25,6 +25,8 @@ export function registerServeCommand(program: Command, context: CommandContext):
       };
       const { startServer } = await import("../server/start-server.ts");
       const server = await startServer({ config });
+      // Worker threads start and load their code now, not on the first question or upload.
+      void Promise.all([server.hearth.services.answerPool.warm(), server.hearth.services.ingestPool.warm()]);
       context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
         context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");

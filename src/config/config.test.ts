@@ -11,7 +11,13 @@ describe("loadConfig", () => {
     expect(result.value.dataDir).toBe("/home/manager/.local/share/hearth");
     expect(result.value.llm.provider).toBe("extractive");
     expect(result.value.embeddings.provider).toBe("none");
-    expect(result.value.server).toEqual({ host: "127.0.0.1", port: 8787, maxUploadBytes: 200 * 1024 * 1024 });
+    expect(result.value.server).toEqual({
+      host: "127.0.0.1",
+      port: 8787,
+      maxUploadBytes: 200 * 1024 * 1024,
+      workspaceCreation: "server-admins",
+      allowedModelHosts: [],
+    });
   });
 
   it("reads the environment, with the command line winning", () => {

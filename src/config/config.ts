@@ -58,6 +58,20 @@ export const configSchema = z.object({
     host: z.string().min(1),
     port: z.coerce.number().int().min(0).max(65535),
     maxUploadBytes: positiveNumber,
+    /**
+     * The address people open (https://hearth.example.org), checked against a state-changing request's Origin.
+     * Unset: the Origin's host must equal the request's Host (what a reverse proxy passes on).
+     */
+    origin: z.string().url().optional(),
+    /** Who may create workspaces: server admins only (default), or any signed-in user. */
+    workspaceCreation: z.enum(["server-admins", "anyone"]),
+    /**
+     * Model and embedding hosts (host or host:port) allowed although they are loopback, link-local or private
+     * addresses, e.g. "localhost:11434" for Ollama on the same machine. Everything else private is refused.
+     */
+    allowedModelHosts: z.array(z.string().min(1)),
+    /** The key that encrypts secrets at rest (base64 or hex, 32 bytes); unset: <data>/server.key, made on first use. */
+    secretKey: optionalText,
   }),
 });
 
@@ -180,6 +194,16 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       host: pick(overrides.host, environment.HEARTH_HOST, server.host as string, "127.0.0.1"),
       port: pick(overrides.port, environment.HEARTH_PORT, server.port as number, 8787),
       maxUploadBytes: pick(megabytesOf(environment.HEARTH_MAX_UPLOAD_MB), server.maxUploadBytes as number, megabytes(200)),
+      origin: pick(environment.HEARTH_ORIGIN, server.origin as string),
+      workspaceCreation: pick(environment.HEARTH_WORKSPACE_CREATION, server.workspaceCreation as string, "server-admins"),
+      allowedModelHosts: pick(
+        environment.HEARTH_ALLOWED_MODEL_HOSTS
+          ? environment.HEARTH_ALLOWED_MODEL_HOSTS.split(/[,;\s]+/).filter((host) => host.length > 0)
+          : undefined,
+        server.allowedModelHosts as string[],
+        [],
+      ),
+      secretKey: pick(environment.HEARTH_SERVER_KEY, server.secretKey as string),
     },
   };
   const parsed = configSchema.safeParse(raw);

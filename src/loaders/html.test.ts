@@ -129,6 +129,10 @@ describe("htmlLoader", () => {
     expect(htmlLoader.sniff(sampleText().bytes)).toBe(false);
     expect(htmlLoader.sniff(sampleMarkdown().bytes)).toBe(false);
     expect(htmlLoader.sniff(new TextEncoder().encode("Use <b>bold</b> sparingly in the statement of purpose."))).toBe(false);
+    // A fragment without <html> or <body> is still HTML when its first markup is a block element.
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("<!-- exported -->\n<h2>Staffing</h2>\n<p>Ratios are reviewed.</p>")))).toBe(true);
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("<table><tr><td>£2,278</td></tr></table>")))).toBe(true);
+    expect(htmlLoader.sniff(new Uint8Array(Buffer.from("Costs rose <b>sharply</b> this year.")))).toBe(false);
   });
 
   it("reads deep but sane nesting, and fails absurd nesting cleanly instead of overflowing the stack", async () => {

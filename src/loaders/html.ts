@@ -273,7 +273,9 @@ export function declaredCharset(bytes: Uint8Array): string | undefined {
 function sniffHtml(bytes: Uint8Array): boolean {
   if (!looksLikeText(bytes)) return false;
   const head = headText(bytes, 1024).toLowerCase();
-  return head.includes("<html") || head.includes("<!doctype html") || head.includes("<body");
+  if (head.includes("<html") || head.includes("<!doctype html") || head.includes("<body")) return true;
+  // A fragment (a page's body copied out, an export of one section) has no <html>, but its first markup is a block tag.
+  return /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:h[1-6]|p|div|section|article|main|header|table|ul|ol|dl|blockquote|pre|figure|nav|aside|head|title|meta|style|link)\b/.test(head);
 }
 
 async function loadHtml(bytes: Uint8Array, context: LoadContext): Promise<Result<LoadedDocument, HearthError>> {

@@ -7,26 +7,16 @@ import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { Store } from "../store/types.ts";
 
-export const profileFields = [
-  "name",
-  "provisionType",
-  "locations",
-  "specialisms",
-  "therapeuticModel",
-  "contactName",
-  "contactRole",
-  "email",
-  "phone",
-  "website",
-  "signature",
-] as const;
+import type { OrganisationProfile, ProfileField } from "./profile-fields.ts";
+import { isProfileListField, profileFieldDescriptions, profileFields } from "./profile-fields.ts";
 
-export type ProfileField = (typeof profileFields)[number];
+export { profileFieldDescriptions, profileFields };
+export type { OrganisationProfile, ProfileField };
 
 const text = z.string().trim().min(1).max(2000);
 const list = z.array(z.string().trim().min(1).max(200)).max(50);
 
-export const organisationProfileSchema = z
+export const organisationProfileSchema: z.ZodType<OrganisationProfile> & { strict(): z.ZodType<OrganisationProfile> } = z
   .object({
     name: text,
     provisionType: text,
@@ -42,23 +32,6 @@ export const organisationProfileSchema = z
   })
   .partial();
 
-export type OrganisationProfile = z.infer<typeof organisationProfileSchema>;
-
-export const profileFieldDescriptions: Record<ProfileField, string> = {
-  name: "organisation name",
-  provisionType: "what you provide (e.g. 'Independent therapeutic children's homes (ITP)')",
-  locations: "places you operate, comma-separated",
-  specialisms: "specialisms, comma-separated (e.g. 'trauma, SEMH, autism')",
-  therapeuticModel: "therapeutic model (e.g. 'PACE and DDP-informed')",
-  contactName: "contact name used to sign letters",
-  contactRole: "contact's role (e.g. Responsible Individual)",
-  email: "contact email",
-  phone: "contact phone",
-  website: "website",
-  signature: "sign-off block for letters (use \\n for new lines)",
-};
-
-const listFields: ReadonlySet<ProfileField> = new Set(["locations", "specialisms"]);
 
 /** Accepts "provision-type", "provision_type", "provisiontype" for provisionType. */
 export function parseProfileField(input: string): Result<ProfileField> {
@@ -79,7 +52,7 @@ export function getProfile(store: Pick<Store, "getSetting">): OrganisationProfil
 export function setProfileField(store: Store, fieldInput: string, value: string): Result<OrganisationProfile> {
   const field = parseProfileField(fieldInput);
   if (!field.ok) return field;
-  const raw: unknown = listFields.has(field.value)
+  const raw: unknown = isProfileListField(field.value)
     ? value
         .split(/[,;]/)
         .map((item) => item.trim())

@@ -16,8 +16,16 @@ import {
   sourcesHeading,
 } from "./report-text.ts";
 
+/**
+ * Markdown passes raw HTML through to whatever renders it, and documents, file names and questions are not ours:
+ * angle brackets are written as entities, so `<script>` or `<img onerror>` from a document shows as text.
+ */
+export function escapeMarkdownHtml(text: string): string {
+  return text.replace(/&(?=#?\w+;)/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
 export function renderMarkdownReport(session: Session, options: ReportOptions = {}): string {
-  const parts = [`# ${reportTitle(session)}\n\n${headerLine(session, options)}\n\n`];
+  const parts = [`# ${escapeMarkdownHtml(reportTitle(session))}\n\n${escapeMarkdownHtml(headerLine(session, options))}\n\n`];
   for (const exchange of session.exchanges) parts.push(exchangeMarkdown(exchange));
   return parts.join("");
 }
@@ -28,14 +36,14 @@ function exchangeMarkdown(exchange: SessionExchange): string {
   const sources =
     citations.length === 0
       ? [`- ${noSourcesLine}`]
-      : citations.flatMap((citation) => [`- ${sourceLine(citation)}`, `  > ${quoteLine(citation)}`]);
+      : citations.flatMap((citation) => [`- ${escapeMarkdownHtml(sourceLine(citation))}`, `  > ${escapeMarkdownHtml(quoteLine(citation))}`]);
   // Blank lines as in the seed reports, including the two before the sources heading.
   return [
     `## ${questionHeading}`,
-    answer.question.trim(),
+    escapeMarkdownHtml(answer.question.trim()),
     "",
     `## ${responseHeading}`,
-    answer.answer.trim(),
+    escapeMarkdownHtml(answer.answer.trim()),
     "",
     "",
     `### ${sourcesHeading}`,

@@ -16,12 +16,14 @@ import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { describeError } from "../errors/hearth-error.ts";
 import type { Store } from "../store/types.ts";
+import type { HearthError } from "../errors/hearth-error.ts";
+import { allow, mayDraft, sessionForQuestion } from "./authorise.ts";
 import { currentUser } from "./auth.ts";
 import { readJson } from "./http-error.ts";
+import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import { workspaceConfig } from "./settings.ts";
+import { assertModelAddressAllowed, safeProviderMessage, workspaceConfig } from "./settings.ts";
 import type { WorkspaceLibrary } from "./workspace-libraries.ts";
-import { requireRole } from "./workspaces.ts";
 
 export const sessionNameSchema = z
   .string()
@@ -51,52 +53,78 @@ export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary)
   };
 }
 
-/** One answer service per workspace store, rebuilt when the workspace's provider settings change. */
-const answerServices = new WeakMap<Store, { key: string; service: Result<AnswerService> }>();
+/**
+ * One answer service per workspace store and drafting right, rebuilt when the workspace's provider settings
+ * change. Without the right to draft (viewers) the service knows no templates, so a plain-words task asked in the
+ * chat is answered from the library rather than drafted: the same rule as POST /drafts.
+ */
+const answerServices = new WeakMap<Store, Map<string, { key: string; service: Result<AnswerService> }>>();
 
-export function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig): Result<AnswerService> {
-  const effective = workspaceConfig(library.store, config, library.folder);
+export function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig, secrets: SecretBox, { drafting }: { drafting: boolean }): Result<AnswerService> {
+  const effective = workspaceConfig(library.store, config, library.folder, secrets);
   const key = JSON.stringify([effective.llm, effective.embeddings]);
-  const cached = answerServices.get(library.store);
+  let perStore = answerServices.get(library.store);
+  if (!perStore) answerServices.set(library.store, (perStore = new Map()));
+  const slot = drafting ? "drafting" : "answering";
+  const cached = perStore.get(slot);
   if (cached && cached.key === key) return cached.service;
   // Templates are the server's (built-in and <data>/templates), as on the Toolkit page, whichever workspace asks.
-  const service = createAnswerer({ store: library.store, config: effective, templates: () => loadTemplateLibrary(config.dataDir).templates });
-  answerServices.set(library.store, { key, service });
+  const service = createAnswerer({
+    store: library.store,
+    config: effective,
+    templates: () => (drafting ? loadTemplateLibrary(config.dataDir).templates : []),
+  });
+  perStore.set(slot, { key, service });
   return service;
 }
 
-export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const { libraries, accounts, config } = services;
+/** The message for an answering failure: a provider's in our own words (never its reply body), others as they are. */
+export function answerErrorMessage(error: HearthError): string {
+  return error.code.startsWith("PROVIDER_") || error.code === "TIMEOUT" ? safeProviderMessage(error) : error.message;
+}
 
-  app.post("/api/workspaces/:workspaceId/ask", async (c) => {
-    requireRole(c, "viewer");
+export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { libraries, accounts, config, secrets } = services;
+
+  app.post("/api/workspaces/:workspaceId/ask", allow("viewer"), async (c) => {
     const body = await readJson(c.req.raw, askSchema);
     const workspaceId = c.get("workspace").id;
-    const userId = currentUser(c).id;
+    const user = currentUser(c);
+    const role = c.get("role");
     const library = libraries.get(workspaceId);
-    accounts.recordAudit({ userId, workspaceId, action: "question", detail: body.question.slice(0, 500) });
+    const session = sessionForQuestion(role, user, body.session);
+    await assertModelAddressAllowed(workspaceConfig(library.store, config, library.folder, secrets).llm.baseUrl, config);
+    accounts.recordAudit({ userId: user.id, workspaceId, action: "question", detail: body.question.slice(0, 500) });
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
       const send = (event: string, data: unknown): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
       try {
-        const service = answerServiceFor(library, config);
-        if (!service.ok) {
-          await send("error", { error: service.error.message });
-          return;
-        }
+        const drafting = mayDraft(role);
+        const effective = workspaceConfig(library.store, config, library.folder, secrets);
         let writing = Promise.resolve();
         let streamed = false;
-        const result = await service.value.answer(body.question, {
-          signal: abort.signal,
-          onToken: (text) => {
-            streamed = true;
-            writing = writing.then(() => send("token", { text }));
-          },
-        });
+        let result: Result<Answer>;
+        if (effective.llm.provider === "extractive") {
+          // CPU work: in a worker thread, so that other requests never wait behind it.
+          result = await services.answerPool.answer({ folder: library.folder, config: effective, templatesDataDir: config.dataDir, drafting, question: body.question });
+        } else {
+          const service = answerServiceFor(library, config, secrets, { drafting });
+          if (!service.ok) {
+            await send("error", { error: answerErrorMessage(service.error) });
+            return;
+          }
+          result = await service.value.answer(body.question, {
+            signal: abort.signal,
+            onToken: (text) => {
+              streamed = true;
+              writing = writing.then(() => send("token", { text }));
+            },
+          });
+        }
         await writing;
         if (!result.ok) {
-          await send("error", { error: result.error.message });
+          await send("error", { error: answerErrorMessage(result.error) });
           return;
         }
         const answer = result.value;
@@ -106,8 +134,8 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
             await send("token", { text: piece });
           }
         }
-        if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer });
-        await send("answer", answerWithDocumentIds(answer, library));
+        if (session) library.store.addExchange(session, { askedAt: new Date().toISOString(), answer });
+        await send("answer", { ...answerWithDocumentIds(answer, library), ...(session ? { session } : {}) });
       } catch (error) {
         await send("error", { error: `Could not answer: ${describeError(error)}` });
       }

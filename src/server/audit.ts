@@ -1,19 +1,42 @@
-/** GET .../audit (admins): sign-ins of the workspace's members, uploads, deletions and questions, newest first. */
-import type { Hono } from "hono";
+/**
+ * The audit log (admins): GET .../audit as JSON, newest first, and GET .../audit.csv for a spreadsheet. It holds
+ * sign-ins, failed sign-ins, lockouts and sign-outs of the workspace's members, uploads, deletions, questions,
+ * drafts, exports, downloads, page views, settings, membership changes and refused (403) requests.
+ */
+import type { Context, Hono } from "hono";
+import { allow } from "./authorise.ts";
+import { audit } from "./auth.ts";
+import { attachment } from "./documents.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import { requireRole } from "./workspaces.ts";
+
+/** A cell a spreadsheet would run as a formula (=, +, -, @, tab, return) is prefixed with ' (CSV injection). */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** RFC 4180: every field quoted, quotes doubled, CRLF between records. */
+function csvRecord(fields: string[]): string {
+  return fields.map((field) => `"${field.replace(/"/g, '""')}"`).join(",");
+}
 
 export function registerAuditRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  app.get("/api/workspaces/:workspaceId/audit", (c) => {
-    requireRole(c, "admin");
-    const requested = Number(c.req.query("limit") ?? 500);
-    const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, 5000) : 500;
-    const events = services.accounts.listAudit(c.get("workspace").id, limit).map((event) => ({
+  const events = (c: Context<ServerEnv>, fallback: number) => {
+    const requested = Number(c.req.query("limit") ?? fallback);
+    const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, 100_000) : fallback;
+    return services.accounts.listAudit(c.get("workspace").id, limit).map((event) => ({
       time: event.time,
       user: event.user,
       action: event.action,
       detail: event.detail,
     }));
-    return c.json({ events });
+  };
+
+  app.get("/api/workspaces/:workspaceId/audit", allow("admin"), (c) => c.json({ events: events(c, 500) }));
+
+  app.get("/api/workspaces/:workspaceId/audit.csv", allow("admin"), (c) => {
+    const rows = events(c, 100_000).map((event) => [event.time, event.user, event.action, event.detail].map(spreadsheetSafe));
+    const csv = `${[["time", "user", "action", "detail"], ...rows].map(csvRecord).join("\r\n")}\r\n`;
+    audit(c, services, "export", `audit log (${rows.length} events)`);
+    return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment("hearth-audit.csv") });
   });
 }

@@ -6,6 +6,7 @@ import type { Context, Hono, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
 import type { UserRecord, WorkspaceRecord } from "../store/accounts-types.ts";
+import { whyNotRemovable } from "./admin-users.ts";
 import { HttpError, notSignedIn, readJson } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 
@@ -23,10 +24,11 @@ export const nameSchema = z.string().trim().min(1, "a name is required").max(200
 const setupSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema, workspaceName: nameSchema });
 const loginSchema = z.object({ email: z.string().trim().toLowerCase().max(320), password: z.string().max(1024) });
 
-export const publicUser = (user: UserRecord): { id: string; email: string; name: string } => ({
+export const publicUser = (user: UserRecord): { id: string; email: string; name: string; serverAdmin: boolean } => ({
   id: user.id,
   email: user.email,
   name: user.name,
+  serverAdmin: user.serverAdmin,
 });
 
 export const publicWorkspace = (workspace: WorkspaceRecord, role: string): { id: string; name: string; role: string } => ({
@@ -35,12 +37,15 @@ export const publicWorkspace = (workspace: WorkspaceRecord, role: string): { id:
   role,
 });
 
-/** The client address from the socket; forwarded headers are not trusted (Hearth is not deployed behind a proxy). */
+/**
+ * The client address from the socket. Forwarded headers are not trusted: behind a reverse proxy every request
+ * shares the proxy's address, so the per-address sign-in limit then acts as a second global limit.
+ */
 export function clientAddress(c: Context<ServerEnv>): string {
   return c.env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
-function startSession(c: Context<ServerEnv>, services: ServerServices, user: UserRecord): void {
+export function startSession(c: Context<ServerEnv>, services: ServerServices, user: UserRecord): void {
   const { token } = services.accounts.createAuthSession(user.id, sessionLifetimeMs);
   setCookie(c, sessionCookieName, token, {
     httpOnly: true,
@@ -74,9 +79,60 @@ export function currentUser(c: Context<ServerEnv>): UserRecord {
   return auth.session.user;
 }
 
-/** Routes that work without signing in: setup and login. */
+/** Records an audit event for the signed-in caller (or for nobody), in the workspace of the path when there is one. */
+export function audit(c: Context<ServerEnv>, services: ServerServices, action: string, detail: string, workspaceId?: string | null): void {
+  const auth = c.get("auth");
+  services.accounts.recordAudit({
+    userId: auth?.session.user.id ?? null,
+    workspaceId: workspaceId === undefined ? ((c.get("workspace") as WorkspaceRecord | undefined)?.id ?? null) : workspaceId,
+    action,
+    detail,
+  });
+}
+
+/**
+ * Checks a sign-in through the throttle: per account and address, per address, and how many are being checked at
+ * once. Lockouts are audited. Answers the user, or undefined for a wrong email or password.
+ */
+export async function checkSignIn(
+  c: Context<ServerEnv>,
+  services: ServerServices,
+  email: string,
+  verify: () => Promise<UserRecord | undefined>,
+): Promise<UserRecord | undefined> {
+  const { throttle, accounts } = services;
+  const address = clientAddress(c);
+  const verdict = throttle.check(email, address);
+  if (!verdict.ok) {
+    const known = accounts.findUserByEmail(email);
+    accounts.recordAudit({ userId: known?.id ?? null, workspaceId: null, action: "lockout", detail: `${verdict.reason} locked: ${email} from ${address}` });
+    const wait = Math.ceil(verdict.retryAfterSeconds / 60);
+    throw new HttpError(429, `Too many failed sign-ins${verdict.reason === "account" ? ` for ${email}` : " from this address"}; try again in ${wait} minute${wait === 1 ? "" : "s"}`, {
+      headers: { "Retry-After": String(verdict.retryAfterSeconds) },
+    });
+  }
+  if (!throttle.acquire()) throw new HttpError(429, "The server is busy signing people in; try again in a moment", { headers: { "Retry-After": "2" } });
+  let user: UserRecord | undefined;
+  try {
+    user = await verify();
+  } finally {
+    throttle.release();
+  }
+  if (!user) {
+    throttle.recordFailure(email, address);
+    const known = accounts.findUserByEmail(email);
+    if (known) accounts.recordAudit({ userId: known.id, workspaceId: null, action: "sign-in-failed", detail: `from ${address}` });
+    return undefined;
+  }
+  throttle.recordSuccess(email, address);
+  return user;
+}
+
+const resetSchema = z.object({ email: z.string().trim().toLowerCase().max(320), code: z.string().trim().max(100), password: passwordSchema });
+
+/** Routes that work without signing in: setup, login, and a password reset with a one-time code. */
 export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const { accounts, loginLimiter } = services;
+  const { accounts } = services;
 
   app.get("/api/setup", (c) => c.json({ needsSetup: accounts.countUsers() === 0 }));
 
@@ -86,7 +142,10 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
     // Checked again after the slow password hash: two setups racing must not both create an admin.
     const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
-    if (accounts.countUsers() > 1) throw new HttpError(409, "Hearth is already set up; sign in instead");
+    if (accounts.countUsers() > 1) {
+      accounts.deleteUser(created.value.id);
+      throw new HttpError(409, "Hearth is already set up; sign in instead");
+    }
     const user = created.value;
     const workspace = accounts.createWorkspace(body.workspaceName, user.id);
     accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: "first-run setup" });
@@ -97,38 +156,84 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
 
   app.post("/api/auth/login", async (c) => {
     const body = await readJson(c.req.raw, loginSchema);
-    const key = `${body.email}\u0000${clientAddress(c)}`;
-    const wait = loginLimiter.retryAfterSeconds(key);
-    if (wait > 0) {
-      throw new HttpError(429, `Too many failed sign-ins for ${body.email}; try again in ${Math.ceil(wait / 60)} minutes`, {
-        headers: { "Retry-After": String(wait) },
-      });
-    }
-    const user = await accounts.verifyPassword(body.email, body.password);
-    if (!user) {
-      loginLimiter.recordFailure(key);
-      const known = accounts.findUserByEmail(body.email);
-      if (known) accounts.recordAudit({ userId: known.id, workspaceId: null, action: "sign-in-failed", detail: `from ${clientAddress(c)}` });
-      throw new HttpError(401, "Wrong email or password");
-    }
-    loginLimiter.reset(key);
+    const user = await checkSignIn(c, services, body.email, () => accounts.verifyPassword(body.email, body.password));
+    if (!user) throw new HttpError(401, "Wrong email or password");
     accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: `from ${clientAddress(c)}` });
+    startSession(c, services, user);
+    return c.json({ user: publicUser(user) });
+  });
+
+  // The code comes from `hearth users reset EMAIL` (or a server admin's page); one use, an hour.
+  app.post("/api/auth/reset", async (c) => {
+    const body = await readJson(c.req.raw, resetSchema);
+    const user = await checkSignIn(c, services, body.email, async () => accounts.consumeResetCode(body.email, body.code));
+    if (!user) throw new HttpError(400, "That email and reset code do not match a live reset; ask an admin for a new code");
+    await accounts.setPassword(user.id, body.password);
+    accounts.deleteAuthSessionsForUser(user.id);
+    accounts.recordAudit({ userId: user.id, workspaceId: null, action: "password-reset", detail: `from ${clientAddress(c)}` });
     startSession(c, services, user);
     return c.json({ user: publicUser(user) });
   });
 }
 
-/** Routes for a signed-in caller (behind requireUser and the CSRF check). */
+const passwordChangeSchema = z.object({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
+const confirmSchema = z.object({ password: z.string().max(1024) });
+
+/** Routes for a signed-in caller (behind requireUser and the CSRF check): who am I, sign out, the account itself. */
 export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { accounts } = services;
+
   app.get("/api/me", (c) => {
     const auth = c.get("auth");
     if (!auth) throw notSignedIn();
-    return c.json({ user: publicUser(auth.session.user), csrfToken: auth.session.csrfToken });
+    const user = auth.session.user;
+    return c.json({
+      user: publicUser(user),
+      csrfToken: auth.session.csrfToken,
+      canCreateWorkspaces: services.config.server.workspaceCreation === "anyone" || user.serverAdmin,
+    });
   });
 
   app.post("/api/auth/logout", (c) => {
     const auth = c.get("auth");
-    if (auth) services.accounts.deleteAuthSession(auth.token);
+    if (auth) {
+      accounts.deleteAuthSession(auth.token);
+      audit(c, services, "sign-out", "this device", null);
+    }
+    deleteCookie(c, sessionCookieName, { path: "/" });
+    return c.body(null, 204);
+  });
+
+  app.post("/api/auth/logout-everywhere", (c) => {
+    const user = currentUser(c);
+    const ended = accounts.deleteAuthSessionsForUser(user.id);
+    audit(c, services, "sign-out", `everywhere (${ended} session${ended === 1 ? "" : "s"})`, null);
+    deleteCookie(c, sessionCookieName, { path: "/" });
+    return c.body(null, 204);
+  });
+
+  app.post("/api/me/password", async (c) => {
+    const auth = c.get("auth");
+    if (!auth) throw notSignedIn();
+    const body = await readJson(c.req.raw, passwordChangeSchema);
+    const user = await checkSignIn(c, services, auth.session.user.email, () => accounts.verifyPassword(auth.session.user.email, body.currentPassword));
+    if (!user) throw new HttpError(400, "currentPassword: that is not your current password");
+    await accounts.setPassword(user.id, body.newPassword);
+    // Other devices signed in with the old password are signed out; this one stays.
+    accounts.deleteAuthSessionsForUser(user.id, auth.token);
+    audit(c, services, "password-changed", "other sessions ended", null);
+    return c.body(null, 204);
+  });
+
+  app.delete("/api/me", async (c) => {
+    const user = currentUser(c);
+    const body = await readJson(c.req.raw, confirmSchema);
+    const checked = await checkSignIn(c, services, user.email, () => accounts.verifyPassword(user.email, body.password));
+    if (!checked) throw new HttpError(400, "password: that is not your password");
+    const reason = whyNotRemovable(accounts, user);
+    if (reason) throw new HttpError(409, reason.replace(`${user.email} is`, "You are"));
+    audit(c, services, "account-deleted", user.email, null);
+    accounts.deleteUser(user.id);
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });

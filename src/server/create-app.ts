@@ -1,22 +1,30 @@
 /**
  * The Hono application behind `hearth serve`: JSON API under /api (validated with zod), the built UI at /.
- * Order matters: public routes first, then the sign-in check and CSRF check for everything else under /api,
- * then the workspace membership check for /api/workspaces/:workspaceId/*.
+ * Order matters: security headers and compression for everything; for /api writes the same-site check (JSON or
+ * multipart from this site only); public routes; then the sign-in check and CSRF token for everything else under
+ * /api; then the workspace membership check for /api/workspaces/:workspaceId/*; each route then declares the role
+ * it needs (authorise.ts).
  */
-import { readFileSync } from "node:fs";
+import { chmodSync, readFileSync } from "node:fs";
 import { Hono } from "hono";
+import { compress } from "hono/compress";
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { AccountsStore } from "../store/accounts-types.ts";
 import { openSqliteAccounts } from "../store/sqlite-accounts.ts";
 import { registerAskRoutes } from "./ask.ts";
 import { registerAuditRoutes } from "./audit.ts";
-import { registerPrivateAuthRoutes, registerPublicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
-import { csrfProtection } from "./csrf.ts";
+import { registerAdminUserRoutes } from "./admin-users.ts";
+import { audit, registerPrivateAuthRoutes, registerPublicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
+import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { registerDocumentRoutes } from "./documents.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
+import { createAnswerPool } from "./answer-pool.ts";
 import { createIngestJobs } from "./ingest-jobs.ts";
-import { createLoginRateLimiter } from "./rate-limit.ts";
+import { createIngestPool } from "./ingest-pool.ts";
+import { createSignInThrottle } from "./rate-limit.ts";
+import { createSecretBox, loadServerKey } from "./secret-box.ts";
+import { securityHeaders } from "./security-headers.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 import { registerSessionRoutes } from "./sessions.ts";
 import { registerSettingsRoutes } from "./settings.ts";
@@ -24,7 +32,7 @@ import { registerStaticFiles } from "./static-files.ts";
 import { registerToolkitRoutes } from "./toolkit.ts";
 import { registerUploadRoutes } from "./uploads.ts";
 import { createWorkspaceLibraries } from "./workspace-libraries.ts";
-import { registerWorkspaceRoutes, workspaceMiddleware } from "./workspaces.ts";
+import { registerInvitationRoutes, registerPublicInvitationRoutes, registerWorkspaceRoutes, workspaceMiddleware } from "./workspaces.ts";
 
 const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -43,23 +51,51 @@ export interface HearthApp {
   close(): Promise<void>;
 }
 
+/** Files the server writes are the owner's only (0600, folders 0700): the data is about children. */
+function restrictNewFiles(dataDir: string): void {
+  try {
+    process.umask(0o077);
+  } catch {
+    // Not allowed in worker threads; the stores and key file set their own modes as well.
+  }
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch {
+    // Made just below by the accounts store, with that mode.
+  }
+}
+
 export function createApp({ config, accounts, webRoot }: CreateAppOptions): HearthApp {
+  restrictNewFiles(config.dataDir);
   const services: ServerServices = {
     config,
     accounts: accounts ?? openSqliteAccounts({ dataDir: config.dataDir }),
     libraries: createWorkspaceLibraries(config.dataDir),
     jobs: createIngestJobs(),
-    loginLimiter: createLoginRateLimiter(),
+    ingestPool: createIngestPool(),
+    answerPool: createAnswerPool(),
+    throttle: createSignInThrottle(),
+    secrets: createSecretBox(loadServerKey(config.dataDir, config.server.secretKey)),
     version: packageVersion,
   };
   const app = new Hono<ServerEnv>();
 
   app.onError((error, c) => {
-    if (error instanceof HttpError) return c.json({ error: error.message }, error.status, error.headers);
+    if (error instanceof HttpError) {
+      // Refusals are audited: who tried what, in which workspace.
+      if (error.status === 403) audit(c, services, "forbidden", `${c.req.method} ${c.req.path}: ${error.message}`);
+      return c.json({ error: error.message }, error.status, error.headers);
+    }
     if (error instanceof HearthError) return c.json({ error: error.message }, statusForHearthError(error));
     console.error("hearth serve: unexpected error", error);
     return c.json({ error: "Something went wrong on the server; the details are in its log" }, 500);
   });
+
+  app.use("*", securityHeaders);
+  // JSON, CSV and Markdown are gzipped for clients that accept it (static files are brotli or gzip, precompressed);
+  // event streams are never buffered by compression.
+  app.use("/api/*", compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ }));
+  app.use("/api/*", sameSiteWrites(config.server.origin));
 
   // The upload limit is public so that the page can refuse an oversized file before sending any of it.
   app.get("/api/health", (c) =>
@@ -67,9 +103,12 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   );
   app.use("/api/*", sessionMiddleware(services));
   registerPublicAuthRoutes(app, services);
+  registerPublicInvitationRoutes(app, services);
 
   app.use("/api/*", requireUser, csrfProtection);
   registerPrivateAuthRoutes(app, services);
+  registerInvitationRoutes(app, services);
+  registerAdminUserRoutes(app, services);
   app.use("/api/workspaces/:workspaceId/*", workspaceMiddleware(services));
   app.use("/api/workspaces/:workspaceId", workspaceMiddleware(services));
   registerWorkspaceRoutes(app, services);
@@ -90,6 +129,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     close() {
       closing ??= (async () => {
         await services.libraries.close();
+        await Promise.all([services.ingestPool.close(), services.answerPool.close()]);
         services.accounts.close();
       })();
       return closing;

@@ -3,11 +3,11 @@ import { readFile, rm } from "node:fs/promises";
 import type { Hono } from "hono";
 import { authorityKinds, authorityLabels, authoritySummary, describeSourceAuthority } from "../authority/source-authority.ts";
 import type { DocumentRecord } from "../store/types.ts";
-import { currentUser } from "./auth.ts";
+import { audit, currentUser } from "./auth.ts";
 import { HttpError, notFound } from "./http-error.ts";
 import { renderPdfPage } from "./page-image.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import { requireRole } from "./workspaces.ts";
+import { allow } from "./authorise.ts";
 
 export function publicDocument(document: DocumentRecord): {
   id: number;
@@ -54,8 +54,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     });
   });
 
-  app.delete("/api/workspaces/:workspaceId/documents/:documentId", async (c) => {
-    requireRole(c, "editor");
+  app.delete("/api/workspaces/:workspaceId/documents/:documentId", allow("editor"), async (c) => {
     const workspaceId = c.get("workspace").id;
     const document = findDocument(workspaceId, c.req.param("documentId"));
     // Through the queue, so a removal never interleaves with an ingest writing the same workspace.
@@ -71,6 +70,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     const workspaceId = c.get("workspace").id;
     const document = findDocument(workspaceId, c.req.param("documentId"));
     const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
+    audit(c, services, "view", `${document.fileName} (text)`);
     return c.json({ file: document.fileName, format: document.format, units });
   });
 
@@ -85,6 +85,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
   app.get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
     const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
     const bytes = await readOriginal(document);
+    audit(c, services, "download", document.fileName);
     return c.body(new Uint8Array(bytes), 200, {
       "Content-Type": "application/octet-stream",
       "Content-Disposition": attachment(document.fileName),
@@ -97,6 +98,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
     const page = Number(c.req.param("page"));
     const rendered = renderPdfPage(new Uint8Array(await readOriginal(document)), page, c.req.query("highlight"));
+    audit(c, services, "view", `${document.fileName} page ${page}`);
     if (!rendered.ok) {
       throw new HttpError(rendered.error.code === "NOT_FOUND" ? 404 : 500, `${document.fileName}: ${rendered.error.message}`, {
         cause: rendered.error,

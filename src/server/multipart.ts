@@ -31,7 +31,7 @@ export async function receiveFiles(request: Request, options: ReceiveOptions): P
   if (!contentType.toLowerCase().startsWith("multipart/form-data") || !request.body) {
     throw new HttpError(400, "Send the files as multipart/form-data in the field \"files\"");
   }
-  await mkdir(options.folder, { recursive: true });
+  await mkdir(options.folder, { recursive: true, mode: 0o700 });
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -59,7 +59,7 @@ export async function receiveFiles(request: Request, options: ReceiveOptions): P
     stream.on("data", (part: Buffer) => (bytes += part.length));
     stream.on("limit", () => (truncated = true));
     writes.push(
-      pipeline(stream, createWriteStream(path, { flags: "wx" })).then(
+      pipeline(stream, createWriteStream(path, { flags: "wx", mode: 0o600 })).then(
         async (): Promise<ReceivedFile> => {
           if (!truncated) return { name, path, bytes };
           await rm(path, { force: true });

@@ -1,6 +1,9 @@
 /**
  * Renders one PDF page as PNG with mupdf (~110 dpi), the cited quote highlighted. The quote is searched whole
- * first; when layout breaks it up (hyphens, columns), it is searched in runs of a few words instead.
+ * first. A table row's quote ("label | £2,278 per week | £2,611 per week") is then found as a row: the visual row
+ * of the page (text lines side by side) holding most of its cells, label and figures, and only that row's cells
+ * are lit (searching its words alone would light every "per week" on the page). Other quotes that layout breaks up
+ * (hyphens, columns) are searched in runs of a few words.
  */
 import * as mupdf from "mupdf";
 import { fail, ok, HearthError } from "../errors/hearth-error.ts";
@@ -19,6 +22,76 @@ function quadBox(quad: mupdf.Quad): Box {
   return { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
 }
 
+interface TextLine {
+  box: Box;
+  text: string;
+}
+
+/** Lower case, one kind of apostrophe and dash, single spaces: how cells and lines are compared. */
+function comparable(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[‘’`]/g, "'")
+    .replace(/[‐-―]/g, "-")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** The page's text lines with their boxes, in reading order. */
+function textLines(page: mupdf.Page): TextLine[] {
+  const structured = page.toStructuredText("preserve-whitespace");
+  try {
+    const parsed = JSON.parse(structured.asJSON()) as { blocks?: { lines?: { bbox: { x: number; y: number; w: number; h: number }; text: string }[] }[] };
+    return (parsed.blocks ?? []).flatMap((block) =>
+      (block.lines ?? []).map((line) => ({
+        text: comparable(line.text),
+        box: { left: line.bbox.x, top: line.bbox.y, right: line.bbox.x + line.bbox.w, bottom: line.bbox.y + line.bbox.h },
+      })),
+    );
+  } finally {
+    structured.destroy();
+  }
+}
+
+/** Lines side by side (their vertical middles within half a line of each other) form one visual row. */
+function visualRows(lines: TextLine[]): TextLine[][] {
+  const rows: { middle: number; height: number; lines: TextLine[] }[] = [];
+  for (const line of lines) {
+    const middle = (line.box.top + line.box.bottom) / 2;
+    const height = Math.max(1, line.box.bottom - line.box.top);
+    const row = rows.find((candidate) => Math.abs(candidate.middle - middle) <= Math.min(candidate.height, height) / 2);
+    if (row) row.lines.push(line);
+    else rows.push({ middle, height, lines: [line] });
+  }
+  return rows.sort((left, right) => left.middle - right.middle).map((row) => row.lines.sort((left, right) => left.box.left - right.box.left));
+}
+
+const figurePattern = /\d[\d,.]*/g;
+
+/**
+ * The cells of a table-row quote on the page: the visual row that holds the most cells (every figure of the quote
+ * among them, and at least half the cells), and within it the lines that hold a cell. Empty when no row fits.
+ */
+export function findTableRowBoxes(page: mupdf.Page, quote: string): Box[] {
+  const cells = quote
+    .split(/\s*[|\t]\s*/)
+    .map(comparable)
+    .filter((cell) => cell.length > 0);
+  if (cells.length < 2) return [];
+  const figures = cells.join(" ").match(figurePattern) ?? [];
+  let best: { lines: TextLine[]; matched: number } | undefined;
+  for (const row of visualRows(textLines(page))) {
+    const holding = (cell: string): TextLine[] => row.filter((line) => line.text.length > 0 && (line.text.includes(cell) || cell.includes(line.text)));
+    const matchedCells = cells.filter((cell) => holding(cell).length > 0);
+    const rowText = row.map((line) => line.text).join(" ");
+    if (matchedCells.length * 2 < cells.length || !figures.every((figure) => rowText.includes(figure))) continue;
+    if (!best || matchedCells.length > best.matched) {
+      best = { lines: [...new Set(matchedCells.flatMap(holding))], matched: matchedCells.length };
+    }
+  }
+  return best ? best.lines.map((line) => line.box) : [];
+}
+
 /** Boxes (page coordinates) covering `quote` on the page. */
 export function findQuoteBoxes(page: mupdf.Page, quote: string): Box[] {
   const text = quote.replace(/\s+/g, " ").trim().slice(0, maximumQuoteLength);
@@ -26,6 +99,10 @@ export function findQuoteBoxes(page: mupdf.Page, quote: string): Box[] {
   const search = (needle: string): Box[] => page.search(needle, undefined).flatMap((hit) => hit.map(quadBox));
   const whole = text.length <= 200 ? search(text) : [];
   if (whole.length > 0) return whole;
+  if (/\s\|\s|\t/.test(quote)) {
+    const row = findTableRowBoxes(page, quote);
+    if (row.length > 0) return row;
+  }
   const words = text.split(" ");
   const boxes: Box[] = [];
   for (let start = 0; start < words.length; start += pieceWords) {

@@ -37,3 +37,53 @@ export function createLoginRateLimiter({ maxFailures = 5, windowMs = 15 * 60_000
     },
   };
 }
+
+export type ThrottleVerdict = { ok: true } | { ok: false; retryAfterSeconds: number; reason: "account" | "address" | "busy" };
+
+/**
+ * The sign-in throttle: per email and address (5 failures in 15 minutes), per address whatever the email (20 in
+ * 15 minutes: one machine trying many accounts), and for the whole server at most `maxInFlight` sign-ins being
+ * checked at once (each costs a slow password hash; beyond that the caller is asked to retry in a second rather
+ * than queued, so a flood cannot stall the server for everyone).
+ */
+export interface SignInThrottle {
+  check(email: string, address: string, now?: number): ThrottleVerdict;
+  /** Reserves a slot for checking a password; false when the server is busy. Call `release` after. */
+  acquire(): boolean;
+  release(): void;
+  recordFailure(email: string, address: string, now?: number): void;
+  recordSuccess(email: string, address: string): void;
+}
+
+export function createSignInThrottle({
+  perAccount = createLoginRateLimiter({ maxFailures: 5 }),
+  perAddress = createLoginRateLimiter({ maxFailures: 20 }),
+  maxInFlight = 8,
+}: { perAccount?: LoginRateLimiter; perAddress?: LoginRateLimiter; maxInFlight?: number } = {}): SignInThrottle {
+  let inFlight = 0;
+  const accountKey = (email: string, address: string): string => `${email}\u0000${address}`;
+  return {
+    check(email, address, now = Date.now()) {
+      const account = perAccount.retryAfterSeconds(accountKey(email, address), now);
+      if (account > 0) return { ok: false, retryAfterSeconds: account, reason: "account" };
+      const fromAddress = perAddress.retryAfterSeconds(address, now);
+      if (fromAddress > 0) return { ok: false, retryAfterSeconds: fromAddress, reason: "address" };
+      return { ok: true };
+    },
+    acquire() {
+      if (inFlight >= maxInFlight) return false;
+      inFlight++;
+      return true;
+    },
+    release() {
+      inFlight = Math.max(0, inFlight - 1);
+    },
+    recordFailure(email, address, now = Date.now()) {
+      perAccount.recordFailure(accountKey(email, address), now);
+      perAddress.recordFailure(address, now);
+    },
+    recordSuccess(email, address) {
+      perAccount.reset(accountKey(email, address));
+    },
+  };
+}

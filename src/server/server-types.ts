@@ -2,8 +2,11 @@
 import type { HttpBindings } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
 import type { AccountsStore, AuthSession, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
+import type { AnswerPool } from "./answer-pool.ts";
 import type { IngestJobs } from "./ingest-jobs.ts";
-import type { LoginRateLimiter } from "./rate-limit.ts";
+import type { IngestPool } from "./ingest-pool.ts";
+import type { SignInThrottle } from "./rate-limit.ts";
+import type { SecretBox } from "./secret-box.ts";
 import type { WorkspaceLibraries } from "./workspace-libraries.ts";
 
 export interface ServerServices {
@@ -11,7 +14,13 @@ export interface ServerServices {
   accounts: AccountsStore;
   libraries: WorkspaceLibraries;
   jobs: IngestJobs;
-  loginLimiter: LoginRateLimiter;
+  /** Worker threads that extract and ingest uploads off the event loop. */
+  ingestPool: IngestPool;
+  /** Worker threads that compute offline (extractive) answers off the event loop. */
+  answerPool: AnswerPool;
+  throttle: SignInThrottle;
+  /** Seals secrets kept at rest (a workspace's model API key) with the server key. */
+  secrets: SecretBox;
   version: string;
 }
 

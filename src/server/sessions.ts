@@ -2,6 +2,7 @@
 import type { Hono } from "hono";
 import { parseReportFormat, renderReport } from "../report/report.ts";
 import { attachment } from "./documents.ts";
+import { audit } from "./auth.ts";
 import { HttpError, notFound } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 
@@ -30,6 +31,7 @@ export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServ
     const format = parseReportFormat(c.req.query("format") ?? "md");
     if (!format.ok) throw new HttpError(400, format.error.message, { cause: format.error });
     const bytes = await renderReport(session, format.value);
+    audit(c, services, "export", `session "${session.name}" as ${format.value}`);
     return c.body(new Uint8Array(bytes), 200, {
       "Content-Type": contentTypes[format.value],
       "Content-Disposition": attachment(`${session.name}.${format.value}`),

@@ -1,18 +1,26 @@
 /**
  * Workspace settings: the organisation profile and the language model provider, kept in the workspace's own
- * library (store settings "profile" and "provider"). The API key is never sent back, only whether one is set.
+ * library (store settings "profile" and "provider"). The profile is the one schema of src/profile (the CLI's and the
+ * templates'). The API key is sealed with the server key at rest and never sent back, only whether one is set.
+ *
+ * Outbound addresses: a workspace admin chooses the provider, model and key; only a server admin may give a model
+ * address other than the server's, and every address passes the outbound policy (no loopback, link-local or
+ * private hosts unless the server's configuration allows them). Provider errors shown to the web never carry the
+ * remote server's reply body.
  */
 import type { Hono } from "hono";
 import { z } from "zod";
 import type { HearthConfig } from "../config/config.ts";
+import type { HearthError } from "../errors/hearth-error.ts";
+import { getProfile, organisationProfileSchema } from "../profile/organisation-profile.ts";
 import { createLanguageModel } from "../providers/from-config.ts";
 import type { Store } from "../store/types.ts";
-import { currentUser } from "./auth.ts";
-import { readJson } from "./http-error.ts";
+import { allow, mayChooseModelAddress, refusedModelAddress } from "./authorise.ts";
+import { audit, currentUser } from "./auth.ts";
+import { HttpError, readJson } from "./http-error.ts";
+import { checkOutboundUrl } from "./outbound-policy.ts";
+import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import { requireRole } from "./workspaces.ts";
-
-const profileSchema = z.record(z.string().max(200), z.union([z.string().max(20_000), z.array(z.string().max(2_000)).max(500)]));
 
 const providerNames = ["extractive", "openai", "anthropic", "llama-cpp"] as const;
 const providerSchema = z.object({
@@ -32,21 +40,28 @@ export interface ProviderSettings {
 
 const storedProviderSchema = providerSchema.extend({ apiKey: z.string().optional() });
 
-/** The workspace's provider, or the server's configured one when the workspace has not chosen. */
-export function workspaceProvider(store: Store, config: HearthConfig): ProviderSettings {
+/** The workspace's provider (its key opened with the server key), or the server's when the workspace has not chosen. */
+export function workspaceProvider(store: Store, config: HearthConfig, secrets: SecretBox): ProviderSettings {
   const stored = storedProviderSchema.safeParse(store.getSetting("provider"));
-  if (stored.success) return stored.data;
+  if (stored.success) return { ...stored.data, apiKey: stored.data.apiKey ? secrets.open(stored.data.apiKey) : undefined };
   return { provider: config.llm.provider, baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey };
 }
 
 /** The configuration a workspace's answers use: the server's, with the workspace's provider and its own request log. */
-export function workspaceConfig(store: Store, config: HearthConfig, folder: string): HearthConfig {
-  const provider = workspaceProvider(store, config);
+export function workspaceConfig(store: Store, config: HearthConfig, folder: string, secrets: SecretBox): HearthConfig {
+  const provider = workspaceProvider(store, config, secrets);
   return {
     ...config,
     dataDir: folder,
     llm: { ...config.llm, provider: provider.provider, baseUrl: provider.baseUrl, model: provider.model, apiKey: provider.apiKey },
   };
+}
+
+/** Refuses (403) a model address the outbound policy does not allow; the server's own configured address passes. */
+export async function assertModelAddressAllowed(baseUrl: string | undefined, config: HearthConfig): Promise<void> {
+  if (!baseUrl || baseUrl === config.llm.baseUrl) return;
+  const verdict = await checkOutboundUrl(baseUrl, config.server.allowedModelHosts);
+  if (!verdict.ok) throw new HttpError(403, `The model address is not allowed: ${verdict.reason}`);
 }
 
 function publicProvider(settings: ProviderSettings): Record<string, unknown> {
@@ -58,59 +73,83 @@ function publicProvider(settings: ProviderSettings): Record<string, unknown> {
   };
 }
 
+/**
+ * A provider failure in words of our own: the code and HTTP status, never the remote reply (which an internal
+ * service could fill with anything it holds).
+ */
+export function safeProviderMessage(error: HearthError): string {
+  const status = /\((\d{3})\b/.exec(error.message)?.[1];
+  const withStatus = status ? ` (HTTP ${status})` : "";
+  switch (error.code) {
+    case "PROVIDER_AUTH":
+      return `The model provider refused the API key${withStatus}; check the key.`;
+    case "PROVIDER_RATE_LIMITED":
+      return "The model provider is limiting requests; try again shortly.";
+    case "PROVIDER_UNAVAILABLE":
+      return "The model provider cannot be reached; check the address and that it is running.";
+    case "TIMEOUT":
+      return "The model provider did not answer in time.";
+    case "PROVIDER_BAD_RESPONSE":
+      return "The model provider sent a reply Hearth cannot read; check the address and model.";
+    case "PROVIDER_FAILED":
+      return `The model provider failed${withStatus}; check the address and model name.`;
+    case "CONFIG_INVALID":
+    case "INVALID_INPUT":
+      return error.message;
+    default:
+      return "The model provider could not be used; the details are in the server's log.";
+  }
+}
+
 /** Asks the workspace's model for one word, with a short timeout and no retries: proves address, key and model. */
 async function testProvider(config: HearthConfig): Promise<{ ok: boolean; message: string }> {
   if (config.llm.provider === "extractive") return { ok: true, message: "The extractive answerer needs no language model." };
   const model = createLanguageModel({ llm: { ...config.llm, timeoutMs: Math.min(config.llm.timeoutMs, 20_000), maxRetries: 0 } });
-  if (!model.ok) return { ok: false, message: model.error.message };
+  if (!model.ok) return { ok: false, message: safeProviderMessage(model.error) };
   if (!model.value) return { ok: true, message: "The extractive answerer needs no language model." };
   const reply = await model.value.generate({
     system: "Reply with the single word OK.",
     messages: [{ role: "user", content: "Are you there?" }],
     maxTokens: 5,
   });
-  if (!reply.ok) return { ok: false, message: reply.error.message };
+  if (!reply.ok) return { ok: false, message: safeProviderMessage(reply.error) };
   return { ok: true, message: `${model.value.id} answered.` };
 }
 
 export function registerSettingsRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const { libraries, config, accounts } = services;
+  const { libraries, config, secrets } = services;
 
   app.get("/api/workspaces/:workspaceId/settings", (c) => {
     const { store } = libraries.get(c.get("workspace").id);
-    const profile = profileSchema.safeParse(store.getSetting("profile"));
-    return c.json({ profile: profile.success ? profile.data : {}, provider: publicProvider(workspaceProvider(store, config)) });
+    return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
   });
 
-  app.put("/api/workspaces/:workspaceId/settings", async (c) => {
-    requireRole(c, "admin");
+  app.put("/api/workspaces/:workspaceId/settings", allow("admin"), async (c) => {
     const workspaceId = c.get("workspace").id;
-    const body = await readJson(c.req.raw, z.object({ profile: profileSchema.optional(), provider: providerSchema.optional() }));
+    const body = await readJson(c.req.raw, z.object({ profile: organisationProfileSchema.strict().optional(), provider: providerSchema.optional() }));
     const { store } = libraries.get(workspaceId);
-    if (body.profile) store.setSetting("profile", body.profile);
     if (body.provider) {
-      const current = workspaceProvider(store, config);
-      const next: ProviderSettings = {
+      const current = workspaceProvider(store, config, secrets);
+      const baseUrl = body.provider.baseUrl || undefined;
+      if (baseUrl !== current.baseUrl && baseUrl !== config.llm.baseUrl && !mayChooseModelAddress(currentUser(c))) throw refusedModelAddress();
+      await assertModelAddressAllowed(baseUrl, config);
+      const apiKey = body.provider.apiKey === undefined ? current.apiKey : body.provider.apiKey || undefined;
+      store.setSetting("provider", {
         provider: body.provider.provider,
-        baseUrl: body.provider.baseUrl || undefined,
+        baseUrl,
         model: body.provider.model || undefined,
-        apiKey: body.provider.apiKey === undefined ? current.apiKey : body.provider.apiKey || undefined,
-      };
-      store.setSetting("provider", next);
+        apiKey: apiKey ? secrets.seal(apiKey) : undefined,
+      });
     }
-    accounts.recordAudit({
-      userId: currentUser(c).id,
-      workspaceId,
-      action: "settings",
-      detail: [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "),
-    });
-    const profile = profileSchema.safeParse(store.getSetting("profile"));
-    return c.json({ profile: profile.success ? profile.data : {}, provider: publicProvider(workspaceProvider(store, config)) });
+    if (body.profile) store.setSetting("profile", body.profile);
+    audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
+    return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
   });
 
-  app.post("/api/workspaces/:workspaceId/settings/test-provider", async (c) => {
-    requireRole(c, "admin");
+  app.post("/api/workspaces/:workspaceId/settings/test-provider", allow("admin"), async (c) => {
     const { store, folder } = libraries.get(c.get("workspace").id);
-    return c.json(await testProvider(workspaceConfig(store, config, folder)));
+    const effective = workspaceConfig(store, config, folder, secrets);
+    await assertModelAddressAllowed(effective.llm.baseUrl, config);
+    return c.json(await testProvider(effective));
   });
 }

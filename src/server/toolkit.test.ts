@@ -29,7 +29,8 @@ let outsider: ApiClient;
 let workspaceId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // The loopback test model is allowed explicitly, as an admin allows Ollama on the same machine.
+  server = await startTestServer((config) => ({ ...config, server: { ...config.server, allowedModelHosts: ["127.0.0.1"] } }));
   admin = new ApiClient(server.url);
   ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
   const { events } = await admin.uploadAndWait(

@@ -1,6 +1,6 @@
 /**
  * Uploads and re-ingests. Files are streamed into <workspace>/files/<uploadId>/ and ingested one at a time through
- * the same `ingestFile` as the CLI, in the workspace's queue; each step is pushed to the upload's event log, which
+ * the same `ingestFile` as the CLI, in a worker thread (ingest-pool.ts), in the workspace's queue; each step is pushed to the upload's event log, which
  * GET .../uploads/:uploadId/events streams as SSE. A file that fails is deleted again and nothing else in the
  * workspace changes; a new version of a file (same name, new content) replaces the old document once it is in.
  */
@@ -10,7 +10,6 @@ import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { HearthConfig } from "../config/config.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
-import { ingestFile } from "../ingest/ingest.ts";
 import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
 import type { Store } from "../store/types.ts";
 import { currentUser } from "./auth.ts";
@@ -19,20 +18,9 @@ import type { IngestJob, JobEvent } from "./ingest-jobs.ts";
 import { receiveFiles } from "./multipart.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 import type { WorkspaceLibrary } from "./workspace-libraries.ts";
-import { requireRole } from "./workspaces.ts";
+import { allow } from "./authorise.ts";
 
 const maxFilesPerUpload = 100;
-
-/** A view of the store that never reports a known hash, so that re-ingesting an unchanged file reads it again. */
-function forgettingHashes(store: Store): Store {
-  return new Proxy(store, {
-    get(target, key) {
-      if (key === "findDocumentByHash") return () => undefined;
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
 
 async function removeIfEmpty(folder: string): Promise<void> {
   const entries = await readdir(folder).catch(() => undefined);
@@ -99,8 +87,7 @@ async function settle(context: IngestContext, name: string, outcome: IngestOutco
 export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { config, jobs, libraries } = services;
 
-  app.post("/api/workspaces/:workspaceId/uploads", async (c) => {
-    requireRole(c, "editor");
+  app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
@@ -128,7 +115,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
         let ingested = 0;
         for (const file of accepted) {
           jobs.progress(job, { file: file.name, status: "ingesting" });
-          const outcome = await ingestFile(file.path, { store: library.store, config });
+          const outcome = await services.ingestPool.ingest(file.path, { folder: library.folder, store: library.store, config });
           if (outcome.status === "ingested") ingested++;
           await settle(context, file.name, outcome, true);
         }
@@ -147,8 +134,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     );
   });
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", (c) => {
-    requireRole(c, "editor");
+  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
     const workspace = c.get("workspace");
     const library = libraries.get(workspace.id);
     const document = library.store.getDocument(Number(c.req.param("documentId")));
@@ -160,7 +146,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     void libraries
       .enqueue(workspace.id, async () => {
         jobs.progress(job, { file: document.fileName, status: "ingesting" });
-        const outcome = await ingestFile(document.sourcePath, { store: forgettingHashes(library.store), config });
+        const outcome = await services.ingestPool.ingest(document.sourcePath, { folder: library.folder, store: library.store, config, forgetHashes: true });
         await settle(context, document.fileName, outcome, false);
         if (outcome.status === "ingested") embedding = await embedUploads(library.store, config, library.folder);
       })

@@ -3,11 +3,12 @@
  * Each store is opened once and kept; writes to a workspace go through its own queue so that two uploads never
  * ingest at the same time (reads are not queued: SQLite WAL lets them run beside a write).
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Searcher } from "../retrieval/search.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
+import { restrictToOwner } from "../store/sqlite-accounts.ts";
+import { databaseFileName, openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 
 export interface WorkspaceLibrary {
@@ -48,8 +49,11 @@ export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
         if (closed) throw new Error("The server is shutting down");
         const folder = folderOf(workspaceId);
         const filesFolder = join(folder, "files");
-        mkdirSync(filesFolder, { recursive: true });
+        // Owner only, whatever the umask: the library holds children's data.
+        mkdirSync(filesFolder, { recursive: true, mode: 0o700 });
+        for (const path of [root, folder, filesFolder]) chmodSync(path, 0o700);
         const store = openSqliteStore({ dataDir: folder });
+        restrictToOwner(join(folder, databaseFileName));
         library = { store, searcher: createSearcher(store), folder, filesFolder };
         libraries.set(workspaceId, library);
       }

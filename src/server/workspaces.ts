@@ -1,17 +1,30 @@
 /**
- * Workspaces and their members. A workspace the caller is not a member of answers 404 on every route, so its
- * existence is never revealed. Roles: admin (everything), editor (library and sessions), viewer (read and ask).
+ * Workspaces, their members and invitations. A workspace the caller is not a member of answers 404 on every route,
+ * so its existence is never revealed. Who may do what is declared per route with the middleware of authorise.ts.
+ *
+ * People join by invitation: a workspace admin invites an email, and whoever holds that email accepts (signed in,
+ * or by creating their account with the invitation's link). The answer to an invitation is the same whether the
+ * email has an account or not, so invitations tell nobody who is registered. A server admin may add people directly.
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
-import type { WorkspaceRole } from "../store/accounts-types.ts";
+import type { InvitationRecord } from "../store/accounts-types.ts";
 import { workspaceRoles } from "../store/accounts-types.ts";
-import { currentUser, emailSchema, nameSchema, passwordSchema, publicWorkspace } from "./auth.ts";
-import { HttpError, forbidden, notFound, readJson } from "./http-error.ts";
+import { allow, serverAdminOnly, workspaceCreators } from "./authorise.ts";
+import { audit, currentUser, emailSchema, nameSchema, passwordSchema, publicUser, publicWorkspace, startSession } from "./auth.ts";
+import { HttpError, notFound, readJson } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 
-const rank: Record<WorkspaceRole, number> = { viewer: 0, editor: 1, admin: 2 };
 const roleSchema = z.enum(workspaceRoles);
+const invitationLifetimeMs = 7 * 24 * 60 * 60_000;
+
+export const publicInvitation = (invitation: InvitationRecord): Record<string, unknown> => ({
+  id: invitation.id,
+  workspace: { id: invitation.workspaceId, name: invitation.workspaceName },
+  email: invitation.email,
+  role: invitation.role,
+  expiresAt: invitation.expiresAt,
+});
 
 /** Loads the workspace named in the path and the caller's role in it; 404 when the caller is not a member. */
 export function workspaceMiddleware(services: ServerServices): MiddlewareHandler<ServerEnv> {
@@ -27,14 +40,6 @@ export function workspaceMiddleware(services: ServerServices): MiddlewareHandler
   };
 }
 
-/** 403 unless the caller's role in the current workspace is at least `minimum`. */
-export function requireRole(c: Context<ServerEnv>, minimum: WorkspaceRole): void {
-  const role = c.get("role");
-  if (rank[role] < rank[minimum]) {
-    throw forbidden(`This needs the ${minimum} role in this workspace; you are ${role === "admin" ? "an" : "a"} ${role}`);
-  }
-}
-
 export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { accounts } = services;
 
@@ -43,7 +48,7 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     return c.json({ workspaces: accounts.listWorkspacesForUser(user.id).map((m) => publicWorkspace(m.workspace, m.role)) });
   });
 
-  app.post("/api/workspaces", async (c) => {
+  app.post("/api/workspaces", workspaceCreators(services.config.server.workspaceCreation), async (c) => {
     const user = currentUser(c);
     const body = await readJson(c.req.raw, z.object({ name: nameSchema }));
     const workspace = accounts.createWorkspace(body.name, user.id);
@@ -53,13 +58,13 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
 
   app.get("/api/workspaces/:workspaceId", (c) => c.json({ workspace: publicWorkspace(c.get("workspace"), c.get("role")) }));
 
-  app.get("/api/workspaces/:workspaceId/members", (c) => {
-    requireRole(c, "admin");
-    return c.json({ members: accounts.listMembers(c.get("workspace").id) });
+  app.get("/api/workspaces/:workspaceId/members", allow("admin"), (c) => {
+    const workspaceId = c.get("workspace").id;
+    return c.json({ members: accounts.listMembers(workspaceId), invitations: accounts.listInvitations(workspaceId).map(publicInvitation) });
   });
 
-  app.post("/api/workspaces/:workspaceId/members", async (c) => {
-    requireRole(c, "admin");
+  // Adding someone without their consent, or making an account for them, is for a server admin only.
+  app.post("/api/workspaces/:workspaceId/members", allow("admin"), serverAdminOnly, async (c) => {
     const workspace = c.get("workspace");
     const body = await readJson(
       c.req.raw,
@@ -89,8 +94,7 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
   const otherAdmins = (workspaceId: string, userId: string): number =>
     accounts.listMembers(workspaceId).filter((member) => member.role === "admin" && member.userId !== userId).length;
 
-  app.patch("/api/workspaces/:workspaceId/members/:userId", async (c) => {
-    requireRole(c, "admin");
+  app.patch("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
     const body = await readJson(c.req.raw, z.object({ role: roleSchema }));
@@ -104,8 +108,7 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     return c.json({ member: { ...member, role: body.role } });
   });
 
-  app.delete("/api/workspaces/:workspaceId/members/:userId", (c) => {
-    requireRole(c, "admin");
+  app.delete("/api/workspaces/:workspaceId/members/:userId", allow("admin"), (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
     const member = accounts.listMembers(workspace.id).find((candidate) => candidate.userId === userId);
@@ -116,5 +119,90 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     accounts.removeMember(workspace.id, userId);
     accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-removed", detail: member.email });
     return c.body(null, 204);
+  });
+
+  app.post("/api/workspaces/:workspaceId/invitations", allow("admin"), async (c) => {
+    const workspace = c.get("workspace");
+    const body = await readJson(c.req.raw, z.object({ email: emailSchema, role: roleSchema }));
+    const { token, invitation } = accounts.createInvitation({
+      workspaceId: workspace.id,
+      email: body.email,
+      role: body.role,
+      invitedBy: currentUser(c).id,
+      lifetimeMs: invitationLifetimeMs,
+    });
+    audit(c, services, "invited", `${body.email} as ${body.role}`);
+    // The same answer whether or not the email has an account: the link is for the admin to send on.
+    return c.json({ invitation: publicInvitation(invitation), link: `/invitation/${token}` }, 201);
+  });
+
+  app.delete("/api/workspaces/:workspaceId/invitations/:invitationId", allow("admin"), (c) => {
+    const invitation = accounts.getInvitation(c.req.param("invitationId"));
+    if (!invitation || invitation.workspaceId !== c.get("workspace").id) throw notFound("No such invitation in this workspace");
+    accounts.deleteInvitation(invitation.id);
+    audit(c, services, "invitation-withdrawn", invitation.email);
+    return c.body(null, 204);
+  });
+}
+
+/** The signed-in caller's own invitations: list, accept, decline. */
+export function registerInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { accounts } = services;
+  const mine = (userEmail: string, id: string): InvitationRecord => {
+    const invitation = accounts.getInvitation(id);
+    if (!invitation || invitation.email !== userEmail) throw notFound("No such invitation");
+    return invitation;
+  };
+
+  app.get("/api/invitations", (c) => c.json({ invitations: accounts.listInvitationsForEmail(currentUser(c).email).map(publicInvitation) }));
+
+  app.post("/api/invitations/:invitationId/accept", (c) => {
+    const user = currentUser(c);
+    const invitation = mine(user.email, c.req.param("invitationId"));
+    accounts.acceptInvitation(invitation.id, user.id);
+    audit(c, services, "member-joined", `${user.email} as ${invitation.role} (invitation)`, invitation.workspaceId);
+    const role = accounts.getRole(invitation.workspaceId, user.id) ?? invitation.role;
+    return c.json({ workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role } });
+  });
+
+  app.post("/api/invitations/:invitationId/decline", (c) => {
+    const user = currentUser(c);
+    const invitation = mine(user.email, c.req.param("invitationId"));
+    accounts.deleteInvitation(invitation.id);
+    audit(c, services, "invitation-declined", user.email, invitation.workspaceId);
+    return c.body(null, 204);
+  });
+}
+
+const invitationTokenSchema = z.object({ token: z.string().min(10).max(200) });
+const invitationSignUpSchema = invitationTokenSchema.extend({ name: nameSchema, password: passwordSchema });
+
+/**
+ * Without signing in, for the invitation link: what the invitation is, and creating the invited account. Only the
+ * holder of the link (sent to that email) learns whether the email already has an account.
+ */
+export function registerPublicInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { accounts } = services;
+  const byToken = (token: string): InvitationRecord => {
+    const invitation = accounts.findInvitationByToken(token);
+    if (!invitation) throw new HttpError(404, "This invitation is unknown or has expired; ask for a new one");
+    return invitation;
+  };
+
+  app.post("/api/invitations/lookup", async (c) => {
+    const invitation = byToken((await readJson(c.req.raw, invitationTokenSchema)).token);
+    return c.json({ invitation: publicInvitation(invitation), hasAccount: accounts.findUserByEmail(invitation.email) !== undefined });
+  });
+
+  app.post("/api/invitations/sign-up", async (c) => {
+    const body = await readJson(c.req.raw, invitationSignUpSchema);
+    const invitation = byToken(body.token);
+    if (accounts.findUserByEmail(invitation.email)) throw new HttpError(409, "You already have an account: sign in, then accept the invitation");
+    const created = await accounts.createUser({ email: invitation.email, name: body.name, password: body.password });
+    if (!created.ok) throw new HttpError(409, "You already have an account: sign in, then accept the invitation", { cause: created.error });
+    accounts.acceptInvitation(invitation.id, created.value.id);
+    accounts.recordAudit({ userId: created.value.id, workspaceId: invitation.workspaceId, action: "member-joined", detail: `${invitation.email} as ${invitation.role} (new account)` });
+    startSession(c, services, created.value);
+    return c.json({ user: publicUser(created.value), workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role: invitation.role } }, 201);
   });
 }

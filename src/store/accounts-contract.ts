@@ -91,5 +91,69 @@ export function describeAccountsContract(name: string, open: () => AccountsStore
       ]);
       expect(accounts.listAudit(home.id, 1)).toHaveLength(1);
     });
+
+    it("makes the first user the server admin, and changes that flag", async () => {
+      const ann = await user("ann@example.org");
+      const bob = await user("bob@example.org");
+      expect([ann.serverAdmin, bob.serverAdmin]).toEqual([true, false]);
+      accounts.setServerAdmin(bob.id, true);
+      expect(accounts.getUser(bob.id)?.serverAdmin).toBe(true);
+      expect(accounts.listUsers().map((listed) => listed.email)).toEqual(["ann@example.org", "bob@example.org"]);
+    });
+
+    it("changes a password, ends a user's sessions but one, and deletes a user with their sessions and memberships", async () => {
+      const carol = await user("carol@example.org", "first long password");
+      const home = accounts.createWorkspace("Home", (await user("dan@example.org")).id);
+      accounts.setMember(home.id, carol.id, "editor");
+      const kept = accounts.createAuthSession(carol.id, 60_000);
+      const ended = accounts.createAuthSession(carol.id, 60_000);
+      expect(await accounts.setPassword(carol.id, "second long password")).toBe(true);
+      expect(await accounts.verifyPassword("carol@example.org", "first long password")).toBeUndefined();
+      expect((await accounts.verifyPassword("carol@example.org", "second long password"))?.id).toBe(carol.id);
+      expect(accounts.deleteAuthSessionsForUser(carol.id, kept.token)).toBe(1);
+      expect(accounts.findAuthSession(ended.token)).toBeUndefined();
+      expect(accounts.findAuthSession(kept.token)?.user.id).toBe(carol.id);
+      expect(accounts.deleteUser(carol.id)).toBe(true);
+      expect(accounts.findAuthSession(kept.token)).toBeUndefined();
+      expect(accounts.getRole(home.id, carol.id)).toBeUndefined();
+      expect(accounts.findUserByEmail("carol@example.org")).toBeUndefined();
+      expect(accounts.deleteUser(carol.id)).toBe(false);
+    });
+
+    it("accepts a reset code once, for its own email, before it expires", async () => {
+      const erin = await user("erin@example.org");
+      const other = await user("fred@example.org");
+      const code = accounts.createResetCode(erin.id, 60_000);
+      expect(code.length).toBeGreaterThanOrEqual(16);
+      expect(accounts.consumeResetCode("fred@example.org", code)).toBeUndefined();
+      expect(accounts.consumeResetCode("erin@example.org", `${code}X`)).toBeUndefined();
+      expect(accounts.consumeResetCode("ERIN@example.org", code.toLowerCase())?.id).toBe(erin.id);
+      expect(accounts.consumeResetCode("erin@example.org", code)).toBeUndefined();
+      const expired = accounts.createResetCode(other.id, -1);
+      expect(accounts.consumeResetCode("fred@example.org", expired)).toBeUndefined();
+    });
+
+    it("keeps invitations by token and email, accepts them without lowering a role, and forgets them after", async () => {
+      const ann = await user("ann@example.org");
+      const home = accounts.createWorkspace("Home", ann.id);
+      const { token, invitation } = accounts.createInvitation({ workspaceId: home.id, email: " Gina@Example.org ", role: "editor", invitedBy: ann.id, lifetimeMs: 60_000 });
+      expect(invitation).toMatchObject({ email: "gina@example.org", role: "editor", workspaceName: "Home" });
+      expect(accounts.findInvitationByToken(token)?.id).toBe(invitation.id);
+      expect(accounts.findInvitationByToken(`${token}x`)).toBeUndefined();
+      expect(accounts.listInvitationsForEmail("gina@example.org").map((found) => found.id)).toEqual([invitation.id]);
+      // A second invitation to the same email and workspace replaces the first.
+      const again = accounts.createInvitation({ workspaceId: home.id, email: "gina@example.org", role: "viewer", invitedBy: ann.id, lifetimeMs: 60_000 });
+      expect(accounts.listInvitations(home.id).map((found) => found.role)).toEqual(["viewer"]);
+      expect(accounts.findInvitationByToken(token)).toBeUndefined();
+      const gina = await user("gina@example.org");
+      accounts.setMember(home.id, gina.id, "editor");
+      expect(accounts.acceptInvitation(again.invitation.id, gina.id)).toBe(true);
+      expect(accounts.getRole(home.id, gina.id)).toBe("editor");
+      expect(accounts.acceptInvitation(again.invitation.id, gina.id)).toBe(false);
+      expect(accounts.listInvitations(home.id)).toEqual([]);
+      const expired = accounts.createInvitation({ workspaceId: home.id, email: "hal@example.org", role: "viewer", invitedBy: ann.id, lifetimeMs: -1 });
+      expect(accounts.findInvitationByToken(expired.token)).toBeUndefined();
+      expect(accounts.deleteInvitation(expired.invitation.id)).toBe(true);
+    });
   });
 }

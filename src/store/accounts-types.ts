@@ -14,6 +14,8 @@ export interface UserRecord {
   email: string;
   name: string;
   createdAt: string;
+  /** An admin of the whole server (distinct from workspace roles): manages users, may create workspaces. */
+  serverAdmin: boolean;
 }
 
 export interface NewUser {
@@ -55,6 +57,18 @@ export interface NewAuditEvent {
   detail: string;
 }
 
+export interface InvitationRecord {
+  id: string;
+  workspaceId: string;
+  workspaceName: string;
+  /** Lower-cased. */
+  email: string;
+  role: WorkspaceRole;
+  invitedBy: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
 export interface AuditEvent {
   id: number;
   time: string;
@@ -75,11 +89,40 @@ export interface AccountsStore {
   /** The user when the password matches (constant-time comparison); undefined otherwise. */
   verifyPassword(email: string, password: string): Promise<UserRecord | undefined>;
 
+  listUsers(): UserRecord[];
+  setServerAdmin(userId: string, serverAdmin: boolean): void;
+  /** Replaces the password hash (scrypt); false when there is no such user. */
+  setPassword(userId: string, password: string): Promise<boolean>;
+  /** Deletes the user with their sessions, memberships, invitations sent and reset codes. */
+  deleteUser(userId: string): boolean;
+
+  /** A one-time reset code for the user (only its hash is stored; a new one replaces the old). */
+  createResetCode(userId: string, lifetimeMs: number): string;
+  /** The user when `code` is their live reset code; the code is used up either way on a match. */
+  consumeResetCode(email: string, code: string): UserRecord | undefined;
+
+  /** An invitation to a workspace for an email; returns the random token the invitee accepts with. */
+  createInvitation(invitation: { workspaceId: string; email: string; role: WorkspaceRole; invitedBy: string; lifetimeMs: number }): {
+    token: string;
+    invitation: InvitationRecord;
+  };
+  /** Live invitations of a workspace. */
+  listInvitations(workspaceId: string): InvitationRecord[];
+  /** Live invitations sent to an email. */
+  listInvitationsForEmail(email: string): InvitationRecord[];
+  findInvitationByToken(token: string): InvitationRecord | undefined;
+  getInvitation(id: string): InvitationRecord | undefined;
+  /** Makes the user a member with the invitation's role and deletes the invitation. */
+  acceptInvitation(id: string, userId: string): boolean;
+  deleteInvitation(id: string): boolean;
+
   /** A new sign-in session: returns the random token to put in the cookie (only its hash is stored). */
   createAuthSession(userId: string, lifetimeMs: number): { token: string; session: AuthSession };
   /** The session for a cookie token, or undefined when unknown or expired. */
   findAuthSession(token: string): AuthSession | undefined;
   deleteAuthSession(token: string): void;
+  /** Ends every session of the user (but the one with `exceptToken`); returns how many ended. */
+  deleteAuthSessionsForUser(userId: string, exceptToken?: string): number;
 
   /** Creates a workspace with `ownerUserId` as its admin. */
   createWorkspace(name: string, ownerUserId: string): WorkspaceRecord;

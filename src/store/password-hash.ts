@@ -9,7 +9,38 @@ const keyLength = 64;
 /** N = 2^15 costs ~32 MiB and ~60 ms a hash: slow for guessing, fine for a sign-in. */
 const defaultParameters = { N: 32768, r: 8, p: 1 };
 
+/**
+ * At most this many hashes at once. scrypt runs on libuv's thread pool (4 threads), which file reads, DNS and
+ * compression share: 40 sign-ins at once would hold every thread for seconds and stall every page. The rest wait
+ * their turn in a queue (bounded by the sign-in throttle in front of it).
+ */
+const maxConcurrentHashes = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  // A finished hash hands its slot straight to the next in the queue, so the count never overshoots.
+  if (running >= maxConcurrentHashes) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
+
+/** How many hashes are waiting for a slot (the sign-in throttle refuses early when the queue is long). */
+export function hashQueueLength(): number {
+  return waiting.length;
+}
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return withHashSlot(() => deriveNow(password, salt, options));
+}
+
+function deriveNow(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize("NFKC"), salt, keyLength, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) =>
       error ? reject(error) : resolve(key),

@@ -3,8 +3,8 @@
  * libraries. Session tokens are random 32 bytes; only their SHA-256 is stored, so a copy of the file does not sign
  * anyone in.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
@@ -13,6 +13,7 @@ import type {
   AccountsStore,
   AuditEvent,
   AuthSession,
+  InvitationRecord,
   MemberRecord,
   NewAuditEvent,
   NewUser,
@@ -71,6 +72,31 @@ export const accountsMigrations: readonly Migration[] = [
       CREATE INDEX audit_events_workspace ON audit_events (workspace_id, id);
     `,
   },
+  {
+    version: 2,
+    description: "server admins, invitations, one-time password reset codes",
+    sql: `
+      ALTER TABLE users ADD COLUMN server_admin INTEGER NOT NULL DEFAULT 0;
+      -- The first user (who ran setup) administers the server.
+      UPDATE users SET server_admin = 1 WHERE id = (SELECT id FROM users ORDER BY created_at, rowid LIMIT 1);
+      CREATE TABLE invitations (
+        id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        workspace_id TEXT NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'viewer')),
+        invited_by TEXT REFERENCES users (id) ON DELETE SET NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX invitations_email ON invitations (email);
+      CREATE TABLE reset_codes (
+        user_id TEXT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+        code_hash TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 interface UserRow {
@@ -79,6 +105,18 @@ interface UserRow {
   name: string;
   password_hash: string;
   created_at: string;
+  server_admin: number;
+}
+
+interface InvitationRow {
+  id: string;
+  workspace_id: string;
+  workspace_name: string;
+  email: string;
+  role: string;
+  invited_by: string | null;
+  created_at: string;
+  expires_at: string;
 }
 
 interface WorkspaceRow {
@@ -92,8 +130,23 @@ const hashToken = (token: string): string => createHash("sha256").update(token).
 const isRole = (value: string): value is WorkspaceRole => (workspaceRoles as readonly string[]).includes(value);
 
 function toUser(row: UserRow): UserRecord {
-  return { id: row.id, email: row.email, name: row.name, createdAt: row.created_at };
+  return { id: row.id, email: row.email, name: row.name, createdAt: row.created_at, serverAdmin: row.server_admin === 1 };
 }
+
+function toInvitation(row: InvitationRow): InvitationRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    workspaceName: row.workspace_name,
+    email: row.email,
+    role: toRole(row.role),
+    invitedBy: row.invited_by,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+const invitationSelect = `SELECT i.*, w.name AS workspace_name FROM invitations i JOIN workspaces w ON w.id = i.workspace_id`;
 
 function toWorkspace(row: WorkspaceRow): WorkspaceRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
@@ -121,11 +174,12 @@ export class SqliteAccountsStore implements AccountsStore {
       return fail(new HearthError("INVALID_INPUT", `A user with the email ${email} already exists`, { subject: "email" }));
     }
     const passwordHash = await hashPassword(user.password);
-    const record: UserRecord = { id: randomUUID(), email, name: user.name.trim(), createdAt: new Date().toISOString() };
+    // The first account administers the server (it is made by setup or by `hearth users add`).
+    const record: UserRecord = { id: randomUUID(), email, name: user.name.trim(), createdAt: new Date().toISOString(), serverAdmin: this.countUsers() === 0 };
     try {
       this.#database
-        .prepare("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)")
-        .run(record.id, record.email, record.name, passwordHash, record.createdAt);
+        .prepare("INSERT INTO users (id, email, name, password_hash, created_at, server_admin) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(record.id, record.email, record.name, passwordHash, record.createdAt, record.serverAdmin ? 1 : 0);
     } catch (error) {
       // Two sign-ups for the same email raced past the check above; the UNIQUE constraint decides.
       return fail(new HearthError("INVALID_INPUT", `A user with the email ${email} already exists`, { subject: "email", cause: error }));
@@ -151,6 +205,118 @@ export class SqliteAccountsStore implements AccountsStore {
       return undefined;
     }
     return (await verifyPasswordHash(password, row.password_hash)) ? toUser(row) : undefined;
+  }
+
+  listUsers(): UserRecord[] {
+    return (this.#database.prepare("SELECT * FROM users ORDER BY email").all() as UserRow[]).map(toUser);
+  }
+
+  setServerAdmin(userId: string, serverAdmin: boolean): void {
+    this.#database.prepare("UPDATE users SET server_admin = ? WHERE id = ?").run(serverAdmin ? 1 : 0, userId);
+  }
+
+  async setPassword(userId: string, password: string): Promise<boolean> {
+    const passwordHash = await hashPassword(password);
+    return this.#database.prepare("UPDATE users SET password_hash = ? WHERE id = ?").run(passwordHash, userId).changes > 0;
+  }
+
+  deleteUser(userId: string): boolean {
+    // Sessions, memberships and reset codes go by ON DELETE CASCADE; invitations sent keep going, unattributed.
+    return this.#database.prepare("DELETE FROM users WHERE id = ?").run(userId).changes > 0;
+  }
+
+  createResetCode(userId: string, lifetimeMs: number): string {
+    // 10 groups of base32-ish characters: typed from a terminal, too many to guess within the sign-in throttle.
+    const code = randomBytes(15).toString("base64url").replace(/[-_]/g, "x").toUpperCase();
+    this.#database
+      .prepare(
+        `INSERT INTO reset_codes (user_id, code_hash, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at`,
+      )
+      .run(userId, hashToken(code), new Date(Date.now() + lifetimeMs).toISOString());
+    return code;
+  }
+
+  consumeResetCode(email: string, code: string): UserRecord | undefined {
+    const row = this.#database
+      .prepare(
+        `SELECT u.*, r.code_hash, r.expires_at FROM reset_codes r JOIN users u ON u.id = r.user_id WHERE u.email = ?`,
+      )
+      .get(normaliseEmail(email)) as (UserRow & { code_hash: string; expires_at: string }) | undefined;
+    if (!row) return undefined;
+    const expected = Buffer.from(row.code_hash);
+    const actual = Buffer.from(hashToken(code.trim().toUpperCase()));
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
+    this.#database.prepare("DELETE FROM reset_codes WHERE user_id = ?").run(row.id);
+    return row.expires_at > new Date().toISOString() ? toUser(row) : undefined;
+  }
+
+  createInvitation(invitation: { workspaceId: string; email: string; role: WorkspaceRole; invitedBy: string; lifetimeMs: number }): {
+    token: string;
+    invitation: InvitationRecord;
+  } {
+    if (!isRole(invitation.role)) throw new HearthError("INVALID_INPUT", `Unknown role "${String(invitation.role)}"`, { subject: "role" });
+    const token = randomBytes(24).toString("base64url");
+    const id = randomUUID();
+    const now = new Date();
+    const email = normaliseEmail(invitation.email);
+    const database = this.#database;
+    database.transaction(() => {
+      database.prepare("DELETE FROM invitations WHERE expires_at <= ?").run(now.toISOString());
+      // A new invitation for the same email and workspace replaces the old one.
+      database.prepare("DELETE FROM invitations WHERE workspace_id = ? AND email = ?").run(invitation.workspaceId, email);
+      database
+        .prepare(
+          "INSERT INTO invitations (id, token_hash, workspace_id, email, role, invited_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(id, hashToken(token), invitation.workspaceId, email, invitation.role, invitation.invitedBy, now.toISOString(), new Date(now.getTime() + invitation.lifetimeMs).toISOString());
+    })();
+    const row = this.#database.prepare(`${invitationSelect} WHERE i.id = ?`).get(id) as InvitationRow | undefined;
+    if (!row) throw new HearthError("STORE_FAILED", "accounts: the invitation was not saved");
+    const record = toInvitation(row);
+    return { token, invitation: record };
+  }
+
+  listInvitations(workspaceId: string): InvitationRecord[] {
+    return (
+      this.#database.prepare(`${invitationSelect} WHERE i.workspace_id = ? AND i.expires_at > ? ORDER BY i.created_at`).all(workspaceId, new Date().toISOString()) as InvitationRow[]
+    ).map(toInvitation);
+  }
+
+  listInvitationsForEmail(email: string): InvitationRecord[] {
+    return (
+      this.#database.prepare(`${invitationSelect} WHERE i.email = ? AND i.expires_at > ? ORDER BY i.created_at`).all(normaliseEmail(email), new Date().toISOString()) as InvitationRow[]
+    ).map(toInvitation);
+  }
+
+  findInvitationByToken(token: string): InvitationRecord | undefined {
+    const row = this.#database.prepare(`${invitationSelect} WHERE i.token_hash = ? AND i.expires_at > ?`).get(hashToken(token), new Date().toISOString()) as
+      | InvitationRow
+      | undefined;
+    return row ? toInvitation(row) : undefined;
+  }
+
+  getInvitation(id: string): InvitationRecord | undefined {
+    const row = this.#database.prepare(`${invitationSelect} WHERE i.id = ? AND i.expires_at > ?`).get(id, new Date().toISOString()) as InvitationRow | undefined;
+    return row ? toInvitation(row) : undefined;
+  }
+
+  acceptInvitation(id: string, userId: string): boolean {
+    const invitation = this.getInvitation(id);
+    if (!invitation) return false;
+    const database = this.#database;
+    database.transaction(() => {
+      // Accepting never lowers a role the person already has.
+      const current = this.getRole(invitation.workspaceId, userId);
+      const rank: Record<WorkspaceRole, number> = { viewer: 0, editor: 1, admin: 2 };
+      if (!current || rank[current] < rank[invitation.role]) this.setMember(invitation.workspaceId, userId, invitation.role);
+      database.prepare("DELETE FROM invitations WHERE id = ?").run(id);
+    })();
+    return true;
+  }
+
+  deleteInvitation(id: string): boolean {
+    return this.#database.prepare("DELETE FROM invitations WHERE id = ?").run(id).changes > 0;
   }
 
   createAuthSession(userId: string, lifetimeMs: number): { token: string; session: AuthSession } {
@@ -183,6 +349,12 @@ export class SqliteAccountsStore implements AccountsStore {
 
   deleteAuthSession(token: string): void {
     this.#database.prepare("DELETE FROM auth_sessions WHERE token_hash = ?").run(hashToken(token));
+  }
+
+  deleteAuthSessionsForUser(userId: string, exceptToken?: string): number {
+    return this.#database
+      .prepare("DELETE FROM auth_sessions WHERE user_id = ? AND token_hash != ?")
+      .run(userId, exceptToken === undefined ? "" : hashToken(exceptToken)).changes;
   }
 
   createWorkspace(name: string, ownerUserId: string): WorkspaceRecord {
@@ -284,12 +456,25 @@ export class SqliteAccountsStore implements AccountsStore {
   }
 }
 
+/** The database and its WAL files readable by the owner only (0600), whatever the umask. */
+export function restrictToOwner(databasePath: string): void {
+  for (const suffix of ["", "-wal", "-shm"]) {
+    try {
+      chmodSync(`${databasePath}${suffix}`, 0o600);
+    } catch {
+      // The -wal and -shm files exist only while the database is open in WAL mode.
+    }
+  }
+}
+
 export type SqliteAccountsOptions = { dataDir: string } | { path: string };
 
 export function openSqliteAccounts(options: SqliteAccountsOptions): SqliteAccountsStore {
   let path: string;
   if ("dataDir" in options) {
-    mkdirSync(options.dataDir, { recursive: true });
+    // The data folder holds children's data: owner only.
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    chmodSync(options.dataDir, 0o700);
     path = join(options.dataDir, accountsFileName);
   } else {
     path = options.path;
@@ -301,6 +486,7 @@ export function openSqliteAccounts(options: SqliteAccountsOptions): SqliteAccoun
     database.pragma("synchronous = NORMAL");
     database.pragma("foreign_keys = ON");
     migrate(database, path, accountsMigrations);
+    if (path !== ":memory:") restrictToOwner(path);
   } catch (error) {
     database.close();
     throw error instanceof HearthError

@@ -234,12 +234,13 @@ describe.skipIf(skip)("the web app", () => {
   it("saves the profile, tests the provider and adds a viewer from the settings page", async () => {
     await navigate("Settings");
     await page.getByLabel("Organisation name").fill("Oak Homes Ltd");
-    await page.getByLabel("Homes").fill("Oak House: 4 beds, ages 11-17\nAsh Lodge: solo placement");
+    await page.getByLabel("Where you operate").fill("Nottinghamshire\nDerbyshire");
     await page.getByRole("button", { name: "Save profile" }).click();
-    await page.getByText("Profile saved.").waitFor();
+    await page.getByText("Profile saved: drafts use it from now on.").waitFor();
     await page.getByRole("button", { name: "Test connection" }).click();
     await expect.poll(() => page.getByTestId("provider-status").textContent(), { timeout: 10_000 }).toBe("The extractive answerer needs no language model.");
 
+    // Ann set Hearth up, so she administers the server and may add an account directly.
     const form = page.getByRole("form", { name: "Add a member" });
     await form.getByLabel("Email").fill(viewer.email);
     await form.getByLabel("Name (for a new account)").fill(viewer.name);
@@ -254,7 +255,7 @@ describe.skipIf(skip)("the web app", () => {
     expect(await api.signIn(admin.email, admin.password)).toBe(200);
     const workspaces = await api.call<{ workspaces: { id: string }[] }>("GET", "/api/workspaces");
     const settings = await api.call<{ profile: Record<string, unknown> }>("GET", `/api/workspaces/${workspaces.body.workspaces[0]?.id}/settings`);
-    expect(settings.body.profile).toMatchObject({ organisationName: "Oak Homes Ltd", homes: ["Oak House: 4 beds, ages 11-17", "Ash Lodge: solo placement"] });
+    expect(settings.body.profile).toMatchObject({ name: "Oak Homes Ltd", locations: ["Nottinghamshire", "Derbyshire"] });
   });
 
   it("fits a tablet (768 px wide) on every page without sideways scrolling", async () => {

@@ -10,6 +10,7 @@ import type {
   DocumentUnits,
   AuthorityKind,
   DoneEvent,
+  Invitation,
   LibraryDocument,
   Member,
   Profile,
@@ -129,10 +130,15 @@ export const api = {
     json<{ user: User; workspace: Workspace }>("POST", "/api/setup", body),
   login: (email: string, password: string) => json<{ user: User }>("POST", "/api/auth/login", { email, password }),
   logout: () => nothing("POST", "/api/auth/logout"),
+  logoutEverywhere: () => nothing("POST", "/api/auth/logout-everywhere"),
+  /** Sets a new password with a one-time code from `hearth users reset EMAIL`, and signs in. */
+  resetPassword: (body: { email: string; code: string; password: string }) => json<{ user: User }>("POST", "/api/auth/reset", body),
+  changePassword: (body: { currentPassword: string; newPassword: string }) => nothing("POST", "/api/me/password", body),
+  deleteAccount: (password: string) => nothing("DELETE", "/api/me", { password }),
   /** The signed-in user, or undefined when nobody is signed in. */
-  async me(): Promise<{ user: User; csrfToken: string } | undefined> {
+  async me(): Promise<{ user: User; csrfToken: string; canCreateWorkspaces: boolean } | undefined> {
     try {
-      return await json<{ user: User; csrfToken: string }>("GET", "/api/me");
+      return await json<{ user: User; csrfToken: string; canCreateWorkspaces: boolean }>("GET", "/api/me");
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return undefined;
       throw error;
@@ -142,7 +148,17 @@ export const api = {
   workspaces: () => json<{ workspaces: Workspace[] }>("GET", "/api/workspaces"),
   createWorkspace: (name: string) => json<{ workspace: Workspace }>("POST", "/api/workspaces", { name }),
 
-  members: (workspaceId: string) => json<{ members: Member[] }>("GET", `${workspacePath(workspaceId)}/members`),
+  members: (workspaceId: string) => json<{ members: Member[]; invitations: Invitation[] }>("GET", `${workspacePath(workspaceId)}/members`),
+  invite: (workspaceId: string, body: { email: string; role: Role }) =>
+    json<{ invitation: Invitation; link: string }>("POST", `${workspacePath(workspaceId)}/invitations`, body),
+  withdrawInvitation: (workspaceId: string, invitationId: string) =>
+    nothing("DELETE", `${workspacePath(workspaceId)}/invitations/${encodeURIComponent(invitationId)}`),
+  myInvitations: () => json<{ invitations: Invitation[] }>("GET", "/api/invitations"),
+  acceptInvitation: (invitationId: string) => json<{ workspace: Workspace }>("POST", `/api/invitations/${encodeURIComponent(invitationId)}/accept`),
+  declineInvitation: (invitationId: string) => nothing("POST", `/api/invitations/${encodeURIComponent(invitationId)}/decline`),
+  lookupInvitation: (token: string) => json<{ invitation: Invitation; hasAccount: boolean }>("POST", "/api/invitations/lookup", { token }),
+  signUpWithInvitation: (body: { token: string; name: string; password: string }) =>
+    json<{ user: User; workspace: Workspace }>("POST", "/api/invitations/sign-up", body),
   addMember: (workspaceId: string, body: { email: string; name?: string; role: Role; password?: string }) =>
     json<{ member: Member }>("POST", `${workspacePath(workspaceId)}/members`, body),
   setMemberRole: (workspaceId: string, userId: string, role: Role) =>
@@ -207,6 +223,7 @@ export const api = {
   testProvider: (workspaceId: string) => json<{ ok: boolean; message: string }>("POST", `${workspacePath(workspaceId)}/settings/test-provider`),
 
   audit: (workspaceId: string) => json<{ events: AuditEvent[] }>("GET", `${workspacePath(workspaceId)}/audit`),
+  auditCsvUrl: (workspaceId: string): string => `${workspacePath(workspaceId)}/audit.csv`,
 
   templates: (workspaceId: string) => json<{ templates: TemplateSummary[] }>("GET", `${workspacePath(workspaceId)}/templates`),
   /** Drafts from a template; with a session name the draft is kept in that session (and exports with it). */

@@ -6,6 +6,16 @@ export interface User {
   id: string;
   email: string;
   name: string;
+  /** An admin of the whole server: manages accounts, adds people directly, sets model addresses. */
+  serverAdmin: boolean;
+}
+
+export interface Invitation {
+  id: string;
+  workspace: { id: string; name: string };
+  email: string;
+  role: Role;
+  expiresAt: string;
 }
 
 export interface Workspace {
@@ -110,7 +120,9 @@ export interface DocumentUnits {
   units: UnitText[];
 }
 
-export type Profile = Record<string, string | string[]>;
+/** The organisation profile: the same fields as the CLI, the server's schema and the templates (src/profile). */
+import type { OrganisationProfile } from "../../src/profile/profile-fields.ts";
+export type Profile = OrganisationProfile;
 
 export interface ProviderSettings {
   provider: "extractive" | "openai" | "anthropic" | "llama-cpp";

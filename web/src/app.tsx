@@ -5,20 +5,38 @@
 import { useCallback, useEffect, useState } from "react";
 import { ApiError, api, setCsrfToken } from "./api-client.ts";
 import type { User, Workspace } from "./api-types.ts";
+import { AccountPanel } from "./components/account-panel.tsx";
 import { AppShell } from "./components/app-shell.tsx";
+import { InvitationsBanner } from "./components/invitations-banner.tsx";
 import type { Exchange } from "./pages/ask-page.tsx";
 import { AskPage } from "./pages/ask-page.tsx";
 import { LibraryPage } from "./pages/library-page.tsx";
 import { SessionsPage } from "./pages/sessions-page.tsx";
 import { SettingsPage } from "./pages/settings-page.tsx";
 import { SetupPage } from "./pages/setup-page.tsx";
+import { InvitationPage } from "./pages/invitation-page.tsx";
 import { SignInPage } from "./pages/sign-in-page.tsx";
 import { ToolkitPage } from "./pages/toolkit-page.tsx";
 import { useRoute } from "./use-route.ts";
 
 const workspaceKey = "hearth.workspace";
 
-type Phase = { kind: "loading" } | { kind: "setup" } | { kind: "sign-in" } | { kind: "ready"; user: User } | { kind: "failed"; message: string };
+type Phase =
+  | { kind: "loading" }
+  | { kind: "setup" }
+  | { kind: "sign-in" }
+  | { kind: "invitation"; token: string }
+  | { kind: "ready"; user: User; canCreateWorkspaces: boolean }
+  | { kind: "failed"; message: string };
+
+/** The token of an invitation link (/invitation/<token>), if the page was opened with one. */
+function invitationToken(): string | undefined {
+  return /^\/invitation\/([\w-]{10,200})$/.exec(window.location.pathname)?.[1];
+}
+
+function leaveInvitationPath(): void {
+  if (invitationToken()) window.history.replaceState(null, "", "/library");
+}
 
 export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: "loading" });
@@ -42,10 +60,16 @@ export function App() {
       if (me) {
         setCsrfToken(me.csrfToken);
         await loadWorkspaces();
-        setPhase({ kind: "ready", user: me.user });
+        leaveInvitationPath();
+        setPhase({ kind: "ready", user: me.user, canCreateWorkspaces: me.canCreateWorkspaces });
         return;
       }
       setCsrfToken("");
+      const token = invitationToken();
+      if (token) {
+        setPhase({ kind: "invitation", token });
+        return;
+      }
       const { needsSetup } = await api.setupNeeded();
       setPhase({ kind: needsSetup ? "setup" : "sign-in" });
     } catch (error) {
@@ -61,16 +85,20 @@ export function App() {
     if (workspaceId) window.localStorage.setItem(workspaceKey, workspaceId);
   }, [workspaceId]);
 
+  const signedOut = useCallback(() => {
+    setCsrfToken("");
+    setWorkspaces([]);
+    setConversations({});
+    setPhase({ kind: "sign-in" });
+  }, []);
+
   const signOut = useCallback(async () => {
     try {
       await api.logout();
     } finally {
-      setCsrfToken("");
-      setWorkspaces([]);
-      setConversations({});
-      setPhase({ kind: "sign-in" });
+      signedOut();
     }
-  }, []);
+  }, [signedOut]);
 
   if (phase.kind === "loading") {
     return (
@@ -94,6 +122,18 @@ export function App() {
   }
   if (phase.kind === "setup") return <SetupPage onDone={() => void start()} />;
   if (phase.kind === "sign-in") return <SignInPage onSignedIn={() => void start()} />;
+  if (phase.kind === "invitation") {
+    return (
+      <InvitationPage
+        token={phase.token}
+        onJoined={() => void start()}
+        onSignIn={() => {
+          leaveInvitationPath();
+          setPhase({ kind: "sign-in" });
+        }}
+      />
+    );
+  }
 
   const workspace = workspaces.find((candidate) => candidate.id === workspaceId);
   const exchanges = workspace ? (conversations[workspace.id] ?? []) : [];
@@ -110,14 +150,25 @@ export function App() {
       page={route.page}
       onNavigate={navigate}
       onSwitchWorkspace={setWorkspaceId}
-      onCreateWorkspace={async (name) => {
-        const { workspace: created } = await api.createWorkspace(name);
-        await loadWorkspaces(created.id);
-      }}
+      onCreateWorkspace={
+        phase.canCreateWorkspaces
+          ? async (name) => {
+              const { workspace: created } = await api.createWorkspace(name);
+              await loadWorkspaces(created.id);
+            }
+          : undefined
+      }
       onSignOut={() => void signOut()}
+      banner={<InvitationsBanner onJoined={(joined) => void loadWorkspaces(joined)} />}
     >
       {!workspace ? (
-        <p>You are not a member of any workspace yet. Ask an admin to add you, or create one with “New workspace”.</p>
+        <>
+          <p>
+            You are not a member of any workspace yet.{" "}
+            {phase.canCreateWorkspaces ? "Create one with “New workspace”, or ask an admin to invite you." : "Ask an admin to invite you."}
+          </p>
+          <AccountPanel user={phase.user} onSignedOut={signedOut} />
+        </>
       ) : route.page === "library" ? (
         <LibraryPage key={workspace.id} workspace={workspace} />
       ) : route.page === "ask" ? (
@@ -132,7 +183,7 @@ export function App() {
       ) : route.page === "toolkit" ? (
         <ToolkitPage key={workspace.id} workspace={workspace} onOpenSession={(name) => navigate("sessions", name)} />
       ) : (
-        <SettingsPage key={workspace.id} workspace={workspace} user={phase.user} />
+        <SettingsPage key={workspace.id} workspace={workspace} user={phase.user} onSignedOut={signedOut} />
       )}
     </AppShell>
   );

@@ -18,3 +18,13 @@ export function unitName(format: string, count: number): string {
   const word = format === "pdf" ? "page" : format === "pptx" ? "slide" : format === "xlsx" ? "sheet" : "part";
   return `${count} ${word}${count === 1 ? "" : "s"}`;
 }
+
+/** "1 passage", "3 passages". */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
+/** "an admin", "an editor", "a viewer". */
+export function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? "an" : "a"} ${word}`;
+}

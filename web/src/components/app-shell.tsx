@@ -15,7 +15,9 @@ interface AppShellProps {
   page: PageName;
   onNavigate(page: PageName): void;
   onSwitchWorkspace(workspaceId: string): void;
-  onCreateWorkspace(name: string): Promise<void>;
+  onCreateWorkspace: ((name: string) => Promise<void>) | undefined;
+  /** Shown above every page (invitations waiting for this person). */
+  banner?: ReactNode;
   onSignOut(): void;
   children: ReactNode;
 }
@@ -73,6 +75,7 @@ export function AppShell(props: AppShellProps) {
         </ul>
       </nav>
       <main id="main" className="content">
+        {props.banner}
         <h1 ref={heading} tabIndex={-1}>
           {pageTitles[page]}
         </h1>

@@ -21,6 +21,11 @@ export function AuditLog({ workspace }: { workspace: Workspace }) {
   return (
     <details className="audit">
       <summary>Audit log</summary>
+      <p>
+        <a href={api.auditCsvUrl(workspace.id)} download>
+          Download the whole log (CSV)
+        </a>
+      </p>
       <ErrorMessage message={error} />
       {events && (
         <div className="table-scroll">

@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Answer, Citation, TemplateSummary, Workspace } from "../api-types.ts";
 import { AnswerText } from "./answer-text.tsx";
+import { CopyButton } from "./copy-button.tsx";
 import { SourcesPanel } from "./sources-panel.tsx";
 import { ErrorMessage } from "./error-message.tsx";
 
@@ -167,6 +168,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
                   )}
                 </p>
                 <AnswerText text={draft.answer.answer} citations={draft.answer.citations} onCite={onCite} />
+                <CopyButton text={draft.answer.answer} citations={draft.answer.citations} label="Copy draft" />
               </>
             )}
             {drafting && !draft && <p className="thinking">Drafting from the library…</p>}

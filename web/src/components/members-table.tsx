@@ -1,7 +1,10 @@
-/** Members of a workspace (admins only): change roles, remove, add an existing user or create one. */
+/**
+ * Members of a workspace (admins only): change roles, remove, invite by email (the invitee accepts; the link is for
+ * the admin to send on), withdraw invitations. A server admin may also add an account directly.
+ */
 import { useCallback, useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
-import type { Member, Role, User, Workspace } from "../api-types.ts";
+import type { Invitation, Member, Role, User, Workspace } from "../api-types.ts";
 import { ErrorMessage } from "./error-message.tsx";
 
 const roles: Role[] = ["admin", "editor", "viewer"];
@@ -12,13 +15,19 @@ function message(error: unknown): string {
 
 export function MembersTable({ workspace, user }: { workspace: Workspace; user: User }) {
   const [members, setMembers] = useState<Member[]>();
+  const [invitations, setInvitations] = useState<Invitation[]>([]);
+  const [inviting, setInviting] = useState({ email: "", role: "viewer" as Role });
+  const [invited, setInvited] = useState<{ email: string; link: string }>();
   const [error, setError] = useState<string>();
   const [adding, setAdding] = useState({ email: "", name: "", role: "viewer" as Role, password: "" });
 
   const load = useCallback(() => {
     api
       .members(workspace.id)
-      .then((result) => setMembers(result.members))
+      .then((result) => {
+        setMembers(result.members);
+        setInvitations(result.invitations);
+      })
       .catch((failure: unknown) => setError(message(failure)));
   }, [workspace.id]);
   useEffect(load, [load]);
@@ -86,6 +95,58 @@ export function MembersTable({ workspace, user }: { workspace: Workspace; user: 
           </table>
         </div>
       )}
+      {invitations.length > 0 && (
+        <>
+          <h3>Invitations not yet accepted</h3>
+          <ul className="invitations-list">
+            {invitations.map((invitation) => (
+              <li key={invitation.id}>
+                {invitation.email} as {invitation.role}{" "}
+                <button type="button" className="link-button" onClick={() => act(api.withdrawInvitation(workspace.id, invitation.id))}>
+                  Withdraw<span className="visually-hidden"> the invitation of {invitation.email}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <form
+        className="add-member"
+        aria-label="Invite someone"
+        onSubmit={(event) => {
+          event.preventDefault();
+          act(
+            api.invite(workspace.id, inviting).then((result) => {
+              setInvited({ email: result.invitation.email, link: `${window.location.origin}${result.link}` });
+              setInviting({ email: "", role: "viewer" });
+            }),
+          );
+        }}
+      >
+        <h3>Invite someone</h3>
+        <div className="field">
+          <label htmlFor="invite-email">Email</label>
+          <input id="invite-email" type="email" required value={inviting.email} onChange={(event) => setInviting({ ...inviting, email: event.target.value })} />
+        </div>
+        <div className="field">
+          <label htmlFor="invite-role">Role</label>
+          <select id="invite-role" value={inviting.role} onChange={(event) => setInviting({ ...inviting, role: event.target.value as Role })}>
+            {roles.map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Invite</button>
+      </form>
+      {invited && (
+        <p role="status" className="success">
+          Invitation for {invited.email} made. If they have an account they will see it when they sign in; otherwise send them this link (valid 7
+          days): <code className="invitation-link">{invited.link}</code>
+        </p>
+      )}
+      {user.serverAdmin && (
       <form
         className="add-member"
         aria-label="Add a member"
@@ -103,7 +164,7 @@ export function MembersTable({ workspace, user }: { workspace: Workspace; user: 
           );
         }}
       >
-        <h3>Add a member</h3>
+        <h3>Add a member directly (server admin)</h3>
         <div className="field">
           <label htmlFor="member-email">Email</label>
         <input id="member-email" type="email" required value={adding.email} onChange={(event) => setAdding({ ...adding, email: event.target.value })} />
@@ -134,6 +195,7 @@ export function MembersTable({ workspace, user }: { workspace: Workspace; user: 
         </div>
         <button type="submit">Add member</button>
       </form>
+      )}
     </section>
   );
 }

@@ -7,7 +7,8 @@ interface WorkspaceSwitcherProps {
   workspaces: Workspace[];
   current: Workspace | undefined;
   onSwitch(workspaceId: string): void;
-  onCreate(name: string): Promise<void>;
+  /** Absent when this person may not create workspaces (the server restricts it to server admins). */
+  onCreate: ((name: string) => Promise<void>) | undefined;
 }
 
 export function WorkspaceSwitcher({ workspaces, current, onSwitch, onCreate }: WorkspaceSwitcherProps) {
@@ -15,7 +16,7 @@ export function WorkspaceSwitcher({ workspaces, current, onSwitch, onCreate }: W
   const [name, setName] = useState("");
   const [error, setError] = useState<string>();
 
-  if (creating) {
+  if (creating && onCreate) {
     return (
       <form
         className="workspace-switcher"
@@ -56,9 +57,11 @@ export function WorkspaceSwitcher({ workspaces, current, onSwitch, onCreate }: W
           </option>
         ))}
       </select>
-      <button type="button" className="secondary" onClick={() => setCreating(true)}>
-        New workspace
-      </button>
+      {onCreate && (
+        <button type="button" className="secondary" onClick={() => setCreating(true)}>
+          New workspace
+        </button>
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { AuthorityKind, FileStatus, LibraryDocument, ProgressEvent, Workspace } from "../api-types.ts";
 import { SourceAuthorityCell } from "../components/source-authority-cell.tsx";
-import { formatDate, unitName } from "../format.ts";
+import { countOf, formatDate, unitName } from "../format.ts";
 import { ErrorMessage } from "../components/error-message.tsx";
 
 interface UploadRow {
@@ -208,7 +208,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
                     {statusText[row.status]}
                     {(row.status === "ingested" || row.status === "unchanged") &&
                       row.units !== undefined &&
-                      ` (${unitName(formatOfName(row.file), row.units)}, ${row.passages ?? 0} passages)`}
+                      ` (${unitName(formatOfName(row.file), row.units)}, ${countOf(row.passages ?? 0, "passage")})`}
                   </span>
                   {row.error && (
                     <span className="error row-error" role="alert">

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Citation, Session, SessionSummary, Workspace } from "../api-types.ts";
 import { AnswerText } from "../components/answer-text.tsx";
+import { CopyButton } from "../components/copy-button.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { formatDate, placeLabel } from "../format.ts";
 import { ErrorMessage } from "../components/error-message.tsx";
@@ -105,6 +106,7 @@ export function SessionsPage({ workspace, selected, onSelect }: SessionsPageProp
                   <div className="answer">
                     <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
                   </div>
+                  <CopyButton text={exchange.answer.answer} citations={exchange.answer.citations} label="Copy answer" />
                   {exchange.answer.citations.length > 0 && (
                     <details className="exchange-sources">
                       <summary>Sources ({exchange.answer.citations.length})</summary>

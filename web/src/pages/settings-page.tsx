@@ -5,6 +5,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Profile, ProviderSettings, User, Workspace } from "../api-types.ts";
+import { AccountPanel } from "../components/account-panel.tsx";
 import { AuditLog } from "../components/audit-log.tsx";
 import { MembersTable } from "../components/members-table.tsx";
 import { ProfileForm } from "../components/profile-form.tsx";
@@ -15,7 +16,7 @@ function message(error: unknown): string {
   return error instanceof ApiError ? error.message : String(error);
 }
 
-export function SettingsPage({ workspace, user }: { workspace: Workspace; user: User }) {
+export function SettingsPage({ workspace, user, onSignedOut }: { workspace: Workspace; user: User; onSignedOut(): void }) {
   const [profile, setProfile] = useState<Profile>();
   const [provider, setProvider] = useState<ProviderSettings>();
   const [error, setError] = useState<string>();
@@ -41,6 +42,7 @@ export function SettingsPage({ workspace, user }: { workspace: Workspace; user: 
       </div>
       {isAdmin && <MembersTable workspace={workspace} user={user} />}
       {isAdmin && <AuditLog workspace={workspace} />}
+      <AccountPanel user={user} onSignedOut={onSignedOut} />
     </div>
   );
 }

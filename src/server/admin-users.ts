@@ -1,0 +1,82 @@
+/**
+ * The server admin's account management over HTTP (the same as `hearth users` on the server): list, add, issue a
+ * one-time reset code, make or unmake server admins, remove. Every route is behind `serverAdminOnly`.
+ */
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { AccountsStore, UserRecord } from "../store/accounts-types.ts";
+import { serverAdminOnly } from "./authorise.ts";
+import { audit, emailSchema, nameSchema, passwordSchema, publicUser } from "./auth.ts";
+import { HttpError, notFound, readJson } from "./http-error.ts";
+import type { ServerEnv, ServerServices } from "./server-types.ts";
+
+export const resetCodeLifetimeMs = 60 * 60_000;
+
+/** Why a user cannot be removed (the last server admin, or the only admin of a workspace), or undefined. */
+export function whyNotRemovable(accounts: AccountsStore, user: UserRecord): string | undefined {
+  if (user.serverAdmin && accounts.listUsers().filter((other) => other.serverAdmin).length === 1) {
+    return `${user.email} is the only server admin; make someone else server admin first`;
+  }
+  const soleAdminOf = accounts
+    .listWorkspacesForUser(user.id)
+    .filter(({ role, workspace }) => role === "admin" && accounts.listMembers(workspace.id).filter((member) => member.role === "admin").length === 1)
+    .map(({ workspace }) => workspace.name);
+  return soleAdminOf.length > 0 ? `${user.email} is the only admin of ${soleAdminOf.join(", ")}; make someone else admin there first` : undefined;
+}
+
+export function registerAdminUserRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+  const { accounts } = services;
+  app.use("/api/admin/*", serverAdminOnly);
+
+  const findUser = (id: string): UserRecord => {
+    const user = accounts.getUser(id);
+    if (!user) throw notFound("No such user");
+    return user;
+  };
+
+  app.get("/api/admin/users", (c) =>
+    c.json({
+      users: accounts.listUsers().map((user) => ({
+        ...publicUser(user),
+        createdAt: user.createdAt,
+        workspaces: accounts.listWorkspacesForUser(user.id).map(({ workspace, role }) => ({ id: workspace.id, name: workspace.name, role })),
+      })),
+    }),
+  );
+
+  app.post("/api/admin/users", async (c) => {
+    const body = await readJson(c.req.raw, z.object({ email: emailSchema, name: nameSchema, password: passwordSchema, serverAdmin: z.boolean().default(false) }));
+    const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
+    if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
+    if (body.serverAdmin) accounts.setServerAdmin(created.value.id, true);
+    audit(c, services, "user-added", `${body.email}${body.serverAdmin ? " (server admin)" : ""}`, null);
+    return c.json({ user: publicUser(accounts.getUser(created.value.id) ?? created.value) }, 201);
+  });
+
+  app.patch("/api/admin/users/:userId", async (c) => {
+    const user = findUser(c.req.param("userId"));
+    const body = await readJson(c.req.raw, z.object({ serverAdmin: z.boolean() }));
+    if (!body.serverAdmin && user.serverAdmin && accounts.listUsers().filter((other) => other.serverAdmin).length === 1) {
+      throw new HttpError(409, "The server needs at least one server admin");
+    }
+    accounts.setServerAdmin(user.id, body.serverAdmin);
+    audit(c, services, "server-admin", `${user.email} → ${body.serverAdmin ? "server admin" : "user"}`, null);
+    return c.json({ user: publicUser(findUser(user.id)) });
+  });
+
+  app.post("/api/admin/users/:userId/reset", (c) => {
+    const user = findUser(c.req.param("userId"));
+    const code = accounts.createResetCode(user.id, resetCodeLifetimeMs);
+    audit(c, services, "reset-code", user.email, null);
+    return c.json({ email: user.email, code, expiresInMinutes: resetCodeLifetimeMs / 60_000 });
+  });
+
+  app.delete("/api/admin/users/:userId", (c) => {
+    const user = findUser(c.req.param("userId"));
+    const reason = whyNotRemovable(accounts, user);
+    if (reason) throw new HttpError(409, reason);
+    accounts.deleteUser(user.id);
+    audit(c, services, "user-removed", user.email, null);
+    return c.body(null, 204);
+  });
+}

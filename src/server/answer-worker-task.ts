@@ -1,0 +1,44 @@
+/**
+ * What an answer worker thread does: the same answerer as the CLI (createAnswerer) over its own connection to the
+ * workspace's library, so that scoring passages for an offline (extractive) answer never holds the server's event
+ * loop while twenty people ask at once. The answer goes back as plain data.
+ */
+import type { Answer } from "../answer/types.ts";
+import type { AnswerService } from "../answer/create-answerer.ts";
+import { createAnswerer } from "../answer/create-answerer.ts";
+import type { HearthConfig } from "../config/config.ts";
+import type { Result } from "../errors/hearth-error.ts";
+import { loadTemplateLibrary } from "../toolkit/template-library.ts";
+import { workerStore } from "./worker-stores.ts";
+
+export interface AnswerRequest {
+  /** The workspace's library folder (holds hearth.db). */
+  folder: string;
+  /** The workspace's effective configuration (its provider, its folder as dataDir). */
+  config: HearthConfig;
+  /** The server's data folder, whose templates/ a drafting question may use. */
+  templatesDataDir: string;
+  drafting: boolean;
+  question: string;
+}
+
+export type AnswerReply = { ok: true; answer: Answer } | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
+
+const services = new Map<string, { key: string; service: Result<AnswerService> }>();
+
+export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
+  const key = JSON.stringify([request.config.llm, request.config.embeddings]);
+  const slot = `${request.folder}\u0000${request.drafting ? "drafting" : "answering"}`;
+  let cached = services.get(slot);
+  if (!cached || cached.key !== key) {
+    const service = createAnswerer({
+      store: workerStore(request.folder),
+      config: request.config,
+      templates: () => (request.drafting ? loadTemplateLibrary(request.templatesDataDir).templates : []),
+    });
+    services.set(slot, (cached = { key, service }));
+  }
+  if (!cached.service.ok) return { ok: false, error: { code: cached.service.error.code, message: cached.service.error.message, subject: cached.service.error.subject } };
+  const result = await cached.service.value.answer(request.question);
+  return result.ok ? { ok: true, answer: result.value } : { ok: false, error: { code: result.error.code, message: result.error.message, subject: result.error.subject } };
+}

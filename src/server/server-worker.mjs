@@ -1,0 +1,37 @@
+// The entry of the server's worker threads (the pools in ingest-pool.ts and answer-pool.ts). Plain JavaScript so
+// that a worker can start under any loader: it runs the compiled tasks when a build sits beside it, else the
+// TypeScript sources through tsx's loader, registered in this thread.
+import { existsSync } from "node:fs";
+
+let registered;
+
+async function load(name) {
+  const compiled = new URL(`./${name}.js`, import.meta.url);
+  if (existsSync(compiled)) return import(compiled.href);
+  registered ??= import("tsx/esm/api").then(({ register }) => register());
+  await registered;
+  return import(new URL(`./${name}.ts`, import.meta.url).href);
+}
+
+let ingestTask;
+let answerTask;
+
+export async function ingest(request) {
+  ingestTask ??= load("ingest-worker-task");
+  return (await ingestTask).runIngest(request);
+}
+
+export async function answer(request) {
+  answerTask ??= load("answer-worker-task");
+  return (await answerTask).runAnswer(request);
+}
+
+/** Loads both tasks (and with them the PDF engine and the answerer), so the first real request does not wait. */
+export async function warm() {
+  ingestTask ??= load("ingest-worker-task");
+  answerTask ??= load("answer-worker-task");
+  await Promise.all([ingestTask, answerTask]);
+  return true;
+}
+
+export default ingest;
