@@ -16,6 +16,7 @@ import { createHybridSearcher } from "../retrieval/hybrid.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Store } from "../store/types.ts";
+import { createTableAnswerer, prepareTables } from "../tables/table-answerer.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { AskOptions } from "./grounded-answerer.ts";
 import { createGroundedAnswerer } from "./grounded-answerer.ts";
@@ -79,6 +80,12 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
   // Higher authority and newer sources rank a little higher (statute over a market report, 2023 over 2011).
   const searcher = withSourceAuthority(createSearcher(store), store);
   const extractive = createExtractiveAnswerer({ store, searcher });
+  // Questions over data sets (counts, totals, rankings, trends) are computed from the stored tables first.
+  const tables = createTableAnswerer({ store });
+  const computed = async (question: string): Promise<Answer | null> => {
+    await prepareTables(store);
+    return tables.answer(question);
+  };
   const hybrid = createHybridSearcher({
     store,
     searcher,
@@ -105,7 +112,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return Promise.resolve(ok(addOutOfDateNotes(extractive.answer(question), store)));
+        return computed(question).then((answer) => ok(addOutOfDateNotes(answer ?? extractive.answer(question), store)));
       },
     });
   }
@@ -126,6 +133,8 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     async answer(question, options = {}) {
       const task = taskIn(question, options);
       if (task) return answerTask(store, question, task, writer, options);
+      const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question);
+      if (fromTable) return ok(fromTable);
       const answered = await grounded.answer(question, options);
       return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
     },

@@ -7,6 +7,7 @@ import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import { prepareTables, withTableAnswers } from "../tables/table-answerer.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
@@ -34,10 +35,12 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       }
       const questions = parseQuestionSet(raw, basename(file));
       if (!questions.ok) throw questions.error;
-      const summary = await withStore(context.config(), (store) => {
+      const summary = await withStore(context.config(), async (store) => {
+        await prepareTables(store);
         // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
         const searcher = createSearcher(store);
-        const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
+        // Data-set questions are computed from the stored tables, as `hearth ask` does.
+        const answerer = withTableAnswers(store, createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) }));
         return evaluate(questions.value, {
           searcher,
           answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },

@@ -53,7 +53,8 @@ function categoryValues(data: TableData): ColumnValues[] {
   if (cached) return cached;
   const index: ColumnValues[] = [];
   data.record.columns.forEach((column, columnNumber) => {
-    if (column.type !== "category") return;
+    // Text columns (provider names, owners) are matched too, but only on values of two or more words.
+    if (column.type !== "category" && column.type !== "text") return;
     const counts = new Map<string, DistinctValue>();
     const keys = data.keys[columnNumber] ?? [];
     keys.forEach((key, row) => {
@@ -64,7 +65,16 @@ function categoryValues(data: TableData): ColumnValues[] {
     });
     const values = [...counts.values()];
     for (const value of values) value.stems = nameStems(value.display);
-    index.push({ column: columnNumber, values: values.filter((value) => value.stems.some((part) => !stopWords.has(part) && !/^\d+$/.test(part))) });
+    const maxWords = tableVocabulary().maxValueWords;
+    index.push({
+      column: columnNumber,
+      values: values.filter(
+        (value) =>
+          value.stems.length <= maxWords &&
+          (column.type === "category" || value.stems.filter((part) => !stopWords.has(part)).length >= 2) &&
+          value.stems.some((part) => !stopWords.has(part) && !/^\d+$/.test(part)),
+      ),
+    });
   });
   valueIndexes.set(data, index);
   return index;
@@ -205,13 +215,17 @@ function isScaffolding(token: QuestionToken): boolean {
   return stopWords.has(token.word) || vocabulary.measureStopWords.has(token.word) || /^\d+$/.test(token.word) || token.word.length < 2;
 }
 
-/** The words right after a measure word ("average bed occupancy" -> bed occupancy), for naming a missing column. */
+/** The uncovered words right after a measure word ("average bed occupancy" -> bed occupancy), for naming a missing column. */
 function measurePhrase(analysis: QuestionAnalysis, uncovered: Set<number>): string | null {
   const positions = [...uncovered].sort((left, right) => left - right);
-  if (positions.length === 0 || positions.length > 4) return null;
+  if (positions.length === 0 || positions.length > 3) return null;
   const first = positions[0] as number;
   const last = positions[positions.length - 1] as number;
-  if (last - first + 1 > positions.length + 1) return null;
+  if (last - first + 1 !== positions.length) return null;
+  // Only "of"/"the" may stand between the measure word and the phrase.
+  let before = first - 1;
+  while (before >= 0 && ["of", "the", "a"].includes(analysis.tokens[before]?.word ?? "")) before -= 1;
+  if (before < 0 || !tableVocabulary().measureWords.has(analysis.tokens[before]?.word ?? "")) return null;
   return analysis.tokens
     .slice(first, last + 1)
     .map((token) => token.word)
@@ -229,7 +243,7 @@ function periodsOf(data: TableData, column: number): number[] {
 }
 
 /** The plan for one table, or null when the question is not about it. */
-export function planForTable(analysis: QuestionAnalysis, data: TableData): QueryPlan | null {
+export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
   const vocabulary = tableVocabulary();
   const record = data.record;
   const intents = analysis.intents;
@@ -238,7 +252,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
   );
   const quantitative =
     intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure;
-  if (!quantitative) return null;
+  if (!quantitative) {
+    trace?.("no quantity asked");
+    return null;
+  }
 
   const consumed = new Set<number>();
   const notes: string[] = [];
@@ -275,6 +292,25 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
     }
   }
 
+  // 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5 councils", "by region".
+  let groupColumn = -1;
+  const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
+  if (wantsRanking || asksWhich) {
+    for (const noun of vocabulary.groupNouns) {
+      const found = noun.pattern.exec(analysis.text);
+      if (!found) continue;
+      const candidate = columns.findIndex((column) => column.type !== "number" && columnMatchesAny(column, noun.columns));
+      if (candidate >= 0) {
+        groupColumn = candidate;
+        analysis.tokens.forEach((token, position) => {
+          if (token.at >= (found.index ?? 0) && token.at < (found.index ?? 0) + found[0].length) consumed.add(position);
+        });
+        score += 1;
+        break;
+      }
+    }
+  }
+
   // 2. Other values the question names, longest first.
   const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
   const byValue = new Map<string, ValueMatch[]>();
@@ -305,26 +341,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
   }
   void taken;
 
-  // 3. A lone head word ("homes") for a multi-word value ("Children's home") in a column nothing else matched.
-  for (const [position, token] of analysis.tokens.entries()) {
-    if (consumed.has(position) || isScaffolding(token)) continue;
-    let best: ValueMatch | undefined;
-    for (const entry of index) {
-      if (matches.some((match) => match.column === entry.column)) continue;
-      for (const value of entry.values) {
-        if (value.stems.length < 2 || value.stems[value.stems.length - 1] !== token.stem) continue;
-        if (!best || value.count > best.value.count) best = { column: entry.column, value, positions: [position], partial: true, geographic: false };
-      }
-    }
-    if (best) {
-      consumed.add(position);
-      matches.push(best);
-      score += 1;
-      substantive += 1;
-      notes.push(`"${token.word}" is taken as ${(columns[best.column] as DataColumn).name} = ${best.value.display}.`);
-    }
-  }
-
   // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
   let measureColumn = -1;
   let measureScore = 0;
@@ -334,7 +350,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
     if (parts.length === 0) return;
     const used = new Set<number>();
     for (const part of parts) {
-      const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !used.has(at) && sameWord(token.stem, part));
+      const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && sameWord(token.stem, part));
       if (position >= 0) used.add(position);
     }
     const hintBonus = hinted(columnNumber) ? 0.5 : 0;
@@ -347,32 +363,59 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
   if (measureColumn >= 0) {
     const parts = nameStems((columns[measureColumn] as DataColumn).name);
     analysis.tokens.forEach((token, position) => {
-      if (!consumed.has(position) && parts.some((part) => sameWord(token.stem, part))) consumed.add(position);
+      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part))) consumed.add(position);
     });
     score += 2 * Math.floor(measureScore);
     substantive += 1;
   }
 
-  // 5. Grouping: "which council", "top 5 councils", "by region".
-  let groupColumn = -1;
-  const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
-  if (wantsRanking || asksWhich) {
-    for (const noun of vocabulary.groupNouns) {
-      const found = noun.pattern.exec(analysis.text);
-      if (!found) continue;
-      const candidate = columns.findIndex((column) => column.type !== "number" && columnMatchesAny(column, noun.columns));
-      if (candidate >= 0) {
-        groupColumn = candidate;
-        analysis.tokens.forEach((token, position) => {
-          if (token.at >= (found.index ?? 0) && token.at < (found.index ?? 0) + found[0].length) consumed.add(position);
-        });
-        score += 1;
-        break;
+  // 5. A dimension value the question names in part ("net gain", "ceased to be looked after"): two or more of its words.
+  for (const entry of index) {
+    if (entry.values.length < 1 || entry.values.length > 12 || matches.some((match) => match.column === entry.column)) continue;
+    let best: { value: DistinctValue; positions: number[] } | undefined;
+    for (const value of entry.values) {
+      const positions: number[] = [];
+      // The question must name what sets this value apart ("ceasing"), not only what all of them share ("children").
+      const others = entry.values.filter((other) => other !== value).flatMap((other) => other.stems);
+      const distinctive = value.stems.filter((part) => !stopWords.has(part) && !others.includes(part));
+      if (!distinctive.some((part) => analysis.tokens.some((token) => sameWord(token.stem, part)))) continue;
+      for (const part of value.stems) {
+        if (stopWords.has(part)) continue;
+        const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !positions.includes(at) && !isScaffolding(token) && sameWord(token.stem, part));
+        if (position >= 0) positions.push(position);
       }
+      const content = value.stems.filter((part) => !stopWords.has(part)).length;
+      if (positions.length >= 2 && positions.length * 2 >= content && (!best || positions.length > best.positions.length)) best = { value, positions };
+    }
+    if (!best) continue;
+    for (const position of best.positions) consumed.add(position);
+    matches.push({ column: entry.column, value: best.value, positions: best.positions, partial: true, geographic: false });
+    score += 1 + best.positions.length;
+    substantive += 1;
+  }
+
+  // 6. A lone head word ("homes") for a common multi-word value ("Children's home") of a short list nothing else matched.
+  for (const [position, token] of analysis.tokens.entries()) {
+    if (consumed.has(position) || isScaffolding(token)) continue;
+    let best: ValueMatch | undefined;
+    for (const entry of index) {
+      if (entry.values.length > 30 || matches.some((match) => match.column === entry.column)) continue;
+      const total = entry.values.reduce((sum, value) => sum + value.count, 0);
+      for (const value of entry.values) {
+        if (value.stems.length < 2 || value.stems.length > 4 || value.stems[value.stems.length - 1] !== token.stem || value.count < total * 0.1) continue;
+        if (!best || value.count > best.value.count) best = { column: entry.column, value, positions: [position], partial: true, geographic: false };
+      }
+    }
+    if (best) {
+      consumed.add(position);
+      matches.push(best);
+      score += 1;
+      substantive += 1;
+      notes.push(`"${token.word}" is taken as ${(columns[best.column] as DataColumn).name} = ${best.value.display}.`);
     }
   }
 
-  // 6. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
+  // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
   const filters: TableFilter[] = [];
   const byColumn = new Map<number, ValueMatch[]>();
   for (const match of matches) byColumn.set(match.column, [...(byColumn.get(match.column) ?? []), match]);
@@ -389,7 +432,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
         return vocabulary.comparisonJoiners.test(between);
       });
       // "Somerset children placed in Devon" names two councils but compares nothing: not a question for a table.
-      if (!joined) return null;
+      if (!joined) {
+        trace?.("two places named but not compared");
+        return null;
+      }
       comparisonColumn = column;
     }
     filters.push({ column: (columns[column] as DataColumn).name, values: [...new Set(list.map((match) => match.value.display))] });
@@ -401,20 +447,24 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
   const synonymCovered = (token: QuestionToken): boolean =>
     analysis.synonyms.some((group) => group.some((variant) => variant.includes(token.stem)) && group.some((variant) => variant.every((part) => tableVocab.has(part))));
   const uncovered = new Set<number>();
+  const hintWords = tableVocabulary().columnHints.map((hint) => hint.pattern);
   analysis.tokens.forEach((token, position) => {
     if (consumed.has(position) || isScaffolding(token)) return;
-    if (tableVocab.has(token.stem) || synonymCovered(token)) return;
+    if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
 
   const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
-  if (!evidence) return null;
+  if (!evidence) {
+    trace?.("nothing but places matched");
+    return null;
+  }
   // A table should explain the question: one stray word is tolerated, more mean the question is about something else.
   const covered = analysis.tokens.filter((token, position) => !isScaffolding(token) && !uncovered.has(position)).length;
   if (uncovered.size > 0) {
     const phrase = measurePhrase(analysis, uncovered);
     const strong = matches.some((match) => !match.geographic && !match.partial) && (intents.average || intents.sum || intents.count || intents.rate);
-    if (strong && phrase && uncovered.size <= 3 && (intents.average || intents.sum || intents.rate || measureColumn < 0)) {
+    if (strong && phrase && (intents.average || intents.sum || intents.rate || measureColumn < 0)) {
       const names = columns.map((column) => column.name);
       const near = nearestNames(phrase, names, 6);
       return {
@@ -425,7 +475,12 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
         limitation: `${describeSource(data)} has no column for ${phrase}; the nearest columns are ${near.join(", ")} (all ${names.length} columns: ${names.join(", ")}).`,
       };
     }
-    if (uncovered.size > 1 || covered < 3) return null;
+    // One stray word is tolerated; a named measure column or two named values earn one more each.
+    const tolerated = 1 + (measureColumn >= 0 ? 1 : 0) + (substantive >= 2 ? 1 : 0);
+    if (uncovered.size > tolerated || covered < (measureColumn >= 0 ? 1 : 2)) {
+      trace?.(`(tolerated ${tolerated}, covered ${covered}, measure ${measureColumn}) words the table has nothing for: ${[...uncovered].map((position) => analysis.tokens[position]?.word).join(", ")}`);
+      return null;
+    }
   }
 
   // Councils the question names that this table does not hold.
@@ -468,7 +523,16 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData): Query
     else period = { column: periodName };
   }
 
-  // 8. The measure.
+  // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
+  if (measureColumn < 0 && periodColumn >= 0) {
+    const numberColumns = columns.flatMap((column, columnNumber) => (column.type === "number" ? [columnNumber] : []));
+    const preferred = numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, vocabulary.defaultMeasureColumns));
+    const chosen = preferred ?? (numberColumns.length === 1 ? numberColumns[0] : undefined);
+    if (chosen !== undefined) {
+      measureColumn = chosen;
+      notes.push(`The question names no measure column; ${(columns[chosen] as DataColumn).name} is used.`);
+    }
+  }
   let measure: TableQuery["measure"];
   if (measureColumn >= 0) {
     const name = (columns[measureColumn] as DataColumn).name;
@@ -541,8 +605,19 @@ function pinDimensions(analysis: QuestionAnalysis, data: TableData, query: Table
       // Only a column that repeats the same council-and-period rows is a dimension (not, say, a sector of homes).
       const periods = data.periods[periodColumn];
       const groupIndex = query.groupBy ? columns.findIndex((other) => other.name === query.groupBy) : -1;
-      const combinations = new Set(rows.map((row) => `${periods ? periods[row] : ""}|${groupIndex >= 0 ? data.keys[groupIndex]?.[row] : ""}`));
-      if (rows.length <= combinations.size) continue;
+      const seen = new Map<string, string>();
+      let varies = false;
+      for (const row of rows) {
+        const combination = `${periods ? periods[row] : ""}|${groupIndex >= 0 ? data.keys[groupIndex]?.[row] : ""}`;
+        const key = keys[row] ?? "";
+        const before = seen.get(combination);
+        if (before === undefined) seen.set(combination, key);
+        else if (before !== key) {
+          varies = true;
+          break;
+        }
+      }
+      if (!varies) continue;
       const options = [...distinct.keys()];
       const display = (key: string): string => data.rows[rows.find((row) => keys[row] === key) ?? 0]?.[columnNumber]?.trim() ?? key;
       const overlap = (key: string): number => nameStems(key).filter((part) => !stopWords.has(part) && questionStems.has(part)).length;

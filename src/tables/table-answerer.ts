@@ -7,6 +7,7 @@
 import type { Answer, Citation } from "../answer/types.ts";
 import { renderTableRow } from "../chunking/chunk.ts";
 import type { DataColumn, Store } from "../store/types.ts";
+import { backfillDataTables } from "./backfill.ts";
 import { planQuery } from "./build-query.ts";
 import { describeSource } from "./build-query.ts";
 import type { QueryPlan } from "./build-query.ts";
@@ -225,6 +226,23 @@ export function createTableAnswerer({ store }: { store: Store }): TableAnswerer 
     answer(question) {
       const plan = planQuestion(analyseQuestion(question), store);
       return plan ? composeTableAnswer(question, plan) : null;
+    },
+  };
+}
+
+/**
+ * The hook the answer services use: a data-set question is answered from its table, anything else by `fallback`.
+ * Data sets ingested before typed tables were kept are filled in from their files first (once per process).
+ */
+export async function prepareTables(store: Store): Promise<void> {
+  await backfillDataTables(store);
+}
+
+export function withTableAnswers(store: Store, fallback: { answer(question: string): Answer }): { answer(question: string): Answer } {
+  const tables = createTableAnswerer({ store });
+  return {
+    answer(question) {
+      return tables.answer(question) ?? fallback.answer(question);
     },
   };
 }

@@ -33,6 +33,9 @@ const vocabularySchema = z.object({
   breakdownColumns: z.array(z.string()),
   columnHints: patternList,
   defaultDimensionValues: z.array(z.string()),
+  defaultMeasureColumns: z.array(z.string()),
+  measureWords: z.array(z.string()),
+  maxValueWords: z.number().int().positive(),
   levels: z.object({ column: z.string(), national: z.string(), regional: z.string(), local: z.string() }),
   measureStopWords: z.array(z.string()),
 });
@@ -51,6 +54,12 @@ export interface TableVocabulary {
   breakdownColumns: string[];
   columnHints: { pattern: RegExp; columns: string[] }[];
   defaultDimensionValues: string[];
+  /** The number column a long table's "how many" reads when the question names none ("children_count", "number"). */
+  defaultMeasureColumns: string[];
+  /** Words after which the question names its measure ("average bed occupancy"). */
+  measureWords: ReadonlySet<string>;
+  /** Cells longer than this are prose (a note in a sheet), not values a question filters on. */
+  maxValueWords: number;
   levels: z.infer<typeof vocabularySchema>["levels"];
   measureStopWords: ReadonlySet<string>;
 }
@@ -74,6 +83,9 @@ export function tableVocabulary(): TableVocabulary {
     breakdownColumns: raw.breakdownColumns,
     columnHints: raw.columnHints.map((entry) => ({ pattern: regex(entry.pattern), columns: entry.columns })),
     defaultDimensionValues: raw.defaultDimensionValues,
+    defaultMeasureColumns: raw.defaultMeasureColumns,
+    measureWords: new Set(raw.measureWords),
+    maxValueWords: raw.maxValueWords,
     levels: raw.levels,
     measureStopWords: new Set(raw.measureStopWords),
   };
