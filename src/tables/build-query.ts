@@ -454,7 +454,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     uncovered.add(position);
   });
 
-  const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
+  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || wantsRanking));
   if (!evidence) {
     trace?.("nothing but places matched");
     return null;

@@ -134,7 +134,7 @@ function breakdownText(data: TableData, plan: QueryPlan, result: QueryResult): s
     const [only] = [...counts.keys()];
     return `, all of them ${only}`;
   }
-  const parts = [...counts.entries()].sort((left, right) => right[1] - left[1]).map(([value, count]) => `${count} ${value}`);
+  const parts = [...counts.entries()].sort((left, right) => right[1] - left[1]).map(([value, count]) => `${formatFigure(count)} ${value}`);
   return `, of them ${parts.join(", ")} (${plan.breakdown})`;
 }
 
