@@ -212,7 +212,8 @@ function wordsOfTable(data: TableData): Set<string> {
 /** Words a question needs no column for: function words, question words and measure words. */
 function isScaffolding(token: QuestionToken): boolean {
   const vocabulary = tableVocabulary();
-  return stopWords.has(token.word) || vocabulary.measureStopWords.has(token.word) || /^\d+$/.test(token.word) || token.word.length < 2;
+  // Years are periods; other numbers ("aged 12 to 15") are content the table must hold.
+  return stopWords.has(token.word) || vocabulary.measureStopWords.has(token.word) || /^(19|20)\d{2}$/.test(token.word) || (token.word.length < 2 && !/^\d$/.test(token.word));
 }
 
 /** The uncovered words right after a measure word ("average bed occupancy" -> bed occupancy), for naming a missing column. */
@@ -247,17 +248,27 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const vocabulary = tableVocabulary();
   const record = data.record;
   const intents = analysis.intents;
-  const asksWhich = /\b(which|what)\s+(\w+\s+){0,2}(has|have|had|is|was|are|were|with)\b|\b(by|each|per|every)\s+(council|local authority|la|authority|region|area|sector|type|provider|organisation)\b/i.test(
+  const asksWhich = /\b(which|what)\s+(\w+\s+){1,2}(has|have|had|is|was|are|were|with)\b|\b(by|each|per|every)\s+(council|local authority|la|authority|region|area|sector|type|provider|organisation)\b/i.test(
     analysis.text,
   );
   const quantitative =
     intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure;
-  if (!quantitative) {
-    trace?.("no quantity asked");
+  // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
+  const lookup = !quantitative;
+  // Who, where, why and "what does X mean" ask for words, not figures.
+  if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text) || /\bwhat does\b.*\bmean\b|\bmeaning of\b|\bdefin(e|ition)\b/i.test(analysis.text)) {
+    trace?.("asks for a name, a place, a reason or a meaning");
     return null;
   }
 
   const consumed = new Set<number>();
+  // "top 5", "per 10,000": numbers that shape the query, not values to find.
+  analysis.tokens.forEach((token, position) => {
+    const previous = analysis.tokens[position - 1]?.word ?? "";
+    if (/^\d+$/.test(token.word) && (/^(top|bottom|first|per)$/.test(previous) || (previous === "10" && token.word === "000") || (/^\d+$/.test(previous) && analysis.tokens[position - 2]?.word === "per"))) {
+      consumed.add(position);
+    }
+  });
   const notes: string[] = [];
   const hints = hintedColumns(analysis);
   const index = categoryValues(data);
@@ -266,8 +277,31 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   let score = 0;
   let substantive = 0;
 
+  // A year or month the table cannot be about (no period column, not in its title) means another source.
+  const periodColumnIndex = columns.findIndex((column) => column.type === "date" && column.unit === "year");
+  const about0 = `${record.fileName} ${record.title ?? ""}`.toLowerCase();
+  if (periodColumnIndex < 0 && analysis.years.some((year) => !about0.includes(String(year)))) {
+    trace?.("names a year; the table has no periods");
+    return null;
+  }
+  const months = [...analysis.text.toLowerCase().matchAll(vocabulary.months)].map((match) => match[0]);
+  if (months.length > 0) {
+    const datedText = `${about0} ${index.flatMap((entry) => (entry.values.length <= 12 ? entry.values.map((value) => value.key) : [])).join(" ")}`;
+    if (months.some((month) => !new RegExp(`\\b${month}`, "i").test(datedText))) {
+      trace?.("names a month the table's dates do not");
+      return null;
+    }
+  }
+
   // 1. Councils, through the LA list (aliases, longer names first).
   const laColumns = index.filter((entry) => vocabulary.localAuthorityColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
+  const about = `${record.fileName} ${record.title ?? ""} ${record.description.slice(0, 600)}`.toLowerCase();
+  const placeColumns = index.filter((entry) => vocabulary.geographicColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
+  if (analysis.authorities.length > 0 && placeColumns.length === 0 && !analysis.authorities.some((authority) => about.includes(authority.name.toLowerCase()))) {
+    // A question about a council cannot be answered by a table that names no councils (nor is about this one).
+    trace?.("names a council; the table has no place column");
+    return null;
+  }
   const missingAuthorities: string[] = [];
   for (const authority of analysis.authorities) {
     const key = authority.name.toLowerCase();
@@ -324,7 +358,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (!positions) continue;
     const key = `${value.key}|${positions.join(",")}`;
     const list = byValue.get(key) ?? [];
-    list.push({ column, value, positions, partial: false, geographic: vocabulary.geographicColumn.test((columns[column] as DataColumn).name.toLowerCase()) });
+    const namesCouncil = analysis.authorities.some((authority) => value.key.includes(authority.name.toLowerCase()));
+    list.push({ column, value, positions, partial: false, geographic: namesCouncil || vocabulary.geographicColumn.test((columns[column] as DataColumn).name.toLowerCase()) });
     byValue.set(key, list);
     for (const position of positions) taken.add(position);
   }
@@ -345,7 +380,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   let measureColumn = -1;
   let measureScore = 0;
   columns.forEach((column, columnNumber) => {
-    if (column.type !== "number") return;
+    if (column.type !== "number" || /^column \d+$/i.test(column.name)) return;
     const parts = nameStems(column.name).filter((part) => !stopWords.has(part));
     if (parts.length === 0) return;
     const used = new Set<number>();
@@ -369,6 +404,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     substantive += 1;
   }
 
+  let dimensionNamed = false;
   // 5. A dimension value the question names in part ("net gain", "ceased to be looked after"): two or more of its words.
   for (const entry of index) {
     if (entry.values.length < 1 || entry.values.length > 12 || matches.some((match) => match.column === entry.column)) continue;
@@ -389,6 +425,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     }
     if (!best) continue;
     for (const position of best.positions) consumed.add(position);
+    dimensionNamed = true;
     matches.push({ column: entry.column, value: best.value, positions: best.positions, partial: true, geographic: false });
     score += 1 + best.positions.length;
     substantive += 1;
@@ -400,7 +437,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     let best: ValueMatch | undefined;
     for (const entry of index) {
       if (entry.values.length > 30 || matches.some((match) => match.column === entry.column)) continue;
+      // Unnamed columns of a dashboard sheet, and short tables, are no vocabulary to read a lone word by.
+      if (/^column \d+$/i.test((columns[entry.column] as DataColumn).name)) continue;
       const total = entry.values.reduce((sum, value) => sum + value.count, 0);
+      if (total < 20) continue;
       for (const value of entry.values) {
         if (value.stems.length < 2 || value.stems.length > 4 || value.stems[value.stems.length - 1] !== token.stem || value.count < total * 0.1) continue;
         if (!best || value.count > best.value.count) best = { column: entry.column, value, positions: [position], partial: true, geographic: false };
@@ -440,6 +480,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     }
     filters.push({ column: (columns[column] as DataColumn).name, values: [...new Set(list.map((match) => match.value.display))] });
   }
+  if (groupColumn < 0 && (/^\s*which\s+\w+/i.test(analysis.text) || (wantsRanking && comparisonColumn < 0)) && !/^\s*which\s+(of|one)\b/i.test(analysis.text)) {
+    trace?.("asks which one of something the table has no column for");
+    return null;
+  }
   if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
 
   // What the question asks that this table has nothing for.
@@ -455,6 +499,15 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   });
 
   const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || wantsRanking));
+  if (lookup && !(measureScore >= 2 || dimensionNamed)) {
+    trace?.("no quantity asked and no measure named");
+    return null;
+  }
+  // "How much is the fee": money the table does not hold.
+  if (analysis.shape.wantsMoney && !(measureColumn >= 0 && (columns[measureColumn] as DataColumn).unit === "£")) {
+    trace?.("asks about money; no money column named");
+    return null;
+  }
   if (!evidence) {
     trace?.("nothing but places matched");
     return null;

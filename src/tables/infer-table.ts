@@ -65,7 +65,8 @@ function typedTable(
   return {
     unitIndex,
     sheet,
-    title: before[0] ?? null,
+    // The title is the first line that says something (a sheet's first cell is sometimes a date stamp).
+    title: before.find((line) => (line.match(/\p{L}{2,}/gu) ?? []).length >= 2) ?? null,
     description: [...before, ...notes].join("\n"),
     columns,
     rows,

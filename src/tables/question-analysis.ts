@@ -55,14 +55,30 @@ function tokensOf(text: string): QuestionToken[] {
   return tokens;
 }
 
+/** Where a council is named: its own name, or else the shortest run of words that names it ("Notts"). */
+function spanOf(text: string, name: string): { at: number; end: number } {
+  const pattern = new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu");
+  const match = pattern.exec(text);
+  if (match) return { at: match.index, end: match.index + match[0].length };
+  const spans = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
+  for (let length = 1; length <= 4; length += 1) {
+    for (let start = 0; start + length <= spans.length; start += 1) {
+      const first = spans[start];
+      const last = spans[start + length - 1];
+      if (!first || !last) continue;
+      const at = first.index ?? 0;
+      const end = (last.index ?? 0) + last[0].length;
+      if (findLocalAuthorities(text.slice(at, end)).includes(name)) return { at, end };
+    }
+  }
+  return { at: -1, end: -1 };
+}
+
 function authoritiesIn(text: string): QuestionAnalysis["authorities"] {
   const names = findLocalAuthorities(text);
   const found: QuestionAnalysis["authorities"] = [];
   for (const name of names) {
-    const pattern = new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu");
-    const match = pattern.exec(text);
-    const at = match?.index ?? -1;
-    const end = match ? at + match[0].length : -1;
+    const { at, end } = spanOf(text, name);
     const longer = longerNamesContaining(name).filter((other) => !new RegExp(other.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i").test(text));
     found.push({ name, at, end, longer });
   }

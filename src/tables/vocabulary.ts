@@ -36,6 +36,7 @@ const vocabularySchema = z.object({
   defaultMeasureColumns: z.array(z.string()),
   measureWords: z.array(z.string()),
   maxValueWords: z.number().int().positive(),
+  months: z.string(),
   levels: z.object({ column: z.string(), national: z.string(), regional: z.string(), local: z.string() }),
   measureStopWords: z.array(z.string()),
 });
@@ -60,6 +61,8 @@ export interface TableVocabulary {
   measureWords: ReadonlySet<string>;
   /** Cells longer than this are prose (a note in a sheet), not values a question filters on. */
   maxValueWords: number;
+  /** Month names: a question naming a month the table's dates do not name asks about another date. */
+  months: RegExp;
   levels: z.infer<typeof vocabularySchema>["levels"];
   measureStopWords: ReadonlySet<string>;
 }
@@ -86,6 +89,7 @@ export function tableVocabulary(): TableVocabulary {
     defaultMeasureColumns: raw.defaultMeasureColumns,
     measureWords: new Set(raw.measureWords),
     maxValueWords: raw.maxValueWords,
+    months: new RegExp(raw.months, "giu"),
     levels: raw.levels,
     measureStopWords: new Set(raw.measureStopWords),
   };
