@@ -27,6 +27,8 @@ export interface QueryPlan {
   limitation?: string;
   /** A category column to break a count down by (sector), when the question does not filter on it. */
   breakdown?: string;
+  /** "Blackpool compared with England": the same measure for the wider area the question names. */
+  companion?: { label: string; query: TableQuery };
 }
 
 interface DistinctValue {
@@ -606,6 +608,22 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   pinDimensions(analysis, data, query, notes, periodColumn);
 
+  // "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure.
+  let companion: QueryPlan["companion"];
+  const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
+  const wider = matches.find((match) => match.geographic && match !== councilFilter && match.column !== councilFilter?.column);
+  if ((intents.compare || /\bcompared?\b/i.test(analysis.text)) && councilFilter && wider && groupColumn < 0) {
+    const levelName = columns.find((column) => column.name.toLowerCase().replace(/_/g, " ") === vocabulary.levels.column)?.name;
+    const widerName = (columns[wider.column] as DataColumn).name;
+    const level = /region/i.test(widerName) ? vocabulary.levels.regional : vocabulary.levels.national;
+    const levelIndex = levelName ? columns.findIndex((column) => column.name === levelName) : -1;
+    const levelDisplay = levelIndex >= 0 ? data.rows[(data.keys[levelIndex] ?? []).indexOf(level)]?.[levelIndex] : undefined;
+    const filtersForWider = query.filters
+      .filter((filter) => filter.column !== (columns[councilFilter.column] as DataColumn).name && filter.column !== levelName)
+      .concat(levelName && levelDisplay ? [{ column: levelName, values: [levelDisplay] }] : []);
+    companion = { label: wider.value.display, query: { ...query, filters: filtersForWider } };
+  }
+
   const breakdown =
     measure.kind === "count" && groupColumn < 0
       ? columns.find(
@@ -613,7 +631,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
         )?.name
       : undefined;
-  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}) };
+  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}) };
 }
 
 /**

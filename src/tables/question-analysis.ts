@@ -7,7 +7,7 @@ import { classifyQuestion } from "../answer/question-type.ts";
 import type { QuestionShape } from "../answer/question-type.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
-import { stem, words } from "../retrieval/tokenize.ts";
+import { stem, stems, words } from "../retrieval/tokenize.ts";
 import { tableVocabulary } from "./vocabulary.ts";
 
 export interface QuestionToken {
@@ -48,7 +48,8 @@ export interface QuestionAnalysis {
 function tokensOf(text: string): QuestionToken[] {
   const tokens: QuestionToken[] = [];
   for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
-    const word = words(match[0])[0];
+    // "childrens" is "children's" typed without the apostrophe.
+    const word = words(match[0])[0]?.replace(/^(children|women|men|people)s$/, "$1");
     if (!word || word === "s") continue;
     tokens.push({ word, stem: stem(word), at: match.index ?? 0 });
   }
@@ -86,12 +87,14 @@ function authoritiesIn(text: string): QuestionAnalysis["authorities"] {
 }
 
 function synonymsIn(tokens: QuestionToken[]): string[][][] {
-  const stems = tokens.map((token) => token.stem);
+  const questionStems = tokens.map((token) => token.stem);
   const present = (variant: string[]): boolean =>
-    variant.length > 0 && stems.some((_, start) => variant.every((part, offset) => stems[start + offset] === part));
-  return loadDefaultGlossary()
-    .groups.filter((group) => group.some((variant) => present(variant.stems.filter((part) => part !== "s"))))
-    .map((group) => group.map((variant) => variant.stems.filter((part) => part !== "s")));
+    variant.length > 0 && questionStems.some((_, start) => variant.every((part, offset) => questionStems[start + offset] === part));
+  const groups = [
+    ...loadDefaultGlossary().groups.map((group) => group.map((variant) => variant.stems)),
+    ...tableVocabulary().synonyms.map((group) => group.map((term) => stems(term))),
+  ].map((group) => group.map((variant) => variant.filter((part) => part !== "s")));
+  return groups.filter((group) => group.some((variant) => present(variant)));
 }
 
 export function analyseQuestion(question: string): QuestionAnalysis {

@@ -202,6 +202,18 @@ export function composeTableAnswer(question: string, plan: QueryPlan): Answer {
   }
   const result = runTableQuery(data, query);
   const lines = [headline(plan, result), "", methodText(data, query, result)];
+  const citations = [citationFor(data, query, result.rows, result.rows.length)];
+  if (plan.companion) {
+    const wider = runTableQuery(data, plan.companion.query);
+    const figure = wider.groups[0];
+    if (figure && wider.rows.length > 0) {
+      const own = result.groups[0]?.value;
+      const gap = own !== null && own !== undefined && figure.value !== null ? own - figure.value : null;
+      lines[0] = `${lines[0]} ${plan.companion.label}: ${figureText(data, query, figure.value)}${figure.period ? ` (${figure.period})` : ""} [2]${gap === null ? "" : gap === 0 ? ", the same" : `, a difference of ${figureText(data, query, Math.abs(gap))} (${gap > 0 ? "higher" : "lower"} where first named)`}.`;
+      lines.push(methodText(data, plan.companion.query, wider).replace("How it was computed:", `For ${plan.companion.label}:`));
+      citations.push({ ...citationFor(data, plan.companion.query, wider.rows, wider.rows.length), n: 2 });
+    }
+  }
   if (plan.notes.length > 0) lines.push("", ...plan.notes);
   if (data.record.description.trim().length > 0 && /suppress|rounded|not shown|confidential/i.test(data.record.description)) {
     lines.push("", `The table's notes: ${data.record.description.split("\n").filter((line) => /suppress|rounded|not shown|confidential|exclude/i.test(line)).join(" ")}`);
@@ -209,7 +221,7 @@ export function composeTableAnswer(question: string, plan: QueryPlan): Answer {
   return {
     question,
     answer: lines.join("\n"),
-    citations: [citationFor(data, query, result.rows, result.rows.length)],
+    citations,
     mode: "extractive",
     refused: result.rows.length === 0,
   };

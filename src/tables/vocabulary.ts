@@ -37,6 +37,7 @@ const vocabularySchema = z.object({
   measureWords: z.array(z.string()),
   maxValueWords: z.number().int().positive(),
   months: z.string(),
+  synonyms: z.array(z.array(z.string()).min(2)),
   levels: z.object({ column: z.string(), national: z.string(), regional: z.string(), local: z.string() }),
   measureStopWords: z.array(z.string()),
 });
@@ -63,6 +64,8 @@ export interface TableVocabulary {
   maxValueWords: number;
   /** Month names: a question naming a month the table's dates do not name asks about another date. */
   months: RegExp;
+  /** Groups of names for one thing in data sets' own words (file-name acronyms such as CSWW), beside the glossary. */
+  synonyms: string[][];
   levels: z.infer<typeof vocabularySchema>["levels"];
   measureStopWords: ReadonlySet<string>;
 }
@@ -90,6 +93,7 @@ export function tableVocabulary(): TableVocabulary {
     measureWords: new Set(raw.measureWords),
     maxValueWords: raw.maxValueWords,
     months: new RegExp(raw.months, "giu"),
+    synonyms: raw.synonyms,
     levels: raw.levels,
     measureStopWords: new Set(raw.measureStopWords),
   };
