@@ -581,7 +581,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
   if (measureColumn < 0 && periodColumn >= 0) {
     const numberColumns = columns.flatMap((column, columnNumber) => (column.type === "number" ? [columnNumber] : []));
-    const preferred = numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, vocabulary.defaultMeasureColumns));
+    // A rate question reads a rate or value column first; "how many" reads a count first.
+    const order = intents.rate ? ["rate", "value", ...vocabulary.defaultMeasureColumns] : vocabulary.defaultMeasureColumns;
+    const preferred = order
+      .map((name) => numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, [name])))
+      .find((columnNumber) => columnNumber !== undefined);
     const chosen = preferred ?? (numberColumns.length === 1 ? numberColumns[0] : undefined);
     if (chosen !== undefined) {
       measureColumn = chosen;
