@@ -47,7 +47,7 @@ function figureOf(field: FigureField, plan: QueryPlan, query: TableQuery, result
     date,
     file: data.record.fileName,
     page: null,
-    quote: renderTableRow(data.rows[first] ?? []),
+    quote: renderTableRow(data.rows[first] ?? []).trim(),
     computed: {
       tableId: data.record.id,
       query,

@@ -183,7 +183,8 @@ function citationFor(data: TableData, query: TableQuery, rows: number[], rowCoun
     file: data.record.fileName,
     page: null,
     section: data.record.sheet,
-    quote: renderTableRow(cells),
+    // Trimmed as the page text is: a row ending in empty cells ends "| " when rendered alone.
+    quote: renderTableRow(cells).trim(),
     table: { tableId: data.record.id, query: query as unknown as Record<string, unknown>, rowCount },
   };
 }
