@@ -245,6 +245,52 @@ function periodsOf(data: TableData, column: number): number[] {
   return [...values].sort((left, right) => left - right);
 }
 
+interface IndexedValue {
+  column: number;
+  value: DistinctValue;
+}
+
+const firstWordIndexes = new WeakMap<TableData, Map<string, IndexedValue[]>>();
+
+/** Values by their first stem, so a question is checked only against values that could start in it. */
+function firstWordIndex(data: TableData): Map<string, IndexedValue[]> {
+  let index = firstWordIndexes.get(data);
+  if (index) return index;
+  index = new Map();
+  for (const entry of categoryValues(data)) {
+    for (const value of entry.values) {
+      const first = value.stems[0];
+      if (first === undefined) continue;
+      const list = index.get(first) ?? [];
+      list.push({ column: entry.column, value });
+      index.set(first, list);
+    }
+  }
+  firstWordIndexes.set(data, index);
+  return index;
+}
+
+/** The values whose first word stands in the question (or a one-letter typo of it, or a synonym's), longest first. */
+function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedValue[] {
+  const index = firstWordIndex(data);
+  const starts = new Set<string>(analysis.tokens.map((token) => token.stem));
+  for (const group of analysis.synonyms) for (const variant of group) if (variant[0]) starts.add(variant[0]);
+  const found = new Set<IndexedValue>();
+  for (const start of starts) for (const candidate of index.get(start) ?? []) found.add(candidate);
+  const fuzzy = [...starts].filter((start) => start.length >= 5);
+  if (fuzzy.length > 0) {
+    for (const [key, list] of index) {
+      if (key.length < 5 || starts.has(key)) continue;
+      if (fuzzy.some((start) => editDistanceAtMostOne(start, key))) for (const candidate of list) found.add(candidate);
+    }
+  }
+  return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
+}
+
+function mayMatch(value: DistinctValue): boolean {
+  return value.stems.length > 0;
+}
+
 /** The plan for one table, or null when the question is not about it. */
 export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
   const vocabulary = tableVocabulary();
@@ -350,11 +396,9 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 2. Other values the question names, longest first.
   const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
   const byValue = new Map<string, ValueMatch[]>();
-  const ordered = index
-    .flatMap((entry) => entry.values.map((value) => ({ column: entry.column, value })))
-    .sort((left, right) => right.value.stems.length - left.value.stems.length);
+  const ordered = candidateValues(data, analysis);
   const taken = new Set<number>();
-  for (const { column, value } of ordered) {
+  for (const { column, value } of ordered.filter((candidate) => mayMatch(candidate.value))) {
     if (matches.some((match) => match.column === column && match.value.key === value.key)) continue;
     const positions = locateValue(analysis, value.stems, consumed);
     if (!positions) continue;
