@@ -7,7 +7,10 @@
 import type { Answer, Citation } from "../answer/types.ts";
 import { renderTableRow } from "../chunking/chunk.ts";
 import type { DataColumn, Store } from "../store/types.ts";
+import type { LanguageModel } from "../providers/types.ts";
+import { stems } from "../retrieval/tokenize.ts";
 import { backfillDataTables } from "./backfill.ts";
+import { proposeTableQuery } from "./model-query.ts";
 import { planQuery } from "./build-query.ts";
 import { describeSource } from "./build-query.ts";
 import type { QueryPlan } from "./build-query.ts";
@@ -258,4 +261,40 @@ export function withTableAnswers(store: Store, fallback: { answer(question: stri
       return tables.answer(question) ?? fallback.answer(question);
     },
   };
+}
+
+/** A question asking for a count, total, average, ranking, trend or comparison: worth a model's query proposal. */
+export function asksForFigures(analysis: QuestionAnalysis): boolean {
+  const intents = analysis.intents;
+  if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text)) return false;
+  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate;
+}
+
+/**
+ * The answer services' hook: the offline query builder first; then, when a model may see the question (see
+ * `allowModel`), the model's proposed query, checked against the table before it runs; null otherwise.
+ */
+export async function answerFromTables(
+  store: Store,
+  question: string,
+  model: LanguageModel | null,
+  options: { signal?: AbortSignal; onRejected?: (reason: string) => void } = {},
+): Promise<Answer | null> {
+  await prepareTables(store);
+  const analysis = analyseQuestion(question);
+  const plan = planQuestion(analysis, store);
+  if (plan) return composeTableAnswer(question, plan);
+  if (!model || !asksForFigures(analysis)) return null;
+  const tables = loadAllTables(store);
+  if (tables.length === 0) return null;
+  // The most likely tables first: those sharing words with the question.
+  const questionStems = new Set(analysis.tokens.map((token) => token.stem));
+  const ranked = [...tables].sort((left, right) => overlapOf(right, questionStems) - overlapOf(left, questionStems));
+  const proposed = await proposeTableQuery(model, question, ranked, options);
+  return proposed ? composeTableAnswer(question, proposed) : null;
+}
+
+function overlapOf(data: TableData, questionStems: ReadonlySet<string>): number {
+  const text = `${data.record.fileName} ${data.record.title ?? ""} ${data.record.columns.map((column) => column.name).join(" ")}`;
+  return stems(text.replace(/_/g, " ")).filter((part) => questionStems.has(part)).length;
 }
