@@ -16,6 +16,7 @@ import { createHybridSearcher } from "../retrieval/hybrid.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Store } from "../store/types.ts";
+import { answerFromTables } from "../tables/table-answerer.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { AskOptions } from "./grounded-answerer.ts";
 import { createGroundedAnswerer } from "./grounded-answerer.ts";
@@ -79,6 +80,10 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
   // Higher authority and newer sources rank a little higher (statute over a market report, 2023 over 2011).
   const searcher = withSourceAuthority(createSearcher(store), store);
   const extractive = createExtractiveAnswerer({ store, searcher });
+  // Questions over data sets (counts, totals, rankings, trends) are computed from the stored tables first; a model
+  // may propose the query (checked against the table) when the question may be sent to it unredacted.
+  const computed = (question: string, tableModel: LanguageModel | null = null, signal?: AbortSignal): Promise<Answer | null> =>
+    answerFromTables(store, question, tableModel, signal ? { signal } : {});
   const hybrid = createHybridSearcher({
     store,
     searcher,
@@ -105,7 +110,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return Promise.resolve(ok(addOutOfDateNotes(extractive.answer(question), store)));
+        return computed(question).then((answer) => ok(addOutOfDateNotes(answer ?? extractive.answer(question), store)));
       },
     });
   }
@@ -126,6 +131,9 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     async answer(question, options = {}) {
       const task = taskIn(question, options);
       if (task) return answerTask(store, question, task, writer, options);
+      const tableModel = model.value && !shouldRedact(config.privacy.redact, model.value.local) ? model.value : null;
+      const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question, tableModel, options.signal);
+      if (fromTable) return ok(fromTable);
       const answered = await grounded.answer(question, options);
       return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
     },

@@ -10,6 +10,11 @@ export interface Citation {
   section: string | null;
   /** Verbatim text of the cited page (checked before the answer is returned). */
   quote: string;
+  /**
+   * A figure computed from a data set's typed table: the query (src/tables/table-query.ts, validated again
+   * whenever it is opened) whose matching rows are the evidence. `quote` is the first of those rows.
+   */
+  table?: { tableId: number; query: Record<string, unknown>; rowCount: number };
 }
 
 export interface Answer {

@@ -7,6 +7,8 @@ import type { Command } from "commander";
 import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
+import type { Store } from "../store/types.ts";
+import { openTableRows, rowsToCsv } from "../tables/table-rows.ts";
 import type { ImageAttachment } from "../providers/types.ts";
 import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
@@ -33,6 +35,23 @@ interface AskOptions {
   session?: string;
   stream?: boolean;
   image?: string[];
+  rows?: boolean;
+}
+
+/** `--rows`: the rows behind each computed figure, recomputed from the stored table, as CSV. */
+function formatCitedRows(store: Store, answer: Answer): string {
+  const parts: string[] = [];
+  for (const citation of answer.citations) {
+    if (!citation.table) continue;
+    const rows = openTableRows(store, citation.table);
+    if (!rows.ok) {
+      parts.push(`[${citation.n}] ${rows.error.message}`);
+      continue;
+    }
+    const where = rows.value.sheet ? `, sheet "${rows.value.sheet}"` : "";
+    parts.push(`[${citation.n}] ${rows.value.fileName}${where}: ${rows.value.rows.length} rows where ${rows.value.filters}`, rowsToCsv(rows.value).trimEnd());
+  }
+  return parts.length === 0 ? "No computed figures in this answer: --rows shows the rows behind a figure from a data set.\n" : `${parts.join("\n")}\n`;
 }
 
 export function registerAskCommand(program: Command, context: CommandContext): void {
@@ -45,6 +64,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
     .option("--stream", "print the language model's draft as it arrives, then the checked answer")
     // One path per --image (repeat it for several), so the question after it stays the question.
     .option("--image <path>", "attach a photo (JPEG, PNG, GIF, WebP) for a model that accepts images; repeat for several", (path: string, paths: string[]) => [...paths, path], [] as string[])
+    .option("--rows", "after the answer, print the data-set rows behind each computed figure (CSV)")
     .action(async (questionWords: string[], options: AskOptions) => {
       const { io } = context;
       const question = questionWords.join(" ").trim();
@@ -59,6 +79,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
       // The draft goes to stdout, or to stderr when stdout carries JSON.
       const draftOut = options.json ? io.stderr : io.stdout;
       let streamed = false;
+      let rowsText = "";
       const answer = await withStore(config, async (store) => {
         warnWhenLibraryEmpty(store, io);
         const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
@@ -76,10 +97,12 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         });
         if (!result.ok) throw result.error;
         if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
+        if (options.rows) rowsText = formatCitedRows(store, result.value);
         return result.value;
       });
       if (streamed) draftOut.write("\n\n--- checked against the library ---\n\n");
       io.stdout.write(options.json ? `${answerJson(answer)}\n` : formatAnswer(answer));
+      if (options.rows) io.stdout.write(`\nRows:\n${rowsText}`);
       if (options.session && !options.json) io.stderr.write(`(added to session "${options.session}")\n`);
     });
 }

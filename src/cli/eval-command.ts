@@ -19,11 +19,12 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     .option("-v, --verbose", "show every question")
     .action(async (file: string, options: { top: number; json?: boolean; verbose?: boolean }) => {
       const { io } = context;
-      const [{ evaluate, parseQuestionSet }, { createExtractiveAnswerer }, { addOutOfDateNotes, withSourceAuthority }, { createSearcher }] = await Promise.all([
+      const [{ evaluate, parseQuestionSet }, { createExtractiveAnswerer }, { addOutOfDateNotes, withSourceAuthority }, { createSearcher }, { prepareTables, withTableAnswers }] = await Promise.all([
         import("../answer/evaluate.ts"),
         import("../answer/extractive-answerer.ts"),
         import("../authority/source-authority.ts"),
         import("../retrieval/search.ts"),
+        import("../tables/table-answerer.ts"),
       ]);
       let raw: unknown;
       try {
@@ -36,10 +37,12 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       }
       const questions = parseQuestionSet(raw, basename(file));
       if (!questions.ok) throw questions.error;
-      const summary = await withStore(context.config(), (store) => {
+      const summary = await withStore(context.config(), async (store) => {
+        await prepareTables(store);
         // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
         const searcher = createSearcher(store);
-        const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
+        // Data-set questions are computed from the stored tables, as `hearth ask` does.
+        const answerer = withTableAnswers(store, createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) }));
         return evaluate(questions.value, {
           searcher,
           answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },

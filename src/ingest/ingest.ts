@@ -14,6 +14,8 @@ import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
+import { documentsWithoutTables, saveTablesOf } from "../tables/backfill.ts";
+import { dataTablesOf } from "../tables/infer-table.ts";
 
 export type IngestOutcome =
   | { status: "ingested"; path: string; fileName: string; document: DocumentRecord; replaced: boolean; milliseconds: number }
@@ -130,7 +132,14 @@ export async function ingestFile(
     const bytes = new Uint8Array(await readFile(path));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     const known = store.findDocumentByHash(contentHash);
-    if (known) return { status: "unchanged", path, fileName, document: known };
+    if (known) {
+      // A data set ingested before typed tables were kept gets them now (re-ingest is the backfill).
+      if (documentsWithoutTables(store).some((document) => document.id === known.id)) {
+        const loaded = await loader.load(bytes, { path, fileName, limits: config.limits, ocr: config.ocr });
+        if (loaded.ok) saveTablesOf(store, known, loaded.value);
+      }
+      return { status: "unchanged", path, fileName, document: known };
+    }
 
     if (!loader.sniff(bytes)) {
       return failed(
@@ -168,6 +177,7 @@ export async function ingestFile(
       },
       units,
       chunks,
+      dataTablesOf(loaded.value),
     );
     return { status: "ingested", path, fileName, document, replaced, milliseconds: performance.now() - started };
   } catch (error) {

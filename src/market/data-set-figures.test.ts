@@ -62,6 +62,11 @@ describe.skipIf(withoutCorpus())("data-set figures", () => {
       ["1,827", "7 March 2023, date of the document", 2],
       ["1738", "31 March 2025", null],
     ]);
-    expect(buildLaProfile(store, "Barnsley")?.figures.map((figure) => [figure.field, figure.value])).toEqual([["children_in_care", "366"]]);
+    // The count from the row, then the trends computed from the typed table (2021 to 2025: 329 to 366, rate 66 to 71).
+    expect(buildLaProfile(store, "Barnsley")?.figures.map((figure) => [figure.field, figure.value])).toEqual([
+      ["children_in_care", "366"],
+      ["looked_after_trend", "329 in 2021 to 366 in 2025, +37 (+11.25%)"],
+      ["looked_after_rate_trend", "66 in 2021 to 71 in 2025, +5 (+7.58%)"],
+    ]);
   }, 60_000);
 });

@@ -24,6 +24,12 @@ export const figureFields = [
   "planned_provision",
   "commissioning_intentions",
   "action_plan_leads",
+  "childrens_homes",
+  "childrens_home_places",
+  "childrens_home_ratings",
+  "childrens_home_sectors",
+  "looked_after_trend",
+  "looked_after_rate_trend",
 ] as const;
 
 export type FigureField = (typeof figureFields)[number];
@@ -46,6 +52,12 @@ export const fieldLabels: Record<FigureField, string> = {
   planned_provision: "Planned provision (homes, beds, specialisms)",
   commissioning_intentions: "Commissioning intentions (contracts, frameworks)",
   action_plan_leads: "Action plan: leads and deadlines",
+  childrens_homes: "Children's homes (computed from the provider list)",
+  childrens_home_places: "Places in children's homes (computed)",
+  childrens_home_ratings: "Children's homes by Ofsted rating (computed)",
+  childrens_home_sectors: "Children's homes by sector (computed)",
+  looked_after_trend: "Children looked after: trend (computed)",
+  looked_after_rate_trend: "Children looked after per 10,000: trend (computed)",
 };
 
 /** Fields holding one figure per document; the others are lists of statements. */

@@ -8,6 +8,8 @@ import { describeSourceAuthority } from "../authority/source-authority.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { FigureField } from "./figures.ts";
 import { dataSetFigures } from "./data-set-figures.ts";
+import { computedMarketFigures } from "./data-set-market.ts";
+import type { ComputedFigure } from "./data-set-market.ts";
 import { extractFigures, fieldLabels, figureFields, findFullDate } from "./figures.ts";
 import { documentLocalAuthority, resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
@@ -20,6 +22,8 @@ export interface MarketFigure {
   file: string;
   page: number | null;
   quote: string;
+  /** Set for a figure computed from a data set's table: the query whose rows are the evidence, and how. */
+  computed?: ComputedFigure["computed"];
 }
 
 export interface LocalAuthorityProfile {
@@ -100,9 +104,21 @@ function profileFor(store: Store, name: string, documents: DocumentRecord[], dat
   }
   // The authority's own documents first; national statistics after them (sort is stable).
   figures.push(...dataSets.map((entry) => entry.figure));
+  // Figures computed from data sets' tables (homes, places, ratings and sector mix, looked-after trends), each
+  // cited by its first row, checked on the stored sheet like any quote.
+  const computed = computedMarketFigures(store, name);
+  const tableDocuments: DocumentRecord[] = [];
+  for (const figure of computed) {
+    const document = store.listDocuments().find((candidate) => candidate.fileName === figure.file && store.listDataTables().some((table) => table.id === figure.computed.tableId && table.documentId === candidate.id));
+    if (!document || !verifier.verify(document.id, null, figure.quote)) continue;
+    figures.push(figure);
+    if (!tableDocuments.some((known) => known.id === document.id)) tableDocuments.push(document);
+  }
   const order = new Map(figureFields.map((field, index) => [field, index]));
   figures.sort((left, right) => (order.get(left.field) ?? 0) - (order.get(right.field) ?? 0));
-  const sources = [...ordered, ...dataSets.map((entry) => entry.document).filter((document, index, all) => all.findIndex((other) => other.id === document.id) === index)];
+  const sources = [...ordered, ...dataSets.map((entry) => entry.document), ...tableDocuments].filter(
+    (document, index, all) => all.findIndex((other) => other.id === document.id) === index,
+  );
   return { name, documents: sources.map((document) => ({ id: document.id, fileName: document.fileName })), figures };
 }
 
@@ -222,6 +238,7 @@ export function profileText(profile: LocalAuthorityProfile): string {
     lines.push(`${fieldLabels[field]}:`);
     for (const figure of figures) {
       lines.push(`  - ${figure.value}${figure.date ? ` (${figure.date})` : ""} — ${where(figure)}`);
+      if (figure.computed) lines.push(`      computed: ${figure.computed.method}; first row:`);
       lines.push(`      “${figure.quote.replace(/\s+/g, " ").trim()}”`);
     }
   }

@@ -48,7 +48,11 @@ export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary)
   const shown = publicAnswer(answer);
   return {
     ...shown,
-    citations: shown.citations.map((citation) => ({ ...citation, documentId: idsByName.get(citation.file) ?? null })),
+    // A computed figure's citation keeps its table query, so the page can open the rows behind it.
+    citations: shown.citations.map((citation, index) => {
+      const table = answer.citations[index]?.table;
+      return { ...citation, documentId: idsByName.get(citation.file) ?? null, ...(table ? { table } : {}) };
+    }),
     refused: answer.refused,
   };
 }

@@ -29,6 +29,7 @@ import type { ServerEnv, ServerServices } from "./server-types.ts";
 import { registerSessionRoutes } from "./sessions.ts";
 import { registerSettingsRoutes } from "./settings.ts";
 import { registerStaticFiles } from "./static-files.ts";
+import { registerTableRoutes } from "./table-rows.ts";
 import { registerToolkitRoutes } from "./toolkit.ts";
 import { registerUploadRoutes } from "./uploads.ts";
 import { createWorkspaceLibraries } from "./workspace-libraries.ts";
@@ -119,6 +120,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   registerSettingsRoutes(app, services);
   registerAuditRoutes(app, services);
   registerToolkitRoutes(app, services);
+  registerTableRoutes(app, services);
   app.all("/api/*", (c) => c.json({ error: "No such API route" }, 404));
   registerStaticFiles(app, webRoot);
 

@@ -139,6 +139,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: "typed tables of data sets (CSV files, XLSX sheets): columns with types and units, rows as cells",
+    // Rows are kept as JSON arrays of display strings, one row per record, so a table of 100k rows is read in one
+    // ordered scan; the tables layer parses numbers once per table and caches them. Ids are never reused
+    // (AUTOINCREMENT), so a cached table or a citation holding an id cannot come to mean another table.
+    sql: `
+      CREATE TABLE data_tables (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+        unit_index INTEGER NOT NULL,
+        sheet TEXT,
+        title TEXT,
+        description TEXT NOT NULL DEFAULT '',
+        columns TEXT NOT NULL,
+        row_count INTEGER NOT NULL
+      );
+      CREATE INDEX data_tables_document ON data_tables (document_id);
+      CREATE TABLE data_table_rows (
+        table_id INTEGER NOT NULL REFERENCES data_tables (id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        cells TEXT NOT NULL,
+        PRIMARY KEY (table_id, idx)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

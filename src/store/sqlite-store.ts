@@ -13,6 +13,9 @@ import type { DocumentFormat } from "../loaders/types.ts";
 import { migrate } from "./sqlite-migrations.ts";
 import type {
   CorpusStatistics,
+  DataColumn,
+  DataTableRecord,
+  NewDataTable,
   DocumentRecord,
   EmbeddingStatus,
   IntegrityReport,
@@ -62,6 +65,35 @@ interface PassageRow {
   format: string;
   title: string | null;
 }
+
+interface DataTableRow {
+  id: number;
+  document_id: number;
+  file_name: string;
+  unit_index: number;
+  sheet: string | null;
+  title: string | null;
+  description: string;
+  columns: string;
+  row_count: number;
+}
+
+function toDataTable(row: DataTableRow): DataTableRecord {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    fileName: row.file_name,
+    unitIndex: row.unit_index,
+    sheet: row.sheet,
+    title: row.title,
+    description: row.description,
+    columns: JSON.parse(row.columns) as DataColumn[],
+    rowCount: row.row_count,
+  };
+}
+
+const dataTableSelect =
+  "SELECT t.id, t.document_id, d.file_name, t.unit_index, t.sheet, t.title, t.description, t.columns, t.row_count FROM data_tables t JOIN documents d ON d.id = t.document_id";
 
 interface UnitRow {
   idx: number;
@@ -207,6 +239,15 @@ function prepareStatements(database: Database.Database) {
     ),
     deleteSession: database.prepare<[string]>("DELETE FROM sessions WHERE name = ?"),
     getSetting: database.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
+    insertDataTable: database.prepare<[number, number, string | null, string | null, string, string, number]>(
+      "INSERT INTO data_tables (document_id, unit_index, sheet, title, description, columns, row_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertDataRow: database.prepare<[number | bigint, number, string]>("INSERT INTO data_table_rows (table_id, idx, cells) VALUES (?, ?, ?)"),
+    deleteDataTables: database.prepare<[number]>("DELETE FROM data_tables WHERE document_id = ?"),
+    listDataTables: database.prepare<[], DataTableRow>(`${dataTableSelect} ORDER BY d.file_name COLLATE NOCASE, t.unit_index, t.id`),
+    dataTablesOf: database.prepare<[number], DataTableRow>(`${dataTableSelect} WHERE t.document_id = ? ORDER BY t.unit_index, t.id`),
+    dataTableById: database.prepare<[number], DataTableRow>(`${dataTableSelect} WHERE t.id = ?`),
+    dataRows: database.prepare<[number], { cells: string }>("SELECT cells FROM data_table_rows WHERE table_id = ? ORDER BY idx"),
     setSetting: database.prepare<[string, string]>(
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ),
@@ -247,7 +288,7 @@ export class SqliteStore implements Store {
     return this.#statements.documentsByPath.all(sourcePath).map(toDocument);
   }
 
-  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[]): DocumentRecord {
+  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[], tables: NewDataTable[] = []): DocumentRecord {
     const statements = this.#statements;
     this.#writes++;
     const write = this.#database.transaction((): number => {
@@ -286,6 +327,7 @@ export class SqliteStore implements Store {
         ).lastInsertRowid;
         statements.indexChunk.run(chunkId, chunk.text, context);
       }
+      this.#insertDataTables(documentId, tables);
       return documentId;
     });
     let documentId: number;
@@ -305,6 +347,57 @@ export class SqliteStore implements Store {
       });
     }
     return record;
+  }
+
+  #insertDataTables(documentId: number, tables: NewDataTable[]): void {
+    const statements = this.#statements;
+    for (const table of tables) {
+      const tableId = statements.insertDataTable.run(
+        documentId,
+        table.unitIndex,
+        table.sheet,
+        table.title,
+        table.description,
+        JSON.stringify(table.columns),
+        table.rows.length,
+      ).lastInsertRowid;
+      table.rows.forEach((row, index) => statements.insertDataRow.run(tableId, index, JSON.stringify(row)));
+    }
+  }
+
+  replaceDataTables(documentId: number, tables: NewDataTable[]): DataTableRecord[] {
+    const statements = this.#statements;
+    this.#writes++;
+    const write = this.#database.transaction(() => {
+      if (statements.documentById.get(documentId) === undefined) {
+        throw new HearthError("NOT_FOUND", `document ${documentId} is not in the library`, { subject: String(documentId) });
+      }
+      statements.deleteDataTables.run(documentId);
+      this.#insertDataTables(documentId, tables);
+    });
+    try {
+      write.immediate();
+    } catch (error) {
+      if (error instanceof HearthError) throw error;
+      throw new HearthError("STORE_FAILED", `document ${documentId}: could not save its tables (${describeError(error)})`, {
+        subject: String(documentId),
+        cause: error,
+      });
+    }
+    return statements.dataTablesOf.all(documentId).map(toDataTable);
+  }
+
+  listDataTables(): DataTableRecord[] {
+    return this.#statements.listDataTables.all().map(toDataTable);
+  }
+
+  getDataTable(tableId: number): DataTableRecord | undefined {
+    const row = this.#statements.dataTableById.get(tableId);
+    return row === undefined ? undefined : toDataTable(row);
+  }
+
+  getDataTableRows(tableId: number): string[][] {
+    return this.#statements.dataRows.all(tableId).map((row) => JSON.parse(row.cells) as string[]);
   }
 
   listDocuments(): DocumentRecord[] {

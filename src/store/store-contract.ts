@@ -7,8 +7,25 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { sampleDocument } from "./test-fixtures/sample-documents.ts";
 import type { SampleDocument } from "./test-fixtures/sample-documents.ts";
-import type { Store } from "./types.ts";
+import type { NewDataTable, Store } from "./types.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
+
+/** A small typed table (two councils' homes) for the data-table part of the contract. */
+export function sampleDataTable(rows = 3): NewDataTable {
+  const councils = ["Somerset", "Devon", "North Somerset"];
+  return {
+    unitIndex: 0,
+    sheet: "Homes",
+    title: "Children's homes at 31 March",
+    description: "Children's homes at 31 March\nc = suppressed",
+    columns: [
+      { name: "Local authority", type: "category", unit: null },
+      { name: "Places", type: "number", unit: null },
+      { name: "Note, with comma", type: "text", unit: null },
+    ],
+    rows: Array.from({ length: rows }, (_, index) => [councils[index % councils.length] ?? "", String(index + 2), `row "${index}", ünïcode`]),
+  };
+}
 
 export const cambridgeshirePath = corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt");
 export const somersetPath = corpusPath("formats/Somerset Homes and Horizons Members Briefing.md");
@@ -366,6 +383,38 @@ export function describeStoreContract(name: string, createStore: () => Promise<S
       expect(store.getSession("board")).toBeUndefined();
       expect(store.listSessions().map((summary) => summary.name)).toEqual(["other"]);
     });
+    it("keeps typed data tables with their document: columns, rows in order, replaced and removed with it", () => {
+      const sample = somerset();
+      const stored = store.replaceDocument(sample.document, sample.units, sample.chunks, [sampleDataTable(3), { ...sampleDataTable(1), unitIndex: 1, sheet: null }]);
+      const tables = store.listDataTables();
+      expect(tables).toHaveLength(2);
+      const first = tables.find((table) => table.sheet === "Homes");
+      expect(first).toMatchObject({ documentId: stored.id, fileName: sample.document.fileName, unitIndex: 0, title: "Children's homes at 31 March", rowCount: 3 });
+      expect(first?.columns).toEqual(sampleDataTable().columns);
+      expect(store.getDataTable(first?.id ?? -1)?.description).toContain("c = suppressed");
+      expect(store.getDataTableRows(first?.id ?? -1)).toEqual(sampleDataTable(3).rows);
+      expect(store.getDataTableRows(999_999)).toEqual([]);
+      expect(store.getDataTable(999_999)).toBeUndefined();
+
+      // Backfill: replacing the tables of a stored document keeps the document and gives new ids.
+      const replaced = store.replaceDataTables(stored.id, [sampleDataTable(5)]);
+      expect(replaced).toHaveLength(1);
+      expect(replaced[0]?.rowCount).toBe(5);
+      expect(replaced[0]?.id).not.toBe(first?.id);
+      expect(store.getDataTableRows(first?.id ?? -1)).toEqual([]);
+      expect(store.listDataTables().map((table) => table.id)).toEqual([replaced[0]?.id]);
+      expect(() => store.replaceDataTables(999_999, [sampleDataTable()])).toThrow(/not in the library/);
+
+      // A new version of the file replaces its tables in the same write; removing the document removes them.
+      const changed = { ...sample.document, contentHash: "f".repeat(64) };
+      const again = store.replaceDocument(changed, sample.units, sample.chunks, []);
+      expect(store.listDataTables()).toEqual([]);
+      store.replaceDataTables(again.id, [sampleDataTable(2)]);
+      expect(store.removeDocument(again.id)).toBe(true);
+      expect(store.listDataTables()).toEqual([]);
+      expect(store.checkIntegrity().ok).toBe(true);
+    });
+
     it("keeps settings as JSON values by key", () => {
       expect(store.getSetting("profile")).toBeUndefined();
       store.setSetting("profile", { name: "Lumen Way Homes ITP", locations: ["Nottinghamshire"] });

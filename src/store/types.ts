@@ -87,6 +87,44 @@ export interface SessionSummary {
   updatedAt: string;
 }
 
+/** A column's kind of value, found from its cells at ingest. */
+export type DataColumnType = "number" | "date" | "category" | "text";
+
+export interface DataColumn {
+  /** The header as the file has it (whitespace collapsed). */
+  name: string;
+  type: DataColumnType;
+  /** A unit the header or cells state ("%", "£", "per 10,000", "year"), or null. */
+  unit: string | null;
+}
+
+/** A table of a data set (a CSV file, one XLSX sheet) as rows of typed columns, kept beside its passages. */
+export interface NewDataTable {
+  /** The unit (sheet) of the document it comes from, so a citation can name the sheet. */
+  unitIndex: number;
+  /** The sheet name (XLSX), or null. */
+  sheet: string | null;
+  /** The title row above the header, when there is one. */
+  title: string | null;
+  /** Title, notes and source lines around the table, kept as the table's description. */
+  description: string;
+  columns: DataColumn[];
+  /** Cells as the file displays them; `rows[i][j]` belongs to `columns[j]`. */
+  rows: string[][];
+}
+
+export interface DataTableRecord {
+  id: number;
+  documentId: number;
+  fileName: string;
+  unitIndex: number;
+  sheet: string | null;
+  title: string | null;
+  description: string;
+  columns: DataColumn[];
+  rowCount: number;
+}
+
 export interface Store {
   findDocumentByHash(contentHash: string): DocumentRecord | undefined;
   findDocumentsByPath(sourcePath: string): DocumentRecord[];
@@ -94,7 +132,7 @@ export interface Store {
    * Writes a document, its unit texts and its chunks in one transaction, removing every earlier version with the
    * same source path in that same transaction. A crash leaves either the old or the new version, never both.
    */
-  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[]): DocumentRecord;
+  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[], tables?: NewDataTable[]): DocumentRecord;
   listDocuments(): DocumentRecord[];
   getDocument(id: number): DocumentRecord | undefined;
   /** Removes a document by id; returns whether one was removed. */
@@ -113,6 +151,16 @@ export interface Store {
   listSessions(): SessionSummary[];
   getSession(name: string): Session | undefined;
   removeSession(name: string): boolean;
+  /**
+   * Replaces the typed tables of a stored document (for libraries ingested before tables were kept); documents
+   * written by `replaceDocument` get theirs in the same transaction. Returns the stored tables.
+   */
+  replaceDataTables(documentId: number, tables: NewDataTable[]): DataTableRecord[];
+  /** Every typed table in the library, without rows, ordered by file name then sheet. */
+  listDataTables(): DataTableRecord[];
+  getDataTable(tableId: number): DataTableRecord | undefined;
+  /** The rows of one table in file order; empty for an unknown id. */
+  getDataTableRows(tableId: number): string[][];
   /** A small JSON value kept with the library (the organisation profile, preferences); undefined when unset. */
   getSetting(key: string): unknown;
   setSetting(key: string, value: unknown): void;

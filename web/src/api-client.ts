@@ -4,6 +4,7 @@
  */
 import { createParser } from "eventsource-parser";
 import type {
+  TableRows,
   Answer,
   AuditEvent,
   AuthorityComparison,
@@ -173,6 +174,11 @@ export const api = {
   removeDocument: (workspaceId: string, documentId: number) => nothing("DELETE", `${workspacePath(workspaceId)}/documents/${documentId}`),
   reingest: (workspaceId: string, documentId: number) =>
     json<{ uploadId: string }>("POST", `${workspacePath(workspaceId)}/documents/${documentId}/reingest`),
+  /** The rows behind a computed figure, recomputed by the server from the stored table. */
+  tableRows: (workspaceId: string, tableId: number, query: Record<string, unknown>) =>
+    json<TableRows>("GET", `${workspacePath(workspaceId)}/tables/${tableId}/rows?query=${encodeURIComponent(JSON.stringify(query))}`),
+  tableRowsCsvUrl: (workspaceId: string, tableId: number, query: Record<string, unknown>) =>
+    `${workspacePath(workspaceId)}/tables/${tableId}/rows.csv?query=${encodeURIComponent(JSON.stringify(query))}`,
   units: (workspaceId: string, documentId: number) => json<DocumentUnits>("GET", `${workspacePath(workspaceId)}/documents/${documentId}/units`),
   pageImageUrl: (workspaceId: string, documentId: number, page: number, highlight: string): string =>
     `${workspacePath(workspaceId)}/documents/${documentId}/pages/${page}/image?highlight=${encodeURIComponent(highlight)}`,

@@ -84,6 +84,20 @@ export interface Citation {
   quote: string;
   /** Present on answers from /ask; looked up by file name for answers read back from a session. */
   documentId?: number | null;
+  /** A figure computed from a data set's table: the query whose matching rows are the evidence. */
+  table?: { tableId: number; query: Record<string, unknown>; rowCount: number };
+}
+
+export interface TableRows {
+  tableId: number;
+  fileName: string;
+  sheet: string | null;
+  title: string | null;
+  filters: string;
+  columns: { name: string; type: string; unit: string | null }[];
+  rows: string[][];
+  total: number;
+  figures: { key: string | null; value: number | null; period?: string }[];
 }
 
 export interface Answer {

@@ -7,6 +7,7 @@ import { ApiError, api } from "../api-client.ts";
 import type { Answer, Citation, Workspace } from "../api-types.ts";
 import { AnswerText } from "../components/answer-text.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
+import { TableRowsViewer } from "../components/table-rows-viewer.tsx";
 import { SourcesPanel } from "../components/sources-panel.tsx";
 import { ErrorMessage } from "../components/error-message.tsx";
 
@@ -158,7 +159,12 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
         </form>
       </section>
       {chosen?.answer && <SourcesPanel citations={citations} onOpen={setViewing} />}
-      {viewing && <DocumentViewer workspaceId={workspace.id} citation={viewing} onClose={() => setViewing(undefined)} />}
+      {viewing &&
+        (viewing.table ? (
+          <TableRowsViewer workspaceId={workspace.id} citation={{ ...viewing, table: viewing.table }} onClose={() => setViewing(undefined)} />
+        ) : (
+          <DocumentViewer workspaceId={workspace.id} citation={viewing} onClose={() => setViewing(undefined)} />
+        ))}
     </div>
   );
 }

@@ -1,0 +1,63 @@
+/**
+ * Libraries ingested before tables were kept: a data set (CSV, XLSX) stored without typed tables gets them from
+ * its original file, when that file is still where it was ingested from and has the same bytes. Re-ingesting the
+ * file (`hearth ingest`) does the same. A file that moved or changed is left alone: its passages still answer.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, statSync } from "node:fs";
+import { loaderForFile } from "../loaders/registry.ts";
+import { isDataSetFormat } from "../loaders/data-set-format.ts";
+import { defaultLoadLimits } from "../loaders/types.ts";
+import type { LoadedDocument } from "../loaders/types.ts";
+import type { DocumentRecord, Store } from "../store/types.ts";
+import { dataTablesOf } from "./infer-table.ts";
+
+/** Documents already tried in this process, so a file that cannot be read is not read again on every question. */
+const tried = new WeakMap<Store, Set<number>>();
+
+/** Data-set documents with no typed tables yet. */
+export function documentsWithoutTables(store: Store): DocumentRecord[] {
+  const withTables = new Set(store.listDataTables().map((table) => table.documentId));
+  return store.listDocuments().filter((document) => isDataSetFormat(document.format) && !withTables.has(document.id));
+}
+
+/** Stores the typed tables of an already loaded data set (used by ingest for an unchanged file). */
+export function saveTablesOf(store: Store, document: DocumentRecord, loaded: LoadedDocument): number {
+  const tables = dataTablesOf(loaded);
+  if (tables.length > 0) store.replaceDataTables(document.id, tables);
+  return tables.length;
+}
+
+async function loadOriginal(document: DocumentRecord): Promise<LoadedDocument | null> {
+  const loader = loaderForFile(document.fileName);
+  if (!loader) return null;
+  try {
+    if (statSync(document.sourcePath).size !== document.byteSize) return null;
+    const bytes = new Uint8Array(readFileSync(document.sourcePath));
+    if (createHash("sha256").update(bytes).digest("hex") !== document.contentHash) return null;
+    const loaded = await loader.load(bytes, {
+      path: document.sourcePath,
+      fileName: document.fileName,
+      limits: defaultLoadLimits,
+      ocr: { enabled: false, command: "tesseract", language: "eng" },
+    });
+    return loaded.ok ? loaded.value : null;
+  } catch {
+    // The original is gone or unreadable: the document keeps answering from its passages.
+    return null;
+  }
+}
+
+/** Builds missing typed tables from the originals; returns how many documents gained tables. */
+export async function backfillDataTables(store: Store): Promise<number> {
+  const seen = tried.get(store) ?? new Set<number>();
+  tried.set(store, seen);
+  let filled = 0;
+  for (const document of documentsWithoutTables(store)) {
+    if (seen.has(document.id)) continue;
+    seen.add(document.id);
+    const loaded = await loadOriginal(document);
+    if (loaded && saveTablesOf(store, document, loaded) > 0) filled += 1;
+  }
+  return filled;
+}

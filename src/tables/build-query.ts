@@ -1,0 +1,783 @@
+/**
+ * Question to query, offline: which stored table a question is about, and the structured query that answers it.
+ * Filters come from category values the question names (council names through the LA list and its aliases,
+ * regions, provision types, ratings, sectors), matched on Porter stems, glossary synonyms and one-letter typos;
+ * the measure from a number column the question names (or a count of rows); the period from the years named (the
+ * latest otherwise); grouping from "which council ..." nouns. Nothing here knows any one data set: the words and
+ * weights are in vocabulary.json.
+ */
+import { stems } from "../retrieval/tokenize.ts";
+import { stopWords } from "../retrieval/tokenize.ts";
+import type { DataColumn } from "../store/types.ts";
+import { formatPeriod, parsePeriod } from "./cell-values.ts";
+import type { QuestionAnalysis, QuestionToken } from "./question-analysis.ts";
+import { filterRows } from "./run-query.ts";
+import type { TableData } from "./table-data.ts";
+import type { TableFilter, TableQuery } from "./table-query.ts";
+import { tableVocabulary } from "./vocabulary.ts";
+
+export interface QueryPlan {
+  data: TableData;
+  query: TableQuery;
+  /** How strongly the question points at this table (compared across tables). */
+  score: number;
+  /** What a reader must be told: the measure chosen, values taken for the question's words, ambiguous names. */
+  notes: string[];
+  /** Set when this is the table the question is about but it cannot answer: said instead of a figure. */
+  limitation?: string;
+  /** A category column to break a count down by (sector), when the question does not filter on it. */
+  breakdown?: string;
+  /** "Blackpool compared with England": the same measure for the wider area the question names. */
+  companion?: { label: string; query: TableQuery };
+}
+
+interface DistinctValue {
+  display: string;
+  key: string;
+  count: number;
+  stems: string[];
+}
+
+interface ColumnValues {
+  column: number;
+  values: DistinctValue[];
+}
+
+const valueIndexes = new WeakMap<TableData, ColumnValues[]>();
+
+/** Stems of a value or column name, without possessive "s" (so "childrens homes" meets "Children's home"). */
+function nameStems(text: string): string[] {
+  return stems(text.replace(/_/g, " ")).filter((part) => part !== "s");
+}
+
+function categoryValues(data: TableData): ColumnValues[] {
+  const cached = valueIndexes.get(data);
+  if (cached) return cached;
+  const index: ColumnValues[] = [];
+  data.record.columns.forEach((column, columnNumber) => {
+    // Text columns (provider names, owners) are matched too, but only on values of two or more words.
+    if (column.type !== "category" && column.type !== "text") return;
+    const counts = new Map<string, DistinctValue>();
+    const keys = data.keys[columnNumber] ?? [];
+    keys.forEach((key, row) => {
+      if (key.length === 0) return;
+      const entry = counts.get(key);
+      if (entry) entry.count += 1;
+      else counts.set(key, { display: (data.rows[row]?.[columnNumber] ?? "").trim(), key, count: 1, stems: [] });
+    });
+    const values = [...counts.values()];
+    for (const value of values) value.stems = nameStems(value.display);
+    const maxWords = tableVocabulary().maxValueWords;
+    index.push({
+      column: columnNumber,
+      values: values.filter(
+        (value) =>
+          value.stems.length <= maxWords &&
+          (column.type === "category" || value.stems.filter((part) => !stopWords.has(part)).length >= 2) &&
+          value.stems.some((part) => !stopWords.has(part) && !/^\d+$/.test(part)),
+      ),
+    });
+  });
+  valueIndexes.set(data, index);
+  return index;
+}
+
+function editDistanceAtMostOne(left: string, right: string): boolean {
+  if (left === right) return true;
+  if (Math.abs(left.length - right.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < left.length && j < right.length) {
+    if (left[i] === right[j]) {
+      i += 1;
+      j += 1;
+      continue;
+    }
+    edits += 1;
+    if (edits > 1) return false;
+    if (left.length > right.length) i += 1;
+    else if (right.length > left.length) j += 1;
+    else {
+      i += 1;
+      j += 1;
+    }
+  }
+  return edits + (left.length - i) + (right.length - j) <= 1;
+}
+
+function sameWord(questionStem: string, valueStem: string): boolean {
+  if (questionStem === valueStem) return true;
+  return questionStem.length >= 5 && valueStem.length >= 5 && editDistanceAtMostOne(questionStem, valueStem);
+}
+
+/** Positions where `sequence` stands in the question's unconsumed tokens, contiguous; null when it does not. */
+function findSequence(tokens: QuestionToken[], sequence: string[], consumed: ReadonlySet<number>): number[] | null {
+  if (sequence.length === 0) return null;
+  for (let start = 0; start + sequence.length <= tokens.length; start += 1) {
+    let fits = true;
+    for (let offset = 0; offset < sequence.length; offset += 1) {
+      const token = tokens[start + offset];
+      if (!token || consumed.has(start + offset) || !sameWord(token.stem, sequence[offset] ?? "")) {
+        fits = false;
+        break;
+      }
+    }
+    if (fits) return sequence.map((_, offset) => start + offset);
+  }
+  return null;
+}
+
+/** Where a value stands in the question, directly or as another variant of a glossary group the question names. */
+function locateValue(analysis: QuestionAnalysis, value: string[], consumed: ReadonlySet<number>): number[] | null {
+  const direct = findSequence(analysis.tokens, value, consumed);
+  if (direct) return direct;
+  for (const group of analysis.synonyms) {
+    if (!group.some((variant) => variant.join(" ") === value.join(" "))) continue;
+    for (const variant of group) {
+      const found = findSequence(analysis.tokens, variant, consumed);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+interface ValueMatch {
+  column: number;
+  value: DistinctValue;
+  positions: number[];
+  partial: boolean;
+  geographic: boolean;
+}
+
+function columnMatchesAny(column: DataColumn, candidates: readonly string[]): boolean {
+  const name = column.name.toLowerCase().replace(/_/g, " ");
+  return candidates.some((candidate) => {
+    const wanted = candidate.toLowerCase().replace(/_/g, " ");
+    return name === wanted || name.includes(wanted);
+  });
+}
+
+function hintedColumns(analysis: QuestionAnalysis): string[] {
+  return tableVocabulary().columnHints.filter((hint) => hint.pattern.test(analysis.text)).flatMap((hint) => hint.columns);
+}
+
+/** Picks one column for a value several columns hold: a hinted column, then the one where it is most common. */
+function bestColumnFor(data: TableData, candidates: ValueMatch[], hints: string[]): ValueMatch | undefined {
+  return [...candidates].sort((left, right) => {
+    const leftHinted = columnMatchesAny(data.record.columns[left.column] as DataColumn, hints) ? 1 : 0;
+    const rightHinted = columnMatchesAny(data.record.columns[right.column] as DataColumn, hints) ? 1 : 0;
+    return rightHinted - leftHinted || right.value.count - left.value.count || left.column - right.column;
+  })[0];
+}
+
+function nearestNames(wanted: string, names: readonly string[], count = 5): string[] {
+  const target = wanted.toLowerCase();
+  const score = (name: string): number => {
+    const lower = name.toLowerCase();
+    if (lower.includes(target) || target.includes(lower)) return 0;
+    let common = 0;
+    while (common < Math.min(lower.length, target.length) && lower[common] === target[common]) common += 1;
+    const shared = new Set(nameStems(name)).size > 0 ? nameStems(name).filter((part) => nameStems(wanted).includes(part)).length : 0;
+    return 10 - common - 3 * shared;
+  };
+  return [...names].sort((left, right) => score(left) - score(right) || left.localeCompare(right)).slice(0, count);
+}
+
+function tableWords(data: TableData): Set<string> {
+  const found = new Set<string>();
+  const add = (text: string): void => {
+    for (const part of nameStems(text)) found.add(part);
+  };
+  add(data.record.fileName.replace(/\.[a-z0-9]+$/i, ""));
+  add(data.record.title ?? "");
+  add(data.record.description.slice(0, 2000));
+  add(data.record.sheet ?? "");
+  for (const column of data.record.columns) add(column.name);
+  for (const entry of categoryValues(data)) {
+    if (entry.values.length <= 60) for (const value of entry.values) for (const part of value.stems) found.add(part);
+  }
+  return found;
+}
+
+const tableWordCache = new WeakMap<TableData, Set<string>>();
+
+function wordsOfTable(data: TableData): Set<string> {
+  let cached = tableWordCache.get(data);
+  if (!cached) {
+    cached = tableWords(data);
+    tableWordCache.set(data, cached);
+  }
+  return cached;
+}
+
+/** Words a question needs no column for: function words, question words and measure words. */
+function isScaffolding(token: QuestionToken): boolean {
+  const vocabulary = tableVocabulary();
+  // Years are periods; other numbers ("aged 12 to 15") are content the table must hold.
+  return stopWords.has(token.word) || vocabulary.measureStopWords.has(token.word) || /^(19|20)\d{2}$/.test(token.word) || (token.word.length < 2 && !/^\d$/.test(token.word));
+}
+
+/** The uncovered words right after a measure word ("average bed occupancy" -> bed occupancy), for naming a missing column. */
+function measurePhrase(analysis: QuestionAnalysis, uncovered: Set<number>): string | null {
+  const positions = [...uncovered].sort((left, right) => left - right);
+  if (positions.length === 0 || positions.length > 3) return null;
+  const first = positions[0] as number;
+  const last = positions[positions.length - 1] as number;
+  if (last - first + 1 !== positions.length) return null;
+  // Only "of"/"the" may stand between the measure word and the phrase.
+  let before = first - 1;
+  while (before >= 0 && ["of", "the", "a"].includes(analysis.tokens[before]?.word ?? "")) before -= 1;
+  if (before < 0 || !tableVocabulary().measureWords.has(analysis.tokens[before]?.word ?? "")) return null;
+  return analysis.tokens
+    .slice(first, last + 1)
+    .map((token) => token.word)
+    .join(" ");
+}
+
+function periodColumnOf(data: TableData): number {
+  return data.record.columns.findIndex((column) => column.type === "date" && column.unit === "year");
+}
+
+function periodsOf(data: TableData, column: number): number[] {
+  const values = new Set<number>();
+  for (const value of data.periods[column] ?? []) if (!Number.isNaN(value)) values.add(value);
+  return [...values].sort((left, right) => left - right);
+}
+
+interface IndexedValue {
+  column: number;
+  value: DistinctValue;
+}
+
+const firstWordIndexes = new WeakMap<TableData, Map<string, IndexedValue[]>>();
+
+/** Values by their first stem, so a question is checked only against values that could start in it. */
+function firstWordIndex(data: TableData): Map<string, IndexedValue[]> {
+  let index = firstWordIndexes.get(data);
+  if (index) return index;
+  index = new Map();
+  for (const entry of categoryValues(data)) {
+    for (const value of entry.values) {
+      const first = value.stems[0];
+      if (first === undefined) continue;
+      const list = index.get(first) ?? [];
+      list.push({ column: entry.column, value });
+      index.set(first, list);
+    }
+  }
+  firstWordIndexes.set(data, index);
+  return index;
+}
+
+/** The values whose first word stands in the question (or a one-letter typo of it, or a synonym's), longest first. */
+function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedValue[] {
+  const index = firstWordIndex(data);
+  const starts = new Set<string>(analysis.tokens.map((token) => token.stem));
+  for (const group of analysis.synonyms) for (const variant of group) if (variant[0]) starts.add(variant[0]);
+  const found = new Set<IndexedValue>();
+  for (const start of starts) for (const candidate of index.get(start) ?? []) found.add(candidate);
+  const fuzzy = [...starts].filter((start) => start.length >= 5);
+  if (fuzzy.length > 0) {
+    for (const [key, list] of index) {
+      if (key.length < 5 || starts.has(key)) continue;
+      if (fuzzy.some((start) => editDistanceAtMostOne(start, key))) for (const candidate of list) found.add(candidate);
+    }
+  }
+  return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
+}
+
+function mayMatch(value: DistinctValue): boolean {
+  return value.stems.length > 0;
+}
+
+/** The plan for one table, or null when the question is not about it. */
+export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
+  const vocabulary = tableVocabulary();
+  const record = data.record;
+  const intents = analysis.intents;
+  const asksWhich = /\b(which|what)\s+(\w+\s+){1,2}(has|have|had|is|was|are|were|with)\b|\b(by|each|per|every)\s+(council|local authority|la|authority|region|area|sector|type|provider|organisation)\b/i.test(
+    analysis.text,
+  );
+  const quantitative =
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure;
+  // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
+  const lookup = !quantitative;
+  // Who, where, why and "what does X mean" ask for words, not figures.
+  if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text) || /\bwhat does\b.*\bmean\b|\bmeaning of\b|\bdefin(e|ition)\b/i.test(analysis.text)) {
+    trace?.("asks for a name, a place, a reason or a meaning");
+    return null;
+  }
+
+  const consumed = new Set<number>();
+  // "top 5", "per 10,000": numbers that shape the query, not values to find.
+  analysis.tokens.forEach((token, position) => {
+    const previous = analysis.tokens[position - 1]?.word ?? "";
+    if (/^\d+$/.test(token.word) && (/^(top|bottom|first|per)$/.test(previous) || (previous === "10" && token.word === "000") || (/^\d+$/.test(previous) && analysis.tokens[position - 2]?.word === "per"))) {
+      consumed.add(position);
+    }
+  });
+  const notes: string[] = [];
+  const hints = hintedColumns(analysis);
+  const index = categoryValues(data);
+  const columns = record.columns;
+  const matches: ValueMatch[] = [];
+  let score = 0;
+  let substantive = 0;
+
+  // A year or month the table cannot be about (no period column, not in its title) means another source.
+  const periodColumnIndex = columns.findIndex((column) => column.type === "date" && column.unit === "year");
+  const about0 = `${record.fileName} ${record.title ?? ""}`.toLowerCase();
+  if (periodColumnIndex < 0 && analysis.years.some((year) => !about0.includes(String(year)))) {
+    trace?.("names a year; the table has no periods");
+    return null;
+  }
+  const months = [...analysis.text.toLowerCase().matchAll(vocabulary.months)].map((match) => match[0]);
+  if (months.length > 0) {
+    const datedText = `${about0} ${index.flatMap((entry) => (entry.values.length <= 12 ? entry.values.map((value) => value.key) : [])).join(" ")}`;
+    if (months.some((month) => !new RegExp(`\\b${month}`, "i").test(datedText))) {
+      trace?.("names a month the table's dates do not");
+      return null;
+    }
+  }
+
+  // 1. Councils, through the LA list (aliases, longer names first).
+  const laColumns = index.filter((entry) => vocabulary.localAuthorityColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
+  const about = `${record.fileName} ${record.title ?? ""} ${record.description.slice(0, 600)}`.toLowerCase();
+  const placeColumns = index.filter((entry) => vocabulary.geographicColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
+  if (analysis.authorities.length > 0 && placeColumns.length === 0 && !analysis.authorities.some((authority) => about.includes(authority.name.toLowerCase()))) {
+    // A question about a council cannot be answered by a table that names no councils (nor is about this one).
+    trace?.("names a council; the table has no place column");
+    return null;
+  }
+  const missingAuthorities: string[] = [];
+  for (const authority of analysis.authorities) {
+    const key = authority.name.toLowerCase();
+    const candidates: ValueMatch[] = [];
+    for (const entry of index) {
+      const value = entry.values.find((candidate) => candidate.key === key);
+      if (value) {
+        candidates.push({ column: entry.column, value, positions: [], partial: false, geographic: true });
+      }
+    }
+    const positions = analysis.tokens.flatMap((token, position) => (token.at >= authority.at && token.at < authority.end ? [position] : []));
+    for (const position of positions) consumed.add(position);
+    const chosen = bestColumnFor(data, candidates, [...hints, ...laColumns.map((entry) => (columns[entry.column] as DataColumn).name)]);
+    if (!chosen) {
+      if (laColumns.length > 0) missingAuthorities.push(authority.name);
+      continue;
+    }
+    matches.push({ ...chosen, positions });
+    score += 2;
+    if (authority.longer.length > 0) {
+      notes.push(`"${authority.name}" is taken as the council ${authority.name}, not ${authority.longer.join(" or ")} (the LA list names them apart).`);
+    }
+  }
+
+  // 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5 councils", "by region".
+  let groupColumn = -1;
+  const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
+  if (wantsRanking || asksWhich) {
+    for (const noun of vocabulary.groupNouns) {
+      const found = noun.pattern.exec(analysis.text);
+      if (!found) continue;
+      const candidate = columns.findIndex((column) => column.type !== "number" && columnMatchesAny(column, noun.columns));
+      if (candidate >= 0) {
+        groupColumn = candidate;
+        analysis.tokens.forEach((token, position) => {
+          if (token.at >= (found.index ?? 0) && token.at < (found.index ?? 0) + found[0].length) consumed.add(position);
+        });
+        score += 1;
+        break;
+      }
+    }
+  }
+
+  // 2. Other values the question names, longest first.
+  const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
+  const byValue = new Map<string, ValueMatch[]>();
+  const ordered = candidateValues(data, analysis);
+  const taken = new Set<number>();
+  for (const { column, value } of ordered.filter((candidate) => mayMatch(candidate.value))) {
+    if (matches.some((match) => match.column === column && match.value.key === value.key)) continue;
+    const positions = locateValue(analysis, value.stems, consumed);
+    if (!positions) continue;
+    const key = `${value.key}|${positions.join(",")}`;
+    const list = byValue.get(key) ?? [];
+    const namesCouncil = analysis.authorities.some((authority) => value.key.includes(authority.name.toLowerCase()));
+    list.push({ column, value, positions, partial: false, geographic: namesCouncil || vocabulary.geographicColumn.test((columns[column] as DataColumn).name.toLowerCase()) });
+    byValue.set(key, list);
+    for (const position of positions) taken.add(position);
+  }
+  // Overlapping matches (one span matching several values or columns): keep the longest, then the best column.
+  const candidates = [...byValue.values()]
+    .map((list) => bestColumnFor(data, list, hints) as ValueMatch)
+    .sort((left, right) => right.positions.length - left.positions.length || right.value.count - left.value.count);
+  for (const match of candidates) {
+    if (match.positions.some((position) => consumed.has(position))) continue;
+    for (const position of match.positions) consumed.add(position);
+    matches.push(match);
+    score += 2 + match.positions.length;
+    if (!match.geographic) substantive += 1;
+  }
+  void taken;
+
+  // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
+  let measureColumn = -1;
+  let measureScore = 0;
+  columns.forEach((column, columnNumber) => {
+    if (column.type !== "number" || /^column \d+$/i.test(column.name)) return;
+    const parts = nameStems(column.name).filter((part) => !stopWords.has(part));
+    if (parts.length === 0) return;
+    const used = new Set<number>();
+    for (const part of parts) {
+      const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && sameWord(token.stem, part));
+      if (position >= 0) used.add(position);
+    }
+    const hintBonus = hinted(columnNumber) ? 0.5 : 0;
+    const value = used.size + hintBonus - (parts.length - used.size) * 0.01;
+    if (used.size > 0 && value > measureScore) {
+      measureScore = value;
+      measureColumn = columnNumber;
+    }
+  });
+  if (measureColumn >= 0) {
+    const parts = nameStems((columns[measureColumn] as DataColumn).name);
+    analysis.tokens.forEach((token, position) => {
+      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part))) consumed.add(position);
+    });
+    score += 2 * Math.floor(measureScore);
+    substantive += 1;
+  }
+
+  let dimensionNamed = false;
+  // 5. A dimension value the question names in part ("net gain", "ceased to be looked after"): two or more of its words.
+  for (const entry of index) {
+    if (entry.values.length < 1 || entry.values.length > 12 || matches.some((match) => match.column === entry.column)) continue;
+    let best: { value: DistinctValue; positions: number[] } | undefined;
+    for (const value of entry.values) {
+      const positions: number[] = [];
+      // The question must name what sets this value apart ("ceasing"), not only what all of them share ("children").
+      const others = entry.values.filter((other) => other !== value).flatMap((other) => other.stems);
+      const distinctive = value.stems.filter((part) => !stopWords.has(part) && !others.includes(part));
+      if (!distinctive.some((part) => analysis.tokens.some((token) => sameWord(token.stem, part)))) continue;
+      for (const part of value.stems) {
+        if (stopWords.has(part)) continue;
+        const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !positions.includes(at) && !isScaffolding(token) && sameWord(token.stem, part));
+        if (position >= 0) positions.push(position);
+      }
+      const content = value.stems.filter((part) => !stopWords.has(part)).length;
+      if (positions.length >= 2 && positions.length * 2 >= content && (!best || positions.length > best.positions.length)) best = { value, positions };
+    }
+    if (!best) continue;
+    for (const position of best.positions) consumed.add(position);
+    dimensionNamed = true;
+    matches.push({ column: entry.column, value: best.value, positions: best.positions, partial: true, geographic: false });
+    score += 1 + best.positions.length;
+    substantive += 1;
+  }
+
+  // 6. A lone head word ("homes") for a common multi-word value ("Children's home") of a short list nothing else matched.
+  for (const [position, token] of analysis.tokens.entries()) {
+    if (consumed.has(position) || isScaffolding(token)) continue;
+    let best: ValueMatch | undefined;
+    for (const entry of index) {
+      if (entry.values.length > 30 || matches.some((match) => match.column === entry.column)) continue;
+      // Unnamed columns of a dashboard sheet, and short tables, are no vocabulary to read a lone word by.
+      if (/^column \d+$/i.test((columns[entry.column] as DataColumn).name)) continue;
+      const total = entry.values.reduce((sum, value) => sum + value.count, 0);
+      if (total < 20) continue;
+      for (const value of entry.values) {
+        if (value.stems.length < 2 || value.stems.length > 4 || value.stems[value.stems.length - 1] !== token.stem || value.count < total * 0.1) continue;
+        if (!best || value.count > best.value.count) best = { column: entry.column, value, positions: [position], partial: true, geographic: false };
+      }
+    }
+    if (best) {
+      consumed.add(position);
+      matches.push(best);
+      score += 1;
+      substantive += 1;
+      notes.push(`"${token.word}" is taken as ${(columns[best.column] as DataColumn).name} = ${best.value.display}.`);
+    }
+  }
+
+  // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
+  const filters: TableFilter[] = [];
+  const byColumn = new Map<number, ValueMatch[]>();
+  for (const match of matches) byColumn.set(match.column, [...(byColumn.get(match.column) ?? []), match]);
+  let comparisonColumn = -1;
+  for (const [column, list] of byColumn) {
+    if (list.length >= 2 && list.every((match) => match.geographic)) {
+      const sorted = [...list].sort((left, right) => (left.positions[0] ?? 0) - (right.positions[0] ?? 0));
+      const joined = sorted.slice(1).every((match, offset) => {
+        const previous = sorted[offset] as ValueMatch;
+        const gapStart = analysis.tokens[previous.positions[previous.positions.length - 1] ?? 0];
+        const gapEnd = analysis.tokens[match.positions[0] ?? 0];
+        if (!gapStart || !gapEnd) return false;
+        const between = analysis.text.slice(gapStart.at + gapStart.word.length, gapEnd.at).replace(/['’]s\b/g, "");
+        return vocabulary.comparisonJoiners.test(between);
+      });
+      // "Somerset children placed in Devon" names two councils but compares nothing: not a question for a table.
+      if (!joined) {
+        trace?.("two places named but not compared");
+        return null;
+      }
+      comparisonColumn = column;
+    }
+    filters.push({ column: (columns[column] as DataColumn).name, values: [...new Set(list.map((match) => match.value.display))] });
+  }
+  if (groupColumn < 0 && (/^\s*which\s+\w+/i.test(analysis.text) || (wantsRanking && comparisonColumn < 0)) && !/^\s*which\s+(of|one)\b/i.test(analysis.text)) {
+    trace?.("asks which one of something the table has no column for");
+    return null;
+  }
+  if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
+
+  // What the question asks that this table has nothing for.
+  const tableVocab = wordsOfTable(data);
+  const synonymCovered = (token: QuestionToken): boolean =>
+    analysis.synonyms.some((group) => group.some((variant) => variant.includes(token.stem)) && group.some((variant) => variant.every((part) => tableVocab.has(part))));
+  const uncovered = new Set<number>();
+  const hintWords = tableVocabulary().columnHints.map((hint) => hint.pattern);
+  analysis.tokens.forEach((token, position) => {
+    if (consumed.has(position) || isScaffolding(token)) return;
+    if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
+    uncovered.add(position);
+  });
+
+  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || wantsRanking));
+  if (lookup && !(measureScore >= 2 || dimensionNamed)) {
+    trace?.("no quantity asked and no measure named");
+    return null;
+  }
+  // "How much is the fee": money the table does not hold.
+  if (analysis.shape.wantsMoney && !(measureColumn >= 0 && (columns[measureColumn] as DataColumn).unit === "£")) {
+    trace?.("asks about money; no money column named");
+    return null;
+  }
+  if (!evidence) {
+    trace?.("nothing but places matched");
+    return null;
+  }
+  // A table should explain the question: one stray word is tolerated, more mean the question is about something else.
+  const covered = analysis.tokens.filter((token, position) => !isScaffolding(token) && !uncovered.has(position)).length;
+  if (uncovered.size > 0) {
+    const phrase = measurePhrase(analysis, uncovered);
+    const strong = matches.some((match) => !match.geographic && !match.partial) && (intents.average || intents.sum || intents.count || intents.rate);
+    if (strong && phrase && (intents.average || intents.sum || intents.rate || measureColumn < 0)) {
+      const names = columns.map((column) => column.name);
+      const near = nearestNames(phrase, names, 6);
+      return {
+        data,
+        query: { tableId: record.id, filters, measure: { kind: "count" } },
+        score,
+        notes,
+        limitation: `${describeSource(data)} has no column for ${phrase}; the nearest columns are ${near.join(", ")} (all ${names.length} columns: ${names.join(", ")}).`,
+      };
+    }
+    // One stray word is tolerated; a named measure column or two named values earn one more each.
+    const tolerated = 1 + (measureColumn >= 0 ? 1 : 0) + (substantive >= 2 ? 1 : 0);
+    if (uncovered.size > tolerated || covered < (measureColumn >= 0 ? 1 : 2)) {
+      trace?.(`(tolerated ${tolerated}, covered ${covered}, measure ${measureColumn}) words the table has nothing for: ${[...uncovered].map((position) => analysis.tokens[position]?.word).join(", ")}`);
+      return null;
+    }
+  }
+
+  // Councils the question names that this table does not hold.
+  if (missingAuthorities.length > 0 && laColumns.length > 0) {
+    const laColumn = laColumns[0] as ColumnValues;
+    const near = missingAuthorities.map((name) => `${name} (nearest: ${nearestNames(name, laColumn.values.map((value) => value.display), 3).join(", ")})`);
+    return {
+      data,
+      query: { tableId: record.id, filters, measure: { kind: "count" } },
+      score,
+      notes,
+      limitation: `${describeSource(data)} has no rows for ${near.join("; ")} in its ${(columns[laColumn.column] as DataColumn).name} column.`,
+    };
+  }
+
+  // 7. Periods: the years named (a change between two), or the latest.
+  const periodColumn = periodColumnOf(data);
+  let period: TableQuery["period"];
+  if (periodColumn >= 0) {
+    const periodName = (columns[periodColumn] as DataColumn).name;
+    const available = periodsOf(data, periodColumn);
+    const named = [...new Set(analysis.years)].map((year) => available.find((value) => Math.floor(value) === year) ?? Number.NaN);
+    const absent = [...new Set(analysis.years)].filter((_, position) => Number.isNaN(named[position]));
+    if (absent.length > 0 && available.length > 0) {
+      return {
+        data,
+        query: { tableId: record.id, filters, measure: { kind: "count" } },
+        score,
+        notes,
+        limitation: `${describeSource(data)} has no rows for ${absent.join(" or ")}; its ${periodName} column covers ${formatPeriod(available[0] as number)} to ${formatPeriod(available[available.length - 1] as number)}.`,
+      };
+    }
+    const years = named.filter((value) => !Number.isNaN(value)).sort((left, right) => left - right);
+    if (years.length >= 2) period = { column: periodName, from: formatPeriod(years[0] as number), to: formatPeriod(years[years.length - 1] as number) };
+    else if (intents.change && available.length >= 2) {
+      const from = years[0] ?? (available[0] as number);
+      const to = available[available.length - 1] as number;
+      period = from === to ? { column: periodName, at: formatPeriod(to) } : { column: periodName, from: formatPeriod(from), to: formatPeriod(to) };
+    } else if (years.length === 1) period = { column: periodName, at: formatPeriod(years[0] as number) };
+    else period = { column: periodName };
+  }
+
+  // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
+  if (measureColumn < 0 && periodColumn >= 0) {
+    const numberColumns = columns.flatMap((column, columnNumber) => (column.type === "number" ? [columnNumber] : []));
+    // A rate question reads a rate or value column first; "how many" reads a count first.
+    const order = intents.rate ? ["rate", "value", ...vocabulary.defaultMeasureColumns] : vocabulary.defaultMeasureColumns;
+    const preferred = order
+      .map((name) => numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, [name])))
+      .find((columnNumber) => columnNumber !== undefined);
+    const chosen = preferred ?? (numberColumns.length === 1 ? numberColumns[0] : undefined);
+    if (chosen !== undefined) {
+      measureColumn = chosen;
+      notes.push(`The question names no measure column; ${(columns[chosen] as DataColumn).name} is used.`);
+    }
+  }
+  let measure: TableQuery["measure"];
+  if (measureColumn >= 0) {
+    const name = (columns[measureColumn] as DataColumn).name;
+    measure = intents.average ? { kind: "average", column: name } : { kind: "sum", column: name };
+  } else measure = { kind: "count" };
+
+  const query: TableQuery = {
+    tableId: record.id,
+    filters,
+    measure,
+    ...(period ? { period } : {}),
+    ...(groupColumn >= 0 ? { groupBy: (columns[groupColumn] as DataColumn).name } : {}),
+  };
+  if (groupColumn >= 0) {
+    query.order = intents.rankAscending && !intents.rankDescending ? "asc" : "desc";
+    query.limit = comparisonColumn >= 0 ? 10 : Math.min(analysis.topCount ?? 5, 20);
+  }
+
+  pinDimensions(analysis, data, query, notes, periodColumn);
+
+  // "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure.
+  let companion: QueryPlan["companion"];
+  const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
+  const wider = matches.find((match) => match.geographic && match !== councilFilter && match.column !== councilFilter?.column);
+  if ((intents.compare || /\bcompared?\b/i.test(analysis.text)) && councilFilter && wider && groupColumn < 0) {
+    const levelName = columns.find((column) => column.name.toLowerCase().replace(/_/g, " ") === vocabulary.levels.column)?.name;
+    const widerName = (columns[wider.column] as DataColumn).name;
+    const level = /region/i.test(widerName) ? vocabulary.levels.regional : vocabulary.levels.national;
+    const levelIndex = levelName ? columns.findIndex((column) => column.name === levelName) : -1;
+    const levelDisplay = levelIndex >= 0 ? data.rows[(data.keys[levelIndex] ?? []).indexOf(level)]?.[levelIndex] : undefined;
+    const filtersForWider = query.filters
+      .filter((filter) => filter.column !== (columns[councilFilter.column] as DataColumn).name && filter.column !== levelName)
+      .concat(levelName && levelDisplay ? [{ column: levelName, values: [levelDisplay] }] : []);
+    companion = { label: wider.value.display, query: { ...query, filters: filtersForWider } };
+  }
+
+  const breakdown =
+    measure.kind === "count" && groupColumn < 0
+      ? columns.find(
+          (column, columnNumber) =>
+            column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
+        )?.name
+      : undefined;
+  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}) };
+}
+
+/**
+ * Long tables (DfE statistics) hold several measures and levels in one column each ("Children looked after on 31
+ * March" beside "ceasing"; National, Regional, Local authority rows). A sum over them would add unlike things, so
+ * each such column gets one value: the one the question names, the geographic level the filters imply, or the
+ * stock measure ("on 31 March"); the choice is stated.
+ */
+function pinDimensions(analysis: QuestionAnalysis, data: TableData, query: TableQuery, notes: string[], periodColumn: number): void {
+  const vocabulary = tableVocabulary();
+  const columns = data.record.columns;
+  const levelColumn = columns.findIndex((column) => column.name.toLowerCase().replace(/_/g, " ") === vocabulary.levels.column);
+  if (periodColumn < 0 && levelColumn < 0) return;
+  const filtered = (name: string): boolean => query.filters.some((filter) => filter.column === name);
+  if (levelColumn >= 0 && !filtered((columns[levelColumn] as DataColumn).name)) {
+    const filterColumns = query.filters.map((filter) => filter.column.toLowerCase());
+    const groupName = query.groupBy?.toLowerCase() ?? "";
+    const local = filterColumns.some((name) => vocabulary.localAuthorityColumn.test(name)) || vocabulary.localAuthorityColumn.test(groupName);
+    const regional = !local && (filterColumns.some((name) => /region/.test(name)) || /region/.test(groupName));
+    const wanted = local ? vocabulary.levels.local : regional ? vocabulary.levels.regional : vocabulary.levels.national;
+    const values = new Set(data.keys[levelColumn] ?? []);
+    if (values.has(wanted)) {
+      const display = data.rows[(data.keys[levelColumn] ?? []).indexOf(wanted)]?.[levelColumn] ?? wanted;
+      query.filters.push({ column: (columns[levelColumn] as DataColumn).name, values: [display] });
+    }
+  }
+  const questionStems = new Set(analysis.tokens.map((token) => token.stem));
+  for (let round = 0; round < 6; round += 1) {
+    const rows = filterRows(data, query.filters);
+    const candidates = columns
+      .map((column, columnNumber) => ({ column, columnNumber }))
+      .filter(({ column, columnNumber }) => column.type === "category" && columnNumber !== periodColumn && !filtered(column.name) && column.name !== query.groupBy);
+    let pinned = false;
+    for (const { column, columnNumber } of candidates) {
+      const keys = data.keys[columnNumber] ?? [];
+      const distinct = new Map<string, number>();
+      for (const row of rows) {
+        const key = keys[row] ?? "";
+        if (key.length > 0) distinct.set(key, (distinct.get(key) ?? 0) + 1);
+      }
+      if (distinct.size < 2 || distinct.size > 12) continue;
+      // Only a column that repeats the same council-and-period rows is a dimension (not, say, a sector of homes).
+      const periods = data.periods[periodColumn];
+      const groupIndex = query.groupBy ? columns.findIndex((other) => other.name === query.groupBy) : -1;
+      const seen = new Map<string, string>();
+      let varies = false;
+      for (const row of rows) {
+        const combination = `${periods ? periods[row] : ""}|${groupIndex >= 0 ? data.keys[groupIndex]?.[row] : ""}`;
+        const key = keys[row] ?? "";
+        const before = seen.get(combination);
+        if (before === undefined) seen.set(combination, key);
+        else if (before !== key) {
+          varies = true;
+          break;
+        }
+      }
+      if (!varies) continue;
+      const options = [...distinct.keys()];
+      const display = (key: string): string => data.rows[rows.find((row) => keys[row] === key) ?? 0]?.[columnNumber]?.trim() ?? key;
+      const overlap = (key: string): number => nameStems(key).filter((part) => !stopWords.has(part) && questionStems.has(part)).length;
+      const ranked = [...options].sort((left, right) => overlap(right) - overlap(left));
+      let chosen = ranked[0] as string;
+      let reason = "the one the question names";
+      if (overlap(chosen) === 0 || (ranked[1] !== undefined && overlap(ranked[1]) === overlap(chosen))) {
+        const tied = overlap(chosen) === 0 ? options : ranked.filter((key) => overlap(key) === overlap(chosen));
+        const preferred = tied.find((key) => vocabulary.defaultDimensionValues.some((word) => key.includes(word)));
+        chosen = preferred ?? (tied.sort((left, right) => (distinct.get(right) ?? 0) - (distinct.get(left) ?? 0))[0] as string);
+        reason = preferred ? "the stock figure, as the question names none of them" : "the most common, as the question names none of them";
+      }
+      query.filters.push({ column: column.name, values: [display(chosen)] });
+      const others = options.filter((key) => key !== chosen).map(display);
+      notes.push(`Measure used: ${column.name} = "${display(chosen)}" (${reason}; the table also has ${others.map((other) => `"${other}"`).join(", ")}).`);
+      pinned = true;
+      break;
+    }
+    if (!pinned) return;
+  }
+}
+
+/** "provider_at_march_2025.csv" or "West-Sussex....xlsx, sheet Foo". */
+export function describeSource(data: TableData): string {
+  return `${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}`;
+}
+
+/** The best plan over every table, or null when no table fits the question. */
+export function planQuery(analysis: QuestionAnalysis, tables: readonly TableData[]): QueryPlan | null {
+  let best: QueryPlan | null = null;
+  const questionStems = new Set(analysis.tokens.map((token) => token.stem));
+  for (const data of tables) {
+    const plan = planForTable(analysis, data);
+    if (!plan) continue;
+    // A question naming the file or its title ("the provider list", "workforce") leans towards it.
+    const named = nameStems(`${data.record.fileName.replace(/\.[a-z0-9]+$/i, "")} ${data.record.title ?? ""} ${data.record.sheet ?? ""}`).filter(
+      (part) => !stopWords.has(part) && questionStems.has(part),
+    ).length;
+    const scored = { ...plan, score: plan.score + 0.5 * named - (plan.limitation ? 1 : 0) };
+    if (!best || scored.score > best.score) best = scored;
+  }
+  void parsePeriod;
+  return best;
+}
