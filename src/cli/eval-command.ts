@@ -2,14 +2,23 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
+import type { EvaluationDependencies } from "../answer/evaluate.ts";
 import { evaluate, parseQuestionSet } from "../answer/evaluate.ts";
 import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import type { Store } from "../store/types.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
+
+/** What `hearth eval` measures with: search as `hearth search` ranks, answers as `hearth ask` gives them. */
+export function evaluationDependencies(store: Store, k: number): EvaluationDependencies {
+  const searcher = createSearcher(store);
+  const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
+  return { searcher, answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) }, k, store };
+}
 
 const percent = (value: number | null): string => (value === null ? "n/a" : `${(value * 100).toFixed(1)}%`);
 
@@ -34,17 +43,7 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       }
       const questions = parseQuestionSet(raw, basename(file));
       if (!questions.ok) throw questions.error;
-      const summary = await withStore(context.config(), (store) => {
-        // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
-        const searcher = createSearcher(store);
-        const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
-        return evaluate(questions.value, {
-          searcher,
-          answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
-          k: options.top,
-          store,
-        });
-      });
+      const summary = await withStore(context.config(), (store) => evaluate(questions.value, evaluationDependencies(store, options.top)));
       if (options.json) {
         const { details, ...totals } = summary;
         io.stdout.write(
@@ -53,10 +52,13 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
             details: details.map((detail) => ({
               id: detail.id,
               question: detail.question,
+              kind: detail.kind,
               goldRank: detail.goldRank,
               answerHit: detail.answerHit,
               goldCited: detail.goldCited,
               refused: detail.refused,
+              expectedRefusal: detail.expectedRefusal,
+              ...(options.verbose ? { answer: detail.answer.answer } : {}),
               milliseconds: Number(detail.milliseconds.toFixed(1)),
             })),
           })}\n`,
@@ -80,6 +82,9 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
           `gold citation rate:  ${percent(summary.goldCitationRate)}`,
           `citation precision:  ${percent(summary.citationPrecision)}`,
           `quotes verbatim:     ${percent(summary.quoteVerifiedRate)}`,
+          `answer rate:         ${percent(summary.answerRate)} of ${summary.answerable} answerable`,
+          `refused answerable:  ${percent(summary.refusalRateOnAnswerable)}`,
+          `correct refusals:    ${summary.absent > 0 ? `${percent(summary.correctRefusalRate)} of ${summary.absent} absent` : "n/a (none absent)"}`,
           `refusal accuracy:    ${percent(summary.refusalAccuracy)}`,
           `answer latency:      p50 ${summary.latency.p50.toFixed(0)} ms, p95 ${summary.latency.p95.toFixed(0)} ms`,
           "",
