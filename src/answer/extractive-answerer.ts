@@ -12,6 +12,10 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
+import type { QuestionAnalysis } from "./question-analysis.ts";
+import { analyseQuestion } from "./question-analysis.ts";
+import { getProfile } from "../profile/organisation-profile.ts";
+import { describeSourceAuthority } from "../authority/source-authority.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
@@ -62,6 +66,8 @@ const tuning = {
   passagesPerPage: 4,
   /** Below this coverage of the question's weighted concepts, the best evidence does not answer it. */
   minimumCoverage: 0.5,
+  /** Below this, it does not even answer part of it (then the answer is a refusal naming the nearest passages). */
+  partialMinimumCoverage: 0.35,
   /** Refuse when question words found nowhere in the library carry this share of its weight. */
   maximumAbsentShare: 0.3,
   /** Supporting points must score at least this share of the direct answer's score. */
@@ -440,6 +446,13 @@ function createScorer(verifier: QuoteVerifier): Scorer {
   return { score, contextCredits };
 }
 
+/** The question's concepts a piece holds nowhere (not in itself, its headings or its page), by label. */
+function uncoveredConcepts(evidence: Evidence, concepts: WeightedConcept[], credits: ContextCredits): string[] {
+  return concepts
+    .filter(({ concept }, index) => concept.weightFactor >= 1 && (credits[index] ?? 0) === 0 && conceptFoundIn(concept, evidence.stems) === 0)
+    .map(({ concept }) => concept.label);
+}
+
 function overlap(left: string[], right: string[]): number {
   const leftSet = new Set(left.filter((token) => !stopWords.has(token)));
   const rightSet = new Set(right.filter((token) => !stopWords.has(token)));
@@ -634,18 +647,18 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     return { ...evidence, quote, display, stems: stems(quote) };
   };
 
-  const answerSpecific = (question: string, shape: QuestionShape): Answer => {
-    const analysed = searcher.analyse(question);
+  const answerSpecific = (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Answer => {
+    const analysed = searcher.analyse(text);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
-    const essentials = essentialConcepts(question, weighted);
+    const essentials = essentialConcepts(text, weighted);
     const missing = missingEssentials(essentials, frequencies, store);
     if (missing.length > 0) {
       // Name them as the question wrote them ("Wales", not "wales").
       const named = missing
-        .map((label) => `"${question.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
+        .map((label) => `"${text.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
         .join(", ");
       return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
     }
@@ -693,29 +706,61 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       direct = { evidence: complete, n };
       break;
     }
-    if (!direct) return refuse(question, null, results, weighted, shape);
+    // Supporting points: the next best pieces, at most two per page, none repeating what is already said.
+    const supportFor = (lead: Evidence, leadScore: number): string[] => {
+      const chosen: Evidence[] = [lead];
+      const supporting: string[] = [];
+      const perPage = new Map<string, number>();
+      const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
+      perPage.set(pageKey(lead), 1);
+      const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
+      for (const candidate of evidence) {
+        if (supporting.length >= maxPoints) break;
+        if (candidate === lead || candidate.quote === lead.quote) continue;
+        if (candidate.score < tuning.supportShare * leadScore) break;
+        if (candidate.coverage < tuning.supportMinimumCoverage) continue;
+        if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
+        if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+        const n = citations.cite(candidate);
+        if (n === null) continue;
+        chosen.push(candidate);
+        perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
+        supporting.push(`- ${line(candidate, n)}`);
+      }
+      return supporting.length > 0 ? ["", "Supporting points:", ...supporting] : [];
+    };
 
-    const chosen: Evidence[] = [direct.evidence];
-    const supporting: string[] = [];
-    const perPage = new Map<string, number>();
-    const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
-    perPage.set(pageKey(direct.evidence), 1);
-    const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
-    for (const candidate of evidence) {
-      if (supporting.length >= maxPoints) break;
-      if (candidate === direct.evidence || candidate.quote === direct.evidence.quote) continue;
-      if (candidate.score < tuning.supportShare * direct.evidence.score) break;
-      if (candidate.coverage < tuning.supportMinimumCoverage) continue;
-      if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
-      if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
-      const n = citations.cite(candidate);
-      if (n === null) continue;
-      chosen.push(candidate);
-      perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
-      supporting.push(`- ${line(candidate, n)}`);
+    if (!direct) {
+      // Nothing answers the whole question: answer the part the best passage covers and name what it lacks; refuse
+      // only when no passage covers enough of it.
+      const partial = partialEvidence(evidence, shape, holdsEssentials);
+      if (!partial) return refuse(question, null, results, weighted, shape);
+      const lead = withListItems(partial);
+      const n = citations.cite(lead);
+      if (n === null) return refuse(question, null, results, weighted, shape);
+      const gaps = uncoveredConcepts(lead, weighted, scorer.contextCredits(lead.result, weighted));
+      const opening =
+        gaps.length > 0
+          ? `The library does not answer this in full: nothing found says anything about ${gaps.map((label) => `"${label}"`).join(" or ")} here. It does say:`
+          : "The library does not answer this directly. The nearest it says:";
+      const composed = [opening, line(lead, n), ...supportFor(lead, lead.score)].join("\n");
+      return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
     }
-    const text = [line(direct.evidence, direct.n), ...(supporting.length > 0 ? ["", "Supporting points:", ...supporting] : [])].join("\n");
-    return { question, answer: text, citations: citations.citations, mode: "extractive", refused: false };
+
+    const composed = [line(direct.evidence, direct.n), ...supportFor(direct.evidence, direct.evidence.score)].join("\n");
+    return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
+  };
+
+  /** The best piece that covers part of the question, holds its names and has the shape it asks for. */
+  const partialEvidence = (evidence: Evidence[], shape: QuestionShape, holdsEssentials: (candidate: Evidence) => boolean): Evidence | null => {
+    for (const candidate of evidence) {
+      if (candidate.coverage < tuning.partialMinimumCoverage) continue;
+      if (!holdsEssentials(candidate)) continue;
+      if ((shape.type === "figure" || shape.type === "name") && candidate.fit === 0) continue;
+      if (candidate.isRow && isDataSetFormat(candidate.result.format) && (shape.type === "description" || (shape.counted && candidate.fit < 1))) continue;
+      return candidate;
+    }
+    return null;
   };
 
   const answerBroad = (question: string, shape: QuestionShape, kind: BriefingKind): Answer | null => {
@@ -759,23 +804,101 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     return { question, answer: sections.join("\n\n"), citations: citations.citations, mode: "extractive", refused: false };
   };
 
+  const analyse = (question: string): QuestionAnalysis =>
+    analyseQuestion(question, {
+      passagesHolding: (terms) => store.documentFrequencies(terms),
+      holdsWord: (word) => {
+        const exact = new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "iu");
+        return store.searchText({ terms: [{ phrase: [word], weight: 1 }], limit: 20 }).some((hit) => exact.test(hit.text));
+      },
+      ownName: getProfile(store).name,
+    });
+
+  /** The answer to one question (or one part of a question), from its analysis. */
+  const answerText = (question: string, text: string, shape: QuestionShape): Answer => {
+    if (shape.briefing) {
+      const briefing = answerBroad(text, shape, shape.briefing);
+      if (briefing) return { ...briefing, question };
+    }
+    return answerSpecific(question, text, shape);
+  };
+
   return {
     explain(question: string, limit = 10): RankedEvidence[] {
-      const shape = classifyQuestion(question);
-      const { weighted } = weighConcepts(store, searcher.analyse(question).concepts);
-      const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+      const analysis = analyse(question);
+      const { weighted } = weighConcepts(store, searcher.analyse(analysis.text).concepts);
+      const results = searcher.search(analysis.text, { limit: tuning.passages, perPage: tuning.passagesPerPage });
       return scorer
-        .score(results, weighted, shape)
+        .score(results, weighted, analysis.shape)
         .slice(0, limit)
         .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, fit: item.fit, score: item.score }));
     },
     answer(question: string): Answer {
-      const shape = classifyQuestion(question);
-      if (shape.briefing) {
-        const briefing = answerBroad(question, shape, shape.briefing);
-        if (briefing) return briefing;
+      const analysis = analyse(question);
+      const notes = readingNotes(analysis);
+      if (analysis.ownDocument) {
+        // "What is in our business plan?" is answered from the provider's own documents only, or not at all.
+        const own = ownDocumentIds(store);
+        const answered = own.length > 0 ? answerSpecific(question, analysis.text, analysis.shape, own) : null;
+        if (answered && !answered.refused) return withNotesOn(answered, notes);
+        const advice = `This asks about your own ${analysis.ownDocument}, and the library holds ${own.length > 0 ? "no answer in your own documents" : "none of your own documents"}. Add it with \`hearth ingest <file>\` (or upload it on the Library page) and mark it as your own with \`hearth tag <file> --authority own_policy\`; then ask again.`;
+        return { question, answer: withNotes(`${refusalSentence} ${advice}`, notes), citations: [], mode: "extractive", refused: true };
       }
-      return answerSpecific(question, shape);
+      if (analysis.parts.length > 1) return withNotesOn(answerParts(question, analysis), notes);
+      return withNotesOn(answerText(question, analysis.text, analysis.shape), notes);
     },
   };
+
+  /** A multi-part question answered part by part, each part's gap named; refused only when every part is. */
+  function answerParts(question: string, analysis: QuestionAnalysis): Answer {
+    const citations: Citation[] = [];
+    const sections: string[] = [];
+    let refusedAll = true;
+    for (const part of analysis.parts) {
+      const answered = answerText(question, part, classifyQuestion(part));
+      refusedAll &&= answered.refused;
+      // Citation numbers continue across parts; a passage cited twice keeps its first number.
+      const renumber = new Map<number, number>();
+      for (const citation of answered.citations) {
+        const known = citations.find((item) => item.file === citation.file && item.page === citation.page && item.quote === citation.quote);
+        if (known) renumber.set(citation.n, known.n);
+        else {
+          const n = citations.length + 1;
+          citations.push({ ...citation, n });
+          renumber.set(citation.n, n);
+        }
+      }
+      const body = answered.answer.replace(/\[(\d+)\]/g, (marker, number: string) => `[${renumber.get(Number(number)) ?? number}]`);
+      sections.push(`### ${part.replace(/\s+/g, " ").trim()}\n${body}`);
+    }
+    return { question, answer: sections.join("\n\n"), citations, mode: "extractive", refused: refusedAll };
+  }
+}
+
+/** What the answer says about how it read the question: typos corrected, words set aside. */
+function readingNotes(analysis: QuestionAnalysis): string[] {
+  const notes: string[] = [];
+  if (analysis.corrections.length > 0) {
+    notes.push(`Read ${analysis.corrections.map((correction) => `"${correction.from}" as "${correction.to}"`).join(", ")} (words the library uses).`);
+  }
+  if (analysis.ownNames.length > 0) {
+    notes.push(`The library holds nothing about ${analysis.ownNames.join(", ")} itself; this answer is what it says for any provider.`);
+  }
+  return notes;
+}
+
+function withNotes(text: string, notes: string[]): string {
+  return notes.length > 0 ? `${text}\n\nNote: ${notes.join(" ")}` : text;
+}
+
+function withNotesOn(answer: Answer, notes: string[]): Answer {
+  return notes.length > 0 ? { ...answer, answer: withNotes(answer.answer, notes) } : answer;
+}
+
+/** The provider's own documents (source authority "own_policy", tagged or guessed from the file name). */
+function ownDocumentIds(store: Store): number[] {
+  return store
+    .listDocuments()
+    .filter((document) => describeSourceAuthority(store, document).kind === "own_policy")
+    .map((document) => document.id);
 }

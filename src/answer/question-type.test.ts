@@ -48,9 +48,11 @@ describe("shapeFit", () => {
     const homes = classifyQuestion("How many children's homes will the partnership provide?");
     expect(shapeFit(homes, "Up to 10 children’s homes")).toBe(1);
     expect(shapeFit(classifyQuestion("How many placements will the service add?"), "increase capacity by at least fifty-five placements")).toBe(1);
-    // "places" is not "placed"; a table row read with its column names counts what its column is named after.
+    // "places" is not "placed", and a paragraph's own number ("1.2") is no figure; a table row read with its column
+    // names counts what its column is named after.
     const places = classifyQuestion("How many places does the secure children's home have?");
-    expect(shapeFit(places, "1.2 Children may be placed in secure children's homes if they:")).toBe(0.3);
+    expect(shapeFit(places, "1.2 Children may be placed in secure children's homes if they:")).toBe(0);
+    expect(shapeFit(places, "Children may be placed in 12 secure children's homes")).toBe(0.3);
     expect(shapeFit(places, "Provision type: Secure children's home; Places: 16; Sector: Local Authority")).toBe(1);
     expect(classifyQuestion("How many does Notts have?").counted).toBeUndefined();
   });

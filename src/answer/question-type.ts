@@ -165,6 +165,8 @@ function withoutDates(text: string): string {
 
 /** Numbers (in digits or words) in the text that the question did not already state. */
 function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
+  // A paragraph's own number ("3.26 The design of the home ...") is no figure of what it says.
+  text = text.replace(/^\s*\d{1,2}(?:\.\d{1,3})+\s+(?=\p{L})/u, "");
   // Digits inside a code ("H21", "M36", "SO23 8UG") are not figures.
   const figures = [
     ...(text.match(/(?<![\p{L}\d])\d[\d,.]*(?:(?:k|m|bn|st|nd|rd|th)(?![\p{L}\d]))?(?![\p{L}\d])/giu) ?? []),

@@ -35,7 +35,7 @@ export const stopWords: ReadonlySet<string> = new Set(
     "why will with would you your yours about above after again against all am any because before below between both " +
     "down during each few further here just more most off once only other out over own same under until up also may " +
     "many much tell give list show describe explain say said according says state stated states document documents " +
-    "mentioned mention find know"
+    "mentioned mention find know ve ll re"
   ).split(" "),
 );
 
