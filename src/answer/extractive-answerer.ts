@@ -68,6 +68,10 @@ const tuning = {
   minimumCoverage: 0.5,
   /** Below this, it does not even answer part of it (then the answer is a refusal naming the nearest passages). */
   partialMinimumCoverage: 0.35,
+  /** Nor when the question's concepts it holds nowhere (not even on its page) carry more than this share of the weight. */
+  partialMaximumUncovered: 0.35,
+  /** A direct answer may leave out a little more (its wording differs from the question's). */
+  directMaximumUncovered: 0.5,
   /** Refuse when question words found nowhere in the library carry this share of its weight. */
   maximumAbsentShare: 0.3,
   /** Supporting points must score at least this share of the direct answer's score. */
@@ -688,12 +692,26 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
         ({ concept }, index) => (credits[index] ?? 0) > 0 || conceptFoundIn(concept, candidate.stems) > 0,
       );
     };
+    // What a piece leaves out must not be the heart of the question ("ILACS grade" for a row that only names the
+    // council): the share of the question's weight held nowhere in the piece, its headings or its page.
+    const totalWeightOf = weighted.reduce((sum, item) => sum + item.weight, 0);
+    const uncoveredShare = (candidate: Evidence): number => {
+      if (totalWeightOf === 0) return 0;
+      const uncovered = new Set(uncoveredConcepts(candidate, weighted, scorer.contextCredits(candidate.result, weighted)));
+      return weighted.filter(({ concept }) => uncovered.has(concept.label)).reduce((sum, item) => sum + item.weight, 0) / totalWeightOf;
+    };
+    // A partial answer speaks of the field's named things the question asks about ("ILACS", "Level 3 Diploma").
+    const holdsTerms = (candidate: Evidence): boolean => {
+      const uncovered = new Set(uncoveredConcepts(candidate, weighted, scorer.contextCredits(candidate.result, weighted)));
+      return weighted.every(({ concept }) => concept.kind !== "term" || !uncovered.has(concept.label));
+    };
     let direct: { evidence: Evidence; n: number } | undefined;
     for (const candidate of evidence) {
+      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
-      // Never answer "how many" or "how much" with a sentence that holds no figure.
-      if (shape.type === "figure" && candidate.fit === 0) continue;
+      // Never answer "how many" or "how much" with a sentence that holds no figure, nor "what grade" without one.
+      if ((shape.type === "figure" || shape.wantsGrade) && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
       // mentions the question's words ("INSPIRE SCOTLAND LIMITED") is not a count.
       const dataSetRow = candidate.isRow && isDataSetFormat(candidate.result.format);
@@ -733,7 +751,11 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     if (!direct) {
       // Nothing answers the whole question: answer the part the best passage covers and name what it lacks; refuse
       // only when no passage covers enough of it.
-      const partial = partialEvidence(evidence, shape, holdsEssentials);
+      const partial = partialEvidence(
+        evidence,
+        shape,
+        (candidate) => holdsEssentials(candidate) && uncoveredShare(candidate) <= tuning.partialMaximumUncovered && holdsTerms(candidate),
+      );
       if (!partial) return refuse(question, null, results, weighted, shape);
       const lead = withListItems(partial);
       const n = citations.cite(lead);
@@ -756,7 +778,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     for (const candidate of evidence) {
       if (candidate.coverage < tuning.partialMinimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
-      if ((shape.type === "figure" || shape.type === "name") && candidate.fit === 0) continue;
+      if ((shape.type === "figure" || shape.type === "name" || shape.wantsGrade) && candidate.fit === 0) continue;
       if (candidate.isRow && isDataSetFormat(candidate.result.format) && (shape.type === "description" || (shape.counted && candidate.fit < 1))) continue;
       return candidate;
     }

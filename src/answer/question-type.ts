@@ -27,6 +27,10 @@ export interface QuestionShape {
   countPatterns?: RegExp[];
   /** "How long ...": a length of time answers it ("10 year contract", "within 28 days"). */
   wantsDuration?: boolean;
+  /** "How much is the fee / does it cost": only an amount of money answers it. */
+  wantsAmount?: boolean;
+  /** "What grade / judgement": an inspection grade answers it ("Good", "requires improvement"). */
+  wantsGrade?: boolean;
 }
 
 const figurePatterns = [
@@ -76,6 +80,8 @@ export function classifyQuestion(question: string): QuestionShape {
   const countedWord = /\bhow many (?:more |new |further )?([a-z][a-z'’-]+)/i.exec(text)?.[1]?.toLowerCase();
   const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
   const wantsDuration = /\bhow long\b|\bwhat (?:is the )?(?:length|duration|term)\b/i.test(text);
+  const wantsAmount = /\bhow much\b/i.test(text) && /\b(cost|costs|fee|fees|price|pay|paid|charge|charged)\b|£/i.test(text) && !wantsPercentage;
+  const wantsGrade = /\b(grade|graded|judgement|judgment|rating|rated)\b/i.test(text) && !/\bhow (many|much|often)\b/i.test(text);
   return {
     type,
     wantsPercentage,
@@ -85,6 +91,8 @@ export function classifyQuestion(question: string): QuestionShape {
     questionWords: new Set(words(text)),
     ...(counted ? { counted, countPatterns: countPatternsFor(counted) } : {}),
     ...(wantsDuration ? { wantsDuration } : {}),
+    ...(wantsAmount ? { wantsAmount } : {}),
+    ...(wantsGrade ? { wantsGrade } : {}),
   };
 }
 
@@ -129,6 +137,8 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
   close();
   return runs;
 }
+
+const gradePattern = /\b(outstanding|good|requires improvement|inadequate)\b/i;
 
 const frequencyPattern =
   /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
@@ -177,6 +187,7 @@ function novelNumbers(text: string, questionWords: ReadonlySet<string>): number 
 
 /** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */
 export function shapeFit(shape: QuestionShape, text: string): number {
+  if (shape.wantsGrade && shape.type !== "name") return gradePattern.test(text) ? 1 : 0;
   switch (shape.type) {
     case "figure": {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
@@ -189,6 +200,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
         // Some other number (a code, a page): weak evidence of a count.
         return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : 0.3;
       }
+      // "How much is the fee?" is answered by an amount of money, not by a count of days.
+      if (shape.wantsAmount && !moneyFigurePattern.test(text)) return 0;
       let fit = 0.6;
       if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;
       // A whole price list in one piece (a table read as one line) does not say which amount answers.
