@@ -47,6 +47,8 @@ export interface EvaluationDependencies {
   k: number;
   /** When given, every citation's quote is checked against its page's stored text. */
   store?: Store;
+  /** What retrieval is given for a question (the answerer's reading of it); the question itself when absent. */
+  retrievalText?: (question: string) => string;
 }
 
 export interface QuestionEvaluation {
@@ -120,7 +122,7 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
   const details = questions.map((item, index): QuestionEvaluation => {
     const isGold = (file: string, page: number | null): boolean =>
       item.gold.some((gold) => gold.file === file && gold.pages.includes(page));
-    const results = searcher.search(item.question, { limit: k });
+    const results = searcher.search(dependencies.retrievalText?.(item.question) ?? item.question, { limit: k });
     const rankIndex = results.findIndex((result) => isGold(result.fileName, result.page));
 
     const started = performance.now();

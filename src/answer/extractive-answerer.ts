@@ -38,6 +38,8 @@ export interface RankedEvidence {
 
 export interface ExtractiveAnswerer {
   answer(question: string): Answer;
+  /** How the question is read: what is searched, its shape, corrections and words set aside. */
+  analyse(question: string): QuestionAnalysis;
   /** The sentences and rows the answerer weighed for a question, best first (for `--explain` and tuning). */
   explain(question: string, limit?: number): RankedEvidence[];
 }
@@ -846,6 +848,7 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
   };
 
   return {
+    analyse,
     explain(question: string, limit = 10): RankedEvidence[] {
       const analysis = analyse(question);
       const { weighted } = weighConcepts(store, searcher.analyse(analysis.text).concepts);

@@ -13,11 +13,20 @@ import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
 
-/** What `hearth eval` measures with: search as `hearth search` ranks, answers as `hearth ask` gives them. */
+/**
+ * What `hearth eval` measures with: search as `hearth search` ranks, given the question as the answerer reads it
+ * (typos corrected, task words set aside), and answers as `hearth ask` gives them.
+ */
 export function evaluationDependencies(store: Store, k: number): EvaluationDependencies {
   const searcher = createSearcher(store);
   const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
-  return { searcher, answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) }, k, store };
+  return {
+    searcher,
+    answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
+    k,
+    store,
+    retrievalText: (question) => answerer.analyse(question).text,
+  };
 }
 
 const percent = (value: number | null): string => (value === null ? "n/a" : `${(value * 100).toFixed(1)}%`);
