@@ -70,6 +70,8 @@ const tuning = {
   minimumCoverage: 0.5,
   /** Below this, it does not even answer part of it (then the answer is a refusal naming the nearest passages). */
   partialMinimumCoverage: 0.35,
+  /** A definition question searches this many of the documents found first again for the term alone. */
+  definitionDocuments: 3,
   /** Nor when the question's concepts it holds nowhere (not even on its page) carry more than this share of the weight. */
   partialMaximumUncovered: 0.35,
   /** A direct answer may leave out a little more (its wording differs from the question's). */
@@ -232,8 +234,8 @@ function piecesOf(result: SearchResult): Piece[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Scoring
 
-/** Endings Porter stemming leaves that still make the same word ("weekli" and "week", "annual" and "annu"). */
-const looseEndings = new Set(["li", "i", "e", "s", "al", "ly"]);
+/** Endings Porter stemming leaves that still make the same word ("weekli" and "week", "annual" and "annu", "children" and "child"). */
+const looseEndings = new Set(["li", "i", "e", "s", "al", "ly", "ren"]);
 
 function sameStem(left: string, right: string): boolean {
   if (left === right) return true;
@@ -659,7 +661,9 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
-    const essentials = essentialConcepts(text, weighted);
+    // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.
+    const definedAcronym = shape.defines && shape.defines.keys.length > 1 ? shape.defines.acronym?.toLowerCase() : undefined;
+    const essentials = essentialConcepts(text, weighted).filter((concept) => concept.label !== definedAcronym);
     const missing = missingEssentials(essentials, frequencies, store);
     if (missing.length > 0) {
       // Name them as the question wrote them ("Wales", not "wales").
@@ -683,6 +687,24 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
     }
 
+    // A definition sits where the term is defined, which may share few other words with the question: the
+    // documents found are searched again for the term alone.
+    if (shape.defines) {
+      const found = new Set(results.map((result) => result.chunkId));
+      // The term as a singular and as a plural ("child missing education", "children missing education"), and its
+      // acronym apart: a defining sentence often spells the term out without it.
+      const keys = shape.defines.keys;
+      const plural = keys.map((word) => (word === "child" ? "children" : word));
+      const terms = [...new Set([keys.join(" "), plural.join(" "), shape.defines.acronym ?? ""])].filter((term) => term.length > 0);
+      const scope = documentIds ?? [...new Set(results.slice(0, tuning.definitionDocuments).map((result) => result.documentId))];
+      for (const term of terms) {
+        for (const result of searcher.search(term, { limit: tuning.passages, perPage: tuning.passagesPerPage, documentIds: scope })) {
+          if (found.has(result.chunkId)) continue;
+          found.add(result.chunkId);
+          results.push({ ...result, score: Math.min(result.score, results.at(-1)?.score ?? result.score) });
+        }
+      }
+    }
     const evidence = scorer.score(results, weighted, shape);
     const citations = new CitationList(verifier, pagedCopy);
     // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
@@ -708,7 +730,17 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       return weighted.every(({ concept }) => concept.kind !== "term" || !uncovered.has(concept.label));
     };
     let direct: { evidence: Evidence; n: number } | undefined;
-    for (const candidate of evidence) {
+    // A term's defining sentence answers "what is X" before any sentence that only uses the term.
+    const ordered = shape.defines ? [...evidence.filter((candidate) => candidate.fit >= 1), ...evidence.filter((candidate) => candidate.fit < 1)] : evidence;
+    for (const candidate of ordered) {
+      if (candidate.fit >= 1 && shape.defines && candidate.coverage >= tuning.partialMinimumCoverage && holdsEssentials(candidate)) {
+        const complete = withListItems(candidate);
+        const n = citations.cite(complete);
+        if (n !== null) {
+          direct = { evidence: complete, n };
+          break;
+        }
+      }
       if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
