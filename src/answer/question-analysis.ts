@@ -163,8 +163,22 @@ function splitParts(text: string, settings: QuestionWords): string[] {
     .split(new RegExp(`\\?\\s+(?=\\p{L})|,?\\s+(?=(?:${joins})\\b)`, "iu"))
     .map((piece) => piece.replace(/^(and|also)\s+/i, "").trim())
     .filter((piece) => piece.length > 0);
-  const substantial = pieces.filter((piece) => words(piece).filter((word) => !stopWords.has(word)).length >= 2);
-  if (substantial.length < 2 || substantial.length !== pieces.length) return [text];
+  // A trailing reference ("... their report? reg 44") is not a part: it scopes every part (added below).
+  const referenceOnly = /^(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\??$/i;
+  pieces.splice(0, pieces.length, ...pieces.filter((piece) => !referenceOnly.test(piece)));
+  if (pieces.length < 2) return [text];
+  const content = (piece: string): string[] => words(piece).filter((word) => !stopWords.has(word));
+  // The first part names the subject; a short later part ("and what qualification?") leans on it: "What experience
+  // must a registered manager have" lends "registered manager" (its words after the thing asked for).
+  const first = pieces[0] ?? "";
+  const subject = content(first).slice(/^\s*(what|which|how\s+\w+)\b/i.test(first) ? 1 : 0);
+  const completed = pieces.map((piece, index) => {
+    if (index === 0 || content(piece).length >= 2) return piece;
+    const lent = subject.filter((word) => !content(piece).includes(word) && !settings.taskWords.includes(word));
+    return lent.length > 0 ? `${piece.replace(/\?$/, "")} ${lent.join(" ")}` : piece;
+  });
+  if (completed.some((piece) => content(piece).length < 2)) return [text];
+  pieces.splice(0, pieces.length, ...completed);
   // What names the subject in one part (a provision, a place) is the subject of the others too.
   const references = [...text.matchAll(/\b(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\b/gi)].map((match) => match[0]);
   return pieces.map((piece) => {
