@@ -16,10 +16,8 @@ import { evaluationDependencies } from "../src/cli/eval-command.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { corpus, questionSets } from "./question-sets.ts";
 
-const repositoryRoot = new URL("..", import.meta.url).pathname;
-const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
-const corpus = (relative: string): string => join(shared, "corpus", relative);
 
 const { values: options } = parseArgs({
   options: {
@@ -30,13 +28,6 @@ const { values: options } = parseArgs({
   },
 });
 
-export const questionSets: { name: string; file: string }[] = [
-  { name: "dev", file: corpus("dev-questions.json") },
-  { name: "dev2", file: corpus("dev2/questions.json") },
-  { name: "tuning", file: join(repositoryRoot, "bench/tuning-questions.json") },
-  { name: "tuning-library", file: join(repositoryRoot, "bench/tuning-questions-library.json") },
-  { name: "tuning-providers", file: join(repositoryRoot, "bench/tuning-questions-providers.json") },
-];
 
 const percent = (value: number | null): string => (value === null ? "  n/a" : `${(value * 100).toFixed(1).padStart(5)}`);
 
@@ -57,7 +48,7 @@ async function main(): Promise<void> {
     );
     const dependencies = evaluationDependencies(store, 5);
     const rows: { name: string; summary: EvaluationSummary }[] = [];
-    for (const set of questionSets) {
+    for (const set of questionSets()) {
       if (options.only && !options.only.split(",").includes(set.name)) continue;
       if (!existsSync(set.file)) continue;
       const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));

@@ -5,6 +5,8 @@
  * answer is a piece of page text with a numbered citation whose quote has been checked against its page. Broad
  * questions get a briefing grouped by theme; questions the library cannot answer get an honest refusal.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
@@ -24,6 +26,8 @@ import { isDataSetFormat } from "../loaders/data-set-format.ts";
 export interface ExtractiveAnswererDependencies {
   store: Store;
   searcher: Searcher;
+  /** Replaces the weights of answer-weights.json (npm run tune tries candidates this way). */
+  weights?: AnswerWeights;
 }
 
 export interface RankedEvidence {
@@ -61,39 +65,40 @@ interface Evidence {
   score: number;
 }
 
-const tuning = {
-  /** Searches fetch this many passages (several per page) to pick sentences from. */
-  passages: 16,
-  /** At most this many from one page: a data set (one "page" of thousands of rows) must not crowd out the rest. */
-  passagesPerPage: 4,
-  /** Below this coverage of the question's weighted concepts, the best evidence does not answer it. */
-  minimumCoverage: 0.5,
-  /** Below this, it does not even answer part of it (then the answer is a refusal naming the nearest passages). */
-  partialMinimumCoverage: 0.35,
-  /** A definition question searches this many of the documents found first again for the term alone. */
-  definitionDocuments: 3,
-  /** Nor when the question's concepts it holds nowhere (not even on its page) carry more than this share of the weight. */
-  partialMaximumUncovered: 0.35,
-  /** A direct answer may leave out a little more (its wording differs from the question's). */
-  directMaximumUncovered: 0.5,
-  /** Refuse when question words found nowhere in the library carry this share of its weight. */
-  maximumAbsentShare: 0.3,
-  /** Supporting points must score at least this share of the direct answer's score. */
-  supportShare: 0.6,
-  supportMinimumCoverage: 0.35,
-  maxSupportingPoints: 3,
-  /** Two pieces of evidence sharing more than this share of their stems say the same thing. */
-  duplicateOverlap: 0.6,
-  longSentence: 450,
-  /** Pages longer than this (characters) are not used as context for their sentences. */
-  longPage: 30_000,
-  /** A table of at least this many rows is a data set: words most of its rows hold do not count for a row. */
-  dataSetRows: 50,
-  /** "Most": this share of the rows. */
-  commonInRows: 0.5,
-  /** Rows read to find the common words (evenly spread). */
-  dataSetSample: 2000,
-};
+/** Weights and thresholds, from answer-weights.json beside this file (fitted by `npm run tune`). */
+const answerWeightsSchema = z.object({
+  scoring: z.object({ coverage: z.number(), fit: z.number(), retrieval: z.number(), shapeMiss: z.number(), countMissFloor: z.number() }),
+  thresholds: z.object({
+    passages: z.number(),
+    passagesPerPage: z.number(),
+    minimumCoverage: z.number(),
+    partialMinimumCoverage: z.number(),
+    definitionDocuments: z.number(),
+    partialMaximumUncovered: z.number(),
+    directMaximumUncovered: z.number(),
+    maximumAbsentShare: z.number(),
+    supportShare: z.number(),
+    supportMinimumCoverage: z.number(),
+    maxSupportingPoints: z.number(),
+    duplicateOverlap: z.number(),
+    longSentence: z.number(),
+    longPage: z.number(),
+    dataSetRows: z.number(),
+    commonInRows: z.number(),
+    dataSetSample: z.number(),
+  }),
+});
+
+export type AnswerWeights = z.infer<typeof answerWeightsSchema>;
+
+let defaultAnswerWeights: AnswerWeights | undefined;
+
+export function loadAnswerWeights(): AnswerWeights {
+  defaultAnswerWeights ??= answerWeightsSchema.parse(JSON.parse(readFileSync(new URL("./answer-weights.json", import.meta.url), "utf8")));
+  return defaultAnswerWeights;
+}
+
+const tuning = loadAnswerWeights().thresholds;
 
 const noStems: ReadonlySet<string> = new Set();
 
@@ -335,7 +340,7 @@ interface Scorer {
   contextCredits(result: SearchResult, concepts: WeightedConcept[]): ContextCredits;
 }
 
-function createScorer(verifier: QuoteVerifier): Scorer {
+function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: AnswerWeights): Scorer {
   // Pages can be long (a spreadsheet is one unit), so each page's stems are made once, and each concept is looked
   // for once per page rather than once per sentence.
   const pageStems = new Map<string, string[]>();
@@ -440,11 +445,11 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         // A row is short by nature; a sentence of four words rarely answers anything.
         // Long rows and sentences cover many words by length alone; the longer, the less they answer directly.
         const lengthPenalty = length < 5 && !piece.isRow ? 0.1 : length > 60 ? Math.min(0.25, 0.04 + (length - 60) * 0.002) : 0;
-        let value = 0.65 * coverage + 0.2 * fit + 0.15 * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
+        let value = scoring.coverage * coverage + scoring.fit * fit + scoring.retrieval * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
         // A figure question is not answered by a sentence without a new number, nor a "who" question without a name.
-        if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= 0.6;
+        if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= scoring.shapeMiss;
         // "How many children": a sentence that counts them ("953 children") beats one that only names them.
-        else if (shape.counted && fit < 1) value *= 0.8 + 0.2 * fit;
+        else if (shape.counted && fit < 1) value *= scoring.countMissFloor + (1 - scoring.countMissFloor) * fit;
         evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value });
       }
     }
@@ -590,10 +595,11 @@ const broadWords = new Set(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
+export function createExtractiveAnswerer({ store, searcher, weights = loadAnswerWeights() }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
+  const tuning = weights.thresholds;
   const verifier = createQuoteVerifier(store);
   const pagedCopy = createPagedCopyFinder(store, verifier);
-  const scorer = createScorer(verifier);
+  const scorer = createScorer(verifier, weights);
 
   const refuse = (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Answer => {
     const citations = new CitationList(verifier, pagedCopy);
