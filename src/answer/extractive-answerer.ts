@@ -739,7 +739,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     // A term's defining sentence answers "what is X" before any sentence that only uses the term.
     const ordered = shape.defines ? [...evidence.filter((candidate) => candidate.fit >= 1), ...evidence.filter((candidate) => candidate.fit < 1)] : evidence;
     for (const candidate of ordered) {
-      if (candidate.fit >= 1 && shape.defines && candidate.coverage >= tuning.partialMinimumCoverage && holdsEssentials(candidate)) {
+      // Its fit says it holds the term and defines it ("X is", "X (ABC)"), whatever else of the question it repeats.
+      if (candidate.fit >= 1 && shape.defines && holdsEssentials(candidate)) {
         const complete = withListItems(candidate);
         const n = citations.cite(complete);
         if (n !== null) {

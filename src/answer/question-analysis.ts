@@ -103,7 +103,7 @@ function correctTypos(text: string, context: QuestionContext, settings: Question
   let corrected = text;
   for (const word of lower) {
     if ((known.get(word) ?? 0) > 0) continue;
-    const neighbours = oneEditAway(word);
+    const neighbours = oneEditAway(word).filter((neighbour) => neighbour[0] === word[0]);
     const counts = context.passagesHolding(neighbours);
     const ranked = neighbours
       .map((neighbour) => ({ word: neighbour, count: counts.get(neighbour) ?? 0 }))
@@ -173,7 +173,8 @@ function splitParts(text: string, settings: QuestionWords): string[] {
   const first = pieces[0] ?? "";
   const subject = content(first).slice(/^\s*(what|which|how\s+\w+)\b/i.test(first) ? 1 : 0);
   const completed = pieces.map((piece, index) => {
-    if (index === 0 || content(piece).length >= 2) return piece;
+    // "... and what qualifications must they hold?": a pronoun stands for the first part's subject too.
+    if (index === 0 || (content(piece).length >= 2 && !/\b(they|them|their|it|its|he|she|his|her|this|that|these|those)\b/i.test(piece))) return piece;
     const lent = subject.filter((word) => !content(piece).includes(word) && !settings.taskWords.includes(word));
     return lent.length > 0 ? `${piece.replace(/\?$/, "")} ${lent.join(" ")}` : piece;
   });
