@@ -2,7 +2,8 @@
  * `hearth eval`: measures search and answers over a question set in the format of
  * ../shared/corpus/dev-questions.json. Search: top-k hit rate and MRR against the gold file and pages. Answers:
  * how often the answer holds an accepted answer, how many citations point at gold pages, whether every quote is
- * verbatim on its page, whether unanswerable questions (no accepted answers) are refused, and latency.
+ * verbatim on its page, how many answerable questions get an answer rather than a refusal, whether unanswerable
+ * questions (no accepted answers) are refused, and latency.
  */
 import { z } from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
@@ -46,11 +47,15 @@ export interface EvaluationDependencies {
   k: number;
   /** When given, every citation's quote is checked against its page's stored text. */
   store?: Store;
+  /** What retrieval is given for a question (the answerer's reading of it); the question itself when absent. */
+  retrievalText?: (question: string) => string;
 }
 
 export interface QuestionEvaluation {
   id: string;
   question: string;
+  /** The question's kind in the set ("figure", "definition", "absent" ...), or null. */
+  kind: string | null;
   /** 1-based rank of the first search result on a gold page, or null when none is in the top k. */
   goldRank: number | null;
   answerHit: boolean;
@@ -83,6 +88,16 @@ export interface EvaluationSummary {
   quoteVerifiedRate: number | null;
   /** Share of unanswerable questions that were refused, and of answerable ones that were not; null when none. */
   refusalAccuracy: number | null;
+  /** Answerable questions in the set (accepted answers given). */
+  answerable: number;
+  /** Share of answerable questions that got an answer rather than a refusal (a partial answer counts as one). */
+  answerRate: number;
+  /** Share of answerable questions that were refused: the complement of `answerRate`. */
+  refusalRateOnAnswerable: number;
+  /** Questions the library cannot answer (no accepted answers; dev2's kind "absent"). */
+  absent: number;
+  /** Share of those that were refused; null when the set has none. */
+  correctRefusalRate: number | null;
   latency: { p50: number; p95: number; max: number };
   details: QuestionEvaluation[];
 }
@@ -107,7 +122,7 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
   const details = questions.map((item, index): QuestionEvaluation => {
     const isGold = (file: string, page: number | null): boolean =>
       item.gold.some((gold) => gold.file === file && gold.pages.includes(page));
-    const results = searcher.search(item.question, { limit: k });
+    const results = searcher.search(dependencies.retrievalText?.(item.question) ?? item.question, { limit: k });
     const rankIndex = results.findIndex((result) => isGold(result.fileName, result.page));
 
     const started = performance.now();
@@ -128,6 +143,7 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
     return {
       id: item.id ?? `q${index + 1}`,
       question: item.question,
+      kind: item.kind ?? null,
       goldRank: rankIndex >= 0 ? rankIndex + 1 : null,
       answerHit: accepted.some((expected) => text.includes(expected)),
       allAnswersHit: accepted.length > 0 && accepted.every((expected) => text.includes(expected)),
@@ -170,6 +186,11 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
       unanswerable.length > 0
         ? ratio(details.filter((detail) => detail.refused === detail.expectedRefusal).length, details.length)
         : null,
+    answerable: answerable.length,
+    answerRate: ratio(answerable.filter((detail) => !detail.refused).length, answerable.length),
+    refusalRateOnAnswerable: ratio(answerable.filter((detail) => detail.refused).length, answerable.length),
+    absent: unanswerable.length,
+    correctRefusalRate: unanswerable.length > 0 ? ratio(unanswerable.filter((detail) => detail.refused).length, unanswerable.length) : null,
     latency: { p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), max: latencies.at(-1) ?? 0 },
     details,
   };

@@ -5,6 +5,8 @@
  * answer is a piece of page text with a numbered citation whose quote has been checked against its page. Broad
  * questions get a briefing grouped by theme; questions the library cannot answer get an honest refusal.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
@@ -12,6 +14,10 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
+import type { QuestionAnalysis } from "./question-analysis.ts";
+import { analyseQuestion } from "./question-analysis.ts";
+import { getProfile } from "../profile/organisation-profile.ts";
+import { describeSourceAuthority } from "../authority/source-authority.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
@@ -20,6 +26,8 @@ import { isDataSetFormat } from "../loaders/data-set-format.ts";
 export interface ExtractiveAnswererDependencies {
   store: Store;
   searcher: Searcher;
+  /** Replaces the weights of answer-weights.json (npm run tune tries candidates this way). */
+  weights?: AnswerWeights;
 }
 
 export interface RankedEvidence {
@@ -34,6 +42,8 @@ export interface RankedEvidence {
 
 export interface ExtractiveAnswerer {
   answer(question: string): Answer;
+  /** How the question is read: what is searched, its shape, corrections and words set aside. */
+  analyse(question: string): QuestionAnalysis;
   /** The sentences and rows the answerer weighed for a question, best first (for `--explain` and tuning). */
   explain(question: string, limit?: number): RankedEvidence[];
 }
@@ -55,31 +65,40 @@ interface Evidence {
   score: number;
 }
 
-const tuning = {
-  /** Searches fetch this many passages (several per page) to pick sentences from. */
-  passages: 16,
-  /** At most this many from one page: a data set (one "page" of thousands of rows) must not crowd out the rest. */
-  passagesPerPage: 4,
-  /** Below this coverage of the question's weighted concepts, the best evidence does not answer it. */
-  minimumCoverage: 0.5,
-  /** Refuse when question words found nowhere in the library carry this share of its weight. */
-  maximumAbsentShare: 0.3,
-  /** Supporting points must score at least this share of the direct answer's score. */
-  supportShare: 0.6,
-  supportMinimumCoverage: 0.35,
-  maxSupportingPoints: 3,
-  /** Two pieces of evidence sharing more than this share of their stems say the same thing. */
-  duplicateOverlap: 0.6,
-  longSentence: 450,
-  /** Pages longer than this (characters) are not used as context for their sentences. */
-  longPage: 30_000,
-  /** A table of at least this many rows is a data set: words most of its rows hold do not count for a row. */
-  dataSetRows: 50,
-  /** "Most": this share of the rows. */
-  commonInRows: 0.5,
-  /** Rows read to find the common words (evenly spread). */
-  dataSetSample: 2000,
-};
+/** Weights and thresholds, from answer-weights.json beside this file (fitted by `npm run tune`). */
+const answerWeightsSchema = z.object({
+  scoring: z.object({ coverage: z.number(), fit: z.number(), retrieval: z.number(), shapeMiss: z.number(), countMissFloor: z.number() }),
+  thresholds: z.object({
+    passages: z.number(),
+    passagesPerPage: z.number(),
+    minimumCoverage: z.number(),
+    partialMinimumCoverage: z.number(),
+    definitionDocuments: z.number(),
+    partialMaximumUncovered: z.number(),
+    directMaximumUncovered: z.number(),
+    maximumAbsentShare: z.number(),
+    supportShare: z.number(),
+    supportMinimumCoverage: z.number(),
+    maxSupportingPoints: z.number(),
+    duplicateOverlap: z.number(),
+    longSentence: z.number(),
+    longPage: z.number(),
+    dataSetRows: z.number(),
+    commonInRows: z.number(),
+    dataSetSample: z.number(),
+  }),
+});
+
+export type AnswerWeights = z.infer<typeof answerWeightsSchema>;
+
+let defaultAnswerWeights: AnswerWeights | undefined;
+
+export function loadAnswerWeights(): AnswerWeights {
+  defaultAnswerWeights ??= answerWeightsSchema.parse(JSON.parse(readFileSync(new URL("./answer-weights.json", import.meta.url), "utf8")));
+  return defaultAnswerWeights;
+}
+
+const tuning = loadAnswerWeights().thresholds;
 
 const noStems: ReadonlySet<string> = new Set();
 
@@ -220,8 +239,8 @@ function piecesOf(result: SearchResult): Piece[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Scoring
 
-/** Endings Porter stemming leaves that still make the same word ("weekli" and "week", "annual" and "annu"). */
-const looseEndings = new Set(["li", "i", "e", "s", "al", "ly"]);
+/** Endings Porter stemming leaves that still make the same word ("weekli" and "week", "annual" and "annu", "children" and "child"). */
+const looseEndings = new Set(["li", "i", "e", "s", "al", "ly", "ren"]);
 
 function sameStem(left: string, right: string): boolean {
   if (left === right) return true;
@@ -321,7 +340,7 @@ interface Scorer {
   contextCredits(result: SearchResult, concepts: WeightedConcept[]): ContextCredits;
 }
 
-function createScorer(verifier: QuoteVerifier): Scorer {
+function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: AnswerWeights): Scorer {
   // Pages can be long (a spreadsheet is one unit), so each page's stems are made once, and each concept is looked
   // for once per page rather than once per sentence.
   const pageStems = new Map<string, string[]>();
@@ -426,11 +445,11 @@ function createScorer(verifier: QuoteVerifier): Scorer {
         // A row is short by nature; a sentence of four words rarely answers anything.
         // Long rows and sentences cover many words by length alone; the longer, the less they answer directly.
         const lengthPenalty = length < 5 && !piece.isRow ? 0.1 : length > 60 ? Math.min(0.25, 0.04 + (length - 60) * 0.002) : 0;
-        let value = 0.65 * coverage + 0.2 * fit + 0.15 * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
+        let value = scoring.coverage * coverage + scoring.fit * fit + scoring.retrieval * (result.score / best) - lengthPenalty - documentPenalty(result.documentId);
         // A figure question is not answered by a sentence without a new number, nor a "who" question without a name.
-        if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= 0.6;
+        if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= scoring.shapeMiss;
         // "How many children": a sentence that counts them ("953 children") beats one that only names them.
-        else if (shape.counted && fit < 1) value *= 0.8 + 0.2 * fit;
+        else if (shape.counted && fit < 1) value *= scoring.countMissFloor + (1 - scoring.countMissFloor) * fit;
         evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value });
       }
     }
@@ -438,6 +457,13 @@ function createScorer(verifier: QuoteVerifier): Scorer {
     return evidence;
   };
   return { score, contextCredits };
+}
+
+/** The question's concepts a piece holds nowhere (not in itself, its headings or its page), by label. */
+function uncoveredConcepts(evidence: Evidence, concepts: WeightedConcept[], credits: ContextCredits): string[] {
+  return concepts
+    .filter(({ concept }, index) => concept.weightFactor >= 1 && (credits[index] ?? 0) === 0 && conceptFoundIn(concept, evidence.stems) === 0)
+    .map(({ concept }) => concept.label);
 }
 
 function overlap(left: string[], right: string[]): number {
@@ -569,10 +595,11 @@ const broadWords = new Set(
 
 // ---------------------------------------------------------------------------------------------------------------
 
-export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
+export function createExtractiveAnswerer({ store, searcher, weights = loadAnswerWeights() }: ExtractiveAnswererDependencies): ExtractiveAnswerer {
+  const tuning = weights.thresholds;
   const verifier = createQuoteVerifier(store);
   const pagedCopy = createPagedCopyFinder(store, verifier);
-  const scorer = createScorer(verifier);
+  const scorer = createScorer(verifier, weights);
 
   const refuse = (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Answer => {
     const citations = new CitationList(verifier, pagedCopy);
@@ -634,18 +661,20 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     return { ...evidence, quote, display, stems: stems(quote) };
   };
 
-  const answerSpecific = (question: string, shape: QuestionShape): Answer => {
-    const analysed = searcher.analyse(question);
+  const answerSpecific = (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Answer => {
+    const analysed = searcher.analyse(text);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
-    const essentials = essentialConcepts(question, weighted);
+    // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.
+    const definedAcronym = shape.defines && shape.defines.keys.length > 1 ? shape.defines.acronym?.toLowerCase() : undefined;
+    const essentials = essentialConcepts(text, weighted).filter((concept) => concept.label !== definedAcronym);
     const missing = missingEssentials(essentials, frequencies, store);
     if (missing.length > 0) {
       // Name them as the question wrote them ("Wales", not "wales").
       const named = missing
-        .map((label) => `"${question.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
+        .map((label) => `"${text.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
         .join(", ");
       return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
     }
@@ -664,6 +693,24 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
     }
 
+    // A definition sits where the term is defined, which may share few other words with the question: the
+    // documents found are searched again for the term alone.
+    if (shape.defines) {
+      const found = new Set(results.map((result) => result.chunkId));
+      // The term as a singular and as a plural ("child missing education", "children missing education"), and its
+      // acronym apart: a defining sentence often spells the term out without it.
+      const keys = shape.defines.keys;
+      const plural = keys.map((word) => (word === "child" ? "children" : word));
+      const terms = [...new Set([keys.join(" "), plural.join(" "), shape.defines.acronym ?? ""])].filter((term) => term.length > 0);
+      const scope = documentIds ?? [...new Set(results.slice(0, tuning.definitionDocuments).map((result) => result.documentId))];
+      for (const term of terms) {
+        for (const result of searcher.search(term, { limit: tuning.passages, perPage: tuning.passagesPerPage, documentIds: scope })) {
+          if (found.has(result.chunkId)) continue;
+          found.add(result.chunkId);
+          results.push({ ...result, score: Math.min(result.score, results.at(-1)?.score ?? result.score) });
+        }
+      }
+    }
     const evidence = scorer.score(results, weighted, shape);
     const citations = new CitationList(verifier, pagedCopy);
     // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
@@ -675,12 +722,37 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
         ({ concept }, index) => (credits[index] ?? 0) > 0 || conceptFoundIn(concept, candidate.stems) > 0,
       );
     };
+    // What a piece leaves out must not be the heart of the question ("ILACS grade" for a row that only names the
+    // council): the share of the question's weight held nowhere in the piece, its headings or its page.
+    const totalWeightOf = weighted.reduce((sum, item) => sum + item.weight, 0);
+    const uncoveredShare = (candidate: Evidence): number => {
+      if (totalWeightOf === 0) return 0;
+      const uncovered = new Set(uncoveredConcepts(candidate, weighted, scorer.contextCredits(candidate.result, weighted)));
+      return weighted.filter(({ concept }) => uncovered.has(concept.label)).reduce((sum, item) => sum + item.weight, 0) / totalWeightOf;
+    };
+    // A partial answer speaks of the field's named things the question asks about ("ILACS", "Level 3 Diploma").
+    const holdsTerms = (candidate: Evidence): boolean => {
+      const uncovered = new Set(uncoveredConcepts(candidate, weighted, scorer.contextCredits(candidate.result, weighted)));
+      return weighted.every(({ concept }) => concept.kind !== "term" || !uncovered.has(concept.label));
+    };
     let direct: { evidence: Evidence; n: number } | undefined;
-    for (const candidate of evidence) {
+    // A term's defining sentence answers "what is X" before any sentence that only uses the term.
+    const ordered = shape.defines ? [...evidence.filter((candidate) => candidate.fit >= 1), ...evidence.filter((candidate) => candidate.fit < 1)] : evidence;
+    for (const candidate of ordered) {
+      // Its fit says it holds the term and defines it ("X is", "X (ABC)"), whatever else of the question it repeats.
+      if (candidate.fit >= 1 && shape.defines && holdsEssentials(candidate)) {
+        const complete = withListItems(candidate);
+        const n = citations.cite(complete);
+        if (n !== null) {
+          direct = { evidence: complete, n };
+          break;
+        }
+      }
+      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
-      // Never answer "how many" or "how much" with a sentence that holds no figure.
-      if (shape.type === "figure" && candidate.fit === 0) continue;
+      // Never answer "how many" or "how much" with a sentence that holds no figure, nor "what grade" without one.
+      if ((shape.type === "figure" || shape.wantsGrade) && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
       // mentions the question's words ("INSPIRE SCOTLAND LIMITED") is not a count.
       const dataSetRow = candidate.isRow && isDataSetFormat(candidate.result.format);
@@ -693,29 +765,65 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
       direct = { evidence: complete, n };
       break;
     }
-    if (!direct) return refuse(question, null, results, weighted, shape);
+    // Supporting points: the next best pieces, at most two per page, none repeating what is already said.
+    const supportFor = (lead: Evidence, leadScore: number): string[] => {
+      const chosen: Evidence[] = [lead];
+      const supporting: string[] = [];
+      const perPage = new Map<string, number>();
+      const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
+      perPage.set(pageKey(lead), 1);
+      const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
+      for (const candidate of evidence) {
+        if (supporting.length >= maxPoints) break;
+        if (candidate === lead || candidate.quote === lead.quote) continue;
+        if (candidate.score < tuning.supportShare * leadScore) break;
+        if (candidate.coverage < tuning.supportMinimumCoverage) continue;
+        if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
+        if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+        const n = citations.cite(candidate);
+        if (n === null) continue;
+        chosen.push(candidate);
+        perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
+        supporting.push(`- ${line(candidate, n)}`);
+      }
+      return supporting.length > 0 ? ["", "Supporting points:", ...supporting] : [];
+    };
 
-    const chosen: Evidence[] = [direct.evidence];
-    const supporting: string[] = [];
-    const perPage = new Map<string, number>();
-    const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
-    perPage.set(pageKey(direct.evidence), 1);
-    const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
-    for (const candidate of evidence) {
-      if (supporting.length >= maxPoints) break;
-      if (candidate === direct.evidence || candidate.quote === direct.evidence.quote) continue;
-      if (candidate.score < tuning.supportShare * direct.evidence.score) break;
-      if (candidate.coverage < tuning.supportMinimumCoverage) continue;
-      if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
-      if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
-      const n = citations.cite(candidate);
-      if (n === null) continue;
-      chosen.push(candidate);
-      perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
-      supporting.push(`- ${line(candidate, n)}`);
+    if (!direct) {
+      // Nothing answers the whole question: answer the part the best passage covers and name what it lacks; refuse
+      // only when no passage covers enough of it.
+      const partial = partialEvidence(
+        evidence,
+        shape,
+        (candidate) => holdsEssentials(candidate) && uncoveredShare(candidate) <= tuning.partialMaximumUncovered && holdsTerms(candidate),
+      );
+      if (!partial) return refuse(question, null, results, weighted, shape);
+      const lead = withListItems(partial);
+      const n = citations.cite(lead);
+      if (n === null) return refuse(question, null, results, weighted, shape);
+      const gaps = uncoveredConcepts(lead, weighted, scorer.contextCredits(lead.result, weighted));
+      const opening =
+        gaps.length > 0
+          ? `The library does not answer this in full: nothing found says anything about ${gaps.map((label) => `"${label}"`).join(" or ")} here. It does say:`
+          : "The library does not answer this directly. The nearest it says:";
+      const composed = [opening, line(lead, n), ...supportFor(lead, lead.score)].join("\n");
+      return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
     }
-    const text = [line(direct.evidence, direct.n), ...(supporting.length > 0 ? ["", "Supporting points:", ...supporting] : [])].join("\n");
-    return { question, answer: text, citations: citations.citations, mode: "extractive", refused: false };
+
+    const composed = [line(direct.evidence, direct.n), ...supportFor(direct.evidence, direct.evidence.score)].join("\n");
+    return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
+  };
+
+  /** The best piece that covers part of the question, holds its names and has the shape it asks for. */
+  const partialEvidence = (evidence: Evidence[], shape: QuestionShape, holdsEssentials: (candidate: Evidence) => boolean): Evidence | null => {
+    for (const candidate of evidence) {
+      if (candidate.coverage < tuning.partialMinimumCoverage) continue;
+      if (!holdsEssentials(candidate)) continue;
+      if ((shape.type === "figure" || shape.type === "name" || shape.wantsGrade) && candidate.fit === 0) continue;
+      if (candidate.isRow && isDataSetFormat(candidate.result.format) && (shape.type === "description" || (shape.counted && candidate.fit < 1))) continue;
+      return candidate;
+    }
+    return null;
   };
 
   const answerBroad = (question: string, shape: QuestionShape, kind: BriefingKind): Answer | null => {
@@ -759,23 +867,102 @@ export function createExtractiveAnswerer({ store, searcher }: ExtractiveAnswerer
     return { question, answer: sections.join("\n\n"), citations: citations.citations, mode: "extractive", refused: false };
   };
 
+  const analyse = (question: string): QuestionAnalysis =>
+    analyseQuestion(question, {
+      passagesHolding: (terms) => store.documentFrequencies(terms),
+      holdsWord: (word) => {
+        const exact = new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "iu");
+        return store.searchText({ terms: [{ phrase: [word], weight: 1 }], limit: 20 }).some((hit) => exact.test(hit.text));
+      },
+      ownName: getProfile(store).name,
+    });
+
+  /** The answer to one question (or one part of a question), from its analysis. */
+  const answerText = (question: string, text: string, shape: QuestionShape): Answer => {
+    if (shape.briefing) {
+      const briefing = answerBroad(text, shape, shape.briefing);
+      if (briefing) return { ...briefing, question };
+    }
+    return answerSpecific(question, text, shape);
+  };
+
   return {
+    analyse,
     explain(question: string, limit = 10): RankedEvidence[] {
-      const shape = classifyQuestion(question);
-      const { weighted } = weighConcepts(store, searcher.analyse(question).concepts);
-      const results = searcher.search(question, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+      const analysis = analyse(question);
+      const { weighted } = weighConcepts(store, searcher.analyse(analysis.text).concepts);
+      const results = searcher.search(analysis.text, { limit: tuning.passages, perPage: tuning.passagesPerPage });
       return scorer
-        .score(results, weighted, shape)
+        .score(results, weighted, analysis.shape)
         .slice(0, limit)
         .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, fit: item.fit, score: item.score }));
     },
     answer(question: string): Answer {
-      const shape = classifyQuestion(question);
-      if (shape.briefing) {
-        const briefing = answerBroad(question, shape, shape.briefing);
-        if (briefing) return briefing;
+      const analysis = analyse(question);
+      const notes = readingNotes(analysis);
+      if (analysis.ownDocument) {
+        // "What is in our business plan?" is answered from the provider's own documents only, or not at all.
+        const own = ownDocumentIds(store);
+        const answered = own.length > 0 ? answerSpecific(question, analysis.text, analysis.shape, own) : null;
+        if (answered && !answered.refused) return withNotesOn(answered, notes);
+        const advice = `This asks about your own ${analysis.ownDocument}, and the library holds ${own.length > 0 ? "no answer in your own documents" : "none of your own documents"}. Add it with \`hearth ingest <file>\` (or upload it on the Library page) and mark it as your own with \`hearth tag <file> --authority own_policy\`; then ask again.`;
+        return { question, answer: withNotes(`${refusalSentence} ${advice}`, notes), citations: [], mode: "extractive", refused: true };
       }
-      return answerSpecific(question, shape);
+      if (analysis.parts.length > 1) return withNotesOn(answerParts(question, analysis), notes);
+      return withNotesOn(answerText(question, analysis.text, analysis.shape), notes);
     },
   };
+
+  /** A multi-part question answered part by part, each part's gap named; refused only when every part is. */
+  function answerParts(question: string, analysis: QuestionAnalysis): Answer {
+    const citations: Citation[] = [];
+    const sections: string[] = [];
+    let refusedAll = true;
+    for (const part of analysis.parts) {
+      const answered = answerText(question, part, classifyQuestion(part));
+      refusedAll &&= answered.refused;
+      // Citation numbers continue across parts; a passage cited twice keeps its first number.
+      const renumber = new Map<number, number>();
+      for (const citation of answered.citations) {
+        const known = citations.find((item) => item.file === citation.file && item.page === citation.page && item.quote === citation.quote);
+        if (known) renumber.set(citation.n, known.n);
+        else {
+          const n = citations.length + 1;
+          citations.push({ ...citation, n });
+          renumber.set(citation.n, n);
+        }
+      }
+      const body = answered.answer.replace(/\[(\d+)\]/g, (marker, number: string) => `[${renumber.get(Number(number)) ?? number}]`);
+      sections.push(`### ${part.replace(/\s+/g, " ").trim()}\n${body}`);
+    }
+    return { question, answer: sections.join("\n\n"), citations, mode: "extractive", refused: refusedAll };
+  }
+}
+
+/** What the answer says about how it read the question: typos corrected, words set aside. */
+function readingNotes(analysis: QuestionAnalysis): string[] {
+  const notes: string[] = [];
+  if (analysis.corrections.length > 0) {
+    notes.push(`Read ${analysis.corrections.map((correction) => `"${correction.from}" as "${correction.to}"`).join(", ")} (words the library uses).`);
+  }
+  if (analysis.ownNames.length > 0) {
+    notes.push(`The library holds nothing about ${analysis.ownNames.join(", ")} itself; this answer is what it says for any provider.`);
+  }
+  return notes;
+}
+
+function withNotes(text: string, notes: string[]): string {
+  return notes.length > 0 ? `${text}\n\nNote: ${notes.join(" ")}` : text;
+}
+
+function withNotesOn(answer: Answer, notes: string[]): Answer {
+  return notes.length > 0 ? { ...answer, answer: withNotes(answer.answer, notes) } : answer;
+}
+
+/** The provider's own documents (source authority "own_policy", tagged or guessed from the file name). */
+function ownDocumentIds(store: Store): number[] {
+  return store
+    .listDocuments()
+    .filter((document) => describeSourceAuthority(store, document).kind === "own_policy")
+    .map((document) => document.id);
 }

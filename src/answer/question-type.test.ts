@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyQuestion, shapeFit } from "./question-type.ts";
+import { classifyQuestion, definedTerm, shapeFit } from "./question-type.ts";
 
 describe("classifyQuestion", () => {
   it.each([
@@ -48,9 +48,11 @@ describe("shapeFit", () => {
     const homes = classifyQuestion("How many children's homes will the partnership provide?");
     expect(shapeFit(homes, "Up to 10 children’s homes")).toBe(1);
     expect(shapeFit(classifyQuestion("How many placements will the service add?"), "increase capacity by at least fifty-five placements")).toBe(1);
-    // "places" is not "placed"; a table row read with its column names counts what its column is named after.
+    // "places" is not "placed", and a paragraph's own number ("1.2") is no figure; a table row read with its column
+    // names counts what its column is named after.
     const places = classifyQuestion("How many places does the secure children's home have?");
-    expect(shapeFit(places, "1.2 Children may be placed in secure children's homes if they:")).toBe(0.3);
+    expect(shapeFit(places, "1.2 Children may be placed in secure children's homes if they:")).toBe(0);
+    expect(shapeFit(places, "Children may be placed in 12 secure children's homes")).toBe(0.3);
     expect(shapeFit(places, "Provision type: Secure children's home; Places: 16; Sector: Local Authority")).toBe(1);
     expect(classifyQuestion("How many does Notts have?").counted).toBeUndefined();
   });
@@ -69,3 +71,33 @@ describe("shapeFit", () => {
     expect(shapeFit(contract, "Property owned by SCC")).toBe(0);
   });
 });
+
+describe("definitions", () => {
+  it("finds the term a definition question asks about, and its acronym", () => {
+    expect(definedTerm("what counts as a child missing education (CME)?")).toEqual({ keys: ["child", "missing", "education"], acronym: "CME" });
+    expect(definedTerm("What does NIPE stand for in Norfolk?")).toEqual({ keys: ["nipe"], acronym: "NIPE" });
+    expect(definedTerm("What is the number of children in care?")).toBeNull();
+    expect(definedTerm("What is Kent's overall grade?")).toBeNull();
+  });
+
+  it("prefers the defining sentence and the expansion to a sentence that only uses the term", () => {
+    const cme = classifyQuestion("what counts as a child missing education (CME)?");
+    expect(shapeFit(cme, "Children missing education are children of compulsory school age who are not registered pupils at a school.")).toBe(1);
+    expect(shapeFit(cme, "Local authorities have other duties to support their work on CME.")).toBeLessThan(0.5);
+    const ffa = classifyQuestion("What is Fostering for Adoption (FfA)?");
+    expect(shapeFit(ffa, "Fostering for Adoption (FfA) is about those cases where a child is placed with carers who are both approved adopters and approved foster carers.")).toBe(1);
+    expect(shapeFit(classifyQuestion("What does NIPE stand for?"), "Continued investment in Norfolk’s Institute for Practice Excellence (NIPE) ensures support")).toBe(1);
+    const issue = classifyQuestion("In the West Sussex residential QA survey what counts as an issue?");
+    expect(shapeFit(issue, "Something is considered to be an issue when a minimum of two negative responses have been made")).toBe(1);
+  });
+
+  it("wants a grade for 'what grade' and an amount of money for 'how much is the fee'", () => {
+    const grade = classifyQuestion("What ILACS grade did Westmorland and Furness get?");
+    expect(shapeFit(grade, "Cumberland and Westmorland and Furness unitary authorities came into being on 1 April 2023.")).toBe(0);
+    expect(shapeFit(grade, "Overall effectiveness: Requires improvement to be good")).toBe(1);
+    const fee = classifyQuestion("How much is the registration fee for a new children's home?");
+    expect(shapeFit(fee, "the inspector usually spends up to 4 days on site")).toBe(0);
+    expect(shapeFit(fee, "The fee is £2,000 per year")).toBe(1);
+  });
+});
+

@@ -27,6 +27,77 @@ export interface QuestionShape {
   countPatterns?: RegExp[];
   /** "How long ...": a length of time answers it ("10 year contract", "within 28 days"). */
   wantsDuration?: boolean;
+  /** "How much is the fee / does it cost": only an amount of money answers it. */
+  wantsAmount?: boolean;
+  /** "What grade / judgement": an inspection grade answers it ("Good", "requires improvement"). */
+  wantsGrade?: boolean;
+  /** "What is X", "what does ABC stand for", "what counts as X": the term to define, and its acronym. */
+  defines?: DefinedTerm;
+}
+
+export interface DefinedTerm {
+  /** The term's words, each without its plural ending ("children missing education" -> child, missing, education). */
+  keys: string[];
+  /** The acronym asked about or given in brackets ("CME"), upper case; null when none. */
+  acronym: string | null;
+}
+
+const definitionCues = [
+  /^\s*(?:so\s+)?what\s+(?:is|are)\s+(?:meant\s+by\s+)?(?:an?\s+|the\s+)?(.{2,80}?)\s*\??$/i,
+  /\bwhat\s+does\s+(?:an?\s+|the\s+)?(.{2,80}?)\s+(?:mean|stand\s+for|refer\s+to)\b/i,
+  /\bwhat\s+(?:counts|qualifies|is\s+classed|is\s+defined)\s+as\s+(?:an?\s+|the\s+)?(.{2,80}?)\s*\??$/i,
+  /\b(?:define|definition\s+of|meaning\s+of)\s+(?:an?\s+|the\s+)?(.{2,80}?)\s*\??$/i,
+];
+
+/** A word without its plural ending, so "children" and "child", "homes" and "home" compare equal. */
+export function singular(word: string): string {
+  const lower = word.toLowerCase();
+  if (lower === "children") return "child";
+  if (lower.length > 4 && lower.endsWith("ies")) return `${lower.slice(0, -3)}y`;
+  if (lower.length > 3 && lower.endsWith("s") && !lower.endsWith("ss")) return lower.slice(0, -1);
+  return lower;
+}
+
+/** The term a definition question asks about, or null when it asks for something else. */
+export function definedTerm(question: string): DefinedTerm | null {
+  for (const cue of definitionCues) {
+    const term = cue.exec(question.trim())?.[1];
+    if (!term) continue;
+    const acronym = /\(([A-Za-z]{2,8})\)/.exec(term)?.[1] ?? (/^[A-Z][A-Za-z]{1,7}$/.test(term.trim()) && /[A-Z].*[A-Z]/.test(term) ? term.trim() : null);
+    const keys = words(term.replace(/\([^)]*\)/g, " ")).filter((word) => !stopWords.has(word) || word === "for").map(singular);
+    // "What is the number of ...", "what is Kent's grade": a figure or a fact, not a definition; nor a long clause.
+    if (keys.length === 0 || keys.length > 6 || /\b(number|percentage|rate|cost|grade|name|date|role|difference|purpose)\b/i.test(term)) continue;
+    // "What is the grade of Kent", "what is Leeds's plan": about a place or body, unless the term is a name itself.
+    const titled = /\([A-Za-z]{2,8}\)/.test(term) || term.split(/\s+/).every((word) => /^[A-Z]/.test(word) || /^(for|of|and|the|in|to)$/.test(word));
+    if (!titled && (/\b(of|in|for|by|from|at|on)\s+[A-Z]/.test(term) || /['’]s\b/.test(term))) continue;
+    return { keys, acronym: acronym ? acronym.toUpperCase() : null };
+  }
+  return null;
+}
+
+const definingVerbs = "(?:is|are|means|mean|refers\\s+to|refer\\s+to|describes|is\\s+about|are\\s+about|is\\s+defined\\s+as|are\\s+defined\\s+as|stands\\s+for|is\\s+short\\s+for|includes|include)";
+
+/** How well a piece defines the term: its defining sentence (1), its expansion "X (ABC)" (1), a mention (0.3). */
+function definitionFit(term: DefinedTerm, text: string): number {
+  const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
+  const flat = ` ${tokens.join(" ")} `;
+  const key = ` ${term.keys.join(" ")} `;
+  if (term.acronym) {
+    const acronym = [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("");
+    const expansion = new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u");
+    if (expansion.test(text)) return 1;
+    if (new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i").test(text)) return 1;
+  }
+  if (!flat.includes(key)) return term.acronym && new RegExp(`\\b${term.acronym}\\b`).test(text) ? 0.3 : 0.2;
+  const termPattern = term.keys.map((word) => `${word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\p{L}{0,3}`).join("\\s+");
+  // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
+  const opening = new RegExp(`^\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu");
+  if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return 1;
+  // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
+  if (new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu").test(text)) return 1;
+  if (new RegExp(`${termPattern}["'”’]?\\s+(?:means|is\\s+defined\\s+as|refers\\s+to)\\b`, "iu").test(text)) return 1;
+  if (new RegExp(`\\b(?:known|referred\\s+to)\\s+as\\s+(?:an?\\s+|the\\s+)?["'“‘]?${termPattern}`, "iu").test(text)) return 0.5;
+  return 0.3;
 }
 
 const figurePatterns = [
@@ -76,6 +147,9 @@ export function classifyQuestion(question: string): QuestionShape {
   const countedWord = /\bhow many (?:more |new |further )?([a-z][a-z'’-]+)/i.exec(text)?.[1]?.toLowerCase();
   const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
   const wantsDuration = /\bhow long\b|\bwhat (?:is the )?(?:length|duration|term)\b/i.test(text);
+  const wantsAmount = /\bhow much\b/i.test(text) && /\b(cost|costs|fee|fees|price|pay|paid|charge|charged)\b|£/i.test(text) && !wantsPercentage;
+  const defines = definedTerm(text);
+  const wantsGrade = /\b(grade|graded|judgement|judgment|rating|rated)\b/i.test(text) && !/\bhow (many|much|often)\b/i.test(text);
   return {
     type,
     wantsPercentage,
@@ -85,6 +159,9 @@ export function classifyQuestion(question: string): QuestionShape {
     questionWords: new Set(words(text)),
     ...(counted ? { counted, countPatterns: countPatternsFor(counted) } : {}),
     ...(wantsDuration ? { wantsDuration } : {}),
+    ...(wantsAmount ? { wantsAmount } : {}),
+    ...(wantsGrade ? { wantsGrade } : {}),
+    ...(defines && type === "description" ? { defines } : {}),
   };
 }
 
@@ -130,6 +207,8 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
   return runs;
 }
 
+const gradePattern = /\b(outstanding|good|requires improvement|inadequate)\b/i;
+
 const frequencyPattern =
   /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
 
@@ -165,6 +244,8 @@ function withoutDates(text: string): string {
 
 /** Numbers (in digits or words) in the text that the question did not already state. */
 function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
+  // A paragraph's own number ("3.26 The design of the home ...") is no figure of what it says.
+  text = text.replace(/^\s*\d{1,2}(?:\.\d{1,3})+\s+(?=\p{L})/u, "");
   // Digits inside a code ("H21", "M36", "SO23 8UG") are not figures.
   const figures = [
     ...(text.match(/(?<![\p{L}\d])\d[\d,.]*(?:(?:k|m|bn|st|nd|rd|th)(?![\p{L}\d]))?(?![\p{L}\d])/giu) ?? []),
@@ -175,6 +256,7 @@ function novelNumbers(text: string, questionWords: ReadonlySet<string>): number 
 
 /** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */
 export function shapeFit(shape: QuestionShape, text: string): number {
+  if (shape.wantsGrade && shape.type !== "name") return gradePattern.test(text) ? 1 : 0;
   switch (shape.type) {
     case "figure": {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
@@ -187,6 +269,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
         // Some other number (a code, a page): weak evidence of a count.
         return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : 0.3;
       }
+      // "How much is the fee?" is answered by an amount of money, not by a count of days.
+      if (shape.wantsAmount && !moneyFigurePattern.test(text)) return 0;
       let fit = 0.6;
       if (shape.wantsPercentage && /\d\s?%|\bper ?cent\b/i.test(text)) fit += 0.4;
       // A whole price list in one piece (a table read as one line) does not say which amount answers.
@@ -214,6 +298,6 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       return Math.min(1, commas * 0.25 + (hasAnd ? 0.3 : 0) + (text.includes(" | ") ? 0.3 : 0) + (novelNames(text, shape.questionWords) > 0 ? 0.2 : 0));
     }
     case "description":
-      return 0.5;
+      return shape.defines ? definitionFit(shape.defines, text) : 0.5;
   }
 }

@@ -19,13 +19,7 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
     .option("-v, --verbose", "show every question")
     .action(async (file: string, options: { top: number; json?: boolean; verbose?: boolean }) => {
       const { io } = context;
-      const [{ evaluate, parseQuestionSet }, { createExtractiveAnswerer }, { addOutOfDateNotes, withSourceAuthority }, { createSearcher }, { prepareTables, withTableAnswers }] = await Promise.all([
-        import("../answer/evaluate.ts"),
-        import("../answer/extractive-answerer.ts"),
-        import("../authority/source-authority.ts"),
-        import("../retrieval/search.ts"),
-        import("../tables/table-answerer.ts"),
-      ]);
+      const { evaluate, evaluationDependencies, parseQuestionSet } = await import("./evaluation-setup.ts");
       let raw: unknown;
       try {
         raw = JSON.parse(await readFile(file, "utf8"));
@@ -37,19 +31,7 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       }
       const questions = parseQuestionSet(raw, basename(file));
       if (!questions.ok) throw questions.error;
-      const summary = await withStore(context.config(), async (store) => {
-        await prepareTables(store);
-        // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
-        const searcher = createSearcher(store);
-        // Data-set questions are computed from the stored tables, as `hearth ask` does.
-        const answerer = withTableAnswers(store, createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) }));
-        return evaluate(questions.value, {
-          searcher,
-          answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
-          k: options.top,
-          store,
-        });
-      });
+      const summary = await withStore(context.config(), async (store) => evaluate(questions.value, await evaluationDependencies(store, options.top)));
       if (options.json) {
         const { details, ...totals } = summary;
         io.stdout.write(
@@ -58,10 +40,13 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
             details: details.map((detail) => ({
               id: detail.id,
               question: detail.question,
+              kind: detail.kind,
               goldRank: detail.goldRank,
               answerHit: detail.answerHit,
               goldCited: detail.goldCited,
               refused: detail.refused,
+              expectedRefusal: detail.expectedRefusal,
+              ...(options.verbose ? { answer: detail.answer.answer } : {}),
               milliseconds: Number(detail.milliseconds.toFixed(1)),
             })),
           })}\n`,
@@ -85,6 +70,9 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
           `gold citation rate:  ${percent(summary.goldCitationRate)}`,
           `citation precision:  ${percent(summary.citationPrecision)}`,
           `quotes verbatim:     ${percent(summary.quoteVerifiedRate)}`,
+          `answer rate:         ${percent(summary.answerRate)} of ${summary.answerable} answerable`,
+          `refused answerable:  ${percent(summary.refusalRateOnAnswerable)}`,
+          `correct refusals:    ${summary.absent > 0 ? `${percent(summary.correctRefusalRate)} of ${summary.absent} absent` : "n/a (none absent)"}`,
           `refusal accuracy:    ${percent(summary.refusalAccuracy)}`,
           `answer latency:      p50 ${summary.latency.p50.toFixed(0)} ms, p95 ${summary.latency.p95.toFixed(0)} ms`,
           "",

@@ -33,6 +33,8 @@ const answerShapeWords = new Set([
   "often", "frequently", "long", "main", "key", "current", "currently",
   // Verbs that ask what a text says rather than naming a subject ("which standard covers education?").
   "cover", "covers", "covered", "say", "says", "said", "mean", "means", "meant",
+  // Verbs that ask for a definition ("what counts as", "what does ABC stand for").
+  "count", "counts", "counted", "stand", "stands", "qualify", "qualifies", "classed", "defined", "definition", "meaning",
 ]);
 
 export interface AnalysedQuery {

@@ -2,7 +2,9 @@
  * Tokenisation shared by query analysis and reranking. It mirrors SQLite FTS5's `porter unicode61` tokenizer:
  * letters and digits make tokens, everything else separates them ("£2,278" -> "2", "278"), then Porter stems.
  */
+import { readFileSync } from "node:fs";
 import { stemmer } from "stemmer";
+import { z } from "zod";
 
 const tokenPattern = /[\p{L}\p{N}]+/gu;
 
@@ -28,15 +30,8 @@ export function stems(text: string): string[] {
 
 /** Words that carry no meaning for search: function words and question scaffolding. */
 export const stopWords: ReadonlySet<string> = new Set(
-  (
-    "a an and are as at be been being but by can could did do does doing for from had has have having he her his how " +
-    "i if in into is it its me my no nor not of on or our ours s she should so some such t than that the their them " +
-    "then there these they this those through to too us very was we were what when where which while who whom whose " +
-    "why will with would you your yours about above after again against all am any because before below between both " +
-    "down during each few further here just more most off once only other out over own same under until up also may " +
-    "many much tell give list show describe explain say said according says state stated states document documents " +
-    "mentioned mention find know"
-  ).split(" "),
+  z.object({ stopWords: z.array(z.string().min(1)) }).parse(JSON.parse(readFileSync(new URL("./stop-words.json", import.meta.url), "utf8")))
+    .stopWords,
 );
 
 /** Content words of a text, stemmed, stop words removed. */

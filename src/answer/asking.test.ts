@@ -1,0 +1,126 @@
+/**
+ * The way people ask (issue 11): typos, task words, the provider's own name, multi-part questions, partial answers,
+ * definitions and questions about the provider's own documents, over the real regulations and guidance.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withoutCorpus } from "../../test/support/corpus.ts";
+import type { AnswerFixture } from "./answer-fixture.ts";
+import { libraryFixture } from "./answer-fixture.ts";
+import { refusalSentence } from "./extractive-answerer.ts";
+import type { Answer } from "./types.ts";
+
+const regulations = "real/The Children's Home (England) regulations 2015.pdf";
+const guide = "real/Guide_to_Children_s_Home_Standards_inc_quality_standards_Version__1.17_FINAL.pdf";
+const framework = "real/Ofsted SCCIF children's homes.txt";
+const missingEducation = "dev2/docs/Children_missing_education_guidance_-_August_2024.pdf";
+const missingFromCare = "dev2/docs/children-missing-from-care.md";
+
+/** Every [n] marker names a citation and every citation's quote is on its page. */
+function expectCited(fixture: AnswerFixture, answer: Answer): void {
+  const markers = new Set([...answer.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1])));
+  expect([...markers].sort((left, right) => left - right)).toEqual(answer.citations.map((citation) => citation.n));
+  for (const citation of answer.citations) {
+    const document = fixture.store.listDocuments().find((candidate) => candidate.fileName === citation.file);
+    const units = fixture.store.getUnitTexts(document?.id ?? -1).filter((unit) => unit.page === citation.page);
+    expect(units.some((unit) => unit.text.includes(citation.quote)), citation.quote).toBe(true);
+  }
+}
+
+describe.skipIf(withoutCorpus())("asking the way providers ask", () => {
+  let fixture: AnswerFixture;
+
+  beforeAll(async () => {
+    fixture = await libraryFixture([regulations, guide, framework, missingEducation, missingFromCare]);
+  }, 120_000);
+
+  afterAll(() => fixture?.store.close());
+
+  it("reads a typo as the library's own word and says so", () => {
+    const answer = fixture.answerer.answer("What does the role of a Responsible Indeividual entail?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain("supervise the management of the home");
+    expect(answer.answer).toContain('Read "Indeividual" as "individual"');
+    expect(fixture.answerer.analyse("What does the role of a Responsible Indeividual entail?").corrections).toEqual([
+      { from: "Indeividual", to: "individual" },
+    ]);
+    expectCited(fixture, answer);
+  });
+
+  it("does not refuse over a task word ('Mock', 'entail', 'KPIs')", () => {
+    const question = "Mock inspection: what happens to the leadership judgement if the manager has not applied to register after 12 weeks?";
+    expect(fixture.answerer.analyse(question).taskWords).toEqual(["Mock"]);
+    const answer = fixture.answerer.answer(question);
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain("will usually be inadequate");
+    expectCited(fixture, answer);
+  });
+
+  it("answers for any provider when the question names the provider itself", () => {
+    const named = fixture.answerer.answer("Lumen Way Homes is writing its statement of purpose - what must it include about its ethos?");
+    expect(named.refused).toBe(false);
+    expect(named.answer).toContain("The library holds nothing about Lumen Way Homes itself");
+    expect(named.answer).not.toContain('mentions "Lumen"');
+    fixture.store.setSetting("profile", { name: "Brightwater" });
+    try {
+      const profiled = fixture.answerer.answer("How often must Brightwater's independent person visit under regulation 44?");
+      expect(profiled.refused).toBe(false);
+      expect(profiled.answer).toContain("once each month");
+      expect(profiled.answer).toContain("The library holds nothing about Brightwater itself");
+    } finally {
+      fixture.store.setSetting("profile", {});
+    }
+  });
+
+  it("answers a multi-part question part by part", () => {
+    const answer = fixture.answerer.answer("Is there a cap on the number of homes one Responsible Individual can oversee, and what must they show?");
+    expect(answer.refused).toBe(false);
+    const parts = answer.answer.split("\n").filter((line) => line.startsWith("### "));
+    expect(parts).toHaveLength(2);
+    expect(parts[1]).toMatch(/responsible individual/i);
+    expectCited(fixture, answer);
+  });
+
+  it("names the gap of a part the library does not cover, and answers the other part", () => {
+    const answer = fixture.answerer.answer("How often must the independent person visit the home, and how much are they paid?");
+    expect(answer.refused).toBe(false);
+    const [first, second] = answer.answer.split(/\n(?=### )/);
+    expect(first).toContain("once each month");
+    expect(second).toMatch(/^### how much are they paid/);
+    expect(second).toContain(refusalSentence);
+    expectCited(fixture, answer);
+  });
+
+  it("leaves a real word the library lacks alone rather than 'correcting' it", () => {
+    expect(fixture.answerer.analyse("What must staff do when a child goes missing in winter?").corrections).toEqual([]);
+  });
+
+  it("answers what a passage covers of a question and names what it lacks instead of refusing", () => {
+    const answer = fixture.answerer.answer("an under 12 hasnt come back to the placement - how long before we report them missing to the police?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toMatch(/^The library does not answer this (in full: nothing found says anything about "[^"]+"( or "[^"]+")* here|directly)/);
+    expect(answer.answer).toContain("1 hour (under 12s)");
+    expectCited(fixture, answer);
+  });
+
+  it("still refuses what nothing in the library covers, naming the nearest passages", () => {
+    const answer = fixture.answerer.answer("What should our policy say about young people vaping in the home?");
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).toContain('Nothing in it mentions "vaping"');
+  });
+
+  it("says a question about the provider's own business plan needs its own documents, and how to add them", () => {
+    const answer = fixture.answerer.answer("What KPIs are in our business plan for next year?");
+    expect(answer.refused).toBe(true);
+    expect(answer.answer).toContain("your own business plan");
+    expect(answer.answer).toContain("hearth ingest");
+    // Asking what the rules want of that document is not asking what it says.
+    expect(fixture.answerer.analyse("What should our statement of purpose include about admissions?").ownDocument).toBeNull();
+  });
+
+  it("answers a definition with the defining sentence", () => {
+    const answer = fixture.answerer.answer("what counts as a child missing education (CME)?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer.split("\n")[0]).toContain("not registered pupils at a school");
+    expectCited(fixture, answer);
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * Reads a question once, the way people ask: typos corrected against the library's own words, task words ("mock",
+ * "outline", "KPIs") and the provider's own name set aside, a question about the provider's own documents noticed,
+ * and a multi-part question parted. The result is handed to retrieval (its `text`) and to the answerer (its shape,
+ * its parts and what was set aside, which the answer states).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { stopWords, words } from "../retrieval/tokenize.ts";
+import type { QuestionShape } from "./question-type.ts";
+import { classifyQuestion } from "./question-type.ts";
+
+const questionWordsSchema = z.object({
+  taskWords: z.array(z.string().min(1)),
+  organisationSuffixes: z.array(z.string().min(1)),
+  ownDocuments: z.array(z.string().min(1)),
+  askingAboutOwn: z.array(z.string().min(1)),
+  ownDocumentPrepositions: z.array(z.string().min(1)),
+  guidanceWords: z.array(z.string().min(1)),
+  partJoins: z.array(z.string().min(1)),
+  correction: z.object({
+    minimumLength: z.number().int().min(3),
+    minimumPassages: z.number().int().min(1),
+    wordsChecked: z.number().int().min(1),
+  }),
+});
+
+export type QuestionWords = z.infer<typeof questionWordsSchema>;
+
+let defaultWords: QuestionWords | undefined;
+
+/** The word lists in question-words.json beside this file. */
+export function loadQuestionWords(): QuestionWords {
+  defaultWords ??= questionWordsSchema.parse(JSON.parse(readFileSync(new URL("./question-words.json", import.meta.url), "utf8")));
+  return defaultWords;
+}
+
+export interface Correction {
+  /** The word as the question wrote it. */
+  from: string;
+  /** The library's word it was read as. */
+  to: string;
+}
+
+export interface QuestionAnalysis {
+  /** The question as asked. */
+  asked: string;
+  /** What retrieval and scoring read: typos corrected, task words and the provider's own name taken out. */
+  text: string;
+  shape: QuestionShape;
+  corrections: Correction[];
+  /** Task words set aside ("Mock", "outline"), as written. */
+  taskWords: string[];
+  /** The provider's own name as written ("Lumen Way Homes"), which the library need not hold. */
+  ownNames: string[];
+  /** The provider's own document the question asks about ("business plan"), or null. */
+  ownDocument: string | null;
+  /** The parts of a multi-part question, each readable alone; one entry for a simple question. */
+  parts: string[];
+}
+
+export interface QuestionContext {
+  /** How many passages hold each word (the store's `documentFrequencies`). */
+  passagesHolding(terms: string[]): Map<string, number>;
+  /**
+   * Whether the library's text holds this exact word (not only a word of the same stem: "vaaing" shares a stem
+   * with no word, yet may share one with a code). Corrections are only made to words it holds.
+   */
+  holdsWord(word: string): boolean;
+  /** The provider's own name (organisation profile), when known. */
+  ownName?: string | undefined;
+  words?: QuestionWords;
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+const letters = "abcdefghijklmnopqrstuvwxyz";
+
+/** Every word one edit away (a letter dropped, added, changed, or two swapped). */
+function oneEditAway(word: string): string[] {
+  const found = new Set<string>();
+  for (let index = 0; index <= word.length; index++) {
+    const before = word.slice(0, index);
+    const after = word.slice(index);
+    if (after.length > 0) found.add(before + after.slice(1));
+    if (after.length > 1) found.add(before + after[1] + after[0] + after.slice(2));
+    for (const letter of letters) {
+      if (after.length > 0) found.add(before + letter + after.slice(1));
+      found.add(before + letter + after);
+    }
+  }
+  found.delete(word);
+  return [...found];
+}
+
+/** Typos read as the library's own words: only a word the library never holds is corrected. */
+function correctTypos(text: string, context: QuestionContext, settings: QuestionWords): { text: string; corrections: Correction[] } {
+  const candidates = [...new Set((text.match(/\p{L}+/gu) ?? []).filter((word) => word.length >= settings.correction.minimumLength))];
+  const lower = candidates.map((word) => word.toLowerCase()).filter((word) => /^[a-z]+$/.test(word) && !stopWords.has(word));
+  if (lower.length === 0) return { text, corrections: [] };
+  const known = context.passagesHolding(lower);
+  const corrections: Correction[] = [];
+  let corrected = text;
+  for (const word of lower) {
+    if ((known.get(word) ?? 0) > 0) continue;
+    const neighbours = oneEditAway(word).filter((neighbour) => neighbour[0] === word[0]);
+    const counts = context.passagesHolding(neighbours);
+    const ranked = neighbours
+      .map((neighbour) => ({ word: neighbour, count: counts.get(neighbour) ?? 0 }))
+      .filter((candidate) => candidate.count >= settings.correction.minimumPassages)
+      .sort((left, right) => right.count - left.count);
+    const best = ranked.slice(0, settings.correction.wordsChecked).find((candidate) => context.holdsWord(candidate.word));
+    if (!best) continue;
+    const pattern = new RegExp(`(?<![\\p{L}])${escape(word)}(?![\\p{L}])`, "giu");
+    const written = pattern.exec(corrected)?.[0] ?? word;
+    corrected = corrected.replace(pattern, best.word);
+    corrections.push({ from: written, to: best.word });
+  }
+  return { text: corrected, corrections };
+}
+
+/** Runs of capitalised words ending in an organisation word ("Lumen Way Homes") that the library never names. */
+function organisationNames(text: string, context: QuestionContext, settings: QuestionWords): string[] {
+  const names: string[] = [];
+  const suffixes = new Set(settings.organisationSuffixes);
+  for (const match of text.matchAll(/(?:\b[A-Z][\p{L}'’&-]*\s+){1,4}[A-Z][\p{L}'’-]*/gu)) {
+    const run = match[0].trim();
+    const runWords = run.split(/\s+/);
+    const last = (runWords.at(-1) ?? "").toLowerCase();
+    if (!suffixes.has(last) || runWords.length < 2) continue;
+    // The name's own words (all but the suffix) are not the library's: "Lumen" is in no passage.
+    const own = runWords.slice(0, -1).map((word) => word.toLowerCase()).filter((word) => !stopWords.has(word));
+    const counts = context.passagesHolding(own);
+    if (own.length > 0 && own.some((word) => (counts.get(word) ?? 0) === 0)) names.push(run);
+  }
+  if (context.ownName && new RegExp(`(?<![\\p{L}])${escape(context.ownName)}(?![\\p{L}])`, "iu").test(text)) names.push(context.ownName);
+  return [...new Set(names)];
+}
+
+/**
+ * "What KPIs are in our business plan?", "Summarise our service model": a question about what the provider's own
+ * document says, not about what the rules want of it ("What should our statement of purpose include?") nor about
+ * a duty that follows from it ("We've revised our statement of purpose - how long do we have to send it?").
+ */
+function ownDocumentAsked(text: string, settings: QuestionWords): string | null {
+  const lower = words(text).join(" ");
+  if (settings.guidanceWords.some((word) => new RegExp(`\\b${escape(word)}\\b`).test(lower))) return null;
+  const names = settings.ownDocuments.slice().sort((left, right) => right.length - left.length);
+  for (const name of names) {
+    const match = new RegExp(`(?:^|\\s)(?:([a-z]+) )?our (?:own )?(?:[a-z]+ ){0,2}${escape(words(name).join(" "))}\\b`).exec(lower);
+    if (!match) continue;
+    const before = match[1] ?? "";
+    const opening = settings.askingAboutOwn.find((start) => lower.startsWith(`${words(start).join(" ")} `));
+    if (settings.ownDocumentPrepositions.includes(before) || (opening !== undefined && match.index <= words(opening).join(" ").length + 1)) return name;
+  }
+  return null;
+}
+
+/** Parts of "How often must X visit, and what must their report cover?": each part a question of its own. */
+function splitParts(text: string, settings: QuestionWords): string[] {
+  const joins = settings.partJoins.map((join) => escape(join).replace(/ /g, "\\s+")).join("|");
+  const pieces = text
+    .split(new RegExp(`\\?\\s+(?=\\p{L})|,?\\s+(?=(?:${joins})\\b)`, "iu"))
+    .map((piece) => piece.replace(/^(and|also)\s+/i, "").trim())
+    .filter((piece) => piece.length > 0);
+  // A trailing reference ("... their report? reg 44") is not a part: it scopes every part (added below).
+  const referenceOnly = /^(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\??$/i;
+  pieces.splice(0, pieces.length, ...pieces.filter((piece) => !referenceOnly.test(piece)));
+  if (pieces.length < 2) return [text];
+  const content = (piece: string): string[] => words(piece).filter((word) => !stopWords.has(word));
+  // The first part names the subject; a short later part ("and what qualification?") leans on it: "What experience
+  // must a registered manager have" lends "registered manager" (its words after the thing asked for).
+  const first = pieces[0] ?? "";
+  const subject = content(first).slice(/^\s*(what|which|how\s+\w+)\b/i.test(first) ? 1 : 0);
+  const completed = pieces.map((piece, index) => {
+    // "... and what qualifications must they hold?": a pronoun stands for the first part's subject too.
+    if (index === 0 || (content(piece).length >= 2 && !/\b(they|them|their|it|its|he|she|his|her|this|that|these|those)\b/i.test(piece))) return piece;
+    const lent = subject.filter((word) => !content(piece).includes(word) && !settings.taskWords.includes(word));
+    return lent.length > 0 ? `${piece.replace(/\?$/, "")} ${lent.join(" ")}` : piece;
+  });
+  if (completed.some((piece) => content(piece).length < 2)) return [text];
+  pieces.splice(0, pieces.length, ...completed);
+  // What names the subject in one part (a provision, a place) is the subject of the others too.
+  const references = [...text.matchAll(/\b(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\b/gi)].map((match) => match[0]);
+  return pieces.map((piece) => {
+    const missing = references.filter((reference) => !piece.toLowerCase().includes(reference.toLowerCase()));
+    return missing.length > 0 ? `${piece.replace(/\?$/, "")} ${missing.join(" ")}` : piece;
+  });
+}
+
+export function analyseQuestion(question: string, context: QuestionContext): QuestionAnalysis {
+  const settings = context.words ?? loadQuestionWords();
+  const asked = question.trim();
+  const ownNames = organisationNames(asked, context, settings);
+  let text = asked;
+  for (const name of ownNames) text = text.replace(new RegExp(`(?<![\\p{L}])${escape(name)}(?:['’]s)?(?![\\p{L}])`, "giu"), " ");
+  const taskWords: string[] = [];
+  const taskPattern = new RegExp(`(?<![\\p{L}])(?:${settings.taskWords.map(escape).join("|")})(?![\\p{L}])`, "giu");
+  const withoutTasks = text.replace(taskPattern, (word) => {
+    taskWords.push(word);
+    return " ";
+  });
+  // A question that is only task words ("Draft KPIs") keeps them: they are then what it is about.
+  if (words(withoutTasks).some((word) => !stopWords.has(word))) text = withoutTasks;
+  else taskWords.length = 0;
+  const corrected = correctTypos(text, context, settings);
+  text = corrected.text.replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
+  const shape = classifyQuestion(text);
+  // The shape's briefing comes from the question as asked ("summarise ..." is a task word and a briefing cue).
+  const askedShape = classifyQuestion(asked);
+  return {
+    asked,
+    text,
+    shape: { ...shape, briefing: askedShape.briefing },
+    corrections: corrected.corrections,
+    taskWords,
+    ownNames,
+    ownDocument: ownDocumentAsked(asked, settings),
+    parts: splitParts(text, settings),
+  };
+}
