@@ -1,5 +1,6 @@
 /** `hearth list`: what is in the library. */
 import type { Command } from "commander";
+import { describeDocumentIdentity, describeIdentityLine, identitySummary } from "../identity/document-identity.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -10,7 +11,9 @@ export function registerListCommand(program: Command, context: CommandContext): 
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
-      const documents = await withStore(context.config(), (store) => store.listDocuments());
+      const documents = await withStore(context.config(), (store) =>
+        store.listDocuments().map((document) => ({ ...document, identity: describeDocumentIdentity(store, document) })),
+      );
       if (options.json) {
         io.stdout.write(
           `${JSON.stringify({
@@ -26,6 +29,7 @@ export function registerListCommand(program: Command, context: CommandContext): 
               hash: document.contentHash,
               warnings: document.warnings,
               ingestedAt: document.ingestedAt,
+              identity: identitySummary(document.identity),
             })),
           })}\n`,
         );
@@ -40,7 +44,8 @@ export function registerListCommand(program: Command, context: CommandContext): 
         io.stdout.write(
           `${String(document.id).padStart(4)}  ${document.fileName}  [${document.format}, ${document.unitCount} ${document.format === "pptx" ? "slides" : document.format === "pdf" ? "pages" : "parts"}, ${document.chunkCount} passages${warnings}]\n`,
         );
+        io.stdout.write(`        ${describeIdentityLine(document.identity)}\n`);
       }
-      io.stdout.write(`${documents.length} document(s)\n`);
+      io.stdout.write(`${documents.length} document(s); "?" marks a value read from the document (change it with hearth tag)\n`);
     });
 }

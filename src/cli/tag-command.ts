@@ -1,12 +1,25 @@
 /**
- * `hearth tag <file> --authority KIND --date YEAR`: how authoritative a source is and when it dates from. Search
- * prefers higher authority and newer sources; answers note when a source's period has ended.
+ * `hearth tag <file> --authority KIND --date DATE --author NAME --about LA --title TEXT`: what a source is, who wrote
+ * it, which council it is about and when it dates from. Search prefers higher authority and newer sources and finds
+ * a document by its council; answers attribute a council's own words to it and note when a source's period has
+ * ended. Without options it shows what is known, guessed values marked with "?".
  */
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { authorityKinds, authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { AuthorityKind, SourceAuthority } from "../authority/source-authority.ts";
 import { HearthError } from "../errors/hearth-error.ts";
+import {
+  authorKinds,
+  describeDocumentIdentity,
+  describeIdentityLine,
+  identitySummary,
+  parseDocumentDate,
+  parseIdentityTag,
+  tagDocumentIdentity,
+} from "../identity/document-identity.ts";
+import type { DocumentIdentity, IdentityTag } from "../identity/document-identity.ts";
+import { getProfile } from "../profile/organisation-profile.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
@@ -15,15 +28,49 @@ function describe(fileName: string, authority: SourceAuthority): string {
   return `${fileName}: ${authorityLabels[authority.kind]}, ${when} (${authority.source})`;
 }
 
+interface TagOptions {
+  authority?: string;
+  date?: string;
+  title?: string;
+  author?: string;
+  authorKind?: string;
+  about?: string;
+  json?: boolean;
+}
+
+/**
+ * `--date` serves both tags: the source authority takes a year or period ("2011-2015"), the identity a day, month
+ * or year ("2023-02-01", "1 February 2023"). A value either understands is accepted.
+ */
+function parseDates(text: string): { authority?: { year: number; period: { from: number; to: number } | null }; identity?: string } {
+  const authority = parseAuthorityDate(text);
+  const identity = parseDocumentDate(text) ?? (/^\s*(?:19|20)\d{2}\s*$/.test(text) ? text.trim() : null);
+  const fromIdentity = identity ? { year: Number(identity.slice(0, 4)), period: null } : undefined;
+  if (!authority.ok && !identity) {
+    throw new HearthError("INVALID_INPUT", `--date must be a year (2019), a month (2019-06), a day (2019-06-30 or "30 June 2019") or a period (2011-2015), not "${text}"`, {
+      subject: "--date",
+    });
+  }
+  const period = authority.ok ? authority.value.period : null;
+  return {
+    ...(authority.ok ? { authority: authority.value } : fromIdentity ? { authority: fromIdentity } : {}),
+    identity: identity ?? (period ? String(period.from) : text.trim()),
+  };
+}
+
 export function registerTagCommand(program: Command, context: CommandContext): void {
   program
     .command("tag")
-    .description("set a document's source authority and date (without options: show every document's)")
+    .description("set a document's source authority, author, council and date (without options: show every document's)")
     .argument("[file]", "file name or path of an ingested document")
     .option("--authority <kind>", `one of: ${authorityKinds.join(", ")}`)
-    .option("--date <year>", "a year (2019), a date (2019-06-30) or a period (2011-2015)")
+    .option("--date <date>", "a year (2019), a day (2019-06-30) or a period (2011-2015)")
+    .option("--title <text>", "the document's title")
+    .option("--author <name>", 'who wrote it ("Nottinghamshire County Council", "Ofsted", your organisation); "none" to clear')
+    .option("--author-kind <kind>", `what the author is (guessed from the name otherwise): ${authorKinds.join(", ")}`)
+    .option("--about <la>", 'the local authority the document is about ("Blackpool"); "none" for national documents')
     .option("--json", "print JSON for scripts")
-    .action(async (file: string | undefined, options: { authority?: string; date?: string; json?: boolean }) => {
+    .action(async (file: string | undefined, options: TagOptions) => {
       const { io } = context;
       let kind: AuthorityKind | undefined;
       if (options.authority !== undefined) {
@@ -31,25 +78,47 @@ export function registerTagCommand(program: Command, context: CommandContext): v
         if (!parsed.ok) throw parsed.error;
         kind = parsed.value;
       }
-      const date = options.date !== undefined ? parseAuthorityDate(options.date) : undefined;
-      if (date && !date.ok) throw date.error;
+      const dates = options.date !== undefined ? parseDates(options.date) : undefined;
+      const identityInput = {
+        ...(options.title !== undefined ? { title: options.title } : {}),
+        ...(options.author !== undefined ? { author: options.author } : {}),
+        ...(options.authorKind !== undefined ? { authorKind: options.authorKind } : {}),
+        ...(options.about !== undefined ? { about: options.about } : {}),
+        ...(dates?.identity !== undefined ? { date: dates.identity } : {}),
+      };
       const rows = await withStore(context.config(), (store) => {
         const documents = store.listDocuments();
-        if (file === undefined) return documents.map((document) => ({ fileName: document.fileName, authority: describeSourceAuthority(store, document) }));
+        const describeRow = (document: (typeof documents)[number]): { fileName: string; authority: SourceAuthority; identity: DocumentIdentity } => ({
+          fileName: document.fileName,
+          authority: describeSourceAuthority(store, document),
+          identity: describeDocumentIdentity(store, document),
+        });
+        if (file === undefined) return documents.map(describeRow);
         const name = basename(file);
         const document = documents.find((candidate) => candidate.fileName === name || candidate.sourcePath === file);
         if (!document) throw new HearthError("NOT_FOUND", `no ingested document called "${name}" (see: hearth list)`, { subject: file });
-        if (kind === undefined && date === undefined) return [{ fileName: document.fileName, authority: describeSourceAuthority(store, document) }];
-        const authority = tagSourceAuthority(store, document.fileName, {
-          ...(kind ? { kind } : {}),
-          ...(date?.ok ? { year: date.value.year, period: date.value.period } : {}),
-        });
-        return [{ fileName: document.fileName, authority }];
+        let identityTag: IdentityTag | undefined;
+        if (Object.keys(identityInput).length > 0) {
+          const parsed = parseIdentityTag(identityInput, getProfile(store).name);
+          if (!parsed.ok) throw parsed.error;
+          identityTag = parsed.value;
+        }
+        if (kind !== undefined || dates?.authority !== undefined) {
+          tagSourceAuthority(store, document.fileName, {
+            ...(kind ? { kind } : {}),
+            ...(dates?.authority ? { year: dates.authority.year, period: dates.authority.period } : {}),
+          });
+        }
+        if (identityTag) tagDocumentIdentity(store, document, identityTag);
+        return [describeRow(document)];
       });
       if (options.json) {
-        io.stdout.write(`${JSON.stringify({ documents: rows.map((row) => ({ file: row.fileName, ...row.authority })) })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ documents: rows.map((row) => ({ file: row.fileName, ...row.authority, identity: identitySummary(row.identity) })) })}\n`,
+        );
         return;
       }
-      for (const row of rows) io.stdout.write(`${describe(row.fileName, row.authority)}\n`);
+      for (const row of rows) io.stdout.write(`${describe(row.fileName, row.authority)}\n    ${describeIdentityLine(row.identity)}\n`);
+      if (rows.some((row) => row.identity.tagged.length < 4)) io.stdout.write('("?" marks a value read from the document, not tagged)\n');
     });
 }

@@ -10,6 +10,7 @@ import type { HearthConfig } from "../config/config.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { joinContinuations } from "../loaders/join-continuations.ts";
 import { removePageFurniture } from "../loaders/page-furniture.ts";
+import { recordDocumentIdentity } from "../identity/document-identity.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
@@ -168,6 +169,8 @@ export async function ingestFile(
       units,
       chunks,
     );
+    // Who wrote it and which council it is about, read from its first pages (kept beside any `hearth tag`).
+    recordDocumentIdentity(store, document, units);
     return { status: "ingested", path, fileName, document, replaced, milliseconds: performance.now() - started };
   } catch (error) {
     // Anything unexpected still becomes one line about this file; the batch goes on.
