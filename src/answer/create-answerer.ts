@@ -15,6 +15,8 @@ import type { EmbeddingModel, LanguageModel, RequestListener } from "../provider
 import { createHybridSearcher } from "../retrieval/hybrid.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
+import { withDocumentIdentity } from "../identity/identity-search.ts";
 import type { Store } from "../store/types.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { AskOptions } from "./grounded-answerer.ts";
@@ -77,7 +79,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
   const embeddings = createEmbeddingModel(config, listener);
   if (!embeddings.ok) return embeddings;
   // Higher authority and newer sources rank a little higher (statute over a market report, 2023 over 2011).
-  const searcher = withSourceAuthority(createSearcher(store), store);
+  const searcher = withSourceAuthority(withDocumentIdentity(createSearcher(store), store), store);
   const extractive = createExtractiveAnswerer({ store, searcher });
   const hybrid = createHybridSearcher({
     store,
@@ -105,7 +107,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return Promise.resolve(ok(addOutOfDateNotes(extractive.answer(question), store)));
+        return Promise.resolve(ok(addOutOfDateNotes(attributeVoice(extractive.answer(question), store), store)));
       },
     });
   }
@@ -127,7 +129,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
       const task = taskIn(question, options);
       if (task) return answerTask(store, question, task, writer, options);
       const answered = await grounded.answer(question, options);
-      return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
+      return answered.ok ? ok(addOutOfDateNotes(attributeVoice(answered.value, store), store)) : answered;
     },
   });
 }

@@ -7,6 +7,8 @@ import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
+import { withDocumentIdentity } from "../identity/identity-search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 import { parsePositiveInteger } from "./program.ts";
@@ -36,11 +38,11 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
       if (!questions.ok) throw questions.error;
       const summary = await withStore(context.config(), (store) => {
         // Search is measured as `hearth search` ranks; answers as `hearth ask` gives them (source authority applied).
-        const searcher = createSearcher(store);
+        const searcher = withDocumentIdentity(createSearcher(store), store);
         const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
         return evaluate(questions.value, {
           searcher,
-          answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
+          answerer: { answer: (question) => addOutOfDateNotes(attributeVoice(answerer.answer(question), store), store) },
           k: options.top,
           store,
         });

@@ -1,6 +1,7 @@
 /** `hearth search "<query>"`: passages with file, page, section and score. */
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
+import { withDocumentIdentity } from "../identity/identity-search.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
@@ -28,7 +29,7 @@ export function registerSearchCommand(program: Command, context: CommandContext)
             return found.id;
           });
         }
-        return createSearcher(store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
+        return withDocumentIdentity(createSearcher(store), store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
       });
       if (options.json) {
         const payload = {

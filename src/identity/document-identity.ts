@@ -65,6 +65,7 @@ const patternsSchema = z.object({
   date: z.object({ published: z.string(), notPublication: z.array(z.string()), lineMaxLength: z.number().int().positive() }),
   nouns: z.array(z.object({ noun: z.string(), pattern: z.string() })),
   kindNouns: z.record(z.string(), z.string()),
+  search: z.object({ otherCouncilPenalty: z.number().min(0).max(1) }),
 });
 
 interface CompiledPatterns {
@@ -90,6 +91,7 @@ interface CompiledPatterns {
   dateLineMaxLength: number;
   nouns: { noun: string; pattern: RegExp }[];
   kindNouns: Record<string, string>;
+  search: { otherCouncilPenalty: number };
 }
 
 let compiled: CompiledPatterns | undefined;
@@ -122,8 +124,14 @@ function patterns(): CompiledPatterns {
     dateLineMaxLength: raw.date.lineMaxLength,
     nouns: raw.nouns.map((entry) => ({ noun: entry.noun, pattern: insensitive(entry.pattern) })),
     kindNouns: raw.kindNouns,
+    search: raw.search,
   };
   return compiled;
+}
+
+/** Weights the identity-aware searcher uses (identity-patterns.json, "search"). */
+export function identitySearchWeights(): { otherCouncilPenalty: number } {
+  return patterns().search;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
