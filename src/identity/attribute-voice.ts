@@ -16,7 +16,7 @@ import { resolveLocalAuthority } from "../market/local-authority-names.ts";
 import { stopWords } from "../retrieval/tokenize.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
-import { describeDocumentIdentity, documentNoun } from "./document-identity.ts";
+import { classifyAuthor, describeDocumentIdentity, documentNoun } from "./document-identity.ts";
 
 const wordsSchema = z.object({
   firstPerson: z.string(),
@@ -108,12 +108,19 @@ function capitalise(text: string): string {
   return text.length > 0 ? `${text[0]?.toUpperCase()}${text.slice(1)}` : text;
 }
 
-/** "There is …" -> "there is …" after "notes that"; a name or an acronym keeps its capital. */
+/**
+ * "There is …" -> "there is …" and "Leaders know …" -> "leaders know …" after "notes that"; a council's or a body's
+ * name, an acronym or a name of several capitalised words keeps its capital.
+ */
 function lowerFirst(text: string): string {
-  const first = /^[A-Z][a-z']*\b/.exec(text)?.[0];
-  const lower = first?.toLowerCase() ?? "";
-  if (!first || (!stopWords.has(lower) && !voiceWords().openers.includes(lower)) || resolveLocalAuthority(first) !== undefined) return text;
-  return `${first.toLowerCase()}${text.slice(first.length)}`;
+  const match = /^([A-Z][a-z']*)\b(\s+\S+)?/.exec(text);
+  const first = match?.[1];
+  if (!first) return text;
+  const lower = first.toLowerCase();
+  const common = stopWords.has(lower) || voiceWords().openers.includes(lower);
+  const plainWord = /^[A-Z][a-z]+$/.test(first) && /^\s+[a-z]/.test(match?.[2] ?? "");
+  if (!(common || plainWord) || resolveLocalAuthority(first) !== undefined || classifyAuthor(first) !== "other") return text;
+  return `${lower}${text.slice(first.length)}`;
 }
 
 function speakerName(speaker: Speaker): string {
@@ -124,7 +131,7 @@ function speakerName(speaker: Speaker): string {
 }
 
 /** The sentence shown in its author's voice, or null when it is left as it is. */
-function attribute(sentence: string, speaker: Speaker): string | null {
+function attribute(sentence: string, speaker: Speaker, letter: boolean): string | null {
   const words = voiceWords();
   const trailing = /[.;:!?]*$/.exec(sentence)?.[0] ?? "";
   const body = sentence.slice(0, sentence.length - trailing.length).trim();
@@ -136,7 +143,10 @@ function attribute(sentence: string, speaker: Speaker): string | null {
     if (turned === null) return `${speakerName(speaker)}: “${body}${trailing}”`;
     return `${speakerName(speaker)} ${words.says.second} ${lowerFirst(turned)}${end}`;
   }
-  if (!firstPerson) return null;
+  if (!firstPerson) {
+    // In a letter every cited sentence is someone's, said by name ("Ofsted's inspection report notes that …").
+    return letter ? `${speakerName(speaker)} ${words.says.thirdStatement} ${lowerFirst(body)}${end}` : null;
+  }
   const turned = speaker.identity.author ? thirdPersonForm(body) : null;
   if (turned === null) return `${speakerName(speaker)}: “${body}${trailing}”`;
   // "We have …" becomes "says it has …"; any other opening reads as reported speech after "says that".
@@ -203,7 +213,7 @@ export function attributeVoice(answer: Answer, store: Store, options: Attributio
       const speaker = voices.length === 1 && cited[0] ? speakerOf(cited[0]) : null;
       const found = speaker ? verbatimTail(segment, cited.map((citation) => citation.quote)) : null;
       const leading = /^\s*/.exec(segment)?.[0] ?? "";
-      const reworded = found && speaker ? attribute(found.sentence, speaker) : null;
+      const reworded = found && speaker ? attribute(found.sentence, speaker, addressee !== undefined) : null;
       output += reworded !== null && found ? `${found.lead.length > 0 ? found.lead : leading}${reworded}` : segment;
       output += match[0];
       last = at + match[0].length;
