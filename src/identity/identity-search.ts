@@ -87,13 +87,17 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       for (const result of searcher.search(rest, { ...wider, documentIds: linked })) add(result);
     }
 
+    // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
+    const namePatterns = councils.map(
+      (name) => new RegExp(`(?<![\\p{L}])${name.split(/[\s-]+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_-]+")}(?![\\p{L}])`, "iu"),
+    );
     const adjusted = [...merged.values()].map((result) => {
       const about = byId.get(result.documentId);
       const elsewhere =
         about?.identity.about != null &&
         !councils.includes(about.identity.about) &&
         !about.named.some((name) => councils.includes(name)) &&
-        !findLocalAuthorities(result.text).some((name) => councils.includes(name));
+        !namePatterns.some((pattern) => pattern.test(result.text));
       return elsewhere ? { ...result, score: result.score - otherCouncilPenalty } : result;
     });
     adjusted.sort((left, right) => right.score - left.score);
