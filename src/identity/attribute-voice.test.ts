@@ -10,7 +10,11 @@ import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
+import { passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
+import { createOpenAICompatible } from "../providers/openai-compatible.ts";
+import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { draftFromTemplate } from "../toolkit/draft-engine.ts";
+import { createDraftWriter, draftDocument } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { attributeVoice } from "./attribute-voice.ts";
@@ -78,6 +82,10 @@ describe("attributing a quoted organisation's first person", () => {
   it("quotes with attribution when the sentence cannot be turned round, and keeps an answer's own lead-in", () => {
     const thinking = "We think about placements differently now.";
     expect(attributeVoice(answerOf(`- ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store).answer).toBe(
+      `- Kent County Council's strategy: “${thinking}” [1]`,
+    );
+    // A bullet glyph kept in the quote from the PDF is not part of what is said.
+    expect(attributeVoice(answerOf(`- • ${thinking} [1]`, [{ file: strategy, quote: `• ${thinking}` }]), store).answer).toBe(
       `- Kent County Council's strategy: “${thinking}” [1]`,
     );
     const partial = `The library does not give the cost; it does say that ${developed} [1]`;
@@ -168,5 +176,37 @@ describe.skipIf(withoutCorpus())("Nottinghamshire's strategy, in an answer and i
     if (!document) throw new Error("fixture missing");
     for (const citation of drafted.value.citations) expect(verifier.verify(document.id, citation.page, citation.quote), citation.quote).not.toBeNull();
     expect(drafted.value.citations.some((citation) => /\b(we|our)\b/i.test(citation.quote))).toBe(true);
+  });
+
+  it("attributes a council's words that a language model copied into the email", async () => {
+    const server = await startFakeModelServer("openai");
+    try {
+      const copied = "We have two homes, Oakhurst and Lyndene";
+      // A model that lifts the council's sentence into the provider's letter, in the council's first person.
+      server.respond = ({ user }) => {
+        const block = user.slice(user.indexOf(passagesOpen) + passagesOpen.length, user.indexOf(passagesClose));
+        const quoted = block
+          .split(/\n\n(?=\[\d+\] File:)/)
+          .map((entry) => /^\s*\[(\d+)\] File: [^\n]*\n([\s\S]*)$/.exec(entry))
+          .find((match) => match?.[2]?.replace(/\s+/g, " ").includes(copied));
+        if (!quoted) return "Dear Nottinghamshire commissioning team,";
+        return `Dear Nottinghamshire commissioning team,\n\n${(quoted[2] ?? "").replace(/\s+/g, " ").trim()} [${quoted[1]}]\n\nKind regards,`;
+      };
+      const writer = createDraftWriter({
+        model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }),
+        redact: false,
+        names: [],
+      });
+      const found = findTemplate(loadTemplateLibrary(null), "la-commissioner-email");
+      if (!found.ok) throw found.error;
+      const drafted = await draftDocument({ store, writer }, { template: found.value.template, la: "Nottinghamshire", now: new Date("2026-06-01T12:00:00Z") });
+      if (!drafted.ok) throw drafted.error;
+      expect(drafted.value.mode, drafted.value.answer.slice(0, 300)).toBe("llm");
+      expect(drafted.value.answer).toContain("Your strategy notes that you have two homes, Oakhurst and Lyndene, that will continue to provide homes for these children and you have firm plans");
+      expect(drafted.value.answer).not.toMatch(/^We have two homes/m);
+      expect(drafted.value.citations.some((citation) => citation.quote.startsWith(copied))).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 });

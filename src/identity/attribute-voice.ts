@@ -134,7 +134,11 @@ function speakerName(speaker: Speaker): string {
 function attribute(sentence: string, speaker: Speaker, letter: boolean): string | null {
   const words = voiceWords();
   const trailing = /[.;:!?]*$/.exec(sentence)?.[0] ?? "";
-  const body = sentence.slice(0, sentence.length - trailing.length).trim();
+  // A bullet glyph the PDF kept ("• Working with …", "� Working …") is no part of what is said.
+  const body = sentence
+    .slice(0, sentence.length - trailing.length)
+    .replace(/^[^\p{L}\p{N}"“‘'(£]+/u, "")
+    .trim();
   if (body.length === 0) return null;
   const firstPerson = words.firstPersonPattern.test(body);
   const end = trailing.length > 0 ? trailing : ".";
