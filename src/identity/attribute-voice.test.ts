@@ -77,6 +77,11 @@ describe("attributing a quoted organisation's first person", () => {
       "Kent County Council's strategy says it has developed four homes for its children in care, which helps it keep them close to home. [1]",
     );
     expect(attributed.citations).toEqual(answer.citations);
+
+    const needs = "We also need our partners to help us, and we will fund two homes.";
+    expect(attributeVoice(answerOf(`${needs} [1]`, [{ file: strategy, quote: needs }]), store).answer).toBe(
+      "Kent County Council's strategy says it also needs its partners to help it, and it will fund two homes. [1]",
+    );
   });
 
   it("quotes with attribution when the sentence cannot be turned round, and keeps an answer's own lead-in", () => {

@@ -65,34 +65,22 @@ function thirdPersonForm(text: string): string | null {
   const words = voiceWords();
   if (words.singularPattern.test(text)) return null;
   let failed = false;
-  const turned = text.replace(/\b([Ww]e)(\s+)((?:[a-z]+\s+)?)([a-z]+)\b|\b([Oo]urselves|[Oo]urs|[Oo]ur|us)\b/g, (whole, we: string | undefined, space: string, adverb: string, verb: string, other: string | undefined) => {
-    if (other !== undefined) {
-      const mapped = words.thirdPerson[other.toLowerCase()] ?? other;
-      return other[0] === other[0]?.toUpperCase() ? capitalise(mapped) : mapped;
-    }
-    const adverbWord = adverb.trim();
-    let form = words.verbs[verb];
-    let middle = adverb;
-    if (adverbWord.length > 0) {
-      // "we also have": the first word after "we" must be an adverb, the second the verb.
-      if (!words.adverbs.includes(adverbWord)) {
-        const direct = words.verbs[adverbWord];
-        if (direct === undefined) {
-          failed = true;
-          return whole;
-        }
-        return `${we === "We" ? "It" : "it"}${space}${direct} ${verb}`;
-      }
-    } else middle = "";
-    if (form === undefined) {
-      failed = true;
-      return whole;
-    }
-    form = form ?? verb;
-    return `${we === "We" ? "It" : "it"}${space}${middle}${form}`;
+  // "we have" -> "it has", "we also need" -> "it also needs"; the word after is left for the second pass.
+  const subjects = text.replace(/\b([Ww]e)\s+([a-z]+)(?:(\s+)([a-z]+))?/g, (whole, we: string, first: string, space: string | undefined, second: string | undefined) => {
+    const it = we === "We" ? "It" : "it";
+    const after = second !== undefined ? `${space ?? " "}${second}` : "";
+    const direct = words.verbs[first];
+    if (direct !== undefined) return `${it} ${direct}${after}`;
+    const later = second !== undefined ? words.verbs[second] : undefined;
+    if (words.adverbs.includes(first) && later !== undefined) return `${it} ${first}${space ?? " "}${later}`;
+    failed = true;
+    return whole;
   });
-  // A "we" the pattern could not turn ("… which we.") leaves the sentence as a quotation.
-  return failed || /\b[Ww]e\b/.test(turned) ? null : turned;
+  if (failed || /\b[Ww]e\b/.test(subjects)) return null;
+  return subjects.replace(/\b([Oo]urselves|[Oo]urs|[Oo]ur|us)\b/g, (word: string) => {
+    const mapped = words.thirdPerson[word.toLowerCase()] ?? word;
+    return word[0] === word[0]?.toUpperCase() ? capitalise(mapped) : mapped;
+  });
 }
 
 function secondPersonForm(text: string): string | null {
