@@ -15,6 +15,8 @@ import type { EmbeddingModel, LanguageModel, RequestListener } from "../provider
 import { createHybridSearcher } from "../retrieval/hybrid.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
+import { withDocumentIdentity } from "../identity/identity-search.ts";
 import type { Store } from "../store/types.ts";
 import { answerFromTables } from "../tables/table-answerer.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
@@ -78,7 +80,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
   const embeddings = createEmbeddingModel(config, listener);
   if (!embeddings.ok) return embeddings;
   // Higher authority and newer sources rank a little higher (statute over a market report, 2023 over 2011).
-  const searcher = withSourceAuthority(createSearcher(store), store);
+  const searcher = withSourceAuthority(withDocumentIdentity(createSearcher(store), store), store);
   const extractive = createExtractiveAnswerer({ store, searcher });
   // Questions over data sets (counts, totals, rankings, trends) are computed from the stored tables first; a model
   // may propose the query (checked against the table) when the question may be sent to it unredacted.
@@ -110,7 +112,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return computed(question).then((answer) => ok(addOutOfDateNotes(answer ?? extractive.answer(question), store)));
+        return computed(question).then((answer) => ok(addOutOfDateNotes(answer ?? attributeVoice(extractive.answer(question), store), store)));
       },
     });
   }
@@ -135,7 +137,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
       const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question, tableModel, options.signal);
       if (fromTable) return ok(fromTable);
       const answered = await grounded.answer(question, options);
-      return answered.ok ? ok(addOutOfDateNotes(answered.value, store)) : answered;
+      return answered.ok ? ok(addOutOfDateNotes(attributeVoice(answered.value, store), store)) : answered;
     },
   });
 }

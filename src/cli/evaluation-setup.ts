@@ -8,6 +8,8 @@ import type { EvaluationDependencies } from "../answer/evaluate.ts";
 import { createExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
 import { createSearcher } from "../retrieval/search.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
+import { withDocumentIdentity } from "../identity/identity-search.ts";
 import type { Store } from "../store/types.ts";
 import { prepareTables, withTableAnswers } from "../tables/table-answerer.ts";
 
@@ -15,12 +17,12 @@ export { evaluate, parseQuestionSet } from "../answer/evaluate.ts";
 
 export async function evaluationDependencies(store: Store, k: number): Promise<EvaluationDependencies> {
   await prepareTables(store);
-  const searcher = createSearcher(store);
+  const searcher = withDocumentIdentity(createSearcher(store), store);
   const extractive = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
   const answerer = withTableAnswers(store, extractive);
   return {
     searcher,
-    answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
+    answerer: { answer: (question) => addOutOfDateNotes(attributeVoice(answerer.answer(question), store), store) },
     k,
     store,
     retrievalText: (question) => extractive.analyse(question).text,

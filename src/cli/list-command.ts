@@ -10,8 +10,11 @@ export function registerListCommand(program: Command, context: CommandContext): 
     .description("list the documents in the library")
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
+      const { describeDocumentIdentity, describeIdentityLine, identitySummary } = await import("../identity/document-identity.ts");
       const { io } = context;
-      const documents = await withStore(context.config(), (store) => store.listDocuments());
+      const documents = await withStore(context.config(), (store) =>
+        store.listDocuments().map((document) => ({ ...document, identity: describeDocumentIdentity(store, document) })),
+      );
       if (options.json) {
         io.stdout.write(
           `${JSON.stringify({
@@ -27,6 +30,7 @@ export function registerListCommand(program: Command, context: CommandContext): 
               hash: document.contentHash,
               warnings: document.warnings,
               ingestedAt: document.ingestedAt,
+              identity: identitySummary(document.identity),
             })),
           })}\n`,
         );
@@ -41,7 +45,8 @@ export function registerListCommand(program: Command, context: CommandContext): 
         io.stdout.write(
           `${String(document.id).padStart(4)}  ${document.fileName}  [${document.format}, ${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}${warnings}]\n`,
         );
+        io.stdout.write(`        ${describeIdentityLine(document.identity)}\n`);
       }
-      io.stdout.write(`${count(documents.length, "document")}\n`);
+      io.stdout.write(`${count(documents.length, "document")}; "?" marks a value read from the document (change it with hearth tag)\n`);
     });
 }

@@ -18,7 +18,7 @@ export function registerSearchCommand(program: Command, context: CommandContext)
     .action(async (queryWords: string[], options: { limit: number; json?: boolean; explain?: boolean; file: string[] }) => {
       const { io } = context;
       const query = queryWords.join(" ");
-      const { createSearcher } = await import("../retrieval/search.ts");
+      const [{ createSearcher }, { withDocumentIdentity }] = await Promise.all([import("../retrieval/search.ts"), import("../identity/identity-search.ts")]);
       const results = await withStore(context.config(), (store) => {
         if (warnWhenLibraryEmpty(store, io)) return [];
         let documentIds: number[] | undefined;
@@ -30,7 +30,7 @@ export function registerSearchCommand(program: Command, context: CommandContext)
             return found.id;
           });
         }
-        return createSearcher(store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
+        return withDocumentIdentity(createSearcher(store), store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
       });
       if (options.json) {
         const payload = {

@@ -11,6 +11,7 @@ import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { joinContinuations } from "../loaders/join-continuations.ts";
 import { removePageFurniture } from "../loaders/page-furniture.ts";
 import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
+import { recordDocumentIdentity } from "../identity/document-identity.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
@@ -179,6 +180,8 @@ export async function ingestFile(
       chunks,
       dataTablesOf(loaded.value),
     );
+    // Who wrote it and which council it is about, read from its first pages (kept beside any `hearth tag`).
+    recordDocumentIdentity(store, document, units);
     return { status: "ingested", path, fileName, document, replaced, milliseconds: performance.now() - started };
   } catch (error) {
     // Anything unexpected still becomes one line about this file; the batch goes on.

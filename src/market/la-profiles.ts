@@ -11,7 +11,8 @@ import { dataSetFigures } from "./data-set-figures.ts";
 import { computedMarketFigures } from "./data-set-market.ts";
 import type { ComputedFigure } from "./data-set-market.ts";
 import { extractFigures, fieldLabels, figureFields, findFullDate } from "./figures.ts";
-import { documentLocalAuthority, resolveLocalAuthority } from "./local-authority-names.ts";
+import { describeDocumentIdentity } from "../identity/document-identity.ts";
+import { resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 
@@ -40,8 +41,8 @@ export function localAuthorityDocuments(store: Store): Map<string, DocumentRecor
   for (const document of store.listDocuments()) {
     // Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document.
     if (isDataSetFormat(document.format)) continue;
-    const opening = store.getUnitTexts(document.id)[0]?.text ?? "";
-    const name = documentLocalAuthority({ fileName: document.fileName, title: document.title, opening });
+    // The council the document's identity names (its first page, or a `hearth tag --about`).
+    const name = describeDocumentIdentity(store, document).about;
     if (!name) continue;
     const list = byAuthority.get(name) ?? [];
     list.push(document);

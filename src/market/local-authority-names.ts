@@ -48,6 +48,8 @@ export function localAuthorityNames(): readonly string[] {
 export function findLocalAuthorities(text: string): string[] {
   const found: { name: string; at: number; end: number }[] = [];
   for (const { name, pattern } of load().patterns) {
+    // Most names are not in a given text: a plain test first spares building a global copy of every pattern.
+    if (!pattern.test(text)) continue;
     const global = new RegExp(pattern.source, "giu");
     for (const match of text.matchAll(global)) {
       const at = match.index ?? 0;

@@ -10,6 +10,7 @@ import { createPagedCopyFinder, createQuoteVerifier } from "../answer/verify-quo
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
 import { fieldLabels, isListField } from "../market/figures.ts";
 import type { LocalAuthorityProfile } from "../market/la-profiles.ts";
 import { buildLaProfile, localAuthorityDocuments } from "../market/la-profiles.ts";
@@ -309,5 +310,5 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     mode: "extractive",
     refused: citations.length === 0,
   };
-  return ok(addOutOfDateNotes(answer, store, now));
+  return ok(addOutOfDateNotes(attributeVoice(answer, store, { addressee: la }), store, now));
 }

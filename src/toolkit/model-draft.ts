@@ -8,6 +8,7 @@
  */
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { addOutOfDateNotes } from "../authority/source-authority.ts";
+import { attributeVoice } from "../identity/attribute-voice.ts";
 import type { Answer, Citation } from "../answer/types.ts";
 import type { HearthConfig } from "../config/config.ts";
 import { ok } from "../errors/hearth-error.ts";
@@ -187,7 +188,8 @@ export async function draftDocument(
   if (!offline.ok || !dependencies.writer) return offline;
   const signature = signatureBlock(getProfile(dependencies.store));
   const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature });
-  return ok(written.mode === "llm" ? addOutOfDateNotes(written, dependencies.store, request.now) : written);
+  // The model may copy a council's "we" from its quotes: said again as the addressed council's ("your") or by name.
+  return ok(written.mode === "llm" ? addOutOfDateNotes(attributeVoice(written, dependencies.store, { addressee: request.la }), dependencies.store, request.now) : written);
 }
 
 /** The writer for a configured answer service: none when answers are extractive. */

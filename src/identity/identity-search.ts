@@ -1,0 +1,121 @@
+/**
+ * Search that knows who each document is about. A question naming a council ("blackpool ILACS judgements") finds
+ * that council's documents even when neither the file name nor the title names it (an Ofsted report saved as
+ * "children's services inspection - 01 february 2023.pdf" whose pages say "the local authority"): those documents
+ * are searched again with the rest of the question, as if their identity had said the name. Passages from a
+ * document about another council, which do not name the one asked about, rank a little lower. A wrapper, like
+ * the source-authority preference, so that the searcher itself stays one scorer.
+ */
+import { findLocalAuthorities, resolveLocalAuthority } from "../market/local-authority-names.ts";
+import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
+import type { DocumentRecord, Store } from "../store/types.ts";
+import type { DocumentIdentity } from "./document-identity.ts";
+import { describeDocumentIdentity, identitySearchWeights } from "./document-identity.ts";
+
+const identityAware = new WeakSet<Searcher>();
+
+/** The question without the words naming these councils ("blackpool's ILACS" -> "ILACS"), longest names first. */
+export function withoutCouncilNames(question: string, councils: readonly string[]): string {
+  const tokens = question.split(/\s+/).filter((token) => token.length > 0);
+  const kept: string[] = [];
+  const bare = (token: string): string => token.replace(/(?:['’]s|['’])?[^\p{L}\p{N}]*$/u, "").replace(/^[^\p{L}\p{N}]+/u, "");
+  let index = 0;
+  while (index < tokens.length) {
+    let skip = 0;
+    for (let length = Math.min(5, tokens.length - index); length >= 1 && skip === 0; length--) {
+      const window = tokens.slice(index, index + length).map(bare);
+      const named = resolveLocalAuthority(window.join(" "));
+      if (!named || !councils.includes(named)) continue;
+      // Every word must belong to the name: "of Blackpool" is "of" and a name, not a two-word name.
+      const shorter = length > 1 ? [window.slice(1).join(" "), window.slice(0, -1).join(" ")] : [];
+      if (shorter.some((text) => resolveLocalAuthority(text) === named)) continue;
+      skip = length;
+    }
+    if (skip > 0) index += skip;
+    else kept.push(tokens[index++] ?? "");
+  }
+  return kept.join(" ");
+}
+
+function pageKey(result: SearchResult): string {
+  return `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
+}
+
+export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher {
+  if (identityAware.has(searcher)) return searcher;
+  const { otherCouncilPenalty } = identitySearchWeights();
+  // Identities change only with the library (or a tag): recomputed when the document list or a tag changes.
+  let cache: { key: string; documents: { document: DocumentRecord; identity: DocumentIdentity; named: string[] }[] } | undefined;
+  const library = (): NonNullable<typeof cache>["documents"] => {
+    const documents = store.listDocuments();
+    const key = documents.map((document) => `${document.id}:${JSON.stringify(store.getSetting(`identity:${document.fileName}`) ?? null)}`).join(",");
+    if (cache?.key !== key) {
+      cache = {
+        key,
+        documents: documents.map((document) => ({
+          document,
+          identity: describeDocumentIdentity(store, document),
+          named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
+        })),
+      };
+    }
+    return cache.documents;
+  };
+
+  const search = (query: string, options: SearchOptions): SearchResult[] => {
+    const councils = findLocalAuthorities(query);
+    if (councils.length === 0) return searcher.search(query, options);
+    const documents = library();
+    const byId = new Map(documents.map((entry) => [entry.document.id, entry]));
+    const allowed = options.documentIds ? new Set(options.documentIds) : null;
+    // Documents about a named council whose name and title do not say so: the inner searcher cannot credit them.
+    const linked = documents
+      .filter((entry) => entry.identity.about !== null && councils.includes(entry.identity.about))
+      .filter((entry) => !entry.named.some((name) => councils.includes(name)))
+      .filter((entry) => !allowed || allowed.has(entry.document.id))
+      .map((entry) => entry.document.id);
+
+    const wider = { ...options, limit: options.limit * 2 };
+    const merged = new Map<number, SearchResult>();
+    const add = (result: SearchResult): void => {
+      const known = merged.get(result.chunkId);
+      if (!known || known.score < result.score) merged.set(result.chunkId, result);
+    };
+    for (const result of searcher.search(query, wider)) add(result);
+    const rest = withoutCouncilNames(query, councils);
+    if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
+      for (const result of searcher.search(rest, { ...wider, documentIds: linked })) add(result);
+    }
+
+    // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
+    const namePatterns = councils.map(
+      (name) => new RegExp(`(?<![\\p{L}])${name.split(/[\s-]+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_-]+")}(?![\\p{L}])`, "iu"),
+    );
+    const adjusted = [...merged.values()].map((result) => {
+      const about = byId.get(result.documentId);
+      const elsewhere =
+        about?.identity.about != null &&
+        !councils.includes(about.identity.about) &&
+        !about.named.some((name) => councils.includes(name)) &&
+        !namePatterns.some((pattern) => pattern.test(result.text));
+      return elsewhere ? { ...result, score: result.score - otherCouncilPenalty } : result;
+    });
+    adjusted.sort((left, right) => right.score - left.score);
+    // The inner searcher's page cap, kept across the two searches.
+    const perPage = options.perPage === undefined ? 1 : options.perPage;
+    const onPage = new Map<string, number>();
+    const kept: SearchResult[] = [];
+    for (const result of adjusted) {
+      if (kept.length >= options.limit) break;
+      const count = onPage.get(pageKey(result)) ?? 0;
+      if (perPage !== null && count >= perPage) continue;
+      onPage.set(pageKey(result), count + 1);
+      kept.push(result);
+    }
+    return kept;
+  };
+
+  const wrapped: Searcher = { analyse: (query) => searcher.analyse(query), search };
+  identityAware.add(wrapped);
+  return wrapped;
+}
