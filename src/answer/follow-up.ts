@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { words } from "../retrieval/tokenize.ts";
+import type { Session } from "./types.ts";
 
 const settingsSchema = z.object({
   /** "what about X", "and X", "how about X": X replaces the matching part of the previous question. */
@@ -131,4 +132,9 @@ export function recentHistory(history: readonly PreviousExchange[], budgetTokens
     chosen.unshift(exchange);
   }
   return chosen;
+}
+
+/** A session's exchanges as conversation history (a follow-up's resolved question stands for it). */
+export function sessionHistory(session: Session | undefined): PreviousExchange[] {
+  return (session?.exchanges ?? []).map((exchange) => ({ question: exchange.answer.resolvedQuestion ?? exchange.answer.question, answer: exchange.answer.answer }));
 }

@@ -232,7 +232,11 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
       const prompt = buildPrompt(question, results, describe);
       const history = recentHistory(options.history ?? []);
       const redactor: Redactor | null = dependencies.redact ? createRedactor({ names: dependencies.names ?? [] }) : null;
-      const historyTexts = history.flatMap((exchange) => [neutralise(exchange.question), neutralise(exchange.answer)]);
+      // Earlier answers go without their [n] markers: those numbers were another prompt's passages.
+      const historyTexts = history.flatMap((exchange) => [
+        neutralise(exchange.question),
+        neutralise(exchange.answer.replace(/\s*\[(?:\d+(?:\s*,\s*\d+)*|photo)\]/g, "")),
+      ]);
       const sent = redactor ? redactor.redact([prompt.question, ...historyTexts, ...prompt.passages]) : [prompt.question, ...historyTexts, ...prompt.passages];
       const sentQuestion = sent[0] ?? "";
       const sentHistory = sent.slice(1, 1 + historyTexts.length);
@@ -276,7 +280,8 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
           generateOptions,
         );
         if (continued.ok) {
-          replyText = `${replyText}${/\s$/.test(replyText) || /^\s/.test(continued.value.text) ? "" : " "}${continued.value.text}`;
+          // The continuation picks up mid-word where the reply stopped: joined as it comes.
+          replyText = `${replyText}${continued.value.text}`;
           truncated = isTruncated(continued.value);
         }
       }

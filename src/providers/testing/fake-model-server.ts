@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 export type Protocol = "openai" | "anthropic" | "ollama";
 
 export type Turn =
-  | { kind: "reply"; text: string }
+  | { kind: "reply"; text: string; /** "length" for a reply cut at the token limit (Anthropic: max_tokens). */ finishReason?: "stop" | "length" }
   | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "malformed" }
@@ -85,13 +85,13 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(body);
 }
 
-function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string): void {
+function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop"): void {
   if (!stream) {
     sendJson(response, 200, {
       id: "chatcmpl-test",
       object: "chat.completion",
       model,
-      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finish }],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     });
     return;
@@ -101,11 +101,12 @@ function replyOpenAI(response: ServerResponse, text: string, stream: boolean, mo
     `data: ${JSON.stringify({ id: "chatcmpl-test", object: "chat.completion.chunk", model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   response.write(chunk({ role: "assistant", content: "" }, null));
   for (const piece of pieces(text)) response.write(chunk({ content: piece }, null));
-  response.write(chunk({}, "stop"));
+  response.write(chunk({}, finish));
   response.end("data: [DONE]\n\n");
 }
 
-function replyAnthropic(response: ServerResponse, text: string, stream: boolean, model: string): void {
+function replyAnthropic(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop"): void {
+  const stopReason = finish === "length" ? "max_tokens" : "end_turn";
   if (!stream) {
     sendJson(response, 200, {
       id: "msg_test",
@@ -113,7 +114,7 @@ function replyAnthropic(response: ServerResponse, text: string, stream: boolean,
       role: "assistant",
       model,
       content: [{ type: "text", text }],
-      stop_reason: "end_turn",
+      stop_reason: stopReason,
       usage: { input_tokens: 1, output_tokens: 1 },
     });
     return;
@@ -125,7 +126,7 @@ function replyAnthropic(response: ServerResponse, text: string, stream: boolean,
   response.write(event("ping", {}));
   for (const piece of pieces(text)) response.write(event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }));
   response.write(event("content_block_stop", { index: 0 }));
-  response.write(event("message_delta", { delta: { stop_reason: "end_turn" }, usage: { output_tokens: 1 } }));
+  response.write(event("message_delta", { delta: { stop_reason: stopReason }, usage: { output_tokens: 1 } }));
   response.end(event("message_stop", {}));
 }
 
@@ -187,8 +188,9 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
         return;
       }
       const text = turn?.kind === "reply" ? turn.text : fake.respond(promptOf(protocol, body));
-      if (protocol === "anthropic") replyAnthropic(response, text, stream, model);
-      else replyOpenAI(response, text, stream, model);
+      const finish = turn?.kind === "reply" ? turn.finishReason : undefined;
+      if (protocol === "anthropic") replyAnthropic(response, text, stream, model, finish);
+      else replyOpenAI(response, text, stream, model, finish);
     })().catch((error: unknown) => {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
