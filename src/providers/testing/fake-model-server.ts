@@ -30,6 +30,8 @@ export interface FakeModelServer {
   requests: RecordedRequest[];
   /** Turns consumed one per request, before the default reply. */
   script: Turn[];
+  /** Milliseconds between streamed pieces (0: as fast as the socket takes them), to watch a stream arrive. */
+  pieceDelayMs: number;
   /** The reply when the script is empty: from the request (the last user message and the system prompt). */
   respond: (prompt: { system: string; user: string; body: Record<string, unknown> }) => string;
   close(): Promise<void>;
@@ -85,7 +87,9 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(body);
 }
 
-function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop"): void {
+const pause = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop", delayMs = 0): Promise<void> {
   if (!stream) {
     sendJson(response, 200, {
       id: "chatcmpl-test",
@@ -100,7 +104,10 @@ function replyOpenAI(response: ServerResponse, text: string, stream: boolean, mo
   const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
     `data: ${JSON.stringify({ id: "chatcmpl-test", object: "chat.completion.chunk", model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   response.write(chunk({ role: "assistant", content: "" }, null));
-  for (const piece of pieces(text)) response.write(chunk({ content: piece }, null));
+  for (const piece of pieces(text)) {
+    if (delayMs > 0) await pause(delayMs);
+    response.write(chunk({ content: piece }, null));
+  }
   response.write(chunk({}, finish));
   response.end("data: [DONE]\n\n");
 }
@@ -136,6 +143,7 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
     url: "",
     requests: [],
     script: [],
+    pieceDelayMs: 0,
     respond: ({ user }) => `You said: ${user}`,
     close: async () => undefined,
   };
@@ -190,7 +198,7 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
       const text = turn?.kind === "reply" ? turn.text : fake.respond(promptOf(protocol, body));
       const finish = turn?.kind === "reply" ? turn.finishReason : undefined;
       if (protocol === "anthropic") replyAnthropic(response, text, stream, model, finish);
-      else replyOpenAI(response, text, stream, model, finish);
+      else await replyOpenAI(response, text, stream, model, finish, fake.pieceDelayMs);
     })().catch((error: unknown) => {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
