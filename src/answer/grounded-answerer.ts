@@ -11,8 +11,7 @@
  */
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
-import type { Redactor } from "../privacy/redact.ts";
+import { redaction, wrapLanguageModel } from "../providers/middleware.ts";
 import type { ChatMessage, Generation, ImageAttachment, LanguageModel } from "../providers/types.ts";
 import type { SearchResult } from "../retrieval/search.ts";
 import type { Store } from "../store/types.ts";
@@ -202,7 +201,9 @@ function withoutUnfinishedEnd(text: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 
 export function createGroundedAnswerer(dependencies: GroundedAnswererDependencies): GroundedAnswerer {
-  const { store, model, fallback } = dependencies;
+  const { store, fallback } = dependencies;
+  // Personal data leaves through the one redaction middleware (question, history and passages redacted together).
+  const model = dependencies.redact ? wrapLanguageModel(dependencies.model, [redaction({ names: dependencies.names ?? [] })]) : dependencies.model;
   const describe = dependencies.describeSource ?? (() => ({}));
 
   /** `reason` is a whole sentence (a provider's message, or why the reply could not be used). */
@@ -231,33 +232,24 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
 
       const prompt = buildPrompt(question, results, describe);
       const history = recentHistory(options.history ?? []);
-      const redactor: Redactor | null = dependencies.redact ? createRedactor({ names: dependencies.names ?? [] }) : null;
       // Earlier answers go without their [n] markers: those numbers were another prompt's passages.
       const historyTexts = history.flatMap((exchange) => [
         neutralise(exchange.question),
         neutralise(exchange.answer.replace(/\s*\[(?:\d+(?:\s*,\s*\d+)*|photo)\]/g, "")),
       ]);
-      const sent = redactor ? redactor.redact([prompt.question, ...historyTexts, ...prompt.passages]) : [prompt.question, ...historyTexts, ...prompt.passages];
-      const sentQuestion = sent[0] ?? "";
-      const sentHistory = sent.slice(1, 1 + historyTexts.length);
-      const sentPassages = sent.slice(1 + historyTexts.length);
-      const restore = (text: string): string => (redactor ? redactor.restore(text) : text);
-      const restorer = options.onToken ? createStreamRestorer({ restore }, options.onToken) : null;
-
       const messages: ChatMessage[] = [];
-      for (let index = 0; index < sentHistory.length; index += 2) {
-        messages.push({ role: "user", content: `Question: ${sentHistory[index] ?? ""}` }, { role: "assistant", content: sentHistory[index + 1] ?? "" });
+      for (let index = 0; index < historyTexts.length; index += 2) {
+        messages.push({ role: "user", content: `Question: ${historyTexts[index] ?? ""}` }, { role: "assistant", content: historyTexts[index + 1] ?? "" });
       }
-      messages.push({ role: "user", content: userMessage(sentQuestion, sentPassages), ...(images.length > 0 ? { images } : {}) });
+      messages.push({ role: "user", content: userMessage(prompt.question, prompt.passages), ...(images.length > 0 ? { images } : {}) });
       const system = images.length > 0 ? `${systemPrompt}\n${photoRule}` : systemPrompt;
       const generateOptions = {
         ...(options.signal ? { signal: options.signal } : {}),
-        ...(restorer ? { onToken: (token: string) => restorer.push(token) } : {}),
+        ...(options.onToken ? { onToken: options.onToken } : {}),
       };
       const maxTokens = dependencies.maxTokens ?? 1200;
       const generation = await model.generate({ system, messages, maxTokens, temperature: 0.1 }, generateOptions);
       if (!generation.ok) {
-        restorer?.flush();
         if (generation.error.code === "IMAGES_NOT_SUPPORTED") return generation;
         return ok(fallBack(question, describeError(generation.error)));
       }
@@ -285,10 +277,9 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
           truncated = isTruncated(continued.value);
         }
       }
-      restorer?.flush();
       if (truncated) replyText = withoutUnfinishedEnd(replyText);
 
-      const reply = restore(replyText).trim();
+      const reply = replyText.trim();
       if (reply.replace(/[.\s]/g, "") === notInLibrary || (reply.startsWith(notInLibrary) && reply.length < notInLibrary.length + 40)) {
         return ok({ question, answer: refusalSentence, citations: [], mode: "llm", refused: true, gaps: [], notes: [] });
       }
