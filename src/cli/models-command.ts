@@ -1,12 +1,20 @@
 /**
- * `hearth models show` prints the configured language and embedding models (never the key, only whether one is
- * set); `hearth models test` sends each a tiny request and reports the outcome in the words a user can act on.
+ * `hearth models` (or `models show`) prints the configured language and embedding models (never the key, only
+ * whether one is set) and the presets with copy-paste settings; `hearth models presets [id]` prints one or all of
+ * them in full; `hearth models test` sends the language model one tiny request, streamed, and reports the latency
+ * (to the first word and in all), whether streaming works, whether it accepts an image, and any failure in the
+ * words a user can act on; then the embedding model.
  */
 import type { Command } from "commander";
 import type { HearthConfig } from "../config/config.ts";
 import { shouldRedact } from "../privacy/policy.ts";
 import { createRequestLog, requestLogPath } from "../privacy/request-log.ts";
 import { createEmbeddingModel, createLanguageModel } from "../providers/from-config.ts";
+import { callLog, wrapLanguageModel } from "../providers/middleware.ts";
+import type { CallRecord } from "../providers/middleware.ts";
+import { modelPresets, presetConfig, presetEnvironment } from "../providers/presets.ts";
+import type { ModelPreset } from "../providers/presets.ts";
+import type { LanguageModel } from "../providers/types.ts";
 import type { CommandContext } from "./program.ts";
 
 interface ModelsReport {
@@ -40,6 +48,62 @@ function describeModels(config: HearthConfig): ModelsReport {
   };
 }
 
+function presetLines(preset: ModelPreset, full: boolean): string[] {
+  return [
+    `${preset.name} (${preset.id})`,
+    ...presetEnvironment(preset).map((line) => `    ${line}`),
+    ...(full ? [`  config.json: ${JSON.stringify({ llm: presetConfig(preset) })}`, `  ${preset.note}`] : []),
+  ];
+}
+
+/** A 1x1 red PNG: the smallest image a model can be asked about. */
+const tinyPng = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+
+interface LanguageModelCheck {
+  ok: boolean;
+  message: string;
+  firstTokenMs: number | null;
+  totalMs: number;
+  streaming: "works" | "no pieces" | "failed";
+  images: "accepted" | "not accepted" | "failed" | "not tried";
+  imageMessage: string | null;
+}
+
+/** One tiny streamed request (and one with an image when the model is said to accept them). */
+async function checkLanguageModel(base: LanguageModel): Promise<LanguageModelCheck> {
+  const records: CallRecord[] = [];
+  const model = wrapLanguageModel(base, [callLog((record) => records.push(record))]);
+  let pieces = 0;
+  const result = await model.generate(
+    { system: "Reply with the single word: ready", messages: [{ role: "user", content: "Are you ready?" }], maxTokens: 8 },
+    { onToken: () => pieces++ },
+  );
+  const record = records[0];
+  const check: LanguageModelCheck = {
+    ok: result.ok,
+    message: result.ok ? `${base.id} answered (“${result.value.text.trim().slice(0, 40)}”)` : result.error.message,
+    firstTokenMs: record?.firstTokenMs ?? null,
+    totalMs: record?.totalMs ?? 0,
+    streaming: !result.ok ? "failed" : pieces > 0 ? "works" : "no pieces",
+    images: "not tried",
+    imageMessage: null,
+  };
+  if (!result.ok) return check;
+  if (!base.supportsImages) {
+    check.images = "not accepted";
+    check.imageMessage = "Hearth does not send this model photos (set HEARTH_LLM_IMAGES=true if it accepts them)";
+    return check;
+  }
+  const withImage = await model.generate({
+    system: "Reply with one word.",
+    messages: [{ role: "user", content: "What colour is this image?", images: [{ mediaType: "image/png", data: tinyPng, name: "test.png" }] }],
+    maxTokens: 8,
+  });
+  check.images = withImage.ok ? "accepted" : "failed";
+  check.imageMessage = withImage.ok ? `answered “${withImage.value.text.trim().slice(0, 30)}”` : withImage.error.message;
+  return check;
+}
+
 export function registerModelsCommand(program: Command, context: CommandContext): void {
   const models = program.command("models").description("show or test the configured language and embedding models");
 
@@ -65,8 +129,30 @@ export function registerModelsCommand(program: Command, context: CommandContext)
           `Embeddings: ${embeddings.provider}${embeddings.model ? ` (${embeddings.model})` : ""}${embeddings.endpoint ? ` at ${embeddings.endpoint}` : ""}`,
           `Request log: ${report.requestLog}`,
           "",
+          "Presets (copy the lines into your environment, or see hearth models presets <id> for config.json):",
+          ...modelPresets.flatMap((preset) => presetLines(preset, false).map((line) => `  ${line}`)),
+          "",
         ].join("\n"),
       );
+    });
+
+  models
+    .command("presets")
+    .description("print copy-paste settings for OpenAI, Azure OpenAI, Gemini, Anthropic, Mistral, Ollama, LM Studio, llama.cpp, vLLM or a GGUF file")
+    .argument("[id]", "one preset (openai, azure-openai, gemini, anthropic, mistral, ollama, lm-studio, llama-cpp-server, vllm, gguf)")
+    .option("--json", "print JSON for scripts")
+    .action((id: string | undefined, options: { json?: boolean }) => {
+      const chosen = id ? modelPresets.filter((preset) => preset.id === id) : modelPresets;
+      if (id && chosen.length === 0) {
+        context.io.stderr.write(`hearth: no preset "${id}"; the presets are ${modelPresets.map((preset) => preset.id).join(", ")}\n`);
+        context.setExitCode(2);
+        return;
+      }
+      if (options.json) {
+        context.io.stdout.write(`${JSON.stringify({ presets: chosen.map((preset) => ({ ...preset, environment: presetEnvironment(preset), config: { llm: presetConfig(preset) } })) })}\n`);
+        return;
+      }
+      context.io.stdout.write(`${chosen.map((preset) => presetLines(preset, true).join("\n")).join("\n\n")}\n`);
     });
 
   models
@@ -77,18 +163,29 @@ export function registerModelsCommand(program: Command, context: CommandContext)
       const { io } = context;
       const config = context.config();
       const log = createRequestLog(config.dataDir, (message) => io.stderr.write(`hearth: warning: ${message}\n`));
-      const checks: { what: string; ok: boolean; message: string; milliseconds: number }[] = [];
+      const checks: { what: string; ok: boolean; message: string; milliseconds: number; details?: string[]; [more: string]: unknown }[] = [];
       const llm = createLanguageModel(config, log);
       if (!llm.ok) checks.push({ what: "language model", ok: false, message: llm.error.message, milliseconds: 0 });
       else if (llm.value === null) checks.push({ what: "language model", ok: true, message: "extractive (offline): nothing to test", milliseconds: 0 });
       else {
-        const started = Date.now();
-        const result = await llm.value.generate({ system: "Reply with the single word: ready", messages: [{ role: "user", content: "Are you ready?" }], maxTokens: 8 });
+        const check = await checkLanguageModel(llm.value);
         checks.push({
           what: "language model",
-          ok: result.ok,
-          message: result.ok ? `${llm.value.id} answered (“${result.value.text.trim().slice(0, 40)}”)` : result.error.message,
-          milliseconds: Date.now() - started,
+          ok: check.ok,
+          message: check.message,
+          milliseconds: Math.round(check.totalMs),
+          ...(check.ok
+            ? {
+                details: [
+                  `latency: ${check.firstTokenMs === null ? "no first piece" : `${Math.round(check.firstTokenMs)} ms to the first word`}, ${Math.round(check.totalMs)} ms in all`,
+                  `streaming: ${check.streaming === "works" ? "works" : "the reply came in one piece (answers still work, without the live draft)"}`,
+                  `images: ${check.images}${check.imageMessage ? ` (${check.imageMessage})` : ""}`,
+                ],
+                latency: { firstTokenMs: check.firstTokenMs === null ? null : Math.round(check.firstTokenMs), totalMs: Math.round(check.totalMs) },
+                streaming: check.streaming,
+                images: check.images,
+              }
+            : {}),
         });
       }
       const embeddings = createEmbeddingModel(config, log);
@@ -105,7 +202,12 @@ export function registerModelsCommand(program: Command, context: CommandContext)
         });
       }
       if (options.json) io.stdout.write(`${JSON.stringify({ checks })}\n`);
-      else for (const check of checks) io.stdout.write(`${check.ok ? "ok  " : "FAIL"} ${check.what}: ${check.message}${check.milliseconds ? ` (${check.milliseconds} ms)` : ""}\n`);
+      else {
+        for (const check of checks) {
+          io.stdout.write(`${check.ok ? "ok  " : "FAIL"} ${check.what}: ${check.message}${check.milliseconds ? ` (${check.milliseconds} ms)` : ""}\n`);
+          for (const detail of check.details ?? []) io.stdout.write(`       ${detail}\n`);
+        }
+      }
       if (checks.some((check) => !check.ok)) context.setExitCode(1);
     });
 }
