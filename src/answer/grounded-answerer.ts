@@ -23,6 +23,7 @@ import { checkReply, checkSummary, sentencesOf, supportOf } from "./reply-check.
 import type { CheckPassage, CheckedReply } from "./reply-check.ts";
 import type { Answer, AnswerCheck, Citation } from "./types.ts";
 import { createPagedCopyFinder, createQuoteVerifier } from "./verify-quote.ts";
+import type { QuoteVerifier } from "./verify-quote.ts";
 
 export { checkReply, checkSummary, clausesOf, minimumSupport, sentencesOf, supportOf } from "./reply-check.ts";
 export type { CheckPassage, CheckReplyOptions, CheckedReply, CheckedSentence, DraftRule, SentenceReport } from "./reply-check.ts";
@@ -212,6 +213,17 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
     return { ...extractive, notes: [...(extractive.notes ?? []), `${reason} This answer was composed from the library without the language model.`] };
   };
 
+  // Pages read for quote checks are kept between answers (a spreadsheet is one large page), and read again when a
+  // document's content changes.
+  let verifiers: { verifier: QuoteVerifier; hashes: Map<number, string> } | null = null;
+  const verifierFor = (documentIds: number[]): QuoteVerifier => {
+    const current = new Map(documentIds.map((id) => [id, store.getDocument(id)?.contentHash ?? ""]));
+    const stale = !verifiers || verifiers.hashes.size > 50 || [...current].some(([id, hash]) => verifiers!.hashes.has(id) && verifiers!.hashes.get(id) !== hash);
+    if (stale || !verifiers) verifiers = { verifier: createQuoteVerifier(store), hashes: new Map() };
+    for (const [id, hash] of current) verifiers.hashes.set(id, hash);
+    return verifiers.verifier;
+  };
+
   return {
     async answer(question, options = {}) {
       const images = options.images ?? [];
@@ -289,7 +301,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
       const checked = checkReply(reply, evidence, checkOptions);
 
       // One verbatim quote per cited passage: its sentence closest to what the answer says with it.
-      const verifier = createQuoteVerifier(store);
+      const verifier = verifierFor(results.map((result) => result.documentId));
       const pagedCopy = createPagedCopyFinder(store, verifier);
       const citations: Citation[] = [];
       const claimsFor = (n: number): string =>
@@ -306,7 +318,12 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
           .sort((left, right) => right.score - left.score)
           .map((candidate) => candidate.sentence);
         let quote: string | null = null;
-        for (const candidate of [...candidates, result.text.trim().slice(0, 400)]) {
+        // The page's stored text holds the candidate as it is (it was cut from that text): a plain search finds it
+        // without normalising a whole spreadsheet's whitespace; the whitespace-tolerant check is the fallback.
+        const pageText = verifier.pageText(result.documentId, result.page);
+        const ordered = [...candidates, result.text.trim().slice(0, 400)];
+        quote = ordered.find((candidate) => candidate.length > 0 && pageText.includes(candidate)) ?? null;
+        for (const candidate of quote === null ? ordered : []) {
           const span = verifier.verify(result.documentId, result.page, candidate);
           if (span) {
             quote = span.quote;

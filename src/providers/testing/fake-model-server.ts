@@ -22,6 +22,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
   raw: string;
+  /** performance.now() when the request was read (same process as the client: for latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface FakeModelServer {
@@ -157,7 +159,7 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
         // Recorded as empty; the client under test always sends JSON.
       }
       const path = (request.url ?? "/").split("?")[0] ?? "/";
-      fake.requests.push({ path, headers: request.headers, body, raw });
+      fake.requests.push({ path, headers: request.headers, body, raw, receivedAt: performance.now() });
       const turn = fake.script.shift();
       const stream = body.stream === true;
       const model = typeof body.model === "string" ? body.model : "test-model";
