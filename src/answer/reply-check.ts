@@ -37,6 +37,8 @@ const settingsSchema = z.object({
   /** Words that name a computation ("a gap of 38.1 percentage points"): the figures carry the claim, not they. */
   arithmeticWords: z.array(z.string()),
   providerWords: z.array(z.string()),
+  /** Names every source may use (Ofsted, England): never taken as the place or body a sentence is about. */
+  sharedNames: z.array(z.string()),
 });
 const settings = settingsSchema.parse(JSON.parse(readFileSync(new URL("./reply-check.json", import.meta.url), "utf8")));
 export const minimumSupport = settings.minimumSupport;
@@ -45,6 +47,21 @@ const clauseBreak = new RegExp(settings.clauseBreaks.join("|"), "gi");
 const anaphora = new RegExp(settings.anaphora, "i");
 const providerWords = new Set(settings.providerWords);
 const strongStems = new Set(settings.strongWords.map((word) => stem(word)));
+const sharedNames = new Set(settings.sharedNames.map((word) => stem(word)));
+
+/**
+ * Stems of the capitalised words of a text ("Dorset", "Kent"), shared names left out; `afterFirst` skips the first
+ * word (a question's "What"). A claim's are compared with its question's, so a capitalised opener is harmless.
+ */
+function nameStems(text: string, afterFirst = false): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(afterFirst ? /(?<=\S\s+)[A-Z][\p{L}'’-]+/gu : /(?<![\p{L}])[A-Z][\p{L}'’-]+/gu)) {
+    for (const word of words(match[0])) if (!numberLike.test(word)) names.add(stem(word));
+  }
+  for (const name of [...names]) if (sharedNames.has(name) || stopWordLike(name)) names.delete(name);
+  return names;
+}
+const stopWordLike = (value: string): boolean => contentStems(value).length === 0;
 
 /** A passage as the checker sees it: where it comes from (file, headings) and its text. */
 export interface CheckPassage {
@@ -208,7 +225,7 @@ interface Checker {
   judge(claim: string, numbers: number[]): ClauseVerdict;
 }
 
-function createChecker(passages: CheckPassage[], extra: string[]): Checker {
+function createChecker(passages: CheckPassage[], extra: string[], questionNames: ReadonlySet<string> = new Set()): Checker {
   const tables = passages.map((passage) => tableOf(passage.text));
   const cache = new Map<string, Evidence>();
   const evidenceFor = (claim: string, claimFigures: Figures, numbers: number[]): Evidence => {
@@ -234,8 +251,10 @@ function createChecker(passages: CheckPassage[], extra: string[]): Checker {
       const stems = claimStems(claim);
       const found = stems.filter((value) => evidence.stems.has(value)).length;
       const support = stems.length === 0 ? 1 : found / stems.length;
-      // A superlative or absolute ("the largest", "every", "never") must be the passages' own word.
+      // A superlative or absolute ("the largest", "every", "never") must be the passages' own word; so must a place
+      // or body the question names ("Dorset"), so that one council's report never speaks for another.
       const unsupportedStrong = stems.filter((value) => strongStems.has(value) && !evidence.stems.has(value));
+      for (const name of nameStems(claim)) if (questionNames.has(name) && !evidence.stems.has(name)) unsupportedStrong.push(name);
       const missing = missingFigures(claimFigures, evidence.figures);
       const operands = [...claimFigures.numbers].filter((figure) => evidence.figures.numbers.has(figure));
       const underived = missing.numbers.filter((figure) => !derivable(figure, operands));
@@ -339,8 +358,9 @@ const list = (numbers: number[]): string => numbers.map((n) => `[${n}]`).join(""
  */
 export function checkReply(reply: string, passageInput: (string | CheckPassage)[], options: CheckReplyOptions = { photos: false }): CheckedReply {
   const passages: CheckPassage[] = passageInput.map((passage) => (typeof passage === "string" ? { label: "", text: passage } : passage));
-  const checker = createChecker(passages, []);
-  const withContext = options.context !== undefined && !options.draft ? createChecker(passages, [options.context]) : null;
+  const questionNames = nameStems(options.question ?? "", true);
+  const checker = createChecker(passages, [], questionNames);
+  const withContext = options.context !== undefined && !options.draft ? createChecker(passages, [options.context], questionNames) : null;
   const profileChecker = options.draft ? createChecker([{ label: "", text: options.draft.profile }], []) : null;
   const contextChecker = options.context !== undefined && !options.draft ? createChecker([{ label: "", text: options.context }], []) : null;
   const all = passages.map((_passage, index) => index + 1);

@@ -43,6 +43,8 @@ const caseSchema = z.object({
   reply: z.array(z.string()),
   profile: z.string().optional(),
   providerNames: z.array(z.string()).optional(),
+  /** Written after the checker was tuned on the others, to see how it does on replies it was not tuned on. */
+  holdout: z.boolean().optional(),
   passages: z.array(passageSchema),
 });
 

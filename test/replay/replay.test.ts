@@ -14,7 +14,7 @@ const cases = loadCases();
 
 describe("replay of realistic model replies", () => {
   let server: FakeModelServer;
-  const scored: ScoredSentence[] = [];
+  const scored: (ScoredSentence & { holdout: boolean })[] = [];
 
   beforeAll(async () => {
     server = await startFakeModelServer("openai");
@@ -25,6 +25,12 @@ describe("replay of realistic model replies", () => {
     const flawed = scored.filter((sentence) => sentence.label === "flaw");
     const kept = faithful.filter((sentence) => sentence.verdict === "kept").length;
     const caught = flawed.filter((sentence) => sentence.verdict === "caught").length;
+    const holdout = scored.filter((sentence) => sentence.holdout);
+    const holdoutFaithful = holdout.filter((sentence) => sentence.label !== "flaw");
+    const holdoutFlawed = holdout.filter((sentence) => sentence.label === "flaw");
+    console.log(
+      `replay (held-out cases only): faithful kept ${holdoutFaithful.filter((sentence) => sentence.verdict === "kept").length}/${holdoutFaithful.length}, flawed caught ${holdoutFlawed.filter((sentence) => sentence.verdict === "caught").length}/${holdoutFlawed.length}`,
+    );
     console.log(
       `replay: faithful kept ${kept}/${faithful.length} (${(kept / faithful.length).toFixed(3)}), flawed caught ${caught}/${flawed.length} (${(caught / flawed.length).toFixed(3)})`,
     );
@@ -69,7 +75,7 @@ describe("replay of realistic model replies", () => {
             gaps = answer.gaps ?? [];
           }
           const result = score(sentences, outcomes, gaps);
-          if (!streaming) scored.push(...result);
+          if (!streaming) scored.push(...result.map((entry) => ({ ...entry, holdout: replayCase.holdout === true })));
           for (const sentence of result.filter((entry) => entry.verdict === "lost" || entry.verdict === "missed")) {
             console.log(`  ${replayCase.id}: ${sentence.verdict} [${sentence.label}${sentence.why ? `: ${sentence.why}` : ""}] ${sentence.outcome} — ${sentence.text}${sentence.reason ? ` (${sentence.reason})` : ""}`);
           }
