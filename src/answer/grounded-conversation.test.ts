@@ -145,7 +145,7 @@ describe("grounded answers in a conversation", () => {
     const result = await answerer.answer("What share of Nottinghamshire's children are in unrelated foster care, and what does kinship care cost?");
     if (!result.ok) throw result.error;
     expect(result.value.refused).toBe(false);
-    expect(result.value.gaps).toEqual(["the passages give no figure for kinship care costs."]);
+    expect(result.value.gaps).toEqual(["The passages give no figure for kinship care costs."]);
     expect(result.value.answer).not.toMatch(/Not in the library/);
   });
 });

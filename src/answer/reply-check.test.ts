@@ -48,7 +48,7 @@ describe("checking a reply", () => {
       [regulation],
       { photos: false },
     );
-    expect(checked.gaps).toEqual(["the passages do not say who pays for storage."]);
+    expect(checked.gaps).toEqual(["The passages do not say who pays for storage."]);
     expect(checked.text).toBe("Case records must be kept for 75 years from the child's date of birth [1].");
   });
 

@@ -438,7 +438,8 @@ export function checkReply(reply: string, passageInput: (string | CheckPassage)[
     const body = bullet ? line.slice(bullet[0].length) : line;
     const gap = gapPrefix(body);
     if (gap !== null) {
-      if (gap.length > 0) gaps.push(withoutMarkers(gap));
+      // "Not in the library: the passages do not say ..." is shown under its own heading, as a sentence.
+      if (gap.length > 0) gaps.push(withoutMarkers(gap).replace(/^\p{Ll}/u, (letter) => letter.toUpperCase()));
       pending.push({
         line: lineIndex,
         kind: "gap",

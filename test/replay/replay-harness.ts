@@ -170,7 +170,7 @@ const plain = (text: string): string =>
 export function score(sentences: LabelledSentence[], outcomes: { text: string; outcome: string; reason: string | null }[], gaps: string[]): ScoredSentence[] {
   return sentences.map((sentence) => {
     const found = outcomes.find((candidate) => plain(candidate.text) === plain(sentence.text));
-    const outcome = sentence.label === "gap" ? (gaps.some((gap) => plain(sentence.text).includes(plain(gap))) ? "gap" : (found?.outcome ?? "missing")) : (found?.outcome ?? "missing");
+    const outcome = sentence.label === "gap" ? (gaps.some((gap) => plain(sentence.text).toLowerCase().includes(plain(gap).toLowerCase())) ? "gap" : (found?.outcome ?? "missing")) : (found?.outcome ?? "missing");
     const kept = outcome === "kept" || outcome === "repaired" || outcome === "framing" || outcome === "gap";
     const wrongCitation = /citation|row/i.test(sentence.why ?? "");
     const caught = outcome === "removed" || outcome === "trimmed" || (outcome === "repaired" && wrongCitation);

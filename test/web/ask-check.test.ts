@@ -114,6 +114,9 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
     await expect(check.locator('li[data-outcome="removed"]').textContent()).resolves.toMatch(/East Midlands council.*because/);
     await expect(answer.getByTestId("answer-notes").textContent()).resolves.toMatch(/left out because the passages did not support it/);
     await expect(answer.locator(".answer-text").textContent()).resolves.not.toMatch(/left out/);
+    // docs/screenshots/ask-check.png is rewritten only on request (HEARTH_UPDATE_SCREENSHOTS=1).
+    const folder = process.env.HEARTH_UPDATE_SCREENSHOTS ? join(repositoryRoot, "docs", "screenshots") : (process.env.HEARTH_SCREENSHOT_DIR ?? null);
+    if (folder) await page.screenshot({ path: join(folder, "ask-check.png") });
   });
 
   it("answers a follow-up as its rewritten question, with the conversation sent to the model", async () => {
