@@ -124,4 +124,19 @@ describe("checking a reply", () => {
     expect(checked.sentences.map((report) => report.outcome)).toEqual(["framing", "kept", "removed", "kept", "framing", "removed"]);
     expect(checked.sentences[2]!.reason).toMatch(/about the provider/);
   });
+
+  it("keeps a bold label line, reads a plain 'no information' sentence as a gap, and cuts a 'suggesting ...' conclusion", () => {
+    const checked = checkReply(
+      [
+        "**Retention**",
+        "Case records must be kept for 75 years from the child's date of birth [1], suggesting that most homes rent warehouse storage.",
+        "There is no information about who pays for the storage.",
+      ].join("\n"),
+      [regulation],
+      { photos: false },
+    );
+    expect(checked.text).toBe("**Retention**\nCase records must be kept for 75 years from the child's date of birth [1].");
+    expect(checked.gaps).toEqual(["There is no information about who pays for the storage."]);
+    expect(checked.sentences.map((report) => report.outcome)).toEqual(["trimmed", "gap"]);
+  });
 });

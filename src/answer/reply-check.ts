@@ -472,7 +472,9 @@ export function checkReply(reply: string, passageInput: (string | CheckPassage)[
       const entry: Pending = { line: lineIndex, kind: "sentence", bullet: Boolean(bullet), paragraph, report, opening };
       opening = false;
       pending.push(entry);
-      if (markers.length === 0 && !photo && /:$/.test(claim) && words(claim).length <= 12) {
+      // A short lead-in ("The main pressures are:") or a bold label line ("**Costs**") states nothing to check.
+      const label = /^\*\*[^*]+\*\*:?$/.test(claim) && words(claim).length <= 8;
+      if (markers.length === 0 && !photo && ((/:$/.test(claim) && words(claim).length <= 12) || label)) {
         entry.kind = "lead-in";
         continue;
       }
