@@ -139,4 +139,11 @@ describe("checking a reply", () => {
     expect(checked.gaps).toEqual(["There is no information about who pays for the storage."]);
     expect(checked.sentences.map((report) => report.outcome)).toEqual(["trimmed", "gap"]);
   });
+
+  it("counts a paraphrase's word when the passage uses an equivalent one (the glossary and reply-check.json)", () => {
+    const passage = "The independent person must visit the children's home at least once each month.";
+    expect(outcome("The independent person must visit the home monthly [1].", [passage])[0]![0]).toBe("kept");
+    expect(outcome("IFAs charge the council more than in-house carers [1].", ["Independent fostering agencies charge the local authority more than in-house carers."])[0]![0]).toBe("kept");
+    expect(outcome("The independent person must visit the home weekly [1].", [passage])[0]![0]).toBe("removed");
+  });
 });

@@ -18,6 +18,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { contentStems, stem, words } from "../retrieval/tokenize.ts";
 import { derivable, figuresIn, missingFigures } from "./figures.ts";
 import type { Figures } from "./figures.ts";
@@ -39,6 +40,8 @@ const settingsSchema = z.object({
   providerWords: z.array(z.string()),
   /** Names every source may use (Ofsted, England): never taken as the place or body a sentence is about. */
   sharedNames: z.array(z.string()),
+  /** Words a paraphrase may use for the passage's (with the retrieval glossary's groups). */
+  synonyms: z.array(z.array(z.string())),
 });
 const settings = settingsSchema.parse(JSON.parse(readFileSync(new URL("./reply-check.json", import.meta.url), "utf8")));
 export const minimumSupport = settings.minimumSupport;
@@ -62,6 +65,27 @@ function nameStems(text: string, afterFirst = false): Set<string> {
   return names;
 }
 const stopWordLike = (value: string): boolean => contentStems(value).length === 0;
+
+/** Groups of phrases that say the same thing (as content stems): a paraphrase's word counts when the passage has any. */
+let equivalentGroups: string[][][] | undefined;
+function equivalents(): string[][][] {
+  equivalentGroups ??= [...loadDefaultGlossary().groups.map((group) => group.map((variant) => variant.words.join(" "))), ...settings.synonyms]
+    .map((group) => group.map((phrase) => [...new Set(contentStems(phrase))]).filter((phraseStems) => phraseStems.length > 0))
+    .filter((group) => group.length > 1);
+  return equivalentGroups;
+}
+
+/** The claim's stems that an equivalent phrase in the evidence supports. */
+function paraphrased(claim: ReadonlySet<string>, evidence: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  for (const group of equivalents()) {
+    const inClaim = group.filter((phrase) => phrase.every((value) => claim.has(value)));
+    if (inClaim.length === 0) continue;
+    if (!group.some((phrase) => phrase.every((value) => evidence.has(value)))) continue;
+    for (const phrase of inClaim) for (const value of phrase) found.add(value);
+  }
+  return found;
+}
 
 /** A passage as the checker sees it: where it comes from (file, headings) and its text. */
 export interface CheckPassage {
@@ -249,11 +273,14 @@ function createChecker(passages: CheckPassage[], extra: string[], questionNames:
       const claimFigures = figuresIn(claim, { claim: true });
       const evidence = evidenceFor(claim, claimFigures, numbers);
       const stems = claimStems(claim);
-      const found = stems.filter((value) => evidence.stems.has(value)).length;
+      const missingStems = stems.filter((value) => !evidence.stems.has(value));
+      const viaParaphrase = missingStems.length === 0 ? new Set<string>() : paraphrased(new Set(stems), evidence.stems);
+      const found = stems.length - missingStems.filter((value) => !viaParaphrase.has(value)).length;
       const support = stems.length === 0 ? 1 : found / stems.length;
-      // A superlative or absolute ("the largest", "every", "never") must be the passages' own word; so must a place
-      // or body the question names ("Dorset"), so that one council's report never speaks for another.
-      const unsupportedStrong = stems.filter((value) => strongStems.has(value) && !evidence.stems.has(value));
+      // A superlative, an absolute or a frequency ("the largest", "every", "weekly") must be the passages' own word
+      // (or its equivalent); so must a place or body the question names ("Dorset"), so that one council's report
+      // never speaks for another.
+      const unsupportedStrong = stems.filter((value) => strongStems.has(value) && !evidence.stems.has(value) && !viaParaphrase.has(value));
       for (const name of nameStems(claim)) if (questionNames.has(name) && !evidence.stems.has(name)) unsupportedStrong.push(name);
       const missing = missingFigures(claimFigures, evidence.figures);
       const operands = [...claimFigures.numbers].filter((figure) => evidence.figures.numbers.has(figure));
