@@ -96,7 +96,7 @@ describe("hearth with a language model and embeddings", () => {
     const run = await runHearth(["ask", "--json", "--session", "board", "What is the weekly cost of an in-house residential placement?"], { data, env });
     expect(run.code).toBe(0);
     const parsed = JSON.parse(run.stdout) as { answer: string; mode: string; citations: Record<string, unknown>[] };
-    expect(Object.keys(parsed)).toEqual(["question", "answer", "citations", "mode"]);
+    expect(Object.keys(parsed).slice(0, 6)).toEqual(["question", "answer", "citations", "mode", "gaps", "notes"]);
     expect(parsed.mode).toBe("llm");
     expect(parsed.answer).toMatch(/£2,278 per week \[\d+\]\.$/);
     expect(Object.keys(parsed.citations[0]!)).toEqual(["n", "file", "page", "section", "quote"]);
@@ -110,16 +110,16 @@ describe("hearth with a language model and embeddings", () => {
     const run = await runHearth(["ask", "--stream", "What is the weekly cost of an in-house residential placement?"], { data, env });
     expect(run.code).toBe(0);
     expect(chat.requests[0]!.body.stream).toBe(true);
-    expect(run.stdout).toMatch(/^The weekly cost .*£2,278 per week \[\d+\]\.\n\n--- checked against the library ---\n\nThe weekly cost/s);
+    expect(run.stdout).toMatch(/^--- the model's draft, checking… ---\n\nThe weekly cost .*£2,278 per week \[\d+\]\.\n\n--- checked against the library ---\n\nThe weekly cost/s);
     expect(run.stdout).toMatch(/Sources:\n {2}\[\d+\] Northshire Placement Strategy\.md/);
   });
 
   it("falls back to the extractive answer when the model fails, and says so", async () => {
     chat.script.push({ kind: "status", status: 500 });
     const run = await runHearth(["ask", "--json", "What is the weekly cost of an in-house residential placement?"], { data, env });
-    const parsed = JSON.parse(run.stdout) as { answer: string; mode: string };
+    const parsed = JSON.parse(run.stdout) as { answer: string; mode: string; notes: string[] };
     expect(parsed.mode).toBe("extractive");
-    expect(parsed.answer).toMatch(/^Note: The language model at http:\/\/127\.0\.0\.1:\d+\/v1 failed \(500: scripted failure 500\)\. This answer was composed/);
+    expect(parsed.notes[0]).toMatch(/^The language model at http:\/\/127\.0\.0\.1:\d+\/v1 failed \(500: scripted failure 500\)\. This answer was composed/);
   });
 
   it("refuses photos for a model that does not accept images, with a clear message", async () => {

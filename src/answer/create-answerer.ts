@@ -13,7 +13,9 @@ import { createRequestLog } from "../privacy/request-log.ts";
 import { createEmbeddingModel, createLanguageModel } from "../providers/from-config.ts";
 import type { EmbeddingModel, LanguageModel, RequestListener } from "../providers/types.ts";
 import { createHybridSearcher } from "../retrieval/hybrid.ts";
-import { addOutOfDateNotes, withSourceAuthority } from "../authority/source-authority.ts";
+import { addOutOfDateNotes, authorityLabels, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
+import { separateNotes } from "./answer-notes.ts";
+import { resolveFollowUp } from "./follow-up.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { attributeVoice } from "../identity/attribute-voice.ts";
 import { withDocumentIdentity } from "../identity/identity-search.ts";
@@ -69,6 +71,21 @@ function organisationNamed(question: string): string | undefined {
   return /\bintroduc\w*\s+((?:[A-Z][\p{L}&'’-]*\s?){1,6})/u.exec(question)?.[1]?.trim();
 }
 
+/**
+ * A follow-up is rewritten with the conversation's subject before anything else sees it; the answer keeps the
+ * user's own words as its question and carries the rewritten one, and Hearth's notes leave its text.
+ */
+function resolve(asked: string, options: AskOptions): { question: string; finish: (result: Result<Answer>) => Result<Answer> } {
+  const resolved = resolveFollowUp(asked, options.history ?? []);
+  return {
+    question: resolved.question,
+    finish: (result) =>
+      result.ok
+        ? ok(separateNotes({ ...result.value, question: asked, ...(resolved.rewritten ? { resolvedQuestion: resolved.question } : {}) }))
+        : result,
+  };
+}
+
 export function createAnswerer({ store, config, onRequest, warn, templates }: CreateAnswererOptions): Result<AnswerService> {
   const taskTemplates = templates ?? (() => loadTemplateLibrary(config.dataDir).templates);
   // Templates are read from disk (users add their own) only for a question that asks to draft something.
@@ -98,9 +115,10 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
       mode: "extractive",
       model: null,
       embeddings: embeddings.value,
-      answer(question, options = {}) {
+      async answer(asked, options = {}) {
+        const { question, finish } = resolve(asked, options);
         const task = taskIn(question, options);
-        if (task) return answerTask(store, question, task, null, options);
+        if (task) return finish(await answerTask(store, question, task, null, options));
         if ((options.images?.length ?? 0) > 0) {
           return Promise.resolve(
             fail(
@@ -112,7 +130,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return computed(question).then((answer) => ok(addOutOfDateNotes(answer ?? attributeVoice(extractive.answer(question), store), store)));
+        return computed(question).then((answer) => finish(ok(addOutOfDateNotes(answer ?? attributeVoice(extractive.answer(question), store), store))));
       },
     });
   }
@@ -125,19 +143,30 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     redact: shouldRedact(config.privacy.redact, model.value.local),
     names: config.privacy.names,
     retrieve: (question) => hybrid.search(question, { limit: 8, perPage: 2 }),
+    describeSource: (result) => {
+      const authority = describeSourceAuthority(store, result);
+      return {
+        title: result.title,
+        date: authority.period ? `${authority.period.from}-${authority.period.to}` : authority.year !== null ? String(authority.year) : null,
+        authority: authorityLabels[authority.kind],
+        // The author organisation comes with document identity (not yet stored).
+        organisation: null,
+      };
+    },
   });
   return ok({
     mode: "llm",
     model: model.value,
     embeddings: embeddings.value,
-    async answer(question, options = {}) {
+    async answer(asked, options = {}) {
+      const { question, finish } = resolve(asked, options);
       const task = taskIn(question, options);
-      if (task) return answerTask(store, question, task, writer, options);
+      if (task) return finish(await answerTask(store, question, task, writer, options));
       const tableModel = model.value && !shouldRedact(config.privacy.redact, model.value.local) ? model.value : null;
       const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question, tableModel, options.signal);
-      if (fromTable) return ok(fromTable);
+      if (fromTable) return finish(ok(fromTable));
       const answered = await grounded.answer(question, options);
-      return answered.ok ? ok(addOutOfDateNotes(attributeVoice(answered.value, store), store)) : answered;
+      return finish(answered.ok ? ok(addOutOfDateNotes(attributeVoice(answered.value, store), store)) : answered);
     },
   });
 }

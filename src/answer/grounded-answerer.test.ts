@@ -125,7 +125,14 @@ describe("grounded answerer", () => {
     if (!result.ok) return;
     expect(result.value.answer).toContain("£2,278");
     expect(result.value.answer).not.toMatch(/horse|9,999|everywhere|\[17\]/);
-    expect(result.value.answer).toMatch(/Note: 2 sentences were left out because the passages cited did not support them\./);
+    // Hearth's notes stay out of the answer's text; the check lists each removed sentence with why.
+    expect(result.value.answer).not.toMatch(/Note:/);
+    expect(result.value.notes?.join(" ")).toMatch(/2 sentences were left out because the passages did not support them/);
+    expect(result.value.check?.changes.map((change) => [change.outcome, change.text])).toEqual([
+      ["removed", "The council spends £9,999 a week on horse riding lessons."],
+      ["removed", "Councils everywhere are struggling with budgets."],
+    ]);
+    expect(result.value.check?.changes[0]?.reason).toMatch(/9999 is not in passage \[\d\]/);
     expect(result.value.citations).toHaveLength(1);
   });
 
@@ -146,7 +153,7 @@ describe("grounded answerer", () => {
     expect(result.value.answer).not.toContain("PWNED");
     expect(result.value.answer).not.toContain("cost nothing");
     expect(result.value.mode).toBe("extractive");
-    expect(result.value.answer).toMatch(/^Note: The language model's answer could not be checked against the library/);
+    expect(result.value.notes?.[0]).toMatch(/^The language model's answer could not be checked against the library/);
   });
 
   it("redacts personal data from what is sent and restores it in the answer (and in the stream)", async () => {
@@ -173,8 +180,8 @@ describe("grounded answerer", () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.mode).toBe("extractive");
-    expect(result.value.answer).toMatch(
-      /^Note: The language model at http:\/\/127\.0\.0\.1:\d+\/v1 failed \(500: CUDA out of memory\)\. This answer was composed from the library without the language model\./,
+    expect(result.value.notes?.[0]).toMatch(
+      /^The language model at http:\/\/127\.0\.0\.1:\d+\/v1 failed \(500: CUDA out of memory\)\. This answer was composed from the library without the language model\./,
     );
     expect(result.value.answer).toContain("£2,278");
     expect(result.value.citations.length).toBeGreaterThan(0);

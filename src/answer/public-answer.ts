@@ -1,8 +1,10 @@
 /**
- * The public shape of an answer, shared by `hearth ask --json` and the web API: exactly
- * {question, answer, citations: [{n, file, page, section, quote}], mode}. Internal fields stay out.
+ * The public shape of an answer, shared by `hearth ask --json` and the web API:
+ * {question, answer, citations: [{n, file, page, section, quote}], mode, gaps, notes}, plus `resolvedQuestion` when
+ * a follow-up was rewritten and `check` (what the check of a model's reply removed, re-cited or trimmed, and why)
+ * when a model answered. Internal fields stay out.
  */
-import type { Answer, Citation } from "./types.ts";
+import type { Answer, AnswerCheck, Citation } from "./types.ts";
 
 export interface PublicCitation {
   n: number;
@@ -17,6 +19,12 @@ export interface PublicAnswer {
   answer: string;
   citations: PublicCitation[];
   mode: Answer["mode"];
+  /** What the library lacks, as the model stated it. */
+  gaps: string[];
+  /** Hearth's own notes: never part of the answer's (or a draft's) text. */
+  notes: string[];
+  resolvedQuestion?: string;
+  check?: AnswerCheck;
 }
 
 export function publicCitation(citation: Citation): PublicCitation {
@@ -29,5 +37,9 @@ export function publicAnswer(answer: Answer): PublicAnswer {
     answer: answer.answer,
     citations: answer.citations.map(publicCitation),
     mode: answer.mode,
+    gaps: answer.gaps ?? [],
+    notes: answer.notes ?? [],
+    ...(answer.resolvedQuestion ? { resolvedQuestion: answer.resolvedQuestion } : {}),
+    ...(answer.check ? { check: answer.check } : {}),
   };
 }

@@ -25,6 +25,35 @@ export interface Answer {
   mode: "extractive" | "llm";
   /** True when the library does not hold the answer and the text says so. */
   refused: boolean;
+  /** What the library lacks for this question, as the model stated it ("Not in the library: ..."). */
+  gaps?: string[];
+  /**
+   * Hearth's own notes (a fallback, left-out sentences, out-of-date sources): shown in a panel of their own, never
+   * inside the answer or a drafted email's text.
+   */
+  notes?: string[];
+  /** What the check of a model's reply changed, sentence by sentence. */
+  check?: AnswerCheck;
+  /** The question as answered when it was a follow-up ("what about Kent?" → "... in Kent ..."). */
+  resolvedQuestion?: string;
+}
+
+export interface AnswerCheckChange {
+  /** The sentence as the model wrote it. */
+  text: string;
+  outcome: "removed" | "repaired" | "trimmed";
+  /** Why, in words a user can read. */
+  reason: string;
+  /** What the answer holds instead (null when removed). */
+  kept: string | null;
+}
+
+export interface AnswerCheck {
+  changes: AnswerCheckChange[];
+  /** Sentences kept as framing or summary: not from the library. */
+  framing: string[];
+  /** The model's reply was cut off at its length limit (and could not be continued). */
+  truncated: boolean;
 }
 
 export interface SessionExchange {

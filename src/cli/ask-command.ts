@@ -1,10 +1,13 @@
 /**
- * `hearth ask "<question>"`: a cited answer from the library; `--session` keeps the exchange. With a language
- * model configured the answer is drafted by the model and checked against the pages (`--stream` prints the draft
- * as it comes); otherwise, or when the model fails, the extractive answerer answers.
+ * `hearth ask "<question>"`: a cited answer from the library; `--session` keeps the exchange and gives the answerer
+ * the session's recent exchanges, so a follow-up ("what about Kent?") is answered about the right thing. With a
+ * language model configured the answer is drafted by the model and checked against the pages (`--stream` prints
+ * the draft as it comes, marked as being checked, then the checked answer with what the check changed and why);
+ * otherwise, or when the model fails, the extractive answerer answers.
  */
 import type { Command } from "commander";
 import { publicAnswer } from "../answer/public-answer.ts";
+import { sessionHistory } from "../answer/follow-up.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
 import type { Store } from "../store/types.ts";
@@ -19,16 +22,34 @@ export function answerJson(answer: Answer): string {
   return JSON.stringify(publicAnswer(answer));
 }
 
+const quoted = (text: string): string => `“${text.replace(/\s+/g, " ").trim()}”`;
+
 export function formatAnswer(answer: Answer): string {
-  const lines = [answer.answer.trim(), "", "Sources:"];
+  const lines: string[] = [];
+  if (answer.resolvedQuestion) lines.push(`(answering: ${answer.resolvedQuestion})`, "");
+  lines.push(answer.answer.trim());
+  const gaps = answer.gaps ?? [];
+  if (gaps.length > 0) lines.push("", "Not in the library:", ...gaps.map((gap) => `  - ${gap}`));
+  lines.push("", "Sources:");
   if (answer.citations.length === 0) lines.push("  (none)");
   for (const citation of answer.citations) {
     const where = citation.page !== null ? `, page ${citation.page}` : citation.section ? `, § ${citation.section}` : "";
     lines.push(`  [${citation.n}] ${citation.file}${where}`);
-    lines.push(`      “${citation.quote.replace(/\s+/g, " ").trim()}”`);
+    lines.push(`      ${quoted(citation.quote)}`);
   }
+  const changes = answer.check?.changes ?? [];
+  if (changes.length > 0) {
+    const verbs = { removed: "removed", repaired: "re-cited", trimmed: "shortened" } as const;
+    lines.push("", "Checked against the library:");
+    for (const change of changes) lines.push(`  ${verbs[change.outcome]}: ${quoted(change.text)}`, `      because ${change.reason}`);
+  }
+  const notes = answer.notes ?? [];
+  if (notes.length > 0) lines.push("", "Notes:", ...notes.map((note) => `  - ${note}`));
   return `${lines.join("\n")}\n`;
 }
+
+/** Printed before a streamed draft: what follows is the model's text, not yet checked. */
+export const checkingLine = "--- the model's draft, checking… ---";
 
 interface AskOptions {
   json?: boolean;
@@ -84,11 +105,14 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         warnWhenLibraryEmpty(store, io);
         const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
         if (!service.ok) throw service.error;
+        const history = options.session ? sessionHistory(store.getSession(options.session)) : [];
         const result = await service.value.answer(question, {
           ...(images.length > 0 ? { images } : {}),
+          ...(history.length > 0 ? { history } : {}),
           ...(options.stream
             ? {
                 onToken: (token: string) => {
+                  if (!streamed) draftOut.write(`${checkingLine}\n\n`);
                   streamed = true;
                   draftOut.write(token);
                 },

@@ -2,6 +2,7 @@
  * The session report as a Word document (docx package): real headings, bulleted lists and tables
  * rather than Markdown characters, so it can be edited and restyled in Word.
  */
+import { textWithNotes } from "../answer/answer-notes.ts";
 import {
   AlignmentType,
   BorderStyle,
@@ -76,7 +77,7 @@ function exchangeContent(exchange: SessionExchange, startsNewPage: boolean): Arr
       .split(/\n\s*\n/)
       .map((text) => new Paragraph({ children: textRuns({ text: text.trim(), bold: false, italic: false }) })),
     new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(responseHeading)] }),
-    ...parseResponse(answer.answer).map(blockContent),
+    ...parseResponse(textWithNotes(answer)).map(blockContent),
     new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun(sourcesHeading)] }),
   ];
   const citations = orderedCitations(answer.citations);

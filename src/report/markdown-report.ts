@@ -2,6 +2,7 @@
  * The Markdown session report, in the shape of the reports users already keep: the answer text is
  * written as it is, and each source line gains its `[n]` number and verbatim quote underneath.
  */
+import { textWithNotes } from "../answer/answer-notes.ts";
 import type { Session, SessionExchange } from "../answer/types.ts";
 import type { ReportOptions } from "./report-text.ts";
 import {
@@ -43,7 +44,7 @@ function exchangeMarkdown(exchange: SessionExchange): string {
     escapeMarkdownHtml(answer.question.trim()),
     "",
     `## ${responseHeading}`,
-    escapeMarkdownHtml(answer.answer.trim()),
+    escapeMarkdownHtml(textWithNotes(answer).trim()),
     "",
     "",
     `### ${sourcesHeading}`,

@@ -3,6 +3,7 @@
  * (Debian: fonts-dejavu-core) so every character survives; without it the report falls back to
  * the built-in Helvetica, whose WinAnsi encoding still covers £ – “ ” ’.
  */
+import { textWithNotes } from "../answer/answer-notes.ts";
 import { existsSync } from "node:fs";
 import PDFDocument from "pdfkit";
 import type { Session, SessionExchange } from "../answer/types.ts";
@@ -117,7 +118,7 @@ function writeExchange(writer: PdfWriter, exchange: SessionExchange): void {
   writer.heading(questionHeading, headingSizes.section);
   writer.paragraph([{ text: answer.question.trim(), bold: false, italic: false }]);
   writer.heading(responseHeading, headingSizes.section);
-  for (const block of parseResponse(answer.answer)) writer.block(block);
+  for (const block of parseResponse(textWithNotes(answer))) writer.block(block);
   writer.heading(sourcesHeading, headingSizes.theme);
   const citations = orderedCitations(answer.citations);
   if (citations.length === 0) writer.listItem([{ text: noSourcesLine, bold: false, italic: false }], 0, null);

@@ -3,6 +3,7 @@
  * workspace's library, so that scoring passages for an offline (extractive) answer never holds the server's event
  * loop while twenty people ask at once. The answer goes back as plain data.
  */
+import type { PreviousExchange } from "../answer/follow-up.ts";
 import type { Answer } from "../answer/types.ts";
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { createAnswerer } from "../answer/create-answerer.ts";
@@ -20,6 +21,8 @@ export interface AnswerRequest {
   templatesDataDir: string;
   drafting: boolean;
   question: string;
+  /** The conversation so far (a session's or the page's), so that a follow-up is read with its subject. */
+  history?: PreviousExchange[];
 }
 
 export type AnswerReply = { ok: true; answer: Answer } | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
@@ -39,6 +42,6 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
     services.set(slot, (cached = { key, service }));
   }
   if (!cached.service.ok) return { ok: false, error: { code: cached.service.error.code, message: cached.service.error.message, subject: cached.service.error.subject } };
-  const result = await cached.service.value.answer(request.question);
+  const result = await cached.service.value.answer(request.question, request.history ? { history: request.history } : {});
   return result.ok ? { ok: true, answer: result.value } : { ok: false, error: { code: result.error.code, message: result.error.message, subject: result.error.subject } };
 }

@@ -2,13 +2,16 @@
  * POST .../ask: the answer as Server-Sent Events, through the same answerer the CLI uses (createAnswerer: a
  * language model when the workspace or server configures one, else the extractive answerer). A model's draft is
  * sent as `token` events as it arrives; the extractive answer, computed at once, is sent a line or sentence at a
- * time. Then the full `answer` with citations (each with the id of its document, for page images), or `error`.
+ * time. Then the full `answer` with citations (each with the id of its document, for page images), its gaps, notes
+ * and what the check changed, or `error`. The session's (or the page's) recent exchanges go with the question, so
+ * a follow-up is answered about the right thing.
  */
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { createAnswerer } from "../answer/create-answerer.ts";
+import { sessionHistory } from "../answer/follow-up.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { publicAnswer } from "../answer/public-answer.ts";
 import type { Answer } from "../answer/types.ts";
@@ -34,6 +37,11 @@ export const sessionNameSchema = z
 const askSchema = z.object({
   question: z.string().trim().min(1, "ask a question").max(2000, "the question is too long"),
   session: sessionNameSchema.optional(),
+  /** The conversation so far on the page (oldest first), when it is not saved to a session. */
+  history: z
+    .array(z.object({ question: z.string().max(2000), answer: z.string().max(20_000) }))
+    .max(20)
+    .optional(),
 });
 
 /** Splits answer text into pieces that keep their whitespace: lines, then sentences within long lines. */
@@ -108,10 +116,19 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
         const effective = workspaceConfig(library.store, config, library.folder, secrets);
         let writing = Promise.resolve();
         let streamed = false;
+        const saved = session ? sessionHistory(library.store.getSession(session)) : [];
+        const history = saved.length > 0 ? saved : (body.history ?? []);
         let result: Result<Answer>;
         if (effective.llm.provider === "extractive") {
           // CPU work: in a worker thread, so that other requests never wait behind it.
-          result = await services.answerPool.answer({ folder: library.folder, config: effective, templatesDataDir: config.dataDir, drafting, question: body.question });
+          result = await services.answerPool.answer({
+            folder: library.folder,
+            config: effective,
+            templatesDataDir: config.dataDir,
+            drafting,
+            question: body.question,
+            ...(history.length > 0 ? { history } : {}),
+          });
         } else {
           const service = answerServiceFor(library, config, secrets, { drafting });
           if (!service.ok) {
@@ -120,9 +137,11 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
           }
           result = await service.value.answer(body.question, {
             signal: abort.signal,
+            ...(history.length > 0 ? { history } : {}),
             onToken: (text) => {
               streamed = true;
-              writing = writing.then(() => send("token", { text }));
+              // The model's draft, not yet checked: the page shows it as being checked until the answer comes.
+              writing = writing.then(() => send("token", { text, checking: true }));
             },
           });
         }

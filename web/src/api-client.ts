@@ -114,7 +114,8 @@ export async function readEvents(response: Response, onEvent: (event: string, da
 const workspacePath = (workspaceId: string): string => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
 
 export interface AskHandlers {
-  onToken(text: string): void;
+  /** `checking`: the piece is the model's draft, not yet checked against the library. */
+  onToken(text: string, checking: boolean): void;
   onAnswer(answer: Answer): void;
   onError(message: string): void;
 }
@@ -199,12 +200,19 @@ export const api = {
   },
 
   /** Asks a question; the answer text arrives in pieces, then the whole answer with its citations. */
-  async ask(workspaceId: string, question: string, session: string | undefined, handlers: AskHandlers, signal?: AbortSignal): Promise<void> {
-    const body = session ? { question, session } : { question };
+  async ask(
+    workspaceId: string,
+    question: string,
+    session: string | undefined,
+    handlers: AskHandlers,
+    signal?: AbortSignal,
+    history: { question: string; answer: string }[] = [],
+  ): Promise<void> {
+    const body = { question, ...(session ? { session } : {}), ...(history.length > 0 ? { history } : {}) };
     const response = await send("POST", `${workspacePath(workspaceId)}/ask`, body, signal);
     let finished = false;
     await readEvents(response, (event, data) => {
-      if (event === "token") handlers.onToken((data as { text: string }).text);
+      if (event === "token") handlers.onToken((data as { text: string }).text, (data as { checking?: boolean }).checking === true);
       else if (event === "answer") {
         finished = true;
         handlers.onAnswer(data as Answer);

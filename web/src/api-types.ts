@@ -106,6 +106,14 @@ export interface Answer {
   citations: Citation[];
   mode: string;
   refused?: boolean;
+  /** What the library lacks, as the model stated it. */
+  gaps?: string[];
+  /** Hearth's own notes, shown apart from the answer. */
+  notes?: string[];
+  /** The question as answered, when a follow-up was rewritten. */
+  resolvedQuestion?: string;
+  /** What the check of the model's reply removed, re-cited or shortened, and why. */
+  check?: { changes: { text: string; outcome: "removed" | "repaired" | "trimmed"; reason: string; kept: string | null }[]; framing: string[]; truncated: boolean };
 }
 
 export interface SessionSummary {

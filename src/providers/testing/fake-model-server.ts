@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
 export type Protocol = "openai" | "anthropic" | "ollama";
 
 export type Turn =
-  | { kind: "reply"; text: string }
+  | { kind: "reply"; text: string; /** "length" for a reply cut at the token limit (Anthropic: max_tokens). */ finishReason?: "stop" | "length" }
   | { kind: "status"; status: number; body?: string; headers?: Record<string, string> }
   | { kind: "hang" }
   | { kind: "malformed" }
@@ -22,6 +22,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   body: Record<string, unknown>;
   raw: string;
+  /** performance.now() when the request was read (same process as the client: for latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface FakeModelServer {
@@ -30,6 +32,8 @@ export interface FakeModelServer {
   requests: RecordedRequest[];
   /** Turns consumed one per request, before the default reply. */
   script: Turn[];
+  /** Milliseconds between streamed pieces (0: as fast as the socket takes them), to watch a stream arrive. */
+  pieceDelayMs: number;
   /** The reply when the script is empty: from the request (the last user message and the system prompt). */
   respond: (prompt: { system: string; user: string; body: Record<string, unknown> }) => string;
   close(): Promise<void>;
@@ -85,13 +89,15 @@ function sendJson(response: ServerResponse, status: number, value: unknown): voi
   response.end(body);
 }
 
-function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string): void {
+const pause = (milliseconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+async function replyOpenAI(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop", delayMs = 0): Promise<void> {
   if (!stream) {
     sendJson(response, 200, {
       id: "chatcmpl-test",
       object: "chat.completion",
       model,
-      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+      choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: finish }],
       usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
     });
     return;
@@ -100,12 +106,16 @@ function replyOpenAI(response: ServerResponse, text: string, stream: boolean, mo
   const chunk = (delta: Record<string, unknown>, finish: string | null): string =>
     `data: ${JSON.stringify({ id: "chatcmpl-test", object: "chat.completion.chunk", model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   response.write(chunk({ role: "assistant", content: "" }, null));
-  for (const piece of pieces(text)) response.write(chunk({ content: piece }, null));
-  response.write(chunk({}, "stop"));
+  for (const piece of pieces(text)) {
+    if (delayMs > 0) await pause(delayMs);
+    response.write(chunk({ content: piece }, null));
+  }
+  response.write(chunk({}, finish));
   response.end("data: [DONE]\n\n");
 }
 
-function replyAnthropic(response: ServerResponse, text: string, stream: boolean, model: string): void {
+function replyAnthropic(response: ServerResponse, text: string, stream: boolean, model: string, finish: "stop" | "length" = "stop"): void {
+  const stopReason = finish === "length" ? "max_tokens" : "end_turn";
   if (!stream) {
     sendJson(response, 200, {
       id: "msg_test",
@@ -113,7 +123,7 @@ function replyAnthropic(response: ServerResponse, text: string, stream: boolean,
       role: "assistant",
       model,
       content: [{ type: "text", text }],
-      stop_reason: "end_turn",
+      stop_reason: stopReason,
       usage: { input_tokens: 1, output_tokens: 1 },
     });
     return;
@@ -125,7 +135,7 @@ function replyAnthropic(response: ServerResponse, text: string, stream: boolean,
   response.write(event("ping", {}));
   for (const piece of pieces(text)) response.write(event("content_block_delta", { index: 0, delta: { type: "text_delta", text: piece } }));
   response.write(event("content_block_stop", { index: 0 }));
-  response.write(event("message_delta", { delta: { stop_reason: "end_turn" }, usage: { output_tokens: 1 } }));
+  response.write(event("message_delta", { delta: { stop_reason: stopReason }, usage: { output_tokens: 1 } }));
   response.end(event("message_stop", {}));
 }
 
@@ -135,6 +145,7 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
     url: "",
     requests: [],
     script: [],
+    pieceDelayMs: 0,
     respond: ({ user }) => `You said: ${user}`,
     close: async () => undefined,
   };
@@ -148,7 +159,7 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
         // Recorded as empty; the client under test always sends JSON.
       }
       const path = (request.url ?? "/").split("?")[0] ?? "/";
-      fake.requests.push({ path, headers: request.headers, body, raw });
+      fake.requests.push({ path, headers: request.headers, body, raw, receivedAt: performance.now() });
       const turn = fake.script.shift();
       const stream = body.stream === true;
       const model = typeof body.model === "string" ? body.model : "test-model";
@@ -187,8 +198,9 @@ export async function startFakeModelServer(protocol: Protocol): Promise<FakeMode
         return;
       }
       const text = turn?.kind === "reply" ? turn.text : fake.respond(promptOf(protocol, body));
-      if (protocol === "anthropic") replyAnthropic(response, text, stream, model);
-      else replyOpenAI(response, text, stream, model);
+      const finish = turn?.kind === "reply" ? turn.finishReason : undefined;
+      if (protocol === "anthropic") replyAnthropic(response, text, stream, model, finish);
+      else await replyOpenAI(response, text, stream, model, finish, fake.pieceDelayMs);
     })().catch((error: unknown) => {
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });

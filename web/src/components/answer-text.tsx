@@ -1,6 +1,7 @@
 /**
  * Renders answer text ("### " headings, "- " bullets, paragraphs) with each [n] marker as a button that opens the
- * cited page. Markers without a matching citation stay plain text.
+ * cited page, and Markdown emphasis: **bold**, *emphasis*, and _framing_ (a line Hearth kept from the model that is
+ * not from the library, shown dimmed with a title saying so). Markers without a matching citation stay plain text.
  */
 import type { ReactNode } from "react";
 import type { Citation } from "../api-types.ts";
@@ -9,6 +10,24 @@ interface AnswerTextProps {
   text: string;
   citations: Citation[];
   onCite(citation: Citation): void;
+}
+
+/** **bold**, *emphasis* and _framing_ spans of a line, each rendered with its markers. */
+function withEmphasis(line: string, citations: Citation[], onCite: (citation: Citation) => void, keyPrefix: string): ReactNode[] {
+  const parts = line.split(/(\*\*[^*]+\*\*|(?<![\w*])\*[^*\s][^*]*\*(?![\w*])|(?<!\w)_[^_]+_(?!\w))/);
+  return parts.map((part, index) => {
+    const key = `${keyPrefix}-e${index}`;
+    if (/^\*\*[^*]+\*\*$/.test(part)) return <strong key={key}>{withMarkers(part.slice(2, -2), citations, onCite, key)}</strong>;
+    if (/^\*[^*]+\*$/.test(part)) return <em key={key}>{withMarkers(part.slice(1, -1), citations, onCite, key)}</em>;
+    if (/^_[^_]+_$/.test(part)) {
+      return (
+        <em key={key} className="framing" title="Framing from the model: not from the library">
+          {withMarkers(part.slice(1, -1), citations, onCite, key)}
+        </em>
+      );
+    }
+    return <span key={key}>{withMarkers(part, citations, onCite, key)}</span>;
+  });
 }
 
 function withMarkers(line: string, citations: Citation[], onCite: (citation: Citation) => void, keyPrefix: string): ReactNode[] {
@@ -45,12 +64,12 @@ export function AnswerText({ text, citations, onCite }: AnswerTextProps) {
     const line = raw.trimEnd();
     const key = String(index);
     if (line.startsWith("- ")) {
-      bullets.push(<li key={key}>{withMarkers(line.slice(2), citations, onCite, key)}</li>);
+      bullets.push(<li key={key}>{withEmphasis(line.slice(2), citations, onCite, key)}</li>);
       return;
     }
     flush(key);
-    if (line.startsWith("### ")) blocks.push(<h3 key={key}>{withMarkers(line.slice(4), citations, onCite, key)}</h3>);
-    else if (line.trim()) blocks.push(<p key={key}>{withMarkers(line, citations, onCite, key)}</p>);
+    if (line.startsWith("### ")) blocks.push(<h3 key={key}>{withEmphasis(line.slice(4), citations, onCite, key)}</h3>);
+    else if (line.trim()) blocks.push(<p key={key}>{withEmphasis(line, citations, onCite, key)}</p>);
   });
   flush("end");
   return <div className="answer-text">{blocks}</div>;

@@ -1,10 +1,15 @@
 /**
- * Ask: a chat over the workspace library. The answer streams in (announced politely to screen readers), then its
- * [n] markers become buttons that open the cited page; the side panel lists the sources of the chosen answer.
+ * Ask: a chat over the workspace library. A model's draft streams in marked as being checked ("checking…"), then
+ * the checked answer replaces it: [n] markers become buttons that open the cited page, what the library lacks is
+ * shown first, what the check removed or re-cited is listed (collapsed) with why, and Hearth's notes sit in a panel
+ * of their own. The conversation's recent exchanges go with each question, so follow-ups work; a rewritten
+ * follow-up shows the question it was answered as. The side panel lists the sources of the chosen answer.
  */
 import { useEffect, useRef, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Answer, Citation, Workspace } from "../api-types.ts";
+import { AnswerCheck } from "../components/answer-check.tsx";
+import { AnswerGaps, AnswerNotes } from "../components/answer-notes.tsx";
 import { AnswerText } from "../components/answer-text.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { TableRowsViewer } from "../components/table-rows-viewer.tsx";
@@ -19,6 +24,8 @@ export interface Exchange {
   streamed: string;
   /** How many pieces the answer arrived in (shown as data-tokens, so the browser tests can see it streamed). */
   tokens: number;
+  /** The streamed text is the model's draft, being checked against the library. */
+  checking?: boolean;
   answer?: Answer;
   error?: string;
 }
@@ -54,6 +61,11 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
     const sessionName = session.trim() || undefined;
     window.localStorage.setItem(sessionKey, session.trim());
     const id = Date.now();
+    // The conversation so far goes with the question (the server prefers a saved session's own history).
+    const history = exchanges
+      .filter((exchange) => exchange.answer && !exchange.error)
+      .slice(-4)
+      .map((exchange) => ({ question: exchange.answer!.resolvedQuestion ?? exchange.question, answer: exchange.answer!.answer }));
     setExchanges((previous) => [...previous, { id, question: text, session: sessionName, streamed: "", tokens: 0 }]);
     setSelected(id);
     setQuestion("");
@@ -66,11 +78,13 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
         text,
         sessionName,
         {
-          onToken: (piece) => update(id, (exchange) => ({ ...exchange, streamed: exchange.streamed + piece, tokens: exchange.tokens + 1 })),
+          onToken: (piece, checking) =>
+            update(id, (exchange) => ({ ...exchange, streamed: exchange.streamed + piece, tokens: exchange.tokens + 1, checking: exchange.checking || checking })),
           onAnswer: (answer) => update(id, (exchange) => ({ ...exchange, answer, streamed: answer.answer })),
           onError: (message) => update(id, (exchange) => ({ ...exchange, error: message })),
         },
         controller.signal,
+        history,
       );
     } catch (failure) {
       if (!controller.signal.aborted) {
@@ -109,13 +123,37 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
                   {exchange.question}
                   {exchange.session && <span className="session-tag"> · saved to “{exchange.session}”</span>}
                 </p>
-                <div className="answer" aria-live="polite" aria-busy={pending} data-testid="answer" data-tokens={exchange.tokens}>
+                <div
+                  className="answer"
+                  aria-live="polite"
+                  aria-busy={pending}
+                  data-testid="answer"
+                  data-tokens={exchange.tokens}
+                  data-state={exchange.error ? "error" : exchange.answer ? "checked" : exchange.checking ? "checking" : exchange.streamed ? "streaming" : "searching"}
+                >
                   {exchange.answer ? (
-                    <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
+                    <>
+                      {exchange.answer.resolvedQuestion && (
+                        <p className="resolved-question" data-testid="resolved-question">
+                          Answered as: {exchange.answer.resolvedQuestion}
+                        </p>
+                      )}
+                      <AnswerGaps gaps={exchange.answer.gaps ?? []} />
+                      <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
+                      {exchange.answer.check && <AnswerCheck check={exchange.answer.check} />}
+                      <AnswerNotes notes={exchange.answer.notes ?? []} />
+                    </>
                   ) : exchange.streamed ? (
-                    <div className="answer-text streaming">
-                      {exchange.streamed.split("\n").map((line, index) => (line.trim() ? <p key={index}>{line}</p> : null))}
-                    </div>
+                    <>
+                      {exchange.checking && (
+                        <p className="checking-badge" role="status" data-testid="checking">
+                          The model’s draft — checking against the library…
+                        </p>
+                      )}
+                      <div className={`streaming${exchange.checking ? " unchecked" : ""}`}>
+                        <AnswerText text={exchange.streamed} citations={[]} onCite={setViewing} />
+                      </div>
+                    </>
                   ) : pending ? (
                     <p className="thinking">Searching the library…</p>
                   ) : null}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Citation, Session, SessionSummary, Workspace } from "../api-types.ts";
+import { AnswerGaps, AnswerNotes } from "../components/answer-notes.tsx";
 import { AnswerText } from "../components/answer-text.tsx";
 import { CopyButton } from "../components/copy-button.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
@@ -104,7 +105,9 @@ export function SessionsPage({ workspace, selected, onSelect }: SessionsPageProp
                     <span className="meta"> · {formatDate(exchange.askedAt)}</span>
                   </p>
                   <div className="answer">
+                    <AnswerGaps gaps={exchange.answer.gaps ?? []} />
                     <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
+                    <AnswerNotes notes={exchange.answer.notes ?? []} />
                   </div>
                   <CopyButton text={exchange.answer.answer} citations={exchange.answer.citations} label="Copy answer" />
                   {exchange.answer.citations.length > 0 && (
