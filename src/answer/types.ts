@@ -20,6 +20,19 @@ export interface Answer {
   mode: "extractive" | "llm";
   /** True when the library does not hold the answer and the text says so. */
   refused: boolean;
+  /** Set on a toolkit draft: which template and inputs made it, so that a follow-up in the session can revise it. */
+  draft?: DraftRecord;
+}
+
+export interface DraftRecord {
+  template: string;
+  version: number;
+  la?: string;
+  about?: string;
+  /** The home's options the draft used (ageRange, beds, specialism). */
+  options?: Record<string, string>;
+  /** Revisions asked for so far ("shorter", "more on therapy", "as a letter"). */
+  style?: { length?: "shorter" | "longer"; focus?: string; form?: "letter" };
 }
 
 export interface SessionExchange {
