@@ -237,7 +237,9 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   };
 
   const used: string[][] = [];
-  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number, only?: RegExp): Evidence[] => {
+  // `distinct`: leave out sentences much like ones already used (evidence points); a checklist's requirements need only
+  // differ in wording, since two rules can share most of their words (a manager's Level 5, a worker's Level 3).
+  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number, only?: RegExp, distinct = 0.6): Evidence[] => {
     const scoped = scopeIds(scope);
     const documentIds = only
       ? (scoped ?? documents.map((document) => document.id)).filter((id) => {
@@ -290,7 +292,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     const chosen: Evidence[] = [];
     for (const candidate of candidates) {
       if (chosen.length >= count) break;
-      if ([...used, ...chosen.map((other) => other.stems)].some((other) => overlap(other, candidate.stems) > 0.6)) continue;
+      if ([...used, ...chosen.map((other) => other.stems)].some((other) => overlap(other, candidate.stems) > distinct)) continue;
       const span = verifier.verify(candidate.documentId, candidate.page, candidate.quote);
       if (!span) continue;
       chosen.push({ ...candidate, quote: span.quote });
@@ -372,7 +374,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
         }
         for (const item of section.items) {
           const prefer = item.prefer ? new RegExp(item.prefer, "i") : /\bmust\b|\bshould\b|\bensure\b|\brequire/i;
-          const requirement = findEvidence([item.requirement], "rules", prefer, 1, item.in ? new RegExp(item.in, "i") : undefined)[0];
+          const requirement = findEvidence([item.requirement], "rules", prefer, 1, item.in ? new RegExp(item.in, "i") : undefined, 0.95)[0];
           const required = requirement ? ` Required: ${requirement.display} [${cite(requirement)}]` : " Required: not found in the library's regulations and guidance.";
           let found = "";
           if (item.evidence) {
