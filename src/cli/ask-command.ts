@@ -62,6 +62,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         if (!service.ok) throw service.error;
         const result = await service.value.answer(question, {
           ...(images.length > 0 ? { images } : {}),
+          ...(options.session ? { session: options.session } : {}),
           ...(options.stream
             ? {
                 onToken: (token: string) => {

@@ -89,6 +89,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
         let streamed = false;
         const result = await service.value.answer(body.question, {
           signal: abort.signal,
+          ...(body.session ? { session: body.session } : {}),
           onToken: (text) => {
             streamed = true;
             writing = writing.then(() => send("token", { text }));

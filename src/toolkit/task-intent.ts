@@ -6,9 +6,10 @@
  * phrases or `askPatterns` (drafting-intent.ts); the local authority, the subject and the home's options (age
  * range, beds, specialism) come from its words.
  */
+import type { DraftRecord, Session } from "../answer/types.ts";
 import { findLocalAuthorities } from "../market/local-authority-names.ts";
-import type { DraftOptions } from "./draft-engine.ts";
-import { asksForDraft, hasDraftingVerb, optionsFromQuestion, rankTemplates } from "./drafting-intent.ts";
+import type { DraftOptions, DraftStyle } from "./draft-engine.ts";
+import { asksForDraft, hasDraftingVerb, optionsFromQuestion, rankTemplates, revisionFromQuestion } from "./drafting-intent.ts";
 import type { LoadedTemplate } from "./template-library.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 
@@ -20,6 +21,38 @@ export interface TaskRequest {
   options: DraftOptions;
   /** Other templates the question could mean, best first: offered beside the draft. */
   alternatives: TaskTemplate[];
+  /** A follow-up's revision of the session's last draft. */
+  style?: DraftStyle;
+}
+
+/** The last draft in a session, if any: what a follow-up revises and where options not in the question come from. */
+export function lastDraft(session: Session | undefined): DraftRecord | undefined {
+  if (!session) return undefined;
+  for (let index = session.exchanges.length - 1; index >= 0; index--) {
+    const record = session.exchanges[index]?.answer.draft;
+    if (record) return record;
+  }
+  return undefined;
+}
+
+/**
+ * A follow-up in a session that revises its last draft: "shorter", "more on therapy", "as a letter". The same
+ * template and inputs are drafted again with the revision (revisions add up: "shorter" then "as a letter").
+ */
+export function followUpTask(question: string, templates: readonly LoadedTemplate[], session: Session): TaskRequest | null {
+  const record = lastDraft(session);
+  const style = revisionFromQuestion(question);
+  if (!record || !style) return null;
+  const template = templates.find((loaded) => loaded.template.id === record.template)?.template;
+  if (!template) return null;
+  return {
+    template,
+    la: record.la,
+    about: record.about,
+    options: record.options ?? {},
+    alternatives: [],
+    style: { ...record.style, ...style },
+  };
 }
 
 const aboutAnAuthority = /\b(local authorit(y|ies)|councils?|commissioners?|commissioning|LAs?)\b/i;
@@ -60,7 +93,7 @@ export function asksToDraft(question: string): boolean {
 }
 
 /** The task a question asks for, or null for an ordinary question. */
-export function detectTask(question: string, templates: readonly LoadedTemplate[]): TaskRequest | null {
+export function detectTask(question: string, templates: readonly LoadedTemplate[], session?: Session): TaskRequest | null {
   const ranked = rankTemplates(
     question,
     templates.map((loaded) => loaded.template),
@@ -73,13 +106,15 @@ export function detectTask(question: string, templates: readonly LoadedTemplate[
   const best = fits[0];
   if (!best) return null;
   const { template } = best;
-  const la = template.inputs.la === "unused" ? undefined : authorities[0];
+  // What the question leaves out comes from the session's last draft (the LA and the home's options).
+  const earlier = lastDraft(session);
+  const la = template.inputs.la === "unused" ? undefined : (authorities[0] ?? earlier?.la);
   const about = template.inputs.about === "unused" ? undefined : subjectOf(question);
   return {
     template,
     la,
     about,
-    options: optionsFromQuestion(question),
+    options: { ...earlier?.options, ...optionsFromQuestion(question) },
     alternatives: fits.slice(1, 4).map((match) => match.template),
   };
 }
