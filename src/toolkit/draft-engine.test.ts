@@ -44,16 +44,33 @@ describe("task templates", () => {
     }
   }, 120_000);
 
-  it("ships six valid, versioned templates", () => {
+  it("ships nineteen valid, versioned templates, each in a Toolkit group with example requests", () => {
     const library = loadTemplateLibrary(null);
     expect(library.templates.map((loaded) => loaded.template.id)).toEqual([
+      "admissions-matching",
+      "business-plan",
+      "care-model-daily-life",
       "la-commissioner-email",
       "landscape-analysis",
+      "location-risk-assessment",
+      "mission-vision-values",
+      "mock-inspection-sccif",
+      "ofsted-pre-registration-letter",
       "ofsted-registration-readiness",
+      "organisation-description",
+      "outcomes-kpi-framework",
+      "policies-checklist",
+      "regulation-44-visit-report",
+      "regulation-45-quality-review",
+      "staffing-training-matrix",
       "stakeholder-map",
       "statement-of-purpose",
       "swot-proposed-home",
     ]);
+    for (const loaded of library.templates) {
+      expect(loaded.template.group).toBeDefined();
+      expect(loaded.template.intents.examples.length).toBeGreaterThanOrEqual(3);
+    }
     for (const loaded of library.templates) expect(loaded.template.version).toBeGreaterThanOrEqual(1);
   });
 

@@ -143,8 +143,8 @@ export function rankTemplates(question: string, templates: readonly TaskTemplate
     const consider = (phrase: string, standalone: boolean): void => {
       const words = tokens(phrase);
       const score = phraseScore(asked, words);
-      // A long phrase may miss one word of several ("the policies needed before registration").
-      if (score < words.length - (words.length >= 4 ? 1 : 0.25)) return;
+      // Every word of the phrase is there (phraseScore is 0 otherwise), some perhaps misspelt.
+      if (score === 0) return;
       if (best === null || score > best.score) {
         if (best !== null) others++;
         best = { template, score, phrase, standalone };

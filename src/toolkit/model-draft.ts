@@ -20,6 +20,7 @@ import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
 import type { GenerateOptions, LanguageModel } from "../providers/types.ts";
 import type { DraftDependencies, DraftRequest } from "./draft-engine.ts";
 import { draftFromTemplate } from "./draft-engine.ts";
+import type { DraftStyle } from "./draft-engine.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 
 export const draftOpen = "<<<DRAFT";
@@ -51,6 +52,21 @@ export interface DraftWriterDependencies {
 export interface WriteOptions extends Pick<GenerateOptions, "signal" | "onToken"> {
   /** The profile's signature block: kept at the end whatever the model does with it. */
   signature?: string | null;
+  /** A revision asked for in the session: the model is told it (shorter, more on a subject, as a letter). */
+  style?: DraftStyle | undefined;
+}
+
+/** The draft's cover line ("Template: ... version N"): kept on top of the model's draft as in the offline one. */
+const coverLine = /^Template: [^\n]*\n\n/;
+
+function revisionRequest(style: DraftStyle | undefined): string | null {
+  if (!style) return null;
+  const asks = [
+    style.length === "shorter" ? "make it shorter and more concise" : style.length === "longer" ? "make it fuller" : null,
+    style.focus ? `say more on ${style.focus}, from the draft's own points about it` : null,
+    style.form === "letter" ? "set it out as a letter" : null,
+  ].filter((ask): ask is string => ask !== null);
+  return asks.length > 0 ? `The user asked to ${asks.join("; ")}. The rules still apply.` : null;
 }
 
 export interface DraftWriter {
@@ -89,7 +105,8 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
   return {
     modelId: model.id,
     async write(template, draft, options = {}) {
-      const body = withoutNotes(draft.answer);
+      const cover = coverLine.exec(draft.answer)?.[0] ?? "";
+      const body = withoutNotes(draft.answer.slice(cover.length));
       const offline = (reason: string): Answer => ({
         ...draft,
         answer: `Note: ${reason} This draft was composed from the library without the language model.\n\n${draft.answer}`,
@@ -114,6 +131,7 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
         passagesClose,
         "",
         "Write the finished document from the draft and the quotes above only, citing the quotes as [n].",
+        ...(revisionRequest(options.style) ? [revisionRequest(options.style)!] : []),
       ].join("\n");
 
       const generation = await model.generate(
@@ -163,10 +181,11 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       }
       return {
         question: draft.question,
-        answer: `${signed}\n\nNote: ${modelNotes.join(" ")}`,
+        answer: `${cover}${signed}\n\nNote: ${modelNotes.join(" ")}`,
         citations,
         mode: "llm",
         refused: false,
+        ...(draft.draft ? { draft: draft.draft } : {}),
       };
     },
   };
@@ -186,7 +205,7 @@ export async function draftDocument(
   const offline = draftFromTemplate(dependencies, request);
   if (!offline.ok || !dependencies.writer) return offline;
   const signature = signatureBlock(getProfile(dependencies.store));
-  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature });
+  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature, style: request.style });
   return ok(written.mode === "llm" ? addOutOfDateNotes(written, dependencies.store, request.now) : written);
 }
 
