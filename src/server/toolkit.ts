@@ -75,6 +75,8 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
         version: template.version,
         description: template.description,
         inputs: template.inputs,
+        group: template.group ?? null,
+        examples: template.intents.examples,
         origin,
       })),
       problems: library.problems.map((problem) => problem.message),

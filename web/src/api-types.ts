@@ -137,6 +137,10 @@ export interface TemplateSummary {
   version: number;
   description: string;
   inputs: { la: "required" | "optional" | "unused"; about: "required" | "optional" | "unused" };
+  /** The Toolkit page's heading for it; null for a user's template without one. */
+  group: "Registering a home" | "Running a home" | "Working with commissioners" | null;
+  /** Requests that reach it from the Ask page. */
+  examples: string[];
   origin: "built-in" | "user";
 }
 

@@ -20,6 +20,18 @@ interface DraftPanelProps {
 
 const preferredTemplate = "la-commissioner-email";
 
+const groupOrder = ["Registering a home", "Running a home", "Working with commissioners", "Your templates"];
+
+/** Templates under their Toolkit headings, in a fixed order; a user's template without a group is "Your templates". */
+export function templateGroups(templates: readonly TemplateSummary[]): [string, TemplateSummary[]][] {
+  const groups = new Map<string, TemplateSummary[]>();
+  for (const template of templates) {
+    const group = template.group ?? "Your templates";
+    groups.set(group, [...(groups.get(group) ?? []), template]);
+  }
+  return [...groups.entries()].sort(([left], [right]) => groupOrder.indexOf(left) - groupOrder.indexOf(right));
+}
+
 function message(error: unknown): string {
   return error instanceof ApiError ? error.message : String(error);
 }
@@ -85,11 +97,15 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
               disabled={!templates || !canDraft}
               aria-describedby="draft-template-description"
             >
-              {(templates ?? []).map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.name}
-                  {candidate.origin === "user" ? " (yours)" : ""}
-                </option>
+              {templateGroups(templates ?? []).map(([group, members]) => (
+                <optgroup key={group} label={group}>
+                  {members.map((candidate) => (
+                    <option key={candidate.id} value={candidate.id}>
+                      {candidate.name}
+                      {candidate.origin === "user" ? " (yours)" : ""}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
             <span id="draft-template-description" className="hint">
