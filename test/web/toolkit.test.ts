@@ -120,6 +120,28 @@ describe("the Toolkit page", () => {
     expect(session.body.exchanges.map((exchange) => exchange.answer.answer)).toEqual([expect.stringContaining("Lumen Way Homes")]);
   });
 
+  it("lists the templates under Registering a home, Running a home and Working with commissioners, each with a request to ask", async () => {
+    const list = page.locator("section.template-list");
+    await list.getByRole("heading", { level: 3, name: "Running a home" }).waitFor();
+    expect(await list.getByRole("heading", { level: 3 }).allTextContents()).toEqual(["Registering a home", "Running a home", "Working with commissioners"]);
+    expect(await list.locator('[data-template="mock-inspection-sccif"]').textContent()).toContain("Ask: “Create a mock inspection checklist against the SCCIF”");
+    expect(await list.locator('[data-template="staffing-training-matrix"]').textContent()).toContain("(staffing-training-matrix, version 1)");
+    const groups = await page.getByLabel("Template").locator("optgroup").evaluateAll((elements) => elements.map((element) => element.getAttribute("label")));
+    expect(groups).toEqual(["Registering a home", "Running a home", "Working with commissioners"]);
+  });
+
+  it("reaches the mock inspection from a misspelt request on the Ask page, naming the template", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
+    await page.getByLabel("Your question").fill("mock inspecton for our home please");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const answer = page.getByTestId("answer").last();
+    await answer.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    const text = (await answer.textContent()) ?? "";
+    expect(text).toContain("Template: Mock inspection against the SCCIF (mock-inspection-sccif, version 1)");
+    expect(text).toContain('Drafted with the "Mock inspection against the SCCIF" template');
+    expect(await answer.getByRole("heading", { name: "The effectiveness of leaders and managers" }).count()).toBe(1);
+  });
+
   it("drafts the email when it is asked for on the Ask page, as the seed user asked", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
     await page

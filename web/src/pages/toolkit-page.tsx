@@ -47,8 +47,8 @@ export function ToolkitPage({ workspace, onOpenSession }: ToolkitPageProps) {
         </p>
         <DraftPanel workspace={workspace} authorityNames={names} onCite={setViewing} onOpenSession={onOpenSession} />
       </section>
-      <section aria-labelledby="templates-heading" className="template-list">
-        <h2 id="templates-heading">Templates</h2>
+      <section aria-labelledby="drafts-list-heading" className="template-list">
+        <h2 id="drafts-list-heading">What Hearth can draft</h2>
         <p className="hint">Each is also reached from the Ask page in plain words, for example the request shown under it.</p>
         {!templates && !error && <p aria-busy="true">Loading templates…</p>}
         {templates &&
