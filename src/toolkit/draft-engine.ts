@@ -107,10 +107,12 @@ function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** Share of the shorter text's distinct words that the other holds (a word said twice counts once). */
 function overlap(left: string[], right: string[]): number {
-  if (left.length === 0 || right.length === 0) return 0;
-  const set = new Set(left);
-  return right.filter((word) => set.has(word)).length / Math.min(left.length, right.length);
+  const leftWords = new Set(left);
+  const rightWords = new Set(right);
+  if (leftWords.size === 0 || rightWords.size === 0) return 0;
+  return [...rightWords].filter((word) => leftWords.has(word)).length / Math.min(leftWords.size, rightWords.size);
 }
 
 /** Fills {la}, {about}, {today}, {profile.x}; returns null for a "?" line with a missing value. */
