@@ -72,6 +72,7 @@ describe("hearth serve: the strategy toolkit", () => {
     expect(listed.body.templates).toContainEqual(
       expect.objectContaining({ id: "mock-inspection-sccif", group: "Running a home", examples: expect.arrayContaining(["mock inspection for our home"]) }),
     );
+    expect(listed.body.templates).toContainEqual(expect.objectContaining({ id: "staffing-training-matrix", options: ["ageRange", "beds", "specialism"] }));
   });
 
   it("drafts the LA commissioner email with the profile, cited to Nottinghamshire pages, into a session that exports it", async () => {

@@ -12,6 +12,7 @@ import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
 import { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "../market/la-profiles.ts";
 import type { AuthorityComparison } from "../market/la-profiles.ts";
 import type { Store } from "../store/types.ts";
+import { templateOptions } from "../toolkit/draft-engine.ts";
 import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { answerServiceFor, answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
@@ -28,6 +29,14 @@ const draftSchema = z.object({
   session: sessionNameSchema.optional(),
   /** False drafts offline even when the workspace has a language model. */
   useModel: z.boolean().default(true),
+  /** The home's options (else the organisation profile's). */
+  options: z
+    .object({
+      ageRange: z.string().trim().min(1).max(40, "the age range is too long").optional(),
+      beds: z.string().trim().regex(/^\d{1,3}$/, "beds: a whole number").optional(),
+      specialism: z.string().trim().min(1).max(200, "the specialism is too long").optional(),
+    })
+    .optional(),
 });
 
 const authorityTagSchema = z.object({
@@ -76,6 +85,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
         description: template.description,
         inputs: template.inputs,
         group: template.group ?? null,
+        options: templateOptions(template),
         examples: template.intents.examples,
         origin,
       })),
@@ -96,7 +106,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
       if (!service.ok) throw new HttpError(503, service.error.message, { cause: service.error });
       writer = draftWriterFor(service.value, config.privacy);
     }
-    const draft = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about }, { signal: c.req.raw.signal });
+    const draft = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about, options: body.options }, { signal: c.req.raw.signal });
     if (!draft.ok) throw badRequest(draft.error);
     if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
     accounts.recordAudit({

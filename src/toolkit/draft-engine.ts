@@ -54,6 +54,12 @@ export type DraftOptionName = (typeof draftOptionNames)[number];
 export type DraftOptions = Partial<Record<DraftOptionName, string>>;
 export type DraftStyle = NonNullable<DraftRecord["style"]>;
 
+/** The home's options a template's text uses ({ageRange}, {beds}, {specialism}): the forms ask only for these. */
+export function templateOptions(template: TaskTemplate): DraftOptionName[] {
+  const text = JSON.stringify(template.sections);
+  return draftOptionNames.filter((name) => text.includes(`{${name}}`));
+}
+
 /** What a missing option shows, so the provider sees what to fill in. */
 const optionPrompts: Record<DraftOptionName, { chat: string; command: string }> = {
   ageRange: { chat: "[age range, e.g. 11 to 17]", command: "[age range: use --age-range 11-17]" },

@@ -130,6 +130,17 @@ describe("the Toolkit page", () => {
     expect(groups).toEqual(["Registering a home", "Running a home", "Working with commissioners"]);
   });
 
+  it("drafts the staffing matrix with the home's options from the form", async () => {
+    await page.getByLabel("Template").selectOption("staffing-training-matrix");
+    await page.getByLabel("Age range", { exact: true }).fill("11 to 17");
+    await page.getByLabel("Beds", { exact: true }).fill("3");
+    await page.getByRole("button", { name: "Draft", exact: true }).click();
+    const draft = page.getByTestId("draft");
+    await draft.getByText("Template: Staffing plan and training and qualifications matrix").waitFor({ timeout: 30_000 });
+    await draft.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    expect((await draft.textContent()) ?? "").toContain("Lumen Way Homes: a home for 3 children aged 11 to 17.");
+  });
+
   it("reaches the mock inspection from a misspelt request on the Ask page, naming the template", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
     await page.getByLabel("Your question").fill("mock inspecton for our home please");

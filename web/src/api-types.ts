@@ -141,6 +141,8 @@ export interface TemplateSummary {
   group: "Registering a home" | "Running a home" | "Working with commissioners" | null;
   /** Requests that reach it from the Ask page. */
   examples: string[];
+  /** The home's options its text uses. */
+  options: ("ageRange" | "beds" | "specialism")[];
   origin: "built-in" | "user";
 }
 
