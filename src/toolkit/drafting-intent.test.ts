@@ -2,7 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { editDistance, optionsFromQuestion, revisionFromQuestion } from "./drafting-intent.ts";
 import { detectTask } from "./task-intent.ts";
+import type { LoadedTemplate } from "./template-library.ts";
 import { loadTemplateLibrary } from "./template-library.ts";
+import { taskTemplateSchema } from "./template-schema.ts";
 
 const templates = loadTemplateLibrary(null).templates;
 const routed = (question: string): string | null => detectTask(question, templates)?.template.id ?? null;
@@ -38,6 +40,21 @@ describe("drafting requests", () => {
       for (const phrasing of phrasings) expect([phrasing, routed(phrasing)]).toEqual([phrasing, template.id]);
     });
   }
+
+  it("routes to a user's own template by its intents, beside the built-in ones", () => {
+    const own = taskTemplateSchema.parse({
+      id: "board-paper",
+      version: 1,
+      title: "Board paper",
+      description: "A paper for the trustees.",
+      inputs: { la: "optional", about: "optional" },
+      intents: { phrases: ["board paper", "trustees report"] },
+      sections: [{ kind: "text", lines: ["For the board of {profile.name}."] }],
+    });
+    const library: LoadedTemplate[] = [...templates, { template: own, origin: "user", path: "/data/templates/board-paper.json" }];
+    expect(detectTask("write a bord paper on our staffing for the trustees", library)?.template.id).toBe("board-paper");
+    expect(detectTask("Create a training and qualifications matrix for our staff", library)?.template.id).toBe("staffing-training-matrix");
+  });
 
   it("names the close others beside the best", () => {
     const task = detectTask("Create a mock inspection checklist for registration readiness", templates);

@@ -60,11 +60,25 @@ function allowedEdits(word: string): number {
 }
 
 /** 1 for the same word (or stem), 0.8 for a typo of it, 0 otherwise. */
-function wordMatch(asked: string, wanted: string): number {
+function compareWords(asked: string, wanted: string): number {
   if (asked === wanted || stem(asked) === stem(wanted)) return 1;
   const limit = Math.min(allowedEdits(asked), allowedEdits(wanted));
   if (limit === 0) return 0;
   return editDistance(asked, wanted, limit) <= limit ? 0.8 : 0;
+}
+
+// Word pairs recur across phrases and requests: remember each comparison (bounded, cleared when full).
+const comparisons = new Map<string, number>();
+
+function wordMatch(asked: string, wanted: string): number {
+  const key = `${asked}\u0000${wanted}`;
+  let value = comparisons.get(key);
+  if (value === undefined) {
+    value = compareWords(asked, wanted);
+    if (comparisons.size > 200_000) comparisons.clear();
+    comparisons.set(key, value);
+  }
+  return value;
 }
 
 /**
