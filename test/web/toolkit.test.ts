@@ -153,6 +153,22 @@ describe("the Toolkit page", () => {
     expect(await answer.getByRole("heading", { name: "The effectiveness of leaders and managers" }).count()).toBe(1);
   });
 
+  it("revises the last draft in the session when a follow-up asks for it as a letter", async () => {
+    await page.getByLabel("Save to session (optional)").fill("Opening");
+    await page.getByLabel("Your question").fill("help me drfat a regulation 44 visit report");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await page.getByTestId("answer").last().getByText("Template: Independent person's visit report (regulation 44)").waitFor({ timeout: 30_000 });
+    await page.getByTestId("answer").last().and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    await page.getByLabel("Your question").fill("now as a letter please");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const revised = page.getByTestId("answer").last();
+    await revised.getByText("This revises the last draft in the session").waitFor({ timeout: 30_000 });
+    const text = (await revised.textContent()) ?? "";
+    expect(text).toContain("Template: Independent person's visit report (regulation 44)");
+    expect(text).toContain("Yours sincerely,");
+    await page.getByLabel("Save to session (optional)").fill("");
+  });
+
   it("drafts the email when it is asked for on the Ask page, as the seed user asked", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
     await page
