@@ -152,6 +152,29 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
     expect((await renderReport(session, "pdf")).subarray(0, 5).toString()).toBe("%PDF-");
   });
 
+  it("keeps a prompt the model leaves as written, and drops a sentence that turns a prompt into a claim about the provider", async () => {
+    const prompt = "[Describe registration with a GP and dentist, health assessments, CAMHS and therapy, medication and healthy living.]";
+    server.respond = ({ user }) => {
+      const block = user.slice(user.indexOf(passagesOpen) + passagesOpen.length, user.indexOf(passagesClose));
+      const first = /^\[(\d+)\] File: [^\n]*\n([^\n]*)/m.exec(block)!;
+      return [
+        "### Our care model",
+        "Lumen Way Homes provides small therapeutic children's homes.",
+        `${first[2]!.split(/\s+/).slice(0, 30).join(" ").replace(/[;:,—–-]+$/, "")} [${first[1]}].`,
+        "### Health and well-being",
+        prompt,
+        "Every child is registered with a GP and dentist, has regular health assessments and receives CAMHS and therapy.",
+      ].join("\n\n");
+    };
+    const writer = createDraftWriter({ model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }), redact: false });
+    const result = await draftDocument({ store, writer }, { template: template("care-model-daily-life"), now });
+    if (!result.ok) throw result.error;
+    expect(result.value.mode).toBe("llm");
+    expect(result.value.answer).toContain("Lumen Way Homes provides small therapeutic children's homes.");
+    expect(result.value.answer).toContain(prompt);
+    expect(result.value.answer).not.toContain("Every child is registered with a GP");
+  });
+
   for (const id of homeTemplates) {
     it(`rewrites ${id} with a model, keeping what the quotes support and removing an invented claim about the provider`, async () => {
       // The replayed reply: the draft's headings, a sentence from its first quote with that quote's number, the

@@ -100,6 +100,21 @@ function uncitedText(body: string): string {
     .join("\n");
 }
 
+/**
+ * The draft's bracketed prompts ("[Describe the homes ...]", "[number of beds]") are for the provider to fill, not
+ * facts: each becomes a placeholder in both the reply and the draft's wording before the check, so a prompt kept
+ * as written passes while a sentence that turns a prompt into a claim about the provider ("we offer therapy") has
+ * nothing to stand on. Placeholders are put back after the check.
+ */
+function promptMasker(body: string): { mask(text: string): string; unmask(text: string): string } {
+  const prompts = [...new Set([...body.matchAll(/\[(?!\d+\])[^\[\]\n]{2,}\]/g)].map((match) => match[0]))].sort((left, right) => right.length - left.length);
+  const placeholders = prompts.map((_prompt, index) => `⟦PROMPT_${index + 1}⟧`);
+  return {
+    mask: (text) => prompts.reduce((masked, prompt, index) => masked.split(prompt).join(placeholders[index]!), text),
+    unmask: (text) => placeholders.reduce((unmasked, placeholder, index) => unmasked.split(placeholder).join(prompts[index]!), text),
+  };
+}
+
 export function createDraftWriter(dependencies: DraftWriterDependencies): DraftWriter {
   const { model } = dependencies;
   return {
@@ -150,7 +165,9 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       const evidence = draft.citations.map((citation) => `${citation.file.replace(/\.[a-z0-9]+$/i, "")} ${citation.section ?? ""}\n${citation.quote}`);
       const positions = new Map(draft.citations.map((citation, index) => [citation.n, index + 1]));
       const positioned = reply.replace(/\[(\d+)\]/g, (whole, n: string) => `[${positions.get(Number(n)) ?? 0}]`);
-      const checked = checkReply(positioned, evidence, { photos: false, context: uncitedText(body) });
+      const prompts = promptMasker(body);
+      const masked = checkReply(prompts.mask(positioned), evidence, { photos: false, context: prompts.mask(uncitedText(body)) });
+      const checked = { ...masked, text: prompts.unmask(masked.text) };
       if (checked.used.length === 0 || checked.text.trim().length === 0) {
         return offline(`The language model's draft could not be checked against the library (no sentence was supported by the quotes it cited).`);
       }
