@@ -76,6 +76,9 @@ async function answerTask(store: Store, question: string, task: TaskRequest, wri
       : `Drafted with the "${task.template.title}" template (${task.template.id}, version ${task.template.version}); the Toolkit page and hearth draft offer all its options.`,
   );
   if (task.alternatives.length > 0) notes.push(`Also close: ${task.alternatives.map((other) => `"${other.title}" (${other.id})`).join(", ")}.`);
+  else if (task.related && task.related.length > 0 && task.template.group) {
+    notes.push(`Also in ${task.template.group}: ${task.related.map((other) => `"${other.title}" (${other.id})`).join(", ")}.`);
+  }
   if (options.session) notes.push(`Ask "shorter", "more on …" or "as a letter" in this session to revise it.`);
   return ok({ ...drafted.value, question, answer: `Draft: ${drafted.value.question}\n\n${drafted.value.answer}\n\nNote: ${notes.join(" ")}` });
 }

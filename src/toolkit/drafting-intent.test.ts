@@ -60,6 +60,10 @@ describe("drafting requests", () => {
     const task = detectTask("Create a mock inspection checklist for registration readiness", templates);
     expect(task?.template.id).toBe("mock-inspection-sccif");
     expect(task?.alternatives.map((other) => other.id)).toContain("ofsted-registration-readiness");
+    // With nothing else close, the template's Toolkit group is offered.
+    const alone = detectTask("draft a regulation 45 report", templates);
+    expect(alone?.alternatives).toEqual([]);
+    expect(alone?.related?.map((other) => other.group)).toEqual(["Running a home", "Running a home", "Running a home"]);
   });
 
   it("leaves questions alone, even when they name a template", () => {

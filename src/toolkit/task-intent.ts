@@ -23,6 +23,8 @@ export interface TaskRequest {
   alternatives: TaskTemplate[];
   /** A follow-up's revision of the session's last draft. */
   style?: DraftStyle;
+  /** Other templates in the same Toolkit group, offered when no other template was close. */
+  related?: TaskTemplate[];
 }
 
 /** The last draft in a session, if any: what a follow-up revises and where options not in the question come from. */
@@ -116,5 +118,11 @@ export function detectTask(question: string, templates: readonly LoadedTemplate[
     about,
     options: { ...earlier?.options, ...optionsFromQuestion(question) },
     alternatives: fits.slice(1, 4).map((match) => match.template),
+    related: template.group
+      ? templates
+          .map((loaded) => loaded.template)
+          .filter((other) => other.group === template.group && other.id !== template.id && !fits.slice(1, 4).some((match) => match.template.id === other.id))
+          .slice(0, 3)
+      : [],
   };
 }
