@@ -107,7 +107,7 @@ function uncitedText(body: string): string {
  * nothing to stand on. Placeholders are put back after the check.
  */
 function promptMasker(body: string): { mask(text: string): string; unmask(text: string): string } {
-  const prompts = [...new Set([...body.matchAll(/\[(?!\d+\])[^\[\]\n]{2,}\]/g)].map((match) => match[0]))].sort((left, right) => right.length - left.length);
+  const prompts = [...new Set([...body.matchAll(/\[(?!\d+\])[^[\]\n]{2,}\]/g)].map((match) => match[0]))].sort((left, right) => right.length - left.length);
   const placeholders = prompts.map((_prompt, index) => `⟦PROMPT_${index + 1}⟧`);
   return {
     mask: (text) => prompts.reduce((masked, prompt, index) => masked.split(prompt).join(placeholders[index]!), text),
