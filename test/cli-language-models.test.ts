@@ -153,7 +153,7 @@ describe("hearth with a language model and embeddings", () => {
       expect(drafted.code, drafted.stderr).toBe(0);
       const written = JSON.parse(drafted.stdout) as { mode: string; answer: string; citations: { n: number; file: string; quote: string }[] };
       expect(written.mode, written.answer).toBe("llm");
-      expect(written.answer).toMatch(/^### Challenges\n- The strategy puts it plainly: .+ \[1\]\./);
+      expect(written.answer).toMatch(/^Template: Landscape analysis of children's residential care \(landscape-analysis, version 1\), drafted [^\n]+\n\n### Challenges\n- The strategy puts it plainly: .+ \[1\]\./);
       expect(written.answer).not.toContain("2030");
       expect(written.citations[0]?.file).toBe("Northshire Placement Strategy.md");
       expect(chat.requests).toHaveLength(1);

@@ -28,16 +28,21 @@ import type { Answer } from "./types.ts";
 import type { DraftWriter } from "../toolkit/model-draft.ts";
 import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import type { TaskRequest } from "../toolkit/task-intent.ts";
-import { asksToDraft, detectTask } from "../toolkit/task-intent.ts";
+import { asksToDraft, detectTask, followUpTask } from "../toolkit/task-intent.ts";
 import type { LoadedTemplate } from "../toolkit/template-library.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
+
+export interface ServiceAskOptions extends AskOptions {
+  /** The working session the question is asked in: a follow-up there ("shorter", "as a letter") revises its last draft. */
+  session?: string | undefined;
+}
 
 export interface AnswerService {
   /** "llm" when a language model is configured (answers may still fall back to "extractive"). */
   mode: "llm" | "extractive";
   model: LanguageModel | null;
   embeddings: EmbeddingModel | null;
-  answer(question: string, options?: AskOptions): Promise<Result<Answer>>;
+  answer(question: string, options?: ServiceAskOptions): Promise<Result<Answer>>;
 }
 
 export interface CreateAnswererOptions {
@@ -51,10 +56,18 @@ export interface CreateAnswererOptions {
 }
 
 /** A toolkit task asked for in the chat, drafted with its template (by the model when one is configured). */
-async function answerTask(store: Store, question: string, task: TaskRequest, writer: DraftWriter | null, options: AskOptions): Promise<Result<Answer>> {
+async function answerTask(store: Store, question: string, task: TaskRequest, writer: DraftWriter | null, options: ServiceAskOptions): Promise<Result<Answer>> {
   const drafted = await draftDocument(
     { store, writer },
-    { template: task.template, la: task.la, about: task.about, chat: true, organisationName: organisationNamed(question) },
+    {
+      template: task.template,
+      la: task.la,
+      about: task.about,
+      chat: true,
+      organisationName: organisationNamed(question),
+      options: task.options,
+      style: task.style,
+    },
     { ...(options.signal ? { signal: options.signal } : {}), ...(options.onToken ? { onToken: options.onToken } : {}) },
   );
   if (!drafted.ok) return drafted;
@@ -62,7 +75,16 @@ async function answerTask(store: Store, question: string, task: TaskRequest, wri
   if (task.template.inputs.la !== "unused" && !task.la) {
     notes.push(`Name the local authority in your question (for example "to Nottinghamshire") and the draft cites its own plans and figures.`);
   }
-  notes.push(`This is the ${task.template.id} template (version ${task.template.version}); the Toolkit page and hearth draft offer all its options.`);
+  notes.push(
+    task.style
+      ? `This revises the last draft in the session with the ${task.template.id} template (version ${task.template.version}).`
+      : `Drafted with the "${task.template.title}" template (${task.template.id}, version ${task.template.version}); the Toolkit page and hearth draft offer all its options.`,
+  );
+  if (task.alternatives.length > 0) notes.push(`Also close: ${task.alternatives.map((other) => `"${other.title}" (${other.id})`).join(", ")}.`);
+  else if (task.related && task.related.length > 0 && task.template.group) {
+    notes.push(`Also in ${task.template.group}: ${task.related.map((other) => `"${other.title}" (${other.id})`).join(", ")}.`);
+  }
+  if (options.session) notes.push(`Ask "shorter", "more on …" or "as a letter" in this session to revise it.`);
   return ok({ ...drafted.value, question, answer: `Draft: ${drafted.value.question}\n\n${drafted.value.answer}\n\nNote: ${notes.join(" ")}` });
 }
 
@@ -89,8 +111,11 @@ function resolve(asked: string, options: AskOptions): { question: string; finish
 export function createAnswerer({ store, config, onRequest, warn, templates }: CreateAnswererOptions): Result<AnswerService> {
   const taskTemplates = templates ?? (() => loadTemplateLibrary(config.dataDir).templates);
   // Templates are read from disk (users add their own) only for a question that asks to draft something.
-  const taskIn = (question: string, options: AskOptions): TaskRequest | null =>
-    (options.images?.length ?? 0) > 0 || !asksToDraft(question) ? null : detectTask(question, taskTemplates());
+  const taskIn = (question: string, options: ServiceAskOptions): TaskRequest | null => {
+    if ((options.images?.length ?? 0) > 0 || !asksToDraft(question)) return null;
+    const session = options.session ? store.getSession(options.session) : undefined;
+    return detectTask(question, taskTemplates(), session) ?? (session ? followUpTask(question, taskTemplates(), session) : null);
+  };
   const listener = onRequest ?? createRequestLog(config.dataDir, warn);
   const model = createLanguageModel(config, listener);
   if (!model.ok) return model;

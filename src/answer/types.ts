@@ -36,6 +36,8 @@ export interface Answer {
   check?: AnswerCheck;
   /** The question as answered when it was a follow-up ("what about Kent?" → "... in Kent ..."). */
   resolvedQuestion?: string;
+  /** Set on a toolkit draft: which template and inputs made it, so that a follow-up in the session can revise it. */
+  draft?: DraftRecord;
 }
 
 export interface AnswerCheckChange {
@@ -54,6 +56,17 @@ export interface AnswerCheck {
   framing: string[];
   /** The model's reply was cut off at its length limit (and could not be continued). */
   truncated: boolean;
+}
+
+export interface DraftRecord {
+  template: string;
+  version: number;
+  la?: string;
+  about?: string;
+  /** The home's options the draft used (ageRange, beds, specialism). */
+  options?: Record<string, string>;
+  /** Revisions asked for so far ("shorter", "more on therapy", "as a letter"). */
+  style?: { length?: "shorter" | "longer"; focus?: string; form?: "letter" };
 }
 
 export interface SessionExchange {

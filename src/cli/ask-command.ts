@@ -109,6 +109,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         const result = await service.value.answer(question, {
           ...(images.length > 0 ? { images } : {}),
           ...(history.length > 0 ? { history } : {}),
+          ...(options.session ? { session: options.session } : {}),
           ...(options.stream
             ? {
                 onToken: (token: string) => {

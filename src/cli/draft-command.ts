@@ -1,5 +1,6 @@
 /**
- * `hearth draft <template> [--la NAME] [--about TEXT] [-o FILE]`: a strategy document from a task template, every
+ * `hearth draft <template> [--la NAME] [--about TEXT] [--age-range A-B] [--beds N] [--specialism TEXT] [-o FILE]`: a
+ * strategy document from a task template (the home's options fall back to the organisation profile), every
  * point cited to a file and page like an answer. With a language model configured the model writes it up from the
  * cited evidence and Hearth checks it (`--no-model` keeps the offline draft). `--session` keeps it with a working
  * session for `hearth report`.
@@ -7,12 +8,14 @@
 import { writeFile } from "node:fs/promises";
 import { extname, resolve } from "node:path";
 import type { Command } from "commander";
+import { HearthError } from "../errors/hearth-error.ts";
+import type { DraftOptions } from "../toolkit/draft-engine.ts";
 import { answerJson, formatAnswer } from "./ask-command.ts";
 import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
 
-interface DraftOptions {
+interface DraftCommandOptions {
   la?: string;
   about?: string;
   output?: string;
@@ -20,6 +23,15 @@ interface DraftOptions {
   json?: boolean;
   /** commander's --no-model: false keeps the offline draft. */
   model?: boolean;
+  ageRange?: string;
+  beds?: string;
+  specialism?: string;
+}
+
+/** "11-17", "11 to 17" -> "11 to 17"; anything else as given. */
+function ageRangeText(value: string): string {
+  const match = /^\s*(\d{1,2})\s*(?:-|–|to)\s*(\d{1,2})\s*$/.exec(value);
+  return match ? `${match[1]} to ${match[2]}` : value.trim();
 }
 
 export function registerDraftCommand(program: Command, context: CommandContext): void {
@@ -29,11 +41,14 @@ export function registerDraftCommand(program: Command, context: CommandContext):
     .argument("<template>", "template id, e.g. la-commissioner-email")
     .option("--la <name>", "the local authority it is for")
     .option("--about <text>", "what it is about (a proposed home, a focus)")
+    .option("--age-range <range>", "ages the home cares for, e.g. 11-17 (else the profile's)")
+    .option("--beds <n>", "number of beds (else the profile's)")
+    .option("--specialism <text>", "the home's specialism, e.g. SEMH (else the profile's specialisms)")
     .option("-o, --output <file>", "write it to a file: .md, .docx or .pdf")
     .option("--session <name>", "add the draft to a named working session")
     .option("--json", "print JSON for scripts")
     .option("--no-model", "draft offline from the library even when a language model is configured")
-    .action(async (id: string, options: DraftOptions) => {
+    .action(async (id: string, options: DraftCommandOptions) => {
       const { io } = context;
       const config = context.config();
       const [{ parseReportFormat, renderReport }, { createAnswerer }, { draftDocument, draftWriterFor }, { findTemplate, loadTemplateLibrary }] = await Promise.all([
@@ -48,6 +63,14 @@ export function registerDraftCommand(program: Command, context: CommandContext):
       if (!found.ok) throw found.error;
       const format = options.output ? parseReportFormat(extname(options.output).slice(1).toLowerCase() || "md") : undefined;
       if (format && !format.ok) throw format.error;
+      if (options.beds !== undefined && !/^\d{1,3}$/.test(options.beds.trim())) {
+        throw new HearthError("INVALID_INPUT", `--beds: a whole number of beds (got "${options.beds}")`, { subject: "--beds" });
+      }
+      const draftOptions: DraftOptions = {
+        ...(options.ageRange ? { ageRange: ageRangeText(options.ageRange) } : {}),
+        ...(options.beds ? { beds: options.beds.trim() } : {}),
+        ...(options.specialism ? { specialism: options.specialism.trim() } : {}),
+      };
       const draft = await withStore(config, async (store) => {
         warnWhenLibraryEmpty(store, io);
         let writer = null;
@@ -57,7 +80,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
           writer = draftWriterFor(service.value, config.privacy);
           if (writer && !options.json) io.stderr.write(`(drafting with ${writer.modelId}; --no-model drafts offline)\n`);
         }
-        const result = await draftDocument({ store, writer }, { template: found.value.template, la: options.la, about: options.about });
+        const result = await draftDocument({ store, writer }, { template: found.value.template, la: options.la, about: options.about, options: draftOptions });
         if (!result.ok) throw result.error;
         if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
         return result.value;

@@ -23,17 +23,27 @@ export function registerTemplatesCommand(program: Command, context: CommandConte
           title: template.title,
           description: template.description,
           inputs: template.inputs,
+          group: template.group ?? null,
+          examples: template.intents.examples,
           origin,
           path,
         }));
         io.stdout.write(`${JSON.stringify({ templates })}\n`);
         return;
       }
-      for (const { template, origin } of library.templates) {
-        const inputs = [template.inputs.la !== "unused" ? `--la${template.inputs.la === "required" ? " (required)" : ""}` : "", template.inputs.about !== "unused" ? "--about" : ""]
-          .filter((part) => part.length > 0)
-          .join(" ");
-        io.stdout.write(`${template.id}  v${template.version}${origin === "user" ? " (yours)" : ""}  ${template.title}${inputs ? `  [${inputs}]` : ""}\n`);
+      const groups = ["Registering a home", "Running a home", "Working with commissioners", "Your templates"];
+      for (const group of groups) {
+        const members = library.templates.filter(({ template }) => (template.group ?? "Your templates") === group);
+        if (members.length === 0) continue;
+        io.stdout.write(`${group}\n`);
+        for (const { template, origin } of members) {
+          const inputs = [template.inputs.la !== "unused" ? `--la${template.inputs.la === "required" ? " (required)" : ""}` : "", template.inputs.about !== "unused" ? "--about" : ""]
+            .filter((part) => part.length > 0)
+            .join(" ");
+          io.stdout.write(`  ${template.id}  v${template.version}${origin === "user" ? " (yours)" : ""}  ${template.title}${inputs ? `  [${inputs}]` : ""}\n`);
+          const example = template.intents.examples[0];
+          if (example) io.stdout.write(`      ask: "${example}"\n`);
+        }
       }
       io.stdout.write(`\nYour own templates: ${userTemplateFolder(config.dataDir)}/*.json\n`);
     });

@@ -23,6 +23,8 @@ export interface AnswerRequest {
   question: string;
   /** The conversation so far (a session's or the page's), so that a follow-up is read with its subject. */
   history?: PreviousExchange[];
+  /** The working session the question goes to (a follow-up there may revise its last draft). */
+  session?: string;
 }
 
 export type AnswerReply = { ok: true; answer: Answer } | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
@@ -42,6 +44,9 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
     services.set(slot, (cached = { key, service }));
   }
   if (!cached.service.ok) return { ok: false, error: { code: cached.service.error.code, message: cached.service.error.message, subject: cached.service.error.subject } };
-  const result = await cached.service.value.answer(request.question, request.history ? { history: request.history } : {});
+  const result = await cached.service.value.answer(request.question, {
+    ...(request.history ? { history: request.history } : {}),
+    ...(request.session ? { session: request.session } : {}),
+  });
   return result.ok ? { ok: true, answer: result.value } : { ok: false, error: { code: result.error.code, message: result.error.message, subject: result.error.subject } };
 }

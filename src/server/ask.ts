@@ -128,6 +128,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
             drafting,
             question: body.question,
             ...(history.length > 0 ? { history } : {}),
+            ...(session ? { session } : {}),
           });
         } else {
           const service = answerServiceFor(library, config, secrets, { drafting });
@@ -138,6 +139,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
           result = await service.value.answer(body.question, {
             signal: abort.signal,
             ...(history.length > 0 ? { history } : {}),
+            ...(session ? { session } : {}),
             onToken: (text) => {
               streamed = true;
               // The model's draft, not yet checked: the page shows it as being checked until the answer comes.

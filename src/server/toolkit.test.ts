@@ -70,6 +70,11 @@ describe.skipIf(withoutCorpus())("hearth serve: the strategy toolkit", () => {
     expect(listed.body.templates).toContainEqual(
       expect.objectContaining({ id: "la-commissioner-email", name: "Email introducing the organisation to an LA commissioner", version: 1, inputs: { la: "required", about: "optional" } }),
     );
+    // Each built-in template comes with its Toolkit group and the requests that reach it from the Ask page.
+    expect(listed.body.templates).toContainEqual(
+      expect.objectContaining({ id: "mock-inspection-sccif", group: "Running a home", examples: expect.arrayContaining(["mock inspection for our home"]) }),
+    );
+    expect(listed.body.templates).toContainEqual(expect.objectContaining({ id: "staffing-training-matrix", options: ["ageRange", "beds", "specialism"] }));
   });
 
   it("drafts the LA commissioner email with the profile, cited to Nottinghamshire pages, into a session that exports it", async () => {

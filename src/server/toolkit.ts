@@ -12,6 +12,7 @@ import { fieldLabels, figureFields, isListField } from "../market/figures.ts";
 import { buildLaProfiles, compareAuthorities, comparisonCsv, comparisonMarkdown } from "../market/la-profiles.ts";
 import type { AuthorityComparison } from "../market/la-profiles.ts";
 import type { Store } from "../store/types.ts";
+import { templateOptions } from "../toolkit/draft-engine.ts";
 import { draftDocument, draftWriterFor } from "../toolkit/model-draft.ts";
 import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { answerErrorMessage, answerServiceFor, answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
@@ -28,6 +29,14 @@ const draftSchema = z.object({
   session: sessionNameSchema.optional(),
   /** False drafts offline even when the workspace has a language model. */
   useModel: z.boolean().default(true),
+  /** The home's options (else the organisation profile's). */
+  options: z
+    .object({
+      ageRange: z.string().trim().min(1).max(40, "the age range is too long").optional(),
+      beds: z.string().trim().regex(/^\d{1,3}$/, "beds: a whole number").optional(),
+      specialism: z.string().trim().min(1).max(200, "the specialism is too long").optional(),
+    })
+    .optional(),
 });
 
 const authorityTagSchema = z.object({
@@ -75,6 +84,9 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
         version: template.version,
         description: template.description,
         inputs: template.inputs,
+        group: template.group ?? null,
+        options: templateOptions(template),
+        examples: template.intents.examples,
         origin,
       })),
       problems: library.problems.map((problem) => problem.message),
@@ -94,7 +106,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
       if (!service.ok) throw new HttpError(503, answerErrorMessage(service.error), { cause: service.error });
       writer = draftWriterFor(service.value, config.privacy);
     }
-    const drafted = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about }, { signal: c.req.raw.signal });
+    const drafted = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about, options: body.options }, { signal: c.req.raw.signal });
     if (!drafted.ok) throw badRequest(drafted.error);
     // A gap in the profile is filled on the Settings page here, not with the CLI the core's wording names.
     const draft = { ...drafted, value: { ...drafted.value, answer: drafted.value.answer.replace(/set with hearth profile set \w+ "\.\.\."/g, "add it on the Settings page, Organisation profile") } };

@@ -45,16 +45,33 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     }
   }, 120_000);
 
-  it("ships six valid, versioned templates", () => {
+  it("ships nineteen valid, versioned templates, each in a Toolkit group with example requests", () => {
     const library = loadTemplateLibrary(null);
     expect(library.templates.map((loaded) => loaded.template.id)).toEqual([
+      "admissions-matching",
+      "business-plan",
+      "care-model-daily-life",
       "la-commissioner-email",
       "landscape-analysis",
+      "location-risk-assessment",
+      "mission-vision-values",
+      "mock-inspection-sccif",
+      "ofsted-pre-registration-letter",
       "ofsted-registration-readiness",
+      "organisation-description",
+      "outcomes-kpi-framework",
+      "policies-checklist",
+      "regulation-44-visit-report",
+      "regulation-45-quality-review",
+      "staffing-training-matrix",
       "stakeholder-map",
       "statement-of-purpose",
       "swot-proposed-home",
     ]);
+    for (const loaded of library.templates) {
+      expect(loaded.template.group).toBeDefined();
+      expect(loaded.template.intents.examples.length).toBeGreaterThanOrEqual(3);
+    }
     for (const loaded of library.templates) expect(loaded.template.version).toBeGreaterThanOrEqual(1);
   });
 
@@ -115,7 +132,8 @@ describe.skipIf(withoutCorpus())("task templates", () => {
   it("loads the user's own templates and reports a bad one by file", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "hearth-templates-"));
     mkdirSync(userTemplateFolder(dataDir));
-    const own: TaskTemplate = {
+    // A user's template written before intents and own documents existed: the schema's defaults fill them in.
+    const own: Omit<TaskTemplate, "intents" | "ownDocuments"> = {
       id: "board-costs-note",
       version: 2,
       title: "Board note on placement costs",
@@ -134,7 +152,8 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     const result = draftFromTemplate({ store: fixture.store }, { template: loaded.value.template, la: "Cambs", now });
     if (!result.ok) throw result.error;
     expect(result.value.answer).toBe(
-      "### Costs in Cambridgeshire\n- Weekly unit cost: in-house residential: £2,278 [1]\n- Weekly unit cost: IFA / external fostering: £838 [2]\n\n" +
+      "Template: Board note on placement costs (board-costs-note, version 2), drafted 1 June 2026.\n\n" +
+        "### Costs in Cambridgeshire\n- Weekly unit cost: in-house residential: £2,278 [1]\n- Weekly unit cost: IFA / external fostering: £838 [2]\n\n" +
         "Note: Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf [1][2] covers 2011-2015; it may be out of date — check for a newer version.",
     );
     expect(result.value.citations.map((citation) => [citation.page, citation.quote])).toEqual([

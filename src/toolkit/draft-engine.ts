@@ -5,7 +5,7 @@
  * a section with no evidence says so.
  */
 import { renderRow } from "../answer/extractive-answerer.ts";
-import type { Answer, Citation } from "../answer/types.ts";
+import type { Answer, Citation, DraftRecord } from "../answer/types.ts";
 import { createPagedCopyFinder, createQuoteVerifier } from "../answer/verify-quote.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -44,6 +44,53 @@ export interface DraftRequest {
   chat?: boolean;
   /** The organisation's name as the question gave it, used when the profile holds none. */
   organisationName?: string | undefined;
+  /** The home's options (age range, beds, specialism) from the request; the profile fills what is not given. */
+  options?: DraftOptions | undefined;
+  /** A revision asked for in a session: fewer points, more on one subject, or set out as a letter. */
+  style?: DraftStyle | undefined;
+}
+
+export const draftOptionNames = ["ageRange", "beds", "specialism"] as const;
+export type DraftOptionName = (typeof draftOptionNames)[number];
+export type DraftOptions = Partial<Record<DraftOptionName, string>>;
+export type DraftStyle = NonNullable<DraftRecord["style"]>;
+
+/** The home's options a template's text uses ({ageRange}, {beds}, {specialism}): the forms ask only for these. */
+export function templateOptions(template: TaskTemplate): DraftOptionName[] {
+  const text = JSON.stringify(template.sections);
+  return draftOptionNames.filter((name) => text.includes(`{${name}}`));
+}
+
+/** What a missing option shows, so the provider sees what to fill in. */
+const optionPrompts: Record<DraftOptionName, { chat: string; command: string }> = {
+  ageRange: { chat: "[age range, e.g. 11 to 17]", command: "[age range: use --age-range 11-17]" },
+  beds: { chat: "[number of beds]", command: "[number of beds: use --beds N]" },
+  specialism: { chat: "[specialism, e.g. SEMH or complex trauma]", command: "[specialism: use --specialism TEXT]" },
+};
+
+/**
+ * The options the draft uses: the request's, else the organisation profile's. The profile is read by field name so
+ * that fields it gains (an age range, a number of beds) fill drafts without a change here.
+ */
+export function resolveDraftOptions(profile: OrganisationProfile, requested: DraftOptions = {}): DraftOptions {
+  const fields = profile as Record<string, unknown>;
+  const text = (...names: string[]): string | undefined => {
+    for (const name of names) {
+      const value = fields[name];
+      if (typeof value === "string" && value.trim().length > 0) return value.trim();
+      if (typeof value === "number") return String(value);
+      if (Array.isArray(value) && value.length > 0) return value.join(", ");
+    }
+    return undefined;
+  };
+  const resolved: DraftOptions = {};
+  const ageRange = requested.ageRange ?? text("ageRange", "ages", "ageRangeServed");
+  const beds = requested.beds ?? text("beds", "numberOfBeds", "capacity", "places");
+  const specialism = requested.specialism ?? text("specialisms", "specialism");
+  if (ageRange) resolved.ageRange = ageRange;
+  if (beds) resolved.beds = beds;
+  if (specialism) resolved.specialism = specialism;
+  return resolved;
 }
 
 interface Evidence {
@@ -67,10 +114,12 @@ function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
+/** Share of the shorter text's distinct words that the other holds (a word said twice counts once). */
 function overlap(left: string[], right: string[]): number {
-  if (left.length === 0 || right.length === 0) return 0;
-  const set = new Set(left);
-  return right.filter((word) => set.has(word)).length / Math.min(left.length, right.length);
+  const leftWords = new Set(left);
+  const rightWords = new Set(right);
+  if (leftWords.size === 0 || rightWords.size === 0) return 0;
+  return [...rightWords].filter((word) => leftWords.has(word)).length / Math.min(leftWords.size, rightWords.size);
 }
 
 /** Fills {la}, {about}, {today}, {profile.x}; returns null for a "?" line with a missing value. */
@@ -88,6 +137,7 @@ function fillPlaceholders(line: string, values: Map<string, string | undefined>,
       return chat ? `[${description}: add it to the organisation profile]` : `[${description}: set with hearth profile set ${field} "..."]`;
     }
     if (key === "la") return chat ? "[the local authority]" : "[local authority: use --la NAME]";
+    if (key in optionPrompts) return optionPrompts[key as DraftOptionName][chat ? "chat" : "command"];
     if (key === "about") return chat ? "[what it is about]" : "[about: use --about TEXT]";
     return whole;
   });
@@ -95,16 +145,50 @@ function fillPlaceholders(line: string, values: Map<string, string | undefined>,
   return filled;
 }
 
-function placeholderValues(profile: OrganisationProfile, la: string | undefined, about: string | undefined, now: Date): Map<string, string | undefined> {
+function placeholderValues(
+  profile: OrganisationProfile,
+  la: string | undefined,
+  about: string | undefined,
+  now: Date,
+  options: DraftOptions,
+): Map<string, string | undefined> {
   const values = new Map<string, string | undefined>([
     ["la", la],
     ["about", about],
     ["today", now.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" })],
   ]);
+  for (const name of draftOptionNames) values.set(name, options[name]);
   for (const [field, value] of Object.entries(profile)) {
     values.set(`profile.${field}`, Array.isArray(value) ? value.join(", ") : (value as string | undefined));
   }
   return values;
+}
+
+/**
+ * Which of the provider's own documents (tagged own_policy) the template draws on, found by name or title, and
+ * which are missing: the draft says what to add, since only the provider can supply who it is.
+ */
+function ownDocumentsBlock(template: TaskTemplate, own: readonly { fileName: string; title: string | null }[]): string | null {
+  if (template.ownDocuments.length === 0) return null;
+  const lines = ["### Your own documents"];
+  for (const wanted of template.ownDocuments) {
+    const match = new RegExp(wanted.match, "i");
+    const found = own.filter((document) => match.test(`${document.fileName.replace(/[_-]+/g, " ")} ${document.title ?? ""}`));
+    lines.push(
+      found.length > 0
+        ? `- ${wanted.label}: ${found.map((document) => document.fileName).join(", ")} (drawn on above where it speaks to a section).`
+        : `- ${wanted.label}: not in the library. Add yours and tag it as your own (hearth tag FILE --authority own_policy, or the Library page's Source type) so that drafts cite it.`,
+    );
+  }
+  return lines.join("\n");
+}
+
+/** The draft set out as a letter: the cover line stays on top, headings become paragraph leads, then the sign-off. */
+function asLetter(blocks: string[], fill: (line: string) => string | null, signature: string | null): string {
+  const [cover, ...rest] = blocks;
+  const body = rest.map((block) => block.replace(/^### (.+)$/gm, "$1:"));
+  const greeting = fill("?Dear {la} commissioning team,") ?? "Dear [recipient],";
+  return [cover ?? "", greeting, ...body, "Yours sincerely,", signature ?? "[Your name and role]"].join("\n\n");
 }
 
 export function draftFromTemplate(dependencies: DraftDependencies, request: DraftRequest): Result<Answer> {
@@ -128,7 +212,9 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
 
   const stored = getProfile(store);
   const profile = !stored.name && request.organisationName ? { ...stored, name: request.organisationName } : stored;
-  const values = placeholderValues(profile, la, about, now);
+  const options = resolveDraftOptions(profile, request.options);
+  const style: DraftStyle = request.style ?? {};
+  const values = placeholderValues(profile, la, about, now, options);
   const fill = (line: string): string | null => fillPlaceholders(line, values, chat);
 
   const citations: Citation[] = [];
@@ -160,8 +246,16 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   };
 
   const used: string[][] = [];
-  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number): Evidence[] => {
-    const documentIds = scopeIds(scope);
+  // `distinct`: leave out sentences much like ones already used (evidence points); a checklist's requirements need only
+  // differ in wording, since two rules can share most of their words (a manager's Level 5, a worker's Level 3).
+  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number, only?: RegExp, distinct = 0.6): Evidence[] => {
+    const scoped = scopeIds(scope);
+    const documentIds = only
+      ? (scoped ?? documents.map((document) => document.id)).filter((id) => {
+          const document = documents.find((candidate) => candidate.id === id);
+          return document !== undefined && only.test(`${document.fileName.replace(/_/g, " ")} ${document.title ?? ""}`);
+        })
+      : scoped;
     if (documentIds && documentIds.length === 0) return [];
     const candidates: Evidence[] = [];
     for (const rawQuery of queries) {
@@ -207,7 +301,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     const chosen: Evidence[] = [];
     for (const candidate of candidates) {
       if (chosen.length >= count) break;
-      if ([...used, ...chosen.map((other) => other.stems)].some((other) => overlap(other, candidate.stems) > 0.6)) continue;
+      if ([...used, ...chosen.map((other) => other.stems)].some((other) => overlap(other, candidate.stems) > distinct)) continue;
       const span = verifier.verify(candidate.documentId, candidate.page, candidate.quote);
       if (!span) continue;
       chosen.push({ ...candidate, quote: span.quote });
@@ -228,6 +322,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     // Figures belong to one LA: without --la the section is left out (templates where --la is optional).
     if (section.kind === "figures" && !la) return lines;
     if (section.heading) lines.push(`### ${fill(section.heading) ?? section.heading}`);
+    if ("provisions" in section && section.provisions && section.provisions.length > 0) lines.push(`Draws on: ${section.provisions.join("; ")}.`);
     switch (section.kind) {
       case "text": {
         for (const line of section.lines) {
@@ -243,7 +338,9 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
       }
       case "evidence": {
         const prefer = section.prefer ? new RegExp(section.prefer, "i") : null;
-        const found = findEvidence(section.queries, section.scope, prefer, section.maxPoints);
+        const queries = style.focus ? [...section.queries, `${style.focus} ${section.queries[0] ?? ""}`] : section.queries;
+        const points = style.length === "shorter" ? Math.min(section.maxPoints, 1) : style.length === "longer" ? section.maxPoints + 2 : section.maxPoints;
+        const found = findEvidence(queries, section.scope, prefer, points, section.documents ? new RegExp(section.documents, "i") : undefined);
         if (found.length === 0) {
           const empty = section.whenEmpty ?? (section.scope === "la" ? "The library holds no document about {la} that speaks to this." : "The library holds nothing on this yet.");
           lines.push(fill(empty) ?? empty);
@@ -285,11 +382,16 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
           if (intro !== null) lines.push(intro);
         }
         for (const item of section.items) {
-          const requirement = findEvidence([item.requirement], "rules", /\bmust\b|\bshould\b|\bensure\b|\brequire/i, 1)[0];
-          const evidence = findEvidence([item.evidence], "own", null, 1)[0];
+          const prefer = item.prefer ? new RegExp(item.prefer, "i") : /\bmust\b|\bshould\b|\bensure\b|\brequire/i;
+          const requirement = findEvidence([item.requirement], "rules", prefer, 1, item.in ? new RegExp(item.in, "i") : undefined, 0.95)[0];
           const required = requirement ? ` Required: ${requirement.display} [${cite(requirement)}]` : " Required: not found in the library's regulations and guidance.";
-          const found = evidence ? ` Evidence: ${evidence.display} [${cite(evidence)}]` : " Gap: no evidence found in your own documents.";
-          lines.push(`- ${item.label}.${required}${found}`);
+          let found = "";
+          if (item.evidence) {
+            const evidence = findEvidence([item.evidence], "own", null, 1)[0];
+            const gap = item.gap ? fill(item.gap) : null;
+            found = evidence ? ` Evidence: ${evidence.display} [${cite(evidence)}]` : ` Gap: ${gap ?? "no evidence found in your own documents."}`;
+          }
+          lines.push(`- ${fill(item.label) ?? item.label}.${required}${found}`);
         }
         break;
       }
@@ -297,18 +399,43 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     return lines;
   };
 
+  // The cover line names the template and its version: it leads the draft in the chat and in every export.
+  blocks.push(`Template: ${template.title} (${template.id}, version ${template.version}), drafted ${values.get("today") ?? ""}.`);
   for (const section of template.sections) {
     const lines = render(section);
     if (lines.length > 0) blocks.push(lines.join("\n"));
   }
+  if (style.focus) {
+    const focus = render({
+      kind: "evidence",
+      heading: `More on ${style.focus}`,
+      queries: [style.focus, `${style.focus} children's homes`],
+      scope: "library",
+      maxPoints: 4,
+      whenEmpty: `The library holds nothing more on ${style.focus}.`,
+    });
+    blocks.push(focus.join("\n"));
+  }
+  const own = ownDocumentsBlock(template, documents.filter((document) => describeSourceAuthority(store, document).kind === "own_policy"));
+  if (own) blocks.push(own);
 
   const title = `${template.title}${la ? ` — ${la}` : ""}${about ? `: ${about}` : ""}`;
+  const body = style.form === "letter" ? asLetter(blocks, fill, signatureBlock(profile)) : blocks.join("\n\n");
+  const record: DraftRecord = {
+    template: template.id,
+    version: template.version,
+    ...(la ? { la } : {}),
+    ...(about ? { about } : {}),
+    ...(Object.keys(options).length > 0 ? { options: options as Record<string, string> } : {}),
+    ...(Object.keys(style).length > 0 ? { style } : {}),
+  };
   const answer: Answer = {
     question: title,
-    answer: blocks.join("\n\n"),
+    answer: body,
     citations,
     mode: "extractive",
     refused: citations.length === 0,
+    draft: record,
   };
   return ok(addOutOfDateNotes(attributeVoice(answer, store, { addressee: la }), store, now));
 }

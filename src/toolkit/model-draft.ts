@@ -21,6 +21,7 @@ import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
 import type { GenerateOptions, LanguageModel } from "../providers/types.ts";
 import type { DraftDependencies, DraftRequest } from "./draft-engine.ts";
 import { draftFromTemplate } from "./draft-engine.ts";
+import type { DraftStyle } from "./draft-engine.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 
 export const draftOpen = "<<<DRAFT";
@@ -52,6 +53,21 @@ export interface DraftWriterDependencies {
 export interface WriteOptions extends Pick<GenerateOptions, "signal" | "onToken"> {
   /** The profile's signature block: kept at the end whatever the model does with it. */
   signature?: string | null;
+  /** A revision asked for in the session: the model is told it (shorter, more on a subject, as a letter). */
+  style?: DraftStyle | undefined;
+}
+
+/** The draft's cover line ("Template: ... version N"): kept on top of the model's draft as in the offline one. */
+const coverLine = /^Template: [^\n]*\n\n/;
+
+function revisionRequest(style: DraftStyle | undefined): string | null {
+  if (!style) return null;
+  const asks = [
+    style.length === "shorter" ? "make it shorter and more concise" : style.length === "longer" ? "make it fuller" : null,
+    style.focus ? `say more on ${style.focus}, from the draft's own points about it` : null,
+    style.form === "letter" ? "set it out as a letter" : null,
+  ].filter((ask): ask is string => ask !== null);
+  return asks.length > 0 ? `The user asked to ${asks.join("; ")}. The rules still apply.` : null;
 }
 
 export interface DraftWriter {
@@ -85,12 +101,28 @@ function uncitedText(body: string): string {
     .join("\n");
 }
 
+/**
+ * The draft's bracketed prompts ("[Describe the homes ...]", "[number of beds]") are for the provider to fill, not
+ * facts: each becomes a placeholder in both the reply and the draft's wording before the check, so a prompt kept
+ * as written passes while a sentence that turns a prompt into a claim about the provider ("we offer therapy") has
+ * nothing to stand on. Placeholders are put back after the check.
+ */
+function promptMasker(body: string): { mask(text: string): string; unmask(text: string): string } {
+  const prompts = [...new Set([...body.matchAll(/\[(?!\d+\])[^[\]\n]{2,}\]/g)].map((match) => match[0]))].sort((left, right) => right.length - left.length);
+  const placeholders = prompts.map((_prompt, index) => `⟦PROMPT_${index + 1}⟧`);
+  return {
+    mask: (text) => prompts.reduce((masked, prompt, index) => masked.split(prompt).join(placeholders[index]!), text),
+    unmask: (text) => placeholders.reduce((unmasked, placeholder, index) => unmasked.split(placeholder).join(prompts[index]!), text),
+  };
+}
+
 export function createDraftWriter(dependencies: DraftWriterDependencies): DraftWriter {
   const { model } = dependencies;
   return {
     modelId: model.id,
     async write(template, draft, options = {}) {
-      const body = withoutNotes(draft.answer);
+      const cover = coverLine.exec(draft.answer)?.[0] ?? "";
+      const body = withoutNotes(draft.answer.slice(cover.length));
       const offline = (reason: string): Answer => ({
         ...draft,
         answer: `Note: ${reason} This draft was composed from the library without the language model.\n\n${draft.answer}`,
@@ -115,6 +147,7 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
         passagesClose,
         "",
         "Write the finished document from the draft and the quotes above only, citing the quotes as [n].",
+        ...(revisionRequest(options.style) ? [revisionRequest(options.style)!] : []),
       ].join("\n");
 
       const generation = await model.generate(
@@ -133,7 +166,9 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       const evidence = draft.citations.map((citation) => `${citation.file.replace(/\.[a-z0-9]+$/i, "")} ${citation.section ?? ""}\n${citation.quote}`);
       const positions = new Map(draft.citations.map((citation, index) => [citation.n, index + 1]));
       const positioned = reply.replace(/\[(\d+)\]/g, (whole, n: string) => `[${positions.get(Number(n)) ?? 0}]`);
-      const checked = checkReply(positioned, evidence, { photos: false, context: uncitedText(body) });
+      const prompts = promptMasker(body);
+      const masked = checkReply(prompts.mask(positioned), evidence, { photos: false, context: prompts.mask(uncitedText(body)) });
+      const checked = { ...masked, text: prompts.unmask(masked.text) };
       if (checked.used.length === 0 || checked.text.trim().length === 0) {
         return offline(`The language model's draft could not be checked against the library (no sentence was supported by the quotes it cited).`);
       }
@@ -164,10 +199,11 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       }
       return {
         question: draft.question,
-        answer: `${signed}\n\nNote: ${modelNotes.join(" ")}`,
+        answer: `${cover}${signed}\n\nNote: ${modelNotes.join(" ")}`,
         citations,
         mode: "llm",
         refused: false,
+        ...(draft.draft ? { draft: draft.draft } : {}),
       };
     },
   };
@@ -187,7 +223,7 @@ export async function draftDocument(
   const offline = draftFromTemplate(dependencies, request);
   if (!offline.ok || !dependencies.writer) return offline;
   const signature = signatureBlock(getProfile(dependencies.store));
-  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature });
+  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature, style: request.style });
   // The model may copy a council's "we" from its quotes: said again as the addressed council's ("your") or by name.
   return ok(written.mode === "llm" ? addOutOfDateNotes(attributeVoice(written, dependencies.store, { addressee: request.la }), dependencies.store, request.now) : written);
 }

@@ -1,10 +1,15 @@
 /**
  * Toolkit tasks asked for in the chat: "Can you draft an email to a local authority ... introduce Lumen Way Homes
  * and ask whether they are struggling with referrals ..." is a request for the LA commissioner email, not a question
- * the library answers. A question is a task when it asks to draft, write or prepare something (a drafting verb)
- * and matches one of a template's `askPatterns`; the local authority and the subject come from its words.
+ * the library answers. A question is a task when it asks to draft, write, outline or create something (a drafting
+ * verb, typos tolerated) or names a template on its own ("mock inspection"), and names a template by its intents'
+ * phrases or `askPatterns` (drafting-intent.ts); the local authority, the subject and the home's options (age
+ * range, beds, specialism) come from its words.
  */
+import type { DraftRecord, Session } from "../answer/types.ts";
 import { findLocalAuthorities } from "../market/local-authority-names.ts";
+import type { DraftOptions, DraftStyle } from "./draft-engine.ts";
+import { asksForDraft, hasDraftingVerb, optionsFromQuestion, rankTemplates, revisionFromQuestion } from "./drafting-intent.ts";
 import type { LoadedTemplate } from "./template-library.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 
@@ -12,11 +17,47 @@ export interface TaskRequest {
   template: TaskTemplate;
   la: string | undefined;
   about: string | undefined;
+  /** The home's options the question states; the profile and the session fill the rest. */
+  options: DraftOptions;
+  /** Other templates the question could mean, best first: offered beside the draft. */
+  alternatives: TaskTemplate[];
+  /** A follow-up's revision of the session's last draft. */
+  style?: DraftStyle;
+  /** Other templates in the same Toolkit group, offered when no other template was close. */
+  related?: TaskTemplate[];
+}
+
+/** The last draft in a session, if any: what a follow-up revises and where options not in the question come from. */
+export function lastDraft(session: Session | undefined): DraftRecord | undefined {
+  if (!session) return undefined;
+  for (let index = session.exchanges.length - 1; index >= 0; index--) {
+    const record = session.exchanges[index]?.answer.draft;
+    if (record) return record;
+  }
+  return undefined;
+}
+
+/**
+ * A follow-up in a session that revises its last draft: "shorter", "more on therapy", "as a letter". The same
+ * template and inputs are drafted again with the revision (revisions add up: "shorter" then "as a letter").
+ */
+export function followUpTask(question: string, templates: readonly LoadedTemplate[], session: Session): TaskRequest | null {
+  const record = lastDraft(session);
+  const style = revisionFromQuestion(question);
+  if (!record || !style) return null;
+  const template = templates.find((loaded) => loaded.template.id === record.template)?.template;
+  if (!template) return null;
+  return {
+    template,
+    la: record.la,
+    about: record.about,
+    options: record.options ?? {},
+    alternatives: [],
+    style: { ...record.style, ...style },
+  };
 }
 
 const aboutAnAuthority = /\b(local authorit(y|ies)|councils?|commissioners?|commissioning|LAs?)\b/i;
-
-const draftingVerb = /\b(draft|drafting|write|writing|prepare|compose|produce|create|put together|redraft|mock up)\b/i;
 
 /** "they are struggling" -> "you are struggling": the subject is addressed to the reader of the draft. */
 function addressed(text: string): string {
@@ -45,22 +86,43 @@ function subjectOf(question: string): string | undefined {
   return undefined;
 }
 
-/** Whether a question asks to draft, write or prepare something: only then is it worth reading the templates. */
+/**
+ * Whether a question may ask to draft something: a drafting verb, or any words at all when templates name
+ * themselves ("mock inspection"). Cheap, so the templates are read from disk only when it holds.
+ */
 export function asksToDraft(question: string): boolean {
-  return draftingVerb.test(question);
+  return question.trim().length > 0 && (hasDraftingVerb(question) || question.split(/\s+/).length <= 40);
 }
 
 /** The task a question asks for, or null for an ordinary question. */
-export function detectTask(question: string, templates: readonly LoadedTemplate[]): TaskRequest | null {
-  if (!asksToDraft(question)) return null;
-  for (const { template } of templates) {
-    if (!template.askPatterns.some((source) => new RegExp(source, "i").test(question))) continue;
-    const la = template.inputs.la === "unused" ? undefined : findLocalAuthorities(question)[0];
-    // A task written for a local authority is asked for only when the question is about one ("a letter to parents"
-    // is not an email to a commissioner).
-    if (template.inputs.la === "required" && !la && !aboutAnAuthority.test(question)) continue;
-    const about = template.inputs.about === "unused" ? undefined : subjectOf(question);
-    return { template, la, about };
-  }
-  return null;
+export function detectTask(question: string, templates: readonly LoadedTemplate[], session?: Session): TaskRequest | null {
+  const ranked = rankTemplates(
+    question,
+    templates.map((loaded) => loaded.template),
+  );
+  if (ranked.length === 0 || !asksForDraft(question, ranked)) return null;
+  const authorities = findLocalAuthorities(question);
+  // A task written for a local authority is asked for only when the question is about one ("a letter to parents"
+  // is not an email to a commissioner).
+  const fits = ranked.filter(({ template }) => template.inputs.la !== "required" || authorities.length > 0 || aboutAnAuthority.test(question));
+  const best = fits[0];
+  if (!best) return null;
+  const { template } = best;
+  // What the question leaves out comes from the session's last draft (the LA and the home's options).
+  const earlier = lastDraft(session);
+  const la = template.inputs.la === "unused" ? undefined : (authorities[0] ?? earlier?.la);
+  const about = template.inputs.about === "unused" ? undefined : subjectOf(question);
+  return {
+    template,
+    la,
+    about,
+    options: { ...earlier?.options, ...optionsFromQuestion(question) },
+    alternatives: fits.slice(1, 4).map((match) => match.template),
+    related: template.group
+      ? templates
+          .map((loaded) => loaded.template)
+          .filter((other) => other.group === template.group && other.id !== template.id && !fits.slice(1, 4).some((match) => match.template.id === other.id))
+          .slice(0, 3)
+      : [],
+  };
 }

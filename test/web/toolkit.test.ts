@@ -126,6 +126,55 @@ describe.skipIf(skip)("the Toolkit page", () => {
     expect(session.body.exchanges.map((exchange) => exchange.answer.answer)).toEqual([expect.stringContaining("Lumen Way Homes")]);
   });
 
+  it("lists the templates under Registering a home, Running a home and Working with commissioners, each with a request to ask", async () => {
+    const list = page.locator("section.template-list");
+    await list.getByRole("heading", { level: 3, name: "Running a home" }).waitFor();
+    expect(await list.getByRole("heading", { level: 3 }).allTextContents()).toEqual(["Registering a home", "Running a home", "Working with commissioners"]);
+    expect(await list.locator('[data-template="mock-inspection-sccif"]').textContent()).toContain("Ask: “Create a mock inspection checklist against the SCCIF”");
+    expect(await list.locator('[data-template="staffing-training-matrix"]').textContent()).toContain("(staffing-training-matrix, version 1)");
+    const groups = await page.getByLabel("Template").locator("optgroup").evaluateAll((elements) => elements.map((element) => element.getAttribute("label")));
+    expect(groups).toEqual(["Registering a home", "Running a home", "Working with commissioners"]);
+  });
+
+  it("drafts the staffing matrix with the home's options from the form", async () => {
+    await page.getByLabel("Template").selectOption("staffing-training-matrix");
+    await page.getByLabel("Age range", { exact: true }).fill("11 to 17");
+    await page.getByLabel("Beds", { exact: true }).fill("3");
+    await page.getByRole("button", { name: "Draft", exact: true }).click();
+    const draft = page.getByTestId("draft");
+    await draft.getByText("Template: Staffing plan and training and qualifications matrix").waitFor({ timeout: 30_000 });
+    await draft.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    expect((await draft.textContent()) ?? "").toContain("Lumen Way Homes: a home for 3 children aged 11 to 17.");
+  });
+
+  it("reaches the mock inspection from a misspelt request on the Ask page, naming the template", async () => {
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
+    await page.getByLabel("Your question").fill("mock inspecton for our home please");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const answer = page.getByTestId("answer").last();
+    await answer.and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    const text = (await answer.textContent()) ?? "";
+    expect(text).toContain("Template: Mock inspection against the SCCIF (mock-inspection-sccif, version 1)");
+    expect(text).toContain('Drafted with the "Mock inspection against the SCCIF" template');
+    expect(await answer.getByRole("heading", { name: "The effectiveness of leaders and managers" }).count()).toBe(1);
+  });
+
+  it("revises the last draft in the session when a follow-up asks for it as a letter", async () => {
+    await page.getByLabel("Save to session (optional)").fill("Opening");
+    await page.getByLabel("Your question").fill("help me drfat a regulation 44 visit report");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    await page.getByTestId("answer").last().getByText("Template: Independent person's visit report (regulation 44)").waitFor({ timeout: 30_000 });
+    await page.getByTestId("answer").last().and(page.locator('[aria-busy="false"]')).waitFor({ timeout: 30_000 });
+    await page.getByLabel("Your question").fill("now as a letter please");
+    await page.getByRole("button", { name: "Ask", exact: true }).click();
+    const revised = page.getByTestId("answer").last();
+    await revised.getByText("This revises the last draft in the session").waitFor({ timeout: 30_000 });
+    const text = (await revised.textContent()) ?? "";
+    expect(text).toContain("Template: Independent person's visit report (regulation 44)");
+    expect(text).toContain("Yours sincerely,");
+    await page.getByLabel("Save to session (optional)").fill("");
+  });
+
   it("drafts the email when it is asked for on the Ask page, as the seed user asked", async () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask", exact: true }).click();
     await page

@@ -241,7 +241,17 @@ export const api = {
 
   templates: (workspaceId: string) => json<{ templates: TemplateSummary[] }>("GET", `${workspacePath(workspaceId)}/templates`),
   /** Drafts from a template; with a session name the draft is kept in that session (and exports with it). */
-  draft: (workspaceId: string, body: { template: string; la?: string; about?: string; session?: string; useModel?: boolean }) =>
+  draft: (
+    workspaceId: string,
+    body: {
+      template: string;
+      la?: string;
+      about?: string;
+      session?: string;
+      useModel?: boolean;
+      options?: { ageRange?: string; beds?: string; specialism?: string };
+    },
+  ) =>
     json<{ draft: Answer }>("POST", `${workspacePath(workspaceId)}/drafts`, body),
   authorities: (workspaceId: string) => json<AuthorityComparison>("GET", `${workspacePath(workspaceId)}/authorities`),
   authoritiesDownloadUrl: (workspaceId: string, format: "csv" | "md"): string => `${workspacePath(workspaceId)}/authorities/compare.${format}`,

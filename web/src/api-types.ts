@@ -171,6 +171,12 @@ export interface TemplateSummary {
   version: number;
   description: string;
   inputs: { la: "required" | "optional" | "unused"; about: "required" | "optional" | "unused" };
+  /** The Toolkit page's heading for it; null for a user's template without one. */
+  group: "Registering a home" | "Running a home" | "Working with commissioners" | null;
+  /** Requests that reach it from the Ask page. */
+  examples: string[];
+  /** The home's options its text uses. */
+  options: ("ageRange" | "beds" | "specialism")[];
   origin: "built-in" | "user";
 }
 

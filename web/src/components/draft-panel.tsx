@@ -21,6 +21,18 @@ interface DraftPanelProps {
 
 const preferredTemplate = "la-commissioner-email";
 
+const groupOrder = ["Registering a home", "Running a home", "Working with commissioners", "Your templates"];
+
+/** Templates under their Toolkit headings, in a fixed order; a user's template without a group is "Your templates". */
+export function templateGroups(templates: readonly TemplateSummary[]): [string, TemplateSummary[]][] {
+  const groups = new Map<string, TemplateSummary[]>();
+  for (const template of templates) {
+    const group = template.group ?? "Your templates";
+    groups.set(group, [...(groups.get(group) ?? []), template]);
+  }
+  return [...groups.entries()].sort(([left], [right]) => groupOrder.indexOf(left) - groupOrder.indexOf(right));
+}
+
 function message(error: unknown): string {
   return error instanceof ApiError ? error.message : String(error);
 }
@@ -30,6 +42,9 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
   const [templateId, setTemplateId] = useState("");
   const [la, setLa] = useState("");
   const [about, setAbout] = useState("");
+  const [ageRange, setAgeRange] = useState("");
+  const [beds, setBeds] = useState("");
+  const [specialism, setSpecialism] = useState("");
   const [session, setSession] = useState("");
   const [offline, setOffline] = useState(false);
   const [drafting, setDrafting] = useState(false);
@@ -54,6 +69,13 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
     event.preventDefault();
     if (!template || drafting) return;
     const sessionName = session.trim() || undefined;
+    const uses = new Set(template.options);
+    const chosen = {
+      ...(uses.has("ageRange") && ageRange.trim() ? { ageRange: ageRange.trim() } : {}),
+      ...(uses.has("beds") && beds.trim() ? { beds: beds.trim() } : {}),
+      ...(uses.has("specialism") && specialism.trim() ? { specialism: specialism.trim() } : {}),
+    };
+    const options = Object.keys(chosen).length > 0 ? chosen : undefined;
     setDrafting(true);
     setError(undefined);
     try {
@@ -63,6 +85,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
         ...(about.trim() && template.inputs.about !== "unused" ? { about: about.trim() } : {}),
         ...(sessionName ? { session: sessionName } : {}),
         ...(offline ? { useModel: false } : {}),
+        ...(options ? { options } : {}),
       });
       setDraft({ answer: result.draft, session: sessionName });
     } catch (failure) {
@@ -86,11 +109,15 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
               disabled={!templates || !canDraft}
               aria-describedby="draft-template-description"
             >
-              {(templates ?? []).map((candidate) => (
-                <option key={candidate.id} value={candidate.id}>
-                  {candidate.name}
-                  {candidate.origin === "user" ? " (yours)" : ""}
-                </option>
+              {templateGroups(templates ?? []).map(([group, members]) => (
+                <optgroup key={group} label={group}>
+                  {members.map((candidate) => (
+                    <option key={candidate.id} value={candidate.id}>
+                      {candidate.name}
+                      {candidate.origin === "user" ? " (yours)" : ""}
+                    </option>
+                  ))}
+                </optgroup>
               ))}
             </select>
             <span id="draft-template-description" className="hint">
@@ -131,6 +158,29 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
                 placeholder="e.g. a two-bed home for children with complex needs"
               />
             </div>
+          )}
+          {template && template.options.length > 0 && (
+            <fieldset className="draft-options" disabled={!canDraft}>
+              <legend>The home (optional: the organisation profile fills what you leave out)</legend>
+              {template.options.includes("ageRange") && (
+                <div className="field">
+                  <label htmlFor="draft-age-range">Age range</label>
+                  <input id="draft-age-range" value={ageRange} onChange={(event) => setAgeRange(event.target.value)} maxLength={40} placeholder="e.g. 11 to 17" />
+                </div>
+              )}
+              {template.options.includes("beds") && (
+                <div className="field">
+                  <label htmlFor="draft-beds">Beds</label>
+                  <input id="draft-beds" inputMode="numeric" pattern="[0-9]{1,3}" value={beds} onChange={(event) => setBeds(event.target.value)} placeholder="e.g. 3" />
+                </div>
+              )}
+              {template.options.includes("specialism") && (
+                <div className="field">
+                  <label htmlFor="draft-specialism">Specialism</label>
+                  <input id="draft-specialism" value={specialism} onChange={(event) => setSpecialism(event.target.value)} maxLength={200} placeholder="e.g. SEMH" />
+                </div>
+              )}
+            </fieldset>
           )}
           <label className="checkbox">
             <input type="checkbox" checked={offline} onChange={(event) => setOffline(event.target.checked)} disabled={!canDraft} /> Draft offline from the
