@@ -1,10 +1,9 @@
 /** What `hearth tag` does once it runs (loaded on demand, so other commands do not load the authority and identity code). */
 import { basename } from "node:path";
-import { authorityKinds, authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
+import { authorityLabels, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { AuthorityKind, SourceAuthority } from "../authority/source-authority.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import {
-  authorKinds,
   describeDocumentIdentity,
   describeIdentityLine,
   identitySummary,

@@ -109,7 +109,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     const drafted = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about, options: body.options }, { signal: c.req.raw.signal });
     if (!drafted.ok) throw badRequest(drafted.error);
     // A gap in the profile is filled on the Settings page here, not with the CLI the core's wording names.
-    const draft = { ...drafted, value: { ...drafted.value, answer: drafted.value.answer.replace(/set with hearth profile set \w+ "\.\.\."/g, "add it on the Settings page, Organisation profile") } };
+    const draft = { ...drafted, value: { ...drafted.value, answer: drafted.value.answer.replace(/set with hearth profile set [\w-]+ "\.\.\."/g, "add it on the Settings page, Organisation profile") } };
     if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
     accounts.recordAudit({
       userId: currentUser(c).id,
