@@ -2,36 +2,46 @@
  * PDF loader on MuPDF (WASM): one unit per page, blocks rebuilt from structured text (reading order, tables,
  * headings), and OCR through tesseract for pages that are only a scanned image.
  */
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
 import * as mupdf from "mupdf";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { checkTesseract, ocrTextToBlocks, recognisePng } from "./ocr.ts";
-import { documentTextStats, layoutPage, pageTextFromJson } from "./pdf-layout.ts";
+import { documentTextStats, layoutPage } from "./pdf-layout.ts";
 import type { PdfPageText } from "./pdf-layout.ts";
+import { collecting, readPages } from "./pdf-page-text.ts";
+import type { PageRangeText } from "./pdf-page-text.ts";
+import type { PageWorkerRequest } from "./pdf-page-worker.ts";
 import type { ContentBlock, DocumentLoader, DocumentUnit, LoadContext, LoadedDocument } from "./types.ts";
-
-/** MuPDF's own warnings (broken xref, missing fonts) go to the load that caused them, not to stderr. */
-let mupdfMessages: string[] | null = null;
-mupdf.setLog({
-  error: (message) => mupdfMessages?.push(message),
-  warning: (message) => mupdfMessages?.push(message),
-});
-
-/** Runs a synchronous MuPDF call, collecting the messages it logs. */
-function collecting<T>(messages: string[], action: () => T): T {
-  mupdfMessages = messages;
-  try {
-    return action();
-  } finally {
-    mupdfMessages = null;
-  }
-}
 
 /** Pages with fewer visible characters than this, and an image, are treated as scans. */
 const scannedPageCharacters = 20;
 const ocrDpi = 300;
 const ocrParallel = 2;
+/**
+ * From this many pages, a worker thread reads the second half while this thread reads the first (starting the
+ * worker and MuPDF in it costs about 0.1 s, paid back from about 80 pages on two cores). Only the compiled build
+ * (dist/) uses it: a worker cannot load the TypeScript sources without a loader.
+ */
+const parallelPages = 80;
+const workerUrl = import.meta.url.endsWith(".js") ? new URL("./pdf-page-worker.js", import.meta.url) : null;
+
+/** Reads pages [from, to) in a worker thread; null when the worker could not run (the caller reads them itself). */
+function readPagesInWorker(request: PageWorkerRequest, messages: string[]): { result: Promise<PageRangeText | null>; stop: () => void } {
+  if (workerUrl === null) return { result: Promise.resolve(null), stop: () => undefined };
+  const worker = new Worker(workerUrl, { workerData: request });
+  const result = new Promise<PageRangeText | null>((resolve) => {
+    worker.once("message", (reply: { ok: boolean; result?: PageRangeText; messages: string[] }) => {
+      messages.push(...reply.messages);
+      resolve(reply.ok && reply.result ? reply.result : null);
+      void worker.terminate();
+    });
+    worker.once("error", () => resolve(null));
+    worker.once("exit", () => resolve(null));
+  });
+  return { result, stop: () => void worker.terminate() };
+}
 
 export const pdfLoader: DocumentLoader = {
   format: "pdf",
@@ -61,7 +71,7 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
     return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (${describeError(error)})`, { subject, cause: error }));
   }
   try {
-    return await extract(document, context, messages);
+    return await extract(document, bytes, context, messages);
   } catch (error) {
     // Anything MuPDF throws outside a single page (page count, metadata) means the file cannot be read.
     return fail(new HearthError("CORRUPT_FILE", `${name}: could not read the PDF (${describeError(error)})`, { subject, cause: error }));
@@ -70,7 +80,7 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   }
 }
 
-async function extract(document: mupdf.Document, context: LoadContext, messages: string[]): Promise<Result<LoadedDocument, HearthError>> {
+async function extract(document: mupdf.Document, bytes: Uint8Array, context: LoadContext, messages: string[]): Promise<Result<LoadedDocument, HearthError>> {
   const name = context.fileName;
   const subject = context.path;
   const deadline = Date.now() + context.limits.timeoutMs;
@@ -85,20 +95,19 @@ async function extract(document: mupdf.Document, context: LoadContext, messages:
   const warnings: string[] = [];
   const metadataTitle = (document.getMetaData("info:Title") ?? "").trim();
 
-  const pages: PdfPageText[] = [];
-  const unreadable: number[] = [];
-  let firstFailure = "";
-  for (let index = 0; index < pageCount; index++) {
-    if (Date.now() > deadline) return timedOut();
-    // MuPDF is synchronous; let other work (progress output, other requests) run now and then.
-    if (index > 0 && index % 25 === 0) await yieldToEventLoop();
-    try {
-      pages.push(collecting(messages, () => readPage(document, index)));
-    } catch (error) {
-      unreadable.push(index + 1);
-      firstFailure ||= describeError(error);
-    }
+  // A long PDF is read in two halves at once: the second in a worker thread (with its own copy of the bytes).
+  const split = pageCount >= parallelPages && availableParallelism() > 1 && workerUrl !== null ? Math.ceil(pageCount / 2) : pageCount;
+  const worker = split < pageCount ? readPagesInWorker({ bytes, from: split, to: pageCount, deadline }, messages) : null;
+  const first = await readPages(document, 0, split, deadline, messages);
+  if (first.timedOut) {
+    worker?.stop();
+    return timedOut();
   }
+  const second = worker ? ((await worker.result) ?? (await readPages(document, split, pageCount, deadline, messages))) : null;
+  if (second?.timedOut) return timedOut();
+  const pages: PdfPageText[] = [...first.pages, ...(second?.pages ?? [])];
+  const unreadable = [...first.unreadable, ...(second?.unreadable ?? [])];
+  const firstFailure = first.firstFailure || (second?.firstFailure ?? "");
   if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
 
   const repair = messages.find((message) => /repair/i.test(message));
@@ -158,21 +167,6 @@ async function extract(document: mupdf.Document, context: LoadContext, messages:
   }
   const title = usefulTitle(metadataTitle) ?? firstHeading(units);
   return ok({ format: "pdf", title, units, warnings });
-}
-
-function readPage(document: mupdf.Document, index: number): PdfPageText {
-  const page = document.loadPage(index);
-  try {
-    const [x0, y0, x1, y1] = page.getBounds();
-    const text = page.toStructuredText("preserve-whitespace,preserve-images");
-    try {
-      return pageTextFromJson(text.asJSON(), index + 1, x1 - x0, y1 - y0);
-    } finally {
-      text.destroy();
-    }
-  } finally {
-    page.destroy();
-  }
 }
 
 interface OcrOutcome {
