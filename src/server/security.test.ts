@@ -99,6 +99,11 @@ describe("security: login CSRF and cross-site writes", () => {
     expect(planted.status).toBe(403);
     const setup = await fetch(`${server.url}/api/setup`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
     expect(setup.status).toBe(415);
+    // A body that claims JSON and is not: a 400 with {error}, on hand-parsed and validator-typed routes alike.
+    for (const path of ["/api/workspaces", `/api/workspaces/${workspaceId}/settings`]) {
+      const broken = await admin.call<{ error: string }>(path.endsWith("settings") ? "PUT" : "POST", path, { body: "{nope", headers: { "content-type": "application/json" } });
+      expect([path, broken.status, typeof broken.body.error]).toEqual([path, 400, "string"]);
+    }
   });
 });
 
