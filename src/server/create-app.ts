@@ -8,6 +8,7 @@
 import { chmodSync, readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { compress } from "hono/compress";
+import { HTTPException } from "hono/http-exception";
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { AccountsStore } from "../store/accounts-types.ts";
@@ -27,7 +28,7 @@ import { createSecretBox, loadServerKey } from "./secret-box.ts";
 import { securityHeaders } from "./security-headers.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
 import { registerSessionRoutes } from "./sessions.ts";
-import { registerSettingsRoutes } from "./settings.ts";
+import { settingsRoutes } from "./settings.ts";
 import { registerStaticFiles } from "./static-files.ts";
 import { registerTableRoutes } from "./table-rows.ts";
 import { registerToolkitRoutes } from "./toolkit.ts";
@@ -88,6 +89,8 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
       return c.json({ error: error.message }, error.status, error.headers);
     }
     if (error instanceof HearthError) return c.json({ error: error.message }, statusForHearthError(error));
+    // Hono's own refusals (a body that is not JSON, from a validator), as {error} like the rest.
+    if (error instanceof HTTPException) return c.json({ error: error.message || "Bad request" }, error.status);
     console.error("hearth serve: unexpected error", error);
     return c.json({ error: "Something went wrong on the server; the details are in its log" }, 500);
   });
@@ -117,7 +120,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   registerUploadRoutes(app, services);
   registerAskRoutes(app, services);
   registerSessionRoutes(app, services);
-  registerSettingsRoutes(app, services);
+  app.route("/", settingsRoutes(services));
   registerAuditRoutes(app, services);
   registerToolkitRoutes(app, services);
   registerTableRoutes(app, services);

@@ -4,7 +4,7 @@
  * <data>/server.key, written once with mode 0600. Losing the key loses the stored secrets, nothing else.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { HearthError } from "../errors/hearth-error.ts";
 
@@ -33,6 +33,7 @@ export function loadServerKey(dataDir: string, configured: string | undefined): 
   if (configured) return decodeKey(configured, "server.secretKey (HEARTH_SERVER_KEY)");
   const path = join(dataDir, serverKeyFileName);
   if (!existsSync(path)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     // "wx": never overwrite a key another process wrote meanwhile (that would orphan its secrets).
     try {
       writeFileSync(path, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });

@@ -99,6 +99,11 @@ describe("security: login CSRF and cross-site writes", () => {
     expect(planted.status).toBe(403);
     const setup = await fetch(`${server.url}/api/setup`, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
     expect(setup.status).toBe(415);
+    // A body that claims JSON and is not: a 400 with {error}, on hand-parsed and validator-typed routes alike.
+    for (const path of ["/api/workspaces", `/api/workspaces/${workspaceId}/settings`]) {
+      const broken = await admin.call<{ error: string }>(path.endsWith("settings") ? "PUT" : "POST", path, { body: "{nope", headers: { "content-type": "application/json" } });
+      expect([path, broken.status, typeof broken.body.error]).toEqual([path, 400, "string"]);
+    }
   });
 });
 
@@ -288,7 +293,12 @@ describe("security: accounts", () => {
 
 describe("security: data at rest, export, headers, audit", () => {
   it("keeps the data folder 0700 and the databases and uploads 0600", async () => {
-    await admin.uploadAndWait(workspaceId, [{ name: "notes.md", bytes: Buffer.from("# Notes\n\nStaffing ratios are reviewed monthly.\n") }]);
+    const { events } = await admin.uploadAndWait(workspaceId, [
+      { name: "notes.md", bytes: Buffer.from("# Notes\n\nStaffing ratios are reviewed monthly.\n") },
+      // An HTML fragment (no <html> or <body>) is read as HTML, not refused as "plain text".
+      { name: "fragment.html", bytes: Buffer.from("<h2>Night staffing</h2>\n<p>Two waking staff cover the night in each home.</p>\n") },
+    ]);
+    expect(events.at(-1)?.data).toMatchObject({ ingested: 2, failed: 0 });
     const mode = (path: string): number => statSync(path).mode & 0o777;
     expect(mode(server.dataDir)).toBe(0o700);
     expect(mode(join(server.dataDir, "accounts.db"))).toBe(0o600);

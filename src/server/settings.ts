@@ -8,7 +8,8 @@
  * private hosts unless the server's configuration allows them). Provider errors shown to the web never carry the
  * remote server's reply body.
  */
-import type { Hono } from "hono";
+import { Hono } from "hono";
+import { validator } from "hono/validator";
 import { z } from "zod";
 import type { HearthConfig } from "../config/config.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
@@ -17,7 +18,7 @@ import { createLanguageModel } from "../providers/from-config.ts";
 import type { Store } from "../store/types.ts";
 import { allow, mayChooseModelAddress, refusedModelAddress } from "./authorise.ts";
 import { audit, currentUser } from "./auth.ts";
-import { HttpError, readJson } from "./http-error.ts";
+import { HttpError } from "./http-error.ts";
 import { checkOutboundUrl } from "./outbound-policy.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
@@ -64,7 +65,7 @@ export async function assertModelAddressAllowed(baseUrl: string | undefined, con
   if (!verdict.ok) throw new HttpError(403, `The model address is not allowed: ${verdict.reason}`);
 }
 
-function publicProvider(settings: ProviderSettings): Record<string, unknown> {
+function publicProvider(settings: ProviderSettings): { provider: ProviderSettings["provider"]; baseUrl: string | null; model: string | null; hasApiKey: boolean } {
   return {
     provider: settings.provider,
     baseUrl: settings.baseUrl ?? null,
@@ -116,40 +117,56 @@ async function testProvider(config: HearthConfig): Promise<{ ok: boolean; messag
   return { ok: true, message: `${model.value.id} answered.` };
 }
 
-export function registerSettingsRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+const settingsBodySchema = z.object({ profile: organisationProfileSchema.strict().optional(), provider: providerSchema.optional() });
+
+/** A body validated with a zod schema (400 naming the field), typed for the routes and for `hc` clients. */
+const jsonBody = <T>(schema: z.ZodType<T>) =>
+  validator("json", (value: unknown): T => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    const field = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new HttpError(400, `${field}${issue?.message ?? "invalid request"}`, { cause: parsed.error });
+  });
+
+/**
+ * The settings routes as a typed sub-app: the web app's client is generated from this type (`hc<SettingsRoutes>`),
+ * so a profile field the server does not accept cannot compile there.
+ */
+export function settingsRoutes(services: ServerServices) {
   const { libraries, config, secrets } = services;
-
-  app.get("/api/workspaces/:workspaceId/settings", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
-    return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
-  });
-
-  app.put("/api/workspaces/:workspaceId/settings", allow("admin"), async (c) => {
-    const workspaceId = c.get("workspace").id;
-    const body = await readJson(c.req.raw, z.object({ profile: organisationProfileSchema.strict().optional(), provider: providerSchema.optional() }));
-    const { store } = libraries.get(workspaceId);
-    if (body.provider) {
-      const current = workspaceProvider(store, config, secrets);
-      const baseUrl = body.provider.baseUrl || undefined;
-      if (baseUrl !== current.baseUrl && baseUrl !== config.llm.baseUrl && !mayChooseModelAddress(currentUser(c))) throw refusedModelAddress();
-      await assertModelAddressAllowed(baseUrl, config);
-      const apiKey = body.provider.apiKey === undefined ? current.apiKey : body.provider.apiKey || undefined;
-      store.setSetting("provider", {
-        provider: body.provider.provider,
-        baseUrl,
-        model: body.provider.model || undefined,
-        apiKey: apiKey ? secrets.seal(apiKey) : undefined,
-      });
-    }
-    if (body.profile) store.setSetting("profile", body.profile);
-    audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
-    return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
-  });
-
-  app.post("/api/workspaces/:workspaceId/settings/test-provider", allow("admin"), async (c) => {
-    const { store, folder } = libraries.get(c.get("workspace").id);
-    const effective = workspaceConfig(store, config, folder, secrets);
-    await assertModelAddressAllowed(effective.llm.baseUrl, config);
-    return c.json(await testProvider(effective));
-  });
+  return new Hono<ServerEnv>()
+    .get("/api/workspaces/:workspaceId/settings", (c) => {
+      const { store } = libraries.get(c.get("workspace").id);
+      return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
+    })
+    .put("/api/workspaces/:workspaceId/settings", allow("admin"), jsonBody(settingsBodySchema), async (c) => {
+      const workspaceId = c.get("workspace").id;
+      const body = c.req.valid("json");
+      const { store } = libraries.get(workspaceId);
+      if (body.provider) {
+        const current = workspaceProvider(store, config, secrets);
+        const baseUrl = body.provider.baseUrl || undefined;
+        if (baseUrl !== current.baseUrl && baseUrl !== config.llm.baseUrl && !mayChooseModelAddress(currentUser(c))) throw refusedModelAddress();
+        await assertModelAddressAllowed(baseUrl, config);
+        const apiKey = body.provider.apiKey === undefined ? current.apiKey : body.provider.apiKey || undefined;
+        store.setSetting("provider", {
+          provider: body.provider.provider,
+          baseUrl,
+          model: body.provider.model || undefined,
+          apiKey: apiKey ? secrets.seal(apiKey) : undefined,
+        });
+      }
+      if (body.profile) store.setSetting("profile", body.profile);
+      audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
+      return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
+    })
+    .post("/api/workspaces/:workspaceId/settings/test-provider", allow("admin"), async (c) => {
+      const { store, folder } = libraries.get(c.get("workspace").id);
+      const effective = workspaceConfig(store, config, folder, secrets);
+      await assertModelAddressAllowed(effective.llm.baseUrl, config);
+      return c.json(await testProvider(effective));
+    });
 }
+
+export type SettingsRoutes = ReturnType<typeof settingsRoutes>;

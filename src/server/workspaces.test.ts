@@ -68,7 +68,9 @@ describe.skipIf(withoutCorpus())("hearth serve: roles and workspace isolation", 
     const eddie = await signedIn("eddie@example.org");
     const { events } = await eddie.uploadAndWait(annWorkspace, [{ name: "notes.md", bytes: Buffer.from("# Notes\n\nThe panel meets monthly.\n") }]);
     expect(events.at(-1)).toEqual({ event: "done", data: { ingested: 1, unchanged: 0, failed: 0 } });
-    expect((await eddie.call("GET", `/api/workspaces/${annWorkspace}/members`)).status).toBe(403);
+    const members = await eddie.call<{ error: string }>("GET", `/api/workspaces/${annWorkspace}/members`);
+    expect(members.status).toBe(403);
+    expect(members.body.error).toBe("This needs the admin role in this workspace; you are an editor");
     expect((await eddie.call("PATCH", `/api/workspaces/${annWorkspace}/members/x`, { json: { role: "admin" } })).status).toBe(403);
   });
 

@@ -3,6 +3,8 @@
  * token from GET /api/me. Server-Sent Events are read from fetch streams (POST /ask cannot use EventSource).
  */
 import { createParser } from "eventsource-parser";
+import { hc } from "hono/client";
+import type { SettingsRoutes } from "../../src/server/settings.ts";
 import type {
   TableRows,
   Answer,
@@ -14,12 +16,10 @@ import type {
   Invitation,
   LibraryDocument,
   Member,
-  Profile,
   ProgressEvent,
   Role,
   Session,
   SessionSummary,
-  Settings,
   TemplateSummary,
   UploadAccepted,
   User,
@@ -111,7 +111,32 @@ export async function readEvents(response: Response, onEvent: (event: string, da
   }
 }
 
+/**
+ * Clients generated from the server's typed route groups (Hono `hc`): their paths, bodies and replies come from the
+ * server's code, so a mismatch (a profile field the server does not take) fails to compile. Every call sends the
+ * CSRF token; a refusal becomes an ApiError as for the hand-written calls below.
+ */
+const typedClientOptions = {
+  headers: (): Record<string, string> => (csrfToken ? { "x-csrf-token": csrfToken } : {}),
+  init: { credentials: "same-origin" as const },
+};
+const settingsClient = hc<SettingsRoutes>("/", typedClientOptions);
+
+async function typed<T>(call: Promise<{ ok: boolean; json(): Promise<T> } & Response>): Promise<T> {
+  let response: Response & { json(): Promise<T> };
+  try {
+    response = await call;
+  } catch {
+    throw new ApiError(0, "Could not reach the Hearth server; check that it is running");
+  }
+  if (!response.ok) throw await errorFrom(response);
+  return response.json();
+}
+
 const workspacePath = (workspaceId: string): string => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+
+/** What PUT .../settings takes, from the server's route. */
+export type SettingsUpdate = Parameters<(typeof settingsClient.api.workspaces)[":workspaceId"]["settings"]["$put"]>[0]["json"];
 
 export interface AskHandlers {
   /** `checking`: the piece is the model's draft, not yet checked against the library. */
@@ -229,12 +254,11 @@ export const api = {
   sessionExportUrl: (workspaceId: string, name: string, format: "md" | "docx" | "pdf"): string =>
     `${workspacePath(workspaceId)}/sessions/${encodeURIComponent(name)}/export?format=${format}`,
 
-  settings: (workspaceId: string) => json<Settings>("GET", `${workspacePath(workspaceId)}/settings`),
-  saveSettings: (
-    workspaceId: string,
-    body: { profile?: Profile; provider?: { provider: string; baseUrl?: string; model?: string; apiKey?: string } },
-  ) => json<Settings>("PUT", `${workspacePath(workspaceId)}/settings`, body),
-  testProvider: (workspaceId: string) => json<{ ok: boolean; message: string }>("POST", `${workspacePath(workspaceId)}/settings/test-provider`),
+  settings: (workspaceId: string) => typed(settingsClient.api.workspaces[":workspaceId"].settings.$get({ param: { workspaceId } })),
+  saveSettings: (workspaceId: string, body: SettingsUpdate) =>
+    typed(settingsClient.api.workspaces[":workspaceId"].settings.$put({ param: { workspaceId }, json: body })),
+  testProvider: (workspaceId: string) =>
+    typed(settingsClient.api.workspaces[":workspaceId"].settings["test-provider"].$post({ param: { workspaceId } })),
 
   audit: (workspaceId: string) => json<{ events: AuditEvent[] }>("GET", `${workspacePath(workspaceId)}/audit`),
   auditCsvUrl: (workspaceId: string): string => `${workspacePath(workspaceId)}/audit.csv`,
