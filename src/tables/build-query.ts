@@ -27,6 +27,8 @@ export interface QueryPlan {
   limitation?: string;
   /** A category column to break a count down by (sector), when the question does not filter on it. */
   breakdown?: string;
+  /** "What proportion of Somerset's homes are private": the whole the part is a share of. */
+  share?: { filter: TableFilter; whole: TableQuery };
   /** "Blackpool compared with England": the same measure for the wider area the question names. */
   companion?: { label: string; query: TableQuery };
 }
@@ -167,7 +169,10 @@ function bestColumnFor(data: TableData, candidates: ValueMatch[], hints: string[
   return [...candidates].sort((left, right) => {
     const leftHinted = columnMatchesAny(data.record.columns[left.column] as DataColumn, hints) ? 1 : 0;
     const rightHinted = columnMatchesAny(data.record.columns[right.column] as DataColumn, hints) ? 1 : 0;
-    return rightHinted - leftHinted || right.value.count - left.value.count || left.column - right.column;
+    const preferred = tableVocabulary().preferredColumns;
+    const leftPreferred = columnMatchesAny(data.record.columns[left.column] as DataColumn, preferred) ? 1 : 0;
+    const rightPreferred = columnMatchesAny(data.record.columns[right.column] as DataColumn, preferred) ? 1 : 0;
+    return rightHinted - leftHinted || rightPreferred - leftPreferred || right.value.count - left.value.count || left.column - right.column;
   })[0];
 }
 
@@ -300,7 +305,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     analysis.text,
   );
   const quantitative =
-    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure;
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share;
   // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
   const lookup = !quantitative;
   // Who, where, why and "what does X mean" ask for words, not figures.
@@ -431,7 +436,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (parts.length === 0) return;
     const used = new Set<number>();
     for (const part of parts) {
-      const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && sameWord(token.stem, part));
+      const aliases = vocabulary.columnWordAliases;
+      const position = analysis.tokens.findIndex(
+        (token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && (sameWord(token.stem, part) || aliases.get(token.stem) === part),
+      );
       if (position >= 0) used.add(position);
     }
     const hintBonus = hinted(columnNumber) ? 0.5 : 0;
@@ -444,7 +452,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   if (measureColumn >= 0) {
     const parts = nameStems((columns[measureColumn] as DataColumn).name);
     analysis.tokens.forEach((token, position) => {
-      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part))) consumed.add(position);
+      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part) || vocabulary.columnWordAliases.get(token.stem) === part)) consumed.add(position);
     });
     score += 2 * Math.floor(measureScore);
     substantive += 1;
@@ -544,7 +552,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     uncovered.add(position);
   });
 
-  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || wantsRanking));
+  // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
+  const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
   if (lookup && !(measureScore >= 2 || dimensionNamed)) {
     trace?.("no quantity asked and no measure named");
     return null;
@@ -656,6 +665,21 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   pinDimensions(analysis, data, query, notes, periodColumn);
 
+  // "What proportion of children's homes in Somerset are private?": the last value named is the part.
+  let share: QueryPlan["share"];
+  if (intents.share && measure.kind === "count" && groupColumn < 0) {
+    const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
+    const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
+    const partFilter = query.filters.find((filter) => filter.column === partColumn);
+    // The whole must be things the table lists ("children's homes in Somerset"), not only a place.
+    const wholeNamed = matches.filter((match) => !match.geographic && match !== part).length > 0;
+    if (!part || !partFilter || !wholeNamed) {
+      trace?.("asks for a share of something the table does not list");
+      return null;
+    }
+    share = { filter: partFilter, whole: { ...query, filters: query.filters.filter((filter) => filter !== partFilter) } };
+  }
+
   // "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure.
   let companion: QueryPlan["companion"];
   const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
@@ -679,7 +703,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
         )?.name
       : undefined;
-  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}) };
+  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}), ...(share ? { share } : {}) };
 }
 
 /**
