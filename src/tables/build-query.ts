@@ -296,6 +296,17 @@ function mayMatch(value: DistinctValue): boolean {
   return value.stems.length > 0;
 }
 
+/** A council's name without the forms data sets add or drop ("City of", "County", "Council"). */
+function councilKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/,\s*(city|county) of$/, "")
+    .replace(/^(city|county) of\s+/, "")
+    .replace(/^county\s+/, "")
+    .replace(/\s+(county|city|borough|metropolitan borough)?\s*council$/, "")
+    .trim();
+}
+
 /** The plan for one table, or null when the question is not about it. */
 export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
   const vocabulary = tableVocabulary();
@@ -358,9 +369,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const missingAuthorities: string[] = [];
   for (const authority of analysis.authorities) {
     const key = authority.name.toLowerCase();
+    const plain = councilKey(key);
     const candidates: ValueMatch[] = [];
     for (const entry of index) {
-      const value = entry.values.find((candidate) => candidate.key === key);
+      // "Bristol, City of" and "Kingston upon Hull, City of" (DfE), "Durham" (Ofsted) for the LA list's names.
+      const value = entry.values.find((candidate) => candidate.key === key) ?? entry.values.find((candidate) => councilKey(candidate.key) === plain);
       if (value) {
         candidates.push({ column: entry.column, value, positions: [], partial: false, geographic: true });
       }
