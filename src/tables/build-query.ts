@@ -450,8 +450,14 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const used = new Set<number>();
     for (const part of parts) {
       const aliases = vocabulary.columnWordAliases;
+      // An alias stands for the column only on its own: "beds in ..." is places, "bed occupancy" is not.
+      const aliasAlone = (at: number): boolean => {
+        const next = analysis.tokens[at + 1];
+        return next === undefined || isScaffolding(next);
+      };
       const position = analysis.tokens.findIndex(
-        (token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && (sameWord(token.stem, part) || aliases.get(token.stem) === part),
+        (token, at) =>
+          !consumed.has(at) && !used.has(at) && !isScaffolding(token) && (sameWord(token.stem, part) || (aliases.get(token.stem) === part && aliasAlone(at))),
       );
       if (position >= 0) used.add(position);
     }
@@ -465,7 +471,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   if (measureColumn >= 0) {
     const parts = nameStems((columns[measureColumn] as DataColumn).name);
     analysis.tokens.forEach((token, position) => {
-      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part) || vocabulary.columnWordAliases.get(token.stem) === part)) consumed.add(position);
+      const next = analysis.tokens[position + 1];
+      const alone = next === undefined || isScaffolding(next);
+      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part) || (alone && vocabulary.columnWordAliases.get(token.stem) === part))) {
+        consumed.add(position);
+      }
     });
     score += 2 * Math.floor(measureScore);
     substantive += 1;
