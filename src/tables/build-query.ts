@@ -6,10 +6,9 @@
  * latest otherwise); grouping from "which council ..." nouns. Nothing here knows any one data set: the words and
  * weights are in vocabulary.json.
  */
-import { stems } from "../retrieval/tokenize.ts";
-import { stopWords } from "../retrieval/tokenize.ts";
+import { stems, stopWords } from "../retrieval/tokenize.ts";
 import type { DataColumn } from "../store/types.ts";
-import { formatPeriod, parsePeriod } from "./cell-values.ts";
+import { formatPeriod } from "./cell-values.ts";
 import type { QuestionAnalysis, QuestionToken } from "./question-analysis.ts";
 import { filterRows } from "./run-query.ts";
 import type { TableData } from "./table-data.ts";
@@ -292,10 +291,6 @@ function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedVa
   return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
 }
 
-function mayMatch(value: DistinctValue): boolean {
-  return value.stems.length > 0;
-}
-
 /** A council's name without the forms data sets add or drop ("City of", "County", "Council"). */
 function councilKey(name: string): string {
   return name
@@ -415,8 +410,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
   const byValue = new Map<string, ValueMatch[]>();
   const ordered = candidateValues(data, analysis);
-  const taken = new Set<number>();
-  for (const { column, value } of ordered.filter((candidate) => mayMatch(candidate.value))) {
+  for (const { column, value } of ordered) {
     if (matches.some((match) => match.column === column && match.value.key === value.key)) continue;
     const positions = locateValue(analysis, value.stems, consumed);
     if (!positions) continue;
@@ -425,7 +419,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const namesCouncil = analysis.authorities.some((authority) => value.key.includes(authority.name.toLowerCase()));
     list.push({ column, value, positions, partial: false, geographic: namesCouncil || vocabulary.geographicColumn.test((columns[column] as DataColumn).name.toLowerCase()) });
     byValue.set(key, list);
-    for (const position of positions) taken.add(position);
   }
   // Overlapping matches (one span matching several values or columns): keep the longest, then the best column.
   const candidates = [...byValue.values()]
@@ -438,7 +431,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     score += 2 + match.positions.length;
     if (!match.geographic) substantive += 1;
   }
-  void taken;
 
   // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
   let measureColumn = -1;
@@ -825,6 +817,5 @@ export function planQuery(analysis: QuestionAnalysis, tables: readonly TableData
     const scored = { ...plan, score: plan.score + 0.5 * named - (plan.limitation ? 1 : 0) };
     if (!best || scored.score > best.score) best = scored;
   }
-  void parsePeriod;
   return best;
 }
