@@ -6,10 +6,9 @@
  * latest otherwise); grouping from "which council ..." nouns. Nothing here knows any one data set: the words and
  * weights are in vocabulary.json.
  */
-import { stems } from "../retrieval/tokenize.ts";
-import { stopWords } from "../retrieval/tokenize.ts";
+import { stems, stopWords } from "../retrieval/tokenize.ts";
 import type { DataColumn } from "../store/types.ts";
-import { formatPeriod, parsePeriod } from "./cell-values.ts";
+import { formatPeriod } from "./cell-values.ts";
 import type { QuestionAnalysis, QuestionToken } from "./question-analysis.ts";
 import { filterRows } from "./run-query.ts";
 import type { TableData } from "./table-data.ts";
@@ -27,6 +26,8 @@ export interface QueryPlan {
   limitation?: string;
   /** A category column to break a count down by (sector), when the question does not filter on it. */
   breakdown?: string;
+  /** "What proportion of Somerset's homes are private": the whole the part is a share of. */
+  share?: { filter: TableFilter; whole: TableQuery };
   /** "Blackpool compared with England": the same measure for the wider area the question names. */
   companion?: { label: string; query: TableQuery };
 }
@@ -167,7 +168,10 @@ function bestColumnFor(data: TableData, candidates: ValueMatch[], hints: string[
   return [...candidates].sort((left, right) => {
     const leftHinted = columnMatchesAny(data.record.columns[left.column] as DataColumn, hints) ? 1 : 0;
     const rightHinted = columnMatchesAny(data.record.columns[right.column] as DataColumn, hints) ? 1 : 0;
-    return rightHinted - leftHinted || right.value.count - left.value.count || left.column - right.column;
+    const preferred = tableVocabulary().preferredColumns;
+    const leftPreferred = columnMatchesAny(data.record.columns[left.column] as DataColumn, preferred) ? 1 : 0;
+    const rightPreferred = columnMatchesAny(data.record.columns[right.column] as DataColumn, preferred) ? 1 : 0;
+    return rightHinted - leftHinted || rightPreferred - leftPreferred || right.value.count - left.value.count || left.column - right.column;
   })[0];
 }
 
@@ -287,8 +291,15 @@ function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedVa
   return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
 }
 
-function mayMatch(value: DistinctValue): boolean {
-  return value.stems.length > 0;
+/** A council's name without the forms data sets add or drop ("City of", "County", "Council"). */
+function councilKey(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/,\s*(city|county) of$/, "")
+    .replace(/^(city|county) of\s+/, "")
+    .replace(/^county\s+/, "")
+    .replace(/\s+(county|city|borough|metropolitan borough)?\s*council$/, "")
+    .trim();
 }
 
 /** The plan for one table, or null when the question is not about it. */
@@ -300,7 +311,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     analysis.text,
   );
   const quantitative =
-    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure;
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share;
   // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
   const lookup = !quantitative;
   // Who, where, why and "what does X mean" ask for words, not figures.
@@ -353,9 +364,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const missingAuthorities: string[] = [];
   for (const authority of analysis.authorities) {
     const key = authority.name.toLowerCase();
+    const plain = councilKey(key);
     const candidates: ValueMatch[] = [];
     for (const entry of index) {
-      const value = entry.values.find((candidate) => candidate.key === key);
+      // "Bristol, City of" and "Kingston upon Hull, City of" (DfE), "Durham" (Ofsted) for the LA list's names.
+      const value = entry.values.find((candidate) => candidate.key === key) ?? entry.values.find((candidate) => councilKey(candidate.key) === plain);
       if (value) {
         candidates.push({ column: entry.column, value, positions: [], partial: false, geographic: true });
       }
@@ -397,8 +410,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
   const byValue = new Map<string, ValueMatch[]>();
   const ordered = candidateValues(data, analysis);
-  const taken = new Set<number>();
-  for (const { column, value } of ordered.filter((candidate) => mayMatch(candidate.value))) {
+  for (const { column, value } of ordered) {
     if (matches.some((match) => match.column === column && match.value.key === value.key)) continue;
     const positions = locateValue(analysis, value.stems, consumed);
     if (!positions) continue;
@@ -407,7 +419,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const namesCouncil = analysis.authorities.some((authority) => value.key.includes(authority.name.toLowerCase()));
     list.push({ column, value, positions, partial: false, geographic: namesCouncil || vocabulary.geographicColumn.test((columns[column] as DataColumn).name.toLowerCase()) });
     byValue.set(key, list);
-    for (const position of positions) taken.add(position);
   }
   // Overlapping matches (one span matching several values or columns): keep the longest, then the best column.
   const candidates = [...byValue.values()]
@@ -420,7 +431,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     score += 2 + match.positions.length;
     if (!match.geographic) substantive += 1;
   }
-  void taken;
 
   // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
   let measureColumn = -1;
@@ -431,7 +441,16 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (parts.length === 0) return;
     const used = new Set<number>();
     for (const part of parts) {
-      const position = analysis.tokens.findIndex((token, at) => !consumed.has(at) && !used.has(at) && !isScaffolding(token) && sameWord(token.stem, part));
+      const aliases = vocabulary.columnWordAliases;
+      // An alias stands for the column only on its own: "beds in ..." is places, "bed occupancy" is not.
+      const aliasAlone = (at: number): boolean => {
+        const next = analysis.tokens[at + 1];
+        return next === undefined || isScaffolding(next);
+      };
+      const position = analysis.tokens.findIndex(
+        (token, at) =>
+          !consumed.has(at) && !used.has(at) && !isScaffolding(token) && (sameWord(token.stem, part) || (aliases.get(token.stem) === part && aliasAlone(at))),
+      );
       if (position >= 0) used.add(position);
     }
     const hintBonus = hinted(columnNumber) ? 0.5 : 0;
@@ -444,7 +463,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   if (measureColumn >= 0) {
     const parts = nameStems((columns[measureColumn] as DataColumn).name);
     analysis.tokens.forEach((token, position) => {
-      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part))) consumed.add(position);
+      const next = analysis.tokens[position + 1];
+      const alone = next === undefined || isScaffolding(next);
+      if (!consumed.has(position) && !isScaffolding(token) && parts.some((part) => sameWord(token.stem, part) || (alone && vocabulary.columnWordAliases.get(token.stem) === part))) {
+        consumed.add(position);
+      }
     });
     score += 2 * Math.floor(measureScore);
     substantive += 1;
@@ -544,7 +567,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     uncovered.add(position);
   });
 
-  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || wantsRanking));
+  // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
+  const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
   if (lookup && !(measureScore >= 2 || dimensionNamed)) {
     trace?.("no quantity asked and no measure named");
     return null;
@@ -656,6 +680,21 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   pinDimensions(analysis, data, query, notes, periodColumn);
 
+  // "What proportion of children's homes in Somerset are private?": the last value named is the part.
+  let share: QueryPlan["share"];
+  if (intents.share && measure.kind === "count" && groupColumn < 0) {
+    const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
+    const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
+    const partFilter = query.filters.find((filter) => filter.column === partColumn);
+    // The whole must be things the table lists ("children's homes in Somerset"), not only a place.
+    const wholeNamed = matches.filter((match) => !match.geographic && match !== part).length > 0;
+    if (!part || !partFilter || !wholeNamed) {
+      trace?.("asks for a share of something the table does not list");
+      return null;
+    }
+    share = { filter: partFilter, whole: { ...query, filters: query.filters.filter((filter) => filter !== partFilter) } };
+  }
+
   // "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure.
   let companion: QueryPlan["companion"];
   const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
@@ -679,7 +718,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
         )?.name
       : undefined;
-  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}) };
+  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}), ...(share ? { share } : {}) };
 }
 
 /**
@@ -778,6 +817,5 @@ export function planQuery(analysis: QuestionAnalysis, tables: readonly TableData
     const scored = { ...plan, score: plan.score + 0.5 * named - (plan.limitation ? 1 : 0) };
     if (!best || scored.score > best.score) best = scored;
   }
-  void parsePeriod;
   return best;
 }

@@ -27,6 +27,8 @@ export interface QuestionIntents {
   compare: boolean;
   rate: boolean;
   figure: boolean;
+  /** "What proportion of ... are private": a part of a whole. */
+  share: boolean;
 }
 
 export interface QuestionAnalysis {

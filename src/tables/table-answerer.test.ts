@@ -117,9 +117,9 @@ describe("data-set answers over a self-made CSV", () => {
 
   it("ranks councils within a region", () => {
     const counts = new Map<string, number>();
-    for (const row of rows.filter((entry) => entry.region === "South West")) counts.set(row.council, (counts.get(row.council) ?? 0) + 1);
+    for (const row of rows.filter((entry) => entry.region === "South West" && entry.type === "Children's home")) counts.set(row.council, (counts.get(row.council) ?? 0) + 1);
     const [top] = [...counts.entries()].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0]));
-    const answer = createTableAnswerer({ store }).answer("Which council in the South West has the most providers?");
+    const answer = createTableAnswerer({ store }).answer("Which council in the South West has the most children's homes?");
     expect(answer?.answer.startsWith(`${top?.[0]} has the highest`)).toBe(true);
     expect(answer?.answer).toContain(`${top?.[0]}: ${top?.[1]}`);
   });

@@ -166,6 +166,16 @@ function headline(plan: QueryPlan, result: QueryResult): string {
     return `${lead.key} has ${verb} ${measureText(query)} where ${filters}: ${listed}${others} [1].`;
   }
   const figure = groups[0] as GroupFigure;
+  if (plan.share && figure.value !== null) {
+    const whole = runTableQuery(data, plan.share.whole).groups[0]?.value ?? 0;
+    const percent = whole > 0 ? `${formatFigure((figure.value / whole) * 100)}%` : "no share (no rows)";
+    const part = plan.share.filter;
+    const wholeRows = runTableQuery(data, plan.share.whole).rows;
+    const partColumn = columnIndex(data.record, part.column);
+    const empty = wholeRows.filter((row) => (data.rows[row]?.[partColumn] ?? "").trim().length === 0).length;
+    const emptyText = empty > 0 ? `; ${formatFigure(empty)} of them have no ${part.column} value` : "";
+    return `${percent} [1]: ${formatFigure(figure.value)} of the ${formatFigure(whole)} rows where ${filtersText(plan.share.whole.filters)} also have ${part.column} ${part.values.map((value) => `"${value}"`).join(" or ")}${emptyText} (${source}).`;
+  }
   if (query.period?.from !== undefined) {
     return `${measureText(query)} where ${filters} went ${changeText(data, query, figure)} [1].${trendText(data, query)}`;
   }
@@ -267,7 +277,7 @@ export function withTableAnswers(store: Store, fallback: { answer(question: stri
 export function asksForFigures(analysis: QuestionAnalysis): boolean {
   const intents = analysis.intents;
   if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text)) return false;
-  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate;
+  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.share;
 }
 
 /**

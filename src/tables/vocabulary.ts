@@ -25,6 +25,7 @@ const vocabularySchema = z.object({
     compare: z.string(),
     rate: z.string(),
     figure: z.string(),
+    share: z.string(),
   }),
   comparisonJoiners: z.string(),
   geographicColumnPattern: z.string(),
@@ -37,6 +38,8 @@ const vocabularySchema = z.object({
   measureWords: z.array(z.string()),
   maxValueWords: z.number().int().positive(),
   months: z.string(),
+  preferredColumns: z.array(z.string()),
+  columnWordAliases: z.record(z.string(), z.string()),
   synonyms: z.array(z.array(z.string()).min(2)),
   levels: z.object({ column: z.string(), national: z.string(), regional: z.string(), local: z.string() }),
   measureStopWords: z.array(z.string()),
@@ -64,6 +67,10 @@ export interface TableVocabulary {
   maxValueWords: number;
   /** Month names: a question naming a month the table's dates do not name asks about another date. */
   months: RegExp;
+  /** Where a value stands in several columns ("Inadequate" in every Ofsted judgement), these columns come first. */
+  preferredColumns: string[];
+  /** Question words for words of column names ("left" -> "leavers_fte"), on Porter stems. */
+  columnWordAliases: ReadonlyMap<string, string>;
   /** Groups of names for one thing in data sets' own words (file-name acronyms such as CSWW), beside the glossary. */
   synonyms: string[][];
   levels: z.infer<typeof vocabularySchema>["levels"];
@@ -93,6 +100,8 @@ export function tableVocabulary(): TableVocabulary {
     measureWords: new Set(raw.measureWords),
     maxValueWords: raw.maxValueWords,
     months: new RegExp(raw.months, "giu"),
+    preferredColumns: raw.preferredColumns,
+    columnWordAliases: new Map(Object.entries(raw.columnWordAliases)),
     synonyms: raw.synonyms,
     levels: raw.levels,
     measureStopWords: new Set(raw.measureStopWords),
