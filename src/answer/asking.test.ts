@@ -14,6 +14,7 @@ const guide = "real/Guide_to_Children_s_Home_Standards_inc_quality_standards_Ver
 const framework = "real/Ofsted SCCIF children's homes.txt";
 const missingEducation = "dev2/docs/Children_missing_education_guidance_-_August_2024.pdf";
 const missingFromCare = "dev2/docs/children-missing-from-care.md";
+const sunderland = "dev2/docs/children's services inspection - 11 march 2025.pdf";
 
 /** Every [n] marker names a citation and every citation's quote is on its page. */
 function expectCited(fixture: AnswerFixture, answer: Answer): void {
@@ -30,7 +31,7 @@ describe.skipIf(withoutCorpus())("asking the way providers ask", () => {
   let fixture: AnswerFixture;
 
   beforeAll(async () => {
-    fixture = await libraryFixture([regulations, guide, framework, missingEducation, missingFromCare]);
+    fixture = await libraryFixture([regulations, guide, framework, missingEducation, missingFromCare, sunderland]);
   }, 120_000);
 
   afterAll(() => fixture?.store.close());
@@ -115,6 +116,20 @@ describe.skipIf(withoutCorpus())("asking the way providers ask", () => {
     expect(answer.answer).toContain("hearth ingest");
     // Asking what the rules want of that document is not asking what it says.
     expect(fixture.answerer.analyse("What should our statement of purpose include about admissions?").ownDocument).toBeNull();
+  });
+
+  it("answers a list question with the whole bullet list under the heading that asks it", () => {
+    const answer = fixture.answerer.answer("What 3 things does Sunderland need to improve?");
+    const lead = answer.answer.split("\n")[0] ?? "";
+    for (const item of ["return home interviews", "unaccompanied asylum-seeking children", "workloads of PAs"]) expect(lead).toContain(item);
+    expect(answer.citations[0]?.quote).toContain("The workloads of PAs in the Next Steps service.");
+    expectCited(fixture, answer);
+  });
+
+  it("states a requirement with its provision", () => {
+    const answer = fixture.answerer.answer("How often must the independent person visit a children's home?");
+    expect(answer.answer.split("\n")[0]).toMatch(/^Regulation 44: .*once each month/);
+    expectCited(fixture, answer);
   });
 
   it("answers a definition with the defining sentence", () => {

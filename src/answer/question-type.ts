@@ -110,7 +110,7 @@ const percentagePattern = /\b(percentage|proportion|per ?cent|share)\b|%/i;
 const namePattern = /^\s*(who|whom|whose)\b|\b(which|what) (person|organisation|organization|agency|body|officer|director|manager|provider|company|charity|team|group|authority|council)\b|\bwho\b/i;
 const datePattern = /^\s*when\b|\b(what|which) (year|date|month|day|time)\b|\bby when\b|\bhow long ago\b/i;
 /** "Which two homes ...", "which services are ...": several things; otherwise "which project ..." wants one name. */
-const whichWantsList = /\b(two|three|four|five|six|several|\d+)\b|\b(are|were|have)\b/i;
+const whichWantsList = /\b(two|three|four|five|six|several|[2-9]|1\d)\b(?![\d.,%])|\b(are|were|have)\b/i;
 const listPattern = /^\s*(which|what are|what were|list|name the|what types|what kinds)\b|\b(made up of|consist of|consists of|comprise|comprises|include|includes|types of|kinds of)\b/i;
 
 /** Words that mark a broad question; the value names the briefing it deserves. */
@@ -139,6 +139,8 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (/^\s*who\b/i.test(text)) type = "name";
   else if (figurePatterns[0]?.test(text) || figurePatterns[1]?.test(text)) type = "figure";
   else if (/^\s*which\b/i.test(text)) type = whichWantsList.test(text) ? "list" : "name";
+  // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
+  else if (/^\s*what\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+[a-z]+/i.test(text)) type = "list";
   else if (namePattern.test(text)) type = "name";
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
