@@ -214,8 +214,12 @@ const gradePattern = /\b(outstanding|good|requires improvement|inadequate)\b/i;
 const frequencyPattern =
   /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
 
+/**
+ * A length of time: "28 days", "three-month", "6 to 12 months" (its upper end), "within a year", "an hour",
+ * "a fortnight", "48 hours".
+ */
 const durationPattern =
-  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)[- ](?:calendar |working |school )?(years?|months?|weeks?|days?|hours?)\b/i;
+  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|half an?)[- ](?:calendar |working |school |full |clear )?(years?|months?|weeks?|days?|hours?|minutes?|fortnight)\b/i;
 
 const numberWords =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
@@ -228,7 +232,8 @@ const numberWords =
 function countPatternsFor(counted: string): RegExp[] {
   const base = counted.replace(/['’]s$/, "");
   const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
-  const number = `(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
+  // "none of the children", "no children" count nothing: zero is a count too.
+  const number = `(\\d[\\d,]*|no|none\\s+of\\s+the|zero|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
   return [
     new RegExp(`(?<![\\p{L}\\d])${number}\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu"),
     new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu"),
@@ -264,6 +269,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
       if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
       if (shape.wantsDuration) return durationPattern.test(text) ? 1 : novelNumbers(text, shape.questionWords) === 0 ? 0 : 0.4;
+      // "No children were living in unregistered homes" counts them (none) without a digit.
+      if (shape.countPatterns?.some((pattern) => pattern.test(text))) return 1;
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
       if (shape.countPatterns) {
         // "How many children": a number before the thing counted answers it; a date's numbers do not.
