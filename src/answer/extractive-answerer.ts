@@ -837,9 +837,9 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
           break;
         }
       }
-      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
+      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       // Never answer "how many" or "how much" with a sentence that holds no figure, nor "what grade" without one.
       if ((shape.type === "figure" || shape.wantsGrade) && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
