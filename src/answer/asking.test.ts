@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 import type { AnswerFixture } from "./answer-fixture.ts";
 import { libraryFixture } from "./answer-fixture.ts";
-import { refusalSentence } from "./extractive-answerer.ts";
+import { createExtractiveAnswerer, loadAnswerWeights, refusalSentence } from "./extractive-answerer.ts";
 import type { Answer } from "./types.ts";
 
 const regulations = "real/The Children's Home (England) regulations 2015.pdf";
@@ -96,11 +96,28 @@ describe.skipIf(withoutCorpus())("asking the way providers ask", () => {
   });
 
   it("answers what a passage covers of a question and names what it lacks instead of refusing", () => {
-    const answer = fixture.answerer.answer("an under 12 hasnt come back to the placement - how long before we report them missing to the police?");
+    // With the bar for a direct answer out of reach, the best passage that covers part of the question answers it.
+    const weights = loadAnswerWeights();
+    const strict = createExtractiveAnswerer({
+      store: fixture.store,
+      searcher: fixture.searcher,
+      weights: { ...weights, thresholds: { ...weights.thresholds, minimumCoverage: 0.99 } },
+    });
+    const answer = strict.answer("an under 12 hasnt come back to the placement - how long before we report them missing to the police?");
     expect(answer.refused).toBe(false);
     expect(answer.answer).toMatch(/^The library does not answer this (in full: nothing found says anything about "[^"]+"( or "[^"]+")* here|directly)/);
     expect(answer.answer).toContain("1 hour (under 12s)");
     expectCited(fixture, answer);
+    // The answerer as configured states it directly.
+    expect(fixture.answerer.answer("an under 12 hasnt come back to the placement - how long before we report them missing to the police?").answer).toMatch(
+      /^1 hour \(under 12s\)/,
+    );
+  });
+
+  it("answers a yes-or-no question about a number with the sentence that says so", () => {
+    const answer = fixture.answerer.answer("Is there a cap on the number of homes one Responsible Individual can oversee?");
+    expect(answer.refused).toBe(false);
+    expect(answer.answer).toContain("There is no limit to the number of homes");
   });
 
   it("still refuses what nothing in the library covers, naming the nearest passages", () => {

@@ -141,6 +141,8 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (/^\s*which\b/i.test(text)) type = whichWantsList.test(text) ? "list" : "name";
   // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
   else if (/^\s*what\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+[a-z]+/i.test(text)) type = "list";
+  // "Is there a cap on the number of homes ...?", "Can the same inspector ...?": yes or no, said by a sentence.
+  else if (/^\s*(is|are|can|could|does|do|did|must|should|has|have|will|would|may)\b/i.test(text) && !/\bwho\b/i.test(text)) type = "description";
   else if (namePattern.test(text)) type = "name";
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
