@@ -63,6 +63,8 @@ interface Evidence {
   /** How well it has the shape the question wants (a figure, a name ...), 0 to 1. */
   fit: number;
   score: number;
+  /** Its shape marks it as the answer (a term's defining sentence, a bullet under a heading asking the question). */
+  leads: boolean;
 }
 
 /** Weights and thresholds, from answer-weights.json beside this file (fitted by `npm run tune`). */
@@ -86,6 +88,7 @@ const answerWeightsSchema = z.object({
     dataSetRows: z.number(),
     commonInRows: z.number(),
     dataSetSample: z.number(),
+    listItems: z.number(),
   }),
 });
 
@@ -113,7 +116,7 @@ function shadowingNames(questionText: string): RegExp | null {
 // ---------------------------------------------------------------------------------------------------------------
 // Splitting passages into sentences and rows
 
-const bulletStart = /^\s*(?:[•●○■□▪◦‣►▶✓✔➢➤*·\u2460-\u2473]|[-–—](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-z][.)](?=\s))\s*/u;
+const bulletStart = /^\s*(?:[•●○■□▪◦‣►▶✓✔➢➤*·◼◾\u2460-\u2473]|[-–—](?=\s)|\(?\d{1,2}[.)](?=\s)|\(?[a-z][.)](?=\s))\s*/u;
 const sentenceBoundary = /(?<=[.!?])["'”’)]?\s+(?=["'“‘(£•]?[A-Z0-9])/g;
 const abbreviations = new Set(["e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "no", "st", "vs", "approx", "cllr", "prof", "fig", "para"]);
 
@@ -440,7 +443,12 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
             ? coverageOf(piece, matchStems, credits, concepts)
             : coverageOf(piece, matchStems.filter((stem) => !common.has(stem)), credits, concepts, 0.5);
         // A row's figures are read with their column names ("children_count: 1896").
-        const fit = shapeFit(shape, piece.isRow && shape.type === "figure" ? piece.display : piece.quote);
+        let fit = shapeFit(shape, piece.isRow && shape.type === "figure" ? piece.display : piece.quote);
+        // A list question is answered by the bullets under a heading that asks it ("What needs to improve?"); a
+        // definition question by the term's defining sentence. Either leads the answer.
+        const listed = shape.type === "list" && !piece.isRow && headingAsks(result, concepts) && bulletedIn(result.text, piece.quote);
+        if (listed) fit = 1;
+        const leads = listed || (shape.defines !== undefined && fit >= 1);
         const length = pieceStems.length;
         // A row is short by nature; a sentence of four words rarely answers anything.
         // Long rows and sentences cover many words by length alone; the longer, the less they answer directly.
@@ -450,13 +458,28 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
         if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= scoring.shapeMiss;
         // "How many children": a sentence that counts them ("953 children") beats one that only names them.
         else if (shape.counted && fit < 1) value *= scoring.countMissFloor + (1 - scoring.countMissFloor) * fit;
-        evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value });
+        evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value, leads });
       }
     }
     evidence.sort((left, right) => right.score - left.score);
     return evidence;
   };
   return { score, contextCredits };
+}
+
+/** Whether the passage's nearest heading holds at least two of the question's word concepts ("need", "improve"). */
+function headingAsks(result: SearchResult, concepts: WeightedConcept[]): boolean {
+  const heading = stems(result.headingPath.at(-1) ?? "");
+  if (heading.length === 0) return false;
+  return concepts.filter(({ concept }) => concept.kind !== "figure" && conceptFoundIn(concept, heading) > 0).length >= 2;
+}
+
+/** Whether the piece is a bullet item in the passage (its first words follow a bullet mark). */
+function bulletedIn(text: string, quote: string): boolean {
+  const at = text.indexOf(quote.slice(0, 30));
+  if (at < 0) return false;
+  const lineStart = text.lastIndexOf("\n", at) + 1;
+  return bulletStart.test(text.slice(lineStart, at + 1)) && text.slice(lineStart, at).trim().length <= 3;
 }
 
 /** The question's concepts a piece holds nowhere (not in itself, its headings or its page), by label. */
@@ -507,9 +530,16 @@ class CitationList {
   }
 }
 
+/**
+ * An answer line: the piece as shown and its citation. A piece of a provision's own text ("Regulation 28") is
+ * named by it when the text does not say so itself ("28.—(1) A person may only manage ..."), so a requirement is
+ * read with its provision.
+ */
 function line(evidence: Evidence, n: number): string {
   const display = evidence.display.replace(/\s*\[\d+\]\s*$/, "");
-  return `${display} [${n}]`;
+  const provision = /^(?:regulation|schedule|standard|section)\s+\d{1,3}[a-z]?$/i.exec(evidence.result.section?.trim() ?? "")?.[0];
+  const named = provision && !display.toLowerCase().includes(provision.toLowerCase()) ? `${provision}: ${display}` : display;
+  return `${named} [${n}]`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -627,6 +657,63 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
    * A sentence that introduces a list ("… relationships based on—", "… made up of:") says little without the
    * list: the items that follow it on the page join the quote.
    */
+  /**
+   * A list question answered by one bullet of a list ("◼ The workloads of PAs ...") is answered by the whole list:
+   * the bullet run it belongs to on its page (items with their wrapped lines, up to a blank line or a line that is
+   * neither), so every item is quoted together.
+   */
+  const withWholeList = (evidence: Evidence): Evidence => {
+    if (evidence.isRow) return evidence;
+    const pageText = verifier.pageText(evidence.result.documentId, evidence.result.page);
+    const span = locateQuote(pageText, evidence.quote);
+    if (!span) return evidence;
+    const lines: { text: string; start: number; end: number }[] = [];
+    let offset = 0;
+    for (const text of pageText.split("\n")) {
+      lines.push({ text, start: offset, end: offset + text.length });
+      offset += text.length + 1;
+    }
+    const isBullet = (index: number): boolean => bulletStart.test(lines[index]?.text ?? "") && (lines[index]?.text.trim().length ?? 0) > 2;
+    const blank = (index: number): boolean => (lines[index]?.text.trim().length ?? 0) === 0;
+    // A wrapped line continues the bullet above it when nothing between them ends a sentence or a heading.
+    const itemOf = (index: number): number | null => {
+      for (let line = index; line >= 0 && !blank(line); line--) {
+        if (isBullet(line)) return line;
+        if (line < index && /[.?:;]["'”’)]?\s*$/.test(lines[line]!.text.trim())) return null;
+      }
+      return null;
+    };
+    const at = lines.findIndex((line) => line.end >= span.start);
+    const own = at >= 0 ? itemOf(at) : null;
+    if (own === null) return evidence;
+    // Items may stand apart by blank lines; a blank line followed by anything but another item ends the run.
+    let first = own;
+    for (let line = own - 1; line >= 0; line--) {
+      if (blank(line)) continue;
+      const item = itemOf(line);
+      if (item === null) break;
+      first = item;
+      line = item;
+    }
+    let last = own;
+    let items = 0;
+    for (let line = first; line < lines.length; line++) {
+      if (blank(line)) {
+        let next = line + 1;
+        while (next < lines.length && blank(next)) next++;
+        if (!isBullet(next)) break;
+        continue;
+      }
+      if (isBullet(line)) items++;
+      else if (itemOf(line) === null) break;
+      if (items > tuning.listItems) break;
+      last = line;
+    }
+    const quote = pageText.slice(lines[first]!.start, lines[last]!.end);
+    if (items < 2 || quote.length <= evidence.quote.length || !quote.includes(evidence.quote.split("\n")[0] ?? "")) return evidence;
+    return { ...evidence, quote, display: tidy(quote.replace(/\s*\n\s*/g, " ")), stems: stems(quote) };
+  };
+
   const withListItems = (evidence: Evidence): Evidence => {
     if (evidence.isRow || !/[—–:-]\s*$/.test(evidence.quote)) return evidence;
     const pageText = verifier.pageText(evidence.result.documentId, evidence.result.page);
@@ -736,21 +823,23 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       return weighted.every(({ concept }) => concept.kind !== "term" || !uncovered.has(concept.label));
     };
     let direct: { evidence: Evidence; n: number } | undefined;
-    // A term's defining sentence answers "what is X" before any sentence that only uses the term.
-    const ordered = shape.defines ? [...evidence.filter((candidate) => candidate.fit >= 1), ...evidence.filter((candidate) => candidate.fit < 1)] : evidence;
+    // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
+    // before any sentence that only repeats the question's words.
+    const ordered = [...evidence.filter((candidate) => candidate.leads), ...evidence.filter((candidate) => !candidate.leads)];
     for (const candidate of ordered) {
-      // Its fit says it holds the term and defines it ("X is", "X (ABC)"), whatever else of the question it repeats.
-      if (candidate.fit >= 1 && shape.defines && holdsEssentials(candidate)) {
-        const complete = withListItems(candidate);
+      // Its shape says it is the answer ("X is", "X (ABC)", a bullet under "What needs to improve?"), whatever else
+      // of the question it repeats.
+      if (candidate.leads && holdsEssentials(candidate) && (shape.defines || candidate.coverage >= tuning.partialMinimumCoverage)) {
+        const complete = shape.type === "list" ? withWholeList(candidate) : withListItems(candidate);
         const n = citations.cite(complete);
         if (n !== null) {
           direct = { evidence: complete, n };
           break;
         }
       }
-      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
+      if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
       // Never answer "how many" or "how much" with a sentence that holds no figure, nor "what grade" without one.
       if ((shape.type === "figure" || shape.wantsGrade) && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
@@ -759,7 +848,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       if (shape.counted && candidate.fit < 1 && dataSetRow) continue;
       // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
       if (shape.type === "description" && dataSetRow) continue;
-      const complete = withListItems(candidate);
+      const complete = shape.type === "list" ? withWholeList(withListItems(candidate)) : withListItems(candidate);
       const n = citations.cite(complete);
       if (n === null) continue;
       direct = { evidence: complete, n };

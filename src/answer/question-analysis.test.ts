@@ -55,6 +55,19 @@ describe("analyseQuestion", () => {
     expect(analyseQuestion("What does regulation 44 require?", library).parts).toEqual(["What does regulation 44 require?"]);
   });
 
+  it("answers a comparison of places place by place", () => {
+    expect(analyseQuestion("Cambs or Notts - which had the higher net gain of children in childrens homes in 2024?", library).parts).toEqual([
+      "Cambridgeshire: which had the higher net gain of children in childrens homes in 2024?",
+      "Nottinghamshire: which had the higher net gain of children in childrens homes in 2024?",
+    ]);
+    expect(analyseQuestion("Blackpool CLA rate per 10k in 2025 compared to England?", library).parts).toEqual([
+      "Blackpool: CLA rate per 10k in 2025?",
+      "England: CLA rate per 10k in 2025?",
+    ]);
+    // Two places in one question are not a comparison unless they are joined or compared.
+    expect(analyseQuestion("How many children from Nottinghamshire are placed in Derbyshire?", library).parts).toHaveLength(1);
+  });
+
   it("reads its word lists from question-words.json", () => {
     expect(loadQuestionWords().taskWords).toContain("mock");
   });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { findLocalAuthorities } from "../market/local-authority-names.ts";
 import { stopWords, words } from "../retrieval/tokenize.ts";
 import type { QuestionShape } from "./question-type.ts";
 import { classifyQuestion } from "./question-type.ts";
@@ -18,6 +19,7 @@ const questionWordsSchema = z.object({
   ownDocumentPrepositions: z.array(z.string().min(1)),
   guidanceWords: z.array(z.string().min(1)),
   partJoins: z.array(z.string().min(1)),
+  comparisonWords: z.array(z.string().min(1)),
   correction: z.object({
     minimumLength: z.number().int().min(3),
     minimumPassages: z.number().int().min(1),
@@ -188,6 +190,61 @@ function splitParts(text: string, settings: QuestionWords): string[] {
   });
 }
 
+/**
+ * "Cambs or Notts - which had the higher net gain?", "Blackpool's CLA rate compared to England": a comparison of
+ * places, answered place by place so that each figure is found and cited. Each part is the question with the other
+ * places taken out and its own place named. Two places are compared when they are joined ("Sunderland and
+ * Cumberland", "Cambs or Notts") or the question says so ("compared to", "higher", "versus").
+ */
+function comparedPlaces(text: string, settings: QuestionWords): string[] | null {
+  const tokens = [...text.matchAll(/[\p{L}][\p{L}'’-]*/gu)];
+  const mentions: { start: number; end: number; place: string }[] = [];
+  for (let index = 0; index < tokens.length; index++) {
+    // The shortest run of words that names a place is its mention ("Sunderland", "North Somerset").
+    for (let length = 1; length <= 3; length++) {
+      const last = tokens[index + length - 1];
+      const first = tokens[index];
+      if (!first || !last || !/^\p{Lu}/u.test(first[0])) continue;
+      const start = first.index ?? 0;
+      const end = (last.index ?? 0) + last[0].length;
+      const span = text.slice(start, end);
+      const found = span === "England" ? ["England"] : findLocalAuthorities(span);
+      if (found.length !== 1 || mentions.some((mention) => mention.place === found[0])) continue;
+      // Not "RAAs do Sunderland": without its first word the run must not name the same place.
+      if (length > 1 && findLocalAuthorities(text.slice(tokens[index + 1]?.index ?? end, end)).includes(found[0]!)) continue;
+      mentions.push({ start, end, place: found[0]! });
+      index += length - 1;
+      break;
+    }
+  }
+  const places = mentions.filter((mention) => mention.place !== "England");
+  if (places.length === 0 || mentions.length < 2) return null;
+  const joined = mentions.some((mention, index) => {
+    const next = mentions[index + 1];
+    return next !== undefined && /^\s*(?:,|and|or|vs\.?|versus|&)\s*(?:(?:and|or)\s+)?$/i.test(text.slice(mention.end, next.start));
+  });
+  const compared = new RegExp(`\\b(?:${settings.comparisonWords.map((word) => word.replace(/ /g, "\\s+")).join("|")})\\b`, "i").test(text);
+  if (!joined && !compared) return null;
+  // The question without its places: the words joining them ("and", "or", ",") and a dangling "compared to" go too.
+  const joiner = /^\s*(?:,|and|or|vs\.?|versus|&)?\s*(?:(?:and|or)\s+)?$/i;
+  let stripped = "";
+  let from = 0;
+  for (const mention of [...mentions].sort((left, right) => left.start - right.start)) {
+    const between = text.slice(from, mention.start);
+    stripped += from > 0 && joiner.test(between) ? " " : between;
+    from = mention.end;
+  }
+  stripped += text.slice(from);
+  stripped = stripped
+    .replace(/['’]s\b/g, "")
+    .replace(/\b(?:compared\s+(?:to|with)|versus|vs\.?|against|with)\s*(?=[?.!]?\s*$)/i, "")
+    .replace(/^\s*(?:out\s+of|of|between|for|and|or)?\s*[,\s-]*/i, "")
+    .replace(/\s+([?,.])/g, "$1")
+    .replace(/\s+/g, " ")
+    .trim();
+  return mentions.map((mention) => `${mention.place}: ${stripped}`);
+}
+
 export function analyseQuestion(question: string, context: QuestionContext): QuestionAnalysis {
   const settings = context.words ?? loadQuestionWords();
   const asked = question.trim();
@@ -216,6 +273,6 @@ export function analyseQuestion(question: string, context: QuestionContext): Que
     taskWords,
     ownNames,
     ownDocument: ownDocumentAsked(asked, settings),
-    parts: splitParts(text, settings),
+    parts: comparedPlaces(text, settings) ?? splitParts(text, settings),
   };
 }

@@ -91,6 +91,15 @@ describe("definitions", () => {
     expect(shapeFit(issue, "Something is considered to be an issue when a minimum of two negative responses have been made")).toBe(1);
   });
 
+  it("reads a count in words, none included, and a duration in words or at the end of a range", () => {
+    const count = classifyQuestion("How many children were living in unregistered homes?");
+    expect(shapeFit(count, "No children were living in unregistered children’s homes at the time of the inspection.")).toBe(1);
+    expect(shapeFit(count, "Two children live in unregistered homes.")).toBe(1);
+    const duration = classifyQuestion("How long does the school have to tell the local authority?");
+    expect(shapeFit(duration, "Schools must notify the local authority within a week")).toBe(1);
+    expect(shapeFit(duration, "a review between 6 and 12 months later")).toBe(1);
+  });
+
   it("wants a grade for 'what grade' and an amount of money for 'how much is the fee'", () => {
     const grade = classifyQuestion("What ILACS grade did Westmorland and Furness get?");
     expect(shapeFit(grade, "Cumberland and Westmorland and Furness unitary authorities came into being on 1 April 2023.")).toBe(0);

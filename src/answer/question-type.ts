@@ -110,7 +110,7 @@ const percentagePattern = /\b(percentage|proportion|per ?cent|share)\b|%/i;
 const namePattern = /^\s*(who|whom|whose)\b|\b(which|what) (person|organisation|organization|agency|body|officer|director|manager|provider|company|charity|team|group|authority|council)\b|\bwho\b/i;
 const datePattern = /^\s*when\b|\b(what|which) (year|date|month|day|time)\b|\bby when\b|\bhow long ago\b/i;
 /** "Which two homes ...", "which services are ...": several things; otherwise "which project ..." wants one name. */
-const whichWantsList = /\b(two|three|four|five|six|several|\d+)\b|\b(are|were|have)\b/i;
+const whichWantsList = /\b(two|three|four|five|six|several|[2-9]|1\d)\b(?![\d.,%])|\b(are|were|have)\b/i;
 const listPattern = /^\s*(which|what are|what were|list|name the|what types|what kinds)\b|\b(made up of|consist of|consists of|comprise|comprises|include|includes|types of|kinds of)\b/i;
 
 /** Words that mark a broad question; the value names the briefing it deserves. */
@@ -139,6 +139,10 @@ export function classifyQuestion(question: string): QuestionShape {
   else if (/^\s*who\b/i.test(text)) type = "name";
   else if (figurePatterns[0]?.test(text) || figurePatterns[1]?.test(text)) type = "figure";
   else if (/^\s*which\b/i.test(text)) type = whichWantsList.test(text) ? "list" : "name";
+  // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
+  else if (/^\s*what\s+(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|several)\s+[a-z]+/i.test(text)) type = "list";
+  // "Is there a cap on the number of homes ...?", "Can the same inspector ...?": yes or no, said by a sentence.
+  else if (/^\s*(is|are|can|could|does|do|did|must|should|has|have|will|would|may)\b/i.test(text) && !/\bwho\b/i.test(text)) type = "description";
   else if (namePattern.test(text)) type = "name";
   else if (listPattern.test(text)) type = "list";
   else if (figurePatterns[2]?.test(text)) type = "figure";
@@ -212,8 +216,12 @@ const gradePattern = /\b(outstanding|good|requires improvement|inadequate)\b/i;
 const frequencyPattern =
   /\b(once|twice|every|each (day|week|month|year|quarter)|daily|weekly|monthly|quarterly|annually|yearly|fortnightly|per (day|week|month|year|annum))\b/i;
 
+/**
+ * A length of time: "28 days", "three-month", "6 to 12 months" (its upper end), "within a year", "an hour",
+ * "a fortnight", "48 hours".
+ */
 const durationPattern =
-  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty)[- ](?:calendar |working |school )?(years?|months?|weeks?|days?|hours?)\b/i;
+  /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|half an?)[- ](?:calendar |working |school |full |clear )?(years?|months?|weeks?|days?|hours?|minutes?|fortnight)\b/i;
 
 const numberWords =
   /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
@@ -226,7 +234,8 @@ const numberWords =
 function countPatternsFor(counted: string): RegExp[] {
   const base = counted.replace(/['’]s$/, "");
   const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
-  const number = `(\\d[\\d,]*|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
+  // "none of the children", "no children" count nothing: zero is a count too.
+  const number = `(\\d[\\d,]*|no|none\\s+of\\s+the|zero|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
   return [
     new RegExp(`(?<![\\p{L}\\d])${number}\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu"),
     new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu"),
@@ -262,6 +271,8 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
       if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
       if (shape.wantsDuration) return durationPattern.test(text) ? 1 : novelNumbers(text, shape.questionWords) === 0 ? 0 : 0.4;
+      // "No children were living in unregistered homes" counts them (none) without a digit.
+      if (shape.countPatterns?.some((pattern) => pattern.test(text))) return 1;
       if (novelNumbers(text, shape.questionWords) === 0) return 0;
       if (shape.countPatterns) {
         // "How many children": a number before the thing counted answers it; a date's numbers do not.

@@ -53,7 +53,7 @@ describe.skipIf(withoutCorpus())("a provision asked for by number", () => {
     const top = searcher.search("What does regulation 12 say about protection of children?", { limit: 3 })[0];
     expect(top).toMatchObject({ fileName: "The Children's Home (England) regulations 2015.pdf", page: 12, section: "Regulation 12" });
     const answer = createExtractiveAnswerer({ store, searcher }).answer("What does regulation 12 say about protection of children?");
-    expect(answer.answer.split("\n")[0]).toMatch(/^12\.—\(1\) The protection of children standard is that children are protected from harm/);
+    expect(answer.answer.split("\n")[0]).toMatch(/^Regulation 12: 12\.—\(1\) The protection of children standard is that children are protected from harm/);
     store.close();
   }, 60_000);
 });

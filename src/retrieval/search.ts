@@ -3,6 +3,8 @@
  * question each passage covers (with glossary variants), how close the question's words sit together, exact
  * figures, and whether the document itself is about a place or body the question names.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
@@ -31,7 +33,19 @@ export interface Searcher {
   search(query: string, options: SearchOptions): SearchResult[];
 }
 
-const weights = { bm25: 0.25, coverage: 0.6, proximity: 0.15, figure: 0.3, secondOnPage: 0.1, answerShape: 0.08, offSubject: 0.15, ownProvision: 0.2 };
+/** The reranking weights, from search-weights.json beside this file. */
+const weights = z
+  .object({
+    bm25: z.number(),
+    coverage: z.number(),
+    proximity: z.number(),
+    figure: z.number(),
+    secondOnPage: z.number(),
+    answerShape: z.number(),
+    offSubject: z.number(),
+    ownProvision: z.number(),
+  })
+  .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
 /**
  * The shape of answer a question asks for, and a test for passages that hold something of that shape: a "who"
