@@ -54,6 +54,9 @@ describe("hearth tag and hearth list: who wrote a document and which council it 
     return new Map(parsed.documents.map((document) => [document.file, document.identity]));
   };
 
+  // Each step is a separate hearth process: on a shared 2-core machine a test of several takes a while.
+  const slow = 180_000;
+
   it("lists what each document's first page says, marked as guessed", async () => {
     const identities = await listed();
     expect(identities.get(reportFile)).toEqual({
@@ -66,7 +69,7 @@ describe("hearth tag and hearth list: who wrote a document and which council it 
     });
     const text = await runHearth(["list"], { data });
     expect(text.stdout).toContain("author: Ofsted (inspectorate)?; about: Blackpool?; date: 2023-02-01?");
-  });
+  }, slow);
 
   it("finds the date-named report by its council's name", async () => {
     const run = await runHearth(["search", "--json", "-k", "3", "blackpool children in care council"], { data });
@@ -74,7 +77,7 @@ describe("hearth tag and hearth list: who wrote a document and which council it 
     const results = (JSON.parse(run.stdout) as { results: { file: string; text: string }[] }).results;
     expect(results[0]?.file).toBe(reportFile);
     expect(results.some((result) => result.text.includes("Voice Crew"))).toBe(true);
-  });
+  }, slow);
 
   it("tags author, council, title and date; tagged values win and show without the mark", async () => {
     const run = await runHearth(
@@ -104,7 +107,7 @@ describe("hearth tag and hearth list: who wrote a document and which council it 
     const cleared = await runHearth(["tag", strategyFile, "--about", "none", "--json"], { data });
     expect(cleared.code, cleared.stderr).toBe(0);
     expect((await listed()).get(strategyFile)).toMatchObject({ about: null, author: "Nottinghamshire County Council", source: { about: "tagged" } });
-  });
+  }, slow);
 
   it("refuses a council it does not know, a bad date or an unknown file, naming the option", async () => {
     const council = await runHearth(["tag", reportFile, "--about", "Atlantis"], { data });
@@ -120,5 +123,5 @@ describe("hearth tag and hearth list: who wrote a document and which council it 
     expect(missing.code).toBe(2);
     // Nothing was changed by the refused tags.
     expect((await listed()).get(reportFile)).toMatchObject({ about: "Blackpool", source: { about: "guessed" } });
-  });
+  }, slow);
 });

@@ -93,6 +93,10 @@ describe("attributing a quoted organisation's first person", () => {
     expect(attributeVoice(answerOf(`- • ${thinking} [1]`, [{ file: strategy, quote: `• ${thinking}` }]), store).answer).toBe(
       `- Kent County Council's strategy: “${thinking}” [1]`,
     );
+    // A labelled value keeps its label; the quote is named after it.
+    expect(attributeVoice(answerOf(`- Planned provision: ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store).answer).toBe(
+      `- Planned provision: “${thinking}” (Kent County Council's strategy) [1]`,
+    );
     const partial = `The library does not give the cost; it does say that ${developed} [1]`;
     expect(attributeVoice(answerOf(partial, [{ file: strategy, quote: developed }]), store).answer).toMatch(
       /^The library does not give the cost; it does say that Kent County Council's strategy says it has developed four homes/,

@@ -119,7 +119,7 @@ function speakerName(speaker: Speaker): string {
 }
 
 /** The sentence shown in its author's voice, or null when it is left as it is. */
-function attribute(sentence: string, speaker: Speaker, letter: boolean): string | null {
+function attribute(sentence: string, speaker: Speaker, letter: boolean, afterLabel: boolean): string | null {
   const words = voiceWords();
   const trailing = /[.;:!?]*$/.exec(sentence)?.[0] ?? "";
   // A bullet glyph the PDF kept ("• Working with …", "� Working …") is no part of what is said.
@@ -130,6 +130,13 @@ function attribute(sentence: string, speaker: Speaker, letter: boolean): string 
   if (body.length === 0) return null;
   const firstPerson = words.firstPersonPattern.test(body);
   const end = trailing.length > 0 ? trailing : ".";
+  if (afterLabel) {
+    // A labelled value ("Planned provision: We have two homes …", a table row's cell) keeps its label; the words
+    // are quoted and their author named after them.
+    if (!firstPerson) return null;
+    const name = speakerName(speaker);
+    return `“${body}${trailing}” (${speaker.addressee ? `${name[0]?.toLowerCase()}${name.slice(1)}` : name})`;
+  }
   if (speaker.addressee) {
     const turned = firstPerson ? secondPersonForm(body) : body;
     if (turned === null) return `${speakerName(speaker)}: “${body}${trailing}”`;
@@ -205,7 +212,8 @@ export function attributeVoice(answer: Answer, store: Store, options: Attributio
       const speaker = voices.length === 1 && cited[0] ? speakerOf(cited[0]) : null;
       const found = speaker ? verbatimTail(segment, cited.map((citation) => citation.quote)) : null;
       const leading = /^\s*/.exec(segment)?.[0] ?? "";
-      const reworded = found && speaker ? attribute(found.sentence, speaker, addressee !== undefined) : null;
+      const afterLabel = found !== null && /[:;]\s*$/.test(found.lead);
+      const reworded = found && speaker ? attribute(found.sentence, speaker, addressee !== undefined, afterLabel) : null;
       output += reworded !== null && found ? `${found.lead.length > 0 ? found.lead : leading}${reworded}` : segment;
       output += match[0];
       last = at + match[0].length;
