@@ -58,14 +58,16 @@ describe.skipIf(withoutCorpus())("hearth profile, templates, draft, la and tag",
       "Can you draft an email to send to a local authority that I havee previously worked with at another organisation, could you introduce Lumen Way Homes ITP and ask whether they are struggling with any referrals that are experience persistent placement breakdowns";
     const asked = await runHearth(["ask", "--json", "--session", "Outreach", seed], { data });
     expect(asked.code, asked.stderr).toBe(0);
-    const answer = JSON.parse(asked.stdout) as { question: string; answer: string; citations: { n: number; file: string; page: number | null }[]; mode: string };
+    const answer = JSON.parse(asked.stdout) as { question: string; answer: string; citations: { n: number; file: string; page: number | null }[]; mode: string; notes: string[] };
     expect(answer.question).toBe(seed);
     expect(answer.mode).toBe("extractive");
     expect(answer.answer).toMatch(/^Draft: Email introducing the organisation to an LA commissioner/);
     expect(answer.answer).toContain("Dear [the local authority] commissioning team,");
     expect(answer.answer).toContain("We would particularly like to discuss whether you are struggling with any referrals");
     expect(answer.answer).toContain("Alex Morgan\nResponsible Individual");
-    expect(answer.answer).toContain('Name the local authority in your question (for example "to Nottinghamshire")');
+    // Hearth's notes stay out of the email's text.
+    expect(answer.answer).not.toContain("Note:");
+    expect(answer.notes.join(" ")).toContain('Name the local authority in your question (for example "to Nottinghamshire")');
     expect(answer.citations.length).toBeGreaterThan(0);
     for (const citation of answer.citations) expect(answer.answer).toContain(`[${citation.n}]`);
     const report = await runHearth(["report", "Outreach"], { data });

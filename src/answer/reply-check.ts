@@ -75,10 +75,24 @@ function equivalents(): string[][][] {
   return equivalentGroups;
 }
 
+/** The groups holding a phrase with a given stem: a claim looks only at the groups its own words touch. */
+let groupsByStem: Map<string, string[][][]> | undefined;
+function groupsFor(claim: ReadonlySet<string>): Set<string[][]> {
+  if (!groupsByStem) {
+    groupsByStem = new Map();
+    for (const group of equivalents()) {
+      for (const value of new Set(group.flat())) groupsByStem.set(value, [...(groupsByStem.get(value) ?? []), group]);
+    }
+  }
+  const groups = new Set<string[][]>();
+  for (const value of claim) for (const group of groupsByStem.get(value) ?? []) groups.add(group);
+  return groups;
+}
+
 /** The claim's stems that an equivalent phrase in the evidence supports. */
 function paraphrased(claim: ReadonlySet<string>, evidence: ReadonlySet<string>): Set<string> {
   const found = new Set<string>();
-  for (const group of equivalents()) {
+  for (const group of groupsFor(claim)) {
     const inClaim = group.filter((phrase) => phrase.every((value) => claim.has(value)));
     if (inClaim.length === 0) continue;
     if (!group.some((phrase) => phrase.every((value) => evidence.has(value)))) continue;
@@ -268,8 +282,20 @@ function createChecker(passages: CheckPassage[], extra: string[], questionNames:
     }
     return evidence;
   };
+  const verdicts = new Map<string, ClauseVerdict>();
   return {
     judge(claim, numbers) {
+      const key = `${numbers.join(",")}\u0000${claim}`;
+      const known = verdicts.get(key);
+      if (known) return known;
+      const verdict = judgeOnce(claim, numbers);
+      verdicts.set(key, verdict);
+      return verdict;
+    },
+  };
+
+  function judgeOnce(claim: string, numbers: number[]): ClauseVerdict {
+    {
       const claimFigures = figuresIn(claim, { claim: true });
       const evidence = evidenceFor(claim, claimFigures, numbers);
       const stems = claimStems(claim);
@@ -290,8 +316,8 @@ function createChecker(passages: CheckPassage[], extra: string[], questionNames:
         figuresFound: underived.length === 0 && missing.dates.length === 0,
         missing: [...underived, ...missing.dates, ...unsupportedStrong.map((value) => `"${value}"`)],
       };
-    },
-  };
+    }
+  }
 }
 
 /** Share of a claim's content words in the passages, and whether each of its figures appears there. */
