@@ -55,15 +55,26 @@ function jsonFiles(folder: string): string[] {
     .map((name) => join(folder, name));
 }
 
+// The built-in templates ship with Hearth and do not change while it runs: read and validated once. (Questions
+// are checked against the templates before they are answered, so this is on every ask's path.)
+let builtIns: LoadedTemplate[] | null = null;
+
+function builtInTemplates(): LoadedTemplate[] {
+  if (builtIns === null) {
+    builtIns = jsonFiles(builtInTemplateFolder).map((path) => {
+      const parsed = parseTemplateFile(path);
+      // A broken built-in template is a bug in Hearth: the tests load every one.
+      if (!parsed.ok) throw parsed.error;
+      return { template: parsed.value, origin: "built-in" as const, path };
+    });
+  }
+  return builtIns;
+}
+
 export function loadTemplateLibrary(dataDir: string | null): TemplateLibrary {
   const byId = new Map<string, LoadedTemplate>();
   const problems: HearthError[] = [];
-  for (const path of jsonFiles(builtInTemplateFolder)) {
-    const parsed = parseTemplateFile(path);
-    // A broken built-in template is a bug in Hearth: the tests load every one.
-    if (!parsed.ok) throw parsed.error;
-    byId.set(parsed.value.id, { template: parsed.value, origin: "built-in", path });
-  }
+  for (const loaded of builtInTemplates()) byId.set(loaded.template.id, loaded);
   if (dataDir !== null) {
     for (const path of jsonFiles(userTemplateFolder(dataDir))) {
       const parsed = parseTemplateFile(path);
