@@ -13,6 +13,7 @@ interface JsonAnswer {
   question: string;
   answer: string;
   citations: { n: number; file: string; page: number | null; section: string | null }[];
+  notes?: string[];
 }
 
 describe.skipIf(withoutCorpus())("hearth templates, draft and ask for the home templates", () => {
@@ -68,12 +69,14 @@ describe.skipIf(withoutCorpus())("hearth templates, draft and ask for the home t
     expect(asked.code, asked.stderr).toBe(0);
     const draft = JSON.parse(asked.stdout) as JsonAnswer;
     expect(draft.answer).toContain("Template: Independent person's visit report (regulation 44) (regulation-44-visit-report, version 1)");
-    expect(draft.answer).toContain('Drafted with the "Independent person\'s visit report (regulation 44)" template');
+    // Hearth's own notes about the draft stand apart from the drafted text.
+    expect(draft.notes?.join("\n")).toContain('Drafted with the "Independent person\'s visit report (regulation 44)" template');
+    expect(draft.answer).not.toContain("Drafted with the");
     expect(draft.answer).toMatch(/44\.—\(1\) The registered person must ensure that an independent person visits the children's home at least once each month\. \[\d+\]/);
-    expect(draft.answer).toContain('Ask "shorter", "more on …" or "as a letter" in this session to revise it.');
+    expect(draft.notes?.join("\n")).toContain('Ask "shorter", "more on …" or "as a letter" in this session to revise it.');
 
     const letter = JSON.parse((await runHearth(["ask", "--json", "--session", "Opening", "now write it as a letter"], { data })).stdout) as JsonAnswer;
-    expect(letter.answer).toContain("This revises the last draft in the session with the regulation-44-visit-report template");
+    expect(letter.notes?.join("\n")).toContain("This revises the last draft in the session with the regulation-44-visit-report template");
     expect(letter.answer).toContain("Dear [recipient],");
     expect(letter.answer).toContain("Yours sincerely,");
     expect(letter.answer).not.toContain("### ");

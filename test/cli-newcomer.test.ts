@@ -39,7 +39,8 @@ describe("hearth for a newcomer", () => {
     expect(run.stdout).toMatch(/^ingested {2}Northshire Placement Strategy\.md \(1 part, 1 passage, [\d.]+ s\)$/m);
     expect(run.stdout).not.toMatch(/\b1 (?:parts|passages)\b/);
     const list = await runHearth(["list"], { data });
-    expect(list.stdout).toMatch(/\[markdown, 1 part, 1 passage\]\n1 document\n$/);
+    // Each document's line is followed by what is known of its author and subject (read from it, or tagged).
+    expect(list.stdout).toMatch(/\[markdown, 1 part, 1 passage\]\n {8}.+\n1 document; /);
     // Once there is something in the library the hint is gone.
     const ask = await runHearth(["ask", "What is the weekly cost of an in-house residential placement?"], { data });
     expect(ask.stderr).toBe("");

@@ -142,7 +142,9 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
       embeddings: embeddings.value,
       async answer(asked, options = {}) {
         const { question, finish } = resolve(asked, options);
-        const task = taskIn(question, options);
+        // A drafting request, or a revision of the session's last draft ("as a letter"), is read in the user's own words,
+        // not as the follow-up resolver rewrote them for retrieval.
+        const task = taskIn(asked, options);
         if (task) return finish(await answerTask(store, question, task, null, options));
         if ((options.images?.length ?? 0) > 0) {
           return Promise.resolve(
@@ -185,7 +187,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     embeddings: embeddings.value,
     async answer(asked, options = {}) {
       const { question, finish } = resolve(asked, options);
-      const task = taskIn(question, options);
+      const task = taskIn(asked, options);
       if (task) return finish(await answerTask(store, question, task, writer, options));
       const tableModel = model.value && !shouldRedact(config.privacy.redact, model.value.local) ? model.value : null;
       const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question, tableModel, options.signal);
