@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import { stopWords, words } from "../retrieval/tokenize.ts";
 
 /**
@@ -171,12 +173,15 @@ export function classifyQuestion(question: string): QuestionShape {
 
 const auxiliaries = new Set(["do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should", "shall", "may", "might", "must"]);
 
-const monthNames = "january|february|march|april|may|june|july|august|september|october|november|december";
+/** Month names, roles and numbers in words, from question-words.json beside this file. */
+const shapeWords = z
+  .object({ months: z.array(z.string().min(1)), monthAbbreviations: z.array(z.string().min(1)), roles: z.array(z.string().min(1)), numberWords: z.array(z.string().min(1)) })
+  .parse(JSON.parse(readFileSync(new URL("./question-words.json", import.meta.url), "utf8")));
+const monthNames = shapeWords.months.join("|");
 const yearPattern = /\b(19|20)\d{2}\b/;
-const monthPattern = new RegExp(`\\b(${monthNames}|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\\b`, "i");
+const monthPattern = new RegExp(`\\b(${monthNames}|${shapeWords.monthAbbreviations.join("|")})\\b`, "i");
 const moneyFigurePattern = /£\s?\d|\d\s?(k|m|bn|million|billion)\b|\bper (week|year|annum|child|placement)\b/i;
-const roleWords =
-  /\b(chair|chairs|chaired|chairman|chairperson|lead|director|manager|head|officer|sponsor|member|members|commissioner|minister|inspector|coordinator|co-ordinator|leader|chief|executive|secretary|councillor|cllr)\b/i;
+const roleWords = new RegExp(`\\b(${shapeWords.roles.join("|")})\\b`, "i");
 const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
 const joiningWords = new Set(["of", "and", "the", "for", "to", "in", "on", "a", "&"]);
 
@@ -223,8 +228,7 @@ const frequencyPattern =
 const durationPattern =
   /\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|a|an|half an?)[- ](?:calendar |working |school |full |clear )?(years?|months?|weeks?|days?|hours?|minutes?|fortnight)\b/i;
 
-const numberWords =
-  /\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|million|half|quarter|third|dozen|double|twice)\b/gi;
+const numberWords = new RegExp(`\\b(${shapeWords.numberWords.join("|")})\\b`, "gi");
 
 /**
  * What states a count of the thing a "how many" question counts, singular or plural, as a whole word ("places",
