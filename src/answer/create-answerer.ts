@@ -85,7 +85,8 @@ async function answerTask(store: Store, question: string, task: TaskRequest, wri
     notes.push(`Also in ${task.template.group}: ${task.related.map((other) => `"${other.title}" (${other.id})`).join(", ")}.`);
   }
   if (options.session) notes.push(`Ask "shorter", "more on …" or "as a letter" in this session to revise it.`);
-  return ok({ ...drafted.value, question, answer: `Draft: ${drafted.value.question}\n\n${drafted.value.answer}\n\nNote: ${notes.join(" ")}` });
+  // draftDocument has already moved the draft's own notes out of its text: the chat's notes join them there.
+  return ok({ ...drafted.value, question, answer: `Draft: ${drafted.value.question}\n\n${drafted.value.answer}`, notes: [...(drafted.value.notes ?? []), notes.join(" ")] });
 }
 
 /** "introduce Lumen Way Homes ITP and ask ..." -> "Lumen Way Homes ITP". */

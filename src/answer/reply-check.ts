@@ -161,8 +161,8 @@ export interface CheckReplyOptions {
   question?: string;
   /**
    * Text the reply may restate without a citation (a draft's own wording: the organisation profile, the template's
-   * lines). Without `draft`, an uncited sentence this supports is kept; a cited one may draw its connecting words
-   * from it but must still share words with the passages it cites.
+   * lines). An uncited sentence this supports is kept (with `draft`, only when it is not about the provider); without
+   * `draft`, a cited one may draw its connecting words from it but must still share words with the passages it cites.
    */
   context?: string;
   /** Drafts: a sentence about the provider must come from the profile or a cited passage; the rest needs a citation. */
@@ -385,7 +385,8 @@ const gapPrefix = (line: string): string | null => {
   return prefix === undefined ? null : line.replace(/^[*_]+/, "").slice(prefix.length).replace(/^[*_\s]+/, "").trim();
 };
 
-function aboutProvider(claim: string, rule: DraftRule): boolean {
+/** A sentence about the provider: "we", "our", the provider's name. */
+export function aboutProvider(claim: string, rule: DraftRule): boolean {
   if (words(claim).some((word) => providerWords.has(word))) return true;
   const lower = claim.toLowerCase();
   return rule.providerNames.some((name) => name.trim().length > 0 && lower.includes(name.trim().toLowerCase()));
@@ -415,7 +416,8 @@ export function checkReply(reply: string, passageInput: (string | CheckPassage)[
   const checker = createChecker(passages, [], questionNames);
   const withContext = options.context !== undefined && !options.draft ? createChecker(passages, [options.context], questionNames) : null;
   const profileChecker = options.draft ? createChecker([{ label: "", text: options.draft.profile }], []) : null;
-  const contextChecker = options.context !== undefined && !options.draft ? createChecker([{ label: "", text: options.context }], []) : null;
+  // Drafts too: an uncited sentence not about the provider may restate the draft's own wording (the template's lines).
+  const contextChecker = options.context !== undefined ? createChecker([{ label: "", text: options.context }], []) : null;
   const all = passages.map((_passage, index) => index + 1);
   let droppedMarkers = 0;
   let photoSentences = 0;
@@ -589,7 +591,8 @@ export function checkReply(reply: string, passageInput: (string | CheckPassage)[
         Object.assign(report, { outcome: "removed", kept: null, reason: "it is about the provider, and the organisation profile does not say it" });
         continue;
       }
-    } else if (contextChecker && passes(contextChecker.judge(claim, [1]))) continue;
+    }
+    if (contextChecker && passes(contextChecker.judge(claim, [1]))) continue;
     const figures = figuresIn(claim, { claim: true });
     const keptEvidence = evidenceOf([keptText(), options.question ?? "", ...(options.context && !options.draft ? [options.context] : [])]);
     const unknownFigures = missingFigures(figures, { numbers: new Set([...keptEvidence.figures.numbers, ...known.figures.numbers]), dates: keptEvidence.figures.dates });

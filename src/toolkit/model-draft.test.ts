@@ -102,12 +102,54 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     expect(written.answer).toContain("I am writing to introduce Lumen Way Homes, an independent therapeutic provision running small children's homes.");
     expect(written.answer).not.toContain("40 new residential homes");
     expect(written.answer).toContain(`Kind regards,\n\n${signature}`);
-    expect(written.answer).toContain("Note: Written by openai:writer-model from the cited evidence and checked against it. 1 sentence was left out");
+    // Hearth's notes are kept apart from the email's text.
+    expect(written.answer).not.toMatch(/^Note:/m);
+    expect(written.notes).toContainEqual(expect.stringContaining("Written by openai:writer-model from the cited evidence and checked against it. 1 sentence was left out"));
     expect(written.citations).toHaveLength(1);
     const citation = written.citations[0]!;
     expect(citation).toMatchObject({ n: 1, file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 4 });
     const ids = new Map(fixture.store.listDocuments().map((document) => [document.fileName, document.id]));
     expect(createQuoteVerifier(fixture.store).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
+  });
+
+  it("removes an invented claim about the provider, keeping a profile fact and a cited sentence (the draft rule)", async () => {
+    server.respond = ({ user }) => {
+      const children = numberOf(user, /953/);
+      return [
+        "### Subject",
+        "Introducing Lumen Way Homes to Nottinghamshire",
+        "",
+        "Dear Nottinghamshire commissioning team,",
+        "",
+        "Lumen Way Homes is an independent therapeutic provision running small children's homes.",
+        "Our home has been rated Outstanding by Ofsted since 2019.",
+        `Nottinghamshire had 953 children in care on July 31st 2022 [${children}].`,
+        "We already care for many of Nottinghamshire's children in care.",
+        "",
+        "Kind regards,",
+      ].join("\n");
+    };
+    const written = await email();
+    expect(written.mode).toBe("llm");
+    expect(written.answer).toContain("Lumen Way Homes is an independent therapeutic provision running small children's homes.");
+    expect(written.answer).toContain("Nottinghamshire had 953 children in care on July 31st 2022 [1].");
+    // The first has a figure no quote holds; the second restates the cited sentence's words as the provider's own
+    // claim, which only the profile could support.
+    expect(written.answer).not.toMatch(/Outstanding|2019/);
+    expect(written.answer).not.toContain("We already care");
+    expect(written.notes?.join(" ")).toContain("2 sentences were left out");
+  });
+
+  it("keeps Hearth's notes out of an LA email's text, offline and on the model's fallback, in notes instead", async () => {
+    for (const writing of [null, writer()]) {
+      const result = await draftDocument({ store: fixture.store, writer: writing }, { template: template("la-commissioner-email"), la: "Cambridgeshire", now });
+      if (!result.ok) throw result.error;
+      const drafted = result.value;
+      expect(drafted.answer).toContain("Cambridgeshire");
+      expect(drafted.answer).not.toMatch(/^\s*Note:/m);
+      expect(drafted.answer).not.toContain("may be out of date");
+      expect(drafted.notes, drafted.answer).toContainEqual(expect.stringMatching(/^Cambridgeshire Placement Strategy for Looked After Children 2011-2015\.pdf .*may be out of date/));
+    }
   });
 
   it("sends the draft and the quotes as data in the user message, the rules in the system prompt", async () => {
@@ -136,12 +178,13 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     server.script.push({ kind: "status", status: 500 });
     const failed = await email();
     expect(failed.mode).toBe("extractive");
-    expect(failed.answer).toMatch(/^Note: .*500.* This draft was composed from the library without the language model\./);
+    expect(failed.answer).not.toMatch(/^Note:/m);
+    expect(failed.notes?.[0]).toMatch(/500.* This draft was composed from the library without the language model\./);
     expect(failed.answer).toContain("- Children in care: 953 (July 31st 2022) [");
 
     server.respond = () => "Nottinghamshire needs 500 more foster carers, as everyone knows.";
     const unchecked = await email();
     expect(unchecked.mode).toBe("extractive");
-    expect(unchecked.answer).toContain("The language model's draft could not be checked against the library");
+    expect(unchecked.notes?.join(" ")).toContain("The language model's draft could not be checked against the library");
   });
 });

@@ -6,6 +6,7 @@
  * wording — so the model adds fluency, never facts. When the model fails or its reply cannot be checked, the
  * offline draft is returned with a note saying why.
  */
+import { separateNotes } from "../answer/answer-notes.ts";
 import type { AnswerService } from "../answer/create-answerer.ts";
 import { addOutOfDateNotes } from "../authority/source-authority.ts";
 import { attributeVoice } from "../identity/attribute-voice.ts";
@@ -15,7 +16,10 @@ import { ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { shouldRedact } from "../privacy/policy.ts";
 import { getProfile, signatureBlock } from "../profile/organisation-profile.ts";
+import { profileFieldLabels, profileFields } from "../profile/profile-fields.ts";
+import type { OrganisationProfile } from "../profile/profile-fields.ts";
 import { checkReply, neutralise, passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
+import { aboutProvider, sentencesOf } from "../answer/reply-check.ts";
 import { describeError } from "../errors/hearth-error.ts";
 import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
 import type { GenerateOptions, LanguageModel } from "../providers/types.ts";
@@ -55,6 +59,28 @@ export interface WriteOptions extends Pick<GenerateOptions, "signal" | "onToken"
   signature?: string | null;
   /** A revision asked for in the session: the model is told it (shorter, more on a subject, as a letter). */
   style?: DraftStyle | undefined;
+  /**
+   * The organisation profile: with the draft's own wording, the only source for what an uncited sentence says about
+   * the provider ("we", "our home", the provider's name). Without it, the draft's wording alone.
+   */
+  profile?: OrganisationProfile | undefined;
+}
+
+/** The profile as sentences the checker can match ("Organisation name: Lumen Way Homes."), one field a line. */
+function profileText(profile: OrganisationProfile): string {
+  return profileFields
+    .map((field) => {
+      const value = profile[field];
+      const shown = value === undefined ? "" : Array.isArray(value) ? value.join(", ") : value;
+      return shown.trim().length > 0 ? `${profileFieldLabels[field]}: ${shown.trim()}.` : "";
+    })
+    .filter((line) => line.length > 0)
+    .join("\n");
+}
+
+/** The names a sentence about the provider may use: the organisation's name and its signature's contact. */
+function providerNamesOf(profile: OrganisationProfile): string[] {
+  return [profile.name, profile.contactName].filter((name): name is string => typeof name === "string" && name.trim().length > 0);
 }
 
 /** The draft's cover line ("Template: ... version N"): kept on top of the model's draft as in the offline one. */
@@ -167,7 +193,21 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       const positions = new Map(draft.citations.map((citation, index) => [citation.n, index + 1]));
       const positioned = reply.replace(/\[(\d+)\]/g, (whole, n: string) => `[${positions.get(Number(n)) ?? 0}]`);
       const prompts = promptMasker(body);
-      const masked = checkReply(prompts.mask(positioned), evidence, { photos: false, context: prompts.mask(uncitedText(body)) });
+      // The draft rule: a sentence about the provider passes only when the profile (or one of the draft's own
+      // sentences about the provider, which the template built from it) or a cited quote says it; any other uncited
+      // sentence must restate the draft's wording or frame; everything else needs a citation.
+      const profile = options.profile ?? {};
+      const rule = { profile: "", providerNames: providerNamesOf(profile) };
+      const ownWording = uncitedText(body);
+      const providerWording = ownWording
+        .split("\n")
+        .filter((line) => sentencesOf(line).some((sentence) => aboutProvider(sentence, rule)))
+        .join("\n");
+      const masked = checkReply(prompts.mask(positioned), evidence, {
+        photos: false,
+        context: prompts.mask(ownWording),
+        draft: { ...rule, profile: prompts.mask([profileText(profile), providerWording].filter((part) => part.trim().length > 0).join("\n")) },
+      });
       const checked = { ...masked, text: prompts.unmask(masked.text) };
       if (checked.used.length === 0 || checked.text.trim().length === 0) {
         return offline(`The language model's draft could not be checked against the library (no sentence was supported by the quotes it cited).`);
@@ -214,16 +254,25 @@ export interface DraftDocumentDependencies extends DraftDependencies {
   writer: DraftWriter | null;
 }
 
-/** The draft a user asked for: the offline draft, rewritten by the model when one is configured. */
+/**
+ * The draft a user asked for: the offline draft, rewritten by the model when one is configured. Hearth's own notes
+ * (a fallback, left-out sentences, out-of-date sources) leave the drafted text for `notes`, here once for every
+ * caller (hearth draft, the server's drafts route, a draft asked for in the chat), so an email body never carries them.
+ */
 export async function draftDocument(
   dependencies: DraftDocumentDependencies,
   request: DraftRequest,
   options: Pick<GenerateOptions, "signal" | "onToken"> = {},
 ): Promise<Result<Answer>> {
+  const drafted = await draftWithNotes(dependencies, request, options);
+  return drafted.ok ? ok(separateNotes(drafted.value)) : drafted;
+}
+
+async function draftWithNotes(dependencies: DraftDocumentDependencies, request: DraftRequest, options: Pick<GenerateOptions, "signal" | "onToken">): Promise<Result<Answer>> {
   const offline = draftFromTemplate(dependencies, request);
   if (!offline.ok || !dependencies.writer) return offline;
-  const signature = signatureBlock(getProfile(dependencies.store));
-  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature, style: request.style });
+  const profile = getProfile(dependencies.store);
+  const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature: signatureBlock(profile), style: request.style, profile });
   // The model may copy a council's "we" from its quotes: said again as the addressed council's ("your") or by name.
   return ok(written.mode === "llm" ? addOutOfDateNotes(attributeVoice(written, dependencies.store, { addressee: request.la }), dependencies.store, request.now) : written);
 }

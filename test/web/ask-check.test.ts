@@ -71,7 +71,7 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
       executablePath: "/usr/bin/chromium",
       args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url, permissions: ["clipboard-read", "clipboard-write"] });
     const [name, value] = (api.cookie ?? "").split("=") as [string, string];
     await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: "Lax" }]);
     page = await context.newPage();
@@ -114,6 +114,12 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
     await expect(check.locator('li[data-outcome="removed"]').textContent()).resolves.toMatch(/East Midlands council.*because/);
     await expect(answer.getByTestId("answer-notes").textContent()).resolves.toMatch(/left out because the passages did not support it/);
     await expect(answer.locator(".answer-text").textContent()).resolves.not.toMatch(/left out/);
+    // Copying takes the checked text with its sources written out, and leaves Hearth's notes behind.
+    await answer.getByRole("button", { name: "Copy answer" }).click();
+    await answer.getByRole("button", { name: /^Copied/ }).waitFor();
+    const copied = await page.evaluate<string>("navigator.clipboard.readText()");
+    expect(copied).toMatch(/55\.2%.*\[1\]\.[\s\S]*\n\nSources:\n\[1\] Nottinghamshire Sufficiency and Commissioning Strategy 2023-25\.pdf, page \d+/);
+    expect(copied).not.toMatch(/East Midlands council|left out/);
     // docs/screenshots/ask-check.png is rewritten only on request (HEARTH_UPDATE_SCREENSHOTS=1).
     const folder = process.env.HEARTH_UPDATE_SCREENSHOTS ? join(repositoryRoot, "docs", "screenshots") : (process.env.HEARTH_SCREENSHOT_DIR ?? null);
     if (folder) await page.screenshot({ path: join(folder, "ask-check.png") });

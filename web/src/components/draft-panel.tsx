@@ -6,6 +6,7 @@ import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
 import { ApiError, api } from "../api-client.ts";
 import type { Answer, Citation, TemplateSummary, Workspace } from "../api-types.ts";
+import { AnswerNotes } from "./answer-notes.tsx";
 import { AnswerText } from "./answer-text.tsx";
 import { CopyButton } from "./copy-button.tsx";
 import { SourcesPanel } from "./sources-panel.tsx";
@@ -219,6 +220,7 @@ export function DraftPanel({ workspace, authorityNames, onCite, onOpenSession }:
                 </p>
                 <AnswerText text={draft.answer.answer} citations={draft.answer.citations} onCite={onCite} />
                 <CopyButton text={draft.answer.answer} citations={draft.answer.citations} label="Copy draft" />
+                <AnswerNotes notes={draft.answer.notes ?? []} />
               </>
             )}
             {drafting && !draft && <p className="thinking">Drafting from the library…</p>}

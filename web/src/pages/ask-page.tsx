@@ -11,6 +11,7 @@ import type { Answer, Citation, Workspace } from "../api-types.ts";
 import { AnswerCheck } from "../components/answer-check.tsx";
 import { AnswerGaps, AnswerNotes } from "../components/answer-notes.tsx";
 import { AnswerText } from "../components/answer-text.tsx";
+import { CopyButton } from "../components/copy-button.tsx";
 import { DocumentViewer } from "../components/document-viewer.tsx";
 import { TableRowsViewer } from "../components/table-rows-viewer.tsx";
 import { SourcesPanel } from "../components/sources-panel.tsx";
@@ -140,6 +141,12 @@ export function AskPage({ workspace, exchanges, setExchanges }: AskPageProps) {
                       )}
                       <AnswerGaps gaps={exchange.answer.gaps ?? []} />
                       <AnswerText text={exchange.answer.answer} citations={exchange.answer.citations} onCite={setViewing} />
+                      {/* The checked text with its sources written out; Hearth's notes stay behind. */}
+                      <CopyButton
+                        text={exchange.answer.answer}
+                        citations={exchange.answer.citations}
+                        label={exchange.answer.answer.startsWith("Draft:") ? "Copy draft" : "Copy answer"}
+                      />
                       {exchange.answer.check && <AnswerCheck check={exchange.answer.check} />}
                       <AnswerNotes notes={exchange.answer.notes ?? []} />
                     </>
