@@ -7,11 +7,9 @@
  */
 import type { Command } from "commander";
 import { publicAnswer } from "../answer/public-answer.ts";
-import { sessionHistory } from "../answer/follow-up.ts";
 import type { Answer } from "../answer/types.ts";
 import { loadImage } from "../providers/images.ts";
 import type { Store } from "../store/types.ts";
-import { openTableRows, rowsToCsv } from "../tables/table-rows.ts";
 import type { ImageAttachment } from "../providers/types.ts";
 import { warnWhenLibraryEmpty } from "./empty-library.ts";
 import { withStore } from "./open-store.ts";
@@ -60,7 +58,8 @@ interface AskOptions {
 }
 
 /** `--rows`: the rows behind each computed figure, recomputed from the stored table, as CSV. */
-function formatCitedRows(store: Store, answer: Answer): string {
+async function formatCitedRows(store: Store, answer: Answer): Promise<string> {
+  const { openTableRows, rowsToCsv } = await import("../tables/table-rows.ts");
   const parts: string[] = [];
   for (const citation of answer.citations) {
     if (!citation.table) continue;
@@ -96,7 +95,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         images.push(image.value);
       }
       const config = context.config();
-      const { createAnswerer } = await import("../answer/create-answerer.ts");
+      const [{ createAnswerer }, { sessionHistory }] = await Promise.all([import("../answer/create-answerer.ts"), import("../answer/follow-up.ts")]);
       // The draft goes to stdout, or to stderr when stdout carries JSON.
       const draftOut = options.json ? io.stderr : io.stdout;
       let streamed = false;
@@ -122,7 +121,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
         });
         if (!result.ok) throw result.error;
         if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
-        if (options.rows) rowsText = formatCitedRows(store, result.value);
+        if (options.rows) rowsText = await formatCitedRows(store, result.value);
         return result.value;
       });
       if (streamed) draftOut.write("\n\n--- checked against the library ---\n\n");

@@ -7,16 +7,18 @@
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
 import { HearthError } from "../errors/hearth-error.ts";
-import { resetCodeLifetimeMs, whyNotRemovable } from "../server/admin-users.ts";
 import type { AccountsStore, UserRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import { workspaceRoles } from "../store/accounts-types.ts";
-import { openSqliteAccounts } from "../store/sqlite-accounts.ts";
 import type { CommandContext } from "./program.ts";
 
 /** A new account's first code lasts a day (it may be sent by post or read out over the phone); a reset, an hour. */
 const firstCodeLifetimeMs = 24 * 60 * 60_000;
 
+/** The accounts database and the admin rules, loaded only when a users command runs (not at every start-up). */
+const adminUsers = () => import("../server/admin-users.ts");
+
 async function withAccounts<T>(context: CommandContext, work: (accounts: AccountsStore) => Promise<T> | T): Promise<T> {
+  const { openSqliteAccounts } = await import("../store/sqlite-accounts.ts");
   const accounts = openSqliteAccounts({ dataDir: context.config().dataDir });
   try {
     return await work(accounts);
@@ -108,6 +110,7 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .description("print a one-time code with which the person sets a new password (signs them out everywhere)")
     .argument("<email>", "the person's email")
     .action(async (email: string) => {
+      const { resetCodeLifetimeMs } = await adminUsers();
       const output = await withAccounts(context, (accounts) => {
         const user = findUser(accounts, email);
         const code = accounts.createResetCode(user.id, resetCodeLifetimeMs);
@@ -123,6 +126,7 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .description("delete an account (refused for the last server admin or a workspace's only admin)")
     .argument("<email>", "the person's email")
     .action(async (email: string) => {
+      const { whyNotRemovable } = await adminUsers();
       const output = await withAccounts(context, (accounts) => {
         const user = findUser(accounts, email);
         const reason = whyNotRemovable(accounts, user);

@@ -11,8 +11,15 @@ export function unitWord(format: DocumentFormat): string {
   return format === "pptx" ? "slide" : format === "pdf" ? "page" : "part";
 }
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
-const timeFormat = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+// Made on first use: building an Intl formatter costs ~15 ms, and most commands never show a date.
+let formats: { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } | undefined;
+function dateFormats(): { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat } {
+  formats ??= {
+    date: new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" }),
+    time: new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false }),
+  };
+  return formats;
+}
 
 /**
  * "today at 14:05", "yesterday at 09:30", "3 Nov 2026 at 16:20", in this machine's time zone; the ISO text back
@@ -24,8 +31,8 @@ export function humanDate(iso: string, now: Date = new Date()): string {
   const day = (date: Date): string => `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
-  const time = timeFormat.format(when);
+  const time = dateFormats().time.format(when);
   if (day(when) === day(now)) return `today at ${time}`;
   if (day(when) === day(yesterday)) return `yesterday at ${time}`;
-  return `${dateFormat.format(when)} at ${time}`;
+  return `${dateFormats().date.format(when)} at ${time}`;
 }

@@ -5,7 +5,6 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
-import { loaderForFile } from "../loaders/registry.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { defaultLoadLimits } from "../loaders/types.ts";
 import type { LoadedDocument } from "../loaders/types.ts";
@@ -29,6 +28,8 @@ export function saveTablesOf(store: Store, document: DocumentRecord, loaded: Loa
 }
 
 async function loadOriginal(document: DocumentRecord): Promise<LoadedDocument | null> {
+  // The loaders (MuPDF among them) load only when a data set lacks its tables: not on every question.
+  const { loaderForFile } = await import("../loaders/registry.ts");
   const loader = loaderForFile(document.fileName);
   if (!loader) return null;
   try {
