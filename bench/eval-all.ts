@@ -48,7 +48,10 @@ async function main(): Promise<void> {
     );
     const dependencies = await evaluationDependencies(store, 5);
     const rows: { name: string; summary: EvaluationSummary }[] = [];
-    for (const set of questionSets()) {
+    // Data-set questions are answered from typed tables (hearth ask's route), not by the tuned extractive scorer, so
+    // they are measured here but not fitted by npm run tune.
+    const sets = [...questionSets(), { name: "tuning-datasets", file: new URL("./tuning-questions-datasets.json", import.meta.url).pathname }];
+    for (const set of sets) {
       if (options.only && !options.only.split(",").includes(set.name)) continue;
       if (!existsSync(set.file)) continue;
       const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
