@@ -5,12 +5,10 @@
  * stated shown first, the removed sentence listed (collapsed) with why, **bold** rendered, and Hearth's notes in
  * their own panel. A follow-up is answered as its rewritten question, with the conversation sent to the model.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeModelServer } from "../../src/providers/testing/fake-model-server.ts";
 import { startFakeModelServer } from "../../src/providers/testing/fake-model-server.ts";
@@ -18,30 +16,12 @@ import { ApiClient, startTestServer, testPassword } from "../../src/server/test-
 import type { TestServer } from "../../src/server/test-support.ts";
 import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
+import { builtWebRoot } from "../support/web-build.ts";
+import type { WebBuild } from "../support/web-build.ts";
 
-const webSource = join(repositoryRoot, "web");
+let webBuild: WebBuild | undefined;
+
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
-
-function newestModification(folder: string): number {
-  return Math.max(
-    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-let temporaryBuild: string | undefined;
-
-/** web/dist when it is current; otherwise a build of its own, so another browser test's web/dist is never rewritten. */
-async function builtWebRoot(): Promise<string> {
-  const dist = join(webSource, "dist");
-  const sources = Math.max(newestModification(join(webSource, "src")), statSync(join(webSource, "index.html")).mtimeMs);
-  if (existsSync(join(dist, "index.html")) && statSync(join(dist, "index.html")).mtimeMs >= sources) return dist;
-  temporaryBuild = mkdtempSync(join(tmpdir(), "hearth-web-"));
-  await build({ configFile: join(webSource, "vite.config.ts"), logLevel: "error", build: { outDir: temporaryBuild, emptyOutDir: true } });
-  return temporaryBuild;
-}
 
 /** The number of the passage holding `needle` in the prompt the model received. */
 function numberOf(user: string, needle: string): number {
@@ -61,7 +41,7 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
     model.pieceDelayMs = 40;
     server = await startTestServer(
       (config) => ({ ...config, llm: { ...config.llm, provider: "openai", baseUrl: model.url, model: "test-model", maxRetries: 0, timeoutMs: 20_000 } }),
-      { webRoot: await builtWebRoot() },
+      { webRoot: (webBuild = await builtWebRoot()).root },
     );
     const api = new ApiClient(server.url);
     const { workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Lumen Way" });
@@ -83,7 +63,7 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
     await browser?.close();
     await server?.close();
     await model?.close();
-    if (temporaryBuild) rmSync(temporaryBuild, { recursive: true, force: true });
+    webBuild?.remove();
   });
 
   it("streams the draft as 'checking…', then shows the checked answer, its gap, what was removed and why, and the notes apart", async () => {

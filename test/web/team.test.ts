@@ -2,45 +2,24 @@
  * The team server in a real browser (Debian's chromium through playwright-core): login CSRF from a second origin,
  * the Settings form's profile reaching a draft, the table-row citation highlight, and the phone layout at 390 px.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
-import { corpus, repositoryRoot, withoutCorpus } from "../support/corpus.ts";
+import { corpus, withoutCorpus } from "../support/corpus.ts";
+import { builtWebRoot } from "../support/web-build.ts";
+import type { WebBuild } from "../support/web-build.ts";
 
-const webSource = join(repositoryRoot, "web");
+let webBuild: WebBuild | undefined;
+
 const cambridgeshire = "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf";
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const attacker = { email: "mallory@example.org", password: "mallory's long password" };
-
-function newestModification(folder: string): number {
-  return Math.max(
-    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-let temporaryBuild: string | undefined;
-
-/** web/dist when it is newer than every source file; otherwise a build of its own (never rewriting web/dist). */
-async function builtWebRoot(): Promise<string> {
-  const dist = join(webSource, "dist");
-  const sources = Math.max(newestModification(join(webSource, "src")), statSync(join(webSource, "index.html")).mtimeMs);
-  if (existsSync(join(dist, "index.html")) && statSync(join(dist, "index.html")).mtimeMs >= sources) return dist;
-  temporaryBuild = mkdtempSync(join(tmpdir(), "hearth-web-"));
-  await build({ configFile: join(webSource, "vite.config.ts"), logLevel: "error", build: { outDir: temporaryBuild, emptyOutDir: true } });
-  return temporaryBuild;
-}
 
 let server: TestServer;
 let api: ApiClient;
@@ -67,7 +46,7 @@ async function navigate(target: Page, to: "Library" | "Ask" | "Sessions" | "Tool
 }
 
 beforeAll(async () => {
-  server = await startTestServer((config) => config, { webRoot: await builtWebRoot() });
+  server = await startTestServer((config) => config, { webRoot: (webBuild = await builtWebRoot()).root });
   api = new ApiClient(server.url);
   ({ workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Oak Homes" }));
   expect((await api.call("POST", "/api/admin/users", { json: { email: attacker.email, name: "Mallory", password: attacker.password } })).status).toBe(201);
@@ -104,7 +83,7 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
   evil?.close();
-  if (temporaryBuild) rmSync(temporaryBuild, { recursive: true, force: true });
+  webBuild?.remove();
 });
 
 describe("the team server in a browser", () => {

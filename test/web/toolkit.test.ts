@@ -5,53 +5,33 @@
  * authorities with its chart, and downloads it as CSV. docs/screenshots/toolkit.png is rewritten only when
  * HEARTH_UPDATE_SCREENSHOTS=1.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { chromium } from "playwright-core";
-import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
 import { chromiumPath, withoutChromium } from "../support/chromium.ts";
 import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
+import { builtWebRoot } from "../support/web-build.ts";
+import type { WebBuild } from "../support/web-build.ts";
+
+let webBuild: WebBuild | undefined;
 
 /** These tests need a browser and upload documents from the sample corpus. */
 const skip = withoutChromium() || withoutCorpus();
 
-const webSource = join(repositoryRoot, "web");
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
 const cambridgeshire = "Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf";
 const somerset = "Somerset Homes and Horizons Members Briefing.pptx";
 const sessionName = "Notts outreach";
 
-function newestModification(folder: string): number {
-  return Math.max(
-    ...readdirSync(folder, { withFileTypes: true }).map((entry) => {
-      const path = join(folder, entry.name);
-      return entry.isDirectory() ? newestModification(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-let temporaryBuild: string | undefined;
-
 /**
  * web/dist when it is newer than every source file; otherwise a build of its own in a temporary folder, so that it
  * never rewrites web/dist while another browser test file is serving it.
  */
-async function builtWebRoot(): Promise<string> {
-  const dist = join(webSource, "dist");
-  const sources = Math.max(newestModification(join(webSource, "src")), statSync(join(webSource, "index.html")).mtimeMs);
-  const index = join(dist, "index.html");
-  if (existsSync(index) && statSync(index).mtimeMs >= sources) return dist;
-  temporaryBuild = mkdtempSync(join(tmpdir(), "hearth-web-"));
-  await build({ configFile: join(webSource, "vite.config.ts"), logLevel: "error", build: { outDir: temporaryBuild, emptyOutDir: true } });
-  return temporaryBuild;
-}
-
 let server: TestServer;
 let api: ApiClient;
 let browser: Browser;
@@ -60,7 +40,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (skip) return;
-  server = await startTestServer((config) => config, { webRoot: await builtWebRoot() });
+  server = await startTestServer((config) => config, { webRoot: (webBuild = await builtWebRoot()).root });
   api = new ApiClient(server.url);
   const { workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Lumen Way" });
   const { events } = await api.uploadAndWait(
@@ -89,7 +69,7 @@ afterAll(async () => {
   await context?.close();
   await browser?.close();
   await server?.close();
-  if (temporaryBuild) rmSync(temporaryBuild, { recursive: true, force: true });
+  webBuild?.remove();
 });
 
 describe.skipIf(skip)("the Toolkit page", () => {
