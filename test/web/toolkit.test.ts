@@ -28,10 +28,6 @@ const cambridgeshire = "Cambridgeshire Placement Strategy for Looked After Child
 const somerset = "Somerset Homes and Horizons Members Briefing.pptx";
 const sessionName = "Notts outreach";
 
-/**
- * web/dist when it is newer than every source file; otherwise a build of its own in a temporary folder, so that it
- * never rewrites web/dist while another browser test file is serving it.
- */
 let server: TestServer;
 let api: ApiClient;
 let browser: Browser;
