@@ -5,11 +5,11 @@
  * on the network and stream their tokens.
  */
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import type { Answer } from "../answer/types.ts";
-import type { ErrorCode, Result } from "../errors/hearth-error.ts";
+import type { Result } from "../errors/hearth-error.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { AnswerReply, AnswerRequest } from "./answer-worker-task.ts";
+import { createWorkerPool, errorFromWorker, isQueueFull, warmWorkerPool } from "./worker-pool.ts";
 
 export interface AnswerPool {
   answer(request: AnswerRequest): Promise<Result<Answer>>;
@@ -19,34 +19,21 @@ export interface AnswerPool {
 }
 
 export function createAnswerPool({ threads = Math.max(1, Math.min(4, availableParallelism())), maxQueue = 500 }: { threads?: number; maxQueue?: number } = {}): AnswerPool {
-  const pool = new Piscina<AnswerRequest, AnswerReply>({
-    filename: new URL("./server-worker.mjs", import.meta.url).href,
-    name: "answer",
-    minThreads: 0,
-    maxThreads: threads,
-    maxQueue,
-    idleTimeout: 5 * 60_000,
-    execArgv: [],
-    // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
-    niceIncrement: 10,
-  });
+  const pool = createWorkerPool<AnswerRequest, AnswerReply>({ name: "answer", threads, maxQueue, idleTimeoutMs: 5 * 60_000 });
   return {
     async answer(request) {
       let reply: AnswerReply;
       try {
         reply = await pool.run(request);
       } catch (error) {
-        const busy = error instanceof Error && /queue is at limit/i.test(error.message);
-        return fail(new HearthError("STORE_FAILED", busy ? "The server is answering many questions; ask again in a moment" : "Answering stopped unexpectedly; ask again", { cause: error }));
+        return fail(new HearthError("STORE_FAILED", isQueueFull(error) ? "The server is answering many questions; ask again in a moment" : "Answering stopped unexpectedly; ask again", { cause: error }));
       }
       if (reply.ok) return ok(reply.answer);
-      return fail(new HearthError(reply.error.code as ErrorCode, reply.error.message, reply.error.subject === undefined ? {} : { subject: reply.error.subject }));
+      return fail(errorFromWorker(reply.error));
     },
     async close() {
       await pool.close();
     },
-    async warm() {
-      await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
-    },
+    warm: () => warmWorkerPool(pool),
   };
 }

@@ -6,13 +6,12 @@
  * through the server's own connection.
  */
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import type { HearthConfig } from "../config/config.ts";
-import type { ErrorCode } from "../errors/hearth-error.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
 import type { Store } from "../store/types.ts";
 import type { IngestReply, IngestRequest } from "./ingest-worker-task.ts";
+import { createWorkerPool, errorFromWorker, isQueueFull, warmWorkerPool } from "./worker-pool.ts";
 
 export interface IngestPool {
   ingest(path: string, options: { folder: string; store: Store; config: HearthConfig; forgetHashes?: boolean }): Promise<IngestOutcome>;
@@ -30,19 +29,8 @@ export interface IngestPoolOptions {
 }
 
 export function createIngestPool({ threads = Math.max(1, Math.min(2, availableParallelism() - 1)), maxQueue = 200 }: IngestPoolOptions = {}): IngestPool {
-  const pool = new Piscina<IngestRequest, IngestReply>({
-    filename: new URL("./server-worker.mjs", import.meta.url).href,
-    name: "ingest",
-    minThreads: 0,
-    maxThreads: threads,
-    maxQueue,
-    // Idle workers go after a minute: each holds a PDF engine and a SQLite connection per workspace.
-    idleTimeout: 60_000,
-    // The worker loads its own TypeScript loader; the server's flags (a test runner's, say) are not its business.
-    execArgv: [],
-    // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
-    niceIncrement: 10,
-  });
+  // Idle workers go after a minute: each holds a PDF engine and a SQLite connection per workspace.
+  const pool = createWorkerPool<IngestRequest, IngestReply>({ name: "ingest", threads, maxQueue, idleTimeoutMs: 60_000 });
 
   return {
     async ingest(path, { folder, store, config, forgetHashes = false }) {
@@ -50,13 +38,12 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
       try {
         reply = await pool.run({ folder, path, config, forgetHashes });
       } catch (error) {
-        const busy = error instanceof Error && /queue is at limit/i.test(error.message);
-        const message = busy ? "the server is busy ingesting other files; upload this one again in a few minutes" : "extraction stopped unexpectedly";
+        const message = isQueueFull(error) ? "the server is busy ingesting other files; upload this one again in a few minutes" : "extraction stopped unexpectedly";
         const fileName = path.split(/[\\/]/).at(-1) ?? path;
         return { status: "failed", path, fileName, error: new HearthError("EXTRACT_FAILED", `${fileName}: ${message}`, { subject: path, cause: error }) };
       }
       if (reply.status === "failed") {
-        const error = new HearthError(reply.error.code as ErrorCode, reply.error.message, reply.error.subject === undefined ? {} : { subject: reply.error.subject });
+        const error = errorFromWorker(reply.error);
         return { status: "failed", path: reply.path, fileName: reply.fileName, error };
       }
       const document = store.getDocument(reply.documentId);
@@ -71,8 +58,6 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
     async close() {
       await pool.close();
     },
-    async warm() {
-      await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
-    },
+    warm: () => warmWorkerPool(pool),
   };
 }

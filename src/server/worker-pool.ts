@@ -1,0 +1,46 @@
+/**
+ * The server's worker-thread pools (piscina), set up one way: the one worker script (server-worker.mjs) that runs a
+ * named task, a bounded queue, no inherited Node flags, and a lower priority than the event loop. Used by the
+ * ingest pool and the answer pool.
+ */
+import { Piscina } from "piscina";
+import type { ErrorCode } from "../errors/hearth-error.ts";
+import { HearthError } from "../errors/hearth-error.ts";
+
+export interface WorkerPoolOptions {
+  /** The task server-worker.mjs runs ("ingest", "answer"). */
+  name: string;
+  threads: number;
+  maxQueue: number;
+  idleTimeoutMs: number;
+}
+
+export function createWorkerPool<Request, Reply>({ name, threads, maxQueue, idleTimeoutMs }: WorkerPoolOptions): Piscina<Request, Reply> {
+  return new Piscina<Request, Reply>({
+    filename: new URL("./server-worker.mjs", import.meta.url).href,
+    name,
+    minThreads: 0,
+    maxThreads: threads,
+    maxQueue,
+    idleTimeout: idleTimeoutMs,
+    // The worker loads its own TypeScript loader; the server's flags (a test runner's, say) are not its business.
+    execArgv: [],
+    // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
+    niceIncrement: 10,
+  });
+}
+
+/** Starts every thread and loads its code now (hearth serve does, so that the first request does not wait). */
+export async function warmWorkerPool(pool: Piscina): Promise<void> {
+  await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
+}
+
+/** True when the pool refused a task because its queue is full (the caller says "busy, try again"). */
+export function isQueueFull(error: unknown): boolean {
+  return error instanceof Error && /queue is at limit/i.test(error.message);
+}
+
+/** A worker's failure, sent back as plain data, as the typed error it was. */
+export function errorFromWorker(error: { code: string; message: string; subject?: string | undefined }): HearthError {
+  return new HearthError(error.code as ErrorCode, error.message, error.subject === undefined ? {} : { subject: error.subject });
+}
