@@ -291,6 +291,8 @@ export async function answerFromTables(
   options: { signal?: AbortSignal; onRejected?: (reason: string) => void } = {},
 ): Promise<Answer | null> {
   await prepareTables(store);
+  // A library without data sets has nothing to compute: no need to analyse the question for a table.
+  if (store.listDataTables().length === 0) return null;
   const analysis = analyseQuestion(question);
   const plan = planQuestion(analysis, store);
   if (plan) return composeTableAnswer(question, plan);
