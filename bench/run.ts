@@ -5,7 +5,7 @@
  * - peak memory (max RSS) of this process
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/config.ts";
@@ -13,6 +13,7 @@ import { ingestFile, ingestPaths } from "../src/ingest/ingest.ts";
 import { createExtractiveAnswerer } from "../src/answer/extractive-answerer.ts";
 import { createSearcher } from "../src/retrieval/search.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { buildBigPdf } from "./big-pdf.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -40,14 +41,7 @@ function configFor(dataDir: string) {
 }
 
 async function benchIngest(): Promise<void> {
-  const pdfs = [
-    ...readdirSync(corpus("library")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`library/${name}`)),
-    ...readdirSync(corpus("real")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`real/${name}`)),
-  ];
-  pdfs.push(corpus("library/Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf"));
-  const bigPdf = join(workDir, "big.pdf");
-  execFileSync("pdfunite", [...pdfs, bigPdf]);
-  const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [bigPdf]).toString())?.[1] ?? NaN);
+  const { path: bigPdf, pages } = buildBigPdf(corpus, workDir);
 
   const pdftotextTimes: number[] = [];
   const hearthTimes: number[] = [];

@@ -8,9 +8,10 @@
  * Uses hyperfine when it is installed, else times the processes itself. Appends to bench/out/latest.md.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildBigPdf } from "./big-pdf.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -75,15 +76,8 @@ if (!existsSync(join(repositoryRoot, "dist", "build-stamp.json"))) {
 const libraryData = join(workDir, "library");
 execFileSync(process.execPath, [hearth, "--data", libraryData, "ingest", corpus("library")], { env: environment, stdio: "ignore" });
 
-// The ~500-page PDF, as bench/run.ts builds it.
-const pdfs = [
-  ...readdirSync(corpus("library")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`library/${name}`)),
-  ...readdirSync(corpus("real")).filter((name) => name.endsWith(".pdf")).map((name) => corpus(`real/${name}`)),
-];
-pdfs.push(corpus("library/Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf"));
-const bigPdf = join(workDir, "big.pdf");
-execFileSync("pdfunite", [...pdfs, bigPdf]);
-const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync("pdfinfo", [bigPdf]).toString())?.[1] ?? NaN);
+// The ~500-page PDF, the same file bench/run.ts times.
+const { path: bigPdf, pages } = buildBigPdf(corpus, workDir);
 const ingestData = join(workDir, "ingest");
 
 const node = process.execPath;
