@@ -17,18 +17,19 @@ const firstCodeLifetimeMs = 24 * 60 * 60_000;
 /** The accounts database and the admin rules, loaded only when a users command runs (not at every start-up). */
 const adminUsers = () => import("../server/admin-users.ts");
 
+/** The same accounts `hearth serve` uses: <data>/accounts.db, or PostgreSQL when HEARTH_STORE_URL names it. */
 async function withAccounts<T>(context: CommandContext, work: (accounts: AccountsStore) => Promise<T> | T): Promise<T> {
-  const { openSqliteAccounts } = await import("../store/sqlite-accounts.ts");
-  const accounts = openSqliteAccounts({ dataDir: context.config().dataDir });
+  const { openAccounts } = await import("../store/open-accounts.ts");
+  const accounts = await openAccounts(context.config());
   try {
     return await work(accounts);
   } finally {
-    accounts.close();
+    await accounts.close();
   }
 }
 
-function findUser(accounts: AccountsStore, email: string): UserRecord {
-  const user = accounts.findUserByEmail(email);
+async function findUser(accounts: AccountsStore, email: string): Promise<UserRecord> {
+  const user = await accounts.findUserByEmail(email);
   if (!user) throw new HearthError("NOT_FOUND", `no account has the email ${email.trim().toLowerCase()} (see: hearth users list)`, { subject: email });
   return user;
 }
@@ -52,14 +53,14 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .description("every account, with server admins and workspace roles")
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
-      const rows = await withAccounts(context, (accounts) =>
-        accounts.listUsers().map((user) => ({
+      const rows = await withAccounts(context, async (accounts) =>
+        Promise.all((await accounts.listUsers()).map(async (user) => ({
           email: user.email,
           name: user.name,
           serverAdmin: user.serverAdmin,
           createdAt: user.createdAt,
-          workspaces: accounts.listWorkspacesForUser(user.id).map(({ workspace, role }) => ({ name: workspace.name, role })),
-        })),
+          workspaces: (await accounts.listWorkspacesForUser(user.id)).map(({ workspace, role }) => ({ name: workspace.name, role })),
+        }))),
       );
       if (options.json) {
         context.io.stdout.write(`${JSON.stringify({ users: rows })}\n`);
@@ -86,20 +87,21 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .action(async (email: string, options: { name: string; serverAdmin?: boolean; workspace?: string; role: string }) => {
       const role = parseRole(options.role);
       const output = await withAccounts(context, async (accounts) => {
-        const workspace = options.workspace === undefined ? undefined : accounts.listWorkspaces().find((candidate) => candidate.name === options.workspace);
+        const workspaces = await accounts.listWorkspaces();
+        const workspace = options.workspace === undefined ? undefined : workspaces.find((candidate) => candidate.name === options.workspace);
         if (options.workspace !== undefined && !workspace) {
-          throw new HearthError("NOT_FOUND", `no workspace is called "${options.workspace}"; workspaces: ${accounts.listWorkspaces().map((w) => w.name).join(", ") || "none yet"}`, {
+          throw new HearthError("NOT_FOUND", `no workspace is called "${options.workspace}"; workspaces: ${workspaces.map((w) => w.name).join(", ") || "none yet"}`, {
             subject: "--workspace",
           });
         }
         // A random password nobody knows: the account is usable only once its owner sets one with the code.
         const created = await accounts.createUser({ email, name: options.name, password: randomBytes(32).toString("base64url") });
         if (!created.ok) throw created.error;
-        if (options.serverAdmin) accounts.setServerAdmin(created.value.id, true);
-        if (workspace) accounts.setMember(workspace.id, created.value.id, role);
-        accounts.recordAudit({ userId: null, workspaceId: workspace?.id ?? null, action: "user-added", detail: `${created.value.email} (hearth users add)` });
-        const code = accounts.createResetCode(created.value.id, firstCodeLifetimeMs);
-        const admin = accounts.getUser(created.value.id)?.serverAdmin ? " as a server admin" : "";
+        if (options.serverAdmin) await accounts.setServerAdmin(created.value.id, true);
+        if (workspace) await accounts.setMember(workspace.id, created.value.id, role);
+        await accounts.recordAudit({ userId: null, workspaceId: workspace?.id ?? null, action: "user-added", detail: `${created.value.email} (hearth users add)` });
+        const code = await accounts.createResetCode(created.value.id, firstCodeLifetimeMs);
+        const admin = (await accounts.getUser(created.value.id))?.serverAdmin ? " as a server admin" : "";
         return `Added ${created.value.email}${admin}${workspace ? ` to ${workspace.name} as ${role}` : ""}.\n${codeLine(code, firstCodeLifetimeMs)}`;
       });
       context.io.stdout.write(output);
@@ -111,11 +113,11 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .argument("<email>", "the person's email")
     .action(async (email: string) => {
       const { resetCodeLifetimeMs } = await adminUsers();
-      const output = await withAccounts(context, (accounts) => {
-        const user = findUser(accounts, email);
-        const code = accounts.createResetCode(user.id, resetCodeLifetimeMs);
-        const ended = accounts.deleteAuthSessionsForUser(user.id);
-        accounts.recordAudit({ userId: user.id, workspaceId: null, action: "reset-code", detail: `hearth users reset (${ended} sessions ended)` });
+      const output = await withAccounts(context, async (accounts) => {
+        const user = await findUser(accounts, email);
+        const code = await accounts.createResetCode(user.id, resetCodeLifetimeMs);
+        const ended = await accounts.deleteAuthSessionsForUser(user.id);
+        await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "reset-code", detail: `hearth users reset (${ended} sessions ended)` });
         return `Reset code for ${user.email}.\n${codeLine(code, resetCodeLifetimeMs)}`;
       });
       context.io.stdout.write(output);
@@ -127,12 +129,12 @@ export function registerUsersCommand(program: Command, context: CommandContext):
     .argument("<email>", "the person's email")
     .action(async (email: string) => {
       const { whyNotRemovable } = await adminUsers();
-      const output = await withAccounts(context, (accounts) => {
-        const user = findUser(accounts, email);
-        const reason = whyNotRemovable(accounts, user);
+      const output = await withAccounts(context, async (accounts) => {
+        const user = await findUser(accounts, email);
+        const reason = await whyNotRemovable(accounts, user);
         if (reason) throw new HearthError("INVALID_INPUT", reason, { subject: email });
-        accounts.recordAudit({ userId: user.id, workspaceId: null, action: "user-removed", detail: `${user.email} (hearth users remove)` });
-        accounts.deleteUser(user.id);
+        await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "user-removed", detail: `${user.email} (hearth users remove)` });
+        await accounts.deleteUser(user.id);
         return `Removed ${user.email}.\n`;
       });
       context.io.stdout.write(output);

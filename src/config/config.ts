@@ -17,6 +17,8 @@ const optionalText = z.string().min(1).optional();
 
 export const configSchema = z.object({
   dataDir: z.string().min(1),
+  /** Where the stores live: unset for SQLite files in dataDir, or a postgres:// URL (HEARTH_STORE_URL). */
+  storeUrl: optionalText,
   limits: z.object({
     maxFileBytes: positiveNumber,
     maxInflatedBytes: positiveNumber,
@@ -137,6 +139,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
 
   const raw = {
     dataDir,
+    storeUrl: pick(environment.HEARTH_STORE_URL, file.storeUrl as string),
     limits: {
       maxFileBytes: pick(megabytesOf(environment.HEARTH_MAX_FILE_MB), limits.maxFileBytes as number, defaultLoadLimits.maxFileBytes),
       maxInflatedBytes: pick(

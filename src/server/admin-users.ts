@@ -13,14 +13,14 @@ import type { ServerEnv, ServerServices } from "./server-types.ts";
 export const resetCodeLifetimeMs = 60 * 60_000;
 
 /** Why a user cannot be removed (the last server admin, or the only admin of a workspace), or undefined. */
-export function whyNotRemovable(accounts: AccountsStore, user: UserRecord): string | undefined {
-  if (user.serverAdmin && accounts.listUsers().filter((other) => other.serverAdmin).length === 1) {
+export async function whyNotRemovable(accounts: AccountsStore, user: UserRecord): Promise<string | undefined> {
+  if (user.serverAdmin && (await accounts.listUsers()).filter((other) => other.serverAdmin).length === 1) {
     return `${user.email} is the only server admin; make someone else server admin first`;
   }
-  const soleAdminOf = accounts
-    .listWorkspacesForUser(user.id)
-    .filter(({ role, workspace }) => role === "admin" && accounts.listMembers(workspace.id).filter((member) => member.role === "admin").length === 1)
-    .map(({ workspace }) => workspace.name);
+  const soleAdminOf: string[] = [];
+  for (const { role, workspace } of await accounts.listWorkspacesForUser(user.id)) {
+    if (role === "admin" && (await accounts.listMembers(workspace.id)).filter((member) => member.role === "admin").length === 1) soleAdminOf.push(workspace.name);
+  }
   return soleAdminOf.length > 0 ? `${user.email} is the only admin of ${soleAdminOf.join(", ")}; make someone else admin there first` : undefined;
 }
 
@@ -28,19 +28,19 @@ export function registerAdminUserRoutes(app: Hono<ServerEnv>, services: ServerSe
   const { accounts } = services;
   app.use("/api/admin/*", serverAdminOnly);
 
-  const findUser = (id: string): UserRecord => {
-    const user = accounts.getUser(id);
+  const findUser = async (id: string): Promise<UserRecord> => {
+    const user = await accounts.getUser(id);
     if (!user) throw notFound("No such user");
     return user;
   };
 
-  app.get("/api/admin/users", (c) =>
+  app.get("/api/admin/users", async (c) =>
     c.json({
-      users: accounts.listUsers().map((user) => ({
+      users: await Promise.all((await accounts.listUsers()).map(async (user) => ({
         ...publicUser(user),
         createdAt: user.createdAt,
-        workspaces: accounts.listWorkspacesForUser(user.id).map(({ workspace, role }) => ({ id: workspace.id, name: workspace.name, role })),
-      })),
+        workspaces: (await accounts.listWorkspacesForUser(user.id)).map(({ workspace, role }) => ({ id: workspace.id, name: workspace.name, role })),
+      }))),
     }),
   );
 
@@ -48,35 +48,35 @@ export function registerAdminUserRoutes(app: Hono<ServerEnv>, services: ServerSe
     const body = await readJson(c.req.raw, z.object({ email: emailSchema, name: nameSchema, password: passwordSchema, serverAdmin: z.boolean().default(false) }));
     const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
-    if (body.serverAdmin) accounts.setServerAdmin(created.value.id, true);
-    audit(c, services, "user-added", `${body.email}${body.serverAdmin ? " (server admin)" : ""}`, null);
-    return c.json({ user: publicUser(accounts.getUser(created.value.id) ?? created.value) }, 201);
+    if (body.serverAdmin) await accounts.setServerAdmin(created.value.id, true);
+    await audit(c, services, "user-added", `${body.email}${body.serverAdmin ? " (server admin)" : ""}`, null);
+    return c.json({ user: publicUser((await accounts.getUser(created.value.id)) ?? created.value) }, 201);
   });
 
   app.patch("/api/admin/users/:userId", async (c) => {
-    const user = findUser(c.req.param("userId"));
+    const user = await findUser(c.req.param("userId"));
     const body = await readJson(c.req.raw, z.object({ serverAdmin: z.boolean() }));
-    if (!body.serverAdmin && user.serverAdmin && accounts.listUsers().filter((other) => other.serverAdmin).length === 1) {
+    if (!body.serverAdmin && user.serverAdmin && (await accounts.listUsers()).filter((other) => other.serverAdmin).length === 1) {
       throw new HttpError(409, "The server needs at least one server admin");
     }
-    accounts.setServerAdmin(user.id, body.serverAdmin);
-    audit(c, services, "server-admin", `${user.email} → ${body.serverAdmin ? "server admin" : "user"}`, null);
-    return c.json({ user: publicUser(findUser(user.id)) });
+    await accounts.setServerAdmin(user.id, body.serverAdmin);
+    await audit(c, services, "server-admin", `${user.email} → ${body.serverAdmin ? "server admin" : "user"}`, null);
+    return c.json({ user: publicUser(await findUser(user.id)) });
   });
 
-  app.post("/api/admin/users/:userId/reset", (c) => {
-    const user = findUser(c.req.param("userId"));
-    const code = accounts.createResetCode(user.id, resetCodeLifetimeMs);
-    audit(c, services, "reset-code", user.email, null);
+  app.post("/api/admin/users/:userId/reset", async (c) => {
+    const user = await findUser(c.req.param("userId"));
+    const code = await accounts.createResetCode(user.id, resetCodeLifetimeMs);
+    await audit(c, services, "reset-code", user.email, null);
     return c.json({ email: user.email, code, expiresInMinutes: resetCodeLifetimeMs / 60_000 });
   });
 
-  app.delete("/api/admin/users/:userId", (c) => {
-    const user = findUser(c.req.param("userId"));
-    const reason = whyNotRemovable(accounts, user);
+  app.delete("/api/admin/users/:userId", async (c) => {
+    const user = await findUser(c.req.param("userId"));
+    const reason = await whyNotRemovable(accounts, user);
     if (reason) throw new HttpError(409, reason);
-    accounts.deleteUser(user.id);
-    audit(c, services, "user-removed", user.email, null);
+    await accounts.deleteUser(user.id);
+    await audit(c, services, "user-removed", user.email, null);
     return c.body(null, 204);
   });
 }

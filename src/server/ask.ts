@@ -106,7 +106,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
     const library = libraries.get(workspaceId);
     const session = sessionForQuestion(role, user, body.session);
     await assertModelAddressAllowed(workspaceConfig(library.store, config, library.folder, secrets).llm.baseUrl, config);
-    accounts.recordAudit({ userId: user.id, workspaceId, action: "question", detail: body.question.slice(0, 500) });
+    await accounts.recordAudit({ userId: user.id, workspaceId, action: "question", detail: body.question.slice(0, 500) });
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());

@@ -20,10 +20,10 @@ function csvRecord(fields: string[]): string {
 }
 
 export function registerAuditRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const events = (c: Context<ServerEnv>, fallback: number) => {
+  const events = async (c: Context<ServerEnv>, fallback: number) => {
     const requested = Number(c.req.query("limit") ?? fallback);
     const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, 100_000) : fallback;
-    return services.accounts.listAudit(c.get("workspace").id, limit).map((event) => ({
+    return (await services.accounts.listAudit(c.get("workspace").id, limit)).map((event) => ({
       time: event.time,
       user: event.user,
       action: event.action,
@@ -31,12 +31,12 @@ export function registerAuditRoutes(app: Hono<ServerEnv>, services: ServerServic
     }));
   };
 
-  app.get("/api/workspaces/:workspaceId/audit", allow("admin"), (c) => c.json({ events: events(c, 500) }));
+  app.get("/api/workspaces/:workspaceId/audit", allow("admin"), async (c) => c.json({ events: await events(c, 500) }));
 
-  app.get("/api/workspaces/:workspaceId/audit.csv", allow("admin"), (c) => {
-    const rows = events(c, 100_000).map((event) => [event.time, event.user, event.action, event.detail].map(spreadsheetSafe));
+  app.get("/api/workspaces/:workspaceId/audit.csv", allow("admin"), async (c) => {
+    const rows = (await events(c, 100_000)).map((event) => [event.time, event.user, event.action, event.detail].map(spreadsheetSafe));
     const csv = `${[["time", "user", "action", "detail"], ...rows].map(csvRecord).join("\r\n")}\r\n`;
-    audit(c, services, "export", `audit log (${rows.length} events)`);
+    await audit(c, services, "export", `audit log (${rows.length} events)`);
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment("hearth-audit.csv") });
   });
 }

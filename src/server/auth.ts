@@ -45,8 +45,8 @@ export function clientAddress(c: Context<ServerEnv>): string {
   return c.env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
-export function startSession(c: Context<ServerEnv>, services: ServerServices, user: UserRecord): void {
-  const { token } = services.accounts.createAuthSession(user.id, sessionLifetimeMs);
+export async function startSession(c: Context<ServerEnv>, services: ServerServices, user: UserRecord): Promise<void> {
+  const { token } = await services.accounts.createAuthSession(user.id, sessionLifetimeMs);
   setCookie(c, sessionCookieName, token, {
     httpOnly: true,
     sameSite: "Strict",
@@ -60,7 +60,7 @@ export function startSession(c: Context<ServerEnv>, services: ServerServices, us
 export function sessionMiddleware(services: ServerServices): MiddlewareHandler<ServerEnv> {
   return async (c, next) => {
     const token = getCookie(c, sessionCookieName);
-    const session = token ? services.accounts.findAuthSession(token) : undefined;
+    const session = token ? await services.accounts.findAuthSession(token) : undefined;
     c.set("auth", token && session ? { token, session } : undefined);
     await next();
   };
@@ -80,9 +80,9 @@ export function currentUser(c: Context<ServerEnv>): UserRecord {
 }
 
 /** Records an audit event for the signed-in caller (or for nobody), in the workspace of the path when there is one. */
-export function audit(c: Context<ServerEnv>, services: ServerServices, action: string, detail: string, workspaceId?: string | null): void {
+export async function audit(c: Context<ServerEnv>, services: ServerServices, action: string, detail: string, workspaceId?: string | null): Promise<void> {
   const auth = c.get("auth");
-  services.accounts.recordAudit({
+  await services.accounts.recordAudit({
     userId: auth?.session.user.id ?? null,
     workspaceId: workspaceId === undefined ? ((c.get("workspace") as WorkspaceRecord | undefined)?.id ?? null) : workspaceId,
     action,
@@ -102,10 +102,10 @@ export async function checkSignIn(
 ): Promise<UserRecord | undefined> {
   const { throttle, accounts } = services;
   const address = clientAddress(c);
-  const verdict = throttle.check(email, address);
+  const verdict = await throttle.check(email, address);
   if (!verdict.ok) {
-    const known = accounts.findUserByEmail(email);
-    accounts.recordAudit({ userId: known?.id ?? null, workspaceId: null, action: "lockout", detail: `${verdict.reason} locked: ${email} from ${address}` });
+    const known = await accounts.findUserByEmail(email);
+    await accounts.recordAudit({ userId: known?.id ?? null, workspaceId: null, action: "lockout", detail: `${verdict.reason} locked: ${email} from ${address}` });
     const wait = Math.ceil(verdict.retryAfterSeconds / 60);
     throw new HttpError(429, `Too many failed sign-ins${verdict.reason === "account" ? ` for ${email}` : " from this address"}; try again in ${wait} minute${wait === 1 ? "" : "s"}`, {
       headers: { "Retry-After": String(verdict.retryAfterSeconds) },
@@ -119,12 +119,12 @@ export async function checkSignIn(
     throttle.release();
   }
   if (!user) {
-    throttle.recordFailure(email, address);
-    const known = accounts.findUserByEmail(email);
-    if (known) accounts.recordAudit({ userId: known.id, workspaceId: null, action: "sign-in-failed", detail: `from ${address}` });
+    await throttle.recordFailure(email, address);
+    const known = await accounts.findUserByEmail(email);
+    if (known) await accounts.recordAudit({ userId: known.id, workspaceId: null, action: "sign-in-failed", detail: `from ${address}` });
     return undefined;
   }
-  throttle.recordSuccess(email, address);
+  await throttle.recordSuccess(email, address);
   return user;
 }
 
@@ -134,23 +134,23 @@ const resetSchema = z.object({ email: z.string().trim().toLowerCase().max(320), 
 export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { accounts } = services;
 
-  app.get("/api/setup", (c) => c.json({ needsSetup: accounts.countUsers() === 0 }));
+  app.get("/api/setup", async (c) => c.json({ needsSetup: (await accounts.countUsers()) === 0 }));
 
   app.post("/api/setup", async (c) => {
-    if (accounts.countUsers() > 0) throw new HttpError(409, "Hearth is already set up; sign in instead");
+    if ((await accounts.countUsers()) > 0) throw new HttpError(409, "Hearth is already set up; sign in instead");
     const body = await readJson(c.req.raw, setupSchema);
     // Checked again after the slow password hash: two setups racing must not both create an admin.
     const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
-    if (accounts.countUsers() > 1) {
-      accounts.deleteUser(created.value.id);
+    if ((await accounts.countUsers()) > 1) {
+      await accounts.deleteUser(created.value.id);
       throw new HttpError(409, "Hearth is already set up; sign in instead");
     }
     const user = created.value;
-    const workspace = accounts.createWorkspace(body.workspaceName, user.id);
-    accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: "first-run setup" });
-    accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
-    startSession(c, services, user);
+    const workspace = await accounts.createWorkspace(body.workspaceName, user.id);
+    await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: "first-run setup" });
+    await accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
+    await startSession(c, services, user);
     return c.json({ user: publicUser(user), workspace: publicWorkspace(workspace, "admin") }, 201);
   });
 
@@ -158,20 +158,20 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
     const body = await readJson(c.req.raw, loginSchema);
     const user = await checkSignIn(c, services, body.email, () => accounts.verifyPassword(body.email, body.password));
     if (!user) throw new HttpError(401, "Wrong email or password");
-    accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: `from ${clientAddress(c)}` });
-    startSession(c, services, user);
+    await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: `from ${clientAddress(c)}` });
+    await startSession(c, services, user);
     return c.json({ user: publicUser(user) });
   });
 
   // The code comes from `hearth users reset EMAIL` (or a server admin's page); one use, an hour.
   app.post("/api/auth/reset", async (c) => {
     const body = await readJson(c.req.raw, resetSchema);
-    const user = await checkSignIn(c, services, body.email, async () => accounts.consumeResetCode(body.email, body.code));
+    const user = await checkSignIn(c, services, body.email, () => accounts.consumeResetCode(body.email, body.code));
     if (!user) throw new HttpError(400, "That email and reset code do not match a live reset; ask an admin for a new code");
     await accounts.setPassword(user.id, body.password);
-    accounts.deleteAuthSessionsForUser(user.id);
-    accounts.recordAudit({ userId: user.id, workspaceId: null, action: "password-reset", detail: `from ${clientAddress(c)}` });
-    startSession(c, services, user);
+    await accounts.deleteAuthSessionsForUser(user.id);
+    await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "password-reset", detail: `from ${clientAddress(c)}` });
+    await startSession(c, services, user);
     return c.json({ user: publicUser(user) });
   });
 }
@@ -194,20 +194,20 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     });
   });
 
-  app.post("/api/auth/logout", (c) => {
+  app.post("/api/auth/logout", async (c) => {
     const auth = c.get("auth");
     if (auth) {
-      accounts.deleteAuthSession(auth.token);
-      audit(c, services, "sign-out", "this device", null);
+      await accounts.deleteAuthSession(auth.token);
+      await audit(c, services, "sign-out", "this device", null);
     }
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });
 
-  app.post("/api/auth/logout-everywhere", (c) => {
+  app.post("/api/auth/logout-everywhere", async (c) => {
     const user = currentUser(c);
-    const ended = accounts.deleteAuthSessionsForUser(user.id);
-    audit(c, services, "sign-out", `everywhere (${ended} session${ended === 1 ? "" : "s"})`, null);
+    const ended = await accounts.deleteAuthSessionsForUser(user.id);
+    await audit(c, services, "sign-out", `everywhere (${ended} session${ended === 1 ? "" : "s"})`, null);
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });
@@ -220,8 +220,8 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     if (!user) throw new HttpError(400, "currentPassword: that is not your current password");
     await accounts.setPassword(user.id, body.newPassword);
     // Other devices signed in with the old password are signed out; this one stays.
-    accounts.deleteAuthSessionsForUser(user.id, auth.token);
-    audit(c, services, "password-changed", "other sessions ended", null);
+    await accounts.deleteAuthSessionsForUser(user.id, auth.token);
+    await audit(c, services, "password-changed", "other sessions ended", null);
     return c.body(null, 204);
   });
 
@@ -230,10 +230,10 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     const body = await readJson(c.req.raw, confirmSchema);
     const checked = await checkSignIn(c, services, user.email, () => accounts.verifyPassword(user.email, body.password));
     if (!checked) throw new HttpError(400, "password: that is not your password");
-    const reason = whyNotRemovable(accounts, user);
+    const reason = await whyNotRemovable(accounts, user);
     if (reason) throw new HttpError(409, reason.replace(`${user.email} is`, "You are"));
-    audit(c, services, "account-deleted", user.email, null);
-    accounts.deleteUser(user.id);
+    await audit(c, services, "account-deleted", user.email, null);
+    await accounts.deleteUser(user.id);
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
   });

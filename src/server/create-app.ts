@@ -12,7 +12,6 @@ import { HTTPException } from "hono/http-exception";
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { AccountsStore } from "../store/accounts-types.ts";
-import { openSqliteAccounts } from "../store/sqlite-accounts.ts";
 import { registerAskRoutes } from "./ask.ts";
 import { registerAuditRoutes } from "./audit.ts";
 import { registerAdminUserRoutes } from "./admin-users.ts";
@@ -40,8 +39,8 @@ const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", im
 
 export interface CreateAppOptions {
   config: HearthConfig;
-  /** Defaults to <dataDir>/accounts.db. */
-  accounts?: AccountsStore;
+  /** Opened by the caller with openAccounts(config) (startServer does); closed by `close()`. */
+  accounts: AccountsStore;
   /** Defaults to <repo>/web/dist. */
   webRoot?: string;
 }
@@ -63,7 +62,7 @@ function restrictNewFiles(dataDir: string): void {
   try {
     chmodSync(dataDir, 0o700);
   } catch {
-    // Made just below by the accounts store, with that mode.
+    // Made by the accounts store or the libraries, with that mode.
   }
 }
 
@@ -71,21 +70,21 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   restrictNewFiles(config.dataDir);
   const services: ServerServices = {
     config,
-    accounts: accounts ?? openSqliteAccounts({ dataDir: config.dataDir }),
+    accounts,
     libraries: createWorkspaceLibraries(config.dataDir),
     jobs: createIngestJobs(),
     ingestPool: createIngestPool(),
     answerPool: createAnswerPool(),
-    throttle: createSignInThrottle(),
+    throttle: createSignInThrottle(accounts),
     secrets: createSecretBox(loadServerKey(config.dataDir, config.server.secretKey)),
     version: packageVersion,
   };
   const app = new Hono<ServerEnv>();
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     if (error instanceof HttpError) {
       // Refusals are audited: who tried what, in which workspace.
-      if (error.status === 403) audit(c, services, "forbidden", `${c.req.method} ${c.req.path}: ${error.message}`);
+      if (error.status === 403) await audit(c, services, "forbidden", `${c.req.method} ${c.req.path}: ${error.message}`);
       return c.json({ error: error.message }, error.status, error.headers);
     }
     if (error instanceof HearthError) return c.json({ error: error.message }, statusForHearthError(error));
@@ -135,7 +134,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
       closing ??= (async () => {
         await services.libraries.close();
         await Promise.all([services.ingestPool.close(), services.answerPool.close()]);
-        services.accounts.close();
+        await services.accounts.close();
       })();
       return closing;
     },

@@ -62,15 +62,15 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
       libraries.get(workspaceId).store.removeDocument(document.id);
       if (libraries.ownsFile(workspaceId, document.sourcePath)) await rm(document.sourcePath, { force: true });
     });
-    accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
+    await accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
     return c.body(null, 204);
   });
 
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", (c) => {
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", async (c) => {
     const workspaceId = c.get("workspace").id;
     const document = findDocument(workspaceId, c.req.param("documentId"));
     const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
-    audit(c, services, "view", `${document.fileName} (text)`);
+    await audit(c, services, "view", `${document.fileName} (text)`);
     return c.json({ file: document.fileName, format: document.format, units });
   });
 
@@ -85,7 +85,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
   app.get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
     const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
     const bytes = await readOriginal(document);
-    audit(c, services, "download", document.fileName);
+    await audit(c, services, "download", document.fileName);
     return c.body(new Uint8Array(bytes), 200, {
       "Content-Type": "application/octet-stream",
       "Content-Disposition": attachment(document.fileName),
@@ -98,7 +98,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
     const page = Number(c.req.param("page"));
     const rendered = renderPdfPage(new Uint8Array(await readOriginal(document)), page, c.req.query("highlight"));
-    audit(c, services, "view", `${document.fileName} page ${page}`);
+    await audit(c, services, "view", `${document.fileName} page ${page}`);
     if (!rendered.ok) {
       throw new HttpError(rendered.error.code === "NOT_FOUND" ? 404 : 500, `${document.fileName}: ${rendered.error.message}`, {
         cause: rendered.error,

@@ -31,7 +31,7 @@ export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServ
     const format = parseReportFormat(c.req.query("format") ?? "md");
     if (!format.ok) throw new HttpError(400, format.error.message, { cause: format.error });
     const bytes = await renderReport(session, format.value);
-    audit(c, services, "export", `session "${session.name}" as ${format.value}`);
+    await audit(c, services, "export", `session "${session.name}" as ${format.value}`);
     return c.body(new Uint8Array(bytes), 200, {
       "Content-Type": contentTypes[format.value],
       "Content-Disposition": attachment(`${session.name}.${format.value}`),

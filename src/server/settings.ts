@@ -158,7 +158,7 @@ export function settingsRoutes(services: ServerServices) {
         });
       }
       if (body.profile) store.setSetting("profile", body.profile);
-      audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
+      await audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
       return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
     })
     .post("/api/workspaces/:workspaceId/settings/test-provider", allow("admin"), async (c) => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
+import { openAccounts } from "../store/open-accounts.ts";
 import type { CreateAppOptions, HearthApp } from "./create-app.ts";
 import { createApp } from "./create-app.ts";
 
@@ -15,7 +16,15 @@ export interface RunningServer {
 }
 
 export async function startServer(options: { config: HearthConfig } & Partial<CreateAppOptions>): Promise<RunningServer> {
-  const hearth = createApp(options);
+  // The accounts: SQLite <data>/accounts.db, or PostgreSQL when the configuration's storeUrl names one.
+  const accounts = options.accounts ?? (await openAccounts(options.config));
+  let hearth: HearthApp;
+  try {
+    hearth = createApp({ ...options, accounts });
+  } catch (error) {
+    await accounts.close();
+    throw error;
+  }
   const { host, port } = options.config.server;
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: hearth.app.fetch, hostname: host, port }, () => resolve(started as Server)) as Server;

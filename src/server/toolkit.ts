@@ -111,7 +111,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     // A gap in the profile is filled on the Settings page here, not with the CLI the core's wording names.
     const draft = { ...drafted, value: { ...drafted.value, answer: drafted.value.answer.replace(/set with hearth profile set [\w-]+ "\.\.\."/g, "add it on the Settings page, Organisation profile") } };
     if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
-    accounts.recordAudit({
+    await accounts.recordAudit({
       userId: currentUser(c).id,
       workspaceId,
       action: "draft",
@@ -134,9 +134,9 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     ["csv", comparisonCsv, "text/csv"],
     ["md", comparisonMarkdown, "text/markdown"],
   ] as const) {
-    app.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, (c) => {
+    app.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, async (c) => {
       const body = render(comparisonFor(c));
-      audit(c, services, "export", `local-authorities.${extension}`);
+      await audit(c, services, "export", `local-authorities.${extension}`);
       return c.body(body, 200, {
         "Content-Type": `${type}; charset=utf-8`,
         "Content-Disposition": attachment(`local-authorities.${extension}`),
@@ -163,7 +163,7 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
       kind: kind.value,
       ...(date?.ok ? { year: date.value.year, period: date.value.period } : {}),
     });
-    accounts.recordAudit({
+    await accounts.recordAudit({
       userId: currentUser(c).id,
       workspaceId,
       action: "tag",

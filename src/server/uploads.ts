@@ -81,7 +81,7 @@ async function settle(context: IngestContext, name: string, outcome: IngestOutco
     services.jobs.progress(job, { file: name, status: "failed", error: outcome.error.message });
   }
   const detail = outcome.status === "failed" ? `${name}: failed (${outcome.error.message})` : `${name}: ${outcome.status}`;
-  services.accounts.recordAudit({ userId, workspaceId, action: uploaded ? "upload" : "reingest", detail });
+  await services.accounts.recordAudit({ userId, workspaceId, action: uploaded ? "upload" : "reingest", detail });
 }
 
 export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
@@ -103,7 +103,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     for (const file of received) {
       if ("error" in file) {
         jobs.progress(job, { file: file.name, status: "failed", error: file.error });
-        services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "upload", detail: `${file.name}: refused (${file.error})` });
+        await services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "upload", detail: `${file.name}: refused (${file.error})` });
       } else {
         jobs.progress(job, { file: file.name, status: "queued" });
       }

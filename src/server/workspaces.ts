@@ -31,8 +31,8 @@ export function workspaceMiddleware(services: ServerServices): MiddlewareHandler
   return async (c, next) => {
     const workspaceId = c.req.param("workspaceId") ?? "";
     const user = currentUser(c);
-    const role = services.accounts.getRole(workspaceId, user.id);
-    const workspace = role ? services.accounts.getWorkspace(workspaceId) : undefined;
+    const role = await services.accounts.getRole(workspaceId, user.id);
+    const workspace = role ? await services.accounts.getWorkspace(workspaceId) : undefined;
     if (!role || !workspace) throw notFound("No such workspace");
     c.set("workspace", workspace);
     c.set("role", role);
@@ -43,24 +43,24 @@ export function workspaceMiddleware(services: ServerServices): MiddlewareHandler
 export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { accounts } = services;
 
-  app.get("/api/workspaces", (c) => {
+  app.get("/api/workspaces", async (c) => {
     const user = currentUser(c);
-    return c.json({ workspaces: accounts.listWorkspacesForUser(user.id).map((m) => publicWorkspace(m.workspace, m.role)) });
+    return c.json({ workspaces: (await accounts.listWorkspacesForUser(user.id)).map((m) => publicWorkspace(m.workspace, m.role)) });
   });
 
   app.post("/api/workspaces", workspaceCreators(services.config.server.workspaceCreation), async (c) => {
     const user = currentUser(c);
     const body = await readJson(c.req.raw, z.object({ name: nameSchema }));
-    const workspace = accounts.createWorkspace(body.name, user.id);
-    accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
+    const workspace = await accounts.createWorkspace(body.name, user.id);
+    await accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
     return c.json({ workspace: publicWorkspace(workspace, "admin") }, 201);
   });
 
   app.get("/api/workspaces/:workspaceId", (c) => c.json({ workspace: publicWorkspace(c.get("workspace"), c.get("role")) }));
 
-  app.get("/api/workspaces/:workspaceId/members", allow("admin"), (c) => {
+  app.get("/api/workspaces/:workspaceId/members", allow("admin"), async (c) => {
     const workspaceId = c.get("workspace").id;
-    return c.json({ members: accounts.listMembers(workspaceId), invitations: accounts.listInvitations(workspaceId).map(publicInvitation) });
+    return c.json({ members: await accounts.listMembers(workspaceId), invitations: (await accounts.listInvitations(workspaceId)).map(publicInvitation) });
   });
 
   // Adding someone without their consent, or making an account for them, is for a server admin only.
@@ -70,7 +70,7 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
       c.req.raw,
       z.object({ email: emailSchema, name: nameSchema.optional(), role: roleSchema, password: passwordSchema.optional() }),
     );
-    let user = accounts.findUserByEmail(body.email);
+    let user = await accounts.findUserByEmail(body.email);
     let created = false;
     if (!user) {
       if (!body.password) {
@@ -81,8 +81,8 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
       user = result.value;
       created = true;
     }
-    accounts.setMember(workspace.id, user.id, body.role);
-    accounts.recordAudit({
+    await accounts.setMember(workspace.id, user.id, body.role);
+    await accounts.recordAudit({
       userId: currentUser(c).id,
       workspaceId: workspace.id,
       action: "member-added",
@@ -91,56 +91,56 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     return c.json({ member: { userId: user.id, email: user.email, name: user.name, role: body.role } }, 201);
   });
 
-  const otherAdmins = (workspaceId: string, userId: string): number =>
-    accounts.listMembers(workspaceId).filter((member) => member.role === "admin" && member.userId !== userId).length;
+  const otherAdmins = async (workspaceId: string, userId: string): Promise<number> =>
+    (await accounts.listMembers(workspaceId)).filter((member) => member.role === "admin" && member.userId !== userId).length;
 
   app.patch("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
     const body = await readJson(c.req.raw, z.object({ role: roleSchema }));
-    const member = accounts.listMembers(workspace.id).find((candidate) => candidate.userId === userId);
+    const member = (await accounts.listMembers(workspace.id)).find((candidate) => candidate.userId === userId);
     if (!member) throw notFound("No such member in this workspace");
-    if (member.role === "admin" && body.role !== "admin" && otherAdmins(workspace.id, userId) === 0) {
+    if (member.role === "admin" && body.role !== "admin" && (await otherAdmins(workspace.id, userId)) === 0) {
       throw new HttpError(409, "A workspace needs at least one admin; make someone else admin first");
     }
-    accounts.setMember(workspace.id, userId, body.role);
-    accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-role", detail: `${member.email} → ${body.role}` });
+    await accounts.setMember(workspace.id, userId, body.role);
+    await accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-role", detail: `${member.email} → ${body.role}` });
     return c.json({ member: { ...member, role: body.role } });
   });
 
-  app.delete("/api/workspaces/:workspaceId/members/:userId", allow("admin"), (c) => {
+  app.delete("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
-    const member = accounts.listMembers(workspace.id).find((candidate) => candidate.userId === userId);
+    const member = (await accounts.listMembers(workspace.id)).find((candidate) => candidate.userId === userId);
     if (!member) throw notFound("No such member in this workspace");
-    if (member.role === "admin" && otherAdmins(workspace.id, userId) === 0) {
+    if (member.role === "admin" && (await otherAdmins(workspace.id, userId)) === 0) {
       throw new HttpError(409, "A workspace needs at least one admin; make someone else admin first");
     }
-    accounts.removeMember(workspace.id, userId);
-    accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-removed", detail: member.email });
+    await accounts.removeMember(workspace.id, userId);
+    await accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-removed", detail: member.email });
     return c.body(null, 204);
   });
 
   app.post("/api/workspaces/:workspaceId/invitations", allow("admin"), async (c) => {
     const workspace = c.get("workspace");
     const body = await readJson(c.req.raw, z.object({ email: emailSchema, role: roleSchema }));
-    const { token, invitation } = accounts.createInvitation({
+    const { token, invitation } = await accounts.createInvitation({
       workspaceId: workspace.id,
       email: body.email,
       role: body.role,
       invitedBy: currentUser(c).id,
       lifetimeMs: invitationLifetimeMs,
     });
-    audit(c, services, "invited", `${body.email} as ${body.role}`);
+    await audit(c, services, "invited", `${body.email} as ${body.role}`);
     // The same answer whether or not the email has an account: the link is for the admin to send on.
     return c.json({ invitation: publicInvitation(invitation), link: `/invitation/${token}` }, 201);
   });
 
-  app.delete("/api/workspaces/:workspaceId/invitations/:invitationId", allow("admin"), (c) => {
-    const invitation = accounts.getInvitation(c.req.param("invitationId"));
+  app.delete("/api/workspaces/:workspaceId/invitations/:invitationId", allow("admin"), async (c) => {
+    const invitation = await accounts.getInvitation(c.req.param("invitationId"));
     if (!invitation || invitation.workspaceId !== c.get("workspace").id) throw notFound("No such invitation in this workspace");
-    accounts.deleteInvitation(invitation.id);
-    audit(c, services, "invitation-withdrawn", invitation.email);
+    await accounts.deleteInvitation(invitation.id);
+    await audit(c, services, "invitation-withdrawn", invitation.email);
     return c.body(null, 204);
   });
 }
@@ -148,28 +148,28 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
 /** The signed-in caller's own invitations: list, accept, decline. */
 export function registerInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { accounts } = services;
-  const mine = (userEmail: string, id: string): InvitationRecord => {
-    const invitation = accounts.getInvitation(id);
+  const mine = async (userEmail: string, id: string): Promise<InvitationRecord> => {
+    const invitation = await accounts.getInvitation(id);
     if (!invitation || invitation.email !== userEmail) throw notFound("No such invitation");
     return invitation;
   };
 
-  app.get("/api/invitations", (c) => c.json({ invitations: accounts.listInvitationsForEmail(currentUser(c).email).map(publicInvitation) }));
+  app.get("/api/invitations", async (c) => c.json({ invitations: (await accounts.listInvitationsForEmail(currentUser(c).email)).map(publicInvitation) }));
 
-  app.post("/api/invitations/:invitationId/accept", (c) => {
+  app.post("/api/invitations/:invitationId/accept", async (c) => {
     const user = currentUser(c);
-    const invitation = mine(user.email, c.req.param("invitationId"));
-    accounts.acceptInvitation(invitation.id, user.id);
-    audit(c, services, "member-joined", `${user.email} as ${invitation.role} (invitation)`, invitation.workspaceId);
-    const role = accounts.getRole(invitation.workspaceId, user.id) ?? invitation.role;
+    const invitation = await mine(user.email, c.req.param("invitationId"));
+    await accounts.acceptInvitation(invitation.id, user.id);
+    await audit(c, services, "member-joined", `${user.email} as ${invitation.role} (invitation)`, invitation.workspaceId);
+    const role = (await accounts.getRole(invitation.workspaceId, user.id)) ?? invitation.role;
     return c.json({ workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role } });
   });
 
-  app.post("/api/invitations/:invitationId/decline", (c) => {
+  app.post("/api/invitations/:invitationId/decline", async (c) => {
     const user = currentUser(c);
-    const invitation = mine(user.email, c.req.param("invitationId"));
-    accounts.deleteInvitation(invitation.id);
-    audit(c, services, "invitation-declined", user.email, invitation.workspaceId);
+    const invitation = await mine(user.email, c.req.param("invitationId"));
+    await accounts.deleteInvitation(invitation.id);
+    await audit(c, services, "invitation-declined", user.email, invitation.workspaceId);
     return c.body(null, 204);
   });
 }
@@ -183,26 +183,26 @@ const invitationSignUpSchema = invitationTokenSchema.extend({ name: nameSchema, 
  */
 export function registerPublicInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { accounts } = services;
-  const byToken = (token: string): InvitationRecord => {
-    const invitation = accounts.findInvitationByToken(token);
+  const byToken = async (token: string): Promise<InvitationRecord> => {
+    const invitation = await accounts.findInvitationByToken(token);
     if (!invitation) throw new HttpError(404, "This invitation is unknown or has expired; ask for a new one");
     return invitation;
   };
 
   app.post("/api/invitations/lookup", async (c) => {
-    const invitation = byToken((await readJson(c.req.raw, invitationTokenSchema)).token);
-    return c.json({ invitation: publicInvitation(invitation), hasAccount: accounts.findUserByEmail(invitation.email) !== undefined });
+    const invitation = await byToken((await readJson(c.req.raw, invitationTokenSchema)).token);
+    return c.json({ invitation: publicInvitation(invitation), hasAccount: (await accounts.findUserByEmail(invitation.email)) !== undefined });
   });
 
   app.post("/api/invitations/sign-up", async (c) => {
     const body = await readJson(c.req.raw, invitationSignUpSchema);
-    const invitation = byToken(body.token);
-    if (accounts.findUserByEmail(invitation.email)) throw new HttpError(409, "You already have an account: sign in, then accept the invitation");
+    const invitation = await byToken(body.token);
+    if (await accounts.findUserByEmail(invitation.email)) throw new HttpError(409, "You already have an account: sign in, then accept the invitation");
     const created = await accounts.createUser({ email: invitation.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, "You already have an account: sign in, then accept the invitation", { cause: created.error });
-    accounts.acceptInvitation(invitation.id, created.value.id);
-    accounts.recordAudit({ userId: created.value.id, workspaceId: invitation.workspaceId, action: "member-joined", detail: `${invitation.email} as ${invitation.role} (new account)` });
-    startSession(c, services, created.value);
+    await accounts.acceptInvitation(invitation.id, created.value.id);
+    await accounts.recordAudit({ userId: created.value.id, workspaceId: invitation.workspaceId, action: "member-joined", detail: `${invitation.email} as ${invitation.role} (new account)` });
+    await startSession(c, services, created.value);
     return c.json({ user: publicUser(created.value), workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role: invitation.role } }, 201);
   });
 }

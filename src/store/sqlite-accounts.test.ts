@@ -25,8 +25,8 @@ describe("SQLite accounts file", () => {
     const accounts = openSqliteAccounts({ dataDir: directory });
     const created = await accounts.createUser({ email: "ann@example.org", name: "Ann", password: "my long password" });
     expect(created.ok).toBe(true);
-    const { token } = accounts.createAuthSession(created.ok ? created.value.id : "", 60_000);
-    accounts.close();
+    const { token } = await accounts.createAuthSession(created.ok ? created.value.id : "", 60_000);
+    await accounts.close();
 
     const raw = new Database(join(directory, accountsFileName), { readonly: true });
     const { password_hash: hash } = raw.prepare("SELECT password_hash FROM users").get() as { password_hash: string };
@@ -37,8 +37,8 @@ describe("SQLite accounts file", () => {
     expect(tokenHash).not.toBe(token);
 
     const reopened = openSqliteAccounts({ dataDir: directory });
-    expect(reopened.findAuthSession(token)?.user.email).toBe("ann@example.org");
+    expect((await reopened.findAuthSession(token))?.user.email).toBe("ann@example.org");
     expect((await reopened.verifyPassword("ann@example.org", "my long password"))?.name).toBe("Ann");
-    reopened.close();
+    await reopened.close();
   });
 });

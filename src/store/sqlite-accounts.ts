@@ -3,7 +3,7 @@
  * libraries. Session tokens are random 32 bytes; only their SHA-256 is stored, so a copy of the file does not sign
  * anyone in.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { randomUUID, timingSafeEqual } from "node:crypto";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -22,7 +22,19 @@ import type {
   WorkspaceRecord,
   WorkspaceRole,
 } from "./accounts-types.ts";
-import { workspaceRoles } from "./accounts-types.ts";
+import {
+  hashThrottleKey,
+  checkRole,
+  duplicateEmail,
+  hashResetCode,
+  hashToken,
+  newInvitationToken,
+  newResetCode,
+  newSessionToken,
+  normaliseEmail,
+  roleRank,
+  toRole,
+} from "./accounts-values.ts";
 import type { Migration } from "./sqlite-migrations.ts";
 import { migrate } from "./sqlite-migrations.ts";
 import { decoyHash, hashPassword, verifyPasswordHash } from "./password-hash.ts";
@@ -97,6 +109,19 @@ export const accountsMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "sign-in failures for the throttle (shared by every server process, kept across restarts)",
+    sql: `
+      CREATE TABLE sign_in_failures (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        at_ms INTEGER NOT NULL
+      );
+      CREATE INDEX sign_in_failures_key ON sign_in_failures (key, at_ms);
+      CREATE INDEX sign_in_failures_time ON sign_in_failures (at_ms);
+    `,
+  },
 ];
 
 interface UserRow {
@@ -125,10 +150,6 @@ interface WorkspaceRow {
   created_at: string;
 }
 
-const normaliseEmail = (email: string): string => email.trim().toLowerCase();
-const hashToken = (token: string): string => createHash("sha256").update(token).digest("hex");
-const isRole = (value: string): value is WorkspaceRole => (workspaceRoles as readonly string[]).includes(value);
-
 function toUser(row: UserRow): UserRecord {
   return { id: row.id, email: row.email, name: row.name, createdAt: row.created_at, serverAdmin: row.server_admin === 1 };
 }
@@ -152,11 +173,10 @@ function toWorkspace(row: WorkspaceRow): WorkspaceRecord {
   return { id: row.id, name: row.name, createdAt: row.created_at };
 }
 
-function toRole(value: string): WorkspaceRole {
-  if (!isRole(value)) throw new HearthError("STORE_FAILED", `accounts: unknown role "${value}" in the database`);
-  return value;
-}
-
+/**
+ * The driver is synchronous (better-sqlite3): each method does its work at once and returns a settled promise, as
+ * the async contract asks. Transactions use the synchronous private helpers below, never an await inside.
+ */
 export class SqliteAccountsStore implements AccountsStore {
   readonly #database: Database.Database;
 
@@ -164,41 +184,71 @@ export class SqliteAccountsStore implements AccountsStore {
     this.#database = database;
   }
 
-  countUsers(): number {
+  #countUsers(): number {
     return (this.#database.prepare("SELECT count(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  #userByEmail(email: string): UserRow | undefined {
+    return this.#database.prepare("SELECT * FROM users WHERE email = ?").get(normaliseEmail(email)) as UserRow | undefined;
+  }
+
+  #userById(id: string): UserRow | undefined {
+    return this.#database.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+  }
+
+  #role(workspaceId: string, userId: string): WorkspaceRole | undefined {
+    const row = this.#database
+      .prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
+      .get(workspaceId, userId) as { role: string } | undefined;
+    return row ? toRole(row.role) : undefined;
+  }
+
+  #setMember(workspaceId: string, userId: string, role: WorkspaceRole): void {
+    this.#database
+      .prepare(
+        `INSERT INTO memberships (workspace_id, user_id, role) VALUES (?, ?, ?)
+         ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
+      )
+      .run(workspaceId, userId, role);
+  }
+
+  #invitation(id: string): InvitationRow | undefined {
+    return this.#database.prepare(`${invitationSelect} WHERE i.id = ? AND i.expires_at > ?`).get(id, new Date().toISOString()) as InvitationRow | undefined;
+  }
+
+  async countUsers(): Promise<number> {
+    return this.#countUsers();
   }
 
   async createUser(user: NewUser): Promise<Result<UserRecord>> {
     const email = normaliseEmail(user.email);
-    if (this.findUserByEmail(email)) {
-      return fail(new HearthError("INVALID_INPUT", `A user with the email ${email} already exists`, { subject: "email" }));
-    }
+    if (this.#userByEmail(email)) return fail(duplicateEmail(email));
     const passwordHash = await hashPassword(user.password);
     // The first account administers the server (it is made by setup or by `hearth users add`).
-    const record: UserRecord = { id: randomUUID(), email, name: user.name.trim(), createdAt: new Date().toISOString(), serverAdmin: this.countUsers() === 0 };
+    const record: UserRecord = { id: randomUUID(), email, name: user.name.trim(), createdAt: new Date().toISOString(), serverAdmin: this.#countUsers() === 0 };
     try {
       this.#database
         .prepare("INSERT INTO users (id, email, name, password_hash, created_at, server_admin) VALUES (?, ?, ?, ?, ?, ?)")
         .run(record.id, record.email, record.name, passwordHash, record.createdAt, record.serverAdmin ? 1 : 0);
     } catch (error) {
       // Two sign-ups for the same email raced past the check above; the UNIQUE constraint decides.
-      return fail(new HearthError("INVALID_INPUT", `A user with the email ${email} already exists`, { subject: "email", cause: error }));
+      return fail(duplicateEmail(email, error));
     }
     return ok(record);
   }
 
-  getUser(id: string): UserRecord | undefined {
-    const row = this.#database.prepare("SELECT * FROM users WHERE id = ?").get(id) as UserRow | undefined;
+  async getUser(id: string): Promise<UserRecord | undefined> {
+    const row = this.#userById(id);
     return row ? toUser(row) : undefined;
   }
 
-  findUserByEmail(email: string): UserRecord | undefined {
-    const row = this.#database.prepare("SELECT * FROM users WHERE email = ?").get(normaliseEmail(email)) as UserRow | undefined;
+  async findUserByEmail(email: string): Promise<UserRecord | undefined> {
+    const row = this.#userByEmail(email);
     return row ? toUser(row) : undefined;
   }
 
   async verifyPassword(email: string, password: string): Promise<UserRecord | undefined> {
-    const row = this.#database.prepare("SELECT * FROM users WHERE email = ?").get(normaliseEmail(email)) as UserRow | undefined;
+    const row = this.#userByEmail(email);
     if (!row) {
       // Spend the same time as for a real user, so response times do not tell which emails exist.
       await verifyPasswordHash(password, await decoyHash());
@@ -207,11 +257,11 @@ export class SqliteAccountsStore implements AccountsStore {
     return (await verifyPasswordHash(password, row.password_hash)) ? toUser(row) : undefined;
   }
 
-  listUsers(): UserRecord[] {
+  async listUsers(): Promise<UserRecord[]> {
     return (this.#database.prepare("SELECT * FROM users ORDER BY email").all() as UserRow[]).map(toUser);
   }
 
-  setServerAdmin(userId: string, serverAdmin: boolean): void {
+  async setServerAdmin(userId: string, serverAdmin: boolean): Promise<void> {
     this.#database.prepare("UPDATE users SET server_admin = ? WHERE id = ?").run(serverAdmin ? 1 : 0, userId);
   }
 
@@ -220,14 +270,13 @@ export class SqliteAccountsStore implements AccountsStore {
     return this.#database.prepare("UPDATE users SET password_hash = ? WHERE id = ?").run(passwordHash, userId).changes > 0;
   }
 
-  deleteUser(userId: string): boolean {
+  async deleteUser(userId: string): Promise<boolean> {
     // Sessions, memberships and reset codes go by ON DELETE CASCADE; invitations sent keep going, unattributed.
     return this.#database.prepare("DELETE FROM users WHERE id = ?").run(userId).changes > 0;
   }
 
-  createResetCode(userId: string, lifetimeMs: number): string {
-    // 10 groups of base32-ish characters: typed from a terminal, too many to guess within the sign-in throttle.
-    const code = randomBytes(15).toString("base64url").replace(/[-_]/g, "x").toUpperCase();
+  async createResetCode(userId: string, lifetimeMs: number): Promise<string> {
+    const code = newResetCode();
     this.#database
       .prepare(
         `INSERT INTO reset_codes (user_id, code_hash, expires_at) VALUES (?, ?, ?)
@@ -237,7 +286,7 @@ export class SqliteAccountsStore implements AccountsStore {
     return code;
   }
 
-  consumeResetCode(email: string, code: string): UserRecord | undefined {
+  async consumeResetCode(email: string, code: string): Promise<UserRecord | undefined> {
     const row = this.#database
       .prepare(
         `SELECT u.*, r.code_hash, r.expires_at FROM reset_codes r JOIN users u ON u.id = r.user_id WHERE u.email = ?`,
@@ -245,18 +294,18 @@ export class SqliteAccountsStore implements AccountsStore {
       .get(normaliseEmail(email)) as (UserRow & { code_hash: string; expires_at: string }) | undefined;
     if (!row) return undefined;
     const expected = Buffer.from(row.code_hash);
-    const actual = Buffer.from(hashToken(code.trim().toUpperCase()));
+    const actual = Buffer.from(hashResetCode(code));
     if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return undefined;
     this.#database.prepare("DELETE FROM reset_codes WHERE user_id = ?").run(row.id);
     return row.expires_at > new Date().toISOString() ? toUser(row) : undefined;
   }
 
-  createInvitation(invitation: { workspaceId: string; email: string; role: WorkspaceRole; invitedBy: string; lifetimeMs: number }): {
+  async createInvitation(invitation: { workspaceId: string; email: string; role: WorkspaceRole; invitedBy: string; lifetimeMs: number }): Promise<{
     token: string;
     invitation: InvitationRecord;
-  } {
-    if (!isRole(invitation.role)) throw new HearthError("INVALID_INPUT", `Unknown role "${String(invitation.role)}"`, { subject: "role" });
-    const token = randomBytes(24).toString("base64url");
+  }> {
+    checkRole(invitation.role);
+    const token = newInvitationToken();
     const id = randomUUID();
     const now = new Date();
     const email = normaliseEmail(invitation.email);
@@ -277,53 +326,53 @@ export class SqliteAccountsStore implements AccountsStore {
     return { token, invitation: record };
   }
 
-  listInvitations(workspaceId: string): InvitationRecord[] {
+  async listInvitations(workspaceId: string): Promise<InvitationRecord[]> {
     return (
       this.#database.prepare(`${invitationSelect} WHERE i.workspace_id = ? AND i.expires_at > ? ORDER BY i.created_at`).all(workspaceId, new Date().toISOString()) as InvitationRow[]
     ).map(toInvitation);
   }
 
-  listInvitationsForEmail(email: string): InvitationRecord[] {
+  async listInvitationsForEmail(email: string): Promise<InvitationRecord[]> {
     return (
       this.#database.prepare(`${invitationSelect} WHERE i.email = ? AND i.expires_at > ? ORDER BY i.created_at`).all(normaliseEmail(email), new Date().toISOString()) as InvitationRow[]
     ).map(toInvitation);
   }
 
-  findInvitationByToken(token: string): InvitationRecord | undefined {
+  async findInvitationByToken(token: string): Promise<InvitationRecord | undefined> {
     const row = this.#database.prepare(`${invitationSelect} WHERE i.token_hash = ? AND i.expires_at > ?`).get(hashToken(token), new Date().toISOString()) as
       | InvitationRow
       | undefined;
     return row ? toInvitation(row) : undefined;
   }
 
-  getInvitation(id: string): InvitationRecord | undefined {
-    const row = this.#database.prepare(`${invitationSelect} WHERE i.id = ? AND i.expires_at > ?`).get(id, new Date().toISOString()) as InvitationRow | undefined;
+  async getInvitation(id: string): Promise<InvitationRecord | undefined> {
+    const row = this.#invitation(id);
     return row ? toInvitation(row) : undefined;
   }
 
-  acceptInvitation(id: string, userId: string): boolean {
-    const invitation = this.getInvitation(id);
-    if (!invitation) return false;
+  async acceptInvitation(id: string, userId: string): Promise<boolean> {
     const database = this.#database;
-    database.transaction(() => {
+    return database.transaction(() => {
+      const row = this.#invitation(id);
+      if (!row) return false;
+      const invitation = toInvitation(row);
       // Accepting never lowers a role the person already has.
-      const current = this.getRole(invitation.workspaceId, userId);
-      const rank: Record<WorkspaceRole, number> = { viewer: 0, editor: 1, admin: 2 };
-      if (!current || rank[current] < rank[invitation.role]) this.setMember(invitation.workspaceId, userId, invitation.role);
+      const current = this.#role(invitation.workspaceId, userId);
+      if (!current || roleRank[current] < roleRank[invitation.role]) this.#setMember(invitation.workspaceId, userId, invitation.role);
       database.prepare("DELETE FROM invitations WHERE id = ?").run(id);
+      return true;
     })();
-    return true;
   }
 
-  deleteInvitation(id: string): boolean {
+  async deleteInvitation(id: string): Promise<boolean> {
     return this.#database.prepare("DELETE FROM invitations WHERE id = ?").run(id).changes > 0;
   }
 
-  createAuthSession(userId: string, lifetimeMs: number): { token: string; session: AuthSession } {
-    const user = this.getUser(userId);
-    if (!user) throw new HearthError("NOT_FOUND", `accounts: no user ${userId}`, { subject: userId });
-    const token = randomBytes(32).toString("base64url");
-    const csrfToken = randomBytes(32).toString("base64url");
+  async createAuthSession(userId: string, lifetimeMs: number): Promise<{ token: string; session: AuthSession }> {
+    const row = this.#userById(userId);
+    if (!row) throw new HearthError("NOT_FOUND", `accounts: no user ${userId}`, { subject: userId });
+    const token = newSessionToken();
+    const csrfToken = newSessionToken();
     const now = Date.now();
     const expiresAt = new Date(now + lifetimeMs).toISOString();
     const database = this.#database;
@@ -334,10 +383,10 @@ export class SqliteAccountsStore implements AccountsStore {
         .prepare("INSERT INTO auth_sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")
         .run(hashToken(token), userId, csrfToken, new Date(now).toISOString(), expiresAt);
     })();
-    return { token, session: { user, csrfToken, expiresAt } };
+    return { token, session: { user: toUser(row), csrfToken, expiresAt } };
   }
 
-  findAuthSession(token: string): AuthSession | undefined {
+  async findAuthSession(token: string): Promise<AuthSession | undefined> {
     const row = this.#database
       .prepare(
         `SELECT s.csrf_token, s.expires_at, u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
@@ -347,17 +396,37 @@ export class SqliteAccountsStore implements AccountsStore {
     return row ? { user: toUser(row), csrfToken: row.csrf_token, expiresAt: row.expires_at } : undefined;
   }
 
-  deleteAuthSession(token: string): void {
+  async deleteAuthSession(token: string): Promise<void> {
     this.#database.prepare("DELETE FROM auth_sessions WHERE token_hash = ?").run(hashToken(token));
   }
 
-  deleteAuthSessionsForUser(userId: string, exceptToken?: string): number {
+  async deleteAuthSessionsForUser(userId: string, exceptToken?: string): Promise<number> {
     return this.#database
       .prepare("DELETE FROM auth_sessions WHERE user_id = ? AND token_hash != ?")
       .run(userId, exceptToken === undefined ? "" : hashToken(exceptToken)).changes;
   }
 
-  createWorkspace(name: string, ownerUserId: string): WorkspaceRecord {
+  async recordSignInFailure(key: string): Promise<void> {
+    this.#database.prepare("INSERT INTO sign_in_failures (key, at_ms) VALUES (?, ?)").run(hashThrottleKey(key), Date.now());
+  }
+
+  async recentSignInFailures(key: string, windowMs: number): Promise<number[]> {
+    const now = Date.now();
+    const rows = this.#database
+      .prepare("SELECT at_ms FROM sign_in_failures WHERE key = ? AND at_ms > ? ORDER BY at_ms, id")
+      .all(hashThrottleKey(key), now - windowMs) as { at_ms: number }[];
+    return rows.map((row) => Math.max(0, now - row.at_ms));
+  }
+
+  async clearSignInFailures(key: string): Promise<void> {
+    this.#database.prepare("DELETE FROM sign_in_failures WHERE key = ?").run(hashThrottleKey(key));
+  }
+
+  async pruneSignInFailures(olderThanMs: number): Promise<number> {
+    return this.#database.prepare("DELETE FROM sign_in_failures WHERE at_ms <= ?").run(Date.now() - olderThanMs).changes;
+  }
+
+  async createWorkspace(name: string, ownerUserId: string): Promise<WorkspaceRecord> {
     const record: WorkspaceRecord = { id: randomUUID(), name: name.trim(), createdAt: new Date().toISOString() };
     const database = this.#database;
     database.transaction(() => {
@@ -367,16 +436,16 @@ export class SqliteAccountsStore implements AccountsStore {
     return record;
   }
 
-  getWorkspace(id: string): WorkspaceRecord | undefined {
+  async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
     const row = this.#database.prepare("SELECT * FROM workspaces WHERE id = ?").get(id) as WorkspaceRow | undefined;
     return row ? toWorkspace(row) : undefined;
   }
 
-  listWorkspaces(): WorkspaceRecord[] {
+  async listWorkspaces(): Promise<WorkspaceRecord[]> {
     return (this.#database.prepare("SELECT * FROM workspaces ORDER BY created_at, id").all() as WorkspaceRow[]).map(toWorkspace);
   }
 
-  listWorkspacesForUser(userId: string): WorkspaceMembership[] {
+  async listWorkspacesForUser(userId: string): Promise<WorkspaceMembership[]> {
     const rows = this.#database
       .prepare(
         `SELECT w.*, m.role FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
@@ -386,14 +455,11 @@ export class SqliteAccountsStore implements AccountsStore {
     return rows.map((row) => ({ workspace: toWorkspace(row), role: toRole(row.role) }));
   }
 
-  getRole(workspaceId: string, userId: string): WorkspaceRole | undefined {
-    const row = this.#database
-      .prepare("SELECT role FROM memberships WHERE workspace_id = ? AND user_id = ?")
-      .get(workspaceId, userId) as { role: string } | undefined;
-    return row ? toRole(row.role) : undefined;
+  async getRole(workspaceId: string, userId: string): Promise<WorkspaceRole | undefined> {
+    return this.#role(workspaceId, userId);
   }
 
-  listMembers(workspaceId: string): MemberRecord[] {
+  async listMembers(workspaceId: string): Promise<MemberRecord[]> {
     const rows = this.#database
       .prepare(
         `SELECT u.id, u.email, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id
@@ -403,27 +469,22 @@ export class SqliteAccountsStore implements AccountsStore {
     return rows.map((row) => ({ userId: row.id, email: row.email, name: row.name, role: toRole(row.role) }));
   }
 
-  setMember(workspaceId: string, userId: string, role: WorkspaceRole): void {
-    if (!isRole(role)) throw new HearthError("INVALID_INPUT", `Unknown role "${String(role)}"`, { subject: "role" });
-    this.#database
-      .prepare(
-        `INSERT INTO memberships (workspace_id, user_id, role) VALUES (?, ?, ?)
-         ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
-      )
-      .run(workspaceId, userId, role);
+  async setMember(workspaceId: string, userId: string, role: WorkspaceRole): Promise<void> {
+    checkRole(role);
+    this.#setMember(workspaceId, userId, role);
   }
 
-  removeMember(workspaceId: string, userId: string): boolean {
+  async removeMember(workspaceId: string, userId: string): Promise<boolean> {
     return this.#database.prepare("DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?").run(workspaceId, userId).changes > 0;
   }
 
-  recordAudit(event: NewAuditEvent): void {
+  async recordAudit(event: NewAuditEvent): Promise<void> {
     this.#database
       .prepare("INSERT INTO audit_events (time, user_id, workspace_id, action, detail) VALUES (?, ?, ?, ?, ?)")
       .run(new Date().toISOString(), event.userId, event.workspaceId, event.action, event.detail);
   }
 
-  listAudit(workspaceId: string, limit: number): AuditEvent[] {
+  async listAudit(workspaceId: string, limit: number): Promise<AuditEvent[]> {
     const rows = this.#database
       .prepare(
         `SELECT a.*, u.email FROM audit_events a LEFT JOIN users u ON u.id = a.user_id
@@ -451,7 +512,7 @@ export class SqliteAccountsStore implements AccountsStore {
     }));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.#database.open) this.#database.close();
   }
 }
