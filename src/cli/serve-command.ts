@@ -28,6 +28,16 @@ export function registerServeCommand(program: Command, context: CommandContext):
       // Worker threads start and load their code now, not on the first question or upload.
       void Promise.all([server.hearth.services.answerPool.warm(), server.hearth.services.ingestPool.warm()]);
       context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
+      if (config.storeUrl !== undefined) {
+        const { isPostgresUrl, redactPostgresUrl } = await import("../store/postgres/postgres-connection.ts");
+        if (isPostgresUrl(config.storeUrl)) {
+          context.io.stdout.write(`Accounts and sign-ins are in ${redactPostgresUrl(config.storeUrl)}, shared with every server using it.\n`);
+          // Each server would otherwise make its own <data>/server.key, and one could not read the API keys another sealed.
+          if (!config.server.secretKey) {
+            context.io.stderr.write("Note: with several servers on one database, give each the same HEARTH_SERVER_KEY (or one shared data folder).\n");
+          }
+        }
+      }
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
         context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");
       }

@@ -139,10 +139,11 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
   app.post("/api/setup", async (c) => {
     if ((await accounts.countUsers()) > 0) throw new HttpError(409, "Hearth is already set up; sign in instead");
     const body = await readJson(c.req.raw, setupSchema);
-    // Checked again after the slow password hash: two setups racing must not both create an admin.
+    // Checked again after the slow password hash: two setups racing (on one server or on two sharing the accounts)
+    // must not both create an admin. The store makes exactly one of them the first user, the server admin.
     const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
-    if ((await accounts.countUsers()) > 1) {
+    if (!created.value.serverAdmin) {
       await accounts.deleteUser(created.value.id);
       throw new HttpError(409, "Hearth is already set up; sign in instead");
     }
