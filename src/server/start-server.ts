@@ -26,10 +26,17 @@ export async function startServer(options: { config: HearthConfig } & Partial<Cr
     throw error;
   }
   const { host, port } = options.config.server;
-  const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve({ fetch: hearth.app.fetch, hostname: host, port }, () => resolve(started as Server)) as Server;
-    started.once("error", reject);
-  });
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const started = serve({ fetch: hearth.app.fetch, hostname: host, port }, () => resolve(started as Server)) as Server;
+      started.once("error", reject);
+    });
+  } catch (error) {
+    // A port in use: close the stores (a PostgreSQL pool would otherwise keep the process alive).
+    await hearth.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
