@@ -17,6 +17,8 @@ const optionalText = z.string().min(1).optional();
 
 export const configSchema = z.object({
   dataDir: z.string().min(1),
+  /** Where the library lives when not in dataDir: a postgres:// URL (HEARTH_STORE_URL); unset: SQLite files in dataDir. */
+  storeUrl: z.string().min(1).optional(),
   limits: z.object({
     maxFileBytes: positiveNumber,
     maxInflatedBytes: positiveNumber,
@@ -72,6 +74,11 @@ export const configSchema = z.object({
     allowedModelHosts: z.array(z.string().min(1)),
     /** The key that encrypts secrets at rest (base64 or hex, 32 bytes); unset: <data>/server.key, made on first use. */
     secretKey: optionalText,
+    /**
+     * Who runs the ingestion jobs uploads queue: "in-process" (the server's own worker threads, the default) or
+     * "workers" (`hearth worker` processes, e.g. on other machines sharing a PostgreSQL queue).
+     */
+    ingest: z.enum(["in-process", "workers"]),
   }),
 });
 
@@ -137,6 +144,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
 
   const raw = {
     dataDir,
+    storeUrl: pick(environment.HEARTH_STORE_URL, file.storeUrl as string),
     limits: {
       maxFileBytes: pick(megabytesOf(environment.HEARTH_MAX_FILE_MB), limits.maxFileBytes as number, defaultLoadLimits.maxFileBytes),
       maxInflatedBytes: pick(
@@ -204,6 +212,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
         [],
       ),
       secretKey: pick(environment.HEARTH_SERVER_KEY, server.secretKey as string),
+      ingest: pick(environment.HEARTH_SERVER_INGEST, server.ingest as string, "in-process"),
     },
   };
   const parsed = configSchema.safeParse(raw);
