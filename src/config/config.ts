@@ -74,12 +74,12 @@ export const configSchema = z.object({
     allowedModelHosts: z.array(z.string().min(1)),
     /** The key that encrypts secrets at rest (base64 or hex, 32 bytes); unset: <data>/server.key, made on first use. */
     secretKey: optionalText,
-    /**
-     * Who runs the ingestion jobs uploads queue: "in-process" (the server's own worker threads, the default) or
-     * "workers" (`hearth worker` processes, e.g. on other machines sharing a PostgreSQL queue).
-     */
-    ingest: z.enum(["in-process", "workers"]),
   }),
+  /**
+   * Who runs the ingestion jobs that uploads queue: "in-process" (the server's own worker threads, the default) or
+   * "workers" (`hearth worker` processes, e.g. on other machines sharing a PostgreSQL queue).
+   */
+  serverIngest: z.enum(["in-process", "workers"]),
 });
 
 export type HearthConfig = z.infer<typeof configSchema> & { limits: LoadLimits };
@@ -212,8 +212,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
         [],
       ),
       secretKey: pick(environment.HEARTH_SERVER_KEY, server.secretKey as string),
-      ingest: pick(environment.HEARTH_SERVER_INGEST, server.ingest as string, "in-process"),
     },
+    serverIngest: pick(environment.HEARTH_SERVER_INGEST, file.serverIngest as string, "in-process"),
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
