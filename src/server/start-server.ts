@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
 import type { CreateAppOptions, HearthApp } from "./create-app.ts";
 import { createApp } from "./create-app.ts";
+import { openJobQueue } from "../store/open-job-queue.ts";
 
 export interface RunningServer {
   /** http://host:port, without a trailing slash. */
@@ -15,7 +16,8 @@ export interface RunningServer {
 }
 
 export async function startServer(options: { config: HearthConfig } & Partial<CreateAppOptions>): Promise<RunningServer> {
-  const hearth = createApp(options);
+  // The configured queue (PostgreSQL with storeUrl, shared with other servers and `hearth worker` processes).
+  const hearth = createApp({ ...options, queue: options.queue ?? (await openJobQueue(options.config)) });
   const { host, port } = options.config.server;
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve({ fetch: hearth.app.fetch, hostname: host, port }, () => resolve(started as Server)) as Server;
