@@ -44,7 +44,6 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
         return library;
       };
       const where = config.storeUrl ? redactPostgresUrl(config.storeUrl) : `${config.dataDir}/jobs.db`;
-      if (!options.json) io.stderr.write(`hearth worker ${workerId}: taking ingest jobs from ${where}${options.once ? " (once)" : "; Ctrl+C stops it"}\n`);
 
       // First signal: finish the job in hand, then stop. Second: give it back to the queue and stop now.
       const stopping = new AbortController();
@@ -60,6 +59,7 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
       };
       process.on("SIGINT", onSignal);
       process.on("SIGTERM", onSignal);
+      if (!options.json) io.stderr.write(`hearth worker ${workerId}: taking ingest jobs from ${where}${options.once ? " (once)" : "; Ctrl+C stops it"}\n`);
 
       let done = 0;
       let failed = 0;
