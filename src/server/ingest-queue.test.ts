@@ -6,6 +6,8 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, withoutPostgres } from "../../test/support/postgres.ts";
+import type { TestDatabase } from "../../test/support/postgres.ts";
 import { runHearth } from "../../test/support/run-hearth.ts";
 import { openSqliteJobQueue } from "../store/sqlite-job-queue.ts";
 import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
@@ -98,5 +100,36 @@ describe("hearth serve with serverIngest \"workers\": a hearth worker runs the u
     expect(statuses(events)).toEqual(["staffing.md: queued", "staffing.md: ingesting", "staffing.md: ingested", "done"]);
     const results = server.server.hearth.services.libraries.get(workspaceId).searcher.search("staffing ratios registered manager", { limit: 3 });
     expect(results[0]?.text).toContain("reviews its staffing ratios every month");
+  });
+});
+
+describe.skipIf(withoutPostgres())("hearth serve on a PostgreSQL job queue, ingestion left to hearth worker", () => {
+  let database: TestDatabase;
+  let server: TestServer;
+  let admin: ApiClient;
+  let workspaceId: string;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    server = await startTestServer((config) => ({ ...config, storeUrl: database.url, serverIngest: "workers" }));
+    admin = new ApiClient(server.url);
+    ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+  }, 60_000);
+  afterAll(async () => {
+    await server.close();
+    await database.drop();
+  });
+
+  it("queues the upload in PostgreSQL; a worker runs it and the server streams its progress (LISTEN/NOTIFY)", async () => {
+    const { body } = await admin.upload(workspaceId, [{ name: "staffing.md", bytes: staffing }]);
+    const following = admin.request("GET", `/api/workspaces/${workspaceId}/uploads/${body.uploadId}/events`).then(readEvents);
+    const worker = await runHearth(["worker", "--once"], { data: server.dataDir, env: { HEARTH_STORE_URL: database.url, HEARTH_OCR: "off" } });
+    expect(worker.stdout).toContain("1 job done, 0 failed");
+    const events = await following;
+    expect(statuses(events)).toEqual(["staffing.md: queued", "staffing.md: ingesting", "staffing.md: ingested", "done"]);
+    expect(events.at(-1)?.data).toEqual({ ingested: 1, unchanged: 0, failed: 0 });
+    const results = server.server.hearth.services.libraries.get(workspaceId).searcher.search("staffing ratios registered manager", { limit: 3 });
+    expect(results[0]?.text).toContain("reviews its staffing ratios every month");
+    const [job] = await server.server.hearth.services.queue.list(workspaceId);
+    expect(job).toMatchObject({ state: "done", hasBytes: false });
   });
 });
