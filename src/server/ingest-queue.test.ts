@@ -65,6 +65,12 @@ describe("hearth serve: uploads through the job queue, run by the server's threa
     // Replayed in full to a client that connects late.
     const replay = await readEvents(await admin.request("GET", `/api/workspaces/${workspaceId}/uploads/${reply.uploadId}/events`));
     expect(replay).toEqual(events);
+    // The workspace's jobs, newest first, for a page listing uploads in progress.
+    const listed = await admin.call<{ jobs: { uploadId: string; file: string; state: string; attempts: number }[] }>("GET", `/api/workspaces/${workspaceId}/uploads`);
+    expect(listed.body.jobs).toEqual([
+      expect.objectContaining({ uploadId: reply.uploadId, file: "notes.exe", state: "done", outcome: "failed", error: expect.stringMatching(/unsupported file type/), attempts: 1 }),
+      expect.objectContaining({ uploadId: reply.uploadId, file: "staffing.md", state: "done", outcome: "ingested", error: null, attempts: 1 }),
+    ]);
     // Another workspace's upload id is no upload here.
     expect((await admin.request("GET", `/api/workspaces/${workspaceId}/uploads/00000000-0000-0000-0000-000000000000/events`)).status).toBe(404);
   });

@@ -11,7 +11,7 @@ import { basename } from "node:path";
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { describeError } from "../errors/hearth-error.ts";
-import type { FileProgress, IngestJobPayload } from "../ingest/ingest-job.ts";
+import type { FileProgress, IngestJobPayload, IngestJobResult } from "../ingest/ingest-job.ts";
 import { sha256 } from "../ingest/ingest-job.ts";
 import type { JsonValue, NewJob, NewJobEvent } from "../store/job-queue-types.ts";
 import { currentUser } from "./auth.ts";
@@ -113,6 +113,29 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     await queue.enqueue([ingestJob(workspace.id, batchId, payload, bytes)], [progressEvent(workspace.id, batchId, { file: document.fileName, status: "queued" })]);
     if (auditQueued) services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "reingest", detail: `${document.fileName}: queued` });
     return c.json({ uploadId: batchId }, 202);
+  });
+
+  // The workspace's recent ingest jobs (newest first): what is queued, running, done or failed, and why.
+  app.get("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
+    const jobs = await queue.list(c.get("workspace").id, { limit: 100 });
+    return c.json({
+      jobs: jobs.map((job) => {
+        // A file that could not be read is a done job whose result says so.
+        const result = job.result as unknown as Partial<IngestJobResult> | null;
+        return {
+          id: job.id,
+          uploadId: job.batchId,
+          file: job.label,
+          state: job.state,
+          outcome: result?.status ?? null,
+          attempts: job.attempts,
+          maxAttempts: job.maxAttempts,
+          error: result?.error?.message ?? job.error,
+          createdAt: job.createdAt.toISOString(),
+          finishedAt: job.finishedAt?.toISOString() ?? null,
+        };
+      }),
+    });
   });
 
   app.get("/api/workspaces/:workspaceId/uploads/:uploadId/events", async (c) => {
