@@ -26,7 +26,8 @@ export function registerServeCommand(program: Command, context: CommandContext):
       const { startServer } = await import("../server/start-server.ts");
       const server = await startServer({ config });
       // Worker threads start and load their code now, not on the first question or upload.
-      void Promise.all([server.hearth.services.answerPool.warm(), server.hearth.services.ingestPool.warm()]);
+      const ingestHere = config.serverIngest === "in-process";
+      void Promise.all([server.hearth.services.answerPool.warm(), ingestHere ? server.hearth.services.ingestPool.warm() : undefined]);
       context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
       if (config.storeUrl !== undefined) {
         const { isPostgresUrl, redactPostgresUrl } = await import("../store/postgres/postgres-connection.ts");
@@ -38,6 +39,7 @@ export function registerServeCommand(program: Command, context: CommandContext):
           }
         }
       }
+      if (!ingestHere) context.io.stdout.write("Uploads are queued for hearth worker processes (serverIngest: workers).\n");
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
         context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");
       }

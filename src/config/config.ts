@@ -75,6 +75,11 @@ export const configSchema = z.object({
     /** The key that encrypts secrets at rest (base64 or hex, 32 bytes); unset: <data>/server.key, made on first use. */
     secretKey: optionalText,
   }),
+  /**
+   * Who runs the ingestion jobs that uploads queue: "in-process" (the server's own worker threads, the default) or
+   * "workers" (`hearth worker` processes, e.g. on other machines sharing a PostgreSQL queue).
+   */
+  serverIngest: z.enum(["in-process", "workers"]),
 });
 
 export type HearthConfig = z.infer<typeof configSchema> & { limits: LoadLimits };
@@ -208,6 +213,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
       ),
       secretKey: pick(environment.HEARTH_SERVER_KEY, server.secretKey as string),
     },
+    serverIngest: pick(environment.HEARTH_SERVER_INGEST, file.serverIngest as string, "in-process"),
   };
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {

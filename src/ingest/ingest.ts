@@ -100,10 +100,15 @@ export async function ingestPaths(
   };
 }
 
+/**
+ * Ingests one file. `content`, when given, is the file's bytes already in hand (a queued job's upload: the worker
+ * may run on a machine where `path` does not exist); `path` is then only the name the document is recorded under.
+ */
 export async function ingestFile(
   path: string,
   dependencies: IngestDependencies,
   events: IngestEvents = {},
+  content?: Uint8Array,
 ): Promise<IngestOutcome> {
   const { store, config } = dependencies;
   const fileName = basename(path);
@@ -120,7 +125,7 @@ export async function ingestFile(
         ),
       );
     }
-    const info = await stat(path);
+    const info = content ? { size: content.byteLength } : await stat(path);
     if (info.size === 0) return failed(new HearthError("FILE_EMPTY", `${fileName}: the file is empty`, { subject: path }));
     if (info.size > config.limits.maxFileBytes) {
       const limit = Math.round(config.limits.maxFileBytes / 1024 / 1024);
@@ -130,7 +135,7 @@ export async function ingestFile(
         }),
       );
     }
-    const bytes = new Uint8Array(await readFile(path));
+    const bytes = content ?? new Uint8Array(await readFile(path));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     const known = store.findDocumentByHash(contentHash);
     if (known) {

@@ -20,7 +20,10 @@ import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { registerDocumentRoutes } from "./documents.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
 import { createAnswerPool } from "./answer-pool.ts";
-import { createIngestJobs } from "./ingest-jobs.ts";
+import type { JobQueue } from "../store/job-queue-types.ts";
+import { openSqliteJobQueue } from "../store/sqlite-job-queue.ts";
+import { startIngestConsumer } from "./ingest-consumer.ts";
+import type { IngestConsumer } from "./ingest-consumer.ts";
 import { createIngestPool } from "./ingest-pool.ts";
 import { createSignInThrottle } from "./rate-limit.ts";
 import { createSecretBox, loadServerKey } from "./secret-box.ts";
@@ -43,6 +46,8 @@ export interface CreateAppOptions {
   accounts: AccountsStore;
   /** Defaults to <repo>/web/dist. */
   webRoot?: string;
+  /** Defaults to <dataDir>/jobs.db (startServer opens the configured one: PostgreSQL with storeUrl). */
+  queue?: JobQueue;
 }
 
 export interface HearthApp {
@@ -66,19 +71,38 @@ function restrictNewFiles(dataDir: string): void {
   }
 }
 
-export function createApp({ config, accounts, webRoot }: CreateAppOptions): HearthApp {
+/** Finished jobs (and their progress logs) are kept a day for late readers and `list`, then purged. */
+const keepFinishedJobsMs = 24 * 60 * 60_000;
+
+export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions): HearthApp {
   restrictNewFiles(config.dataDir);
   const services: ServerServices = {
     config,
     accounts,
     libraries: createWorkspaceLibraries(config.dataDir),
-    jobs: createIngestJobs(),
+    queue: queue ?? openSqliteJobQueue({ dataDir: config.dataDir }),
     ingestPool: createIngestPool(),
     answerPool: createAnswerPool(),
     throttle: createSignInThrottle(accounts),
     secrets: createSecretBox(loadServerKey(config.dataDir, config.server.secretKey)),
     version: packageVersion,
   };
+  // With serverIngest "workers", `hearth worker` processes run the jobs and this server only queues them.
+  const consumer: IngestConsumer | undefined =
+    config.serverIngest === "in-process"
+      ? startIngestConsumer({
+          queue: services.queue,
+          pool: services.ingestPool,
+          config,
+          libraries: services.libraries,
+          onSettled: (job, payload, result) => {
+            const detail = result.status === "failed" ? `${payload.fileName}: failed (${result.error?.message ?? "unknown"})` : `${payload.fileName}: ${result.status}`;
+            void services.accounts.recordAudit({ userId: payload.userId ?? null, workspaceId: job.workspaceId, action: payload.uploaded ? "upload" : "reingest", detail }).catch((error: unknown) => console.error("hearth serve: could not record the audit event", error));
+          },
+        })
+      : undefined;
+  const purge = setInterval(() => void services.queue.purge(keepFinishedJobsMs).catch(() => undefined), 60 * 60_000);
+  purge.unref();
   const app = new Hono<ServerEnv>();
 
   app.onError(async (error, c) => {
@@ -132,8 +156,11 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     services,
     close() {
       closing ??= (async () => {
+        clearInterval(purge);
+        await consumer?.close();
         await services.libraries.close();
         await Promise.all([services.ingestPool.close(), services.answerPool.close()]);
+        await services.queue.close();
         await services.accounts.close();
       })();
       return closing;

@@ -1,15 +1,17 @@
 /**
- * Upload jobs: each upload (or re-ingest) gets an id and an ordered log of progress events. The SSE route replays
- * the log to a client that connects late, then follows new events until `done`. Finished jobs are forgotten after
- * an hour.
+ * Upload progress, read from the job queue: each upload (or re-ingest) is a batch of jobs with an ordered event log
+ * in the queue's database (src/store/job-queue-types.ts), so any server process can replay it to a client that
+ * connects late and follow it to `done`, whichever process or `hearth worker` runs the jobs. Nothing about an
+ * upload lives in one process's memory.
  */
-import { randomUUID } from "node:crypto";
+import type { FileProgress, IngestJobResult } from "../ingest/ingest-job.ts";
+import type { JobEvent, JobQueue } from "../store/job-queue-types.ts";
 
-export type FileStatus = "queued" | "ingesting" | "ingested" | "unchanged" | "failed";
+export type FileStatus = FileProgress["status"];
 
 export interface ProgressEvent {
   event: "progress";
-  data: { file: string; status: FileStatus; error?: string; units?: number; passages?: number };
+  data: FileProgress;
 }
 
 export interface DoneEvent {
@@ -24,65 +26,53 @@ export interface DoneEvent {
   };
 }
 
-export type JobEvent = ProgressEvent | DoneEvent;
+export type UploadEvent = ProgressEvent | DoneEvent;
 
-export interface IngestJob {
-  id: string;
-  workspaceId: string;
-  events: JobEvent[];
-  finished: boolean;
+/** How long a follower waits for a change notice before it looks again anyway. */
+const followWaitMs = 15_000;
+
+/** The upload's events as the client sees them: a job that failed for good is its file's "failed" progress. */
+function toProgress(event: JobEvent): FileProgress | undefined {
+  if (event.kind === "progress") return event.data as unknown as FileProgress;
+  if (event.kind === "failed") {
+    const data = event.data as { label?: string; error?: string };
+    return { file: data.label ?? "file", status: "failed", error: data.error ?? "could not be ingested" };
+  }
+  return undefined;
 }
 
-export interface IngestJobs {
-  create(workspaceId: string): IngestJob;
-  get(workspaceId: string, id: string): IngestJob | undefined;
-  progress(job: IngestJob, data: ProgressEvent["data"]): void;
-  /** Emits `done` with counts from the job's final statuses (and what embedding the new passages came to). */
-  finish(job: IngestJob, embedding?: { embedded: number } | { embeddingError: string }): void;
-  /** Calls `listener` for each event from `fromIndex` on; returns an unsubscribe function. */
-  follow(job: IngestJob, fromIndex: number, listener: (event: JobEvent) => void): () => void;
+/** Counts from each file's final status, and what embedding the new passages came to. */
+async function doneOf(queue: JobQueue, workspaceId: string, batchId: string, finalStatus: Map<string, FileStatus>): Promise<DoneEvent> {
+  const count = (status: FileStatus): number => [...finalStatus.values()].filter((value) => value === status).length;
+  const results = (await queue.list(workspaceId, { batchId, limit: 1_000 })).map((job) => job.result as unknown as IngestJobResult | null);
+  const embeddingError = results.find((result) => result?.embeddingError !== undefined)?.embeddingError;
+  const embedded = results.filter((result) => result?.embedded !== undefined).map((result) => result?.embedded ?? 0);
+  const embedding = embeddingError !== undefined ? { embeddingError } : embedded.length > 0 ? { embedded: embedded.reduce((sum, value) => sum + value, 0) } : {};
+  return { event: "done", data: { ingested: count("ingested"), unchanged: count("unchanged"), failed: count("failed"), ...embedding } };
 }
 
-const keepFinishedMs = 60 * 60_000;
+/** Whether the queue holds any event of this upload for this workspace (else: no such upload). */
+export async function uploadExists(queue: JobQueue, workspaceId: string, batchId: string): Promise<boolean> {
+  return (await queue.events(workspaceId, batchId)).length > 0;
+}
 
-export function createIngestJobs(): IngestJobs {
-  const jobs = new Map<string, IngestJob>();
-  const listeners = new Map<string, Set<(event: JobEvent) => void>>();
-
-  const emit = (job: IngestJob, event: JobEvent): void => {
-    job.events.push(event);
-    for (const listener of listeners.get(job.id) ?? []) listener(event);
-  };
-
-  return {
-    create(workspaceId) {
-      const job: IngestJob = { id: randomUUID(), workspaceId, events: [], finished: false };
-      jobs.set(job.id, job);
-      return job;
-    },
-    get(workspaceId, id) {
-      const job = jobs.get(id);
-      return job && job.workspaceId === workspaceId ? job : undefined;
-    },
-    progress(job, data) {
-      emit(job, { event: "progress", data });
-    },
-    finish(job, embedding) {
-      const finalStatus = new Map<string, FileStatus>();
-      for (const event of job.events) if (event.event === "progress") finalStatus.set(event.data.file, event.data.status);
-      const count = (status: FileStatus): number => [...finalStatus.values()].filter((value) => value === status).length;
-      job.finished = true;
-      emit(job, { event: "done", data: { ingested: count("ingested"), unchanged: count("unchanged"), failed: count("failed"), ...embedding } });
-      listeners.delete(job.id);
-      setTimeout(() => jobs.delete(job.id), keepFinishedMs).unref();
-    },
-    follow(job, fromIndex, listener) {
-      for (const event of job.events.slice(fromIndex)) listener(event);
-      if (job.finished) return () => undefined;
-      let set = listeners.get(job.id);
-      if (!set) listeners.set(job.id, (set = new Set()));
-      set.add(listener);
-      return () => set.delete(listener);
-    },
-  };
+/** Every event of the upload from the first, then new ones as they come, ending with `done` (or when `signal` aborts). */
+export async function* followUpload(queue: JobQueue, workspaceId: string, batchId: string, signal: AbortSignal): AsyncGenerator<UploadEvent> {
+  const finalStatus = new Map<string, FileStatus>();
+  let after = 0;
+  while (!signal.aborted) {
+    const events = await queue.events(workspaceId, batchId, after);
+    for (const event of events) {
+      after = event.sequence;
+      if (event.kind === "finished") {
+        yield await doneOf(queue, workspaceId, batchId, finalStatus);
+        return;
+      }
+      const progress = toProgress(event);
+      if (!progress) continue;
+      finalStatus.set(progress.file, progress.status);
+      yield { event: "progress", data: progress };
+    }
+    if (events.length === 0) await queue.waitForChange({ timeoutMs: followWaitMs, signal });
+  }
 }

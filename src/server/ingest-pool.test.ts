@@ -1,9 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
+import type { IngestJobPayload } from "../ingest/ingest-job.ts";
+import { sha256 } from "../ingest/ingest-job.ts";
+import { openWorkspaceLibrary } from "../store/workspace-library.ts";
 import { createIngestPool } from "./ingest-pool.ts";
 
 const folder = mkdtempSync(join(tmpdir(), "hearth-pool-"));
@@ -13,48 +16,52 @@ const loaded = loadConfig({ HEARTH_OCR: "off" } as NodeJS.ProcessEnv, { dataDir:
 if (!loaded.ok) throw loaded.error;
 const config = loaded.value;
 
-function note(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
+function job(workspaceId: string, name: string, text: string, options: Partial<IngestJobPayload> = {}): { payload: IngestJobPayload; bytes: Uint8Array } {
+  const bytes = new TextEncoder().encode(text);
+  const sourcePath = join(folder, "workspaces", workspaceId, "files", "upload", name);
+  return { payload: { fileName: name, contentHash: sha256(bytes), byteSize: bytes.byteLength, sourcePath, uploaded: true, forgetHashes: false, ...options }, bytes };
 }
 
 describe("ingest pool (worker threads)", () => {
-  it("ingests in a worker into the library the server reads, re-ingests on request, and fails a bad file by name", async () => {
-    const store = openSqliteStore({ dataDir: folder });
+  it("runs ingest jobs in a worker into the library the server reads, re-ingests on request, and fails a bad file by name", async () => {
+    const workspaceId = randomUUID();
+    const library = openWorkspaceLibrary(config, workspaceId);
     const pool = createIngestPool({ threads: 1 });
     try {
-      const path = note("staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every month.\n");
-      const first = await pool.ingest(path, { folder, store, config });
-      expect(first.status).toBe("ingested");
-      if (first.status === "ingested") expect(store.getDocument(first.document.id)?.fileName).toBe("staffing.md");
-      expect((await pool.ingest(path, { folder, store, config })).status).toBe("unchanged");
-      expect((await pool.ingest(path, { folder, store, config, forgetHashes: true })).status).toBe("ingested");
-      const bad = await pool.ingest(note("broken.pdf", "not a pdf at all"), { folder, store, config });
-      expect(bad.status).toBe("failed");
-      if (bad.status === "failed") {
-        expect(bad.error.message).toContain("broken.pdf");
-        expect(bad.error.code).not.toBe("EXTRACT_FAILED");
-      }
+      const staffing = job(workspaceId, "staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every month.\n");
+      const first = await pool.run({ config, workspaceId, ...staffing });
+      expect(first).toMatchObject({ status: "ingested", fileName: "staffing.md", units: 1, passages: 1, replacedPaths: [] });
+      expect(library.store.getDocument(first.documentId ?? 0)?.sourcePath).toBe(staffing.payload.sourcePath);
+      expect((await pool.run({ config, workspaceId, ...staffing })).status).toBe("unchanged");
+      const again = await pool.run({ config, workspaceId, payload: { ...staffing.payload, uploaded: false, forgetHashes: true }, bytes: staffing.bytes });
+      expect(again.status).toBe("ingested");
+
+      // A new version of the file (same name, new words) replaces the old document.
+      const newer = job(workspaceId, "staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every week.\n", { sourcePath: join(folder, "workspaces", workspaceId, "files", "later", "staffing.md") });
+      const replaced = await pool.run({ config, workspaceId, ...newer });
+      expect(replaced).toMatchObject({ status: "ingested", replacedPaths: [staffing.payload.sourcePath] });
+      expect(library.store.listDocuments().map((document) => document.sourcePath)).toEqual([newer.payload.sourcePath]);
+
+      const bad = await pool.run({ config, workspaceId, ...job(workspaceId, "broken.pdf", "not a pdf at all") });
+      expect(bad).toMatchObject({ status: "failed", error: { message: expect.stringContaining("broken.pdf") } });
+      expect(bad.error?.code).not.toBe("EXTRACT_FAILED");
+
+      // Bytes that do not match the job's hash are never read.
+      const damaged = job(workspaceId, "damaged.md", "# Damaged\n\nSome text.\n");
+      const refused = await pool.run({ config, workspaceId, payload: damaged.payload, bytes: new TextEncoder().encode("# Damaged\n\nOther text.\n") });
+      expect(refused).toMatchObject({ status: "failed", error: { message: "damaged.md: the queued copy of the file is damaged; upload it again" } });
     } finally {
       await pool.close();
-      store.close();
+      library.store.close();
     }
   });
 
-  it("refuses work beyond its queue at once, saying the server is busy, and does the rest", async () => {
-    const store = openSqliteStore({ dataDir: folder });
-    const pool = createIngestPool({ threads: 1, maxQueue: 1 });
+  it("rejects when the work itself breaks (the job is then retried), not with a result", async () => {
+    const pool = createIngestPool({ threads: 1 });
     try {
-      const paths = [1, 2, 3, 4].map((index) => note(`queued-${index}.md`, `# Note ${index}\n\nPlacement note number ${index} for the queue.\n`));
-      const outcomes = await Promise.all(paths.map((path) => pool.ingest(path, { folder, store, config })));
-      const busy = outcomes.filter((outcome) => outcome.status === "failed");
-      expect(busy.length).toBeGreaterThan(0);
-      for (const outcome of busy) if (outcome.status === "failed") expect(outcome.error.message).toMatch(/busy ingesting/);
-      expect(outcomes.filter((outcome) => outcome.status === "ingested").length).toBeGreaterThanOrEqual(2);
+      await expect(pool.run({ config, workspaceId: "not-a-workspace", ...job("x", "a.md", "# A\n\nText.\n") })).rejects.toThrow(/Not a workspace id/);
     } finally {
       await pool.close();
-      store.close();
     }
   });
 });

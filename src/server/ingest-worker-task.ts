@@ -1,38 +1,23 @@
 /**
- * What an ingest worker thread does: the same `ingestFile` as the CLI, against its own connection to the
- * workspace's library (SQLite WAL lets the server's connection read beside it), so that extraction (PDF text,
- * spreadsheets, OCR) never holds the server's event loop. The outcome goes back as plain data.
+ * What an ingest worker thread does: the same ingest job code as `hearth worker` (src/ingest/ingest-job.ts), against
+ * its own connection to the workspace's library (SQLite WAL lets the server's connection read beside it), so that
+ * extraction (PDF text, spreadsheets, OCR) never holds the server's event loop. The result goes back as plain data.
  */
 import type { HearthConfig } from "../config/config.ts";
-import { ingestFile } from "../ingest/ingest.ts";
-import { forgettingHashes } from "./forgetting-hashes.ts";
-import { workerStore } from "./worker-stores.ts";
+import type { IngestJobPayload, IngestJobResult } from "../ingest/ingest-job.ts";
+import { runIngestJob } from "../ingest/ingest-job.ts";
+import { workerLibrary } from "./worker-stores.ts";
 
 export interface IngestRequest {
-  /** The workspace's library folder (holds hearth.db). */
-  folder: string;
-  path: string;
   config: HearthConfig;
-  /** Re-ingest: read the file again even when its bytes are already in the library. */
-  forgetHashes: boolean;
+  workspaceId: string;
+  payload: IngestJobPayload;
+  bytes: Uint8Array;
 }
 
-export type IngestReply =
-  | { status: "ingested" | "unchanged"; path: string; fileName: string; documentId: number; replaced: boolean; milliseconds: number }
-  | { status: "failed"; path: string; fileName: string; error: { code: string; message: string; subject?: string | undefined } };
+export type IngestReply = IngestJobResult;
 
 export async function runIngest(request: IngestRequest): Promise<IngestReply> {
-  const store = workerStore(request.folder);
-  const outcome = await ingestFile(request.path, { store: request.forgetHashes ? forgettingHashes(store) : store, config: request.config });
-  if (outcome.status === "failed") {
-    return { status: "failed", path: outcome.path, fileName: outcome.fileName, error: { code: outcome.error.code, message: outcome.error.message, subject: outcome.error.subject } };
-  }
-  return {
-    status: outcome.status,
-    path: outcome.path,
-    fileName: outcome.fileName,
-    documentId: outcome.document.id,
-    replaced: outcome.status === "ingested" ? outcome.replaced : false,
-    milliseconds: outcome.status === "ingested" ? outcome.milliseconds : 0,
-  };
+  const library = workerLibrary(request.config, request.workspaceId);
+  return runIngestJob(library.store, request.config, request.payload, request.bytes, library.folder);
 }

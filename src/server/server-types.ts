@@ -3,7 +3,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { HearthConfig } from "../config/config.ts";
 import type { AccountsStore, AuthSession, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import type { AnswerPool } from "./answer-pool.ts";
-import type { IngestJobs } from "./ingest-jobs.ts";
+import type { JobQueue } from "../store/job-queue-types.ts";
 import type { IngestPool } from "./ingest-pool.ts";
 import type { SignInThrottle } from "./rate-limit.ts";
 import type { SecretBox } from "./secret-box.ts";
@@ -13,8 +13,9 @@ export interface ServerServices {
   config: HearthConfig;
   accounts: AccountsStore;
   libraries: WorkspaceLibraries;
-  jobs: IngestJobs;
-  /** Worker threads that extract and ingest uploads off the event loop. */
+  /** Ingest jobs of uploads and re-ingests, with their progress events (jobs.db, or PostgreSQL with storeUrl). */
+  queue: JobQueue;
+  /** Worker threads that run ingest jobs off the event loop (serverIngest "in-process"). */
   ingestPool: IngestPool;
   /** Worker threads that compute offline (extractive) answers off the event loop. */
   answerPool: AnswerPool;

@@ -6,6 +6,7 @@ import type { HearthConfig } from "../config/config.ts";
 import { openAccounts } from "../store/open-accounts.ts";
 import type { CreateAppOptions, HearthApp } from "./create-app.ts";
 import { createApp } from "./create-app.ts";
+import { openJobQueue } from "../store/open-job-queue.ts";
 
 export interface RunningServer {
   /** http://host:port, without a trailing slash. */
@@ -20,7 +21,8 @@ export async function startServer(options: { config: HearthConfig } & Partial<Cr
   const accounts = options.accounts ?? (await openAccounts(options.config));
   let hearth: HearthApp;
   try {
-    hearth = createApp({ ...options, accounts });
+    // The configured queue (PostgreSQL with storeUrl, shared with other servers and `hearth worker` processes).
+    hearth = createApp({ ...options, accounts, queue: options.queue ?? (await openJobQueue(options.config)) });
   } catch (error) {
     await accounts.close();
     throw error;

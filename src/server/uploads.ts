@@ -1,24 +1,26 @@
 /**
- * Uploads and re-ingests. Files are streamed into <workspace>/files/<uploadId>/ and ingested one at a time through
- * the same `ingestFile` as the CLI, in a worker thread (ingest-pool.ts), in the workspace's queue; each step is pushed to the upload's event log, which
- * GET .../uploads/:uploadId/events streams as SSE. A file that fails is deleted again and nothing else in the
- * workspace changes; a new version of a file (same name, new content) replaces the old document once it is in.
+ * Uploads and re-ingests. Files are streamed into <workspace>/files/<uploadId>/ (kept there as the originals that
+ * downloads and re-ingests read) and each becomes an ingest job in the job queue, its bytes with it, so that the
+ * server's own worker threads (ingest-consumer.ts) or `hearth worker` processes on other machines can run it
+ * (src/ingest/ingest-job.ts). GET .../uploads/:uploadId/events streams the upload's event log from the queue as SSE.
+ * A file that fails is deleted again and nothing else in the workspace changes; a new version of a file (same name,
+ * new content) replaces the old document once it is in.
  */
-import { readdir, rm, rmdir } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile, readdir, rmdir } from "node:fs/promises";
+import { basename } from "node:path";
 import type { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { HearthConfig } from "../config/config.ts";
-import type { IngestOutcome } from "../ingest/ingest.ts";
-import { embedNewPassages } from "../retrieval/embed-new-passages.ts";
-import type { Store } from "../store/types.ts";
+import { describeError } from "../errors/hearth-error.ts";
+import type { FileProgress, IngestJobPayload, IngestJobResult } from "../ingest/ingest-job.ts";
+import { sha256 } from "../ingest/ingest-job.ts";
+import type { JsonValue, NewJob, NewJobEvent } from "../store/job-queue-types.ts";
 import { currentUser } from "./auth.ts";
 import { notFound } from "./http-error.ts";
-import type { IngestJob, JobEvent } from "./ingest-jobs.ts";
+import { followUpload, uploadExists } from "./ingest-jobs.ts";
 import { receiveFiles } from "./multipart.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import type { WorkspaceLibrary } from "./workspace-libraries.ts";
 import { allow } from "./authorise.ts";
+import { randomUUID } from "node:crypto";
 
 const maxFilesPerUpload = 100;
 
@@ -27,151 +29,125 @@ async function removeIfEmpty(folder: string): Promise<void> {
   if (entries && entries.length === 0) await rmdir(folder).catch(() => undefined);
 }
 
-interface IngestContext {
-  services: ServerServices;
-  config: HearthConfig;
-  library: WorkspaceLibrary;
-  workspaceId: string;
-  userId: string;
-  job: IngestJob;
-}
+type BatchEvent = NewJobEvent & { workspaceId: string; batchId: string };
 
-/** Records one outcome: progress event, audit line, and the file system kept in step with the library. */
-/** With an embedding model configured, the new passages get their vectors in the same queue, as after `hearth ingest`. */
-async function embedUploads(store: Store, config: HearthConfig, folder: string): Promise<{ embedded: number } | { embeddingError: string } | undefined> {
-  if (config.embeddings.provider === "none") return undefined;
-  const embedded = await embedNewPassages(store, { ...config, dataDir: folder }, () => undefined);
-  return embedded.ok
-    ? { embedded: embedded.value.embedded }
-    : { embeddingError: `${embedded.error.message} Keyword search still works; an admin can run hearth embed.` };
-}
+const progressEvent = (workspaceId: string, batchId: string, data: FileProgress): BatchEvent => ({ workspaceId, batchId, kind: "progress", data: data as unknown as JsonValue });
 
-async function settle(context: IngestContext, name: string, outcome: IngestOutcome, uploaded: boolean): Promise<void> {
-  const { services, library, workspaceId, userId, job } = context;
-  const { store } = library;
-  if (outcome.status === "ingested") {
-    if (uploaded) {
-      // A new version of a file already in the library replaces it once the new one is safely in.
-      for (const older of store.listDocuments()) {
-        if (older.id === outcome.document.id || older.fileName !== outcome.document.fileName) continue;
-        store.removeDocument(older.id);
-        if (services.libraries.ownsFile(workspaceId, older.sourcePath)) {
-          await rm(older.sourcePath, { force: true });
-          await removeIfEmpty(dirname(older.sourcePath));
-        }
-      }
-    }
-    services.jobs.progress(job, {
-      file: name,
-      status: "ingested",
-      units: outcome.document.unitCount,
-      passages: outcome.document.chunkCount,
-    });
-  } else if (outcome.status === "unchanged") {
-    // The library already holds these bytes under their first path; the duplicate copy is not kept.
-    if (uploaded && outcome.path !== outcome.document.sourcePath) await rm(outcome.path, { force: true });
-    services.jobs.progress(job, {
-      file: name,
-      status: "unchanged",
-      units: outcome.document.unitCount,
-      passages: outcome.document.chunkCount,
-    });
-  } else {
-    if (uploaded) await rm(outcome.path, { force: true });
-    services.jobs.progress(job, { file: name, status: "failed", error: outcome.error.message });
-  }
-  const detail = outcome.status === "failed" ? `${name}: failed (${outcome.error.message})` : `${name}: ${outcome.status}`;
-  await services.accounts.recordAudit({ userId, workspaceId, action: uploaded ? "upload" : "reingest", detail });
+function ingestJob(workspaceId: string, batchId: string, payload: IngestJobPayload, bytes: Uint8Array): NewJob {
+  return { workspaceId, batchId, kind: "ingest", label: payload.fileName, payload: payload as unknown as JsonValue, bytes };
 }
 
 export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const { config, jobs, libraries } = services;
+  const { config, libraries, queue } = services;
+  // With ingestion left to `hearth worker` processes the outcome is not known here: the audit says it was queued.
+  const auditQueued = config.serverIngest === "workers";
 
   app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
-    const job = jobs.create(workspace.id);
-    const folder = `${library.filesFolder}/${job.id}`;
+    const batchId = randomUUID();
+    const folder = `${library.filesFolder}/${batchId}`;
     const received = await receiveFiles(c.req.raw, {
       folder,
       fieldName: "files",
       maxFileBytes: config.server.maxUploadBytes,
       maxFiles: maxFilesPerUpload,
     });
-    const accepted = received.filter((file): file is Extract<typeof file, { path: string }> => "path" in file);
+    const events: BatchEvent[] = [];
+    const jobs: NewJob[] = [];
     for (const file of received) {
       if ("error" in file) {
-        jobs.progress(job, { file: file.name, status: "failed", error: file.error });
+        events.push(progressEvent(workspace.id, batchId, { file: file.name, status: "failed", error: file.error }));
         await services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "upload", detail: `${file.name}: refused (${file.error})` });
-      } else {
-        jobs.progress(job, { file: file.name, status: "queued" });
+        continue;
       }
+      const bytes = new Uint8Array(await readFile(file.path));
+      const payload: IngestJobPayload = { fileName: file.name, contentHash: sha256(bytes), byteSize: bytes.byteLength, sourcePath: file.path, uploaded: true, forgetHashes: false, userId: user.id };
+      jobs.push(ingestJob(workspace.id, batchId, payload, bytes));
+      events.push(progressEvent(workspace.id, batchId, { file: file.name, status: "queued" }));
+      if (auditQueued) await services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "upload", detail: `${file.name}: queued` });
     }
-    const context: IngestContext = { services, config, library, workspaceId: workspace.id, userId: user.id, job };
-    let embedding: Parameters<typeof jobs.finish>[1];
-    void libraries
-      .enqueue(workspace.id, async () => {
-        let ingested = 0;
-        for (const file of accepted) {
-          jobs.progress(job, { file: file.name, status: "ingesting" });
-          const outcome = await services.ingestPool.ingest(file.path, { folder: library.folder, store: library.store, config });
-          if (outcome.status === "ingested") ingested++;
-          await settle(context, file.name, outcome, true);
-        }
-        if (ingested > 0) embedding = await embedUploads(library.store, config, library.folder);
-      })
-      .finally(async () => {
-        await removeIfEmpty(folder);
-        jobs.finish(job, embedding);
-      });
+    // Every file refused: the upload is over at once.
+    if (jobs.length === 0) {
+      events.push({ workspaceId: workspace.id, batchId, kind: "finished", data: { done: 0, failed: 0 } });
+      await removeIfEmpty(folder);
+    }
+    await queue.enqueue(jobs, events);
     return c.json(
       {
-        uploadId: job.id,
+        uploadId: batchId,
         files: received.map((file) => ("error" in file ? { name: file.name, status: "refused", error: file.error } : { name: file.name, status: "queued" })),
       },
       202,
     );
   });
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
+  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
+    const user = currentUser(c);
     const library = libraries.get(workspace.id);
     const document = library.store.getDocument(Number(c.req.param("documentId")));
     if (!document) throw notFound("No such document in this workspace");
-    const job = jobs.create(workspace.id);
-    jobs.progress(job, { file: document.fileName, status: "queued" });
-    const context: IngestContext = { services, config, library, workspaceId: workspace.id, userId: currentUser(c).id, job };
-    let embedding: Parameters<typeof jobs.finish>[1];
-    void libraries
-      .enqueue(workspace.id, async () => {
-        jobs.progress(job, { file: document.fileName, status: "ingesting" });
-        const outcome = await services.ingestPool.ingest(document.sourcePath, { folder: library.folder, store: library.store, config, forgetHashes: true });
-        await settle(context, document.fileName, outcome, false);
-        if (outcome.status === "ingested") embedding = await embedUploads(library.store, config, library.folder);
-      })
-      .finally(() => jobs.finish(job, embedding));
-    return c.json({ uploadId: job.id }, 202);
+    const batchId = randomUUID();
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(document.sourcePath));
+    } catch (error) {
+      const reason = `${document.fileName}: the original file cannot be read (${describeError(error)})`;
+      await queue.enqueue(
+        [],
+        [progressEvent(workspace.id, batchId, { file: document.fileName, status: "failed", error: reason }), { workspaceId: workspace.id, batchId, kind: "finished", data: { done: 0, failed: 0 } }],
+      );
+      return c.json({ uploadId: batchId }, 202);
+    }
+    const payload: IngestJobPayload = {
+      fileName: document.fileName || basename(document.sourcePath),
+      contentHash: sha256(bytes),
+      byteSize: bytes.byteLength,
+      sourcePath: document.sourcePath,
+      uploaded: false,
+      forgetHashes: true,
+      userId: user.id,
+    };
+    await queue.enqueue([ingestJob(workspace.id, batchId, payload, bytes)], [progressEvent(workspace.id, batchId, { file: document.fileName, status: "queued" })]);
+    if (auditQueued) await services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "reingest", detail: `${document.fileName}: queued` });
+    return c.json({ uploadId: batchId }, 202);
   });
 
-  app.get("/api/workspaces/:workspaceId/uploads/:uploadId/events", (c) => {
-    const job = jobs.get(c.get("workspace").id, c.req.param("uploadId"));
-    if (!job) throw notFound("No such upload");
-    return streamSSE(c, async (stream) => {
-      let writing = Promise.resolve();
-      await new Promise<void>((resolve) => {
-        let stop = (): void => undefined;
-        const send = (event: JobEvent): void => {
-          writing = writing.then(() => stream.writeSSE({ event: event.event, data: JSON.stringify(event.data) }));
-          if (event.event === "done") resolve();
+  // The workspace's recent ingest jobs (newest first): what is queued, running, done or failed, and why.
+  app.get("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
+    const jobs = await queue.list(c.get("workspace").id, { limit: 100 });
+    return c.json({
+      jobs: jobs.map((job) => {
+        // A file that could not be read is a done job whose result says so.
+        const result = job.result as unknown as Partial<IngestJobResult> | null;
+        return {
+          id: job.id,
+          uploadId: job.batchId,
+          file: job.label,
+          state: job.state,
+          outcome: result?.status ?? null,
+          attempts: job.attempts,
+          maxAttempts: job.maxAttempts,
+          error: result?.error?.message ?? job.error,
+          createdAt: job.createdAt.toISOString(),
+          finishedAt: job.finishedAt?.toISOString() ?? null,
         };
-        stop = jobs.follow(job, 0, send);
-        stream.onAbort(() => {
-          stop();
-          resolve();
-        });
-      });
-      await writing;
+      }),
+    });
+  });
+
+  app.get("/api/workspaces/:workspaceId/uploads/:uploadId/events", async (c) => {
+    const workspaceId = c.get("workspace").id;
+    const batchId = c.req.param("uploadId");
+    if (!(await uploadExists(queue, workspaceId, batchId))) throw notFound("No such upload");
+    return streamSSE(c, async (stream) => {
+      const stop = new AbortController();
+      stream.onAbort(() => stop.abort());
+      for await (const event of followUpload(queue, workspaceId, batchId, stop.signal)) {
+        await stream.writeSSE({ event: event.event, data: JSON.stringify(event.data) });
+      }
     });
   });
 }
