@@ -751,7 +751,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   const answerSpecific = (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Answer => {
     const analysed = searcher.analyse(text);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, ...(documentIds ? { documentIds } : {}) });
+    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, shape, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
     // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.

@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { answerShapeWords, classifyQuestion, hasSearchedShape, parseShapeCues, shapeFit } from "./question-shape.ts";
+
+const shipped = (): Record<string, unknown> => JSON.parse(readFileSync(new URL("./question-shape.json", import.meta.url), "utf8")) as Record<string, unknown>;
+
+describe("question-shape.json", () => {
+  it("holds the cues the search and the answerer read", () => {
+    const cues = parseShapeCues(shipped());
+    expect(cues.question.definition.length).toBeGreaterThan(0);
+    expect(cues.retrieval.map((rule) => rule.passage)).toEqual(expect.arrayContaining(["roleAndName", "dayAndMonth", "percentage", "digit"]));
+    expect(answerShapeWords.has("proportion")).toBe(true);
+  });
+
+  it("rejects a retrieval rule naming a passage shape that does not exist, and a broken pattern", () => {
+    const file = shipped();
+    expect(() => parseShapeCues({ ...file, retrieval: [{ question: "who", passage: "nowhere" }] })).toThrow(/nowhere/);
+    expect(() => parseShapeCues({ ...file, passage: { ...(file.passage as object), digit: "(" } })).toThrow();
+  });
+});
+
+describe("one analysis per question", () => {
+  it("reads a question once and hands the same shape to every caller", () => {
+    const question = "Who chairs the Cambridgeshire Placements Strategy Sponsor Group?";
+    expect(classifyQuestion(question)).toBe(classifyQuestion(question));
+  });
+
+  it("says which passages the search favours, from the same shape the answerer fits", () => {
+    const who = classifyQuestion("Who chairs the sponsor group?");
+    expect(who.type).toBe("name");
+    expect(hasSearchedShape(who, "The group is chaired by the director Jane Smith.")).toBe(true);
+    expect(hasSearchedShape(who, "The group meets monthly.")).toBe(false);
+    expect(shapeFit(who, "The group is chaired by the director Jane Smith.")).toBeGreaterThan(shapeFit(who, "The group meets monthly."));
+
+    const share = classifyQuestion("What percentage of children live out of area?");
+    expect(hasSearchedShape(share, "58.8% live outside the footprint")).toBe(true);
+    expect(hasSearchedShape(share, "Most live outside the footprint")).toBe(false);
+    expect(classifyQuestion("Describe the placement market").searchShapes).toEqual([]);
+  });
+});
