@@ -14,6 +14,7 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
+import { cellSeparator, renderRow } from "./table-row.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
 import { analyseQuestion } from "./question-analysis.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
@@ -175,24 +176,7 @@ function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-const cellSeparator = " | ";
-
-/** A row line shown with its column names: "Type of Placement: In-house ...; Cambridgeshire Unit Cost: £2,278". */
-export function renderRow(header: string | null, row: string): string {
-  const cells = row.split(cellSeparator).map(tidy);
-  const names = header ? header.split(cellSeparator).map(tidy) : [];
-  // Column names help only when they look like names: short, and not data themselves.
-  const usable = names.length === cells.length && names.every((name) => name.length <= 90 && !/^[£$\d,.%\s()-]+$/.test(name));
-  if (!usable) return cells.filter((cell) => cell.length > 0).join("; ");
-  return cells
-    .map((cell, index) => {
-      const name = names[index] ?? "";
-      if (cell.length === 0) return "";
-      return name.length > 0 && name !== cell ? `${name}: ${cell}` : cell;
-    })
-    .filter((part) => part.length > 0)
-    .join("; ");
-}
+export { renderRow } from "./table-row.ts";
 
 interface Piece {
   quote: string;

@@ -401,3 +401,17 @@ function overlap(left: string[], right: string[]): number {
   const shared = right.filter((word) => set.has(word)).length;
   return shared / Math.min(left.length, right.length);
 }
+
+/**
+ * The table's own label for a figure read from a row ("% of OLA placements that are outside the D2N2 footprint"),
+ * when it says more than the field's name ("Out-of-area placements"): the field names what was looked for, the
+ * label what the table measured, so a figure is never shown under a wider name than its table gives it. Null for a
+ * figure from a sentence (its quote says it) or a label that only restates the field.
+ */
+export function tableLabel(field: FigureField, quote: string): string | null {
+  if (!quote.includes(" | ") || quote.includes("\n")) return null;
+  const label = (quote.split(" | ")[0] ?? "").replace(/\s+/g, " ").trim();
+  if (!/\p{L}/u.test(label)) return null;
+  const named = new Set(contentStems(fieldLabels[field]));
+  return contentStems(label).every((stem) => named.has(stem)) ? null : label;
+}
