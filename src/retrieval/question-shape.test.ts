@@ -38,3 +38,16 @@ describe("one analysis per question", () => {
     expect(classifyQuestion("Describe the placement market").searchShapes).toEqual([]);
   });
 });
+
+describe("requirement timescales", () => {
+  it("answers how soon, by when and what timescales with a requirement's timescale", () => {
+    for (const question of ["How soon must we notify Ofsted of a serious incident?", "Restraint in a children's home - what are the timescales for the record?"]) {
+      const shape = classifyQuestion(question);
+      expect(shape.wantsTimescale).toBe(true);
+      expect(shapeFit(shape, "The registered person must notify HMCI within 24 hours of the incident.")).toBe(1);
+      expect(shapeFit(shape, "A record must be made without delay.")).toBe(1);
+      expect(shapeFit(shape, "Incidents are recorded in the home's log.")).toBeLessThan(1);
+    }
+    expect(classifyQuestion("What qualification does a registered manager need?").wantsTimescale).toBeUndefined();
+  });
+});

@@ -37,6 +37,8 @@ export interface QuestionShape {
   wantsAmount?: boolean;
   /** "What grade / judgement": an inspection grade answers it ("Good", "requires improvement"). */
   wantsGrade?: boolean;
+  /** "How soon", "by when", "what are the timescales": a requirement's timescale answers it ("within 28 days"). */
+  wantsTimescale?: boolean;
   /** "What is X", "what does ABC stand for", "what counts as X": the term to define, and its acronym. */
   defines?: DefinedTerm;
 }
@@ -83,6 +85,7 @@ const shapeFileSchema = z.object({
     amount: cueSchema,
     grade: cueSchema,
     notGrade: cueSchema,
+    timescale: cueSchema,
   }),
   passage: z.record(z.string(), cueSchema),
   retrieval: z.array(z.object({ question: cueSchema, passage: z.string().min(1) })),
@@ -111,6 +114,7 @@ const shapeFileSchema = z.object({
     definitionAcronymOnly: unit,
     definitionAbsent: unit,
     definitionMaximumWords: z.number().int().min(1),
+    timescaleFound: unit,
     answerShapeWordWeight: unit,
   }),
   words: z.object({
@@ -238,6 +242,7 @@ function analyse(question: string): QuestionShape {
   const wantsAmount = ask.howMuch.test(text) && ask.amount.test(text) && !wantsPercentage;
   const defines = definedTerm(text);
   const wantsGrade = ask.grade.test(text) && !ask.notGrade.test(text);
+  const wantsTimescale = ask.timescale.test(text);
   return {
     type,
     wantsPercentage,
@@ -250,6 +255,7 @@ function analyse(question: string): QuestionShape {
     ...(wantsDuration ? { wantsDuration } : {}),
     ...(wantsAmount ? { wantsAmount } : {}),
     ...(wantsGrade ? { wantsGrade } : {}),
+    ...(wantsTimescale ? { wantsTimescale } : {}),
     ...(defines && type === "description" ? { defines } : {}),
   };
 }
@@ -320,6 +326,8 @@ const frequencyPattern = passageCue("frequency");
  */
 const durationPattern = passageCue("duration");
 const percentageFigure = passageCue("percentage");
+/** A requirement's timescale: "within 28 days", "at least every six months", "without delay". */
+const timescalePattern = passageCue("timescale");
 
 const numberWords = new RegExp(`\\b(${cues.words.numberWords.join("|")})\\b`, "gi");
 
@@ -363,6 +371,7 @@ function novelNumbers(text: string, questionWords: ReadonlySet<string>): number 
 /** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */
 export function shapeFit(shape: QuestionShape, text: string): number {
   if (shape.wantsGrade && shape.type !== "name") return gradePattern.test(text) ? fits.gradeFound : 0;
+  if (shape.wantsTimescale && timescalePattern.test(text)) return fits.timescaleFound;
   switch (shape.type) {
     case "figure": {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
