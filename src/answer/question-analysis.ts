@@ -21,6 +21,7 @@ const questionWordsSchema = z.object({
   guidanceWords: z.array(z.string().min(1)),
   partJoins: z.array(z.string().min(1)),
   comparisonWords: z.array(z.string().min(1)),
+  agesInPlural: z.string().min(1),
   correction: z.object({
     minimumLength: z.number().int().min(3),
     glossaryMinimumLength: z.number().int().min(3),
@@ -283,7 +284,8 @@ export function analyseQuestion(question: string, context: QuestionContext): Que
   if (words(withoutTasks).some((word) => !stopWords.has(word))) text = withoutTasks;
   else taskWords.length = 0;
   const corrected = correctTypos(text, context, settings);
-  text = corrected.text.replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
+  // "Under 5s", "over-16s": an age, as the library writes it ("under 5"), not a word no passage holds.
+  text = corrected.text.replace(new RegExp(settings.agesInPlural, "giu"), "$1").replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
   const shape = classifyQuestion(text);
   // The shape's briefing comes from the question as asked ("summarise ..." is a task word and a briefing cue).
   const askedShape = classifyQuestion(asked);

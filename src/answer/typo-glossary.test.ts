@@ -31,3 +31,12 @@ describe("typos read against the glossary", () => {
     expect(analyseQuestion("What does a Responsible Indeividual do?", library).corrections.map((correction) => correction.to)).toEqual(["individual"]);
   });
 });
+
+describe("ages written as plurals", () => {
+  it("reads 'under 5s' and 'over-16s' as the age the library writes", () => {
+    const library = libraryOf({ health: 40, plan: 30 }, []);
+    expect(analyseQuestion("How often is a health plan reviewed - under 5s vs older?", library).text).toBe("How often is a health plan reviewed - under 5 vs older?");
+    expect(analyseQuestion("What support do over-16s get?", library).text).toBe("What support do over-16 get?");
+    expect(analyseQuestion("What changed in the 1990s?", library).text).toBe("What changed in the 1990s?");
+  });
+});

@@ -3,7 +3,7 @@
  * glossary term with its acronyms and variants, a figure, a range) with every form it may take in a passage.
  */
 import type { Glossary } from "./glossary.ts";
-import { answerShapeWords, answerShapeWordWeight } from "./question-shape.ts";
+import { answerShapeWords, answerShapeWordWeight, spelledNumber } from "./question-shape.ts";
 import { stem, stopWords, words } from "./tokenize.ts";
 
 export interface ConceptForm {
@@ -158,6 +158,8 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     const forms: ConceptForm[] = [{ words: [word], stems: [stem(word)], original: true }];
     const spelling = glossary.spellings.get(word);
     if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
+    // "Under 5" is "before a child's fifth birthday" in a passage.
+    for (const spelled of spelledNumber(word, queryWords[index - 1])) forms.push({ words: [spelled], stems: [stem(spelled)], original: false });
     concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? answerShapeWordWeight : 1 });
   });
 

@@ -51,3 +51,27 @@ describe("requirement timescales", () => {
     expect(classifyQuestion("What qualification does a registered manager need?").wantsTimescale).toBeUndefined();
   });
 });
+
+describe("how often", () => {
+  it("is answered by a frequency, not by a footnote's or a regulation's number", () => {
+    const shape = classifyQuestion("How often does a looked after child's health plan get reviewed?");
+    const frequency = shapeFit(shape, "The review must happen at least once every six months before a child's fifth birthday.");
+    const footnote = shapeFit(shape, "This must be done in accordance with the relevant Regulations.6");
+    expect(frequency).toBe(1);
+    expect(footnote).toBeGreaterThan(0);
+    expect(footnote).toBeLessThan(0.5);
+  });
+});
+
+describe("small numbers in words", () => {
+  it("searches an age as the words a passage writes it in, but not a number that labels something", async () => {
+    const { analyseQuery } = await import("./query.ts");
+    const { loadDefaultGlossary } = await import("./glossary.ts");
+    const forms = (question: string, label: string): string[] =>
+      analyseQuery(question, loadDefaultGlossary())
+        .concepts.find((concept) => concept.label === label)
+        ?.forms.flatMap((form) => form.words) ?? [];
+    expect(forms("How often is the health plan of a child under 5 reviewed?", "5")).toEqual(expect.arrayContaining(["5", "five", "fifth"]));
+    expect(forms("Who must hold a level 3 diploma?", "3")).toEqual(["3"]);
+  });
+});

@@ -115,6 +115,7 @@ const shapeFileSchema = z.object({
     definitionAbsent: unit,
     definitionMaximumWords: z.number().int().min(1),
     timescaleFound: unit,
+    frequencyOtherNumber: unit,
     answerShapeWordWeight: unit,
   }),
   words: z.object({
@@ -126,6 +127,8 @@ const shapeFileSchema = z.object({
     definingVerbs: z.array(z.string().min(1)),
     joiningWords: z.array(z.string().min(1)),
     answerShapeWords: z.array(z.string().min(1)),
+    smallNumbers: z.record(z.string().regex(/^\d+$/), z.array(z.string().min(1))),
+    spelledAfter: z.array(z.string().min(1)),
   }),
 });
 
@@ -213,6 +216,16 @@ const auxiliaries = new Set(cues.words.auxiliaries);
  */
 export const answerShapeWords: ReadonlySet<string> = new Set(cues.words.answerShapeWords);
 export const answerShapeWordWeight = fits.answerShapeWordWeight;
+
+const spelledAfter = new Set(cues.words.spelledAfter);
+
+/**
+ * The words a small number may take in a passage when it is an age or a bound ("under 5": "five", "fifth"); none
+ * for other words, nor for a number that labels something ("level 3" is no "three").
+ */
+export function spelledNumber(word: string, previous: string | undefined): readonly string[] {
+  return previous !== undefined && spelledAfter.has(previous) ? (cues.words.smallNumbers[word] ?? []) : [];
+}
 
 function analyse(question: string): QuestionShape {
   const text = question.trim();
@@ -375,7 +388,11 @@ export function shapeFit(shape: QuestionShape, text: string): number {
   switch (shape.type) {
     case "figure": {
       // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
-      if (shape.wantsFrequency && frequencyPattern.test(text)) return 1;
+      if (shape.wantsFrequency) {
+        if (frequencyPattern.test(text)) return 1;
+        // Some other number (a footnote's, a regulation's) says nothing of how often.
+        if (!shape.wantsDuration && !shape.countPatterns) return novelNumbers(text, shape.questionWords) === 0 ? 0 : fits.frequencyOtherNumber;
+      }
       if (shape.wantsDuration) {
         return durationPattern.test(text) ? fits.durationFound : novelNumbers(text, shape.questionWords) === 0 ? 0 : fits.durationOtherNumber;
       }
