@@ -10,6 +10,7 @@ describe("tableLabel", () => {
 
   it("adds nothing when the label restates the field, or the figure came from a sentence", () => {
     expect(tableLabel("unit_cost_in_house_residential_weekly", "In-house residential | £2,278")).toBeNull();
+    expect(tableLabel("unit_cost_external_residential_weekly", "External Residential Children's Homes | £3,290 per week | £2,611 per week")).toBeNull();
     expect(tableLabel("out_of_area_placements", "58.8% of our placements are out of area.")).toBeNull();
   });
 });
