@@ -14,6 +14,9 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
+import { cellSeparator, renderRow } from "./table-row.ts";
+import type { SourceRank } from "./briefing.ts";
+import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
 import { analyseQuestion } from "./question-analysis.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
@@ -175,24 +178,7 @@ function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-const cellSeparator = " | ";
-
-/** A row line shown with its column names: "Type of Placement: In-house ...; Cambridgeshire Unit Cost: £2,278". */
-export function renderRow(header: string | null, row: string): string {
-  const cells = row.split(cellSeparator).map(tidy);
-  const names = header ? header.split(cellSeparator).map(tidy) : [];
-  // Column names help only when they look like names: short, and not data themselves.
-  const usable = names.length === cells.length && names.every((name) => name.length <= 90 && !/^[£$\d,.%\s()-]+$/.test(name));
-  if (!usable) return cells.filter((cell) => cell.length > 0).join("; ");
-  return cells
-    .map((cell, index) => {
-      const name = names[index] ?? "";
-      if (cell.length === 0) return "";
-      return name.length > 0 && name !== cell ? `${name}: ${cell}` : cell;
-    })
-    .filter((part) => part.length > 0)
-    .join("; ");
-}
+export { renderRow } from "./table-row.ts";
 
 interface Piece {
   quote: string;
@@ -586,42 +572,7 @@ function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, 
 // ---------------------------------------------------------------------------------------------------------------
 // Briefings for broad questions
 
-interface Theme {
-  title: string;
-  query: string;
-}
-
-const briefingThemes: Record<BriefingKind, Theme[]> = {
-  challenges: [
-    { title: "Rising demand and complexity of need", query: "rising demand increase in number of children in care complex needs" },
-    { title: "Sufficiency and placements at a distance", query: "shortage of local placements sufficiency placed out of area distance" },
-    { title: "Cost and financial pressure", query: "high cost of placements spend budget pressure savings" },
-    { title: "Workforce and recruitment", query: "recruitment and retention of staff and foster carers workforce" },
-    { title: "Opportunities", query: "opportunities to develop new homes invest in-house provision" },
-  ],
-  stakeholders: [
-    { title: "Local authorities and commissioners", query: "local authorities commissioning regional partners" },
-    { title: "Regulation and inspection", query: "Ofsted inspection registration regulations" },
-    { title: "Health and mental health services", query: "health services CAMHS NHS mental health" },
-    { title: "Schools and education", query: "schools education virtual school" },
-    { title: "Police, community and neighbours", query: "police community neighbours local members" },
-    { title: "Providers and carers", query: "independent providers foster carers market" },
-  ],
-  landscape: [
-    { title: "Children in care and demand", query: "number of children in care increase demand" },
-    { title: "Placement mix and provision", query: "placement mix residential foster care in-house external providers" },
-    { title: "Costs and funding", query: "cost of placements spend savings budget" },
-    { title: "Plans and priorities", query: "strategy priorities plans develop new homes" },
-    { title: "Workforce and quality", query: "workforce recruitment quality outcomes Ofsted" },
-  ],
-};
-
-/** Words that make a question broad; they are not part of what the question is about. */
-const broadWords = new Set(
-  "challenge challenges opportunity opportunities pressure pressures risk risks issue issues facing problem problems threat threats barrier barriers landscape overview summary summarise summarize describe state picture big key main theme themes point points message messages finding findings stakeholder stakeholders partner partners player players organisations bodies involved current currently today sector area field based knowledge source sources information other uk".split(
-    " ",
-  ),
-);
+// Themes, broad words, fragments and lead order: src/answer/briefing.ts and briefing.json.
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -751,7 +702,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   const answerSpecific = (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Answer => {
     const analysed = searcher.analyse(text);
     const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, ...(documentIds ? { documentIds } : {}) });
+    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, shape, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
 
     // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.
@@ -917,29 +868,48 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
 
   const answerBroad = (question: string, shape: QuestionShape, kind: BriefingKind): Answer | null => {
     const analysed = searcher.analyse(question);
-    const specific = analysed.concepts.filter((concept) => !concept.forms.some((form) => form.words.some((word) => broadWords.has(word))));
+    const broad = broadWords();
+    const specific = analysed.concepts.filter((concept) => !concept.forms.some((form) => form.words.some((word) => broad.has(word))));
+    const briefing = briefingSettings();
+    const namesCouncil = findLocalAuthorities(question).length > 0;
+    const sources = new Map<number, SourceRank>();
+    const sourceOf = (candidate: Evidence): SourceRank => {
+      let source = sources.get(candidate.result.documentId);
+      if (!source) {
+        source = describeSourceAuthority(store, candidate.result);
+        sources.set(candidate.result.documentId, source);
+      }
+      return source;
+    };
     const focus = specific.map((concept) => concept.label).join(" ");
     const citations = new CitationList(verifier, pagedCopy);
     const usedDocuments = new Map<number, number>();
     const chosen: Evidence[] = [];
     const sections: string[] = [];
     const themeShape: QuestionShape = { ...shape, type: "description" };
-    for (const theme of briefingThemes[kind]) {
+    for (const theme of briefingThemes(kind)) {
       const query = `${theme.query} ${focus}`.trim();
       const themeStems = contentStems(theme.query);
       const results = searcher.search(query, { limit: 8, perPage: 1 });
       if (results.length === 0) continue;
       const { weighted } = weighConcepts(store, searcher.analyse(query).concepts);
       // Prefer documents the briefing has not drawn on yet, so it reads across the library.
-      const evidence = scorer.score(results, weighted, themeShape, (documentId) => 0.08 * (usedDocuments.get(documentId) ?? 0));
+      const evidence = scorer.score(results, weighted, themeShape, (documentId) => briefing.documentReuse * (usedDocuments.get(documentId) ?? 0));
       const lines: string[] = [];
       const themeDocuments = new Set<number>();
-      for (const candidate of evidence) {
-        if (lines.length >= 2) break;
-        // Long table rows make poor briefing points; prose reads better.
-        if (candidate.coverage < 0.3 || words(candidate.display).length < 6 || (candidate.isRow && candidate.display.length > 250)) continue;
-        // A point must speak to its theme, not only to the question's subject; a web address is a reference, not a point.
-        if (!themeStems.some((stem) => candidate.stems.includes(stem)) || /https?:\/\//.test(candidate.display)) continue;
+      const points = evidence.filter(
+        (candidate) =>
+          // Long table rows make poor briefing points; prose reads better.
+          candidate.coverage >= briefing.minimumCoverage &&
+          words(candidate.display).length >= briefing.minimumWords &&
+          !(candidate.isRow && candidate.display.length > briefing.maximumRowLength) &&
+          // A point must speak to its theme, not only to the question's subject; a web address is a reference, not a point.
+          themeStems.some((stem) => candidate.stems.includes(stem)) &&
+          !/https?:\/\//.test(candidate.display) &&
+          !isFragment({ quote: candidate.quote, display: candidate.display, isRow: candidate.isRow, passage: candidate.result.text }),
+      );
+      for (const candidate of inLeadOrder(points, sourceOf, namesCouncil)) {
+        if (lines.length >= briefing.pointsPerTheme) break;
         // The second point of a theme comes from another document, or at least another page.
         if (chosen.some((item) => lines.length > 0 && item.result.documentId === candidate.result.documentId && item.result.page === candidate.result.page)) continue;
         if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { findLocalAuthorities } from "../market/local-authority-names.ts";
+import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { stopWords, words } from "../retrieval/tokenize.ts";
 import type { QuestionShape } from "./question-type.ts";
 import { classifyQuestion } from "./question-type.ts";
@@ -20,8 +21,10 @@ const questionWordsSchema = z.object({
   guidanceWords: z.array(z.string().min(1)),
   partJoins: z.array(z.string().min(1)),
   comparisonWords: z.array(z.string().min(1)),
+  agesInPlural: z.string().min(1),
   correction: z.object({
     minimumLength: z.number().int().min(3),
+    glossaryMinimumLength: z.number().int().min(3),
     minimumPassages: z.number().int().min(1),
     wordsChecked: z.number().int().min(1),
   }),
@@ -71,6 +74,8 @@ export interface QuestionContext {
   holdsWord(word: string): boolean;
   /** The provider's own name (organisation profile), when known. */
   ownName?: string | undefined;
+  /** The field's vocabulary a typo may be read as, even where few passages spell it (default: the glossary's words). */
+  glossaryWords?: ReadonlySet<string>;
   words?: QuestionWords;
 }
 
@@ -95,28 +100,46 @@ function oneEditAway(word: string): string[] {
   return [...found];
 }
 
-/** Typos read as the library's own words: only a word the library never holds is corrected. */
+let defaultGlossaryWords: ReadonlySet<string> | undefined;
+
+/** Every word of the glossary's terms ("safeguarding", "individual", "ofsted"), for reading typos. */
+function glossaryVocabulary(): ReadonlySet<string> {
+  defaultGlossaryWords ??= new Set(loadDefaultGlossary().groups.flatMap((group) => group.flatMap((variant) => variant.words)).filter((word) => /^[a-z]+$/.test(word)));
+  return defaultGlossaryWords;
+}
+
+/**
+ * Typos read as the field's words: only a word the library never holds is corrected, to a glossary word one edit
+ * away when there is one (the field's own vocabulary, even where few passages spell it), otherwise to the library's
+ * commonest word one edit away.
+ */
 function correctTypos(text: string, context: QuestionContext, settings: QuestionWords): { text: string; corrections: Correction[] } {
-  const candidates = [...new Set((text.match(/\p{L}+/gu) ?? []).filter((word) => word.length >= settings.correction.minimumLength))];
+  const glossary = context.glossaryWords ?? glossaryVocabulary();
+  const shortest = Math.min(settings.correction.minimumLength, settings.correction.glossaryMinimumLength);
+  const candidates = [...new Set((text.match(/\p{L}+/gu) ?? []).filter((word) => word.length >= shortest))];
   const lower = candidates.map((word) => word.toLowerCase()).filter((word) => /^[a-z]+$/.test(word) && !stopWords.has(word));
   if (lower.length === 0) return { text, corrections: [] };
   const known = context.passagesHolding(lower);
   const corrections: Correction[] = [];
   let corrected = text;
   for (const word of lower) {
-    if ((known.get(word) ?? 0) > 0) continue;
+    if ((known.get(word) ?? 0) > 0 || glossary.has(word)) continue;
     const neighbours = oneEditAway(word).filter((neighbour) => neighbour[0] === word[0]);
-    const counts = context.passagesHolding(neighbours);
-    const ranked = neighbours
+    const inGlossary = word.length >= settings.correction.glossaryMinimumLength ? neighbours.filter((neighbour) => glossary.has(neighbour)) : [];
+    const fromLibrary = word.length >= settings.correction.minimumLength ? neighbours : [];
+    const counts = context.passagesHolding([...new Set([...inGlossary, ...fromLibrary])]);
+    const byCount = (left: string, right: string): number => (counts.get(right) ?? 0) - (counts.get(left) ?? 0);
+    const glossaryBest = [...inGlossary].sort(byCount)[0];
+    const ranked = fromLibrary
       .map((neighbour) => ({ word: neighbour, count: counts.get(neighbour) ?? 0 }))
       .filter((candidate) => candidate.count >= settings.correction.minimumPassages)
       .sort((left, right) => right.count - left.count);
-    const best = ranked.slice(0, settings.correction.wordsChecked).find((candidate) => context.holdsWord(candidate.word));
+    const best = glossaryBest ?? ranked.slice(0, settings.correction.wordsChecked).find((candidate) => context.holdsWord(candidate.word))?.word;
     if (!best) continue;
     const pattern = new RegExp(`(?<![\\p{L}])${escape(word)}(?![\\p{L}])`, "giu");
     const written = pattern.exec(corrected)?.[0] ?? word;
-    corrected = corrected.replace(pattern, best.word);
-    corrections.push({ from: written, to: best.word });
+    corrected = corrected.replace(pattern, best);
+    corrections.push({ from: written, to: best });
   }
   return { text: corrected, corrections };
 }
@@ -261,7 +284,8 @@ export function analyseQuestion(question: string, context: QuestionContext): Que
   if (words(withoutTasks).some((word) => !stopWords.has(word))) text = withoutTasks;
   else taskWords.length = 0;
   const corrected = correctTypos(text, context, settings);
-  text = corrected.text.replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
+  // "Under 5s", "over-16s": an age, as the library writes it ("under 5"), not a word no passage holds.
+  text = corrected.text.replace(new RegExp(settings.agesInPlural, "giu"), "$1").replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
   const shape = classifyQuestion(text);
   // The shape's briefing comes from the question as asked ("summarise ..." is a task word and a briefing cue).
   const askedShape = classifyQuestion(asked);

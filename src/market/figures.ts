@@ -401,3 +401,21 @@ function overlap(left: string[], right: string[]): number {
   const shared = right.filter((word) => set.has(word)).length;
   return shared / Math.min(left.length, right.length);
 }
+
+/**
+ * The table's own label for a figure read from a row ("% of OLA placements that are outside the D2N2 footprint"),
+ * when it says more than the field's name ("Out-of-area placements"): the field names what was looked for, the
+ * label what the table measured, so a figure is never shown under a wider name than its table gives it. Null for a
+ * figure from a sentence (its quote says it) or a label that holds the field's subject ("External Residential
+ * Children's Homes" for "Weekly unit cost: external residential").
+ */
+export function tableLabel(field: FigureField, quote: string): string | null {
+  if (!quote.includes(" | ") || quote.includes("\n")) return null;
+  const label = (quote.split(" | ")[0] ?? "").replace(/\s+/g, " ").trim();
+  if (!/\p{L}/u.test(label)) return null;
+  // The field's subject ("external residential" of "Weekly unit cost: external residential"): a label holding all
+  // of it names the same thing, in the table's words.
+  const subject = contentStems((fieldLabels[field].split(":").at(-1) ?? "").replace(/\([^)]*\)/g, " "));
+  const held = new Set(contentStems(label));
+  return subject.every((stem) => held.has(stem)) ? null : label;
+}

@@ -10,7 +10,7 @@ import type { FigureField } from "./figures.ts";
 import { dataSetFigures } from "./data-set-figures.ts";
 import { computedMarketFigures } from "./data-set-market.ts";
 import type { ComputedFigure } from "./data-set-market.ts";
-import { extractFigures, fieldLabels, figureFields, findFullDate } from "./figures.ts";
+import { extractFigures, fieldLabels, figureFields, findFullDate, tableLabel } from "./figures.ts";
 import { describeDocumentIdentity } from "../identity/document-identity.ts";
 import { resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
@@ -198,7 +198,10 @@ export function comparisonMarkdown(comparison: AuthorityComparison): string {
       const figures = authority.figures.filter((figure) => figure.field === field && figure.value !== notFound);
       if (figures.length === 0) return "*not found*";
       return figures
-        .map((figure) => `${markdownCell(figure.value)}${figure.date ? ` (${markdownCell(figure.date)})` : ""} — ${markdownCell(where(figure))}`)
+        .map((figure) => {
+          const label = tableLabel(field, figure.quote);
+          return `${label ? `${markdownCell(label)}: ` : ""}${markdownCell(figure.value)}${figure.date ? ` (${markdownCell(figure.date)})` : ""} — ${markdownCell(where(figure))}`;
+        })
         .join("<br>");
     });
     lines.push(`| ${fieldLabels[field]} | ${cells.join(" | ")} |`);
@@ -238,7 +241,8 @@ export function profileText(profile: LocalAuthorityProfile): string {
     }
     lines.push(`${fieldLabels[field]}:`);
     for (const figure of figures) {
-      lines.push(`  - ${figure.value}${figure.date ? ` (${figure.date})` : ""} — ${where(figure)}`);
+      const label = tableLabel(field, figure.quote);
+      lines.push(`  - ${label ? `${label}: ` : ""}${figure.value}${figure.date ? ` (${figure.date})` : ""} — ${where(figure)}`);
       if (figure.computed) lines.push(`      computed: ${figure.computed.method}; first row:`);
       lines.push(`      “${figure.quote.replace(/\s+/g, " ").trim()}”`);
     }

@@ -3,6 +3,7 @@
  * glossary term with its acronyms and variants, a figure, a range) with every form it may take in a passage.
  */
 import type { Glossary } from "./glossary.ts";
+import { answerShapeWords, answerShapeWordWeight, spelledNumber } from "./question-shape.ts";
 import { stem, stopWords, words } from "./tokenize.ts";
 
 export interface ConceptForm {
@@ -26,16 +27,6 @@ export interface Concept {
   /** A reference to one provision ("regulation 12"): its passages are fetched by it alone as well. */
   reference?: boolean;
 }
-
-/** Words that ask for the shape of an answer rather than naming its subject. */
-const answerShapeWords = new Set([
-  "proportion", "percentage", "percent", "share", "number", "amount", "total", "figure", "figures", "rate", "level",
-  "often", "frequently", "long", "main", "key", "current", "currently",
-  // Verbs that ask what a text says rather than naming a subject ("which standard covers education?").
-  "cover", "covers", "covered", "say", "says", "said", "mean", "means", "meant",
-  // Verbs that ask for a definition ("what counts as", "what does ABC stand for").
-  "count", "counts", "counted", "stand", "stands", "qualify", "qualifies", "classed", "defined", "definition", "meaning",
-]);
 
 export interface AnalysedQuery {
   text: string;
@@ -157,7 +148,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       })),
       position: at,
       // "How often" asks for the shape of an answer (a frequency) as much as it names a subject.
-      weightFactor: variant.words.every((word) => answerShapeWords.has(word) || stopWords.has(word)) ? 0.3 : 1,
+      weightFactor: variant.words.every((word) => answerShapeWords.has(word) || stopWords.has(word)) ? answerShapeWordWeight : 1,
     });
   }
 
@@ -167,7 +158,9 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     const forms: ConceptForm[] = [{ words: [word], stems: [stem(word)], original: true }];
     const spelling = glossary.spellings.get(word);
     if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
-    concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? 0.3 : 1 });
+    // "Under 5" is "before a child's fifth birthday" in a passage.
+    for (const spelled of spelledNumber(word, queryWords[index - 1])) forms.push({ words: [spelled], stems: [stem(spelled)], original: false });
+    concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? answerShapeWordWeight : 1 });
   });
 
   concepts.sort((left, right) => left.position - right.position);

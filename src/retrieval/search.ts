@@ -10,6 +10,8 @@ import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
+import type { QuestionShape } from "./question-shape.ts";
+import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
 import { stems, stopWords } from "./tokenize.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 
@@ -21,6 +23,8 @@ export interface SearchOptions {
   /** How many full-text candidates to rerank. */
   candidates?: number;
   documentIds?: number[];
+  /** The question's shape, when the caller has read it already (the answerer); otherwise it is read from the query. */
+  shape?: QuestionShape;
 }
 
 export interface SearchResult extends PassageHit {
@@ -46,30 +50,6 @@ const weights = z
     ownProvision: z.number(),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
-
-/**
- * The shape of answer a question asks for, and a test for passages that hold something of that shape: a "who"
- * question wants a role next to a name, a "when" question a date, a "how many" question a number.
- */
-const answerShapes: { question: RegExp; passage: RegExp }[] = [
-  {
-    question: /^\s*(who|whom|whose)\b|\bwho (is|was|are|were|chairs|leads|led)\b/i,
-    passage:
-      /\b(chair|chairs|chaired|lead|led|director|manager|head|officer|sponsor|commissioner|inspector|leader|chief|executive|councillor)\b[^.\n]{0,40}\b[A-Z][a-z]+ [A-Z][a-z]+|\b[A-Z][a-z]+ [A-Z][a-z]+,? (the )?(chair|director|head|lead|manager|inspector)/,
-  },
-  {
-    question: /^\s*when\b|\b(what|which) (year|date|month)\b/i,
-    passage: /\b\d{1,2}(st|nd|rd|th)? (January|February|March|April|May|June|July|August|September|October|November|December)\b|\b(January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/,
-  },
-  {
-    question: /\b(percentage|proportion|per ?cent|what share)\b|%/i,
-    passage: /\d\s?%|\bper ?cent\b/i,
-  },
-  {
-    question: /\bhow (many|much)\b|\bnumber of\b/i,
-    passage: /\d/,
-  },
-];
 
 function findSequence(haystack: string[], needle: string[]): number[] {
   const positions: number[] = [];
@@ -202,7 +182,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     if (hits.length === 0) return [];
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
-    const shapes = answerShapes.filter((shape) => shape.question.test(query));
+    const shape = options.shape ?? classifyQuestion(query);
     const titles = documentStems();
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
@@ -265,7 +245,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findSequence(textStems, form.stems).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
-      const shaped = shapes.some((shape) => shape.passage.test(hit.text)) ? 1 : 0;
+      const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
         (concept) => concept.reference && concept.forms.some((form) => sectionStemsOf(hit).join(" ") === form.stems.join(" ")),

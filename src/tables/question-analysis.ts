@@ -3,8 +3,8 @@
  * tokenizer, glossary, LA names); the shared question analysis being built for the answer model can fill the same
  * interface later without changing the query builder.
  */
-import { classifyQuestion } from "../answer/question-type.ts";
-import type { QuestionShape } from "../answer/question-type.ts";
+import { classifyQuestion } from "../retrieval/question-shape.ts";
+import type { QuestionShape } from "../retrieval/question-shape.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { stem, stems, words } from "../retrieval/tokenize.ts";

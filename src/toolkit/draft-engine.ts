@@ -11,7 +11,7 @@ import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { addOutOfDateNotes, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
 import { attributeVoice } from "../identity/attribute-voice.ts";
-import { fieldLabels, isListField } from "../market/figures.ts";
+import { fieldLabels, isListField, tableLabel } from "../market/figures.ts";
 import type { LocalAuthorityProfile } from "../market/la-profiles.ts";
 import { buildLaProfile, localAuthorityDocuments } from "../market/la-profiles.ts";
 import { resolveLocalAuthority } from "../market/local-authority-names.ts";
@@ -371,7 +371,10 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
           }
           for (const figure of found) {
             const n = cite({ file: figure.file, page: figure.page, section: null, quote: figure.quote });
-            lines.push(`- ${fieldLabels[field]}: ${figure.value}${figure.date && !figure.value.includes(figure.date) ? ` (${figure.date})` : ""} [${n}]`);
+            const label = tableLabel(field, figure.quote);
+            lines.push(
+              `- ${fieldLabels[field]}${label ? ` (“${label}”)` : ""}: ${figure.value}${figure.date && !figure.value.includes(figure.date) ? ` (${figure.date})` : ""} [${n}]`,
+            );
           }
         }
         break;

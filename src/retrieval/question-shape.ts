@@ -1,0 +1,442 @@
+/**
+ * What kind of answer a question wants (a figure, a name, a date, a list, a description, or a briefing grouped by
+ * theme) and how well a passage has that shape. One extractor for the search (its answer-shape signal) and the
+ * answerer (its evidence fit), so each question is read once: `classifyQuestion` keeps its recent analyses, and the
+ * answerer hands its shape to the search. Every cue, word list and fit value is in question-shape.json beside this
+ * file.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { stopWords, words } from "./tokenize.ts";
+
+export type QuestionType = "figure" | "name" | "date" | "list" | "description";
+
+export type BriefingKind = "challenges" | "stakeholders" | "landscape";
+
+export interface QuestionShape {
+  type: QuestionType;
+  /** The question asks for a percentage, so sentences with "%" are preferred. */
+  wantsPercentage: boolean;
+  /** The question asks for money ("cost", "spend", "£"). */
+  wantsMoney: boolean;
+  /** The question asks how often something happens. */
+  wantsFrequency: boolean;
+  /** Set for broad questions that deserve a briefing rather than one passage. */
+  briefing: BriefingKind | null;
+  /** The question's own words (lower case): an answer brings something new, not the question's words back. */
+  questionWords: ReadonlySet<string>;
+  /** The passage shapes (question-shape.json `passage` names) the search favours for this question. */
+  searchShapes: readonly string[];
+  /** "How many children ...": the thing counted, whose count an answer states ("1,827 children"). */
+  counted?: string;
+  /** Made once per question from `counted`: a count before the thing counted, or a column named after it. */
+  countPatterns?: RegExp[];
+  /** "How long ...": a length of time answers it ("10 year contract", "within 28 days"). */
+  wantsDuration?: boolean;
+  /** "How much is the fee / does it cost": only an amount of money answers it. */
+  wantsAmount?: boolean;
+  /** "What grade / judgement": an inspection grade answers it ("Good", "requires improvement"). */
+  wantsGrade?: boolean;
+  /** "How soon", "by when", "what are the timescales": a requirement's timescale answers it ("within 28 days"). */
+  wantsTimescale?: boolean;
+  /** "What is X", "what does ABC stand for", "what counts as X": the term to define, and its acronym. */
+  defines?: DefinedTerm;
+}
+
+export interface DefinedTerm {
+  /** The term's words, each without its plural ending ("children missing education" -> child, missing, education). */
+  keys: string[];
+  /** The acronym asked about or given in brackets ("CME"), upper case; null when none. */
+  acronym: string | null;
+}
+
+/** A pattern's source; a plain string is case-insensitive, an object names its own flags. */
+const cueSchema = z
+  .union([z.string().min(1), z.object({ pattern: z.string().min(1), flags: z.string() })])
+  .transform((cue) => (typeof cue === "string" ? new RegExp(cue, "i") : new RegExp(cue.pattern, cue.flags)));
+
+const unit = z.number().min(0).max(1);
+
+const shapeFileSchema = z.object({
+  question: z.object({
+    definition: z.array(cueSchema).min(1),
+    notADefinition: cueSchema,
+    aboutAPlace: cueSchema,
+    asksHowMuchOrMany: cueSchema,
+    asksForAFigure: cueSchema,
+    mentionsAFigure: cueSchema,
+    money: cueSchema,
+    percentage: cueSchema,
+    name: cueSchema,
+    date: cueSchema,
+    startsWho: cueSchema,
+    startsWhich: cueSchema,
+    whichWantsList: cueSchema,
+    whatSeveral: cueSchema,
+    yesOrNo: cueSchema,
+    mentionsWho: cueSchema,
+    list: cueSchema,
+    briefing: z.array(z.object({ kind: z.enum(["challenges", "stakeholders", "landscape"]), pattern: cueSchema })),
+    notBroad: cueSchema,
+    frequency: cueSchema,
+    counted: cueSchema,
+    duration: cueSchema,
+    howMuch: cueSchema,
+    amount: cueSchema,
+    grade: cueSchema,
+    notGrade: cueSchema,
+    timescale: cueSchema,
+  }),
+  passage: z.record(z.string(), cueSchema),
+  retrieval: z.array(z.object({ question: cueSchema, passage: z.string().min(1) })),
+  fit: z.object({
+    gradeFound: unit,
+    durationFound: unit,
+    durationOtherNumber: unit,
+    countOtherNumber: unit,
+    figureBase: unit,
+    figurePercentage: unit,
+    figureMoney: unit,
+    figureOther: unit,
+    priceListAmounts: z.number().int().min(1),
+    nameNovel: unit,
+    nameRole: unit,
+    dateYear: unit,
+    dateMonth: unit,
+    listSeparator: unit,
+    listAnd: unit,
+    listColumns: unit,
+    listNames: unit,
+    description: unit,
+    definitionFound: unit,
+    definitionKnownAs: unit,
+    definitionMention: unit,
+    definitionAcronymOnly: unit,
+    definitionAbsent: unit,
+    definitionMaximumWords: z.number().int().min(1),
+    timescaleFound: unit,
+    frequencyOtherNumber: unit,
+    answerShapeWordWeight: unit,
+  }),
+  words: z.object({
+    months: z.array(z.string().min(1)).length(12),
+    monthAbbreviations: z.array(z.string().min(1)),
+    roles: z.array(z.string().min(1)),
+    numberWords: z.array(z.string().min(1)),
+    auxiliaries: z.array(z.string().min(1)),
+    definingVerbs: z.array(z.string().min(1)),
+    joiningWords: z.array(z.string().min(1)),
+    answerShapeWords: z.array(z.string().min(1)),
+    smallNumbers: z.record(z.string().regex(/^\d+$/), z.array(z.string().min(1))),
+    spelledAfter: z.array(z.string().min(1)),
+  }),
+});
+
+export type ShapeCues = z.infer<typeof shapeFileSchema>;
+
+/** Parses a shape file's contents (question-shape.json's layout); a bad pattern or field throws, naming it. */
+export function parseShapeCues(source: unknown): ShapeCues {
+  const parsed = shapeFileSchema.parse(source);
+  for (const rule of parsed.retrieval) {
+    if (!parsed.passage[rule.passage]) throw new Error(`question-shape.json: retrieval names an unknown passage shape "${rule.passage}"`);
+  }
+  return parsed;
+}
+
+const cues = parseShapeCues(JSON.parse(readFileSync(new URL("./question-shape.json", import.meta.url), "utf8")));
+const ask = cues.question;
+const fits = cues.fit;
+
+const passageCue = (name: string): RegExp => {
+  const pattern = cues.passage[name];
+  if (!pattern) throw new Error(`question-shape.json: no passage shape "${name}"`);
+  return pattern;
+};
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** A word without its plural ending, so "children" and "child", "homes" and "home" compare equal. */
+export function singular(word: string): string {
+  const lower = word.toLowerCase();
+  if (lower === "children") return "child";
+  if (lower.length > 4 && lower.endsWith("ies")) return `${lower.slice(0, -3)}y`;
+  if (lower.length > 3 && lower.endsWith("s") && !lower.endsWith("ss")) return lower.slice(0, -1);
+  return lower;
+}
+
+/** The term a definition question asks about, or null when it asks for something else. */
+export function definedTerm(question: string): DefinedTerm | null {
+  for (const cue of ask.definition) {
+    const term = cue.exec(question.trim())?.[1];
+    if (!term) continue;
+    const acronym = /\(([A-Za-z]{2,8})\)/.exec(term)?.[1] ?? (/^[A-Z][A-Za-z]{1,7}$/.test(term.trim()) && /[A-Z].*[A-Z]/.test(term) ? term.trim() : null);
+    const keys = words(term.replace(/\([^)]*\)/g, " ")).filter((word) => !stopWords.has(word) || word === "for").map(singular);
+    // "What is the number of ...", "what is Kent's grade": a figure or a fact, not a definition; nor a long clause.
+    if (keys.length === 0 || keys.length > fits.definitionMaximumWords || ask.notADefinition.test(term)) continue;
+    // "What is the grade of Kent", "what is Leeds's plan": about a place or body, unless the term is a name itself.
+    const titled = /\([A-Za-z]{2,8}\)/.test(term) || term.split(/\s+/).every((word) => /^[A-Z]/.test(word) || /^(for|of|and|the|in|to)$/.test(word));
+    if (!titled && (ask.aboutAPlace.test(term) || /['’]s\b/.test(term))) continue;
+    return { keys, acronym: acronym ? acronym.toUpperCase() : null };
+  }
+  return null;
+}
+
+const definingVerbs = `(?:${cues.words.definingVerbs.map((verb) => escape(verb).replace(/ /g, "\\s+")).join("|")})`;
+
+/** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
+function definitionFit(term: DefinedTerm, text: string): number {
+  const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
+  const flat = ` ${tokens.join(" ")} `;
+  const key = ` ${term.keys.join(" ")} `;
+  if (term.acronym) {
+    const acronym = [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("");
+    const expansion = new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u");
+    if (expansion.test(text)) return fits.definitionFound;
+    if (new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i").test(text)) return fits.definitionFound;
+  }
+  if (!flat.includes(key)) return term.acronym && new RegExp(`\\b${term.acronym}\\b`).test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
+  const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
+  // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
+  const opening = new RegExp(`^\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu");
+  if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
+  // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
+  if (new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu").test(text)) {
+    return fits.definitionFound;
+  }
+  if (new RegExp(`${termPattern}["'”’]?\\s+(?:means|is\\s+defined\\s+as|refers\\s+to)\\b`, "iu").test(text)) return fits.definitionFound;
+  if (new RegExp(`\\b(?:known|referred\\s+to)\\s+as\\s+(?:an?\\s+|the\\s+)?["'“‘]?${termPattern}`, "iu").test(text)) return fits.definitionKnownAs;
+  return fits.definitionMention;
+}
+
+const auxiliaries = new Set(cues.words.auxiliaries);
+
+/**
+ * Words that ask for the shape of an answer rather than name its subject ("proportion", "how often", "what does X
+ * mean"), and the share of a subject word's weight the search gives them.
+ */
+export const answerShapeWords: ReadonlySet<string> = new Set(cues.words.answerShapeWords);
+export const answerShapeWordWeight = fits.answerShapeWordWeight;
+
+const spelledAfter = new Set(cues.words.spelledAfter);
+
+/**
+ * The words a small number may take in a passage when it is an age or a bound ("under 5": "five", "fifth"); none
+ * for other words, nor for a number that labels something ("level 3" is no "three").
+ */
+export function spelledNumber(word: string, previous: string | undefined): readonly string[] {
+  return previous !== undefined && spelledAfter.has(previous) ? (cues.words.smallNumbers[word] ?? []) : [];
+}
+
+function analyse(question: string): QuestionShape {
+  const text = question.trim();
+  const wantsPercentage = ask.percentage.test(text);
+  const wantsMoney = ask.money.test(text);
+  let briefing: BriefingKind | null = ask.briefing.find((cue) => cue.pattern.test(text))?.kind ?? null;
+  // A question naming a specific figure or a very specific thing is not broad even if it says "describe".
+  if (briefing && ask.notBroad.test(text)) briefing = null;
+
+  let type: QuestionType = "description";
+  if (ask.date.test(text)) type = "date";
+  else if (ask.startsWho.test(text)) type = "name";
+  else if (ask.asksHowMuchOrMany.test(text) || ask.asksForAFigure.test(text)) type = "figure";
+  else if (ask.startsWhich.test(text)) type = ask.whichWantsList.test(text) ? "list" : "name";
+  // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
+  else if (ask.whatSeveral.test(text)) type = "list";
+  // "Is there a cap on the number of homes ...?", "Can the same inspector ...?": yes or no, said by a sentence.
+  else if (ask.yesOrNo.test(text) && !ask.mentionsWho.test(text)) type = "description";
+  else if (ask.name.test(text)) type = "name";
+  else if (ask.list.test(text)) type = "list";
+  else if (ask.mentionsAFigure.test(text)) type = "figure";
+  const wantsFrequency = ask.frequency.test(text);
+  // "How many does Notts have?" names the thing counted before: no counted noun then.
+  const countedWord = ask.counted.exec(text)?.[1]?.toLowerCase();
+  const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
+  const wantsDuration = ask.duration.test(text);
+  const wantsAmount = ask.howMuch.test(text) && ask.amount.test(text) && !wantsPercentage;
+  const defines = definedTerm(text);
+  const wantsGrade = ask.grade.test(text) && !ask.notGrade.test(text);
+  const wantsTimescale = ask.timescale.test(text);
+  return {
+    type,
+    wantsPercentage,
+    wantsMoney,
+    wantsFrequency,
+    briefing,
+    questionWords: new Set(words(text)),
+    searchShapes: cues.retrieval.filter((rule) => rule.question.test(text)).map((rule) => rule.passage),
+    ...(counted ? { counted, countPatterns: countPatternsFor(counted) } : {}),
+    ...(wantsDuration ? { wantsDuration } : {}),
+    ...(wantsAmount ? { wantsAmount } : {}),
+    ...(wantsGrade ? { wantsGrade } : {}),
+    ...(wantsTimescale ? { wantsTimescale } : {}),
+    ...(defines && type === "description" ? { defines } : {}),
+  };
+}
+
+/** Recent analyses by question text: the search and the answerer read one question several times. */
+const analysed = new Map<string, QuestionShape>();
+
+/** The shape a question wants. The result is shared between callers: read it, never change it. */
+export function classifyQuestion(question: string): QuestionShape {
+  let shape = analysed.get(question);
+  if (!shape) {
+    shape = analyse(question);
+    if (analysed.size >= 500) analysed.delete(analysed.keys().next().value ?? "");
+    analysed.set(question, shape);
+  }
+  return shape;
+}
+
+/** Whether a passage holds what the search favours for this shape ("who": a role beside a name; "when": a date). */
+export function hasSearchedShape(shape: QuestionShape, text: string): boolean {
+  return shape.searchShapes.some((name) => passageCue(name).test(text));
+}
+
+const monthNames = cues.words.months.join("|");
+const yearPattern = /\b(19|20)\d{2}\b/;
+const monthPattern = new RegExp(`\\b(${monthNames}|${cues.words.monthAbbreviations.join("|")})\\b`, "i");
+const moneyFigurePattern = passageCue("moneyFigure");
+const roleWords = new RegExp(`\\b(${cues.words.roles.map(escape).join("|")})\\b`, "gi");
+const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
+const joiningWords = new Set(cues.words.joiningWords);
+
+const acronym = /^[A-Z]{2,6}$/;
+
+/**
+ * Runs of two or more capitalised words ("Adrian Loades", "A Place To Call Home"), or an organisation's acronym
+ * standing alone ("owned by SCC"), not taken from the question.
+ */
+function novelNames(text: string, questionWords: ReadonlySet<string>): number {
+  const tokens = text.match(/[\p{L}\p{N}&'’-]+/gu) ?? [];
+  let runs = 0;
+  let run = 0;
+  let novel = false;
+  let lone = "";
+  const close = (): void => {
+    if ((run >= 2 || (run === 1 && acronym.test(lone))) && novel) runs++;
+    run = 0;
+    novel = false;
+  };
+  for (const token of tokens) {
+    if (capitalisedWord.test(token)) {
+      run++;
+      lone = token;
+      const lower = token.toLowerCase();
+      if (lower.length > 1 && !questionWords.has(lower) && !stopWords.has(lower)) novel = true;
+    } else if (!(run > 0 && joiningWords.has(token.toLowerCase()))) {
+      close();
+    }
+  }
+  close();
+  return runs;
+}
+
+const gradePattern = passageCue("grade");
+const frequencyPattern = passageCue("frequency");
+/**
+ * A length of time: "28 days", "three-month", "6 to 12 months" (its upper end), "within a year", "an hour",
+ * "a fortnight", "48 hours".
+ */
+const durationPattern = passageCue("duration");
+const percentageFigure = passageCue("percentage");
+/** A requirement's timescale: "within 28 days", "at least every six months", "without delay". */
+const timescalePattern = passageCue("timescale");
+
+const numberWords = new RegExp(`\\b(${cues.words.numberWords.join("|")})\\b`, "gi");
+
+/**
+ * What states a count of the thing a "how many" question counts, singular or plural, as a whole word ("places",
+ * not "placed"): a number before it ("1,827 children", "fifty-five placements"), or a table row read with its column
+ * names ("children_count: 1896", "Places: 6").
+ */
+function countPatternsFor(counted: string): RegExp[] {
+  const base = counted.replace(/['’]s$/, "");
+  const stem = base.endsWith("ies") ? `${base.slice(0, -3)}(?:y|ies)` : `${base.replace(/s$/, "")}(?:s|es)?(?:['’]s)?(?![\\p{L}])`;
+  // "none of the children", "no children" count nothing: zero is a count too.
+  const number = `(\\d[\\d,]*|no|none\\s+of\\s+the|zero|${numberWords.source.slice(2, -2)}(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)`;
+  return [
+    new RegExp(`(?<![\\p{L}\\d])${number}\\s+(?:[\\p{L}'’-]+\\s+){0,3}?${stem}`, "iu"),
+    new RegExp(`${stem}[\\p{L}'’_ -]{0,25}:\\s*\\d`, "iu"),
+  ];
+}
+
+/** The text with its dates and ordinals taken out ("31 January 2023", "2010/11", "3rd Floor"), so only counts are left. */
+function withoutDates(text: string): string {
+  return text
+    .replace(/\b\d+(st|nd|rd|th)\b/gi, " ")
+    .replace(new RegExp(`\\b\\d{1,2}(st|nd|rd|th)?\\s+(${monthNames})\\b`, "gi"), " ")
+    .replace(new RegExp(`\\b(${monthNames})\\s+\\d{1,2}(st|nd|rd|th)?\\b`, "gi"), " ")
+    .replace(/\b(19|20)\d{2}(\/\d{2})?\b/g, " ");
+}
+
+/** Numbers (in digits or words) in the text that the question did not already state. */
+function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
+  // A paragraph's own number ("3.26 The design of the home ...") is no figure of what it says.
+  text = text.replace(/^\s*\d{1,2}(?:\.\d{1,3})+\s+(?=\p{L})/u, "");
+  // Digits inside a code ("H21", "M36", "SO23 8UG") are not figures.
+  const figures = [
+    ...(text.match(/(?<![\p{L}\d])\d[\d,.]*(?:(?:k|m|bn|st|nd|rd|th)(?![\p{L}\d]))?(?![\p{L}\d])/giu) ?? []),
+    ...(text.match(numberWords) ?? []),
+  ];
+  return figures.filter((number) => !questionWords.has(number.replace(/[.,]$/, "").toLowerCase())).length;
+}
+
+/** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */
+export function shapeFit(shape: QuestionShape, text: string): number {
+  if (shape.wantsGrade && shape.type !== "name") return gradePattern.test(text) ? fits.gradeFound : 0;
+  if (shape.wantsTimescale && timescalePattern.test(text)) return fits.timescaleFound;
+  switch (shape.type) {
+    case "figure": {
+      // "How often …" is answered by a frequency ("once each month", "every 6 months", "annually").
+      if (shape.wantsFrequency) {
+        if (frequencyPattern.test(text)) return 1;
+        // Some other number (a footnote's, a regulation's) says nothing of how often.
+        if (!shape.wantsDuration && !shape.countPatterns) return novelNumbers(text, shape.questionWords) === 0 ? 0 : fits.frequencyOtherNumber;
+      }
+      if (shape.wantsDuration) {
+        return durationPattern.test(text) ? fits.durationFound : novelNumbers(text, shape.questionWords) === 0 ? 0 : fits.durationOtherNumber;
+      }
+      // "No children were living in unregistered homes" counts them (none) without a digit.
+      if (shape.countPatterns?.some((pattern) => pattern.test(text))) return 1;
+      if (novelNumbers(text, shape.questionWords) === 0) return 0;
+      if (shape.countPatterns) {
+        // Some other number than a count of the thing asked about (a code, a page): weak evidence of a count.
+        return novelNumbers(withoutDates(text), shape.questionWords) === 0 ? 0 : fits.countOtherNumber;
+      }
+      // "How much is the fee?" is answered by an amount of money, not by a count of days.
+      if (shape.wantsAmount && !moneyFigurePattern.test(text)) return 0;
+      let fit = fits.figureBase;
+      if (shape.wantsPercentage && percentageFigure.test(text)) fit += fits.figurePercentage;
+      // A whole price list in one piece (a table read as one line) does not say which amount answers.
+      else if (shape.wantsMoney && moneyFigurePattern.test(text)) fit += (text.match(/£\s?\d[\d,.]*/g) ?? []).length > fits.priceListAmounts ? 0 : fits.figureMoney;
+      else if (!shape.wantsPercentage && !shape.wantsMoney) fit += fits.figureOther;
+      return Math.min(1, fit);
+    }
+    case "name": {
+      let fit = 0;
+      if (novelNames(text, shape.questionWords) > 0) fit += fits.nameNovel;
+      const roles = text.match(roleWords) ?? [];
+      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase()))) fit += fits.nameRole;
+      return fit;
+    }
+    case "date": {
+      let fit = 0;
+      if (yearPattern.test(text)) fit += fits.dateYear;
+      if (monthPattern.test(text)) fit += fits.dateMonth;
+      return Math.min(1, fit);
+    }
+    case "list": {
+      // Items are parted by commas, or by semicolons in a table cell ("Close liaison ...; School site agreed").
+      const separators = (text.match(/[,;]/g) ?? []).length;
+      return Math.min(
+        1,
+        separators * fits.listSeparator +
+          (/\band\b/i.test(text) ? fits.listAnd : 0) +
+          (text.includes(" | ") ? fits.listColumns : 0) +
+          (novelNames(text, shape.questionWords) > 0 ? fits.listNames : 0),
+      );
+    }
+    case "description":
+      return shape.defines ? definitionFit(shape.defines, text) : fits.description;
+  }
+}
