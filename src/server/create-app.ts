@@ -15,8 +15,8 @@ import type { AccountsStore } from "../store/accounts-types.ts";
 import { openSqliteAccounts } from "../store/sqlite-accounts.ts";
 import { registerAskRoutes } from "./ask.ts";
 import { registerAuditRoutes } from "./audit.ts";
-import { registerAdminUserRoutes } from "./admin-users.ts";
-import { audit, registerPrivateAuthRoutes, registerPublicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
+import { adminUserRoutes } from "./admin-users.ts";
+import { audit, privateAuthRoutes, publicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
 import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { registerDocumentRoutes } from "./documents.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
@@ -34,7 +34,7 @@ import { registerTableRoutes } from "./table-rows.ts";
 import { registerToolkitRoutes } from "./toolkit.ts";
 import { registerUploadRoutes } from "./uploads.ts";
 import { createWorkspaceLibraries } from "./workspace-libraries.ts";
-import { registerInvitationRoutes, registerPublicInvitationRoutes, registerWorkspaceRoutes, workspaceMiddleware } from "./workspaces.ts";
+import { invitationRoutes, publicInvitationRoutes, workspaceMiddleware, workspaceRoutes } from "./workspaces.ts";
 
 const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -106,16 +106,16 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
     c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
   );
   app.use("/api/*", sessionMiddleware(services));
-  registerPublicAuthRoutes(app, services);
-  registerPublicInvitationRoutes(app, services);
+  app.route("/", publicAuthRoutes(services));
+  app.route("/", publicInvitationRoutes(services));
 
   app.use("/api/*", requireUser, csrfProtection);
-  registerPrivateAuthRoutes(app, services);
-  registerInvitationRoutes(app, services);
-  registerAdminUserRoutes(app, services);
+  app.route("/", privateAuthRoutes(services));
+  app.route("/", invitationRoutes(services));
+  app.route("/", adminUserRoutes(services));
   app.use("/api/workspaces/:workspaceId/*", workspaceMiddleware(services));
   app.use("/api/workspaces/:workspaceId", workspaceMiddleware(services));
-  registerWorkspaceRoutes(app, services);
+  app.route("/", workspaceRoutes(services));
   registerDocumentRoutes(app, services);
   registerUploadRoutes(app, services);
   registerAskRoutes(app, services);
