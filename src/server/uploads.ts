@@ -6,7 +6,7 @@
  */
 import { readdir, rm, rmdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { HearthConfig } from "../config/config.ts";
 import type { IngestOutcome } from "../ingest/ingest.ts";
@@ -84,10 +84,11 @@ async function settle(context: IngestContext, name: string, outcome: IngestOutco
   services.accounts.recordAudit({ userId, workspaceId, action: uploaded ? "upload" : "reingest", detail });
 }
 
-export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function uploadRoutes(services: ServerServices) {
   const { config, jobs, libraries } = services;
 
-  app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
+  return new Hono<ServerEnv>()
+  .post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
@@ -132,9 +133,9 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
       },
       202,
     );
-  });
+  })
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
+  .post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
     const workspace = c.get("workspace");
     const library = libraries.get(workspace.id);
     const document = library.store.getDocument(Number(c.req.param("documentId")));
@@ -152,9 +153,9 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
       })
       .finally(() => jobs.finish(job, embedding));
     return c.json({ uploadId: job.id }, 202);
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/uploads/:uploadId/events", (c) => {
+  .get("/api/workspaces/:workspaceId/uploads/:uploadId/events", (c) => {
     const job = jobs.get(c.get("workspace").id, c.req.param("uploadId"));
     if (!job) throw notFound("No such upload");
     return streamSSE(c, async (stream) => {
@@ -175,3 +176,5 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     });
   });
 }
+
+export type UploadRoutes = ReturnType<typeof uploadRoutes>;
