@@ -6,7 +6,7 @@
  * and what the check changed, or `error`. The session's (or the page's) recent exchanges go with the question, so
  * a follow-up is answered about the right thing.
  */
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AnswerService } from "../answer/create-answerer.ts";
@@ -22,9 +22,9 @@ import type { Store } from "../store/types.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { allow, mayDraft, sessionForQuestion } from "./authorise.ts";
 import { currentUser } from "./auth.ts";
-import { readJson } from "./http-error.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 import { assertModelAddressAllowed, safeProviderMessage, workspaceConfig } from "./settings.ts";
 import type { WorkspaceLibrary } from "./workspace-libraries.ts";
 
@@ -95,11 +95,12 @@ export function answerErrorMessage(error: HearthError): string {
   return error.code.startsWith("PROVIDER_") || error.code === "TIMEOUT" ? safeProviderMessage(error) : error.message;
 }
 
-export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function askRoutes(services: ServerServices) {
   const { libraries, accounts, config, secrets } = services;
 
-  app.post("/api/workspaces/:workspaceId/ask", allow("viewer"), async (c) => {
-    const body = await readJson(c.req.raw, askSchema);
+  return new Hono<ServerEnv>()
+  .post("/api/workspaces/:workspaceId/ask", allow("viewer"), jsonBody(askSchema), async (c) => {
+    const body = c.req.valid("json");
     const workspaceId = c.get("workspace").id;
     const user = currentUser(c);
     const role = c.get("role");
@@ -167,3 +168,5 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
     });
   });
 }
+
+export type AskRoutes = ReturnType<typeof askRoutes>;
