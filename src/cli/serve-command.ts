@@ -30,6 +30,9 @@ export function registerServeCommand(program: Command, context: CommandContext):
       context.io.stdout.write(`Hearth is running at ${server.url}/ (data in ${config.dataDir}); Ctrl+C stops it.\n`);
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
         context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");
+        if (!config.server.origin) {
+          context.io.stderr.write("Note: without HEARTH_ORIGIN only IP addresses and this machine's name are answered (421 for other names).\n");
+        }
       }
       await new Promise<void>((resolve) => {
         const stop = (): void => {

@@ -1,6 +1,6 @@
 /**
  * The Hono application behind `hearth serve`: JSON API under /api (validated with zod), the built UI at /.
- * Order matters: security headers and compression for everything; for /api writes the same-site check (JSON or
+ * Order matters: security headers, the Host check (DNS rebinding) and compression for everything; for /api writes the same-site check (JSON or
  * multipart from this site only); public routes; then the sign-in check and CSRF token for everything else under
  * /api; then the workspace membership check for /api/workspaces/:workspaceId/*; each route then declares the role
  * it needs (authorise.ts).
@@ -19,6 +19,7 @@ import { adminUserRoutes } from "./admin-users.ts";
 import { audit, privateAuthRoutes, publicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
 import { csrfProtection, sameSiteWrites } from "./csrf.ts";
 import { documentRoutes } from "./documents.ts";
+import { hostCheck } from "./host-check.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
 import { createAnswerPool } from "./answer-pool.ts";
 import { createIngestJobs } from "./ingest-jobs.ts";
@@ -96,6 +97,8 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   });
 
   app.use("*", securityHeaders);
+  // DNS rebinding: only the names this server serves, before anything else runs.
+  app.use("*", hostCheck(config.server));
   // JSON, CSV and Markdown are gzipped for clients that accept it (static files are brotli or gzip, precompressed);
   // event streams are never buffered by compression.
   app.use("/api/*", compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ }));
