@@ -68,6 +68,15 @@ function restrictNewFiles(dataDir: string): void {
   }
 }
 
+/** The one route open to anyone. The upload limit is public so that the page can refuse an oversized file before sending any of it. */
+export function healthRoutes(services: ServerServices) {
+  return new Hono<ServerEnv>().get("/api/health", (c) =>
+    c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
+  );
+}
+
+export type HealthRoutes = ReturnType<typeof healthRoutes>;
+
 export function createApp({ config, accounts, webRoot }: CreateAppOptions): HearthApp {
   restrictNewFiles(config.dataDir);
   const services: ServerServices = {
@@ -104,10 +113,7 @@ export function createApp({ config, accounts, webRoot }: CreateAppOptions): Hear
   app.use("/api/*", compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ }));
   app.use("/api/*", sameSiteWrites(config.server.origin));
 
-  // The upload limit is public so that the page can refuse an oversized file before sending any of it.
-  app.get("/api/health", (c) =>
-    c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
-  );
+  app.route("/", healthRoutes(services));
   app.use("/api/*", sessionMiddleware(services));
   app.route("/", publicAuthRoutes(services));
   app.route("/", publicInvitationRoutes(services));

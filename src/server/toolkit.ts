@@ -62,7 +62,7 @@ function requestedNames(names: string[]): string[] | undefined {
   return cleaned.length > 0 ? cleaned : undefined;
 }
 
-function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): Record<string, unknown> {
+function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): { documentId: number; file: string } & ReturnType<typeof authoritySummary> {
   return { documentId, file: fileName, ...authoritySummary(authority) };
 }
 

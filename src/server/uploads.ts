@@ -22,6 +22,9 @@ import { allow } from "./authorise.ts";
 
 const maxFilesPerUpload = 100;
 
+/** How each file of an upload was received: queued for ingest, or refused (too big, a bad name) with the reason. */
+export type ReceivedFile = { name: string; status: "queued" } | { name: string; status: "refused"; error: string };
+
 async function removeIfEmpty(folder: string): Promise<void> {
   const entries = await readdir(folder).catch(() => undefined);
   if (entries && entries.length === 0) await rmdir(folder).catch(() => undefined);
@@ -129,7 +132,7 @@ export function uploadRoutes(services: ServerServices) {
     return c.json(
       {
         uploadId: job.id,
-        files: received.map((file) => ("error" in file ? { name: file.name, status: "refused", error: file.error } : { name: file.name, status: "queued" })),
+        files: received.map((file): ReceivedFile => ("error" in file ? { name: file.name, status: "refused", error: file.error } : { name: file.name, status: "queued" })),
       },
       202,
     );
