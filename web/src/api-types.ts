@@ -6,6 +6,7 @@
  */
 import type { Hono } from "hono";
 import type { hc, InferResponseType } from "hono/client";
+import type { JSONParsed } from "hono/utils/types";
 import type { AskStreamEvents } from "../../src/server/ask.ts";
 import type { PrivateAuthRoutes } from "../../src/server/auth.ts";
 import type { AuditRoutes } from "../../src/server/audit.ts";
@@ -61,7 +62,8 @@ export type FileStatus = ProgressEvent["status"] | UploadAccepted["files"][numbe
  * as JSON with the same shape, which is where this type is read from.
  */
 export type Answer = Reply<InWorkspace<ToolkitRoutes>["drafts"]["$post"]>["draft"];
-export type AskEvents = AskStreamEvents;
+/** The ask stream's events by name, their data as JSON.parse reads them. */
+export type AskEvents = { [Name in keyof AskStreamEvents]: JSONParsed<AskStreamEvents[Name]> };
 
 /**
  * A citation. Answers from /ask and /drafts carry the document's id; answers read back from a saved session are
