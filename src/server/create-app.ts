@@ -1,9 +1,11 @@
 /**
- * The Hono application behind `hearth serve`: JSON API under /api (validated with zod), the built UI at /.
- * Order matters: security headers, the Host check (DNS rebinding) and compression for everything; for /api writes the same-site check (JSON or
- * multipart from this site only); public routes; then the sign-in check and CSRF token for everything else under
- * /api; then the workspace membership check for /api/workspaces/:workspaceId/*; each route then declares the role
- * it needs (authorise.ts).
+ * The Hono application behind `hearth serve`: JSON API under /api, the built UI at /. Each route group is a typed
+ * sub-app (its file's `xRoutes(services)`, type `XRoutes` for the web app's `hc` client) mounted here with
+ * app.route. Order matters: security headers, the Host check (DNS rebinding) and compression for everything; for
+ * /api writes the same-site check (JSON or multipart from this site only); public groups; then the sign-in check
+ * and CSRF token for everything else under /api; then the workspace membership check for
+ * /api/workspaces/:workspaceId/*; each route then declares the role it needs (authorise.ts) and validates its input
+ * (validate.ts) as middleware before its handler.
  */
 import { chmodSync, readFileSync } from "node:fs";
 import { Hono } from "hono";
