@@ -235,11 +235,11 @@ export function addOutOfDateNotes(answer: Answer, store: Store, now: Date = new 
 
 /** A document's source authority as the web app shows it. */
 export function authoritySummary(authority: SourceAuthority): {
-  authority: string;
+  authority: SourceAuthority["kind"];
   label: string;
   year: number | null;
   period: { from: number; to: number } | null;
-  source: string;
+  source: SourceAuthority["source"];
 } {
   return { authority: authority.kind, label: authorityLabels[authority.kind], year: authority.year, period: authority.period, source: authority.source };
 }

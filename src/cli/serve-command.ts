@@ -42,6 +42,9 @@ export function registerServeCommand(program: Command, context: CommandContext):
       if (!ingestHere) context.io.stdout.write("Uploads are queued for hearth worker processes (serverIngest: workers).\n");
       if (!["127.0.0.1", "localhost", "::1"].includes(config.server.host)) {
         context.io.stderr.write("Note: listening beyond this machine; put it behind HTTPS before others use it.\n");
+        if (!config.server.origin) {
+          context.io.stderr.write("Note: without HEARTH_ORIGIN only IP addresses and this machine's name are answered (421 for other names).\n");
+        }
       }
       await new Promise<void>((resolve) => {
         const stop = (): void => {

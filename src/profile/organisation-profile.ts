@@ -16,7 +16,8 @@ export type { OrganisationProfile, ProfileField };
 const text = z.string().trim().min(1).max(2000);
 const list = z.array(z.string().trim().min(1).max(200)).max(50);
 
-export const organisationProfileSchema: z.ZodType<OrganisationProfile> & { strict(): z.ZodType<OrganisationProfile> } = z
+// Output and input types both named: the web app's client is typed by what the server accepts (the input).
+export const organisationProfileSchema: z.ZodType<OrganisationProfile, OrganisationProfile> & { strict(): z.ZodType<OrganisationProfile, OrganisationProfile> } = z
   .object({
     name: text,
     provisionType: text,

@@ -6,7 +6,7 @@
  * and what the check changed, or `error`. The session's (or the page's) recent exchanges go with the question, so
  * a follow-up is answered about the right thing.
  */
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { AnswerService } from "../answer/create-answerer.ts";
@@ -14,7 +14,8 @@ import { createAnswerer } from "../answer/create-answerer.ts";
 import { sessionHistory } from "../answer/follow-up.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
 import { publicAnswer } from "../answer/public-answer.ts";
-import type { Answer } from "../answer/types.ts";
+import type { PublicAnswer, PublicCitation } from "../answer/public-answer.ts";
+import type { Answer, Citation } from "../answer/types.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { describeError } from "../errors/hearth-error.ts";
@@ -22,9 +23,9 @@ import type { Store } from "../store/types.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { allow, mayDraft, sessionForQuestion } from "./authorise.ts";
 import { currentUser } from "./auth.ts";
-import { readJson } from "./http-error.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 import { assertModelAddressAllowed, safeProviderMessage, workspaceConfig } from "./settings.ts";
 import type { WorkspaceLibrary } from "./workspace-libraries.ts";
 
@@ -50,7 +51,21 @@ export function answerPieces(text: string): string[] {
   return text.split(/(?<=\n)(?=[^\n])|(?<=[.!?] )(?=\S)/).filter((piece) => piece.length > 0);
 }
 
-export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Record<string, unknown> {
+/** A citation as the web app shows it: its document's id (for page images), and a computed figure's table query. */
+export type WebCitation = PublicCitation & { documentId: number | null; table?: NonNullable<Citation["table"]> };
+
+/** An answer (or a draft) as the web API sends it. */
+export type WebAnswer = Omit<PublicAnswer, "citations"> & { citations: WebCitation[]; refused: boolean };
+
+/** The events of POST .../ask's stream, by name, with their data: the web app reads the stream with these types. */
+export interface AskStreamEvents {
+  /** A piece of the answer's text; `checking`: the model's draft, not yet checked against the library. */
+  token: { text: string; checking?: boolean };
+  answer: WebAnswer & { session?: string };
+  error: { error: string };
+}
+
+export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): WebAnswer {
   const idsByName = new Map<string, number>();
   for (const document of library.store.listDocuments()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
   const shown = publicAnswer(answer);
@@ -95,11 +110,12 @@ export function answerErrorMessage(error: HearthError): string {
   return error.code.startsWith("PROVIDER_") || error.code === "TIMEOUT" ? safeProviderMessage(error) : error.message;
 }
 
-export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function askRoutes(services: ServerServices) {
   const { libraries, accounts, config, secrets } = services;
 
-  app.post("/api/workspaces/:workspaceId/ask", allow("viewer"), async (c) => {
-    const body = await readJson(c.req.raw, askSchema);
+  return new Hono<ServerEnv>()
+  .post("/api/workspaces/:workspaceId/ask", allow("viewer"), jsonBody(askSchema), async (c) => {
+    const body = c.req.valid("json");
     const workspaceId = c.get("workspace").id;
     const user = currentUser(c);
     const role = c.get("role");
@@ -110,7 +126,7 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
-      const send = (event: string, data: unknown): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
+      const send = <Name extends keyof AskStreamEvents>(event: Name, data: AskStreamEvents[Name]): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
       try {
         const drafting = mayDraft(role);
         const effective = workspaceConfig(library.store, config, library.folder, secrets);
@@ -167,3 +183,5 @@ export function registerAskRoutes(app: Hono<ServerEnv>, services: ServerServices
     });
   });
 }
+
+export type AskRoutes = ReturnType<typeof askRoutes>;

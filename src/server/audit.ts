@@ -3,7 +3,8 @@
  * sign-ins, failed sign-ins, lockouts and sign-outs of the workspace's members, uploads, deletions, questions,
  * drafts, exports, downloads, page views, settings, membership changes and refused (403) requests.
  */
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
+import { Hono } from "hono";
 import { allow } from "./authorise.ts";
 import { audit } from "./auth.ts";
 import { attachment } from "./documents.ts";
@@ -19,7 +20,7 @@ function csvRecord(fields: string[]): string {
   return fields.map((field) => `"${field.replace(/"/g, '""')}"`).join(",");
 }
 
-export function registerAuditRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function auditRoutes(services: ServerServices) {
   const events = async (c: Context<ServerEnv>, fallback: number) => {
     const requested = Number(c.req.query("limit") ?? fallback);
     const limit = Number.isInteger(requested) && requested > 0 ? Math.min(requested, 100_000) : fallback;
@@ -31,12 +32,15 @@ export function registerAuditRoutes(app: Hono<ServerEnv>, services: ServerServic
     }));
   };
 
-  app.get("/api/workspaces/:workspaceId/audit", allow("admin"), async (c) => c.json({ events: await events(c, 500) }));
+  return new Hono<ServerEnv>()
+  .get("/api/workspaces/:workspaceId/audit", allow("admin"), async (c) => c.json({ events: await events(c, 500) }))
 
-  app.get("/api/workspaces/:workspaceId/audit.csv", allow("admin"), async (c) => {
+  .get("/api/workspaces/:workspaceId/audit.csv", allow("admin"), async (c) => {
     const rows = (await events(c, 100_000)).map((event) => [event.time, event.user, event.action, event.detail].map(spreadsheetSafe));
     const csv = `${[["time", "user", "action", "detail"], ...rows].map(csvRecord).join("\r\n")}\r\n`;
     await audit(c, services, "export", `audit log (${rows.length} events)`);
     return c.body(csv, 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment("hearth-audit.csv") });
   });
 }
+
+export type AuditRoutes = ReturnType<typeof auditRoutes>;

@@ -2,13 +2,15 @@
  * Sign-in: first-run setup, login and logout, the session cookie and the middleware that finds the caller.
  * The cookie holds a random token (only its hash is stored); it is httpOnly, SameSite=Strict and Secure on https.
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import type { UserRecord, WorkspaceRecord } from "../store/accounts-types.ts";
+import type { UserRecord, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import { whyNotRemovable } from "./admin-users.ts";
-import { HttpError, notSignedIn, readJson } from "./http-error.ts";
+import { HttpError, notSignedIn } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 
 export const sessionCookieName = "hearth_session";
 const sessionLifetimeMs = 7 * 24 * 60 * 60_000;
@@ -31,7 +33,7 @@ export const publicUser = (user: UserRecord): { id: string; email: string; name:
   serverAdmin: user.serverAdmin,
 });
 
-export const publicWorkspace = (workspace: WorkspaceRecord, role: string): { id: string; name: string; role: string } => ({
+export const publicWorkspace = (workspace: WorkspaceRecord, role: WorkspaceRole): { id: string; name: string; role: WorkspaceRole } => ({
   id: workspace.id,
   name: workspace.name,
   role,
@@ -130,17 +132,24 @@ export async function checkSignIn(
 
 const resetSchema = z.object({ email: z.string().trim().toLowerCase().max(320), code: z.string().trim().max(100), password: passwordSchema });
 
+/** Route middleware: first-run setup only while the server has no account (409 after), checked before the body. */
+function firstRunOnly(services: ServerServices): MiddlewareHandler<ServerEnv> {
+  return async (_c, next) => {
+    if ((await services.accounts.countUsers()) > 0) throw new HttpError(409, "Hearth is already set up; sign in instead");
+    await next();
+  };
+}
+
 /** Routes that work without signing in: setup, login, and a password reset with a one-time code. */
-export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function publicAuthRoutes(services: ServerServices) {
   const { accounts } = services;
 
-  app.get("/api/setup", async (c) => c.json({ needsSetup: (await accounts.countUsers()) === 0 }));
+  return new Hono<ServerEnv>()
+  .get("/api/setup", async (c) => c.json({ needsSetup: (await accounts.countUsers()) === 0 }))
 
-  app.post("/api/setup", async (c) => {
-    if ((await accounts.countUsers()) > 0) throw new HttpError(409, "Hearth is already set up; sign in instead");
-    const body = await readJson(c.req.raw, setupSchema);
-    // Checked again after the slow password hash: two setups racing (on one server or on two sharing the accounts)
-    // must not both create an admin. The store makes exactly one of them the first user, the server admin.
+  .post("/api/setup", firstRunOnly(services), jsonBody(setupSchema), async (c) => {
+    const body = c.req.valid("json");
+    // Checked again after the slow password hash: two setups racing must not both create an admin.
     const created = await accounts.createUser({ email: body.email, name: body.name, password: body.password });
     if (!created.ok) throw new HttpError(409, created.error.message, { cause: created.error });
     if (!created.value.serverAdmin) {
@@ -153,21 +162,21 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
     await accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
     await startSession(c, services, user);
     return c.json({ user: publicUser(user), workspace: publicWorkspace(workspace, "admin") }, 201);
-  });
+  })
 
-  app.post("/api/auth/login", async (c) => {
-    const body = await readJson(c.req.raw, loginSchema);
+  .post("/api/auth/login", jsonBody(loginSchema), async (c) => {
+    const body = c.req.valid("json");
     const user = await checkSignIn(c, services, body.email, () => accounts.verifyPassword(body.email, body.password));
     if (!user) throw new HttpError(401, "Wrong email or password");
     await accounts.recordAudit({ userId: user.id, workspaceId: null, action: "sign-in", detail: `from ${clientAddress(c)}` });
     await startSession(c, services, user);
     return c.json({ user: publicUser(user) });
-  });
+  })
 
   // The code comes from `hearth users reset EMAIL` (or a server admin's page); one use, an hour.
-  app.post("/api/auth/reset", async (c) => {
-    const body = await readJson(c.req.raw, resetSchema);
-    const user = await checkSignIn(c, services, body.email, () => accounts.consumeResetCode(body.email, body.code));
+  .post("/api/auth/reset", jsonBody(resetSchema), async (c) => {
+    const body = c.req.valid("json");
+    const user = await checkSignIn(c, services, body.email, async () => await accounts.consumeResetCode(body.email, body.code));
     if (!user) throw new HttpError(400, "That email and reset code do not match a live reset; ask an admin for a new code");
     await accounts.setPassword(user.id, body.password);
     await accounts.deleteAuthSessionsForUser(user.id);
@@ -177,14 +186,17 @@ export function registerPublicAuthRoutes(app: Hono<ServerEnv>, services: ServerS
   });
 }
 
+export type PublicAuthRoutes = ReturnType<typeof publicAuthRoutes>;
+
 const passwordChangeSchema = z.object({ currentPassword: z.string().max(1024), newPassword: passwordSchema });
 const confirmSchema = z.object({ password: z.string().max(1024) });
 
 /** Routes for a signed-in caller (behind requireUser and the CSRF check): who am I, sign out, the account itself. */
-export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function privateAuthRoutes(services: ServerServices) {
   const { accounts } = services;
 
-  app.get("/api/me", (c) => {
+  return new Hono<ServerEnv>()
+  .get("/api/me", (c) => {
     const auth = c.get("auth");
     if (!auth) throw notSignedIn();
     const user = auth.session.user;
@@ -193,9 +205,9 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
       csrfToken: auth.session.csrfToken,
       canCreateWorkspaces: services.config.server.workspaceCreation === "anyone" || user.serverAdmin,
     });
-  });
+  })
 
-  app.post("/api/auth/logout", async (c) => {
+  .post("/api/auth/logout", async (c) => {
     const auth = c.get("auth");
     if (auth) {
       await accounts.deleteAuthSession(auth.token);
@@ -203,20 +215,20 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     }
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
-  });
+  })
 
-  app.post("/api/auth/logout-everywhere", async (c) => {
+  .post("/api/auth/logout-everywhere", async (c) => {
     const user = currentUser(c);
     const ended = await accounts.deleteAuthSessionsForUser(user.id);
     await audit(c, services, "sign-out", `everywhere (${ended} session${ended === 1 ? "" : "s"})`, null);
     deleteCookie(c, sessionCookieName, { path: "/" });
     return c.body(null, 204);
-  });
+  })
 
-  app.post("/api/me/password", async (c) => {
+  .post("/api/me/password", jsonBody(passwordChangeSchema), async (c) => {
     const auth = c.get("auth");
     if (!auth) throw notSignedIn();
-    const body = await readJson(c.req.raw, passwordChangeSchema);
+    const body = c.req.valid("json");
     const user = await checkSignIn(c, services, auth.session.user.email, () => accounts.verifyPassword(auth.session.user.email, body.currentPassword));
     if (!user) throw new HttpError(400, "currentPassword: that is not your current password");
     await accounts.setPassword(user.id, body.newPassword);
@@ -224,11 +236,11 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     await accounts.deleteAuthSessionsForUser(user.id, auth.token);
     await audit(c, services, "password-changed", "other sessions ended", null);
     return c.body(null, 204);
-  });
+  })
 
-  app.delete("/api/me", async (c) => {
+  .delete("/api/me", jsonBody(confirmSchema), async (c) => {
     const user = currentUser(c);
-    const body = await readJson(c.req.raw, confirmSchema);
+    const body = c.req.valid("json");
     const checked = await checkSignIn(c, services, user.email, () => accounts.verifyPassword(user.email, body.password));
     if (!checked) throw new HttpError(400, "password: that is not your password");
     const reason = await whyNotRemovable(accounts, user);
@@ -239,3 +251,5 @@ export function registerPrivateAuthRoutes(app: Hono<ServerEnv>, services: Server
     return c.body(null, 204);
   });
 }
+
+export type PrivateAuthRoutes = ReturnType<typeof privateAuthRoutes>;

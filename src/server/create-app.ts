@@ -1,9 +1,11 @@
 /**
- * The Hono application behind `hearth serve`: JSON API under /api (validated with zod), the built UI at /.
- * Order matters: security headers and compression for everything; for /api writes the same-site check (JSON or
- * multipart from this site only); public routes; then the sign-in check and CSRF token for everything else under
- * /api; then the workspace membership check for /api/workspaces/:workspaceId/*; each route then declares the role
- * it needs (authorise.ts).
+ * The Hono application behind `hearth serve`: JSON API under /api, the built UI at /. Each route group is a typed
+ * sub-app (its file's `xRoutes(services)`, type `XRoutes` for the web app's `hc` client) mounted here with
+ * app.route. Order matters: security headers, the Host check (DNS rebinding) and compression for everything; for
+ * /api writes the same-site check (JSON or multipart from this site only); public groups; then the sign-in check
+ * and CSRF token for everything else under /api; then the workspace membership check for
+ * /api/workspaces/:workspaceId/*; each route then declares the role it needs (authorise.ts) and validates its input
+ * (validate.ts) as middleware before its handler.
  */
 import { chmodSync, readFileSync } from "node:fs";
 import { Hono } from "hono";
@@ -12,12 +14,13 @@ import { HTTPException } from "hono/http-exception";
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { AccountsStore } from "../store/accounts-types.ts";
-import { registerAskRoutes } from "./ask.ts";
-import { registerAuditRoutes } from "./audit.ts";
-import { registerAdminUserRoutes } from "./admin-users.ts";
-import { audit, registerPrivateAuthRoutes, registerPublicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
+import { askRoutes } from "./ask.ts";
+import { auditRoutes } from "./audit.ts";
+import { adminUserRoutes } from "./admin-users.ts";
+import { audit, privateAuthRoutes, publicAuthRoutes, requireUser, sessionMiddleware } from "./auth.ts";
 import { csrfProtection, sameSiteWrites } from "./csrf.ts";
-import { registerDocumentRoutes } from "./documents.ts";
+import { documentRoutes } from "./documents.ts";
+import { hostCheck } from "./host-check.ts";
 import { HttpError, statusForHearthError } from "./http-error.ts";
 import { createAnswerPool } from "./answer-pool.ts";
 import type { JobQueue } from "../store/job-queue-types.ts";
@@ -29,14 +32,14 @@ import { createSignInThrottle } from "./rate-limit.ts";
 import { createSecretBox, loadServerKey } from "./secret-box.ts";
 import { securityHeaders } from "./security-headers.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
-import { registerSessionRoutes } from "./sessions.ts";
+import { sessionRoutes } from "./sessions.ts";
 import { settingsRoutes } from "./settings.ts";
 import { registerStaticFiles } from "./static-files.ts";
-import { registerTableRoutes } from "./table-rows.ts";
-import { registerToolkitRoutes } from "./toolkit.ts";
-import { registerUploadRoutes } from "./uploads.ts";
+import { tableRoutes } from "./table-rows.ts";
+import { toolkitRoutes } from "./toolkit.ts";
+import { uploadRoutes } from "./uploads.ts";
 import { createWorkspaceLibraries } from "./workspace-libraries.ts";
-import { registerInvitationRoutes, registerPublicInvitationRoutes, registerWorkspaceRoutes, workspaceMiddleware } from "./workspaces.ts";
+import { invitationRoutes, publicInvitationRoutes, workspaceMiddleware, workspaceRoutes } from "./workspaces.ts";
 
 const packageVersion = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -73,6 +76,15 @@ function restrictNewFiles(dataDir: string): void {
 
 /** Finished jobs (and their progress logs) are kept a day for late readers and `list`, then purged. */
 const keepFinishedJobsMs = 24 * 60 * 60_000;
+
+/** The one route open to anyone. The upload limit is public so that the page can refuse an oversized file before sending any of it. */
+export function healthRoutes(services: ServerServices) {
+  return new Hono<ServerEnv>().get("/api/health", (c) =>
+    c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
+  );
+}
+
+export type HealthRoutes = ReturnType<typeof healthRoutes>;
 
 export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions): HearthApp {
   restrictNewFiles(config.dataDir);
@@ -119,34 +131,33 @@ export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions
   });
 
   app.use("*", securityHeaders);
+  // DNS rebinding: only the names this server serves, before anything else runs.
+  app.use("*", hostCheck(config.server));
   // JSON, CSV and Markdown are gzipped for clients that accept it (static files are brotli or gzip, precompressed);
   // event streams are never buffered by compression.
   app.use("/api/*", compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ }));
   app.use("/api/*", sameSiteWrites(config.server.origin));
 
-  // The upload limit is public so that the page can refuse an oversized file before sending any of it.
-  app.get("/api/health", (c) =>
-    c.json({ ok: true, version: services.version, maxUploadBytes: services.config.server.maxUploadBytes }),
-  );
+  app.route("/", healthRoutes(services));
   app.use("/api/*", sessionMiddleware(services));
-  registerPublicAuthRoutes(app, services);
-  registerPublicInvitationRoutes(app, services);
+  app.route("/", publicAuthRoutes(services));
+  app.route("/", publicInvitationRoutes(services));
 
   app.use("/api/*", requireUser, csrfProtection);
-  registerPrivateAuthRoutes(app, services);
-  registerInvitationRoutes(app, services);
-  registerAdminUserRoutes(app, services);
+  app.route("/", privateAuthRoutes(services));
+  app.route("/", invitationRoutes(services));
+  app.route("/", adminUserRoutes(services));
   app.use("/api/workspaces/:workspaceId/*", workspaceMiddleware(services));
   app.use("/api/workspaces/:workspaceId", workspaceMiddleware(services));
-  registerWorkspaceRoutes(app, services);
-  registerDocumentRoutes(app, services);
-  registerUploadRoutes(app, services);
-  registerAskRoutes(app, services);
-  registerSessionRoutes(app, services);
+  app.route("/", workspaceRoutes(services));
+  app.route("/", documentRoutes(services));
+  app.route("/", uploadRoutes(services));
+  app.route("/", askRoutes(services));
+  app.route("/", sessionRoutes(services));
   app.route("/", settingsRoutes(services));
-  registerAuditRoutes(app, services);
-  registerToolkitRoutes(app, services);
-  registerTableRoutes(app, services);
+  app.route("/", auditRoutes(services));
+  app.route("/", toolkitRoutes(services));
+  app.route("/", tableRoutes(services));
   app.all("/api/*", (c) => c.json({ error: "No such API route" }, 404));
   registerStaticFiles(app, webRoot);
 

@@ -1,6 +1,6 @@
 /** The workspace library: list, remove, units (slides and sections), page images and the original file. */
 import { readFile, rm } from "node:fs/promises";
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { authorityKinds, authorityLabels, authoritySummary, describeSourceAuthority } from "../authority/source-authority.ts";
 import type { DocumentRecord } from "../store/types.ts";
 import { audit, currentUser } from "./auth.ts";
@@ -35,7 +35,7 @@ export function attachment(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function documentRoutes(services: ServerServices) {
   const { libraries, accounts } = services;
 
   const findDocument = (workspaceId: string, rawId: string): DocumentRecord => {
@@ -45,16 +45,25 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     return document;
   };
 
-  app.get("/api/workspaces/:workspaceId/documents", (c) => {
+  const readOriginal = async (document: DocumentRecord): Promise<Buffer> => {
+    try {
+      return await readFile(document.sourcePath);
+    } catch (error) {
+      throw new HttpError(404, `The original of ${document.fileName} is no longer on disk`, { cause: error });
+    }
+  };
+
+  return new Hono<ServerEnv>()
+  .get("/api/workspaces/:workspaceId/documents", (c) => {
     const { store } = libraries.get(c.get("workspace").id);
     return c.json({
       documents: store.listDocuments().map((document) => ({ ...publicDocument(document), ...authoritySummary(describeSourceAuthority(store, document)) })),
       // The kinds a document can be tagged with, for the Library page's control.
       authorityKinds: authorityKinds.map((kind) => ({ kind, label: authorityLabels[kind] })),
     });
-  });
+  })
 
-  app.delete("/api/workspaces/:workspaceId/documents/:documentId", allow("editor"), async (c) => {
+  .delete("/api/workspaces/:workspaceId/documents/:documentId", allow("editor"), async (c) => {
     const workspaceId = c.get("workspace").id;
     const document = findDocument(workspaceId, c.req.param("documentId"));
     // Through the queue, so a removal never interleaves with an ingest writing the same workspace.
@@ -64,25 +73,17 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     });
     await accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
     return c.body(null, 204);
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", async (c) => {
+  .get("/api/workspaces/:workspaceId/documents/:documentId/units", async (c) => {
     const workspaceId = c.get("workspace").id;
     const document = findDocument(workspaceId, c.req.param("documentId"));
     const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
     await audit(c, services, "view", `${document.fileName} (text)`);
     return c.json({ file: document.fileName, format: document.format, units });
-  });
+  })
 
-  const readOriginal = async (document: DocumentRecord): Promise<Buffer> => {
-    try {
-      return await readFile(document.sourcePath);
-    } catch (error) {
-      throw new HttpError(404, `The original of ${document.fileName} is no longer on disk`, { cause: error });
-    }
-  };
-
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
+  .get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
     const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
     const bytes = await readOriginal(document);
     await audit(c, services, "download", document.fileName);
@@ -91,9 +92,9 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
       "Content-Disposition": attachment(document.fileName),
       "X-Content-Type-Options": "nosniff",
     });
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/pages/:page/image", async (c) => {
+  .get("/api/workspaces/:workspaceId/documents/:documentId/pages/:page/image", async (c) => {
     const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
     if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
     const page = Number(c.req.param("page"));
@@ -112,3 +113,5 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
     });
   });
 }
+
+export type DocumentRoutes = ReturnType<typeof documentRoutes>;

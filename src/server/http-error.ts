@@ -1,6 +1,5 @@
 /** Errors a route throws to answer with a status and `{error}`; the app's error handler turns them into JSON. */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { ZodType } from "zod";
 import type { HearthError } from "../errors/hearth-error.ts";
 
 export class HttpError extends Error {
@@ -18,23 +17,6 @@ export class HttpError extends Error {
 export const notSignedIn = (): HttpError => new HttpError(401, "Sign in first");
 export const forbidden = (message = "Your role in this workspace does not allow that"): HttpError => new HttpError(403, message);
 export const notFound = (what = "Not found"): HttpError => new HttpError(404, what);
-
-/** Parses a JSON body with a zod schema; a bad body is a 400 naming the field. */
-export async function readJson<T>(request: Request, schema: ZodType<T>): Promise<T> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch (error) {
-    throw new HttpError(400, "The request body must be JSON", { cause: error });
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new HttpError(400, `${field}${issue?.message ?? "invalid request"}`, { cause: parsed.error });
-  }
-  return parsed.data;
-}
 
 /** A HearthError from the core, as an HTTP status. */
 export function statusForHearthError(error: HearthError): ContentfulStatusCode {

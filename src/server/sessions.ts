@@ -1,10 +1,12 @@
 /** Working sessions of a workspace: list, read, and export as md, docx or pdf through the report renderer. */
-import type { Hono } from "hono";
+import { Hono } from "hono";
+import { z } from "zod";
 import { parseReportFormat, renderReport } from "../report/report.ts";
 import { attachment } from "./documents.ts";
 import { audit } from "./auth.ts";
 import { HttpError, notFound } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { queryValues } from "./validate.ts";
 
 const contentTypes = {
   md: "text/markdown; charset=utf-8",
@@ -12,20 +14,24 @@ const contentTypes = {
   pdf: "application/pdf",
 } as const;
 
-export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+/** The format is checked by the report renderer (its message names the formats); the schema types it for clients. */
+const exportQuerySchema = z.object({ format: z.string().optional() });
+
+export function sessionRoutes(services: ServerServices) {
   const { libraries } = services;
 
-  app.get("/api/workspaces/:workspaceId/sessions", (c) => {
+  return new Hono<ServerEnv>()
+  .get("/api/workspaces/:workspaceId/sessions", (c) => {
     return c.json({ sessions: libraries.get(c.get("workspace").id).store.listSessions() });
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/sessions/:name", (c) => {
+  .get("/api/workspaces/:workspaceId/sessions/:name", (c) => {
     const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     return c.json(session);
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/sessions/:name/export", async (c) => {
+  .get("/api/workspaces/:workspaceId/sessions/:name/export", queryValues(exportQuerySchema), async (c) => {
     const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     const format = parseReportFormat(c.req.query("format") ?? "md");
@@ -38,3 +44,5 @@ export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServ
     });
   });
 }
+
+export type SessionRoutes = ReturnType<typeof sessionRoutes>;

@@ -9,7 +9,6 @@
  * remote server's reply body.
  */
 import { Hono } from "hono";
-import { validator } from "hono/validator";
 import { z } from "zod";
 import type { HearthConfig } from "../config/config.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
@@ -22,6 +21,7 @@ import { HttpError } from "./http-error.ts";
 import { checkOutboundUrl } from "./outbound-policy.ts";
 import type { SecretBox } from "./secret-box.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 
 const providerNames = ["extractive", "openai", "anthropic", "llama-cpp"] as const;
 const providerSchema = z.object({
@@ -118,16 +118,6 @@ async function testProvider(config: HearthConfig): Promise<{ ok: boolean; messag
 }
 
 const settingsBodySchema = z.object({ profile: organisationProfileSchema.strict().optional(), provider: providerSchema.optional() });
-
-/** A body validated with a zod schema (400 naming the field), typed for the routes and for `hc` clients. */
-const jsonBody = <T>(schema: z.ZodType<T>) =>
-  validator("json", (value: unknown): T => {
-    const parsed = schema.safeParse(value);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-    throw new HttpError(400, `${field}${issue?.message ?? "invalid request"}`, { cause: parsed.error });
-  });
 
 /**
  * The settings routes as a typed sub-app: the web app's client is generated from this type (`hc<SettingsRoutes>`),

@@ -3,7 +3,8 @@
  * with it), the local authority comparison (JSON, CSV, Markdown) and document source-authority tags. Every route
  * calls the same core functions as the CLI commands draft, templates, la and tag.
  */
-import type { Context, Hono } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
 import { authorityLabels, authoritySummary, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { SourceAuthority } from "../authority/source-authority.ts";
@@ -18,8 +19,9 @@ import { findTemplate, loadTemplateLibrary } from "../toolkit/template-library.t
 import { answerErrorMessage, answerServiceFor, answerWithDocumentIds, sessionNameSchema } from "./ask.ts";
 import { audit, currentUser } from "./auth.ts";
 import { attachment } from "./documents.ts";
-import { HttpError, notFound, readJson } from "./http-error.ts";
+import { HttpError, notFound } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 import { allow } from "./authorise.ts";
 
 const draftSchema = z.object({
@@ -60,7 +62,7 @@ function requestedNames(names: string[]): string[] | undefined {
   return cleaned.length > 0 ? cleaned : undefined;
 }
 
-function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): Record<string, unknown> {
+function publicAuthority(fileName: string, documentId: number, authority: SourceAuthority): { documentId: number; file: string } & ReturnType<typeof authoritySummary> {
   return { documentId, file: fileName, ...authoritySummary(authority) };
 }
 
@@ -72,10 +74,23 @@ function findDocument(store: Store, rawId: string): { id: number; fileName: stri
   return document;
 }
 
-export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function toolkitRoutes(services: ServerServices) {
   const { libraries, accounts, config } = services;
 
-  app.get("/api/workspaces/:workspaceId/templates", (c) => {
+  /** The comparison across the workspace's authorities, or those named in ?name=A&name=B. */
+  const comparisonFor = (c: Context<ServerEnv>): AuthorityComparison => {
+    const { store } = libraries.get(c.get("workspace").id);
+    return compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+  };
+
+  /** Route middleware: the document in the path must be in this workspace (404 before the body is read, as before). */
+  const knownDocument: MiddlewareHandler<ServerEnv> = async (c, next) => {
+    await findDocument(libraries.get(c.get("workspace").id).store, c.req.param("documentId") ?? "");
+    await next();
+  };
+
+  const routes = new Hono<ServerEnv>()
+  .get("/api/workspaces/:workspaceId/templates", (c) => {
     const library = loadTemplateLibrary(config.dataDir);
     return c.json({
       templates: library.templates.map(({ template, origin }) => ({
@@ -91,11 +106,11 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
       })),
       problems: library.problems.map((problem) => problem.message),
     });
-  });
+  })
 
   // Drafting is for editors: the same rule (authorise.mayDraft) keeps a viewer's plain-words task in /ask from drafting.
-  app.post("/api/workspaces/:workspaceId/drafts", allow("editor"), async (c) => {
-    const body = await readJson(c.req.raw, draftSchema);
+  .post("/api/workspaces/:workspaceId/drafts", allow("editor"), jsonBody(draftSchema), async (c) => {
+    const body = c.req.valid("json");
     const workspaceId = c.get("workspace").id;
     const found = findTemplate(loadTemplateLibrary(config.dataDir), body.template);
     if (!found.ok) throw badRequest(found.error);
@@ -118,23 +133,18 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
       detail: [found.value.template.id, body.la ? `for ${body.la}` : "", body.session ? `into session "${body.session}"` : ""].filter(Boolean).join(" "),
     });
     return c.json({ draft: answerWithDocumentIds(draft.value, library) });
-  });
+  })
 
-  /** The comparison across the workspace's authorities, or those named in ?name=A&name=B. */
-  const comparisonFor = (c: Context<ServerEnv>): AuthorityComparison => {
-    const { store } = libraries.get(c.get("workspace").id);
-    return compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
-  };
-
-  app.get("/api/workspaces/:workspaceId/authorities", (c) =>
+  .get("/api/workspaces/:workspaceId/authorities", (c) =>
     c.json({ ...comparisonFor(c), fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) }),
   );
 
+  // Downloads (links on the page, not client calls), registered in place so the routes keep their order.
   for (const [extension, render, type] of [
     ["csv", comparisonCsv, "text/csv"],
     ["md", comparisonMarkdown, "text/markdown"],
   ] as const) {
-    app.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, async (c) => {
+    routes.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, async (c) => {
       const body = render(comparisonFor(c));
       await audit(c, services, "export", `local-authorities.${extension}`);
       return c.body(body, 200, {
@@ -144,17 +154,18 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     });
   }
 
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/authority", (c) => {
+  return routes
+  .get("/api/workspaces/:workspaceId/documents/:documentId/authority", (c) => {
     const { store } = libraries.get(c.get("workspace").id);
     const document = findDocument(store, c.req.param("documentId"));
     return c.json(publicAuthority(document.fileName, document.id, describeSourceAuthority(store, document)));
-  });
+  })
 
-  app.put("/api/workspaces/:workspaceId/documents/:documentId/authority", allow("editor"), async (c) => {
+  .put("/api/workspaces/:workspaceId/documents/:documentId/authority", allow("editor"), knownDocument, jsonBody(authorityTagSchema), async (c) => {
     const workspaceId = c.get("workspace").id;
     const { store } = libraries.get(workspaceId);
     const document = findDocument(store, c.req.param("documentId"));
-    const body = await readJson(c.req.raw, authorityTagSchema);
+    const body = c.req.valid("json");
     const kind = parseAuthorityKind(body.authority);
     if (!kind.ok) throw badRequest(kind.error);
     const date = body.date ? parseAuthorityDate(body.date) : undefined;
@@ -172,3 +183,5 @@ export function registerToolkitRoutes(app: Hono<ServerEnv>, services: ServerServ
     return c.json(publicAuthority(document.fileName, document.id, authority));
   });
 }
+
+export type ToolkitRoutes = ReturnType<typeof toolkitRoutes>;

@@ -8,7 +8,7 @@
  */
 import { readFile, readdir, rmdir } from "node:fs/promises";
 import { basename } from "node:path";
-import type { Hono } from "hono";
+import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { describeError } from "../errors/hearth-error.ts";
 import type { FileProgress, IngestJobPayload, IngestJobResult } from "../ingest/ingest-job.ts";
@@ -37,12 +37,16 @@ function ingestJob(workspaceId: string, batchId: string, payload: IngestJobPaylo
   return { workspaceId, batchId, kind: "ingest", label: payload.fileName, payload: payload as unknown as JsonValue, bytes };
 }
 
-export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+/** What the upload route says about each file it received (the web app's upload list is typed from it). */
+export type ReceivedFile = { name: string; status: "queued" } | { name: string; status: "refused"; error: string };
+
+export function uploadRoutes(services: ServerServices) {
   const { config, libraries, queue } = services;
   // With ingestion left to `hearth worker` processes the outcome is not known here: the audit says it was queued.
   const auditQueued = config.serverIngest === "workers";
 
-  app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
+  return new Hono<ServerEnv>()
+  .post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
@@ -77,13 +81,13 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     return c.json(
       {
         uploadId: batchId,
-        files: received.map((file) => ("error" in file ? { name: file.name, status: "refused", error: file.error } : { name: file.name, status: "queued" })),
+        files: received.map((file): ReceivedFile => ("error" in file ? { name: file.name, status: "refused", error: file.error } : { name: file.name, status: "queued" })),
       },
       202,
     );
-  });
+  })
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), async (c) => {
+  .post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
     const library = libraries.get(workspace.id);
@@ -113,10 +117,10 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     await queue.enqueue([ingestJob(workspace.id, batchId, payload, bytes)], [progressEvent(workspace.id, batchId, { file: document.fileName, status: "queued" })]);
     if (auditQueued) await services.accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "reingest", detail: `${document.fileName}: queued` });
     return c.json({ uploadId: batchId }, 202);
-  });
+  })
 
   // The workspace's recent ingest jobs (newest first): what is queued, running, done or failed, and why.
-  app.get("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
+  .get("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const jobs = await queue.list(c.get("workspace").id, { limit: 100 });
     return c.json({
       jobs: jobs.map((job) => {
@@ -136,9 +140,9 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
         };
       }),
     });
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId/uploads/:uploadId/events", async (c) => {
+  .get("/api/workspaces/:workspaceId/uploads/:uploadId/events", async (c) => {
     const workspaceId = c.get("workspace").id;
     const batchId = c.req.param("uploadId");
     if (!(await uploadExists(queue, workspaceId, batchId))) throw notFound("No such upload");
@@ -151,3 +155,5 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     });
   });
 }
+
+export type UploadRoutes = ReturnType<typeof uploadRoutes>;

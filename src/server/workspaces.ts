@@ -6,19 +6,30 @@
  * or by creating their account with the invitation's link). The answer to an invitation is the same whether the
  * email has an account or not, so invitations tell nobody who is registered. A server admin may add people directly.
  */
-import type { Hono, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
+import { Hono } from "hono";
 import { z } from "zod";
-import type { InvitationRecord } from "../store/accounts-types.ts";
+import type { InvitationRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import { workspaceRoles } from "../store/accounts-types.ts";
 import { allow, serverAdminOnly, workspaceCreators } from "./authorise.ts";
 import { audit, currentUser, emailSchema, nameSchema, passwordSchema, publicUser, publicWorkspace, startSession } from "./auth.ts";
-import { HttpError, notFound, readJson } from "./http-error.ts";
+import { HttpError, notFound } from "./http-error.ts";
 import type { ServerEnv, ServerServices } from "./server-types.ts";
+import { jsonBody } from "./validate.ts";
 
 const roleSchema = z.enum(workspaceRoles);
 const invitationLifetimeMs = 7 * 24 * 60 * 60_000;
 
-export const publicInvitation = (invitation: InvitationRecord): Record<string, unknown> => ({
+/** An invitation as the API shows it (the web app's type comes from here). */
+export interface PublicInvitation {
+  id: string;
+  workspace: { id: string; name: string };
+  email: string;
+  role: WorkspaceRole;
+  expiresAt: string;
+}
+
+export const publicInvitation = (invitation: InvitationRecord): PublicInvitation => ({
   id: invitation.id,
   workspace: { id: invitation.workspaceId, name: invitation.workspaceName },
   email: invitation.email,
@@ -40,36 +51,42 @@ export function workspaceMiddleware(services: ServerServices): MiddlewareHandler
   };
 }
 
-export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+const workspaceNameSchema = z.object({ name: nameSchema });
+const addMemberSchema = z.object({ email: emailSchema, name: nameSchema.optional(), role: roleSchema, password: passwordSchema.optional() });
+const memberRoleSchema = z.object({ role: roleSchema });
+const invitationSchema = z.object({ email: emailSchema, role: roleSchema });
+
+export function workspaceRoutes(services: ServerServices) {
   const { accounts } = services;
 
-  app.get("/api/workspaces", async (c) => {
+  const otherAdmins = async (workspaceId: string, userId: string): Promise<number> =>
+    (await accounts.listMembers(workspaceId)).filter((member) => member.role === "admin" && member.userId !== userId).length;
+
+  return new Hono<ServerEnv>()
+  .get("/api/workspaces", async (c) => {
     const user = currentUser(c);
     return c.json({ workspaces: (await accounts.listWorkspacesForUser(user.id)).map((m) => publicWorkspace(m.workspace, m.role)) });
-  });
+  })
 
-  app.post("/api/workspaces", workspaceCreators(services.config.server.workspaceCreation), async (c) => {
+  .post("/api/workspaces", workspaceCreators(services.config.server.workspaceCreation), jsonBody(workspaceNameSchema), async (c) => {
     const user = currentUser(c);
-    const body = await readJson(c.req.raw, z.object({ name: nameSchema }));
+    const body = c.req.valid("json");
     const workspace = await accounts.createWorkspace(body.name, user.id);
     await accounts.recordAudit({ userId: user.id, workspaceId: workspace.id, action: "workspace-created", detail: workspace.name });
     return c.json({ workspace: publicWorkspace(workspace, "admin") }, 201);
-  });
+  })
 
-  app.get("/api/workspaces/:workspaceId", (c) => c.json({ workspace: publicWorkspace(c.get("workspace"), c.get("role")) }));
+  .get("/api/workspaces/:workspaceId", (c) => c.json({ workspace: publicWorkspace(c.get("workspace"), c.get("role")) }))
 
-  app.get("/api/workspaces/:workspaceId/members", allow("admin"), async (c) => {
+  .get("/api/workspaces/:workspaceId/members", allow("admin"), async (c) => {
     const workspaceId = c.get("workspace").id;
     return c.json({ members: await accounts.listMembers(workspaceId), invitations: (await accounts.listInvitations(workspaceId)).map(publicInvitation) });
-  });
+  })
 
   // Adding someone without their consent, or making an account for them, is for a server admin only.
-  app.post("/api/workspaces/:workspaceId/members", allow("admin"), serverAdminOnly, async (c) => {
+  .post("/api/workspaces/:workspaceId/members", allow("admin"), serverAdminOnly, jsonBody(addMemberSchema), async (c) => {
     const workspace = c.get("workspace");
-    const body = await readJson(
-      c.req.raw,
-      z.object({ email: emailSchema, name: nameSchema.optional(), role: roleSchema, password: passwordSchema.optional() }),
-    );
+    const body = c.req.valid("json");
     let user = await accounts.findUserByEmail(body.email);
     let created = false;
     if (!user) {
@@ -89,15 +106,12 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
       detail: `${user.email} as ${body.role}${created ? " (new user)" : ""}`,
     });
     return c.json({ member: { userId: user.id, email: user.email, name: user.name, role: body.role } }, 201);
-  });
+  })
 
-  const otherAdmins = async (workspaceId: string, userId: string): Promise<number> =>
-    (await accounts.listMembers(workspaceId)).filter((member) => member.role === "admin" && member.userId !== userId).length;
-
-  app.patch("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
+  .patch("/api/workspaces/:workspaceId/members/:userId", allow("admin"), jsonBody(memberRoleSchema), async (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
-    const body = await readJson(c.req.raw, z.object({ role: roleSchema }));
+    const body = c.req.valid("json");
     const member = (await accounts.listMembers(workspace.id)).find((candidate) => candidate.userId === userId);
     if (!member) throw notFound("No such member in this workspace");
     if (member.role === "admin" && body.role !== "admin" && (await otherAdmins(workspace.id, userId)) === 0) {
@@ -106,9 +120,9 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     await accounts.setMember(workspace.id, userId, body.role);
     await accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-role", detail: `${member.email} → ${body.role}` });
     return c.json({ member: { ...member, role: body.role } });
-  });
+  })
 
-  app.delete("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
+  .delete("/api/workspaces/:workspaceId/members/:userId", allow("admin"), async (c) => {
     const workspace = c.get("workspace");
     const userId = c.req.param("userId");
     const member = (await accounts.listMembers(workspace.id)).find((candidate) => candidate.userId === userId);
@@ -119,11 +133,11 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     await accounts.removeMember(workspace.id, userId);
     await accounts.recordAudit({ userId: currentUser(c).id, workspaceId: workspace.id, action: "member-removed", detail: member.email });
     return c.body(null, 204);
-  });
+  })
 
-  app.post("/api/workspaces/:workspaceId/invitations", allow("admin"), async (c) => {
+  .post("/api/workspaces/:workspaceId/invitations", allow("admin"), jsonBody(invitationSchema), async (c) => {
     const workspace = c.get("workspace");
-    const body = await readJson(c.req.raw, z.object({ email: emailSchema, role: roleSchema }));
+    const body = c.req.valid("json");
     const { token, invitation } = await accounts.createInvitation({
       workspaceId: workspace.id,
       email: body.email,
@@ -134,9 +148,9 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
     await audit(c, services, "invited", `${body.email} as ${body.role}`);
     // The same answer whether or not the email has an account: the link is for the admin to send on.
     return c.json({ invitation: publicInvitation(invitation), link: `/invitation/${token}` }, 201);
-  });
+  })
 
-  app.delete("/api/workspaces/:workspaceId/invitations/:invitationId", allow("admin"), async (c) => {
+  .delete("/api/workspaces/:workspaceId/invitations/:invitationId", allow("admin"), async (c) => {
     const invitation = await accounts.getInvitation(c.req.param("invitationId"));
     if (!invitation || invitation.workspaceId !== c.get("workspace").id) throw notFound("No such invitation in this workspace");
     await accounts.deleteInvitation(invitation.id);
@@ -145,8 +159,10 @@ export function registerWorkspaceRoutes(app: Hono<ServerEnv>, services: ServerSe
   });
 }
 
+export type WorkspaceRoutes = ReturnType<typeof workspaceRoutes>;
+
 /** The signed-in caller's own invitations: list, accept, decline. */
-export function registerInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function invitationRoutes(services: ServerServices) {
   const { accounts } = services;
   const mine = async (userEmail: string, id: string): Promise<InvitationRecord> => {
     const invitation = await accounts.getInvitation(id);
@@ -154,18 +170,19 @@ export function registerInvitationRoutes(app: Hono<ServerEnv>, services: ServerS
     return invitation;
   };
 
-  app.get("/api/invitations", async (c) => c.json({ invitations: (await accounts.listInvitationsForEmail(currentUser(c).email)).map(publicInvitation) }));
+  return new Hono<ServerEnv>()
+  .get("/api/invitations", async (c) => c.json({ invitations: (await accounts.listInvitationsForEmail(currentUser(c).email)).map(publicInvitation) }))
 
-  app.post("/api/invitations/:invitationId/accept", async (c) => {
+  .post("/api/invitations/:invitationId/accept", async (c) => {
     const user = currentUser(c);
     const invitation = await mine(user.email, c.req.param("invitationId"));
     await accounts.acceptInvitation(invitation.id, user.id);
     await audit(c, services, "member-joined", `${user.email} as ${invitation.role} (invitation)`, invitation.workspaceId);
     const role = (await accounts.getRole(invitation.workspaceId, user.id)) ?? invitation.role;
     return c.json({ workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role } });
-  });
+  })
 
-  app.post("/api/invitations/:invitationId/decline", async (c) => {
+  .post("/api/invitations/:invitationId/decline", async (c) => {
     const user = currentUser(c);
     const invitation = await mine(user.email, c.req.param("invitationId"));
     await accounts.deleteInvitation(invitation.id);
@@ -174,6 +191,8 @@ export function registerInvitationRoutes(app: Hono<ServerEnv>, services: ServerS
   });
 }
 
+export type InvitationRoutes = ReturnType<typeof invitationRoutes>;
+
 const invitationTokenSchema = z.object({ token: z.string().min(10).max(200) });
 const invitationSignUpSchema = invitationTokenSchema.extend({ name: nameSchema, password: passwordSchema });
 
@@ -181,7 +200,7 @@ const invitationSignUpSchema = invitationTokenSchema.extend({ name: nameSchema, 
  * Without signing in, for the invitation link: what the invitation is, and creating the invited account. Only the
  * holder of the link (sent to that email) learns whether the email already has an account.
  */
-export function registerPublicInvitationRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
+export function publicInvitationRoutes(services: ServerServices) {
   const { accounts } = services;
   const byToken = async (token: string): Promise<InvitationRecord> => {
     const invitation = await accounts.findInvitationByToken(token);
@@ -189,13 +208,14 @@ export function registerPublicInvitationRoutes(app: Hono<ServerEnv>, services: S
     return invitation;
   };
 
-  app.post("/api/invitations/lookup", async (c) => {
-    const invitation = await byToken((await readJson(c.req.raw, invitationTokenSchema)).token);
+  return new Hono<ServerEnv>()
+  .post("/api/invitations/lookup", jsonBody(invitationTokenSchema), async (c) => {
+    const invitation = await byToken(c.req.valid("json").token);
     return c.json({ invitation: publicInvitation(invitation), hasAccount: (await accounts.findUserByEmail(invitation.email)) !== undefined });
-  });
+  })
 
-  app.post("/api/invitations/sign-up", async (c) => {
-    const body = await readJson(c.req.raw, invitationSignUpSchema);
+  .post("/api/invitations/sign-up", jsonBody(invitationSignUpSchema), async (c) => {
+    const body = c.req.valid("json");
     const invitation = await byToken(body.token);
     if (await accounts.findUserByEmail(invitation.email)) throw new HttpError(409, "You already have an account: sign in, then accept the invitation");
     const created = await accounts.createUser({ email: invitation.email, name: body.name, password: body.password });
@@ -206,3 +226,5 @@ export function registerPublicInvitationRoutes(app: Hono<ServerEnv>, services: S
     return c.json({ user: publicUser(created.value), workspace: { id: invitation.workspaceId, name: invitation.workspaceName, role: invitation.role } }, 201);
   });
 }
+
+export type PublicInvitationRoutes = ReturnType<typeof publicInvitationRoutes>;

@@ -4,27 +4,18 @@
  */
 import { createParser } from "eventsource-parser";
 import { hc } from "hono/client";
+import type { AskRoutes } from "../../src/server/ask.ts";
+import type { AuditRoutes } from "../../src/server/audit.ts";
+import type { PrivateAuthRoutes, PublicAuthRoutes } from "../../src/server/auth.ts";
+import type { HealthRoutes } from "../../src/server/create-app.ts";
+import type { DocumentRoutes } from "../../src/server/documents.ts";
+import type { SessionRoutes } from "../../src/server/sessions.ts";
 import type { SettingsRoutes } from "../../src/server/settings.ts";
-import type {
-  TableRows,
-  Answer,
-  AuditEvent,
-  AuthorityComparison,
-  DocumentUnits,
-  AuthorityKind,
-  DoneEvent,
-  Invitation,
-  LibraryDocument,
-  Member,
-  ProgressEvent,
-  Role,
-  Session,
-  SessionSummary,
-  TemplateSummary,
-  UploadAccepted,
-  User,
-  Workspace,
-} from "./api-types.ts";
+import type { TableRoutes } from "../../src/server/table-rows.ts";
+import type { ToolkitRoutes } from "../../src/server/toolkit.ts";
+import type { UploadRoutes } from "../../src/server/uploads.ts";
+import type { InvitationRoutes, PublicInvitationRoutes, WorkspaceRoutes } from "../../src/server/workspaces.ts";
+import type { Answer, AskEvents, DoneEvent, ProgressEvent } from "./api-types.ts";
 
 /** A refusal from the server, with its message and HTTP status. */
 export class ApiError extends Error {
@@ -54,41 +45,6 @@ async function errorFrom(response: Response): Promise<ApiError> {
   return new ApiError(response.status, message);
 }
 
-function headersFor(method: string, json: boolean): Record<string, string> {
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (json) headers["content-type"] = "application/json";
-  if (method !== "GET" && method !== "HEAD" && csrfToken) headers["x-csrf-token"] = csrfToken;
-  return headers;
-}
-
-async function send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
-  const isForm = body instanceof FormData;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: headersFor(method, body !== undefined && !isForm),
-      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
-      signal,
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError(0, "Could not reach the Hearth server; check that it is running");
-  }
-  if (!response.ok) throw await errorFrom(response);
-  return response;
-}
-
-async function json<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await send(method, path, body);
-  return (await response.json()) as T;
-}
-
-async function nothing(method: string, path: string, body?: unknown): Promise<void> {
-  await send(method, path, body);
-}
-
 /** Reads an SSE response body and hands each event to `onEvent` until the stream ends. */
 export async function readEvents(response: Response, onEvent: (event: string, data: unknown) => void): Promise<void> {
   if (!response.body) throw new ApiError(response.status, "The server sent no event stream");
@@ -112,31 +68,63 @@ export async function readEvents(response: Response, onEvent: (event: string, da
 }
 
 /**
- * Clients generated from the server's typed route groups (Hono `hc`): their paths, bodies and replies come from the
- * server's code, so a mismatch (a profile field the server does not take) fails to compile. Every call sends the
- * CSRF token; a refusal becomes an ApiError as for the hand-written calls below.
+ * Clients generated from the server's typed route groups (Hono `hc`): their paths, parameters, bodies and replies
+ * come from the server's code, so a call the server does not accept (a wrong field, a missing parameter) fails to
+ * compile. Every call sends the CSRF token; a refusal becomes an ApiError.
  */
-const typedClientOptions = {
-  headers: (): Record<string, string> => (csrfToken ? { "x-csrf-token": csrfToken } : {}),
+const clientOptions = {
+  headers: (): Record<string, string> => ({ accept: "application/json", ...(csrfToken ? { "x-csrf-token": csrfToken } : {}) }),
   init: { credentials: "same-origin" as const },
 };
-const settingsClient = hc<SettingsRoutes>("/", typedClientOptions);
+const health = hc<HealthRoutes>("/", clientOptions).api;
+const publicAuth = hc<PublicAuthRoutes>("/", clientOptions).api;
+const privateAuth = hc<PrivateAuthRoutes>("/", clientOptions).api;
+const publicInvitations = hc<PublicInvitationRoutes>("/", clientOptions).api.invitations;
+const invitations = hc<InvitationRoutes>("/", clientOptions).api.invitations;
+const workspaces = hc<WorkspaceRoutes>("/", clientOptions).api.workspaces;
+const documents = hc<DocumentRoutes>("/", clientOptions).api.workspaces[":workspaceId"].documents;
+const uploads = hc<UploadRoutes>("/", clientOptions).api.workspaces[":workspaceId"];
+const asking = hc<AskRoutes>("/", clientOptions).api.workspaces[":workspaceId"].ask;
+const sessions = hc<SessionRoutes>("/", clientOptions).api.workspaces[":workspaceId"].sessions;
+const settings = hc<SettingsRoutes>("/", clientOptions).api.workspaces[":workspaceId"].settings;
+const auditLog = hc<AuditRoutes>("/", clientOptions).api.workspaces[":workspaceId"];
+const toolkit = hc<ToolkitRoutes>("/", clientOptions).api.workspaces[":workspaceId"];
+const tables = hc<TableRoutes>("/", clientOptions).api.workspaces[":workspaceId"].tables;
 
-async function typed<T>(call: Promise<{ ok: boolean; json(): Promise<T> } & Response>): Promise<T> {
-  let response: Response & { json(): Promise<T> };
+/** Sends a typed call: the response when it succeeded, else an ApiError (0 when the server cannot be reached). */
+async function sent<R extends Response>(call: Promise<R>): Promise<R> {
+  let response: R;
   try {
     response = await call;
-  } catch {
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
     throw new ApiError(0, "Could not reach the Hearth server; check that it is running");
   }
   if (!response.ok) throw await errorFrom(response);
-  return response.json();
+  return response;
 }
 
-const workspacePath = (workspaceId: string): string => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+/** A typed call's JSON reply, typed by the route. */
+async function typed<T>(call: Promise<Response & { json(): Promise<T> }>): Promise<T> {
+  return (await sent(call)).json();
+}
+
+/** A typed call whose reply has no body (204). */
+async function done(call: Promise<Response>): Promise<void> {
+  await sent(call);
+}
+
+/**
+ * Path parameters are put into the URL as given: free text (session names, ids from the server) is encoded here,
+ * as the server decodes it.
+ */
+const inWorkspace = (workspaceId: string): { workspaceId: string } => ({ workspaceId: encodeURIComponent(workspaceId) });
+const ofDocument = (workspaceId: string, documentId: number) => ({ ...inWorkspace(workspaceId), documentId: String(documentId) });
 
 /** What PUT .../settings takes, from the server's route. */
-export type SettingsUpdate = Parameters<(typeof settingsClient.api.workspaces)[":workspaceId"]["settings"]["$put"]>[0]["json"];
+export type SettingsUpdate = Parameters<(typeof settings)["$put"]>[0]["json"];
+/** What POST .../drafts takes, from the server's route. */
+export type DraftRequest = Parameters<(typeof toolkit)["drafts"]["$post"]>[0]["json"];
 
 export interface AskHandlers {
   /** `checking`: the piece is the model's draft, not yet checked against the library. */
@@ -151,73 +139,76 @@ export interface UploadHandlers {
 }
 
 export const api = {
-  health: () => json<{ ok: boolean; version: string; maxUploadBytes: number }>("GET", "/api/health"),
-  setupNeeded: () => json<{ needsSetup: boolean }>("GET", "/api/setup"),
-  setup: (body: { name: string; email: string; password: string; workspaceName: string }) =>
-    json<{ user: User; workspace: Workspace }>("POST", "/api/setup", body),
-  login: (email: string, password: string) => json<{ user: User }>("POST", "/api/auth/login", { email, password }),
-  logout: () => nothing("POST", "/api/auth/logout"),
-  logoutEverywhere: () => nothing("POST", "/api/auth/logout-everywhere"),
+  health: () => typed(health.health.$get()),
+  setupNeeded: () => typed(publicAuth.setup.$get()),
+  setup: (body: Parameters<typeof publicAuth.setup.$post>[0]["json"]) => typed(publicAuth.setup.$post({ json: body })),
+  login: (email: string, password: string) => typed(publicAuth.auth.login.$post({ json: { email, password } })),
+  logout: () => done(privateAuth.auth.logout.$post()),
+  logoutEverywhere: () => done(privateAuth.auth["logout-everywhere"].$post()),
   /** Sets a new password with a one-time code from `hearth users reset EMAIL`, and signs in. */
-  resetPassword: (body: { email: string; code: string; password: string }) => json<{ user: User }>("POST", "/api/auth/reset", body),
-  changePassword: (body: { currentPassword: string; newPassword: string }) => nothing("POST", "/api/me/password", body),
-  deleteAccount: (password: string) => nothing("DELETE", "/api/me", { password }),
+  resetPassword: (body: Parameters<typeof publicAuth.auth.reset.$post>[0]["json"]) => typed(publicAuth.auth.reset.$post({ json: body })),
+  changePassword: (body: Parameters<typeof privateAuth.me.password.$post>[0]["json"]) => done(privateAuth.me.password.$post({ json: body })),
+  deleteAccount: (password: string) => done(privateAuth.me.$delete({ json: { password } })),
   /** The signed-in user, or undefined when nobody is signed in. */
-  async me(): Promise<{ user: User; csrfToken: string; canCreateWorkspaces: boolean } | undefined> {
+  async me() {
     try {
-      return await json<{ user: User; csrfToken: string; canCreateWorkspaces: boolean }>("GET", "/api/me");
+      return await typed(privateAuth.me.$get());
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) return undefined;
       throw error;
     }
   },
 
-  workspaces: () => json<{ workspaces: Workspace[] }>("GET", "/api/workspaces"),
-  createWorkspace: (name: string) => json<{ workspace: Workspace }>("POST", "/api/workspaces", { name }),
+  workspaces: () => typed(workspaces.$get()),
+  createWorkspace: (name: string) => typed(workspaces.$post({ json: { name } })),
 
-  members: (workspaceId: string) => json<{ members: Member[]; invitations: Invitation[] }>("GET", `${workspacePath(workspaceId)}/members`),
-  invite: (workspaceId: string, body: { email: string; role: Role }) =>
-    json<{ invitation: Invitation; link: string }>("POST", `${workspacePath(workspaceId)}/invitations`, body),
+  members: (workspaceId: string) => typed(workspaces[":workspaceId"].members.$get({ param: inWorkspace(workspaceId) })),
+  invite: (workspaceId: string, body: Parameters<(typeof workspaces)[":workspaceId"]["invitations"]["$post"]>[0]["json"]) =>
+    typed(workspaces[":workspaceId"].invitations.$post({ param: inWorkspace(workspaceId), json: body })),
   withdrawInvitation: (workspaceId: string, invitationId: string) =>
-    nothing("DELETE", `${workspacePath(workspaceId)}/invitations/${encodeURIComponent(invitationId)}`),
-  myInvitations: () => json<{ invitations: Invitation[] }>("GET", "/api/invitations"),
-  acceptInvitation: (invitationId: string) => json<{ workspace: Workspace }>("POST", `/api/invitations/${encodeURIComponent(invitationId)}/accept`),
-  declineInvitation: (invitationId: string) => nothing("POST", `/api/invitations/${encodeURIComponent(invitationId)}/decline`),
-  lookupInvitation: (token: string) => json<{ invitation: Invitation; hasAccount: boolean }>("POST", "/api/invitations/lookup", { token }),
-  signUpWithInvitation: (body: { token: string; name: string; password: string }) =>
-    json<{ user: User; workspace: Workspace }>("POST", "/api/invitations/sign-up", body),
-  addMember: (workspaceId: string, body: { email: string; name?: string; role: Role; password?: string }) =>
-    json<{ member: Member }>("POST", `${workspacePath(workspaceId)}/members`, body),
-  setMemberRole: (workspaceId: string, userId: string, role: Role) =>
-    json<{ member: Member }>("PATCH", `${workspacePath(workspaceId)}/members/${encodeURIComponent(userId)}`, { role }),
+    done(workspaces[":workspaceId"].invitations[":invitationId"].$delete({ param: { ...inWorkspace(workspaceId), invitationId: encodeURIComponent(invitationId) } })),
+  myInvitations: () => typed(invitations.$get()),
+  acceptInvitation: (invitationId: string) => typed(invitations[":invitationId"].accept.$post({ param: { invitationId: encodeURIComponent(invitationId) } })),
+  declineInvitation: (invitationId: string) => done(invitations[":invitationId"].decline.$post({ param: { invitationId: encodeURIComponent(invitationId) } })),
+  lookupInvitation: (token: string) => typed(publicInvitations.lookup.$post({ json: { token } })),
+  signUpWithInvitation: (body: Parameters<typeof publicInvitations["sign-up"]["$post"]>[0]["json"]) => typed(publicInvitations["sign-up"].$post({ json: body })),
+  addMember: (workspaceId: string, body: Parameters<(typeof workspaces)[":workspaceId"]["members"]["$post"]>[0]["json"]) =>
+    typed(workspaces[":workspaceId"].members.$post({ param: inWorkspace(workspaceId), json: body })),
+  setMemberRole: (workspaceId: string, userId: string, role: Parameters<(typeof workspaces)[":workspaceId"]["members"][":userId"]["$patch"]>[0]["json"]["role"]) =>
+    typed(workspaces[":workspaceId"].members[":userId"].$patch({ param: { ...inWorkspace(workspaceId), userId: encodeURIComponent(userId) }, json: { role } })),
   removeMember: (workspaceId: string, userId: string) =>
-    nothing("DELETE", `${workspacePath(workspaceId)}/members/${encodeURIComponent(userId)}`),
+    done(workspaces[":workspaceId"].members[":userId"].$delete({ param: { ...inWorkspace(workspaceId), userId: encodeURIComponent(userId) } })),
 
-  documents: (workspaceId: string) => json<{ documents: LibraryDocument[]; authorityKinds: AuthorityKind[] }>("GET", `${workspacePath(workspaceId)}/documents`),
+  documents: (workspaceId: string) => typed(documents.$get({ param: inWorkspace(workspaceId) })),
   /** Tags a document's source authority; `date` is a year or a period ("2011-2015"), empty to keep the current one. */
-  setAuthority: (workspaceId: string, documentId: number, body: { authority: string; date?: string }) =>
-    json<{ authority: string; label: string }>("PUT", `${workspacePath(workspaceId)}/documents/${documentId}/authority`, body),
-  removeDocument: (workspaceId: string, documentId: number) => nothing("DELETE", `${workspacePath(workspaceId)}/documents/${documentId}`),
-  reingest: (workspaceId: string, documentId: number) =>
-    json<{ uploadId: string }>("POST", `${workspacePath(workspaceId)}/documents/${documentId}/reingest`),
+  setAuthority: (workspaceId: string, documentId: number, body: Parameters<(typeof toolkit)["documents"][":documentId"]["authority"]["$put"]>[0]["json"]) =>
+    typed(toolkit.documents[":documentId"].authority.$put({ param: ofDocument(workspaceId, documentId), json: body })),
+  removeDocument: (workspaceId: string, documentId: number) => done(documents[":documentId"].$delete({ param: ofDocument(workspaceId, documentId) })),
+  reingest: (workspaceId: string, documentId: number) => typed(uploads.documents[":documentId"].reingest.$post({ param: ofDocument(workspaceId, documentId) })),
   /** The rows behind a computed figure, recomputed by the server from the stored table. */
   tableRows: (workspaceId: string, tableId: number, query: Record<string, unknown>) =>
-    json<TableRows>("GET", `${workspacePath(workspaceId)}/tables/${tableId}/rows?query=${encodeURIComponent(JSON.stringify(query))}`),
-  tableRowsCsvUrl: (workspaceId: string, tableId: number, query: Record<string, unknown>) =>
-    `${workspacePath(workspaceId)}/tables/${tableId}/rows.csv?query=${encodeURIComponent(JSON.stringify(query))}`,
-  units: (workspaceId: string, documentId: number) => json<DocumentUnits>("GET", `${workspacePath(workspaceId)}/documents/${documentId}/units`),
+    typed(tables[":tableId"].rows.$get({ param: { ...inWorkspace(workspaceId), tableId: String(tableId) }, query: { query: JSON.stringify(query) } })),
+  tableRowsCsvUrl: (workspaceId: string, tableId: number, query: Record<string, unknown>): string =>
+    tables[":tableId"]["rows.csv"].$path({ param: { ...inWorkspace(workspaceId), tableId: String(tableId) }, query: { query: JSON.stringify(query) } }),
+  units: (workspaceId: string, documentId: number) => typed(documents[":documentId"].units.$get({ param: ofDocument(workspaceId, documentId) })),
   pageImageUrl: (workspaceId: string, documentId: number, page: number, highlight: string): string =>
-    `${workspacePath(workspaceId)}/documents/${documentId}/pages/${page}/image?highlight=${encodeURIComponent(highlight)}`,
-  originalFileUrl: (workspaceId: string, documentId: number): string => `${workspacePath(workspaceId)}/documents/${documentId}/file`,
+    `${documents[":documentId"].pages[":page"].image.$path({ param: { ...ofDocument(workspaceId, documentId), page: String(page) } })}?highlight=${encodeURIComponent(highlight)}`,
+  originalFileUrl: (workspaceId: string, documentId: number): string => documents[":documentId"].file.$path({ param: ofDocument(workspaceId, documentId) }),
 
-  upload(workspaceId: string, files: File[]): Promise<UploadAccepted> {
+  /**
+   * Sends files as multipart. The route streams the body to disk rather than declaring a form (which would buffer
+   * it), so the files go as the request's body; the path and the reply are still the route's.
+   */
+  upload(workspaceId: string, files: File[]) {
     const form = new FormData();
     for (const file of files) form.append("files", file, file.name);
-    return json<UploadAccepted>("POST", `${workspacePath(workspaceId)}/uploads`, form);
+    return typed(uploads.uploads.$post({ param: inWorkspace(workspaceId) }, { init: { body: form } }));
   },
   /** Follows an upload's progress until its `done` event (earlier events are replayed by the server). */
   async followUpload(workspaceId: string, uploadId: string, handlers: UploadHandlers, signal?: AbortSignal): Promise<void> {
-    const response = await send("GET", `${workspacePath(workspaceId)}/uploads/${encodeURIComponent(uploadId)}/events`, undefined, signal);
+    const response = await sent(
+      uploads.uploads[":uploadId"].events.$get({ param: { ...inWorkspace(workspaceId), uploadId: encodeURIComponent(uploadId) } }, { init: { signal: signal ?? null } }),
+    );
     await readEvents(response, (event, data) => {
       if (event === "progress") handlers.onProgress(data as ProgressEvent);
       else if (event === "done") handlers.onDone(data as DoneEvent);
@@ -234,49 +225,40 @@ export const api = {
     history: { question: string; answer: string }[] = [],
   ): Promise<void> {
     const body = { question, ...(session ? { session } : {}), ...(history.length > 0 ? { history } : {}) };
-    const response = await send("POST", `${workspacePath(workspaceId)}/ask`, body, signal);
+    const response = await sent(asking.$post({ param: inWorkspace(workspaceId), json: body }, { init: { signal: signal ?? null } }));
     let finished = false;
     await readEvents(response, (event, data) => {
-      if (event === "token") handlers.onToken((data as { text: string }).text, (data as { checking?: boolean }).checking === true);
-      else if (event === "answer") {
+      if (event === "token") {
+        const token = data as AskEvents["token"];
+        handlers.onToken(token.text, token.checking === true);
+      } else if (event === "answer") {
         finished = true;
-        handlers.onAnswer(data as Answer);
+        handlers.onAnswer(data as AskEvents["answer"]);
       } else if (event === "error") {
         finished = true;
-        handlers.onError((data as { error: string }).error);
+        handlers.onError((data as AskEvents["error"]).error);
       }
     });
     if (!finished) handlers.onError("The answer stopped before it was complete; ask again");
   },
 
-  sessions: (workspaceId: string) => json<{ sessions: SessionSummary[] }>("GET", `${workspacePath(workspaceId)}/sessions`),
-  session: (workspaceId: string, name: string) => json<Session>("GET", `${workspacePath(workspaceId)}/sessions/${encodeURIComponent(name)}`),
+  sessions: (workspaceId: string) => typed(sessions.$get({ param: inWorkspace(workspaceId) })),
+  session: (workspaceId: string, name: string) => typed(sessions[":name"].$get({ param: { ...inWorkspace(workspaceId), name: encodeURIComponent(name) } })),
   sessionExportUrl: (workspaceId: string, name: string, format: "md" | "docx" | "pdf"): string =>
-    `${workspacePath(workspaceId)}/sessions/${encodeURIComponent(name)}/export?format=${format}`,
+    sessions[":name"].export.$path({ param: { ...inWorkspace(workspaceId), name: encodeURIComponent(name) }, query: { format } }),
 
-  settings: (workspaceId: string) => typed(settingsClient.api.workspaces[":workspaceId"].settings.$get({ param: { workspaceId } })),
-  saveSettings: (workspaceId: string, body: SettingsUpdate) =>
-    typed(settingsClient.api.workspaces[":workspaceId"].settings.$put({ param: { workspaceId }, json: body })),
-  testProvider: (workspaceId: string) =>
-    typed(settingsClient.api.workspaces[":workspaceId"].settings["test-provider"].$post({ param: { workspaceId } })),
+  settings: (workspaceId: string) => typed(settings.$get({ param: inWorkspace(workspaceId) })),
+  saveSettings: (workspaceId: string, body: SettingsUpdate) => typed(settings.$put({ param: inWorkspace(workspaceId), json: body })),
+  testProvider: (workspaceId: string) => typed(settings["test-provider"].$post({ param: inWorkspace(workspaceId) })),
 
-  audit: (workspaceId: string) => json<{ events: AuditEvent[] }>("GET", `${workspacePath(workspaceId)}/audit`),
-  auditCsvUrl: (workspaceId: string): string => `${workspacePath(workspaceId)}/audit.csv`,
+  audit: (workspaceId: string) => typed(auditLog.audit.$get({ param: inWorkspace(workspaceId) })),
+  auditCsvUrl: (workspaceId: string): string => auditLog["audit.csv"].$path({ param: inWorkspace(workspaceId) }),
 
-  templates: (workspaceId: string) => json<{ templates: TemplateSummary[] }>("GET", `${workspacePath(workspaceId)}/templates`),
+  templates: (workspaceId: string) => typed(toolkit.templates.$get({ param: inWorkspace(workspaceId) })),
   /** Drafts from a template; with a session name the draft is kept in that session (and exports with it). */
-  draft: (
-    workspaceId: string,
-    body: {
-      template: string;
-      la?: string;
-      about?: string;
-      session?: string;
-      useModel?: boolean;
-      options?: { ageRange?: string; beds?: string; specialism?: string };
-    },
-  ) =>
-    json<{ draft: Answer }>("POST", `${workspacePath(workspaceId)}/drafts`, body),
-  authorities: (workspaceId: string) => json<AuthorityComparison>("GET", `${workspacePath(workspaceId)}/authorities`),
-  authoritiesDownloadUrl: (workspaceId: string, format: "csv" | "md"): string => `${workspacePath(workspaceId)}/authorities/compare.${format}`,
+  draft: (workspaceId: string, body: DraftRequest) => typed(toolkit.drafts.$post({ param: inWorkspace(workspaceId), json: body })),
+  authorities: (workspaceId: string) => typed(toolkit.authorities.$get({ param: inWorkspace(workspaceId) })),
+  /** The comparison as a download; this route is registered in a loop over the formats, so its path is written here. */
+  authoritiesDownloadUrl: (workspaceId: string, format: "csv" | "md"): string =>
+    `${toolkit.authorities.$path({ param: inWorkspace(workspaceId) })}/compare.${format}`,
 };

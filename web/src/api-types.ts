@@ -1,197 +1,94 @@
-/** The shapes the Hearth web API sends (see docs/architecture.md, "The web API"). */
+/**
+ * The shapes the Hearth web API sends, taken from the server's own route types (the typed Hono sub-apps of
+ * src/server, read through `hc`): a reply the server changes changes here, and a page that reads a field the server
+ * no longer sends fails to compile. What is written out by hand below is what no route's type can carry, each with
+ * the reason.
+ */
+import type { Hono } from "hono";
+import type { hc, InferResponseType } from "hono/client";
+import type { JSONParsed } from "hono/utils/types";
+import type { AskStreamEvents } from "../../src/server/ask.ts";
+import type { PrivateAuthRoutes } from "../../src/server/auth.ts";
+import type { AuditRoutes } from "../../src/server/audit.ts";
+import type { DocumentRoutes } from "../../src/server/documents.ts";
+import type { DoneEvent as JobDoneEvent, ProgressEvent as JobProgressEvent } from "../../src/server/ingest-jobs.ts";
+import type { SessionRoutes } from "../../src/server/sessions.ts";
+import type { SettingsRoutes } from "../../src/server/settings.ts";
+import type { TableRoutes } from "../../src/server/table-rows.ts";
+import type { ToolkitRoutes } from "../../src/server/toolkit.ts";
+import type { UploadRoutes } from "../../src/server/uploads.ts";
+import type { InvitationRoutes, WorkspaceRoutes } from "../../src/server/workspaces.ts";
+import type { WorkspaceRole } from "../../src/store/accounts-types.ts";
 
-export type Role = "admin" | "editor" | "viewer";
+/** The typed client of a route group, as `hc` builds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- hc's own constraint
+type Client<Routes extends Hono<any, any, any>> = ReturnType<typeof hc<Routes>>;
+/** What a client call answers with when it succeeds. */
+type Reply<Call> = InferResponseType<Call>;
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  /** An admin of the whole server: manages accounts, adds people directly, sets model addresses. */
-  serverAdmin: boolean;
-}
+type WorkspaceApi = Client<WorkspaceRoutes>["api"]["workspaces"];
+/** The calls under /api/workspaces/:workspaceId of a route group's client. */
+type WorkspaceCalls<C> = C extends { api: { workspaces: { ":workspaceId": infer Calls } } } ? Calls : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+type InWorkspace<Routes extends Hono<any, any, any>> = WorkspaceCalls<Client<Routes>>;
 
-export interface Invitation {
-  id: string;
-  workspace: { id: string; name: string };
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
+export type Role = WorkspaceRole;
 
-export interface Workspace {
-  id: string;
-  name: string;
-  role: Role;
-}
+export type User = Reply<Client<PrivateAuthRoutes>["api"]["me"]["$get"]>["user"];
 
-export interface Member {
-  userId: string;
-  email: string;
-  name: string;
-  role: Role;
-}
+export type Invitation = Reply<Client<InvitationRoutes>["api"]["invitations"]["$get"]>["invitations"][number];
 
-export interface LibraryDocument {
-  id: number;
-  file: string;
-  format: string;
-  units: number;
-  passages: number;
-  warnings: string[];
-  ingestedAt: string;
-  /** Source authority: its kind ("la_strategy"), label, year or period, and whether a person tagged it. */
-  authority: string;
-  label: string;
-  year: number | null;
-  period: { from: number; to: number } | null;
-  source: "tagged" | "guessed";
-}
+export type Workspace = Reply<WorkspaceApi["$get"]>["workspaces"][number];
 
-export interface AuthorityKind {
-  kind: string;
-  label: string;
-}
+export type Member = Reply<WorkspaceApi[":workspaceId"]["members"]["$get"]>["members"][number];
 
-export type FileStatus = "queued" | "ingesting" | "ingested" | "unchanged" | "failed" | "refused";
+type DocumentsReply = Reply<InWorkspace<DocumentRoutes>["documents"]["$get"]>;
+export type LibraryDocument = DocumentsReply["documents"][number];
+export type AuthorityKind = DocumentsReply["authorityKinds"][number];
 
-export interface UploadAccepted {
-  uploadId: string;
-  files: { name: string; status: "queued" | "refused"; error?: string }[];
-}
+export type UploadAccepted = Reply<InWorkspace<UploadRoutes>["uploads"]["$post"]>;
 
-export interface ProgressEvent {
-  file: string;
-  status: FileStatus;
-  error?: string;
-  units?: number;
-  passages?: number;
-}
+/**
+ * Upload progress arrives as Server-Sent Events, which no route type describes (the route's type is a stream);
+ * the event data are the server's own types from ingest-jobs.ts. "refused" is a file the upload turned away before
+ * any event (see UploadAccepted).
+ */
+export type ProgressEvent = JobProgressEvent["data"];
+export type DoneEvent = JobDoneEvent["data"];
+export type FileStatus = ProgressEvent["status"] | UploadAccepted["files"][number]["status"];
 
-export interface DoneEvent {
-  ingested: number;
-  unchanged: number;
-  failed: number;
-  /** With an embedding model configured: passages given vectors, or why none could be. */
-  embedded?: number;
-  embeddingError?: string;
-}
+/**
+ * The answer to a question comes as Server-Sent Events (their data typed by the server's AskStreamEvents); a draft
+ * as JSON with the same shape, which is where this type is read from.
+ */
+export type Answer = Reply<InWorkspace<ToolkitRoutes>["drafts"]["$post"]>["draft"];
+/** The ask stream's events by name, their data as JSON.parse reads them. */
+export type AskEvents = { [Name in keyof AskStreamEvents]: JSONParsed<AskStreamEvents[Name]> };
 
-export interface Citation {
-  n: number;
-  file: string;
-  page: number | null;
-  section: string | null;
-  quote: string;
-  /** Present on answers from /ask; looked up by file name for answers read back from a session. */
-  documentId?: number | null;
-  /** A figure computed from a data set's table: the query whose matching rows are the evidence. */
-  table?: { tableId: number; query: Record<string, unknown>; rowCount: number };
-}
+/**
+ * A citation. Answers from /ask and /drafts carry the document's id; answers read back from a saved session are
+ * stored without it (the page looks the document up by file name), so here it is optional.
+ */
+export type Citation = Omit<Answer["citations"][number], "documentId"> & { documentId?: number | null };
 
-export interface TableRows {
-  tableId: number;
-  fileName: string;
-  sheet: string | null;
-  title: string | null;
-  filters: string;
-  columns: { name: string; type: string; unit: string | null }[];
-  rows: string[][];
-  total: number;
-  figures: { key: string | null; value: number | null; period?: string }[];
-}
+export type TableRows = Reply<InWorkspace<TableRoutes>["tables"][":tableId"]["rows"]["$get"]>;
 
-export interface Answer {
-  question: string;
-  answer: string;
-  citations: Citation[];
-  mode: string;
-  refused?: boolean;
-  /** What the library lacks, as the model stated it. */
-  gaps?: string[];
-  /** Hearth's own notes, shown apart from the answer. */
-  notes?: string[];
-  /** The question as answered, when a follow-up was rewritten. */
-  resolvedQuestion?: string;
-  /** What the check of the model's reply removed, re-cited or shortened, and why. */
-  check?: { changes: { text: string; outcome: "removed" | "repaired" | "trimmed"; reason: string; kept: string | null }[]; framing: string[]; truncated: boolean };
-}
+type SessionsApi = InWorkspace<SessionRoutes>["sessions"];
+export type SessionSummary = Reply<SessionsApi["$get"]>["sessions"][number];
+export type Session = Reply<SessionsApi[":name"]["$get"]>;
 
-export interface SessionSummary {
-  name: string;
-  createdAt: string;
-  exchangeCount: number;
-  updatedAt: string;
-}
+export type DocumentUnits = Reply<InWorkspace<DocumentRoutes>["documents"][":documentId"]["units"]["$get"]>;
+export type UnitText = DocumentUnits["units"][number];
 
-export interface Session {
-  name: string;
-  createdAt: string;
-  exchanges: { askedAt: string; answer: Answer }[];
-}
-
-export interface UnitText {
-  index: number;
-  page: number | null;
-  section: string | null;
-  text: string;
-}
-
-export interface DocumentUnits {
-  file: string;
-  format: string;
-  units: UnitText[];
-}
-
+export type Settings = Reply<InWorkspace<SettingsRoutes>["settings"]["$get"]>;
 /** The organisation profile: the same fields as the CLI, the server's schema and the templates (src/profile). */
-import type { OrganisationProfile } from "../../src/profile/profile-fields.ts";
-export type Profile = OrganisationProfile;
+export type Profile = Settings["profile"];
+export type ProviderSettings = Settings["provider"];
 
-export interface ProviderSettings {
-  provider: "extractive" | "openai" | "anthropic" | "llama-cpp";
-  baseUrl: string | null;
-  model: string | null;
-  hasApiKey: boolean;
-}
+export type AuditEvent = Reply<InWorkspace<AuditRoutes>["audit"]["$get"]>["events"][number];
 
-export interface Settings {
-  profile: Profile;
-  provider: ProviderSettings;
-}
+export type TemplateSummary = Reply<InWorkspace<ToolkitRoutes>["templates"]["$get"]>["templates"][number];
 
-export interface AuditEvent {
-  time: string;
-  user: string;
-  action: string;
-  detail: string;
-}
-
-export interface TemplateSummary {
-  id: string;
-  name: string;
-  version: number;
-  description: string;
-  inputs: { la: "required" | "optional" | "unused"; about: "required" | "optional" | "unused" };
-  /** The Toolkit page's heading for it; null for a user's template without one. */
-  group: "Registering a home" | "Running a home" | "Working with commissioners" | null;
-  /** Requests that reach it from the Ask page. */
-  examples: string[];
-  /** The home's options its text uses. */
-  options: ("ageRange" | "beds" | "specialism")[];
-  origin: "built-in" | "user";
-}
-
+export type AuthorityComparison = Reply<InWorkspace<ToolkitRoutes>["authorities"]["$get"]>;
 /** One figure about an authority with its source; value "not found" (and no file or page) when no document states it. */
-export interface AuthorityFigure {
-  field: string;
-  value: string;
-  date: string | null;
-  file: string;
-  page: number | null;
-  quote: string;
-}
-
-export interface AuthorityComparison {
-  authorities: { name: string; figures: AuthorityFigure[] }[];
-  /** Every field in display order; `list` fields hold statements (planned provision, action plans), not one figure. */
-  fields: { field: string; label: string; list: boolean }[];
-}
+export type AuthorityFigure = AuthorityComparison["authorities"][number]["figures"][number];

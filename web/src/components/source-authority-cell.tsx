@@ -25,7 +25,8 @@ function when(document: LibraryDocument): string {
 
 export function SourceAuthorityCell({ workspaceId, document, kinds, canEdit, onSaved }: SourceAuthorityCellProps) {
   const [editing, setEditing] = useState(false);
-  const [kind, setKind] = useState(document.authority);
+  // Any kind the server lists (a string: the server checks it and names the kinds when it is not one).
+  const [kind, setKind] = useState<string>(document.authority);
   const [date, setDate] = useState(when(document));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string>();

@@ -64,7 +64,8 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
     };
   }, [refresh]);
 
-  const updateRow = useCallback((uploadId: string, event: ProgressEvent) => {
+  // A server progress event, or a file the upload refused at once (status "refused").
+  const updateRow = useCallback((uploadId: string, event: Omit<ProgressEvent, "status"> & { status: FileStatus }) => {
     setRows((current) => {
       const key = `${uploadId}/${event.file}`;
       const next: UploadRow = { key, file: event.file, status: event.status, error: event.error, units: event.units, passages: event.passages };
@@ -121,7 +122,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
         if (sendable.length === 0) return;
         const accepted = await api.upload(workspace.id, sendable);
         for (const file of accepted.files) {
-          updateRow(accepted.uploadId, { file: file.name, status: file.status, error: file.error });
+          updateRow(accepted.uploadId, { file: file.name, status: file.status, error: "error" in file ? file.error : undefined });
         }
         await follow(accepted.uploadId);
       } catch (failure) {
