@@ -166,7 +166,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
         "Every child is registered with a GP and dentist, has regular health assessments and receives CAMHS and therapy.",
       ].join("\n\n");
     };
-    const writer = createDraftWriter({ model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }), redact: false });
+    const writer = createDraftWriter({ model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }) });
     const result = await draftDocument({ store, writer }, { template: template("care-model-daily-life"), now });
     if (!result.ok) throw result.error;
     expect(result.value.mode).toBe("llm");
@@ -185,7 +185,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
         const words = first[2]!.split(/\s+/).slice(0, 30).join(" ").replace(/[;:,—–-]+$/, "");
         return [`### ${template(id).sections.find((section) => section.heading)?.heading ?? "Draft"}`, `${words} [${first[1]}].`, invented].join("\n\n");
       };
-      const writer = createDraftWriter({ model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }), redact: false });
+      const writer = createDraftWriter({ model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }) });
       const result = await draftDocument(
         { store, writer },
         { template: template(id), la: "Nottinghamshire", about: "a three-bed home in Mansfield", options: { ageRange: "11 to 17", beds: "3" }, now },
