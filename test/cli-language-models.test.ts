@@ -176,7 +176,7 @@ describe("hearth with a language model and embeddings", () => {
     expect(records.some((record) => record.kind === "chat" && record.model === "llama3.1:8b")).toBe(true);
     expect(records.some((record) => record.kind === "embeddings" && record.provider === "ollama")).toBe(true);
     for (const record of records) {
-      expect(Object.keys(record).sort()).toEqual(["bytesReceived", "bytesSent", "durationMs", "host", "kind", "local", "model", "outcome", "provider", "status", "time"]);
+      expect(Object.keys(record).sort()).toEqual(["bytesReceived", "bytesSent", "durationMs", "host", "kind", "local", "model", "outcome", "provider", "requests", "status", "time"]);
     }
     const everything = [report.stdout, ...filesUnder(data).map((path) => readFileSync(path).toString("latin1"))].join("\n");
     expect(everything).not.toContain("SECRET-abcdef");

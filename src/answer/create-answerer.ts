@@ -1,9 +1,9 @@
 /**
  * The answerer the configuration asks for: grounded generation with a language model (retrieval hybrid when
  * embeddings are configured), or the offline extractive answerer. A question that asks to draft a toolkit task
- * ("draft an email to Nottinghamshire ...") is drafted with that task's template instead. Every request to a model
- * endpoint is logged in <dataDir>/requests.log; what goes to an endpoint off the machine is redacted unless
- * privacy.redact is "never".
+ * ("draft an email to Nottinghamshire ...") is drafted with that task's template instead. The models come in their
+ * middleware chain (src/providers/model-chain.ts): every call to a model endpoint is logged in
+ * <dataDir>/requests.log, and what goes to an endpoint off the machine is redacted unless privacy.redact is "never".
  */
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
@@ -133,7 +133,6 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     store,
     searcher,
     embeddings: embeddings.value,
-    redact: embeddings.value ? shouldRedact(config.privacy.redact, embeddings.value.local) : false,
   });
 
   if (model.value === null) {
@@ -163,13 +162,11 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     });
   }
 
-  const writer = draftWriterFor({ model: model.value }, config.privacy);
+  const writer = draftWriterFor({ model: model.value });
   const grounded = createGroundedAnswerer({
     store,
     model: model.value,
     fallback: extractive,
-    redact: shouldRedact(config.privacy.redact, model.value.local),
-    names: config.privacy.names,
     retrieve: (question) => hybrid.search(question, { limit: 8, perPage: 2 }),
     describeSource: (result) => {
       const authority = describeSourceAuthority(store, result);

@@ -44,9 +44,9 @@ describe("grounded answerer", () => {
     const searcher = createSearcher(store);
     return createGroundedAnswerer({
       store,
-      model: createOpenAICompatible({ baseURL: options.baseURL ?? server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000 }),
+      // Redaction is the model chain's (as createLanguageModel builds it for a cloud endpoint).
+      model: createOpenAICompatible({ baseURL: options.baseURL ?? server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000, redact: options.redact ? {} : false }),
       fallback: createExtractiveAnswerer({ store, searcher }),
-      redact: options.redact ?? false,
       retrieve: (question) => Promise.resolve({ results: searcher.search(question, { limit: 8, perPage: 2 }), note: null }),
     });
   };

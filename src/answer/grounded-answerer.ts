@@ -11,7 +11,6 @@
  */
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { redaction, wrapLanguageModel } from "../providers/middleware.ts";
 import type { ChatMessage, Generation, ImageAttachment, LanguageModel } from "../providers/types.ts";
 import type { SearchResult } from "../retrieval/search.ts";
 import type { Store } from "../store/types.ts";
@@ -70,13 +69,10 @@ export interface RetrievedPassages {
 export interface GroundedAnswererDependencies {
   store: Store;
   retrieve: (question: string) => Promise<RetrievedPassages>;
+  /** The model in its middleware chain (src/providers/model-chain.ts), which redacts what the privacy settings ask. */
   model: LanguageModel;
   /** Answers when the model cannot. */
   fallback: ExtractiveAnswerer;
-  /** Redact personal data before it is sent (privacy "auto" for cloud endpoints, or "always"). */
-  redact: boolean;
-  /** Extra names to redact. */
-  names?: string[];
   maxTokens?: number;
   /** Title, date and authority of a passage's document, for its header. */
   describeSource?: (result: SearchResult) => SourceDescription;
@@ -202,12 +198,14 @@ function withoutUnfinishedEnd(text: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 
 export function createGroundedAnswerer(dependencies: GroundedAnswererDependencies): GroundedAnswerer {
-  const { store, fallback } = dependencies;
-  // Personal data leaves through the one redaction middleware (question, history and passages redacted together).
-  const model = dependencies.redact ? wrapLanguageModel(dependencies.model, [redaction({ names: dependencies.names ?? [] })]) : dependencies.model;
+  const { store, fallback, model } = dependencies;
   const describe = dependencies.describeSource ?? (() => ({}));
 
-  /** `reason` is a whole sentence (a provider's message, or why the reply could not be used). */
+  /**
+   * The fallback to the extractive answer when the model fails (after the chain's retries and deadline): here and not
+   * a middleware, as it needs the library and the question and makes an Answer with citations, not model text.
+   * `reason` is a whole sentence (a provider's message, or why the reply could not be used).
+   */
   const fallBack = (question: string, reason: string): Answer => {
     const extractive = fallback.answer(question);
     return { ...extractive, notes: [...(extractive.notes ?? []), `${reason} This answer was composed from the library without the language model.`] };

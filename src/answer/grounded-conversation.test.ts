@@ -57,7 +57,6 @@ describe("grounded answers in a conversation", () => {
       store,
       model: createOpenAICompatible({ baseURL: server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000 }),
       fallback: createExtractiveAnswerer({ store, searcher: searcher() }),
-      redact: false,
       retrieve: (question) => Promise.resolve({ results: searcher().search(question, { limit: 8, perPage: 2 }), note: null }),
       describeSource: (result) => ({ title: result.fileName.replace(/\.pdf$/, ""), date: "2023-2025", authority: "LA strategy", organisation: null }),
     });

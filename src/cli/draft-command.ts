@@ -77,7 +77,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
         if (options.model !== false && config.llm.provider !== "extractive") {
           const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
           if (!service.ok) throw service.error;
-          writer = draftWriterFor(service.value, config.privacy);
+          writer = draftWriterFor(service.value);
           if (writer && !options.json) io.stderr.write(`(drafting with ${writer.modelId}; --no-model drafts offline)\n`);
         }
         const result = await draftDocument({ store, writer }, { template: found.value.template, la: options.la, about: options.about, options: draftOptions });

@@ -203,8 +203,6 @@ describe.skipIf(withoutCorpus())("Nottinghamshire's strategy, in an answer and i
       };
       const writer = createDraftWriter({
         model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }),
-        redact: false,
-        names: [],
       });
       const found = findTemplate(loadTemplateLibrary(null), "la-commissioner-email");
       if (!found.ok) throw found.error;

@@ -64,6 +64,11 @@ export async function recognisePng(png: Uint8Array, options: OcrOptions): Promis
       timeout: Math.max(1_000, options.timeoutMs),
       maxBuffer: 16 * 1024 * 1024,
       encoding: "utf8",
+      // Pages are read several at a time, one tesseract each: one thread apiece. Left to itself, each tesseract starts
+      // an OpenMP thread per core that spins while waiting, which on two cores doubled the CPU time OCR took
+      // (ocr.test.ts: 31 s of CPU, 15 s with the limit) for no faster result.
+      // eslint-disable-next-line no-restricted-properties -- the child's environment, passed on as execFile would; not configuration
+      env: { ...process.env, OMP_THREAD_LIMIT: "1" },
     });
     return stdout;
   } finally {

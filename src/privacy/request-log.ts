@@ -1,6 +1,7 @@
 /**
- * The request log: one JSON line per request sent to a model endpoint, in <dataDir>/requests.log: time, provider,
- * model, endpoint host, bytes sent and received, status. Never the content, never the key. Hearth sends nothing
+ * The request log: one JSON line per call to a model endpoint, in <dataDir>/requests.log: time, provider, model,
+ * endpoint host, bytes sent and received, the last status, and how many HTTP requests the call took (retries,
+ * batches). Never the content, never the key. Hearth sends nothing
  * else anywhere (no telemetry), so this file is the whole record of what left the machine.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
@@ -32,6 +33,7 @@ export function createRequestLog(dataDir: string, warn: (message: string) => voi
         status: record.status,
         outcome: record.outcome,
         durationMs: record.durationMs,
+        requests: record.requests,
       };
       appendFileSync(path, `${JSON.stringify(line)}\n`, { mode: 0o600 });
     } catch (error) {

@@ -5,7 +5,8 @@
  */
 import { fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { EndpointOptions } from "./http.ts";
+import type { EndpointOptions, WireOptions } from "./http.ts";
+import { chainLanguageModel } from "./model-chain.ts";
 import { endpointSettings, isLocalEndpoint, parseStreamEvent, postJson, providerError, readEvents, readJson, refuseImages } from "./http.ts";
 import { modelAcceptsImages } from "./model-names.ts";
 import { languageModelVariables } from "./openai-compatible.ts";
@@ -14,13 +15,15 @@ import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, Languag
 export const anthropicBaseUrl = "https://api.anthropic.com";
 export const anthropicVersion = "2023-06-01";
 
-export interface AnthropicOptions extends Omit<EndpointOptions, "baseURL"> {
+export interface AnthropicWireOptions extends Omit<WireOptions, "baseURL"> {
   /** Defaults to Anthropic's API. */
   baseURL?: string | undefined;
   supportsImages?: boolean | undefined;
   /** The API requires a limit on the reply. */
   defaultMaxTokens?: number;
 }
+
+export type AnthropicOptions = AnthropicWireOptions & Omit<EndpointOptions, "baseURL" | "model" | "apiKey">;
 
 function toWireMessage(message: ChatMessage): unknown {
   if (!message.images || message.images.length === 0) return { role: message.role, content: message.content };
@@ -44,7 +47,13 @@ interface StreamEventBody {
   error?: { message?: unknown };
 }
 
+/** An Anthropic model in the middleware chain (timeout, retries, request log as the options say). */
 export function createAnthropic(options: AnthropicOptions): LanguageModel {
+  return chainLanguageModel(createAnthropicWire(options), options);
+}
+
+/** The wire protocol alone: one request per call, no retries, no timeout of its own (model-chain.ts adds them). */
+export function createAnthropicWire(options: AnthropicWireOptions): LanguageModel {
   const baseURL = options.baseURL ?? anthropicBaseUrl;
   const settings = endpointSettings({ ...options, baseURL }, { provider: "anthropic", what: "language model", variables: languageModelVariables });
   const supportsImages = options.supportsImages ?? modelAcceptsImages(options.model);
@@ -72,9 +81,10 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
       body,
       kind: "chat",
       signal: generateOptions.signal,
-      read: async (response, touch, count) => {
+      onWire: generateOptions.onWire,
+      read: async (response, received) => {
         if (!streaming) {
-          const parsed = (await readJson(response, count)) as MessageBody;
+          const parsed = (await readJson(response, received)) as MessageBody;
           if (!Array.isArray(parsed?.content)) {
             return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", "sent a reply without a content list."));
           }
@@ -87,7 +97,7 @@ export function createAnthropic(options: AnthropicOptions): LanguageModel {
         let text = "";
         let finishReason: string | null = null;
         let stopped = false;
-        for await (const event of readEvents(response, touch, count)) {
+        for await (const event of readEvents(response, received)) {
           const parsed = parseStreamEvent<StreamEventBody>(settings, event.data);
           if (!parsed.ok) return parsed;
           const data = parsed.value;

@@ -1,53 +1,43 @@
 /**
- * The HTTP plumbing every provider shares: one POST with a timeout (reset by every piece of a stream), retries on
- * 429 (honouring Retry-After) and 5xx, one request-log record per attempt, and failures turned into messages a user
- * can act on. The API key is scrubbed from anything a server echoes back.
+ * The wire every HTTP provider shares: one POST (one attempt), its reply read by the provider's `read`, and a
+ * failure turned into a message a user can act on, naming the endpoint and the setting to change. Retries, the
+ * deadline and the request log are middleware (middleware.ts, composed in model-chain.ts): this file only reports
+ * what happened on the wire to them (`onWire`: the request, each piece received, the status) and carries what they
+ * need on its failures (`ProviderError`: the status and any Retry-After). The API key is scrubbed from anything a
+ * server echoes back.
  */
 import { createParser } from "eventsource-parser";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { RequestListener } from "./types.ts";
+import type { ChainOptions } from "./model-chain.ts";
+import type { WireListener } from "./types.ts";
 
+/** What the wire needs to know of an endpoint: where it is, the key, and how to name it in messages. */
 export interface EndpointSettings {
   provider: string;
   model: string;
   /** The base URL as configured, named in messages. */
   baseURL: string;
   apiKey?: string | undefined;
-  timeoutMs: number;
-  maxRetries: number;
   /** "language model" or "embedding model", for messages. */
   what: string;
   /** The settings a user changes to fix a failure, named in messages. */
   variables: { key: string; baseUrl: string; model: string; timeout: string };
-  onRequest?: RequestListener | undefined;
-  /** Longest Retry-After worth waiting for; a longer one fails at once with the time to wait. */
-  maxRetryWaitMs?: number;
 }
 
-/** The connection options every provider factory takes. */
-export interface EndpointOptions {
+/** Where an endpoint is and how to reach it: the wire's part of every provider factory's options. */
+export interface WireOptions {
   baseURL: string;
   apiKey?: string | undefined;
   model: string;
-  timeoutMs?: number;
-  maxRetries?: number;
-  onRequest?: RequestListener | undefined;
-  maxRetryWaitMs?: number;
 }
 
-/** A provider's endpoint settings from its factory options, with the defaults every provider uses. */
-export function endpointSettings(options: EndpointOptions, identity: Pick<EndpointSettings, "provider" | "what" | "variables">): EndpointSettings {
-  return {
-    ...identity,
-    model: options.model,
-    baseURL: options.baseURL,
-    apiKey: options.apiKey,
-    timeoutMs: options.timeoutMs ?? 120_000,
-    maxRetries: options.maxRetries ?? 2,
-    onRequest: options.onRequest,
-    ...(options.maxRetryWaitMs === undefined ? {} : { maxRetryWaitMs: options.maxRetryWaitMs }),
-  };
+/** A provider factory's options: the wire's, and the middleware chain's (timeout, retries, request log). */
+export type EndpointOptions = WireOptions & ChainOptions;
+
+/** A provider's endpoint settings from its factory options. */
+export function endpointSettings(options: WireOptions, identity: Pick<EndpointSettings, "provider" | "what" | "variables">): EndpointSettings {
+  return { ...identity, model: options.model, baseURL: options.baseURL, apiKey: options.apiKey };
 }
 
 /** The failure for photos sent to a model that does not accept them, or null when the request may go. */
@@ -129,14 +119,46 @@ function serverMessage(body: string): string {
 const seconds = (milliseconds: number): string =>
   milliseconds < 10_000 ? String(Math.round(milliseconds / 100) / 10) : String(Math.round(milliseconds / 1000));
 
-const sleep = (milliseconds: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, milliseconds);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
+/**
+ * The reason a signal carries when the deadline middleware cancels a call: the wire then says how long the endpoint
+ * was silent, in its own words (it knows the endpoint and the setting to change).
+ */
+export class DeadlineExpired extends Error {
+  constructor(
+    readonly milliseconds: number,
+    /** "silence": nothing arrived for `milliseconds`; "total": the whole call ran past them. */
+    readonly kind: "silence" | "total",
+  ) {
+    super(`deadline of ${milliseconds} ms passed`);
+    this.name = "DeadlineExpired";
+  }
+}
+
+export function deadlineOf(signal: AbortSignal | undefined): DeadlineExpired | null {
+  return signal?.aborted && signal.reason instanceof DeadlineExpired ? signal.reason : null;
+}
+
+/**
+ * A provider's failure with what the retry middleware needs: the HTTP status (null when no reply came) and the wait
+ * the server asked for. `afterRetries(n)` is the message once n retries failed too.
+ */
+export class ProviderError extends HearthError {
+  constructor(
+    code: HearthError["code"],
+    message: string,
+    options: { subject: string; cause?: unknown },
+    readonly status: number | null = null,
+    readonly retryAfterMs: number | null = null,
+    private readonly retriedMessage: (retries: number) => string = () => message,
+  ) {
+    super(code, message, options);
+  }
+
+  afterRetries(retries: number): ProviderError {
+    if (retries === 0) return this;
+    return new ProviderError(this.code, this.retriedMessage(retries), { subject: this.subject ?? "", cause: this.cause }, this.status, this.retryAfterMs);
+  }
+}
 
 export interface PostOptions<T> {
   path: string;
@@ -144,163 +166,135 @@ export interface PostOptions<T> {
   body: unknown;
   kind: "chat" | "embeddings";
   signal?: AbortSignal | undefined;
+  /** Told of the request, each piece received and the status (the request log and the deadline listen). */
+  onWire?: WireListener | undefined;
   /**
-   * Reads a successful response. `touch()` restarts the timeout (call it for each piece of a stream); `count(n)`
-   * adds received bytes for the log. A failure here is final (no retry: the reply was already under way).
+   * Reads a successful response; `received(n)` reports n bytes of it (call it for each piece of a stream). A failure
+   * here is final (no retry: the reply was already under way).
    */
-  read: (response: Response, touch: () => void, count: (bytes: number) => void) => Promise<Result<T>>;
+  read: (response: Response, received: (bytes: number) => void) => Promise<Result<T>>;
 }
 
-export function providerError(settings: EndpointSettings, code: HearthError["code"], reason: string, cause?: unknown): HearthError {
-  return new HearthError(code, scrubKey(`The ${settings.what} at ${settings.baseURL} ${reason}`, settings.apiKey), {
+export function providerError(settings: EndpointSettings, code: HearthError["code"], reason: string, cause?: unknown): ProviderError {
+  return new ProviderError(code, scrubKey(`The ${settings.what} at ${settings.baseURL} ${reason}`, settings.apiKey), {
     subject: settings.baseURL,
     ...(cause === undefined ? {} : { cause }),
   });
 }
 
-/** POSTs JSON with retries; returns what `read` makes of the reply, or a failure with a clear message. */
+/** A failure with its status (and Retry-After), whose message gains "after n retries" when retries failed too. */
+function statusError(
+  settings: EndpointSettings,
+  code: HearthError["code"],
+  status: number,
+  reason: (retried: string) => string,
+  retryAfter: number | null = null,
+): ProviderError {
+  const message = (retried: string): string => scrubKey(`The ${settings.what} at ${settings.baseURL} ${reason(retried)}`, settings.apiKey);
+  return new ProviderError(code, message(""), { subject: settings.baseURL }, status, retryAfter, (retries) => message(` after ${retries} retries`));
+}
+
+/** POSTs JSON once; returns what `read` makes of the reply, or a failure with a clear message. */
 export async function postJson<T>(settings: EndpointSettings, options: PostOptions<T>): Promise<Result<T>> {
   const url = joinUrl(settings.baseURL, options.path);
   const payload = JSON.stringify(options.body);
-  const bytesSent = Buffer.byteLength(payload);
-  const host = new URL(url).host;
-  const local = isLocalEndpoint(url);
-  const maxWait = settings.maxRetryWaitMs ?? 30_000;
-  const log = (status: number | null, outcome: "ok" | "error", bytesReceived: number, started: number): void => {
-    settings.onRequest?.({
-      time: new Date(started).toISOString(),
-      provider: settings.provider,
-      model: settings.model,
-      host,
-      local,
-      kind: options.kind,
-      bytesSent,
-      bytesReceived,
-      status,
-      outcome,
-      durationMs: Date.now() - started,
-    });
-  };
-
-  for (let attempt = 0; ; attempt++) {
-    const started = Date.now();
-    const controller = new AbortController();
-    let timedOut = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const touch = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, settings.timeoutMs);
-    };
-    const onOuterAbort = (): void => controller.abort();
-    options.signal?.addEventListener("abort", onOuterAbort);
-    let bytesReceived = 0;
-    const count = (bytes: number): void => {
-      bytesReceived += bytes;
-    };
-    touch();
+  const wire = options.onWire;
+  wire?.({
+    type: "request",
+    time: new Date().toISOString(),
+    provider: settings.provider,
+    model: settings.model,
+    host: new URL(url).host,
+    local: isLocalEndpoint(url),
+    kind: options.kind,
+    bytesSent: Buffer.byteLength(payload),
+  });
+  const received = (bytes: number): void => wire?.({ type: "received", bytes });
+  let status: number | null = null;
+  try {
+    let response: Response;
     try {
-      let response: Response;
+      response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...options.headers },
+        body: payload,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } catch (error) {
+      const deadline = deadlineOf(options.signal);
+      if (deadline) {
+        const silent = deadline.kind === "silence" ? `did not answer within ${seconds(deadline.milliseconds)} s` : `did not finish within ${seconds(deadline.milliseconds)} s`;
+        return fail(providerError(settings, "TIMEOUT", `${silent}. Raise ${settings.variables.timeout} or check the server.`, error));
+      }
+      if (options.signal?.aborted) return fail(providerError(settings, "PROVIDER_FAILED", "request was cancelled.", error));
+      const reason = describeError((error as { cause?: unknown }).cause ?? error);
+      return fail(providerError(settings, "PROVIDER_UNAVAILABLE", `cannot be reached (${reason}). Is the server running? Check ${settings.variables.baseUrl}.`, error));
+    }
+    status = response.status;
+
+    if (response.ok) {
       try {
-        response = await fetch(url, {
-          method: "POST",
-          headers: { "content-type": "application/json", ...options.headers },
-          body: payload,
-          signal: controller.signal,
-        });
+        return await options.read(response, received);
       } catch (error) {
-        log(null, "error", 0, started);
-        if (timedOut) {
-          return fail(
-            providerError(settings, "TIMEOUT", `did not answer within ${seconds(settings.timeoutMs)} s. Raise ${settings.variables.timeout} or check the server.`, error),
-          );
+        const deadline = deadlineOf(options.signal);
+        if (deadline) {
+          const silent = deadline.kind === "silence" ? `stopped sending for ${seconds(deadline.milliseconds)} s` : `did not finish within ${seconds(deadline.milliseconds)} s`;
+          return fail(providerError(settings, "TIMEOUT", `${silent}. Raise ${settings.variables.timeout} or check the server.`, error));
         }
         if (options.signal?.aborted) return fail(providerError(settings, "PROVIDER_FAILED", "request was cancelled.", error));
-        const reason = describeError((error as { cause?: unknown }).cause ?? error);
-        return fail(
-          providerError(settings, "PROVIDER_UNAVAILABLE", `cannot be reached (${reason}). Is the server running? Check ${settings.variables.baseUrl}.`, error),
-        );
+        return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", `sent a reply Hearth cannot read (${describeError(error)}).`, error));
       }
-
-      if (response.ok) {
-        try {
-          const result = await options.read(response, touch, count);
-          log(response.status, result.ok ? "ok" : "error", bytesReceived, started);
-          return result;
-        } catch (error) {
-          log(response.status, "error", bytesReceived, started);
-          if (timedOut) {
-            return fail(
-              providerError(settings, "TIMEOUT", `stopped sending for ${seconds(settings.timeoutMs)} s. Raise ${settings.variables.timeout} or check the server.`, error),
-            );
-          }
-          return fail(providerError(settings, "PROVIDER_BAD_RESPONSE", `sent a reply Hearth cannot read (${describeError(error)}).`, error));
-        }
-      }
-
-      const body = await response.text().catch(() => "");
-      count(Buffer.byteLength(body));
-      log(response.status, "error", bytesReceived, started);
-      const status = response.status;
-      const retriesLeft = attempt < settings.maxRetries;
-      if (status === 401 || status === 403) {
-        return fail(
-          providerError(
-            settings,
-            "PROVIDER_AUTH",
-            settings.apiKey
-              ? `refused the API key (${status}). Check ${settings.variables.key}.`
-              : `asked for an API key (${status}) and none is set. Set ${settings.variables.key}.`,
-          ),
-        );
-      }
-      if (status === 429) {
-        const wait = retryAfterMs(response.headers) ?? 1000 * 2 ** attempt;
-        if (retriesLeft && wait <= maxWait) {
-          await sleep(wait, options.signal);
-          continue;
-        }
-        const after = retryAfterMs(response.headers);
-        return fail(
-          providerError(
-            settings,
-            "PROVIDER_RATE_LIMITED",
-            `is limiting requests (429)${attempt > 0 ? ` after ${attempt} retries` : ""}${after !== null ? `; try again in ${Math.ceil(after / 1000)} s` : "; try again shortly"}.`,
-          ),
-        );
-      }
-      if (status >= 500) {
-        if (retriesLeft) {
-          await sleep(250 * 2 ** attempt, options.signal);
-          continue;
-        }
-        const detail = serverMessage(body);
-        return fail(providerError(settings, "PROVIDER_FAILED", `failed (${status}${detail ? `: ${detail}` : ""})${attempt > 0 ? ` after ${attempt} retries` : ""}.`));
-      }
-      if (status === 404) {
-        return fail(
-          providerError(
-            settings,
-            "PROVIDER_FAILED",
-            `has no model "${settings.model}" or the address is wrong (404). Check ${settings.variables.model} and ${settings.variables.baseUrl}.`,
-          ),
-        );
-      }
-      const detail = serverMessage(body);
-      return fail(providerError(settings, "PROVIDER_FAILED", `rejected the request (${status}${detail ? `: ${detail}` : ""}).`));
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onOuterAbort);
     }
+
+    const body = await response.text().catch(() => "");
+    received(Buffer.byteLength(body));
+    if (status === 401 || status === 403) {
+      const failed = status;
+      return fail(
+        statusError(settings, "PROVIDER_AUTH", failed, () =>
+          settings.apiKey
+            ? `refused the API key (${failed}). Check ${settings.variables.key}.`
+            : `asked for an API key (${failed}) and none is set. Set ${settings.variables.key}.`,
+        ),
+      );
+    }
+    if (status === 429) {
+      const after = retryAfterMs(response.headers);
+      return fail(
+        statusError(
+          settings,
+          "PROVIDER_RATE_LIMITED",
+          429,
+          (retried) => `is limiting requests (429)${retried}${after !== null ? `; try again in ${Math.ceil(after / 1000)} s` : "; try again shortly"}.`,
+          after,
+        ),
+      );
+    }
+    const detail = serverMessage(body);
+    if (status >= 500) {
+      const failed = status;
+      return fail(statusError(settings, "PROVIDER_FAILED", failed, (retried) => `failed (${failed}${detail ? `: ${detail}` : ""})${retried}.`, retryAfterMs(response.headers)));
+    }
+    if (status === 404) {
+      return fail(
+        statusError(
+          settings,
+          "PROVIDER_FAILED",
+          404,
+          () => `has no model "${settings.model}" or the address is wrong (404). Check ${settings.variables.model} and ${settings.variables.baseUrl}.`,
+        ),
+      );
+    }
+    const failed = status;
+    return fail(statusError(settings, "PROVIDER_FAILED", failed, () => `rejected the request (${failed}${detail ? `: ${detail}` : ""}).`));
+  } finally {
+    wire?.({ type: "done", status });
   }
 }
-
-/** Reads a whole JSON body, counting its bytes; throws (caught by postJson) when it is not JSON. */
-export async function readJson(response: Response, count: (bytes: number) => void): Promise<unknown> {
+/** Reads a whole JSON body, reporting its bytes; throws (caught by postJson) when it is not JSON. */
+export async function readJson(response: Response, received: (bytes: number) => void): Promise<unknown> {
   const text = await response.text();
-  count(Buffer.byteLength(text));
+  received(Buffer.byteLength(text));
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
@@ -308,19 +302,14 @@ export async function readJson(response: Response, count: (bytes: number) => voi
   }
 }
 
-/** Server-sent events from a streaming body, one parsed event at a time; restarts the timeout for every chunk. */
-export async function* readEvents(
-  response: Response,
-  touch: () => void,
-  count: (bytes: number) => void,
-): AsyncGenerator<{ event: string | undefined; data: string }> {
+/** Server-sent events from a streaming body, one parsed event at a time; each chunk's bytes reported as it comes. */
+export async function* readEvents(response: Response, received: (bytes: number) => void): AsyncGenerator<{ event: string | undefined; data: string }> {
   const queue: { event: string | undefined; data: string }[] = [];
   const parser = createParser({ onEvent: (event) => queue.push({ event: event.event, data: event.data }) });
   if (!response.body) throw new Error("the reply has no body");
   const decoder = new TextDecoder();
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    touch();
-    count(chunk.byteLength);
+    received(chunk.byteLength);
     parser.feed(decoder.decode(chunk, { stream: true }));
     while (queue.length > 0) yield queue.shift()!;
   }

@@ -138,10 +138,11 @@ export function httpLanguageModelContract(name: string, subject: HttpSubject): v
       expect(JSON.stringify(subject.imageIn(server.requests[0]!.body))).toContain("iVBORw0KGgo=");
     });
 
-    it("logs each request with its size and no content or key", async () => {
+    it("logs each call with its size and no content or key", async () => {
       await model().generate(request);
       expect(log).toHaveLength(1);
       const record = log[0]!;
+      expect(record.requests).toBe(1);
       expect(record.host).toBe(new URL(server.url).host);
       expect(record.local).toBe(true);
       expect(record.bytesSent).toBe(Buffer.byteLength(server.requests[0]!.raw));
@@ -174,7 +175,8 @@ export function httpLanguageModelContract(name: string, subject: HttpSubject): v
       const result = await model().generate(request);
       expect(result.ok && result.value.text).toBe("Second time lucky.");
       expect(server.requests).toHaveLength(2);
-      expect(log.map((record) => record.status)).toEqual([429, 200]);
+      // One request-log line for the call, counting both requests.
+      expect(log.map((record) => [record.status, record.requests])).toEqual([[200, 2]]);
     });
 
     it("429 with a long Retry-After: fails at once saying when to try again", async () => {

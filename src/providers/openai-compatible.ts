@@ -5,17 +5,20 @@
  */
 import { fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { EndpointOptions } from "./http.ts";
+import type { EndpointOptions, WireOptions } from "./http.ts";
+import { chainLanguageModel } from "./model-chain.ts";
 import { endpointSettings, isLocalEndpoint, parseStreamEvent, postJson, providerError, readEvents, readJson, refuseImages } from "./http.ts";
 import { modelAcceptsImages } from "./model-names.ts";
 import type { ChatMessage, GenerateOptions, GenerateRequest, Generation, LanguageModel } from "./types.ts";
 
-export interface OpenAICompatibleOptions extends EndpointOptions {
+export interface OpenAICompatibleWireOptions extends WireOptions {
   /** Up to and including "/v1" (Ollama: http://127.0.0.1:11434/v1). */
   baseURL: string;
   /** Overrides the guess from the model name. */
   supportsImages?: boolean | undefined;
 }
+
+export type OpenAICompatibleOptions = OpenAICompatibleWireOptions & EndpointOptions;
 
 export const languageModelVariables = {
   key: "HEARTH_LLM_API_KEY",
@@ -52,7 +55,13 @@ interface ChunkBody {
   error?: { message?: unknown } | string;
 }
 
+/** An OpenAI-compatible model in the middleware chain (timeout, retries, request log as the options say). */
 export function createOpenAICompatible(options: OpenAICompatibleOptions): LanguageModel {
+  return chainLanguageModel(createOpenAICompatibleWire(options), options);
+}
+
+/** The wire protocol alone: one request per call, no retries, no timeout of its own (model-chain.ts adds them). */
+export function createOpenAICompatibleWire(options: OpenAICompatibleWireOptions): LanguageModel {
   const settings = endpointSettings(options, { provider: "openai", what: "language model", variables: languageModelVariables });
   const supportsImages = options.supportsImages ?? modelAcceptsImages(options.model);
 
@@ -73,9 +82,10 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
       body,
       kind: "chat",
       signal: generateOptions.signal,
-      read: async (response, touch, count) => {
+      onWire: generateOptions.onWire,
+      read: async (response, received) => {
         if (!streaming) {
-          const parsed = (await readJson(response, count)) as CompletionBody;
+          const parsed = (await readJson(response, received)) as CompletionBody;
           const choice = parsed?.choices?.[0];
           const content = choice?.message?.content;
           if (typeof content !== "string") {
@@ -86,7 +96,7 @@ export function createOpenAICompatible(options: OpenAICompatibleOptions): Langua
         let text = "";
         let finishReason: string | null = null;
         let done = false;
-        for await (const event of readEvents(response, touch, count)) {
+        for await (const event of readEvents(response, received)) {
           if (event.data.trim() === "[DONE]") {
             done = true;
             break;

@@ -30,8 +30,26 @@ export interface GenerateRequest {
   temperature?: number;
 }
 
-export interface GenerateOptions {
+/**
+ * What the wire (one HTTP exchange with an endpoint) tells the middleware around it, never content: an exchange
+ * starts ("request"), pieces of its reply arrive ("received", raw bytes), it ends ("done", with the HTTP status or
+ * null when no reply came). The request log counts from these; the deadline restarts its clock on them.
+ */
+export type WireEvent =
+  | { type: "request"; time: string; provider: string; model: string; host: string; local: boolean; kind: "chat" | "embeddings"; bytesSent: number }
+  | { type: "received"; bytes: number }
+  | { type: "done"; status: number | null };
+
+export type WireListener = (event: WireEvent) => void;
+
+/** What every call through the middleware chain takes, language model or embedding model. */
+export interface CallOptions {
   signal?: AbortSignal;
+  /** Set by the middleware chain (request log, deadline); callers leave it out. */
+  onWire?: WireListener;
+}
+
+export interface GenerateOptions extends CallOptions {
   /** When given, the reply is streamed and each piece of text is passed here as it arrives. */
   onToken?: (text: string) => void;
 }
@@ -59,10 +77,14 @@ export interface EmbeddingModel {
   readonly id: string;
   readonly local: boolean;
   /** One vector per text, in order. */
-  embed(texts: string[], options?: { signal?: AbortSignal }): Promise<Result<number[][]>>;
+  embed(texts: string[], options?: CallOptions): Promise<Result<number[][]>>;
 }
 
-/** One request sent to a model endpoint, for the request log: never content, never the key. */
+/**
+ * One call to a model endpoint, for the request log: never content, never the key. A call is one answer, draft or
+ * embedding job step as the caller made it; `requests` counts the HTTP requests it took (retries, batches), and the
+ * byte counts are over all of them, so the log still says everything that left the machine.
+ */
 export interface RequestRecord {
   time: string;
   provider: string;
@@ -73,9 +95,12 @@ export interface RequestRecord {
   kind: "chat" | "embeddings";
   bytesSent: number;
   bytesReceived: number;
+  /** The last reply's HTTP status, or null when none came. */
   status: number | null;
   outcome: "ok" | "error";
   durationMs: number;
+  /** HTTP requests the call took: 1, more after retries or for batches of texts. */
+  requests: number;
 }
 
 export type RequestListener = (record: RequestRecord) => void;

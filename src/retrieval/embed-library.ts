@@ -4,15 +4,12 @@
  */
 import { ok } from "../errors/hearth-error.ts";
 import type { HearthError, Result } from "../errors/hearth-error.ts";
-import { createRedactor } from "../privacy/redact.ts";
 import type { EmbeddingModel } from "../providers/types.ts";
 import type { PassageRecord, Store } from "../store/types.ts";
 
 export interface EmbedLibraryOptions {
   store: Store;
   model: EmbeddingModel;
-  /** Redact personal data before the text leaves the machine. */
-  redact: boolean;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
@@ -40,8 +37,8 @@ export async function embedLibrary(options: EmbedLibraryOptions): Promise<Result
     const batch = store.chunksWithoutEmbedding(model.id, batchSize);
     if (batch.length === 0) break;
     const texts = batch.map(embeddingText);
-    const sent = options.redact ? createRedactor().redact(texts) : texts;
-    const vectors = await model.embed(sent, options.signal ? { signal: options.signal } : {});
+    // Personal data is redacted by the model's middleware chain (model-chain.ts) when the endpoint is off the machine.
+    const vectors = await model.embed(texts, options.signal ? { signal: options.signal } : {});
     if (!vectors.ok) return vectors;
     store.saveEmbeddings(
       model.id,

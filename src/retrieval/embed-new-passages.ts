@@ -5,7 +5,6 @@
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError, fail } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { shouldRedact } from "../privacy/policy.ts";
 import { createRequestLog } from "../privacy/request-log.ts";
 import { createEmbeddingModel } from "../providers/from-config.ts";
 import type { Store } from "../store/types.ts";
@@ -34,7 +33,6 @@ export async function embedNewPassages(
   return embedLibrary({
     store,
     model: embeddings,
-    redact: shouldRedact(config.privacy.redact, embeddings.local),
     ...(onProgress ? { onProgress } : {}),
   });
 }

@@ -49,10 +49,10 @@ describe("hybrid retrieval and embedding the library", () => {
   });
 
   it("embeds only passages without vectors, then fuses keyword and vector results", async () => {
-    const first = await embedLibrary({ store, model: embeddings, redact: false });
+    const first = await embedLibrary({ store, model: embeddings });
     expect(first.ok && first.value).toEqual({ embedded: 3, total: 3, model: "ollama:nomic-embed-text" });
     const requests = server.requests.length;
-    const second = await embedLibrary({ store, model: embeddings, redact: false });
+    const second = await embedLibrary({ store, model: embeddings });
     expect(second.ok && second.value.embedded).toBe(0);
     expect(server.requests.length).toBe(requests);
 
@@ -69,7 +69,8 @@ describe("hybrid retrieval and embedding the library", () => {
     const sample = sampleDocument(corpusPath("formats/Casework.txt"), { format: "text", paged: true, text: "The young person, Amy Jones, lives at 3 Mill Lane." });
     other.replaceDocument(sample.document, sample.units, sample.chunks);
     server.requests.length = 0;
-    await embedLibrary({ store: other, model: embeddings, redact: true });
+    // Redaction is the model chain's (as createEmbeddingModel builds it for a cloud endpoint).
+    await embedLibrary({ store: other, model: createOllamaEmbeddings({ baseURL: server.url, model: "nomic-embed-text", redact: {} }) });
     expect(server.requests[0]!.raw).not.toMatch(/Amy|Jones|Mill Lane/);
     expect(server.requests[0]!.raw).toContain("⟦PERSON_1⟧");
     other.close();

@@ -3,7 +3,6 @@
  * (score = Σ 1 / (k + rank)). Without an embedding model, or when it fails, BM25 alone answers and says so.
  */
 import { describeError } from "../errors/hearth-error.ts";
-import { createRedactor } from "../privacy/redact.ts";
 import type { EmbeddingModel } from "../providers/types.ts";
 import type { PassageHit, Store } from "../store/types.ts";
 import type { SearchOptions, SearchResult, Searcher } from "./search.ts";
@@ -23,8 +22,6 @@ export interface HybridDependencies {
   store: Store;
   searcher: Searcher;
   embeddings: EmbeddingModel | null;
-  /** Redact the query before it leaves the machine. */
-  redact?: boolean;
   /** The RRF constant: larger flattens the difference between ranks. */
   k?: number;
   /** Candidates taken from each list before fusion. */
@@ -69,8 +66,8 @@ export function createHybridSearcher(dependencies: HybridDependencies): HybridSe
         return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason}.` };
       }
       const lexical = searcher.search(query, { ...options, limit: Math.max(depth, options.limit), perPage: null });
-      const [sent] = dependencies.redact ? createRedactor().redact([query]) : [query];
-      const vector = await embeddings.embed([sent ?? query]);
+      // Personal data in the query is redacted by the model's middleware chain (model-chain.ts) when it leaves the machine.
+      const vector = await embeddings.embed([query]);
       if (!vector.ok || !vector.value[0]) {
         const reason = vector.ok ? "no vector came back" : describeError(vector.error);
         return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason.replace(/\.$/, "")}.` };

@@ -105,7 +105,7 @@ export function safeProviderMessage(error: HearthError): string {
 /** Asks the workspace's model for one word, with a short timeout and no retries: proves address, key and model. */
 async function testProvider(config: HearthConfig): Promise<{ ok: boolean; message: string }> {
   if (config.llm.provider === "extractive") return { ok: true, message: "The extractive answerer needs no language model." };
-  const model = createLanguageModel({ llm: { ...config.llm, timeoutMs: Math.min(config.llm.timeoutMs, 20_000), maxRetries: 0 } });
+  const model = createLanguageModel({ llm: { ...config.llm, timeoutMs: Math.min(config.llm.timeoutMs, 20_000), maxRetries: 0 }, privacy: config.privacy });
   if (!model.ok) return { ok: false, message: safeProviderMessage(model.error) };
   if (!model.value) return { ok: true, message: "The extractive answerer needs no language model." };
   const reply = await model.value.generate({

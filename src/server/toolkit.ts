@@ -119,7 +119,7 @@ export function toolkitRoutes(services: ServerServices) {
     if (body.useModel) {
       const service = answerServiceFor(library, config, services.secrets, { drafting: true });
       if (!service.ok) throw new HttpError(503, answerErrorMessage(service.error), { cause: service.error });
-      writer = draftWriterFor(service.value, config.privacy);
+      writer = draftWriterFor(service.value);
     }
     const drafted = await draftDocument({ store: library.store, writer }, { template: found.value.template, la: body.la, about: body.about, options: body.options }, { signal: c.req.raw.signal });
     if (!drafted.ok) throw badRequest(drafted.error);

@@ -46,9 +46,8 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
   let server: FakeModelServer;
   const writer = (redact = false) =>
     createDraftWriter({
-      model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000 }),
-      redact,
-      names: ["Alex Morgan"],
+      // Redaction is the model chain's (as createLanguageModel builds it for a cloud endpoint).
+      model: createOpenAICompatible({ baseURL: server.url, model: "writer-model", maxRetries: 0, timeoutMs: 5_000, redact: redact ? { names: ["Alex Morgan"] } : false }),
     });
   const email = async (redact = false): Promise<Answer> => {
     const result = await draftDocument({ store: fixture.store, writer: writer(redact) }, { template: template("la-commissioner-email"), la: "Nottinghamshire", now });

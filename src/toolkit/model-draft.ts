@@ -11,17 +11,14 @@ import type { AnswerService } from "../answer/create-answerer.ts";
 import { addOutOfDateNotes } from "../authority/source-authority.ts";
 import { attributeVoice } from "../identity/attribute-voice.ts";
 import type { Answer, Citation } from "../answer/types.ts";
-import type { HearthConfig } from "../config/config.ts";
 import { ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { shouldRedact } from "../privacy/policy.ts";
 import { getProfile, signatureBlock } from "../profile/organisation-profile.ts";
 import { profileFieldLabels, profileFields } from "../profile/profile-fields.ts";
 import type { OrganisationProfile } from "../profile/profile-fields.ts";
 import { checkReply, neutralise, passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
 import { aboutProvider, sentencesOf } from "../answer/reply-check.ts";
 import { describeError } from "../errors/hearth-error.ts";
-import { createRedactor, createStreamRestorer } from "../privacy/redact.ts";
 import type { GenerateOptions, LanguageModel } from "../providers/types.ts";
 import type { DraftDependencies, DraftRequest } from "./draft-engine.ts";
 import { draftFromTemplate } from "./draft-engine.ts";
@@ -47,10 +44,8 @@ export const draftSystemPrompt = [
 ].join("\n");
 
 export interface DraftWriterDependencies {
+  /** The model in its middleware chain (src/providers/model-chain.ts), which redacts what the privacy settings ask. */
   model: LanguageModel;
-  /** Redact personal data before it is sent (privacy "auto" for cloud endpoints, or "always"). */
-  redact: boolean;
-  names?: string[];
   maxTokens?: number;
 }
 
@@ -156,10 +151,8 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
       if (draft.citations.length === 0) return draft;
 
       const quotes = draft.citations.map((citation) => `[${citation.n}] ${neutralise(quoteHeading(citation))}\n${neutralise(citation.quote)}`);
-      const redactor = dependencies.redact ? createRedactor({ names: dependencies.names ?? [] }) : null;
-      const [sentDraft, ...sentQuotes] = redactor ? redactor.redact([neutralise(body), ...quotes]) : [neutralise(body), ...quotes];
-      const restore = (text: string): string => (redactor ? redactor.restore(text) : text);
-      const restorer = options.onToken ? createStreamRestorer({ restore }, options.onToken) : null;
+      const sentDraft = neutralise(body);
+      const sentQuotes = quotes;
       const user = [
         `Document: ${template.title}`,
         `What it is: ${template.description}`,
@@ -180,13 +173,12 @@ export function createDraftWriter(dependencies: DraftWriterDependencies): DraftW
         { system: draftSystemPrompt, messages: [{ role: "user", content: user }], maxTokens: dependencies.maxTokens ?? 2000, temperature: 0.2 },
         {
           ...(options.signal ? { signal: options.signal } : {}),
-          ...(restorer ? { onToken: (token: string) => restorer.push(token) } : {}),
+          ...(options.onToken ? { onToken: options.onToken } : {}),
         },
       );
-      restorer?.flush();
       if (!generation.ok) return offline(describeError(generation.error));
 
-      const reply = restore(generation.value.text).trim();
+      const reply = generation.value.text.trim();
       const byNumber = new Map(draft.citations.map((citation) => [citation.n, citation]));
       // checkReply numbers passages from 1: map the draft's citation numbers onto positions and back.
       const evidence = draft.citations.map((citation) => `${citation.file.replace(/\.[a-z0-9]+$/i, "")} ${citation.section ?? ""}\n${citation.quote}`);
@@ -278,7 +270,7 @@ async function draftWithNotes(dependencies: DraftDocumentDependencies, request: 
 }
 
 /** The writer for a configured answer service: none when answers are extractive. */
-export function draftWriterFor(service: Pick<AnswerService, "model">, privacy: HearthConfig["privacy"]): DraftWriter | null {
+export function draftWriterFor(service: Pick<AnswerService, "model">): DraftWriter | null {
   if (!service.model) return null;
-  return createDraftWriter({ model: service.model, redact: shouldRedact(privacy.redact, service.model.local), names: privacy.names });
+  return createDraftWriter({ model: service.model });
 }

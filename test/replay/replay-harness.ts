@@ -145,7 +145,6 @@ export function answererFor(store: SqliteStore, results: SearchResult[], server:
     store,
     model: createOpenAICompatible({ baseURL: server.url, model: "replay-model", maxRetries: 0, timeoutMs: 10_000 }),
     fallback: createExtractiveAnswerer({ store, searcher: createSearcher(store) }),
-    redact: false,
     retrieve: () => Promise.resolve({ results, note: null }),
   });
 }
