@@ -1,0 +1,80 @@
+/**
+ * Connections to PostgreSQL (node-postgres), shared by every PostgreSQL part: the library store, accounts and the job
+ * queue. One pool per URL per process; errors name the URL with its password removed, never the password.
+ */
+import pg from "pg";
+import { HearthError, describeError } from "../../errors/hearth-error.ts";
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** The URL without its password, for messages and `hearth doctor`. */
+export function redactPostgresUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(an unreadable PostgreSQL URL)";
+  }
+}
+
+export interface PostgresPoolOptions {
+  /** Most connections this process opens (default 10). */
+  maxConnections?: number;
+}
+
+const pools = new Map<string, { pool: pg.Pool; users: number }>();
+
+/**
+ * A pool for the URL, shared within the process and counted: `releasePostgresPool` ends it when the last user lets
+ * go. Checks the connection once, so a wrong URL fails here with a clear message rather than at the first query.
+ */
+export async function acquirePostgresPool(url: string, options: PostgresPoolOptions = {}): Promise<pg.Pool> {
+  const shared = pools.get(url);
+  if (shared) {
+    shared.users++;
+    return shared.pool;
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, idleTimeoutMillis: 30_000 });
+  // An idle client losing its connection (a server restart) must not crash the process; the next query reconnects.
+  pool.on("error", () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw new HearthError("STORE_FAILED", `${redactPostgresUrl(url)}: cannot connect to PostgreSQL (${describeError(error)})`, {
+      subject: redactPostgresUrl(url),
+      cause: error,
+    });
+  }
+  pools.set(url, { pool, users: 1 });
+  return pool;
+}
+
+export async function releasePostgresPool(url: string): Promise<void> {
+  const shared = pools.get(url);
+  if (!shared) return;
+  shared.users--;
+  if (shared.users > 0) return;
+  pools.delete(url);
+  await shared.pool.end();
+}
+
+/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
