@@ -152,6 +152,8 @@ export interface DocumentStore {
   remove(id: number): Promise<boolean>;
   /** The stored unit texts (pages, sheets) of several documents at once, for quote verification. */
   unitTexts(documentIds: number[]): Promise<Map<number, UnitText[]>>;
+  /** A document's stored chunks in order (for copying a library to another store: `hearth migrate`). */
+  chunks(documentId: number): Promise<Chunk[]>;
   checkIntegrity(): Promise<IntegrityReport>;
 }
 
@@ -208,6 +210,8 @@ export interface SettingsStore {
   get<Value>(setting: SettingDefinition<Value>): Promise<Value | undefined>;
   /** Validates against the schema (HearthError "INVALID_INPUT" naming the key when it fails), then saves. */
   set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void>;
+  /** Every setting as stored, ordered by key (for copying a library to another store: `hearth migrate`). */
+  list(): Promise<{ key: string; value: unknown }[]>;
 }
 
 /**
