@@ -38,17 +38,19 @@ export function attachment(fileName: string): string {
 export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { libraries, accounts } = services;
 
-  const findDocument = (workspaceId: string, rawId: string): DocumentRecord => {
+  const findDocument = async (workspaceId: string, rawId: string): Promise<DocumentRecord> => {
     const id = Number(rawId);
-    const document = Number.isInteger(id) && id > 0 ? libraries.get(workspaceId).store.getDocument(id) : undefined;
+    const document = Number.isInteger(id) && id > 0 ? await (await libraries.get(workspaceId)).store.documents.get(id) : undefined;
     if (!document) throw notFound("No such document in this workspace");
     return document;
   };
 
-  app.get("/api/workspaces/:workspaceId/documents", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
+  app.get("/api/workspaces/:workspaceId/documents", async (c) => {
+    const { store } = await libraries.get(c.get("workspace").id);
+    const documents = await store.documents.list();
+    const authorities = await Promise.all(documents.map((document) => describeSourceAuthority(store, document)));
     return c.json({
-      documents: store.listDocuments().map((document) => ({ ...publicDocument(document), ...authoritySummary(describeSourceAuthority(store, document)) })),
+      documents: documents.map((document, index) => ({ ...publicDocument(document), ...authoritySummary(authorities[index]!) })),
       // The kinds a document can be tagged with, for the Library page's control.
       authorityKinds: authorityKinds.map((kind) => ({ kind, label: authorityLabels[kind] })),
     });
@@ -56,20 +58,20 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
 
   app.delete("/api/workspaces/:workspaceId/documents/:documentId", allow("editor"), async (c) => {
     const workspaceId = c.get("workspace").id;
-    const document = findDocument(workspaceId, c.req.param("documentId"));
+    const document = await findDocument(workspaceId, c.req.param("documentId"));
     // Through the queue, so a removal never interleaves with an ingest writing the same workspace.
     await libraries.enqueue(workspaceId, async () => {
-      libraries.get(workspaceId).store.removeDocument(document.id);
+      await (await libraries.get(workspaceId)).store.documents.remove(document.id);
       if (libraries.ownsFile(workspaceId, document.sourcePath)) await rm(document.sourcePath, { force: true });
     });
     accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
     return c.body(null, 204);
   });
 
-  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", (c) => {
+  app.get("/api/workspaces/:workspaceId/documents/:documentId/units", async (c) => {
     const workspaceId = c.get("workspace").id;
-    const document = findDocument(workspaceId, c.req.param("documentId"));
-    const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
+    const document = await findDocument(workspaceId, c.req.param("documentId"));
+    const units = (await (await libraries.get(workspaceId)).store.documents.unitTexts([document.id])).get(document.id) ?? [];
     audit(c, services, "view", `${document.fileName} (text)`);
     return c.json({ file: document.fileName, format: document.format, units });
   });
@@ -83,7 +85,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
   };
 
   app.get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
-    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    const document = await findDocument(c.get("workspace").id, c.req.param("documentId"));
     const bytes = await readOriginal(document);
     audit(c, services, "download", document.fileName);
     return c.body(new Uint8Array(bytes), 200, {
@@ -94,7 +96,7 @@ export function registerDocumentRoutes(app: Hono<ServerEnv>, services: ServerSer
   });
 
   app.get("/api/workspaces/:workspaceId/documents/:documentId/pages/:page/image", async (c) => {
-    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    const document = await findDocument(c.get("workspace").id, c.req.param("documentId"));
     if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
     const page = Number(c.req.param("page"));
     const rendered = renderPdfPage(new Uint8Array(await readOriginal(document)), page, c.req.query("highlight"));

@@ -27,7 +27,7 @@ describe("ingest pool (worker threads)", () => {
       const path = note("staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every month.\n");
       const first = await pool.ingest(path, { folder, store, config });
       expect(first.status).toBe("ingested");
-      if (first.status === "ingested") expect(store.getDocument(first.document.id)?.fileName).toBe("staffing.md");
+      if (first.status === "ingested") expect((await store.documents.get(first.document.id))?.fileName).toBe("staffing.md");
       expect((await pool.ingest(path, { folder, store, config })).status).toBe("unchanged");
       expect((await pool.ingest(path, { folder, store, config, forgetHashes: true })).status).toBe("ingested");
       const bad = await pool.ingest(note("broken.pdf", "not a pdf at all"), { folder, store, config });

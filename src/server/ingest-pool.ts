@@ -46,7 +46,7 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
         const error = errorFromWorker(reply.error);
         return { status: "failed", path: reply.path, fileName: reply.fileName, error };
       }
-      const document = store.getDocument(reply.documentId);
+      const document = await store.documents.get(reply.documentId);
       if (!document) {
         const error = new HearthError("STORE_FAILED", `${reply.fileName}: ingested, but the library does not show it`, { subject: reply.path });
         return { status: "failed", path: reply.path, fileName: reply.fileName, error };

@@ -22,7 +22,7 @@ export type IngestReply =
   | { status: "failed"; path: string; fileName: string; error: { code: string; message: string; subject?: string | undefined } };
 
 export async function runIngest(request: IngestRequest): Promise<IngestReply> {
-  const store = workerStore(request.folder);
+  const store = await workerStore(request.folder);
   const outcome = await ingestFile(request.path, { store: request.forgetHashes ? forgettingHashes(store) : store, config: request.config });
   if (outcome.status === "failed") {
     return { status: "failed", path: outcome.path, fileName: outcome.fileName, error: { code: outcome.error.code, message: outcome.error.message, subject: outcome.error.subject } };

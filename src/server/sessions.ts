@@ -15,18 +15,18 @@ const contentTypes = {
 export function registerSessionRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
   const { libraries } = services;
 
-  app.get("/api/workspaces/:workspaceId/sessions", (c) => {
-    return c.json({ sessions: libraries.get(c.get("workspace").id).store.listSessions() });
+  app.get("/api/workspaces/:workspaceId/sessions", async (c) => {
+    return c.json({ sessions: await (await libraries.get(c.get("workspace").id)).store.sessions.list() });
   });
 
-  app.get("/api/workspaces/:workspaceId/sessions/:name", (c) => {
-    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+  app.get("/api/workspaces/:workspaceId/sessions/:name", async (c) => {
+    const session = await (await libraries.get(c.get("workspace").id)).store.sessions.get(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     return c.json(session);
   });
 
   app.get("/api/workspaces/:workspaceId/sessions/:name/export", async (c) => {
-    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+    const session = await (await libraries.get(c.get("workspace").id)).store.sessions.get(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     const format = parseReportFormat(c.req.query("format") ?? "md");
     if (!format.ok) throw new HttpError(400, format.error.message, { cause: format.error });

@@ -13,7 +13,7 @@ import type { ServerEnv, ServerServices } from "./server-types.ts";
 const maxRowsShown = 1000;
 
 export function registerTableRoutes(app: Hono<ServerEnv>, services: ServerServices): void {
-  const rowsFor = (workspaceId: string, rawTableId: string, rawQuery: string | undefined) => {
+  const rowsFor = async (workspaceId: string, rawTableId: string, rawQuery: string | undefined) => {
     const tableId = Number(rawTableId);
     if (!Number.isInteger(tableId) || tableId <= 0) throw notFound("No such table in this workspace");
     let query: unknown;
@@ -22,7 +22,7 @@ export function registerTableRoutes(app: Hono<ServerEnv>, services: ServerServic
     } catch {
       throw new HttpError(400, "query: not JSON (the citation's table query is expected)");
     }
-    const rows = openTableRows(services.libraries.get(workspaceId).store, { tableId, query });
+    const rows = await openTableRows((await services.libraries.get(workspaceId)).store, { tableId, query });
     if (!rows.ok) {
       if (rows.error.code === "NOT_FOUND") throw notFound(rows.error.message);
       throw new HttpError(400, rows.error.message);
@@ -30,13 +30,13 @@ export function registerTableRoutes(app: Hono<ServerEnv>, services: ServerServic
     return rows.value;
   };
 
-  app.get("/api/workspaces/:workspaceId/tables/:tableId/rows", (c) => {
-    const rows = rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
+  app.get("/api/workspaces/:workspaceId/tables/:tableId/rows", async (c) => {
+    const rows = await rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
     return c.json({ ...rows, total: rows.rows.length, rows: rows.rows.slice(0, maxRowsShown) });
   });
 
-  app.get("/api/workspaces/:workspaceId/tables/:tableId/rows.csv", (c) => {
-    const rows = rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
+  app.get("/api/workspaces/:workspaceId/tables/:tableId/rows.csv", async (c) => {
+    const rows = await rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
     const name = `${rows.fileName.replace(/\.[a-z0-9]+$/i, "")} - rows.csv`;
     return c.body(rowsToCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(name) });
   });

@@ -52,9 +52,9 @@ async function settle(context: IngestContext, name: string, outcome: IngestOutco
   if (outcome.status === "ingested") {
     if (uploaded) {
       // A new version of a file already in the library replaces it once the new one is safely in.
-      for (const older of store.listDocuments()) {
+      for (const older of await store.documents.list()) {
         if (older.id === outcome.document.id || older.fileName !== outcome.document.fileName) continue;
-        store.removeDocument(older.id);
+        await store.documents.remove(older.id);
         if (services.libraries.ownsFile(workspaceId, older.sourcePath)) {
           await rm(older.sourcePath, { force: true });
           await removeIfEmpty(dirname(older.sourcePath));
@@ -90,7 +90,7 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
   app.post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
-    const library = libraries.get(workspace.id);
+    const library = await libraries.get(workspace.id);
     const job = jobs.create(workspace.id);
     const folder = `${library.filesFolder}/${job.id}`;
     const received = await receiveFiles(c.req.raw, {
@@ -134,10 +134,10 @@ export function registerUploadRoutes(app: Hono<ServerEnv>, services: ServerServi
     );
   });
 
-  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), (c) => {
+  app.post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
-    const library = libraries.get(workspace.id);
-    const document = library.store.getDocument(Number(c.req.param("documentId")));
+    const library = await libraries.get(workspace.id);
+    const document = await library.store.documents.get(Number(c.req.param("documentId")));
     if (!document) throw notFound("No such document in this workspace");
     const job = jobs.create(workspace.id);
     jobs.progress(job, { file: document.fileName, status: "queued" });
