@@ -38,7 +38,7 @@ describe("ingest pool (worker threads)", () => {
       }
     } finally {
       await pool.close();
-      store.close();
+      await store.close();
     }
   });
 
@@ -54,7 +54,7 @@ describe("ingest pool (worker threads)", () => {
       expect(outcomes.filter((outcome) => outcome.status === "ingested").length).toBeGreaterThanOrEqual(2);
     } finally {
       await pool.close();
-      store.close();
+      await store.close();
     }
   });
 });

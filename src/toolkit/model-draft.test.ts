@@ -63,7 +63,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
       ["provisionType", "an independent therapeutic provision running small children's homes"],
       ["signature", signature.replace("\n", "\\n")],
     ] as const) {
-      const result = setProfileField(fixture.store, field, value);
+      const result = await setProfileField(fixture.store, field, value);
       if (!result.ok) throw result.error;
     }
     server = await startFakeModelServer("openai");
@@ -73,7 +73,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     await server.close();
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     server.requests.length = 0;
     server.script.length = 0;
     // A model that writes the email up: prose around the cited figure, an uncited line from the profile, one
@@ -108,7 +108,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     expect(written.citations).toHaveLength(1);
     const citation = written.citations[0]!;
     expect(citation).toMatchObject({ n: 1, file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 4 });
-    const ids = new Map(fixture.store.listDocuments().map((document) => [document.fileName, document.id]));
+    const ids = new Map((await fixture.store.documents.list()).map((document) => [document.fileName, document.id]));
     expect(createQuoteVerifier(fixture.store).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
   });
 
@@ -161,7 +161,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     expect(system).not.toContain("953");
     expect(user).toContain(`${draftOpen}\n### Subject`);
     expect(user).toContain(draftClose);
-    const offline = draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), la: "Nottinghamshire", now });
+    const offline = await draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), la: "Nottinghamshire", now });
     if (!offline.ok) throw offline.error;
     expect(quotesIn(user).size).toBe(offline.value.citations.length);
   });
