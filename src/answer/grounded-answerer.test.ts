@@ -10,7 +10,7 @@ import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { GroundedAnswerer } from "./grounded-answerer.ts";
 import { checkReply, createGroundedAnswerer, passagesClose, passagesOpen, systemPrompt } from "./grounded-answerer.ts";
-import { createQuoteVerifier } from "./verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 
 const strategy = [
   "The weekly cost of an in-house residential placement is £2,278 per week.",
@@ -106,7 +106,7 @@ describe("grounded answerer", () => {
     expect(cost).toMatchObject({ file: "Northshire Sufficiency Strategy 2024.pdf", page: 1 });
     const homes = answer.citations.find((citation) => citation.quote.includes("new children's homes"));
     expect(homes).toMatchObject({ file: "Northshire Sufficiency Strategy 2024.pdf", page: 2 });
-    const verifier = createQuoteVerifier(store);
+    const verifier = await verifierOverLibrary(store);
     const document = (await store.documents.list()).find((record) => record.fileName.startsWith("Northshire"))!;
     for (const citation of [cost!, homes!]) expect(verifier.verify(document.id, citation.page, citation.quote)).not.toBeNull();
   });

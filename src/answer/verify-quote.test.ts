@@ -64,7 +64,7 @@ describe.skipIf(withoutCorpus())("paged copies of a quote", () => {
     await store.documents.replace(pdf.document, pdf.units, pdf.chunks);
     const ids = new Map((await store.documents.list()).map((document) => [document.fileName, document.id]));
     const find = createPagedCopyFinder(store, createQuoteVerifier(store));
-    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, sentence)).toEqual({
+    expect(await find(ids.get("Exampleshire strategy.txt") ?? -1, sentence)).toEqual({
       documentId: ids.get("Exampleshire strategy.pdf"),
       fileName: "Exampleshire strategy.pdf",
       page: 2,
@@ -72,7 +72,7 @@ describe.skipIf(withoutCorpus())("paged copies of a quote", () => {
       quote: "The weekly cost of an in-house residential\nplacement is £2,278 per week.",
     });
     // A sentence only the text copy holds has no paged copy.
-    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, "Introduction to the text copy.")).toBeNull();
+    expect(await find(ids.get("Exampleshire strategy.txt") ?? -1, "Introduction to the text copy.")).toBeNull();
     await store.close();
   });
 });

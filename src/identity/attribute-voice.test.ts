@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAnswerer } from "../answer/create-answerer.ts";
 import type { Answer } from "../answer/types.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
@@ -167,7 +167,7 @@ describe.skipIf(withoutCorpus())("Nottinghamshire's strategy, in an answer and i
     expect(citation).toBeDefined();
     const document = (await store.documents.list())[0];
     if (!document || !citation) throw new Error("fixture missing");
-    expect(createQuoteVerifier(store).verify(document.id, citation.page, citation.quote)).not.toBeNull();
+    expect((await verifierOverLibrary(store)).verify(document.id, citation.page, citation.quote)).not.toBeNull();
   });
 
   it("writes the LA email citing the council's own strategy as 'your'", async () => {
@@ -180,7 +180,7 @@ describe.skipIf(withoutCorpus())("Nottinghamshire's strategy, in an answer and i
     expect(text).not.toMatch(/^- (We|Our)\b/m);
     expect(text).not.toMatch(/^- Nottinghamshire's strategy/m);
     // The quotes behind the reworded bullets are still the council's own words, checked on their pages.
-    const verifier = createQuoteVerifier(store);
+    const verifier = await verifierOverLibrary(store);
     const document = (await store.documents.list())[0];
     if (!document) throw new Error("fixture missing");
     for (const citation of drafted.value.citations) expect(verifier.verify(document.id, citation.page, citation.quote), citation.quote).not.toBeNull();

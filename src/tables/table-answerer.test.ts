@@ -12,7 +12,7 @@ import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
 import { openTableRows, rowsToCsv } from "./table-rows.ts";
 import { validateTableQuery } from "./table-query.ts";
@@ -142,7 +142,7 @@ describe("data-set answers over a self-made CSV", () => {
     const citation = answer?.citations[0];
     expect(citation?.table).toBeDefined();
     const document = (await store.documents.list())[0];
-    expect(createQuoteVerifier(store).verify(document?.id ?? -1, null, citation?.quote ?? "")).not.toBeNull();
+    expect((await verifierOverLibrary(store)).verify(document?.id ?? -1, null, citation?.quote ?? "")).not.toBeNull();
     const expected = rows.filter((row) => row.type === "Children's home" && row.council === "Cornwall" && row.rating === "Outstanding");
     const opened = await openTableRows(store, citation?.table ?? { tableId: -1, query: {} });
     if (!opened.ok) throw opened.error;

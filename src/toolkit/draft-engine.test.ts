@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "../answer/answer-fixture.ts";
 import { libraryFixture } from "../answer/answer-fixture.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
 import { renderReport } from "../report/report.ts";
 import type { Answer } from "../answer/types.ts";
@@ -96,7 +96,7 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     expect(needs.some((line) => /\bneed/i.test(line))).toBe(true);
     expect(email.answer).toMatch(/- Children in care: 953 \(July 31st 2022\) \[\d+\]/);
     // Every quote stands verbatim on its cited page.
-    const verifier = createQuoteVerifier(fixture.store);
+    const verifier = await verifierOverLibrary(fixture.store);
     const ids = new Map((await fixture.store.documents.list()).map((document) => [document.fileName, document.id]));
     for (const citation of email.citations) expect(verifier.verify(ids.get(citation.file) ?? -1, citation.page, citation.quote), citation.quote).not.toBeNull();
   });

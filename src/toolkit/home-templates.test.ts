@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "../answer/types.ts";
 import { passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
@@ -108,7 +108,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
       if (JSON.stringify(tpl.sections).includes("{profile.name}")) expect(draft.answer).toContain("Lumen Way Homes");
 
       const ids = new Map((await store.documents.list()).map((document) => [document.fileName, document.id]));
-      const verifier = createQuoteVerifier(store);
+      const verifier = await verifierOverLibrary(store);
       const requirementLines = draft.answer.split("\n").filter((line) => line.includes(" Required: "));
       if (tpl.sections.some((section) => section.kind === "checklist")) expect(requirementLines.length).toBeGreaterThanOrEqual(3);
       for (const line of requirementLines) {

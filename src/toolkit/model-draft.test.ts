@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "../answer/answer-fixture.ts";
 import { libraryFixture } from "../answer/answer-fixture.ts";
 import { passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
 import { createOpenAICompatible } from "../providers/openai-compatible.ts";
 import type { FakeModelServer } from "../providers/testing/fake-model-server.ts";
@@ -109,7 +109,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     const citation = written.citations[0]!;
     expect(citation).toMatchObject({ n: 1, file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 4 });
     const ids = new Map((await fixture.store.documents.list()).map((document) => [document.fileName, document.id]));
-    expect(createQuoteVerifier(fixture.store).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
+    expect((await verifierOverLibrary(fixture.store)).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
   });
 
   it("removes an invented claim about the provider, keeping a profile fact and a cited sentence (the draft rule)", async () => {
