@@ -88,4 +88,16 @@ export default tseslint.config(
     files: ["src/config/**", "src/cli/main.ts", "bench/**", "**/*.test.ts", "**/*-contract.ts", "test/**", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
+  {
+    // Type-aware: the store is async, and a forgotten await passes silently (a Promise is truthy, an unawaited
+    // write may never happen). These two rules catch it.
+    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
+    // test/layering.test.ts lints made-up files (probe.ts) that no tsconfig holds.
+    ignores: ["**/probe.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+    },
+  },
 );

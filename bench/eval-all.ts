@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       if (!existsSync(set.file)) continue;
       const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
       if (!parsed.ok) throw parsed.error;
-      const summary = evaluate(parsed.value, dependencies);
+      const summary = await evaluate(parsed.value, dependencies);
       rows.push({ name: set.name, summary });
       if (options.verbose) {
         for (const detail of summary.details) {
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

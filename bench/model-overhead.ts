@@ -85,11 +85,11 @@ const retrieval: number[] = [];
 for (let round = 0; round < rounds; round++) {
   for (const question of questions) {
     const started = performance.now();
-    searcher.search(question, { limit: 8, perPage: 2 });
+    await searcher.search(question, { limit: 8, perPage: 2 });
     retrieval.push(performance.now() - started);
   }
 }
-store.close();
+await store.close();
 await model.close();
 
 const lines = [

@@ -56,7 +56,7 @@ async function benchIngest(): Promise<void> {
     const outcome = await ingestFile(bigPdf, { store, config: configFor(dataDir) });
     hearthTimes.push(performance.now() - started);
     if (outcome.status !== "ingested") throw new Error(`bench ingest failed: ${JSON.stringify(outcome)}`);
-    store.close();
+    await store.close();
   }
   const hearth = median(hearthTimes);
   const poppler = median(pdftotextTimes);
@@ -92,23 +92,23 @@ async function benchSearch(folders: string[], label: string, withAnswers: boolea
     "Somerset new children's home neighbours",
     "Statement of Purpose requirements",
   ];
-  for (const query of queries) searcher.search(query, { limit: 5 }); // warm caches
+  for (const query of queries) await searcher.search(query, { limit: 5 }); // warm caches
   const times: number[] = [];
   for (let round = 0; round < 20; round++) {
     for (const query of queries) {
       const started = performance.now();
-      searcher.search(query, { limit: 5 });
+      await searcher.search(query, { limit: 5 });
       times.push(performance.now() - started);
     }
   }
-  const statistics = store.statistics();
+  const statistics = await store.passages.statistics();
   report(`## Search latency (${label}: ${statistics.chunkCount} passages, ${times.length} searches of ${queries.length} queries)`);
   report("");
   report(`p50 ${percentile(times, 0.5).toFixed(2)} ms, p95 ${percentile(times, 0.95).toFixed(2)} ms, max ${Math.max(...times).toFixed(2)} ms (goal: p95 under 20 ms)`);
   report("");
 
   if (!withAnswers) {
-    store.close();
+    await store.close();
     return;
   }
   // Answers: the extractive answerer after start-up (one warm-up question), over the dev and tuning questions.
@@ -117,16 +117,16 @@ async function benchSearch(folders: string[], label: string, withAnswers: boolea
     (entry) => entry.question,
   );
   const answerQuestions = [...questions, ...tuning, "What are the challenges in children's residential care?", "Who are the key stakeholders for a new children's home?"];
-  answerer.answer("What is the weekly cost of residential care?");
+  await answerer.answer("What is the weekly cost of residential care?");
   const answerTimes: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (const question of answerQuestions) {
       const started = performance.now();
-      answerer.answer(question);
+      await answerer.answer(question);
       answerTimes.push(performance.now() - started);
     }
   }
-  store.close();
+  await store.close();
   report(`## Answer latency (extractive, ${answerTimes.length} answers over ${answerQuestions.length} questions, after start-up)`);
   report("");
   report(`p50 ${percentile(answerTimes, 0.5).toFixed(1)} ms, p95 ${percentile(answerTimes, 0.95).toFixed(1)} ms, max ${Math.max(...answerTimes).toFixed(1)} ms (goal: p95 under 300 ms)`);

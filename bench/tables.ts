@@ -79,14 +79,14 @@ async function main(): Promise<void> {
   if (summary.failed > 0) throw new Error("the generated CSV did not ingest");
   const answerer = createTableAnswerer({ store });
   const firstStarted = performance.now();
-  const first = answerer.answer(questions[0] as string);
+  const first = await answerer.answer(questions[0] as string);
   const firstMs = performance.now() - firstStarted;
   if (!first || !/lists [\d,]+ rows/.test(first.answer)) throw new Error(`unexpected answer: ${first?.answer ?? "none"}`);
   const times: number[] = [];
   for (let round = 0; round < repetitions; round += 1) {
     for (const question of questions) {
       const started = performance.now();
-      const answer = answerer.answer(question);
+      const answer = await answerer.answer(question);
       times.push(performance.now() - started);
       if (!answer) throw new Error(`no table answer for: ${question}`);
     }
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   console.log(
     `${times.length} answers (${questions.length} questions x ${repetitions}): p50 ${percentile(times, 0.5).toFixed(1)} ms, p95 ${percentile(times, 0.95).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal: p95 under 200 ms)`,
   );
-  store.close();
+  await store.close();
   rmSync(workDir, { recursive: true, force: true });
 }
 

@@ -89,9 +89,9 @@ async function main(): Promise<void> {
       const started = performance.now();
       const answerer = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store), weights: setting.weights });
       // Only answers are scored here, so the ranking evaluate() measures is skipped (a searcher that finds nothing).
-      const summary = evaluate(questions, {
-        searcher: { analyse: searcher.analyse, search: () => [] },
-        answerer: { answer: (question) => addOutOfDateNotes(answerer.answer(question), store) },
+      const summary = await evaluate(questions, {
+        searcher: { analyse: searcher.analyse, search: async () => [] },
+        answerer: { answer: async (question) => addOutOfDateNotes(await answerer.answer(question), store) },
         k: 5,
       });
       outcomes.push(
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
       console.log("wrote src/answer/answer-weights.json");
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

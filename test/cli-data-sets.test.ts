@@ -40,14 +40,14 @@ describe("hearth ask over a data set", () => {
 
     // A library from before typed tables: the tables go, and re-ingesting the unchanged file brings them back.
     const store = openSqliteStore({ dataDir: data });
-    const [document] = store.listDocuments();
-    store.replaceDataTables(document?.id ?? -1, []);
-    expect(store.listDataTables()).toEqual([]);
-    store.close();
+    const [document] = await store.documents.list();
+    await store.tables.replace(document?.id ?? -1, []);
+    expect(await store.tables.list()).toEqual([]);
+    await store.close();
     const again = await runHearth(["ingest", file], { data });
     expect(again.stdout).toMatch(/unchanged/);
     const reopened = openSqliteStore({ dataDir: data });
-    expect(reopened.listDataTables().map((table) => table.rowCount)).toEqual([12]);
-    reopened.close();
+    expect((await reopened.tables.list()).map((table) => table.rowCount)).toEqual([12]);
+    await reopened.close();
   }, 120_000);
 });

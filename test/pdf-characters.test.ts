@@ -30,8 +30,8 @@ describe.skipIf(withoutCorpus())("PDF text in the store", () => {
       expect(summary.ingested).toBeGreaterThan(10);
       const offending: string[] = [];
       let nottinghamshirePage5 = "";
-      for (const document of store.listDocuments()) {
-        for (const unit of store.getUnitTexts(document.id)) {
+      for (const document of await store.documents.list()) {
+        for (const unit of ((await store.documents.unitTexts([document.id])).get(document.id) ?? [])) {
           const found = /[\uE000-\uF8FF\uFFFD]/u.exec(unit.text);
           if (found) offending.push(`${document.fileName} page ${unit.page}: …${unit.text.slice(Math.max(0, found.index - 30), found.index + 30)}…`);
           if (document.fileName.startsWith("Nottinghamshire") && unit.page === 5) nottinghamshirePage5 += unit.text;
@@ -40,7 +40,7 @@ describe.skipIf(withoutCorpus())("PDF text in the store", () => {
       expect(offending).toEqual([]);
       expect(nottinghamshirePage5).toMatch(/• We will provide better support/);
     } finally {
-      store.close();
+      await store.close();
     }
   }, 600_000);
 });

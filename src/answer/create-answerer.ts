@@ -112,9 +112,9 @@ function resolve(asked: string, options: AskOptions): { question: string; finish
 export function createAnswerer({ store, config, onRequest, warn, templates }: CreateAnswererOptions): Result<AnswerService> {
   const taskTemplates = templates ?? (() => loadTemplateLibrary(config.dataDir).templates);
   // Templates are read from disk (users add their own) only for a question that asks to draft something.
-  const taskIn = (question: string, options: ServiceAskOptions): TaskRequest | null => {
+  const taskIn = async (question: string, options: ServiceAskOptions): Promise<TaskRequest | null> => {
     if ((options.images?.length ?? 0) > 0 || !asksToDraft(question)) return null;
-    const session = options.session ? store.getSession(options.session) : undefined;
+    const session = options.session ? await store.sessions.get(options.session) : undefined;
     return detectTask(question, taskTemplates(), session) ?? (session ? followUpTask(question, taskTemplates(), session) : null);
   };
   const listener = onRequest ?? createRequestLog(config.dataDir, warn);
@@ -144,7 +144,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
         const { question, finish } = resolve(asked, options);
         // A drafting request, or a revision of the session's last draft ("as a letter"), is read in the user's own words,
         // not as the follow-up resolver rewrote them for retrieval.
-        const task = taskIn(asked, options);
+        const task = await taskIn(asked, options);
         if (task) return finish(await answerTask(store, question, task, null, options));
         if ((options.images?.length ?? 0) > 0) {
           return Promise.resolve(
@@ -157,7 +157,8 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
             ),
           );
         }
-        return computed(question).then((answer) => finish(ok(addOutOfDateNotes(answer ?? attributeVoice(extractive.answer(question), store), store))));
+        const answer = (await computed(question)) ?? (await attributeVoice(await extractive.answer(question), store));
+        return finish(ok(await addOutOfDateNotes(answer, store)));
       },
     });
   }
@@ -168,8 +169,8 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     model: model.value,
     fallback: extractive,
     retrieve: (question) => hybrid.search(question, { limit: 8, perPage: 2 }),
-    describeSource: (result) => {
-      const authority = describeSourceAuthority(store, result);
+    describeSource: async (result) => {
+      const authority = await describeSourceAuthority(store, result);
       return {
         title: result.title,
         date: authority.period ? `${authority.period.from}-${authority.period.to}` : authority.year !== null ? String(authority.year) : null,
@@ -185,13 +186,13 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     embeddings: embeddings.value,
     async answer(asked, options = {}) {
       const { question, finish } = resolve(asked, options);
-      const task = taskIn(asked, options);
+      const task = await taskIn(asked, options);
       if (task) return finish(await answerTask(store, question, task, writer, options));
       const tableModel = model.value && !shouldRedact(config.privacy.redact, model.value.local) ? model.value : null;
       const fromTable = (options.images?.length ?? 0) > 0 ? null : await computed(question, tableModel, options.signal);
       if (fromTable) return finish(ok(fromTable));
       const answered = await grounded.answer(question, options);
-      return finish(answered.ok ? ok(addOutOfDateNotes(attributeVoice(answered.value, store), store)) : answered);
+      return finish(answered.ok ? ok(await addOutOfDateNotes(await attributeVoice(answered.value, store), store)) : answered);
     },
   });
 }

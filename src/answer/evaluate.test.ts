@@ -13,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => fixture?.store.close());
 
 describe.skipIf(withoutCorpus())("evaluate", () => {
-  it("measures the dev set and the refusals", () => {
+  it("measures the dev set and the refusals", async () => {
     const questions = [...devQuestions(), ...unanswerableQuestions.map((question) => ({ question, answers: [], gold: [] }))];
-    const summary = evaluate(questions, { ...fixture, k: 5 });
+    const summary = await evaluate(questions, { ...fixture, k: 5 });
     expect(summary.questions).toBe(15);
     expect(summary.topKHitRate).toBeGreaterThanOrEqual(0.9);
     expect(summary.meanReciprocalRank).toBeGreaterThan(0.7);
@@ -30,8 +30,8 @@ describe.skipIf(withoutCorpus())("evaluate", () => {
     expect(summary.details.map((detail) => detail.id).slice(0, 2)).toEqual(["d01", "d02"]);
   });
 
-  it("counts a wrong answer as a miss", () => {
-    const summary = evaluate(
+  it("counts a wrong answer as a miss", async () => {
+    const summary = await evaluate(
       [{ question: "How many Somerset children in care live in Devon?", answers: ["4,711"], gold: [{ file: "nope.pdf", pages: [1] }] }],
       { searcher: fixture.searcher, answerer: fixture.answerer, k: 3 },
     );
@@ -43,7 +43,7 @@ describe.skipIf(withoutCorpus())("evaluate", () => {
 });
 
 describe.skipIf(withoutCorpus())("parseQuestionSet", () => {
-  it("names the file and the field that is wrong", () => {
+  it("names the file and the field that is wrong", async () => {
     const parsed = parseQuestionSet([{ question: "Why?" }], "questions.json");
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.error.message).toMatch(/^questions\.json: not a question set \(0\.answers/);

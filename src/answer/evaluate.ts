@@ -42,13 +42,13 @@ export function parseQuestionSet(json: unknown, source: string): Result<EvalQues
 
 export interface EvaluationDependencies {
   searcher: Searcher;
-  answerer: { answer(question: string): Answer };
+  answerer: { answer(question: string): Promise<Answer> };
   /** How many search results count as a hit. */
   k: number;
   /** When given, every citation's quote is checked against its page's stored text. */
   store?: Store;
   /** What retrieval is given for a question (the answerer's reading of it); the question itself when absent. */
-  retrievalText?: (question: string) => string;
+  retrievalText?: (question: string) => Promise<string> | string;
 }
 
 export interface QuestionEvaluation {
@@ -114,20 +114,25 @@ function percentile(sorted: number[], share: number): number {
 
 const ratio = (count: number, total: number): number => (total > 0 ? count / total : 0);
 
-export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDependencies): EvaluationSummary {
+export async function evaluate(questions: EvalQuestion[], dependencies: EvaluationDependencies): Promise<EvaluationSummary> {
   const { searcher, answerer, k, store } = dependencies;
   const verifier = store ? createQuoteVerifier(store) : undefined;
-  const documentIds = new Map(store ? store.listDocuments().map((document) => [document.fileName, document.id]) : []);
+  const documentIds = new Map(store ? (await store.documents.list()).map((document) => [document.fileName, document.id]) : []);
 
-  const details = questions.map((item, index): QuestionEvaluation => {
+  // One question at a time, as a user asks them (the latencies are per answer).
+  const details: QuestionEvaluation[] = [];
+  for (const [index, item] of questions.entries()) {
     const isGold = (file: string, page: number | null): boolean =>
       item.gold.some((gold) => gold.file === file && gold.pages.includes(page));
-    const results = searcher.search(dependencies.retrievalText?.(item.question) ?? item.question, { limit: k });
+    const results = await searcher.search((await dependencies.retrievalText?.(item.question)) ?? item.question, { limit: k });
     const rankIndex = results.findIndex((result) => isGold(result.fileName, result.page));
 
     const started = performance.now();
-    const answer = answerer.answer(item.question);
+    const answer = await answerer.answer(item.question);
     const milliseconds = performance.now() - started;
+
+    const cited = answer.citations.map((citation) => documentIds.get(citation.file)).filter((id): id is number => id !== undefined);
+    await verifier?.load(cited);
 
     const text = normalise(answer.answer);
     const accepted = item.answers.map(normalise);
@@ -140,7 +145,7 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
           })
           .map((citation) => citation.n)
       : [];
-    return {
+    details.push({
       id: item.id ?? `q${index + 1}`,
       question: item.question,
       kind: item.kind ?? null,
@@ -155,8 +160,8 @@ export function evaluate(questions: EvalQuestion[], dependencies: EvaluationDepe
       refused: answer.refused,
       milliseconds,
       answer,
-    };
-  });
+    });
+  }
 
   const answerable = details.filter((detail) => !detail.expectedRefusal);
   const unanswerable = details.filter((detail) => detail.expectedRefusal);

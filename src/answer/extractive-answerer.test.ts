@@ -24,12 +24,12 @@ beforeAll(async () => {
 afterAll(() => fixture?.store.close());
 
 /** Every citation's quote must be text of its own page, exactly. */
-function expectQuotesOnTheirPages(answer: Answer): void {
-  const documents = fixture.store.listDocuments();
+async function expectQuotesOnTheirPages(answer: Answer): Promise<void> {
+  const documents = await fixture.store.documents.list();
   for (const citation of answer.citations) {
     const document = documents.find((candidate) => candidate.fileName === citation.file);
     expect(document, citation.file).toBeDefined();
-    const pages = fixture.store.getUnitTexts(document?.id ?? -1).filter((unit) => unit.page === citation.page);
+    const pages = ((await fixture.store.documents.unitTexts([document?.id ?? -1])).get(document?.id ?? -1) ?? []).filter((unit) => unit.page === citation.page);
     expect(pages.some((unit) => unit.text.includes(citation.quote)), `[${citation.n}] ${citation.quote}`).toBe(true);
     expect(citation.quote.trim().length).toBeGreaterThan(0);
   }
@@ -44,7 +44,7 @@ function expectMarkersMatchCitations(answer: Answer): void {
 }
 
 describe("splitSentences and renderRow", () => {
-  it("splits wrapped lines, bullets and sentences without losing text", () => {
+  it("splits wrapped lines, bullets and sentences without losing text", async () => {
     const text = "We have two homes, Oakhurst and\nLyndene, that will continue. Dr. Smith agreed.\n\n• Invite immediate neighbours\n• Speak to local leaders";
     expect(splitSentences(text)).toEqual([
       "We have two homes, Oakhurst and\nLyndene, that will continue.",
@@ -54,7 +54,7 @@ describe("splitSentences and renderRow", () => {
     ]);
   });
 
-  it("shows a table row with its column names", () => {
+  it("shows a table row with its column names", async () => {
     expect(renderRow("Name | Role", "Adrian Loades | Chair")).toBe("Name: Adrian Loades; Role: Chair");
     expect(renderRow(null, "In-house Foster Care | £460 per week")).toBe("In-house Foster Care; £460 per week");
   });
@@ -62,8 +62,8 @@ describe("splitSentences and renderRow", () => {
 
 describe.skipIf(withoutCorpus())("extractive answerer on the dev questions", () => {
   for (const item of withoutCorpus() ? [] : devQuestions()) {
-    it(`${item.id ?? ""}: ${item.question}`, () => {
-      const answer = fixture.answerer.answer(item.question);
+    it(`${item.id ?? ""}: ${item.question}`, async () => {
+      const answer = await fixture.answerer.answer(item.question);
       expect(answer.refused).toBe(false);
       expect(answer.mode).toBe("extractive");
       const text = answer.answer.toLowerCase();
@@ -72,7 +72,7 @@ describe.skipIf(withoutCorpus())("extractive answerer on the dev questions", () 
         item.gold.some((gold) => gold.file === citation.file && gold.pages.includes(citation.page)),
       );
       expect(goldCited, JSON.stringify(answer.citations)).toBe(true);
-      expectQuotesOnTheirPages(answer);
+      await expectQuotesOnTheirPages(answer);
       expectMarkersMatchCitations(answer);
       // Each line of the answer that says something carries a citation.
       for (const line of answer.answer.split("\n")) {
@@ -82,16 +82,16 @@ describe.skipIf(withoutCorpus())("extractive answerer on the dev questions", () 
     });
   }
 
-  it("answers with a table row whose page names the field's acronym in another form", () => {
+  it("answers with a table row whose page names the field's acronym in another form", async () => {
     // "CLA" is vocabulary, not a name: the row need not repeat it (its table is about children in care).
-    const answer = fixture.answerer.answer("What proportion of CLA in Notts are placed out of county?");
+    const answer = await fixture.answerer.answer("What proportion of CLA in Notts are placed out of county?");
     expect(answer.refused).toBe(false);
     expect(answer.answer.split("\n")[0]).toContain("58.8%");
     expect(answer.citations[0]).toMatchObject({ file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 5 });
   });
 
-  it("puts the figure first for a table question", () => {
-    const answer = fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
+  it("puts the figure first for a table question", async () => {
+    const answer = await fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
     const firstLine = answer.answer.split("\n")[0] ?? "";
     expect(firstLine).toContain("£2,278");
     expect(answer.citations[0]?.quote).toBe("In-house Residential Children's Homes | £2,278 per week | £2,611 per week");
@@ -101,19 +101,19 @@ describe.skipIf(withoutCorpus())("extractive answerer on the dev questions", () 
 
 describe.skipIf(withoutCorpus())("honest refusal", () => {
   for (const question of unanswerableQuestions) {
-    it(question, () => {
-      const answer = fixture.answerer.answer(question);
+    it(question, async () => {
+      const answer = await fixture.answerer.answer(question);
       expect(answer.refused).toBe(true);
       expect(answer.answer.startsWith(refusalSentence)).toBe(true);
       expect(answer.answer).toContain("Nearest passages:");
       expect(answer.citations.length).toBeGreaterThan(0);
-      expectQuotesOnTheirPages(answer);
+      await expectQuotesOnTheirPages(answer);
       expectMarkersMatchCitations(answer);
     });
   }
 
-  it("names what the library lacks", () => {
-    const answer = fixture.answerer.answer("Who is the Director of Children's Services in Leeds in 2031?");
+  it("names what the library lacks", async () => {
+    const answer = await fixture.answerer.answer("Who is the Director of Children's Services in Leeds in 2031?");
     expect(answer.answer).toContain('"Leeds"');
   });
 });
@@ -123,12 +123,12 @@ describe.skipIf(withoutCorpus())("broad questions", () => {
     "What are the challenges in children's residential care?",
     "Who are the key stakeholders for a new children's home?",
     "Describe the landscape of residential care placements",
-  ])("%s gets a briefing by theme across documents", (question) => {
-    const answer = fixture.answerer.answer(question);
+  ])("%s gets a briefing by theme across documents", async (question) => {
+    const answer = await fixture.answerer.answer(question);
     expect(answer.refused).toBe(false);
     expect(answer.answer.split("\n").filter((line) => line.startsWith("### ")).length).toBeGreaterThanOrEqual(2);
     expect(new Set(answer.citations.map((citation) => citation.file)).size).toBeGreaterThanOrEqual(2);
-    expectQuotesOnTheirPages(answer);
+    await expectQuotesOnTheirPages(answer);
     expectMarkersMatchCitations(answer);
     for (const line of answer.answer.split("\n")) {
       if (line.startsWith("- ")) expect(line).toMatch(/\[\d+\]$/);
@@ -173,18 +173,18 @@ describe.skipIf(withoutCorpus())("evidence that only looks like an answer", () =
     }
     writeFileSync(join(folder, "providers.csv"), `${providers.join("\n")}\n`);
     const { store, answerer } = await answererOver(folder);
-    const count = answerer.answer("How many children are in care in Exampleshire?");
+    const count = await answerer.answer("How many children are in care in Exampleshire?");
     expect(count.answer.split("\n")[0]).toContain("953 children");
     expect(count.citations.map((citation) => citation.quote)).not.toContainEqual(expect.stringContaining("| 24"));
-    const homes = answerer.answer("How many children's homes will the Somerset partnership provide?");
+    const homes = await answerer.answer("How many children's homes will the Somerset partnership provide?");
     expect(homes.answer.split("\n")[0]).toContain("up to 10 children's homes");
     expect(homes.citations[0]?.file).toBe("Somerset briefing.md");
     // A row that only mentions "Scotland" is no count of homes in Scotland; a row whose column counts places is one.
-    expect(answerer.answer("How many children's homes are there in Scotland?").refused).toBe(true);
-    const places = answerer.answer("How many places does the Exampleshire children's home have?");
+    expect((await answerer.answer("How many children's homes are there in Scotland?")).refused).toBe(true);
+    const places = await answerer.answer("How many places does the Exampleshire children's home have?");
     expect(places.answer.split("\n")[0]).toContain("Local authority: Exampleshire");
     expect(places.answer.split("\n")[0]).toContain("Places: 4");
-    store.close();
+    await store.close();
   });
 });
 
@@ -210,9 +210,9 @@ describe.skipIf(withoutCorpus())("a library with a large data set", () => {
     for (let index = 0; index < 400; index++) rows.push(`SC${200000 + index},Children's home,Kent,Full inspection ${index % 28 + 1}/03/2025,Good`);
     writeFileSync(join(folder, "provider register.csv"), `${rows.join("\n")}\n`);
     const { store, answerer } = await answererOver(folder);
-    const often = answerer.answer("How often are children's homes inspected?");
+    const often = await answerer.answer("How often are children's homes inspected?");
     expect(often.answer.split("\n")[0]).toContain("at least once annually");
     expect(often.citations[0]?.file).toBe("Inspection framework.md");
-    store.close();
+    await store.close();
   }, 60_000);
 });

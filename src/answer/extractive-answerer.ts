@@ -15,7 +15,7 @@ import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
 import { cellSeparator, renderRow } from "./table-row.ts";
-import type { SourceRank } from "./briefing.ts";
+import type { SourceRank, Theme as BriefingTheme } from "./briefing.ts";
 import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
 import { analyseQuestion } from "./question-analysis.ts";
@@ -44,11 +44,11 @@ export interface RankedEvidence {
 }
 
 export interface ExtractiveAnswerer {
-  answer(question: string): Answer;
+  answer(question: string): Promise<Answer>;
   /** How the question is read: what is searched, its shape, corrections and words set aside. */
-  analyse(question: string): QuestionAnalysis;
+  analyse(question: string): Promise<QuestionAnalysis>;
   /** The sentences and rows the answerer weighed for a question, best first (for `--explain` and tuning). */
-  explain(question: string, limit?: number): RankedEvidence[];
+  explain(question: string, limit?: number): Promise<RankedEvidence[]>;
 }
 
 export const refusalSentence = "The library does not hold an answer to this question.";
@@ -269,7 +269,7 @@ function inverseDocumentFrequency(total: number, frequency: number): number {
  * How many passages hold a form. The store's contract speaks of "terms"; ask with both the words and the stems
  * and take the larger count, so this holds whichever the index keeps.
  */
-function formFrequencies(store: Store, concepts: Concept[]): Map<ConceptForm, number> {
+async function formFrequencies(store: Store, concepts: Concept[]): Promise<Map<ConceptForm, number>> {
   const keys = new Set<string>();
   for (const concept of concepts) {
     for (const form of concept.forms) {
@@ -277,7 +277,7 @@ function formFrequencies(store: Store, concepts: Concept[]): Map<ConceptForm, nu
       keys.add(form.stems.join(" "));
     }
   }
-  const counts = keys.size > 0 ? store.documentFrequencies([...keys]) : new Map<string, number>();
+  const counts = keys.size > 0 ? await store.passages.documentFrequencies([...keys]) : new Map<string, number>();
   const result = new Map<ConceptForm, number>();
   for (const concept of concepts) {
     for (const form of concept.forms) {
@@ -288,9 +288,9 @@ function formFrequencies(store: Store, concepts: Concept[]): Map<ConceptForm, nu
 }
 
 /** Concepts weighted by rarity in the library, like the searcher does; figures weigh more. */
-function weighConcepts(store: Store, concepts: Concept[]): { weighted: WeightedConcept[]; frequencies: Map<ConceptForm, number> } {
-  const frequencies = formFrequencies(store, concepts);
-  const total = Math.max(1, store.statistics().chunkCount);
+async function weighConcepts(store: Store, concepts: Concept[]): Promise<{ weighted: WeightedConcept[]; frequencies: Map<ConceptForm, number> }> {
+  const frequencies = await formFrequencies(store, concepts);
+  const total = Math.max(1, (await store.passages.statistics()).chunkCount);
   const weighted = concepts.map((concept) => {
     // Rarity halfway between the question's own wording and the commonest variant: "weekly cost" is not rare because
     // the library writes "per week", yet "residential care" is not as common as its variant "residential".
@@ -493,18 +493,18 @@ class CitationList {
 
   constructor(
     private readonly verifier: QuoteVerifier,
-    private readonly pagedCopy: (documentId: number, quote: string) => PagedCopy | null,
+    private readonly pagedCopy: (documentId: number, quote: string) => Promise<PagedCopy | null>,
   ) {}
 
   /**
    * The citation number for this evidence, or null when its quote is not verbatim on its page (then it is dropped).
    * A quote from a document without pages cites the page of another document holding it verbatim, when one does.
    */
-  cite(evidence: Evidence): number | null {
+  async cite(evidence: Evidence): Promise<number | null> {
     const { result } = evidence;
     const span = this.verifier.verify(result.documentId, result.page, evidence.quote);
     if (!span) return null;
-    const copy = result.page === null ? this.pagedCopy(result.documentId, span.quote) : null;
+    const copy = result.page === null ? await this.pagedCopy(result.documentId, span.quote) : null;
     const source = copy ?? { documentId: result.documentId, fileName: result.fileName, page: result.page, section: result.section, quote: span.quote };
     const key = `${source.documentId}\u0000${source.page ?? ""}\u0000${source.quote}`;
     const known = this.byKey.get(key);
@@ -557,9 +557,8 @@ function essentialConcepts(question: string, weighted: WeightedConcept[]): Conce
     });
 }
 
-function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, number>, store: Store): string[] {
-  const documentStems = store
-    .listDocuments()
+async function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, number>, store: Store): Promise<string[]> {
+  const documentStems = (await store.documents.list())
     .flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
   return essentials
     .filter(
@@ -582,7 +581,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   const pagedCopy = createPagedCopyFinder(store, verifier);
   const scorer = createScorer(verifier, weights);
 
-  const refuse = (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Answer => {
+  const refuse = async (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Promise<Answer> => {
+    await verifier.load(nearest.map((result) => result.documentId));
     const citations = new CitationList(verifier, pagedCopy);
     const lines: string[] = [];
     const usedPages = new Set<string>();
@@ -591,7 +591,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       if (lines.length >= 3) break;
       const pageKey = `${evidence.result.documentId}:${evidence.result.page ?? evidence.result.section ?? ""}`;
       if (usedPages.has(pageKey) || shown.some((item) => overlap(item.stems, evidence.stems) > tuning.duplicateOverlap)) continue;
-      const n = citations.cite(evidence);
+      const n = await citations.cite(evidence);
       if (n === null) continue;
       usedPages.add(pageKey);
       shown.push(evidence);
@@ -699,16 +699,18 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     return { ...evidence, quote, display, stems: stems(quote) };
   };
 
-  const answerSpecific = (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Answer => {
+  const answerSpecific = async (question: string, text: string, shape: QuestionShape, documentIds?: number[]): Promise<Answer> => {
     const analysed = searcher.analyse(text);
-    const { weighted, frequencies } = weighConcepts(store, analysed.concepts);
-    const results = searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, shape, ...(documentIds ? { documentIds } : {}) });
+    const { weighted, frequencies } = await weighConcepts(store, analysed.concepts);
+    const results = await searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, shape, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
+    // Every candidate document's pages in one read: scoring and citing below make no store calls per sentence.
+    await verifier.load(results.map((result) => result.documentId));
 
     // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.
     const definedAcronym = shape.defines && shape.defines.keys.length > 1 ? shape.defines.acronym?.toLowerCase() : undefined;
     const essentials = essentialConcepts(text, weighted).filter((concept) => concept.label !== definedAcronym);
-    const missing = missingEssentials(essentials, frequencies, store);
+    const missing = await missingEssentials(essentials, frequencies, store);
     if (missing.length > 0) {
       // Name them as the question wrote them ("Wales", not "wales").
       const named = missing
@@ -742,12 +744,13 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const terms = [...new Set([keys.join(" "), plural.join(" "), shape.defines.acronym ?? ""])].filter((term) => term.length > 0);
       const scope = documentIds ?? [...new Set(results.slice(0, tuning.definitionDocuments).map((result) => result.documentId))];
       for (const term of terms) {
-        for (const result of searcher.search(term, { limit: tuning.passages, perPage: tuning.passagesPerPage, documentIds: scope })) {
+        for (const result of await searcher.search(term, { limit: tuning.passages, perPage: tuning.passagesPerPage, documentIds: scope })) {
           if (found.has(result.chunkId)) continue;
           found.add(result.chunkId);
           results.push({ ...result, score: Math.min(result.score, results.at(-1)?.score ?? result.score) });
         }
       }
+      await verifier.load(results.map((result) => result.documentId));
     }
     const evidence = scorer.score(results, weighted, shape);
     const citations = new CitationList(verifier, pagedCopy);
@@ -782,7 +785,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       // of the question it repeats.
       if (candidate.leads && holdsEssentials(candidate) && (shape.defines || candidate.coverage >= tuning.partialMinimumCoverage)) {
         const complete = shape.type === "list" ? withWholeList(candidate) : withListItems(candidate);
-        const n = citations.cite(complete);
+        const n = await citations.cite(complete);
         if (n !== null) {
           direct = { evidence: complete, n };
           break;
@@ -800,13 +803,13 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
       if (shape.type === "description" && dataSetRow) continue;
       const complete = shape.type === "list" ? withWholeList(withListItems(candidate)) : withListItems(candidate);
-      const n = citations.cite(complete);
+      const n = await citations.cite(complete);
       if (n === null) continue;
       direct = { evidence: complete, n };
       break;
     }
     // Supporting points: the next best pieces, at most two per page, none repeating what is already said.
-    const supportFor = (lead: Evidence, leadScore: number): string[] => {
+    const supportFor = async (lead: Evidence, leadScore: number): Promise<string[]> => {
       const chosen: Evidence[] = [lead];
       const supporting: string[] = [];
       const perPage = new Map<string, number>();
@@ -820,7 +823,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
         if (candidate.coverage < tuning.supportMinimumCoverage) continue;
         if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
         if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
-        const n = citations.cite(candidate);
+        const n = await citations.cite(candidate);
         if (n === null) continue;
         chosen.push(candidate);
         perPage.set(pageKey(candidate), (perPage.get(pageKey(candidate)) ?? 0) + 1);
@@ -839,18 +842,18 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       );
       if (!partial) return refuse(question, null, results, weighted, shape);
       const lead = withListItems(partial);
-      const n = citations.cite(lead);
+      const n = await citations.cite(lead);
       if (n === null) return refuse(question, null, results, weighted, shape);
       const gaps = uncoveredConcepts(lead, weighted, scorer.contextCredits(lead.result, weighted));
       const opening =
         gaps.length > 0
           ? `The library does not answer this in full: nothing found says anything about ${gaps.map((label) => `"${label}"`).join(" or ")} here. It does say:`
           : "The library does not answer this directly. The nearest it says:";
-      const composed = [opening, line(lead, n), ...supportFor(lead, lead.score)].join("\n");
+      const composed = [opening, line(lead, n), ...(await supportFor(lead, lead.score))].join("\n");
       return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
     }
 
-    const composed = [line(direct.evidence, direct.n), ...supportFor(direct.evidence, direct.evidence.score)].join("\n");
+    const composed = [line(direct.evidence, direct.n), ...(await supportFor(direct.evidence, direct.evidence.score))].join("\n");
     return { question, answer: composed, citations: citations.citations, mode: "extractive", refused: false };
   };
 
@@ -866,19 +869,17 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     return null;
   };
 
-  const answerBroad = (question: string, shape: QuestionShape, kind: BriefingKind): Answer | null => {
+  const answerBroad = async (question: string, shape: QuestionShape, kind: BriefingKind): Promise<Answer | null> => {
     const analysed = searcher.analyse(question);
     const broad = broadWords();
     const specific = analysed.concepts.filter((concept) => !concept.forms.some((form) => form.words.some((word) => broad.has(word))));
     const briefing = briefingSettings();
     const namesCouncil = findLocalAuthorities(question).length > 0;
+    // Read up front (below, once the themes' searches are in), so that ordering the points makes no store calls.
     const sources = new Map<number, SourceRank>();
     const sourceOf = (candidate: Evidence): SourceRank => {
-      let source = sources.get(candidate.result.documentId);
-      if (!source) {
-        source = describeSourceAuthority(store, candidate.result);
-        sources.set(candidate.result.documentId, source);
-      }
+      const source = sources.get(candidate.result.documentId);
+      if (!source) throw new Error(`briefing: the source of document ${candidate.result.documentId} was not read`);
       return source;
     };
     const focus = specific.map((concept) => concept.label).join(" ");
@@ -887,12 +888,19 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     const chosen: Evidence[] = [];
     const sections: string[] = [];
     const themeShape: QuestionShape = { ...shape, type: "description" };
+    // Every theme's search first, then one read of all their documents' pages, then the points theme by theme.
+    const searched: { theme: BriefingTheme; query: string; results: SearchResult[] }[] = [];
     for (const theme of briefingThemes(kind)) {
       const query = `${theme.query} ${focus}`.trim();
+      searched.push({ theme, query, results: await searcher.search(query, { limit: 8, perPage: 1 }) });
+    }
+    await verifier.load(searched.flatMap(({ results }) => results.map((result) => result.documentId)));
+    const resultsByDocument = new Map(searched.flatMap(({ results }) => results.map((result) => [result.documentId, result] as const)));
+    await Promise.all([...resultsByDocument].map(async ([documentId, result]) => sources.set(documentId, await describeSourceAuthority(store, result))));
+    for (const { theme, query, results } of searched) {
       const themeStems = contentStems(theme.query);
-      const results = searcher.search(query, { limit: 8, perPage: 1 });
       if (results.length === 0) continue;
-      const { weighted } = weighConcepts(store, searcher.analyse(query).concepts);
+      const { weighted } = await weighConcepts(store, searcher.analyse(query).concepts);
       // Prefer documents the briefing has not drawn on yet, so it reads across the library.
       const evidence = scorer.score(results, weighted, themeShape, (documentId) => briefing.documentReuse * (usedDocuments.get(documentId) ?? 0));
       const lines: string[] = [];
@@ -913,7 +921,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
         // The second point of a theme comes from another document, or at least another page.
         if (chosen.some((item) => lines.length > 0 && item.result.documentId === candidate.result.documentId && item.result.page === candidate.result.page)) continue;
         if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
-        const n = citations.cite(candidate);
+        const n = await citations.cite(candidate);
         if (n === null) continue;
         chosen.push(candidate);
         themeDocuments.add(candidate.result.documentId);
@@ -926,20 +934,20 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     return { question, answer: sections.join("\n\n"), citations: citations.citations, mode: "extractive", refused: false };
   };
 
-  const analyse = (question: string): QuestionAnalysis =>
+  const analyse = async (question: string): Promise<QuestionAnalysis> =>
     analyseQuestion(question, {
-      passagesHolding: (terms) => store.documentFrequencies(terms),
-      holdsWord: (word) => {
+      passagesHolding: (terms) => store.passages.documentFrequencies(terms),
+      holdsWord: async (word) => {
         const exact = new RegExp(`(?<![\\p{L}])${word}(?![\\p{L}])`, "iu");
-        return store.searchText({ terms: [{ phrase: [word], weight: 1 }], limit: 20 }).some((hit) => exact.test(hit.text));
+        return (await store.passages.searchText({ terms: [{ phrase: [word], weight: 1 }], limit: 20 })).some((hit) => exact.test(hit.text));
       },
-      ownName: getProfile(store).name,
+      ownName: (await getProfile(store)).name,
     });
 
   /** The answer to one question (or one part of a question), from its analysis. */
-  const answerText = (question: string, text: string, shape: QuestionShape): Answer => {
+  const answerText = async (question: string, text: string, shape: QuestionShape): Promise<Answer> => {
     if (shape.briefing) {
-      const briefing = answerBroad(text, shape, shape.briefing);
+      const briefing = await answerBroad(text, shape, shape.briefing);
       if (briefing) return { ...briefing, question };
     }
     return answerSpecific(question, text, shape);
@@ -947,38 +955,39 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
 
   return {
     analyse,
-    explain(question: string, limit = 10): RankedEvidence[] {
-      const analysis = analyse(question);
-      const { weighted } = weighConcepts(store, searcher.analyse(analysis.text).concepts);
-      const results = searcher.search(analysis.text, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+    async explain(question: string, limit = 10): Promise<RankedEvidence[]> {
+      const analysis = await analyse(question);
+      const { weighted } = await weighConcepts(store, searcher.analyse(analysis.text).concepts);
+      const results = await searcher.search(analysis.text, { limit: tuning.passages, perPage: tuning.passagesPerPage });
+      await verifier.load(results.map((result) => result.documentId));
       return scorer
         .score(results, weighted, analysis.shape)
         .slice(0, limit)
         .map((item) => ({ file: item.result.fileName, page: item.result.page, quote: item.quote, coverage: item.coverage, fit: item.fit, score: item.score }));
     },
-    answer(question: string): Answer {
-      const analysis = analyse(question);
+    async answer(question: string): Promise<Answer> {
+      const analysis = await analyse(question);
       const notes = readingNotes(analysis);
       if (analysis.ownDocument) {
         // "What is in our business plan?" is answered from the provider's own documents only, or not at all.
-        const own = ownDocumentIds(store);
-        const answered = own.length > 0 ? answerSpecific(question, analysis.text, analysis.shape, own) : null;
+        const own = await ownDocumentIds(store);
+        const answered = own.length > 0 ? await answerSpecific(question, analysis.text, analysis.shape, own) : null;
         if (answered && !answered.refused) return withNotesOn(answered, notes);
         const advice = `This asks about your own ${analysis.ownDocument}, and the library holds ${own.length > 0 ? "no answer in your own documents" : "none of your own documents"}. Add it with \`hearth ingest <file>\` (or upload it on the Library page) and mark it as your own with \`hearth tag <file> --authority own_policy\`; then ask again.`;
         return { question, answer: withNotes(`${refusalSentence} ${advice}`, notes), citations: [], mode: "extractive", refused: true };
       }
-      if (analysis.parts.length > 1) return withNotesOn(answerParts(question, analysis), notes);
-      return withNotesOn(answerText(question, analysis.text, analysis.shape), notes);
+      if (analysis.parts.length > 1) return withNotesOn(await answerParts(question, analysis), notes);
+      return withNotesOn(await answerText(question, analysis.text, analysis.shape), notes);
     },
   };
 
   /** A multi-part question answered part by part, each part's gap named; refused only when every part is. */
-  function answerParts(question: string, analysis: QuestionAnalysis): Answer {
+  async function answerParts(question: string, analysis: QuestionAnalysis): Promise<Answer> {
     const citations: Citation[] = [];
     const sections: string[] = [];
     let refusedAll = true;
     for (const part of analysis.parts) {
-      const answered = answerText(question, part, classifyQuestion(part));
+      const answered = await answerText(question, part, classifyQuestion(part));
       refusedAll &&= answered.refused;
       // Citation numbers continue across parts; a passage cited twice keeps its first number.
       const renumber = new Map<number, number>();
@@ -1019,9 +1028,8 @@ function withNotesOn(answer: Answer, notes: string[]): Answer {
 }
 
 /** The provider's own documents (source authority "own_policy", tagged or guessed from the file name). */
-function ownDocumentIds(store: Store): number[] {
-  return store
-    .listDocuments()
-    .filter((document) => describeSourceAuthority(store, document).kind === "own_policy")
-    .map((document) => document.id);
+async function ownDocumentIds(store: Store): Promise<number[]> {
+  const documents = await store.documents.list();
+  const authorities = await Promise.all(documents.map((document) => describeSourceAuthority(store, document)));
+  return documents.filter((_document, index) => authorities[index]!.kind === "own_policy").map((document) => document.id);
 }

@@ -10,7 +10,7 @@ import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { GroundedAnswerer } from "./grounded-answerer.ts";
 import { checkReply, createGroundedAnswerer, passagesClose, passagesOpen, systemPrompt } from "./grounded-answerer.ts";
-import { createQuoteVerifier } from "./verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 
 const strategy = [
   "The weekly cost of an in-house residential placement is £2,278 per week.",
@@ -47,7 +47,7 @@ describe("grounded answerer", () => {
       // Redaction is the model chain's (as createLanguageModel builds it for a cloud endpoint).
       model: createOpenAICompatible({ baseURL: options.baseURL ?? server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000, redact: options.redact ? {} : false }),
       fallback: createExtractiveAnswerer({ store, searcher }),
-      retrieve: (question) => Promise.resolve({ results: searcher.search(question, { limit: 8, perPage: 2 }), note: null }),
+      retrieve: async (question) => ({ results: await searcher.search(question, { limit: 8, perPage: 2 }), note: null }),
     });
   };
 
@@ -58,15 +58,15 @@ describe("grounded answerer", () => {
       sampleDocument(corpusPath("formats/Injected notes on residential placements.txt"), { format: "text", paged: true, text: injection }),
       sampleDocument(corpusPath("formats/Casework residential home.txt"), { format: "text", paged: true, text: casework }),
     ];
-    for (const sample of documents) store.replaceDocument(sample.document, sample.units, sample.chunks);
+    for (const sample of documents) await store.documents.replace(sample.document, sample.units, sample.chunks);
     server = await startFakeModelServer("openai");
     answerer = make();
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     await server.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     server.requests.length = 0;
     server.script.length = 0;
   });
@@ -106,8 +106,8 @@ describe("grounded answerer", () => {
     expect(cost).toMatchObject({ file: "Northshire Sufficiency Strategy 2024.pdf", page: 1 });
     const homes = answer.citations.find((citation) => citation.quote.includes("new children's homes"));
     expect(homes).toMatchObject({ file: "Northshire Sufficiency Strategy 2024.pdf", page: 2 });
-    const verifier = createQuoteVerifier(store);
-    const document = store.listDocuments().find((record) => record.fileName.startsWith("Northshire"))!;
+    const verifier = await verifierOverLibrary(store);
+    const document = (await store.documents.list()).find((record) => record.fileName.startsWith("Northshire"))!;
     for (const citation of [cost!, homes!]) expect(verifier.verify(document.id, citation.page, citation.quote)).not.toBeNull();
   });
 
@@ -206,7 +206,7 @@ describe("grounded answerer", () => {
 describe("checkReply", () => {
   const passages = ["The weekly cost is £2,278 per week for in-house homes.", "Ofsted inspected the home in May 2023 and rated it Good."];
 
-  it("keeps supported sentences, headings and bullets; drops unsupported ones and bad markers", () => {
+  it("keeps supported sentences, headings and bullets; drops unsupported ones and bad markers", async () => {
     const checked = checkReply(
       ["### Costs", "The main points are:", "- The weekly cost is £2,278 per week [1].", "- Ofsted rated the home Good [2][3].", "- The home has a swimming pool [2]."].join("\n"),
       passages,
@@ -217,24 +217,24 @@ describe("checkReply", () => {
     expect(checked.used).toEqual([1, 2]);
   });
 
-  it("requires every figure of a sentence to be in its passages", () => {
+  it("requires every figure of a sentence to be in its passages", async () => {
     const checked = checkReply("The weekly cost is £2,728 per week for in-house homes [1].", passages);
     expect(checked.text).toBe("");
     expect(checked.dropped).toHaveLength(1);
   });
 
-  it("keeps [photo] sentences only when photos were attached", () => {
+  it("keeps [photo] sentences only when photos were attached", async () => {
     expect(checkReply("The bedroom window has a restrictor [photo].", passages, { photos: true }).text).toBe("The bedroom window has a restrictor [photo].");
     expect(checkReply("The bedroom window has a restrictor [photo].", passages, { photos: false }).text).toBe("");
   });
 
-  it("reads a marker after the full stop as the sentence's own", () => {
+  it("reads a marker after the full stop as the sentence's own", async () => {
     const checked = checkReply("The weekly cost is £2,278 per week for in-house homes. [1] Ofsted rated the home Good. [2]", passages);
     expect(checked.text).toBe("The weekly cost is £2,278 per week for in-house homes [1]. Ofsted rated the home Good [2].");
     expect(checked.used).toEqual([1, 2]);
   });
 
-  it("with a context, keeps uncited sentences it supports and lets cited ones borrow its words, never its figures", () => {
+  it("with a context, keeps uncited sentences it supports and lets cited ones borrow its words, never its figures", async () => {
     const context = "Dear commissioning team, I am writing to introduce Lumen Way Homes, a therapeutic provider.";
     const checked = checkReply(
       [

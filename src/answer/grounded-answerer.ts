@@ -75,7 +75,7 @@ export interface GroundedAnswererDependencies {
   fallback: ExtractiveAnswerer;
   maxTokens?: number;
   /** Title, date and authority of a passage's document, for its header. */
-  describeSource?: (result: SearchResult) => SourceDescription;
+  describeSource?: (result: SearchResult) => Promise<SourceDescription> | SourceDescription;
 }
 
 export interface AskOptions {
@@ -206,19 +206,23 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
    * a middleware, as it needs the library and the question and makes an Answer with citations, not model text.
    * `reason` is a whole sentence (a provider's message, or why the reply could not be used).
    */
-  const fallBack = (question: string, reason: string): Answer => {
-    const extractive = fallback.answer(question);
+  const fallBack = async (question: string, reason: string): Promise<Answer> => {
+    const extractive = await fallback.answer(question);
     return { ...extractive, notes: [...(extractive.notes ?? []), `${reason} This answer was composed from the library without the language model.`] };
   };
 
   // Pages read for quote checks are kept between answers (a spreadsheet is one large page), and read again when a
   // document's content changes.
   let verifiers: { verifier: QuoteVerifier; hashes: Map<number, string> } | null = null;
-  const verifierFor = (documentIds: number[]): QuoteVerifier => {
-    const current = new Map(documentIds.map((id) => [id, store.getDocument(id)?.contentHash ?? ""]));
+  const verifierFor = async (documentIds: number[]): Promise<QuoteVerifier> => {
+    const ids = [...new Set(documentIds)];
+    const records = await Promise.all(ids.map((id) => store.documents.get(id)));
+    const current = new Map(ids.map((id, index) => [id, records[index]?.contentHash ?? ""]));
     const stale = !verifiers || verifiers.hashes.size > 50 || [...current].some(([id, hash]) => verifiers!.hashes.has(id) && verifiers!.hashes.get(id) !== hash);
     if (stale || !verifiers) verifiers = { verifier: createQuoteVerifier(store), hashes: new Map() };
     for (const [id, hash] of current) verifiers.hashes.set(id, hash);
+    // Every retrieved document's pages in one read, before the per-citation checks below.
+    await verifiers.verifier.load(ids);
     return verifiers.verifier;
   };
 
@@ -240,7 +244,9 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
         return ok({ question, answer: refusalSentence, citations: [], mode: "llm", refused: true, gaps: [], notes: [] });
       }
 
-      const prompt = buildPrompt(question, results, describe);
+      // Each passage's source described up front (it may read the store); the prompt is then built synchronously.
+      const descriptions = new Map(await Promise.all(results.map(async (result) => [result, await describe(result)] as const)));
+      const prompt = buildPrompt(question, results, (result) => descriptions.get(result) ?? {});
       const history = recentHistory(options.history ?? []);
       // Earlier answers go without their [n] markers: those numbers were another prompt's passages.
       const historyTexts = history.flatMap((exchange) => [
@@ -261,7 +267,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
       const generation = await model.generate({ system, messages, maxTokens, temperature: 0.1 }, generateOptions);
       if (!generation.ok) {
         if (generation.error.code === "IMAGES_NOT_SUPPORTED") return generation;
-        return ok(fallBack(question, describeError(generation.error)));
+        return ok(await fallBack(question, describeError(generation.error)));
       }
 
       // A reply cut at the token limit is continued once from where it stopped; still cut, its last sentence goes.
@@ -299,7 +305,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
       const checked = checkReply(reply, evidence, checkOptions);
 
       // One verbatim quote per cited passage: its sentence closest to what the answer says with it.
-      const verifier = verifierFor(results.map((result) => result.documentId));
+      const verifier = await verifierFor(results.map((result) => result.documentId));
       const pagedCopy = createPagedCopyFinder(store, verifier);
       const citations: Citation[] = [];
       const claimsFor = (n: number): string =>
@@ -329,7 +335,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
           }
         }
         if (quote === null) continue;
-        const copy = result.page === null ? pagedCopy(result.documentId, quote) : null;
+        const copy = result.page === null ? await pagedCopy(result.documentId, quote) : null;
         citations.push(
           copy
             ? { n, file: copy.fileName, page: copy.page, section: copy.section, quote: copy.quote }
@@ -346,7 +352,7 @@ export function createGroundedAnswerer(dependencies: GroundedAnswererDependencie
         if (checked.gaps.length > 0) {
           return ok({ question, answer: refusalSentence, citations: [], mode: "llm", refused: true, gaps: checked.gaps, notes: [], check: answerCheckOf(checked, truncated) });
         }
-        return ok(fallBack(question, `The language model's answer could not be checked against the library (no sentence was supported by the passages it cited).`));
+        return ok(await fallBack(question, `The language model's answer could not be checked against the library (no sentence was supported by the passages it cited).`));
       }
       const notes: string[] = [];
       const summary = checkSummary(checked);

@@ -50,22 +50,22 @@ describe("grounded answers in a conversation", () => {
       sampleDocument(corpusPath("real/Kent looked after children 2024.pdf"), { format: "pdf", paged: true, text: kent }),
       sampleDocument(corpusPath("formats/Placement policy.txt"), { format: "text", paged: true, paragraphsPerPage: 2, text: lookalike }),
     ]) {
-      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      await store.documents.replace(sample.document, sample.units, sample.chunks);
     }
     server = await startFakeModelServer("openai");
     answerer = createGroundedAnswerer({
       store,
       model: createOpenAICompatible({ baseURL: server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000 }),
       fallback: createExtractiveAnswerer({ store, searcher: searcher() }),
-      retrieve: (question) => Promise.resolve({ results: searcher().search(question, { limit: 8, perPage: 2 }), note: null }),
+      retrieve: async (question) => ({ results: await searcher().search(question, { limit: 8, perPage: 2 }), note: null }),
       describeSource: (result) => ({ title: result.fileName.replace(/\.pdf$/, ""), date: "2023-2025", authority: "LA strategy", organisation: null }),
     });
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     await server.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     server.requests.length = 0;
     server.script.length = 0;
   });

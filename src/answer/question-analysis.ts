@@ -66,12 +66,12 @@ export interface QuestionAnalysis {
 
 export interface QuestionContext {
   /** How many passages hold each word (the store's `documentFrequencies`). */
-  passagesHolding(terms: string[]): Map<string, number>;
+  passagesHolding(terms: string[]): Promise<Map<string, number>>;
   /**
    * Whether the library's text holds this exact word (not only a word of the same stem: "vaaing" shares a stem
    * with no word, yet may share one with a code). Corrections are only made to words it holds.
    */
-  holdsWord(word: string): boolean;
+  holdsWord(word: string): Promise<boolean>;
   /** The provider's own name (organisation profile), when known. */
   ownName?: string | undefined;
   /** The field's vocabulary a typo may be read as, even where few passages spell it (default: the glossary's words). */
@@ -113,28 +113,38 @@ function glossaryVocabulary(): ReadonlySet<string> {
  * away when there is one (the field's own vocabulary, even where few passages spell it), otherwise to the library's
  * commonest word one edit away.
  */
-function correctTypos(text: string, context: QuestionContext, settings: QuestionWords): { text: string; corrections: Correction[] } {
+async function correctTypos(text: string, context: QuestionContext, settings: QuestionWords): Promise<{ text: string; corrections: Correction[] }> {
   const glossary = context.glossaryWords ?? glossaryVocabulary();
   const shortest = Math.min(settings.correction.minimumLength, settings.correction.glossaryMinimumLength);
   const candidates = [...new Set((text.match(/\p{L}+/gu) ?? []).filter((word) => word.length >= shortest))];
   const lower = candidates.map((word) => word.toLowerCase()).filter((word) => /^[a-z]+$/.test(word) && !stopWords.has(word));
   if (lower.length === 0) return { text, corrections: [] };
-  const known = context.passagesHolding(lower);
+  const known = await context.passagesHolding(lower);
+  const unknown = lower.filter((word) => (known.get(word) ?? 0) === 0 && !glossary.has(word));
+  const neighboursOf = new Map(unknown.map((word) => [word, oneEditAway(word).filter((neighbour) => neighbour[0] === word[0])]));
+  // Every unknown word's neighbours in one look-up.
+  const counts = unknown.length > 0 ? await context.passagesHolding([...new Set([...neighboursOf.values()].flat())]) : new Map<string, number>();
   const corrections: Correction[] = [];
   let corrected = text;
-  for (const word of lower) {
-    if ((known.get(word) ?? 0) > 0 || glossary.has(word)) continue;
-    const neighbours = oneEditAway(word).filter((neighbour) => neighbour[0] === word[0]);
+  for (const word of unknown) {
+    const neighbours = neighboursOf.get(word) ?? [];
     const inGlossary = word.length >= settings.correction.glossaryMinimumLength ? neighbours.filter((neighbour) => glossary.has(neighbour)) : [];
     const fromLibrary = word.length >= settings.correction.minimumLength ? neighbours : [];
-    const counts = context.passagesHolding([...new Set([...inGlossary, ...fromLibrary])]);
     const byCount = (left: string, right: string): number => (counts.get(right) ?? 0) - (counts.get(left) ?? 0);
     const glossaryBest = [...inGlossary].sort(byCount)[0];
     const ranked = fromLibrary
       .map((neighbour) => ({ word: neighbour, count: counts.get(neighbour) ?? 0 }))
       .filter((candidate) => candidate.count >= settings.correction.minimumPassages)
       .sort((left, right) => right.count - left.count);
-    const best = glossaryBest ?? ranked.slice(0, settings.correction.wordsChecked).find((candidate) => context.holdsWord(candidate.word))?.word;
+    let best = glossaryBest;
+    if (best === undefined) {
+      for (const candidate of ranked.slice(0, settings.correction.wordsChecked)) {
+        if (await context.holdsWord(candidate.word)) {
+          best = candidate.word;
+          break;
+        }
+      }
+    }
     if (!best) continue;
     const pattern = new RegExp(`(?<![\\p{L}])${escape(word)}(?![\\p{L}])`, "giu");
     const written = pattern.exec(corrected)?.[0] ?? word;
@@ -145,17 +155,20 @@ function correctTypos(text: string, context: QuestionContext, settings: Question
 }
 
 /** Runs of capitalised words ending in an organisation word ("Lumen Way Homes") that the library never names. */
-function organisationNames(text: string, context: QuestionContext, settings: QuestionWords): string[] {
+async function organisationNames(text: string, context: QuestionContext, settings: QuestionWords): Promise<string[]> {
   const names: string[] = [];
   const suffixes = new Set(settings.organisationSuffixes);
+  const runs: { run: string; own: string[] }[] = [];
   for (const match of text.matchAll(/(?:\b[A-Z][\p{L}'’&-]*\s+){1,4}[A-Z][\p{L}'’-]*/gu)) {
     const run = match[0].trim();
     const runWords = run.split(/\s+/);
     const last = (runWords.at(-1) ?? "").toLowerCase();
     if (!suffixes.has(last) || runWords.length < 2) continue;
     // The name's own words (all but the suffix) are not the library's: "Lumen" is in no passage.
-    const own = runWords.slice(0, -1).map((word) => word.toLowerCase()).filter((word) => !stopWords.has(word));
-    const counts = context.passagesHolding(own);
+    runs.push({ run, own: runWords.slice(0, -1).map((word) => word.toLowerCase()).filter((word) => !stopWords.has(word)) });
+  }
+  const counts = runs.length > 0 ? await context.passagesHolding([...new Set(runs.flatMap((entry) => entry.own))]) : new Map<string, number>();
+  for (const { run, own } of runs) {
     if (own.length > 0 && own.some((word) => (counts.get(word) ?? 0) === 0)) names.push(run);
   }
   if (context.ownName && new RegExp(`(?<![\\p{L}])${escape(context.ownName)}(?![\\p{L}])`, "iu").test(text)) names.push(context.ownName);
@@ -268,10 +281,10 @@ function comparedPlaces(text: string, settings: QuestionWords): string[] | null 
   return mentions.map((mention) => `${mention.place}: ${stripped}`);
 }
 
-export function analyseQuestion(question: string, context: QuestionContext): QuestionAnalysis {
+export async function analyseQuestion(question: string, context: QuestionContext): Promise<QuestionAnalysis> {
   const settings = context.words ?? loadQuestionWords();
   const asked = question.trim();
-  const ownNames = organisationNames(asked, context, settings);
+  const ownNames = await organisationNames(asked, context, settings);
   let text = asked;
   for (const name of ownNames) text = text.replace(new RegExp(`(?<![\\p{L}])${escape(name)}(?:['’]s)?(?![\\p{L}])`, "giu"), " ");
   const taskWords: string[] = [];
@@ -283,7 +296,7 @@ export function analyseQuestion(question: string, context: QuestionContext): Que
   // A question that is only task words ("Draft KPIs") keeps them: they are then what it is about.
   if (words(withoutTasks).some((word) => !stopWords.has(word))) text = withoutTasks;
   else taskWords.length = 0;
-  const corrected = correctTypos(text, context, settings);
+  const corrected = await correctTypos(text, context, settings);
   // "Under 5s", "over-16s": an age, as the library writes it ("under 5"), not a word no passage holds.
   text = corrected.text.replace(new RegExp(settings.agesInPlural, "giu"), "$1").replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
   const shape = classifyQuestion(text);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { Store } from "../store/types.ts";
 import { describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
@@ -9,7 +10,7 @@ import { withoutCorpus } from "../../test/support/corpus.ts";
 const page = withoutCorpus() ? "" : readFileSync(corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt"), "utf8");
 
 describe.skipIf(withoutCorpus())("normaliseWhitespace", () => {
-  it("collapses runs of whitespace and maps each character back to the original", () => {
+  it("collapses runs of whitespace and maps each character back to the original", async () => {
     const { text, offsets } = normaliseWhitespace("  a \n\t b  c ");
     expect(text).toBe("a b c");
     expect(offsets.map((offset) => "  a \n\t b  c "[offset])).toEqual(["a", " ", "b", " ", "c"]);
@@ -17,7 +18,7 @@ describe.skipIf(withoutCorpus())("normaliseWhitespace", () => {
 });
 
 describe.skipIf(withoutCorpus())("locateQuote", () => {
-  it("finds a quote on a real page despite different whitespace and returns the page's own text", () => {
+  it("finds a quote on a real page despite different whitespace and returns the page's own text", async () => {
     const sentence = page.match(/[^.\n]*\b(?:Harbour School)[^.]*\./)?.[0];
     expect(sentence).toBeDefined();
     const squeezed = (sentence ?? "").replace(/\s+/g, "  ");
@@ -27,21 +28,21 @@ describe.skipIf(withoutCorpus())("locateQuote", () => {
     expect(span?.quote.replace(/\s+/g, " ").trim()).toBe((sentence ?? "").replace(/\s+/g, " ").trim());
   });
 
-  it("rejects text that is not on the page", () => {
+  it("rejects text that is not on the page", async () => {
     expect(locateQuote(page, "The fee for an Ofsted registration in Wales is £500.")).toBeNull();
     expect(locateQuote(page, "   ")).toBeNull();
   });
 });
 
 describe.skipIf(withoutCorpus())("createQuoteVerifier", () => {
-  it("checks quotes against the cited page only", () => {
-    const store = {
-      getUnitTexts: () => [
-        { index: 0, page: 1, section: null, text: "First page about costs." },
-        { index: 1, page: 2, section: null, text: page },
-      ],
-    };
+  it("checks quotes against the cited page only", async () => {
+    const units = [
+      { index: 0, page: 1, section: null, text: "First page about costs." },
+      { index: 1, page: 2, section: null, text: page },
+    ];
+    const store = { documents: { unitTexts: async (ids: number[]) => new Map(ids.map((id) => [id, units])) } } as unknown as Pick<Store, "documents">;
     const verifier = createQuoteVerifier(store);
+    await verifier.load([1]);
     expect(verifier.verify(1, 1, "about  costs.")?.quote).toBe("about costs.");
     expect(verifier.verify(1, 2, "about costs.")).toBeNull();
     expect(verifier.pageText(1, 1)).toBe("First page about costs.");
@@ -49,7 +50,7 @@ describe.skipIf(withoutCorpus())("createQuoteVerifier", () => {
 });
 
 describe.skipIf(withoutCorpus())("paged copies of a quote", () => {
-  it("finds the page of another document that holds a page-less document's quote verbatim", () => {
+  it("finds the page of another document that holds a page-less document's quote verbatim", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     const sentence = "The weekly cost of an in-house residential placement is £2,278 per week.";
     const text = sampleDocument(corpusPath("formats/Exampleshire strategy.txt"), { format: "text", paged: false, text: `# Costs\n\nIntroduction to the text copy.\n\n${sentence}` });
@@ -59,11 +60,11 @@ describe.skipIf(withoutCorpus())("paged copies of a quote", () => {
       paragraphsPerPage: 1,
       text: `Cover page of the printed copy.\n\nThe weekly cost of an in-house residential\nplacement is £2,278 per week.`,
     });
-    store.replaceDocument(text.document, text.units, text.chunks);
-    store.replaceDocument(pdf.document, pdf.units, pdf.chunks);
-    const ids = new Map(store.listDocuments().map((document) => [document.fileName, document.id]));
+    await store.documents.replace(text.document, text.units, text.chunks);
+    await store.documents.replace(pdf.document, pdf.units, pdf.chunks);
+    const ids = new Map((await store.documents.list()).map((document) => [document.fileName, document.id]));
     const find = createPagedCopyFinder(store, createQuoteVerifier(store));
-    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, sentence)).toEqual({
+    expect(await find(ids.get("Exampleshire strategy.txt") ?? -1, sentence)).toEqual({
       documentId: ids.get("Exampleshire strategy.pdf"),
       fileName: "Exampleshire strategy.pdf",
       page: 2,
@@ -71,7 +72,7 @@ describe.skipIf(withoutCorpus())("paged copies of a quote", () => {
       quote: "The weekly cost of an in-house residential\nplacement is £2,278 per week.",
     });
     // A sentence only the text copy holds has no paged copy.
-    expect(find(ids.get("Exampleshire strategy.txt") ?? -1, "Introduction to the text copy.")).toBeNull();
-    store.close();
+    expect(await find(ids.get("Exampleshire strategy.txt") ?? -1, "Introduction to the text copy.")).toBeNull();
+    await store.close();
   });
 });

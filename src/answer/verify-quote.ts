@@ -54,6 +54,11 @@ export function locateQuote(pageText: string, quote: string, normalisedPage?: No
 
 export interface QuoteVerifier {
   /**
+   * Reads the unit texts of these documents from the store, in one call for all not read before. `verify` and
+   * `pageText` are synchronous (they run inside per-sentence loops) and answer only for documents loaded first.
+   */
+  load(documentIds: Iterable<number>): Promise<void>;
+  /**
    * The verbatim quote as it stands on the cited page of the document, or null when it is not there. A null page
    * (formats without pages) accepts any page-less unit of the document.
    */
@@ -63,19 +68,22 @@ export interface QuoteVerifier {
 }
 
 /** A verifier that reads each document's unit texts once from the store. */
-export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVerifier {
+export function createQuoteVerifier(store: Pick<Store, "documents">): QuoteVerifier {
   // Units are read once per document; each page is normalised only when first checked (a spreadsheet is large).
   const cache = new Map<number, { unit: UnitText; normalised?: NormalisedText }[]>();
   const pageTexts = new Map<string, string>();
   const unitsOf = (documentId: number): { unit: UnitText; normalised?: NormalisedText }[] => {
-    let units = cache.get(documentId);
-    if (!units) {
-      units = store.getUnitTexts(documentId).map((unit) => ({ unit }));
-      cache.set(documentId, units);
-    }
+    const units = cache.get(documentId);
+    if (!units) throw new Error(`quote verifier: document ${documentId}'s pages were not loaded first`);
     return units;
   };
   return {
+    async load(documentIds) {
+      const missing = [...new Set(documentIds)].filter((id) => !cache.has(id));
+      if (missing.length === 0) return;
+      const texts = await store.documents.unitTexts(missing);
+      for (const id of missing) cache.set(id, (texts.get(id) ?? []).map((unit) => ({ unit })));
+    },
     verify(documentId, page, quote) {
       for (const entry of unitsOf(documentId)) {
         if (entry.unit.page !== page) continue;
@@ -115,18 +123,22 @@ export interface PagedCopy {
  * the quote's opening words as a phrase, then verified on the page like any quote.
  */
 export function createPagedCopyFinder(
-  store: Pick<Store, "searchText">,
+  store: Pick<Store, "passages">,
   verifier: QuoteVerifier,
-): (documentId: number, quote: string) => PagedCopy | null {
+): (documentId: number, quote: string) => Promise<PagedCopy | null> {
   const found = new Map<string, PagedCopy | null>();
-  return (documentId, quote) => {
+  return async (documentId, quote) => {
     const key = `${documentId}\u0000${quote}`;
     const known = found.get(key);
     if (known !== undefined) return known;
     let copy: PagedCopy | null = null;
     const opening = (quote.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
     if (opening.length >= 4) {
-      for (const hit of store.searchText({ terms: [{ phrase: opening, weight: 1 }], limit: 10 })) {
+      const hits = (await store.passages.searchText({ terms: [{ phrase: opening, weight: 1 }], limit: 10 })).filter(
+        (hit) => hit.documentId !== documentId && hit.page !== null,
+      );
+      await verifier.load(hits.map((hit) => hit.documentId));
+      for (const hit of hits) {
         if (hit.documentId === documentId || hit.page === null) continue;
         const span = verifier.verify(hit.documentId, hit.page, quote);
         if (!span) continue;

@@ -17,7 +17,7 @@ import {
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
 describe("source authority", () => {
-  it("guesses kind and date from the corpus file names", () => {
+  it("guesses kind and date from the corpus file names", async () => {
     const cases: [string, string, number | null][] = [
       ["The Children's Home (England) regulations 2015.pdf", "statute", 2015],
       ["Guide_to_Children_s_Home_Standards_inc_quality_standards_Version__1.17_FINAL.pdf", "statutory_guidance", null],
@@ -34,7 +34,7 @@ describe("source authority", () => {
     expect(parsePeriod("2011 - 2015")).toEqual({ from: 2011, to: 2015 });
   });
 
-  it("validates tag input with a clear message", () => {
+  it("validates tag input with a clear message", async () => {
     expect(parseAuthorityKind("statutory guidance")).toEqual({ ok: true, value: "statutory_guidance" });
     const bad = parseAuthorityKind("gossip");
     expect(bad.ok).toBe(false);
@@ -44,17 +44,17 @@ describe("source authority", () => {
     expect(parseAuthorityDate("last year").ok).toBe(false);
   });
 
-  it("keeps a tag by file name, over the guess", () => {
+  it("keeps a tag by file name, over the guess", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     const document = { fileName: "Notes 2019.docx", title: null };
-    expect(describeSourceAuthority(store, document)).toMatchObject({ kind: "other", year: 2019, source: "guessed" });
-    tagSourceAuthority(store, "Notes 2019.docx", { kind: "own_policy" });
-    tagSourceAuthority(store, "Notes 2019.docx", { year: 2024, period: null });
-    expect(describeSourceAuthority(store, document)).toEqual({ kind: "own_policy", year: 2024, period: null, source: "tagged" });
-    store.close();
+    expect(await describeSourceAuthority(store, document)).toMatchObject({ kind: "other", year: 2019, source: "guessed" });
+    await tagSourceAuthority(store, "Notes 2019.docx", { kind: "own_policy" });
+    await tagSourceAuthority(store, "Notes 2019.docx", { year: 2024, period: null });
+    expect(await describeSourceAuthority(store, document)).toEqual({ kind: "own_policy", year: 2024, period: null, source: "tagged" });
+    await store.close();
   });
 
-  it("gives higher authority and newer sources a small bonus", () => {
+  it("gives higher authority and newer sources a small bonus", async () => {
     const statute = authorityBoost({ kind: "statute", year: 2015, period: null, source: "guessed" }, 2026);
     const oldStrategy = authorityBoost({ kind: "la_strategy", year: 2015, period: { from: 2011, to: 2015 }, source: "guessed" }, 2026);
     const newStrategy = authorityBoost({ kind: "la_strategy", year: 2025, period: { from: 2023, to: 2025 }, source: "guessed" }, 2026);
@@ -69,10 +69,10 @@ describe("source authority", () => {
       fixture = await libraryFixture();
     }, 120_000);
 
-    it("reranks search results by authority without losing them", () => {
+    it("reranks search results by authority without losing them", async () => {
       const query = "placements for looked after children residential";
-      const plain = fixture.searcher.search(query, { limit: 6 });
-      const preferred = withSourceAuthority(fixture.searcher, fixture.store, new Date("2026-06-01")).search(query, { limit: 6 });
+      const plain = await fixture.searcher.search(query, { limit: 6 });
+      const preferred = await withSourceAuthority(fixture.searcher, fixture.store, new Date("2026-06-01")).search(query, { limit: 6 });
       expect(preferred).toHaveLength(6);
       // Each score rises by exactly its source's bonus.
       const now = 2026;
@@ -81,20 +81,20 @@ describe("source authority", () => {
         const before = plain.find((candidate) => candidate.chunkId === result.chunkId);
         if (!before) continue;
         compared++;
-        const bonus = authorityBoost(describeSourceAuthority(fixture.store, { fileName: result.fileName, title: result.title }), now);
+        const bonus = authorityBoost(await describeSourceAuthority(fixture.store, { fileName: result.fileName, title: result.title }), now);
         expect(result.score - before.score).toBeCloseTo(bonus, 9);
       }
       expect(compared).toBeGreaterThan(2);
       expect(preferred.every((result, index) => index === 0 || (preferred[index - 1]?.score ?? 0) >= result.score)).toBe(true);
     });
 
-    it("notes when a cited source's period has ended", () => {
-      const answer = fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
+    it("notes when a cited source's period has ended", async () => {
+      const answer = await fixture.answerer.answer("What is Cambridgeshire's weekly cost for in-house residential children's homes?");
       expect(answer.citations[0]?.file).toBe("Cambridgeshire Placement Strategy for Looked After Children 2011-2015.pdf");
-      const noted = addOutOfDateNotes(answer, fixture.store, new Date("2026-06-01"));
+      const noted = await addOutOfDateNotes(answer, fixture.store, new Date("2026-06-01"));
       expect(noted.answer).toMatch(/Note: Cambridgeshire Placement Strategy for Looked After Children 2011-2015\.pdf \[1\].* covers 2011-2015; it may be out of date/);
       // In 2014 the same strategy was current.
-      expect(addOutOfDateNotes(answer, fixture.store, new Date("2014-01-01")).answer).toBe(answer.answer);
+      expect((await addOutOfDateNotes(answer, fixture.store, new Date("2014-01-01"))).answer).toBe(answer.answer);
     });
   });
 });

@@ -9,7 +9,7 @@ import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { Answer } from "../answer/types.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
-import type { DocumentRecord, Store } from "../store/types.ts";
+import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
 
 export const authorityKinds = [
   "statute",
@@ -104,12 +104,19 @@ export function settingKey(fileName: string): string {
   return `authority:${fileName}`;
 }
 
+/** A document's authority tag, kept as the setting "authority:<file name>". */
+export function authoritySetting(fileName: string): SettingDefinition<StoredAuthority> {
+  return { key: settingKey(fileName), schema: storedSchema };
+}
+
 /** The document's authority: its tag when one was set, else the guess. */
-export function describeSourceAuthority(store: Pick<Store, "getSetting">, document: Pick<DocumentRecord, "fileName" | "title">): SourceAuthority {
+export async function describeSourceAuthority(
+  store: Pick<Store, "settings">,
+  document: Pick<DocumentRecord, "fileName" | "title">,
+): Promise<SourceAuthority> {
   const guess = guessSourceAuthority(document.fileName, document.title);
-  const stored = storedSchema.safeParse(store.getSetting(settingKey(document.fileName)));
-  if (!stored.success || stored.data === null) return guess;
-  const tag: StoredAuthority = stored.data;
+  const tag = await store.settings.get(authoritySetting(document.fileName));
+  if (tag === undefined) return guess;
   return {
     kind: tag.kind ?? guess.kind,
     year: tag.year !== undefined ? tag.year : guess.year,
@@ -152,15 +159,16 @@ export function parseAuthorityDate(text: string): Result<{ year: number; period:
 }
 
 /** Tags a document (by its file name), keeping whatever part of an earlier tag is not replaced. */
-export function tagSourceAuthority(
+export async function tagSourceAuthority(
   store: Store,
   fileName: string,
   tag: { kind?: AuthorityKind; year?: number; period?: { from: number; to: number } | null },
-): SourceAuthority {
-  const previous = storedSchema.safeParse(store.getSetting(settingKey(fileName)));
-  const merged: StoredAuthority = { ...(previous.success ? previous.data : {}), ...tag };
-  store.setSetting(settingKey(fileName), merged);
-  return describeSourceAuthority(store, { fileName, title: store.listDocuments().find((document) => document.fileName === fileName)?.title ?? null });
+): Promise<SourceAuthority> {
+  const previous = await store.settings.get(authoritySetting(fileName));
+  const merged: StoredAuthority = { ...previous, ...tag };
+  await store.settings.set(authoritySetting(fileName), merged);
+  const title = (await store.documents.list()).find((document) => document.fileName === fileName)?.title ?? null;
+  return describeSourceAuthority(store, { fileName, title });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -183,20 +191,22 @@ export function authorityBoost(authority: SourceAuthority, currentYear: number):
 export function withSourceAuthority(searcher: Searcher, store: Store, now: Date = new Date()): Searcher {
   const currentYear = now.getFullYear();
   const cache = new Map<string, SourceAuthority>();
-  const authorityOf = (result: SearchResult): SourceAuthority => {
+  const authorityOf = async (result: SearchResult): Promise<SourceAuthority> => {
     let authority = cache.get(result.fileName);
     if (!authority) {
-      authority = describeSourceAuthority(store, { fileName: result.fileName, title: result.title });
+      authority = await describeSourceAuthority(store, { fileName: result.fileName, title: result.title });
       cache.set(result.fileName, authority);
     }
     return authority;
   };
   return {
     analyse: (query) => searcher.analyse(query),
-    search(query: string, options: SearchOptions): SearchResult[] {
-      const results = searcher.search(query, { ...options, limit: options.limit * 2 });
+    async search(query: string, options: SearchOptions): Promise<SearchResult[]> {
+      const results = await searcher.search(query, { ...options, limit: options.limit * 2 });
+      // Each file's authority once (then cached), before the synchronous scoring below.
+      const authorities = await Promise.all(results.map(authorityOf));
       return results
-        .map((result) => ({ ...result, score: result.score + authorityBoost(authorityOf(result), currentYear) }))
+        .map((result, index) => ({ ...result, score: result.score + authorityBoost(authorities[index]!, currentYear) }))
         .sort((left, right) => right.score - left.score)
         .slice(0, options.limit);
     },
@@ -207,15 +217,15 @@ export function withSourceAuthority(searcher: Searcher, store: Store, now: Date 
 // Out-of-date notes
 
 /** One note per cited file whose period has ended ("covers 2011-2015; it may be out of date"). */
-export function outOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): string[] {
+export async function outOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Promise<string[]> {
   const currentYear = now.getFullYear();
-  const titles = new Map(store.listDocuments().map((document) => [document.fileName, document.title]));
+  const titles = new Map((await store.documents.list()).map((document) => [document.fileName, document.title]));
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const citation of answer.citations) {
     if (seen.has(citation.file)) continue;
     seen.add(citation.file);
-    const authority = describeSourceAuthority(store, { fileName: citation.file, title: titles.get(citation.file) ?? null });
+    const authority = await describeSourceAuthority(store, { fileName: citation.file, title: titles.get(citation.file) ?? null });
     if (authority.period && authority.period.to < currentYear) {
       const markers = answer.citations.filter((other) => other.file === citation.file).map((other) => `[${other.n}]`).join("");
       notes.push(
@@ -227,8 +237,8 @@ export function outOfDateNotes(answer: Answer, store: Store, now: Date = new Dat
 }
 
 /** The answer with a closing "Note:" line for each cited source whose period has ended. */
-export function addOutOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Answer {
-  const notes = outOfDateNotes(answer, store, now);
+export async function addOutOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Promise<Answer> {
+  const notes = await outOfDateNotes(answer, store, now);
   if (notes.length === 0) return answer;
   return { ...answer, answer: `${answer.answer.trimEnd()}\n\n${notes.map((note) => `Note: ${note}`).join("\n")}` };
 }

@@ -63,7 +63,7 @@ async function formatCitedRows(store: Store, answer: Answer): Promise<string> {
   const parts: string[] = [];
   for (const citation of answer.citations) {
     if (!citation.table) continue;
-    const rows = openTableRows(store, citation.table);
+    const rows = await openTableRows(store, citation.table);
     if (!rows.ok) {
       parts.push(`[${citation.n}] ${rows.error.message}`);
       continue;
@@ -101,10 +101,10 @@ export function registerAskCommand(program: Command, context: CommandContext): v
       let streamed = false;
       let rowsText = "";
       const answer = await withStore(config, async (store) => {
-        warnWhenLibraryEmpty(store, io);
+        await warnWhenLibraryEmpty(store, io);
         const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
         if (!service.ok) throw service.error;
-        const history = options.session ? sessionHistory(store.getSession(options.session)) : [];
+        const history = options.session ? sessionHistory(await store.sessions.get(options.session)) : [];
         const result = await service.value.answer(question, {
           ...(images.length > 0 ? { images } : {}),
           ...(history.length > 0 ? { history } : {}),
@@ -120,7 +120,7 @@ export function registerAskCommand(program: Command, context: CommandContext): v
             : {}),
         });
         if (!result.ok) throw result.error;
-        if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
+        if (options.session) await store.sessions.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
         if (options.rows) rowsText = await formatCitedRows(store, result.value);
         return result.value;
       });

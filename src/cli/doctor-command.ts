@@ -15,10 +15,9 @@ export function registerDoctorCommand(program: Command, context: CommandContext)
       const config = context.config();
       const { tesseractAvailable } = await import("../loaders/ocr.ts");
       const ocr = await tesseractAvailable(config.ocr.command);
-      const report = await withStore(config, (store) => {
-        const integrity = store.checkIntegrity();
-        const movedFiles = store
-          .listDocuments()
+      const report = await withStore(config, async (store) => {
+        const integrity = await store.documents.checkIntegrity();
+        const movedFiles = (await store.documents.list())
           .filter((document) => !existsSync(document.sourcePath))
           .map((document) => document.fileName);
         return { ...integrity, movedFiles };

@@ -72,7 +72,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
         ...(options.specialism ? { specialism: options.specialism.trim() } : {}),
       };
       const draft = await withStore(config, async (store) => {
-        warnWhenLibraryEmpty(store, io);
+        await warnWhenLibraryEmpty(store, io);
         let writer = null;
         if (options.model !== false && config.llm.provider !== "extractive") {
           const service = createAnswerer({ store, config, warn: (message) => io.stderr.write(`hearth: warning: ${message}\n`) });
@@ -82,7 +82,7 @@ export function registerDraftCommand(program: Command, context: CommandContext):
         }
         const result = await draftDocument({ store, writer }, { template: found.value.template, la: options.la, about: options.about, options: draftOptions });
         if (!result.ok) throw result.error;
-        if (options.session) store.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
+        if (options.session) await store.sessions.addExchange(options.session, { askedAt: new Date().toISOString(), answer: result.value });
         return result.value;
       });
       if (options.output && format?.ok) {

@@ -6,8 +6,8 @@ export const emptyLibraryHint =
   "hearth: the library is empty. Add documents first: hearth ingest <folder or files> (PDF, DOCX, PPTX, XLSX, CSV, HTML, Markdown or text)\n";
 
 /** Writes the hint to stderr when the store holds no passages; true when it did. */
-export function warnWhenLibraryEmpty(store: Pick<Store, "statistics">, io: CliIo): boolean {
-  if (store.statistics().chunkCount > 0) return false;
+export async function warnWhenLibraryEmpty(store: Pick<Store, "passages">, io: CliIo): Promise<boolean> {
+  if ((await store.passages.statistics()).chunkCount > 0) return false;
   io.stderr.write(emptyLibraryHint);
   return true;
 }

@@ -22,9 +22,9 @@ export async function evaluationDependencies(store: Store, k: number): Promise<E
   const answerer = withTableAnswers(store, extractive);
   return {
     searcher,
-    answerer: { answer: (question) => addOutOfDateNotes(attributeVoice(answerer.answer(question), store), store) },
+    answerer: { answer: async (question) => addOutOfDateNotes(await attributeVoice(await answerer.answer(question), store), store) },
     k,
     store,
-    retrievalText: (question) => extractive.analyse(question).text,
+    retrievalText: async (question) => (await extractive.analyse(question)).text,
   };
 }

@@ -12,8 +12,8 @@ export function registerListCommand(program: Command, context: CommandContext): 
     .action(async (options: { json?: boolean }) => {
       const { describeDocumentIdentity, describeIdentityLine, identitySummary } = await import("../identity/document-identity.ts");
       const { io } = context;
-      const documents = await withStore(context.config(), (store) =>
-        store.listDocuments().map((document) => ({ ...document, identity: describeDocumentIdentity(store, document) })),
+      const documents = await withStore(context.config(), async (store) =>
+        Promise.all((await store.documents.list()).map(async (document) => ({ ...document, identity: await describeDocumentIdentity(store, document) }))),
       );
       if (options.json) {
         io.stdout.write(

@@ -58,6 +58,7 @@ export function buildProgram(io: CliIo): CliProgram {
     .description("Hearth: a source-grounded library and assistant for children's residential care providers")
     .version(packageVersion())
     .option("--data <dir>", "data folder (default: $HEARTH_DATA or ~/.local/share/hearth)")
+    .option("--store <url-or-folder>", "the library: a folder or a postgres:// URL (default: $HEARTH_STORE_URL, else the data folder)")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -76,7 +77,8 @@ export function buildProgram(io: CliIo): CliProgram {
     config() {
       if (cached) return cached;
       if (!configModule) throw new Error("configuration read before the command's action ran");
-      const result = configModule.loadConfig(io.environment, { dataDir: program.opts<{ data?: string }>().data });
+      const options = program.opts<{ data?: string; store?: string }>();
+      const result = configModule.loadConfig(io.environment, { dataDir: options.data, storeUrl: options.store });
       if (!result.ok) throw result.error;
       cached = result.value;
       return cached;

@@ -11,8 +11,8 @@ export function registerRemoveCommand(program: Command, context: CommandContext)
     .argument("<documents...>", "ids, file names or paths")
     .action(async (targets: string[]) => {
       const { io } = context;
-      await withStore(context.config(), (store) => {
-        const documents = store.listDocuments();
+      await withStore(context.config(), async (store) => {
+        const documents = await store.documents.list();
         for (const target of targets) {
           const matches = documents.filter(
             (document) =>
@@ -24,7 +24,7 @@ export function registerRemoveCommand(program: Command, context: CommandContext)
             continue;
           }
           for (const document of matches) {
-            store.removeDocument(document.id);
+            await store.documents.remove(document.id);
             io.stdout.write(`removed   ${document.fileName}\n`);
           }
         }

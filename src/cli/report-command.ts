@@ -18,7 +18,7 @@ export function registerReportCommand(program: Command, context: CommandContext)
       const { parseReportFormat, renderReport } = await import("../report/report.ts");
       const format = parseReportFormat(options.format);
       if (!format.ok) throw format.error;
-      const session = await withStore(context.config(), (store) => store.getSession(name));
+      const session = await withStore(context.config(), (store) => store.sessions.get(name));
       if (!session) {
         throw new HearthError("NOT_FOUND", `no session called "${name}" (see: hearth sessions)`, { subject: name });
       }

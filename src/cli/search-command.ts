@@ -19,11 +19,11 @@ export function registerSearchCommand(program: Command, context: CommandContext)
       const { io } = context;
       const query = queryWords.join(" ");
       const [{ createSearcher }, { withDocumentIdentity }] = await Promise.all([import("../retrieval/search.ts"), import("../identity/identity-search.ts")]);
-      const results = await withStore(context.config(), (store) => {
-        if (warnWhenLibraryEmpty(store, io)) return [];
+      const results = await withStore(context.config(), async (store) => {
+        if (await warnWhenLibraryEmpty(store, io)) return [];
         let documentIds: number[] | undefined;
         if (options.file.length > 0) {
-          const documents = store.listDocuments();
+          const documents = await store.documents.list();
           documentIds = options.file.map((name) => {
             const found = documents.find((document) => document.fileName === name) ?? documents.find((document) => document.fileName.toLowerCase() === name.toLowerCase());
             if (!found) throw new HearthError("INVALID_INPUT", `--file "${name}": no document of that name in the library (see hearth list)`, { subject: "--file" });

@@ -11,7 +11,7 @@ export function registerSessionsCommand(program: Command, context: CommandContex
     .option("--json", "print JSON for scripts")
     .action(async (options: { json?: boolean }) => {
       const { io } = context;
-      const summaries = await withStore(context.config(), (store) => store.listSessions());
+      const summaries = await withStore(context.config(), (store) => store.sessions.list());
       if (options.json) {
         io.stdout.write(`${JSON.stringify({ sessions: summaries })}\n`);
         return;
@@ -29,7 +29,7 @@ export function registerSessionsCommand(program: Command, context: CommandContex
     .description("delete a session")
     .argument("<name>", "session name")
     .action(async (name: string) => {
-      const removed = await withStore(context.config(), (store) => store.removeSession(name));
+      const removed = await withStore(context.config(), (store) => store.sessions.remove(name));
       if (removed) context.io.stdout.write(`removed session "${name}"\n`);
       else {
         context.io.stderr.write(`not found: no session called "${name}" (see: hearth sessions)\n`);

@@ -67,31 +67,31 @@ export async function runTag(context: CommandContext, file: string | undefined, 
     ...(options.about !== undefined ? { about: options.about } : {}),
     ...(dates?.identity !== undefined ? { date: dates.identity } : {}),
   };
-  const rows = await withStore(context.config(), (store) => {
-    const documents = store.listDocuments();
-    const describeRow = (document: (typeof documents)[number]): { fileName: string; authority: SourceAuthority; identity: DocumentIdentity } => ({
+  const rows = await withStore(context.config(), async (store) => {
+    const documents = await store.documents.list();
+    const describeRow = async (document: (typeof documents)[number]): Promise<{ fileName: string; authority: SourceAuthority; identity: DocumentIdentity }> => ({
       fileName: document.fileName,
-      authority: describeSourceAuthority(store, document),
-      identity: describeDocumentIdentity(store, document),
+      authority: await describeSourceAuthority(store, document),
+      identity: await describeDocumentIdentity(store, document),
     });
-    if (file === undefined) return documents.map(describeRow);
+    if (file === undefined) return Promise.all(documents.map(describeRow));
     const name = basename(file);
     const document = documents.find((candidate) => candidate.fileName === name || candidate.sourcePath === file);
     if (!document) throw new HearthError("NOT_FOUND", `no ingested document called "${name}" (see: hearth list)`, { subject: file });
     let identityTag: IdentityTag | undefined;
     if (Object.keys(identityInput).length > 0) {
-      const parsed = parseIdentityTag(identityInput, getProfile(store).name);
+      const parsed = parseIdentityTag(identityInput, (await getProfile(store)).name);
       if (!parsed.ok) throw parsed.error;
       identityTag = parsed.value;
     }
     if (kind !== undefined || dates?.authority !== undefined) {
-      tagSourceAuthority(store, document.fileName, {
+      await tagSourceAuthority(store, document.fileName, {
         ...(kind ? { kind } : {}),
         ...(dates?.authority ? { year: dates.authority.year, period: dates.authority.period } : {}),
       });
     }
-    if (identityTag) tagDocumentIdentity(store, document, identityTag);
-    return [describeRow(document)];
+    if (identityTag) await tagDocumentIdentity(store, document, identityTag);
+    return [await describeRow(document)];
   });
   if (options.json) {
     io.stdout.write(

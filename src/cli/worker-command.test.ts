@@ -74,11 +74,11 @@ describe.skipIf(withoutPostgres())("hearth worker on a PostgreSQL job queue", ()
       ["progress", { file: "night cover.md", status: "ingested", units: 1, passages: 1 }],
       ["finished", { done: 1, failed: 0 }],
     ]);
-    const library = openWorkspaceLibrary({ dataDir: data }, workspaceId);
+    const library = await openWorkspaceLibrary({ dataDir: data }, workspaceId);
     try {
-      expect(library.store.listDocuments()).toEqual([expect.objectContaining({ fileName: "night cover.md", sourcePath: payload.sourcePath })]);
+      expect(await library.store.documents.list()).toEqual([expect.objectContaining({ fileName: "night cover.md", sourcePath: payload.sourcePath })]);
     } finally {
-      library.store.close();
+      await library.store.close();
     }
     // Nothing left: --once ends at once.
     const idle = await runHearth(["worker", "--once", "--json"], { data, env: env() });
@@ -114,12 +114,12 @@ describe.skipIf(withoutPostgres())("hearth worker on a PostgreSQL job queue", ()
     expect(job?.workerId).toBe(`${hostname()}:${process.pid}`);
     const statuses = (await queue.events(workspaceId, batchId)).map((event) => (event.kind === "finished" ? "finished" : (event.data as { status: string }).status));
     expect(statuses).toEqual(["queued", "ingesting", "ingesting", "ingested", "finished"]);
-    const library = openWorkspaceLibrary({ dataDir: data }, workspaceId);
+    const library = await openWorkspaceLibrary({ dataDir: data }, workspaceId);
     try {
-      expect(library.store.listDocuments().map((document) => document.fileName)).toEqual(["reviews.md"]);
-      expect(library.store.checkIntegrity().ok).toBe(true);
+      expect((await library.store.documents.list()).map((document) => document.fileName)).toEqual(["reviews.md"]);
+      expect((await library.store.documents.checkIntegrity()).ok).toBe(true);
     } finally {
-      library.store.close();
+      await library.store.close();
     }
   }, 180_000);
 });

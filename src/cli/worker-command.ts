@@ -78,7 +78,7 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
             queue,
             claimed,
             async (payload, bytes) => {
-              const library = libraryOf(workspaceId);
+              const library = await libraryOf(workspaceId);
               return runIngestJob(library.store, config, payload, bytes, library.folder);
             },
             // The server's copies of the originals are tidied where they are on this machine (a shared data folder).
@@ -112,7 +112,7 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
       } finally {
         process.off("SIGINT", onSignal);
         process.off("SIGTERM", onSignal);
-        for (const library of libraries.values()) library.store.close();
+        await Promise.all([...libraries.values()].map(async (library) => (await library).store.close()));
         await queue.close();
       }
       if (!options.json) io.stdout.write(`${count(done, "job")} done, ${failed} failed\n`);

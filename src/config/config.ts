@@ -17,7 +17,10 @@ const optionalText = z.string().min(1).optional();
 
 export const configSchema = z.object({
   dataDir: z.string().min(1),
-  /** Where the stores live: unset for SQLite files in dataDir, or a postgres:// URL (HEARTH_STORE_URL). */
+  /**
+   * Where the library is kept when not in `dataDir`: a folder (SQLite) or a `postgres://` URL (`--store`,
+   * HEARTH_STORE_URL). Unset: the SQLite library in `dataDir`. Never printed whole (a URL may hold a password).
+   */
   storeUrl: optionalText,
   limits: z.object({
     maxFileBytes: positiveNumber,
@@ -95,6 +98,8 @@ export function defaultDataDir(environment: NodeJS.ProcessEnv): string {
 
 export interface ConfigOverrides {
   dataDir?: string | undefined;
+  /** `--store <url-or-folder>`, over HEARTH_STORE_URL. */
+  storeUrl?: string | undefined;
   host?: string | undefined;
   port?: number | undefined;
 }
@@ -144,7 +149,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, overrid
 
   const raw = {
     dataDir,
-    storeUrl: pick(environment.HEARTH_STORE_URL, file.storeUrl as string),
+    storeUrl: pick(overrides.storeUrl, environment.HEARTH_STORE_URL, file.storeUrl as string),
     limits: {
       maxFileBytes: pick(megabytesOf(environment.HEARTH_MAX_FILE_MB), limits.maxFileBytes as number, defaultLoadLimits.maxFileBytes),
       maxInflatedBytes: pick(

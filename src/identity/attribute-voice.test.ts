@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createAnswerer } from "../answer/create-answerer.ts";
 import type { Answer } from "../answer/types.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
@@ -31,14 +31,14 @@ const policyText = ["Behaviour support policy", "Lumen Way Homes is committed to
 const reportText = ["Focused visit to Kent children’s services", "His Majesty’s Inspectors visited.", "Leaders know their services well."].join("\n\n");
 const untitledText = ["Notes from the forum", "We will publish the minutes within a month."].join("\n\n");
 
-function add(store: Store, fileName: string, text: string): DocumentRecord {
+async function add(store: Store, fileName: string, text: string): Promise<DocumentRecord> {
   const units = [{ index: 0, page: 1, section: null, text }];
-  const document = store.replaceDocument(
+  const document = await store.documents.replace(
     { fileName, sourcePath: `/library/${fileName}`, contentHash: fileName.padEnd(64, "0"), format: "pdf", title: null, byteSize: text.length, warnings: [] },
     units,
     [{ ordinal: 0, page: 1, section: null, headingPath: [], kind: "text", text, start: 0, end: text.length }],
   );
-  recordDocumentIdentity(store, document, units);
+  await recordDocumentIdentity(store, document, units);
   return document;
 }
 
@@ -59,58 +59,58 @@ describe("attributing a quoted organisation's first person", () => {
   const report = "Focused visit Kent.pdf";
   const notes = "forum notes.pdf";
 
-  beforeAll(() => {
+  beforeAll(async () => {
     store = openSqliteStore({ path: ":memory:" });
-    add(store, strategy, strategyText);
-    add(store, policy, policyText);
-    add(store, report, reportText);
-    const forum = add(store, notes, untitledText);
-    tagDocumentIdentity(store, forum, { author: null, authorKind: null, title: "Provider forum notes" });
+    await add(store, strategy, strategyText);
+    await add(store, policy, policyText);
+    await add(store, report, reportText);
+    const forum = await add(store, notes, untitledText);
+    await tagDocumentIdentity(store, forum, { author: null, authorKind: null, title: "Provider forum notes" });
   });
 
   const developed = "We have developed four homes for our children in care, which helps us keep them close to home.";
 
-  it("reports a council's 'we' as the council's, keeping the citation and its verbatim quote", () => {
+  it("reports a council's 'we' as the council's, keeping the citation and its verbatim quote", async () => {
     const answer = answerOf(`${developed} [1]`, [{ file: strategy, quote: developed }]);
-    const attributed = attributeVoice(answer, store);
+    const attributed = await attributeVoice(answer, store);
     expect(attributed.answer).toBe(
       "Kent County Council's strategy says it has developed four homes for its children in care, which helps it keep them close to home. [1]",
     );
     expect(attributed.citations).toEqual(answer.citations);
 
     const needs = "We also need our partners to help us, and we will fund two homes.";
-    expect(attributeVoice(answerOf(`${needs} [1]`, [{ file: strategy, quote: needs }]), store).answer).toBe(
+    expect((await attributeVoice(answerOf(`${needs} [1]`, [{ file: strategy, quote: needs }]), store)).answer).toBe(
       "Kent County Council's strategy says it also needs its partners to help it, and it will fund two homes. [1]",
     );
   });
 
-  it("quotes with attribution when the sentence cannot be turned round, and keeps an answer's own lead-in", () => {
+  it("quotes with attribution when the sentence cannot be turned round, and keeps an answer's own lead-in", async () => {
     const thinking = "We think about placements differently now.";
-    expect(attributeVoice(answerOf(`- ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store).answer).toBe(
+    expect((await attributeVoice(answerOf(`- ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store)).answer).toBe(
       `- Kent County Council's strategy: “${thinking}” [1]`,
     );
     // A bullet glyph kept in the quote from the PDF is not part of what is said.
-    expect(attributeVoice(answerOf(`- • ${thinking} [1]`, [{ file: strategy, quote: `• ${thinking}` }]), store).answer).toBe(
+    expect((await attributeVoice(answerOf(`- • ${thinking} [1]`, [{ file: strategy, quote: `• ${thinking}` }]), store)).answer).toBe(
       `- Kent County Council's strategy: “${thinking}” [1]`,
     );
     // A labelled value keeps its label; the quote is named after it.
-    expect(attributeVoice(answerOf(`- Planned provision: ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store).answer).toBe(
+    expect((await attributeVoice(answerOf(`- Planned provision: ${thinking} [1]`, [{ file: strategy, quote: thinking }]), store)).answer).toBe(
       `- Planned provision: “${thinking}” (Kent County Council's strategy) [1]`,
     );
     const partial = `The library does not give the cost; it does say that ${developed} [1]`;
-    expect(attributeVoice(answerOf(partial, [{ file: strategy, quote: developed }]), store).answer).toMatch(
+    expect((await attributeVoice(answerOf(partial, [{ file: strategy, quote: developed }]), store)).answer).toMatch(
       /^The library does not give the cost; it does say that Kent County Council's strategy says it has developed four homes/,
     );
   });
 
-  it("names the document when its author is unknown", () => {
+  it("names the document when its author is unknown", async () => {
     const sentence = "We will publish the minutes within a month.";
-    expect(attributeVoice(answerOf(`${sentence} [1]`, [{ file: notes, quote: sentence }]), store).answer).toBe(
+    expect((await attributeVoice(answerOf(`${sentence} [1]`, [{ file: notes, quote: sentence }]), store)).answer).toBe(
       `The document “Provider forum notes”: “${sentence}” [1]`,
     );
   });
 
-  it("leaves the provider's own documents, statements in the third person and wording not found in the quote alone", () => {
+  it("leaves the provider's own documents, statements in the third person and wording not found in the quote alone", async () => {
     const own = "We keep a record of every restraint.";
     const statement = "There are 42 children placed more than 20 miles from home.";
     const text = [`${own} [1]`, `${statement} [2]`, "We developed homes for children in Kent quickly. [2]"].join("\n");
@@ -118,10 +118,10 @@ describe("attributing a quoted organisation's first person", () => {
       { file: policy, quote: own },
       { file: strategy, quote: statement },
     ]);
-    expect(attributeVoice(answer, store)).toBe(answer);
+    expect(await attributeVoice(answer, store)).toBe(answer);
   });
 
-  it("cites the addressed council's own documents in the second person and other bodies by name", () => {
+  it("cites the addressed council's own documents in the second person and other bodies by name", async () => {
     const statement = "There are 42 children placed more than 20 miles from home.";
     const praise = "Leaders know their services well.";
     const text = [`- ${developed} [1]`, `- ${statement} [2]`, `- ${praise} [3]`].join("\n");
@@ -130,7 +130,7 @@ describe("attributing a quoted organisation's first person", () => {
       { file: strategy, quote: statement },
       { file: report, quote: praise },
     ]);
-    const letter = attributeVoice(answer, store, { addressee: "kent" });
+    const letter = await attributeVoice(answer, store, { addressee: "kent" });
     expect(letter.answer.split("\n")).toEqual([
       "- Your strategy notes that you have developed four homes for your children in care, which helps you keep them close to home. [1]",
       "- Your strategy notes that there are 42 children placed more than 20 miles from home. [2]",
@@ -165,23 +165,23 @@ describe.skipIf(withoutCorpus())("Nottinghamshire's strategy, in an answer and i
     expect(answer.answer).not.toMatch(/(^|\n|- )We have developed/);
     const citation = answer.citations.find((candidate) => candidate.quote.startsWith("We have developed specific provision for our Unaccompanied"));
     expect(citation).toBeDefined();
-    const document = store.listDocuments()[0];
+    const document = (await store.documents.list())[0];
     if (!document || !citation) throw new Error("fixture missing");
-    expect(createQuoteVerifier(store).verify(document.id, citation.page, citation.quote)).not.toBeNull();
+    expect((await verifierOverLibrary(store)).verify(document.id, citation.page, citation.quote)).not.toBeNull();
   });
 
-  it("writes the LA email citing the council's own strategy as 'your'", () => {
+  it("writes the LA email citing the council's own strategy as 'your'", async () => {
     const found = findTemplate(loadTemplateLibrary(null), "la-commissioner-email");
     if (!found.ok) throw found.error;
-    const drafted = draftFromTemplate({ store }, { template: found.value.template, la: "Nottinghamshire", now: new Date("2026-06-01T12:00:00Z") });
+    const drafted = await draftFromTemplate({ store }, { template: found.value.template, la: "Nottinghamshire", now: new Date("2026-06-01T12:00:00Z") });
     if (!drafted.ok) throw drafted.error;
     const text = drafted.value.answer;
     expect(text).toContain("- Your strategy notes that");
     expect(text).not.toMatch(/^- (We|Our)\b/m);
     expect(text).not.toMatch(/^- Nottinghamshire's strategy/m);
     // The quotes behind the reworded bullets are still the council's own words, checked on their pages.
-    const verifier = createQuoteVerifier(store);
-    const document = store.listDocuments()[0];
+    const verifier = await verifierOverLibrary(store);
+    const document = (await store.documents.list())[0];
     if (!document) throw new Error("fixture missing");
     for (const citation of drafted.value.citations) expect(verifier.verify(document.id, citation.page, citation.quote), citation.quote).not.toBeNull();
     expect(drafted.value.citations.some((citation) => /\b(we|our)\b/i.test(citation.quote))).toBe(true);

@@ -173,28 +173,29 @@ function verbatimTail(segment: string, quotes: string[]): { lead: string; senten
  * The answer with first-person sentences of councils and other bodies attributed to them (and, for a letter to a
  * council, every cited sentence worded for that council). The provider's own documents keep their voice.
  */
-export function attributeVoice(answer: Answer, store: Store, options: AttributionOptions = {}): Answer {
+export async function attributeVoice(answer: Answer, store: Store, options: AttributionOptions = {}): Promise<Answer> {
   if (answer.citations.length === 0) return answer;
   const addressee = options.addressee ? (resolveLocalAuthority(options.addressee) ?? options.addressee) : undefined;
   const documents = new Map<string, DocumentRecord>();
-  for (const document of store.listDocuments()) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
+  for (const document of await store.documents.list()) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
+  // Every cited file's speaker, read from the store up front: the sentence loop below makes no store calls.
   const speakers = new Map<string, Speaker | null>();
-  const speakerOf = (citation: Citation): Speaker | null => {
-    let speaker = speakers.get(citation.file);
-    if (speaker !== undefined) return speaker;
-    const document = documents.get(citation.file);
-    if (!document) speaker = null;
-    else {
-      const identity = describeDocumentIdentity(store, document);
-      const ownWords = identity.authorKind === "provider";
-      const isAddressee = addressee !== undefined && identity.about === addressee && (identity.authorKind === "council" || identity.authorKind === null);
-      speaker = ownWords
-        ? null
-        : { identity, noun: documentNoun(identity, document.fileName, describeSourceAuthority(store, document).kind), fileName: document.fileName, addressee: isAddressee };
-    }
-    speakers.set(citation.file, speaker);
-    return speaker;
-  };
+  const cited = [...new Set(answer.citations.map((citation) => citation.file))];
+  await Promise.all(
+    cited.map(async (file) => {
+      const document = documents.get(file);
+      let speaker: Speaker | null = null;
+      if (document) {
+        const identity = await describeDocumentIdentity(store, document);
+        const ownWords = identity.authorKind === "provider";
+        const isAddressee = addressee !== undefined && identity.about === addressee && (identity.authorKind === "council" || identity.authorKind === null);
+        const kind = (await describeSourceAuthority(store, document)).kind;
+        speaker = ownWords ? null : { identity, noun: documentNoun(identity, document.fileName, kind), fileName: document.fileName, addressee: isAddressee };
+      }
+      speakers.set(file, speaker);
+    }),
+  );
+  const speakerOf = (citation: Citation): Speaker | null => speakers.get(citation.file) ?? null;
   const byNumber = new Map(answer.citations.map((citation) => [citation.n, citation]));
 
   const lines = answer.answer.split("\n").map((line) => {

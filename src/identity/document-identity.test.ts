@@ -18,7 +18,7 @@ import {
 const page = (...blocks: string[]): { text: string } => ({ text: blocks.join("\n\n") });
 
 describe("guessing a document's identity from its first pages", () => {
-  it("links an Ofsted report whose file name is only a date to the council it inspects", () => {
+  it("links an Ofsted report whose file name is only a date to the council it inspects", async () => {
     const identity = guessDocumentIdentity({
       fileName: "children's services inspection - 01 february 2023.pdf",
       title: null,
@@ -42,7 +42,7 @@ describe("guessing a document's identity from its first pages", () => {
     });
   });
 
-  it("reads the older report layout and a template's placeholder title", () => {
+  it("reads the older report layout and a template's placeholder title", async () => {
     const norfolk = guessDocumentIdentity({
       fileName: "children's services inspection - 19 january 2018.pdf",
       title: "Norfolk Council",
@@ -66,7 +66,7 @@ describe("guessing a document's identity from its first pages", () => {
     expect(leeds).toMatchObject({ title: "Inspection of Leeds City local authority children’s services", about: "Leeds", author: "Ofsted" });
   });
 
-  it("takes the inspected council from an Ofsted letter, not Ofsted's Manchester address", () => {
+  it("takes the inspected council from an Ofsted letter, not Ofsted's Manchester address", async () => {
     const identity = guessDocumentIdentity({
       fileName: "letter.pdf",
       title: null,
@@ -82,7 +82,7 @@ describe("guessing a document's identity from its first pages", () => {
     expect(identity).toMatchObject({ author: "Ofsted", about: "Cambridgeshire", title: "Focused visit to Cambridgeshire children’s services" });
   });
 
-  it("names a council as the author of its own strategy, by its formal name when the pages give it", () => {
+  it("names a council as the author of its own strategy, by its formal name when the pages give it", async () => {
     const kent = guessDocumentIdentity({
       fileName: "Placement sufficiency strategy 2024-2027.pdf",
       title: null,
@@ -99,7 +99,7 @@ describe("guessing a document's identity from its first pages", () => {
     expect(documentNoun(notts, "x.pdf", "la_strategy")).toBe("strategy");
   });
 
-  it("finds DfE on the back page of its guidance, legislation's maker, a research unit and the provider's own policy", () => {
+  it("finds DfE on the back page of its guidance, legislation's maker, a research unit and the provider's own policy", async () => {
     const guidance = guessDocumentIdentity({
       fileName: "Children_missing_education_guidance_-_August_2024.pdf",
       title: null,
@@ -137,7 +137,7 @@ describe("guessing a document's identity from its first pages", () => {
     expect(named).toMatchObject({ author: "Lumen Way Homes", authorKind: "provider" });
   });
 
-  it("does not take a data set's header row for a title", () => {
+  it("does not take a data set's header row for a title", async () => {
     const identity = guessDocumentIdentity({
       fileName: "csww_indicators_2017_to_2024.csv",
       title: null,
@@ -146,7 +146,7 @@ describe("guessing a document's identity from its first pages", () => {
     expect(identity).toMatchObject({ title: null, about: null, date: "2024" });
   });
 
-  it("parses the dates documents and file names use", () => {
+  it("parses the dates documents and file names use", async () => {
     expect(parseDocumentDate("children's services inspection - 01 february 2023")).toBe("2023-02-01");
     expect(parseDocumentDate("ofsted-focused-visit_hampshire_07-march-2023")).toBe("2023-03-07");
     expect(parseDocumentDate("Childrens_Social_Care_National_Framework__Dec_2023")).toBe("2023-12");
@@ -159,18 +159,18 @@ describe("guessing a document's identity from its first pages", () => {
 });
 
 describe("identity tags", () => {
-  const ingestOne = (store: Store, fileName: string, hash: string, text: string): ReturnType<Store["replaceDocument"]> => {
+  const ingestOne = async (store: Store, fileName: string, hash: string, text: string): ReturnType<Store["documents"]["replace"]> => {
     const units = [{ index: 0, page: 1, section: null, text }];
-    const document = store.replaceDocument(
+    const document = await store.documents.replace(
       { fileName, sourcePath: `/library/${fileName}`, contentHash: hash, format: "pdf", title: null, byteSize: text.length, warnings: [] },
       units,
       [{ ordinal: 0, page: 1, section: null, headingPath: [], kind: "text", text, start: 0, end: text.length }],
     );
-    recordDocumentIdentity(store, document, units);
+    await recordDocumentIdentity(store, document, units);
     return document;
   };
 
-  it("validates values with a message naming the option", () => {
+  it("validates values with a message naming the option", async () => {
     expect(parseIdentityTag({ about: "notts", date: "1 February 2023", author: "Nottinghamshire County Council" })).toEqual({
       ok: true,
       value: { about: "Nottinghamshire", date: "2023-02-01", author: "Nottinghamshire County Council", authorKind: "council" },
@@ -187,20 +187,20 @@ describe("identity tags", () => {
     expect(parseIdentityTag({ authorKind: "gossip" }).ok).toBe(false);
   });
 
-  it("keeps the guess made at ingest, lets tagged fields win, and keeps tags when the file changes", () => {
+  it("keeps the guess made at ingest, lets tagged fields win, and keeps tags when the file changes", async () => {
     const store = openSqliteStore({ path: ":memory:" });
-    const first = ingestOne(store, "2023-02-01.pdf", "a".repeat(64), "Inspection of Sunderland City Council local authority children’s services\n\nLead inspector: A Person");
-    expect(describeDocumentIdentity(store, first)).toMatchObject({ about: "Sunderland", author: "Ofsted", date: "2023-02-01", tagged: [] });
+    const first = await ingestOne(store, "2023-02-01.pdf", "a".repeat(64), "Inspection of Sunderland City Council local authority children’s services\n\nLead inspector: A Person");
+    expect(await describeDocumentIdentity(store, first)).toMatchObject({ about: "Sunderland", author: "Ofsted", date: "2023-02-01", tagged: [] });
 
-    const tagged = tagDocumentIdentity(store, first, { about: "Blackpool", title: "Blackpool ILACS 2023" });
+    const tagged = await tagDocumentIdentity(store, first, { about: "Blackpool", title: "Blackpool ILACS 2023" });
     expect(tagged).toMatchObject({ about: "Blackpool", title: "Blackpool ILACS 2023", author: "Ofsted", tagged: ["title", "about"] });
-    tagDocumentIdentity(store, first, { date: "2023-02" });
-    expect(describeDocumentIdentity(store, first)).toMatchObject({ about: "Blackpool", date: "2023-02", tagged: ["title", "about", "date"] });
+    await tagDocumentIdentity(store, first, { date: "2023-02" });
+    expect(await describeDocumentIdentity(store, first)).toMatchObject({ about: "Blackpool", date: "2023-02", tagged: ["title", "about", "date"] });
 
     // A new version of the same file: the guess is read again from its pages, the tags stay.
-    const second = ingestOne(store, "2023-02-01.pdf", "b".repeat(64), "Focused visit to Kent children’s services\n\nHis Majesty’s Inspectors");
-    expect(describeDocumentIdentity(store, second)).toMatchObject({ about: "Blackpool", title: "Blackpool ILACS 2023", author: "Ofsted" });
-    store.close();
+    const second = await ingestOne(store, "2023-02-01.pdf", "b".repeat(64), "Focused visit to Kent children’s services\n\nHis Majesty’s Inspectors");
+    expect(await describeDocumentIdentity(store, second)).toMatchObject({ about: "Blackpool", title: "Blackpool ILACS 2023", author: "Ofsted" });
+    await store.close();
   });
 });
 
@@ -213,7 +213,7 @@ describe.skipIf(withoutCorpus())("identity over every corpus document", () => {
       const store = openSqliteStore({ path: ":memory:" });
       const summary = await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
       expect(summary.failed).toBe(0);
-      const identities = new Map(store.listDocuments().map((document) => [document.fileName, describeDocumentIdentity(store, document)]));
+      const identities = new Map(await Promise.all((await store.documents.list()).map(async (document) => [document.fileName, await describeDocumentIdentity(store, document)] as const)));
       expect(identities.size).toBeGreaterThanOrEqual(30);
 
       const councils: [string, string][] = [
@@ -252,7 +252,7 @@ describe.skipIf(withoutCorpus())("identity over every corpus document", () => {
       for (const [file, identity] of identities) {
         if (identity.title !== null) expect(identity.title, file).not.toMatch(/\||LA NAME|INSPECTION DATE|^\d{4}-\d{2}-\d{2}T/);
       }
-      store.close();
+      await store.close();
     },
     600_000,
   );

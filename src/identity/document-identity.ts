@@ -15,7 +15,7 @@ import type { Result } from "../errors/hearth-error.ts";
 import type { UnitText } from "../chunking/types.ts";
 import { documentLocalAuthority, findLocalAuthorities, resolveLocalAuthority } from "../market/local-authority-names.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
-import type { DocumentRecord, Store } from "../store/types.ts";
+import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
 
 export const authorKinds = ["council", "inspectorate", "government", "provider", "other"] as const;
 export type AuthorKind = (typeof authorKinds)[number];
@@ -413,66 +413,84 @@ export function identityGuessKey(fileName: string): string {
   return `identity-guess:${fileName}`;
 }
 
+/** A document's tagged identity fields (`hearth tag`), kept as the setting "identity:<file name>". */
+export function identityTagSetting(fileName: string): SettingDefinition<IdentityTag> {
+  return { key: identityTagKey(fileName), schema: tagSchema };
+}
+
+/** The identity guessed at ingest with the content hash it was read from, kept as "identity-guess:<file name>". */
+export function identityGuessSetting(fileName: string): SettingDefinition<z.infer<typeof guessSchema>> {
+  return { key: identityGuessKey(fileName), schema: guessSchema };
+}
+
 function unitsForGuess(units: readonly UnitText[]): UnitText[] {
   return units.length > 4 ? [...units.slice(0, 3), units.at(-1)!] : [...units];
 }
 
 /** Reads and keeps a freshly ingested document's identity guess (called by ingest after the document is written). */
-export function recordDocumentIdentity(store: Store, document: Pick<DocumentRecord, "fileName" | "title" | "contentHash">, units: readonly UnitText[]): void {
+export async function recordDocumentIdentity(
+  store: Store,
+  document: Pick<DocumentRecord, "fileName" | "title" | "contentHash">,
+  units: readonly UnitText[],
+): Promise<void> {
   const guess = guessDocumentIdentity({
     fileName: document.fileName,
     title: document.title,
     units: unitsForGuess(units),
-    sourceKind: describeSourceAuthority(store, document).kind,
-    organisationName: getProfile(store).name,
+    sourceKind: (await describeSourceAuthority(store, document)).kind,
+    organisationName: (await getProfile(store)).name,
   });
-  store.setSetting(identityGuessKey(document.fileName), { hash: document.contentHash, ...guess });
+  await store.settings.set(identityGuessSetting(document.fileName), { hash: document.contentHash, ...guess });
 }
 
-function storedGuess(store: Pick<Store, "getSetting" | "getUnitTexts">, document: DocumentRecord): Guess {
-  const stored = guessSchema.safeParse(store.getSetting(identityGuessKey(document.fileName)));
-  if (stored.success && stored.data.hash === document.contentHash) {
-    const { hash: _hash, ...guess } = stored.data;
+async function storedGuess(store: Pick<Store, "settings" | "documents">, document: DocumentRecord): Promise<Guess> {
+  const stored = await store.settings.get(identityGuessSetting(document.fileName));
+  if (stored !== undefined && stored.hash === document.contentHash) {
+    const { hash: _hash, ...guess } = stored;
     return guess;
   }
   // Ingested before identities were kept (or by another tool): read it from the stored page texts now.
+  const units = (await store.documents.unitTexts([document.id])).get(document.id) ?? [];
   return guessDocumentIdentity({
     fileName: document.fileName,
     title: document.title,
-    units: unitsForGuess(store.getUnitTexts(document.id)),
-    sourceKind: describeSourceAuthority(store, document).kind,
-    organisationName: getProfile(store).name,
+    units: unitsForGuess(units),
+    sourceKind: (await describeSourceAuthority(store, document)).kind,
+    organisationName: (await getProfile(store)).name,
   });
 }
 
 /** The document's identity: each tagged field wins over the guess read from its pages. */
-export function describeDocumentIdentity(store: Pick<Store, "getSetting" | "getUnitTexts">, document: DocumentRecord): DocumentIdentity {
-  const guess = storedGuess(store, document);
-  const tag = tagSchema.safeParse(store.getSetting(identityTagKey(document.fileName)));
-  if (!tag.success) return { ...guess, tagged: [] };
-  const tagged = identityFields.filter((field) => tag.data[field] !== undefined);
+export async function describeDocumentIdentity(store: Pick<Store, "settings" | "documents">, document: DocumentRecord): Promise<DocumentIdentity> {
+  const guess = await storedGuess(store, document);
+  const tag = await store.settings.get(identityTagSetting(document.fileName));
+  if (tag === undefined) return { ...guess, tagged: [] };
+  const tagged = identityFields.filter((field) => tag[field] !== undefined);
   return {
-    title: tag.data.title !== undefined ? tag.data.title : guess.title,
-    author: tag.data.author !== undefined ? tag.data.author : guess.author,
-    authorKind: tag.data.author !== undefined || tag.data.authorKind !== undefined ? (tag.data.authorKind ?? null) : guess.authorKind,
-    about: tag.data.about !== undefined ? tag.data.about : guess.about,
-    date: tag.data.date !== undefined ? tag.data.date : guess.date,
+    title: tag.title !== undefined ? tag.title : guess.title,
+    author: tag.author !== undefined ? tag.author : guess.author,
+    authorKind: tag.author !== undefined || tag.authorKind !== undefined ? (tag.authorKind ?? null) : guess.authorKind,
+    about: tag.about !== undefined ? tag.about : guess.about,
+    date: tag.date !== undefined ? tag.date : guess.date,
     tagged,
   };
 }
 
 /** Identities of every document, read once (for searchers and answers that look at many results). */
-export function identityLookup(store: Store): (documentId: number) => DocumentIdentity | undefined {
-  const cache = new Map<number, DocumentIdentity | null>();
-  let documents: Map<number, DocumentRecord> | undefined;
-  return (documentId) => {
-    const known = cache.get(documentId);
-    if (known !== undefined) return known ?? undefined;
-    documents ??= new Map(store.listDocuments().map((document) => [document.id, document]));
-    const document = documents.get(documentId);
-    const identity = document ? describeDocumentIdentity(store, document) : null;
-    cache.set(documentId, identity);
-    return identity ?? undefined;
+export function identityLookup(store: Store): (documentId: number) => Promise<DocumentIdentity | undefined> {
+  const cache = new Map<number, Promise<DocumentIdentity | null>>();
+  let documents: Promise<Map<number, DocumentRecord>> | undefined;
+  return async (documentId) => {
+    let identity = cache.get(documentId);
+    if (identity === undefined) {
+      documents ??= store.documents.list().then((list) => new Map(list.map((document) => [document.id, document])));
+      identity = documents.then((known) => {
+        const document = known.get(documentId);
+        return document ? describeDocumentIdentity(store, document) : null;
+      });
+      cache.set(documentId, identity);
+    }
+    return (await identity) ?? undefined;
   };
 }
 
@@ -533,15 +551,15 @@ export function parseIdentityTag(input: IdentityTagInput, organisationName?: str
 }
 
 /** Tags a document's identity by file name, keeping whatever part of an earlier tag is not replaced. */
-export function tagDocumentIdentity(store: Store, document: DocumentRecord, tag: IdentityTag): DocumentIdentity {
-  const previous = tagSchema.safeParse(store.getSetting(identityTagKey(document.fileName)));
-  store.setSetting(identityTagKey(document.fileName), { ...(previous.success ? previous.data : {}), ...tag });
+export async function tagDocumentIdentity(store: Store, document: DocumentRecord, tag: IdentityTag): Promise<DocumentIdentity> {
+  const previous = await store.settings.get(identityTagSetting(document.fileName));
+  await store.settings.set(identityTagSetting(document.fileName), { ...previous, ...tag });
   return describeDocumentIdentity(store, document);
 }
 
 /** Forgets every tagged identity field of a document (the guess applies again). */
-export function clearIdentityTag(store: Store, document: DocumentRecord): DocumentIdentity {
-  store.setSetting(identityTagKey(document.fileName), {});
+export async function clearIdentityTag(store: Store, document: DocumentRecord): Promise<DocumentIdentity> {
+  await store.settings.set(identityTagSetting(document.fileName), {});
   return describeDocumentIdentity(store, document);
 }
 

@@ -58,44 +58,44 @@ describe("a question naming a council finds that council's date-named report", (
 
   const question = "What is Blackpool's children in care council called?";
 
-  it("ranks the named council's passage first, where plain search ranks the other council's", () => {
-    const plain = createSearcher(store).search(question, { limit: 5 });
+  it("ranks the named council's passage first, where plain search ranks the other council's", async () => {
+    const plain = await createSearcher(store).search(question, { limit: 5 });
     const plainVoiceCrew = plain.findIndex((result) => result.text.includes("Voice Crew"));
     const plainChangeCouncil = plain.findIndex((result) => result.text.includes("Change Council"));
     // Without identity the page that answers ranks below the other council's (the name is on page 1 only).
     expect(plainChangeCouncil).toBeGreaterThanOrEqual(0);
     expect(plainVoiceCrew === -1 || plainVoiceCrew > plainChangeCouncil).toBe(true);
 
-    const results = withDocumentIdentity(createSearcher(store), store).search(question, { limit: 5 });
+    const results = await withDocumentIdentity(createSearcher(store), store).search(question, { limit: 5 });
     expect(results[0]?.fileName).toBe(blackpool);
     expect(results[0]?.text).toContain("Voice Crew");
     const changeCouncil = results.findIndex((result) => result.text.includes("Change Council"));
     expect(changeCouncil === -1 || changeCouncil > 0).toBe(true);
   });
 
-  it("follows a tag: a report tagged as another council's is found by that name", () => {
-    const document = store.listDocuments().find((candidate) => candidate.fileName === sunderland);
+  it("follows a tag: a report tagged as another council's is found by that name", async () => {
+    const document = (await store.documents.list()).find((candidate) => candidate.fileName === sunderland);
     if (!document) throw new Error("fixture missing");
-    tagDocumentIdentity(store, document, { about: "Cumberland" });
-    const results = withDocumentIdentity(createSearcher(store), store).search("Cumberland children in care council", { limit: 3 });
+    await tagDocumentIdentity(store, document, { about: "Cumberland" });
+    const results = await withDocumentIdentity(createSearcher(store), store).search("Cumberland children in care council", { limit: 3 });
     expect(results[0]?.text).toContain("Change Council");
-    tagDocumentIdentity(store, document, { about: "Sunderland" });
+    await tagDocumentIdentity(store, document, { about: "Sunderland" });
   });
 
-  it("keeps the caller's document filter and page cap, and leaves questions naming no council as they were", () => {
+  it("keeps the caller's document filter and page cap, and leaves questions naming no council as they were", async () => {
     const searcher = withDocumentIdentity(createSearcher(store), store);
-    const sunderlandId = store.listDocuments().find((candidate) => candidate.fileName === sunderland)?.id ?? -1;
-    const filtered = searcher.search(question, { limit: 5, documentIds: [sunderlandId] });
+    const sunderlandId = (await store.documents.list()).find((candidate) => candidate.fileName === sunderland)?.id ?? -1;
+    const filtered = await searcher.search(question, { limit: 5, documentIds: [sunderlandId] });
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((result) => result.documentId === sunderlandId)).toBe(true);
 
     const unnamed = "children in care council called";
-    expect(searcher.search(unnamed, { limit: 5 })).toEqual(createSearcher(store).search(unnamed, { limit: 5 }));
+    expect(await searcher.search(unnamed, { limit: 5 })).toEqual(await createSearcher(store).search(unnamed, { limit: 5 }));
     // Wrapping twice changes nothing.
     expect(withDocumentIdentity(searcher, store)).toBe(searcher);
   });
 
-  it("takes only the council's words out of the question", () => {
+  it("takes only the council's words out of the question", async () => {
     expect(withoutCouncilNames("What is Blackpool's children in care council called?", ["Blackpool"])).toBe("What is children in care council called?");
     expect(withoutCouncilNames("blackpool ILACS grade", ["Blackpool"])).toBe("ILACS grade");
     expect(withoutCouncilNames("Compare North Somerset and Somerset", ["North Somerset", "Somerset"])).toBe("Compare and");
@@ -126,18 +126,18 @@ describe.skipIf(withoutCorpus())("over the dev2 Ofsted reports", () => {
         ["cumberland ILACS what needs to improve", reports[2] ?? "", "Cumberland"],
         ["norfolk children's services inspection judgements", reports[3] ?? "", "Norfolk"],
       ];
-      const documents = store.listDocuments();
+      const documents = await store.documents.list();
       for (const [query, file, council] of cases) {
-        const results = searcher.search(query, { limit: 5 });
+        const results = await searcher.search(query, { limit: 5 });
         // Every result is from a document about that council (its ILACS report, or Blackpool's area SEND report).
         for (const result of results) {
           const document = documents.find((candidate) => candidate.id === result.documentId);
           if (!document) throw new Error("result without a document");
-          expect(describeDocumentIdentity(store, document).about, `${query}: ${result.fileName}`).toBe(council);
+          expect((await describeDocumentIdentity(store, document)).about, `${query}: ${result.fileName}`).toBe(council);
         }
         expect(results.slice(0, 3).some((result) => result.fileName === file), query).toBe(true);
       }
-      store.close();
+      await store.close();
     },
     300_000,
   );

@@ -10,7 +10,7 @@ import { findLocalAuthorities, resolveLocalAuthority } from "../market/local-aut
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
-import { describeDocumentIdentity, identitySearchWeights } from "./document-identity.ts";
+import { describeDocumentIdentity, identitySearchWeights, identityTagSetting } from "./document-identity.ts";
 
 const identityAware = new WeakSet<Searcher>();
 
@@ -46,15 +46,17 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
   const { otherCouncilPenalty } = identitySearchWeights();
   // Identities change only with the library (or a tag): recomputed when the document list or a tag changes.
   let cache: { key: string; documents: { document: DocumentRecord; identity: DocumentIdentity; named: string[] }[] } | undefined;
-  const library = (): NonNullable<typeof cache>["documents"] => {
-    const documents = store.listDocuments();
-    const key = documents.map((document) => `${document.id}:${JSON.stringify(store.getSetting(`identity:${document.fileName}`) ?? null)}`).join(",");
+  const library = async (): Promise<NonNullable<typeof cache>["documents"]> => {
+    const documents = await store.documents.list();
+    const tags = await Promise.all(documents.map((document) => store.settings.get(identityTagSetting(document.fileName))));
+    const key = documents.map((document, index) => `${document.id}:${JSON.stringify(tags[index] ?? null)}`).join(",");
     if (cache?.key !== key) {
+      const identities = await Promise.all(documents.map((document) => describeDocumentIdentity(store, document)));
       cache = {
         key,
-        documents: documents.map((document) => ({
+        documents: documents.map((document, index) => ({
           document,
-          identity: describeDocumentIdentity(store, document),
+          identity: identities[index]!,
           named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
         })),
       };
@@ -62,10 +64,10 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
     return cache.documents;
   };
 
-  const search = (query: string, options: SearchOptions): SearchResult[] => {
+  const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const councils = findLocalAuthorities(query);
     if (councils.length === 0) return searcher.search(query, options);
-    const documents = library();
+    const documents = await library();
     const byId = new Map(documents.map((entry) => [entry.document.id, entry]));
     const allowed = options.documentIds ? new Set(options.documentIds) : null;
     // Documents about a named council whose name and title do not say so: the inner searcher cannot credit them.
@@ -81,10 +83,10 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       const known = merged.get(result.chunkId);
       if (!known || known.score < result.score) merged.set(result.chunkId, result);
     };
-    for (const result of searcher.search(query, wider)) add(result);
+    for (const result of await searcher.search(query, wider)) add(result);
     const rest = withoutCouncilNames(query, councils);
     if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
-      for (const result of searcher.search(rest, { ...wider, documentIds: linked })) add(result);
+      for (const result of await searcher.search(rest, { ...wider, documentIds: linked })) add(result);
     }
 
     // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).

@@ -2,9 +2,10 @@
 import type { Store } from "../store/types.ts";
 
 export function forgettingHashes(store: Store): Store {
+  const documents = { ...store.documents, findByHash: async () => undefined };
   return new Proxy(store, {
     get(target, key) {
-      if (key === "findDocumentByHash") return () => undefined;
+      if (key === "documents") return documents;
       const value: unknown = Reflect.get(target, key, target);
       return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },

@@ -83,9 +83,9 @@ export async function runIngestJob(store: Store, config: HearthConfig, payload: 
   const replacedPaths: string[] = [];
   if (outcome.status === "ingested" && payload.uploaded) {
     // A new version of a file already in the library replaces it once the new one is safely in.
-    for (const older of store.listDocuments()) {
+    for (const older of await store.documents.list()) {
       if (older.id === document.id || older.fileName !== document.fileName) continue;
-      store.removeDocument(older.id);
+      await store.documents.remove(older.id);
       replacedPaths.push(older.sourcePath);
     }
   }

@@ -137,12 +137,12 @@ export async function ingestFile(
     }
     const bytes = content ?? new Uint8Array(await readFile(path));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
-    const known = store.findDocumentByHash(contentHash);
+    const known = await store.documents.findByHash(contentHash);
     if (known) {
       // A data set ingested before typed tables were kept gets them now (re-ingest is the backfill).
-      if (documentsWithoutTables(store).some((document) => document.id === known.id)) {
+      if ((await documentsWithoutTables(store)).some((document) => document.id === known.id)) {
         const loaded = await loader.load(bytes, { path, fileName, limits: config.limits, ocr: config.ocr });
-        if (loaded.ok) saveTablesOf(store, known, loaded.value);
+        if (loaded.ok) await saveTablesOf(store, known, loaded.value);
       }
       return { status: "unchanged", path, fileName, document: known };
     }
@@ -170,8 +170,8 @@ export async function ingestFile(
       const reason = loaded.value.warnings[0] ?? "no readable text was found";
       return failed(new HearthError("NO_TEXT", reason.startsWith(fileName) ? reason : `${fileName}: ${reason}`, { subject: path }));
     }
-    const replaced = store.findDocumentsByPath(path).length > 0;
-    const document = store.replaceDocument(
+    const replaced = (await store.documents.findByPath(path)).length > 0;
+    const document = await store.documents.replace(
       {
         fileName,
         sourcePath: path,
@@ -186,7 +186,7 @@ export async function ingestFile(
       dataTablesOf(loaded.value),
     );
     // Who wrote it and which council it is about, read from its first pages (kept beside any `hearth tag`).
-    recordDocumentIdentity(store, document, units);
+    await recordDocumentIdentity(store, document, units);
     return { status: "ingested", path, fileName, document, replaced, milliseconds: performance.now() - started };
   } catch (error) {
     // Anything unexpected still becomes one line about this file; the batch goes on.

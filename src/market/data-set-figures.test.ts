@@ -14,7 +14,7 @@ function figuresOf(text: string): ReturnType<typeof dataSetFigures> {
 }
 
 describe.skipIf(withoutCorpus())("data-set figures", () => {
-  it("reads the long layout: the latest count on 31 March per authority, never a flow, a rate or a national row", () => {
+  it("reads the long layout: the latest count on 31 March per authority, never a flow, a rate or a national row", async () => {
     const table = [
       "time_period | geographic_level | la_name | population_type | children_count | rate_per_10000",
       "2025 | National |  | Children looked after on 31 March each year | 81770 | 67",
@@ -27,7 +27,7 @@ describe.skipIf(withoutCorpus())("data-set figures", () => {
     expect(figuresOf(table).map((figure) => [figure.authority, figure.value, figure.date])).toEqual([["Kent", "1896", "31 March 2025"]]);
   });
 
-  it("reads a wide layout whose column is the count", () => {
+  it("reads a wide layout whose column is the count", async () => {
     const table = ["Local authority | Children looked after at 31 March | Rate per 10,000", "Nottinghamshire | 1,013 | 60", "Somerset | 624 | 55"].join("\n");
     expect(figuresOf(table).map((figure) => [figure.authority, figure.value, figure.quote])).toEqual([
       ["Nottinghamshire", "1,013", "Nottinghamshire | 1,013 | 60"],
@@ -48,22 +48,22 @@ describe.skipIf(withoutCorpus())("data-set figures", () => {
       ],
       { store, config: config.value },
     );
-    const kent = buildLaProfile(store, "Kent");
+    const kent = await buildLaProfile(store, "Kent");
     const counts = kent?.figures.filter((figure) => figure.field === "children_in_care") ?? [];
     // The report's "over 1,200 children in care ... placed from elsewhere" are other authorities' children.
     expect(counts.map((figure) => [figure.value, figure.date, figure.file, figure.page])).toEqual([
       ["1896", "31 March 2025", "cla_number_and_rate_per_10k_children.csv", null],
     ]);
     expect(counts[0]?.quote).toContain("| Kent | E10000016 | Children looked after on 31 March each year | 355390 | 1896 | 53");
-    expect(buildLaProfiles(store).map((profile) => profile.name)).toEqual(["Hampshire", "Kent"]);
+    expect((await buildLaProfiles(store)).map((profile) => profile.name)).toEqual(["Hampshire", "Kent"]);
     // "currently caring for": as at the date the letter carries on its first page.
-    const hampshire = buildLaProfile(store, "Hampshire")?.figures.filter((figure) => figure.field === "children_in_care") ?? [];
+    const hampshire = (await buildLaProfile(store, "Hampshire"))?.figures.filter((figure) => figure.field === "children_in_care") ?? [];
     expect(hampshire.map((figure) => [figure.value, figure.date, figure.page])).toEqual([
       ["1,827", "7 March 2023, date of the document", 2],
       ["1738", "31 March 2025", null],
     ]);
     // The count from the row, then the trends computed from the typed table (2021 to 2025: 329 to 366, rate 66 to 71).
-    expect(buildLaProfile(store, "Barnsley")?.figures.map((figure) => [figure.field, figure.value])).toEqual([
+    expect((await buildLaProfile(store, "Barnsley"))?.figures.map((figure) => [figure.field, figure.value])).toEqual([
       ["children_in_care", "366"],
       ["looked_after_trend", "329 in 2021 to 366 in 2025, +37 (+11.25%)"],
       ["looked_after_rate_trend", "66 in 2021 to 71 in 2025, +5 (+7.58%)"],

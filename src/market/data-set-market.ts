@@ -31,8 +31,8 @@ export interface ComputedFigure {
   computed: { tableId: number; query: TableQuery; rowCount: number; method: string };
 }
 
-function planFor(store: Store, question: string): QueryPlan | null {
-  const plan = planQuestion(analyseQuestion(question), store);
+async function planFor(store: Store, question: string): Promise<QueryPlan | null> {
+  const plan = await planQuestion(analyseQuestion(question), store);
   return plan && !plan.limitation ? plan : null;
 }
 
@@ -68,8 +68,8 @@ function mix(plan: QueryPlan, column: string, field: FigureField): ComputedFigur
   return figureOf(field, plan, query, result, unrated > 0 ? `${value}; ${formatFigure(unrated)} with none` : value, null);
 }
 
-function trend(store: Store, question: string, field: FigureField): ComputedFigure | null {
-  const plan = planFor(store, question);
+async function trend(store: Store, question: string, field: FigureField): Promise<ComputedFigure | null> {
+  const plan = await planFor(store, question);
   if (!plan?.query.period || plan.query.period.from === undefined) return null;
   const result = runTableQuery(plan.data, plan.query);
   const group = result.groups[0];
@@ -81,15 +81,15 @@ function trend(store: Store, question: string, field: FigureField): ComputedFigu
 }
 
 /** The computed figures for one council, in figure-field order; empty when the library holds no such data set. */
-export function computedMarketFigures(store: Store, authority: string): ComputedFigure[] {
-  if (store.listDataTables().length === 0) return [];
+export async function computedMarketFigures(store: Store, authority: string): Promise<ComputedFigure[]> {
+  if ((await store.tables.list()).length === 0) return [];
   const figures: ComputedFigure[] = [];
-  const homes = planFor(store, `How many children's homes are there in ${authority}?`);
+  const homes = await planFor(store, `How many children's homes are there in ${authority}?`);
   if (homes && homes.query.measure.kind === "count" && !homes.query.groupBy) {
     const result = runTableQuery(homes.data, homes.query);
     const count = figureOf("childrens_homes", homes, homes.query, result, formatFigure(result.groups[0]?.value ?? 0), null);
     if (count) figures.push(count);
-    const places = planFor(store, `How many places are there in children's homes in ${authority}?`);
+    const places = await planFor(store, `How many places are there in children's homes in ${authority}?`);
     if (places && places.query.measure.kind === "sum" && places.data === homes.data) {
       const placeResult = runTableQuery(places.data, places.query);
       const total = placeResult.groups[0]?.value;
@@ -109,9 +109,9 @@ export function computedMarketFigures(store: Store, authority: string): Computed
       if (sectors) figures.push(sectors);
     }
   }
-  const count = trend(store, `How has the number of children looked after in ${authority} changed?`, "looked_after_trend");
+  const count = await trend(store, `How has the number of children looked after in ${authority} changed?`, "looked_after_trend");
   if (count) figures.push(count);
-  const rate = trend(store, `How has the rate of children looked after per 10,000 in ${authority} changed?`, "looked_after_rate_trend");
+  const rate = await trend(store, `How has the rate of children looked after per 10,000 in ${authority} changed?`, "looked_after_rate_trend");
   if (rate) figures.push(rate);
   return figures;
 }

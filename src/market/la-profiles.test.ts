@@ -22,11 +22,11 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
 
   beforeAll(async () => {
     fixture = await libraryFixture();
-    comparison = compareAuthorities(buildLaProfiles(fixture.store));
+    comparison = compareAuthorities(await buildLaProfiles(fixture.store));
   }, 120_000);
 
-  it("finds Nottinghamshire's children in care, its date and its placement mix on page 4", () => {
-    const profile = buildLaProfile(fixture.store, "Nottinghamshire");
+  it("finds Nottinghamshire's children in care, its date and its placement mix on page 4", async () => {
+    const profile = await buildLaProfile(fixture.store, "Nottinghamshire");
     const count = figure(profile, "children_in_care");
     expect(count).toMatchObject({ value: "953", date: "July 31st 2022", file: nottinghamshireFile, page: 4 });
     expect(count.quote).toContain("Of our 953 children (at July 31st 2022)");
@@ -43,8 +43,8 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
     }
   });
 
-  it("reads Nottinghamshire's table rows, UASC and action plan with their pages", () => {
-    const profile = buildLaProfile(fixture.store, "notts");
+  it("reads Nottinghamshire's table rows, UASC and action plan with their pages", async () => {
+    const profile = await buildLaProfile(fixture.store, "notts");
     expect(figure(profile, "out_of_area_placements")).toMatchObject({ value: "58.8% (290)", page: 5, quote: "% of OLA placements that are outside the D2N2 footprint | 58.8% | 290" });
     expect(figure(profile, "placement_ifa_percent")).toMatchObject({ value: "57.7% (303)", page: 5 });
     expect(figure(profile, "unaccompanied_asylum_seeking_children")).toMatchObject({ value: "42 (4.4%)", page: 4 });
@@ -61,8 +61,8 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
     expect(commissioning.some((candidate) => candidate.value.includes("break in 2024") && candidate.page === 11)).toBe(true);
   });
 
-  it("takes Cambridgeshire's weekly unit costs from its own column of the page 4 table", () => {
-    const profile = buildLaProfile(fixture.store, "Cambridgeshire");
+  it("takes Cambridgeshire's weekly unit costs from its own column of the page 4 table", async () => {
+    const profile = await buildLaProfile(fixture.store, "Cambridgeshire");
     const costs: [string, string, string][] = [
       ["unit_cost_in_house_residential_weekly", "£2,278", "In-house Residential Children's Homes | £2,278 per week | £2,611 per week"],
       ["unit_cost_external_residential_weekly", "£3,290", "External Residential Children's Homes | £3,290 per week | £2,774 per week"],
@@ -77,8 +77,8 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
     expect(figure(profile, "children_with_disability_percent")).toMatchObject({ value: "11%", page: 15 });
   });
 
-  it("marks what no document states as not found, never a guess", () => {
-    const cambridgeshire = buildLaProfile(fixture.store, "Cambridgeshire");
+  it("marks what no document states as not found, never a guess", async () => {
+    const cambridgeshire = await buildLaProfile(fixture.store, "Cambridgeshire");
     // Its placement mix is a diagram without figures on page 4.
     expect(cambridgeshire?.figures.some((candidate) => candidate.field === "placement_residential_percent")).toBe(false);
     const somerset = comparison.authorities.find((authority) => authority.name === "Somerset");
@@ -86,7 +86,7 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
     expect(children).toEqual({ field: "children_in_care", value: "not found", date: null, file: "", page: null, quote: "" });
   });
 
-  it("compares every authority over the same fields in the --json shape", () => {
+  it("compares every authority over the same fields in the --json shape", async () => {
     expect(comparison.authorities.map((authority) => authority.name)).toEqual(["Cambridgeshire", "Nottinghamshire", "Somerset"]);
     const fieldsOf = (figures: ComparisonFigure[]): string[] => [...new Set(figures.map((candidate) => candidate.field))];
     for (const authority of comparison.authorities) {
@@ -96,7 +96,7 @@ describe.skipIf(withoutCorpus())("LA profiles from the shared library", () => {
     }
   });
 
-  it("renders the comparison as Markdown and CSV with pages", () => {
+  it("renders the comparison as Markdown and CSV with pages", async () => {
     const markdown = comparisonMarkdown(comparison);
     expect(markdown.split("\n")[0]).toBe("| Figure | Cambridgeshire | Nottinghamshire | Somerset |");
     expect(markdown).toContain(`£2,278 — ${cambridgeshireFile}, p. 4`);

@@ -36,13 +36,14 @@ export interface LocalAuthorityProfile {
 
 
 /** The LA each document in the library is about (documents about no single LA are left out). */
-export function localAuthorityDocuments(store: Store): Map<string, DocumentRecord[]> {
+export async function localAuthorityDocuments(store: Store): Promise<Map<string, DocumentRecord[]>> {
   const byAuthority = new Map<string, DocumentRecord[]>();
-  for (const document of store.listDocuments()) {
-    // Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document.
-    if (isDataSetFormat(document.format)) continue;
+  // Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document.
+  const documents = (await store.documents.list()).filter((document) => !isDataSetFormat(document.format));
+  const identities = await Promise.all(documents.map((document) => describeDocumentIdentity(store, document)));
+  for (const [index, document] of documents.entries()) {
     // The council the document's identity names (its first page, or a `hearth tag --about`).
-    const name = describeDocumentIdentity(store, document).about;
+    const name = identities[index]!.about;
     if (!name) continue;
     const list = byAuthority.get(name) ?? [];
     list.push(document);
@@ -51,8 +52,8 @@ export function localAuthorityDocuments(store: Store): Map<string, DocumentRecor
   return byAuthority;
 }
 
-function documentYear(store: Store, document: DocumentRecord): number {
-  return describeSourceAuthority(store, document).year ?? 0;
+async function documentYear(store: Store, document: DocumentRecord): Promise<number> {
+  return (await describeSourceAuthority(store, document)).year ?? 0;
 }
 
 const presentTense = /\b(currently|at present|now|at the time of (the )?(inspection|visit))\b/i;
@@ -63,12 +64,14 @@ interface DataSetEntry {
 }
 
 /** Figures per authority from the data sets in the library (DfE statistics), each row quote checked. */
-function dataSetEntries(store: Store): Map<string, DataSetEntry[]> {
+async function dataSetEntries(store: Store): Promise<Map<string, DataSetEntry[]>> {
   const verifier = createQuoteVerifier(store);
   const byAuthority = new Map<string, DataSetEntry[]>();
-  for (const document of store.listDocuments()) {
-    if (!isDataSetFormat(document.format)) continue;
-    const pieces = store.getUnitTexts(document.id).flatMap((unit) => pagePieces(unit));
+  const dataSets = (await store.documents.list()).filter((document) => isDataSetFormat(document.format));
+  const unitTexts = await store.documents.unitTexts(dataSets.map((document) => document.id));
+  await verifier.load(dataSets.map((document) => document.id));
+  for (const document of dataSets) {
+    const pieces = (unitTexts.get(document.id) ?? []).flatMap((unit) => pagePieces(unit));
     for (const figure of dataSetFigures(pieces)) {
       const span = verifier.verify(document.id, figure.page, figure.quote);
       if (!span) continue;
@@ -83,12 +86,15 @@ function dataSetEntries(store: Store): Map<string, DataSetEntry[]> {
   return byAuthority;
 }
 
-function profileFor(store: Store, name: string, documents: DocumentRecord[], dataSets: DataSetEntry[]): LocalAuthorityProfile {
+async function profileFor(store: Store, name: string, documents: DocumentRecord[], dataSets: DataSetEntry[]): Promise<LocalAuthorityProfile> {
   const verifier = createQuoteVerifier(store);
-  const ordered = [...documents].sort((left, right) => documentYear(store, right) - documentYear(store, left));
+  const years = new Map(await Promise.all(documents.map(async (document) => [document.id, await documentYear(store, document)] as const)));
+  const ordered = [...documents].sort((left, right) => (years.get(right.id) ?? 0) - (years.get(left.id) ?? 0));
+  const unitTexts = await store.documents.unitTexts(ordered.map((document) => document.id));
+  await verifier.load(ordered.map((document) => document.id));
   const figures: MarketFigure[] = [];
   for (const document of ordered) {
-    const units = store.getUnitTexts(document.id);
+    const units = unitTexts.get(document.id) ?? [];
     const pieces = units.flatMap((unit) => pagePieces(unit));
     for (const figure of extractFigures(pieces)) {
       // The quote must stand on the cited page exactly (whitespace aside); it becomes the page's own text.
@@ -107,10 +113,12 @@ function profileFor(store: Store, name: string, documents: DocumentRecord[], dat
   figures.push(...dataSets.map((entry) => entry.figure));
   // Figures computed from data sets' tables (homes, places, ratings and sector mix, looked-after trends), each
   // cited by its first row, checked on the stored sheet like any quote.
-  const computed = computedMarketFigures(store, name);
+  const computed = await computedMarketFigures(store, name);
   const tableDocuments: DocumentRecord[] = [];
+  const [allDocuments, tables] = computed.length > 0 ? await Promise.all([store.documents.list(), store.tables.list()]) : [[], []];
+  await verifier.load(tables.filter((table) => computed.some((figure) => figure.computed.tableId === table.id)).map((table) => table.documentId));
   for (const figure of computed) {
-    const document = store.listDocuments().find((candidate) => candidate.fileName === figure.file && store.listDataTables().some((table) => table.id === figure.computed.tableId && table.documentId === candidate.id));
+    const document = allDocuments.find((candidate) => candidate.fileName === figure.file && tables.some((table) => table.id === figure.computed.tableId && table.documentId === candidate.id));
     if (!document || !verifier.verify(document.id, null, figure.quote)) continue;
     figures.push(figure);
     if (!tableDocuments.some((known) => known.id === document.id)) tableDocuments.push(document);
@@ -127,10 +135,10 @@ function profileFor(store: Store, name: string, documents: DocumentRecord[], dat
  * Profiles of every LA the library holds documents about (or only those named, which may also be LAs that only a
  * data set mentions), in alphabetical order.
  */
-export function buildLaProfiles(store: Store, names?: string[]): LocalAuthorityProfile[] {
+export async function buildLaProfiles(store: Store, names?: string[]): Promise<LocalAuthorityProfile[]> {
   const wanted = names?.map((name) => resolveLocalAuthority(name) ?? name.trim());
-  const dataSets = dataSetEntries(store);
-  const byAuthority = localAuthorityDocuments(store);
+  const dataSets = await dataSetEntries(store);
+  const byAuthority = await localAuthorityDocuments(store);
   for (const name of wanted ?? []) {
     const known = [...dataSets.keys()].find((authority) => authority.toLowerCase() === name.toLowerCase());
     if (known && !byAuthority.has(known)) byAuthority.set(known, []);
@@ -138,15 +146,15 @@ export function buildLaProfiles(store: Store, names?: string[]): LocalAuthorityP
   const profiles: LocalAuthorityProfile[] = [];
   for (const [name, documents] of byAuthority) {
     if (wanted && !wanted.some((want) => want.toLowerCase() === name.toLowerCase())) continue;
-    profiles.push(profileFor(store, name, documents, dataSets.get(name) ?? []));
+    profiles.push(await profileFor(store, name, documents, dataSets.get(name) ?? []));
   }
   profiles.sort((left, right) => left.name.localeCompare(right.name));
   return profiles;
 }
 
 /** One LA's profile, or undefined when the library holds no document about it. */
-export function buildLaProfile(store: Store, name: string): LocalAuthorityProfile | undefined {
-  return buildLaProfiles(store, [name])[0];
+export async function buildLaProfile(store: Store, name: string): Promise<LocalAuthorityProfile | undefined> {
+  return (await buildLaProfiles(store, [name]))[0];
 }
 
 export const notFound = "not found";

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import type { Store } from "../store/types.ts";
+import type { SettingDefinition, Store } from "../store/types.ts";
 
 import type { OrganisationProfile, ProfileField } from "./profile-fields.ts";
 import { isProfileListField, profileFieldDescriptions, profileFields } from "./profile-fields.ts";
@@ -33,6 +33,8 @@ export const organisationProfileSchema: z.ZodType<OrganisationProfile, Organisat
   })
   .partial();
 
+/** The profile as the store's "profile" setting. */
+export const profileSetting: SettingDefinition<OrganisationProfile> = { key: "profile", schema: organisationProfileSchema };
 
 /** Accepts "provision-type", "provision_type", "provisiontype" for provisionType. */
 export function parseProfileField(input: string): Result<ProfileField> {
@@ -44,13 +46,12 @@ export function parseProfileField(input: string): Result<ProfileField> {
   return ok(field);
 }
 
-export function getProfile(store: Pick<Store, "getSetting">): OrganisationProfile {
-  const parsed = organisationProfileSchema.safeParse(store.getSetting("profile") ?? {});
-  return parsed.success ? parsed.data : {};
+export async function getProfile(store: Pick<Store, "settings">): Promise<OrganisationProfile> {
+  return (await store.settings.get(profileSetting)) ?? {};
 }
 
 /** Sets one field from text (lists split on commas; "\n" in a signature becomes a line break). */
-export function setProfileField(store: Store, fieldInput: string, value: string): Result<OrganisationProfile> {
+export async function setProfileField(store: Store, fieldInput: string, value: string): Promise<Result<OrganisationProfile>> {
   const field = parseProfileField(fieldInput);
   if (!field.ok) return field;
   const raw: unknown = isProfileListField(field.value)
@@ -59,7 +60,7 @@ export function setProfileField(store: Store, fieldInput: string, value: string)
         .map((item) => item.trim())
         .filter((item) => item.length > 0)
     : value.replace(/\\n/g, "\n");
-  const next = { ...getProfile(store), [field.value]: raw };
+  const next = { ...(await getProfile(store)), [field.value]: raw };
   const parsed = organisationProfileSchema.safeParse(next);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -67,16 +68,16 @@ export function setProfileField(store: Store, fieldInput: string, value: string)
       new HearthError("INVALID_INPUT", `profile ${field.value}: ${issue?.message ?? "invalid value"} (got "${value}")`, { subject: field.value, cause: parsed.error }),
     );
   }
-  store.setSetting("profile", parsed.data);
+  await store.settings.set(profileSetting, parsed.data);
   return ok(parsed.data);
 }
 
-export function unsetProfileField(store: Store, fieldInput: string): Result<OrganisationProfile> {
+export async function unsetProfileField(store: Store, fieldInput: string): Promise<Result<OrganisationProfile>> {
   const field = parseProfileField(fieldInput);
   if (!field.ok) return field;
-  const next: OrganisationProfile = { ...getProfile(store) };
+  const next: OrganisationProfile = { ...(await getProfile(store)) };
   delete next[field.value];
-  store.setSetting("profile", next);
+  await store.settings.set(profileSetting, next);
   return ok(next);
 }
 

@@ -31,21 +31,21 @@ export function embeddingText(passage: PassageRecord): string {
 export async function embedLibrary(options: EmbedLibraryOptions): Promise<Result<EmbedSummary, HearthError & { embedded?: number }>> {
   const { store, model } = options;
   const batchSize = options.batchSize ?? 64;
-  const pendingAtStart = store.chunksWithoutEmbedding(model.id, Number.MAX_SAFE_INTEGER).length;
+  const pendingAtStart = (await store.passages.withoutEmbedding(model.id, Number.MAX_SAFE_INTEGER)).length;
   let embedded = 0;
   for (;;) {
-    const batch = store.chunksWithoutEmbedding(model.id, batchSize);
+    const batch = await store.passages.withoutEmbedding(model.id, batchSize);
     if (batch.length === 0) break;
     const texts = batch.map(embeddingText);
     // Personal data is redacted by the model's middleware chain (model-chain.ts) when the endpoint is off the machine.
     const vectors = await model.embed(texts, options.signal ? { signal: options.signal } : {});
     if (!vectors.ok) return vectors;
-    store.saveEmbeddings(
+    await store.passages.saveEmbeddings(
       model.id,
       batch.map((passage, index) => ({ chunkId: passage.chunkId, vector: vectors.value[index]! })),
     );
     embedded += batch.length;
     options.onProgress?.(embedded, pendingAtStart);
   }
-  return ok({ embedded, total: store.statistics().chunkCount, model: model.id });
+  return ok({ embedded, total: (await store.passages.statistics()).chunkCount, model: model.id });
 }

@@ -15,7 +15,7 @@ import { createSearcher } from "./search.ts";
 const hit = (chunkId: number): PassageHit => ({ chunkId }) as PassageHit;
 
 describe("reciprocal-rank fusion", () => {
-  it("adds 1 / (k + rank) over the lists, so agreement beats one high rank", () => {
+  it("adds 1 / (k + rank) over the lists, so agreement beats one high rank", async () => {
     const fused = reciprocalRankFusion([[hit(1), hit(2), hit(3)], [hit(3), hit(4), hit(2)]], 60);
     expect(fused.map(({ item }) => item.chunkId)).toEqual([3, 2, 1, 4]);
     expect(fused[0]!.score).toBeCloseTo(1 / 63 + 1 / 61);
@@ -32,11 +32,11 @@ describe("hybrid retrieval and embedding the library", () => {
     server = await startFakeModelServer("ollama");
     store = openSqliteStore({ path: ":memory:" });
     const sample = sampleDocument(corpusPath("formats/County plan.txt"), { format: "text", paged: true, paragraphsPerPage: 1, text });
-    store.replaceDocument(sample.document, sample.units, sample.chunks);
+    await store.documents.replace(sample.document, sample.units, sample.chunks);
     embeddings = createOllamaEmbeddings({ baseURL: server.url, model: "nomic-embed-text" });
   });
   afterAll(async () => {
-    store.close();
+    await store.close();
     await server.close();
   });
 
@@ -67,13 +67,13 @@ describe("hybrid retrieval and embedding the library", () => {
   it("redacts what it embeds when asked", async () => {
     const other = openSqliteStore({ path: ":memory:" });
     const sample = sampleDocument(corpusPath("formats/Casework.txt"), { format: "text", paged: true, text: "The young person, Amy Jones, lives at 3 Mill Lane." });
-    other.replaceDocument(sample.document, sample.units, sample.chunks);
+    await other.documents.replace(sample.document, sample.units, sample.chunks);
     server.requests.length = 0;
     // Redaction is the model chain's (as createEmbeddingModel builds it for a cloud endpoint).
     await embedLibrary({ store: other, model: createOllamaEmbeddings({ baseURL: server.url, model: "nomic-embed-text", redact: {} }) });
     expect(server.requests[0]!.raw).not.toMatch(/Amy|Jones|Mill Lane/);
     expect(server.requests[0]!.raw).toContain("⟦PERSON_1⟧");
-    other.close();
+    await other.close();
   });
 
   it("falls back to keyword search when the embedding model fails", async () => {

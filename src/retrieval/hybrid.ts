@@ -59,20 +59,20 @@ export function createHybridSearcher(dependencies: HybridDependencies): HybridSe
   const depth = dependencies.depth ?? 40;
   return {
     async search(query, options) {
-      if (!embeddings) return { results: searcher.search(query, options), mode: "bm25", note: null };
-      const status = store.embeddingStatus();
+      if (!embeddings) return { results: await searcher.search(query, options), mode: "bm25", note: null };
+      const status = await store.passages.embeddingStatus();
       if (status.unavailable !== null || status.model !== embeddings.id || status.embedded === 0) {
         const reason = status.unavailable ?? `the library has no vectors from ${embeddings.id} yet; run \`hearth embed\``;
-        return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason}.` };
+        return { results: await searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason}.` };
       }
-      const lexical = searcher.search(query, { ...options, limit: Math.max(depth, options.limit), perPage: null });
+      const lexical = await searcher.search(query, { ...options, limit: Math.max(depth, options.limit), perPage: null });
       // Personal data in the query is redacted by the model's middleware chain (model-chain.ts) when it leaves the machine.
       const vector = await embeddings.embed([query]);
       if (!vector.ok || !vector.value[0]) {
         const reason = vector.ok ? "no vector came back" : describeError(vector.error);
-        return { results: searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason.replace(/\.$/, "")}.` };
+        return { results: await searcher.search(query, options), mode: "bm25", note: `Keyword search only: ${reason.replace(/\.$/, "")}.` };
       }
-      const semantic = store.vectorSearch(embeddings.id, vector.value[0], Math.max(depth, options.limit), options.documentIds);
+      const semantic = await store.passages.vectorSearch(embeddings.id, vector.value[0], Math.max(depth, options.limit), options.documentIds);
       const semanticResults: SearchResult[] = semantic.map((hit) => ({ ...hit, signals: { bm25: 0, coverage: 0, proximity: 0, figures: 0 } }));
       const fused = reciprocalRankFusion<SearchResult>([lexical, semanticResults], k).map(({ item, score }) => ({ ...item, score }));
       return { results: capPerPage(fused, options.perPage).slice(0, options.limit), mode: "hybrid", note: null };

@@ -13,7 +13,7 @@ const table = "Type of Placement | Exampleshire Unit Cost | Average Unit Cost\nI
 const other = "Foster carers in Exampleshire are recruited through the fostering hub and paid a weekly allowance for each child.";
 
 describe.skipIf(withoutCorpus())("search results", () => {
-  it("folds the same passage from several files into the copy with a page, keeping the best score", () => {
+  it("folds the same passage from several files into the copy with a page, keeping the best score", async () => {
     const store = openSqliteStore({ path: ":memory:" });
     for (const [file, format, paged] of [
       ["Exampleshire strategy.txt", "text", false],
@@ -21,21 +21,21 @@ describe.skipIf(withoutCorpus())("search results", () => {
       ["Exampleshire strategy.html", "html", false],
     ] as const) {
       const sample = sampleDocument(corpusPath(`formats/${file}`), { format, paged, paragraphsPerPage: 1, text: `${table}\n\n${other}\n\nThis copy is ${file}.` });
-      store.replaceDocument(sample.document, sample.units, sample.chunks);
+      await store.documents.replace(sample.document, sample.units, sample.chunks);
     }
     const searcher = createSearcher(store);
-    const results = searcher.search("in-house residential children's homes weekly cost", { limit: 5 });
+    const results = await searcher.search("in-house residential children's homes weekly cost", { limit: 5 });
     expect(results.filter((result) => result.text.includes("£2,278")).map((result) => [result.fileName, result.page])).toEqual([["Exampleshire strategy.pdf", 1]]);
     // Different passages are not folded together.
-    expect(searcher.search("foster carers weekly allowance fostering hub", { limit: 5 }).filter((result) => result.text.includes("fostering hub"))).toHaveLength(1);
+    expect((await searcher.search("foster carers weekly allowance fostering hub", { limit: 5 })).filter((result) => result.text.includes("fostering hub"))).toHaveLength(1);
     // Each file's own line stays: short lines are never taken for copies.
-    const everything = searcher.search("Exampleshire copy", { limit: 10 });
+    const everything = await searcher.search("Exampleshire copy", { limit: 10 });
     expect(everything.filter((result) => result.text.startsWith("This copy is")).map((result) => result.fileName).sort()).toEqual([
       "Exampleshire strategy.html",
       "Exampleshire strategy.pdf",
       "Exampleshire strategy.txt",
     ]);
-    store.close();
+    await store.close();
   });
 });
 
@@ -50,10 +50,10 @@ describe.skipIf(withoutCorpus())("a provision asked for by number", () => {
     );
     const searcher = createSearcher(store);
     expect(searcher.analyse("What does reg 12 say?").concepts[0]).toMatchObject({ label: "regulation 12", reference: true });
-    const top = searcher.search("What does regulation 12 say about protection of children?", { limit: 3 })[0];
+    const top = (await searcher.search("What does regulation 12 say about protection of children?", { limit: 3 }))[0];
     expect(top).toMatchObject({ fileName: "The Children's Home (England) regulations 2015.pdf", page: 12, section: "Regulation 12" });
-    const answer = createExtractiveAnswerer({ store, searcher }).answer("What does regulation 12 say about protection of children?");
+    const answer = await createExtractiveAnswerer({ store, searcher }).answer("What does regulation 12 say about protection of children?");
     expect(answer.answer.split("\n")[0]).toMatch(/^Regulation 12: 12\.—\(1\) The protection of children standard is that children are protected from harm/);
-    store.close();
+    await store.close();
   }, 60_000);
 });

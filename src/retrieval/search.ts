@@ -34,7 +34,7 @@ export interface SearchResult extends PassageHit {
 
 export interface Searcher {
   analyse(query: string): AnalysedQuery;
-  search(query: string, options: SearchOptions): SearchResult[];
+  search(query: string, options: SearchOptions): Promise<SearchResult[]>;
 }
 
 /** The reranking weights, from search-weights.json beside this file. */
@@ -70,10 +70,11 @@ function inverseDocumentFrequency(total: number, frequency: number): number {
 export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlossary()): Searcher {
   const analyse = (query: string): AnalysedQuery => analyseQuery(query, glossary);
 
-  const conceptWeights = (concepts: Concept[]): { weights: number[]; frequencies: Map<string, number>; total: number } => {
+  const conceptWeights = async (concepts: Concept[]): Promise<{ weights: number[]; frequencies: Map<string, number>; total: number }> => {
     const allWords = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.words)))];
-    const frequencies = store.documentFrequencies(allWords);
-    const total = Math.max(1, store.statistics().chunkCount);
+    // One look-up with every word of the question (the store contract's batching rule).
+    const frequencies = await store.passages.documentFrequencies(allWords);
+    const total = Math.max(1, (await store.passages.statistics()).chunkCount);
     const weights = concepts.map((concept) => {
       const formWeights = concept.forms
         .filter((form) => form.original)
@@ -108,31 +109,30 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    */
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
   let proseCache: { key: number; ids: number[] } | undefined;
-  const proseDocumentIds = (): number[] => {
-    const key = store.statistics().chunkCount;
+  const proseDocumentIds = async (): Promise<number[]> => {
+    const key = (await store.passages.statistics()).chunkCount;
     if (proseCache?.key !== key) {
-      proseCache = { key, ids: store.listDocuments().filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
+      proseCache = { key, ids: (await store.documents.list()).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
     }
     return proseCache.ids;
   };
 
   let titleCache: { key: number; titles: string[][] } | undefined;
-  const documentStems = (): string[][] => {
+  const documentStems = async (): Promise<string[][]> => {
     // Recomputed only when the library changes (the passage count moves with every write).
-    const key = store.statistics().chunkCount;
+    const key = (await store.passages.statistics()).chunkCount;
     if (titleCache?.key !== key) {
-      const titles = store
-        .listDocuments()
+      const titles = (await store.documents.list())
         .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
       titleCache = { key, titles };
     }
     return titleCache.titles;
   };
 
-  const search = (query: string, options: SearchOptions): SearchResult[] => {
+  const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
-    const { weights: conceptWeight, frequencies, total } = conceptWeights(analysed.concepts);
+    const { weights: conceptWeight, frequencies, total } = await conceptWeights(analysed.concepts);
     const candidateTerms = [
       ...analysed.concepts.flatMap((concept) =>
         concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
@@ -155,22 +155,22 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
-    const hits = store.searchText(textQuery);
+    const hits = await store.passages.searchText(textQuery);
     // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
     // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
     // the other documents are searched again on their own, with every term.
     const fromDataSets = hits.filter((hit) => isDataSetFormat(hit.format)).length;
-    const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? proseDocumentIds() : [];
+    const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
     if (prose.length > 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of store.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: prose })) {
+      for (const hit of await store.passages.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
     // passages are fetched by the reference alone too (its own text carries it in its section label).
     for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
-      const referenced = store.searchText({
+      const referenced = await store.passages.searchText({
         terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
         limit: 40,
         ...(options.documentIds ? { documentIds: options.documentIds } : {}),
@@ -183,7 +183,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
-    const titles = documentStems();
+    const titles = await documentStems();
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&

@@ -37,7 +37,7 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
   let cached = services.get(slot);
   if (!cached || cached.key !== key) {
     const service = createAnswerer({
-      store: workerStore(request.folder),
+      store: await workerStore(request.folder),
       config: request.config,
       templates: () => (request.drafting ? loadTemplateLibrary(request.templatesDataDir).templates : []),
     });

@@ -65,9 +65,9 @@ export interface AskStreamEvents {
   error: { error: string };
 }
 
-export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): WebAnswer {
+export async function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Promise<WebAnswer> {
   const idsByName = new Map<string, number>();
-  for (const document of library.store.listDocuments()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
+  for (const document of await library.store.documents.list()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
   const shown = publicAnswer(answer);
   return {
     ...shown,
@@ -87,8 +87,13 @@ export function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary)
  */
 const answerServices = new WeakMap<Store, Map<string, { key: string; service: Result<AnswerService> }>>();
 
-export function answerServiceFor(library: WorkspaceLibrary, config: HearthConfig, secrets: SecretBox, { drafting }: { drafting: boolean }): Result<AnswerService> {
-  const effective = workspaceConfig(library.store, config, library.folder, secrets);
+export async function answerServiceFor(
+  library: WorkspaceLibrary,
+  config: HearthConfig,
+  secrets: SecretBox,
+  { drafting }: { drafting: boolean },
+): Promise<Result<AnswerService>> {
+  const effective = await workspaceConfig(library.store, config, library.folder, secrets);
   const key = JSON.stringify([effective.llm, effective.embeddings]);
   let perStore = answerServices.get(library.store);
   if (!perStore) answerServices.set(library.store, (perStore = new Map()));
@@ -119,9 +124,9 @@ export function askRoutes(services: ServerServices) {
     const workspaceId = c.get("workspace").id;
     const user = currentUser(c);
     const role = c.get("role");
-    const library = libraries.get(workspaceId);
+    const library = await libraries.get(workspaceId);
     const session = sessionForQuestion(role, user, body.session);
-    await assertModelAddressAllowed(workspaceConfig(library.store, config, library.folder, secrets).llm.baseUrl, config);
+    await assertModelAddressAllowed((await workspaceConfig(library.store, config, library.folder, secrets)).llm.baseUrl, config);
     await accounts.recordAudit({ userId: user.id, workspaceId, action: "question", detail: body.question.slice(0, 500) });
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
@@ -129,10 +134,10 @@ export function askRoutes(services: ServerServices) {
       const send = <Name extends keyof AskStreamEvents>(event: Name, data: AskStreamEvents[Name]): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
       try {
         const drafting = mayDraft(role);
-        const effective = workspaceConfig(library.store, config, library.folder, secrets);
+        const effective = await workspaceConfig(library.store, config, library.folder, secrets);
         let writing = Promise.resolve();
         let streamed = false;
-        const saved = session ? sessionHistory(library.store.getSession(session)) : [];
+        const saved = session ? sessionHistory(await library.store.sessions.get(session)) : [];
         const history = saved.length > 0 ? saved : (body.history ?? []);
         let result: Result<Answer>;
         if (effective.llm.provider === "extractive") {
@@ -147,7 +152,7 @@ export function askRoutes(services: ServerServices) {
             ...(session ? { session } : {}),
           });
         } else {
-          const service = answerServiceFor(library, config, secrets, { drafting });
+          const service = await answerServiceFor(library, config, secrets, { drafting });
           if (!service.ok) {
             await send("error", { error: answerErrorMessage(service.error) });
             return;
@@ -175,8 +180,8 @@ export function askRoutes(services: ServerServices) {
             await send("token", { text: piece });
           }
         }
-        if (session) library.store.addExchange(session, { askedAt: new Date().toISOString(), answer });
-        await send("answer", { ...answerWithDocumentIds(answer, library), ...(session ? { session } : {}) });
+        if (session) await library.store.sessions.addExchange(session, { askedAt: new Date().toISOString(), answer });
+        await send("answer", { ...(await answerWithDocumentIds(answer, library)), ...(session ? { session } : {}) });
       } catch (error) {
         await send("error", { error: `Could not answer: ${describeError(error)}` });
       }

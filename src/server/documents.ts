@@ -38,9 +38,9 @@ export function attachment(fileName: string): string {
 export function documentRoutes(services: ServerServices) {
   const { libraries, accounts } = services;
 
-  const findDocument = (workspaceId: string, rawId: string): DocumentRecord => {
+  const findDocument = async (workspaceId: string, rawId: string): Promise<DocumentRecord> => {
     const id = Number(rawId);
-    const document = Number.isInteger(id) && id > 0 ? libraries.get(workspaceId).store.getDocument(id) : undefined;
+    const document = Number.isInteger(id) && id > 0 ? await (await libraries.get(workspaceId)).store.documents.get(id) : undefined;
     if (!document) throw notFound("No such document in this workspace");
     return document;
   };
@@ -54,10 +54,12 @@ export function documentRoutes(services: ServerServices) {
   };
 
   return new Hono<ServerEnv>()
-  .get("/api/workspaces/:workspaceId/documents", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
+  .get("/api/workspaces/:workspaceId/documents", async (c) => {
+    const { store } = await libraries.get(c.get("workspace").id);
+    const documents = await store.documents.list();
+    const authorities = await Promise.all(documents.map((document) => describeSourceAuthority(store, document)));
     return c.json({
-      documents: store.listDocuments().map((document) => ({ ...publicDocument(document), ...authoritySummary(describeSourceAuthority(store, document)) })),
+      documents: documents.map((document, index) => ({ ...publicDocument(document), ...authoritySummary(authorities[index]!) })),
       // The kinds a document can be tagged with, for the Library page's control.
       authorityKinds: authorityKinds.map((kind) => ({ kind, label: authorityLabels[kind] })),
     });
@@ -65,10 +67,10 @@ export function documentRoutes(services: ServerServices) {
 
   .delete("/api/workspaces/:workspaceId/documents/:documentId", allow("editor"), async (c) => {
     const workspaceId = c.get("workspace").id;
-    const document = findDocument(workspaceId, c.req.param("documentId"));
+    const document = await findDocument(workspaceId, c.req.param("documentId"));
     // Through the queue, so a removal never interleaves with an ingest writing the same workspace.
     await libraries.enqueue(workspaceId, async () => {
-      libraries.get(workspaceId).store.removeDocument(document.id);
+      await (await libraries.get(workspaceId)).store.documents.remove(document.id);
       if (libraries.ownsFile(workspaceId, document.sourcePath)) await rm(document.sourcePath, { force: true });
     });
     await accounts.recordAudit({ userId: currentUser(c).id, workspaceId, action: "delete", detail: document.fileName });
@@ -77,14 +79,14 @@ export function documentRoutes(services: ServerServices) {
 
   .get("/api/workspaces/:workspaceId/documents/:documentId/units", async (c) => {
     const workspaceId = c.get("workspace").id;
-    const document = findDocument(workspaceId, c.req.param("documentId"));
-    const units = libraries.get(workspaceId).store.getUnitTexts(document.id);
+    const document = await findDocument(workspaceId, c.req.param("documentId"));
+    const units = (await (await libraries.get(workspaceId)).store.documents.unitTexts([document.id])).get(document.id) ?? [];
     await audit(c, services, "view", `${document.fileName} (text)`);
     return c.json({ file: document.fileName, format: document.format, units });
   })
 
   .get("/api/workspaces/:workspaceId/documents/:documentId/file", async (c) => {
-    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    const document = await findDocument(c.get("workspace").id, c.req.param("documentId"));
     const bytes = await readOriginal(document);
     await audit(c, services, "download", document.fileName);
     return c.body(new Uint8Array(bytes), 200, {
@@ -95,7 +97,7 @@ export function documentRoutes(services: ServerServices) {
   })
 
   .get("/api/workspaces/:workspaceId/documents/:documentId/pages/:page/image", async (c) => {
-    const document = findDocument(c.get("workspace").id, c.req.param("documentId"));
+    const document = await findDocument(c.get("workspace").id, c.req.param("documentId"));
     if (document.format !== "pdf") throw notFound(`${document.fileName} has no page images (only PDFs do)`);
     const page = Number(c.req.param("page"));
     const rendered = renderPdfPage(new Uint8Array(await readOriginal(document)), page, c.req.query("highlight"));

@@ -25,13 +25,13 @@ function job(workspaceId: string, name: string, text: string, options: Partial<I
 describe("ingest pool (worker threads)", () => {
   it("runs ingest jobs in a worker into the library the server reads, re-ingests on request, and fails a bad file by name", async () => {
     const workspaceId = randomUUID();
-    const library = openWorkspaceLibrary(config, workspaceId);
+    const library = await openWorkspaceLibrary(config, workspaceId);
     const pool = createIngestPool({ threads: 1 });
     try {
       const staffing = job(workspaceId, "staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every month.\n");
       const first = await pool.run({ config, workspaceId, ...staffing });
       expect(first).toMatchObject({ status: "ingested", fileName: "staffing.md", units: 1, passages: 1, replacedPaths: [] });
-      expect(library.store.getDocument(first.documentId ?? 0)?.sourcePath).toBe(staffing.payload.sourcePath);
+      expect((await library.store.documents.get(first.documentId ?? 0))?.sourcePath).toBe(staffing.payload.sourcePath);
       expect((await pool.run({ config, workspaceId, ...staffing })).status).toBe("unchanged");
       const again = await pool.run({ config, workspaceId, payload: { ...staffing.payload, uploaded: false, forgetHashes: true }, bytes: staffing.bytes });
       expect(again.status).toBe("ingested");
@@ -40,7 +40,7 @@ describe("ingest pool (worker threads)", () => {
       const newer = job(workspaceId, "staffing.md", "# Staffing\n\nEach home reviews its staffing ratios every week.\n", { sourcePath: join(folder, "workspaces", workspaceId, "files", "later", "staffing.md") });
       const replaced = await pool.run({ config, workspaceId, ...newer });
       expect(replaced).toMatchObject({ status: "ingested", replacedPaths: [staffing.payload.sourcePath] });
-      expect(library.store.listDocuments().map((document) => document.sourcePath)).toEqual([newer.payload.sourcePath]);
+      expect((await library.store.documents.list()).map((document) => document.sourcePath)).toEqual([newer.payload.sourcePath]);
 
       const bad = await pool.run({ config, workspaceId, ...job(workspaceId, "broken.pdf", "not a pdf at all") });
       expect(bad).toMatchObject({ status: "failed", error: { message: expect.stringContaining("broken.pdf") } });
@@ -52,7 +52,7 @@ describe("ingest pool (worker threads)", () => {
       expect(refused).toMatchObject({ status: "failed", error: { message: "damaged.md: the queued copy of the file is damaged; upload it again" } });
     } finally {
       await pool.close();
-      library.store.close();
+      await library.store.close();
     }
   });
 

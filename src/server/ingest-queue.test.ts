@@ -50,7 +50,7 @@ describe("hearth serve: uploads through the job queue, run by the server's threa
     expect(events[5]?.data).toMatchObject({ error: expect.stringMatching(/^notes\.exe: unsupported file type/) });
     expect(events.at(-1)?.data).toEqual({ ingested: 1, unchanged: 0, failed: 1 });
 
-    const results = server.server.hearth.services.libraries.get(workspaceId).searcher.search("staffing ratios registered manager", { limit: 3 });
+    const results = await (await server.server.hearth.services.libraries.get(workspaceId)).searcher.search("staffing ratios registered manager", { limit: 3 });
     expect(results[0]?.text).toContain("reviews its staffing ratios every month");
 
     // The job, as another process sees it in jobs.db: done, with its result, its bytes gone; the original kept for downloads.
@@ -94,7 +94,7 @@ describe("hearth serve with serverIngest \"workers\": a hearth worker runs the u
     expect(status).toBe(202);
     const following = admin.request("GET", `/api/workspaces/${workspaceId}/uploads/${body.uploadId}/events`).then(readEvents);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(server.server.hearth.services.libraries.get(workspaceId).store.listDocuments()).toEqual([]);
+    expect(await (await server.server.hearth.services.libraries.get(workspaceId)).store.documents.list()).toEqual([]);
 
     const worker = await runHearth(["worker", "--once"], { data: server.dataDir, env: { HEARTH_OCR: "off" } });
     expect(worker.stderr).toContain("taking ingest jobs from");
@@ -104,7 +104,7 @@ describe("hearth serve with serverIngest \"workers\": a hearth worker runs the u
 
     const events = await following;
     expect(statuses(events)).toEqual(["staffing.md: queued", "staffing.md: ingesting", "staffing.md: ingested", "done"]);
-    const results = server.server.hearth.services.libraries.get(workspaceId).searcher.search("staffing ratios registered manager", { limit: 3 });
+    const results = await (await server.server.hearth.services.libraries.get(workspaceId)).searcher.search("staffing ratios registered manager", { limit: 3 });
     expect(results[0]?.text).toContain("reviews its staffing ratios every month");
   });
 });
@@ -133,7 +133,7 @@ describe.skipIf(withoutPostgres())("hearth serve on a PostgreSQL job queue, inge
     const events = await following;
     expect(statuses(events)).toEqual(["staffing.md: queued", "staffing.md: ingesting", "staffing.md: ingested", "done"]);
     expect(events.at(-1)?.data).toEqual({ ingested: 1, unchanged: 0, failed: 0 });
-    const results = server.server.hearth.services.libraries.get(workspaceId).searcher.search("staffing ratios registered manager", { limit: 3 });
+    const results = await (await server.server.hearth.services.libraries.get(workspaceId)).searcher.search("staffing ratios registered manager", { limit: 3 });
     expect(results[0]?.text).toContain("reviews its staffing ratios every month");
     const [job] = await server.server.hearth.services.queue.list(workspaceId);
     expect(job).toMatchObject({ state: "done", hasBytes: false });

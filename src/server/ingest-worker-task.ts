@@ -18,6 +18,6 @@ export interface IngestRequest {
 export type IngestReply = IngestJobResult;
 
 export async function runIngest(request: IngestRequest): Promise<IngestReply> {
-  const library = workerLibrary(request.config, request.workspaceId);
+  const library = await workerLibrary(request.config, request.workspaceId);
   return runIngestJob(library.store, request.config, request.payload, request.bytes, library.folder);
 }

@@ -21,18 +21,18 @@ export function sessionRoutes(services: ServerServices) {
   const { libraries } = services;
 
   return new Hono<ServerEnv>()
-  .get("/api/workspaces/:workspaceId/sessions", (c) => {
-    return c.json({ sessions: libraries.get(c.get("workspace").id).store.listSessions() });
+  .get("/api/workspaces/:workspaceId/sessions", async (c) => {
+    return c.json({ sessions: await (await libraries.get(c.get("workspace").id)).store.sessions.list() });
   })
 
-  .get("/api/workspaces/:workspaceId/sessions/:name", (c) => {
-    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+  .get("/api/workspaces/:workspaceId/sessions/:name", async (c) => {
+    const session = await (await libraries.get(c.get("workspace").id)).store.sessions.get(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     return c.json(session);
   })
 
   .get("/api/workspaces/:workspaceId/sessions/:name/export", queryValues(exportQuerySchema), async (c) => {
-    const session = libraries.get(c.get("workspace").id).store.getSession(c.req.param("name"));
+    const session = await (await libraries.get(c.get("workspace").id)).store.sessions.get(c.req.param("name"));
     if (!session) throw notFound("No such session in this workspace");
     const format = parseReportFormat(c.req.query("format") ?? "md");
     if (!format.ok) throw new HttpError(400, format.error.message, { cause: format.error });

@@ -12,9 +12,9 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { HearthConfig } from "../config/config.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
-import { getProfile, organisationProfileSchema } from "../profile/organisation-profile.ts";
+import { getProfile, organisationProfileSchema, profileSetting } from "../profile/organisation-profile.ts";
 import { createLanguageModel } from "../providers/from-config.ts";
-import type { Store } from "../store/types.ts";
+import type { SettingDefinition, Store } from "../store/types.ts";
 import { allow, mayChooseModelAddress, refusedModelAddress } from "./authorise.ts";
 import { audit, currentUser } from "./auth.ts";
 import { HttpError } from "./http-error.ts";
@@ -41,16 +41,19 @@ export interface ProviderSettings {
 
 const storedProviderSchema = providerSchema.extend({ apiKey: z.string().optional() });
 
+/** The workspace's model provider, kept as the setting "provider" (its API key sealed with the server key). */
+export const providerSetting: SettingDefinition<z.infer<typeof storedProviderSchema>> = { key: "provider", schema: storedProviderSchema };
+
 /** The workspace's provider (its key opened with the server key), or the server's when the workspace has not chosen. */
-export function workspaceProvider(store: Store, config: HearthConfig, secrets: SecretBox): ProviderSettings {
-  const stored = storedProviderSchema.safeParse(store.getSetting("provider"));
-  if (stored.success) return { ...stored.data, apiKey: stored.data.apiKey ? secrets.open(stored.data.apiKey) : undefined };
+export async function workspaceProvider(store: Store, config: HearthConfig, secrets: SecretBox): Promise<ProviderSettings> {
+  const stored = await store.settings.get(providerSetting);
+  if (stored) return { ...stored, apiKey: stored.apiKey ? secrets.open(stored.apiKey) : undefined };
   return { provider: config.llm.provider, baseUrl: config.llm.baseUrl, model: config.llm.model, apiKey: config.llm.apiKey };
 }
 
 /** The configuration a workspace's answers use: the server's, with the workspace's provider and its own request log. */
-export function workspaceConfig(store: Store, config: HearthConfig, folder: string, secrets: SecretBox): HearthConfig {
-  const provider = workspaceProvider(store, config, secrets);
+export async function workspaceConfig(store: Store, config: HearthConfig, folder: string, secrets: SecretBox): Promise<HearthConfig> {
+  const provider = await workspaceProvider(store, config, secrets);
   return {
     ...config,
     dataDir: folder,
@@ -126,34 +129,34 @@ const settingsBodySchema = z.object({ profile: organisationProfileSchema.strict(
 export function settingsRoutes(services: ServerServices) {
   const { libraries, config, secrets } = services;
   return new Hono<ServerEnv>()
-    .get("/api/workspaces/:workspaceId/settings", (c) => {
-      const { store } = libraries.get(c.get("workspace").id);
-      return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
+    .get("/api/workspaces/:workspaceId/settings", async (c) => {
+      const { store } = await libraries.get(c.get("workspace").id);
+      return c.json({ profile: await getProfile(store), provider: publicProvider(await workspaceProvider(store, config, secrets)) });
     })
     .put("/api/workspaces/:workspaceId/settings", allow("admin"), jsonBody(settingsBodySchema), async (c) => {
       const workspaceId = c.get("workspace").id;
       const body = c.req.valid("json");
-      const { store } = libraries.get(workspaceId);
+      const { store } = await libraries.get(workspaceId);
       if (body.provider) {
-        const current = workspaceProvider(store, config, secrets);
+        const current = await workspaceProvider(store, config, secrets);
         const baseUrl = body.provider.baseUrl || undefined;
         if (baseUrl !== current.baseUrl && baseUrl !== config.llm.baseUrl && !mayChooseModelAddress(currentUser(c))) throw refusedModelAddress();
         await assertModelAddressAllowed(baseUrl, config);
         const apiKey = body.provider.apiKey === undefined ? current.apiKey : body.provider.apiKey || undefined;
-        store.setSetting("provider", {
+        await store.settings.set(providerSetting, {
           provider: body.provider.provider,
           baseUrl,
           model: body.provider.model || undefined,
           apiKey: apiKey ? secrets.seal(apiKey) : undefined,
         });
       }
-      if (body.profile) store.setSetting("profile", body.profile);
+      if (body.profile) await store.settings.set(profileSetting, body.profile);
       await audit(c, services, "settings", [body.profile ? "profile" : "", body.provider ? `provider ${body.provider.provider}` : ""].filter(Boolean).join(", "));
-      return c.json({ profile: getProfile(store), provider: publicProvider(workspaceProvider(store, config, secrets)) });
+      return c.json({ profile: await getProfile(store), provider: publicProvider(await workspaceProvider(store, config, secrets)) });
     })
     .post("/api/workspaces/:workspaceId/settings/test-provider", allow("admin"), async (c) => {
-      const { store, folder } = libraries.get(c.get("workspace").id);
-      const effective = workspaceConfig(store, config, folder, secrets);
+      const { store, folder } = await libraries.get(c.get("workspace").id);
+      const effective = await workspaceConfig(store, config, folder, secrets);
       await assertModelAddressAllowed(effective.llm.baseUrl, config);
       return c.json(await testProvider(effective));
     });

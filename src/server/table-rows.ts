@@ -18,7 +18,7 @@ const maxRowsShown = 1000;
 const rowsQuerySchema = z.object({ query: z.string().optional() });
 
 export function tableRoutes(services: ServerServices) {
-  const rowsFor = (workspaceId: string, rawTableId: string, rawQuery: string | undefined) => {
+  const rowsFor = async (workspaceId: string, rawTableId: string, rawQuery: string | undefined) => {
     const tableId = Number(rawTableId);
     if (!Number.isInteger(tableId) || tableId <= 0) throw notFound("No such table in this workspace");
     let query: unknown;
@@ -27,7 +27,7 @@ export function tableRoutes(services: ServerServices) {
     } catch {
       throw new HttpError(400, "query: not JSON (the citation's table query is expected)");
     }
-    const rows = openTableRows(services.libraries.get(workspaceId).store, { tableId, query });
+    const rows = await openTableRows((await services.libraries.get(workspaceId)).store, { tableId, query });
     if (!rows.ok) {
       if (rows.error.code === "NOT_FOUND") throw notFound(rows.error.message);
       throw new HttpError(400, rows.error.message);
@@ -36,13 +36,13 @@ export function tableRoutes(services: ServerServices) {
   };
 
   return new Hono<ServerEnv>()
-  .get("/api/workspaces/:workspaceId/tables/:tableId/rows", queryValues(rowsQuerySchema), (c) => {
-    const rows = rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
+  .get("/api/workspaces/:workspaceId/tables/:tableId/rows", queryValues(rowsQuerySchema), async (c) => {
+    const rows = await rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
     return c.json({ ...rows, total: rows.rows.length, rows: rows.rows.slice(0, maxRowsShown) });
   })
 
-  .get("/api/workspaces/:workspaceId/tables/:tableId/rows.csv", queryValues(rowsQuerySchema), (c) => {
-    const rows = rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
+  .get("/api/workspaces/:workspaceId/tables/:tableId/rows.csv", queryValues(rowsQuerySchema), async (c) => {
+    const rows = await rowsFor(c.get("workspace").id, c.req.param("tableId"), c.req.query("query"));
     const name = `${rows.fileName.replace(/\.[a-z0-9]+$/i, "")} - rows.csv`;
     return c.body(rowsToCsv(rows), 200, { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": attachment(name) });
   });

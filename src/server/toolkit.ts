@@ -67,9 +67,9 @@ function publicAuthority(fileName: string, documentId: number, authority: Source
 }
 
 
-function findDocument(store: Store, rawId: string): { id: number; fileName: string; title: string | null } {
+async function findDocument(store: Store, rawId: string): Promise<{ id: number; fileName: string; title: string | null }> {
   const id = Number(rawId);
-  const document = Number.isInteger(id) && id > 0 ? store.getDocument(id) : undefined;
+  const document = Number.isInteger(id) && id > 0 ? await store.documents.get(id) : undefined;
   if (!document) throw notFound("No such document in this workspace");
   return document;
 }
@@ -78,14 +78,14 @@ export function toolkitRoutes(services: ServerServices) {
   const { libraries, accounts, config } = services;
 
   /** The comparison across the workspace's authorities, or those named in ?name=A&name=B. */
-  const comparisonFor = (c: Context<ServerEnv>): AuthorityComparison => {
-    const { store } = libraries.get(c.get("workspace").id);
-    return compareAuthorities(buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
+  const comparisonFor = async (c: Context<ServerEnv>): Promise<AuthorityComparison> => {
+    const { store } = await libraries.get(c.get("workspace").id);
+    return compareAuthorities(await buildLaProfiles(store, requestedNames(c.req.queries("name") ?? [])));
   };
 
   /** Route middleware: the document in the path must be in this workspace (404 before the body is read, as before). */
   const knownDocument: MiddlewareHandler<ServerEnv> = async (c, next) => {
-    await findDocument(libraries.get(c.get("workspace").id).store, c.req.param("documentId") ?? "");
+    await findDocument((await libraries.get(c.get("workspace").id)).store, c.req.param("documentId") ?? "");
     await next();
   };
 
@@ -114,10 +114,10 @@ export function toolkitRoutes(services: ServerServices) {
     const workspaceId = c.get("workspace").id;
     const found = findTemplate(loadTemplateLibrary(config.dataDir), body.template);
     if (!found.ok) throw badRequest(found.error);
-    const library = libraries.get(workspaceId);
+    const library = await libraries.get(workspaceId);
     let writer = null;
     if (body.useModel) {
-      const service = answerServiceFor(library, config, services.secrets, { drafting: true });
+      const service = await answerServiceFor(library, config, services.secrets, { drafting: true });
       if (!service.ok) throw new HttpError(503, answerErrorMessage(service.error), { cause: service.error });
       writer = draftWriterFor(service.value);
     }
@@ -125,18 +125,18 @@ export function toolkitRoutes(services: ServerServices) {
     if (!drafted.ok) throw badRequest(drafted.error);
     // A gap in the profile is filled on the Settings page here, not with the CLI the core's wording names.
     const draft = { ...drafted, value: { ...drafted.value, answer: drafted.value.answer.replace(/set with hearth profile set [\w-]+ "\.\.\."/g, "add it on the Settings page, Organisation profile") } };
-    if (body.session) library.store.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
+    if (body.session) await library.store.sessions.addExchange(body.session, { askedAt: new Date().toISOString(), answer: draft.value });
     await accounts.recordAudit({
       userId: currentUser(c).id,
       workspaceId,
       action: "draft",
       detail: [found.value.template.id, body.la ? `for ${body.la}` : "", body.session ? `into session "${body.session}"` : ""].filter(Boolean).join(" "),
     });
-    return c.json({ draft: answerWithDocumentIds(draft.value, library) });
+    return c.json({ draft: await answerWithDocumentIds(draft.value, library) });
   })
 
-  .get("/api/workspaces/:workspaceId/authorities", (c) =>
-    c.json({ ...comparisonFor(c), fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) }),
+  .get("/api/workspaces/:workspaceId/authorities", async (c) =>
+    c.json({ ...(await comparisonFor(c)), fields: figureFields.map((field) => ({ field, label: fieldLabels[field], list: isListField(field) })) }),
   );
 
   // Downloads (links on the page, not client calls), registered in place so the routes keep their order.
@@ -145,7 +145,7 @@ export function toolkitRoutes(services: ServerServices) {
     ["md", comparisonMarkdown, "text/markdown"],
   ] as const) {
     routes.get(`/api/workspaces/:workspaceId/authorities/compare.${extension}`, async (c) => {
-      const body = render(comparisonFor(c));
+      const body = render(await comparisonFor(c));
       await audit(c, services, "export", `local-authorities.${extension}`);
       return c.body(body, 200, {
         "Content-Type": `${type}; charset=utf-8`,
@@ -155,22 +155,22 @@ export function toolkitRoutes(services: ServerServices) {
   }
 
   return routes
-  .get("/api/workspaces/:workspaceId/documents/:documentId/authority", (c) => {
-    const { store } = libraries.get(c.get("workspace").id);
-    const document = findDocument(store, c.req.param("documentId"));
-    return c.json(publicAuthority(document.fileName, document.id, describeSourceAuthority(store, document)));
+  .get("/api/workspaces/:workspaceId/documents/:documentId/authority", async (c) => {
+    const { store } = await libraries.get(c.get("workspace").id);
+    const document = await findDocument(store, c.req.param("documentId"));
+    return c.json(publicAuthority(document.fileName, document.id, await describeSourceAuthority(store, document)));
   })
 
   .put("/api/workspaces/:workspaceId/documents/:documentId/authority", allow("editor"), knownDocument, jsonBody(authorityTagSchema), async (c) => {
     const workspaceId = c.get("workspace").id;
-    const { store } = libraries.get(workspaceId);
-    const document = findDocument(store, c.req.param("documentId"));
+    const { store } = await libraries.get(workspaceId);
+    const document = await findDocument(store, c.req.param("documentId"));
     const body = c.req.valid("json");
     const kind = parseAuthorityKind(body.authority);
     if (!kind.ok) throw badRequest(kind.error);
     const date = body.date ? parseAuthorityDate(body.date) : undefined;
     if (date && !date.ok) throw badRequest(date.error);
-    const authority = tagSourceAuthority(store, document.fileName, {
+    const authority = await tagSourceAuthority(store, document.fileName, {
       kind: kind.value,
       ...(date?.ok ? { year: date.value.year, period: date.value.period } : {}),
     });

@@ -49,7 +49,7 @@ export function uploadRoutes(services: ServerServices) {
   .post("/api/workspaces/:workspaceId/uploads", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
-    const library = libraries.get(workspace.id);
+    const library = await libraries.get(workspace.id);
     const batchId = randomUUID();
     const folder = `${library.filesFolder}/${batchId}`;
     const received = await receiveFiles(c.req.raw, {
@@ -90,8 +90,8 @@ export function uploadRoutes(services: ServerServices) {
   .post("/api/workspaces/:workspaceId/documents/:documentId/reingest", allow("editor"), async (c) => {
     const workspace = c.get("workspace");
     const user = currentUser(c);
-    const library = libraries.get(workspace.id);
-    const document = library.store.getDocument(Number(c.req.param("documentId")));
+    const library = await libraries.get(workspace.id);
+    const document = await library.store.documents.get(Number(c.req.param("documentId")));
     if (!document) throw notFound("No such document in this workspace");
     const batchId = randomUUID();
     let bytes: Uint8Array;

@@ -8,7 +8,8 @@ import { join, resolve, sep } from "node:path";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Searcher } from "../retrieval/search.ts";
 import { restrictToOwner } from "../store/sqlite-accounts.ts";
-import { databaseFileName, openSqliteStore } from "../store/sqlite-store.ts";
+import { openStore } from "../store/open-store.ts";
+import { databaseFileName } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 
 export interface WorkspaceLibrary {
@@ -19,7 +20,7 @@ export interface WorkspaceLibrary {
 }
 
 export interface WorkspaceLibraries {
-  get(workspaceId: string): WorkspaceLibrary;
+  get(workspaceId: string): Promise<WorkspaceLibrary>;
   /** Runs `task` after every task queued before it for this workspace (one at a time per workspace). */
   enqueue<T>(workspaceId: string, task: () => Promise<T>): Promise<T>;
   /** Whether `path` lies inside the workspace's files folder (so deleting it cannot touch anything else). */
@@ -33,7 +34,8 @@ const workspaceIdPattern = /^[0-9a-f-]{36}$/;
 
 export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
   const root = resolve(dataDir, "workspaces");
-  const libraries = new Map<string, WorkspaceLibrary>();
+  // Promises, so that two requests arriving together for a new workspace open its store once.
+  const libraries = new Map<string, Promise<WorkspaceLibrary>>();
   const queues = new Map<string, Promise<unknown>>();
   let closed = false;
 
@@ -52,10 +54,17 @@ export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
         // Owner only, whatever the umask: the library holds children's data.
         mkdirSync(filesFolder, { recursive: true, mode: 0o700 });
         for (const path of [root, folder, filesFolder]) chmodSync(path, 0o700);
-        const store = openSqliteStore({ dataDir: folder });
-        restrictToOwner(join(folder, databaseFileName));
-        library = { store, searcher: createSearcher(store), folder, filesFolder };
+        // Each workspace keeps a SQLite library in its folder (a PostgreSQL store would be opened here by URL).
+        const opened = openStore({ url: folder, workspaceId }).then((store): WorkspaceLibrary => {
+          if (store.kind === "sqlite") restrictToOwner(join(folder, databaseFileName));
+          return { store, searcher: createSearcher(store), folder, filesFolder };
+        });
+        library = opened;
         libraries.set(workspaceId, library);
+        // A store that failed to open is tried again on the next request.
+        opened.catch(() => {
+          if (libraries.get(workspaceId) === opened) libraries.delete(workspaceId);
+        });
       }
       return library;
     },
@@ -76,8 +85,9 @@ export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
     async close() {
       closed = true;
       await Promise.allSettled([...queues.values()]);
-      for (const library of libraries.values()) library.store.close();
+      const opened = await Promise.allSettled([...libraries.values()]);
       libraries.clear();
+      for (const library of opened) if (library.status === "fulfilled") await library.value.store.close();
     },
   };
 }

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { openSqliteStore } from "./sqlite-store.ts";
+import Database from "better-sqlite3";
+import { databaseFileName, openSqliteStore } from "./sqlite-store.ts";
 import { cambridgeshirePath } from "./store-contract.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
@@ -67,15 +68,16 @@ describe.skipIf(withoutCorpus())("SQLite store crash recovery", () => {
       if (outcome.lastBegun > outcome.lastCommitted) killedInsideWrite += 1;
 
       const store = openSqliteStore({ dataDir });
-      const report = store.checkIntegrity();
+      const report = await store.documents.checkIntegrity();
       expect(report.problems).toEqual([]);
       expect(report.ok).toBe(true);
 
-      const documents = store.listDocuments();
+      const documents = await store.documents.list();
       // One document per path slot, never two versions.
       expect(new Set(documents.map((document) => document.sourcePath)).size).toBe(documents.length);
       expect(documents.length).toBeLessThanOrEqual(3);
-      const database = store.databaseForTests();
+      // The counts are read on a second connection, as a tool inspecting the file would.
+      const database = new Database(join(dataDir, databaseFileName), { readonly: true });
       const countChunks = database.prepare<[number], { n: number }>("SELECT count(*) AS n FROM chunks WHERE document_id = ?");
       const countUnits = database.prepare<[number], { n: number }>("SELECT count(*) AS n FROM units WHERE document_id = ?");
       for (const document of documents) {
@@ -87,9 +89,10 @@ describe.skipIf(withoutCorpus())("SQLite store crash recovery", () => {
       const sequences = documents.map((document) => Number(document.warnings[0]?.replace("sequence ", "")));
       expect(sequences).toContain(outcome.lastCommitted);
       expect(Math.max(...sequences)).toBeLessThanOrEqual(outcome.lastBegun);
-      expect(store.statistics().chunkCount).toBe(documents.reduce((sum, document) => sum + document.chunkCount, 0));
-      expect(store.searchText({ terms: [{ phrase: ["£2,278"], weight: 1 }], limit: 5 }).length).toBeGreaterThan(0);
-      store.close();
+      expect((await store.passages.statistics()).chunkCount).toBe(documents.reduce((sum, document) => sum + document.chunkCount, 0));
+      expect((await store.passages.searchText({ terms: [{ phrase: ["£2,278"], weight: 1 }], limit: 5 })).length).toBeGreaterThan(0);
+      database.close();
+      await store.close();
       next = outcome.lastBegun + 1;
     }
     console.log(`crash recovery: ${killedInsideWrite} of ${delays.length} kills landed inside a write`);

@@ -11,19 +11,25 @@ import type { Chunk, UnitText } from "../chunking/types.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
 import { migrate } from "./sqlite-migrations.ts";
+import { parseSetting, validateSetting } from "./setting-values.ts";
 import type {
   CorpusStatistics,
   DataColumn,
   DataTableRecord,
   NewDataTable,
   DocumentRecord,
+  DocumentStore,
   EmbeddingStatus,
   IntegrityReport,
   NewDocument,
   PassageHit,
   PassageRecord,
+  PassageIndex,
+  SessionStore,
   SessionSummary,
+  SettingsStore,
   Store,
+  TableStore,
   TextQuery,
 } from "./types.ts";
 import type { Answer, Session, SessionExchange } from "../answer/types.ts";
@@ -212,6 +218,9 @@ function prepareStatements(database: Database.Database) {
     ),
     indexChunk: database.prepare<[number | bigint, string, string]>("INSERT INTO chunks_fts (rowid, text, context) VALUES (?, ?, ?)"),
     unitTexts: database.prepare<[number], UnitRow>("SELECT idx, page, section, text FROM units WHERE document_id = ? ORDER BY idx"),
+    chunksOf: database.prepare<[number], Omit<PassageRow, "id" | "document_id" | "file_name" | "format" | "title">>(
+      "SELECT ordinal, page, section, heading_path, kind, text, start_offset, end_offset FROM chunks WHERE document_id = ? ORDER BY ordinal",
+    ),
     passages: database.prepare<[string], PassageRow>(
       `SELECT ${passageColumns} FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id IN (SELECT value FROM json_each(?))`,
@@ -239,6 +248,7 @@ function prepareStatements(database: Database.Database) {
     ),
     deleteSession: database.prepare<[string]>("DELETE FROM sessions WHERE name = ?"),
     getSetting: database.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
+    listSettings: database.prepare<[], { key: string; value: string }>("SELECT key, value FROM settings ORDER BY key"),
     insertDataTable: database.prepare<[number, number, string | null, string | null, string, string, number]>(
       "INSERT INTO data_tables (document_id, unit_index, sheet, title, description, columns, row_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
@@ -256,7 +266,11 @@ function prepareStatements(database: Database.Database) {
   };
 }
 
-export class SqliteStore implements Store {
+/**
+ * The synchronous better-sqlite3 engine behind SqliteStore: every statement runs here, and SqliteStore's async parts
+ * wrap these methods (the promises resolve at once). Private to this file.
+ */
+class SqliteDatabase {
   readonly location: string;
   readonly #database: Database.Database;
   readonly #statements: ReturnType<typeof prepareStatements>;
@@ -272,11 +286,6 @@ export class SqliteStore implements Store {
     this.location = location;
     this.#statements = prepareStatements(database);
     this.#vectorsUnavailable = vectorsUnavailable;
-  }
-
-  /** The raw connection, for tests and maintenance code inside src/store only. */
-  databaseForTests(): Database.Database {
-    return this.#database;
   }
 
   findDocumentByHash(contentHash: string): DocumentRecord | undefined {
@@ -422,6 +431,19 @@ export class SqliteStore implements Store {
       .map((row) => ({ index: row.idx, page: row.page, section: row.section, text: row.text }));
   }
 
+  getChunks(documentId: number): Chunk[] {
+    return this.#statements.chunksOf.all(documentId).map((row) => ({
+      ordinal: row.ordinal,
+      page: row.page,
+      section: row.section,
+      headingPath: JSON.parse(row.heading_path) as string[],
+      kind: row.kind as Chunk["kind"],
+      text: row.text,
+      start: row.start_offset,
+      end: row.end_offset,
+    }));
+  }
+
   searchText(query: TextQuery): PassageHit[] {
     const limit = Math.floor(Number(query.limit));
     if (!Number.isFinite(limit) || limit <= 0) return [];
@@ -529,6 +551,10 @@ export class SqliteStore implements Store {
 
   setSetting(key: string, value: unknown): void {
     this.#statements.setSetting.run(key, JSON.stringify(value));
+  }
+
+  listSettings(): { key: string; value: unknown }[] {
+    return this.#statements.listSettings.all().map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
   }
 
   checkIntegrity(): IntegrityReport {
@@ -715,6 +741,69 @@ export class SqliteStore implements Store {
     } finally {
       this.#database.close();
     }
+  }
+}
+
+/**
+ * The embedded Store: one SQLite file per library. better-sqlite3 is synchronous, so every method does its work at
+ * once and returns a settled promise (an error becomes a rejection, as with a networked store).
+ */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite" as const;
+  readonly location: string;
+  readonly documents: DocumentStore;
+  readonly passages: PassageIndex;
+  readonly tables: TableStore;
+  readonly sessions: SessionStore;
+  readonly settings: SettingsStore;
+  readonly #database: SqliteDatabase;
+
+  constructor(database: Database.Database, location: string, vectorsUnavailable: string | null = null) {
+    const library = new SqliteDatabase(database, location, vectorsUnavailable);
+    this.#database = library;
+    this.location = location;
+    this.documents = {
+      findByHash: async (contentHash) => library.findDocumentByHash(contentHash),
+      findByPath: async (sourcePath) => library.findDocumentsByPath(sourcePath),
+      replace: async (document, units, chunks, tables) => library.replaceDocument(document, units, chunks, tables),
+      list: async () => library.listDocuments(),
+      get: async (id) => library.getDocument(id),
+      remove: async (id) => library.removeDocument(id),
+      unitTexts: async (documentIds) => new Map([...new Set(documentIds)].map((id) => [id, library.getUnitTexts(id)])),
+      chunks: async (documentId) => library.getChunks(documentId),
+      checkIntegrity: async () => library.checkIntegrity(),
+    };
+    this.passages = {
+      searchText: async (query) => library.searchText(query),
+      getPassages: async (chunkIds) => library.getPassages(chunkIds),
+      documentFrequencies: async (terms) => library.documentFrequencies(terms),
+      statistics: async () => library.statistics(),
+      withoutEmbedding: async (model, limit) => library.chunksWithoutEmbedding(model, limit),
+      saveEmbeddings: async (model, rows) => library.saveEmbeddings(model, rows),
+      vectorSearch: async (model, vector, limit, documentIds) => library.vectorSearch(model, vector, limit, documentIds),
+      embeddingStatus: async () => library.embeddingStatus(),
+    };
+    this.tables = {
+      replace: async (documentId, tables) => library.replaceDataTables(documentId, tables),
+      list: async () => library.listDataTables(),
+      get: async (tableId) => library.getDataTable(tableId),
+      rows: async (tableId) => library.getDataTableRows(tableId),
+    };
+    this.sessions = {
+      addExchange: async (sessionName, exchange) => library.addExchange(sessionName, exchange),
+      list: async () => library.listSessions(),
+      get: async (name) => library.getSession(name),
+      remove: async (name) => library.removeSession(name),
+    };
+    this.settings = {
+      get: async (setting) => parseSetting(setting, library.getSetting(setting.key)),
+      set: async (setting, value) => library.setSetting(setting.key, validateSetting(setting, value)),
+      list: async () => library.listSettings(),
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#database.close();
   }
 }
 

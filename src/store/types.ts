@@ -1,11 +1,12 @@
 /**
- * The store contract. SQLite (better-sqlite3, FTS5) is the embedded default; a PostgreSQL implementation for
- * team servers will follow, so nothing outside src/store/ speaks SQL. Every implementation passes
- * store-contract.ts.
+ * The store contract, async and split into parts (see docs/architecture.md, "The Store contract, async and split").
+ * SQLite (better-sqlite3, FTS5) is the embedded default; PostgreSQL serves teams and large libraries. Nothing outside
+ * src/store/ speaks SQL. Every implementation passes the contract suites in store-contract.ts.
  */
 import type { Chunk, UnitText } from "../chunking/types.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
 import type { Session, SessionExchange } from "../answer/types.ts";
+import type { z } from "zod";
 
 export interface DocumentRecord {
   id: number;
@@ -125,57 +126,121 @@ export interface DataTableRecord {
   rowCount: number;
 }
 
-export interface Store {
-  findDocumentByHash(contentHash: string): DocumentRecord | undefined;
-  findDocumentsByPath(sourcePath: string): DocumentRecord[];
+/**
+ * A setting kept with the library, typed by its zod schema. The module that owns a setting defines it (the profile
+ * module the profile, identity the per-file identity tags), so the store layer never needs to know the value's
+ * shape and nothing reads an `unknown`. A stored value that no longer parses reads as undefined.
+ */
+export interface SettingDefinition<Value> {
+  key: string;
+  schema: z.ZodType<Value>;
+}
+
+/** Documents, their unit texts and chunks: the library's content. */
+export interface DocumentStore {
+  findByHash(contentHash: string): Promise<DocumentRecord | undefined>;
+  findByPath(sourcePath: string): Promise<DocumentRecord[]>;
   /**
-   * Writes a document, its unit texts and its chunks in one transaction, removing every earlier version with the
-   * same source path in that same transaction. A crash leaves either the old or the new version, never both.
+   * Writes a document, its unit texts, its chunks (and its data-set tables) in one transaction, removing every
+   * earlier version with the same source path in that same transaction. A crash leaves either the old or the new
+   * version, never both.
    */
-  replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[], tables?: NewDataTable[]): DocumentRecord;
-  listDocuments(): DocumentRecord[];
-  getDocument(id: number): DocumentRecord | undefined;
-  /** Removes a document by id; returns whether one was removed. */
-  removeDocument(id: number): boolean;
-  /** The stored text of one unit, for quote verification. */
-  getUnitTexts(documentId: number): UnitText[];
-  /** Full-text candidates ranked by the backend's BM25. */
-  searchText(query: TextQuery): PassageHit[];
-  /** Passages by id (for expanding neighbours). */
-  getPassages(chunkIds: number[]): PassageRecord[];
-  /** Number of passages each term occurs in, for IDF weights in reranking. */
-  documentFrequencies(terms: string[]): Map<string, number>;
-  statistics(): CorpusStatistics;
-  /** Appends an exchange to a named working session, creating the session on first use. */
-  addExchange(sessionName: string, exchange: SessionExchange): void;
-  listSessions(): SessionSummary[];
-  getSession(name: string): Session | undefined;
-  removeSession(name: string): boolean;
+  replace(document: NewDocument, units: UnitText[], chunks: Chunk[], tables?: NewDataTable[]): Promise<DocumentRecord>;
+  list(): Promise<DocumentRecord[]>;
+  get(id: number): Promise<DocumentRecord | undefined>;
+  /** Removes a document by id with everything derived from it; returns whether one was removed. */
+  remove(id: number): Promise<boolean>;
+  /** The stored unit texts (pages, sheets) of several documents at once, for quote verification. */
+  unitTexts(documentIds: number[]): Promise<Map<number, UnitText[]>>;
+  /** A document's stored chunks in order (for copying a library to another store: `hearth migrate`). */
+  chunks(documentId: number): Promise<Chunk[]>;
+  checkIntegrity(): Promise<IntegrityReport>;
+}
+
+/** The passage index: full text, document frequencies on the scorer's stems, and vectors. */
+export interface PassageIndex {
+  /** Full-text candidates, the top `limit` chosen inside the index, ranked by the backend's BM25. */
+  searchText(query: TextQuery): Promise<PassageHit[]>;
+  /** Passages by id in the order asked for, each once, unknown ids skipped (for expanding neighbours). */
+  getPassages(chunkIds: number[]): Promise<PassageRecord[]>;
   /**
-   * Replaces the typed tables of a stored document (for libraries ingested before tables were kept); documents
-   * written by `replaceDocument` get theirs in the same transaction. Returns the stored tables.
+   * Number of passages each term occurs in (a one-word term by its Porter stem, as `tokenize` and the scorer stem
+   * it; a term of several words as a phrase). One call per question with every term. Keys are the terms as given.
    */
-  replaceDataTables(documentId: number, tables: NewDataTable[]): DataTableRecord[];
-  /** Every typed table in the library, without rows, ordered by file name then sheet. */
-  listDataTables(): DataTableRecord[];
-  getDataTable(tableId: number): DataTableRecord | undefined;
-  /** The rows of one table in file order; empty for an unknown id. */
-  getDataTableRows(tableId: number): string[][];
-  /** A small JSON value kept with the library (the organisation profile, preferences); undefined when unset. */
-  getSetting(key: string): unknown;
-  setSetting(key: string, value: unknown): void;
-  checkIntegrity(): IntegrityReport;
+  documentFrequencies(terms: string[]): Promise<Map<string, number>>;
+  statistics(): Promise<CorpusStatistics>;
   /** Passages with no vector from `model` yet (new or changed documents, or all after a model change). */
-  chunksWithoutEmbedding(model: string, limit: number): PassageRecord[];
+  withoutEmbedding(model: string, limit: number): Promise<PassageRecord[]>;
   /**
    * Saves vectors from `model`. The first save fixes the dimension; a different model or dimension replaces every
    * stored vector (so a model change re-embeds the library).
    */
-  saveEmbeddings(model: string, rows: { chunkId: number; vector: number[] }[]): void;
+  saveEmbeddings(model: string, rows: { chunkId: number; vector: number[] }[]): Promise<void>;
   /** Nearest passages to `vector` among those embedded by `model`; score = cosine similarity. */
-  vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): PassageHit[];
-  embeddingStatus(): EmbeddingStatus;
-  close(): void;
+  vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): Promise<PassageHit[]>;
+  embeddingStatus(): Promise<EmbeddingStatus>;
+}
+
+/** Typed data-set tables (CSV files, XLSX sheets) kept beside their passages, for counts, totals and rankings. */
+export interface TableStore {
+  /**
+   * Replaces the typed tables of a stored document (for libraries ingested before tables were kept); documents
+   * written by `DocumentStore.replace` get theirs in the same transaction. Returns the stored tables.
+   */
+  replace(documentId: number, tables: NewDataTable[]): Promise<DataTableRecord[]>;
+  /** Every typed table in the library, without rows, ordered by file name then sheet. */
+  list(): Promise<DataTableRecord[]>;
+  get(tableId: number): Promise<DataTableRecord | undefined>;
+  /** The rows of one table in file order; empty for an unknown id. */
+  rows(tableId: number): Promise<string[][]>;
+}
+
+/** Named working sessions: the questions asked and the answers given, for follow-ups and reports. */
+export interface SessionStore {
+  /** Appends an exchange to a named session, creating the session on first use. */
+  addExchange(sessionName: string, exchange: SessionExchange): Promise<void>;
+  list(): Promise<SessionSummary[]>;
+  get(name: string): Promise<Session | undefined>;
+  remove(name: string): Promise<boolean>;
+}
+
+/** Small JSON values kept with the library (the organisation profile, the model provider, identity tags). */
+export interface SettingsStore {
+  /** The value, or undefined when unset or when the stored value no longer matches the schema. */
+  get<Value>(setting: SettingDefinition<Value>): Promise<Value | undefined>;
+  /** Validates against the schema (HearthError "INVALID_INPUT" naming the key when it fails), then saves. */
+  set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void>;
+  /** Every setting as stored, ordered by key (for copying a library to another store: `hearth migrate`). */
+  list(): Promise<{ key: string; value: unknown }[]>;
+}
+
+/**
+ * One library (one workspace's documents, passages, tables, sessions and settings). Every method is async: SQLite
+ * resolves at once, PostgreSQL awaits the network. Callers batch (one `documentFrequencies` per question, one
+ * `unitTexts` for every cited document), never a store call per sentence.
+ */
+export interface Store {
+  /** "sqlite" or "postgres", for `hearth doctor` and messages. */
+  readonly kind: StoreKind;
+  /** Where the library is, for messages: a file path, or a PostgreSQL URL without its password plus the workspace. */
+  readonly location: string;
+  readonly documents: DocumentStore;
+  readonly passages: PassageIndex;
+  readonly tables: TableStore;
+  readonly sessions: SessionStore;
+  readonly settings: SettingsStore;
+  close(): Promise<void>;
+}
+
+export type StoreKind = "sqlite" | "postgres";
+
+/**
+ * How to open a library: a folder (SQLite, `<folder>/hearth.db`) or a `postgres://` URL, and for PostgreSQL the
+ * workspace whose rows every statement is bound to (the CLI's own library is workspace "default").
+ */
+export interface StoreOptions {
+  url: string;
+  workspaceId?: string;
 }
 
 export interface EmbeddingStatus {

@@ -8,7 +8,8 @@ import type { HearthConfig } from "../config/config.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import { isPostgresUrl } from "./postgres/postgres-connection.ts";
 import { restrictToOwner } from "./sqlite-accounts.ts";
-import { databaseFileName, openSqliteStore } from "./sqlite-store.ts";
+import { databaseFileName } from "./sqlite-store.ts";
+import { openStore } from "./open-store.ts";
 import type { Store } from "./types.ts";
 
 export interface OpenedWorkspaceLibrary {
@@ -34,18 +35,17 @@ export function isWorkspaceFile(dataDir: string, workspaceId: string, path: stri
   return resolve(path).startsWith(join(workspaceFolder(dataDir, workspaceId), "files") + sep);
 }
 
-export function openWorkspaceLibrary(config: Pick<HearthConfig, "dataDir" | "storeUrl">, workspaceId: string): OpenedWorkspaceLibrary {
+export async function openWorkspaceLibrary(config: Pick<HearthConfig, "dataDir" | "storeUrl">, workspaceId: string): Promise<OpenedWorkspaceLibrary> {
   const folder = workspaceFolder(config.dataDir, workspaceId);
   const filesFolder = join(folder, "files");
   // Owner only, whatever the umask: the library holds children's data.
   mkdirSync(filesFolder, { recursive: true, mode: 0o700 });
   for (const path of [resolve(config.dataDir, "workspaces"), folder, filesFolder]) chmodSync(path, 0o700);
   if (config.storeUrl !== undefined && isPostgresUrl(config.storeUrl)) {
-    // PostgreSQL library store: opened here once the PostgreSQL Store lands (issue 14, the store part), e.g.
-    // `await openPostgresStore(config.storeUrl, { workspaceId })`. Until then the job queue may be on PostgreSQL
-    // while each workspace's library stays in SQLite in the data folder (shared by the server and its workers).
+    // One PostgreSQL database holds every workspace's library, its rows bound to the workspace id.
+    return { store: await openStore({ url: config.storeUrl, workspaceId }), folder, filesFolder };
   }
-  const store = openSqliteStore({ dataDir: folder });
+  const store = await openStore({ url: folder });
   restrictToOwner(join(folder, databaseFileName));
   return { store, folder, filesFolder };
 }

@@ -15,15 +15,15 @@ import { dataTablesOf } from "./infer-table.ts";
 const tried = new WeakMap<Store, Set<number>>();
 
 /** Data-set documents with no typed tables yet. */
-export function documentsWithoutTables(store: Store): DocumentRecord[] {
-  const withTables = new Set(store.listDataTables().map((table) => table.documentId));
-  return store.listDocuments().filter((document) => isDataSetFormat(document.format) && !withTables.has(document.id));
+export async function documentsWithoutTables(store: Store): Promise<DocumentRecord[]> {
+  const withTables = new Set((await store.tables.list()).map((table) => table.documentId));
+  return (await store.documents.list()).filter((document) => isDataSetFormat(document.format) && !withTables.has(document.id));
 }
 
 /** Stores the typed tables of an already loaded data set (used by ingest for an unchanged file). */
-export function saveTablesOf(store: Store, document: DocumentRecord, loaded: LoadedDocument): number {
+export async function saveTablesOf(store: Store, document: DocumentRecord, loaded: LoadedDocument): Promise<number> {
   const tables = dataTablesOf(loaded);
-  if (tables.length > 0) store.replaceDataTables(document.id, tables);
+  if (tables.length > 0) await store.tables.replace(document.id, tables);
   return tables.length;
 }
 
@@ -54,11 +54,11 @@ export async function backfillDataTables(store: Store): Promise<number> {
   const seen = tried.get(store) ?? new Set<number>();
   tried.set(store, seen);
   let filled = 0;
-  for (const document of documentsWithoutTables(store)) {
+  for (const document of await documentsWithoutTables(store)) {
     if (seen.has(document.id)) continue;
     seen.add(document.id);
     const loaded = await loadOriginal(document);
-    if (loaded && saveTablesOf(store, document, loaded) > 0) filled += 1;
+    if (loaded && (await saveTablesOf(store, document, loaded)) > 0) filled += 1;
   }
   return filled;
 }

@@ -60,69 +60,69 @@ describe.skipIf(withoutCorpus())("data-set questions over the corpus CSVs", () =
   const stock = (council: string, year: string): Record | undefined =>
     looked.find((row) => row.la_name === council && row.time_period === year && row.population_type === "Children looked after on 31 March each year");
 
-  it("counts with one filter and with two, with the sector mix", () => {
+  it("counts with one filter and with two, with the sector mix", async () => {
     const homes = providers.filter(isHome);
-    expect(answerer.answer("How many children's homes are there in England?")?.answer ?? "").toContain(`lists ${figure(homes.length)} rows`);
+    expect((await answerer.answer("How many children's homes are there in England?"))?.answer ?? "").toContain(`lists ${figure(homes.length)} rows`);
     const somerset = homesIn("Somerset");
     const privateHomes = somerset.filter((row) => row.Sector === "Private").length;
-    const answer = answerer.answer("how many children's homes are there in Somerset?");
+    const answer = await answerer.answer("how many children's homes are there in Somerset?");
     expect(answer?.answer).toContain(`lists ${somerset.length} rows`);
     expect(answer?.answer).toContain(`${privateHomes} Private`);
   });
 
-  it("resolves an ambiguous council as the LA list does, and says so", () => {
-    const answer = answerer.answer("How many children's homes are in Somerset?");
+  it("resolves an ambiguous council as the LA list does, and says so", async () => {
+    const answer = await answerer.answer("How many children's homes are in Somerset?");
     expect(answer?.answer).toMatch(/"Somerset" is taken as the council Somerset, not .*North Somerset/);
     const north = homesIn("North Somerset");
-    expect(answerer.answer("How many children's homes are in North Somerset?")?.answer).toContain(`lists ${north.length} row`);
+    expect((await answerer.answer("How many children's homes are in North Somerset?"))?.answer).toContain(`lists ${north.length} row`);
   });
 
-  it("sums a column", () => {
+  it("sums a column", async () => {
     const kent = homesIn("Kent");
     const places = kent.reduce((sum, row) => sum + (Number(row.Places) || 0), 0);
-    expect(answerer.answer("How many places are there in children's homes in Kent?")?.answer).toContain(`: ${figure(places)} (total across ${kent.length} rows)`);
+    expect((await answerer.answer("How many places are there in children's homes in Kent?"))?.answer).toContain(`: ${figure(places)} (total across ${kent.length} rows)`);
   });
 
-  it("ranks councils within a region", () => {
+  it("ranks councils within a region", async () => {
     const counts = new Map<string, number>();
     for (const row of providers) {
       if (isHome(row) && row["Ofsted Region"] === "South West") counts.set(row["Local authority"] ?? "", (counts.get(row["Local authority"] ?? "") ?? 0) + 1);
     }
     const ranked = [...counts.entries()].sort((left, right) => right[1] - left[1]);
-    const answer = answerer.answer("which council in the South West has the most children's homes")?.answer ?? "";
+    const answer = (await answerer.answer("which council in the South West has the most children's homes"))?.answer ?? "";
     expect(answer.startsWith(`${ranked[0]?.[0]} has the highest`)).toBe(true);
     expect(answer).toContain(`${ranked[0]?.[0]}: ${ranked[0]?.[1]}; ${ranked[1]?.[0]}: ${ranked[1]?.[1]}`);
   });
 
-  it("gives the trend between two years, on the stock measure (not children ceasing), and says which measure", () => {
+  it("gives the trend between two years, on the stock measure (not children ceasing), and says which measure", async () => {
     const from = Number(stock("Blackpool", "2021")?.children_count);
     const to = Number(stock("Blackpool", "2025")?.children_count);
-    const answer = answerer.answer("How has the number of looked after children in Blackpool changed between 2021 and 2025?")?.answer ?? "";
+    const answer = (await answerer.answer("How has the number of looked after children in Blackpool changed between 2021 and 2025?"))?.answer ?? "";
     expect(answer).toContain(`from ${figure(from)} in 2021 to ${figure(to)} in 2025`);
     expect(answer).toContain(`Measure used: population_type = "Children looked after on 31 March each year"`);
     const ceasing = looked.find((row) => row.la_name === "Kent" && row.time_period === "2024" && row.population_type?.startsWith("Children ceasing"));
-    expect(answerer.answer("How many children ceased to be looked after in Kent in 2024?")?.answer).toContain(`: ${figure(Number(ceasing?.children_count))}`);
+    expect((await answerer.answer("How many children ceased to be looked after in Kent in 2024?"))?.answer).toContain(`: ${figure(Number(ceasing?.children_count))}`);
   });
 
-  it("compares two councils", () => {
+  it("compares two councils", async () => {
     const devon = stock("Devon", "2025");
     const cornwall = stock("Cornwall", "2025");
-    const answer = answerer.answer("Compare the rate of children looked after per 10,000 in Devon and Cornwall")?.answer ?? "";
+    const answer = (await answerer.answer("Compare the rate of children looked after per 10,000 in Devon and Cornwall"))?.answer ?? "";
     expect(answer).toContain(`Devon: ${devon?.rate_per_10000} per 10,000 children (2025)`);
     expect(answer).toContain(`Cornwall: ${cornwall?.rate_per_10000} per 10,000 children (2025)`);
   });
 
-  it("reads dev2's two DfE CSVs: net gain and the workforce indicators", () => {
+  it("reads dev2's two DfE CSVs: net gain and the workforce indicators", async () => {
     const blackpool = netGain.find((row) => row.la_name === "Blackpool" && row.time_period === "2024");
-    expect(answerer.answer("What was the net gain of children in Blackpool's children's homes in 2024?")?.answer).toContain(`: ${blackpool?.number}`);
+    expect((await answerer.answer("What was the net gain of children in Blackpool's children's homes in 2024?"))?.answer).toContain(`: ${blackpool?.number}`);
     const england = workforce.find((row) => row.geographic_level === "National" && row.time_period === "2024");
-    expect(answerer.answer("what is the average caseload of social workers in England in 2024?")?.answer).toContain(`: ${england?.caseload_fte}`);
+    expect((await answerer.answer("what is the average caseload of social workers in England in 2024?"))?.answer).toContain(`: ${england?.caseload_fte}`);
     const cumberland = workforce.find((row) => row.la_name === "Cumberland" && row.time_period === "2024");
-    expect(answerer.answer("What was the agency rate in Cumberland in 2024?")?.answer).toContain(`: ${cumberland?.agency_rate_fte}%`);
+    expect((await answerer.answer("What was the agency rate in Cumberland in 2024?"))?.answer).toContain(`: ${cumberland?.agency_rate_fte}%`);
   });
 
-  it("names a missing column with the columns there are", () => {
-    const answer = answerer.answer("What is the average bed occupancy of children's homes in Somerset?");
+  it("names a missing column with the columns there are", async () => {
+    const answer = await answerer.answer("What is the average bed occupancy of children's homes in Somerset?");
     expect(answer?.refused).toBe(true);
     expect(answer?.answer).toMatch(/provider_at_march_2025\.csv has no column for bed occupancy/);
     expect(answer?.answer).toContain("Places");

@@ -36,12 +36,12 @@ describe("a model's proposed table query", () => {
     if (!config.ok) throw config.error;
     store = openSqliteStore({ path: ":memory:" });
     await ingestPaths([join(directory, "homes.csv")], { store, config: config.value });
-    tableId = store.listDataTables()[0]?.id ?? -1;
+    tableId = (await store.tables.list())[0]?.id ?? -1;
     server = await startFakeModelServer("openai");
   });
 
   afterAll(async () => {
-    store.close();
+    await store.close();
     await server.close();
     rmSync(directory, { recursive: true, force: true });
   });
@@ -83,7 +83,7 @@ describe("a model's proposed table query", () => {
       if (text.includes('"none"')) expect(rejected).toEqual([]);
       else expect(rejected.length).toBe(1);
     }
-    expect(store.listDataTables()).toHaveLength(1);
+    expect(await store.tables.list()).toHaveLength(1);
   });
 
   it("asks no model for a question the offline builder answers, nor for one that asks no figure", async () => {

@@ -12,7 +12,7 @@ import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
 import { openTableRows, rowsToCsv } from "./table-rows.ts";
 import { validateTableQuery } from "./table-query.ts";
@@ -72,13 +72,13 @@ describe("data-set answers over a self-made CSV", () => {
     expect(summary.failed).toBe(0);
   });
 
-  afterAll(() => {
-    store.close();
+  afterAll(async () => {
+    await store.close();
     rmSync(directory, { recursive: true, force: true });
   });
 
-  it("stores the CSV as a typed table: types, the title and the notes row as its description", () => {
-    const [table] = store.listDataTables();
+  it("stores the CSV as a typed table: types, the title and the notes row as its description", async () => {
+    const [table] = await store.tables.list();
     expect(table?.rowCount).toBe(rows.length);
     expect(table?.columns.map((column) => [column.name, column.type])).toEqual([
       ["Provision type", "category"],
@@ -92,59 +92,59 @@ describe("data-set answers over a self-made CSV", () => {
     expect(table?.description).toContain("c = suppressed");
   });
 
-  it("counts with one and two filters, resolves Somerset against North Somerset and says so", () => {
+  it("counts with one and two filters, resolves Somerset against North Somerset and says so", async () => {
     const answerer = createTableAnswerer({ store });
     const homes = rows.filter((row) => row.type === "Children's home");
-    const one = answerer.answer("How many children's homes are there?");
+    const one = await answerer.answer("How many children's homes are there?");
     expect(one?.answer).toContain(`lists ${homes.length} rows`);
     const somerset = homes.filter((row) => row.council === "Somerset");
-    const answer = answerer.answer("How many children's homes are there in Somerset?");
+    const answer = await answerer.answer("How many children's homes are there in Somerset?");
     expect(answer?.answer).toContain(`lists ${somerset.length} rows`);
     expect(answer?.answer).toMatch(/not .*North Somerset/);
     expect(answer?.citations[0]?.table?.rowCount).toBe(somerset.length);
     const north = homes.filter((row) => row.council === "North Somerset");
-    expect(answerer.answer("How many children's homes are there in North Somerset?")?.answer).toContain(`lists ${north.length} rows`);
+    expect((await answerer.answer("How many children's homes are there in North Somerset?"))?.answer).toContain(`lists ${north.length} rows`);
   });
 
-  it("sums a column, leaving suppressed cells out and saying how many", () => {
+  it("sums a column, leaving suppressed cells out and saying how many", async () => {
     const matching = rows.filter((row) => row.type === "Children's home" && row.council === "Devon");
     const present = matching.filter((row) => row.places !== "c");
     const total = present.reduce((sum, row) => sum + Number(row.places), 0);
-    const answer = createTableAnswerer({ store }).answer("How many places are there in children's homes in Devon?");
+    const answer = await createTableAnswerer({ store }).answer("How many places are there in children's homes in Devon?");
     expect(answer?.answer).toContain(`: ${total.toLocaleString("en-GB")}`);
     if (present.length < matching.length) expect(answer?.answer).toContain(`${matching.length - present.length} with no value`);
   });
 
-  it("ranks councils within a region", () => {
+  it("ranks councils within a region", async () => {
     const counts = new Map<string, number>();
     for (const row of rows.filter((entry) => entry.region === "South West" && entry.type === "Children's home")) counts.set(row.council, (counts.get(row.council) ?? 0) + 1);
     const [top] = [...counts.entries()].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0]));
-    const answer = createTableAnswerer({ store }).answer("Which council in the South West has the most children's homes?");
+    const answer = await createTableAnswerer({ store }).answer("Which council in the South West has the most children's homes?");
     expect(answer?.answer.startsWith(`${top?.[0]} has the highest`)).toBe(true);
     expect(answer?.answer).toContain(`${top?.[0]}: ${top?.[1]}`);
   });
 
-  it("names a missing column with the columns there are, and refuses", () => {
-    const answer = createTableAnswerer({ store }).answer("What is the average bed occupancy of children's homes in Devon?");
+  it("names a missing column with the columns there are, and refuses", async () => {
+    const answer = await createTableAnswerer({ store }).answer("What is the average bed occupancy of children's homes in Devon?");
     expect(answer?.refused).toBe(true);
     expect(answer?.answer).toMatch(/no column for bed occupancy/);
     expect(answer?.answer).toContain("Places");
   });
 
-  it("leaves questions that are not about the table to the passage answerer", () => {
+  it("leaves questions that are not about the table to the passage answerer", async () => {
     const answerer = createTableAnswerer({ store });
-    expect(answerer.answer("What does the regulation say about bedrooms?")).toBeNull();
-    expect(answerer.answer("How many Somerset children in care live in Devon?")).toBeNull();
+    expect(await answerer.answer("What does the regulation say about bedrooms?")).toBeNull();
+    expect(await answerer.answer("How many Somerset children in care live in Devon?")).toBeNull();
   });
 
-  it("cites the first matching row verbatim, and reopens the rows recomputed from the table as CSV", () => {
-    const answer = createTableAnswerer({ store }).answer("How many children's homes in Cornwall are rated outstanding?");
+  it("cites the first matching row verbatim, and reopens the rows recomputed from the table as CSV", async () => {
+    const answer = await createTableAnswerer({ store }).answer("How many children's homes in Cornwall are rated outstanding?");
     const citation = answer?.citations[0];
     expect(citation?.table).toBeDefined();
-    const document = store.listDocuments()[0];
-    expect(createQuoteVerifier(store).verify(document?.id ?? -1, null, citation?.quote ?? "")).not.toBeNull();
+    const document = (await store.documents.list())[0];
+    expect((await verifierOverLibrary(store)).verify(document?.id ?? -1, null, citation?.quote ?? "")).not.toBeNull();
     const expected = rows.filter((row) => row.type === "Children's home" && row.council === "Cornwall" && row.rating === "Outstanding");
-    const opened = openTableRows(store, citation?.table ?? { tableId: -1, query: {} });
+    const opened = await openTableRows(store, citation?.table ?? { tableId: -1, query: {} });
     if (!opened.ok) throw opened.error;
     expect(opened.value.rows).toHaveLength(expected.length);
     const csv = rowsToCsv(opened.value);
@@ -152,13 +152,13 @@ describe("data-set answers over a self-made CSV", () => {
     expect(csv.trimEnd().split("\r\n")).toHaveLength(expected.length + 1);
   });
 
-  it("never runs a query that does not fit the table", () => {
-    const [table] = store.listDataTables();
+  it("never runs a query that does not fit the table", async () => {
+    const [table] = await store.tables.list();
     if (!table) throw new Error("no table");
     expect(validateTableQuery({ tableId: table.id, measure: { kind: "sum", column: "Bed occupancy" } }, table).ok).toBe(false);
     expect(validateTableQuery({ tableId: table.id, measure: { kind: "sum", column: "Sector" } }, table).ok).toBe(false);
     expect(validateTableQuery({ tableId: table.id, measure: { kind: "count" }, sql: "DROP TABLE x" }, table).ok).toBe(true);
     expect(validateTableQuery({ tableId: table.id + 1, measure: { kind: "count" } }, table).ok).toBe(false);
-    expect(openTableRows(store, { tableId: table.id, query: { tableId: table.id, measure: { kind: "drop" } } }).ok).toBe(false);
+    expect((await openTableRows(store, { tableId: table.id, query: { tableId: table.id, measure: { kind: "drop" } } })).ok).toBe(false);
   });
 });

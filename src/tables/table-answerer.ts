@@ -25,15 +25,14 @@ import type { TableQuery } from "./table-query.ts";
 
 export interface TableAnswerer {
   /** A computed answer when the question is about a stored table, or null to let the passage answerer answer. */
-  answer(question: string): Answer | null;
+  answer(question: string): Promise<Answer | null>;
 }
 
 /** Every stored table, loaded (and cached) for querying. */
-export function loadAllTables(store: Store): TableData[] {
-  return store
-    .listDataTables()
-    .map((record) => loadTableData(store, record.id))
-    .filter((data): data is TableData => data !== undefined);
+export async function loadAllTables(store: Store): Promise<TableData[]> {
+  const records = await store.tables.list();
+  const loaded = await Promise.all(records.map((record) => loadTableData(store, record.id)));
+  return loaded.filter((data): data is TableData => data !== undefined);
 }
 
 function sourceName(data: TableData): string {
@@ -241,16 +240,16 @@ export function composeTableAnswer(question: string, plan: QueryPlan): Answer {
   };
 }
 
-export function planQuestion(analysis: QuestionAnalysis, store: Store): QueryPlan | null {
-  const tables = loadAllTables(store);
+export async function planQuestion(analysis: QuestionAnalysis, store: Store): Promise<QueryPlan | null> {
+  const tables = await loadAllTables(store);
   if (tables.length === 0) return null;
   return planQuery(analysis, tables);
 }
 
 export function createTableAnswerer({ store }: { store: Store }): TableAnswerer {
   return {
-    answer(question) {
-      const plan = planQuestion(analyseQuestion(question), store);
+    async answer(question) {
+      const plan = await planQuestion(analyseQuestion(question), store);
       return plan ? composeTableAnswer(question, plan) : null;
     },
   };
@@ -264,11 +263,14 @@ export async function prepareTables(store: Store): Promise<void> {
   await backfillDataTables(store);
 }
 
-export function withTableAnswers(store: Store, fallback: { answer(question: string): Answer }): { answer(question: string): Answer } {
+export function withTableAnswers(
+  store: Store,
+  fallback: { answer(question: string): Promise<Answer> },
+): { answer(question: string): Promise<Answer> } {
   const tables = createTableAnswerer({ store });
   return {
-    answer(question) {
-      return tables.answer(question) ?? fallback.answer(question);
+    async answer(question) {
+      return (await tables.answer(question)) ?? fallback.answer(question);
     },
   };
 }
@@ -292,12 +294,12 @@ export async function answerFromTables(
 ): Promise<Answer | null> {
   await prepareTables(store);
   // A library without data sets has nothing to compute: no need to analyse the question for a table.
-  if (store.listDataTables().length === 0) return null;
+  if ((await store.tables.list()).length === 0) return null;
   const analysis = analyseQuestion(question);
-  const plan = planQuestion(analysis, store);
+  const plan = await planQuestion(analysis, store);
   if (plan) return composeTableAnswer(question, plan);
   if (!model || !asksForFigures(analysis)) return null;
-  const tables = loadAllTables(store);
+  const tables = await loadAllTables(store);
   if (tables.length === 0) return null;
   // The most likely tables first: those sharing words with the question.
   const questionStems = new Set(analysis.tokens.map((token) => token.stem));

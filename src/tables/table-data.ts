@@ -37,7 +37,7 @@ export function buildTableData(record: DataTableRecord, rows: string[][]): Table
 }
 
 /** The table with its rows, or undefined when the id is unknown (the document was removed). */
-export function loadTableData(store: Store, tableId: number): TableData | undefined {
+export async function loadTableData(store: Store, tableId: number): Promise<TableData | undefined> {
   let cache = caches.get(store);
   if (!cache) {
     cache = new Map();
@@ -45,9 +45,9 @@ export function loadTableData(store: Store, tableId: number): TableData | undefi
   }
   const cached = cache.get(tableId);
   if (cached) return cached;
-  const record = store.getDataTable(tableId);
+  const record = await store.tables.get(tableId);
   if (!record) return undefined;
-  const data = buildTableData(record, store.getDataTableRows(tableId));
+  const data = buildTableData(record, await store.tables.rows(tableId));
   cache.set(tableId, data);
   return data;
 }

@@ -31,8 +31,8 @@ export function describeFilters(query: TableQuery): string {
 }
 
 /** The matching rows of a cited query, or NOT_FOUND when the table is gone (its document removed or replaced). */
-export function openTableRows(store: Store, reference: { tableId: number; query: unknown }): Result<TableRows> {
-  const data = loadTableData(store, reference.tableId);
+export async function openTableRows(store: Store, reference: { tableId: number; query: unknown }): Promise<Result<TableRows>> {
+  const data = await loadTableData(store, reference.tableId);
   if (!data) {
     return fail(new HearthError("NOT_FOUND", `table ${reference.tableId} is no longer in the library (the data set was removed or replaced)`, { subject: String(reference.tableId) }));
   }

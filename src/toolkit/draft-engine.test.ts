@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "../answer/answer-fixture.ts";
 import { libraryFixture } from "../answer/answer-fixture.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
 import { renderReport } from "../report/report.ts";
 import type { Answer } from "../answer/types.ts";
@@ -22,8 +22,8 @@ function template(id: string): TaskTemplate {
   return found.value.template;
 }
 
-function draft(fixture: AnswerFixture, id: string, la?: string, about?: string): Answer {
-  const result = draftFromTemplate({ store: fixture.store }, { template: template(id), la, about, now });
+async function draft(fixture: AnswerFixture, id: string, la?: string, about?: string): Promise<Answer> {
+  const result = await draftFromTemplate({ store: fixture.store }, { template: template(id), la, about, now });
   if (!result.ok) throw result.error;
   return result.value;
 }
@@ -40,12 +40,12 @@ describe.skipIf(withoutCorpus())("task templates", () => {
       ["specialisms", "trauma, SEMH"],
       ["signature", "Alex Morgan\\nResponsible Individual, Lumen Way Homes"],
     ] as const) {
-      const result = setProfileField(fixture.store, field, value);
+      const result = await setProfileField(fixture.store, field, value);
       if (!result.ok) throw result.error;
     }
   }, 120_000);
 
-  it("ships nineteen valid, versioned templates, each in a Toolkit group with example requests", () => {
+  it("ships nineteen valid, versioned templates, each in a Toolkit group with example requests", async () => {
     const library = loadTemplateLibrary(null);
     expect(library.templates.map((loaded) => loaded.template.id)).toEqual([
       "admissions-matching",
@@ -75,8 +75,8 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     for (const loaded of library.templates) expect(loaded.template.version).toBeGreaterThanOrEqual(1);
   });
 
-  it("writes the email to Nottinghamshire citing its stated needs with pages, signed from the profile", () => {
-    const email = draft(fixture, "la-commissioner-email", "Nottinghamshire");
+  it("writes the email to Nottinghamshire citing its stated needs with pages, signed from the profile", async () => {
+    const email = await draft(fixture, "la-commissioner-email", "Nottinghamshire");
     expect(email.question).toBe("Email introducing the organisation to an LA commissioner — Nottinghamshire");
     expect(email.answer).toContain("Introducing Lumen Way Homes: an independent therapeutic provision");
     expect(email.answer).toContain("We work in Mansfield, Ashfield and specialise in trauma, SEMH.");
@@ -96,40 +96,40 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     expect(needs.some((line) => /\bneed/i.test(line))).toBe(true);
     expect(email.answer).toMatch(/- Children in care: 953 \(July 31st 2022\) \[\d+\]/);
     // Every quote stands verbatim on its cited page.
-    const verifier = createQuoteVerifier(fixture.store);
-    const ids = new Map(fixture.store.listDocuments().map((document) => [document.fileName, document.id]));
+    const verifier = await verifierOverLibrary(fixture.store);
+    const ids = new Map((await fixture.store.documents.list()).map((document) => [document.fileName, document.id]));
     for (const citation of email.citations) expect(verifier.verify(ids.get(citation.file) ?? -1, citation.page, citation.quote), citation.quote).not.toBeNull();
   });
 
-  it("drafts every template offline with citations, and says where evidence is missing", () => {
-    const landscape = draft(fixture, "landscape-analysis");
+  it("drafts every template offline with citations, and says where evidence is missing", async () => {
+    const landscape = await draft(fixture, "landscape-analysis");
     expect(landscape.answer).toMatch(/### Challenges\n- .+ \[\d+\]/);
     expect(landscape.answer).not.toContain("### Figures for");
-    const stakeholders = draft(fixture, "stakeholder-map", "Somerset");
+    const stakeholders = await draft(fixture, "stakeholder-map", "Somerset");
     expect(stakeholders.answer).toContain("### Police and community safety");
     expect(stakeholders.citations.length).toBeGreaterThan(3);
-    const swot = draft(fixture, "swot-proposed-home", "Cambridgeshire", "a two-bed home for children with SEMH needs");
+    const swot = await draft(fixture, "swot-proposed-home", "Cambridgeshire", "a two-bed home for children with SEMH needs");
     expect(swot.answer).toContain("Lumen Way Homes: a two-bed home for children with SEMH needs");
     expect(swot.answer).toContain("- Weekly unit cost: external residential: £3,290 [");
     expect(swot.answer).toMatch(/Note: Cambridgeshire Placement Strategy for Looked After Children 2011-2015\.pdf .*may be out of date/);
     // The shared library holds no provider policies: every standard is a gap, its requirement still cited.
-    const readiness = draft(fixture, "ofsted-registration-readiness");
+    const readiness = await draft(fixture, "ofsted-registration-readiness");
     expect(readiness.answer).toContain("- Education standard (regulation 8).");
     expect(readiness.answer.match(/Gap: no evidence found in your own documents\./g)?.length).toBe(16);
-    const sop = draft(fixture, "statement-of-purpose");
+    const sop = await draft(fixture, "statement-of-purpose");
     expect(sop.answer).toContain("Lumen Way Homes provides an independent therapeutic provision running small children's homes.");
   });
 
-  it("requires --la where the template needs one, and says when the library holds nothing about the LA", () => {
-    const result = draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), now });
+  it("requires --la where the template needs one, and says when the library holds nothing about the LA", async () => {
+    const result = await draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), now });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.message).toBe("template la-commissioner-email needs a local authority: --la NAME");
-    const leeds = draft(fixture, "la-commissioner-email", "Leeds");
+    const leeds = await draft(fixture, "la-commissioner-email", "Leeds");
     expect(leeds.answer).toContain("The library holds no strategy or report from Leeds yet");
     expect(leeds.answer).toContain("The library holds no document about Leeds, so no figures are shown.");
   });
 
-  it("loads the user's own templates and reports a bad one by file", () => {
+  it("loads the user's own templates and reports a bad one by file", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "hearth-templates-"));
     mkdirSync(userTemplateFolder(dataDir));
     // A user's template written before intents and own documents existed: the schema's defaults fill them in.
@@ -149,7 +149,7 @@ describe.skipIf(withoutCorpus())("task templates", () => {
     const loaded = findTemplate(library, "board-costs-note");
     if (!loaded.ok) throw loaded.error;
     expect(loaded.value.origin).toBe("user");
-    const result = draftFromTemplate({ store: fixture.store }, { template: loaded.value.template, la: "Cambs", now });
+    const result = await draftFromTemplate({ store: fixture.store }, { template: loaded.value.template, la: "Cambs", now });
     if (!result.ok) throw result.error;
     expect(result.value.answer).toBe(
       "Template: Board note on placement costs (board-costs-note, version 2), drafted 1 June 2026.\n\n" +
@@ -163,9 +163,9 @@ describe.skipIf(withoutCorpus())("task templates", () => {
   });
 
   it("adds a draft to a session and exports it with its sources", async () => {
-    const email = draft(fixture, "la-commissioner-email", "Nottinghamshire");
-    fixture.store.addExchange("Notts bid", { askedAt: now.toISOString(), answer: email });
-    const session = fixture.store.getSession("Notts bid");
+    const email = await draft(fixture, "la-commissioner-email", "Nottinghamshire");
+    await fixture.store.sessions.addExchange("Notts bid", { askedAt: now.toISOString(), answer: email });
+    const session = await fixture.store.sessions.get("Notts bid");
     expect(session?.exchanges[0]?.answer).toEqual(email);
     const markdown = (await renderReport(session ?? { name: "", createdAt: "", exchanges: [] }, "md")).toString("utf8");
     expect(markdown).toContain("Email introducing the organisation to an LA commissioner — Nottinghamshire");

@@ -191,7 +191,7 @@ function asLetter(blocks: string[], fill: (line: string) => string | null, signa
   return [cover ?? "", greeting, ...body, "Yours sincerely,", signature ?? "[Your name and role]"].join("\n\n");
 }
 
-export function draftFromTemplate(dependencies: DraftDependencies, request: DraftRequest): Result<Answer> {
+export async function draftFromTemplate(dependencies: DraftDependencies, request: DraftRequest): Promise<Result<Answer>> {
   const { store } = dependencies;
   const { template } = request;
   const now = request.now ?? new Date();
@@ -210,7 +210,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     return fail(new HearthError("INVALID_INPUT", `template ${template.id} needs a subject: --about TEXT`, { subject: "--about" }));
   }
 
-  const stored = getProfile(store);
+  const stored = await getProfile(store);
   const profile = !stored.name && request.organisationName ? { ...stored, name: request.organisationName } : stored;
   const options = resolveDraftOptions(profile, request.options);
   const style: DraftStyle = request.style ?? {};
@@ -219,9 +219,9 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
 
   const citations: Citation[] = [];
   const citationIndex = new Map<string, number>();
-  const cite = (cited: { documentId?: number; file: string; page: number | null; section: string | null; quote: string }): number => {
+  const cite = async (cited: { documentId?: number; file: string; page: number | null; section: string | null; quote: string }): Promise<number> => {
     // A quote from a file without pages cites the page of another document holding it verbatim, when one does.
-    const copy = cited.page === null && cited.documentId !== undefined ? pagedCopy(cited.documentId, cited.quote) : null;
+    const copy = cited.page === null && cited.documentId !== undefined ? await pagedCopy(cited.documentId, cited.quote) : null;
     const evidence = copy ? { file: copy.fileName, page: copy.page, section: copy.section, quote: copy.quote } : cited;
     const key = `${evidence.file}\u0000${evidence.page ?? ""}\u0000${evidence.quote}`;
     let n = citationIndex.get(key);
@@ -234,22 +234,25 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   };
 
   // Which documents each scope searches.
-  const documents = store.listDocuments();
-  const scopeIds = (scope: EvidenceScope): number[] | undefined => {
+  const documents = await store.documents.list();
+  // Each document's kind read once, before the sections are drafted.
+  const kinds = await Promise.all(documents.map(async (document) => (await describeSourceAuthority(store, document)).kind));
+  const kindOf = new Map(documents.map((document, index) => [document.id, kinds[index]!]));
+  const scopeIds = async (scope: EvidenceScope): Promise<number[] | undefined> => {
     if (scope === "library") return undefined;
     if (scope === "la") {
       if (!la) return chat ? undefined : [];
-      return (localAuthorityDocuments(store).get(la) ?? []).map((document) => document.id);
+      return ((await localAuthorityDocuments(store)).get(la) ?? []).map((document) => document.id);
     }
     const kinds: readonly string[] = scope === "own" ? ["own_policy"] : ruleKinds;
-    return documents.filter((document) => kinds.includes(describeSourceAuthority(store, document).kind)).map((document) => document.id);
+    return documents.filter((document) => kinds.includes(kindOf.get(document.id) ?? "other")).map((document) => document.id);
   };
 
   const used: string[][] = [];
   // `distinct`: leave out sentences much like ones already used (evidence points); a checklist's requirements need only
   // differ in wording, since two rules can share most of their words (a manager's Level 5, a worker's Level 3).
-  const findEvidence = (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number, only?: RegExp, distinct = 0.6): Evidence[] => {
-    const scoped = scopeIds(scope);
+  const findEvidence = async (queries: string[], scope: EvidenceScope, prefer: RegExp | null, count: number, only?: RegExp, distinct = 0.6): Promise<Evidence[]> => {
+    const scoped = await scopeIds(scope);
     const documentIds = only
       ? (scoped ?? documents.map((document) => document.id)).filter((id) => {
           const document = documents.find((candidate) => candidate.id === id);
@@ -265,7 +268,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
       const laStems = scope === "la" && la ? new Set(contentStems(la)) : new Set<string>();
       const queryStems = [...new Set(contentStems(query))].filter((word) => !laStems.has(word));
       if (queryStems.length === 0) continue;
-      const results = searcher.search(query, { limit: 8, perPage: 2, ...(documentIds ? { documentIds } : {}) });
+      const results = await searcher.search(query, { limit: 8, perPage: 2, ...(documentIds ? { documentIds } : {}) });
       results.forEach((result, rank) => {
         const pieces = pagePieces({ index: 0, page: result.page, section: result.section, text: result.text });
         for (const piece of pieces) {
@@ -292,6 +295,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
       });
     }
     candidates.sort((left, right) => right.score - left.score);
+    await verifier.load(candidates.map((candidate) => candidate.documentId));
     // What the user asked about leads, when the library speaks to it at all.
     const onSubject = candidates.find((candidate) => candidate.fromAbout && candidate.coverage >= 0.4);
     if (onSubject) {
@@ -311,13 +315,13 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   };
 
   let laProfile: LocalAuthorityProfile | undefined | null = null;
-  const laFigures = (): LocalAuthorityProfile | undefined => {
-    if (laProfile === null) laProfile = la ? buildLaProfile(store, la) : undefined;
+  const laFigures = async (): Promise<LocalAuthorityProfile | undefined> => {
+    if (laProfile === null) laProfile = la ? await buildLaProfile(store, la) : undefined;
     return laProfile;
   };
 
   const blocks: string[] = [];
-  const render = (section: TemplateSection): string[] => {
+  const render = async (section: TemplateSection): Promise<string[]> => {
     const lines: string[] = [];
     // Figures belong to one LA: without --la the section is left out (templates where --la is optional).
     if (section.kind === "figures" && !la) return lines;
@@ -340,7 +344,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
         const prefer = section.prefer ? new RegExp(section.prefer, "i") : null;
         const queries = style.focus ? [...section.queries, `${style.focus} ${section.queries[0] ?? ""}`] : section.queries;
         const points = style.length === "shorter" ? Math.min(section.maxPoints, 1) : style.length === "longer" ? section.maxPoints + 2 : section.maxPoints;
-        const found = findEvidence(queries, section.scope, prefer, points, section.documents ? new RegExp(section.documents, "i") : undefined);
+        const found = await findEvidence(queries, section.scope, prefer, points, section.documents ? new RegExp(section.documents, "i") : undefined);
         if (found.length === 0) {
           const empty = section.whenEmpty ?? (section.scope === "la" ? "The library holds no document about {la} that speaks to this." : "The library holds nothing on this yet.");
           lines.push(fill(empty) ?? empty);
@@ -350,11 +354,11 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
           const intro = fill(section.intro) ?? (section.introOtherwise ? fill(section.introOtherwise) : null);
           if (intro !== null) lines.push(intro);
         }
-        for (const evidence of found) lines.push(`- ${evidence.display} [${cite(evidence)}]`);
+        for (const evidence of found) lines.push(`- ${evidence.display} [${await cite(evidence)}]`);
         break;
       }
       case "figures": {
-        const figures = laFigures();
+        const figures = await laFigures();
         if (!figures) {
           lines.push(`The library holds no document about ${la ?? "this local authority"}, so no figures are shown.`);
           break;
@@ -370,7 +374,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
             continue;
           }
           for (const figure of found) {
-            const n = cite({ file: figure.file, page: figure.page, section: null, quote: figure.quote });
+            const n = await cite({ file: figure.file, page: figure.page, section: null, quote: figure.quote });
             const label = tableLabel(field, figure.quote);
             lines.push(
               `- ${fieldLabels[field]}${label ? ` (“${label}”)` : ""}: ${figure.value}${figure.date && !figure.value.includes(figure.date) ? ` (${figure.date})` : ""} [${n}]`,
@@ -386,13 +390,13 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
         }
         for (const item of section.items) {
           const prefer = item.prefer ? new RegExp(item.prefer, "i") : /\bmust\b|\bshould\b|\bensure\b|\brequire/i;
-          const requirement = findEvidence([item.requirement], "rules", prefer, 1, item.in ? new RegExp(item.in, "i") : undefined, 0.95)[0];
-          const required = requirement ? ` Required: ${requirement.display} [${cite(requirement)}]` : " Required: not found in the library's regulations and guidance.";
+          const requirement = (await findEvidence([item.requirement], "rules", prefer, 1, item.in ? new RegExp(item.in, "i") : undefined, 0.95))[0];
+          const required = requirement ? ` Required: ${requirement.display} [${await cite(requirement)}]` : " Required: not found in the library's regulations and guidance.";
           let found = "";
           if (item.evidence) {
-            const evidence = findEvidence([item.evidence], "own", null, 1)[0];
+            const evidence = (await findEvidence([item.evidence], "own", null, 1))[0];
             const gap = item.gap ? fill(item.gap) : null;
-            found = evidence ? ` Evidence: ${evidence.display} [${cite(evidence)}]` : ` Gap: ${gap ?? "no evidence found in your own documents."}`;
+            found = evidence ? ` Evidence: ${evidence.display} [${await cite(evidence)}]` : ` Gap: ${gap ?? "no evidence found in your own documents."}`;
           }
           lines.push(`- ${fill(item.label) ?? item.label}.${required}${found}`);
         }
@@ -405,11 +409,11 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
   // The cover line names the template and its version: it leads the draft in the chat and in every export.
   blocks.push(`Template: ${template.title} (${template.id}, version ${template.version}), drafted ${values.get("today") ?? ""}.`);
   for (const section of template.sections) {
-    const lines = render(section);
+    const lines = await render(section);
     if (lines.length > 0) blocks.push(lines.join("\n"));
   }
   if (style.focus) {
-    const focus = render({
+    const focus = await render({
       kind: "evidence",
       heading: `More on ${style.focus}`,
       queries: [style.focus, `${style.focus} children's homes`],
@@ -419,7 +423,7 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     });
     blocks.push(focus.join("\n"));
   }
-  const own = ownDocumentsBlock(template, documents.filter((document) => describeSourceAuthority(store, document).kind === "own_policy"));
+  const own = ownDocumentsBlock(template, documents.filter((document) => kindOf.get(document.id) === "own_policy"));
   if (own) blocks.push(own);
 
   const title = `${template.title}${la ? ` — ${la}` : ""}${about ? `: ${about}` : ""}`;
@@ -440,5 +444,5 @@ export function draftFromTemplate(dependencies: DraftDependencies, request: Draf
     refused: citations.length === 0,
     draft: record,
   };
-  return ok(addOutOfDateNotes(attributeVoice(answer, store, { addressee: la }), store, now));
+  return ok(await addOutOfDateNotes(await attributeVoice(answer, store, { addressee: la }), store, now));
 }

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "../answer/types.ts";
 import { passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
@@ -74,11 +74,11 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
       ["website", "https://lumenway.example"],
       ["signature", "Alex Morgan\\nResponsible Individual, Lumen Way Homes"],
     ] as const) {
-      const result = setProfileField(store, field, value);
+      const result = await setProfileField(store, field, value);
       if (!result.ok) throw result.error;
     }
     for (const id of homeTemplates) {
-      const result = draftFromTemplate(
+      const result = await draftFromTemplate(
         { store },
         { template: template(id), la: "Nottinghamshire", about: "a three-bed home in Mansfield", options: { ageRange: "11 to 17", beds: "3" }, now },
       );
@@ -93,7 +93,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
   });
 
   for (const id of homeTemplates) {
-    it(`drafts ${id} offline: its sections, requirements cited to real pages, the profile filled in`, () => {
+    it(`drafts ${id} offline: its sections, requirements cited to real pages, the profile filled in`, async () => {
       const draft = drafts.get(id)!;
       const tpl = template(id);
       expect(draft.answer.startsWith(`Template: ${tpl.title} (${id}, version ${tpl.version}), drafted 1 June 2026.`)).toBe(true);
@@ -107,8 +107,8 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
       expect(draft.answer).not.toMatch(/\[age range|\[number of beds/);
       if (JSON.stringify(tpl.sections).includes("{profile.name}")) expect(draft.answer).toContain("Lumen Way Homes");
 
-      const ids = new Map(store.listDocuments().map((document) => [document.fileName, document.id]));
-      const verifier = createQuoteVerifier(store);
+      const ids = new Map((await store.documents.list()).map((document) => [document.fileName, document.id]));
+      const verifier = await verifierOverLibrary(store);
       const requirementLines = draft.answer.split("\n").filter((line) => line.includes(" Required: "));
       if (tpl.sections.some((section) => section.kind === "checklist")) expect(requirementLines.length).toBeGreaterThanOrEqual(3);
       for (const line of requirementLines) {
@@ -127,7 +127,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
     });
   }
 
-  it("cites the provider's own documents, and names the ones to add", () => {
+  it("cites the provider's own documents, and names the ones to add", async () => {
     const mission = drafts.get("mission-vision-values")!;
     const ownCitation = mission.citations.find((citation) => citation.file === "Lumen Way Statement of Purpose.md");
     expect(ownCitation?.quote).toMatch(/Our mission is to give children who have experienced trauma/);
@@ -136,7 +136,7 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
     expect(drafts.get("policies-checklist")!.answer).toMatch(/- Missing child policy: not in the library/);
   });
 
-  it("sets out the registered manager's Level 5 Diploma under regulation 28, with its deadline", () => {
+  it("sets out the registered manager's Level 5 Diploma under regulation 28, with its deadline", async () => {
     const matrix = drafts.get("staffing-training-matrix")!;
     expect(matrix.answer).toMatch(/Registered manager: Level 5 Diploma[^\n]*Required: [^\n]*Level 5 Diploma in Leadership and Management for Residential Childcare/);
     expect(matrix.answer).toMatch(/Registered manager: by when[^\n]*3 years after the date on which that person started managing a home/);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "../answer/answer-fixture.ts";
 import { libraryFixture } from "../answer/answer-fixture.ts";
 import { passagesClose, passagesOpen } from "../answer/grounded-answerer.ts";
-import { createQuoteVerifier } from "../answer/verify-quote.ts";
+import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { setProfileField } from "../profile/organisation-profile.ts";
 import { createOpenAICompatible } from "../providers/openai-compatible.ts";
 import type { FakeModelServer } from "../providers/testing/fake-model-server.ts";
@@ -62,7 +62,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
       ["provisionType", "an independent therapeutic provision running small children's homes"],
       ["signature", signature.replace("\n", "\\n")],
     ] as const) {
-      const result = setProfileField(fixture.store, field, value);
+      const result = await setProfileField(fixture.store, field, value);
       if (!result.ok) throw result.error;
     }
     server = await startFakeModelServer("openai");
@@ -72,7 +72,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     await server.close();
   });
 
-  beforeEach(() => {
+  beforeEach(async () => {
     server.requests.length = 0;
     server.script.length = 0;
     // A model that writes the email up: prose around the cited figure, an uncited line from the profile, one
@@ -107,8 +107,8 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     expect(written.citations).toHaveLength(1);
     const citation = written.citations[0]!;
     expect(citation).toMatchObject({ n: 1, file: "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf", page: 4 });
-    const ids = new Map(fixture.store.listDocuments().map((document) => [document.fileName, document.id]));
-    expect(createQuoteVerifier(fixture.store).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
+    const ids = new Map((await fixture.store.documents.list()).map((document) => [document.fileName, document.id]));
+    expect((await verifierOverLibrary(fixture.store)).verify(ids.get(citation.file) ?? -1, citation.page, citation.quote)).not.toBeNull();
   });
 
   it("removes an invented claim about the provider, keeping a profile fact and a cited sentence (the draft rule)", async () => {
@@ -160,7 +160,7 @@ describe.skipIf(withoutCorpus())("drafting with a language model", () => {
     expect(system).not.toContain("953");
     expect(user).toContain(`${draftOpen}\n### Subject`);
     expect(user).toContain(draftClose);
-    const offline = draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), la: "Nottinghamshire", now });
+    const offline = await draftFromTemplate({ store: fixture.store }, { template: template("la-commissioner-email"), la: "Nottinghamshire", now });
     if (!offline.ok) throw offline.error;
     expect(quotesIn(user).size).toBe(offline.value.citations.length);
   });

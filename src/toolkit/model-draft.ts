@@ -261,12 +261,16 @@ export async function draftDocument(
 }
 
 async function draftWithNotes(dependencies: DraftDocumentDependencies, request: DraftRequest, options: Pick<GenerateOptions, "signal" | "onToken">): Promise<Result<Answer>> {
-  const offline = draftFromTemplate(dependencies, request);
+  const offline = await draftFromTemplate(dependencies, request);
   if (!offline.ok || !dependencies.writer) return offline;
-  const profile = getProfile(dependencies.store);
+  const profile = await getProfile(dependencies.store);
   const written = await dependencies.writer.write(request.template, offline.value, { ...options, signature: signatureBlock(profile), style: request.style, profile });
   // The model may copy a council's "we" from its quotes: said again as the addressed council's ("your") or by name.
-  return ok(written.mode === "llm" ? addOutOfDateNotes(attributeVoice(written, dependencies.store, { addressee: request.la }), dependencies.store, request.now) : written);
+  return ok(
+    written.mode === "llm"
+      ? await addOutOfDateNotes(await attributeVoice(written, dependencies.store, { addressee: request.la }), dependencies.store, request.now)
+      : written,
+  );
 }
 
 /** The writer for a configured answer service: none when answers are extractive. */

@@ -19,7 +19,7 @@ const config = loadConfig(process.env);
 if (!config.ok) throw config.error;
 const store = openSqliteStore({ dataDir: config.value.dataDir });
 const searcher = withSourceAuthority(createSearcher(store), store);
-const results = searcher.search(question, { limit: 8, perPage: 2 });
+const results = await searcher.search(question, { limit: 8, perPage: 2 });
 const casesDir = new URL("./cases/", import.meta.url).pathname;
 mkdirSync(casesDir, { recursive: true });
 const path = join(casesDir, `${id}.json`);
@@ -35,5 +35,5 @@ const passages = results.map((result) => ({
   text: result.text,
 }));
 writeFileSync(path, `${JSON.stringify({ id, kind, question, passages, reply: [] }, null, 1)}\n`);
-store.close();
+await store.close();
 console.log(`${path}: ${passages.length} passages`);

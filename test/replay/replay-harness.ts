@@ -82,7 +82,7 @@ export function replyOf(replayCase: ReplayCase): { text: string; sentences: Labe
 }
 
 /** A store holding the recorded passages, one document per file and one unit per page; results in recorded order. */
-export function storeFor(replayCase: ReplayCase): { store: SqliteStore; results: SearchResult[] } {
+export async function storeFor(replayCase: ReplayCase): Promise<{ store: SqliteStore; results: SearchResult[] }> {
   const store = openSqliteStore({ path: ":memory:" });
   const files = [...new Set(replayCase.passages.map((passage) => passage.file))];
   const locate = new Map<string, { documentId: number; start: number; end: number }>();
@@ -102,12 +102,12 @@ export function storeFor(replayCase: ReplayCase): { store: SqliteStore; results:
       units.push({ index, page: first.page, section: first.section, text: inUnit.join("\n\n") });
     }
     const content = units.map((unit) => unit.text).join("\n");
-    const record = store.replaceDocument(
+    const record = await store.documents.replace(
       {
         fileName: file,
         sourcePath: `/replay/${replayCase.id}/${file}`,
         contentHash: createHash("sha256").update(content).digest("hex"),
-        format: mine[0]!.format as Parameters<SqliteStore["replaceDocument"]>[0]["format"],
+        format: mine[0]!.format as Parameters<SqliteStore["documents"]["replace"]>[0]["format"],
         title: mine[0]!.title,
         byteSize: Buffer.byteLength(content),
         warnings: [],

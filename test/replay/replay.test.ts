@@ -36,7 +36,7 @@ describe("replay of realistic model replies", () => {
     );
   });
 
-  it("has cases with about one flawed sentence in seven", () => {
+  it("has cases with about one flawed sentence in seven", async () => {
     expect(cases.length).toBeGreaterThanOrEqual(12);
     const sentences = cases.flatMap((replayCase) => replyOf(replayCase).sentences);
     const flawed = sentences.filter((sentence) => sentence.label === "flaw").length;
@@ -48,7 +48,7 @@ describe("replay of realistic model replies", () => {
     for (const streaming of [false, true]) {
       it(`${replayCase.id} (${streaming ? "streamed" : "whole"})`, async () => {
         const { text, sentences } = replyOf(replayCase);
-        const { store, results } = storeFor(replayCase);
+        const { store, results } = await storeFor(replayCase);
         try {
           server.respond = () => text;
           let outcomes;
@@ -80,13 +80,13 @@ describe("replay of realistic model replies", () => {
             console.log(`  ${replayCase.id}: ${sentence.verdict} [${sentence.label}${sentence.why ? `: ${sentence.why}` : ""}] ${sentence.outcome} — ${sentence.text}${sentence.reason ? ` (${sentence.reason})` : ""}`);
           }
         } finally {
-          store.close();
+          await store.close();
         }
       });
     }
   }
 
-  it("keeps at least 95% of faithful sentences and catches at least 95% of flawed ones", () => {
+  it("keeps at least 95% of faithful sentences and catches at least 95% of flawed ones", async () => {
     const faithful = scored.filter((sentence) => sentence.label !== "flaw");
     const flawed = scored.filter((sentence) => sentence.label === "flaw");
     expect(faithful.length).toBeGreaterThan(60);

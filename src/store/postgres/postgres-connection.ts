@@ -5,20 +5,9 @@
 import pg from "pg";
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
-
-/** The URL without its password, for messages and `hearth doctor`. */
-export function redactPostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(an unreadable PostgreSQL URL)";
-  }
-}
+// The URL helpers live apart so that opening a SQLite library never loads the pg client (start-up time).
+import { redactPostgresUrl } from "./postgres-url.ts";
+export { isPostgresUrl, redactPostgresUrl } from "./postgres-url.ts";
 
 export interface PostgresPoolOptions {
   /** Most connections this process opens (default 10). */

@@ -27,7 +27,7 @@ const store = openSqliteStore({ dataDir });
 process.stdout.write("ready\n");
 for (let sequence = Number(first); ; sequence += 1) {
   process.stdout.write(`begin ${sequence}\n`);
-  store.replaceDocument(
+  await store.documents.replace(
     {
       ...base.document,
       fileName: `slot-${sequence % 3}.txt`,
