@@ -1,0 +1,203 @@
+/**
+ * The PostgreSQL library schema (migration component "library"). Every table carries `workspace_id text NOT NULL`,
+ * first in its primary key, and rows refer to each other through composite foreign keys (workspace_id, id), so a
+ * passage can only belong to a document of its own workspace. Ids come from identity columns and are never reused.
+ *
+ * Full text: `library_chunks.terms` is a tsvector written by the store from the same Porter stems SQLite's FTS5 and
+ * the reranker use (see postgres-text-search.ts): the passage text at weight A, positions 1..n, then the context
+ * (file name, headings, section) at weight B after a one-position gap, so a phrase never spans the two. A GIN
+ * index finds candidates; `hearth_bm25` scores them as FTS5's bm25() does. `library_stems` counts, per workspace,
+ * the passages holding each stem (FTS5's vocabulary table), and `library_statistics` the passages and tokens; both
+ * are kept up to date inside each write transaction.
+ */
+import type { PostgresMigration } from "./postgres-migrations.ts";
+
+export const libraryComponent = "library";
+
+/**
+ * BM25 of one passage as SQLite FTS5 computes it: for each phrase, its weighted hit count (1 in the text, the
+ * context weight in the context) through the saturation k1 = 1.2, b = 0.75 over the passage's length in tokens
+ * (both columns), times the phrase's IDF (computed by the caller from the same counts FTS5 uses).
+ */
+const bm25Function = `
+CREATE FUNCTION hearth_bm25(vector tsvector, row_length double precision, phrases text[], idfs double precision[],
+                            words text[], average_length double precision, context_weight double precision)
+RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $body$
+  WITH entries AS MATERIALIZED (
+    SELECT u.lexeme, p.position::integer AS position,
+           CASE WHEN p.weight = 'A' THEN 1.0::double precision ELSE context_weight END AS weight
+      FROM unnest(vector) AS u(lexeme, positions, weights)
+      CROSS JOIN LATERAL unnest(u.positions, u.weights) AS p(position, weight)
+     WHERE u.lexeme = ANY (words)
+  ),
+  phrase_list AS (
+    SELECT i, string_to_array(phrases[i], ' ') AS parts, idfs[i] AS idf FROM generate_subscripts(phrases, 1) AS i
+  ),
+  frequencies AS (
+    SELECT q.i, q.idf, sum(e.weight) AS frequency
+      FROM phrase_list q JOIN entries e ON e.lexeme = q.parts[1]
+     WHERE NOT EXISTS (
+       SELECT 1 FROM generate_series(2, cardinality(q.parts)) AS k
+        WHERE NOT EXISTS (SELECT 1 FROM entries f WHERE f.lexeme = q.parts[k] AND f.position = e.position + k - 1))
+     GROUP BY q.i, q.idf
+  )
+  SELECT coalesce(sum(idf * (frequency * 2.2) / (frequency + 1.2 * (0.25 + 0.75 * row_length / average_length))), 0)
+    FROM frequencies
+$body$`;
+
+export const libraryMigrations: PostgresMigration[] = [
+  {
+    version: 1,
+    description: "library: documents, units, passages with their stems, stem counts, data tables, sessions, settings",
+    sql: `
+      CREATE TABLE library_documents (
+        workspace_id text NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        file_name text NOT NULL,
+        source_path text NOT NULL,
+        content_hash text NOT NULL,
+        format text NOT NULL,
+        title text,
+        byte_size bigint NOT NULL,
+        unit_count integer NOT NULL,
+        chunk_count integer NOT NULL,
+        warnings jsonb NOT NULL DEFAULT '[]',
+        ingested_at text NOT NULL,
+        PRIMARY KEY (workspace_id, id),
+        UNIQUE (workspace_id, content_hash)
+      );
+      CREATE INDEX library_documents_source_path ON library_documents (workspace_id, source_path);
+
+      CREATE TABLE library_units (
+        workspace_id text NOT NULL,
+        document_id bigint NOT NULL,
+        idx integer NOT NULL,
+        page integer,
+        section text,
+        text text NOT NULL,
+        PRIMARY KEY (workspace_id, document_id, idx),
+        FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE library_chunks (
+        workspace_id text NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        document_id bigint NOT NULL,
+        ordinal integer NOT NULL,
+        page integer,
+        section text,
+        heading_path jsonb NOT NULL DEFAULT '[]',
+        kind text NOT NULL CHECK (kind IN ('text', 'table', 'notes')),
+        text text NOT NULL,
+        context text NOT NULL DEFAULT '',
+        start_offset integer NOT NULL,
+        end_offset integer NOT NULL,
+        -- Tokens of the text (statistics().averageLength) and of text and context (BM25's passage length).
+        token_count integer NOT NULL,
+        indexed_length integer NOT NULL,
+        terms tsvector NOT NULL,
+        PRIMARY KEY (workspace_id, id),
+        UNIQUE (workspace_id, document_id, ordinal),
+        FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX library_chunks_terms ON library_chunks USING gin (terms);
+
+      CREATE TABLE library_stems (
+        workspace_id text NOT NULL,
+        stem text NOT NULL,
+        passages integer NOT NULL,
+        PRIMARY KEY (workspace_id, stem)
+      );
+
+      CREATE TABLE library_statistics (
+        workspace_id text NOT NULL PRIMARY KEY,
+        chunk_count bigint NOT NULL,
+        text_tokens bigint NOT NULL,
+        indexed_tokens bigint NOT NULL
+      );
+
+      CREATE TABLE library_data_tables (
+        workspace_id text NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        document_id bigint NOT NULL,
+        unit_index integer NOT NULL,
+        sheet text,
+        title text,
+        description text NOT NULL DEFAULT '',
+        columns jsonb NOT NULL,
+        row_count integer NOT NULL,
+        PRIMARY KEY (workspace_id, id),
+        FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX library_data_tables_document ON library_data_tables (workspace_id, document_id);
+
+      CREATE TABLE library_data_rows (
+        workspace_id text NOT NULL,
+        table_id bigint NOT NULL,
+        idx integer NOT NULL,
+        cells jsonb NOT NULL,
+        PRIMARY KEY (workspace_id, table_id, idx),
+        FOREIGN KEY (workspace_id, table_id) REFERENCES library_data_tables (workspace_id, id) ON DELETE CASCADE
+      );
+
+      CREATE TABLE library_sessions (
+        workspace_id text NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        name text NOT NULL,
+        created_at text NOT NULL,
+        PRIMARY KEY (workspace_id, id),
+        UNIQUE (workspace_id, name)
+      );
+      -- The answer is kept whole as the JSON text the user saw, so a report can be rebuilt exactly.
+      CREATE TABLE library_exchanges (
+        workspace_id text NOT NULL,
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        session_id bigint NOT NULL,
+        asked_at text NOT NULL,
+        question text NOT NULL,
+        answer text NOT NULL,
+        PRIMARY KEY (workspace_id, id),
+        FOREIGN KEY (workspace_id, session_id) REFERENCES library_sessions (workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX library_exchanges_session ON library_exchanges (workspace_id, session_id, id);
+
+      CREATE TABLE library_settings (
+        workspace_id text NOT NULL,
+        key text NOT NULL,
+        value jsonb NOT NULL,
+        PRIMARY KEY (workspace_id, key)
+      );
+
+      -- The model whose vectors a workspace holds (the vectors themselves need pgvector: library-vectors).
+      CREATE TABLE library_embedding_models (
+        workspace_id text NOT NULL PRIMARY KEY,
+        model text NOT NULL,
+        dimensions integer NOT NULL
+      );
+      ${bm25Function};
+    `,
+  },
+];
+
+/** Applied only where the pgvector extension is available (component "library-vectors"). */
+export const libraryVectorComponent = "library-vectors";
+
+export const libraryVectorMigrations: PostgresMigration[] = [
+  {
+    version: 1,
+    description: "library vectors: pgvector, one vector per passage and workspace, cosine distance",
+    // An unconstrained vector column: the dimension is the model's, fixed per workspace by library_embedding_models.
+    sql: `
+      CREATE EXTENSION IF NOT EXISTS vector;
+      CREATE TABLE library_vectors (
+        workspace_id text NOT NULL,
+        chunk_id bigint NOT NULL,
+        model text NOT NULL,
+        embedding vector NOT NULL,
+        PRIMARY KEY (workspace_id, chunk_id),
+        FOREIGN KEY (workspace_id, chunk_id) REFERENCES library_chunks (workspace_id, id) ON DELETE CASCADE
+      );
+      CREATE INDEX library_vectors_model ON library_vectors (workspace_id, model);
+    `,
+  },
+];
