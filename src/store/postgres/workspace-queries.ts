@@ -6,7 +6,6 @@
  * forgets the workspace cannot be written through the store.
  */
 import type pg from "pg";
-import { inTransaction } from "./postgres-connection.ts";
 import { HearthError } from "../../errors/hearth-error.ts";
 
 /** Library tables named in FROM, JOIN, UPDATE or INSERT INTO. */
@@ -56,8 +55,32 @@ export class WorkspaceQueries {
     return this.#connection.query<Row>(sql, [this.workspaceId, ...params]);
   }
 
-  /** Runs `work` in one transaction on one connection, with statements bound to the same workspace. */
+  /**
+   * Runs `work` in one transaction on one connection, with statements bound to the same workspace: committed when it
+   * resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
+   * by a server restart or pg_terminate_backend, rejects the running query and then emits 'error' on the client,
+   * possibly during the rollback; the listener must stay until the client is back in the pool or destroyed, or the
+   * process crashes.)
+   */
   async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>): Promise<T> {
-    return inTransaction(this.#pool, (client) => work(new WorkspaceQueries(this.#pool, this.workspaceId, client)));
+    const client = await this.#pool.connect();
+    const ignore = (): void => {};
+    client.on("error", ignore);
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const result = await work(new WorkspaceQueries(this.#pool, this.workspaceId, client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: unknown) => {
+        // The connection is unusable: the pool must discard it rather than hand it out again.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+      client.off("error", ignore);
+    }
   }
 }
