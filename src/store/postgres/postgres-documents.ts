@@ -100,12 +100,13 @@ async function insertChunks(queries: WorkspaceQueries, documentId: number, fileN
     }
     await queries.query(
       `INSERT INTO library_chunks (workspace_id, document_id, ordinal, page, section, heading_path, kind, text, context,
-         start_offset, end_offset, token_count, indexed_length, terms)
+         start_offset, end_offset, token_count, indexed_length, terms, text_counts, context_counts)
        SELECT $1, $2, t.ordinal, t.page, t.section, t.heading_path::jsonb, t.kind, t.text, t.context, t.start_offset,
-              t.end_offset, t.token_count, t.indexed_length, t.terms::tsvector
+              t.end_offset, t.token_count, t.indexed_length, t.terms::tsvector, t.text_counts::jsonb, t.context_counts::jsonb
          FROM unnest($3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[],
-                     $11::integer[], $12::integer[], $13::integer[], $14::text[])
-           AS t(ordinal, page, section, heading_path, kind, text, context, start_offset, end_offset, token_count, indexed_length, terms)`,
+                     $11::integer[], $12::integer[], $13::integer[], $14::text[], $15::text[], $16::text[])
+           AS t(ordinal, page, section, heading_path, kind, text, context, start_offset, end_offset, token_count, indexed_length,
+                terms, text_counts, context_counts)`,
       [
         documentId,
         batch.map((chunk) => chunk.ordinal),
@@ -120,6 +121,8 @@ async function insertChunks(queries: WorkspaceQueries, documentId: number, fileN
         terms.map((passage) => passage.textTokens),
         terms.map((passage) => passage.indexedLength),
         terms.map((passage) => passage.vector),
+        terms.map((passage) => passage.textCounts),
+        terms.map((passage) => passage.contextCounts),
       ],
     );
   }

@@ -6,7 +6,7 @@
  * Full text: `library_chunks.terms` is a tsvector written by the store from the same Porter stems SQLite's FTS5 and
  * the reranker use (see postgres-text-search.ts): the passage text at weight A, positions 1..n, then the context
  * (file name, headings, section) at weight B after a one-position gap, so a phrase never spans the two. A GIN
- * index finds candidates; `hearth_bm25` scores them as FTS5's bm25() does. `library_stems` counts, per workspace,
+ * index finds candidates, which the search scores as FTS5's bm25() does from the per-passage stem counts. `library_stems` counts, per workspace,
  * the passages holding each stem (FTS5's vocabulary table), and `library_statistics` the passages and tokens; both
  * are kept up to date inside each write transaction.
  */
@@ -15,34 +15,25 @@ import type { PostgresMigration } from "./postgres-migrations.ts";
 export const libraryComponent = "library";
 
 /**
- * BM25 of one passage as SQLite FTS5 computes it: for each phrase, its weighted hit count (1 in the text, the
- * context weight in the context) through the saturation k1 = 1.2, b = 0.75 over the passage's length in tokens
- * (both columns), times the phrase's IDF (computed by the caller from the same counts FTS5 uses).
+ * The weighted number of times a phrase of several stems occurs in a passage (1 in the text, the context weight in
+ * the context), read from the tsvector's positions: FTS5's phrase hit count. One-stem phrases are counted from the
+ * passage's stem counts instead (text_counts, context_counts), which is much cheaper per candidate.
  */
-const bm25Function = `
-CREATE FUNCTION hearth_bm25(vector tsvector, row_length double precision, phrases text[], idfs double precision[],
-                            words text[], average_length double precision, context_weight double precision)
+const phraseFrequencyFunction = `
+CREATE FUNCTION hearth_phrase_frequency(vector tsvector, parts text[], context_weight double precision)
 RETURNS double precision LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $body$
   WITH entries AS MATERIALIZED (
-    SELECT u.lexeme, p.position::integer AS position,
-           CASE WHEN p.weight = 'A' THEN 1.0::double precision ELSE context_weight END AS weight
+    SELECT u.lexeme, p.position::integer AS position, p.weight
       FROM unnest(vector) AS u(lexeme, positions, weights)
       CROSS JOIN LATERAL unnest(u.positions, u.weights) AS p(position, weight)
-     WHERE u.lexeme = ANY (words)
-  ),
-  phrase_list AS (
-    SELECT i, string_to_array(phrases[i], ' ') AS parts, idfs[i] AS idf FROM generate_subscripts(phrases, 1) AS i
-  ),
-  frequencies AS (
-    SELECT q.i, q.idf, sum(e.weight) AS frequency
-      FROM phrase_list q JOIN entries e ON e.lexeme = q.parts[1]
-     WHERE NOT EXISTS (
-       SELECT 1 FROM generate_series(2, cardinality(q.parts)) AS k
-        WHERE NOT EXISTS (SELECT 1 FROM entries f WHERE f.lexeme = q.parts[k] AND f.position = e.position + k - 1))
-     GROUP BY q.i, q.idf
+     WHERE u.lexeme = ANY (parts)
   )
-  SELECT coalesce(sum(idf * (frequency * 2.2) / (frequency + 1.2 * (0.25 + 0.75 * row_length / average_length))), 0)
-    FROM frequencies
+  SELECT coalesce(sum(CASE WHEN e.weight = 'A' THEN 1.0 ELSE context_weight END), 0)
+    FROM entries e
+   WHERE e.lexeme = parts[1]
+     AND NOT EXISTS (
+       SELECT 1 FROM generate_series(2, cardinality(parts)) AS k
+        WHERE NOT EXISTS (SELECT 1 FROM entries f WHERE f.lexeme = parts[k] AND f.position = e.position + k - 1))
 $body$`;
 
 export const libraryMigrations: PostgresMigration[] = [
@@ -96,6 +87,9 @@ export const libraryMigrations: PostgresMigration[] = [
         token_count integer NOT NULL,
         indexed_length integer NOT NULL,
         terms tsvector NOT NULL,
+        -- How often each stem occurs in the text and in the context ({"stem": n}), for BM25 without reading positions.
+        text_counts jsonb NOT NULL,
+        context_counts jsonb NOT NULL,
         PRIMARY KEY (workspace_id, id),
         UNIQUE (workspace_id, document_id, ordinal),
         FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
@@ -174,7 +168,7 @@ export const libraryMigrations: PostgresMigration[] = [
         model text NOT NULL,
         dimensions integer NOT NULL
       );
-      ${bm25Function};
+      ${phraseFrequencyFunction};
     `,
   },
 ];

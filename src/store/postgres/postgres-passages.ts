@@ -81,25 +81,39 @@ export class PostgresPassages implements PassageIndex {
     const [totals, containing] = await Promise.all([this.#totals(), this.#phraseCounts(compiled.phrases)]);
     if (totals.chunkCount === 0) return [];
     const idfs = containing.map((count) => inverseDocumentFrequency(totals.chunkCount, count));
-    const words = [...new Set(compiled.phrases.flat())];
-    // FTS5 ranks every passage matching any phrase; the top `limit` are chosen here, then joined to their documents.
+    const single = compiled.phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
+    const longer = compiled.phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
+    // FTS5's bm25(): per phrase, IDF × f·(k1 + 1) / (f + k1·(1 − b + b·length/average)), k1 = 1.2, b = 0.75, where f
+    // is the phrase's hits weighted by column. One-stem phrases read their hits from the passage's stem counts; longer
+    // phrases from the tsvector's positions, only in passages that hold them. FTS5 ranks every passage matching any
+    // phrase; the top `limit` are chosen here, then joined to their documents.
+    const saturation = (frequency: string, idf: string) => `${idf} * ${frequency} * 2.2 / (${frequency} + 1.2 * (0.25 + 0.75 * c.indexed_length / $3))`;
+    const singleScore = `coalesce((SELECT sum(${saturation("s.f", "s.idf")}) FROM (
+        SELECT q.idf, coalesce((c.text_counts ->> q.stem)::float8, 0) + $4 * coalesce((c.context_counts ->> q.stem)::float8, 0) AS f
+          FROM unnest($5::text[], $6::float8[]) AS q(stem, idf)) AS s WHERE s.f > 0), 0)`;
+    // A phrase's hits come from the tsvector's positions (hearth_phrase_frequency), only in passages holding it.
+    const phraseScore = `coalesce((SELECT sum(${saturation("p.f", "p.idf")}) FROM (
+        SELECT q.idf, hearth_phrase_frequency(c.terms, string_to_array(q.parts, ' '), $4) AS f
+          FROM unnest($7::text[], $8::text[], $9::float8[]) AS q(query, parts, idf) WHERE c.terms @@ q.query::tsquery) AS p WHERE p.f > 0), 0)`;
     const result = await this.#queries.query<PassageRow & { score: number }>(
       `WITH top AS (
-         SELECT c.id, hearth_bm25(c.terms, c.indexed_length, $3::text[], $4::float8[], $5::text[], $6, $7) AS score
+         SELECT c.id, ${singleScore} + ${phraseScore} AS score
            FROM library_chunks c
-          WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${documentIds === null ? "" : " AND c.document_id = ANY ($9::bigint[])"}
-          ORDER BY score DESC, c.id LIMIT $8)
+          WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${documentIds === null ? "" : " AND c.document_id = ANY ($11::bigint[])"}
+          ORDER BY score DESC, c.id LIMIT $10)
        SELECT ${passageColumns}, top.score
          FROM top JOIN library_chunks c ON c.workspace_id = $1 AND c.id = top.id
          JOIN library_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
         ORDER BY top.score DESC, c.id`,
       [
         compiled.tsquery,
-        compiled.phrases.map((stems) => stems.join(" ")),
-        idfs,
-        words,
         totals.indexedTokens / totals.chunkCount,
         contextWeight,
+        single.map((phrase) => phrase.stem),
+        single.map((phrase) => phrase.idf),
+        longer.map((phrase) => phraseQuery(phrase.stems)),
+        longer.map((phrase) => phrase.stems.join(" ")),
+        longer.map((phrase) => phrase.idf),
         limit,
         ...(documentIds === null ? [] : [documentIds]),
       ],

@@ -2,8 +2,8 @@
  * Full text on the scorer's own stems for PostgreSQL. The store writes each passage's tsvector itself (no text
  * search configuration, no parser): the tokens `tokenize` finds, Porter-stemmed by `stemToken`, exactly the stems
  * SQLite's FTS5 indexes and the reranker scores. Queries are tsquery literals of the same stems (a phrase as
- * `<->`), so user text is never parsed as query syntax. Ranking is FTS5's bm25() (see hearth_bm25 in
- * postgres-library-schema.ts): same IDF, same column weights, same passage lengths.
+ * `<->`), so user text is never parsed as query syntax. Ranking is FTS5's bm25() computed in the search
+ * statement (postgres-passages.ts): same IDF, same column weights, same passage lengths.
  */
 import { parse } from "node:path";
 import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
@@ -30,6 +30,9 @@ export interface PassageTerms {
   vector: string;
   /** The distinct stems (for the per-workspace stem counts). */
   stems: Set<string>;
+  /** JSON objects {"stem": occurrences} for the text and for the context. */
+  textCounts: string;
+  contextCounts: string;
   /** Tokens in the text (statistics().averageLength). */
   textTokens: number;
   /** Tokens in text and context (FTS5's passage length for BM25). */
@@ -38,10 +41,12 @@ export interface PassageTerms {
 
 export function passageTerms(text: string, context: string): PassageTerms {
   const positions = new Map<string, string[]>();
+  const counts = { A: new Map<string, number>(), B: new Map<string, number>() };
   const add = (tokens: string[], first: number, weight: "A" | "B"): void => {
     tokens.forEach((token, index) => {
       if (!indexable(token)) return;
       const stem = stemToken(token);
+      counts[weight].set(stem, (counts[weight].get(stem) ?? 0) + 1);
       const position = Math.min(first + index, lastPosition);
       const list = positions.get(stem);
       const entry = `${position}${weight}`;
@@ -57,6 +62,8 @@ export function passageTerms(text: string, context: string): PassageTerms {
   return {
     vector,
     stems: new Set(positions.keys()),
+    textCounts: JSON.stringify(Object.fromEntries(counts.A)),
+    contextCounts: JSON.stringify(Object.fromEntries(counts.B)),
     textTokens: textTokens.length,
     indexedLength: textTokens.length + contextTokens.length,
   };
