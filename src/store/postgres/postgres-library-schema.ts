@@ -94,7 +94,24 @@ export const libraryMigrations: PostgresMigration[] = [
         UNIQUE (workspace_id, document_id, ordinal),
         FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
       );
-      CREATE INDEX library_chunks_terms ON library_chunks USING gin (terms);
+      -- With btree_gin (PostgreSQL contrib, a trusted extension) the full-text index leads with the workspace, so a
+      -- search reads only its own workspace's postings however many libraries share the database.
+      DO $do$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'btree_gin') THEN
+          BEGIN
+            CREATE EXTENSION IF NOT EXISTS btree_gin;
+          EXCEPTION WHEN insufficient_privilege THEN
+            NULL;
+          END;
+        END IF;
+        IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'btree_gin') THEN
+          CREATE INDEX library_chunks_terms ON library_chunks USING gin (workspace_id, terms);
+        ELSE
+          CREATE INDEX library_chunks_terms ON library_chunks USING gin (terms);
+        END IF;
+      END
+      $do$;
 
       CREATE TABLE library_stems (
         workspace_id text NOT NULL,
