@@ -217,6 +217,32 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL store: workspa
     }
   });
 
+  it("reports stem counts, statistics and passage counts that no longer match the passages", async () => {
+    const store = await openPostgresStore({ url: database.url, workspaceId: "damaged" });
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      const sample = somerset();
+      const record = await store.documents.replace(sample.document, sample.units, sample.chunks);
+      expect((await store.documents.checkIntegrity()).ok).toBe(true);
+      await admin.query("UPDATE library_stems SET passages = passages + 1 WHERE workspace_id = 'damaged' AND stem = 'somerset'");
+      await admin.query("UPDATE library_statistics SET chunk_count = chunk_count - 1 WHERE workspace_id = 'damaged'");
+      await admin.query("DELETE FROM library_chunks WHERE workspace_id = 'damaged' AND document_id = $1 AND ordinal = 0", [record.id]);
+      const report = await store.documents.checkIntegrity();
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual(
+        expect.arrayContaining([
+          `${sample.document.fileName} (document ${record.id}): expected ${sample.chunks.length} passages, found ${sample.chunks.length - 1}`,
+          expect.stringMatching(/^stem "somerset": counted in \d+ passages, found in \d+$/),
+          expect.stringMatching(/^library statistics record/),
+        ]),
+      );
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   it("migrates once however many stores open, and keeps the library across opens", async () => {
     const opened = await Promise.all(["m1", "m2", "m3"].map((workspaceId) => openPostgresStore({ url: database.url, workspaceId })));
     const sample = somerset();
