@@ -12,6 +12,14 @@ import type { WorkspaceQueries } from "./workspace-queries.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
+/** How a search ranks: for tests and benchmarks; the defaults suit every library. */
+export interface SearchTuning {
+  /** Passages the first, rare-phrase pass may score (at least 20 × the limit); default 5,000. */
+  rareCandidateBudget?: number;
+  /** Told which plan answered each search: "rare-first" (the first pass was exact) or "full". */
+  onSearchPlan?: (plan: "rare-first" | "full") => void;
+}
+
 interface LibraryTotals {
   chunkCount: number;
   textTokens: number;
@@ -23,9 +31,11 @@ export class PostgresPassages implements PassageIndex {
   /** Why vectors are unavailable (no pgvector), or null. */
   readonly #vectorsUnavailable: string | null;
   readonly #location: string;
+  readonly #tuning: SearchTuning;
 
-  constructor(queries: WorkspaceQueries, location: string, vectorsUnavailable: string | null) {
+  constructor(queries: WorkspaceQueries, location: string, vectorsUnavailable: string | null, tuning: SearchTuning = {}) {
     this.#queries = queries;
+    this.#tuning = tuning;
     this.#location = location;
     this.#vectorsUnavailable = vectorsUnavailable;
   }
@@ -81,17 +91,47 @@ export class PostgresPassages implements PassageIndex {
     const [totals, containing] = await Promise.all([this.#totals(), this.#phraseCounts(compiled.phrases)]);
     if (totals.chunkCount === 0) return [];
     const idfs = containing.map((count) => inverseDocumentFrequency(totals.chunkCount, count));
-    const single = compiled.phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
-    const longer = compiled.phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
-    // FTS5's bm25(): per phrase, IDF × f·(k1 + 1) / (f + k1·(1 − b + b·length/average)), k1 = 1.2, b = 0.75, where f
-    // is the phrase's hits weighted by column. One-stem phrases read their hits from the passage's stem counts; longer
-    // phrases from the tsvector's positions, only in passages that hold them. FTS5 ranks every passage matching any
-    // phrase; the top `limit` are chosen here, then joined to their documents.
+    const matchAll = compiled.tsquery;
+    // MaxScore: rank first only the passages holding one of the rarer phrases (scored on every phrase), so the cost
+    // follows the rare terms. A passage holding none of them scores below the sum of the other phrases' largest
+    // possible contributions (IDF × (k1 + 1)); when the k-th score found is above that bound, no such passage can
+    // enter the top k and the answer is exactly the full ranking's. Otherwise rank every candidate, as FTS5 does.
+    const byRarity = compiled.phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
+    const budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
+    const rare: number[] = [];
+    let postings = 0;
+    for (const index of byRarity) {
+      if (rare.length > 0 && postings + containing[index]! > budget) break;
+      rare.push(index);
+      postings += containing[index]!;
+    }
+    if (rare.length < compiled.phrases.length) {
+      const rest = compiled.phrases.map((_, index) => index).filter((index) => !rare.includes(index));
+      const bound = rest.reduce((sum, index) => sum + idfs[index]! * 2.2, 0);
+      const rareQuery = rare.map((index) => `(${phraseQuery(compiled.phrases[index]!)})`).join(" | ");
+      const hits = await this.#rank(compiled.phrases, idfs, rareQuery, totals, limit, documentIds);
+      if (hits.length === limit && hits[limit - 1]!.score > bound) {
+        this.#tuning.onSearchPlan?.("rare-first");
+        return hits;
+      }
+    }
+    this.#tuning.onSearchPlan?.("full");
+    return this.#rank(compiled.phrases, idfs, matchAll, totals, limit, documentIds);
+  }
+
+  /**
+   * The top `limit` passages matching `match` (a tsquery), scored on every phrase by FTS5's bm25(): per phrase,
+   * IDF × f·(k1 + 1) / (f + k1·(1 − b + b·length/average)), k1 = 1.2, b = 0.75, where f is the phrase's hits weighted
+   * by column. One-stem phrases read their hits from the passage's stem counts; longer phrases from the tsvector's
+   * positions, only in passages that hold them. The top `limit` are chosen before anything is joined to documents.
+   */
+  async #rank(phrases: string[][], idfs: number[], match: string, totals: LibraryTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+    const single = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
+    const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
     const saturation = (frequency: string, idf: string) => `${idf} * ${frequency} * 2.2 / (${frequency} + 1.2 * (0.25 + 0.75 * c.indexed_length / $3))`;
     const singleScore = `coalesce((SELECT sum(${saturation("s.f", "s.idf")}) FROM (
         SELECT q.idf, coalesce((c.text_counts ->> q.stem)::float8, 0) + $4 * coalesce((c.context_counts ->> q.stem)::float8, 0) AS f
           FROM unnest($5::text[], $6::float8[]) AS q(stem, idf)) AS s WHERE s.f > 0), 0)`;
-    // A phrase's hits come from the tsvector's positions (hearth_phrase_frequency), only in passages holding it.
     const phraseScore = `coalesce((SELECT sum(${saturation("p.f", "p.idf")}) FROM (
         SELECT q.idf, hearth_phrase_frequency(c.terms, string_to_array(q.parts, ' '), $4) AS f
           FROM unnest($7::text[], $8::text[], $9::float8[]) AS q(query, parts, idf) WHERE c.terms @@ q.query::tsquery) AS p WHERE p.f > 0), 0)`;
@@ -106,7 +146,7 @@ export class PostgresPassages implements PassageIndex {
          JOIN library_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
         ORDER BY top.score DESC, c.id`,
       [
-        compiled.tsquery,
+        match,
         totals.indexedTokens / totals.chunkCount,
         contextWeight,
         single.map((phrase) => phrase.stem),

@@ -85,6 +85,27 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agr
     expect(compared).toBeGreaterThan(500);
   });
 
+  it("answers the same top k when it ranks the rare phrases' passages first", async () => {
+    const plans: string[] = [];
+    // A tiny budget, so that this small library takes the rare-first plan wherever it is exact.
+    const pruning = await openPostgresStore({ url: database.url, workspaceId: "agreement" }, { rareCandidateBudget: 20, onSearchPlan: (plan) => plans.push(plan) });
+    try {
+      for (const question of questions) {
+        for (const terms of queriesFor(question)) {
+          for (const limit of [1, 5, 10]) {
+            const expected = sqlite.searchText({ terms, limit }).map((hit) => `${documentIds.get(hit.documentId)}:${hit.ordinal}`);
+            const actual = (await pruning.passages.searchText({ terms, limit })).map((hit) => `${hit.documentId}:${hit.ordinal}`);
+            expect(actual, `${JSON.stringify(terms)} top ${limit}`).toEqual(expected);
+          }
+        }
+      }
+      expect(plans.filter((plan) => plan === "rare-first").length).toBeGreaterThan(5);
+      expect(plans).toContain("full");
+    } finally {
+      await pruning.close();
+    }
+  });
+
   it("counts the same passages for every word of the library and for phrases", async () => {
     const vocabulary = new Set<string>();
     for (const sample of samples) for (const chunk of sample.chunks) for (const token of tokenize(chunk.text)) vocabulary.add(token);

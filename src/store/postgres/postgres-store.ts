@@ -10,7 +10,7 @@ import { acquirePostgresPool, redactPostgresUrl, releasePostgresPool } from "./p
 import { PostgresDocuments } from "./postgres-documents.ts";
 import { libraryComponent, libraryMigrations, libraryVectorComponent, libraryVectorMigrations } from "./postgres-library-schema.ts";
 import { migrate } from "./postgres-migrations.ts";
-import { PostgresPassages, pgvectorMissing } from "./postgres-passages.ts";
+import { PostgresPassages, pgvectorMissing, type SearchTuning } from "./postgres-passages.ts";
 import { PostgresSessions } from "./postgres-sessions.ts";
 import { PostgresSettings } from "./postgres-settings.ts";
 import { PostgresTables } from "./postgres-tables.ts";
@@ -39,7 +39,7 @@ async function prepareVectors(pool: pg.Pool): Promise<string | null> {
   }
 }
 
-export async function openPostgresStore(options: StoreOptions): Promise<Store> {
+export async function openPostgresStore(options: StoreOptions, tuning: SearchTuning = {}): Promise<Store> {
   const workspaceId = options.workspaceId ?? defaultWorkspace;
   const where = redactPostgresUrl(options.url);
   if (!workspacePattern.test(workspaceId)) {
@@ -53,7 +53,7 @@ export async function openPostgresStore(options: StoreOptions): Promise<Store> {
   try {
     await migrate(pool, libraryComponent, libraryMigrations);
     const vectorsUnavailable = await prepareVectors(pool);
-    return new PostgresStore(options.url, pool, workspaceId, vectorsUnavailable);
+    return new PostgresStore(options.url, pool, workspaceId, vectorsUnavailable, tuning);
   } catch (error) {
     await releasePostgresPool(options.url);
     if (error instanceof HearthError) throw error;
@@ -72,12 +72,12 @@ class PostgresStore implements Store {
   readonly #url: string;
   #closed = false;
 
-  constructor(url: string, pool: pg.Pool, workspaceId: string, vectorsUnavailable: string | null) {
+  constructor(url: string, pool: pg.Pool, workspaceId: string, vectorsUnavailable: string | null, tuning: SearchTuning) {
     this.#url = url;
     this.location = `${redactPostgresUrl(url)} (workspace ${workspaceId})`;
     const queries = new WorkspaceQueries(pool, workspaceId);
     this.documents = new PostgresDocuments(queries);
-    this.passages = new PostgresPassages(queries, this.location, vectorsUnavailable);
+    this.passages = new PostgresPassages(queries, this.location, vectorsUnavailable, tuning);
     this.tables = new PostgresTables(queries);
     this.sessions = new PostgresSessions(queries);
     this.settings = new PostgresSettings(queries);
