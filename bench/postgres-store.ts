@@ -39,7 +39,8 @@ await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 try {
-  const store = await openPostgresStore({ url: url.toString(), workspaceId: "bench" });
+  const plans = { "rare-first": 0, full: 0 };
+  const store = await openPostgresStore({ url: url.toString(), workspaceId: "bench" }, { onSearchPlan: (plan) => (plans[plan] += 1) });
   const sccif = corpusPath("real/Ofsted SCCIF children's homes.txt");
   const bases = [
     sampleDocument(corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt"), { format: "text", paged: true }),
@@ -78,7 +79,7 @@ try {
   await store.close();
   const figures = (times: number[]) => `p50 ${percentile(times, 0.5).toFixed(1)} ms, p95 ${percentile(times, 0.95).toFixed(1)} ms`;
   console.log(`passages ${passages}: ingest ${ingestSeconds.toFixed(1)} s (${Math.round(passages / ingestSeconds)} passages/s)`);
-  console.log(`searchText (top 200, dev questions' content words): ${figures(searchTimes)}`);
+  console.log(`searchText (top 200, dev questions' content words): ${figures(searchTimes)}; plans: ${plans["rare-first"]} rare-first, ${plans.full} full`);
   console.log(`documentFrequencies (words + one phrase): ${figures(frequencyTimes)}`);
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
