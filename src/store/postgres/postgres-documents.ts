@@ -128,6 +128,22 @@ async function insertChunks(queries: WorkspaceQueries, documentId: number, fileN
   }
 }
 
+/**
+ * Runs a write again (up to twice) when it lost a race that a fresh attempt resolves: two writers storing the same
+ * content at once (the second's insert meets the first's committed row: unique_violation) or a deadlock.
+ */
+async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+      const sameContent = code === "23505" && constraint === "library_documents_workspace_id_content_hash_key";
+      if (attempt >= 3 || !(sameContent || code === "40P01")) throw error;
+    }
+  }
+}
+
 export class PostgresDocuments implements DocumentStore {
   readonly #queries: WorkspaceQueries;
 
@@ -153,9 +169,9 @@ export class PostgresDocuments implements DocumentStore {
   }
 
   async replace(document: NewDocument, units: UnitText[], chunks: Chunk[], tables: NewDataTable[] = []): Promise<DocumentRecord> {
-    let documentId: number;
     try {
-      documentId = await this.#queries.transaction(async (queries) => {
+      // The record as written, returned from inside the transaction: a later writer may replace it at once.
+      return await retryingConflicts(() => this.#queries.transaction(async (queries) => {
         const counts = new LibraryCounts();
         // Earlier versions (same path) and the same content stored elsewhere, locked so a concurrent writer waits.
         const earlier = await queries.query<{ id: Bigint }>(
@@ -163,9 +179,10 @@ export class PostgresDocuments implements DocumentStore {
           [document.sourcePath, document.contentHash],
         );
         await deleteDocuments(queries, earlier.rows.map((row) => Number(row.id)), counts);
-        const inserted = await queries.query<{ id: Bigint }>(
+        const inserted = await queries.query<DocumentRow>(
           `INSERT INTO library_documents (workspace_id, file_name, source_path, content_hash, format, title, byte_size,
-             unit_count, chunk_count, warnings, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11) RETURNING id`,
+             unit_count, chunk_count, warnings, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
+           RETURNING ${documentColumns}`,
           [
             storable(document.fileName),
             storable(document.sourcePath),
@@ -179,26 +196,20 @@ export class PostgresDocuments implements DocumentStore {
             new Date().toISOString(),
           ],
         );
-        const id = Number(inserted.rows[0]!.id);
+        const record = toDocument(inserted.rows[0]!);
+        const id = record.id;
         await insertUnits(queries, id, units);
         await insertChunks(queries, id, document.fileName, chunks, counts);
         await insertDataTables(queries, id, tables);
         await counts.apply(queries);
-        return id;
-      });
+        return record;
+      }));
     } catch (error) {
       throw new HearthError("STORE_FAILED", `${document.fileName}: could not save to the library (${describeError(error)})`, {
         subject: document.sourcePath,
         cause: error,
       });
     }
-    const record = await this.get(documentId);
-    if (record === undefined) {
-      throw new HearthError("STORE_FAILED", `${document.fileName}: saved document ${documentId} could not be read back`, {
-        subject: document.sourcePath,
-      });
-    }
-    return record;
   }
 
   async list(): Promise<DocumentRecord[]> {

@@ -212,6 +212,16 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL store: workspa
         ...versions.slice(0, 3).map((sample, index) => stores[index]!.documents.replace({ ...sample.document, contentHash: `again-${index}`.padEnd(64, "0") }, sample.units, sample.chunks)),
       ]);
       expect((await store.documents.checkIntegrity()).ok).toBe(true);
+
+      // The same file dropped into two folders at once: both writes succeed and one copy is kept.
+      const same = somerset();
+      const written = await Promise.all(
+        stores.map((writer, index) => writer.documents.replace({ ...same.document, sourcePath: `/drop/${index}` }, same.units, same.chunks)),
+      );
+      const kept = await store.documents.findByHash(same.document.contentHash);
+      expect(written.map((record) => record.contentHash)).toEqual(stores.map(() => same.document.contentHash));
+      expect(kept === undefined ? [] : [kept.id]).toHaveLength(1);
+      expect((await store.documents.checkIntegrity()).ok).toBe(true);
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
