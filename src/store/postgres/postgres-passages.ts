@@ -97,18 +97,21 @@ export class PostgresPassages implements PassageIndex {
     // possible contributions (IDF × (k1 + 1)); when the k-th score found is above that bound, no such passage can
     // enter the top k and the answer is exactly the full ranking's. Otherwise rank every candidate, as FTS5 does.
     const byRarity = compiled.phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
-    const budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
-    const rare: number[] = [];
-    let postings = 0;
-    for (const index of byRarity) {
-      if (rare.length > 0 && postings + containing[index]! > budget) break;
-      rare.push(index);
-      postings += containing[index]!;
-    }
-    if (rare.length < compiled.phrases.length) {
-      const rest = compiled.phrases.map((_, index) => index).filter((index) => !rare.includes(index));
-      const bound = rest.reduce((sum, index) => sum + idfs[index]! * 2.2, 0);
-      const rareQuery = rare.map((index) => `(${phraseQuery(compiled.phrases[index]!)})`).join(" | ");
+    // Up to three passes, each allowed four times the postings of the one before, before ranking everything.
+    let budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
+    let taken = 0;
+    for (let pass = 0; pass < 3; pass += 1, budget *= 4) {
+      let postings = 0;
+      let rare = 0;
+      while (rare < byRarity.length && (rare === 0 || postings + containing[byRarity[rare]!]! <= budget)) {
+        postings += containing[byRarity[rare]!]!;
+        rare += 1;
+      }
+      if (rare >= byRarity.length) break;
+      if (rare <= taken) continue; // the budget grew too little to take another phrase
+      taken = rare;
+      const bound = byRarity.slice(rare).reduce((sum, index) => sum + idfs[index]! * 2.2, 0);
+      const rareQuery = byRarity.slice(0, rare).map((index) => `(${phraseQuery(compiled.phrases[index]!)})`).join(" | ");
       const hits = await this.#rank(compiled.phrases, idfs, rareQuery, totals, limit, documentIds);
       if (hits.length === limit && hits[limit - 1]!.score > bound) {
         this.#tuning.onSearchPlan?.("rare-first");
