@@ -26,6 +26,7 @@ import { registerProfileCommand } from "./profile-command.ts";
 import { registerTagCommand } from "./tag-command.ts";
 import { registerTemplatesCommand } from "./templates-command.ts";
 import { registerUsersCommand } from "./users-command.ts";
+import { registerMigrateCommand } from "./migrate-command.ts";
 import { registerWorkerCommand } from "./worker-command.ts";
 
 export interface CliIo {
@@ -106,6 +107,7 @@ export function buildProgram(io: CliIo): CliProgram {
   registerLaCommand(program, context);
   registerTagCommand(program, context);
   registerUsersCommand(program, context);
+  registerMigrateCommand(program, context);
   registerWorkerCommand(program, context);
   return program;
 }

@@ -5,21 +5,15 @@
  */
 import { resolve } from "node:path";
 import { HearthError } from "../errors/hearth-error.ts";
-import { isPostgresUrl, redactPostgresUrl } from "./postgres/postgres-url.ts";
+import { isPostgresUrl } from "./postgres/postgres-url.ts";
 import type { Store, StoreOptions } from "./types.ts";
 
 export async function openStore(options: StoreOptions): Promise<Store> {
   const url = options.url.trim();
   if (url.length === 0) throw new HearthError("CONFIG_INVALID", "the library location is empty: give a folder or a postgres:// URL", { subject: "storeUrl" });
   if (isPostgresUrl(url)) {
-    // PostgreSQL store: wired here when it is merged, as
-    //   const { openPostgresStore } = await import("./postgres/postgres-store.ts");
-    //   return openPostgresStore({ url, workspaceId: options.workspaceId ?? "default" });
-    throw new HearthError(
-      "CONFIG_INVALID",
-      `${redactPostgresUrl(url)}: the PostgreSQL store is not in this build of Hearth; use a folder (SQLite) instead`,
-      { subject: "storeUrl" },
-    );
+    const { openPostgresStore } = await import("./postgres/postgres-store.ts");
+    return openPostgresStore({ url, workspaceId: options.workspaceId ?? "default" });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new HearthError("CONFIG_INVALID", `${url}: not a library location; give a folder or a postgres:// URL`, { subject: "storeUrl" });

@@ -108,21 +108,10 @@ interface UnitRow {
   text: string;
 }
 
-const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
-const asciiWordPattern = /[A-Za-z0-9]+/g;
-const nonAscii = /[^\t\n\r\x20-\x7e]/;
-
-/** Tokens as unicode61 with remove_diacritics sees them (close enough for counts and vocabulary lookups). */
-export function tokenize(text: string): string[] {
-  const folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
-  return folded.match(wordPattern) ?? [];
-}
-
-/** tokenize(text).length, without the Unicode work for plain ASCII text (most of an English library). */
-export function countTokens(text: string): number {
-  if (nonAscii.test(text)) return tokenize(text).length;
-  return text.match(asciiWordPattern)?.length ?? 0;
-}
+// tokenize and countTokens live in passage-tokens.ts (shared with the PostgreSQL store, which must not load
+// better-sqlite3); re-exported here for existing importers.
+import { countTokens, tokenize } from "./passage-tokens.ts";
+export { countTokens, tokenize } from "./passage-tokens.ts";
 
 /**
  * An FTS5 MATCH expression from structured terms: each term a quoted phrase, OR-joined. Quoting everything means

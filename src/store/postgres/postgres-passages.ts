@@ -1,0 +1,320 @@
+/**
+ * The passage index in PostgreSQL: full text ranked by FTS5's BM25 inside the database (the top `limit` chosen
+ * before anything is joined to documents), document frequencies from the per-workspace stem counts, statistics from
+ * the counter row, and vectors through pgvector when the server has it.
+ */
+import { HearthError, describeError } from "../../errors/hearth-error.ts";
+import { stemToken, tokenize } from "../passage-tokens.ts";
+import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, PassageRecord, TextQuery } from "../types.ts";
+import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
+import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
+import type { WorkspaceQueries } from "./workspace-queries.ts";
+
+export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
+
+/** How a search ranks: for tests and benchmarks; the defaults suit every library. */
+export interface SearchTuning {
+  /** Passages the first, rare-phrase pass may score (at least 20 × the limit); default 5,000. */
+  rareCandidateBudget?: number;
+  /** Told which plan answered each search: "rare-first" (the first pass was exact) or "full". */
+  onSearchPlan?: (plan: "rare-first" | "full") => void;
+}
+
+interface LibraryTotals {
+  chunkCount: number;
+  textTokens: number;
+  indexedTokens: number;
+}
+
+export class PostgresPassages implements PassageIndex {
+  readonly #queries: WorkspaceQueries;
+  /** Why vectors are unavailable (no pgvector), or null. */
+  readonly #vectorsUnavailable: string | null;
+  readonly #location: string;
+  readonly #tuning: SearchTuning;
+
+  constructor(queries: WorkspaceQueries, location: string, vectorsUnavailable: string | null, tuning: SearchTuning = {}) {
+    this.#queries = queries;
+    this.#tuning = tuning;
+    this.#location = location;
+    this.#vectorsUnavailable = vectorsUnavailable;
+  }
+
+  async #totals(): Promise<LibraryTotals> {
+    const result = await this.#queries.query<{ chunk_count: Bigint; text_tokens: Bigint; indexed_tokens: Bigint }>(
+      "SELECT chunk_count, text_tokens, indexed_tokens FROM library_statistics WHERE workspace_id = $1",
+    );
+    const row = result.rows[0];
+    return {
+      chunkCount: Number(row?.chunk_count ?? 0),
+      textTokens: Number(row?.text_tokens ?? 0),
+      indexedTokens: Number(row?.indexed_tokens ?? 0),
+    };
+  }
+
+  /** Passages holding each phrase (stems): one-stem phrases from the stem counts, longer ones through the index. */
+  async #phraseCounts(phrases: string[][]): Promise<number[]> {
+    const counts = phrases.map(() => 0);
+    const singles = [...new Set(phrases.filter((stems) => stems.length === 1).map((stems) => stems[0]!))];
+    if (singles.length > 0) {
+      const result = await this.#queries.query<{ stem: string; passages: number }>(
+        "SELECT stem, passages FROM library_stems WHERE workspace_id = $1 AND stem = ANY ($2::text[])",
+        [singles],
+      );
+      const byStem = new Map(result.rows.map((row) => [row.stem, row.passages]));
+      phrases.forEach((stems, index) => {
+        if (stems.length === 1) counts[index] = byStem.get(stems[0]!) ?? 0;
+      });
+    }
+    const longer = phrases.map((stems, index) => ({ stems, index })).filter(({ stems }) => stems.length > 1);
+    if (longer.length > 0) {
+      const result = await this.#queries.query<{ i: Bigint; n: Bigint }>(
+        `SELECT q.i, (SELECT count(*) FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery) AS n
+           FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)`,
+        [longer.map(({ stems }) => phraseQuery(stems))],
+      );
+      for (const row of result.rows) counts[longer[Number(row.i) - 1]!.index] = Number(row.n);
+    }
+    return counts;
+  }
+
+  async searchText(query: TextQuery): Promise<PassageHit[]> {
+    const limit = Math.floor(Number(query.limit));
+    if (!Number.isFinite(limit) || limit <= 0) return [];
+    const compiled = compileTextQuery(query.terms);
+    if (compiled === null) return [];
+    let documentIds: number[] | null = null;
+    if (query.documentIds !== undefined) {
+      documentIds = query.documentIds.map(asId).filter((id): id is number => id !== null);
+      if (documentIds.length === 0) return [];
+    }
+    const [totals, containing] = await Promise.all([this.#totals(), this.#phraseCounts(compiled.phrases)]);
+    if (totals.chunkCount === 0) return [];
+    const idfs = containing.map((count) => inverseDocumentFrequency(totals.chunkCount, count));
+    const matchAll = compiled.tsquery;
+    // MaxScore: rank first only the passages holding one of the rarer phrases (scored on every phrase), so the cost
+    // follows the rare terms. A passage holding none of them scores below the sum of the other phrases' largest
+    // possible contributions (IDF × (k1 + 1)); when the k-th score found is above that bound, no such passage can
+    // enter the top k and the answer is exactly the full ranking's. Otherwise rank every candidate, as FTS5 does.
+    const byRarity = compiled.phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
+    // Up to three passes, each allowed four times the postings of the one before, before ranking everything.
+    let budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
+    let taken = 0;
+    for (let pass = 0; pass < 3; pass += 1, budget *= 4) {
+      let postings = 0;
+      let rare = 0;
+      while (rare < byRarity.length && (rare === 0 || postings + containing[byRarity[rare]!]! <= budget)) {
+        postings += containing[byRarity[rare]!]!;
+        rare += 1;
+      }
+      if (rare >= byRarity.length) break;
+      if (rare <= taken) continue; // the budget grew too little to take another phrase
+      taken = rare;
+      const bound = byRarity.slice(rare).reduce((sum, index) => sum + idfs[index]! * 2.2, 0);
+      const rareQuery = byRarity.slice(0, rare).map((index) => `(${phraseQuery(compiled.phrases[index]!)})`).join(" | ");
+      const hits = await this.#rank(compiled.phrases, idfs, rareQuery, totals, limit, documentIds);
+      if (hits.length === limit && hits[limit - 1]!.score > bound) {
+        this.#tuning.onSearchPlan?.("rare-first");
+        return hits;
+      }
+    }
+    this.#tuning.onSearchPlan?.("full");
+    return this.#rank(compiled.phrases, idfs, matchAll, totals, limit, documentIds);
+  }
+
+  /**
+   * The top `limit` passages matching `match` (a tsquery), scored on every phrase by FTS5's bm25(): per phrase,
+   * IDF × f·(k1 + 1) / (f + k1·(1 − b + b·length/average)), k1 = 1.2, b = 0.75, where f is the phrase's hits weighted
+   * by column. One-stem phrases read their hits from the passage's stem counts; longer phrases from the tsvector's
+   * positions, only in passages that hold them. The top `limit` are chosen before anything is joined to documents.
+   */
+  async #rank(phrases: string[][], idfs: number[], match: string, totals: LibraryTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+    const single = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
+    const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
+    const saturation = (frequency: string, idf: string) => `${idf} * ${frequency} * 2.2 / (${frequency} + 1.2 * (0.25 + 0.75 * c.indexed_length / $3))`;
+    const singleScore = `coalesce((SELECT sum(${saturation("s.f", "s.idf")}) FROM (
+        SELECT q.idf, coalesce((c.text_counts ->> q.stem)::float8, 0) + $4 * coalesce((c.context_counts ->> q.stem)::float8, 0) AS f
+          FROM unnest($5::text[], $6::float8[]) AS q(stem, idf)) AS s WHERE s.f > 0), 0)`;
+    const phraseScore = `coalesce((SELECT sum(${saturation("p.f", "p.idf")}) FROM (
+        SELECT q.idf, hearth_phrase_frequency(c.terms, string_to_array(q.parts, ' '), $4) AS f
+          FROM unnest($7::text[], $8::text[], $9::float8[]) AS q(query, parts, idf) WHERE c.terms @@ q.query::tsquery) AS p WHERE p.f > 0), 0)`;
+    const result = await this.#queries.query<PassageRow & { score: number }>(
+      `WITH top AS (
+         SELECT c.id, ${singleScore} + ${phraseScore} AS score
+           FROM library_chunks c
+          WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${documentIds === null ? "" : " AND c.document_id = ANY ($11::bigint[])"}
+          ORDER BY score DESC, c.id LIMIT $10)
+       SELECT ${passageColumns}, top.score
+         FROM top JOIN library_chunks c ON c.workspace_id = $1 AND c.id = top.id
+         JOIN library_documents d ON d.workspace_id = c.workspace_id AND d.id = c.document_id
+        ORDER BY top.score DESC, c.id`,
+      [
+        match,
+        totals.indexedTokens / totals.chunkCount,
+        contextWeight,
+        single.map((phrase) => phrase.stem),
+        single.map((phrase) => phrase.idf),
+        longer.map((phrase) => phraseQuery(phrase.stems)),
+        longer.map((phrase) => phrase.stems.join(" ")),
+        longer.map((phrase) => phrase.idf),
+        limit,
+        ...(documentIds === null ? [] : [documentIds]),
+      ],
+    );
+    return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
+  }
+
+  async getPassages(chunkIds: number[]): Promise<PassageRecord[]> {
+    const ids = [...new Set(chunkIds.map(asId).filter((id): id is number => id !== null))];
+    if (ids.length === 0) return [];
+    const result = await this.#queries.query<PassageRow>(
+      `SELECT ${passageColumns} FROM ${passageJoin} WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])`,
+      [ids],
+    );
+    const byId = new Map(result.rows.map((row) => [Number(row.id), row]));
+    // In the order asked for, each id once, unknown ids skipped.
+    return ids.flatMap((id) => {
+      const row = byId.get(id);
+      return row === undefined ? [] : [toPassage(row)];
+    });
+  }
+
+  async documentFrequencies(terms: string[]): Promise<Map<string, number>> {
+    const frequencies = new Map<string, number>();
+    const phrases: string[][] = [];
+    const phraseOf = new Map<string, number>();
+    for (const term of terms) {
+      const tokens = tokenize(String(term));
+      if (tokens.length === 0 || tokens.some((token) => Buffer.byteLength(token, "utf8") >= 2_000)) {
+        frequencies.set(term, 0);
+        continue;
+      }
+      phraseOf.set(term, phrases.length);
+      phrases.push(tokens.map(stemToken));
+    }
+    if (phrases.length > 0) {
+      const counts = await this.#phraseCounts(phrases);
+      for (const [term, index] of phraseOf) frequencies.set(term, counts[index] ?? 0);
+    }
+    return frequencies;
+  }
+
+  async statistics(): Promise<CorpusStatistics> {
+    const totals = await this.#totals();
+    return { chunkCount: totals.chunkCount, averageLength: totals.chunkCount === 0 ? 0 : totals.textTokens / totals.chunkCount };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Vectors (pgvector): library_vectors holds one vector per passage, all from the model in library_embedding_models.
+
+  async #embeddingModel(): Promise<{ model: string; dimensions: number } | undefined> {
+    const result = await this.#queries.query<{ model: string; dimensions: number }>(
+      "SELECT model, dimensions FROM library_embedding_models WHERE workspace_id = $1",
+    );
+    return result.rows[0];
+  }
+
+  async withoutEmbedding(model: string, limit: number): Promise<PassageRecord[]> {
+    // Without pgvector nothing can be saved, so nothing is waiting for a vector (an embedding run has nothing to do).
+    if (this.#vectorsUnavailable !== null) return [];
+    const count = Math.max(0, Math.floor(Number(limit)));
+    if (!Number.isFinite(count) || count === 0) return [];
+    const result = await this.#queries.query<PassageRow>(
+      `SELECT ${passageColumns} FROM ${passageJoin}
+         LEFT JOIN library_vectors v ON v.workspace_id = c.workspace_id AND v.chunk_id = c.id AND v.model = $2
+        WHERE c.workspace_id = $1 AND v.chunk_id IS NULL ORDER BY c.id LIMIT $3`,
+      [model, Math.min(count, Number.MAX_SAFE_INTEGER)],
+    );
+    return result.rows.map(toPassage);
+  }
+
+  async saveEmbeddings(model: string, rows: { chunkId: number; vector: number[] }[]): Promise<void> {
+    if (rows.length === 0 || this.#vectorsUnavailable !== null) return;
+    const dimensions = rows[0]!.vector.length;
+    for (const row of rows) {
+      if (row.vector.length !== dimensions || dimensions === 0 || !row.vector.every(Number.isFinite)) {
+        throw new HearthError("INVALID_INPUT", `embeddings from ${model}: every vector must have ${dimensions} finite numbers (passage ${row.chunkId})`, {
+          subject: model,
+        });
+      }
+    }
+    try {
+      await this.#queries.transaction(async (queries) => {
+        const current = await queries.query<{ model: string; dimensions: number }>(
+          "SELECT model, dimensions FROM library_embedding_models WHERE workspace_id = $1 FOR UPDATE",
+        );
+        const index = current.rows[0];
+        if (index === undefined || index.model !== model || index.dimensions !== dimensions) {
+          // A new model (or the first): its vectors are not comparable with the old ones, so start again.
+          await queries.query("DELETE FROM library_vectors WHERE workspace_id = $1", []);
+          await queries.query(
+            `INSERT INTO library_embedding_models (workspace_id, model, dimensions) VALUES ($1, $2, $3)
+             ON CONFLICT (workspace_id) DO UPDATE SET model = excluded.model, dimensions = excluded.dimensions`,
+            [model, dimensions],
+          );
+        }
+        // Passages removed while they were being embedded are skipped by the join.
+        await queries.query(
+          `INSERT INTO library_vectors (workspace_id, chunk_id, model, embedding)
+           SELECT $1, c.id, $2, t.embedding::vector
+             FROM unnest($3::bigint[], $4::text[]) AS t(id, embedding) JOIN library_chunks c ON c.workspace_id = $1 AND c.id = t.id
+           ON CONFLICT (workspace_id, chunk_id) DO UPDATE SET model = excluded.model, embedding = excluded.embedding`,
+          [model, rows.map((row) => row.chunkId), rows.map((row) => `[${row.vector.join(",")}]`)],
+        );
+      });
+    } catch (error) {
+      if (error instanceof HearthError) throw error;
+      throw new HearthError("STORE_FAILED", `${this.#location}: could not save embeddings (${describeError(error)})`, {
+        subject: this.#location,
+        cause: error,
+      });
+    }
+  }
+
+  async vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): Promise<PassageHit[]> {
+    const count = Math.floor(Number(limit));
+    if (!Number.isFinite(count) || count <= 0 || this.#vectorsUnavailable !== null) return [];
+    const index = await this.#embeddingModel();
+    if (index === undefined || index.model !== model) return [];
+    if (vector.length !== index.dimensions || !vector.every(Number.isFinite)) {
+      throw new HearthError("INVALID_INPUT", `a query vector of ${vector.length} numbers cannot be compared with ${model}'s ${index.dimensions}`, {
+        subject: model,
+      });
+    }
+    let ids: number[] | null = null;
+    if (documentIds !== undefined) {
+      ids = documentIds.map(asId).filter((id): id is number => id !== null);
+      if (ids.length === 0) return [];
+    }
+    // Exact cosine distance over the workspace's vectors (an unconstrained vector column has no ANN index).
+    const result = await this.#queries.query<{ chunk_id: Bigint; distance: number }>(
+      `SELECT v.chunk_id, v.embedding <=> $2::vector AS distance
+         FROM library_vectors v JOIN library_chunks c ON c.workspace_id = v.workspace_id AND c.id = v.chunk_id
+        WHERE v.workspace_id = $1 AND v.model = $3${ids === null ? "" : " AND c.document_id = ANY ($5::bigint[])"}
+        ORDER BY distance, v.chunk_id LIMIT $4`,
+      [`[${vector.join(",")}]`, model, count, ...(ids === null ? [] : [ids])],
+    );
+    const distances = new Map(result.rows.map((row) => [Number(row.chunk_id), Number(row.distance)]));
+    const passages = await this.getPassages([...distances.keys()]);
+    return passages.map((passage) => ({ ...passage, score: 1 - (distances.get(passage.chunkId) ?? 1) }));
+  }
+
+  async embeddingStatus(): Promise<EmbeddingStatus> {
+    const [index, totals] = await Promise.all([this.#embeddingModel(), this.#totals()]);
+    let embedded = 0;
+    if (index !== undefined && this.#vectorsUnavailable === null) {
+      const result = await this.#queries.query<{ n: Bigint }>(
+        "SELECT count(*) AS n FROM library_vectors WHERE workspace_id = $1 AND model = $2",
+        [index.model],
+      );
+      embedded = Number(result.rows[0]?.n ?? 0);
+    }
+    return {
+      model: index?.model ?? null,
+      dimensions: index?.dimensions ?? null,
+      embedded,
+      total: totals.chunkCount,
+      unavailable: this.#vectorsUnavailable,
+    };
+  }
+}

@@ -1,0 +1,52 @@
+/** Library settings in PostgreSQL: JSON values by key, typed on the way in and out by each setting's zod schema. */
+import { HearthError } from "../../errors/hearth-error.ts";
+import type { SettingDefinition, SettingsStore } from "../types.ts";
+import type { WorkspaceQueries } from "./workspace-queries.ts";
+
+export class PostgresSettings implements SettingsStore {
+  readonly #queries: WorkspaceQueries;
+
+  constructor(queries: WorkspaceQueries) {
+    this.#queries = queries;
+  }
+
+  async get<Value>(setting: SettingDefinition<Value>): Promise<Value | undefined> {
+    const result = await this.#queries.query<{ value: unknown }>(
+      "SELECT value FROM library_settings WHERE workspace_id = $1 AND key = $2",
+      [setting.key],
+    );
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    // A value that no longer matches its schema (written by an older Hearth) reads as unset.
+    const parsed = setting.schema.safeParse(row.value);
+    return parsed.success ? parsed.data : undefined;
+  }
+
+  async set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void> {
+    const parsed = setting.schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? ` (${issue.path.join(".")})` : "";
+      throw new HearthError("INVALID_INPUT", `setting "${setting.key}": ${issue?.message ?? "invalid value"}${where}`, {
+        subject: setting.key,
+        cause: parsed.error,
+      });
+    }
+    const json = JSON.stringify(parsed.data);
+    if (json === undefined) {
+      throw new HearthError("INVALID_INPUT", `setting "${setting.key}": the value cannot be stored as JSON`, { subject: setting.key });
+    }
+    await this.#queries.query(
+      `INSERT INTO library_settings (workspace_id, key, value) VALUES ($1, $2, $3::jsonb)
+       ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value`,
+      [setting.key, json],
+    );
+  }
+
+  async list(): Promise<{ key: string; value: unknown }[]> {
+    const result = await this.#queries.query<{ key: string; value: unknown }>(
+      `SELECT key, value FROM library_settings WHERE workspace_id = $1 ORDER BY key COLLATE "C"`,
+    );
+    return result.rows.map((row) => ({ key: row.key, value: row.value }));
+  }
+}

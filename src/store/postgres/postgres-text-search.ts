@@ -1,0 +1,113 @@
+/**
+ * Full text on the scorer's own stems for PostgreSQL. The store writes each passage's tsvector itself (no text
+ * search configuration, no parser): the tokens `tokenize` finds, Porter-stemmed by `stemToken`, exactly the stems
+ * SQLite's FTS5 indexes and the reranker scores. Queries are tsquery literals of the same stems (a phrase as
+ * `<->`), so user text is never parsed as query syntax. Ranking is FTS5's bm25() computed in the search
+ * statement (postgres-passages.ts): same IDF, same column weights, same passage lengths.
+ */
+import { parse } from "node:path";
+import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
+import type { TextQuery } from "../types.ts";
+
+/** BM25 column weights, as SQLite's searchText: a hit in the passage text counts more than one in its labels. */
+export const contextWeight = 0.4;
+
+/** tsvector positions run from 1 to 16383; PostgreSQL clamps larger ones. */
+const lastPosition = 16_383;
+/** PostgreSQL refuses lexemes of 2 KB or more; a token that long is not a word anyone searches for. */
+const longestLexemeBytes = 2_000;
+
+function quoteLexeme(lexeme: string): string {
+  return `'${lexeme.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
+function indexable(token: string): boolean {
+  return Buffer.byteLength(token, "utf8") < longestLexemeBytes;
+}
+
+export interface PassageTerms {
+  /** A tsvector literal: text stems at weight A, context stems at weight B after a one-position gap. */
+  vector: string;
+  /** The distinct stems (for the per-workspace stem counts). */
+  stems: Set<string>;
+  /** JSON objects {"stem": occurrences} for the text and for the context. */
+  textCounts: string;
+  contextCounts: string;
+  /** Tokens in the text (statistics().averageLength). */
+  textTokens: number;
+  /** Tokens in text and context (FTS5's passage length for BM25). */
+  indexedLength: number;
+}
+
+export function passageTerms(text: string, context: string): PassageTerms {
+  const positions = new Map<string, string[]>();
+  const counts = { A: new Map<string, number>(), B: new Map<string, number>() };
+  const add = (tokens: string[], first: number, weight: "A" | "B"): void => {
+    tokens.forEach((token, index) => {
+      if (!indexable(token)) return;
+      const stem = stemToken(token);
+      counts[weight].set(stem, (counts[weight].get(stem) ?? 0) + 1);
+      const position = Math.min(first + index, lastPosition);
+      const list = positions.get(stem);
+      const entry = `${position}${weight}`;
+      if (list === undefined) positions.set(stem, [entry]);
+      else if (list.length < 256) list.push(entry);
+    });
+  };
+  const textTokens = tokenize(text);
+  const contextTokens = tokenize(context);
+  add(textTokens, 1, "A");
+  add(contextTokens, textTokens.length + 2, "B");
+  const vector = [...positions].map(([stem, list]) => `${quoteLexeme(stem)}:${list.join(",")}`).join(" ");
+  return {
+    vector,
+    stems: new Set(positions.keys()),
+    textCounts: JSON.stringify(Object.fromEntries(counts.A)),
+    contextCounts: JSON.stringify(Object.fromEntries(counts.B)),
+    textTokens: textTokens.length,
+    indexedLength: textTokens.length + contextTokens.length,
+  };
+}
+
+export function chunkContext(fileName: string, chunk: Parameters<typeof passageContext>[1]): string {
+  return passageContext(parse(fileName).name, chunk);
+}
+
+export interface CompiledTextQuery {
+  /** The tsquery literal: phrases OR-ed. */
+  tsquery: string;
+  /** Each phrase's stems, in query order, one entry per distinct phrase (as FTS5 sees `"a b" OR "c"`). */
+  phrases: string[][];
+}
+
+/** One phrase as a tsquery literal. */
+export function phraseQuery(stems: string[]): string {
+  return stems.map(quoteLexeme).join(" <-> ");
+}
+
+/**
+ * The query's phrases, deduplicated on their tokens before stemming as SQLite's buildMatchExpression does, so both
+ * stores score the same phrase list. Null when nothing is left to match.
+ */
+export function compileTextQuery(terms: TextQuery["terms"]): CompiledTextQuery | null {
+  const seen = new Set<string>();
+  const phrases: string[][] = [];
+  for (const term of terms) {
+    const tokens = term.phrase.flatMap((word) => tokenize(String(word)));
+    if (tokens.length === 0) continue;
+    const key = tokens.join(" ");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    // A phrase holding an unindexable token matches nothing (its token is in no passage), as in FTS5.
+    if (!tokens.every(indexable)) continue;
+    phrases.push(tokens.map(stemToken));
+  }
+  if (phrases.length === 0) return null;
+  return { tsquery: phrases.map((stems) => `(${phraseQuery(stems)})`).join(" | "), phrases };
+}
+
+/** FTS5's IDF: log((N - n + 0.5) / (n + 0.5)), floored at 1e-6 so a very common phrase still counts a little. */
+export function inverseDocumentFrequency(passages: number, containing: number): number {
+  const idf = Math.log((passages - containing + 0.5) / (containing + 0.5));
+  return idf <= 0 ? 1e-6 : idf;
+}
