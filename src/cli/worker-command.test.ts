@@ -74,7 +74,7 @@ describe.skipIf(withoutPostgres())("hearth worker on a PostgreSQL job queue", ()
       ["progress", { file: "night cover.md", status: "ingested", units: 1, passages: 1 }],
       ["finished", { done: 1, failed: 0 }],
     ]);
-    const library = await openWorkspaceLibrary({ dataDir: data }, workspaceId);
+    const library = await openWorkspaceLibrary({ dataDir: data, storeUrl: database.url }, workspaceId);
     try {
       expect(await library.store.documents.list()).toEqual([expect.objectContaining({ fileName: "night cover.md", sourcePath: payload.sourcePath })]);
     } finally {
@@ -114,7 +114,7 @@ describe.skipIf(withoutPostgres())("hearth worker on a PostgreSQL job queue", ()
     expect(job?.workerId).toBe(`${hostname()}:${process.pid}`);
     const statuses = (await queue.events(workspaceId, batchId)).map((event) => (event.kind === "finished" ? "finished" : (event.data as { status: string }).status));
     expect(statuses).toEqual(["queued", "ingesting", "ingesting", "ingested", "finished"]);
-    const library = await openWorkspaceLibrary({ dataDir: data }, workspaceId);
+    const library = await openWorkspaceLibrary({ dataDir: data, storeUrl: database.url }, workspaceId);
     try {
       expect((await library.store.documents.list()).map((document) => document.fileName)).toEqual(["reviews.md"]);
       expect((await library.store.documents.checkIntegrity()).ok).toBe(true);

@@ -91,7 +91,7 @@ export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions
   const services: ServerServices = {
     config,
     accounts,
-    libraries: createWorkspaceLibraries(config.dataDir),
+    libraries: createWorkspaceLibraries(config),
     queue: queue ?? openSqliteJobQueue({ dataDir: config.dataDir }),
     ingestPool: createIngestPool(),
     answerPool: createAnswerPool(),

@@ -1,15 +1,15 @@
 /**
- * One library per workspace: <dataDir>/workspaces/<workspaceId>/hearth.db with its uploaded originals in files/.
+ * One library per workspace, opened as every process opens it (`openWorkspaceLibrary`): SQLite at
+ * <dataDir>/workspaces/<workspaceId>/hearth.db, or the workspace's rows in the PostgreSQL store when the
+ * configuration's storeUrl names one; uploaded originals in the workspace's files/ folder either way.
  * Each store is opened once and kept; writes to a workspace go through its own queue so that two uploads never
  * ingest at the same time (reads are not queued: SQLite WAL lets them run beside a write).
  */
-import { chmodSync, mkdirSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
+import type { HearthConfig } from "../config/config.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Searcher } from "../retrieval/search.ts";
-import { restrictToOwner } from "../store/sqlite-accounts.ts";
-import { openStore } from "../store/open-store.ts";
-import { databaseFileName } from "../store/sqlite-store.ts";
+import { openWorkspaceLibrary } from "../store/workspace-library.ts";
 import type { Store } from "../store/types.ts";
 
 export interface WorkspaceLibrary {
@@ -32,8 +32,8 @@ export interface WorkspaceLibraries {
 /** Workspace ids are UUIDs from the accounts store; anything else never becomes a path. */
 const workspaceIdPattern = /^[0-9a-f-]{36}$/;
 
-export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
-  const root = resolve(dataDir, "workspaces");
+export function createWorkspaceLibraries(config: Pick<HearthConfig, "dataDir" | "storeUrl">): WorkspaceLibraries {
+  const root = resolve(config.dataDir, "workspaces");
   // Promises, so that two requests arriving together for a new workspace open its store once.
   const libraries = new Map<string, Promise<WorkspaceLibrary>>();
   const queues = new Map<string, Promise<unknown>>();
@@ -49,16 +49,13 @@ export function createWorkspaceLibraries(dataDir: string): WorkspaceLibraries {
       let library = libraries.get(workspaceId);
       if (!library) {
         if (closed) throw new Error("The server is shutting down");
-        const folder = folderOf(workspaceId);
-        const filesFolder = join(folder, "files");
-        // Owner only, whatever the umask: the library holds children's data.
-        mkdirSync(filesFolder, { recursive: true, mode: 0o700 });
-        for (const path of [root, folder, filesFolder]) chmodSync(path, 0o700);
-        // Each workspace keeps a SQLite library in its folder (a PostgreSQL store would be opened here by URL).
-        const opened = openStore({ url: folder, workspaceId }).then((store): WorkspaceLibrary => {
-          if (store.kind === "sqlite") restrictToOwner(join(folder, databaseFileName));
-          return { store, searcher: createSearcher(store), folder, filesFolder };
-        });
+        folderOf(workspaceId);
+        const opened = openWorkspaceLibrary(config, workspaceId).then(({ store, folder, filesFolder }): WorkspaceLibrary => ({
+          store,
+          searcher: createSearcher(store),
+          folder,
+          filesFolder,
+        }));
         library = opened;
         libraries.set(workspaceId, library);
         // A store that failed to open is tried again on the next request.
