@@ -28,11 +28,12 @@ describe("openStore", () => {
     await store.close();
   });
 
-  it("refuses a postgres:// URL in this build, without printing the password", async () => {
-    const opened = openStore({ url: "postgres://hearth:s3cret@db.example:5432/hearth", workspaceId: "default" });
+  it("opens a postgres:// URL as the PostgreSQL store, naming an unreachable server without its password", async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const opened = openStore({ url: "postgres://hearth:s3cret@127.0.0.1:1/hearth", workspaceId: "default" });
     await expect(opened).rejects.toBeInstanceOf(HearthError);
-    await expect(opened).rejects.toMatchObject({ code: "CONFIG_INVALID", subject: "storeUrl" });
-    await expect(opened).rejects.toThrow(/PostgreSQL store is not in this build/);
+    await expect(opened).rejects.toMatchObject({ code: "STORE_FAILED" });
+    await expect(opened).rejects.toThrow(/postgres:\/\/hearth:\*\*\*@127\.0\.0\.1:1\/hearth: cannot connect to PostgreSQL/);
     await expect(opened).rejects.not.toThrow(/s3cret/);
   });
 
@@ -60,8 +61,9 @@ describe("the store setting", () => {
     expect(listed.code).toBe(0);
     expect(existsSync(join(library, "hearth.db"))).toBe(true);
     expect(existsSync(join(data, "hearth.db"))).toBe(false);
-    const refused = await runHearth(["list"], { data, env: { HEARTH_STORE_URL: "postgres://hearth@localhost/hearth" } });
+    // HEARTH_STORE_URL reaches every command: here a PostgreSQL server that is not there (port 1 on loopback).
+    const refused = await runHearth(["list"], { data, env: { HEARTH_STORE_URL: "postgres://hearth@127.0.0.1:1/hearth" } });
     expect(refused.code).not.toBe(0);
-    expect(refused.stderr).toMatch(/PostgreSQL store is not in this build/);
+    expect(refused.stderr).toMatch(/postgres:\/\/hearth@127\.0\.0\.1:1\/hearth: cannot connect to PostgreSQL/);
   });
 });
