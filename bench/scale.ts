@@ -1,0 +1,227 @@
+/**
+ * `npm run bench:scale [-- --sizes 10k,100k,1m] [--store <folder|postgres-url>]`: how Hearth behaves as the
+ * library grows. For each size, a fresh library holds the real corpus (../shared/corpus library, real and dev2
+ * documents, so the development questions keep their real answers) and synthetic documents recombined from its
+ * sentences (bench/scale-library.ts) up to that many passages. Reported per size: ingest passages/s of the
+ * synthetic writes, peak RSS, size on disk, search p50/p95, answer p50/p95 (the `hearth ask` path: extractive,
+ * typed tables, source authority), and the share of dev and dev2 questions with a gold page in the search top 5.
+ *
+ * Each size runs in its own Node process (`--run <size>`), so peak memory and caches are its own. Results are
+ * printed and written to bench/out/scale.md. `--keep` leaves the libraries in place (default: a temporary folder,
+ * removed at the end).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
+import { loadConfig } from "../src/config/config.ts";
+import { ingestPaths } from "../src/ingest/ingest.ts";
+import type { PassageRecord } from "../src/store/types.ts";
+import { corpus, questionSets } from "./question-sets.ts";
+import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
+import { openScaleStore } from "./scale-store.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10k,100k,1m" },
+    store: { type: "string" },
+    keep: { type: "boolean", default: false },
+    run: { type: "string" },
+    result: { type: "string" },
+    seed: { type: "string", default: "14" },
+  },
+});
+
+interface SizeResult {
+  size: string;
+  passages: number;
+  documents: number;
+  syntheticPassages: number;
+  realIngestSeconds: number;
+  writeSeconds: number;
+  passagesPerSecond: number;
+  peakRssMegabytes: number;
+  diskMegabytes: number | null;
+  searches: number;
+  searchP50: number;
+  searchP95: number;
+  answers: number;
+  answerP50: number;
+  answerP95: number;
+  answerMax: number;
+  topFive: { set: string; hits: number; answerable: number }[];
+  loadAverage: number[];
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([km]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`--sizes: "${text}" is not a size such as 10k, 100k or 1m`);
+  const factor = { "": 1, k: 1_000, m: 1_000_000 }[match[2]!.toLowerCase() as "" | "k" | "m"];
+  return Math.round(Number(match[1]) * factor);
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** One size, in this process: build the library, then time search and answers and measure quality. */
+async function runSize(sizeLabel: string, location: string): Promise<SizeResult> {
+  const target = parseSize(sizeLabel);
+  const { store, label, sizeOnDisk } = openScaleStore(location, sizeLabel);
+  try {
+    const config = loadConfig({ ...process.env, HEARTH_OCR: "off" }, { dataDir: join(tmpdir(), "hearth-scale-config") });
+    if (!config.ok) throw config.error;
+    let started = performance.now();
+    await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
+    const realIngestSeconds = (performance.now() - started) / 1000;
+    const real = store.statistics();
+
+    // Sentences of the real documents' passages (ids are never reused, so a range past the count finds them all).
+    const passages: PassageRecord[] = [];
+    for (let first = 1; first <= real.chunkCount * 2 + 1000; first += 5000) {
+      passages.push(...store.getPassages(Array.from({ length: 5000 }, (_, offset) => first + offset)));
+    }
+    const templates = sentenceTemplates(passages);
+    const wordsPerPassage = Math.max(40, Math.round(real.averageLength * 0.9));
+
+    let writeMilliseconds = 0;
+    let syntheticPassages = 0;
+    // The corpus alone is about 13k passages (its data sets are row passages), so a size counts the synthetic passages.
+    const toMake = target;
+    started = performance.now();
+    let reported = 0;
+    for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed), wordsPerPassage })) {
+      const written = performance.now();
+      store.replaceDocument(synthetic.document, synthetic.units, synthetic.chunks);
+      writeMilliseconds += performance.now() - written;
+      syntheticPassages += synthetic.chunks.length;
+      if (syntheticPassages - reported >= 100_000) {
+        reported = syntheticPassages;
+        console.error(`  ${sizeLabel}: ${syntheticPassages} passages written, ${(syntheticPassages / (writeMilliseconds / 1000)).toFixed(0)}/s`);
+      }
+    }
+    const statistics = store.statistics();
+    const documents = store.listDocuments().length;
+
+    const dependencies = await evaluationDependencies(store, 5);
+    const sets = questionSets().filter((set) => ["dev", "dev2", "tuning"].includes(set.name) && existsSync(set.file));
+    const parsed = sets.map((set) => {
+      const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
+      if (!questions.ok) throw questions.error;
+      return { name: set.name, questions: questions.value };
+    });
+    const allQuestions = parsed.flatMap((set) => set.questions);
+    // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
+    dependencies.answerer.answer(allQuestions[0]?.question ?? "What is a children's home?");
+
+    const searchTimes: number[] = [];
+    for (const question of allQuestions) {
+      const text = dependencies.retrievalText?.(question.question) ?? question.question;
+      const searchStarted = performance.now();
+      dependencies.searcher.search(text, { limit: 5 });
+      searchTimes.push(performance.now() - searchStarted);
+    }
+    const answerTimes: number[] = [];
+    const topFive: SizeResult["topFive"] = [];
+    for (const set of parsed) {
+      const summary = evaluate(set.questions, dependencies);
+      answerTimes.push(...summary.details.map((detail) => detail.milliseconds));
+      topFive.push({
+        set: set.name,
+        hits: summary.details.filter((detail) => !detail.expectedRefusal && detail.goldRank !== null).length,
+        answerable: summary.answerable,
+      });
+    }
+    return {
+      size: sizeLabel,
+      passages: statistics.chunkCount,
+      documents,
+      syntheticPassages,
+      realIngestSeconds,
+      writeSeconds: writeMilliseconds / 1000,
+      passagesPerSecond: syntheticPassages > 0 ? syntheticPassages / (writeMilliseconds / 1000) : 0,
+      peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
+      diskMegabytes: ((bytes) => (bytes === null ? null : bytes / 1024 / 1024))(sizeOnDisk()),
+      searches: searchTimes.length,
+      searchP50: percentile(searchTimes, 0.5),
+      searchP95: percentile(searchTimes, 0.95),
+      answers: answerTimes.length,
+      answerP50: percentile(answerTimes, 0.5),
+      answerP95: percentile(answerTimes, 0.95),
+      answerMax: Math.max(...answerTimes),
+      topFive,
+      loadAverage: loadavg(),
+    };
+  } finally {
+    store.close();
+    console.error(`  ${sizeLabel}: library at ${label}`);
+  }
+}
+
+function table(results: SizeResult[]): string[] {
+  const lines = [
+    "| passages | documents | ingest passages/s | peak RSS | on disk | search p50 / p95 | answer p50 / p95 (max) | gold page in top 5 | load avg (1 min) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const result of results) {
+    lines.push(
+      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${result.passagesPerSecond.toFixed(0)} | ${result.peakRssMegabytes.toFixed(0)} MB | ${
+        result.diskMegabytes === null ? "n/a" : `${result.diskMegabytes.toFixed(0)} MB`
+      } | ${result.searchP50.toFixed(1)} / ${result.searchP95.toFixed(1)} ms | ${result.answerP50.toFixed(0)} / ${result.answerP95.toFixed(0)} ms (${result.answerMax.toFixed(0)}) | ${result.topFive
+        .map((entry) => `${entry.set} ${entry.hits}/${entry.answerable}`)
+        .join(", ")} | ${result.loadAverage[0]?.toFixed(2) ?? "?"} |`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(corpus("dev2/questions.json"))) {
+    console.error(`bench:scale needs the shared corpus at ${corpus("")} (set HEARTH_SHARED_DIR)`);
+    process.exitCode = 1;
+    return;
+  }
+  if (options.run) {
+    // A child run: one size, its figures as JSON for the parent.
+    const result = await runSize(options.run, options.store ?? join(tmpdir(), "hearth-scale"));
+    writeFileSync(options.result ?? join(tmpdir(), `hearth-scale-${options.run}.json`), JSON.stringify(result));
+    return;
+  }
+  const temporary = options.store === undefined ? mkdtempSync(join(tmpdir(), "hearth-scale-")) : null;
+  const location = options.store ?? temporary!;
+  const sizes = options.sizes.split(",").map((size) => size.trim().toLowerCase()).filter((size) => size.length > 0);
+  sizes.forEach(parseSize); // refuse a bad size before any work
+  const results: SizeResult[] = [];
+  const script = new URL(import.meta.url).pathname;
+  try {
+    for (const size of sizes) {
+      const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
+      console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
+      execFileSync(process.execPath, ["--import", "tsx", script, "--run", size, "--store", location, "--result", resultFile, "--seed", options.seed], {
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      results.push(JSON.parse(readFileSync(resultFile, "utf8")) as SizeResult);
+      rmSync(resultFile, { force: true });
+      for (const line of table(results).slice(-1)) console.log(line);
+    }
+  } finally {
+    if (temporary !== null && !options.keep) rmSync(temporary, { recursive: true, force: true });
+  }
+  const report = [
+    `# Scale benchmark (${new Date().toISOString().slice(0, 16)}Z, ${process.version}, ${cpus().length} cores)`,
+    "",
+    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}\` (store: ${options.store === undefined ? "SQLite in a temporary folder" : location})`,
+    "",
+    ...table(results),
+    "",
+  ];
+  mkdirSync(new URL("./out/", import.meta.url), { recursive: true });
+  writeFileSync(new URL("./out/scale.md", import.meta.url), `${report.join("\n")}\n`);
+  console.log(report.join("\n"));
+}
+
+await main();
