@@ -26,16 +26,16 @@ function folderBytes(folder: string): number {
 }
 
 /**
- * A fresh, empty library for one size: `<location>/<sizeLabel>` for a folder (emptied first), or the database at a
- * PostgreSQL URL.
+ * The library for one size: `<location>/<sizeLabel>` for a folder (emptied first unless `reuse`), or the database at
+ * a PostgreSQL URL.
  */
-export function openScaleStore(location: string, sizeLabel: string): ScaleStore {
+export function openScaleStore(location: string, sizeLabel: string, reuse = false): ScaleStore {
   if (isPostgresUrl(location)) {
     // The PostgreSQL store is written on its own branch (issue 14); at merge this opens it (empty workspace per size).
     throw new Error(`${redactPostgresUrl(location)}: this build has no PostgreSQL store yet; open it here in bench/scale-store.ts`);
   }
   const folder = join(location, sizeLabel);
-  rmSync(folder, { recursive: true, force: true });
+  if (!reuse) rmSync(folder, { recursive: true, force: true });
   const store = openSqliteStore({ dataDir: folder });
   return { store, label: folder, sizeOnDisk: () => folderBytes(folder) };
 }

@@ -8,7 +8,8 @@
  *
  * Each size runs in its own Node process (`--run <size>`), so peak memory and caches are its own. Results are
  * printed and written to bench/out/scale.md. `--keep` leaves the libraries in place (default: a temporary folder,
- * removed at the end).
+ * removed at the end); `--reuse` measures the library a size already has under `--store` instead of building it
+ * (for tuning search against the same library).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +30,7 @@ const { values: options } = parseArgs({
     sizes: { type: "string", default: "10k,100k,1m" },
     store: { type: "string" },
     keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
     run: { type: "string" },
     result: { type: "string" },
     seed: { type: "string", default: "14" },
@@ -71,27 +73,28 @@ function percentile(values: number[], fraction: number): number {
 /** One size, in this process: build the library, then time search and answers and measure quality. */
 async function runSize(sizeLabel: string, location: string): Promise<SizeResult> {
   const target = parseSize(sizeLabel);
-  const { store, label, sizeOnDisk } = openScaleStore(location, sizeLabel);
+  const reuse = options.reuse && existsSync(join(location, sizeLabel));
+  const { store, label, sizeOnDisk } = openScaleStore(location, sizeLabel, reuse);
   try {
     const config = loadConfig({ ...process.env, HEARTH_OCR: "off" }, { dataDir: join(tmpdir(), "hearth-scale-config") });
     if (!config.ok) throw config.error;
     let started = performance.now();
-    await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
+    if (!reuse) await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
     const realIngestSeconds = (performance.now() - started) / 1000;
     const real = store.statistics();
 
     // Sentences of the real documents' passages (ids are never reused, so a range past the count finds them all).
     const passages: PassageRecord[] = [];
-    for (let first = 1; first <= real.chunkCount * 2 + 1000; first += 5000) {
+    for (let first = 1; !reuse && first <= real.chunkCount * 2 + 1000; first += 5000) {
       passages.push(...store.getPassages(Array.from({ length: 5000 }, (_, offset) => first + offset)));
     }
-    const templates = sentenceTemplates(passages);
+    const templates = reuse ? [] : sentenceTemplates(passages);
     const wordsPerPassage = Math.max(40, Math.round(real.averageLength * 0.9));
 
     let writeMilliseconds = 0;
     let syntheticPassages = 0;
     // The corpus alone is about 13k passages (its data sets are row passages), so a size counts the synthetic passages.
-    const toMake = target;
+    const toMake = reuse ? 0 : target;
     started = performance.now();
     let reported = 0;
     for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed), wordsPerPassage })) {
@@ -201,7 +204,8 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      execFileSync(process.execPath, ["--import", "tsx", script, "--run", size, "--store", location, "--result", resultFile, "--seed", options.seed], {
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse"] : [])];
+      execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
       results.push(JSON.parse(readFileSync(resultFile, "utf8")) as SizeResult);

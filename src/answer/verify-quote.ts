@@ -3,8 +3,15 @@
  * sentence wrapped over two lines in the page), so the check compares whitespace-normalised text and maps the
  * match back to the exact span of the page, which becomes the quote.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { UnitText } from "../chunking/types.ts";
 import type { Store } from "../store/types.ts";
+
+/** How much page text a verifier keeps (quote-cache.json beside this file). */
+const cacheLimits = z
+  .object({ documents: z.number().int().positive(), characters: z.number().int().positive(), pages: z.number().int().positive() })
+  .parse(JSON.parse(readFileSync(new URL("./quote-cache.json", import.meta.url), "utf8")));
 
 interface NormalisedText {
   text: string;
@@ -62,24 +69,52 @@ export interface QuoteVerifier {
   pageText(documentId: number, page: number | null): string;
 }
 
-/** A verifier that reads each document's unit texts once from the store. */
-export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVerifier {
-  // Units are read once per document; each page is normalised only when first checked (a spreadsheet is large).
-  const cache = new Map<number, { unit: UnitText; normalised?: NormalisedText }[]>();
+type CachedUnits = { unit: UnitText; normalised?: NormalisedText }[];
+
+/**
+ * A verifier that reads a document's unit texts from the store when first needed and keeps the most recently used
+ * ones (a long-lived answerer meets every document of a large library in time; it must not keep them all).
+ */
+export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">, limits: typeof cacheLimits = cacheLimits): QuoteVerifier {
+  // Each page is normalised only when first checked (a spreadsheet is large). Map order is recency: a hit moves
+  // its entry to the end, and the oldest go first when the cache is over its limits.
+  const cache = new Map<number, { units: CachedUnits; characters: number }>();
+  let cachedCharacters = 0;
   const pageTexts = new Map<string, string>();
-  const unitsOf = (documentId: number): { unit: UnitText; normalised?: NormalisedText }[] => {
-    let units = cache.get(documentId);
-    if (!units) {
-      units = store.getUnitTexts(documentId).map((unit) => ({ unit }));
-      cache.set(documentId, units);
+  const trim = (): void => {
+    for (const [documentId, entry] of cache) {
+      if (cache.size <= limits.documents && cachedCharacters <= limits.characters) break;
+      if (cache.size === 1) break; // the document in use stays, however large
+      cache.delete(documentId);
+      cachedCharacters -= entry.characters;
     }
-    return units;
   };
+  const entryOf = (documentId: number): { units: CachedUnits; characters: number } => {
+    let entry = cache.get(documentId);
+    if (entry) {
+      cache.delete(documentId);
+      cache.set(documentId, entry);
+      return entry;
+    }
+    const units: CachedUnits = store.getUnitTexts(documentId).map((unit) => ({ unit }));
+    entry = { units, characters: units.reduce((sum, { unit }) => sum + unit.text.length, 0) };
+    cache.set(documentId, entry);
+    cachedCharacters += entry.characters;
+    trim();
+    return entry;
+  };
+  const unitsOf = (documentId: number): CachedUnits => entryOf(documentId).units;
   return {
     verify(documentId, page, quote) {
-      for (const entry of unitsOf(documentId)) {
+      const cached = entryOf(documentId);
+      for (const entry of cached.units) {
         if (entry.unit.page !== page) continue;
-        entry.normalised ??= normaliseWhitespace(entry.unit.text);
+        if (!entry.normalised) {
+          entry.normalised = normaliseWhitespace(entry.unit.text);
+          // The whitespace map holds a number per character.
+          cached.characters += entry.unit.text.length * 8;
+          cachedCharacters += entry.unit.text.length * 8;
+        }
         const span = locateQuote(entry.unit.text, quote, entry.normalised);
         if (span) return span;
       }
@@ -93,6 +128,7 @@ export function createQuoteVerifier(store: Pick<Store, "getUnitTexts">): QuoteVe
           .filter(({ unit }) => unit.page === page)
           .map(({ unit }) => unit.text)
           .join("\n\n");
+        if (pageTexts.size >= limits.pages) pageTexts.delete(pageTexts.keys().next().value!);
         pageTexts.set(key, text);
       }
       return text;
