@@ -170,7 +170,23 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
 
   const stemPassages = (token: string): number => statements.termPassages.get(indexStem(token))?.passages ?? 0;
 
+  // Phrase counts take an index read each; answers ask for the same phrases their search then weighs, so they are
+  // kept until this connection writes or the library's passage count moves (another process wrote).
+  let phraseCache: { key: string; counts: Map<string, number> } = { key: "", counts: new Map() };
+  let generation = 0;
   const phrasePassages = (phrase: string[], passageCount: number): number => {
+    const key = `${passageCount}:${generation}`;
+    if (phraseCache.key !== key || phraseCache.counts.size >= 10_000) phraseCache = { key, counts: new Map() };
+    const text = phrase.join(" ");
+    let count = phraseCache.counts.get(text);
+    if (count === undefined) {
+      count = countPhrase(phrase, passageCount);
+      phraseCache.counts.set(text, count);
+    }
+    return count;
+  };
+
+  const countPhrase = (phrase: string[], passageCount: number): number => {
     const sample = statements.phraseSample.get(quote(phrase), settings.phraseCountCap);
     const found = sample?.n ?? 0;
     if (found < settings.phraseCountCap || sample?.last === null || sample?.last === undefined) return found;
@@ -182,8 +198,11 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return Math.min(passageCount, Math.round((found * whole) / covered));
   };
 
-  /** An upper bound on a phrase's passages without reading the index: its rarest word's count. */
-  const phraseBound = (phrase: string[]): number => Math.min(...phrase.map(stemPassages));
+  /** Passages holding a phrase: a word's from the table; a phrase counted, or bounded by its rarest word when that is rare. */
+  const phraseBound = (phrase: string[], passageCount: number): number => {
+    const rarest = Math.min(...phrase.map(stemPassages));
+    return phrase.length === 1 || rarest <= settings.phraseCountCap ? rarest : phrasePassages(phrase, passageCount);
+  };
 
   const top = (expression: string, limit: number): RankedChunk[] =>
     statements.topInIndex.all(expression, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
@@ -194,7 +213,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
    */
   const searchLibrary = (phrases: string[][], limit: number, passageCount: number): RankedChunk[] => {
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
-    const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase) }));
+    const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
     if (total <= settings.postingBudget) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit);
 
@@ -286,6 +305,9 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       return frequencies;
     },
 
-    termCounts: () => new TermCounts(statements),
+    termCounts: () => {
+      generation++;
+      return new TermCounts(statements);
+    },
   };
 }
