@@ -45,11 +45,18 @@ interface SizeResult {
   realIngestSeconds: number;
   writeSeconds: number;
   passagesPerSecond: number;
+  /** Passages per second of this process's own CPU time: the rate on a machine with a core to spare. */
+  passagesPerCpuSecond: number;
   peakRssMegabytes: number;
   diskMegabytes: number | null;
   searches: number;
   searchP50: number;
   searchP95: number;
+  /** CPU time of this process per search and per answer: what the wall times would be on an idle machine. */
+  searchCpuP50: number;
+  searchCpuP95: number;
+  answerCpuP50: number;
+  answerCpuP95: number;
   answers: number;
   answerP50: number;
   answerP95: number;
@@ -92,6 +99,7 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     const wordsPerPassage = Math.max(40, Math.round(real.averageLength * 0.9));
 
     let writeMilliseconds = 0;
+    let writeCpuMicroseconds = 0;
     let syntheticPassages = 0;
     // The corpus alone is about 13k passages (its data sets are row passages), so a size counts the synthetic passages.
     const toMake = reuse ? 0 : target;
@@ -99,8 +107,11 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     let reported = 0;
     for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed), wordsPerPassage })) {
       const written = performance.now();
+      const cpu = process.cpuUsage();
       store.replaceDocument(synthetic.document, synthetic.units, synthetic.chunks);
       writeMilliseconds += performance.now() - written;
+      const spent = process.cpuUsage(cpu);
+      writeCpuMicroseconds += spent.user + spent.system;
       syntheticPassages += synthetic.chunks.length;
       if (syntheticPassages - reported >= 100_000) {
         reported = syntheticPassages;
@@ -121,14 +132,28 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
     dependencies.answerer.answer(allQuestions[0]?.question ?? "What is a children's home?");
 
+    const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
+      const spent = process.cpuUsage(since);
+      return (spent.user + spent.system) / 1000;
+    };
     const searchTimes: number[] = [];
+    const searchCpu: number[] = [];
     for (const question of allQuestions) {
       const text = dependencies.retrievalText?.(question.question) ?? question.question;
       const searchStarted = performance.now();
+      const cpu = process.cpuUsage();
       dependencies.searcher.search(text, { limit: 5 });
+      searchCpu.push(cpuMilliseconds(cpu));
       searchTimes.push(performance.now() - searchStarted);
     }
+    // Answers as evaluate() times them, and again one by one for their CPU time.
     const answerTimes: number[] = [];
+    const answerCpu: number[] = [];
+    for (const question of allQuestions) {
+      const cpu = process.cpuUsage();
+      dependencies.answerer.answer(question.question);
+      answerCpu.push(cpuMilliseconds(cpu));
+    }
     const topFive: SizeResult["topFive"] = [];
     for (const set of parsed) {
       const summary = evaluate(set.questions, dependencies);
@@ -147,11 +172,16 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
       realIngestSeconds,
       writeSeconds: writeMilliseconds / 1000,
       passagesPerSecond: syntheticPassages > 0 ? syntheticPassages / (writeMilliseconds / 1000) : 0,
+      passagesPerCpuSecond: syntheticPassages > 0 ? syntheticPassages / (writeCpuMicroseconds / 1_000_000) : 0,
       peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
       diskMegabytes: ((bytes) => (bytes === null ? null : bytes / 1024 / 1024))(sizeOnDisk()),
       searches: searchTimes.length,
       searchP50: percentile(searchTimes, 0.5),
       searchP95: percentile(searchTimes, 0.95),
+      searchCpuP50: percentile(searchCpu, 0.5),
+      searchCpuP95: percentile(searchCpu, 0.95),
+      answerCpuP50: percentile(answerCpu, 0.5),
+      answerCpuP95: percentile(answerCpu, 0.95),
       answers: answerTimes.length,
       answerP50: percentile(answerTimes, 0.5),
       answerP95: percentile(answerTimes, 0.95),
@@ -167,14 +197,14 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
 
 function table(results: SizeResult[]): string[] {
   const lines = [
-    "| passages | documents | ingest passages/s | peak RSS | on disk | search p50 / p95 | answer p50 / p95 (max) | gold page in top 5 | load avg (1 min) |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| passages | documents | ingest passages/s (per CPU-s) | peak RSS | on disk | search p50 / p95 | search CPU p50 / p95 | answer p50 / p95 (max) | answer CPU p50 / p95 | gold page in top 5 | load avg (1 min) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const result of results) {
     lines.push(
-      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${result.passagesPerSecond.toFixed(0)} | ${result.peakRssMegabytes.toFixed(0)} MB | ${
+      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${result.passagesPerSecond.toFixed(0)} (${result.passagesPerCpuSecond.toFixed(0)}) | ${result.peakRssMegabytes.toFixed(0)} MB | ${
         result.diskMegabytes === null ? "n/a" : `${result.diskMegabytes.toFixed(0)} MB`
-      } | ${result.searchP50.toFixed(1)} / ${result.searchP95.toFixed(1)} ms | ${result.answerP50.toFixed(0)} / ${result.answerP95.toFixed(0)} ms (${result.answerMax.toFixed(0)}) | ${result.topFive
+      } | ${result.searchP50.toFixed(1)} / ${result.searchP95.toFixed(1)} ms | ${result.searchCpuP50.toFixed(1)} / ${result.searchCpuP95.toFixed(1)} ms | ${result.answerP50.toFixed(0)} / ${result.answerP95.toFixed(0)} ms (${result.answerMax.toFixed(0)}) | ${result.answerCpuP50.toFixed(0)} / ${result.answerCpuP95.toFixed(0)} ms | ${result.topFive
         .map((entry) => `${entry.set} ${entry.hits}/${entry.answerable}`)
         .join(", ")} | ${result.loadAverage[0]?.toFixed(2) ?? "?"} |`,
     );

@@ -72,12 +72,16 @@ function passageStems(text: string, context: string): Set<string> {
   return found;
 }
 
-/** Each phrase as its tokens, quoted for FTS5 (so AND, NEAR, '*' and quotes in user text are plain words), once. */
+/**
+ * Each phrase as its tokens, once per stem sequence: "local authority" and "local authorities" are one phrase to the
+ * index (it matches stems), so asking for both would only count its passages twice.
+ */
 function phrasesOf(terms: TextQuery["terms"]): string[][] {
   const phrases = new Map<string, string[]>();
   for (const term of terms) {
     const words = term.phrase.flatMap((word) => tokens(String(word)));
-    if (words.length > 0) phrases.set(words.join(" "), words);
+    const key = words.map(indexStem).join(" ");
+    if (words.length > 0 && !phrases.has(key)) phrases.set(key, words);
   }
   return [...phrases.values()];
 }
@@ -236,7 +240,18 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       expected = (expected * entry.passages) / Math.max(1, passageCount);
       if (together.length >= 2 && expected <= settings.postingBudget) break;
     }
-    const rareHits = rare.length > 0 ? top(rare.map(quote).join(" OR "), limit) : [];
+    // The rare terms' passages, ranked on their own and again with the common terms they also hold (FTS5 scores every
+    // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
+    // name and the question's common words ranks as the full OR would rank it.
+    const rareExpression = rare.map(quote).join(" OR ");
+    const rareHits = rare.length > 0 ? top(rareExpression, limit) : [];
+    if (rare.length > 0 && common.length > 0) {
+      const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
+      for (const hit of top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit)) {
+        if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
+      }
+      rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
+    }
     const fillHits = together.length >= 2 ? top(together.map(quote).join(" AND "), limit) : rare.length === 0 ? top(quote(common[0]!.phrase), limit) : [];
     if (fillHits.length === 0) return rareHits;
     // The rarest terms' best keep most of the places; the fill takes its share; the rest go to whichever is next.
