@@ -72,18 +72,27 @@ function passageStems(text: string, context: string): Set<string> {
   return found;
 }
 
-/**
- * Each phrase as its tokens, once per stem sequence: "local authority" and "local authorities" are one phrase to the
- * index (it matches stems), so asking for both would only count its passages twice.
- */
+/** Each phrase as its tokens, once (quoted later for FTS5, so AND, NEAR, '*' and quotes in user text are plain words). */
 function phrasesOf(terms: TextQuery["terms"]): string[][] {
   const phrases = new Map<string, string[]>();
   for (const term of terms) {
     const words = term.phrase.flatMap((word) => tokens(String(word)));
-    const key = words.map(indexStem).join(" ");
-    if (words.length > 0 && !phrases.has(key)) phrases.set(key, words);
+    if (words.length > 0) phrases.set(words.join(" "), words);
   }
   return [...phrases.values()];
+}
+
+/**
+ * Once per stem sequence: "local authority" and "local authorities" are one phrase to the index (it matches stems),
+ * so a narrowed query asks for it once rather than spend its budget twice.
+ */
+function distinctStems(phrases: string[][]): string[][] {
+  const distinct = new Map<string, string[]>();
+  for (const phrase of phrases) {
+    const key = phrase.map(indexStem).join(" ");
+    if (!distinct.has(key)) distinct.set(key, phrase);
+  }
+  return [...distinct.values()];
 }
 
 const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
@@ -221,6 +230,8 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
     if (total <= settings.postingBudget) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit);
 
+    const distinct = new Set(distinctStems(phrases));
+    counted.splice(0, counted.length, ...counted.filter((entry) => distinct.has(entry.phrase)));
     counted.sort((left, right) => left.passages - right.passages);
     const rare: string[][] = [];
     let spent = 0;
