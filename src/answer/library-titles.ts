@@ -3,6 +3,7 @@
  * library of ten thousand documents takes tens of milliseconds to list, and answers ask on every question.
  */
 import { stems } from "../retrieval/tokenize.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 import type { Store } from "../store/types.ts";
 
 const cache = new WeakMap<Pick<Store, "listDocuments" | "statistics">, { key: string; stems: string[] }>();
@@ -15,7 +16,7 @@ export function libraryTitleStems(store: Pick<Store, "listDocuments" | "statisti
   const key = `${statistics.chunkCount}:${statistics.averageLength}`;
   const cached = cache.get(store);
   if (cached?.key === key) return cached.stems;
-  const titleStems = store.listDocuments().flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
+  const titleStems = libraryDocuments(store).flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
   cache.set(store, { key, stems: titleStems });
   return titleStems;
 }
