@@ -9,7 +9,8 @@
  * Each size runs in its own Node process (`--run <size>`), so peak memory and caches are its own. Results are
  * printed and written to bench/out/scale.md. `--keep` leaves the libraries in place (default: a temporary folder,
  * removed at the end); `--reuse` measures the library a size already has under `--store` instead of building it
- * (for tuning search against the same library).
+ * (for tuning search against the same library), and with `--append 10k` writes that many more passages into it
+ * first (the ingest rate of a library already that large).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,6 +32,7 @@ const { values: options } = parseArgs({
     store: { type: "string" },
     keep: { type: "boolean", default: false },
     reuse: { type: "boolean", default: false },
+    append: { type: "string", default: "0" },
     run: { type: "string" },
     result: { type: "string" },
     seed: { type: "string", default: "14" },
@@ -92,20 +94,23 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
 
     // Sentences of the real documents' passages (ids are never reused, so a range past the count finds them all).
     const passages: PassageRecord[] = [];
-    for (let first = 1; !reuse && first <= real.chunkCount * 2 + 1000; first += 5000) {
+    // With --reuse the corpus is still the library's first documents; --append writes that many more passages.
+    const append = reuse ? parseSize(options.append) : 0;
+    const harvestUpTo = reuse ? (append > 0 ? 20_000 : 0) : real.chunkCount * 2 + 1000;
+    for (let first = 1; first <= harvestUpTo; first += 5000) {
       passages.push(...store.getPassages(Array.from({ length: 5000 }, (_, offset) => first + offset)));
     }
-    const templates = reuse ? [] : sentenceTemplates(passages);
+    const templates = sentenceTemplates(passages);
     const wordsPerPassage = Math.max(40, Math.round(real.averageLength * 0.9));
 
     let writeMilliseconds = 0;
     let writeCpuMicroseconds = 0;
     let syntheticPassages = 0;
     // The corpus alone is about 13k passages (its data sets are row passages), so a size counts the synthetic passages.
-    const toMake = reuse ? 0 : target;
+    const toMake = reuse ? append : target;
     started = performance.now();
     let reported = 0;
-    for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed), wordsPerPassage })) {
+    for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed) + (reuse ? real.chunkCount : 0), wordsPerPassage })) {
       const written = performance.now();
       const cpu = process.cpuUsage();
       store.replaceDocument(synthetic.document, synthetic.units, synthetic.chunks);
@@ -234,7 +239,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse"] : [])];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : [])];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
