@@ -10,7 +10,7 @@
  * printed and written to bench/out/scale.md. `--keep` leaves the libraries in place (default: a temporary folder,
  * removed at the end); `--reuse` measures the library a size already has under `--store` instead of building it
  * (for tuning search against the same library), and with `--append 10k` writes that many more passages into it
- * first (the ingest rate of a library already that large).
+ * first (the ingest rate of a library already that large); `--ingest-only` skips the questions.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +33,7 @@ const { values: options } = parseArgs({
     keep: { type: "boolean", default: false },
     reuse: { type: "boolean", default: false },
     append: { type: "string", default: "0" },
+    "ingest-only": { type: "boolean", default: false },
     run: { type: "string" },
     result: { type: "string" },
     seed: { type: "string", default: "14" },
@@ -128,14 +129,14 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
 
     const dependencies = await evaluationDependencies(store, 5);
     const sets = questionSets().filter((set) => ["dev", "dev2", "tuning"].includes(set.name) && existsSync(set.file));
-    const parsed = sets.map((set) => {
+    const parsed = (options["ingest-only"] ? [] : sets).map((set) => {
       const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
       if (!questions.ok) throw questions.error;
       return { name: set.name, questions: questions.value };
     });
     const allQuestions = parsed.flatMap((set) => set.questions);
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
-    dependencies.answerer.answer(allQuestions[0]?.question ?? "What is a children's home?");
+    if (allQuestions.length > 0) dependencies.answerer.answer(allQuestions[0]!.question);
 
     const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
       const spent = process.cpuUsage(since);
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
     for (const size of sizes) {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : [])];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : [])];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
