@@ -201,6 +201,11 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
   }
 }
 
+/** A figure to `digits` places, or "n/a" when it was not measured (JSON keeps NaN as null). */
+function figure(value: number | null, digits: number): string {
+  return value === null || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
+}
+
 function table(results: SizeResult[]): string[] {
   const lines = [
     "| passages | documents | ingest passages/s (per CPU-s) | peak RSS | on disk | search p50 / p95 | search CPU p50 / p95 | answer p50 / p95 (max) | answer CPU p50 / p95 | gold page in top 5 | load avg (1 min) |",
@@ -208,9 +213,9 @@ function table(results: SizeResult[]): string[] {
   ];
   for (const result of results) {
     lines.push(
-      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${result.passagesPerSecond.toFixed(0)} (${result.passagesPerCpuSecond.toFixed(0)}) | ${result.peakRssMegabytes.toFixed(0)} MB | ${
-        result.diskMegabytes === null ? "n/a" : `${result.diskMegabytes.toFixed(0)} MB`
-      } | ${result.searchP50.toFixed(1)} / ${result.searchP95.toFixed(1)} ms | ${result.searchCpuP50.toFixed(1)} / ${result.searchCpuP95.toFixed(1)} ms | ${result.answerP50.toFixed(0)} / ${result.answerP95.toFixed(0)} ms (${result.answerMax.toFixed(0)}) | ${result.answerCpuP50.toFixed(0)} / ${result.answerCpuP95.toFixed(0)} ms | ${result.topFive
+      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${figure(result.passagesPerSecond, 0)} (${figure(result.passagesPerCpuSecond, 0)}) | ${figure(result.peakRssMegabytes, 0)} MB | ${
+        result.diskMegabytes === null ? "n/a" : `${figure(result.diskMegabytes, 0)} MB`
+      } | ${figure(result.searchP50, 1)} / ${figure(result.searchP95, 1)} ms | ${figure(result.searchCpuP50, 1)} / ${figure(result.searchCpuP95, 1)} ms | ${figure(result.answerP50, 0)} / ${figure(result.answerP95, 0)} ms (${figure(result.answerMax, 0)}) | ${figure(result.answerCpuP50, 0)} / ${figure(result.answerCpuP95, 0)} ms | ${result.topFive
         .map((entry) => `${entry.set} ${entry.hits}/${entry.answerable}`)
         .join(", ")} | ${result.loadAverage[0]?.toFixed(2) ?? "?"} |`,
     );
