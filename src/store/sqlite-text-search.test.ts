@@ -61,7 +61,7 @@ describe("SQLite text search at scale", () => {
   });
 
   it("finds the rare term's passage and common terms together under a small posting budget", () => {
-    const tight = createSqliteTextSearch(database, { ...textSearchSettings, postingBudget: 20 });
+    const tight = createSqliteTextSearch(database, { ...textSearchSettings, postingBudget: 20, narrowFrom: 0 });
     const query: TextQuery = {
       terms: ["asylum", "residential", "sufficiency", "children", "care", "placements"].map((word) => ({ phrase: [word], weight: 1 })),
       limit: 4,
@@ -71,12 +71,19 @@ describe("SQLite text search at scale", () => {
     const texts = store.getPassages(hits.map((hit) => hit.chunkId)).map((passage) => passage.text);
     expect(texts).toContain("Unaccompanied asylum seeking children need specialist semi-independent provision.");
     expect(texts).toContain("Residential sufficiency and placement costs rose sharply for children in care.");
+    // Past the budget a common word alone is not searched: only the rare word's passage comes back, where the plain
+    // OR (a library under narrowFrom) fills the limit with the common word's passages.
+    const rareAndCommon: TextQuery = { terms: [{ phrase: ["sufficiency"], weight: 1 }, { phrase: ["placements"], weight: 1 }], limit: 4 };
+    expect(store.getPassages(tight.search(rareAndCommon, store.statistics().chunkCount).map((hit) => hit.chunkId)).map((passage) => passage.text)).toEqual([
+      "Residential sufficiency and placement costs rose sharply for children in care.",
+    ]);
+    expect(store.searchText(rareAndCommon)).toHaveLength(4);
     // Within its budget, the same query is one OR over every term, ranked as before.
     const roomy = createSqliteTextSearch(database, { ...textSearchSettings, postingBudget: 1_000_000 });
     expect(roomy.search(query, store.statistics().chunkCount).map((hit) => hit.chunkId)).toEqual(store.searchText(query).map((hit) => hit.chunkId));
   });
 
-  it("searches a few documents by their own ranges and many documents by widening the top k, as the exact join would", () => {
+  it("searches a few documents by their own ranges, all but a few by the ranges between, and many by widening the top k, as the exact join would", () => {
     const documents = store.listDocuments();
     const query: TextQuery = { terms: [{ phrase: ["placements"], weight: 1 }, { phrase: ["residential"], weight: 1 }], limit: 5 };
     const exact = (ids: number[]): number[] =>
@@ -93,6 +100,12 @@ describe("SQLite text search at scale", () => {
     const count = store.statistics().chunkCount;
     expect(search.search({ ...query, documentIds: few }, count).map((hit) => hit.chunkId)).toEqual(exact(few));
     expect(search.search({ ...query, documentIds: many }, count).map((hit) => hit.chunkId)).toEqual(exact(many));
+    const allButTwo = documents.filter((_, index) => index !== 2 && index !== 17).map((document) => document.id);
+    expect(search.search({ ...query, documentIds: allButTwo }, count).map((hit) => hit.chunkId)).toEqual(exact(allButTwo));
+    const tight = createSqliteTextSearch(database, { ...textSearchSettings, fewDocuments: 4, postingBudget: 20, narrowFrom: 0 });
+    const narrowed = tight.search({ terms: [{ phrase: ["asylum"], weight: 1 }, { phrase: ["placements"], weight: 1 }], limit: 3, documentIds: allButTwo }, count);
+    expect(narrowed.length).toBeGreaterThan(0);
+    expect(store.getPassages(narrowed.map((hit) => hit.chunkId)).every((passage) => allButTwo.includes(passage.documentId))).toBe(true);
     expect(search.search({ ...query, documentIds: [] }, count)).toEqual([]);
   });
 });

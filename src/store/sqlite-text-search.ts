@@ -26,6 +26,8 @@ export const textSearchSettings = z
     phraseCountCap: z.number().int().positive(),
     fewDocuments: z.number().int().nonnegative(),
     filteredRounds: z.number().int().nonnegative(),
+    rankRareWithCommon: z.boolean(),
+    narrowFrom: z.number().int().nonnegative(),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -156,6 +158,8 @@ function prepareStatements(database: Database.Database) {
     documentRange: database.prepare<[number], { first: number | null; last: number | null }>(
       "SELECT min(id) AS first, max(id) AS last FROM chunks WHERE document_id = ?",
     ),
+    documentCount: database.prepare<[], { n: number }>("SELECT count(*) AS n FROM documents"),
+    allDocumentIds: database.prepare<[], { id: number }>("SELECT id FROM documents"),
     documentsOf: database.prepare<[string], { id: number; document_id: number }>(
       "SELECT id, document_id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
     ),
@@ -217,18 +221,25 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return phrase.length === 1 || rarest <= settings.phraseCountCap ? rarest : phrasePassages(phrase, passageCount);
   };
 
-  const top = (expression: string, limit: number): RankedChunk[] =>
-    statements.topInIndex.all(expression, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+  /** The top k of an expression inside the index, over the whole library or over rowid ranges of it. */
+  const top = (expression: string, limit: number, ranges?: [number, number][]): RankedChunk[] => {
+    if (ranges === undefined) return statements.topInIndex.all(expression, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+    return ranges
+      .flatMap(([first, last]) => statements.topInRange.all(expression, first, last, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value })))
+      .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
+      .slice(0, limit);
+  };
 
   /**
    * The candidate set of an unrestricted query, bounded by the posting budget: every phrase OR-ed when they fit it,
    * else the rarest phrases OR-ed and a fill of passages holding the commoner ones together.
    */
-  const searchLibrary = (phrases: string[][], limit: number, passageCount: number): RankedChunk[] => {
+  const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
     const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
-    if (total <= settings.postingBudget) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit);
+    // A small library is searched on every term: each query there is cheap, and it keeps its ranking exactly.
+    if (total <= settings.postingBudget || passageCount < settings.narrowFrom) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit, ranges);
 
     const distinct = new Set(distinctStems(phrases));
     counted.splice(0, counted.length, ...counted.filter((entry) => distinct.has(entry.phrase)));
@@ -255,15 +266,16 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
     // name and the question's common words ranks as the full OR would rank it.
     const rareExpression = rare.map(quote).join(" OR ");
-    const rareHits = rare.length > 0 ? top(rareExpression, limit) : [];
-    if (rare.length > 0 && common.length > 0) {
+    const rareHits = rare.length > 0 ? top(rareExpression, limit, ranges) : [];
+    if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
       const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
-      for (const hit of top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit)) {
+      for (const hit of top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit, ranges)) {
         if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
       }
       rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
     }
-    const fillHits = together.length >= 2 ? top(together.map(quote).join(" AND "), limit) : rare.length === 0 ? top(quote(common[0]!.phrase), limit) : [];
+    const fillHits =
+      together.length >= 2 ? top(together.map(quote).join(" AND "), limit, ranges) : rare.length === 0 ? top(quote(common[0]!.phrase), limit, ranges) : [];
     if (fillHits.length === 0) return rareHits;
     // The rarest terms' best keep most of the places; the fill takes its share; the rest go to whichever is next.
     const kept = new Map<number, RankedChunk>();
@@ -297,7 +309,27 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
         .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
         .slice(0, limit);
     }
-    // Many documents (every prose document of the library): widen the in-index top k until enough are theirs.
+    // All but a few documents (every prose document, leaving out a few data sets of thousands of rows): the rowid
+    // ranges between the left-out documents, searched as the whole library is.
+    const documentCount = statements.documentCount.get()?.n ?? 0;
+    if (documentCount - wanted.size <= settings.fewDocuments) {
+      const left = statements.allDocumentIds.all().filter((row) => !wanted.has(row.id));
+      const excluded = left
+        .map((row) => statements.documentRange.get(row.id))
+        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null)
+        .sort((a, b) => a.first - b.first);
+      const ranges: [number, number][] = [];
+      let from = 0;
+      for (const range of excluded) {
+        if (range.first - 1 >= from) ranges.push([from, range.first - 1]);
+        from = Math.max(from, range.last + 1);
+      }
+      ranges.push([from, Number.MAX_SAFE_INTEGER]);
+      const hits = searchLibrary(phrases, limit, passageCount, ranges);
+      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
+      return hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
+    }
+    // Many documents, many left out: widen the in-index top k until enough are theirs.
     let width = limit * 4;
     for (let round = 0; round < settings.filteredRounds; round++) {
       const hits = searchLibrary(phrases, width, passageCount);
