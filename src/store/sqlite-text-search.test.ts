@@ -61,7 +61,7 @@ describe("SQLite text search at scale", () => {
   });
 
   it("finds the rare term's passage and common terms together under a small posting budget", () => {
-    const tight = createSqliteTextSearch(database, { ...textSearchSettings, postingBudget: 20, narrowFrom: 0 });
+    const tight = createSqliteTextSearch(database, { ...textSearchSettings, postingBudget: 20, narrowFrom: 0, postingBudgetShare: 0 });
     const query: TextQuery = {
       terms: ["asylum", "residential", "sufficiency", "children", "care", "placements"].map((word) => ({ phrase: [word], weight: 1 })),
       limit: 4,
@@ -102,7 +102,7 @@ describe("SQLite text search at scale", () => {
     expect(search.search({ ...query, documentIds: many }, count).map((hit) => hit.chunkId)).toEqual(exact(many));
     const allButTwo = documents.filter((_, index) => index !== 2 && index !== 17).map((document) => document.id);
     expect(search.search({ ...query, documentIds: allButTwo }, count).map((hit) => hit.chunkId)).toEqual(exact(allButTwo));
-    const tight = createSqliteTextSearch(database, { ...textSearchSettings, fewDocuments: 4, postingBudget: 20, narrowFrom: 0 });
+    const tight = createSqliteTextSearch(database, { ...textSearchSettings, fewDocuments: 4, postingBudget: 20, narrowFrom: 0, postingBudgetShare: 0 });
     const narrowed = tight.search({ terms: [{ phrase: ["asylum"], weight: 1 }, { phrase: ["placements"], weight: 1 }], limit: 3, documentIds: allButTwo }, count);
     expect(narrowed.length).toBeGreaterThan(0);
     expect(store.getPassages(narrowed.map((hit) => hit.chunkId)).every((passage) => allButTwo.includes(passage.documentId))).toBe(true);

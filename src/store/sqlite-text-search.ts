@@ -28,6 +28,7 @@ export const textSearchSettings = z
     filteredRounds: z.number().int().nonnegative(),
     rankRareWithCommon: z.boolean(),
     narrowFrom: z.number().int().nonnegative(),
+    postingBudgetShare: z.number().min(0).max(1),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -238,8 +239,10 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
     const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
+    // The budget grows slowly with the library (a share of its passages), so a very large library keeps more terms.
+    const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * passageCount));
     // A small library is searched on every term: each query there is cheap, and it keeps its ranking exactly.
-    if (total <= settings.postingBudget || passageCount < settings.narrowFrom) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit, ranges);
+    if (total <= budget || passageCount < settings.narrowFrom) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit, ranges);
 
     const distinct = new Set(distinctStems(phrases));
     counted.splice(0, counted.length, ...counted.filter((entry) => distinct.has(entry.phrase)));
@@ -247,7 +250,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const rare: string[][] = [];
     let spent = 0;
     let next = 0;
-    while (next < counted.length && spent + counted[next]!.passages <= settings.postingBudget) {
+    while (next < counted.length && spent + counted[next]!.passages <= budget) {
       rare.push(counted[next]!.phrase);
       spent += counted[next]!.passages;
       next++;
@@ -260,7 +263,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     for (const entry of common) {
       together.push(entry.phrase);
       expected = (expected * entry.passages) / Math.max(1, passageCount);
-      if (together.length >= 2 && expected <= settings.postingBudget) break;
+      if (together.length >= 2 && expected <= budget) break;
     }
     // The rare terms' passages, ranked on their own and again with the common terms they also hold (FTS5 scores every
     // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
