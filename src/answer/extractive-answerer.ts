@@ -25,6 +25,7 @@ import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
+import { libraryTitleStems } from "./library-titles.ts";
 
 export interface ExtractiveAnswererDependencies {
   store: Store;
@@ -558,8 +559,7 @@ function essentialConcepts(question: string, weighted: WeightedConcept[]): Conce
 }
 
 async function missingEssentials(essentials: Concept[], frequencies: Map<ConceptForm, number>, store: Store): Promise<string[]> {
-  const documentStems = (await store.documents.list())
-    .flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
+  const documentStems = await libraryTitleStems(store);
   return essentials
     .filter(
       (concept) =>

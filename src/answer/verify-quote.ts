@@ -3,8 +3,15 @@
  * sentence wrapped over two lines in the page), so the check compares whitespace-normalised text and maps the
  * match back to the exact span of the page, which becomes the quote.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { UnitText } from "../chunking/types.ts";
 import type { Store } from "../store/types.ts";
+
+/** How much page text a verifier keeps (quote-cache.json beside this file). */
+const cacheLimits = z
+  .object({ documents: z.number().int().positive(), characters: z.number().int().positive(), pages: z.number().int().positive() })
+  .parse(JSON.parse(readFileSync(new URL("./quote-cache.json", import.meta.url), "utf8")));
 
 interface NormalisedText {
   text: string;
@@ -67,27 +74,63 @@ export interface QuoteVerifier {
   pageText(documentId: number, page: number | null): string;
 }
 
-/** A verifier that reads each document's unit texts once from the store. */
-export function createQuoteVerifier(store: Pick<Store, "documents">): QuoteVerifier {
-  // Units are read once per document; each page is normalised only when first checked (a spreadsheet is large).
-  const cache = new Map<number, { unit: UnitText; normalised?: NormalisedText }[]>();
+type CachedUnits = { unit: UnitText; normalised?: NormalisedText }[];
+
+/**
+ * A verifier that reads the unit texts of the documents an answer may cite in one store call (`load`), and keeps the
+ * most recently used ones (a long-lived answerer meets every document of a large library in time; it must not keep
+ * them all). Documents of the last two `load` calls are never dropped: the answer in hand verifies against them.
+ */
+export function createQuoteVerifier(store: Pick<Store, "documents">, limits: typeof cacheLimits = cacheLimits): QuoteVerifier {
+  // Each page is normalised only when first checked (a spreadsheet is large). Map order is recency: a hit moves
+  // its entry to the end, and the oldest go first when the cache is over its limits.
+  const cache = new Map<number, { units: CachedUnits; characters: number }>();
+  let cachedCharacters = 0;
+  let previousLoad = new Set<number>();
   const pageTexts = new Map<string, string>();
-  const unitsOf = (documentId: number): { unit: UnitText; normalised?: NormalisedText }[] => {
-    const units = cache.get(documentId);
-    if (!units) throw new Error(`quote verifier: document ${documentId}'s pages were not loaded first`);
-    return units;
+  const trim = (inUse: Set<number>): void => {
+    for (const [documentId, entry] of cache) {
+      if (cache.size <= limits.documents && cachedCharacters <= limits.characters) break;
+      if (inUse.has(documentId)) continue;
+      cache.delete(documentId);
+      cachedCharacters -= entry.characters;
+    }
   };
+  const entryOf = (documentId: number): { units: CachedUnits; characters: number } => {
+    const entry = cache.get(documentId);
+    if (!entry) throw new Error(`quote verifier: document ${documentId}'s pages were not loaded first`);
+    cache.delete(documentId);
+    cache.set(documentId, entry);
+    return entry;
+  };
+  const unitsOf = (documentId: number): CachedUnits => entryOf(documentId).units;
   return {
     async load(documentIds) {
-      const missing = [...new Set(documentIds)].filter((id) => !cache.has(id));
-      if (missing.length === 0) return;
-      const texts = await store.documents.unitTexts(missing);
-      for (const id of missing) cache.set(id, (texts.get(id) ?? []).map((unit) => ({ unit })));
+      const wanted = new Set(documentIds);
+      const missing = [...wanted].filter((id) => !cache.has(id));
+      if (missing.length > 0) {
+        const texts = await store.documents.unitTexts(missing);
+        for (const id of missing) {
+          if (cache.has(id)) continue;
+          const units: CachedUnits = (texts.get(id) ?? []).map((unit) => ({ unit }));
+          const characters = units.reduce((sum, { unit }) => sum + unit.text.length, 0);
+          cache.set(id, { units, characters });
+          cachedCharacters += characters;
+        }
+      }
+      trim(new Set([...previousLoad, ...wanted]));
+      previousLoad = wanted;
     },
     verify(documentId, page, quote) {
-      for (const entry of unitsOf(documentId)) {
+      const cached = entryOf(documentId);
+      for (const entry of cached.units) {
         if (entry.unit.page !== page) continue;
-        entry.normalised ??= normaliseWhitespace(entry.unit.text);
+        if (!entry.normalised) {
+          entry.normalised = normaliseWhitespace(entry.unit.text);
+          // The whitespace map holds a number per character.
+          cached.characters += entry.unit.text.length * 8;
+          cachedCharacters += entry.unit.text.length * 8;
+        }
         const span = locateQuote(entry.unit.text, quote, entry.normalised);
         if (span) return span;
       }
@@ -101,6 +144,7 @@ export function createQuoteVerifier(store: Pick<Store, "documents">): QuoteVerif
           .filter(({ unit }) => unit.page === page)
           .map(({ unit }) => unit.text)
           .join("\n\n");
+        if (pageTexts.size >= limits.pages) pageTexts.delete(pageTexts.keys().next().value!);
         pageTexts.set(key, text);
       }
       return text;

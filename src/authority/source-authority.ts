@@ -10,6 +10,7 @@ import type { Result } from "../errors/hearth-error.ts";
 import type { Answer } from "../answer/types.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
 import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 
 export const authorityKinds = [
   "statute",
@@ -219,7 +220,7 @@ export function withSourceAuthority(searcher: Searcher, store: Store, now: Date 
 /** One note per cited file whose period has ended ("covers 2011-2015; it may be out of date"). */
 export async function outOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Promise<string[]> {
   const currentYear = now.getFullYear();
-  const titles = new Map((await store.documents.list()).map((document) => [document.fileName, document.title]));
+  const titles = new Map((await libraryDocuments(store)).map((document) => [document.fileName, document.title]));
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const citation of answer.citations) {

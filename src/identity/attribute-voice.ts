@@ -17,6 +17,7 @@ import { stopWords } from "../retrieval/tokenize.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
 import { classifyAuthor, describeDocumentIdentity, documentNoun } from "./document-identity.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 
 const wordsSchema = z.object({
   firstPerson: z.string(),
@@ -177,7 +178,7 @@ export async function attributeVoice(answer: Answer, store: Store, options: Attr
   if (answer.citations.length === 0) return answer;
   const addressee = options.addressee ? (resolveLocalAuthority(options.addressee) ?? options.addressee) : undefined;
   const documents = new Map<string, DocumentRecord>();
-  for (const document of await store.documents.list()) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
+  for (const document of await libraryDocuments(store)) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
   // Every cited file's speaker, read from the store up front: the sentence loop below makes no store calls.
   const speakers = new Map<string, Speaker | null>();
   const cited = [...new Set(answer.citations.map((citation) => citation.file))];

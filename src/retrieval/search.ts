@@ -117,16 +117,26 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return proseCache.ids;
   };
 
-  let titleCache: { key: number; titles: string[][] } | undefined;
-  const documentStems = async (): Promise<string[][]> => {
+  let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
+  const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
     // Recomputed only when the library changes (the passage count moves with every write).
     const key = (await store.passages.statistics()).chunkCount;
     if (titleCache?.key !== key) {
       const titles = (await store.documents.list())
         .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
-      titleCache = { key, titles };
+      // Titles by each stem they hold, so a question's word is looked for in the few titles that could hold it, not in
+      // every title of a library of thousands.
+      const byStem = new Map<string, string[][]>();
+      for (const title of titles) {
+        for (const stem of new Set(title)) {
+          const holding = byStem.get(stem);
+          if (holding) holding.push(title);
+          else byStem.set(stem, [title]);
+        }
+      }
+      titleCache = { key, titles, byStem };
     }
-    return titleCache.titles;
+    return titleCache;
   };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
@@ -183,7 +193,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
-    const titles = await documentStems();
+    const { titles, byStem } = await documentStems();
+    const titlesHolding = (formStems: string[]): number =>
+      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length;
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
@@ -191,9 +203,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           (form) =>
             form.original &&
             form.stems.some((token) => token.length > 3) &&
-            titles.some((title) => findSequence(title, form.stems).length > 0) &&
+            titlesHolding(form.stems) > 0 &&
             // A word in most titles ("children", "strategy") names no one document.
-            titles.filter((title) => findSequence(title, form.stems).length > 0).length <= Math.max(1, titles.length / 3),
+            titlesHolding(form.stems) <= Math.max(1, titles.length / 3),
         ),
     );
 

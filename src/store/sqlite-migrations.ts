@@ -165,6 +165,19 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    description: "passages per stem, so document frequencies are one indexed read at any library size",
+    // Kept by the store in each write's own transaction (src/store/sqlite-text-search.ts counts the stems of the
+    // passages it writes and removes); filled here from the index for a library written before it existed.
+    sql: `
+      CREATE TABLE term_passages (
+        stem TEXT PRIMARY KEY,
+        passages INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO term_passages (stem, passages) SELECT term, doc FROM chunks_vocab;
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

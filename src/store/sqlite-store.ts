@@ -2,7 +2,6 @@
  * The embedded Store: one SQLite file (`hearth.db`) per library, better-sqlite3, FTS5 for full-text search.
  * Every write is one transaction, so a killed process leaves either the old or the new version of a document.
  */
-import { stemmer } from "stemmer";
 import { mkdirSync } from "node:fs";
 import { join, parse } from "node:path";
 import Database from "better-sqlite3";
@@ -12,6 +11,8 @@ import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
 import { migrate } from "./sqlite-migrations.ts";
 import { parseSetting, validateSetting } from "./setting-values.ts";
+import type { SqliteTextSearch } from "./sqlite-text-search.ts";
+import { createSqliteTextSearch } from "./sqlite-text-search.ts";
 import type {
   CorpusStatistics,
   DataColumn,
@@ -37,10 +38,6 @@ import type { Answer, Session, SessionExchange } from "../answer/types.ts";
 export type SqliteStoreOptions = { dataDir: string } | { path: string };
 
 export const databaseFileName = "hearth.db";
-
-/** BM25 column weights for chunks_fts (text, context): a hit in the passage text counts more than in its labels. */
-const textWeight = 1.0;
-const contextWeight = 0.4;
 
 interface DocumentRow {
   id: number;
@@ -172,18 +169,6 @@ function toPassage(row: PassageRow): PassageRecord {
 const passageColumns = `c.id, c.document_id, c.ordinal, c.page, c.section, c.heading_path, c.kind, c.text,
   c.start_offset, c.end_offset, d.file_name, d.format, d.title`;
 
-function searchSql(filtered: boolean): string {
-  return `SELECT ${passageColumns}, bm25(chunks_fts, ${textWeight}, ${contextWeight}) AS rank_value
-      FROM chunks_fts
-      JOIN chunks c ON c.id = chunks_fts.rowid
-      JOIN documents d ON d.id = c.document_id
-      WHERE chunks_fts MATCH ?${filtered ? " AND c.document_id IN (SELECT value FROM json_each(?))" : ""}
-      ORDER BY rank_value, c.id
-      LIMIT ?`;
-}
-
-type SearchRow = PassageRow & { rank_value: number };
-
 function prepareStatements(database: Database.Database) {
   return {
     documentByHash: database.prepare<[string], DocumentRow>("SELECT * FROM documents WHERE content_hash = ?"),
@@ -213,10 +198,6 @@ function prepareStatements(database: Database.Database) {
     passages: database.prepare<[string], PassageRow>(
       `SELECT ${passageColumns} FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id IN (SELECT value FROM json_each(?))`,
-    ),
-    vocabulary: database.prepare<[string], { doc: number }>("SELECT doc FROM chunks_vocab WHERE term = ?"),
-    phraseFrequency: database.prepare<[string], { n: number }>(
-      "SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?",
     ),
     statistics: database.prepare<[], { chunks: number; average: number }>(
       "SELECT count(*) AS chunks, coalesce(avg(token_count), 0) AS average FROM chunks",
@@ -250,8 +231,6 @@ function prepareStatements(database: Database.Database) {
     setSetting: database.prepare<[string, string]>(
       "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     ),
-    search: database.prepare<[string, number], SearchRow>(searchSql(false)),
-    searchDocuments: database.prepare<[string, string, number], SearchRow>(searchSql(true)),
   };
 }
 
@@ -263,6 +242,7 @@ class SqliteDatabase {
   readonly location: string;
   readonly #database: Database.Database;
   readonly #statements: ReturnType<typeof prepareStatements>;
+  readonly #textSearch: SqliteTextSearch;
   /** Writes made through this connection, which `data_version` does not count. */
   #writes = 0;
   #statisticsCache: { version: string; value: CorpusStatistics } | undefined;
@@ -274,6 +254,7 @@ class SqliteDatabase {
     this.#database = database;
     this.location = location;
     this.#statements = prepareStatements(database);
+    this.#textSearch = createSqliteTextSearch(database);
     this.#vectorsUnavailable = vectorsUnavailable;
   }
 
@@ -290,6 +271,8 @@ class SqliteDatabase {
     const statements = this.#statements;
     this.#writes++;
     const write = this.#database.transaction((): number => {
+      const termCounts = this.#textSearch.termCounts();
+      termCounts.removeVersions(document.sourcePath, document.contentHash);
       statements.deleteVersions.run(document.sourcePath, document.contentHash);
       const inserted = statements.insertDocument.run(
         document.fileName,
@@ -324,7 +307,9 @@ class SqliteDatabase {
           countTokens(chunk.text),
         ).lastInsertRowid;
         statements.indexChunk.run(chunkId, chunk.text, context);
+        termCounts.add(chunk.text, context);
       }
+      termCounts.save();
       this.#insertDataTables(documentId, tables);
       return documentId;
     });
@@ -410,7 +395,12 @@ class SqliteDatabase {
   removeDocument(id: number): boolean {
     // Units and chunks go by ON DELETE CASCADE; the chunks trigger removes their index entries.
     this.#writes++;
-    const remove = this.#database.transaction(() => this.#statements.deleteDocument.run(id).changes > 0);
+    const remove = this.#database.transaction(() => {
+      const termCounts = this.#textSearch.termCounts();
+      termCounts.removeDocuments([id]);
+      termCounts.save();
+      return this.#statements.deleteDocument.run(id).changes > 0;
+    });
     return remove.immediate();
   }
 
@@ -434,20 +424,13 @@ class SqliteDatabase {
   }
 
   searchText(query: TextQuery): PassageHit[] {
-    const limit = Math.floor(Number(query.limit));
-    if (!Number.isFinite(limit) || limit <= 0) return [];
-    const expression = buildMatchExpression(query.terms);
-    if (expression === null) return [];
-    // FTS5 cannot weight OR-ed phrases; bm25 ranks the candidates and the retrieval layer reranks with term weights.
-    const documentIds = query.documentIds;
-    let rows: SearchRow[];
-    if (documentIds === undefined) {
-      rows = this.#statements.search.all(expression, limit);
-    } else {
-      if (documentIds.length === 0) return [];
-      rows = this.#statements.searchDocuments.all(expression, JSON.stringify(documentIds.map(Number)), limit);
-    }
-    return rows.map((row) => ({ ...toPassage(row), score: -row.rank_value }));
+    // The top k are found inside the index and bounded by the rarest terms (sqlite-text-search.ts); only they are read.
+    const ranked = this.#textSearch.search(query, this.statistics().chunkCount);
+    const passages = new Map(this.getPassages(ranked.map((hit) => hit.chunkId)).map((passage) => [passage.chunkId, passage]));
+    return ranked.flatMap((hit) => {
+      const passage = passages.get(hit.chunkId);
+      return passage === undefined ? [] : [{ ...passage, score: hit.score }];
+    });
   }
 
   getPassages(chunkIds: number[]): PassageRecord[] {
@@ -470,20 +453,8 @@ class SqliteDatabase {
    * passages, in either column); a term of several tokens counts passages holding it as a phrase.
    */
   documentFrequencies(terms: string[]): Map<string, number> {
-    const frequencies = new Map<string, number>();
-    for (const term of terms) {
-      const tokens = tokenize(term);
-      let count = 0;
-      if (tokens.length === 1) {
-        // The index holds Porter stems (see sqlite-migrations.ts), so a word is looked up by its stem.
-        const token = tokens[0]!;
-        count = this.#statements.vocabulary.get(/^\p{N}+$/u.test(token) ? token : stemmer(token))?.doc ?? 0;
-      } else if (tokens.length > 1) {
-        count = this.#statements.phraseFrequency.get(`"${tokens.join(" ")}"`)?.n ?? 0;
-      }
-      frequencies.set(term, count);
-    }
-    return frequencies;
+    // One indexed read per word (term_passages, kept with every write); a phrase is counted up to a cap.
+    return this.#textSearch.documentFrequencies(terms, this.statistics().chunkCount);
   }
 
   statistics(): CorpusStatistics {

@@ -1,0 +1,272 @@
+/**
+ * `npm run bench:scale [-- --sizes 10k,100k,1m] [--store <folder|postgres-url>]`: how Hearth behaves as the
+ * library grows. For each size, a fresh library holds the real corpus (../shared/corpus library, real and dev2
+ * documents, so the development questions keep their real answers) and synthetic documents recombined from its
+ * sentences (bench/scale-library.ts) up to that many passages. Reported per size: ingest passages/s of the
+ * synthetic writes, peak RSS, size on disk, search p50/p95, answer p50/p95 (the `hearth ask` path: extractive,
+ * typed tables, source authority), and the share of dev and dev2 questions with a gold page in the search top 5.
+ *
+ * Each size runs in its own Node process (`--run <size>`), so peak memory and caches are its own. Results are
+ * printed and written to bench/out/scale.md. `--keep` leaves the libraries in place (default: a temporary folder,
+ * removed at the end); `--reuse` measures the library a size already has under `--store` instead of building it
+ * (for tuning search against the same library), and with `--append 10k` writes that many more passages into it
+ * first (the ingest rate of a library already that large); `--ingest-only` skips the questions.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
+import { loadConfig } from "../src/config/config.ts";
+import { ingestPaths } from "../src/ingest/ingest.ts";
+import type { PassageRecord } from "../src/store/types.ts";
+import { corpus, questionSets } from "./question-sets.ts";
+import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
+import { openScaleStore } from "./scale-store.ts";
+
+const { values: options } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10k,100k,1m" },
+    store: { type: "string" },
+    keep: { type: "boolean", default: false },
+    reuse: { type: "boolean", default: false },
+    append: { type: "string", default: "0" },
+    "ingest-only": { type: "boolean", default: false },
+    run: { type: "string" },
+    result: { type: "string" },
+    seed: { type: "string", default: "14" },
+  },
+});
+
+interface SizeResult {
+  size: string;
+  passages: number;
+  documents: number;
+  syntheticPassages: number;
+  realIngestSeconds: number;
+  writeSeconds: number;
+  passagesPerSecond: number;
+  /** Passages per second of this process's own CPU time: the rate on a machine with a core to spare. */
+  passagesPerCpuSecond: number;
+  peakRssMegabytes: number;
+  diskMegabytes: number | null;
+  searches: number;
+  searchP50: number;
+  searchP95: number;
+  /** CPU time of this process per search and per answer: what the wall times would be on an idle machine. */
+  searchCpuP50: number;
+  searchCpuP95: number;
+  answerCpuP50: number;
+  answerCpuP95: number;
+  answers: number;
+  answerP50: number;
+  answerP95: number;
+  answerMax: number;
+  topFive: { set: string; hits: number; answerable: number }[];
+  loadAverage: number[];
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([km]?)$/i.exec(text.trim());
+  if (!match) throw new Error(`--sizes: "${text}" is not a size such as 10k, 100k or 1m`);
+  const factor = { "": 1, k: 1_000, m: 1_000_000 }[match[2]!.toLowerCase() as "" | "k" | "m"];
+  return Math.round(Number(match[1]) * factor);
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+}
+
+/** One size, in this process: build the library, then time search and answers and measure quality. */
+async function runSize(sizeLabel: string, location: string): Promise<SizeResult> {
+  const target = parseSize(sizeLabel);
+  const reuse = options.reuse && existsSync(join(location, sizeLabel));
+  const { store, label, sizeOnDisk } = await openScaleStore(location, sizeLabel, reuse);
+  try {
+    const config = loadConfig({ ...process.env, HEARTH_OCR: "off" }, { dataDir: join(tmpdir(), "hearth-scale-config") });
+    if (!config.ok) throw config.error;
+    let started = performance.now();
+    if (!reuse) await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
+    const realIngestSeconds = (performance.now() - started) / 1000;
+    const real = await store.passages.statistics();
+
+    // Sentences of the real documents' passages (ids are never reused, so a range past the count finds them all).
+    const passages: PassageRecord[] = [];
+    // With --reuse the corpus is still the library's first documents; --append writes that many more passages.
+    const append = reuse ? parseSize(options.append) : 0;
+    const harvestUpTo = reuse ? (append > 0 ? 20_000 : 0) : real.chunkCount * 2 + 1000;
+    for (let first = 1; first <= harvestUpTo; first += 5000) {
+      passages.push(...(await store.passages.getPassages(Array.from({ length: 5000 }, (_, offset) => first + offset))));
+    }
+    const templates = sentenceTemplates(passages);
+    const wordsPerPassage = Math.max(40, Math.round(real.averageLength * 0.9));
+
+    let writeMilliseconds = 0;
+    let writeCpuMicroseconds = 0;
+    let syntheticPassages = 0;
+    // The corpus alone is about 13k passages (its data sets are row passages), so a size counts the synthetic passages.
+    const toMake = reuse ? append : target;
+    started = performance.now();
+    let reported = 0;
+    for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed) + (reuse ? real.chunkCount : 0), wordsPerPassage })) {
+      const written = performance.now();
+      const cpu = process.cpuUsage();
+      await store.documents.replace(synthetic.document, synthetic.units, synthetic.chunks);
+      writeMilliseconds += performance.now() - written;
+      const spent = process.cpuUsage(cpu);
+      writeCpuMicroseconds += spent.user + spent.system;
+      syntheticPassages += synthetic.chunks.length;
+      if (syntheticPassages - reported >= 100_000) {
+        reported = syntheticPassages;
+        console.error(`  ${sizeLabel}: ${syntheticPassages} passages written, ${(syntheticPassages / (writeMilliseconds / 1000)).toFixed(0)}/s`);
+      }
+    }
+    const statistics = await store.passages.statistics();
+    const documents = (await store.documents.list()).length;
+
+    const dependencies = await evaluationDependencies(store, 5);
+    const sets = questionSets().filter((set) => ["dev", "dev2", "tuning"].includes(set.name) && existsSync(set.file));
+    const parsed = (options["ingest-only"] ? [] : sets).map((set) => {
+      const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
+      if (!questions.ok) throw questions.error;
+      return { name: set.name, questions: questions.value };
+    });
+    const allQuestions = parsed.flatMap((set) => set.questions);
+    // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
+    if (allQuestions.length > 0) await dependencies.answerer.answer(allQuestions[0]!.question);
+
+    const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
+      const spent = process.cpuUsage(since);
+      return (spent.user + spent.system) / 1000;
+    };
+    const searchTimes: number[] = [];
+    const searchCpu: number[] = [];
+    for (const question of allQuestions) {
+      const text = (await dependencies.retrievalText?.(question.question)) ?? question.question;
+      const searchStarted = performance.now();
+      const cpu = process.cpuUsage();
+      await dependencies.searcher.search(text, { limit: 5 });
+      searchCpu.push(cpuMilliseconds(cpu));
+      searchTimes.push(performance.now() - searchStarted);
+    }
+    // Answers as evaluate() times them, and again one by one for their CPU time.
+    const answerTimes: number[] = [];
+    const answerCpu: number[] = [];
+    for (const question of allQuestions) {
+      const cpu = process.cpuUsage();
+      await dependencies.answerer.answer(question.question);
+      answerCpu.push(cpuMilliseconds(cpu));
+    }
+    const topFive: SizeResult["topFive"] = [];
+    for (const set of parsed) {
+      const summary = await evaluate(set.questions, dependencies);
+      answerTimes.push(...summary.details.map((detail) => detail.milliseconds));
+      topFive.push({
+        set: set.name,
+        hits: summary.details.filter((detail) => !detail.expectedRefusal && detail.goldRank !== null).length,
+        answerable: summary.answerable,
+      });
+    }
+    return {
+      size: sizeLabel,
+      passages: statistics.chunkCount,
+      documents,
+      syntheticPassages,
+      realIngestSeconds,
+      writeSeconds: writeMilliseconds / 1000,
+      passagesPerSecond: syntheticPassages > 0 ? syntheticPassages / (writeMilliseconds / 1000) : 0,
+      passagesPerCpuSecond: syntheticPassages > 0 ? syntheticPassages / (writeCpuMicroseconds / 1_000_000) : 0,
+      peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
+      diskMegabytes: ((bytes) => (bytes === null ? null : bytes / 1024 / 1024))(await sizeOnDisk()),
+      searches: searchTimes.length,
+      searchP50: percentile(searchTimes, 0.5),
+      searchP95: percentile(searchTimes, 0.95),
+      searchCpuP50: percentile(searchCpu, 0.5),
+      searchCpuP95: percentile(searchCpu, 0.95),
+      answerCpuP50: percentile(answerCpu, 0.5),
+      answerCpuP95: percentile(answerCpu, 0.95),
+      answers: answerTimes.length,
+      answerP50: percentile(answerTimes, 0.5),
+      answerP95: percentile(answerTimes, 0.95),
+      answerMax: Math.max(...answerTimes),
+      topFive,
+      loadAverage: loadavg(),
+    };
+  } finally {
+    await store.close();
+    console.error(`  ${sizeLabel}: library at ${label}`);
+  }
+}
+
+/** A figure to `digits` places, or "n/a" when it was not measured (JSON keeps NaN as null). */
+function figure(value: number | null, digits: number): string {
+  return value === null || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
+}
+
+function table(results: SizeResult[]): string[] {
+  const lines = [
+    "| passages | documents | ingest passages/s (per CPU-s) | peak RSS | on disk | search p50 / p95 | search CPU p50 / p95 | answer p50 / p95 (max) | answer CPU p50 / p95 | gold page in top 5 | load avg (1 min) |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const result of results) {
+    lines.push(
+      `| ${result.passages.toLocaleString("en-GB")} | ${result.documents.toLocaleString("en-GB")} | ${figure(result.passagesPerSecond, 0)} (${figure(result.passagesPerCpuSecond, 0)}) | ${figure(result.peakRssMegabytes, 0)} MB | ${
+        result.diskMegabytes === null ? "n/a" : `${figure(result.diskMegabytes, 0)} MB`
+      } | ${figure(result.searchP50, 1)} / ${figure(result.searchP95, 1)} ms | ${figure(result.searchCpuP50, 1)} / ${figure(result.searchCpuP95, 1)} ms | ${figure(result.answerP50, 0)} / ${figure(result.answerP95, 0)} ms (${figure(result.answerMax, 0)}) | ${figure(result.answerCpuP50, 0)} / ${figure(result.answerCpuP95, 0)} ms | ${result.topFive
+        .map((entry) => `${entry.set} ${entry.hits}/${entry.answerable}`)
+        .join(", ")} | ${result.loadAverage[0]?.toFixed(2) ?? "?"} |`,
+    );
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(corpus("dev2/questions.json"))) {
+    console.error(`bench:scale needs the shared corpus at ${corpus("")} (set HEARTH_SHARED_DIR)`);
+    process.exitCode = 1;
+    return;
+  }
+  if (options.run) {
+    // A child run: one size, its figures as JSON for the parent.
+    const result = await runSize(options.run, options.store ?? join(tmpdir(), "hearth-scale"));
+    writeFileSync(options.result ?? join(tmpdir(), `hearth-scale-${options.run}.json`), JSON.stringify(result));
+    return;
+  }
+  const temporary = options.store === undefined ? mkdtempSync(join(tmpdir(), "hearth-scale-")) : null;
+  const location = options.store ?? temporary!;
+  const sizes = options.sizes.split(",").map((size) => size.trim().toLowerCase()).filter((size) => size.length > 0);
+  sizes.forEach(parseSize); // refuse a bad size before any work
+  const results: SizeResult[] = [];
+  const script = new URL(import.meta.url).pathname;
+  try {
+    for (const size of sizes) {
+      const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
+      console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : [])];
+      execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
+        stdio: ["ignore", "inherit", "inherit"],
+      });
+      results.push(JSON.parse(readFileSync(resultFile, "utf8")) as SizeResult);
+      rmSync(resultFile, { force: true });
+      for (const line of table(results).slice(-1)) console.log(line);
+    }
+  } finally {
+    if (temporary !== null && !options.keep) rmSync(temporary, { recursive: true, force: true });
+  }
+  const report = [
+    `# Scale benchmark (${new Date().toISOString().slice(0, 16)}Z, ${process.version}, ${cpus().length} cores)`,
+    "",
+    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}\` (store: ${options.store === undefined ? "SQLite in a temporary folder" : location})`,
+    "",
+    ...table(results),
+    "",
+  ];
+  mkdirSync(new URL("./out/", import.meta.url), { recursive: true });
+  writeFileSync(new URL("./out/scale.md", import.meta.url), `${report.join("\n")}\n`);
+  console.log(report.join("\n"));
+}
+
+await main();

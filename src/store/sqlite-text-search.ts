@@ -1,0 +1,374 @@
+/**
+ * Full-text search and document frequencies for the SQLite store at any library size (issue 14).
+ *
+ * A search costs what its rarest terms cost, not what the library holds:
+ * - The top k are taken inside the FTS5 index (rowid and bm25 only); only those k rows are joined to their chunk
+ *   and document.
+ * - A query whose terms are in more passages together than `postingBudget` is narrowed: its rarest terms, OR-ed,
+ *   while their passages fit the budget; the rest of the candidates are a capped fill of passages that hold the
+ *   commoner terms together (AND, rarest first, until the expected intersection fits the budget). FTS5 scores only
+ *   the rows an expression yields, so an AND of common words is cheap where their OR is not.
+ * - Document frequencies are one indexed read of `term_passages` (stem -> passages holding it), kept in the same
+ *   transaction as every write; a phrase is counted up to `phraseCountCap` and estimated past it.
+ * - A search restricted to a few documents reads each document's own rowid range of the index; one restricted to
+ *   many widens its in-index top k until enough of them belong to those documents.
+ */
+import { readFileSync } from "node:fs";
+import type Database from "better-sqlite3";
+import { stemmer } from "stemmer";
+import { z } from "zod";
+import type { TextQuery } from "./types.ts";
+
+export const textSearchSettings = z
+  .object({
+    postingBudget: z.number().int().positive(),
+    fillShare: z.number().min(0).max(1),
+    phraseCountCap: z.number().int().positive(),
+    fewDocuments: z.number().int().nonnegative(),
+    filteredRounds: z.number().int().nonnegative(),
+    rankRareWithCommon: z.boolean(),
+    narrowFrom: z.number().int().nonnegative(),
+    postingBudgetShare: z.number().min(0).max(1),
+  })
+  .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
+
+export type TextSearchSettings = typeof textSearchSettings;
+
+/** BM25 column weights for chunks_fts (text, context): a hit in the passage text counts more than in its labels. */
+const textWeight = 1.0;
+const contextWeight = 0.4;
+
+export interface RankedChunk {
+  chunkId: number;
+  /** BM25 negated: higher is better. */
+  score: number;
+}
+
+const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
+const asciiWordPattern = /[A-Za-z0-9]+/g;
+const nonAscii = /[^\t\n\r\x20-\x7e]/;
+
+/** Tokens as FTS5's unicode61 tokenizer with remove_diacritics sees them (the store's own `tokenize`). */
+function tokens(text: string): string[] {
+  if (!nonAscii.test(text)) return text.toLowerCase().match(asciiWordPattern) ?? [];
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(wordPattern) ?? [];
+}
+
+const stemCache = new Map<string, string>();
+
+/** The Porter stem the index holds for a token (numbers as they are). */
+export function indexStem(token: string): string {
+  let stemmed = stemCache.get(token);
+  if (stemmed === undefined) {
+    stemmed = /^\p{N}+$/u.test(token) ? token : stemmer(token);
+    if (stemCache.size >= 100_000) stemCache.clear();
+    stemCache.set(token, stemmed);
+  }
+  return stemmed;
+}
+
+/** The distinct stems of a passage as the index holds them, text and context together. */
+function passageStems(text: string, context: string): Set<string> {
+  const found = new Set<string>();
+  for (const token of tokens(text)) found.add(indexStem(token));
+  for (const token of tokens(context)) found.add(indexStem(token));
+  return found;
+}
+
+/** Each phrase as its tokens, once (quoted later for FTS5, so AND, NEAR, '*' and quotes in user text are plain words). */
+function phrasesOf(terms: TextQuery["terms"]): string[][] {
+  const phrases = new Map<string, string[]>();
+  for (const term of terms) {
+    const words = term.phrase.flatMap((word) => tokens(String(word)));
+    if (words.length > 0) phrases.set(words.join(" "), words);
+  }
+  return [...phrases.values()];
+}
+
+/**
+ * Once per stem sequence: "local authority" and "local authorities" are one phrase to the index (it matches stems),
+ * so a narrowed query asks for it once rather than spend its budget twice.
+ */
+function distinctStems(phrases: string[][]): string[][] {
+  const distinct = new Map<string, string[]>();
+  for (const phrase of phrases) {
+    const key = phrase.map(indexStem).join(" ");
+    if (!distinct.has(key)) distinct.set(key, phrase);
+  }
+  return [...distinct.values()];
+}
+
+const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
+
+/** Passage counts per stem, changed as passages are written and removed; saved inside the write's transaction. */
+export class TermCounts {
+  readonly #changes = new Map<string, number>();
+
+  constructor(private readonly statements: TextSearchStatements) {}
+
+  add(text: string, context: string): void {
+    for (const stem of passageStems(text, context)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
+  }
+
+  /** Counts out the passages of documents about to be deleted (call before the DELETE, in the same transaction). */
+  removeDocuments(documentIds: number[]): void {
+    for (const documentId of documentIds) {
+      for (const row of this.statements.chunkTexts.iterate(documentId)) {
+        for (const stem of passageStems(row.text, row.context)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) - 1);
+      }
+    }
+  }
+
+  /** Counts out the versions of a document that `replaceDocument` is about to delete (same path or same bytes). */
+  removeVersions(sourcePath: string, contentHash: string): void {
+    this.removeDocuments(this.statements.versionIds.all(sourcePath, contentHash).map((row) => row.id));
+  }
+
+  save(): void {
+    for (const [stem, change] of this.#changes) {
+      if (change === 0) continue;
+      this.statements.addToTerm.run(stem, change);
+      if (change < 0) this.statements.dropEmptyTerm.run(stem);
+    }
+    this.#changes.clear();
+  }
+}
+
+function prepareStatements(database: Database.Database) {
+  const rankColumn = `bm25(chunks_fts, ${textWeight}, ${contextWeight})`;
+  return {
+    chunkTexts: database.prepare<[number], { text: string; context: string }>("SELECT text, context FROM chunks WHERE document_id = ?"),
+    versionIds: database.prepare<[string, string], { id: number }>("SELECT id FROM documents WHERE source_path = ? OR content_hash = ?"),
+    addToTerm: database.prepare<[string, number]>(
+      "INSERT INTO term_passages (stem, passages) VALUES (?, ?) ON CONFLICT (stem) DO UPDATE SET passages = passages + excluded.passages",
+    ),
+    dropEmptyTerm: database.prepare<[string]>("DELETE FROM term_passages WHERE stem = ? AND passages <= 0"),
+    termPassages: database.prepare<[string], { passages: number }>("SELECT passages FROM term_passages WHERE stem = ?"),
+    /** The first `cap` matches in rowid order: how many, and the last one's rowid. */
+    phraseSample: database.prepare<[string, number], { n: number; last: number | null }>(
+      "SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid LIMIT ?)",
+    ),
+    idSpan: database.prepare<[], { first: number | null; last: number | null }>("SELECT min(id) AS first, max(id) AS last FROM chunks"),
+    topInIndex: database.prepare<[string, number], { id: number; rank_value: number }>(
+      `SELECT rowid AS id, ${rankColumn} AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank_value, rowid LIMIT ?`,
+    ),
+    topInRange: database.prepare<[string, number, number, number], { id: number; rank_value: number }>(
+      `SELECT rowid AS id, ${rankColumn} AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid BETWEEN ? AND ?
+        ORDER BY rank_value, rowid LIMIT ?`,
+    ),
+    documentRange: database.prepare<[number], { first: number | null; last: number | null }>(
+      "SELECT min(id) AS first, max(id) AS last FROM chunks WHERE document_id = ?",
+    ),
+    documentCount: database.prepare<[], { n: number }>("SELECT count(*) AS n FROM documents"),
+    allDocumentIds: database.prepare<[], { id: number }>("SELECT id FROM documents"),
+    documentsOf: database.prepare<[string], { id: number; document_id: number }>(
+      "SELECT id, document_id FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+    ),
+    /** Every match joined to its chunk, filtered by document: exact, and as slow as the matches are many. */
+    topInDocuments: database.prepare<[string, string, number], { id: number; rank_value: number }>(
+      `SELECT c.id AS id, ${rankColumn} AS rank_value FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+        WHERE chunks_fts MATCH ? AND c.document_id IN (SELECT value FROM json_each(?)) ORDER BY rank_value, c.id LIMIT ?`,
+    ),
+  };
+}
+
+export type TextSearchStatements = ReturnType<typeof prepareStatements>;
+
+export interface SqliteTextSearch {
+  /** Candidates for a query, best first (see the module comment for how the work is bounded). */
+  search(query: TextQuery, passageCount: number): RankedChunk[];
+  /** Passages holding each term: one token from `term_passages`, a phrase counted (estimated past the cap). */
+  documentFrequencies(terms: string[], passageCount: number): Map<string, number>;
+  /** A fresh set of count changes for one write transaction. */
+  termCounts(): TermCounts;
+}
+
+export function createSqliteTextSearch(database: Database.Database, settings: TextSearchSettings = textSearchSettings): SqliteTextSearch {
+  const statements = prepareStatements(database);
+
+  const stemPassages = (token: string): number => statements.termPassages.get(indexStem(token))?.passages ?? 0;
+
+  // Phrase counts take an index read each; answers ask for the same phrases their search then weighs, so they are
+  // kept until this connection writes or the library's passage count moves (another process wrote).
+  let phraseCache: { key: string; counts: Map<string, number> } = { key: "", counts: new Map() };
+  let generation = 0;
+  const phrasePassages = (phrase: string[], passageCount: number): number => {
+    const key = `${passageCount}:${generation}`;
+    if (phraseCache.key !== key || phraseCache.counts.size >= 10_000) phraseCache = { key, counts: new Map() };
+    const text = phrase.join(" ");
+    let count = phraseCache.counts.get(text);
+    if (count === undefined) {
+      count = countPhrase(phrase, passageCount);
+      phraseCache.counts.set(text, count);
+    }
+    return count;
+  };
+
+  const countPhrase = (phrase: string[], passageCount: number): number => {
+    const sample = statements.phraseSample.get(quote(phrase), settings.phraseCountCap);
+    const found = sample?.n ?? 0;
+    if (found < settings.phraseCountCap || sample?.last === null || sample?.last === undefined) return found;
+    // Past the cap, the share of the id span the first `cap` matches took says how common the phrase is.
+    const span = statements.idSpan.get();
+    const first = span?.first ?? 1;
+    const covered = Math.max(1, sample.last - first + 1);
+    const whole = Math.max(covered, (span?.last ?? sample.last) - first + 1);
+    return Math.min(passageCount, Math.round((found * whole) / covered));
+  };
+
+  /** Passages holding a phrase: a word's from the table; a phrase counted, or bounded by its rarest word when that is rare. */
+  const phraseBound = (phrase: string[], passageCount: number): number => {
+    const rarest = Math.min(...phrase.map(stemPassages));
+    return phrase.length === 1 || rarest <= settings.phraseCountCap ? rarest : phrasePassages(phrase, passageCount);
+  };
+
+  /** The top k of an expression inside the index, over the whole library or over rowid ranges of it. */
+  const top = (expression: string, limit: number, ranges?: [number, number][]): RankedChunk[] => {
+    if (ranges === undefined) return statements.topInIndex.all(expression, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+    return ranges
+      .flatMap(([first, last]) => statements.topInRange.all(expression, first, last, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value })))
+      .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
+      .slice(0, limit);
+  };
+
+  /**
+   * The candidate set of an unrestricted query, bounded by the posting budget: every phrase OR-ed when they fit it,
+   * else the rarest phrases OR-ed and a fill of passages holding the commoner ones together.
+   */
+  const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
+    // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
+    const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
+    const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
+    // The budget grows slowly with the library (a share of its passages), so a very large library keeps more terms.
+    const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * passageCount));
+    // A small library is searched on every term: each query there is cheap, and it keeps its ranking exactly.
+    if (total <= budget || passageCount < settings.narrowFrom) return top(counted.map((entry) => quote(entry.phrase)).join(" OR "), limit, ranges);
+
+    const distinct = new Set(distinctStems(phrases));
+    counted.splice(0, counted.length, ...counted.filter((entry) => distinct.has(entry.phrase)));
+    counted.sort((left, right) => left.passages - right.passages);
+    const rare: string[][] = [];
+    let spent = 0;
+    let next = 0;
+    while (next < counted.length && spent + counted[next]!.passages <= budget) {
+      rare.push(counted[next]!.phrase);
+      spent += counted[next]!.passages;
+      next++;
+    }
+    // Passages holding the commoner phrases together: AND them, rarest first, until the expected overlap (as if
+    // independent) fits the budget.
+    const common = counted.slice(next);
+    const together: string[][] = [];
+    let expected = passageCount;
+    for (const entry of common) {
+      together.push(entry.phrase);
+      expected = (expected * entry.passages) / Math.max(1, passageCount);
+      if (together.length >= 2 && expected <= budget) break;
+    }
+    // The rare terms' passages, ranked on their own and again with the common terms they also hold (FTS5 scores every
+    // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
+    // name and the question's common words ranks as the full OR would rank it.
+    const rareExpression = rare.map(quote).join(" OR ");
+    const rareHits = rare.length > 0 ? top(rareExpression, limit, ranges) : [];
+    if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
+      const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
+      for (const hit of top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit, ranges)) {
+        if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
+      }
+      rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
+    }
+    const fillHits =
+      together.length >= 2 ? top(together.map(quote).join(" AND "), limit, ranges) : rare.length === 0 ? top(quote(common[0]!.phrase), limit, ranges) : [];
+    if (fillHits.length === 0) return rareHits;
+    // The rarest terms' best keep most of the places; the fill takes its share; the rest go to whichever is next.
+    const kept = new Map<number, RankedChunk>();
+    const reserved = Math.ceil(limit * (1 - settings.fillShare));
+    for (const hit of rareHits.slice(0, reserved)) kept.set(hit.chunkId, hit);
+    for (const hit of fillHits) {
+      if (kept.size >= limit || kept.size - reserved >= Math.floor(limit * settings.fillShare)) break;
+      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
+    }
+    for (const hit of [...rareHits.slice(reserved), ...fillHits]) {
+      if (kept.size >= limit) break;
+      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
+    }
+    return [...kept.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId);
+  };
+
+  const searchDocuments = (phrases: string[][], limit: number, documentIds: number[], passageCount: number): RankedChunk[] => {
+    const expression = phrases.map(quote).join(" OR ");
+    const wanted = new Set(documentIds);
+    if (wanted.size <= settings.fewDocuments) {
+      // A document's passages are written in one transaction, so its chunk ids are one contiguous range.
+      const hits: RankedChunk[] = [];
+      for (const documentId of wanted) {
+        const range = statements.documentRange.get(documentId);
+        if (range?.first === null || range?.first === undefined || range.last === null) continue;
+        for (const row of statements.topInRange.all(expression, range.first, range.last, limit)) hits.push({ chunkId: row.id, score: -row.rank_value });
+      }
+      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
+      return hits
+        .filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1))
+        .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
+        .slice(0, limit);
+    }
+    // All but a few documents (every prose document, leaving out a few data sets of thousands of rows): the rowid
+    // ranges between the left-out documents, searched as the whole library is.
+    const documentCount = statements.documentCount.get()?.n ?? 0;
+    if (documentCount - wanted.size <= settings.fewDocuments) {
+      const left = statements.allDocumentIds.all().filter((row) => !wanted.has(row.id));
+      const excluded = left
+        .map((row) => statements.documentRange.get(row.id))
+        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null)
+        .sort((a, b) => a.first - b.first);
+      const ranges: [number, number][] = [];
+      let from = 0;
+      for (const range of excluded) {
+        if (range.first - 1 >= from) ranges.push([from, range.first - 1]);
+        from = Math.max(from, range.last + 1);
+      }
+      ranges.push([from, Number.MAX_SAFE_INTEGER]);
+      const hits = searchLibrary(phrases, limit, passageCount, ranges);
+      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
+      return hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
+    }
+    // Many documents, many left out: widen the in-index top k until enough are theirs.
+    let width = limit * 4;
+    for (let round = 0; round < settings.filteredRounds; round++) {
+      const hits = searchLibrary(phrases, width, passageCount);
+      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
+      const theirs = hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
+      if (theirs.length >= limit || hits.length < width) return theirs.slice(0, limit);
+      width *= 4;
+    }
+    return statements.topInDocuments.all(expression, JSON.stringify([...wanted]), limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+  };
+
+  return {
+    search(query, passageCount) {
+      const limit = Math.floor(Number(query.limit));
+      if (!Number.isFinite(limit) || limit <= 0) return [];
+      const phrases = phrasesOf(query.terms);
+      if (phrases.length === 0) return [];
+      if (query.documentIds !== undefined) {
+        if (query.documentIds.length === 0) return [];
+        return searchDocuments(phrases, limit, query.documentIds.map(Number), passageCount);
+      }
+      return searchLibrary(phrases, limit, passageCount);
+    },
+
+    documentFrequencies(terms, passageCount) {
+      const frequencies = new Map<string, number>();
+      for (const term of terms) {
+        const words = tokens(term);
+        frequencies.set(term, words.length === 0 ? 0 : words.length === 1 ? stemPassages(words[0]!) : phrasePassages(words, passageCount));
+      }
+      return frequencies;
+    },
+
+    termCounts: () => {
+      generation++;
+      return new TermCounts(statements);
+    },
+  };
+}
