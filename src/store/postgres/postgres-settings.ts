@@ -1,5 +1,6 @@
 /** Library settings in PostgreSQL: JSON values by key, typed on the way in and out by each setting's zod schema. */
 import { HearthError } from "../../errors/hearth-error.ts";
+import { parseSetting, validateSetting } from "../setting-values.ts";
 import type { SettingDefinition, SettingsStore } from "../types.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
@@ -15,24 +16,12 @@ export class PostgresSettings implements SettingsStore {
       "SELECT value FROM library_settings WHERE workspace_id = $1 AND key = $2",
       [setting.key],
     );
-    const row = result.rows[0];
-    if (row === undefined) return undefined;
     // A value that no longer matches its schema (written by an older Hearth) reads as unset.
-    const parsed = setting.schema.safeParse(row.value);
-    return parsed.success ? parsed.data : undefined;
+    return parseSetting(setting, result.rows[0]?.value);
   }
 
   async set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void> {
-    const parsed = setting.schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? ` (${issue.path.join(".")})` : "";
-      throw new HearthError("INVALID_INPUT", `setting "${setting.key}": ${issue?.message ?? "invalid value"}${where}`, {
-        subject: setting.key,
-        cause: parsed.error,
-      });
-    }
-    const json = JSON.stringify(parsed.data);
+    const json = JSON.stringify(validateSetting(setting, value));
     if (json === undefined) {
       throw new HearthError("INVALID_INPUT", `setting "${setting.key}": the value cannot be stored as JSON`, { subject: setting.key });
     }

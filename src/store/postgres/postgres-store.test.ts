@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
 import { withoutCorpus } from "../../../test/support/corpus.ts";
-import { cambridgeshire, describeStoreContract, somerset } from "../store-contract.ts";
+import { describeStoreContract, somerset } from "../store-contract.ts";
 import type { Store } from "../types.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 
@@ -40,39 +40,6 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL store: the con
   it("says what it is and where, without the password", () => {
     expect(store.kind).toBe("postgres");
     expect(store.location).toMatch(/\(workspace contract-\d+\)$/);
-  });
-
-  it("with pgvector, keeps embeddings: only new passages need vectors, nearest first, removed with their document", async () => {
-    if ((await store.passages.embeddingStatus()).unavailable !== null) return; // no pgvector on this server: see below
-    const first = cambridgeshire();
-    const firstRecord = await store.documents.replace(first.document, first.units, first.chunks);
-    expect(await store.passages.embeddingStatus()).toMatchObject({ model: null, embedded: 0, total: first.chunks.length });
-    const pending = await store.passages.withoutEmbedding("test:model", 10_000);
-    expect(pending).toHaveLength(first.chunks.length);
-    const vectorFor = (text: string): number[] => (/£|cost/i.test(text) ? [1, 0.1, 0] : [0, 1, 0.2]);
-    await store.passages.saveEmbeddings("test:model", pending.map((passage) => ({ chunkId: passage.chunkId, vector: vectorFor(passage.text) })));
-    expect(await store.passages.withoutEmbedding("test:model", 10)).toEqual([]);
-    expect(await store.passages.embeddingStatus()).toMatchObject({ model: "test:model", dimensions: 3, embedded: first.chunks.length });
-    const hits = await store.passages.vectorSearch("test:model", [1, 0, 0], 3);
-    expect(hits[0]!.text).toMatch(/£|cost/i);
-    expect(hits[0]!.score).toBeGreaterThan(0.9);
-    expect(hits.map((hit) => hit.score)).toEqual([...hits.map((hit) => hit.score)].sort((a, b) => b - a));
-    expect(await store.passages.vectorSearch("other:model", [1, 0, 0], 3)).toEqual([]);
-    await expect(store.passages.vectorSearch("test:model", [1, 0], 3)).rejects.toThrow(/cannot be compared/);
-    const second = somerset();
-    const secondRecord = await store.documents.replace(second.document, second.units, second.chunks);
-    const secondPending = await store.passages.withoutEmbedding("test:model", 10_000);
-    expect(secondPending.map((passage) => passage.documentId)).toEqual(second.chunks.map(() => secondRecord.id));
-    await store.passages.saveEmbeddings("test:model", secondPending.map((passage) => ({ chunkId: passage.chunkId, vector: vectorFor(passage.text) })));
-    expect((await store.passages.vectorSearch("test:model", [0, 1, 0], 500, [secondRecord.id])).every((hit) => hit.documentId === secondRecord.id)).toBe(true);
-    expect(await store.documents.remove(firstRecord.id)).toBe(true);
-    expect((await store.passages.vectorSearch("test:model", [1, 0, 0], 500)).some((hit) => hit.documentId === firstRecord.id)).toBe(false);
-    expect(await store.passages.embeddingStatus()).toMatchObject({ embedded: second.chunks.length, total: second.chunks.length });
-    expect(await store.passages.withoutEmbedding("new:model", 10_000)).toHaveLength(second.chunks.length);
-    await store.passages.saveEmbeddings("new:model", [{ chunkId: secondPending[0]!.chunkId, vector: [1, 2, 3, 4] }]);
-    expect(await store.passages.embeddingStatus()).toMatchObject({ model: "new:model", dimensions: 4, embedded: 1 });
-    expect(await store.passages.vectorSearch("test:model", [1, 0, 0], 5)).toEqual([]);
-    expect((await store.documents.checkIntegrity()).ok).toBe(true);
   });
 
   it("without pgvector, says so and keeps BM25 working: nothing to embed, nothing saved, no vector hits", async () => {
