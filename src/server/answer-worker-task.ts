@@ -10,14 +10,16 @@ import { createAnswerer } from "../answer/create-answerer.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
-import { workerStore } from "./worker-stores.ts";
+import { workerLibrary } from "./worker-stores.ts";
 
 export interface AnswerRequest {
-  /** The workspace's library folder (holds hearth.db). */
+  /** The workspace's folder in the server's data folder (holds hearth.db when the library is SQLite). */
   folder: string;
+  /** The workspace whose library answers: its rows in PostgreSQL when `config.storeUrl` is a postgres:// URL. */
+  workspaceId: string;
   /** The workspace's effective configuration (its provider, its folder as dataDir). */
   config: HearthConfig;
-  /** The server's data folder, whose templates/ a drafting question may use. */
+  /** The server's data folder: its workspaces' libraries, and the templates/ a drafting question may use. */
   templatesDataDir: string;
   drafting: boolean;
   question: string;
@@ -37,7 +39,9 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
   let cached = services.get(slot);
   if (!cached || cached.key !== key) {
     const service = createAnswerer({
-      store: await workerStore(request.folder),
+      // Opened the way the server opens it (openWorkspaceLibrary), so that on PostgreSQL the thread reads the
+      // workspace's rows there, not an empty SQLite file in the workspace's folder.
+      store: (await workerLibrary({ dataDir: request.templatesDataDir, storeUrl: request.config.storeUrl }, request.workspaceId)).store,
       config: request.config,
       templates: () => (request.drafting ? loadTemplateLibrary(request.templatesDataDir).templates : []),
     });

@@ -144,6 +144,7 @@ export function askRoutes(services: ServerServices) {
           // CPU work: in a worker thread, so that other requests never wait behind it.
           result = await services.answerPool.answer({
             folder: library.folder,
+            workspaceId,
             config: effective,
             templatesDataDir: config.dataDir,
             drafting,
