@@ -10,7 +10,8 @@
  * 250 ms on both servers. Reports answer latency p50/p95 (request sent to `answer` event received) per server and
  * overall, errors (HTTP status other than 200, or a stream that ends without an `answer` event, e.g. an `error`
  * event), answers per second, and health p95 per server. Stops every process and removes every temporary folder,
- * also on failure. HEARTH_LOAD_REAL=1 also uploads ../shared/corpus/real before the load.
+ * also on failure. HEARTH_LOAD_REAL=1 also uploads ../shared/corpus/real before the load. HEARTH_CLUSTER_NODE_ARGS
+ * passes Node options to the servers and the worker (profiling: "--cpu-prof --cpu-prof-dir=/tmp/profiles").
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -29,6 +30,7 @@ const seconds = Number(process.env.HEARTH_LOAD_SECONDS ?? 60);
 const userCount = Number(process.env.HEARTH_LOAD_USERS ?? 40);
 const withReal = process.env.HEARTH_LOAD_REAL === "1";
 const password = "load test password";
+const nodeArguments = (process.env.HEARTH_CLUSTER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
@@ -43,7 +45,7 @@ let postgres: RunningPostgres | undefined;
 
 /** Starts a `hearth` child process; its stderr goes to ours with a prefix so a crash is visible. */
 function startHearth(label: string, args: string[], environment: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [join(repositoryRoot, "bin", "hearth"), ...args], { env: environment, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArguments, join(repositoryRoot, "bin", "hearth"), ...args], { env: environment, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
   child.stderr?.on("data", (part: Buffer) => {
     for (const line of part.toString().split("\n").filter(Boolean)) console.error(`[${label}] ${line}`);
@@ -150,14 +152,17 @@ try {
     users.push({ client: onB, server: "B" });
   }
 
-  const questions = (JSON.parse(readFileSync(corpus("dev-questions.json"), "utf8")) as { question: string }[]).map((entry) => entry.question);
+  const questions = JSON.parse(readFileSync(corpus("dev-questions.json"), "utf8")) as { question: string; answers: string[] }[];
   const latencies = { A: [] as number[], B: [] as number[] };
   const errors: string[] = [];
   let refused = 0;
+  // A check that the servers answer from the library (not fast refusals): answers holding an accepted figure.
+  let answerable = 0;
+  let accepted = 0;
   const deadline = performance.now() + seconds * 1000;
   const runUser = async ({ client, server }: { client: ApiClient; server: "A" | "B" }, offset: number): Promise<void> => {
     for (let turn = offset; performance.now() < deadline; turn++) {
-      const question = questions[turn % questions.length] ?? "";
+      const { question, answers } = questions[turn % questions.length] ?? { question: "", answers: [] };
       const started = performance.now();
       try {
         const response = await client.request("POST", `/api/workspaces/${workspaceId}/ask`, { json: { question } });
@@ -171,7 +176,12 @@ try {
           errors.push(`server ${server}: no answer event: ${JSON.stringify(last).slice(0, 200)}`);
           continue;
         }
-        if ((last.data as { refused?: boolean }).refused) refused++;
+        const answer = last.data as { answer: string; refused?: boolean };
+        if (answer.refused) refused++;
+        if (answers.length > 0) {
+          answerable++;
+          if (answers.some((figure) => answer.answer.includes(figure))) accepted++;
+        }
         latencies[server].push(performance.now() - started);
       } catch (error) {
         errors.push(`server ${server}: ${String(error)}`);
@@ -206,7 +216,7 @@ try {
     `### ${users.length} users for ${seconds} s: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
     "",
     `- corpus: ${documents} documents ingested by the worker in ${ingestSeconds.toFixed(1)} s${withReal ? " (library and real)" : " (library)"}`,
-    `- answers p50 ${milliseconds(percentile(all, 0.5))}, p95 ${milliseconds(percentile(all, 0.95))}, max ${milliseconds(Math.max(...all))} (goal: p95 under 1 s); ${(all.length / elapsed).toFixed(1)} answers/s; ${errors.length} errors; ${refused} answered "not in the library"`,
+    `- answers p50 ${milliseconds(percentile(all, 0.5))}, p95 ${milliseconds(percentile(all, 0.95))}, max ${milliseconds(Math.max(...all))} (goal: p95 under 1 s); ${(all.length / elapsed).toFixed(1)} answers/s; ${errors.length} errors; ${refused} answered "not in the library"; ${accepted} of ${answerable} answers to answerable questions hold an accepted figure`,
     `- ${perServer("A")}`,
     `- ${perServer("B")}`,
     `- load average (1, 5, 15 min) before ${loadBefore.map((value) => value.toFixed(2)).join(", ")}, after ${loadAfter.map((value) => value.toFixed(2)).join(", ")}; ${cpus().length} cores shared with other agents' work`,
