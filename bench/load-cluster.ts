@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
@@ -38,6 +38,53 @@ function percentile(values: number[], fraction: number): number {
 }
 
 const milliseconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : "–");
+
+/**
+ * CPU seconds (user + system, every thread) used so far by the given processes and all their descendants, from
+ * /proc (Linux; undefined elsewhere). On a machine shared with other work, CPU per answer is the figure that does
+ * not move with the neighbours' load, where latency does.
+ */
+function cpuSeconds(roots: number[]): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  const ticksPerSecond = 100;
+  const processes = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces, in parentheses): state, ppid, … utime (14), stime (15).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  const wanted = new Set(roots);
+  let total = 0;
+  for (const [pid, { ticks }] of processes) {
+    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 1; ancestor = processes.get(ancestor)?.parent) {
+      if (wanted.has(ancestor)) {
+        total += ticks;
+        break;
+      }
+    }
+  }
+  return total / ticksPerSecond;
+}
+
+/** The PostgreSQL server listening on `port` (its backends are its children). */
+function postmasterPid(port: string): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (commandLine[0]?.endsWith("/postgres") && commandLine.includes("-D") && commandLine.join(" ").includes(`-p ${port} `)) return Number(entry);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return undefined;
+}
 
 const children: ChildProcess[] = [];
 const folders: string[] = [];
@@ -203,13 +250,20 @@ try {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
+  const postgresPid = postmasterPid(new URL(postgres.url).port);
+  const hearthPids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  const postgresPids = postgresPid === undefined ? [] : [postgresPid];
+  const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
   const loadBefore = loadavg();
   const started = performance.now();
   await Promise.all([...users.map((user, index) => runUser(user, index * 3)), pollHealth("A", urlA), pollHealth("B", urlB)]);
   const elapsed = (performance.now() - started) / 1000;
   const loadAfter = loadavg();
+  const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
+  const cpuUsed = cpuBefore.hearth === undefined || cpuAfter.hearth === undefined ? undefined : { hearth: cpuAfter.hearth - cpuBefore.hearth, postgres: (cpuAfter.postgres ?? 0) - (cpuBefore.postgres ?? 0) };
 
   const all = [...latencies.A, ...latencies.B];
+  const perAnswer = (seconds: number): string => `${((seconds * 1000) / Math.max(1, all.length)).toFixed(0)} ms`;
   const perServer = (server: "A" | "B"): string =>
     `server ${server} (${users.filter((user) => user.server === server).length} users): ${latencies[server].length} answers, p50 ${milliseconds(percentile(latencies[server], 0.5))}, p95 ${milliseconds(percentile(latencies[server], 0.95))}; /api/health p95 ${milliseconds(percentile(health[server], 0.95))} (${health[server].length} checks)`;
   const lines = [
@@ -217,6 +271,11 @@ try {
     "",
     `- corpus: ${documents} documents ingested by the worker in ${ingestSeconds.toFixed(1)} s${withReal ? " (library and real)" : " (library)"}`,
     `- answers p50 ${milliseconds(percentile(all, 0.5))}, p95 ${milliseconds(percentile(all, 0.95))}, max ${milliseconds(Math.max(...all))} (goal: p95 under 1 s); ${(all.length / elapsed).toFixed(1)} answers/s; ${errors.length} errors; ${refused} answered "not in the library"; ${accepted} of ${answerable} answers to answerable questions hold an accepted figure`,
+    ...(cpuUsed === undefined
+      ? []
+      : [
+          `- CPU per answer: ${perAnswer(cpuUsed.hearth + cpuUsed.postgres)} (hearth processes ${perAnswer(cpuUsed.hearth)}, PostgreSQL ${postgresPid === undefined ? "not found" : perAnswer(cpuUsed.postgres)}); ${((cpuUsed.hearth + cpuUsed.postgres) / elapsed).toFixed(2)} cores busy on average`,
+        ]),
     `- ${perServer("A")}`,
     `- ${perServer("B")}`,
     `- load average (1, 5, 15 min) before ${loadBefore.map((value) => value.toFixed(2)).join(", ")}, after ${loadAfter.map((value) => value.toFixed(2)).join(", ")}; ${cpus().length} cores shared with other agents' work`,
