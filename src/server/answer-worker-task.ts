@@ -9,15 +9,20 @@ import type { AnswerService } from "../answer/create-answerer.ts";
 import { createAnswerer } from "../answer/create-answerer.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
+import { memoizeReads } from "../store/read-memo.ts";
+import type { MemoizedStore } from "../store/read-memo.ts";
+import type { Store } from "../store/types.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
-import { workerStore } from "./worker-stores.ts";
+import { workerLibrary } from "./worker-stores.ts";
 
 export interface AnswerRequest {
-  /** The workspace's library folder (holds hearth.db). */
+  /** The workspace's folder in the server's data folder (holds hearth.db when the library is SQLite). */
   folder: string;
+  /** The workspace whose library answers: its rows in PostgreSQL when `config.storeUrl` is a postgres:// URL. */
+  workspaceId: string;
   /** The workspace's effective configuration (its provider, its folder as dataDir). */
   config: HearthConfig;
-  /** The server's data folder, whose templates/ a drafting question may use. */
+  /** The server's data folder: its workspaces' libraries, and the templates/ a drafting question may use. */
   templatesDataDir: string;
   drafting: boolean;
   question: string;
@@ -30,14 +35,23 @@ export interface AnswerRequest {
 export type AnswerReply = { ok: true; answer: Answer } | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
 
 const services = new Map<string, { key: string; service: Result<AnswerService> }>();
+/** Per library, its look-ups read once per question (a thread answers one question at a time). */
+const memoized = new WeakMap<Store, MemoizedStore>();
 
 export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
+  // Opened the way the server opens it (openWorkspaceLibrary), so that on PostgreSQL the thread reads the
+  // workspace's rows there, not an empty SQLite file in the workspace's folder.
+  const library = (await workerLibrary({ dataDir: request.templatesDataDir, storeUrl: request.config.storeUrl }, request.workspaceId)).store;
+  let reads = memoized.get(library);
+  if (!reads) memoized.set(library, (reads = memoizeReads(library)));
+  // A fresh view for each question: whatever another process changed since the last one is read again.
+  reads.forget();
   const key = JSON.stringify([request.config.llm, request.config.embeddings]);
   const slot = `${request.folder}\u0000${request.drafting ? "drafting" : "answering"}`;
   let cached = services.get(slot);
   if (!cached || cached.key !== key) {
     const service = createAnswerer({
-      store: await workerStore(request.folder),
+      store: reads.store,
       config: request.config,
       templates: () => (request.drafting ? loadTemplateLibrary(request.templatesDataDir).templates : []),
     });

@@ -126,7 +126,8 @@ export function askRoutes(services: ServerServices) {
     const role = c.get("role");
     const library = await libraries.get(workspaceId);
     const session = sessionForQuestion(role, user, body.session);
-    await assertModelAddressAllowed((await workspaceConfig(library.store, config, library.folder, secrets)).llm.baseUrl, config);
+    const effective = await workspaceConfig(library.store, config, library.folder, secrets);
+    await assertModelAddressAllowed(effective.llm.baseUrl, config);
     await accounts.recordAudit({ userId: user.id, workspaceId, action: "question", detail: body.question.slice(0, 500) });
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
@@ -134,7 +135,6 @@ export function askRoutes(services: ServerServices) {
       const send = <Name extends keyof AskStreamEvents>(event: Name, data: AskStreamEvents[Name]): Promise<void> => stream.writeSSE({ event, data: JSON.stringify(data) });
       try {
         const drafting = mayDraft(role);
-        const effective = await workspaceConfig(library.store, config, library.folder, secrets);
         let writing = Promise.resolve();
         let streamed = false;
         const saved = session ? sessionHistory(await library.store.sessions.get(session)) : [];
@@ -144,6 +144,7 @@ export function askRoutes(services: ServerServices) {
           // CPU work: in a worker thread, so that other requests never wait behind it.
           result = await services.answerPool.answer({
             folder: library.folder,
+            workspaceId,
             config: effective,
             templatesDataDir: config.dataDir,
             drafting,

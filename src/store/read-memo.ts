@@ -1,0 +1,91 @@
+/**
+ * A store whose library-wide look-ups are read once per piece of work: `documents.list`, `tables.list`,
+ * `passages.statistics` and `settings.get` (per key). Answering one question asks for them many times (the searcher,
+ * the identity and authority checks, the answerer each ask again); on PostgreSQL each ask is a round trip, and under
+ * load those round trips cost as much CPU as the search itself. The answer threads call `forget()` before every
+ * question, so an answer sees one consistent library and the next sees any change another process made.
+ * Any call that is not a known read (a write) forgets everything at once, so the work sees its own writes.
+ */
+import type { SettingDefinition, Store } from "./types.ts";
+
+export interface MemoizedStore {
+  store: Store;
+  /** Drops every remembered value (before each piece of work). */
+  forget(): void;
+}
+
+/** Methods that only read; every other method of a part is treated as a write. */
+const reads = new Set([
+  "findByHash",
+  "findByPath",
+  "list",
+  "get",
+  "unitTexts",
+  "chunks",
+  "checkIntegrity",
+  "searchText",
+  "getPassages",
+  "documentFrequencies",
+  "statistics",
+  "withoutEmbedding",
+  "vectorSearch",
+  "embeddingStatus",
+  "rows",
+]);
+
+/** Per part, the reads worth remembering: they take no argument (or a setting, remembered by its key). */
+const remembered: Record<string, Set<string>> = {
+  documents: new Set(["list"]),
+  tables: new Set(["list"]),
+  passages: new Set(["statistics"]),
+  settings: new Set(["get"]),
+};
+
+export function memoizeReads(inner: Store): MemoizedStore {
+  const memo = new Map<string, Promise<unknown>>();
+  const forget = (): void => memo.clear();
+
+  const wrapPart = <Part extends object>(partName: string, part: Part): Part =>
+    new Proxy(part, {
+      get(target, property, receiver) {
+        const value: unknown = Reflect.get(target, property, receiver);
+        if (typeof value !== "function" || typeof property !== "string") return value;
+        const method = value as (...args: unknown[]) => Promise<unknown>;
+        if (remembered[partName]?.has(property)) {
+          return (...args: unknown[]) => {
+            const setting = args[0] as SettingDefinition<unknown> | undefined;
+            const key = `${partName}.${property}\u0000${partName === "settings" ? (setting?.key ?? "") : ""}`;
+            let result = memo.get(key);
+            if (!result) {
+              result = method.apply(target, args);
+              memo.set(key, result);
+              // A failed read is not remembered: the next caller asks again.
+              result.catch(() => memo.delete(key));
+            }
+            return result;
+          };
+        }
+        if (reads.has(property)) return method.bind(target);
+        return async (...args: unknown[]) => {
+          forget();
+          try {
+            return await method.apply(target, args);
+          } finally {
+            forget();
+          }
+        };
+      },
+    });
+
+  const store: Store = {
+    kind: inner.kind,
+    location: inner.location,
+    documents: wrapPart("documents", inner.documents),
+    passages: wrapPart("passages", inner.passages),
+    tables: wrapPart("tables", inner.tables),
+    sessions: inner.sessions,
+    settings: wrapPart("settings", inner.settings),
+    close: () => inner.close(),
+  };
+  return { store, forget };
+}
