@@ -16,6 +16,7 @@
  * installed PostgreSQL (test/support/postgres-server.ts, as the postgres user when run as root) with the settings in
  * `benchmarkPostgresSettings`, gives each size its own database (so "on disk" is that size's alone), and stops and
  * removes the cluster at the end. After the bulk load a PostgreSQL library is `ANALYZE`d, as a deployment would be.
+ * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -46,6 +47,7 @@ const { values: options } = parseArgs({
     result: { type: "string" },
     seed: { type: "string", default: "14" },
     postgres: { type: "boolean", default: false },
+    sets: { type: "string", default: "dev,dev2,tuning" },
   },
 });
 
@@ -141,7 +143,8 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     const documents = (await store.documents.list()).length;
 
     const dependencies = await evaluationDependencies(store, 5);
-    const sets = questionSets().filter((set) => ["dev", "dev2", "tuning"].includes(set.name) && existsSync(set.file));
+    const wanted = options.sets.split(",").map((name) => name.trim());
+    const sets = questionSets().filter((set) => wanted.includes(set.name) && existsSync(set.file));
     const parsed = (options["ingest-only"] ? [] : sets).map((set) => {
       const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
       if (!questions.ok) throw questions.error;
@@ -291,7 +294,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       const location = fixedLocation ?? (await createSizeDatabase(server!, size));
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : [])];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
