@@ -308,7 +308,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
   const report = [
     `# Scale benchmark (${new Date().toISOString().slice(0, 16)}Z, ${process.version}, ${cpus().length} cores)`,
     "",
-    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}${server === undefined ? "" : " --postgres"}\` (store: ${
+    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}${server === undefined ? "" : " --postgres"}${options.sets === "dev,dev2,tuning" ? "" : ` --sets ${options.sets}`}\` (store: ${
       server !== undefined
         ? `a throwaway PostgreSQL cluster, one database per size (${benchmarkPostgresSettings.join(", ")})`
         : options.store === undefined
