@@ -11,6 +11,12 @@
  * removed at the end); `--reuse` measures the library a size already has under `--store` instead of building it
  * (for tuning search against the same library), and with `--append 10k` writes that many more passages into it
  * first (the ingest rate of a library already that large); `--ingest-only` skips the questions.
+ *
+ * `--postgres` measures PostgreSQL instead of SQLite in one command: it starts a throwaway cluster of the newest
+ * installed PostgreSQL (test/support/postgres-server.ts, as the postgres user when run as root) with the settings in
+ * `benchmarkPostgresSettings`, gives each size its own database (so "on disk" is that size's alone), and stops and
+ * removes the cluster at the end. After the bulk load a PostgreSQL library is `ANALYZE`d, as a deployment would be.
+ * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,10 +27,13 @@ import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
+import { isPostgresUrl } from "../src/store/postgres/postgres-connection.ts";
 import type { PassageRecord } from "../src/store/types.ts";
 import { corpus, questionSets } from "./question-sets.ts";
 import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
-import { openScaleStore } from "./scale-store.ts";
+import { benchmarkPostgresSettings, openScaleStore } from "./scale-store.ts";
+import pg from "pg";
+import { findPostgresBin, startPostgres, type RunningPostgres } from "../test/support/postgres-server.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -37,8 +46,11 @@ const { values: options } = parseArgs({
     run: { type: "string" },
     result: { type: "string" },
     seed: { type: "string", default: "14" },
+    postgres: { type: "boolean", default: false },
+    sets: { type: "string", default: "dev,dev2,tuning" },
   },
 });
+
 
 interface SizeResult {
   size: string;
@@ -83,14 +95,16 @@ function percentile(values: number[], fraction: number): number {
 /** One size, in this process: build the library, then time search and answers and measure quality. */
 async function runSize(sizeLabel: string, location: string): Promise<SizeResult> {
   const target = parseSize(sizeLabel);
-  const reuse = options.reuse && existsSync(join(location, sizeLabel));
-  const { store, label, sizeOnDisk } = await openScaleStore(location, sizeLabel, reuse);
+  const reuse = options.reuse && (isPostgresUrl(location) || existsSync(join(location, sizeLabel)));
+  const scaleStore = await openScaleStore(location, sizeLabel, reuse);
+  const { store, label, sizeOnDisk } = scaleStore;
   try {
     const config = loadConfig({ ...process.env, HEARTH_OCR: "off" }, { dataDir: join(tmpdir(), "hearth-scale-config") });
     if (!config.ok) throw config.error;
     let started = performance.now();
     if (!reuse) await ingestPaths([corpus("library"), corpus("real"), corpus("dev2/docs")], { store, config: config.value });
     const realIngestSeconds = (performance.now() - started) / 1000;
+    if (!reuse) await scaleStore.afterBulkLoad();
     const real = await store.passages.statistics();
 
     // Sentences of the real documents' passages (ids are never reused, so a range past the count finds them all).
@@ -124,11 +138,13 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
         console.error(`  ${sizeLabel}: ${syntheticPassages} passages written, ${(syntheticPassages / (writeMilliseconds / 1000)).toFixed(0)}/s`);
       }
     }
+    if (syntheticPassages > 0) await scaleStore.afterBulkLoad();
     const statistics = await store.passages.statistics();
     const documents = (await store.documents.list()).length;
 
     const dependencies = await evaluationDependencies(store, 5);
-    const sets = questionSets().filter((set) => ["dev", "dev2", "tuning"].includes(set.name) && existsSync(set.file));
+    const wanted = options.sets.split(",").map((name) => name.trim());
+    const sets = questionSets().filter((set) => wanted.includes(set.name) && existsSync(set.file));
     const parsed = (options["ingest-only"] ? [] : sets).map((set) => {
       const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
       if (!questions.ok) throw questions.error;
@@ -235,8 +251,40 @@ async function main(): Promise<void> {
     writeFileSync(options.result ?? join(tmpdir(), `hearth-scale-${options.run}.json`), JSON.stringify(result));
     return;
   }
-  const temporary = options.store === undefined ? mkdtempSync(join(tmpdir(), "hearth-scale-")) : null;
-  const location = options.store ?? temporary!;
+  let server: RunningPostgres | undefined;
+  if (options.postgres) {
+    if (options.store !== undefined) throw new Error("--postgres starts its own cluster: give --store or --postgres, not both");
+    const bin = findPostgresBin();
+    if (bin === undefined) throw new Error("--postgres needs PostgreSQL installed (/usr/lib/postgresql/<version>/bin)");
+    server = await startPostgres(bin, benchmarkPostgresSettings);
+    console.error(`PostgreSQL ${basename(join(bin, ".."))} at ${server.url} (${benchmarkPostgresSettings.join(", ")})`);
+  }
+  try {
+    await measure(server);
+  } finally {
+    server?.stop();
+  }
+}
+
+/** A database of its own for one size on the throwaway cluster, and its URL. */
+async function createSizeDatabase(server: RunningPostgres, size: string): Promise<string> {
+  const name = `hearth_scale_${size.replace(/[^a-z0-9]/g, "_")}`;
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name}`);
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function measure(server: RunningPostgres | undefined): Promise<void> {
+  const temporary = options.store === undefined && server === undefined ? mkdtempSync(join(tmpdir(), "hearth-scale-")) : null;
+  const fixedLocation = options.store ?? temporary;
   const sizes = options.sizes.split(",").map((size) => size.trim().toLowerCase()).filter((size) => size.length > 0);
   sizes.forEach(parseSize); // refuse a bad size before any work
   const results: SizeResult[] = [];
@@ -244,8 +292,9 @@ async function main(): Promise<void> {
   try {
     for (const size of sizes) {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
+      const location = fixedLocation ?? (await createSizeDatabase(server!, size));
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : [])];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
@@ -259,7 +308,13 @@ async function main(): Promise<void> {
   const report = [
     `# Scale benchmark (${new Date().toISOString().slice(0, 16)}Z, ${process.version}, ${cpus().length} cores)`,
     "",
-    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}\` (store: ${options.store === undefined ? "SQLite in a temporary folder" : location})`,
+    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}${server === undefined ? "" : " --postgres"}${options.sets === "dev,dev2,tuning" ? "" : ` --sets ${options.sets}`}\` (store: ${
+      server !== undefined
+        ? `a throwaway PostgreSQL cluster, one database per size (${benchmarkPostgresSettings.join(", ")})`
+        : options.store === undefined
+          ? "SQLite in a temporary folder"
+          : fixedLocation
+    })`,
     "",
     ...table(results),
     "",

@@ -38,8 +38,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a cluster; throws with the tool's output when initdb or pg_ctl fails. */
-export async function startPostgres(bin: string): Promise<RunningPostgres> {
+/**
+ * Starts a cluster; throws with the tool's output when initdb or pg_ctl fails. `settings` are extra server settings
+ * (`name=value`, e.g. a benchmark's shared_buffers), given after the test defaults so they win.
+ */
+export async function startPostgres(bin: string, settings: string[] = []): Promise<RunningPostgres> {
   const folder = mkdtempSync(join(tmpdir(), "hearth-postgres-"));
   const dataDir = join(folder, "data");
   const asRoot = process.getuid?.() === 0;
@@ -53,7 +56,9 @@ export async function startPostgres(bin: string): Promise<RunningPostgres> {
   };
   const port = await freePort();
   run("initdb", ["-D", dataDir, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"]);
-  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200${settings
+    .map((setting) => ` -c ${setting}`)
+    .join("")}`;
   run("pg_ctl", ["-D", dataDir, "-o", options, "-l", join(folder, "server.log"), "-w", "-t", "60", "start"]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -135,9 +135,12 @@ export class PostgresPassages implements PassageIndex {
     const singleScore = `coalesce((SELECT sum(${saturation("s.f", "s.idf")}) FROM (
         SELECT q.idf, coalesce((c.text_counts ->> q.stem)::float8, 0) + $4 * coalesce((c.context_counts ->> q.stem)::float8, 0) AS f
           FROM unnest($5::text[], $6::float8[]) AS q(stem, idf)) AS s WHERE s.f > 0), 0)`;
+    // The phrase queries arrive as tsquery[] (parsed once per search, not once per passage and phrase), and OFFSET 0
+    // keeps the inner select from being folded into the sum: folded, each p.f in it (three) called
+    // hearth_phrase_frequency again, which unnests the passage's whole tsvector each time.
     const phraseScore = `coalesce((SELECT sum(${saturation("p.f", "p.idf")}) FROM (
         SELECT q.idf, hearth_phrase_frequency(c.terms, string_to_array(q.parts, ' '), $4) AS f
-          FROM unnest($7::text[], $8::text[], $9::float8[]) AS q(query, parts, idf) WHERE c.terms @@ q.query::tsquery) AS p WHERE p.f > 0), 0)`;
+          FROM unnest($7::tsquery[], $8::text[], $9::float8[]) AS q(query, parts, idf) WHERE c.terms @@ q.query OFFSET 0) AS p WHERE p.f > 0), 0)`;
     const result = await this.#queries.query<PassageRow & { score: number }>(
       `WITH top AS (
          SELECT c.id, ${singleScore} + ${phraseScore} AS score
