@@ -25,7 +25,12 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const bin = findPostgresBin();
   if (bin === undefined || process.env.HEARTH_TEST_NO_POSTGRES === "1") {
     project.provide("postgresUrl", "");
-    project.provide("postgresMissing", "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb) and HEARTH_TEST_POSTGRES_URL is unset");
+    project.provide(
+      "postgresMissing",
+      bin === undefined
+        ? "PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb) and HEARTH_TEST_POSTGRES_URL is unset"
+        : "HEARTH_TEST_NO_POSTGRES=1 turns them off",
+    );
     return () => {};
   }
   const server = await startPostgres(bin);
