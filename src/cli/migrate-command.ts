@@ -21,12 +21,9 @@ interface MigrateOptions {
 /** A library by folder (SQLite) or URL (PostgreSQL); a folder without a library is an error, never a new one. */
 async function openLibrary(location: string, workspaceId: string | undefined): Promise<Store> {
   const { isPostgresUrl } = await import("../store/postgres/postgres-url.ts");
-  if (isPostgresUrl(location)) {
-    const { openPostgresStore } = await import("../store/postgres/postgres-store.ts");
-    return openPostgresStore({ url: location, ...(workspaceId === undefined ? {} : { workspaceId }) });
-  }
-  const { databaseFileName } = await import("../store/sqlite-store.ts");
   const { openStore } = await import("../store/open-store.ts");
+  if (isPostgresUrl(location)) return openStore({ url: location, ...(workspaceId === undefined ? {} : { workspaceId }) });
+  const { databaseFileName } = await import("../store/sqlite-store.ts");
   const directory = resolve(location);
   if (!existsSync(join(directory, databaseFileName))) {
     throw new HearthError("FILE_NOT_FOUND", `${directory}: no Hearth library here (no ${databaseFileName})`, { subject: directory });

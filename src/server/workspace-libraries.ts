@@ -5,11 +5,10 @@
  * Each store is opened once and kept; writes to a workspace go through its own queue so that two uploads never
  * ingest at the same time (reads are not queued: SQLite WAL lets them run beside a write).
  */
-import { join, resolve, sep } from "node:path";
 import type { HearthConfig } from "../config/config.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import type { Searcher } from "../retrieval/search.ts";
-import { openWorkspaceLibrary } from "../store/workspace-library.ts";
+import { isWorkspaceFile, openWorkspaceLibrary } from "../store/workspace-library.ts";
 import type { Store } from "../store/types.ts";
 
 export interface WorkspaceLibrary {
@@ -29,27 +28,18 @@ export interface WorkspaceLibraries {
   close(): Promise<void>;
 }
 
-/** Workspace ids are UUIDs from the accounts store; anything else never becomes a path. */
-const workspaceIdPattern = /^[0-9a-f-]{36}$/;
-
 export function createWorkspaceLibraries(config: Pick<HearthConfig, "dataDir" | "storeUrl">): WorkspaceLibraries {
-  const root = resolve(config.dataDir, "workspaces");
   // Promises, so that two requests arriving together for a new workspace open its store once.
   const libraries = new Map<string, Promise<WorkspaceLibrary>>();
   const queues = new Map<string, Promise<unknown>>();
   let closed = false;
-
-  const folderOf = (workspaceId: string): string => {
-    if (!workspaceIdPattern.test(workspaceId)) throw new Error(`Not a workspace id: ${workspaceId}`);
-    return join(root, workspaceId);
-  };
 
   return {
     get(workspaceId) {
       let library = libraries.get(workspaceId);
       if (!library) {
         if (closed) throw new Error("The server is shutting down");
-        folderOf(workspaceId);
+        // openWorkspaceLibrary refuses anything but a workspace id before it becomes a path.
         const opened = openWorkspaceLibrary(config, workspaceId).then(({ store, folder, filesFolder }): WorkspaceLibrary => ({
           store,
           searcher: createSearcher(store),
@@ -76,8 +66,7 @@ export function createWorkspaceLibraries(config: Pick<HearthConfig, "dataDir" | 
       return next;
     },
     ownsFile(workspaceId, path) {
-      const filesFolder = join(folderOf(workspaceId), "files") + sep;
-      return resolve(path).startsWith(filesFolder);
+      return isWorkspaceFile(config.dataDir, workspaceId, path);
     },
     async close() {
       closed = true;
