@@ -14,6 +14,7 @@ import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
 import { stems, stopWords } from "./tokenize.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 
 export interface SearchOptions {
   /** How many results to return. */
@@ -112,7 +113,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   const proseDocumentIds = async (): Promise<number[]> => {
     const key = (await store.passages.statistics()).chunkCount;
     if (proseCache?.key !== key) {
-      proseCache = { key, ids: (await store.documents.list()).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
+      proseCache = { key, ids: (await libraryDocuments(store)).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
     }
     return proseCache.ids;
   };
@@ -122,7 +123,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // Recomputed only when the library changes (the passage count moves with every write).
     const key = (await store.passages.statistics()).chunkCount;
     if (titleCache?.key !== key) {
-      const titles = (await store.documents.list())
+      const titles = (await libraryDocuments(store))
         .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
       // Titles by each stem they hold, so a question's word is looked for in the few titles that could hold it, not in
       // every title of a library of thousands.
