@@ -1,12 +1,14 @@
 /**
- * Reading pages of an open MuPDF document into plain `PdfPageText` (lines with boxes and fonts). Shared by the PDF
- * loader and its worker thread (pdf-page-worker.ts), which reads the second half of a long PDF in parallel.
+ * Reading pages of an open MuPDF document into plain `PdfPageText` (lines with boxes and fonts), and laying them out
+ * once the whole document's text statistics are known. Shared by the PDF loader and its worker thread
+ * (pdf-page-worker.ts), which reads and lays out part of a long PDF's pages in parallel.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import * as mupdf from "mupdf";
 import { describeError } from "../errors/hearth-error.ts";
-import { pageTextFromJson } from "./pdf-layout.ts";
-import type { PdfPageText } from "./pdf-layout.ts";
+import { layoutPage, pageTextFromJson } from "./pdf-layout.ts";
+import type { DocumentTextStats, PdfPageText } from "./pdf-layout.ts";
+import type { ContentBlock } from "./types.ts";
 
 /** MuPDF's own warnings (broken xref, missing fonts) go to the load that caused them, not to stderr. */
 let mupdfMessages: string[] | null = null;
@@ -48,16 +50,22 @@ export interface PageRangeText {
   timedOut: boolean;
 }
 
-/** Reads pages `from` (inclusive) to `to` (exclusive), 0-based, stopping at the deadline. */
-export async function readPages(document: mupdf.Document, from: number, to: number, deadline: number, messages: string[]): Promise<PageRangeText> {
+/**
+ * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline. Two threads
+ * reading one long PDF share a page counter (`claimPages`), so each takes the next unread page when it is free and
+ * neither waits for the other at the end.
+ */
+export async function readPages(document: mupdf.Document, nextIndex: () => number | undefined, deadline: number, messages: string[]): Promise<PageRangeText> {
   const result: PageRangeText = { pages: [], unreadable: [], firstFailure: "", timedOut: false };
-  for (let index = from; index < to; index++) {
+  let read = 0;
+  for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
     if (Date.now() > deadline) {
       result.timedOut = true;
       break;
     }
     // MuPDF is synchronous; let other work (progress output, other requests, the worker's reply) run now and then.
-    if (index > from && (index - from) % 25 === 0) await yieldToEventLoop();
+    if (read > 0 && read % 25 === 0) await yieldToEventLoop();
+    read++;
     try {
       result.pages.push(collecting(messages, () => readPage(document, index)));
     } catch (error) {
@@ -66,4 +74,42 @@ export async function readPages(document: mupdf.Document, from: number, to: numb
     }
   }
   return result;
+}
+
+/** Hands out page indices 0 to pageCount - 1 from a counter in shared memory (`Int32Array` over a SharedArrayBuffer). */
+export function claimPages(counter: Int32Array, pageCount: number): () => number | undefined {
+  return () => {
+    const index = Atomics.add(counter, 0, 1);
+    return index < pageCount ? index : undefined;
+  };
+}
+
+/** Hands out the given page indices in order. */
+export function listedPages(indices: readonly number[]): () => number | undefined {
+  let position = 0;
+  return () => indices[position++];
+}
+
+/** Pages with fewer visible characters than this, and an image, are treated as scans (OCR, no layout). */
+const scannedPageCharacters = 20;
+
+export function looksScanned(page: PdfPageText): boolean {
+  return page.characters < scannedPageCharacters && page.hasImage;
+}
+
+/** One page's blocks, or why it could not be laid out. */
+export type PageLayout = { page: number; blocks: ContentBlock[] } | { page: number; error: string };
+
+/** Lays out each page that is not a scan; a page that throws is reported, not fatal. */
+export function layoutPages(pages: readonly PdfPageText[], stats: DocumentTextStats): PageLayout[] {
+  const layouts: PageLayout[] = [];
+  for (const page of pages) {
+    if (looksScanned(page)) continue;
+    try {
+      layouts.push({ page: page.page, blocks: layoutPage(page, stats) });
+    } catch (error) {
+      layouts.push({ page: page.page, error: describeError(error) });
+    }
+  }
+  return layouts;
 }

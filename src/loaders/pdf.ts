@@ -8,39 +8,70 @@ import * as mupdf from "mupdf";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { checkTesseract, ocrTextToBlocks, recognisePng } from "./ocr.ts";
-import { documentTextStats, layoutPage } from "./pdf-layout.ts";
-import type { PdfPageText } from "./pdf-layout.ts";
-import { collecting, readPages } from "./pdf-page-text.ts";
-import type { PageRangeText } from "./pdf-page-text.ts";
-import type { PageWorkerRequest } from "./pdf-page-worker.ts";
+import { documentTextStats } from "./pdf-layout.ts";
+import type { DocumentTextStats, PdfPageText } from "./pdf-layout.ts";
+import { claimPages, collecting, layoutPages, listedPages, looksScanned, readPages } from "./pdf-page-text.ts";
+import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
+import type { PageWorkerCommand, PageWorkerReply, PageWorkerRequest } from "./pdf-page-worker.ts";
 import type { ContentBlock, DocumentLoader, DocumentUnit, LoadContext, LoadedDocument } from "./types.ts";
 
-/** Pages with fewer visible characters than this, and an image, are treated as scans. */
-const scannedPageCharacters = 20;
 const ocrDpi = 300;
 const ocrParallel = 2;
 /**
- * From this many pages, a worker thread reads the second half while this thread reads the first (starting the
- * worker and MuPDF in it costs about 0.1 s, paid back from about 80 pages on two cores). Only the compiled build
- * (dist/) uses it: a worker cannot load the TypeScript sources without a loader.
+ * From this many pages, a worker thread reads and lays out pages beside this thread (starting the worker and MuPDF in
+ * it costs about 0.1 s, paid back from about 80 pages on two cores). Only the compiled build (dist/) uses it: a
+ * worker cannot load the TypeScript sources without a loader.
  */
 const parallelPages = 80;
 const workerUrl = import.meta.url.endsWith(".js") ? new URL("./pdf-page-worker.js", import.meta.url) : null;
 
-/** Reads pages [from, to) in a worker thread; null when the worker could not run (the caller reads them itself). */
-function readPagesInWorker(request: PageWorkerRequest, messages: string[]): { result: Promise<PageRangeText | null>; stop: () => void } {
-  if (workerUrl === null) return { result: Promise.resolve(null), stop: () => undefined };
+/** A worker thread reading pages beside this one; see pdf-page-worker.ts for the conversation. */
+interface PageWorker {
+  /** The pages it read; null when it could not run (this thread reads whatever is missing). */
+  pages: Promise<PageRangeText | null>;
+  /** Lays out its pages with the whole document's statistics; null when it could not. */
+  layout(stats: DocumentTextStats): Promise<PageLayout[] | null>;
+  stop(): void;
+}
+
+function startPageWorker(request: PageWorkerRequest, messages: string[]): PageWorker | null {
+  if (workerUrl === null) return null;
   const worker = new Worker(workerUrl, { workerData: request });
-  const result = new Promise<PageRangeText | null>((resolve) => {
-    worker.once("message", (reply: { ok: boolean; result?: PageRangeText; messages: string[] }) => {
-      messages.push(...reply.messages);
-      resolve(reply.ok && reply.result ? reply.result : null);
-      void worker.terminate();
-    });
-    worker.once("error", () => resolve(null));
-    worker.once("exit", () => resolve(null));
+  let ended = false;
+  const waiting = new Set<(reply: PageWorkerReply | null) => void>();
+  const end = (): void => {
+    ended = true;
+    for (const resolve of waiting) resolve(null);
+    waiting.clear();
+  };
+  worker.once("error", end);
+  worker.once("exit", end);
+  const next = (): Promise<PageWorkerReply | null> =>
+    ended
+      ? Promise.resolve(null)
+      : new Promise((resolve) => {
+          waiting.add(resolve);
+          worker.once("message", (reply: PageWorkerReply) => {
+            waiting.delete(resolve);
+            resolve(reply);
+          });
+        });
+  const pages = next().then((reply) => {
+    if (reply?.kind !== "pages") return null;
+    messages.push(...reply.messages);
+    return reply.ok ? reply.result : null;
   });
-  return { result, stop: () => void worker.terminate() };
+  return {
+    pages,
+    async layout(stats) {
+      if (ended) return null;
+      const reply = next();
+      worker.postMessage({ kind: "layout", stats } satisfies PageWorkerCommand);
+      const layouts = await reply;
+      return layouts?.kind === "layouts" ? layouts.layouts : null;
+    },
+    stop: () => void worker.terminate(),
+  };
 }
 
 export const pdfLoader: DocumentLoader = {
@@ -95,51 +126,95 @@ async function extract(document: mupdf.Document, bytes: Uint8Array, context: Loa
   const warnings: string[] = [];
   const metadataTitle = (document.getMetaData("info:Title") ?? "").trim();
 
-  // A long PDF is read in two halves at once: the second in a worker thread (with its own copy of the bytes).
-  const split = pageCount >= parallelPages && availableParallelism() > 1 && workerUrl !== null ? Math.ceil(pageCount / 2) : pageCount;
-  const worker = split < pageCount ? readPagesInWorker({ bytes, from: split, to: pageCount, deadline }, messages) : null;
-  const first = await readPages(document, 0, split, deadline, messages);
-  if (first.timedOut) {
+  // A long PDF is read by two threads at once, this one and a worker (with its own copy of the bytes), each taking
+  // the next unread page from a shared counter.
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const worker =
+    pageCount >= parallelPages && availableParallelism() > 1
+      ? startPageWorker({ bytes, pageCount, counter: counter.buffer as SharedArrayBuffer, deadline }, messages)
+      : null;
+  try {
+    const own = await readPages(document, claimPages(counter, pageCount), deadline, messages);
+    if (own.timedOut) return timedOut();
+    const parts = [own];
+    const fromWorker = worker ? await worker.pages : null;
+    if (fromWorker?.timedOut) return timedOut();
+    if (fromWorker) parts.push(fromWorker);
+    // Pages the worker took but did not return (it failed): read here.
+    const seen = new Set(parts.flatMap((part) => [...part.pages.map((page) => page.page), ...part.unreadable]));
+    const missing = Array.from({ length: pageCount }, (_, index) => index).filter((index) => !seen.has(index + 1));
+    if (missing.length > 0) {
+      const rest = await readPages(document, listedPages(missing), deadline, messages);
+      if (rest.timedOut) return timedOut();
+      parts.push(rest);
+    }
+    const pages: PdfPageText[] = parts.flatMap((part) => part.pages).sort((a, b) => a.page - b.page);
+    const unreadable = parts.flatMap((part) => part.unreadable).sort((a, b) => a - b);
+    // The reason given is the first unreadable page's, whichever thread read it.
+    const firstFailing = parts.filter((part) => part.unreadable.length > 0).sort((a, b) => (a.unreadable[0] ?? 0) - (b.unreadable[0] ?? 0))[0];
+    const firstFailure = firstFailing?.firstFailure ?? "";
+    if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
+
+    const repair = messages.find((message) => /repair/i.test(message));
+    if (repair !== undefined) warnings.push(`${name}: the PDF is damaged and was repaired on reading, so some text may be missing`);
+
+    // Layout needs the whole document's statistics; then each thread lays out the pages it read.
+    const stats = documentTextStats(pages);
+    const workerLayouts = fromWorker && worker ? worker.layout(stats) : null;
+    const layouts = new Map<number, PageLayout>();
+    for (const layout of layoutPages(parts.filter((part) => part !== fromWorker).flatMap((part) => part.pages), stats)) layouts.set(layout.page, layout);
+    for (const layout of (await workerLayouts) ?? []) layouts.set(layout.page, layout);
+    const notLaidOut = pages.filter((page) => !looksScanned(page) && !layouts.has(page.page));
+    for (const layout of layoutPages(notLaidOut, stats)) layouts.set(layout.page, layout);
+
+    const units: DocumentUnit[] = [];
+    const scanned: number[] = [];
+    let previousLast: ContentBlock | undefined;
+    let section: string | null = null;
+    for (const page of pages) {
+      if (looksScanned(page)) {
+        scanned.push(page.page);
+        previousLast = undefined;
+        continue;
+      }
+      const layout = layouts.get(page.page);
+      if (layout === undefined) continue;
+      if ("error" in layout) {
+        warnings.push(`${name}: page ${page.page} could not be laid out (${layout.error}) and was skipped`);
+        continue;
+      }
+      const blocks = layout.blocks;
+      if (blocks.length === 0) continue;
+      carryTableHeader(previousLast, blocks);
+      previousLast = blocks[blocks.length - 1];
+      const firstBlock = blocks[0];
+      const unitSection = firstBlock?.kind === "heading" && firstBlock.level <= 2 ? firstBlock.text : section;
+      for (const block of blocks) if (block.kind === "heading" && block.level <= 2) section = block.text;
+      units.push({ page: page.page, section: unitSection, blocks });
+    }
+    return await finish(document, context, deadline, { name, subject, pageCount, metadataTitle, warnings, units, scanned, unreadable, firstFailure, stats, timedOut });
+  } finally {
     worker?.stop();
-    return timedOut();
   }
-  const second = worker ? ((await worker.result) ?? (await readPages(document, split, pageCount, deadline, messages))) : null;
-  if (second?.timedOut) return timedOut();
-  const pages: PdfPageText[] = [...first.pages, ...(second?.pages ?? [])];
-  const unreadable = [...first.unreadable, ...(second?.unreadable ?? [])];
-  const firstFailure = first.firstFailure || (second?.firstFailure ?? "");
-  if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
+}
 
-  const repair = messages.find((message) => /repair/i.test(message));
-  if (repair !== undefined) warnings.push(`${name}: the PDF is damaged and was repaired on reading, so some text may be missing`);
+interface ExtractedPages {
+  name: string;
+  subject: string;
+  pageCount: number;
+  metadataTitle: string;
+  warnings: string[];
+  units: DocumentUnit[];
+  scanned: number[];
+  unreadable: number[];
+  firstFailure: string;
+  stats: DocumentTextStats;
+  timedOut: () => Result<never, HearthError>;
+}
 
-  const stats = documentTextStats(pages);
-  const units: DocumentUnit[] = [];
-  const scanned: number[] = [];
-  let previousLast: ContentBlock | undefined;
-  let section: string | null = null;
-  for (const page of pages) {
-    if (page.characters < scannedPageCharacters && page.hasImage) {
-      scanned.push(page.page);
-      previousLast = undefined;
-      continue;
-    }
-    let blocks: ContentBlock[];
-    try {
-      blocks = layoutPage(page, stats);
-    } catch (error) {
-      warnings.push(`${name}: page ${page.page} could not be laid out (${describeError(error)}) and was skipped`);
-      continue;
-    }
-    if (blocks.length === 0) continue;
-    carryTableHeader(previousLast, blocks);
-    previousLast = blocks[blocks.length - 1];
-    const firstBlock = blocks[0];
-    const unitSection = firstBlock?.kind === "heading" && firstBlock.level <= 2 ? firstBlock.text : section;
-    for (const block of blocks) if (block.kind === "heading" && block.level <= 2) section = block.text;
-    units.push({ page: page.page, section: unitSection, blocks });
-  }
-
+/** OCR of the scanned pages, then the document (or why there is none). */
+async function finish(document: mupdf.Document, context: LoadContext, deadline: number, extracted: ExtractedPages): Promise<Result<LoadedDocument, HearthError>> {
+  const { name, subject, pageCount, metadataTitle, warnings, units, scanned, unreadable, firstFailure, stats, timedOut } = extracted;
   if (scanned.length > 0) {
     const check = context.ocr.enabled ? await checkTesseract(context.ocr.command, context.ocr.language) : null;
     if (check?.available === true) {
