@@ -15,7 +15,8 @@ export default defineConfig({
     maxWorkers: workers,
     minWorkers: 1,
     // A throwaway PostgreSQL server for the PostgreSQL store tests (CI hands one over in HEARTH_TEST_POSTGRES_URL).
-    globalSetup: ["test/support/postgres-global-setup.ts"],
+    // The shared corpus library (ingested once per run by the first test file that needs it: test/support/corpus-library.ts).
+    globalSetup: ["test/support/postgres-global-setup.ts", "test/support/corpus-library-global-setup.ts"],
     reporters: ["default"],
   },
 });

@@ -20,9 +20,9 @@ import { createOpenAICompatible } from "../providers/openai-compatible.ts";
 import type { FakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { renderReport } from "../report/report.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
-import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
+import { openCorpusLibraryCopy } from "../../test/support/corpus-library.ts";
 import { draftFromTemplate } from "./draft-engine.ts";
 import { createDraftWriter, draftDocument } from "./model-draft.ts";
 import { loadTemplateLibrary } from "./template-library.ts";
@@ -50,21 +50,26 @@ const invented = "Lumen Way Homes has been rated outstanding by Ofsted every yea
 
 describe.skipIf(withoutCorpus())("templates for opening and running a home, over the shared corpus", () => {
   let store: Store;
+  let library: Awaited<ReturnType<typeof openCorpusLibraryCopy>> | undefined;
   let server: FakeModelServer;
   const drafts = new Map<string, Answer>();
 
   beforeAll(async () => {
     const config = loadConfig({}, { dataDir: "/nonexistent-hearth-test" });
     if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
+    // library/ and real/ come ingested (once per run, shared with other test files); the provider's own document is
+    // added here.
+    library = await openCorpusLibraryCopy();
+    store = library.store;
     // One of the provider's own documents: named as a Statement of Purpose, so it counts as its own.
     const own = mkdtempSync(join(tmpdir(), "hearth-own-"));
     writeFileSync(
       join(own, "Lumen Way Statement of Purpose.md"),
       "# Statement of Purpose\n\n## Our ethos\n\nOur mission is to give children who have experienced trauma a safe, warm home where adults stay, and to help each child build relationships that last.\n\nWe believe every child deserves to be cared for by a team trained in PACE, with weekly consultation from our clinical psychologist.\n",
     );
-    const summary = await ingestPaths([corpus("real"), corpus("library"), own], { store, config: config.value });
-    expect(summary.ingested).toBeGreaterThan(10);
+    const summary = await ingestPaths([own], { store, config: config.value });
+    expect(summary.ingested).toBe(1);
+    expect((await store.documents.list()).length).toBeGreaterThan(10);
     for (const [field, value] of [
       ["name", "Lumen Way Homes"],
       ["provisionType", "small therapeutic children's homes"],
@@ -90,6 +95,8 @@ describe.skipIf(withoutCorpus())("templates for opening and running a home, over
 
   afterAll(async () => {
     await server?.close();
+    await store?.close();
+    library?.remove();
   });
 
   for (const id of homeTemplates) {
