@@ -33,15 +33,19 @@ const checks = [
 const parallel = Math.max(2, availableParallelism() - 1);
 const times = [];
 const reports = [];
+/** Checks still running at the lower priority, to be given normal priority once the suite is done. */
+const background = new Set();
+let suiteDone = false;
 
-/** Runs one command; quiet ones keep their output for the end. `background` lowers its CPU priority. */
-function run(name, [command, ...args], { quiet, background = false }) {
+/** Runs one command; quiet ones keep their output for the end. `lowPriority` lowers its CPU priority. */
+function run(name, [command, ...args], { quiet, lowPriority = false }) {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: quiet ? ["ignore", "pipe", "pipe"] : "inherit" });
-    if (background && child.pid !== undefined) {
+    if (lowPriority && child.pid !== undefined) {
       try {
         setPriority(child.pid, constants.priority.PRIORITY_BELOW_NORMAL);
+        background.add(child.pid);
       } catch {
         // Not allowed here: the check runs at normal priority, which is only slower for the tests.
       }
@@ -50,6 +54,7 @@ function run(name, [command, ...args], { quiet, background = false }) {
     child.stdout?.on("data", (chunk) => (output += chunk));
     child.stderr?.on("data", (chunk) => (output += chunk));
     child.on("close", (code, signal) => {
+      background.delete(child.pid);
       const seconds = (Date.now() - started) / 1000;
       times.push({ name, seconds });
       const status = code ?? (signal ? 1 : 0);
@@ -65,7 +70,7 @@ async function runChecks() {
   await Promise.all(
     Array.from({ length: Math.min(parallel, queue.length) }, async () => {
       for (let check = queue.shift(); check; check = queue.shift()) {
-        if ((await run(check.name, check.command, { quiet: true, background: true })) !== 0) failed.push(check.name);
+        if ((await run(check.name, check.command, { quiet: true, lowPriority: !suiteDone })) !== 0) failed.push(check.name);
       }
     }),
   );
@@ -83,6 +88,16 @@ const checksDone = runChecks().then((names) => {
 });
 const vitest = await run("vitest", [...bin("vitest", "vitest"), "run", ...process.argv.slice(2)], { quiet: false });
 if (vitest !== 0) failed.push("vitest");
+suiteDone = true;
+// Nothing left to make room for: a check still running gets normal priority back, so that on a machine shared with
+// other work it is not left with the scraps. (Raising priority may need privileges; without them it stays lower.)
+for (const pid of background) {
+  try {
+    setPriority(pid, constants.priority.PRIORITY_NORMAL);
+  } catch {
+    // Not allowed: it finishes at the lower priority.
+  }
+}
 await checksDone;
 process.stdout.write(reports.join(""));
 if (failed.length > 0) process.stdout.write(`\nnpm test: ${failed.join(", ")} FAILED\n`);
