@@ -800,7 +800,7 @@ function pinDimensions(analysis: QuestionAnalysis, data: TableData, query: Table
 
 /** "provider_at_march_2025.csv" or "West-Sussex....xlsx, sheet Foo". */
 export function describeSource(data: TableData): string {
-  return `${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}`;
+  return `${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}${data.page !== null ? `, page ${data.page}` : ""}`;
 }
 
 /** The best plan over every table, or null when no table fits the question. */

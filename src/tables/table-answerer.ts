@@ -75,7 +75,7 @@ function measureText(query: TableQuery): string {
 
 function methodText(data: TableData, query: TableQuery, result: QueryResult): string {
   const parts = [
-    `file ${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}`,
+    `file ${describeSource(data)}`,
     `filters: ${filtersText(query.filters)}`,
     `measure: ${query.measure.kind === "count" ? "count of rows" : `${query.measure.kind} of ${query.measure.column}`}`,
   ];
@@ -193,7 +193,7 @@ function citationFor(data: TableData, query: TableQuery, rows: number[], rowCoun
   return {
     n: 1,
     file: data.record.fileName,
-    page: null,
+    page: data.page,
     section: data.record.sheet,
     // Trimmed as the page text is: a row ending in empty cells ends "| " when rendered alone.
     quote: renderTableRow(cells).trim(),

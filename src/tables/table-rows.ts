@@ -16,6 +16,8 @@ export interface TableRows {
   tableId: number;
   fileName: string;
   sheet: string | null;
+  /** The PDF page the table was read from; null for data sets. */
+  page: number | null;
   title: string | null;
   query: TableQuery;
   /** "Local authority is "Somerset", Provision type is "Children's home"". */
@@ -43,6 +45,7 @@ export async function openTableRows(store: Store, reference: { tableId: number; 
     tableId: data.record.id,
     fileName: data.record.fileName,
     sheet: data.record.sheet,
+    page: data.page,
     title: data.record.title,
     query: query.value,
     filters: describeFilters(query.value),
