@@ -47,12 +47,64 @@ function splitTrailingNotes(rows: string[][], width: number): { body: string[][]
   return { body: rows.slice(0, end), notes };
 }
 
+const filledCount = (row: readonly string[]): number => row.filter((cell) => cell.trim().length > 0).length;
+
+/** A row of column names: filled cells are words or years, not the figures of a body row. */
+function looksLikeNames(row: readonly string[]): boolean {
+  const filled = row.map((cell) => cell.trim()).filter((cell) => cell.length > 0);
+  const figures = filled.filter((cell) => parseNumber(cell) !== null && parsePeriod(cell) === null).length;
+  return filled.length >= 2 && figures === 0 && filled.every((cell) => cell.length <= 80);
+}
+
+/**
+ * Dashboard sheets put title blocks and merged group headers above the column names ("RATE" over 1998 to 2014,
+ * "2011/12" over Value, Lower CI, Upper CI). When the header the loader found is sparse and a fuller row of names
+ * follows within the first rows, that row is the header; the sparse row just above it names groups when the
+ * names below repeat (each group's name carried across the merged cells it spans), and is a title line otherwise.
+ * Rows moved out of the body stay in the sheet's text; the body rows are unchanged, so quotes stay verbatim.
+ */
+function findHeader(block: Extract<ContentBlock, { kind: "table" }>): { header: string[]; rows: string[][]; lines: string[] } {
+  const width = block.header.length;
+  const used = Math.max(
+    1,
+    block.header.filter((_, column) => block.header[column]?.trim() || block.rows.some((row) => (row[column] ?? "").trim().length > 0)).length,
+  );
+  const unnamed = (cell: string): boolean => cell.trim().length === 0 || /^Column \d+$/.test(cell);
+  const original = block.header.map((cell) => (unnamed(cell) ? "" : cell));
+  if (filledCount(original) >= used * 0.6) return { header: block.header, rows: block.rows, lines: [] };
+  const candidates = [original, ...block.rows.slice(0, 6)];
+  const index = candidates.findIndex(
+    (row, at) => at > 0 && at < candidates.length - 1 && filledCount(row) >= used * 0.5 && filledCount(row) > filledCount(original) && looksLikeNames(row),
+  );
+  if (index <= 0) return { header: block.header, rows: block.rows, lines: [] };
+  const names = (candidates[index] as string[]).map((cell) => cell.trim());
+  const above = (candidates[index - 1] as string[]).map((cell) => cell.trim());
+  const filledNames = names.filter((cell) => cell.length > 0);
+  const repeats = new Set(filledNames.map((cell) => cell.toLowerCase())).size < filledNames.length;
+  const grouped = repeats && filledCount(above) >= 2 && above.every((cell) => cell.length <= 40);
+  let group = "";
+  const header = names.map((name, column) => {
+    if (grouped && (above[column] ?? "").length > 0) group = above[column] as string;
+    const full = grouped && group.length > 0 && name.length > 0 ? `${group} ${name}` : name;
+    return full.length > 0 ? full : `Column ${column + 1}`;
+  });
+  const titleRows = candidates.slice(0, grouped ? index - 1 : index);
+  const lines = titleRows
+    .map((row) => row.map((cell) => cell.trim()).filter((cell) => cell.length > 0).join(" "))
+    // A stray number in a title block (a selector's value) says nothing.
+    .filter((line) => /\p{L}{2,}/u.test(line));
+  return { header: header.slice(0, width), rows: block.rows.slice(index), lines };
+}
+
 function typedTable(
-  block: Extract<ContentBlock, { kind: "table" }>,
+  found: Extract<ContentBlock, { kind: "table" }>,
   unitIndex: number,
   sheet: string | null,
-  lines: string[],
+  above: string[],
 ): NewDataTable | null {
+  const { header, rows: foundRows, lines: titleLines } = findHeader(found);
+  const block = { ...found, header, rows: foundRows };
+  const lines = [...above, ...titleLines];
   const { body, notes } = splitTrailingNotes(block.rows, block.header.length);
   if (body.length < minimumRows || block.header.length < minimumColumns) return null;
   const captionLines = (block.caption ?? "").split("\n").map((line) => line.trim()).filter((line) => line.length > 0);
