@@ -302,6 +302,35 @@ function councilKey(name: string): string {
     .trim();
 }
 
+/**
+ * The column of days a question's year is read against: the date column whose name the question uses
+ * ("registered" for Registration date, "inspected" for Latest full inspection date; the words are consumed), else
+ * the table's only date column when the year cannot be the table's own date (not in its title). Null when none fits.
+ */
+function dateColumnFor(analysis: QuestionAnalysis, data: TableData, consumed: Set<number>, yearOutsideTitle: boolean): { column: number; named: boolean } | null {
+  const columns = data.record.columns;
+  const candidates = columns.flatMap((column, index) => (column.type === "date" && column.unit !== "year" ? [index] : []));
+  if (candidates.length === 0) return null;
+  // Word forms of one root: "registered" and "registration" share their first five letters.
+  const sameRoot = (word: string, part: string): boolean => word.length >= 5 && part.length >= 5 && word.slice(0, 5) === part.slice(0, 5);
+  let best: { column: number; positions: number[] } | null = null;
+  for (const column of candidates) {
+    const words = (columns[column] as DataColumn).name
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .filter((word) => word.length >= 5 && word !== "latest");
+    const positions = analysis.tokens.flatMap((token, position) =>
+      !consumed.has(position) && !isScaffolding(token) && words.some((word) => sameRoot(token.word, word) || sameWord(token.stem, word)) ? [position] : [],
+    );
+    if (positions.length > 0 && (!best || positions.length > best.positions.length)) best = { column, positions };
+  }
+  if (best) {
+    for (const position of best.positions) consumed.add(position);
+    return { column: best.column, named: true };
+  }
+  return yearOutsideTitle && candidates.length === 1 ? { column: candidates[0] as number, named: false } : null;
+}
+
 /** The plan for one table, or null when the question is not about it. */
 export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
   const vocabulary = tableVocabulary();
@@ -339,9 +368,15 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // A year or month the table cannot be about (no period column, not in its title) means another source.
   const periodColumnIndex = columns.findIndex((column) => column.type === "date" && column.unit === "year");
   const about0 = `${record.fileName} ${record.title ?? ""}`.toLowerCase();
-  if (periodColumnIndex < 0 && analysis.years.some((year) => !about0.includes(String(year)))) {
+  const yearOutsideTitle = analysis.years.some((year) => !about0.includes(String(year)));
+  // "registered in 2023": a year read against a column of days, the one the question names (or the only one).
+  const dateColumn = periodColumnIndex < 0 && analysis.years.length > 0 ? dateColumnFor(analysis, data, consumed, yearOutsideTitle) : null;
+  if (periodColumnIndex < 0 && yearOutsideTitle && !dateColumn) {
     trace?.("names a year; the table has no periods");
     return null;
+  }
+  if (dateColumn && !dateColumn.named) {
+    notes.push(`The question names no date column; the year is read against ${(columns[dateColumn.column] as DataColumn).name}.`);
   }
   const months = [...analysis.text.toLowerCase().matchAll(vocabulary.months)].map((match) => match[0]);
   if (months.length > 0) {
@@ -645,6 +680,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     } else if (years.length === 1) period = { column: periodName, at: formatPeriod(years[0] as number) };
     else period = { column: periodName };
   }
+  let dates: TableQuery["dates"];
+  if (dateColumn) {
+    const years = [...new Set(analysis.years)].sort((left, right) => left - right);
+    dates = { column: (columns[dateColumn.column] as DataColumn).name, from: `${years[0]}-01-01`, to: `${years[years.length - 1]}-12-31` };
+  }
 
   // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
   if (measureColumn < 0 && periodColumn >= 0) {
@@ -671,6 +711,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     filters,
     measure,
     ...(period ? { period } : {}),
+    ...(dates ? { dates } : {}),
     ...(groupColumn >= 0 ? { groupBy: (columns[groupColumn] as DataColumn).name } : {}),
   };
   if (groupColumn >= 0) {
