@@ -28,6 +28,8 @@ export interface QueryPlan {
   breakdown?: string;
   /** "What proportion of Somerset's homes are private": the whole the part is a share of. */
   share?: { filter: TableFilter; whole: TableQuery };
+  /** "The ratings mix of homes in Kent": every group's count and share of the whole, not a ranking. */
+  mix?: boolean;
   /** "Blackpool compared with England": the same measure for the wider area the question names. */
   companion?: { label: string; query: TableQuery };
 }
@@ -340,7 +342,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     analysis.text,
   );
   const quantitative =
-    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share;
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share || intents.mix;
   // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
   const lookup = !quantitative;
   // Who, where, why and "what does X mean" ask for words, not figures.
@@ -425,11 +427,20 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5 councils", "by region".
   let groupColumn = -1;
   const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
-  if (wantsRanking || asksWhich) {
-    for (const noun of vocabulary.groupNouns) {
+  const wantsMix = intents.mix && !wantsRanking;
+  if (wantsRanking || asksWhich || wantsMix) {
+    // A mix ("the sector mix of homes in Kent") breaks a place's rows down by what they are, not by place.
+    const nouns = wantsMix
+      ? [...vocabulary.groupNouns].sort((left, right) => Number(left.columns.some((name) => vocabulary.geographicColumn.test(name))) - Number(right.columns.some((name) => vocabulary.geographicColumn.test(name))))
+      : vocabulary.groupNouns;
+    for (const noun of nouns) {
       const found = noun.pattern.exec(analysis.text);
       if (!found) continue;
-      const candidate = columns.findIndex((column) => column.type !== "number" && columnMatchesAny(column, noun.columns));
+      // The column the noun names best: an exact name in the noun's order, then one containing it; never a code column.
+      const eligible = (column: DataColumn): boolean => column.type !== "number" && !vocabulary.columnTypes.identifier.test(column.name.toLowerCase());
+      const normal = (name: string): string => name.toLowerCase().replace(/_/g, " ").trim();
+      const exact = noun.columns.map((name) => columns.findIndex((column) => eligible(column) && normal(column.name) === normal(name))).find((index) => index >= 0);
+      const candidate = exact ?? columns.findIndex((column) => eligible(column) && columnMatchesAny(column, noun.columns));
       if (candidate >= 0) {
         groupColumn = candidate;
         analysis.tokens.forEach((token, position) => {
@@ -525,7 +536,9 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
         if (position >= 0) positions.push(position);
       }
       const content = value.stems.filter((part) => !stopWords.has(part)).length;
-      if (positions.length >= 2 && positions.length * 2 >= content && (!best || positions.length > best.positions.length)) best = { value, positions };
+      // Half its words, or its opening words as a phrase ("net gain" for "Net gain of children by responsible LA").
+      const opening = value.stems.length >= 2 && analysis.tokens.some((token, at) => sameWord(token.stem, value.stems[0] as string) && sameWord(analysis.tokens[at + 1]?.stem ?? "", value.stems[1] as string));
+      if (positions.length >= 2 && (positions.length * 2 >= content || opening) && (!best || positions.length > best.positions.length)) best = { value, positions };
     }
     if (!best) continue;
     for (const position of best.positions) consumed.add(position);
@@ -589,6 +602,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     return null;
   }
   if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
+  if (wantsMix && groupColumn < 0) {
+    trace?.("asks for a mix by something the table has no column for");
+    return null;
+  }
 
   // What the question asks that this table has nothing for.
   const tableVocab = wordsOfTable(data);
@@ -716,7 +733,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   };
   if (groupColumn >= 0) {
     query.order = intents.rankAscending && !intents.rankDescending ? "asc" : "desc";
-    query.limit = comparisonColumn >= 0 ? 10 : Math.min(analysis.topCount ?? 5, 20);
+    query.limit = comparisonColumn >= 0 ? 10 : wantsMix ? 20 : Math.min(analysis.topCount ?? 5, 20);
   }
 
   pinDimensions(analysis, data, query, notes, periodColumn);
@@ -759,7 +776,17 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
         )?.name
       : undefined;
-  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}), ...(share ? { share } : {}) };
+  const mix = wantsMix && groupColumn >= 0 && comparisonColumn < 0 && measure.kind === "count";
+  return {
+    data,
+    query,
+    score: score + (measureColumn >= 0 ? 1 : 0),
+    notes,
+    ...(breakdown ? { breakdown } : {}),
+    ...(companion ? { companion } : {}),
+    ...(share ? { share } : {}),
+    ...(mix ? { mix } : {}),
+  };
 }
 
 /**

@@ -147,6 +147,13 @@ function headline(plan: QueryPlan, result: QueryResult): string {
   const filters = filtersText(query);
   const groups = result.groups;
   if (groups.length === 0) return `${source} has no rows where ${filters}.`;
+  if (query.groupBy && plan.mix) {
+    const whole = runTableQuery(data, { ...query, groupBy: undefined, order: undefined, limit: undefined }).rows.length;
+    const listed = groups.map((group) => `${group.key}: ${formatFigure(group.value ?? 0)}${whole > 0 ? ` (${formatFigure(((group.value ?? 0) / whole) * 100)}%)` : ""}`).join("; ");
+    const unstated = whole - result.rows.length;
+    const more = result.groupCount > groups.length ? `; ${result.groupCount - groups.length} more ${query.groupBy} values not shown` : "";
+    return `${source} lists ${formatFigure(whole)} row${whole === 1 ? "" : "s"} where ${filters}; by ${query.groupBy}: ${listed}${more}${unstated > 0 ? `; ${formatFigure(unstated)} with no ${query.groupBy} value` : ""} [1].`;
+  }
   if (query.groupBy) {
     const isChange = query.period?.from !== undefined;
     const listed = groups
@@ -279,7 +286,7 @@ export function withTableAnswers(
 export function asksForFigures(analysis: QuestionAnalysis): boolean {
   const intents = analysis.intents;
   if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text)) return false;
-  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.share;
+  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.share || intents.mix;
 }
 
 /**

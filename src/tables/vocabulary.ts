@@ -35,6 +35,7 @@ const vocabularySchema = z.object({
     compare: z.string(),
     rate: z.string(),
     figure: z.string(),
+    mix: z.string(),
     share: z.string(),
   }),
   comparisonJoiners: z.string(),
