@@ -481,6 +481,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
   let measureColumn = -1;
   let measureScore = 0;
+  let measurePositions: number[] = [];
   columns.forEach((column, columnNumber) => {
     if (column.type !== "number" || /^column \d+$/i.test(column.name)) return;
     const parts = nameStems(column.name).filter((part) => !stopWords.has(part));
@@ -503,6 +504,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const value = used.size + hintBonus - (parts.length - used.size) * 0.01;
     if (used.size > 0 && value > measureScore) {
       measureScore = value;
+      measurePositions = [...used];
       measureColumn = columnNumber;
     }
   });
@@ -572,6 +574,38 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     }
   }
 
+  // 6b. A capitalised name the question uses for an organisation ("Cambian"): every value of a long list of names
+  // that starts with that word ("Cambian Childcare Limited", "Cambian Signpost Limited").
+  for (const [position, token] of analysis.tokens.entries()) {
+    if (consumed.has(position) || isScaffolding(token) || token.at === 0 || token.word.length < 4) continue;
+    const original = analysis.text.slice(token.at, token.at + token.word.length);
+    if (!/^\p{Lu}/u.test(original) || wordsOfTable(data).has(token.stem)) continue;
+    let best: { column: number; values: Map<string, number> } | undefined;
+    columns.forEach((column, columnNumber) => {
+      if ((column.type !== "category" && column.type !== "text") || vocabulary.columnTypes.identifier.test(column.name.toLowerCase())) return;
+      if (vocabulary.geographicColumn.test(column.name.toLowerCase()) || matches.some((match) => match.column === columnNumber)) return;
+      const keys = data.keys[columnNumber] ?? [];
+      const values = new Map<string, number>();
+      for (const key of keys) {
+        if (key.startsWith(token.word) && (key.length === token.word.length || /[\s,.]/.test(key[token.word.length] ?? ""))) values.set(key, (values.get(key) ?? 0) + 1);
+      }
+      if (values.size === 0 || values.size > 50) return;
+      const total = [...values.values()].reduce((sum, count) => sum + count, 0);
+      if (!best || total > [...best.values.values()].reduce((sum, count) => sum + count, 0)) best = { column: columnNumber, values };
+    });
+    if (!best) continue;
+    const chosen = best;
+    consumed.add(position);
+    const keys = data.keys[chosen.column] ?? [];
+    const displays = [...chosen.values.keys()].map((key) => (data.rows[keys.indexOf(key)]?.[chosen.column] ?? key).trim());
+    for (const display of displays) {
+      matches.push({ column: chosen.column, value: { display, key: display.toLowerCase(), count: chosen.values.get(display.toLowerCase()) ?? 0, stems: [token.stem] }, positions: [position], partial: true, geographic: false });
+    }
+    score += 2;
+    substantive += 1;
+    notes.push(`"${original}" is taken as ${(columns[chosen.column] as DataColumn).name} = ${displays.map((display) => `"${display}"`).join(" or ")}.`);
+  }
+
   // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
   const filters: TableFilter[] = [];
   const byColumn = new Map<number, ValueMatch[]>();
@@ -618,6 +652,12 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
+  // "occupancy rate": a word the table does not have, right before the one word that named the measure column,
+  // names another measure ("rate" alone is not "rate_per_10000" here).
+  if (measurePositions.length === 1 && uncovered.has((measurePositions[0] as number) - 1)) {
+    trace?.(`the measure is qualified by a word the column does not have: ${analysis.tokens[(measurePositions[0] as number) - 1]?.word}`);
+    return null;
+  }
 
   // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
   const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
