@@ -492,7 +492,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       // An alias stands for the column only on its own: "beds in ..." is places, "bed occupancy" is not.
       const aliasAlone = (at: number): boolean => {
         const next = analysis.tokens[at + 1];
-        return next === undefined || isScaffolding(next);
+        // A council after it ("left Kent") stands apart from it as much as a function word does.
+        return next === undefined || isScaffolding(next) || consumed.has(at + 1);
       };
       const position = analysis.tokens.findIndex(
         (token, at) =>
@@ -661,7 +662,9 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
   const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
-  if (lookup && !(measureScore >= 2 || dimensionNamed)) {
+  // A measure word with a place and a year ("the caseload in Blackpool in 2023") asks for a figure as surely.
+  const placeAndYear = analysis.years.length > 0 && periodColumnIndex >= 0 && matches.some((match) => match.geographic);
+  if (lookup && !(measureScore >= 2 || dimensionNamed || (measureScore > 0.5 && placeAndYear))) {
     trace?.("no quantity asked and no measure named");
     return null;
   }
