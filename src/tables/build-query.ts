@@ -8,7 +8,7 @@
  */
 import { stems, stopWords } from "../retrieval/tokenize.ts";
 import type { DataColumn } from "../store/types.ts";
-import { formatPeriod } from "./cell-values.ts";
+import { formatPeriod, parseDate } from "./cell-values.ts";
 import type { QuestionAnalysis, QuestionToken } from "./question-analysis.ts";
 import { filterRows } from "./run-query.ts";
 import type { TableData } from "./table-data.ts";
@@ -326,11 +326,30 @@ function dateColumnFor(analysis: QuestionAnalysis, data: TableData, consumed: Se
     );
     if (positions.length > 0 && (!best || positions.length > best.positions.length)) best = { column, positions };
   }
-  if (best) {
-    for (const position of best.positions) consumed.add(position);
-    return { column: best.column, named: true };
+  const chosen = best ? { column: best.column, named: true } : yearOutsideTitle && candidates.length === 1 ? { column: candidates[0] as number, named: false } : null;
+  // A year the column holds no day of ("at the 2017 inspection" in a list whose latest inspections run 2019 to
+  // 2025) is about another source, not a count of none.
+  if (!chosen || !analysis.years.every((year) => yearsOfDates(data, chosen.column).has(year))) return null;
+  if (best) for (const position of best.positions) consumed.add(position);
+  return chosen;
+}
+
+const dateYears = new WeakMap<TableData, Map<number, Set<number>>>();
+
+/** The years a column of days covers (cached per table and column). */
+function yearsOfDates(data: TableData, column: number): Set<number> {
+  const byColumn = dateYears.get(data) ?? new Map<number, Set<number>>();
+  dateYears.set(data, byColumn);
+  let years = byColumn.get(column);
+  if (!years) {
+    years = new Set<number>();
+    for (const row of data.rows) {
+      const day = parseDate(row[column] ?? "");
+      if (day) years.add(Number(day.slice(0, 4)));
+    }
+    byColumn.set(column, years);
   }
-  return yearOutsideTitle && candidates.length === 1 ? { column: candidates[0] as number, named: false } : null;
+  return years;
 }
 
 /** The plan for one table, or null when the question is not about it. */
