@@ -449,9 +449,19 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   const wantsMix = intents.mix && !wantsRanking;
   if (wantsRanking || asksWhich || wantsMix) {
     // A mix ("the sector mix of homes in Kent") breaks a place's rows down by what they are, not by place.
-    const nouns = wantsMix
+    const byOrder = wantsMix
       ? [...vocabulary.groupNouns].sort((left, right) => Number(left.columns.some((name) => vocabulary.geographicColumn.test(name))) - Number(right.columns.some((name) => vocabulary.geographicColumn.test(name))))
       : vocabulary.groupNouns;
+    // "Which provider type ...": the head of the words after "which" is the noun (type, not provider).
+    const which = /^\s*(?:which|what)\s+(\S+(?:\s+\S+)?)/i.exec(analysis.text);
+    const whichStart = which ? (which.index ?? 0) + which[0].length - (which[1]?.length ?? 0) : -1;
+    const whichEnd = which ? (which.index ?? 0) + which[0].length : -1;
+    const inWhich = (noun: { pattern: RegExp }): number => {
+      const found = noun.pattern.exec(analysis.text);
+      return found && found.index >= whichStart && found.index < whichEnd ? found.index : -1;
+    };
+    const headed = which ? [...byOrder].filter((noun) => inWhich(noun) >= 0).sort((left, right) => inWhich(right) - inWhich(left)) : [];
+    const nouns = [...headed, ...byOrder.filter((noun) => !headed.includes(noun))];
     for (const noun of nouns) {
       const found = noun.pattern.exec(analysis.text);
       if (!found) continue;
@@ -626,6 +636,19 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     notes.push(`"${original}" is taken as ${(columns[chosen.column] as DataColumn).name} = ${displays.map((display) => `"${display}"`).join(" or ")}.`);
   }
 
+  // "How many homes are there in Somerset, and how many are private?": the value after the second question breaks
+  // the count down (53, of them 51 Private) rather than narrowing it.
+  let splitColumn: string | undefined;
+  const compound = /\band how many (?:of (?:them|these|those) )?(?:are|were|is)\b/i.exec(analysis.text);
+  if (compound) {
+    const later = matches.filter((match) => !match.geographic && (analysis.tokens[match.positions[0] ?? 0]?.at ?? 0) > compound.index);
+    const first = later[0];
+    if (first && later.every((match) => match.column === first.column) && matches.length > later.length) {
+      splitColumn = (columns[first.column] as DataColumn).name;
+      for (const match of later) matches.splice(matches.indexOf(match), 1);
+    }
+  }
+
   // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
   const filters: TableFilter[] = [];
   const byColumn = new Map<number, ValueMatch[]>();
@@ -680,7 +703,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   }
 
   // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
-  const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
+  // "Which provider type is most common": a count of rows by the column the question names is the figure asked for.
+  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || /\b(most|least) common\b|\bcommonest\b/i.test(analysis.text)));
   // A measure word with a place and a year ("the caseload in Blackpool in 2023") asks for a figure as surely.
   const placeAndYear = analysis.years.length > 0 && periodColumnIndex >= 0 && matches.some((match) => match.geographic);
   if (lookup && !(measureScore >= 2 || dimensionNamed || (measureScore > 0.5 && placeAndYear))) {
@@ -802,7 +826,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   // "What proportion of children's homes in Somerset are private?": the last value named is the part.
   let share: QueryPlan["share"];
-  if (intents.share && measure.kind === "count" && groupColumn < 0) {
+  if (intents.share && measure.kind === "count" && groupColumn < 0 && !splitColumn) {
     const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
     const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
     const partFilter = query.filters.find((filter) => filter.column === partColumn);
@@ -832,7 +856,9 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   }
 
   const breakdown =
-    measure.kind === "count" && groupColumn < 0
+    measure.kind === "count" && groupColumn < 0 && splitColumn
+      ? splitColumn
+      : measure.kind === "count" && groupColumn < 0
       ? columns.find(
           (column, columnNumber) =>
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,

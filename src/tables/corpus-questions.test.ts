@@ -154,6 +154,23 @@ describe.skipIf(withoutCorpus())("more data-set questions over the corpus CSVs",
     expect(owned).toContain('"Cambian" is taken as Organisation which owns the provider');
   });
 
+  it("answers a two-part count with its breakdown, the most common type, and a lookup named by measure, place and year", async () => {
+    const somerset = homes().filter((row) => row["Local authority"] === "Somerset");
+    const privateHomes = somerset.filter((row) => row.Sector === "Private").length;
+    const both = await ask("How many children's homes are there in Somerset and how many are private?");
+    expect(both).toContain(`lists ${somerset.length} rows`);
+    expect(both).toContain(`${privateHomes} Private`);
+    const [commonest] = ranked(
+      providers.filter((row) => row["Local authority"] === "Kent"),
+      (row) => row["Provision type"] ?? "",
+    );
+    expect((await ask("Which provider type is most common in Kent?")).startsWith(`${commonest?.[0]} has the highest`)).toBe(true);
+    const caseload = workforce.find((row) => row.la_name === "Blackpool" && row.time_period === "2023")?.caseload_fte;
+    expect(await ask("What was the caseload per social worker in Blackpool in 2023?")).toContain(`: ${caseload}`);
+    const leavers = workforce.find((row) => row.la_name === "Kent" && row.time_period === "2024")?.leavers_fte;
+    expect(await ask("How many social workers left Kent in 2024?")).toContain(`: ${leavers}`);
+  });
+
   it("names a measure the table does not hold instead of reading another one", async () => {
     const answer = await answerer.answer("What is the average occupancy rate of children's homes in Devon?");
     expect(answer?.refused).toBe(true);
