@@ -146,6 +146,10 @@ describe.skipIf(withoutCorpus())("more data-set questions over the corpus CSVs",
     expect(compared).toContain(`Leeds: ${figure(Number(stock("Leeds", "2024")))}`);
     expect(compared).toContain(`Manchester: ${figure(Number(stock("Manchester", "2024")))}`);
     expect(await ask("How many looked after children are there in Bristol?")).toContain(`: ${figure(Number(stock("Bristol, City of", "2025")))}`);
+    const southend = stock("Southend-on-Sea", "2025");
+    expect(await ask("How many children are looked after in Southend?")).toContain(`: ${figure(Number(southend))}`);
+    const brighton = homes().filter((row) => row["Local authority"] === "Brighton and Hove").length;
+    expect(await ask("How many children's homes in Brighton?")).toContain(`lists ${brighton} rows`);
     const hull = homes().filter((row) => row["Local authority"]?.startsWith("Kingston upon Hull")).length;
     expect(await ask("How many children's homes are in Hull?")).toContain(`lists ${hull} rows`);
     const cambian = homes().filter((row) => row["Organisation which owns the provider"]?.toLowerCase().startsWith("cambian ")).length;
