@@ -695,6 +695,22 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
+  // A capitalised word the table does not hold that starts like one of its councils ("Sothend", "Lancasire") is a
+  // council the table lacks or a misspelling: named with the nearest councils, never read as England.
+  if (laColumns.length > 0 && !matches.some((match) => match.geographic)) {
+    const councils = (laColumns[0] as ColumnValues).values;
+    for (const position of [...uncovered]) {
+      const token = analysis.tokens[position];
+      if (!token || token.at === 0 || token.word.length < 4) continue;
+      const original = analysis.text.slice(token.at, token.at + token.word.length);
+      if (!/^\p{Lu}\p{Ll}/u.test(original)) continue;
+      const like = (value: DistinctValue): boolean => value.key.startsWith(token.word.slice(0, 4)) || editDistanceAtMostOne(token.word, value.key.split(/[\s,-]+/)[0] ?? "");
+      if (councils.some(like)) {
+        missingAuthorities.push(original);
+        uncovered.delete(position);
+      }
+    }
+  }
   // "occupancy rate": a word the table does not have, right before the one word that named the measure column,
   // names another measure ("rate" alone is not "rate_per_10000" here).
   if (measurePositions.length === 1 && uncovered.has((measurePositions[0] as number) - 1)) {

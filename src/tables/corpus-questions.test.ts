@@ -180,5 +180,9 @@ describe.skipIf(withoutCorpus())("more data-set questions over the corpus CSVs",
     expect(answer?.refused).toBe(true);
     expect(answer?.answer).toMatch(/has no column for occupancy/);
     expect(answer?.answer).not.toMatch(/rate_per_10000/);
+    // A council the table does not hold (misspelt) is named, not read as England.
+    const missing = await answerer.answer("How many children are looked after in Sothend?");
+    expect(missing?.refused).toBe(true);
+    expect(missing?.answer).toMatch(/no rows for Sothend/);
   });
 });
