@@ -695,8 +695,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
-  // A capitalised word the table does not hold that starts like one of its councils ("Sothend", "Lancasire") is a
-  // council the table lacks or a misspelling: named with the nearest councils, never read as England.
+  // A capitalised word the table does not hold, one letter from a council's name ("Sothend"), is a misspelt council:
+  // named with the nearest councils, never read as England.
   if (laColumns.length > 0 && !matches.some((match) => match.geographic)) {
     const councils = (laColumns[0] as ColumnValues).values;
     for (const position of [...uncovered]) {
@@ -704,7 +704,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       if (!token || token.at === 0 || token.word.length < 4) continue;
       const original = analysis.text.slice(token.at, token.at + token.word.length);
       if (!/^\p{Lu}\p{Ll}/u.test(original)) continue;
-      const like = (value: DistinctValue): boolean => value.key.startsWith(token.word.slice(0, 4)) || editDistanceAtMostOne(token.word, value.key.split(/[\s,-]+/)[0] ?? "");
+      // One letter away from a council's first word: a misspelling, not another word ("Northeast" is not "North ...").
+      const like = (value: DistinctValue): boolean => {
+        const first = value.key.split(/[\s,-]+/)[0] ?? "";
+        return first.length >= 5 && first !== token.word && editDistanceAtMostOne(token.word, first);
+      };
       if (councils.some(like)) {
         missingAuthorities.push(original);
         uncovered.delete(position);
