@@ -63,6 +63,8 @@ const questions = [
   "What is the average bed occupancy of children's homes in Somerset?",
   "How many independent fostering agencies are there in Lancashire?",
   "How many children's homes are rated inadequate?",
+  "How many children's homes were registered in 2023?",
+  "What is the sector mix of children's homes in Kent?",
 ];
 
 async function main(): Promise<void> {

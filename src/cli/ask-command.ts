@@ -68,7 +68,7 @@ async function formatCitedRows(store: Store, answer: Answer): Promise<string> {
       parts.push(`[${citation.n}] ${rows.error.message}`);
       continue;
     }
-    const where = rows.value.sheet ? `, sheet "${rows.value.sheet}"` : "";
+    const where = `${rows.value.sheet ? `, sheet "${rows.value.sheet}"` : ""}${rows.value.page !== null ? `, page ${rows.value.page}` : ""}`;
     parts.push(`[${citation.n}] ${rows.value.fileName}${where}: ${rows.value.rows.length} rows where ${rows.value.filters}`, rowsToCsv(rows.value).trimEnd());
   }
   return parts.length === 0 ? "No computed figures in this answer: --rows shows the rows behind a figure from a data set.\n" : `${parts.join("\n")}\n`;

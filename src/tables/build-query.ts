@@ -8,7 +8,7 @@
  */
 import { stems, stopWords } from "../retrieval/tokenize.ts";
 import type { DataColumn } from "../store/types.ts";
-import { formatPeriod } from "./cell-values.ts";
+import { formatPeriod, parseDate } from "./cell-values.ts";
 import type { QuestionAnalysis, QuestionToken } from "./question-analysis.ts";
 import { filterRows } from "./run-query.ts";
 import type { TableData } from "./table-data.ts";
@@ -28,6 +28,8 @@ export interface QueryPlan {
   breakdown?: string;
   /** "What proportion of Somerset's homes are private": the whole the part is a share of. */
   share?: { filter: TableFilter; whole: TableQuery };
+  /** "The ratings mix of homes in Kent": every group's count and share of the whole, not a ranking. */
+  mix?: boolean;
   /** "Blackpool compared with England": the same measure for the wider area the question names. */
   companion?: { label: string; query: TableQuery };
 }
@@ -302,6 +304,54 @@ function councilKey(name: string): string {
     .trim();
 }
 
+/**
+ * The column of days a question's year is read against: the date column whose name the question uses
+ * ("registered" for Registration date, "inspected" for Latest full inspection date; the words are consumed), else
+ * the table's only date column when the year cannot be the table's own date (not in its title). Null when none fits.
+ */
+function dateColumnFor(analysis: QuestionAnalysis, data: TableData, consumed: Set<number>, yearOutsideTitle: boolean): { column: number; named: boolean } | null {
+  const columns = data.record.columns;
+  const candidates = columns.flatMap((column, index) => (column.type === "date" && column.unit !== "year" ? [index] : []));
+  if (candidates.length === 0) return null;
+  // Word forms of one root: "registered" and "registration" share their first five letters.
+  const sameRoot = (word: string, part: string): boolean => word.length >= 5 && part.length >= 5 && word.slice(0, 5) === part.slice(0, 5);
+  let best: { column: number; positions: number[] } | null = null;
+  for (const column of candidates) {
+    const words = (columns[column] as DataColumn).name
+      .toLowerCase()
+      .split(/[^\p{L}]+/u)
+      .filter((word) => word.length >= 5 && word !== "latest");
+    const positions = analysis.tokens.flatMap((token, position) =>
+      !consumed.has(position) && !isScaffolding(token) && words.some((word) => sameRoot(token.word, word) || sameWord(token.stem, word)) ? [position] : [],
+    );
+    if (positions.length > 0 && (!best || positions.length > best.positions.length)) best = { column, positions };
+  }
+  const chosen = best ? { column: best.column, named: true } : yearOutsideTitle && candidates.length === 1 ? { column: candidates[0] as number, named: false } : null;
+  // A year the column holds no day of ("at the 2017 inspection" in a list whose latest inspections run 2019 to
+  // 2025) is about another source, not a count of none.
+  if (!chosen || !analysis.years.every((year) => yearsOfDates(data, chosen.column).has(year))) return null;
+  if (best) for (const position of best.positions) consumed.add(position);
+  return chosen;
+}
+
+const dateYears = new WeakMap<TableData, Map<number, Set<number>>>();
+
+/** The years a column of days covers (cached per table and column). */
+function yearsOfDates(data: TableData, column: number): Set<number> {
+  const byColumn = dateYears.get(data) ?? new Map<number, Set<number>>();
+  dateYears.set(data, byColumn);
+  let years = byColumn.get(column);
+  if (!years) {
+    years = new Set<number>();
+    for (const row of data.rows) {
+      const day = parseDate(row[column] ?? "");
+      if (day) years.add(Number(day.slice(0, 4)));
+    }
+    byColumn.set(column, years);
+  }
+  return years;
+}
+
 /** The plan for one table, or null when the question is not about it. */
 export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
   const vocabulary = tableVocabulary();
@@ -311,7 +361,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     analysis.text,
   );
   const quantitative =
-    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share;
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share || intents.mix;
   // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
   const lookup = !quantitative;
   // Who, where, why and "what does X mean" ask for words, not figures.
@@ -339,9 +389,15 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // A year or month the table cannot be about (no period column, not in its title) means another source.
   const periodColumnIndex = columns.findIndex((column) => column.type === "date" && column.unit === "year");
   const about0 = `${record.fileName} ${record.title ?? ""}`.toLowerCase();
-  if (periodColumnIndex < 0 && analysis.years.some((year) => !about0.includes(String(year)))) {
+  const yearOutsideTitle = analysis.years.some((year) => !about0.includes(String(year)));
+  // "registered in 2023": a year read against a column of days, the one the question names (or the only one).
+  const dateColumn = periodColumnIndex < 0 && analysis.years.length > 0 ? dateColumnFor(analysis, data, consumed, yearOutsideTitle) : null;
+  if (periodColumnIndex < 0 && yearOutsideTitle && !dateColumn) {
     trace?.("names a year; the table has no periods");
     return null;
+  }
+  if (dateColumn && !dateColumn.named) {
+    notes.push(`The question names no date column; the year is read against ${(columns[dateColumn.column] as DataColumn).name}.`);
   }
   const months = [...analysis.text.toLowerCase().matchAll(vocabulary.months)].map((match) => match[0]);
   if (months.length > 0) {
@@ -390,11 +446,30 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5 councils", "by region".
   let groupColumn = -1;
   const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
-  if (wantsRanking || asksWhich) {
-    for (const noun of vocabulary.groupNouns) {
+  const wantsMix = intents.mix && !wantsRanking;
+  if (wantsRanking || asksWhich || wantsMix) {
+    // A mix ("the sector mix of homes in Kent") breaks a place's rows down by what they are, not by place.
+    const byOrder = wantsMix
+      ? [...vocabulary.groupNouns].sort((left, right) => Number(left.columns.some((name) => vocabulary.geographicColumn.test(name))) - Number(right.columns.some((name) => vocabulary.geographicColumn.test(name))))
+      : vocabulary.groupNouns;
+    // "Which provider type ...": the head of the words after "which" is the noun (type, not provider).
+    const which = /^\s*(?:which|what)\s+(\S+(?:\s+\S+)?)/i.exec(analysis.text);
+    const whichStart = which ? (which.index ?? 0) + which[0].length - (which[1]?.length ?? 0) : -1;
+    const whichEnd = which ? (which.index ?? 0) + which[0].length : -1;
+    const inWhich = (noun: { pattern: RegExp }): number => {
+      const found = noun.pattern.exec(analysis.text);
+      return found && found.index >= whichStart && found.index < whichEnd ? found.index : -1;
+    };
+    const headed = which ? [...byOrder].filter((noun) => inWhich(noun) >= 0).sort((left, right) => inWhich(right) - inWhich(left)) : [];
+    const nouns = [...headed, ...byOrder.filter((noun) => !headed.includes(noun))];
+    for (const noun of nouns) {
       const found = noun.pattern.exec(analysis.text);
       if (!found) continue;
-      const candidate = columns.findIndex((column) => column.type !== "number" && columnMatchesAny(column, noun.columns));
+      // The column the noun names best: an exact name in the noun's order, then one containing it; never a code column.
+      const eligible = (column: DataColumn): boolean => column.type !== "number" && !vocabulary.columnTypes.identifier.test(column.name.toLowerCase());
+      const normal = (name: string): string => name.toLowerCase().replace(/_/g, " ").trim();
+      const exact = noun.columns.map((name) => columns.findIndex((column) => eligible(column) && normal(column.name) === normal(name))).find((index) => index >= 0);
+      const candidate = exact ?? columns.findIndex((column) => eligible(column) && columnMatchesAny(column, noun.columns));
       if (candidate >= 0) {
         groupColumn = candidate;
         analysis.tokens.forEach((token, position) => {
@@ -435,6 +510,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
   let measureColumn = -1;
   let measureScore = 0;
+  let measurePositions: number[] = [];
   columns.forEach((column, columnNumber) => {
     if (column.type !== "number" || /^column \d+$/i.test(column.name)) return;
     const parts = nameStems(column.name).filter((part) => !stopWords.has(part));
@@ -445,7 +521,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       // An alias stands for the column only on its own: "beds in ..." is places, "bed occupancy" is not.
       const aliasAlone = (at: number): boolean => {
         const next = analysis.tokens[at + 1];
-        return next === undefined || isScaffolding(next);
+        // A council after it ("left Kent") stands apart from it as much as a function word does.
+        return next === undefined || isScaffolding(next) || consumed.has(at + 1);
       };
       const position = analysis.tokens.findIndex(
         (token, at) =>
@@ -457,6 +534,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const value = used.size + hintBonus - (parts.length - used.size) * 0.01;
     if (used.size > 0 && value > measureScore) {
       measureScore = value;
+      measurePositions = [...used];
       measureColumn = columnNumber;
     }
   });
@@ -490,7 +568,9 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
         if (position >= 0) positions.push(position);
       }
       const content = value.stems.filter((part) => !stopWords.has(part)).length;
-      if (positions.length >= 2 && positions.length * 2 >= content && (!best || positions.length > best.positions.length)) best = { value, positions };
+      // Half its words, or its opening words as a phrase ("net gain" for "Net gain of children by responsible LA").
+      const opening = value.stems.length >= 2 && analysis.tokens.some((token, at) => sameWord(token.stem, value.stems[0] as string) && sameWord(analysis.tokens[at + 1]?.stem ?? "", value.stems[1] as string));
+      if (positions.length >= 2 && (positions.length * 2 >= content || opening) && (!best || positions.length > best.positions.length)) best = { value, positions };
     }
     if (!best) continue;
     for (const position of best.positions) consumed.add(position);
@@ -524,6 +604,51 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     }
   }
 
+  // 6b. A capitalised name the question uses for an organisation ("Cambian"): every value of a long list of names
+  // that starts with that word ("Cambian Childcare Limited", "Cambian Signpost Limited").
+  for (const [position, token] of analysis.tokens.entries()) {
+    if (consumed.has(position) || isScaffolding(token) || token.at === 0 || token.word.length < 4) continue;
+    const original = analysis.text.slice(token.at, token.at + token.word.length);
+    if (!/^\p{Lu}/u.test(original) || wordsOfTable(data).has(token.stem)) continue;
+    let best: { column: number; values: Map<string, number> } | undefined;
+    columns.forEach((column, columnNumber) => {
+      if ((column.type !== "category" && column.type !== "text") || vocabulary.columnTypes.identifier.test(column.name.toLowerCase())) return;
+      if (vocabulary.geographicColumn.test(column.name.toLowerCase()) || matches.some((match) => match.column === columnNumber)) return;
+      const keys = data.keys[columnNumber] ?? [];
+      const values = new Map<string, number>();
+      for (const key of keys) {
+        if (key.startsWith(token.word) && (key.length === token.word.length || /[\s,.]/.test(key[token.word.length] ?? ""))) values.set(key, (values.get(key) ?? 0) + 1);
+      }
+      if (values.size === 0 || values.size > 50) return;
+      const total = [...values.values()].reduce((sum, count) => sum + count, 0);
+      if (!best || total > [...best.values.values()].reduce((sum, count) => sum + count, 0)) best = { column: columnNumber, values };
+    });
+    if (!best) continue;
+    const chosen = best;
+    consumed.add(position);
+    const keys = data.keys[chosen.column] ?? [];
+    const displays = [...chosen.values.keys()].map((key) => (data.rows[keys.indexOf(key)]?.[chosen.column] ?? key).trim());
+    for (const display of displays) {
+      matches.push({ column: chosen.column, value: { display, key: display.toLowerCase(), count: chosen.values.get(display.toLowerCase()) ?? 0, stems: [token.stem] }, positions: [position], partial: true, geographic: false });
+    }
+    score += 2;
+    substantive += 1;
+    notes.push(`"${original}" is taken as ${(columns[chosen.column] as DataColumn).name} = ${displays.map((display) => `"${display}"`).join(" or ")}.`);
+  }
+
+  // "How many homes are there in Somerset, and how many are private?": the value after the second question breaks
+  // the count down (53, of them 51 Private) rather than narrowing it.
+  let splitColumn: string | undefined;
+  const compound = /\band how many (?:of (?:them|these|those) )?(?:are|were|is)\b/i.exec(analysis.text);
+  if (compound) {
+    const later = matches.filter((match) => !match.geographic && (analysis.tokens[match.positions[0] ?? 0]?.at ?? 0) > compound.index);
+    const first = later[0];
+    if (first && later.every((match) => match.column === first.column) && matches.length > later.length) {
+      splitColumn = (columns[first.column] as DataColumn).name;
+      for (const match of later) matches.splice(matches.indexOf(match), 1);
+    }
+  }
+
   // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
   const filters: TableFilter[] = [];
   const byColumn = new Map<number, ValueMatch[]>();
@@ -554,6 +679,10 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     return null;
   }
   if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
+  if (wantsMix && groupColumn < 0) {
+    trace?.("asks for a mix by something the table has no column for");
+    return null;
+  }
 
   // What the question asks that this table has nothing for.
   const tableVocab = wordsOfTable(data);
@@ -566,10 +695,39 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
+  // A capitalised word the table does not hold, one letter from a council's name ("Sothend"), is a misspelt council:
+  // named with the nearest councils, never read as England.
+  if (laColumns.length > 0 && !matches.some((match) => match.geographic)) {
+    const councils = (laColumns[0] as ColumnValues).values;
+    for (const position of [...uncovered]) {
+      const token = analysis.tokens[position];
+      if (!token || token.at === 0 || token.word.length < 4) continue;
+      const original = analysis.text.slice(token.at, token.at + token.word.length);
+      if (!/^\p{Lu}\p{Ll}/u.test(original)) continue;
+      // One letter away from a council's first word: a misspelling, not another word ("Northeast" is not "North ...").
+      const like = (value: DistinctValue): boolean => {
+        const first = value.key.split(/[\s,-]+/)[0] ?? "";
+        return first.length >= 5 && first !== token.word && editDistanceAtMostOne(token.word, first);
+      };
+      if (councils.some(like)) {
+        missingAuthorities.push(original);
+        uncovered.delete(position);
+      }
+    }
+  }
+  // "occupancy rate": a word the table does not have, right before the one word that named the measure column,
+  // names another measure ("rate" alone is not "rate_per_10000" here).
+  if (measurePositions.length === 1 && uncovered.has((measurePositions[0] as number) - 1)) {
+    trace?.(`the measure is qualified by a word the column does not have: ${analysis.tokens[(measurePositions[0] as number) - 1]?.word}`);
+    return null;
+  }
 
   // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
-  const evidence = substantive > 0 || (groupColumn >= 0 && measureColumn >= 0);
-  if (lookup && !(measureScore >= 2 || dimensionNamed)) {
+  // "Which provider type is most common": a count of rows by the column the question names is the figure asked for.
+  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || /\b(most|least) common\b|\bcommonest\b/i.test(analysis.text)));
+  // A measure word with a place and a year ("the caseload in Blackpool in 2023") asks for a figure as surely.
+  const placeAndYear = analysis.years.length > 0 && periodColumnIndex >= 0 && matches.some((match) => match.geographic);
+  if (lookup && !(measureScore >= 2 || dimensionNamed || (measureScore > 0.5 && placeAndYear))) {
     trace?.("no quantity asked and no measure named");
     return null;
   }
@@ -645,6 +803,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     } else if (years.length === 1) period = { column: periodName, at: formatPeriod(years[0] as number) };
     else period = { column: periodName };
   }
+  let dates: TableQuery["dates"];
+  if (dateColumn) {
+    const years = [...new Set(analysis.years)].sort((left, right) => left - right);
+    dates = { column: (columns[dateColumn.column] as DataColumn).name, from: `${years[0]}-01-01`, to: `${years[years.length - 1]}-12-31` };
+  }
 
   // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
   if (measureColumn < 0 && periodColumn >= 0) {
@@ -671,18 +834,19 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     filters,
     measure,
     ...(period ? { period } : {}),
+    ...(dates ? { dates } : {}),
     ...(groupColumn >= 0 ? { groupBy: (columns[groupColumn] as DataColumn).name } : {}),
   };
   if (groupColumn >= 0) {
     query.order = intents.rankAscending && !intents.rankDescending ? "asc" : "desc";
-    query.limit = comparisonColumn >= 0 ? 10 : Math.min(analysis.topCount ?? 5, 20);
+    query.limit = comparisonColumn >= 0 ? 10 : wantsMix ? 20 : Math.min(analysis.topCount ?? 5, 20);
   }
 
   pinDimensions(analysis, data, query, notes, periodColumn);
 
   // "What proportion of children's homes in Somerset are private?": the last value named is the part.
   let share: QueryPlan["share"];
-  if (intents.share && measure.kind === "count" && groupColumn < 0) {
+  if (intents.share && measure.kind === "count" && groupColumn < 0 && !splitColumn) {
     const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
     const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
     const partFilter = query.filters.find((filter) => filter.column === partColumn);
@@ -712,13 +876,25 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   }
 
   const breakdown =
-    measure.kind === "count" && groupColumn < 0
+    measure.kind === "count" && groupColumn < 0 && splitColumn
+      ? splitColumn
+      : measure.kind === "count" && groupColumn < 0
       ? columns.find(
           (column, columnNumber) =>
             column.type === "category" && !filters.some((filter) => filter.column === column.name) && columnMatchesAny(column, vocabulary.breakdownColumns) && columnNumber !== periodColumn,
         )?.name
       : undefined;
-  return { data, query, score: score + (measureColumn >= 0 ? 1 : 0), notes, ...(breakdown ? { breakdown } : {}), ...(companion ? { companion } : {}), ...(share ? { share } : {}) };
+  const mix = wantsMix && groupColumn >= 0 && comparisonColumn < 0 && measure.kind === "count";
+  return {
+    data,
+    query,
+    score: score + (measureColumn >= 0 ? 1 : 0),
+    notes,
+    ...(breakdown ? { breakdown } : {}),
+    ...(companion ? { companion } : {}),
+    ...(share ? { share } : {}),
+    ...(mix ? { mix } : {}),
+  };
 }
 
 /**
@@ -800,7 +976,7 @@ function pinDimensions(analysis: QuestionAnalysis, data: TableData, query: Table
 
 /** "provider_at_march_2025.csv" or "West-Sussex....xlsx, sheet Foo". */
 export function describeSource(data: TableData): string {
-  return `${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}`;
+  return `${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}${data.page !== null ? `, page ${data.page}` : ""}`;
 }
 
 /** The best plan over every table, or null when no table fits the question. */

@@ -5,7 +5,7 @@
  */
 import { tableVocabulary } from "./vocabulary.ts";
 
-const numberPattern = /^[-−–]?\s*£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?$/u;
+const numberPattern = /^[-−–+]?\s*£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\s*%?$/u;
 
 export function isMissing(cell: string): boolean {
   return tableVocabulary().missingMarkers.has(cell.trim().toLowerCase());

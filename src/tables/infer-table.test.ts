@@ -60,4 +60,51 @@ describe("typed tables of a loaded data set", () => {
     ]);
     expect(dataTablesOf({ ...document, format: "pdf" })).toEqual([]);
   });
+
+  it("finds a dashboard sheet's header below its title block, naming merged group headers over repeated columns", () => {
+    const sheet = (header: string[], rows: string[][]): LoadedDocument => ({
+      format: "xlsx",
+      title: null,
+      warnings: [],
+      units: [{ page: null, section: "Dashboard", blocks: [{ kind: "table", header, rows }] }],
+    });
+    // Merged group headers ("2011/12" over Value and Lower CI) above the repeated names.
+    const [grouped] = dataTablesOf(
+      sheet(
+        ["Column 1", "2011/12", "Column 3", "2012/13", "Column 5"],
+        [
+          ["", "Value", "Lower CI", "Value", "Lower CI"],
+          ["Adur", "9.68%", "7.63%", "9.74%", "7.79%"],
+          ["Arun", "9.68%", "8.28%", "9.74%", "8.35%"],
+        ],
+      ),
+    );
+    expect(grouped?.columns.map((column) => column.name)).toEqual(["Column 1", "2011/12 Value", "2011/12 Lower CI", "2012/13 Value", "2012/13 Lower CI"]);
+    expect(grouped?.rows).toEqual([
+      ["Adur", "9.68%", "7.63%", "9.74%", "7.79%"],
+      ["Arun", "9.68%", "8.28%", "9.74%", "8.35%"],
+    ]);
+    // A title and a source note in the first row, the years below: the title row is the description, not a header.
+    const [titled] = dataTablesOf(
+      sheet(
+        ["Births to mothers < 20", "Column 2", "From ONS birth summary tables", "Column 4"],
+        [
+          ["", "2012", "2013", "2014"],
+          ["Adur", "37", "26", "30"],
+          ["Arun", "76", "77", "81"],
+        ],
+      ),
+    );
+    expect(titled?.columns.map((column) => [column.name, column.type])).toEqual([
+      ["Column 1", "category"],
+      ["2012", "number"],
+      ["2013", "number"],
+      ["2014", "number"],
+    ]);
+    expect(titled?.title).toBe("Births to mothers < 20 From ONS birth summary tables");
+    expect(titled?.rows).toHaveLength(2);
+    // A full header is left as the loader found it.
+    const [plain] = dataTablesOf(sheet(["Area", "Births"], [["Adur", "692"], ["Arun", "1463"]]));
+    expect(plain?.columns.map((column) => column.name)).toEqual(["Area", "Births"]);
+  });
 });

@@ -29,6 +29,8 @@ export interface QuestionIntents {
   figure: boolean;
   /** "What proportion of ... are private": a part of a whole. */
   share: boolean;
+  /** "the sector mix", "how are they rated": a count broken down by a category column. */
+  mix: boolean;
 }
 
 export interface QuestionAnalysis {

@@ -3,7 +3,7 @@
  * (one pass over the rows per step, numbers parsed once per table), so every figure can be recomputed whenever an
  * answer or its rows are shown.
  */
-import { formatPeriod, parsePeriod } from "./cell-values.ts";
+import { formatPeriod, parseDate, parsePeriod } from "./cell-values.ts";
 import type { TableData } from "./table-data.ts";
 import { columnIndex } from "./table-data.ts";
 import type { TableQuery } from "./table-query.ts";
@@ -67,8 +67,18 @@ export function filterRows(data: TableData, filters: TableQuery["filters"]): num
   return matched;
 }
 
+/** The rows whose date cell falls within the query's dates (cells read as days; other cells never match). */
+function withinDates(data: TableData, dates: NonNullable<TableQuery["dates"]>, rows: number[]): number[] {
+  const column = columnIndex(data.record, dates.column);
+  return rows.filter((row) => {
+    const day = parseDate(data.rows[row]?.[column] ?? "");
+    return day !== null && day >= dates.from && day <= dates.to;
+  });
+}
+
 export function runTableQuery(data: TableData, query: TableQuery): QueryResult {
-  const matched = filterRows(data, query.filters);
+  const filtered = filterRows(data, query.filters);
+  const matched = query.dates ? withinDates(data, query.dates, filtered) : filtered;
   const groups = new Map<string, { key: string | null; rows: number[] }>();
   const groupColumn = query.groupBy === undefined ? -1 : columnIndex(data.record, query.groupBy);
   for (const row of matched) {

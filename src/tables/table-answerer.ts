@@ -22,6 +22,7 @@ import type { GroupFigure, QueryResult } from "./run-query.ts";
 import type { TableData } from "./table-data.ts";
 import { columnIndex, loadTableData } from "./table-data.ts";
 import type { TableQuery } from "./table-query.ts";
+import { describeFilters } from "./table-rows.ts";
 
 export interface TableAnswerer {
   /** A computed answer when the question is about a stored table, or null to let the passage answerer answer. */
@@ -40,9 +41,8 @@ function sourceName(data: TableData): string {
   return title && title.length <= 160 ? `${title} (${describeSource(data)})` : describeSource(data);
 }
 
-function filtersText(filters: TableQuery["filters"]): string {
-  if (filters.length === 0) return "all rows";
-  return filters.map((filter) => `${filter.column} is ${filter.values.map((value) => `"${value}"`).join(" or ")}`).join(", ");
+function filtersText(query: Pick<TableQuery, "filters" | "dates">): string {
+  return describeFilters(query);
 }
 
 function unitOf(data: TableData, query: TableQuery): string {
@@ -75,8 +75,8 @@ function measureText(query: TableQuery): string {
 
 function methodText(data: TableData, query: TableQuery, result: QueryResult): string {
   const parts = [
-    `file ${data.record.fileName}${data.record.sheet ? `, sheet "${data.record.sheet}"` : ""}`,
-    `filters: ${filtersText(query.filters)}`,
+    `file ${describeSource(data)}`,
+    `filters: ${filtersText(query)}`,
     `measure: ${query.measure.kind === "count" ? "count of rows" : `${query.measure.kind} of ${query.measure.column}`}`,
   ];
   if (query.period) {
@@ -144,9 +144,16 @@ function breakdownText(data: TableData, plan: QueryPlan, result: QueryResult): s
 function headline(plan: QueryPlan, result: QueryResult): string {
   const { data, query } = plan;
   const source = sourceName(data);
-  const filters = filtersText(query.filters);
+  const filters = filtersText(query);
   const groups = result.groups;
   if (groups.length === 0) return `${source} has no rows where ${filters}.`;
+  if (query.groupBy && plan.mix) {
+    const whole = runTableQuery(data, { ...query, groupBy: undefined, order: undefined, limit: undefined }).rows.length;
+    const listed = groups.map((group) => `${group.key}: ${formatFigure(group.value ?? 0)}${whole > 0 ? ` (${formatFigure(((group.value ?? 0) / whole) * 100)}%)` : ""}`).join("; ");
+    const unstated = whole - result.rows.length;
+    const more = result.groupCount > groups.length ? `; ${result.groupCount - groups.length} more ${query.groupBy} values not shown` : "";
+    return `${source} lists ${formatFigure(whole)} row${whole === 1 ? "" : "s"} where ${filters}; by ${query.groupBy}: ${listed}${more}${unstated > 0 ? `; ${formatFigure(unstated)} with no ${query.groupBy} value` : ""} [1].`;
+  }
   if (query.groupBy) {
     const isChange = query.period?.from !== undefined;
     const listed = groups
@@ -173,7 +180,7 @@ function headline(plan: QueryPlan, result: QueryResult): string {
     const partColumn = columnIndex(data.record, part.column);
     const empty = wholeRows.filter((row) => (data.rows[row]?.[partColumn] ?? "").trim().length === 0).length;
     const emptyText = empty > 0 ? `; ${formatFigure(empty)} of them have no ${part.column} value` : "";
-    return `${percent} [1]: ${formatFigure(figure.value)} of the ${formatFigure(whole)} rows where ${filtersText(plan.share.whole.filters)} also have ${part.column} ${part.values.map((value) => `"${value}"`).join(" or ")}${emptyText} (${source}).`;
+    return `${percent} [1]: ${formatFigure(figure.value)} of the ${formatFigure(whole)} rows where ${filtersText(plan.share.whole)} also have ${part.column} ${part.values.map((value) => `"${value}"`).join(" or ")}${emptyText} (${source}).`;
   }
   if (query.period?.from !== undefined) {
     return `${measureText(query)} where ${filters} went ${changeText(data, query, figure)} [1].${trendText(data, query)}`;
@@ -193,7 +200,7 @@ function citationFor(data: TableData, query: TableQuery, rows: number[], rowCoun
   return {
     n: 1,
     file: data.record.fileName,
-    page: null,
+    page: data.page,
     section: data.record.sheet,
     // Trimmed as the page text is: a row ending in empty cells ends "| " when rendered alone.
     quote: renderTableRow(cells).trim(),
@@ -279,7 +286,7 @@ export function withTableAnswers(
 export function asksForFigures(analysis: QuestionAnalysis): boolean {
   const intents = analysis.intents;
   if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text)) return false;
-  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.share;
+  return intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.share || intents.mix;
 }
 
 /**

@@ -14,11 +14,13 @@ export interface TableData {
   numbers: (Float64Array | null)[];
   /** Parsed periods of year columns (NaN where missing); null for other columns. */
   periods: (Float64Array | null)[];
+  /** The PDF page a table was read from (its citation's page); null for data sets (CSV, XLSX sheets). */
+  page: number | null;
 }
 
 const caches = new WeakMap<Store, Map<number, TableData>>();
 
-export function buildTableData(record: DataTableRecord, rows: string[][]): TableData {
+export function buildTableData(record: DataTableRecord, rows: string[][], page: number | null = null): TableData {
   const width = record.columns.length;
   const keys: string[][] = Array.from({ length: width }, () => new Array<string>(rows.length));
   const numbers: (Float64Array | null)[] = record.columns.map((column) => (column.type === "number" ? new Float64Array(rows.length) : null));
@@ -33,7 +35,16 @@ export function buildTableData(record: DataTableRecord, rows: string[][]): Table
       if (periodColumn) periodColumn[rowIndex] = parsePeriod(cell) ?? Number.NaN;
     }
   });
-  return { record, rows, keys, numbers, periods };
+  return { record, rows, keys, numbers, periods, page };
+}
+
+/** The page of a table read from a PDF (data sets have none), through its unit index. */
+async function pageOf(store: Store, record: DataTableRecord): Promise<number | null> {
+  if (!record.fileName.toLowerCase().endsWith(".pdf")) return null;
+  const document = await store.documents.get(record.documentId);
+  if (document?.format !== "pdf") return null;
+  const units = (await store.documents.unitTexts([record.documentId])).get(record.documentId) ?? [];
+  return units.find((unit) => unit.index === record.unitIndex)?.page ?? null;
 }
 
 /** The table with its rows, or undefined when the id is unknown (the document was removed). */
@@ -47,7 +58,7 @@ export async function loadTableData(store: Store, tableId: number): Promise<Tabl
   if (cached) return cached;
   const record = await store.tables.get(tableId);
   if (!record) return undefined;
-  const data = buildTableData(record, await store.tables.rows(tableId));
+  const data = buildTableData(record, await store.tables.rows(tableId), await pageOf(store, record));
   cache.set(tableId, data);
   return data;
 }

@@ -33,6 +33,14 @@ export const tableQuerySchema = z.object({
       to: z.string().optional(),
     })
     .optional(),
+  /** Rows whose date (a column of days, such as a registration date) falls from `from` to `to`, ISO days, inclusive. */
+  dates: z
+    .object({
+      column: z.string().min(1),
+      from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    })
+    .optional(),
   groupBy: z.string().min(1).optional(),
   order: z.enum(["desc", "asc"]).optional(),
   limit: z.number().int().positive().max(500).optional(),
@@ -74,6 +82,13 @@ export function validateTableQuery(input: unknown, record: DataTableRecord): Res
     const column = record.columns[index.value];
     if (column?.type !== "date" || column.unit !== "year") return invalid(`column "${query.period.column}" is not a reporting period`, "period.column");
     if ((query.period.from === undefined) !== (query.period.to === undefined)) return invalid("a change needs both from and to", "period");
+  }
+  if (query.dates) {
+    const index = known(query.dates.column, "dates.column");
+    if (!index.ok) return index;
+    const column = record.columns[index.value];
+    if (column?.type !== "date" || column.unit === "year") return invalid(`column "${query.dates.column}" does not hold dates`, "dates.column");
+    if (query.dates.from > query.dates.to) return invalid("the dates run backwards", "dates");
   }
   if (query.groupBy !== undefined) {
     const index = known(query.groupBy, "groupBy");

@@ -16,6 +16,8 @@ export interface TableRows {
   tableId: number;
   fileName: string;
   sheet: string | null;
+  /** The PDF page the table was read from; null for data sets. */
+  page: number | null;
   title: string | null;
   query: TableQuery;
   /** "Local authority is "Somerset", Provision type is "Children's home"". */
@@ -25,9 +27,18 @@ export interface TableRows {
   figures: GroupFigure[];
 }
 
-export function describeFilters(query: TableQuery): string {
-  if (query.filters.length === 0) return "all rows";
-  return query.filters.map((filter) => `${filter.column} is ${filter.values.map((value) => `"${value}"`).join(" or ")}`).join(", ");
+/** "Registration date in 2023", "Registration date between 2021 and 2024", or the days themselves. */
+export function describeDates(dates: NonNullable<TableQuery["dates"]>): string {
+  const from = /^(\d{4})-01-01$/.exec(dates.from)?.[1];
+  const to = /^(\d{4})-12-31$/.exec(dates.to)?.[1];
+  if (from && to) return from === to ? `${dates.column} in ${from}` : `${dates.column} between ${from} and ${to}`;
+  return `${dates.column} from ${dates.from} to ${dates.to}`;
+}
+
+export function describeFilters(query: Pick<TableQuery, "filters" | "dates">): string {
+  const parts = query.filters.map((filter) => `${filter.column} is ${filter.values.map((value) => `"${value}"`).join(" or ")}`);
+  if (query.dates) parts.push(describeDates(query.dates));
+  return parts.length === 0 ? "all rows" : parts.join(", ");
 }
 
 /** The matching rows of a cited query, or NOT_FOUND when the table is gone (its document removed or replaced). */
@@ -43,6 +54,7 @@ export async function openTableRows(store: Store, reference: { tableId: number; 
     tableId: data.record.id,
     fileName: data.record.fileName,
     sheet: data.record.sheet,
+    page: data.page,
     title: data.record.title,
     query: query.value,
     filters: describeFilters(query.value),

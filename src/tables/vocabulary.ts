@@ -13,6 +13,16 @@ const vocabularySchema = z.object({
     categoryMaxShare: z.number().min(0).max(1),
     identifierPattern: z.string(),
   }),
+  /** What makes a PDF table well formed enough to compute on (see `pdfTableFault`). */
+  pdfTables: z.object({
+    minimumRows: z.number().int().positive(),
+    maxHeaderLength: z.number().int().positive(),
+    maxCellLength: z.number().int().positive(),
+    maxCaptionLength: z.number().int().positive(),
+    filledRowShare: z.number().min(0).max(1),
+    numberShare: z.number().min(0).max(1),
+    longCellShare: z.number().min(0).max(1),
+  }),
   periodColumnPattern: z.string(),
   units: z.array(z.object({ pattern: z.string(), unit: z.string() })),
   intents: z.object({
@@ -25,6 +35,7 @@ const vocabularySchema = z.object({
     compare: z.string(),
     rate: z.string(),
     figure: z.string(),
+    mix: z.string(),
     share: z.string(),
   }),
   comparisonJoiners: z.string(),
@@ -48,6 +59,7 @@ const vocabularySchema = z.object({
 export interface TableVocabulary {
   missingMarkers: ReadonlySet<string>;
   columnTypes: z.infer<typeof vocabularySchema>["columnTypes"] & { identifier: RegExp };
+  pdfTables: z.infer<typeof vocabularySchema>["pdfTables"];
   periodColumn: RegExp;
   units: { pattern: RegExp; unit: string }[];
   intents: Record<keyof z.infer<typeof vocabularySchema>["intents"], RegExp>;
@@ -86,6 +98,7 @@ export function tableVocabulary(): TableVocabulary {
   cached = {
     missingMarkers: new Set(raw.missingMarkers.map((marker) => marker.toLowerCase())),
     columnTypes: { ...raw.columnTypes, identifier: regex(raw.columnTypes.identifierPattern) },
+    pdfTables: raw.pdfTables,
     periodColumn: regex(raw.periodColumnPattern),
     units: raw.units.map((entry) => ({ pattern: regex(entry.pattern), unit: entry.unit })),
     intents: Object.fromEntries(Object.entries(raw.intents).map(([key, source]) => [key, regex(source)])) as TableVocabulary["intents"],

@@ -40,7 +40,7 @@ export function TableRowsViewer({ workspaceId, citation, onClose }: TableRowsVie
         <div>
           <h2 id="rows-title">{citation.file}</h2>
           <p>
-            Source [{citation.n}] · {citation.section ? `sheet ${citation.section} · ` : ""}rows where {rows?.filters ?? "…"}
+            Source [{citation.n}] · {citation.section ? `sheet ${citation.section} · ` : ""}{citation.page !== null ? `page ${citation.page} · ` : ""}rows where {rows?.filters ?? "…"}
           </p>
         </div>
         <div className="viewer-actions">
