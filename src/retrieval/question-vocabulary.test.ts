@@ -1,0 +1,44 @@
+/**
+ * The way providers ask, read through the shipped data files: the search favours a length of time for "how long"
+ * and a frequency for "how often" (question-shape.json), the field's acronyms and job titles are one concept with
+ * the words the regulations use (glossary.json), and contractions like "whats" carry no weight (stop-words.json).
+ */
+import { describe, expect, it } from "vitest";
+import { loadDefaultGlossary } from "./glossary.ts";
+import { analyseQuery } from "./query.ts";
+import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
+
+const formsOf = (question: string): string[][] =>
+  analyseQuery(question, loadDefaultGlossary()).concepts.map((concept) => concept.forms.map((form) => form.words.join(" ")));
+
+describe("answer shapes the search favours", () => {
+  it("favours a length of time for 'how long' and a frequency for 'how often'", () => {
+    const duration = classifyQuestion("How long must a children's home keep case records?");
+    expect(hasSearchedShape(duration, "Records must be kept for 75 years from the date of birth.")).toBe(true);
+    expect(hasSearchedShape(duration, "Records must be kept securely.")).toBe(false);
+    const frequency = classifyQuestion("How often should the independent person visit?");
+    expect(hasSearchedShape(frequency, "The independent person must visit the home once each month.")).toBe(true);
+    expect(hasSearchedShape(frequency, "The independent person must visit the home.")).toBe(false);
+    expect(classifyQuestion("What is the statement of purpose?").searchShapes).not.toContain("duration");
+  });
+});
+
+describe("the field's words", () => {
+  it("reads CPD as continuing professional development", () => {
+    expect(formsOf("What CPD does the responsible individual have to do?")).toContainEqual(
+      expect.arrayContaining(["cpd", "continuing professional development"]),
+    );
+  });
+
+  it("reads a residential support worker as the home's staff, and away as absent", () => {
+    const forms = formsOf("how long does a new residential support worker have to get their level 3?");
+    expect(forms).toContainEqual(expect.arrayContaining(["residential support worker", "staff"]));
+    expect(formsOf("How long can our registered manager be away?")).toContainEqual(expect.arrayContaining(["away", "absent", "absence"]));
+  });
+
+  it("gives a contraction without its apostrophe no weight", () => {
+    const labels = analyseQuery("Whats the average caseload?", loadDefaultGlossary()).concepts.map((concept) => concept.label);
+    expect(labels).not.toContain("whats");
+    expect(labels).toContain("caseload");
+  });
+});
