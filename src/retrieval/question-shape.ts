@@ -299,6 +299,7 @@ const moneyFigurePattern = passageCue("moneyFigure");
 const roleWords = new RegExp(`\\b(${cues.words.roles.map(escape).join("|")})\\b`, "gi");
 const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
 const joiningWords = new Set(cues.words.joiningWords);
+const roleBesideName = passageCue("roleAndName");
 
 const acronym = /^[A-Z]{2,6}$/;
 
@@ -416,7 +417,9 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       let fit = 0;
       if (novelNames(text, shape.questionWords) > 0) fit += fits.nameNovel;
       const roles = text.match(roleWords) ?? [];
-      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase()))) fit += fits.nameRole;
+      // A role the question names earns nothing by being repeated, unless a new name stands right beside it ("Lead
+      // inspector: Donna Marriott" answers "who was the lead inspector").
+      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase())) || (fit > 0 && roles.length > 0 && roleBesideName.test(text))) fit += fits.nameRole;
       return fit;
     }
     case "date": {

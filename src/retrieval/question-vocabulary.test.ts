@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { loadDefaultGlossary } from "./glossary.ts";
 import { analyseQuery } from "./query.ts";
-import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
+import { classifyQuestion, hasSearchedShape, shapeFit } from "./question-shape.ts";
 
 const formsOf = (question: string): string[][] =>
   analyseQuery(question, loadDefaultGlossary()).concepts.map((concept) => concept.forms.map((form) => form.words.join(" ")));
@@ -40,5 +40,15 @@ describe("the field's words", () => {
     const labels = analyseQuery("Whats the average caseload?", loadDefaultGlossary()).concepts.map((concept) => concept.label);
     expect(labels).not.toContain("whats");
     expect(labels).toContain("caseload");
+  });
+});
+
+describe("a role the question names, beside a new name", () => {
+  it("fits a 'who' question when the question's own role stands beside a name", () => {
+    const shape = classifyQuestion("Who was the lead inspector on the re-inspection?");
+    expect(shapeFit(shape, "Lead inspector: Donna Marriott")).toBe(1);
+    // The role repeated without a name beside it, or a name without a role, fits less.
+    expect(shapeFit(shape, "The lead inspector met the team on the first day.")).toBeLessThan(1);
+    expect(shapeFit(shape, "Donna Marriott wrote to the council.")).toBeLessThan(1);
   });
 });
