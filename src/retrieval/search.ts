@@ -49,6 +49,7 @@ const weights = z
     answerShape: z.number(),
     offSubject: z.number(),
     ownProvision: z.number(),
+    adjacentPhrase: z.number().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -155,6 +156,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
         .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
         .map((word) => ({ phrase: [word], weight: 0.5 })),
+      // Two neighbouring words of the question as a phrase ("net gain", "average caseload"): a passage that says
+      // them together is a candidate even where a long passage (a data set's notes) ranks low on each word alone.
+      ...(weights.adjacentPhrase > 0 ? adjacentPhrases(analysed.concepts) : []).map((phrase) => ({ phrase, weight: weights.adjacentPhrase })),
     ];
     // A word in a large share of passages ("children" in this field) finds nothing by itself and makes the
     // full-text query slow; it still counts in reranking. Kept when nothing rarer is asked for.
@@ -281,6 +285,20 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   return { analyse, search };
+}
+
+/** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
+function adjacentPhrases(concepts: Concept[]): string[][] {
+  const phrases: string[][] = [];
+  for (let index = 0; index + 1 < concepts.length; index++) {
+    const left = concepts[index]!;
+    const right = concepts[index + 1]!;
+    if (left.kind !== "word" || right.kind !== "word" || right.position !== left.position + 1) continue;
+    const leftWord = left.forms[0]?.words[0];
+    const rightWord = right.forms[0]?.words[0];
+    if (leftWord && rightWord) phrases.push([leftWord, rightWord]);
+  }
+  return phrases;
 }
 
 /** Keeps at most `perPage` passages of each page, with a small bonus for pages holding several good passages. */
