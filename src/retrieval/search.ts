@@ -156,17 +156,18 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
         .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
         .map((word) => ({ phrase: [word], weight: 0.5 })),
-      // Two neighbouring words of the question as a phrase ("net gain", "average caseload"): a passage that says
-      // them together is a candidate even where a long passage (a data set's notes) ranks low on each word alone.
-      ...(weights.adjacentPhrase > 0 ? adjacentPhrases(analysed.concepts) : []).map((phrase) => ({ phrase, weight: weights.adjacentPhrase })),
     ];
+    // Two neighbouring words of the question as a phrase ("net gain", "average caseload"): a passage that says them
+    // together is a candidate even where a long passage (a data set's notes) ranks low on each word alone. Added to
+    // whichever terms are searched below, never standing for them.
+    const phrases = (weights.adjacentPhrase > 0 ? adjacentPhrases(analysed.concepts) : []).map((phrase) => ({ phrase, weight: weights.adjacentPhrase }));
     // A word in a large share of passages ("children" in this field) finds nothing by itself and makes the
     // full-text query slow; it still counts in reranking. Kept when nothing rarer is asked for.
     const common = (term: { phrase: string[] }): boolean =>
       term.phrase.length === 1 && (frequencies.get(term.phrase[0] ?? "") ?? 0) > total * 0.2;
     const rarer = candidateTerms.filter((term) => !common(term));
     const textQuery: TextQuery = {
-      terms: rarer.length > 0 ? rarer : candidateTerms,
+      terms: [...(rarer.length > 0 ? rarer : candidateTerms), ...phrases],
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
@@ -178,7 +179,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
     if (prose.length > 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await store.passages.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: prose })) {
+      for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
