@@ -74,6 +74,7 @@ const shapeFileSchema = z.object({
     whichWantsList: cueSchema,
     whatSeveral: cueSchema,
     yesOrNo: cueSchema,
+    yesOrNoAboutAFigure: cueSchema,
     mentionsWho: cueSchema,
     list: cueSchema,
     briefing: z.array(z.object({ kind: z.enum(["challenges", "stakeholders", "landscape"]), pattern: cueSchema })),
@@ -238,6 +239,8 @@ function analyse(question: string): QuestionShape {
   let type: QuestionType = "description";
   if (ask.date.test(text)) type = "date";
   else if (ask.startsWho.test(text)) type = "name";
+  // "Is there a limit on how many homes ...?": yes or no, said by a sentence, though it says "how many".
+  else if (ask.yesOrNoAboutAFigure.test(text) && !ask.mentionsWho.test(text)) type = "description";
   else if (ask.asksHowMuchOrMany.test(text) || ask.asksForAFigure.test(text)) type = "figure";
   else if (ask.startsWhich.test(text)) type = ask.whichWantsList.test(text) ? "list" : "name";
   // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
@@ -250,7 +253,7 @@ function analyse(question: string): QuestionShape {
   const wantsFrequency = ask.frequency.test(text);
   // "How many does Notts have?" names the thing counted before: no counted noun then.
   const countedWord = ask.counted.exec(text)?.[1]?.toLowerCase();
-  const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
+  const counted = countedWord && !auxiliaries.has(countedWord) && type === "figure" ? countedWord : undefined;
   const wantsDuration = ask.duration.test(text);
   const wantsAmount = ask.howMuch.test(text) && ask.amount.test(text) && !wantsPercentage;
   const defines = definedTerm(text);

@@ -52,3 +52,17 @@ describe("a role the question names, beside a new name", () => {
     expect(shapeFit(shape, "Donna Marriott wrote to the council.")).toBeLessThan(1);
   });
 });
+
+describe("a yes-or-no question that says 'how many'", () => {
+  it("wants a sentence, not a count", () => {
+    const shape = classifyQuestion("is there a limit on how many homes an RI can be responsible for?");
+    expect(shape.type).toBe("description");
+    expect(shape.counted).toBeUndefined();
+    expect(shapeFit(shape, "There is no limit to the number of homes a Responsible Individual can oversee.")).toBeGreaterThan(0);
+    // Put to the assistant, it still asks for the figure.
+    const count = classifyQuestion("Can you tell me how many children live in children's homes?");
+    expect(count.type).toBe("figure");
+    expect(count.counted).toBe("children");
+    expect(classifyQuestion("How many homes does the provider run?").type).toBe("figure");
+  });
+});
