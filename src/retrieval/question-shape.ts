@@ -332,8 +332,16 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
     }
   }
   close();
+  // A name given in brackets after what it names: "the regional adoption agency (Aspire)".
+  for (const match of text.matchAll(bracketedName)) {
+    const named = words(match[1] ?? "");
+    if (named.some((word) => word.length > 1 && !questionWords.has(word) && !stopWords.has(word) && !/^\d+$/.test(word))) runs++;
+  }
   return runs;
 }
+
+/** One to three capitalised words alone in brackets, not a year or an acronym's expansion ("(Aspire)", "(Cumbria Adoption)"). */
+const bracketedName = /\(((?:[A-Z][\p{Ll}'’-]+)(?:\s+[A-Z][\p{Ll}'’-]+){0,2})\)/gu;
 
 const gradePattern = passageCue("grade");
 const frequencyPattern = passageCue("frequency");

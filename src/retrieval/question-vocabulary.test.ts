@@ -66,3 +66,13 @@ describe("a yes-or-no question that says 'how many'", () => {
     expect(classifyQuestion("How many homes does the provider run?").type).toBe("figure");
   });
 });
+
+describe("a name given in brackets", () => {
+  it("fits a 'who' question with the name in brackets after what it names", () => {
+    const shape = classifyQuestion("Who does Dorset use as its regional adoption agency?");
+    expect(shapeFit(shape, "Active family finding by the regional adoption agency (Aspire) means less delay.")).toBeGreaterThan(0);
+    expect(shapeFit(shape, "Active family finding by the regional adoption agency means less delay.")).toBe(0);
+    // A year or a number in brackets names no one.
+    expect(shapeFit(shape, "Active family finding by the regional adoption agency (2024) means less delay.")).toBe(0);
+  });
+});
