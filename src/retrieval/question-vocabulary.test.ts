@@ -76,3 +76,11 @@ describe("a name given in brackets", () => {
     expect(shapeFit(shape, "Active family finding by the regional adoption agency (2024) means less delay.")).toBe(0);
   });
 });
+
+describe("a list asked for at the end", () => {
+  it("reads '... - which ones?' as a list question", () => {
+    expect(classifyQuestion("Cumberland still shares some services after the split - which ones?").type).toBe("list");
+    expect(classifyQuestion("Some services are still shared - what are they?").type).toBe("list");
+    expect(classifyQuestion("Cumberland still shares some services after the split.").type).toBe("description");
+  });
+});
