@@ -756,11 +756,25 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     const citations = new CitationList(verifier, pagedCopy);
     // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
     const essentialConceptsWeighted = weighted.filter(({ concept }) => essentials.includes(concept));
+    // A document's cover page says what the whole of it is about: its place and its dates ("Norfolk", "Inspection
+    // date: 13 November 2017"), so a name or year it states there scopes every later page of it too ("who was the
+    // lead inspector on Norfolk's 2017 re-inspection" is answered on the report's last page).
+    const coverStems = new Map<number, string[]>();
+    const onCover = (result: SearchResult, concept: Concept): boolean => {
+      if (result.page === null) return false;
+      let cover = coverStems.get(result.documentId);
+      if (!cover) {
+        cover = stems(verifier.pageText(result.documentId, 1));
+        coverStems.set(result.documentId, cover);
+      }
+      return conceptFoundIn(concept, cover) > 0;
+    };
     const holdsEssentials = (candidate: Evidence): boolean => {
       if (essentialConceptsWeighted.length === 0) return true;
       const credits = scorer.contextCredits(candidate.result, essentialConceptsWeighted);
       return essentialConceptsWeighted.every(
-        ({ concept }, index) => (credits[index] ?? 0) > 0 || conceptFoundIn(concept, candidate.stems) > 0,
+        ({ concept }, index) =>
+          (credits[index] ?? 0) > 0 || conceptFoundIn(concept, candidate.stems) > 0 || onCover(candidate.result, concept),
       );
     };
     // What a piece leaves out must not be the heart of the question ("ILACS grade" for a row that only names the

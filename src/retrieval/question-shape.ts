@@ -74,6 +74,7 @@ const shapeFileSchema = z.object({
     whichWantsList: cueSchema,
     whatSeveral: cueSchema,
     yesOrNo: cueSchema,
+    yesOrNoAboutAFigure: cueSchema,
     mentionsWho: cueSchema,
     list: cueSchema,
     briefing: z.array(z.object({ kind: z.enum(["challenges", "stakeholders", "landscape"]), pattern: cueSchema })),
@@ -238,6 +239,8 @@ function analyse(question: string): QuestionShape {
   let type: QuestionType = "description";
   if (ask.date.test(text)) type = "date";
   else if (ask.startsWho.test(text)) type = "name";
+  // "Is there a limit on how many homes ...?": yes or no, said by a sentence, though it says "how many".
+  else if (ask.yesOrNoAboutAFigure.test(text) && !ask.mentionsWho.test(text)) type = "description";
   else if (ask.asksHowMuchOrMany.test(text) || ask.asksForAFigure.test(text)) type = "figure";
   else if (ask.startsWhich.test(text)) type = ask.whichWantsList.test(text) ? "list" : "name";
   // "What 3 things does Sunderland need to improve?", "what two areas ...": several things.
@@ -250,7 +253,7 @@ function analyse(question: string): QuestionShape {
   const wantsFrequency = ask.frequency.test(text);
   // "How many does Notts have?" names the thing counted before: no counted noun then.
   const countedWord = ask.counted.exec(text)?.[1]?.toLowerCase();
-  const counted = countedWord && !auxiliaries.has(countedWord) ? countedWord : undefined;
+  const counted = countedWord && !auxiliaries.has(countedWord) && type === "figure" ? countedWord : undefined;
   const wantsDuration = ask.duration.test(text);
   const wantsAmount = ask.howMuch.test(text) && ask.amount.test(text) && !wantsPercentage;
   const defines = definedTerm(text);
@@ -299,6 +302,7 @@ const moneyFigurePattern = passageCue("moneyFigure");
 const roleWords = new RegExp(`\\b(${cues.words.roles.map(escape).join("|")})\\b`, "gi");
 const capitalisedWord = /^[A-Z][\p{L}'’-]*$|^[A-Z]{2,}$/u;
 const joiningWords = new Set(cues.words.joiningWords);
+const roleBesideName = passageCue("roleAndName");
 
 const acronym = /^[A-Z]{2,6}$/;
 
@@ -328,8 +332,16 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
     }
   }
   close();
+  // A name given in brackets after what it names: "the regional adoption agency (Aspire)".
+  for (const match of text.matchAll(bracketedName)) {
+    const named = words(match[1] ?? "");
+    if (named.some((word) => word.length > 1 && !questionWords.has(word) && !stopWords.has(word) && !/^\d+$/.test(word))) runs++;
+  }
   return runs;
 }
+
+/** One to three capitalised words alone in brackets, not a year or an acronym's expansion ("(Aspire)", "(Cumbria Adoption)"). */
+const bracketedName = /\(((?:[A-Z][\p{Ll}'’-]+)(?:\s+[A-Z][\p{Ll}'’-]+){0,2})\)/gu;
 
 const gradePattern = passageCue("grade");
 const frequencyPattern = passageCue("frequency");
@@ -416,7 +428,9 @@ export function shapeFit(shape: QuestionShape, text: string): number {
       let fit = 0;
       if (novelNames(text, shape.questionWords) > 0) fit += fits.nameNovel;
       const roles = text.match(roleWords) ?? [];
-      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase()))) fit += fits.nameRole;
+      // A role the question names earns nothing by being repeated, unless a new name stands right beside it ("Lead
+      // inspector: Donna Marriott" answers "who was the lead inspector").
+      if (roles.some((role) => !shape.questionWords.has(role.toLowerCase())) || (fit > 0 && roles.length > 0 && roleBesideName.test(text))) fit += fits.nameRole;
       return fit;
     }
     case "date": {

@@ -49,6 +49,7 @@ const weights = z
     answerShape: z.number(),
     offSubject: z.number(),
     ownProvision: z.number(),
+    adjacentPhrase: z.number().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -156,13 +157,17 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
         .map((word) => ({ phrase: [word], weight: 0.5 })),
     ];
+    // Two neighbouring words of the question as a phrase ("net gain", "average caseload"): a passage that says them
+    // together is a candidate even where a long passage (a data set's notes) ranks low on each word alone. Added to
+    // whichever terms are searched below, never standing for them.
+    const phrases = (weights.adjacentPhrase > 0 ? adjacentPhrases(analysed.concepts) : []).map((phrase) => ({ phrase, weight: weights.adjacentPhrase }));
     // A word in a large share of passages ("children" in this field) finds nothing by itself and makes the
     // full-text query slow; it still counts in reranking. Kept when nothing rarer is asked for.
     const common = (term: { phrase: string[] }): boolean =>
       term.phrase.length === 1 && (frequencies.get(term.phrase[0] ?? "") ?? 0) > total * 0.2;
     const rarer = candidateTerms.filter((term) => !common(term));
     const textQuery: TextQuery = {
-      terms: rarer.length > 0 ? rarer : candidateTerms,
+      terms: [...(rarer.length > 0 ? rarer : candidateTerms), ...phrases],
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
@@ -174,7 +179,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
     if (prose.length > 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await store.passages.searchText({ terms: candidateTerms, limit: textQuery.limit, documentIds: prose })) {
+      for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
@@ -281,6 +286,20 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   return { analyse, search };
+}
+
+/** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
+function adjacentPhrases(concepts: Concept[]): string[][] {
+  const phrases: string[][] = [];
+  for (let index = 0; index + 1 < concepts.length; index++) {
+    const left = concepts[index]!;
+    const right = concepts[index + 1]!;
+    if (left.kind !== "word" || right.kind !== "word" || right.position !== left.position + 1) continue;
+    const leftWord = left.forms[0]?.words[0];
+    const rightWord = right.forms[0]?.words[0];
+    if (leftWord && rightWord) phrases.push([leftWord, rightWord]);
+  }
+  return phrases;
 }
 
 /** Keeps at most `perPage` passages of each page, with a small bonus for pages holding several good passages. */
