@@ -31,8 +31,10 @@ export async function libraryDocuments(store: LibraryStateStore): Promise<readon
  * and per store: `derive` runs when the version has moved since the last call. Concurrent callers share one run; a
  * failed run is not kept.
  */
-export function perLibraryVersion<Value>(derive: (store: LibraryStateStore, version: number) => Promise<Value>): (store: LibraryStateStore) => Promise<Value> {
-  const values = new WeakMap<LibraryStateStore, { version: number; value: Promise<Value> }>();
+export function perLibraryVersion<State extends LibraryStateStore, Value>(
+  derive: (store: State, version: number) => Promise<Value>,
+): (store: State) => Promise<Value> {
+  const values = new WeakMap<State, { version: number; value: Promise<Value> }>();
   return async (store) => {
     const version = await store.version();
     const cached = values.get(store);
