@@ -13,7 +13,7 @@ import { createRequestLog } from "../privacy/request-log.ts";
 import { createEmbeddingModel, createLanguageModel } from "../providers/from-config.ts";
 import type { EmbeddingModel, LanguageModel, RequestListener } from "../providers/types.ts";
 import { createHybridSearcher } from "../retrieval/hybrid.ts";
-import { addOutOfDateNotes, authorityLabels, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
+import { addOutOfDateNotes, authorityLabels, libraryAuthorities, withSourceAuthority } from "../authority/source-authority.ts";
 import { separateNotes } from "./answer-notes.ts";
 import { resolveFollowUp } from "./follow-up.ts";
 import { createSearcher } from "../retrieval/search.ts";
@@ -170,7 +170,7 @@ export function createAnswerer({ store, config, onRequest, warn, templates }: Cr
     fallback: extractive,
     retrieve: (question) => hybrid.search(question, { limit: 8, perPage: 2 }),
     describeSource: async (result) => {
-      const authority = await describeSourceAuthority(store, result);
+      const authority = (await libraryAuthorities(store)).of(result);
       return {
         title: result.title,
         date: authority.period ? `${authority.period.from}-${authority.period.to}` : authority.year !== null ? String(authority.year) : null,

@@ -20,7 +20,8 @@ import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment }
 import type { QuestionAnalysis } from "./question-analysis.ts";
 import { analyseQuestion } from "./question-analysis.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
-import { describeSourceAuthority } from "../authority/source-authority.ts";
+import { libraryAuthorities } from "../authority/source-authority.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
@@ -910,7 +911,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     }
     await verifier.load(searched.flatMap(({ results }) => results.map((result) => result.documentId)));
     const resultsByDocument = new Map(searched.flatMap(({ results }) => results.map((result) => [result.documentId, result] as const)));
-    await Promise.all([...resultsByDocument].map(async ([documentId, result]) => sources.set(documentId, await describeSourceAuthority(store, result))));
+    const authorities = await libraryAuthorities(store);
+    for (const [documentId, result] of resultsByDocument) sources.set(documentId, authorities.of(result));
     for (const { theme, query, results } of searched) {
       const themeStems = contentStems(theme.query);
       if (results.length === 0) continue;
@@ -1043,7 +1045,7 @@ function withNotesOn(answer: Answer, notes: string[]): Answer {
 
 /** The provider's own documents (source authority "own_policy", tagged or guessed from the file name). */
 async function ownDocumentIds(store: Store): Promise<number[]> {
-  const documents = await store.documents.list();
-  const authorities = await Promise.all(documents.map((document) => describeSourceAuthority(store, document)));
-  return documents.filter((_document, index) => authorities[index]!.kind === "own_policy").map((document) => document.id);
+  // The document list and every authority tag, each read once per library version.
+  const [documents, authorities] = await Promise.all([libraryDocuments(store), libraryAuthorities(store)]);
+  return documents.filter((document) => authorities.of(document).kind === "own_policy").map((document) => document.id);
 }

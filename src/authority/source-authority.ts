@@ -9,8 +9,8 @@ import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { Answer } from "../answer/types.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
-import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
-import { libraryDocuments } from "../store/library-documents.ts";
+import type { DocumentRecord, SettingDefinition, SettingFamily, Store } from "../store/types.ts";
+import { libraryDocuments, perLibraryVersion } from "../store/library-documents.ts";
 
 export const authorityKinds = [
   "statute",
@@ -110,13 +110,12 @@ export function authoritySetting(fileName: string): SettingDefinition<StoredAuth
   return { key: settingKey(fileName), schema: storedSchema };
 }
 
-/** The document's authority: its tag when one was set, else the guess. */
-export async function describeSourceAuthority(
-  store: Pick<Store, "settings">,
-  document: Pick<DocumentRecord, "fileName" | "title">,
-): Promise<SourceAuthority> {
+/** Every authority tag, "authority:<file name>", read in one call. */
+const authorityFamily: SettingFamily<StoredAuthority> = { prefix: settingKey(""), schema: storedSchema };
+
+/** A document's authority from its tag (when set) over the guess from its name and title. */
+function authorityFrom(document: Pick<DocumentRecord, "fileName" | "title">, tag: StoredAuthority | undefined): SourceAuthority {
   const guess = guessSourceAuthority(document.fileName, document.title);
-  const tag = await store.settings.get(authoritySetting(document.fileName));
   if (tag === undefined) return guess;
   return {
     kind: tag.kind ?? guess.kind,
@@ -125,6 +124,37 @@ export async function describeSourceAuthority(
     source: "tagged",
   };
 }
+
+/** The document's authority: its tag when one was set, else the guess. */
+export async function describeSourceAuthority(
+  store: Pick<Store, "settings">,
+  document: Pick<DocumentRecord, "fileName" | "title">,
+): Promise<SourceAuthority> {
+  return authorityFrom(document, await store.settings.get(authoritySetting(document.fileName)));
+}
+
+/**
+ * The library's authority tags, read in one call once per library version; `of` then answers for any document
+ * without a store call (searches, briefings and notes ask for every result's source).
+ */
+export interface LibraryAuthorities {
+  of(document: Pick<DocumentRecord, "fileName" | "title">): SourceAuthority;
+}
+
+export const libraryAuthorities: (store: Pick<Store, "documents" | "settings" | "version">) => Promise<LibraryAuthorities> = perLibraryVersion(
+  async (store: Pick<Store, "documents" | "settings" | "version">) => {
+    const tags = await store.settings.getFamily(authorityFamily);
+    const known = new Map<string, SourceAuthority>();
+    return {
+      of(document) {
+        const key = `${document.fileName}\u0000${document.title ?? ""}`;
+        let authority = known.get(key);
+        if (!authority) known.set(key, (authority = authorityFrom(document, tags.get(document.fileName))));
+        return authority;
+      },
+    };
+  },
+);
 
 export function parseAuthorityKind(text: string): Result<AuthorityKind> {
   const normal = text.trim().toLowerCase().replace(/[\s/-]+/g, "_");
@@ -191,21 +221,13 @@ export function authorityBoost(authority: SourceAuthority, currentYear: number):
  */
 export function withSourceAuthority(searcher: Searcher, store: Store, now: Date = new Date()): Searcher {
   const currentYear = now.getFullYear();
-  const cache = new Map<string, SourceAuthority>();
-  const authorityOf = async (result: SearchResult): Promise<SourceAuthority> => {
-    let authority = cache.get(result.fileName);
-    if (!authority) {
-      authority = await describeSourceAuthority(store, { fileName: result.fileName, title: result.title });
-      cache.set(result.fileName, authority);
-    }
-    return authority;
-  };
   return {
     analyse: (query) => searcher.analyse(query),
     async search(query: string, options: SearchOptions): Promise<SearchResult[]> {
       const results = await searcher.search(query, { ...options, limit: options.limit * 2 });
-      // Each file's authority once (then cached), before the synchronous scoring below.
-      const authorities = await Promise.all(results.map(authorityOf));
+      // Every tag read once per library version (one version read per search), before the scoring below.
+      const library = await libraryAuthorities(store);
+      const authorities = results.map((result) => library.of(result));
       return results
         .map((result, index) => ({ ...result, score: result.score + authorityBoost(authorities[index]!, currentYear) }))
         .sort((left, right) => right.score - left.score)
@@ -221,12 +243,13 @@ export function withSourceAuthority(searcher: Searcher, store: Store, now: Date 
 export async function outOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Promise<string[]> {
   const currentYear = now.getFullYear();
   const titles = new Map((await libraryDocuments(store)).map((document) => [document.fileName, document.title]));
+  const authorities = await libraryAuthorities(store);
   const notes: string[] = [];
   const seen = new Set<string>();
   for (const citation of answer.citations) {
     if (seen.has(citation.file)) continue;
     seen.add(citation.file);
-    const authority = await describeSourceAuthority(store, { fileName: citation.file, title: titles.get(citation.file) ?? null });
+    const authority = authorities.of({ fileName: citation.file, title: titles.get(citation.file) ?? null });
     if (authority.period && authority.period.to < currentYear) {
       const markers = answer.citations.filter((other) => other.file === citation.file).map((other) => `[${other.n}]`).join("");
       notes.push(

@@ -11,12 +11,12 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Answer, Citation } from "../answer/types.ts";
-import { describeSourceAuthority } from "../authority/source-authority.ts";
+import { libraryAuthorities } from "../authority/source-authority.ts";
 import { resolveLocalAuthority } from "../market/local-authority-names.ts";
 import { stopWords } from "../retrieval/tokenize.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
-import { classifyAuthor, describeDocumentIdentity, documentNoun } from "./document-identity.ts";
+import { classifyAuthor, documentNoun, libraryIdentities } from "./document-identity.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
 
 const wordsSchema = z.object({
@@ -179,6 +179,8 @@ export async function attributeVoice(answer: Answer, store: Store, options: Attr
   const addressee = options.addressee ? (resolveLocalAuthority(options.addressee) ?? options.addressee) : undefined;
   const documents = new Map<string, DocumentRecord>();
   for (const document of await libraryDocuments(store)) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
+  // Identities and authorities of the whole library, read once per library version (no store call per citation).
+  const [identities, authorities] = await Promise.all([libraryIdentities(store), libraryAuthorities(store)]);
   // Every cited file's speaker, read from the store up front: the sentence loop below makes no store calls.
   const speakers = new Map<string, Speaker | null>();
   const cited = [...new Set(answer.citations.map((citation) => citation.file))];
@@ -187,10 +189,10 @@ export async function attributeVoice(answer: Answer, store: Store, options: Attr
       const document = documents.get(file);
       let speaker: Speaker | null = null;
       if (document) {
-        const identity = await describeDocumentIdentity(store, document);
+        const identity = await identities.of(document);
         const ownWords = identity.authorKind === "provider";
         const isAddressee = addressee !== undefined && identity.about === addressee && (identity.authorKind === "council" || identity.authorKind === null);
-        const kind = (await describeSourceAuthority(store, document)).kind;
+        const kind = authorities.of(document).kind;
         speaker = ownWords ? null : { identity, noun: documentNoun(identity, document.fileName, kind), fileName: document.fileName, addressee: isAddressee };
       }
       speakers.set(file, speaker);

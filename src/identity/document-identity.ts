@@ -8,14 +8,15 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { describeSourceAuthority, guessSourceAuthority, parsePeriod } from "../authority/source-authority.ts";
-import type { AuthorityKind } from "../authority/source-authority.ts";
+import { describeSourceAuthority, guessSourceAuthority, libraryAuthorities, parsePeriod } from "../authority/source-authority.ts";
+import type { AuthorityKind, LibraryAuthorities } from "../authority/source-authority.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { UnitText } from "../chunking/types.ts";
 import { documentLocalAuthority, findLocalAuthorities, resolveLocalAuthority } from "../market/local-authority-names.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
-import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
+import { libraryDocuments, perLibraryVersion } from "../store/library-documents.ts";
+import type { DocumentRecord, SettingDefinition, SettingFamily, Store } from "../store/types.ts";
 
 export const authorKinds = ["council", "inspectorate", "government", "provider", "other"] as const;
 export type AuthorKind = (typeof authorKinds)[number];
@@ -463,7 +464,10 @@ async function storedGuess(store: Pick<Store, "settings" | "documents">, documen
 /** The document's identity: each tagged field wins over the guess read from its pages. */
 export async function describeDocumentIdentity(store: Pick<Store, "settings" | "documents">, document: DocumentRecord): Promise<DocumentIdentity> {
   const guess = await storedGuess(store, document);
-  const tag = await store.settings.get(identityTagSetting(document.fileName));
+  return withTag(guess, await store.settings.get(identityTagSetting(document.fileName)));
+}
+
+function withTag(guess: Guess, tag: IdentityTag | undefined): DocumentIdentity {
   if (tag === undefined) return { ...guess, tagged: [] };
   const tagged = identityFields.filter((field) => tag[field] !== undefined);
   return {
@@ -478,21 +482,119 @@ export async function describeDocumentIdentity(store: Pick<Store, "settings" | "
 
 /** Identities of every document, read once (for searchers and answers that look at many results). */
 export function identityLookup(store: Store): (documentId: number) => Promise<DocumentIdentity | undefined> {
-  const cache = new Map<number, Promise<DocumentIdentity | null>>();
-  let documents: Promise<Map<number, DocumentRecord>> | undefined;
-  return async (documentId) => {
-    let identity = cache.get(documentId);
-    if (identity === undefined) {
-      documents ??= store.documents.list().then((list) => new Map(list.map((document) => [document.id, document])));
-      identity = documents.then((known) => {
-        const document = known.get(documentId);
-        return document ? describeDocumentIdentity(store, document) : null;
-      });
-      cache.set(documentId, identity);
-    }
-    return (await identity) ?? undefined;
-  };
+  return async (documentId) => (await libraryIdentities(store)).byId(documentId);
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The whole library's identities
+
+const guessFamily: SettingFamily<z.infer<typeof guessSchema>> = { prefix: identityGuessKey(""), schema: guessSchema };
+const tagFamily: SettingFamily<IdentityTag> = { prefix: identityTagKey(""), schema: tagSchema };
+
+/**
+ * Guesses read from stored pages (documents ingested before identities were kept, or written by another tool), by
+ * everything the guess depends on: kept for the process, so a library change re-reads only the documents it touched.
+ */
+const pageGuesses = new Map<string, Promise<Guess>>();
+const pageGuessLimit = 200_000;
+/** Documents whose pages are read in one `unitTexts` call when many guesses are missing. */
+const pageReadBatch = 200;
+
+export interface LibraryIdentities {
+  /** A document's identity (its stored guess under its tags; read from its pages once when no guess was kept). */
+  of(document: DocumentRecord): Promise<DocumentIdentity>;
+  /** The identity of a document of the library by id, or undefined for an id not in it. */
+  byId(documentId: number): Promise<DocumentIdentity | undefined>;
+  /** Every document with its identity, in listing order. */
+  all(): Promise<{ document: DocumentRecord; identity: DocumentIdentity }[]>;
+}
+
+type IdentityStore = Pick<Store, "documents" | "settings" | "version">;
+
+/**
+ * The library's identities, read once per library version: the document list, every stored guess and every tag in
+ * three calls (`settings.getFamily`), not two settings per document; a change anywhere (another process's too) is
+ * seen at the next call by one version read.
+ */
+export const libraryIdentities: (store: IdentityStore) => Promise<LibraryIdentities> = perLibraryVersion(async (store: IdentityStore) => {
+  const [documents, guesses, tags] = await Promise.all([libraryDocuments(store), store.settings.getFamily(guessFamily), store.settings.getFamily(tagFamily)]);
+  const byId = new Map(documents.map((document) => [document.id, document]));
+  let context: Promise<{ authorities: LibraryAuthorities; organisationName: string | undefined }> | undefined;
+  const guessContext = (): NonNullable<typeof context> =>
+    (context ??= Promise.all([libraryAuthorities(store), getProfile(store)]).then(([authorities, profile]) => ({ authorities, organisationName: profile.name })));
+  const known = new Map<number, Promise<DocumentIdentity>>();
+
+  const stored = (document: DocumentRecord): Guess | undefined => {
+    const guess = guesses.get(document.fileName);
+    if (guess === undefined || guess.hash !== document.contentHash) return undefined;
+    const { hash: _hash, ...rest } = guess;
+    return rest;
+  };
+  const pageKey = async (document: DocumentRecord): Promise<string> => {
+    const { authorities, organisationName } = await guessContext();
+    return [document.contentHash, document.fileName, document.title ?? "", authorities.of(document).kind, organisationName ?? ""].join("\u0000");
+  };
+  const fromPages = async (document: DocumentRecord, units: readonly UnitText[]): Promise<Guess> => {
+    const { authorities, organisationName } = await guessContext();
+    return guessDocumentIdentity({
+      fileName: document.fileName,
+      title: document.title,
+      units: unitsForGuess(units),
+      sourceKind: authorities.of(document).kind,
+      organisationName,
+    });
+  };
+  /** Guesses of documents with none stored, their pages read `pageReadBatch` documents per call. */
+  const readFromPages = async (missing: DocumentRecord[]): Promise<void> => {
+    const keys = await Promise.all(missing.map(pageKey));
+    const unread = missing.filter((_, index) => !pageGuesses.has(keys[index]!));
+    for (let start = 0; start < unread.length; start += pageReadBatch) {
+      const batch = unread.slice(start, start + pageReadBatch);
+      const pages = store.documents.unitTexts(batch.map((document) => document.id));
+      for (const document of batch) {
+        const key = await pageKey(document);
+        if (pageGuesses.size >= pageGuessLimit) pageGuesses.clear();
+        const guess = pages.then((read) => fromPages(document, read.get(document.id) ?? []));
+        pageGuesses.set(key, guess);
+        guess.catch(() => pageGuesses.delete(key));
+      }
+      await pages;
+    }
+  };
+  const guessOf = async (document: DocumentRecord): Promise<Guess> => {
+    const kept = stored(document);
+    if (kept) return kept;
+    const key = await pageKey(document);
+    if (!pageGuesses.has(key)) await readFromPages([document]);
+    return (await pageGuesses.get(key)) ?? fromPages(document, []);
+  };
+  const of = (document: DocumentRecord): Promise<DocumentIdentity> => {
+    let identity = known.get(document.id);
+    if (!identity) {
+      identity = guessOf(document).then((guess) => withTag(guess, tags.get(document.fileName)));
+      known.set(document.id, identity);
+    }
+    return identity;
+  };
+  let everything: Promise<{ document: DocumentRecord; identity: DocumentIdentity }[]> | undefined;
+  return {
+    of,
+    byId: async (documentId) => {
+      const document = byId.get(documentId);
+      return document ? of(document) : undefined;
+    },
+    all: () =>
+      (everything ??= (async () => {
+        const missing = documents.filter((document) => stored(document) === undefined);
+        if (missing.length > 0) await readFromPages(missing);
+        return Promise.all(documents.map(async (document) => ({ document, identity: await of(document) })));
+      })().catch((error: unknown) => {
+        // Not kept: the next call tries again.
+        everything = undefined;
+        throw error;
+      })),
+  };
+});
 
 export interface IdentityTagInput {
   title?: string | undefined;

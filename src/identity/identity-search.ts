@@ -10,7 +10,8 @@ import { findLocalAuthorities, resolveLocalAuthority } from "../market/local-aut
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
-import { describeDocumentIdentity, identitySearchWeights, identityTagSetting } from "./document-identity.ts";
+import { identitySearchWeights, libraryIdentities } from "./document-identity.ts";
+import { perLibraryVersion } from "../store/library-documents.ts";
 
 const identityAware = new WeakSet<Searcher>();
 
@@ -41,34 +42,32 @@ function pageKey(result: SearchResult): string {
   return `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
 }
 
+interface IdentifiedDocument {
+  document: DocumentRecord;
+  identity: DocumentIdentity;
+  /** Councils the file name or title names. */
+  named: string[];
+}
+
+/** Every document with its identity and the councils its name names, once per library version. */
+const identifiedDocuments = perLibraryVersion(async (store: Store): Promise<{ documents: IdentifiedDocument[]; byId: Map<number, IdentifiedDocument> }> => {
+  const documents = (await (await libraryIdentities(store)).all()).map(({ document, identity }) => ({
+    document,
+    identity,
+    named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
+  }));
+  return { documents, byId: new Map(documents.map((entry) => [entry.document.id, entry])) };
+});
+
 export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher {
   if (identityAware.has(searcher)) return searcher;
   const { otherCouncilPenalty } = identitySearchWeights();
-  // Identities change only with the library (or a tag): recomputed when the document list or a tag changes.
-  let cache: { key: string; documents: { document: DocumentRecord; identity: DocumentIdentity; named: string[] }[] } | undefined;
-  const library = async (): Promise<NonNullable<typeof cache>["documents"]> => {
-    const documents = await store.documents.list();
-    const tags = await Promise.all(documents.map((document) => store.settings.get(identityTagSetting(document.fileName))));
-    const key = documents.map((document, index) => `${document.id}:${JSON.stringify(tags[index] ?? null)}`).join(",");
-    if (cache?.key !== key) {
-      const identities = await Promise.all(documents.map((document) => describeDocumentIdentity(store, document)));
-      cache = {
-        key,
-        documents: documents.map((document, index) => ({
-          document,
-          identity: identities[index]!,
-          named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
-        })),
-      };
-    }
-    return cache.documents;
-  };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const councils = findLocalAuthorities(query);
     if (councils.length === 0) return searcher.search(query, options);
-    const documents = await library();
-    const byId = new Map(documents.map((entry) => [entry.document.id, entry]));
+    // One version read; identities are worked out again only when the library (or a tag) changed.
+    const { documents, byId } = await identifiedDocuments(store);
     const allowed = options.documentIds ? new Set(options.documentIds) : null;
     // Documents about a named council whose name and title do not say so: the inner searcher cannot credit them.
     const linked = documents

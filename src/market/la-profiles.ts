@@ -11,7 +11,7 @@ import { dataSetFigures } from "./data-set-figures.ts";
 import { computedMarketFigures } from "./data-set-market.ts";
 import type { ComputedFigure } from "./data-set-market.ts";
 import { extractFigures, fieldLabels, figureFields, findFullDate, tableLabel } from "./figures.ts";
-import { describeDocumentIdentity } from "../identity/document-identity.ts";
+import { libraryIdentities } from "../identity/document-identity.ts";
 import { resolveLocalAuthority } from "./local-authority-names.ts";
 import { pagePieces } from "./page-pieces.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
@@ -39,11 +39,11 @@ export interface LocalAuthorityProfile {
 export async function localAuthorityDocuments(store: Store): Promise<Map<string, DocumentRecord[]>> {
   const byAuthority = new Map<string, DocumentRecord[]>();
   // Data sets about many authorities are read by column (data-set-figures.ts), not as one LA's document.
-  const documents = (await store.documents.list()).filter((document) => !isDataSetFormat(document.format));
-  const identities = await Promise.all(documents.map((document) => describeDocumentIdentity(store, document)));
-  for (const [index, document] of documents.entries()) {
+  // Every identity in a few reads, once per library version (not two settings per document).
+  const identified = (await (await libraryIdentities(store)).all()).filter(({ document }) => !isDataSetFormat(document.format));
+  for (const { document, identity } of identified) {
     // The council the document's identity names (its first page, or a `hearth tag --about`).
-    const name = identities[index]!.about;
+    const name = identity.about;
     if (!name) continue;
     const list = byAuthority.get(name) ?? [];
     list.push(document);

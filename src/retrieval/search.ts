@@ -112,7 +112,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
   let proseCache: { key: number; ids: number[] } | undefined;
   const proseDocumentIds = async (): Promise<number[]> => {
-    const key = (await store.passages.statistics()).chunkCount;
+    const key = await store.version();
     if (proseCache?.key !== key) {
       proseCache = { key, ids: (await libraryDocuments(store)).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
     }
@@ -121,8 +121,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
 
   let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
   const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
-    // Recomputed only when the library changes (the passage count moves with every write).
-    const key = (await store.passages.statistics()).chunkCount;
+    // Recomputed only when the library changes (the library version moves with every write, by any process).
+    const key = await store.version();
     if (titleCache?.key !== key) {
       const titles = (await libraryDocuments(store))
         .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));

@@ -44,8 +44,8 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
   const library = (await workerLibrary({ dataDir: request.templatesDataDir, storeUrl: request.config.storeUrl }, request.workspaceId)).store;
   let reads = memoized.get(library);
   if (!reads) memoized.set(library, (reads = memoizeReads(library)));
-  // A fresh view for each question: whatever another process changed since the last one is read again.
-  reads.forget();
+  // One read of the library version per question: whatever another process changed since the last one is read again.
+  await reads.refresh();
   const key = JSON.stringify([request.config.llm, request.config.embeddings]);
   const slot = `${request.folder}\u0000${request.drafting ? "drafting" : "answering"}`;
   let cached = services.get(slot);

@@ -1,7 +1,7 @@
 /** The workspace library: list, remove, units (slides and sections), page images and the original file. */
 import { readFile, rm } from "node:fs/promises";
 import { Hono } from "hono";
-import { authorityKinds, authorityLabels, authoritySummary, describeSourceAuthority } from "../authority/source-authority.ts";
+import { authorityKinds, authorityLabels, authoritySummary, libraryAuthorities } from "../authority/source-authority.ts";
 import type { DocumentRecord } from "../store/types.ts";
 import { audit, currentUser } from "./auth.ts";
 import { HttpError, notFound } from "./http-error.ts";
@@ -57,7 +57,9 @@ export function documentRoutes(services: ServerServices) {
   .get("/api/workspaces/:workspaceId/documents", async (c) => {
     const { store } = await libraries.get(c.get("workspace").id);
     const documents = await store.documents.list();
-    const authorities = await Promise.all(documents.map((document) => describeSourceAuthority(store, document)));
+    // Every authority tag in one read, not one setting per document.
+    const library = await libraryAuthorities(store);
+    const authorities = documents.map((document) => library.of(document));
     return c.json({
       documents: documents.map((document, index) => ({ ...publicDocument(document), ...authoritySummary(authorities[index]!) })),
       // The kinds a document can be tagged with, for the Library page's control.

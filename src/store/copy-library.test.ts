@@ -100,6 +100,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("copyLibrary", () => {
         tables: target.tables,
         sessions: target.sessions,
         settings: target.settings,
+        version: () => target.version(),
         close: () => target.close(),
       };
       await expect(copyLibrary(source, lossy)).rejects.toMatchObject({

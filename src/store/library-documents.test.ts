@@ -12,7 +12,7 @@ describe.skipIf(withoutCorpus())("libraryDocuments", () => {
   it("lists the documents once per library state and again after a write", async () => {
     let listings = 0;
     const counting = {
-      passages: store.passages,
+      version: () => store.version(),
       documents: {
         ...store.documents,
         list: () => {
@@ -20,7 +20,7 @@ describe.skipIf(withoutCorpus())("libraryDocuments", () => {
           return store.documents.list();
         },
       },
-    } as Pick<Store, "documents" | "passages">;
+    } as Pick<Store, "documents" | "version">;
     const first = cambridgeshire();
     await store.documents.replace(first.document, first.units, first.chunks);
     expect((await libraryDocuments(counting)).map((document) => document.fileName)).toEqual([first.document.fileName]);
@@ -33,5 +33,10 @@ describe.skipIf(withoutCorpus())("libraryDocuments", () => {
     await store.documents.remove((await libraryDocuments(counting))[0]!.id);
     expect(await libraryDocuments(counting)).toHaveLength(1);
     expect(listings).toBe(3);
+    // The very same passages again (a replace the passage statistics cannot see) and a setting both move the version.
+    const again = somerset("/elsewhere/Somerset Homes and Horizons Members Briefing.md");
+    await store.documents.replace(again.document, again.units, again.chunks);
+    expect((await libraryDocuments(counting)).map((document) => document.sourcePath)).toContain(again.document.sourcePath);
+    expect(listings).toBe(4);
   });
 });

@@ -1,17 +1,20 @@
 /**
- * A store whose library-wide look-ups are read once per piece of work: `documents.list`, `tables.list`,
- * `passages.statistics` and `settings.get` (per key). Answering one question asks for them many times (the searcher,
- * the identity and authority checks, the answerer each ask again); on PostgreSQL each ask is a round trip, and under
- * load those round trips cost as much CPU as the search itself. The answer threads call `forget()` before every
- * question, so an answer sees one consistent library and the next sees any change another process made.
- * Any call that is not a known read (a write) forgets everything at once, so the work sees its own writes.
+ * A store whose library-wide look-ups are read once per library version: `documents.list`, `tables.list`,
+ * `passages.statistics`, `settings.get` (per key) and `settings.getFamily` (per prefix). Answering one question asks
+ * for them many times (the searcher, the identity and authority checks, the answerer each ask again); on PostgreSQL
+ * each ask is a round trip, and under load those round trips cost as much CPU as the search itself. The answer
+ * threads call `refresh()` before every question: one read of `Store.version()`, and the remembered values are
+ * dropped only when it moved (another process wrote), so an answer sees one consistent library and the next sees any
+ * change. Any call that is not a known read (a write) forgets everything at once, so the work sees its own writes.
  */
-import type { SettingDefinition, Store } from "./types.ts";
+import type { SettingDefinition, SettingFamily, Store } from "./types.ts";
 
 export interface MemoizedStore {
   store: Store;
-  /** Drops every remembered value (before each piece of work). */
+  /** Drops every remembered value. */
   forget(): void;
+  /** Before each piece of work: reads the library version once and forgets everything when it has moved. */
+  refresh(): Promise<void>;
 }
 
 /** Methods that only read; every other method of a part is treated as a write. */
@@ -31,6 +34,7 @@ const reads = new Set([
   "vectorSearch",
   "embeddingStatus",
   "rows",
+  "getFamily",
 ]);
 
 /** Per part, the reads worth remembering: they take no argument (or a setting, remembered by its key). */
@@ -38,12 +42,35 @@ const remembered: Record<string, Set<string>> = {
   documents: new Set(["list"]),
   tables: new Set(["list"]),
   passages: new Set(["statistics"]),
-  settings: new Set(["get"]),
+  settings: new Set(["get", "getFamily"]),
 };
 
 export function memoizeReads(inner: Store): MemoizedStore {
   const memo = new Map<string, Promise<unknown>>();
-  const forget = (): void => memo.clear();
+  /** The version the remembered values belong to (read by refresh, or by the first version() after a forget). */
+  let version: Promise<number> | undefined;
+  const forget = (): void => {
+    memo.clear();
+    version = undefined;
+  };
+  const readVersion = (): Promise<number> => {
+    if (version === undefined) {
+      const read = inner.version();
+      version = read;
+      read.catch(() => {
+        if (version === read) version = undefined;
+      });
+    }
+    return version;
+  };
+  const refresh = async (): Promise<void> => {
+    const known = version;
+    const current = await inner.version();
+    if (known === undefined || (await known.catch(() => undefined)) !== current) {
+      memo.clear();
+      version = Promise.resolve(current);
+    }
+  };
 
   const wrapPart = <Part extends object>(partName: string, part: Part): Part =>
     new Proxy(part, {
@@ -53,8 +80,9 @@ export function memoizeReads(inner: Store): MemoizedStore {
         const method = value as (...args: unknown[]) => Promise<unknown>;
         if (remembered[partName]?.has(property)) {
           return (...args: unknown[]) => {
-            const setting = args[0] as SettingDefinition<unknown> | undefined;
-            const key = `${partName}.${property}\u0000${partName === "settings" ? (setting?.key ?? "") : ""}`;
+            const setting = args[0] as (Partial<SettingDefinition<unknown>> & Partial<SettingFamily<unknown>>) | undefined;
+            const argument = partName !== "settings" ? "" : property === "getFamily" ? (setting?.prefix ?? "") : (setting?.key ?? "");
+            const key = `${partName}.${property}\u0000${argument}`;
             let result = memo.get(key);
             if (!result) {
               result = method.apply(target, args);
@@ -85,7 +113,8 @@ export function memoizeReads(inner: Store): MemoizedStore {
     tables: wrapPart("tables", inner.tables),
     sessions: inner.sessions,
     settings: wrapPart("settings", inner.settings),
+    version: readVersion,
     close: () => inner.close(),
   };
-  return { store, forget };
+  return { store, forget, refresh };
 }

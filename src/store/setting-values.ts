@@ -3,7 +3,7 @@
  * a stored value that no longer matches its schema reads as undefined; an invalid value is refused before it is saved.
  */
 import { HearthError } from "../errors/hearth-error.ts";
-import type { SettingDefinition } from "./types.ts";
+import type { SettingDefinition, SettingFamily } from "./types.ts";
 
 /** A setting's stored value when it still matches the setting's schema, else undefined. */
 export function parseSetting<Value>(setting: SettingDefinition<Value>, stored: unknown): Value | undefined {
@@ -24,4 +24,27 @@ export function validateSetting<Value>(setting: SettingDefinition<Value>, value:
     });
   }
   return parsed.data;
+}
+
+/**
+ * The key range a family's prefix covers, [prefix, end), for an indexed range read: the end is the prefix with its
+ * last character moved one on (prefixes are ASCII, so code-unit and byte order agree). HearthError for an empty one.
+ */
+export function familyKeyRange(family: SettingFamily<unknown>): { from: string; to: string } {
+  const prefix = family.prefix;
+  if (prefix.length === 0) {
+    throw new HearthError("INVALID_INPUT", "a setting family needs a key prefix", { subject: "prefix" });
+  }
+  return { from: prefix, to: `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}` };
+}
+
+/** A family's stored values by the rest of their keys, each parsed by the family's schema (non-matching left out). */
+export function parseFamily<Value>(family: SettingFamily<Value>, rows: Iterable<{ key: string; value: unknown }>): Map<string, Value> {
+  const values = new Map<string, Value>();
+  for (const row of rows) {
+    if (!row.key.startsWith(family.prefix)) continue;
+    const parsed = family.schema.safeParse(row.value);
+    if (parsed.success) values.set(row.key.slice(family.prefix.length), parsed.data);
+  }
+  return values;
 }

@@ -178,6 +178,36 @@ export const migrations: readonly Migration[] = [
       INSERT INTO term_passages (stem, passages) SELECT term, doc FROM chunks_vocab;
     `,
   },
+  {
+    version: 7,
+    description: "library version: one counter row moved by every change to documents, data tables or settings",
+    // Triggers, so the counter moves in the writing transaction itself, whichever connection or process writes and
+    // whatever code path does it; caches of library-derived values key on it (PRAGMA data_version is per connection).
+    // Deleting a document removes its passages, units and tables with it; every passage write inserts a document row.
+    sql: `
+      CREATE TABLE library_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+      );
+      INSERT INTO library_version (id, version) VALUES (1, 0);
+      CREATE TRIGGER library_version_document_insert AFTER INSERT ON documents
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_document_update AFTER UPDATE ON documents
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_document_delete AFTER DELETE ON documents
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_table_insert AFTER INSERT ON data_tables
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_table_delete AFTER DELETE ON data_tables
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_setting_insert AFTER INSERT ON settings
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_setting_update AFTER UPDATE ON settings
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+      CREATE TRIGGER library_version_setting_delete AFTER DELETE ON settings
+        BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

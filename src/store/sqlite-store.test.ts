@@ -23,7 +23,12 @@ afterAll(() => {
 });
 
 describeStoreContract("SQLite in memory", async () => openSqliteStore({ path: ":memory:" }));
-describeStoreContract("SQLite file", async () => openSqliteStore({ dataDir: join(temporaryDirectory(), "nested", "library") }));
+describeStoreContract(
+  "SQLite file",
+  async () => openSqliteStore({ dataDir: join(temporaryDirectory(), "nested", "library") }),
+  // A second connection on the same file, as a second CLI process would have.
+  async (store) => openSqliteStore({ path: store.location }),
+);
 
 function expectStoreFailure(action: () => unknown, message: RegExp): void {
   try {

@@ -10,7 +10,7 @@ import type { Chunk, UnitText } from "../chunking/types.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
 import { migrate } from "./sqlite-migrations.ts";
-import { parseSetting, validateSetting } from "./setting-values.ts";
+import { familyKeyRange, parseFamily, parseSetting, validateSetting } from "./setting-values.ts";
 import type { SqliteTextSearch } from "./sqlite-text-search.ts";
 import { createSqliteTextSearch } from "./sqlite-text-search.ts";
 import type {
@@ -28,6 +28,7 @@ import type {
   PassageIndex,
   SessionStore,
   SessionSummary,
+  SettingFamily,
   SettingsStore,
   Store,
   TableStore,
@@ -219,6 +220,10 @@ function prepareStatements(database: Database.Database) {
     deleteSession: database.prepare<[string]>("DELETE FROM sessions WHERE name = ?"),
     getSetting: database.prepare<[string], { value: string }>("SELECT value FROM settings WHERE key = ?"),
     listSettings: database.prepare<[], { key: string; value: string }>("SELECT key, value FROM settings ORDER BY key"),
+    settingsBetween: database.prepare<[string, string], { key: string; value: string }>(
+      "SELECT key, value FROM settings WHERE key >= ? AND key < ? ORDER BY key",
+    ),
+    libraryVersion: database.prepare<[], { version: number }>("SELECT version FROM library_version WHERE id = 1"),
     insertDataTable: database.prepare<[number, number, string | null, string | null, string, string, number]>(
       "INSERT INTO data_tables (document_id, unit_index, sheet, title, description, columns, row_count) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
@@ -513,6 +518,16 @@ class SqliteDatabase {
     this.#statements.setSetting.run(key, JSON.stringify(value));
   }
 
+  settingsWithPrefix(family: SettingFamily<unknown>): { key: string; value: unknown }[] {
+    const { from, to } = familyKeyRange(family);
+    return this.#statements.settingsBetween.all(from, to).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
+  }
+
+  /** The counter the migration-7 triggers move in every writing transaction (one row). */
+  version(): number {
+    return this.#statements.libraryVersion.get()?.version ?? 0;
+  }
+
   listSettings(): { key: string; value: unknown }[] {
     return this.#statements.listSettings.all().map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
   }
@@ -757,9 +772,14 @@ export class SqliteStore implements Store {
     };
     this.settings = {
       get: async (setting) => parseSetting(setting, library.getSetting(setting.key)),
+      getFamily: async (family) => parseFamily(family, library.settingsWithPrefix(family)),
       set: async (setting, value) => library.setSetting(setting.key, validateSetting(setting, value)),
       list: async () => library.listSettings(),
     };
+  }
+
+  async version(): Promise<number> {
+    return this.#database.version();
   }
 
   async close(): Promise<void> {

@@ -603,11 +603,106 @@ export function describeSettingsStoreContract(name: string, openEmptyStore: () =
   });
 }
 
+/**
+ * The library version (`Store.version`) and the one-read settings family (`settings.getFamily`): the version moves
+ * with every committed change to documents, tables or settings and with nothing else, and a second handle on the same
+ * library (another connection, as another process would have) sees each move. `openSecondHandle`, when the library
+ * can be opened twice (a file, a database), opens another handle on the library of the store it is given.
+ */
+export function describeLibraryVersionContract(
+  name: string,
+  openEmptyStore: () => Promise<Store>,
+  openSecondHandle?: (store: Store) => Promise<Store>,
+): void {
+  describe.skipIf(withoutCorpus())(`Store contract, library version: ${name}`, () => {
+    let store: Store;
+    let other: Store | undefined;
+
+    beforeEach(async () => {
+      store = await openEmptyStore();
+      other = openSecondHandle ? await openSecondHandle(store) : undefined;
+    });
+
+    afterEach(async () => {
+      await other?.close();
+      await store.close();
+    });
+
+    /** Runs `work` and says whether the version moved, as this handle and the second one see it. */
+    const moves = async (work: () => Promise<unknown>): Promise<boolean> => {
+      const before = await store.version();
+      const otherBefore = other ? await other.version() : before;
+      await work();
+      const after = await store.version();
+      if (other) expect((await other.version()) - otherBefore).toBe(after - before);
+      expect(after).toBeGreaterThanOrEqual(before);
+      return after !== before;
+    };
+
+    it("moves on every kind of write to documents, tables and settings, seen by every handle", async () => {
+      expect(Number.isInteger(await store.version())).toBe(true);
+      const document = cambridgeshire();
+      let stored = await store.documents.replace(document.document, document.units, document.chunks);
+      expect(await moves(async () => (stored = await store.documents.replace(document.document, document.units, document.chunks)))).toBe(true);
+      // The very same passages under another path: the passage statistics cannot see it; the version does.
+      const moved = cambridgeshire("/elsewhere/Cambridgeshire Placement Strategy 2011-2015.txt");
+      expect(await moves(async () => (stored = await store.documents.replace(moved.document, moved.units, moved.chunks)))).toBe(true);
+      expect(await moves(() => store.tables.replace(stored.id, [sampleDataTable(2)]))).toBe(true);
+      expect(await moves(() => store.settings.set(countSetting, 1))).toBe(true);
+      expect(await moves(() => store.settings.set(countSetting, 1))).toBe(true);
+      expect(await moves(() => store.documents.remove(stored.id))).toBe(true);
+    });
+
+    it("stays put on reads, sessions, refused writes and removing what is not there", async () => {
+      const document = somerset();
+      const stored = await store.documents.replace(document.document, document.units, document.chunks);
+      await store.settings.set(countSetting, 2);
+      expect(
+        await moves(async () => {
+          await store.documents.list();
+          await store.documents.get(stored.id);
+          await store.documents.unitTexts([stored.id]);
+          await store.passages.statistics();
+          await store.passages.searchText({ terms: [phrase("homes")], limit: 5 });
+          await store.passages.documentFrequencies(["homes"]);
+          await store.tables.list();
+          await store.settings.get(countSetting);
+          await store.settings.getFamily({ prefix: "contract.", schema: z.unknown() });
+          await store.settings.list();
+        }),
+      ).toBe(false);
+      const exchange = { askedAt: "2026-11-23T10:00:00.000Z", answer: { question: "Q?", answer: "A.", citations: [], mode: "extractive" as const, refused: true } };
+      expect(await moves(() => store.sessions.addExchange("board", exchange))).toBe(false);
+      expect(await moves(() => store.settings.set(countSetting, -1).catch(() => undefined))).toBe(false);
+      expect(await moves(() => store.documents.remove(999_999))).toBe(false);
+      expect(await moves(() => store.tables.replace(999_999, [sampleDataTable()]).catch(() => undefined))).toBe(false);
+    });
+
+    it("reads a family of settings in one call, by the rest of each key, leaving out values its schema rejects", async () => {
+      const tag = (key: string): SettingDefinition<unknown> => anySetting(key);
+      await store.settings.set(tag("identity:Kent strategy.pdf"), { about: "Kent" });
+      await store.settings.set(tag("identity:Ofsted report – ünïcode.pdf"), { about: null });
+      await store.settings.set(tag("identity:broken.pdf"), "not an object");
+      await store.settings.set(tag("identity-guess:Kent strategy.pdf"), { about: "Medway" });
+      await store.settings.set(tag("identitz"), { about: "nowhere" });
+      await store.settings.set(tag("identity"), { about: "nowhere" });
+      const family = await (other ?? store).settings.getFamily({ prefix: "identity:", schema: z.object({ about: z.string().nullable() }) });
+      expect([...family].sort(([left], [right]) => (left < right ? -1 : 1))).toEqual([
+        ["Kent strategy.pdf", { about: "Kent" }],
+        ["Ofsted report – ünïcode.pdf", { about: null }],
+      ]);
+      expect((await store.settings.getFamily({ prefix: "nothing:", schema: z.unknown() })).size).toBe(0);
+      await expect(store.settings.getFamily({ prefix: "", schema: z.unknown() })).rejects.toMatchObject({ code: "INVALID_INPUT" });
+    });
+  });
+}
+
 /** Every part's suite against one implementation; `openEmptyStore` opens a fresh, empty store for each test. */
-export function describeStoreContract(name: string, openEmptyStore: () => Promise<Store>): void {
+export function describeStoreContract(name: string, openEmptyStore: () => Promise<Store>, openSecondHandle?: (store: Store) => Promise<Store>): void {
   describeDocumentStoreContract(name, openEmptyStore);
   describePassageIndexContract(name, openEmptyStore);
   describeTableStoreContract(name, openEmptyStore);
   describeSessionStoreContract(name, openEmptyStore);
   describeSettingsStoreContract(name, openEmptyStore);
+  describeLibraryVersionContract(name, openEmptyStore, openSecondHandle);
 }

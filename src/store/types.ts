@@ -136,6 +136,16 @@ export interface SettingDefinition<Value> {
   schema: z.ZodType<Value>;
 }
 
+/**
+ * A family of settings sharing a key prefix and a schema (one per document, such as "identity:<file name>"), read
+ * all at once with `SettingsStore.getFamily` rather than one `get` per document.
+ */
+export interface SettingFamily<Value> {
+  /** The keys' common beginning, not empty ("identity:"). */
+  prefix: string;
+  schema: z.ZodType<Value>;
+}
+
 /** Documents, their unit texts and chunks: the library's content. */
 export interface DocumentStore {
   findByHash(contentHash: string): Promise<DocumentRecord | undefined>;
@@ -208,6 +218,11 @@ export interface SessionStore {
 export interface SettingsStore {
   /** The value, or undefined when unset or when the stored value no longer matches the schema. */
   get<Value>(setting: SettingDefinition<Value>): Promise<Value | undefined>;
+  /**
+   * Every setting whose key starts with the family's prefix, in one read: keyed by the rest of the key (the file
+   * name of "identity:<file name>"); values that no longer match the schema are left out.
+   */
+  getFamily<Value>(family: SettingFamily<Value>): Promise<Map<string, Value>>;
   /** Validates against the schema (HearthError "INVALID_INPUT" naming the key when it fails), then saves. */
   set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void>;
   /** Every setting as stored, ordered by key (for copying a library to another store: `hearth migrate`). */
@@ -229,6 +244,13 @@ export interface Store {
   readonly tables: TableStore;
   readonly sessions: SessionStore;
   readonly settings: SettingsStore;
+  /**
+   * The library version: a number that moves with every committed change to documents (and so their passages and
+   * units), data tables or settings, whichever process or connection made it, and stays put on reads, sessions and
+   * embeddings. One small read, so that a cache of anything derived from the library (its document list, identities,
+   * title stems) is checked once per question: read the version first, then the data, and key the data on it.
+   */
+  version(): Promise<number>;
   close(): Promise<void>;
 }
 

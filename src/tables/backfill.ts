@@ -8,16 +8,20 @@ import { readFileSync, statSync } from "node:fs";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { defaultLoadLimits } from "../loaders/types.ts";
 import type { LoadedDocument } from "../loaders/types.ts";
+import { libraryDocuments } from "../store/library-documents.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import { dataTablesOf } from "./infer-table.ts";
 
 /** Documents already tried in this process, so a file that cannot be read is not read again on every question. */
 const tried = new WeakMap<Store, Set<number>>();
 
+/** The library version each store was last checked at: the check runs before every question, the work only after a change. */
+const checkedAt = new WeakMap<Store, number>();
+
 /** Data-set documents with no typed tables yet. */
 export async function documentsWithoutTables(store: Store): Promise<DocumentRecord[]> {
   const withTables = new Set((await store.tables.list()).map((table) => table.documentId));
-  return (await store.documents.list()).filter((document) => isDataSetFormat(document.format) && !withTables.has(document.id));
+  return (await libraryDocuments(store)).filter((document) => isDataSetFormat(document.format) && !withTables.has(document.id));
 }
 
 /** Stores the typed tables of an already loaded data set (used by ingest for an unchanged file). */
@@ -51,6 +55,9 @@ async function loadOriginal(document: DocumentRecord): Promise<LoadedDocument | 
 
 /** Builds missing typed tables from the originals; returns how many documents gained tables. */
 export async function backfillDataTables(store: Store): Promise<number> {
+  // One version read per question; the document and table lists only when the library changed since the last check.
+  const version = await store.version();
+  if (checkedAt.get(store) === version) return 0;
   const seen = tried.get(store) ?? new Set<number>();
   tried.set(store, seen);
   let filled = 0;
@@ -60,5 +67,8 @@ export async function backfillDataTables(store: Store): Promise<number> {
     const loaded = await loadOriginal(document);
     if (loaded && (await saveTablesOf(store, document, loaded)) > 0) filled += 1;
   }
+  // The version read before the check: tables written here move it, so the next question checks once more (and
+  // finds every document tried).
+  checkedAt.set(store, version);
   return filled;
 }

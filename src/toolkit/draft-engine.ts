@@ -9,7 +9,7 @@ import type { Answer, Citation, DraftRecord } from "../answer/types.ts";
 import { createPagedCopyFinder, createQuoteVerifier } from "../answer/verify-quote.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { addOutOfDateNotes, describeSourceAuthority, withSourceAuthority } from "../authority/source-authority.ts";
+import { addOutOfDateNotes, libraryAuthorities, withSourceAuthority } from "../authority/source-authority.ts";
 import { attributeVoice } from "../identity/attribute-voice.ts";
 import { fieldLabels, isListField, tableLabel } from "../market/figures.ts";
 import type { LocalAuthorityProfile } from "../market/la-profiles.ts";
@@ -236,7 +236,8 @@ export async function draftFromTemplate(dependencies: DraftDependencies, request
   // Which documents each scope searches.
   const documents = await store.documents.list();
   // Each document's kind read once, before the sections are drafted.
-  const kinds = await Promise.all(documents.map(async (document) => (await describeSourceAuthority(store, document)).kind));
+  const authorities = await libraryAuthorities(store);
+  const kinds = documents.map((document) => authorities.of(document).kind);
   const kindOf = new Map(documents.map((document, index) => [document.id, kinds[index]!]));
   const scopeIds = async (scope: EvidenceScope): Promise<number[] | undefined> => {
     if (scope === "library") return undefined;

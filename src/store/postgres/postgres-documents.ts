@@ -9,6 +9,7 @@ import type { DocumentRecord, DocumentStore, IntegrityReport, NewDataTable, NewD
 import { chunkContext, passageTerms } from "./postgres-text-search.ts";
 import { asId, documentColumns, storable, toDocument, type Bigint, type DocumentRow } from "./postgres-rows.ts";
 import { insertDataTables } from "./postgres-tables.ts";
+import { moveLibraryVersion } from "./postgres-version.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
 /** Rows per INSERT … SELECT FROM unnest(…): large enough to be fast, small enough to keep statements modest. */
@@ -202,6 +203,7 @@ export class PostgresDocuments implements DocumentStore {
         await insertChunks(queries, id, document.fileName, chunks, counts);
         await insertDataTables(queries, id, tables);
         await counts.apply(queries);
+        await moveLibraryVersion(queries);
         return record;
       }));
     } catch (error) {
@@ -240,6 +242,7 @@ export class PostgresDocuments implements DocumentStore {
       if (locked.rows.length === 0) return false;
       const removed = await deleteDocuments(queries, [documentId], counts);
       await counts.apply(queries);
+      if (removed > 0) await moveLibraryVersion(queries);
       return removed > 0;
     });
   }

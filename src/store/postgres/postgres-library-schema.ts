@@ -188,6 +188,19 @@ export const libraryMigrations: PostgresMigration[] = [
       ${phraseFrequencyFunction};
     `,
   },
+  {
+    version: 2,
+    description: "library version: a counter per workspace moved by every change to documents, data tables or settings",
+    // Moved by an explicit statement at the end of each writing transaction (postgres-version.ts), not by a trigger
+    // on the first row written: the row lock is then held only for the commit, so concurrent ingest workers do not
+    // queue behind one another for a whole document's write.
+    sql: `
+      CREATE TABLE library_versions (
+        workspace_id text NOT NULL PRIMARY KEY,
+        version bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Applied only where the pgvector extension is available (component "library-vectors"). */

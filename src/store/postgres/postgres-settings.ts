@@ -1,7 +1,8 @@
 /** Library settings in PostgreSQL: JSON values by key, typed on the way in and out by each setting's zod schema. */
 import { HearthError } from "../../errors/hearth-error.ts";
-import { parseSetting, validateSetting } from "../setting-values.ts";
-import type { SettingDefinition, SettingsStore } from "../types.ts";
+import { familyKeyRange, parseFamily, parseSetting, validateSetting } from "../setting-values.ts";
+import type { SettingDefinition, SettingFamily, SettingsStore } from "../types.ts";
+import { moveLibraryVersion } from "./postgres-version.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
 export class PostgresSettings implements SettingsStore {
@@ -25,11 +26,23 @@ export class PostgresSettings implements SettingsStore {
     if (json === undefined) {
       throw new HearthError("INVALID_INPUT", `setting "${setting.key}": the value cannot be stored as JSON`, { subject: setting.key });
     }
-    await this.#queries.query(
-      `INSERT INTO library_settings (workspace_id, key, value) VALUES ($1, $2, $3::jsonb)
-       ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value`,
-      [setting.key, json],
+    await this.#queries.transaction(async (queries) => {
+      await queries.query(
+        `INSERT INTO library_settings (workspace_id, key, value) VALUES ($1, $2, $3::jsonb)
+         ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value`,
+        [setting.key, json],
+      );
+      await moveLibraryVersion(queries);
+    });
+  }
+
+  async getFamily<Value>(family: SettingFamily<Value>): Promise<Map<string, Value>> {
+    const { from, to } = familyKeyRange(family);
+    const result = await this.#queries.query<{ key: string; value: unknown }>(
+      `SELECT key, value FROM library_settings WHERE workspace_id = $1 AND key COLLATE "C" >= $2 AND key COLLATE "C" < $3`,
+      [from, to],
     );
+    return parseFamily(family, result.rows);
   }
 
   async list(): Promise<{ key: string; value: unknown }[]> {

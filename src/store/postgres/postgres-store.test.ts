@@ -68,9 +68,18 @@ describe.skipIf(withoutPostgres())("PostgreSQL store: the shared contract", () =
   afterAll(async () => {
     await database?.drop();
   });
-  describeStoreContract("PostgreSQL", async () => {
-    database ??= await createTestDatabase();
-    workspaces += 1;
-    return openPostgresStore({ url: database.url, workspaceId: `shared-contract-${workspaces}` });
-  });
+  const workspaceOf = new WeakMap<Store, string>();
+  describeStoreContract(
+    "PostgreSQL",
+    async () => {
+      database ??= await createTestDatabase();
+      workspaces += 1;
+      const workspaceId = `shared-contract-${workspaces}`;
+      const store = await openPostgresStore({ url: database.url, workspaceId });
+      workspaceOf.set(store, workspaceId);
+      return store;
+    },
+    // Another handle on the same workspace (its statements run on other connections of the pool).
+    async (store) => openPostgresStore({ url: database!.url, workspaceId: workspaceOf.get(store)! }),
+  );
 });

@@ -14,6 +14,7 @@ import { PostgresPassages, pgvectorMissing, type SearchTuning } from "./postgres
 import { PostgresSessions } from "./postgres-sessions.ts";
 import { PostgresSettings } from "./postgres-settings.ts";
 import { PostgresTables } from "./postgres-tables.ts";
+import { readLibraryVersion } from "./postgres-version.ts";
 import { WorkspaceQueries } from "./workspace-queries.ts";
 
 /** The CLI's own library; a team server names one workspace per organisation. */
@@ -70,17 +71,23 @@ class PostgresStore implements Store {
   readonly sessions: PostgresSessions;
   readonly settings: PostgresSettings;
   readonly #url: string;
+  readonly #queries: WorkspaceQueries;
   #closed = false;
 
   constructor(url: string, pool: pg.Pool, workspaceId: string, vectorsUnavailable: string | null, tuning: SearchTuning) {
     this.#url = url;
     this.location = `${redactPostgresUrl(url)} (workspace ${workspaceId})`;
     const queries = new WorkspaceQueries(pool, workspaceId);
+    this.#queries = queries;
     this.documents = new PostgresDocuments(queries);
     this.passages = new PostgresPassages(queries, this.location, vectorsUnavailable, tuning);
     this.tables = new PostgresTables(queries);
     this.sessions = new PostgresSessions(queries);
     this.settings = new PostgresSettings(queries);
+  }
+
+  async version(): Promise<number> {
+    return readLibraryVersion(this.#queries);
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import type { DataTableRecord, NewDataTable, TableStore } from "../types.ts";
 import { asId, dataTableSelect, storable, toDataTable, type Bigint, type DataTableRow } from "./postgres-rows.ts";
+import { moveLibraryVersion } from "./postgres-version.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
 const rowBatchSize = 2_000;
@@ -51,6 +52,7 @@ export class PostgresTables implements TableStore {
         }
         await queries.query("DELETE FROM library_data_tables WHERE workspace_id = $1 AND document_id = $2", [id]);
         await insertDataTables(queries, id, tables);
+        await moveLibraryVersion(queries);
       });
     } catch (error) {
       if (error instanceof HearthError) throw error;

@@ -13,6 +13,7 @@ import type { Chunk, UnitText } from "../../chunking/types.ts";
 import type { Store } from "../types.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { openPostgresStore } from "./postgres-store.ts";
+import { libraryMigrations } from "./postgres-library-schema.ts";
 import { WorkspaceQueries, workspaceBindingProblem } from "./workspace-queries.ts";
 
 const phrase = (...words: string[]) => ({ phrase: words, weight: 1 });
@@ -264,7 +265,9 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL store: workspa
       const pool = await acquirePostgresPool(database.url);
       try {
         const applied = await pool.query("SELECT component, version FROM hearth_schema_migrations WHERE component LIKE 'library%' ORDER BY component, version");
-        expect(applied.rows.filter((row: { component: string }) => row.component === "library")).toEqual([{ component: "library", version: 1 }]);
+        expect(applied.rows.filter((row: { component: string }) => row.component === "library")).toEqual(
+          libraryMigrations.map((migration) => ({ component: "library", version: migration.version })),
+        );
       } finally {
         await releasePostgresPool(database.url);
       }
