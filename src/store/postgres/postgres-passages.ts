@@ -5,6 +5,7 @@
  */
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import { stemToken, tokenize } from "../passage-tokens.ts";
+import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, PassageRecord, TextQuery } from "../types.ts";
 import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
@@ -16,8 +17,13 @@ export const pgvectorMissing = "pgvector is not installed on the PostgreSQL serv
 export interface SearchTuning {
   /** Passages the first, rare-phrase pass may score (at least 20 × the limit); default 5,000. */
   rareCandidateBudget?: number;
-  /** Told which plan answered each search: "rare-first" (the first pass was exact) or "full". */
-  onSearchPlan?: (plan: "rare-first" | "full") => void;
+  /**
+   * Told which plan answered each search (or part of it): "rare-first" (a MaxScore pass was exact), "full" (every
+   * candidate ranked), "narrowed" (past the posting budget: rare phrases and a fill, as the SQLite store does).
+   */
+  onSearchPlan?: (plan: "rare-first" | "full" | "narrowed") => void;
+  /** How a large library's search is bounded (default: src/store/text-search.json, shared with the SQLite store). */
+  textSearch?: TextSearchSettings;
 }
 
 interface LibraryTotals {
@@ -53,14 +59,14 @@ export class PostgresPassages implements PassageIndex {
   }
 
   /**
-   * Passages holding each phrase (stems), exactly: one-stem phrases from the stem counts, longer ones from the phrase
+   * Passages holding each phrase (stems, keyed by the stems joined with spaces), exactly: one-stem phrases from the stem counts, longer ones from the phrase
    * counts kept for the library's current passage generation, in one indexed read. A longer phrase not counted at this
    * generation is counted through the index (every passage holding all its words is rechecked for the phrase) and
    * kept; a server that refuses the write (a read-only replica) simply counts again next time.
    */
-  async #phraseCounts(phrases: string[][]): Promise<number[]> {
-    const counts = phrases.map(() => 0);
-    const singles = [...new Set(phrases.filter((stems) => stems.length === 1).map((stems) => stems[0]!))];
+  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number> }> {
+    // Every stem of every phrase (a longer phrase's words bound what it can cost), and the longer phrases themselves.
+    const singles = [...new Set(phrases.flat())];
     const longer = [...new Set(phrases.filter((stems) => stems.length > 1).map((stems) => stems.join(" ")))];
     const result = await this.#queries.query<{ kind: string; key: string; passages: Bigint }>(
       `SELECT 'stem' AS kind, s.stem AS key, s.passages::bigint AS passages FROM library_stems s WHERE s.workspace_id = $1 AND s.stem = ANY ($2::text[])
@@ -102,10 +108,8 @@ export class PostgresPassages implements PassageIndex {
         // Read-only (a replica) or contended: the counts are still right for this search, only not kept.
       }
     }
-    phrases.forEach((stems, index) => {
-      counts[index] = (stems.length === 1 ? stemCounts.get(stems[0]!) : phraseCounts.get(stems.join(" "))) ?? 0;
-    });
-    return counts;
+    for (const stem of singles) phraseCounts.set(stem, stemCounts.get(stem) ?? 0);
+    return { stems: stemCounts, phrases: phraseCounts };
   }
 
   async searchText(query: TextQuery): Promise<PassageHit[]> {
@@ -118,15 +122,91 @@ export class PostgresPassages implements PassageIndex {
       documentIds = query.documentIds.map(asId).filter((id): id is number => id !== null);
       if (documentIds.length === 0) return [];
     }
-    const [totals, containing] = await Promise.all([this.#totals(), this.#phraseCounts(compiled.phrases)]);
+    const { phrases } = compiled;
+    const [totals, counts] = await Promise.all([this.#totals(), this.#counts(phrases)]);
     if (totals.chunkCount === 0) return [];
-    const idfs = containing.map((count) => inverseDocumentFrequency(totals.chunkCount, count));
-    const matchAll = compiled.tsquery;
-    // MaxScore: rank first only the passages holding one of the rarer phrases (scored on every phrase), so the cost
-    // follows the rare terms. A passage holding none of them scores below the sum of the other phrases' largest
-    // possible contributions (IDF × (k1 + 1)); when the k-th score found is above that bound, no such passage can
-    // enter the top k and the answer is exactly the full ranking's. Otherwise rank every candidate, as FTS5 does.
-    const byRarity = compiled.phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
+    const passages = (stems: string[]): number => counts.phrases.get(stems.join(" ")) ?? 0;
+    const idfOf = (stems: string[]): number => inverseDocumentFrequency(totals.chunkCount, passages(stems));
+    const settings = this.#tuning.textSearch ?? textSearchSettings;
+    // As the SQLite store bounds an FTS5 query (sqlite-text-search.ts, the same settings): what a phrase can cost is
+    // its rarest word's passages when that is rare, else its own count.
+    const bound = (stems: string[]): number => {
+      const rarest = Math.min(...stems.map((stem) => counts.stems.get(stem) ?? 0));
+      return stems.length === 1 || rarest <= settings.phraseCountCap ? rarest : passages(stems);
+    };
+    const total = phrases.reduce((sum, stems) => sum + bound(stems), 0);
+    const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * totals.chunkCount));
+    // A small library, a query within the budget, or a search of a few documents: every phrase, ranked exactly.
+    const few = documentIds !== null && new Set(documentIds).size <= settings.fewDocuments;
+    if (total <= budget || totals.chunkCount < settings.narrowFrom || few) {
+      return this.#rankEither(phrases, phrases.map(idfOf), phrases.map(passages), totals, limit, documentIds);
+    }
+    this.#tuning.onSearchPlan?.("narrowed");
+    // Past the budget: the rarest phrases OR-ed while their passages fit it, and a fill of passages holding the
+    // commoner phrases together (AND, rarest first, until their expected overlap fits), each ranked by bm25 on its
+    // own phrases, as FTS5 ranks those two expressions; merged as the SQLite store merges them.
+    const seen = new Set<string>();
+    const counted = phrases
+      .filter((stems) => !seen.has(stems.join(" ")) && seen.add(stems.join(" ")) !== undefined)
+      .map((stems) => ({ stems, passages: bound(stems) }))
+      .sort((left, right) => left.passages - right.passages);
+    const rare: string[][] = [];
+    let spent = 0;
+    let next = 0;
+    while (next < counted.length && spent + counted[next]!.passages <= budget) {
+      rare.push(counted[next]!.stems);
+      spent += counted[next]!.passages;
+      next++;
+    }
+    const common = counted.slice(next);
+    const together: string[][] = [];
+    let expected = totals.chunkCount;
+    for (const entry of common) {
+      together.push(entry.stems);
+      expected = (expected * entry.passages) / Math.max(1, totals.chunkCount);
+      if (together.length >= 2 && expected <= budget) break;
+    }
+    const orOf = (list: string[][]): string => list.map((stems) => `(${phraseQuery(stems)})`).join(" | ");
+    const rareHits = rare.length > 0 ? await this.#rankEither(rare, rare.map(idfOf), rare.map(passages), totals, limit, documentIds) : [];
+    if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
+      const both = [...rare, ...common.map((entry) => entry.stems)];
+      const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
+      for (const hit of await this.#rank(both, both.map(idfOf), `(${orOf(rare)}) & (${orOf(common.map((entry) => entry.stems))})`, totals, limit, documentIds)) {
+        if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
+      }
+      rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
+    }
+    const fillHits =
+      together.length >= 2
+        ? await this.#rank(together, together.map(idfOf), together.map((stems) => `(${phraseQuery(stems)})`).join(" & "), totals, limit, documentIds)
+        : rare.length === 0
+          ? await this.#rank([common[0]!.stems], [idfOf(common[0]!.stems)], phraseQuery(common[0]!.stems), totals, limit, documentIds)
+          : [];
+    if (fillHits.length === 0) return rareHits;
+    // The rarest phrases' best keep most of the places; the fill takes its share; the rest go to whichever is next.
+    const kept = new Map<number, PassageHit>();
+    const reserved = Math.ceil(limit * (1 - settings.fillShare));
+    for (const hit of rareHits.slice(0, reserved)) kept.set(hit.chunkId, hit);
+    for (const hit of fillHits) {
+      if (kept.size >= limit || kept.size - reserved >= Math.floor(limit * settings.fillShare)) break;
+      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
+    }
+    for (const hit of [...rareHits.slice(reserved), ...fillHits]) {
+      if (kept.size >= limit) break;
+      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
+    }
+    return [...kept.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId);
+  }
+
+  /**
+   * The exact top `limit` of the phrases OR-ed. MaxScore: rank first only the passages holding one of the rarer
+   * phrases (scored on every phrase), so the cost follows the rare terms. A passage holding none of them scores below
+   * the sum of the other phrases' largest possible contributions (IDF × (k1 + 1)); when the k-th score found is above
+   * that bound, no such passage can enter the top k and the answer is exactly the full ranking's. Otherwise rank
+   * every candidate, as FTS5 does.
+   */
+  async #rankEither(phrases: string[][], idfs: number[], containing: number[], totals: LibraryTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+    const byRarity = phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
     // Up to three passes, each allowed four times the postings of the one before, before ranking everything.
     let budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
     let taken = 0;
@@ -141,15 +221,15 @@ export class PostgresPassages implements PassageIndex {
       if (rare <= taken) continue; // the budget grew too little to take another phrase
       taken = rare;
       const bound = byRarity.slice(rare).reduce((sum, index) => sum + idfs[index]! * 2.2, 0);
-      const rareQuery = byRarity.slice(0, rare).map((index) => `(${phraseQuery(compiled.phrases[index]!)})`).join(" | ");
-      const hits = await this.#rank(compiled.phrases, idfs, rareQuery, totals, limit, documentIds);
+      const rareQuery = byRarity.slice(0, rare).map((index) => `(${phraseQuery(phrases[index]!)})`).join(" | ");
+      const hits = await this.#rank(phrases, idfs, rareQuery, totals, limit, documentIds);
       if (hits.length === limit && hits[limit - 1]!.score > bound) {
         this.#tuning.onSearchPlan?.("rare-first");
         return hits;
       }
     }
     this.#tuning.onSearchPlan?.("full");
-    return this.#rank(compiled.phrases, idfs, matchAll, totals, limit, documentIds);
+    return this.#rank(phrases, idfs, phrases.map((stems) => `(${phraseQuery(stems)})`).join(" | "), totals, limit, documentIds);
   }
 
   /**
@@ -252,8 +332,8 @@ export class PostgresPassages implements PassageIndex {
       phrases.push(tokens.map(stemToken));
     }
     if (phrases.length > 0) {
-      const counts = await this.#phraseCounts(phrases);
-      for (const [term, index] of phraseOf) frequencies.set(term, counts[index] ?? 0);
+      const counts = await this.#counts(phrases);
+      for (const [term, index] of phraseOf) frequencies.set(term, counts.phrases.get(phrases[index]!.join(" ")) ?? 0);
     }
     return frequencies;
   }
