@@ -150,6 +150,7 @@ export class PostgresPassages implements PassageIndex {
       .filter((stems) => !seen.has(stems.join(" ")) && seen.add(stems.join(" ")) !== undefined)
       .map((stems) => ({ stems, passages: bound(stems) }))
       .sort((left, right) => left.passages - right.passages);
+    const orOf = (list: string[][]): string => list.map((stems) => `(${phraseQuery(stems)})`).join(" | ");
     const rare: string[][] = [];
     let spent = 0;
     let next = 0;
@@ -166,8 +167,9 @@ export class PostgresPassages implements PassageIndex {
       expected = (expected * entry.passages) / Math.max(1, totals.chunkCount);
       if (together.length >= 2 && expected <= budget) break;
     }
-    const orOf = (list: string[][]): string => list.map((stems) => `(${phraseQuery(stems)})`).join(" | ");
-    const rareHits = rare.length > 0 ? await this.#rankEither(rare, rare.map(idfOf), rare.map(passages), totals, limit, documentIds) : [];
+    // The rare phrases' passages fit the budget already: one ranking (a MaxScore pass first was a wasted statement
+    // on the dev questions at 100k, where the rare side holds many glossary phrases).
+    const rareHits = rare.length > 0 ? await this.#rank(rare, rare.map(idfOf), orOf(rare), totals, limit, documentIds) : [];
     if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
       const both = [...rare, ...common.map((entry) => entry.stems)];
       const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
