@@ -59,12 +59,13 @@ export class PostgresPassages implements PassageIndex {
   }
 
   /**
-   * Passages holding each phrase (stems, keyed by the stems joined with spaces), exactly: one-stem phrases from the stem counts, longer ones from the phrase
-   * counts kept for the library's current passage generation, in one indexed read. A longer phrase not counted at this
-   * generation is counted through the index (every passage holding all its words is rechecked for the phrase) and
-   * kept; a server that refuses the write (a read-only replica) simply counts again next time.
+   * Passages holding each phrase (stems, keyed by the stems joined with spaces), exactly, and the library's totals,
+   * in one round trip of indexed reads: one-stem phrases from the stem counts, longer ones from the phrase counts kept
+   * for the library's current passage generation. A longer phrase not counted at this generation is counted through
+   * the index (every passage holding all its words is rechecked for the phrase) and kept; a server that refuses the
+   * write (a read-only replica) simply counts again next time.
    */
-  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number> }> {
+  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals }> {
     // Every stem of every phrase (a longer phrase's words bound what it can cost), and the longer phrases themselves.
     const singles = [...new Set(phrases.flat())];
     const longer = [...new Set(phrases.filter((stems) => stems.length > 1).map((stems) => stems.join(" ")))];
@@ -75,16 +76,23 @@ export class PostgresPassages implements PassageIndex {
          JOIN library_statistics t ON t.workspace_id = p.workspace_id AND t.passage_generation = p.generation
         WHERE p.workspace_id = $1 AND p.phrase = ANY ($3::text[])
        UNION ALL
-       SELECT 'generation', '', g.passage_generation FROM library_statistics g WHERE g.workspace_id = $1`,
+       SELECT 'statistics', concat_ws(' ', g.chunk_count, g.text_tokens, g.indexed_tokens), g.passage_generation
+         FROM library_statistics g WHERE g.workspace_id = $1`,
       [singles, longer],
     );
     const stemCounts = new Map<string, number>();
     const phraseCounts = new Map<string, number>();
     let generation: number | null = null;
+    // The statistics row comes in the same round trip (its three totals as one text column, to fit the union).
+    let totals: LibraryTotals = { chunkCount: 0, textTokens: 0, indexedTokens: 0 };
     for (const row of result.rows) {
       if (row.kind === "stem") stemCounts.set(row.key, Number(row.passages));
       else if (row.kind === "phrase") phraseCounts.set(row.key, Number(row.passages));
-      else generation = Number(row.passages);
+      else {
+        generation = Number(row.passages);
+        const [chunkCount, textTokens, indexedTokens] = row.key.split(" ").map(Number);
+        totals = { chunkCount: chunkCount ?? 0, textTokens: textTokens ?? 0, indexedTokens: indexedTokens ?? 0 };
+      }
     }
     const missing = longer.filter((phrase) => !phraseCounts.has(phrase));
     // An empty library (no statistics row yet) holds no phrase.
@@ -109,7 +117,7 @@ export class PostgresPassages implements PassageIndex {
       }
     }
     for (const stem of singles) phraseCounts.set(stem, stemCounts.get(stem) ?? 0);
-    return { stems: stemCounts, phrases: phraseCounts };
+    return { stems: stemCounts, phrases: phraseCounts, totals };
   }
 
   async searchText(query: TextQuery): Promise<PassageHit[]> {
@@ -123,7 +131,8 @@ export class PostgresPassages implements PassageIndex {
       if (documentIds.length === 0) return [];
     }
     const { phrases } = compiled;
-    const [totals, counts] = await Promise.all([this.#totals(), this.#counts(phrases)]);
+    const counts = await this.#counts(phrases);
+    const { totals } = counts;
     if (totals.chunkCount === 0) return [];
     const passages = (stems: string[]): number => counts.phrases.get(stems.join(" ")) ?? 0;
     const idfOf = (stems: string[]): number => inverseDocumentFrequency(totals.chunkCount, passages(stems));
