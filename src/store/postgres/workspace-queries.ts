@@ -56,19 +56,21 @@ export class WorkspaceQueries {
   }
 
   /**
-   * Runs `work` in one transaction on one connection, with statements bound to the same workspace: committed when it
-   * resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
+   * Runs `work` in one transaction on one connection, with statements bound to the same workspace (and `settings`
+   * applied to that transaction alone): committed when it resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
    * by a server restart or pg_terminate_backend, rejects the running query and then emits 'error' on the client,
    * possibly during the rollback; the listener must stay until the client is back in the pool or destroyed, or the
    * process crashes.)
    */
-  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
     const client = await this.#pool.connect();
     const ignore = (): void => {};
     client.on("error", ignore);
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
+      // Planner settings for this transaction only (SET LOCAL), e.g. a search that must use its index.
+      for (const [name, value] of Object.entries(settings)) await client.query("SELECT set_config($1, $2, true)", [name, value]);
       const result = await work(new WorkspaceQueries(this.#pool, this.workspaceId, client));
       await client.query("COMMIT");
       return result;
