@@ -154,11 +154,10 @@ export class PostgresPassages implements PassageIndex {
     // Past the budget: the rarest phrases OR-ed while their passages fit it, and a fill of passages holding the
     // commoner phrases together (AND, rarest first, until their expected overlap fits), each ranked by bm25 on its
     // own phrases, as FTS5 ranks those two expressions; merged as the SQLite store merges them.
-    const seen = new Set<string>();
-    const counted = phrases
-      .filter((stems) => !seen.has(stems.join(" ")) && seen.add(stems.join(" ")) !== undefined)
-      .map((stems) => ({ stems, passages: bound(stems) }))
-      .sort((left, right) => left.passages - right.passages);
+    // Each stem sequence once ("local authority" and "local authorities" are one phrase to the index).
+    const distinct = new Map<string, string[]>();
+    for (const stems of phrases) if (!distinct.has(stems.join(" "))) distinct.set(stems.join(" "), stems);
+    const counted = [...distinct.values()].map((stems) => ({ stems, passages: bound(stems) })).sort((left, right) => left.passages - right.passages);
     const orOf = (list: string[][]): string => list.map((stems) => `(${phraseQuery(stems)})`).join(" | ");
     const rare: string[][] = [];
     let spent = 0;
@@ -177,8 +176,17 @@ export class PostgresPassages implements PassageIndex {
       if (together.length >= 2 && expected <= budget) break;
     }
     // The rare phrases' passages fit the budget already: one ranking (a MaxScore pass first was a wasted statement
-    // on the dev questions at 100k, where the rare side holds many glossary phrases).
-    const rareHits = rare.length > 0 ? await this.#rank(rare, rare.map(idfOf), orOf(rare), totals, limit, documentIds) : [];
+    // on the dev questions at 100k, where the rare side holds many glossary phrases). The fill runs beside it.
+    const fillQuery =
+      together.length >= 2
+        ? this.#rank(together, together.map(idfOf), together.map((stems) => `(${phraseQuery(stems)})`).join(" & "), totals, limit, documentIds)
+        : rare.length === 0
+          ? this.#rank([common[0]!.stems], [idfOf(common[0]!.stems)], phraseQuery(common[0]!.stems), totals, limit, documentIds)
+          : Promise.resolve([]);
+    const [rareHits, fillHits] = await Promise.all([
+      rare.length > 0 ? this.#rank(rare, rare.map(idfOf), orOf(rare), totals, limit, documentIds) : Promise.resolve([]),
+      fillQuery,
+    ]);
     if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
       const both = [...rare, ...common.map((entry) => entry.stems)];
       const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
@@ -187,12 +195,6 @@ export class PostgresPassages implements PassageIndex {
       }
       rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
     }
-    const fillHits =
-      together.length >= 2
-        ? await this.#rank(together, together.map(idfOf), together.map((stems) => `(${phraseQuery(stems)})`).join(" & "), totals, limit, documentIds)
-        : rare.length === 0
-          ? await this.#rank([common[0]!.stems], [idfOf(common[0]!.stems)], phraseQuery(common[0]!.stems), totals, limit, documentIds)
-          : [];
     if (fillHits.length === 0) return rareHits;
     // The rarest phrases' best keep most of the places; the fill takes its share; the rest go to whichever is next.
     const kept = new Map<number, PassageHit>();
