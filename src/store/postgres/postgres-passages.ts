@@ -315,6 +315,7 @@ export class PostgresPassages implements PassageIndex {
         limit,
         ...(documentIds === null ? [] : [documentIds]),
       ],
+      documentIds === null ? "hearth_rank" : "hearth_rank_in_documents",
     ), { enable_seqscan: "off" });
     return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
   }

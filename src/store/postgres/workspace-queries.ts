@@ -45,13 +45,16 @@ export class WorkspaceQueries {
   }
 
   /** Runs `sql` with the workspace id as $1 followed by `params` ($2, $3, …); refuses SQL not bound to it. */
-  async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<Row>> {
+  async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[] = [], prepareAs?: string): Promise<pg.QueryResult<Row>> {
     const problem = workspaceBindingProblem(sql);
     if (problem !== null) {
       throw new HearthError("STORE_FAILED", `refused a library statement not bound to the workspace: ${problem}`, {
         subject: sql.replace(/\s+/g, " ").trim().slice(0, 200),
       });
     }
+    // A named statement is parsed once per connection and its plan may be kept by the server: for a long statement run
+    // many times (the search ranking), that parse and plan are much of a small library's search. One name, one text.
+    if (prepareAs !== undefined) return this.#connection.query<Row>({ name: prepareAs, text: sql, values: [this.workspaceId, ...params] });
     return this.#connection.query<Row>(sql, [this.workspaceId, ...params]);
   }
 
