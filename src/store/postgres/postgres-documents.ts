@@ -42,12 +42,15 @@ export class LibraryCounts {
       );
       await queries.query("DELETE FROM library_stems WHERE workspace_id = $1 AND stem = ANY ($2::text[]) AND passages <= 0", [stems]);
     }
-    if (this.chunks !== 0 || this.textTokens !== 0 || this.indexedTokens !== 0) {
+    // Any passage written or removed (even one that leaves every count as it was) moves the generation, which
+    // invalidates the phrase counts kept for search.
+    if (this.stems.size > 0 || this.chunks !== 0 || this.textTokens !== 0 || this.indexedTokens !== 0) {
       await queries.query(
-        `INSERT INTO library_statistics (workspace_id, chunk_count, text_tokens, indexed_tokens) VALUES ($1, $2, $3, $4)
+        `INSERT INTO library_statistics (workspace_id, chunk_count, text_tokens, indexed_tokens, passage_generation) VALUES ($1, $2, $3, $4, 1)
          ON CONFLICT (workspace_id) DO UPDATE SET chunk_count = library_statistics.chunk_count + excluded.chunk_count,
            text_tokens = library_statistics.text_tokens + excluded.text_tokens,
-           indexed_tokens = library_statistics.indexed_tokens + excluded.indexed_tokens`,
+           indexed_tokens = library_statistics.indexed_tokens + excluded.indexed_tokens,
+           passage_generation = library_statistics.passage_generation + 1`,
         [this.chunks, this.textTokens, this.indexedTokens],
       );
     }

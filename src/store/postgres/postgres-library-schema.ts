@@ -203,6 +203,32 @@ export const libraryMigrations: PostgresMigration[] = [
   },
 ];
 
+/**
+ * Search state beside the library (component "library-search", applied after "library"): `passage_generation` on the
+ * statistics row is bumped by every write that changes passages (in the write's transaction), and
+ * `library_phrase_counts` keeps each multi-word phrase's passage count with the generation it was counted at. A
+ * phrase's count (its IDF) is exact and costs a recheck of every passage holding all its words (seconds for common
+ * words at 100k passages), so it is counted once per library state, not once per search and answer.
+ */
+export const librarySearchComponent = "library-search";
+
+export const librarySearchMigrations: PostgresMigration[] = [
+  {
+    version: 1,
+    description: "library search: a passage generation on the statistics row, phrase counts kept per generation",
+    sql: `
+      ALTER TABLE library_statistics ADD COLUMN passage_generation bigint NOT NULL DEFAULT 0;
+      CREATE TABLE library_phrase_counts (
+        workspace_id text NOT NULL,
+        phrase text NOT NULL,
+        generation bigint NOT NULL,
+        passages integer NOT NULL,
+        PRIMARY KEY (workspace_id, phrase)
+      );
+    `,
+  },
+];
+
 /** Applied only where the pgvector extension is available (component "library-vectors"). */
 export const libraryVectorComponent = "library-vectors";
 

@@ -8,7 +8,7 @@ import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import type { Store, StoreOptions } from "../types.ts";
 import { acquirePostgresPool, redactPostgresUrl, releasePostgresPool } from "./postgres-connection.ts";
 import { PostgresDocuments } from "./postgres-documents.ts";
-import { libraryComponent, libraryMigrations, libraryVectorComponent, libraryVectorMigrations } from "./postgres-library-schema.ts";
+import { libraryComponent, libraryMigrations, librarySearchComponent, librarySearchMigrations, libraryVectorComponent, libraryVectorMigrations } from "./postgres-library-schema.ts";
 import { migrate } from "./postgres-migrations.ts";
 import { PostgresPassages, pgvectorMissing, type SearchTuning } from "./postgres-passages.ts";
 import { PostgresSessions } from "./postgres-sessions.ts";
@@ -53,6 +53,7 @@ export async function openPostgresStore(options: StoreOptions, tuning: SearchTun
   const pool = await acquirePostgresPool(options.url);
   try {
     await migrate(pool, libraryComponent, libraryMigrations);
+    await migrate(pool, librarySearchComponent, librarySearchMigrations);
     const vectorsUnavailable = await prepareVectors(pool);
     return new PostgresStore(options.url, pool, workspaceId, vectorsUnavailable, tuning);
   } catch (error) {

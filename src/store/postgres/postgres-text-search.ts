@@ -80,9 +80,9 @@ export interface CompiledTextQuery {
   phrases: string[][];
 }
 
-/** One phrase as a tsquery literal. */
-export function phraseQuery(stems: string[]): string {
-  return stems.map(quoteLexeme).join(" <-> ");
+/** One phrase as a tsquery literal; with a weight, only its occurrences at that weight (A: the text, B: the context). */
+export function phraseQuery(stems: string[], weight?: "A" | "B"): string {
+  return stems.map((stem) => (weight === undefined ? quoteLexeme(stem) : `${quoteLexeme(stem)}:${weight}`)).join(" <-> ");
 }
 
 /**

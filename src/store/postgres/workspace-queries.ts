@@ -45,30 +45,35 @@ export class WorkspaceQueries {
   }
 
   /** Runs `sql` with the workspace id as $1 followed by `params` ($2, $3, …); refuses SQL not bound to it. */
-  async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<Row>> {
+  async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[] = [], prepareAs?: string): Promise<pg.QueryResult<Row>> {
     const problem = workspaceBindingProblem(sql);
     if (problem !== null) {
       throw new HearthError("STORE_FAILED", `refused a library statement not bound to the workspace: ${problem}`, {
         subject: sql.replace(/\s+/g, " ").trim().slice(0, 200),
       });
     }
+    // A named statement is parsed once per connection and its plan may be kept by the server: for a long statement run
+    // many times (the search ranking), that parse and plan are much of a small library's search. One name, one text.
+    if (prepareAs !== undefined) return this.#connection.query<Row>({ name: prepareAs, text: sql, values: [this.workspaceId, ...params] });
     return this.#connection.query<Row>(sql, [this.workspaceId, ...params]);
   }
 
   /**
-   * Runs `work` in one transaction on one connection, with statements bound to the same workspace: committed when it
-   * resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
+   * Runs `work` in one transaction on one connection, with statements bound to the same workspace (and `settings`
+   * applied to that transaction alone): committed when it resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
    * by a server restart or pg_terminate_backend, rejects the running query and then emits 'error' on the client,
    * possibly during the rollback; the listener must stay until the client is back in the pool or destroyed, or the
    * process crashes.)
    */
-  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
     const client = await this.#pool.connect();
     const ignore = (): void => {};
     client.on("error", ignore);
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
+      // Planner settings for this transaction only (SET LOCAL), e.g. a search that must use its index.
+      for (const [name, value] of Object.entries(settings)) await client.query("SELECT set_config($1, $2, true)", [name, value]);
       const result = await work(new WorkspaceQueries(this.#pool, this.workspaceId, client));
       await client.query("COMMIT");
       return result;

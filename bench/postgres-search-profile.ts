@@ -1,0 +1,86 @@
+/**
+ * `npx tsx bench/postgres-search-profile.ts <postgres-url> <workspace> [sets] [postmaster-pid]`: each question's
+ * search and answer against a library already built (bench:scale --keep --store postgres://…), one line per
+ * question: wall time, and CPU time of this process and (given the postmaster's pid, a server on this machine) of
+ * the PostgreSQL server and its backends, from /proc. On a machine shared with other work the CPU times are the
+ * figures that say what a search costs; the wall times say what the load made of it. For profiling the PostgreSQL
+ * store (with the server's log_min_duration_statement or auto_explain); bench:scale is the benchmark.
+ */
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { basename } from "node:path";
+import { parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
+import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
+import { questionSets } from "./question-sets.ts";
+
+const [url, workspaceId, setNames = "dev,tuning", postmaster] = process.argv.slice(2);
+
+/** CPU milliseconds (user + system) of a process and all its descendants so far, from /proc. */
+function treeCpuMilliseconds(root: number): number {
+  const processes = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let ticks = 0;
+  for (const [pid, { ticks: own }] of processes) {
+    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 0; ancestor = processes.get(ancestor)?.parent) {
+      if (ancestor === root) {
+        ticks += own;
+        break;
+      }
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+const serverCpu = (): number => (postmaster === undefined ? 0 : treeCpuMilliseconds(Number(postmaster)));
+const ownCpu = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+if (url === undefined || workspaceId === undefined) throw new Error("usage: postgres-search-profile.ts <url> <workspace> [sets]");
+const store = await openPostgresStore({ url, workspaceId });
+try {
+  const dependencies = await evaluationDependencies(store, 5);
+  const questions = questionSets()
+    .filter((set) => setNames.split(",").includes(set.name) && existsSync(set.file))
+    .flatMap((set) => {
+      const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
+      if (!parsed.ok) throw parsed.error;
+      return parsed.value.map((question) => question.question);
+    });
+  await dependencies.answerer.answer(questions[0]!);
+  const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
+  const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
+    const [wall, own, server] = [performance.now(), ownCpu(), serverCpu()];
+    await work();
+    return [performance.now() - wall, ownCpu() - own, serverCpu() - server];
+  };
+  for (const question of questions) {
+    const text = (await dependencies.retrievalText?.(question)) ?? question;
+    const [search, searchCpu, searchServer] = await timed(() => dependencies.searcher.search(text, { limit: 5 }));
+    const [answer, answerCpu, answerServer] = await timed(() => dependencies.answerer.answer(question));
+    measured.search.push(search);
+    measured.answer.push(answer);
+    measured.searchCpu.push(searchCpu);
+    measured.answerCpu.push(answerCpu);
+    measured.searchServer.push(searchServer);
+    measured.answerServer.push(answerServer);
+    console.log(
+      `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  ${question.slice(0, 70)}`,
+    );
+  }
+  const percentile = (values: number[], fraction: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)]!;
+  const both = (values: number[]): string => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} ms`;
+  const sum = (left: number[], right: number[]): number[] => left.map((value, index) => value + right[index]!);
+  console.log(`${questions.length} questions, p50 / p95:`);
+  console.log(`  search wall ${both(measured.search)}; CPU here ${both(measured.searchCpu)}; server ${both(measured.searchServer)}; both ${both(sum(measured.searchCpu, measured.searchServer))}`);
+  console.log(`  answer wall ${both(measured.answer)}; CPU here ${both(measured.answerCpu)}; server ${both(measured.answerServer)}; both ${both(sum(measured.answerCpu, measured.answerServer))}`);
+} finally {
+  await store.close();
+}
