@@ -79,7 +79,7 @@ async function main(): Promise<void> {
         summary.meanReciprocalRank.toFixed(3).padStart(6),
         percent(summary.answerRate).padStart(9),
         percent(summary.refusalRateOnAnswerable).padStart(13),
-        (summary.absent > 0 ? `${percent(summary.correctRefusalRate)} of ${summary.absent}` : "n/a").padStart(15),
+        (summary.absent > 0 ? `${Math.round((summary.correctRefusalRate ?? 0) * summary.absent)} of ${summary.absent}` : "n/a").padStart(15),
         percent(summary.answerKeyRate).padStart(11),
         percent(summary.goldCitationRate).padStart(11),
       ].join(" ");

@@ -72,7 +72,7 @@ export function registerEvalCommand(program: Command, context: CommandContext): 
           `quotes verbatim:     ${percent(summary.quoteVerifiedRate)}`,
           `answer rate:         ${percent(summary.answerRate)} of ${summary.answerable} answerable`,
           `refused answerable:  ${percent(summary.refusalRateOnAnswerable)}`,
-          `correct refusals:    ${summary.absent > 0 ? `${percent(summary.correctRefusalRate)} of ${summary.absent} absent` : "n/a (none absent)"}`,
+          `correct refusals:    ${summary.absent > 0 ? `${Math.round((summary.correctRefusalRate ?? 0) * summary.absent)} of ${summary.absent} absent (${percent(summary.correctRefusalRate)})` : "n/a (none absent)"}`,
           `refusal accuracy:    ${percent(summary.refusalAccuracy)}`,
           `answer latency:      p50 ${summary.latency.p50.toFixed(0)} ms, p95 ${summary.latency.p95.toFixed(0)} ms`,
           "",

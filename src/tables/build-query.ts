@@ -370,6 +370,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     return null;
   }
 
+  if (record.columns.length > vocabulary.maxPlannedColumns) {
+    trace?.(`a lookup block of ${record.columns.length} columns, not a table questions are asked of`);
+    return null;
+  }
+
   const consumed = new Set<number>();
   // "top 5", "per 10,000": numbers that shape the query, not values to find.
   analysis.tokens.forEach((token, position) => {
@@ -434,6 +439,12 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const chosen = bestColumnFor(data, candidates, [...hints, ...laColumns.map((entry) => (columns[entry.column] as DataColumn).name)]);
     if (!chosen) {
       if (laColumns.length > 0) missingAuthorities.push(authority.name);
+      // Places of another kind (districts, wards) and no council column: a council the table neither holds nor is
+      // about is another source's subject ("Somerset children in care" is not a sum over West Sussex's districts).
+      else if (!about.includes(key)) {
+        trace?.(`names ${authority.name}; the table neither holds nor is about it`);
+        return null;
+      }
       continue;
     }
     matches.push({ ...chosen, positions });

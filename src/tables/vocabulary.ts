@@ -48,6 +48,7 @@ const vocabularySchema = z.object({
   defaultMeasureColumns: z.array(z.string()),
   measureWords: z.array(z.string()),
   maxValueWords: z.number().int().positive(),
+  maxPlannedColumns: z.number().int().positive(),
   months: z.string(),
   preferredColumns: z.array(z.string()),
   columnWordAliases: z.record(z.string(), z.string()),
@@ -77,6 +78,7 @@ export interface TableVocabulary {
   measureWords: ReadonlySet<string>;
   /** Cells longer than this are prose (a note in a sheet), not values a question filters on. */
   maxValueWords: number;
+  maxPlannedColumns: number;
   /** Month names: a question naming a month the table's dates do not name asks about another date. */
   months: RegExp;
   /** Where a value stands in several columns ("Inadequate" in every Ofsted judgement), these columns come first. */
@@ -112,6 +114,7 @@ export function tableVocabulary(): TableVocabulary {
     defaultMeasureColumns: raw.defaultMeasureColumns,
     measureWords: new Set(raw.measureWords),
     maxValueWords: raw.maxValueWords,
+    maxPlannedColumns: raw.maxPlannedColumns,
     months: new RegExp(raw.months, "giu"),
     preferredColumns: raw.preferredColumns,
     columnWordAliases: new Map(Object.entries(raw.columnWordAliases)),
