@@ -100,6 +100,10 @@ describe.skipIf(withoutCorpus())("more data-set questions over the corpus CSVs",
     const ratings = ranked(cornwall.filter((row) => (row[rating] ?? "") !== ""), (row) => row[rating] ?? "");
     const mix = await ask("How are children's homes in Cornwall rated?");
     for (const [name, count] of ratings) expect(mix).toContain(`${name}: ${count}`);
+    // The method line counts the rows that have a rating; the headline counts every home and names those without one.
+    const rated = ratings.reduce((total, [, count]) => total + count, 0);
+    expect(mix).toContain(`lists ${cornwall.length} rows`);
+    expect(mix).toContain(`${rated} rows with a ${rating} value`);
     const norfolk = ranked(
       homes().filter((row) => row["Local authority"] === "Norfolk"),
       (row) => row.Sector ?? "",

@@ -18,7 +18,9 @@ import type { SqliteStore } from "../store/sqlite-store.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { dataTablesOf, pdfTableFault } from "./infer-table.ts";
-import { createTableAnswerer } from "./table-answerer.ts";
+import { createOpenAICompatible } from "../providers/openai-compatible.ts";
+import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
+import { answerFromTables, createTableAnswerer } from "./table-answerer.ts";
 import { openTableRows } from "./table-rows.ts";
 
 const header = ["Council", "Children's homes", "Places", "Rated good or better"];
@@ -141,6 +143,20 @@ describe("well-formed PDF tables as typed tables", () => {
     if (!opened.ok) throw opened.error;
     expect(opened.value.page).toBe(2);
     expect(opened.value.rows).toHaveLength(body.length);
+  });
+
+  it("does not ask a model to propose a query over a PDF's tables (their figures are in the passages the answer quotes)", async () => {
+    const server = await startFakeModelServer("openai");
+    try {
+      const model = createOpenAICompatible({ baseURL: server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000 });
+      // A figure question the offline planner leaves alone ("operate" and "settings" are in no column).
+      const question = "How many care settings does Gedling operate?";
+      expect(await createTableAnswerer({ store }).answer(question)).toBeNull();
+      expect(await answerFromTables(store, question, model)).toBeNull();
+      expect(server.requests).toHaveLength(0);
+    } finally {
+      await server.close();
+    }
   });
 
   it("answers a ranking from the PDF table", async () => {

@@ -89,7 +89,8 @@ function methodText(data: TableData, query: TableQuery, result: QueryResult): st
     );
   }
   if (query.groupBy) parts.push(`grouped by ${query.groupBy}${query.order ? `, ${query.order === "desc" ? "highest" : "lowest"} first` : ""}`);
-  parts.push(`${result.rows.length} row${result.rows.length === 1 ? "" : "s"}`);
+  // Grouped rows are those with a value in the grouping column; the headline names the rows without one.
+  parts.push(`${result.rows.length} row${result.rows.length === 1 ? "" : "s"}${query.groupBy ? ` with a ${query.groupBy} value` : ""}`);
   const missing = result.groups.reduce((total, group) => total + group.missing, 0);
   if (missing > 0) parts.push(`${missing} with no value (suppressed or empty) left out`);
   return `How it was computed: ${parts.join("; ")}.`;
@@ -306,7 +307,9 @@ export async function answerFromTables(
   const plan = await planQuestion(analysis, store);
   if (plan) return composeTableAnswer(question, plan);
   if (!model || !asksForFigures(analysis)) return null;
-  const tables = await loadAllTables(store);
+  // Only data sets (CSV, XLSX) are offered to the model: a PDF's tables are also in its passages, which the grounded
+  // answer quotes with their page, so a query proposal for them would cost every figure question a second model call.
+  const tables = (await loadAllTables(store)).filter((data) => data.page === null);
   if (tables.length === 0) return null;
   // The most likely tables first: those sharing words with the question.
   const questionStems = new Set(analysis.tokens.map((token) => token.stem));
