@@ -18,6 +18,7 @@ import type Database from "better-sqlite3";
 import { stemmer } from "stemmer";
 import { z } from "zod";
 import type { TextQuery } from "./types.ts";
+import { bestOfBoth, mergeRareAndFill } from "./narrowed-merge.ts";
 
 export const textSearchSettings = z
   .object({
@@ -269,30 +270,14 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
     // name and the question's common words ranks as the full OR would rank it.
     const rareExpression = rare.map(quote).join(" OR ");
-    const rareHits = rare.length > 0 ? top(rareExpression, limit, ranges) : [];
-    if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
-      const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
-      for (const hit of top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit, ranges)) {
-        if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
-      }
-      rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
-    }
+    const rareRanked = rare.length > 0 ? top(rareExpression, limit, ranges) : [];
+    const rareHits =
+      settings.rankRareWithCommon && rare.length > 0 && common.length > 0
+        ? bestOfBoth(rareRanked, top(`(${rareExpression}) AND (${common.map((entry) => quote(entry.phrase)).join(" OR ")})`, limit, ranges))
+        : rareRanked;
     const fillHits =
       together.length >= 2 ? top(together.map(quote).join(" AND "), limit, ranges) : rare.length === 0 ? top(quote(common[0]!.phrase), limit, ranges) : [];
-    if (fillHits.length === 0) return rareHits;
-    // The rarest terms' best keep most of the places; the fill takes its share; the rest go to whichever is next.
-    const kept = new Map<number, RankedChunk>();
-    const reserved = Math.ceil(limit * (1 - settings.fillShare));
-    for (const hit of rareHits.slice(0, reserved)) kept.set(hit.chunkId, hit);
-    for (const hit of fillHits) {
-      if (kept.size >= limit || kept.size - reserved >= Math.floor(limit * settings.fillShare)) break;
-      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
-    }
-    for (const hit of [...rareHits.slice(reserved), ...fillHits]) {
-      if (kept.size >= limit) break;
-      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
-    }
-    return [...kept.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId);
+    return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
   };
 
   const searchDocuments = (phrases: string[][], limit: number, documentIds: number[], passageCount: number): RankedChunk[] => {

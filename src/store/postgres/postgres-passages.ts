@@ -10,6 +10,7 @@ import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, Passa
 import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
+import { bestOfBoth, mergeRareAndFill } from "../narrowed-merge.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
@@ -189,26 +190,10 @@ export class PostgresPassages implements PassageIndex {
     ]);
     if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
       const both = [...rare, ...common.map((entry) => entry.stems)];
-      const best = new Map(rareHits.map((hit) => [hit.chunkId, hit]));
-      for (const hit of await this.#rank(both, both.map(idfOf), `(${orOf(rare)}) & (${orOf(common.map((entry) => entry.stems))})`, totals, limit, documentIds)) {
-        if ((best.get(hit.chunkId)?.score ?? -Infinity) < hit.score) best.set(hit.chunkId, hit);
-      }
-      rareHits.splice(0, rareHits.length, ...[...best.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId));
+      const withCommon = await this.#rank(both, both.map(idfOf), `(${orOf(rare)}) & (${orOf(common.map((entry) => entry.stems))})`, totals, limit, documentIds);
+      return mergeRareAndFill(bestOfBoth(rareHits, withCommon), fillHits, limit, settings.fillShare);
     }
-    if (fillHits.length === 0) return rareHits;
-    // The rarest phrases' best keep most of the places; the fill takes its share; the rest go to whichever is next.
-    const kept = new Map<number, PassageHit>();
-    const reserved = Math.ceil(limit * (1 - settings.fillShare));
-    for (const hit of rareHits.slice(0, reserved)) kept.set(hit.chunkId, hit);
-    for (const hit of fillHits) {
-      if (kept.size >= limit || kept.size - reserved >= Math.floor(limit * settings.fillShare)) break;
-      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
-    }
-    for (const hit of [...rareHits.slice(reserved), ...fillHits]) {
-      if (kept.size >= limit) break;
-      if (!kept.has(hit.chunkId)) kept.set(hit.chunkId, hit);
-    }
-    return [...kept.values()].sort((left, right) => right.score - left.score || left.chunkId - right.chunkId);
+    return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
   }
 
   /**
