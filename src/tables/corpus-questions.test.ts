@@ -4,8 +4,6 @@
  * organisation by its first word, and a measure the table does not hold. Every expected figure is computed here
  * with csv-parse and plain filtering of the file itself, never by the code under test.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { loadConfig } from "../config/config.ts";
@@ -13,18 +11,11 @@ import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
+import { figure, recordsOf } from "../../test/support/csv-records.ts";
+import type { CsvRecord } from "../../test/support/csv-records.ts";
 import type { TableAnswerer } from "./table-answerer.ts";
 
-type Row = { [column: string]: string };
-
-function recordsOf(path: string, firstColumn: string): Row[] {
-  const rows = parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""), { relax_column_count: true, skip_empty_lines: true }) as string[][];
-  const headerIndex = rows.findIndex((row) => (row[0] ?? "").trim() === firstColumn);
-  const header = (rows[headerIndex] ?? []).map((name) => name.replace(/\s+/g, " ").trim());
-  return rows.slice(headerIndex + 1).map((row) => Object.fromEntries(header.map((name, index) => [name, (row[index] ?? "").trim()])));
-}
-
-const figure = (value: number): string => value.toLocaleString("en-GB", { maximumFractionDigits: 2 });
+type Row = CsvRecord;
 
 /** Counts by key, most first (ties by name), as a ranking reads them. */
 function ranked(rows: Row[], key: (row: Row) => string): [string, number][] {

@@ -2,8 +2,6 @@
  * Data-set questions over the real corpus files (Ofsted's provider list, DfE's children looked after table, dev2's
  * two DfE CSVs). Every expected figure is computed here with csv-parse and plain filtering of the file itself.
  */
-import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { loadConfig } from "../config/config.ts";
@@ -11,19 +9,11 @@ import { ingestPaths } from "../ingest/ingest.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
+import { figure, recordsOf } from "../../test/support/csv-records.ts";
+import type { CsvRecord } from "../../test/support/csv-records.ts";
 import type { TableAnswerer } from "./table-answerer.ts";
 
-type Record = { [column: string]: string };
-
-/** Rows of a CSV as objects, the header found as the first row naming `firstColumn`. */
-function recordsOf(path: string, firstColumn: string): Record[] {
-  const rows = parse(readFileSync(path, "utf8").replace(/^\uFEFF/, ""), { relax_column_count: true, skip_empty_lines: true }) as string[][];
-  const headerIndex = rows.findIndex((row) => (row[0] ?? "").trim() === firstColumn);
-  const header = (rows[headerIndex] ?? []).map((name) => name.replace(/\s+/g, " ").trim());
-  return rows.slice(headerIndex + 1).map((row) => Object.fromEntries(header.map((name, index) => [name, (row[index] ?? "").trim()])));
-}
-
-const figure = (value: number): string => value.toLocaleString("en-GB", { maximumFractionDigits: 2 });
+type Record = CsvRecord;
 
 describe.skipIf(withoutCorpus())("data-set questions over the corpus CSVs", () => {
   let store: SqliteStore;
