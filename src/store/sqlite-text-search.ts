@@ -18,7 +18,7 @@ import type Database from "better-sqlite3";
 import { stemmer } from "stemmer";
 import { z } from "zod";
 import type { TextQuery } from "./types.ts";
-import { bestOfBoth, mergeRareAndFill } from "./narrowed-merge.ts";
+import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
 
 export const textSearchSettings = z
   .object({
@@ -248,24 +248,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const distinct = new Set(distinctStems(phrases));
     counted.splice(0, counted.length, ...counted.filter((entry) => distinct.has(entry.phrase)));
     counted.sort((left, right) => left.passages - right.passages);
-    const rare: string[][] = [];
-    let spent = 0;
-    let next = 0;
-    while (next < counted.length && spent + counted[next]!.passages <= budget) {
-      rare.push(counted[next]!.phrase);
-      spent += counted[next]!.passages;
-      next++;
-    }
-    // Passages holding the commoner phrases together: AND them, rarest first, until the expected overlap (as if
-    // independent) fits the budget.
-    const common = counted.slice(next);
-    const together: string[][] = [];
-    let expected = passageCount;
-    for (const entry of common) {
-      together.push(entry.phrase);
-      expected = (expected * entry.passages) / Math.max(1, passageCount);
-      if (together.length >= 2 && expected <= budget) break;
-    }
+    const { rare, common, together } = splitByBudget(counted, budget, passageCount);
     // The rare terms' passages, ranked on their own and again with the common terms they also hold (FTS5 scores every
     // phrase an AND matches, and the AND reads no more passages than the rare side has): a passage holding a rare
     // name and the question's common words ranks as the full OR would rank it.

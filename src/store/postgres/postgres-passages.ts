@@ -10,7 +10,7 @@ import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, Passa
 import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
-import { bestOfBoth, mergeRareAndFill } from "../narrowed-merge.ts";
+import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
@@ -158,39 +158,24 @@ export class PostgresPassages implements PassageIndex {
     // Each stem sequence once ("local authority" and "local authorities" are one phrase to the index).
     const distinct = new Map<string, string[]>();
     for (const stems of phrases) if (!distinct.has(stems.join(" "))) distinct.set(stems.join(" "), stems);
-    const counted = [...distinct.values()].map((stems) => ({ stems, passages: bound(stems) })).sort((left, right) => left.passages - right.passages);
+    const counted = [...distinct.values()].map((stems) => ({ phrase: stems, passages: bound(stems) })).sort((left, right) => left.passages - right.passages);
     const orOf = (list: string[][]): string => list.map((stems) => `(${phraseQuery(stems)})`).join(" | ");
-    const rare: string[][] = [];
-    let spent = 0;
-    let next = 0;
-    while (next < counted.length && spent + counted[next]!.passages <= budget) {
-      rare.push(counted[next]!.stems);
-      spent += counted[next]!.passages;
-      next++;
-    }
-    const common = counted.slice(next);
-    const together: string[][] = [];
-    let expected = totals.chunkCount;
-    for (const entry of common) {
-      together.push(entry.stems);
-      expected = (expected * entry.passages) / Math.max(1, totals.chunkCount);
-      if (together.length >= 2 && expected <= budget) break;
-    }
+    const { rare, common, together } = splitByBudget(counted, budget, totals.chunkCount);
     // The rare phrases' passages fit the budget already: one ranking (a MaxScore pass first was a wasted statement
     // on the dev questions at 100k, where the rare side holds many glossary phrases). The fill runs beside it.
     const fillQuery =
       together.length >= 2
         ? this.#rank(together, together.map(idfOf), together.map((stems) => `(${phraseQuery(stems)})`).join(" & "), totals, limit, documentIds)
         : rare.length === 0
-          ? this.#rank([common[0]!.stems], [idfOf(common[0]!.stems)], phraseQuery(common[0]!.stems), totals, limit, documentIds)
+          ? this.#rank([common[0]!.phrase], [idfOf(common[0]!.phrase)], phraseQuery(common[0]!.phrase), totals, limit, documentIds)
           : Promise.resolve([]);
     const [rareHits, fillHits] = await Promise.all([
       rare.length > 0 ? this.#rank(rare, rare.map(idfOf), orOf(rare), totals, limit, documentIds) : Promise.resolve([]),
       fillQuery,
     ]);
     if (settings.rankRareWithCommon && rare.length > 0 && common.length > 0) {
-      const both = [...rare, ...common.map((entry) => entry.stems)];
-      const withCommon = await this.#rank(both, both.map(idfOf), `(${orOf(rare)}) & (${orOf(common.map((entry) => entry.stems))})`, totals, limit, documentIds);
+      const both = [...rare, ...common.map((entry) => entry.phrase)];
+      const withCommon = await this.#rank(both, both.map(idfOf), `(${orOf(rare)}) & (${orOf(common.map((entry) => entry.phrase))})`, totals, limit, documentIds);
       return mergeRareAndFill(bestOfBoth(rareHits, withCommon), fillHits, limit, settings.fillShare);
     }
     return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
