@@ -1,6 +1,9 @@
 /**
  * Data-set questions over the real corpus files (Ofsted's provider list, DfE's children looked after table, dev2's
- * two DfE CSVs). Every expected figure is computed here with csv-parse and plain filtering of the file itself.
+ * two DfE CSVs), ingested once for every test here: counts, sums, rankings, trends and comparisons, then more of the
+ * kinds providers ask (dates read as years, rankings within a region, ratings and sector mix, shares, councils by
+ * their short names, an organisation by its first word, a measure the table does not hold). Every expected figure
+ * is computed here with csv-parse and plain filtering of the file itself, never by the code under test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
@@ -13,15 +16,22 @@ import { figure, recordsOf } from "../../test/support/csv-records.ts";
 import type { CsvRecord } from "../../test/support/csv-records.ts";
 import type { TableAnswerer } from "./table-answerer.ts";
 
-type Record = CsvRecord;
+type Row = CsvRecord;
+
+/** Counts by key, most first (ties by name), as a ranking reads them. */
+function ranked(rows: Row[], key: (row: Row) => string): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const row of rows) counts.set(key(row), (counts.get(key(row)) ?? 0) + 1);
+  return [...counts.entries()].sort((left, right) => right[1] - left[1] || left[0].localeCompare(right[0]));
+}
 
 describe.skipIf(withoutCorpus())("data-set questions over the corpus CSVs", () => {
   let store: SqliteStore;
   let answerer: TableAnswerer;
-  let providers: Record[];
-  let looked: Record[];
-  let netGain: Record[];
-  let workforce: Record[];
+  let providers: Row[];
+  let looked: Row[];
+  let netGain: Row[];
+  let workforce: Row[];
 
   beforeAll(async () => {
     const config = loadConfig({}, { dataDir: "/nonexistent-hearth-test" });
@@ -45,9 +55,9 @@ describe.skipIf(withoutCorpus())("data-set questions over the corpus CSVs", () =
   afterAll(() => store.close());
 
   // Filters compare values case-insensitively ("Children's Home" is the same provision type as "Children's home").
-  const isHome = (row: Record): boolean => row["Provision type"]?.toLowerCase() === "children's home";
-  const homesIn = (council: string): Record[] => providers.filter((row) => isHome(row) && row["Local authority"] === council);
-  const stock = (council: string, year: string): Record | undefined =>
+  const isHome = (row: Row): boolean => row["Provision type"]?.toLowerCase() === "children's home";
+  const homesIn = (council: string): Row[] => providers.filter((row) => isHome(row) && row["Local authority"] === council);
+  const stock = (council: string, year: string): Row | undefined =>
     looked.find((row) => row.la_name === council && row.time_period === year && row.population_type === "Children looked after on 31 March each year");
 
   it("counts with one filter and with two, with the sector mix", async () => {
@@ -116,5 +126,139 @@ describe.skipIf(withoutCorpus())("data-set questions over the corpus CSVs", () =
     expect(answer?.refused).toBe(true);
     expect(answer?.answer).toMatch(/provider_at_march_2025\.csv has no column for bed occupancy/);
     expect(answer?.answer).toContain("Places");
+  });
+
+  describe("more questions of the kinds providers ask", () => {
+    const ask = async (question: string): Promise<string> => (await answerer.answer(question))?.answer ?? "";
+
+
+
+    const homes = (): Row[] => providers.filter((row) => row["Provision type"]?.toLowerCase() === "children's home");
+    const rating = "Overall experiences and progress of children and young people";
+    const stockRows = (): Row[] => looked.filter((row) => row.population_type === "Children looked after on 31 March each year");
+
+    it("reads a year against the registration and inspection dates", async () => {
+      const kent = homes().filter((row) => row["Local authority"] === "Kent");
+      const in2023 = kent.filter((row) => row["Registration date"]?.endsWith("/2023")).length;
+      expect(await ask("How many children's homes in Kent were registered in 2023?")).toContain(`lists ${in2023} row`);
+      const range = kent.filter((row) => {
+        const year = Number(row["Registration date"]?.slice(-4));
+        return year >= 2021 && year <= 2024;
+      }).length;
+      expect(await ask("How many children's homes in Kent were registered between 2021 and 2024?")).toContain(`lists ${range} row`);
+      const devon = homes().filter((row) => row["Local authority"] === "Devon" && row["Latest full inspection date"]?.endsWith("/2024")).length;
+      expect(await ask("How many children's homes in Devon were inspected in 2024?")).toContain(`lists ${devon} row`);
+    });
+
+    it("counts and sums with one and two filters, and ranks within a region and nationally", async () => {
+      const agencies = providers.filter((row) => row["Provision type"]?.toLowerCase() === "independent fostering agency" && row["Government Office Region"] === "North West");
+      expect(await ask("How many independent fostering agencies are there in the North West?")).toContain(`lists ${agencies.length} rows`);
+      const places = homes()
+        .filter((row) => row["Local authority"] === "Lancashire")
+        .reduce((sum, row) => sum + (Number(row.Places) || 0), 0);
+      expect(await ask("What is the total number of places in children's homes in Lancashire?")).toContain(`: ${figure(places)}`);
+      const [top] = ranked(homes(), (row) => row["Local authority"] ?? "");
+      expect(await ask("Which local authority has the most children's homes?")).toContain(`${top?.[0]}: ${figure(top?.[1] ?? 0)}`);
+      const westMidlands = ranked(
+        homes().filter((row) => row["Ofsted Region"] === "West Midlands"),
+        (row) => row["Local authority"] ?? "",
+      ).slice(0, 3);
+      expect(await ask("top 3 councils in the West Midlands by number of children's homes")).toContain(westMidlands.map(([name, count]) => `${name}: ${count}`).join("; "));
+    });
+
+    it("gives the ratings mix and the sector mix of a council's homes, and a share", async () => {
+      const cornwall = homes().filter((row) => row["Local authority"] === "Cornwall");
+      const ratings = ranked(cornwall.filter((row) => (row[rating] ?? "") !== ""), (row) => row[rating] ?? "");
+      const mix = await ask("How are children's homes in Cornwall rated?");
+      for (const [name, count] of ratings) expect(mix).toContain(`${name}: ${count}`);
+      // The method line counts the rows that have a rating; the headline counts every home and names those without one.
+      const rated = ratings.reduce((total, [, count]) => total + count, 0);
+      expect(mix).toContain(`lists ${cornwall.length} rows`);
+      expect(mix).toContain(`${rated} rows with a ${rating} value`);
+      const norfolk = ranked(
+        homes().filter((row) => row["Local authority"] === "Norfolk"),
+        (row) => row.Sector ?? "",
+      );
+      const sectors = await ask("What is the sector mix of children's homes in Norfolk?");
+      for (const [name, count] of norfolk) expect(sectors).toContain(`${name}: ${count}`);
+      const kent = homes().filter((row) => row["Local authority"] === "Kent");
+      const outstanding = kent.filter((row) => row[rating] === "Outstanding").length;
+      expect(await ask("What percentage of children's homes in Kent are rated outstanding?")).toContain(`${figure(Math.round((outstanding / kent.length) * 10000) / 100)}%`);
+    });
+
+    it("ranks regions and councils within a region on the looked-after rate", async () => {
+      const regional = stockRows().filter((row) => row.geographic_level === "Regional" && row.time_period === "2025");
+      const [topRegion] = [...regional].sort((left, right) => Number(right.rate_per_10000) - Number(left.rate_per_10000));
+      expect(await ask("Which region has the highest rate of looked after children?")).toContain(`${topRegion?.region_name}: ${topRegion?.rate_per_10000} per 10,000`);
+      const northWest = stockRows().filter((row) => row.geographic_level === "Local authority" && row.time_period === "2025" && row.region_name === "North West");
+      const [topCouncil] = [...northWest].sort((left, right) => (Number(right.rate_per_10000) || 0) - (Number(left.rate_per_10000) || 0));
+      const answer = await ask("Which council in the North West has the highest rate of children looked after?");
+      expect(answer.startsWith(`${topCouncil?.la_name} has the highest`)).toBe(true);
+    });
+
+    it("answers net gain rankings and trends, and workforce rates and trends", async () => {
+      const gains = netGain.filter((row) => row.geographic_level === "Local authority" && row.time_period === "2024" && /^-?\d+$/.test(row.number ?? ""));
+      const [lowest] = [...gains].sort((left, right) => Number(left.number) - Number(right.number));
+      expect(await ask("Which council had the lowest net gain of children in children's homes in 2024?")).toContain(`${lowest?.la_name}: ${lowest?.number}`);
+      const kent = (year: string): string | undefined => netGain.find((row) => row.la_name === "Kent" && row.time_period === year)?.number;
+      expect(await ask("How has Kent's net gain changed between 2014 and 2024?")).toContain(`from ${kent("2014")} in 2014 to ${kent("2024")} in 2024`);
+      const vacancy = workforce.find((row) => row.la_name === "Kent" && row.time_period === "2024")?.vacancy_rate_fte;
+      expect(await ask("What was the vacancy rate for social workers in Kent in 2024?")).toContain(`: ${vacancy}%`);
+      const turnover = workforce
+        .filter((row) => row.geographic_level === "Local authority" && row.time_period === "2024" && Number.isFinite(Number.parseFloat(row.turnover_rate_fte ?? "")))
+        .sort((left, right) => Number.parseFloat(right.turnover_rate_fte ?? "") - Number.parseFloat(left.turnover_rate_fte ?? ""));
+      expect(await ask("Which council had the highest social worker turnover rate in 2024?")).toContain(`${turnover[0]?.la_name}: ${turnover[0]?.turnover_rate_fte}%`);
+      const national = (year: string): number => Number(workforce.find((row) => row.geographic_level === "National" && row.time_period === year)?.inpost_fte);
+      expect(await ask("How has the number of FTE social workers in England changed between 2017 and 2024?")).toContain(
+        `from ${figure(national("2017"))} FTE in 2017 to ${figure(national("2024"))} FTE in 2024`,
+      );
+    });
+
+    it("compares two councils, finds councils by their short names, and an organisation by its first word", async () => {
+      const stock = (council: string, year: string): string | undefined =>
+        stockRows().find((row) => row.la_name === council && row.time_period === year && row.geographic_level === "Local authority")?.children_count;
+      const compared = await ask("Compare the number of children looked after in Leeds and Manchester in 2024");
+      expect(compared).toContain(`Leeds: ${figure(Number(stock("Leeds", "2024")))}`);
+      expect(compared).toContain(`Manchester: ${figure(Number(stock("Manchester", "2024")))}`);
+      expect(await ask("How many looked after children are there in Bristol?")).toContain(`: ${figure(Number(stock("Bristol, City of", "2025")))}`);
+      const southend = stock("Southend-on-Sea", "2025");
+      expect(await ask("How many children are looked after in Southend?")).toContain(`: ${figure(Number(southend))}`);
+      const brighton = homes().filter((row) => row["Local authority"] === "Brighton and Hove").length;
+      expect(await ask("How many children's homes in Brighton?")).toContain(`lists ${brighton} rows`);
+      const hull = homes().filter((row) => row["Local authority"]?.startsWith("Kingston upon Hull")).length;
+      expect(await ask("How many children's homes are in Hull?")).toContain(`lists ${hull} rows`);
+      const cambian = homes().filter((row) => row["Organisation which owns the provider"]?.toLowerCase().startsWith("cambian ")).length;
+      const owned = await ask("How many children's homes does Cambian own?");
+      expect(owned).toContain(`lists ${cambian} rows`);
+      expect(owned).toContain('"Cambian" is taken as Organisation which owns the provider');
+    });
+
+    it("answers a two-part count with its breakdown, the most common type, and a lookup named by measure, place and year", async () => {
+      const somerset = homes().filter((row) => row["Local authority"] === "Somerset");
+      const privateHomes = somerset.filter((row) => row.Sector === "Private").length;
+      const both = await ask("How many children's homes are there in Somerset and how many are private?");
+      expect(both).toContain(`lists ${somerset.length} rows`);
+      expect(both).toContain(`${privateHomes} Private`);
+      const [commonest] = ranked(
+        providers.filter((row) => row["Local authority"] === "Kent"),
+        (row) => row["Provision type"] ?? "",
+      );
+      expect((await ask("Which provider type is most common in Kent?")).startsWith(`${commonest?.[0]} has the highest`)).toBe(true);
+      const caseload = workforce.find((row) => row.la_name === "Blackpool" && row.time_period === "2023")?.caseload_fte;
+      expect(await ask("What was the caseload per social worker in Blackpool in 2023?")).toContain(`: ${caseload}`);
+      const leavers = workforce.find((row) => row.la_name === "Kent" && row.time_period === "2024")?.leavers_fte;
+      expect(await ask("How many social workers left Kent in 2024?")).toContain(`: ${leavers}`);
+    });
+
+    it("names a measure the table does not hold instead of reading another one", async () => {
+      const answer = await answerer.answer("What is the average occupancy rate of children's homes in Devon?");
+      expect(answer?.refused).toBe(true);
+      expect(answer?.answer).toMatch(/has no column for occupancy/);
+      expect(answer?.answer).not.toMatch(/rate_per_10000/);
+      // A council the table does not hold (misspelt) is named, not read as England.
+      const missing = await answerer.answer("How many children are looked after in Sothend?");
+      expect(missing?.refused).toBe(true);
+      expect(missing?.answer).toMatch(/no rows for Sothend/);
+    });
   });
 });
