@@ -6,25 +6,13 @@ import type { DocumentRecord, Store } from "./types.ts";
 
 export type LibraryStateStore = Pick<Store, "documents" | "version">;
 
-const cache = new WeakMap<LibraryStateStore, { version: number; documents: Promise<DocumentRecord[]> }>();
-
 /**
  * `store.documents.list()`, kept until the library version moves (any change to documents, tables or settings, by
  * this process or another). One version read per call. Do not modify it.
  */
-export async function libraryDocuments(store: LibraryStateStore): Promise<readonly DocumentRecord[]> {
-  // The version first, then the list: a change landing in between is seen at the next call, never hidden.
-  const version = await store.version();
-  const cached = cache.get(store);
-  if (cached?.version === version) return cached.documents;
-  // The promise is kept, so that questions arriving together list the documents once.
-  const documents = store.documents.list();
-  cache.set(store, { version, documents });
-  documents.catch(() => {
-    if (cache.get(store)?.documents === documents) cache.delete(store);
-  });
-  return documents;
-}
+export const libraryDocuments: (store: LibraryStateStore) => Promise<readonly DocumentRecord[]> = perLibraryVersion((store) =>
+  store.documents.list(),
+);
 
 /**
  * A value derived from the library (title stems, identities, prose document ids), computed once per library version
