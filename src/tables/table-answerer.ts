@@ -301,19 +301,20 @@ export async function answerFromTables(
   options: { signal?: AbortSignal; onRejected?: (reason: string) => void } = {},
 ): Promise<Answer | null> {
   await prepareTables(store);
-  // A library without data sets has nothing to compute: no need to analyse the question for a table.
-  if ((await store.tables.list()).length === 0) return null;
+  // Loaded once for the offline plan and the model's proposal; a library without tables has nothing to compute.
+  const tables = await loadAllTables(store);
+  if (tables.length === 0) return null;
   const analysis = analyseQuestion(question);
-  const plan = await planQuestion(analysis, store);
+  const plan = planQuery(analysis, tables);
   if (plan) return composeTableAnswer(question, plan);
   if (!model || !asksForFigures(analysis)) return null;
   // Only data sets (CSV, XLSX) are offered to the model: a PDF's tables are also in its passages, which the grounded
   // answer quotes with their page, so a query proposal for them would cost every figure question a second model call.
-  const tables = (await loadAllTables(store)).filter((data) => data.page === null);
-  if (tables.length === 0) return null;
+  const dataSets = tables.filter((data) => data.page === null);
+  if (dataSets.length === 0) return null;
   // The most likely tables first: those sharing words with the question.
   const questionStems = new Set(analysis.tokens.map((token) => token.stem));
-  const ranked = [...tables].sort((left, right) => overlapOf(right, questionStems) - overlapOf(left, questionStems));
+  const ranked = [...dataSets].sort((left, right) => overlapOf(right, questionStems) - overlapOf(left, questionStems));
   const proposed = await proposeTableQuery(model, question, ranked, options);
   return proposed ? composeTableAnswer(question, proposed) : null;
 }
