@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { contentStems, stem, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
@@ -18,7 +18,7 @@ import { cellSeparator, renderRow } from "./table-row.ts";
 import type { SourceRank, Theme as BriefingTheme } from "./briefing.ts";
 import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
-import { analyseQuestion } from "./question-analysis.ts";
+import { analyseQuestion, loadQuestionWords, questionFocusRuns } from "./question-analysis.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
 import { libraryAuthorities } from "../authority/source-authority.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
@@ -533,6 +533,17 @@ function line(evidence: Evidence, n: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Refusal checks
 
+/** The focus words as the question wrote them ("Ofsted registration fee"), from the first word to the last. */
+function focusAsWritten(question: string, focus: string[]): string {
+  const pattern = focus.map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\\p{L}\\p{N}]+(?:s[^\\p{L}\\p{N}]+)?");
+  return question.match(new RegExp(`(?<![\\p{L}])${pattern}(?![\\p{L}])`, "iu"))?.[0] ?? focus.join(" ");
+}
+
+/** A concept's label as the question wrote it ("Wales", "SEND"), or the label when the question has another form. */
+function asWritten(question: string, label: string): string {
+  return question.match(new RegExp(`(?<![\\p{L}])${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![\\p{L}])`, "iu"))?.[0] ?? label;
+}
+
 /** Question words that are capitalised for grammar, not because they name something. */
 const questionStarters = new Set(["what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "does", "do", "can", "list", "tell", "describe", "give", "show", "summarise", "summarize", "name"]);
 
@@ -714,9 +725,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     const missing = await missingEssentials(essentials, frequencies, store);
     if (missing.length > 0) {
       // Name them as the question wrote them ("Wales", not "wales").
-      const named = missing
-        .map((label) => `"${text.match(new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"), "i"))?.[0] ?? label}"`)
-        .join(", ");
+      const named = missing.map((label) => `"${asWritten(text, label)}"`).join(", ");
       return refuse(question, `Nothing in it mentions ${named}.`, results, weighted, shape);
     }
 
@@ -791,6 +800,53 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const uncovered = new Set(uncoveredConcepts(candidate, weighted, scorer.contextCredits(candidate.result, weighted)));
       return weighted.every(({ concept }) => concept.kind !== "term" || !uncovered.has(concept.label));
     };
+    // The question's focus ("registration fee", "area SEND inspection") must be spoken of where the answer is: in
+    // the piece, its place, its page or its document's cover (an inspection report names its kind once, on page 1).
+    // A page that holds the rest of the question but not its focus answers another question.
+    // Of the focus, its field terms are checked ("fee", "SEND"), each wholly inside it and about the subject (not the
+    // answer's kind, "how frequently"): the other words may be verbs ("called", "must"), which a page need not repeat.
+    const termsWithin = (run: string[]): WeightedConcept[] =>
+      weighted.filter(
+        ({ concept }) =>
+          concept.kind === "term" && concept.weightFactor >= 1 && concept.forms.some((form) => form.original && form.words.every((word) => run.includes(word))),
+      );
+    const focus = questionFocusRuns(text).find((run) => run.length <= loadQuestionWords().focusMaximumWords && termsWithin(run).length > 0) ?? [];
+    const focusTerms = termsWithin(focus);
+    const pageStemSets = new Map<string, ReadonlySet<string>>();
+    const pageStemsOf = (result: SearchResult): ReadonlySet<string> => {
+      const key = `${result.documentId}:${result.page ?? ""}`;
+      let found = pageStemSets.get(key);
+      if (!found) {
+        const place = `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`;
+        const page = verifier.pageText(result.documentId, result.page);
+        const cover = result.page === null ? "" : verifier.pageText(result.documentId, 1);
+        found = new Set(stems(`${place} ${page.length > tuning.longPage ? result.text : page} ${cover.length > tuning.longPage ? "" : cover}`));
+        pageStemSets.set(key, found);
+      }
+      return found;
+    };
+    const holdsFocus = (candidate: Evidence): boolean => {
+      if (focusTerms.length === 0) return true;
+      const credits = scorer.contextCredits(candidate.result, focusTerms);
+      const pageStems = pageStemsOf(candidate.result);
+      return focusTerms.every(
+        ({ concept }, index) =>
+          (credits[index] ?? 0) > 0 ||
+          conceptFoundIn(concept, candidate.stems) > 0 ||
+          onCover(candidate.result, concept) ||
+          concept.forms.some((form) => form.stems.every((formStem) => pageStems.has(formStem))),
+      );
+    };
+    // Why nothing answers: the field's named things the question asks about that the passages found (holding its
+    // names and places) do not speak of, as the question wrote them ("fee", "area SEND inspection").
+    const missingTermsReason = (ranked: Evidence[]): string | null => {
+      const nearest = ranked.find((candidate) => candidate.coverage >= tuning.partialMinimumCoverage && holdsEssentials(candidate));
+      if (!nearest) return null;
+      if (!holdsFocus(nearest)) return `The passages nearest to it say nothing of "${focusAsWritten(text, focus)}".`;
+      const uncovered = new Set(uncoveredConcepts(nearest, weighted, scorer.contextCredits(nearest.result, weighted)));
+      const named = weighted.filter(({ concept }) => concept.kind === "term" && uncovered.has(concept.label)).map(({ concept }) => `"${asWritten(text, concept.label)}"`);
+      return named.length > 0 ? `The passages nearest to it say nothing of ${named.join(" or ")}.` : null;
+    };
     let direct: { evidence: Evidence; n: number } | undefined;
     // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
     // before any sentence that only repeats the question's words.
@@ -809,6 +865,9 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       if (candidate.coverage < tuning.minimumCoverage) continue;
       if (!holdsEssentials(candidate)) continue;
       if (uncoveredShare(candidate) > tuning.directMaximumUncovered) continue;
+      // The field's named thing the question asks about ("fee", "SEND") must be where the answer is: a unit cost
+      // does not answer "how much is the registration fee", nor an ILACS report "the area SEND inspection".
+      if (!holdsFocus(candidate)) continue;
       // Never answer "how many" or "how much" with a sentence that holds no figure, nor "what grade" without one.
       if ((shape.type === "figure" || shape.wantsGrade) && candidate.fit === 0) continue;
       // A data set's row answers "how many X" only when a column counts X; one row among thousands that merely
@@ -836,6 +895,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
         if (candidate === lead || candidate.quote === lead.quote) continue;
         if (candidate.score < tuning.supportShare * leadScore) break;
         if (candidate.coverage < tuning.supportMinimumCoverage) continue;
+        // A supporting point speaks of the same place and figures as the question ("Cumberland"), not another council's.
+        if (!holdsEssentials(candidate)) continue;
         if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
         if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
         const n = await citations.cite(candidate);
@@ -853,9 +914,9 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const partial = partialEvidence(
         evidence,
         shape,
-        (candidate) => holdsEssentials(candidate) && uncoveredShare(candidate) <= tuning.partialMaximumUncovered && holdsTerms(candidate),
+        (candidate) => holdsEssentials(candidate) && uncoveredShare(candidate) <= tuning.partialMaximumUncovered && holdsTerms(candidate) && holdsFocus(candidate),
       );
-      if (!partial) return refuse(question, null, results, weighted, shape);
+      if (!partial) return refuse(question, missingTermsReason(evidence), results, weighted, shape);
       const lead = withListItems(partial);
       const n = await citations.cite(lead);
       if (n === null) return refuse(question, null, results, weighted, shape);

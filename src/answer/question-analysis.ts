@@ -22,6 +22,9 @@ const questionWordsSchema = z.object({
   partJoins: z.array(z.string().min(1)),
   comparisonWords: z.array(z.string().min(1)),
   agesInPlural: z.string().min(1),
+  focusOpeners: z.array(z.string().min(1)),
+  focusClauseBreaks: z.string().min(1),
+  focusMaximumWords: z.number().int().min(2),
   correction: z.object({
     minimumLength: z.number().int().min(3),
     glossaryMinimumLength: z.number().int().min(3),
@@ -279,6 +282,29 @@ function comparedPlaces(text: string, settings: QuestionWords): string[] | null 
     .replace(/\s+/g, " ")
     .trim();
   return mentions.map((mention) => `${mention.place}: ${stripped}`);
+}
+
+/**
+ * The runs of two or more adjacent content words in the clause that asks ("How much is the Ofsted registration fee
+ * for a new childrens home?" -> [ofsted, registration, fee], [new, childrens, home]; in "We're a provider - what
+ * lawful basis ...", the clause after the dash), lower case, in order. The answerer takes the first short one that
+ * holds a field term as the question's focus, which an answer's page must speak of: a unit cost is not a
+ * registration fee, an ILACS report not an area SEND inspection.
+ */
+export function questionFocusRuns(text: string, settings: QuestionWords = loadQuestionWords()): string[][] {
+  const clauses = text.split(new RegExp(settings.focusClauseBreaks, "u")).map((clause) => words(clause)).filter((clause) => clause.length > 0);
+  const asking = clauses.find((clause) => settings.focusOpeners.includes(clause[0] ?? "")) ?? clauses[0] ?? [];
+  const runs: string[][] = [];
+  let run: string[] = [];
+  for (const word of [...asking, ""]) {
+    if (word === "" || stopWords.has(word) || /^\d+$/.test(word)) {
+      if (run.length >= 2) runs.push(run);
+      run = [];
+      continue;
+    }
+    run.push(word);
+  }
+  return runs;
 }
 
 export async function analyseQuestion(question: string, context: QuestionContext): Promise<QuestionAnalysis> {
