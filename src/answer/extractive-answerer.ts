@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { contentStems, stem, stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
@@ -840,8 +840,12 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     // Why nothing answers: the field's named things the question asks about that the passages found (holding its
     // names and places) do not speak of, as the question wrote them ("fee", "area SEND inspection").
     const missingTermsReason = (ranked: Evidence[]): string | null => {
-      const nearest = ranked.find((candidate) => candidate.coverage >= tuning.partialMinimumCoverage && holdsEssentials(candidate));
-      if (!nearest) return null;
+      // The nearest piece that speaks of the question's names and places ("Cumberland"), however little else it covers.
+      const nearest = ranked.find((candidate) => holdsEssentials(candidate));
+      if (!nearest) {
+        const names = essentials.map((concept) => `"${asWritten(text, concept.label)}"`);
+        return ranked.length > 0 && names.length > 0 ? `The passages nearest to it are not about ${names.join(" or ")}.` : null;
+      }
       if (!holdsFocus(nearest)) return `The passages nearest to it say nothing of "${focusAsWritten(text, focus)}".`;
       const uncovered = new Set(uncoveredConcepts(nearest, weighted, scorer.contextCredits(nearest.result, weighted)));
       const named = weighted.filter(({ concept }) => concept.kind === "term" && uncovered.has(concept.label)).map(({ concept }) => `"${asWritten(text, concept.label)}"`);
