@@ -74,7 +74,14 @@ interface Evidence {
 
 /** Weights and thresholds, from answer-weights.json beside this file (fitted by `npm run tune`). */
 const answerWeightsSchema = z.object({
-  scoring: z.object({ coverage: z.number(), fit: z.number(), retrieval: z.number(), shapeMiss: z.number(), countMissFloor: z.number() }),
+  scoring: z.object({
+    coverage: z.number(),
+    fit: z.number(),
+    retrieval: z.number(),
+    shapeMiss: z.number(),
+    countMissFloor: z.number(),
+    askedCell: z.object({ sameUnit: z.number(), otherUnit: z.number(), noFigure: z.number() }),
+  }),
   thresholds: z.object({
     passages: z.number(),
     passagesPerPage: z.number(),
@@ -432,6 +439,17 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
             : coverageOf(piece, matchStems.filter((stem) => !common.has(stem)), credits, concepts, 0.5);
         // A row's figures are read with their column names ("children_count: 1896").
         let fit = shapeFit(shape, piece.isRow && shape.type === "figure" ? piece.display : piece.quote);
+        // "How many were aged 12 to 15": in a row of figures by column, the cell under the column the question names
+        // is the answer, and its unit decides the fit (a count, not the row of percentages beside it).
+        let display = piece.display;
+        if (piece.isRow && shape.type === "figure") {
+          const cell = askedCell(piece, concepts);
+          if (cell !== null) {
+            fit = cellFit(cell.value, shape, scoring.askedCell);
+            // Stated with its row and column labels as the table means it ("Cohort Size, 12 to 15: 296").
+            if (fit > 0) display = `${cell.label ? `${cell.label}, ` : ""}${cell.column}: ${cell.value} (${piece.display})`;
+          }
+        }
         // A list question is answered by the bullets under a heading that asks it ("What needs to improve?"); a
         // definition question by the term's defining sentence. Either leads the answer.
         const listed = shape.type === "list" && !piece.isRow && headingAsks(result, concepts) && bulletedIn(result.text, piece.quote);
@@ -446,13 +464,38 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
         if ((shape.type === "figure" || shape.type === "name") && fit === 0) value *= scoring.shapeMiss;
         // "How many children": a sentence that counts them ("953 children") beats one that only names them.
         else if (shape.counted && fit < 1) value *= scoring.countMissFloor + (1 - scoring.countMissFloor) * fit;
-        evidence.push({ result, quote: piece.quote, display: piece.display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value, leads });
+        evidence.push({ result, quote: piece.quote, display, isRow: piece.isRow, stems: pieceStems, coverage, fit, score: value, leads });
       }
     }
     evidence.sort((left, right) => right.score - left.score);
     return evidence;
   };
   return { score, contextCredits };
+}
+
+/**
+ * The cell of a table row under the column the question names by a figure or range ("12 to 15" in a header
+ * " | 0-3 | 4 to 6 | 7 to 11 | 12 to 15 | 16-17"), or null when no one column is named (or the row does not line up
+ * with its header). The first column is the rows' labels, never an asked column.
+ */
+function askedCell(piece: Piece, concepts: WeightedConcept[]): { label: string; column: string; value: string } | null {
+  if (!piece.header) return null;
+  const headerCells = piece.header.replace(/\s+$/, "").split(cellSeparator);
+  const rowCells = piece.quote.split(cellSeparator);
+  if (headerCells.length !== rowCells.length || headerCells.length < 3) return null;
+  const figures = concepts.filter(({ concept }) => /\d/.test(concept.label));
+  if (figures.length === 0) return null;
+  const asked = headerCells.map((cell, index) => index > 0 && figures.some(({ concept }) => conceptFoundIn(concept, stems(cell)) > 0));
+  if (asked.filter(Boolean).length !== 1) return null;
+  const index = asked.indexOf(true);
+  const value = rowCells[index];
+  return value === undefined ? null : { label: (rowCells[0] ?? "").trim(), column: (headerCells[index] ?? "").trim(), value: value.trim() };
+}
+
+/** How well an asked cell answers a figure question: a figure in the unit asked for (a count, or a percentage). */
+function cellFit(cell: string, shape: QuestionShape, fits: AnswerWeights["scoring"]["askedCell"]): number {
+  if (!/\d/.test(cell)) return fits.noFigure;
+  return cell.includes("%") === shape.wantsPercentage ? fits.sameUnit : fits.otherUnit;
 }
 
 /** Whether the passage's nearest heading holds at least two of the question's word concepts ("need", "improve"). */
