@@ -189,7 +189,7 @@ function tidy(text: string): string {
 
 export { renderRow } from "./table-row.ts";
 
-interface Piece {
+export interface Piece {
   quote: string;
   display: string;
   isRow: boolean;
@@ -265,7 +265,7 @@ function conceptFoundIn(concept: Concept, textStems: string[]): number {
   return credit;
 }
 
-interface WeightedConcept {
+export interface WeightedConcept {
   concept: Concept;
   weight: number;
 }
@@ -478,7 +478,7 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
  * " | 0-3 | 4 to 6 | 7 to 11 | 12 to 15 | 16-17"), or null when no one column is named (or the row does not line up
  * with its header). The first column is the rows' labels, never an asked column.
  */
-function askedCell(piece: Piece, concepts: WeightedConcept[]): { label: string; column: string; value: string } | null {
+export function askedCell(piece: Piece, concepts: WeightedConcept[]): { label: string; column: string; value: string } | null {
   if (!piece.header) return null;
   const headerCells = piece.header.replace(/\s+$/, "").split(cellSeparator);
   const rowCells = piece.quote.split(cellSeparator);
@@ -493,7 +493,7 @@ function askedCell(piece: Piece, concepts: WeightedConcept[]): { label: string; 
 }
 
 /** How well an asked cell answers a figure question: a figure in the unit asked for (a count, or a percentage). */
-function cellFit(cell: string, shape: QuestionShape, fits: AnswerWeights["scoring"]["askedCell"]): number {
+export function cellFit(cell: string, shape: QuestionShape, fits: AnswerWeights["scoring"]["askedCell"]): number {
   if (!/\d/.test(cell)) return fits.noFigure;
   return cell.includes("%") === shape.wantsPercentage ? fits.sameUnit : fits.otherUnit;
 }
