@@ -260,10 +260,29 @@ function containsSequence(haystack: readonly string[], needle: readonly string[]
   return false;
 }
 
+/**
+ * Whether a text's stems hold a form, remembered for the shared (frozen) stem arrays of cachedStems: a sentence or
+ * page scored again for the next question about the same subject is not scanned again for the same forms.
+ */
+const foundForms = new WeakMap<readonly string[], Map<string, boolean>>();
+const formKeys = new WeakMap<readonly string[], string>();
+
+function holdsForm(textStems: readonly string[], formStems: readonly string[]): boolean {
+  if (!Object.isFrozen(textStems)) return containsSequence(textStems, formStems);
+  let found = foundForms.get(textStems);
+  // Bounded per text: a sentence met by many different questions keeps the forms of the latest ones.
+  if (!found || found.size > 1_000) foundForms.set(textStems, (found = new Map()));
+  let key = formKeys.get(formStems);
+  if (key === undefined) formKeys.set(formStems, (key = formStems.join(" ")));
+  let holds = found.get(key);
+  if (holds === undefined) found.set(key, (holds = containsSequence(textStems, formStems)));
+  return holds;
+}
+
 function conceptFoundIn(concept: Concept, textStems: readonly string[]): number {
   let credit = 0;
   for (const form of concept.forms) {
-    if (containsSequence(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
+    if (holdsForm(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
   }
   return credit;
 }

@@ -363,10 +363,21 @@ function wordSet(text: string): ReadonlySet<string> {
   return wordSets.get(text, (value) => new Set(value.toLowerCase().match(/[\p{L}\p{N}£%]+/gu) ?? []));
 }
 
+/** Verdicts of sameText for pairs of (cached, shared) word sets: the same passages meet again question after question. */
+const sameTextVerdicts = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+
 /** Whether two passages say the same thing: most of the shorter one's words are in the longer, which is not much longer. */
 function sameText(left: ReadonlySet<string>, right: ReadonlySet<string>): boolean {
   const [small, large] = left.size <= right.size ? [left, right] : [right, left];
   if (small.size < 8 || small.size / large.size < 0.4) return false;
+  let verdicts = sameTextVerdicts.get(small);
+  if (!verdicts) sameTextVerdicts.set(small, (verdicts = new WeakMap()));
+  let verdict = verdicts.get(large);
+  if (verdict === undefined) verdicts.set(large, (verdict = sharesMostWords(small, large)));
+  return verdict;
+}
+
+function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
   let shared = 0;
   for (const word of small) if (large.has(word)) shared++;
   return shared / small.size >= 0.85;
