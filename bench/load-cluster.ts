@@ -11,7 +11,9 @@
  * overall, errors (HTTP status other than 200, or a stream that ends without an `answer` event, e.g. an `error`
  * event), answers per second, and health p95 per server. Stops every process and removes every temporary folder,
  * also on failure. HEARTH_LOAD_REAL=1 also uploads ../shared/corpus/real before the load. HEARTH_CLUSTER_NODE_ARGS
- * passes Node options to the servers and the worker (profiling: "--cpu-prof --cpu-prof-dir=/tmp/profiles").
+ * passes Node options to the servers and the worker (profiling: "--cpu-prof --cpu-prof-dir=/tmp/profiles"; the
+ * answer threads inherit the profiler's flags). HEARTH_CLUSTER_STATEMENTS=1 loads pg_stat_statements and prints the
+ * statements that took the most database time during the load, with calls and mean time.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -19,6 +21,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
 import type { RunningPostgres } from "../test/support/postgres-server.ts";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
@@ -31,6 +34,7 @@ const userCount = Number(process.env.HEARTH_LOAD_USERS ?? 40);
 const withReal = process.env.HEARTH_LOAD_REAL === "1";
 const password = "load test password";
 const nodeArguments = (process.env.HEARTH_CLUSTER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+const withStatements = process.env.HEARTH_CLUSTER_STATEMENTS === "1";
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((left, right) => left - right);
@@ -134,6 +138,33 @@ async function stopAll(): Promise<void> {
   }
 }
 
+/**
+ * pg_stat_statements over every database of the cluster: "reset" before the load, "print" after it (the 15
+ * statements with the most total execution time, per answer).
+ */
+async function statements(url: string, action: "reset" | "print", answers = 1): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (action === "reset") {
+      await client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await client.query("SELECT pg_stat_statements_reset()");
+      return;
+    }
+    const { rows } = await client.query<{ calls: string; total: number; mean: number; query: string }>(
+      "SELECT calls::text, total_exec_time AS total, mean_exec_time AS mean, query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15",
+    );
+    const { rows: sums } = await client.query<{ calls: string; total: number }>("SELECT sum(calls)::text AS calls, sum(total_exec_time) AS total FROM pg_stat_statements");
+    const sum = sums[0];
+    console.log(`PostgreSQL statements during the load: ${sum?.calls ?? 0} calls (${(Number(sum?.calls ?? 0) / answers).toFixed(1)} per answer), ${((sum?.total ?? 0) / answers).toFixed(1)} ms of execution per answer`);
+    for (const row of rows) {
+      console.log(`  ${(row.total / answers).toFixed(2)} ms/answer, ${(Number(row.calls) / answers).toFixed(2)} calls/answer, mean ${row.mean.toFixed(2)} ms: ${row.query.replace(/\s+/g, " ").slice(0, 160)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 const bin = findPostgresBin();
 if (!bin) {
   console.error("bench:cluster needs PostgreSQL (Debian: apt-get install postgresql); none found under /usr/lib/postgresql.");
@@ -147,7 +178,7 @@ process.once("SIGINT", onSignal);
 process.once("SIGTERM", onSignal);
 
 try {
-  postgres = await startPostgres(bin);
+  postgres = await startPostgres(bin, withStatements ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] : []);
   const environment: NodeJS.ProcessEnv = {
     ...process.env,
     HEARTH_STORE_URL: postgres.url,
@@ -253,6 +284,7 @@ try {
   const postgresPid = postmasterPid(new URL(postgres.url).port);
   const hearthPids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
   const postgresPids = postgresPid === undefined ? [] : [postgresPid];
+  if (withStatements) await statements(postgres.url, "reset");
   const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
   const loadBefore = loadavg();
   const started = performance.now();
@@ -283,6 +315,7 @@ try {
   ];
   for (const line of lines) console.log(line);
   for (const error of errors.slice(0, 5)) console.log(`  error: ${error}`);
+  if (withStatements) await statements(postgres.url, "print", all.length);
   mkdirSync(join(repositoryRoot, "bench", "out"), { recursive: true });
   appendFileSync(join(repositoryRoot, "bench", "out", "latest.md"), `${lines.join("\n")}\n`);
   if (errors.length > 0 || !(percentile(all, 0.95) < 1000)) process.exitCode = 1;

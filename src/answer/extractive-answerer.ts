@@ -9,7 +9,8 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
+import { createTextCache } from "../retrieval/text-cache.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
@@ -63,7 +64,7 @@ interface Evidence {
   /** What the answer shows: the sentence with whitespace tidied, or a row as "Header: value; ...". */
   display: string;
   isRow: boolean;
-  stems: string[];
+  stems: readonly string[];
   coverage: number;
   /** How well it has the shape the question wants (a figure, a name ...), 0 to 1. */
   fit: number;
@@ -207,7 +208,16 @@ function isContentsTable(lines: string[]): boolean {
   return pages.every((page, index) => index === 0 || page >= pages[index - 1]!);
 }
 
-function piecesOf(result: SearchResult): Piece[] {
+// A passage's pieces depend on its kind and text alone: split once, shared by every answer that scores it.
+const prosePieces = createTextCache<readonly Piece[]>(2_000_000);
+const tablePieces = createTextCache<readonly Piece[]>(2_000_000);
+
+function piecesOf(result: SearchResult): readonly Piece[] {
+  return result.kind === "table" ? tablePieces.get(result.text, (text) => Object.freeze(splitPieces("table", text))) : prosePieces.get(result.text, (text) => Object.freeze(splitPieces(result.kind, text)));
+}
+
+function splitPieces(kind: SearchResult["kind"], text: string): Piece[] {
+  const result = { kind, text };
   if (result.kind === "table" && result.text.includes(cellSeparator)) {
     const lines = result.text.split("\n").filter((line) => line.trim().length > 0);
     // A contents page points to answers; it holds none (its page numbers are not figures).
@@ -246,7 +256,7 @@ function sameStem(left: string, right: string): boolean {
   return short.length >= 4 && long.startsWith(short) && looseEndings.has(long.slice(short.length));
 }
 
-function containsSequence(haystack: string[], needle: string[]): boolean {
+function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {
   if (needle.length === 0) return false;
   outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
     for (let offset = 0; offset < needle.length; offset++) {
@@ -257,10 +267,29 @@ function containsSequence(haystack: string[], needle: string[]): boolean {
   return false;
 }
 
-function conceptFoundIn(concept: Concept, textStems: string[]): number {
+/**
+ * Whether a text's stems hold a form, remembered for the shared (frozen) stem arrays of cachedStems: a sentence or
+ * page scored again for the next question about the same subject is not scanned again for the same forms.
+ */
+const foundForms = new WeakMap<readonly string[], Map<string, boolean>>();
+const formKeys = new WeakMap<readonly string[], string>();
+
+function holdsForm(textStems: readonly string[], formStems: readonly string[]): boolean {
+  if (!Object.isFrozen(textStems)) return containsSequence(textStems, formStems);
+  let found = foundForms.get(textStems);
+  // Bounded per text: a sentence met by many different questions keeps the forms of the latest ones.
+  if (!found || found.size > 1_000) foundForms.set(textStems, (found = new Map()));
+  let key = formKeys.get(formStems);
+  if (key === undefined) formKeys.set(formStems, (key = formStems.join(" ")));
+  let holds = found.get(key);
+  if (holds === undefined) found.set(key, (holds = containsSequence(textStems, formStems)));
+  return holds;
+}
+
+function conceptFoundIn(concept: Concept, textStems: readonly string[]): number {
   let credit = 0;
   for (const form of concept.forms) {
-    if (containsSequence(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
+    if (holdsForm(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
   }
   return credit;
 }
@@ -315,8 +344,8 @@ async function weighConcepts(store: Store, concepts: Concept[]): Promise<{ weigh
 type ContextCredits = number[];
 
 /** Share of the weighted concepts a piece covers: in the piece itself, its row header, or its context. */
-function coverageOf(piece: Piece, pieceStems: string[], contextCredits: ContextCredits, concepts: WeightedConcept[], headerCredit = 0.8): number {
-  const headerStems = piece.header ? stems(piece.header) : [];
+function coverageOf(piece: Piece, pieceStems: readonly string[], contextCredits: ContextCredits, concepts: WeightedConcept[], headerCredit = 0.8): number {
+  const headerStems = piece.header ? cachedStems(piece.header) : [];
   let covered = 0;
   let total = 0;
   concepts.forEach(({ concept, weight }, index) => {
@@ -391,9 +420,9 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
    */
   const contextCredits = (result: SearchResult, concepts: WeightedConcept[], unshadowed?: (text: string) => string): ContextCredits => {
     const place = `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`;
-    const placeStems = stems(unshadowed ? unshadowed(place) : place);
-    const passageStems = unshadowed ? stems(unshadowed(result.text)) : null;
-    const section = stems(result.section ?? "").join(" ");
+    const placeStems = cachedStems(unshadowed ? unshadowed(place) : place);
+    const passageStems = unshadowed ? cachedStems(unshadowed(result.text)) : null;
+    const section = cachedStems(result.section ?? "").join(" ");
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
@@ -430,8 +459,8 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
         const key = `${result.documentId}:${result.page ?? ""}:${piece.quote}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const pieceStems = stems(piece.quote);
-        const matchStems = shadows ? stems(unshadowed(piece.quote)) : pieceStems;
+        const pieceStems = cachedStems(piece.quote);
+        const matchStems = shadows ? cachedStems(unshadowed(piece.quote)) : pieceStems;
         const common = piece.isRow ? commonStemsOf(result) : noStems;
         const coverage =
           common.size === 0
@@ -500,7 +529,7 @@ export function cellFit(cell: string, shape: QuestionShape, fits: AnswerWeights[
 
 /** Whether the passage's nearest heading holds at least two of the question's word concepts ("need", "improve"). */
 function headingAsks(result: SearchResult, concepts: WeightedConcept[]): boolean {
-  const heading = stems(result.headingPath.at(-1) ?? "");
+  const heading = cachedStems(result.headingPath.at(-1) ?? "");
   if (heading.length === 0) return false;
   return concepts.filter(({ concept }) => concept.kind !== "figure" && conceptFoundIn(concept, heading) > 0).length >= 2;
 }
@@ -520,7 +549,7 @@ function uncoveredConcepts(evidence: Evidence, concepts: WeightedConcept[], cred
     .map(({ concept }) => concept.label);
 }
 
-function overlap(left: string[], right: string[]): number {
+function overlap(left: readonly string[], right: readonly string[]): number {
   const leftSet = new Set(left.filter((token) => !stopWords.has(token)));
   const rightSet = new Set(right.filter((token) => !stopWords.has(token)));
   if (leftSet.size === 0 || rightSet.size === 0) return 0;
@@ -774,7 +803,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
 
     // A word of the question that the library holds in no form (not even "reassurance" for "reassure") cannot be
     // answered from it; when such words carry much of the question's weight, say so rather than answer around them.
-    const retrievedStems = results.flatMap((result) => stems(`${result.text} ${result.headingPath.join(" ")} ${result.fileName}`));
+    const retrievedStems = results.flatMap((result) => cachedStems(`${result.text} ${result.headingPath.join(" ")} ${result.fileName}`));
     const absent = weighted.filter(
       ({ concept }) =>
         concept.forms.every((form) => (frequencies.get(form) ?? 0) === 0) && conceptFoundIn(concept, retrievedStems) === 0,
@@ -812,12 +841,12 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     // A document's cover page says what the whole of it is about: its place and its dates ("Norfolk", "Inspection
     // date: 13 November 2017"), so a name or year it states there scopes every later page of it too ("who was the
     // lead inspector on Norfolk's 2017 re-inspection" is answered on the report's last page).
-    const coverStems = new Map<number, string[]>();
+    const coverStems = new Map<number, readonly string[]>();
     const onCover = (result: SearchResult, concept: Concept): boolean => {
       if (result.page === null) return false;
       let cover = coverStems.get(result.documentId);
       if (!cover) {
-        cover = stems(verifier.pageText(result.documentId, 1));
+        cover = cachedStems(verifier.pageText(result.documentId, 1));
         coverStems.set(result.documentId, cover);
       }
       return conceptFoundIn(concept, cover) > 0;

@@ -12,7 +12,8 @@ import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
-import { stems, stopWords } from "./tokenize.ts";
+import { cachedStems, stems, stopWords } from "./tokenize.ts";
+import { createTextCache } from "./text-cache.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
 
@@ -65,6 +66,36 @@ function findSequence(haystack: string[], needle: string[]): number[] {
   return positions;
 }
 
+/** A passage's stems with where each stem stands, so a phrase is looked for only where its first word is. */
+interface IndexedStems {
+  stems: string[];
+  starts: Map<string, number[]>;
+}
+
+function indexStems(stems: string[]): IndexedStems {
+  const starts = new Map<string, number[]>();
+  stems.forEach((stem, position) => {
+    const known = starts.get(stem);
+    if (known) known.push(position);
+    else starts.set(stem, [position]);
+  });
+  return { stems, starts };
+}
+
+/** findSequence over an indexed passage: the same positions, in the same order. */
+function findIndexed({ stems: haystack, starts }: IndexedStems, needle: string[]): readonly number[] {
+  const first = needle[0];
+  if (first === undefined) return [];
+  const candidates = starts.get(first);
+  if (!candidates) return [];
+  if (needle.length === 1) return candidates;
+  return candidates.filter((start) => {
+    if (start + needle.length > haystack.length) return false;
+    for (let offset = 1; offset < needle.length; offset++) if (haystack[start + offset] !== needle[offset]) return false;
+    return true;
+  });
+}
+
 function inverseDocumentFrequency(total: number, frequency: number): number {
   return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
 }
@@ -88,22 +119,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   // Passage texts never change under an id (ids are not reused), so their stems are worth keeping between searches.
-  const stemCache = new Map<number, { text: string[]; file: string[]; headings: string[] }>();
-  const stemsOf = (hit: PassageHit): { text: string[]; file: string[]; headings: string[] } => {
+  const stemCache = new Map<number, { text: IndexedStems; file: string[]; headings: string[] }>();
+  const stemsOf = (hit: PassageHit): { text: IndexedStems; file: string[]; headings: string[] } => {
     let cached = stemCache.get(hit.chunkId);
     if (!cached) {
       cached = {
-        text: stems(hit.text),
+        text: indexStems(stems(hit.text)),
         file: stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`),
         headings: stems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`),
       };
-      if (stemCache.size >= 20_000) stemCache.clear();
+      // Bounded: an indexed passage is a few kilobytes (5,000 of them, some tens of megabytes per answer thread).
+      if (stemCache.size >= 5_000) stemCache.clear();
       stemCache.set(hit.chunkId, cached);
     }
     return cached;
   };
 
-  const sectionStemsOf = (hit: PassageHit): string[] => stems(hit.section ?? "");
+  /** A passage's section label as its stems joined ("regul 45"), compared with each form asked about. */
+  const sectionStemsOf = (hit: PassageHit): string => cachedStems(hit.section ?? "").join(" ");
 
   /**
    * Concepts that name a document's subject: words of the question found in some file name or title
@@ -217,20 +250,21 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
 
     const scored = hits.map((hit): SearchResult => {
       const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
-      const positions: (number[] | undefined)[] = [];
+      const section = sectionStemsOf(hit);
+      const positions: (readonly number[] | undefined)[] = [];
       let covered = 0;
       analysed.concepts.forEach((concept, index) => {
         let credit = 0;
-        let found: number[] | undefined;
+        let found: readonly number[] | undefined;
         for (const form of concept.forms) {
-          const at = findSequence(textStems, form.stems);
+          const at = findIndexed(textStems, form.stems);
           if (at.length > 0) {
             const formCredit = form.original ? 1 : 0.85;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
           } else if (findSequence(fileStems, form.stems).length > 0) {
             credit = Math.max(credit, 0.9);
-          } else if (form.original && sectionStemsOf(hit).join(" ") === form.stems.join(" ")) {
+          } else if (form.original && section === form.stems.join(" ")) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
           } else if (findSequence(headingStems, form.stems).length > 0) {
@@ -260,13 +294,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findSequence(textStems, form.stems).length > 0),
+          !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findIndexed(textStems, form.stems).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
-        (concept) => concept.reference && concept.forms.some((form) => sectionStemsOf(hit).join(" ") === form.stems.join(" ")),
+        (concept) => concept.reference && concept.forms.some((form) => section === form.stems.join(" ")),
       )
         ? 1
         : 0;
@@ -322,14 +356,28 @@ function selectResults(scored: SearchResult[], options: SearchOptions): SearchRe
   return collapseCopies(boosted, options.limit);
 }
 
-function wordSet(text: string): Set<string> {
-  return new Set(text.toLowerCase().match(/[\p{L}\p{N}£%]+/gu) ?? []);
+// Passages come back for question after question: their word sets are kept (by text) rather than made again.
+const wordSets = createTextCache<ReadonlySet<string>>(2_000_000);
+
+function wordSet(text: string): ReadonlySet<string> {
+  return wordSets.get(text, (value) => new Set(value.toLowerCase().match(/[\p{L}\p{N}£%]+/gu) ?? []));
 }
 
+/** Verdicts of sameText for pairs of (cached, shared) word sets: the same passages meet again question after question. */
+const sameTextVerdicts = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+
 /** Whether two passages say the same thing: most of the shorter one's words are in the longer, which is not much longer. */
-function sameText(left: Set<string>, right: Set<string>): boolean {
+function sameText(left: ReadonlySet<string>, right: ReadonlySet<string>): boolean {
   const [small, large] = left.size <= right.size ? [left, right] : [right, left];
   if (small.size < 8 || small.size / large.size < 0.4) return false;
+  let verdicts = sameTextVerdicts.get(small);
+  if (!verdicts) sameTextVerdicts.set(small, (verdicts = new WeakMap()));
+  let verdict = verdicts.get(large);
+  if (verdict === undefined) verdicts.set(large, (verdict = sharesMostWords(small, large)));
+  return verdict;
+}
+
+function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
   let shared = 0;
   for (const word of small) if (large.has(word)) shared++;
   return shared / small.size >= 0.85;
@@ -340,7 +388,7 @@ function sameText(left: Set<string>, right: Set<string>): boolean {
  * result, not two: the copy with a page number stands for both, keeping the better score, so a citation opens a page.
  */
 function collapseCopies(ranked: SearchResult[], limit: number): SearchResult[] {
-  const kept: { result: SearchResult; words: Set<string> }[] = [];
+  const kept: { result: SearchResult; words: ReadonlySet<string> }[] = [];
   for (const result of ranked) {
     if (kept.length >= limit) break;
     const words = wordSet(result.text);

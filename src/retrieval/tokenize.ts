@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { stemmer } from "stemmer";
 import { z } from "zod";
+import { createTextCache } from "./text-cache.ts";
 
 const tokenPattern = /[\p{L}\p{N}]+/gu;
 
@@ -26,6 +27,17 @@ export function stem(word: string): string {
 
 export function stems(text: string): string[] {
   return words(text).map(stem);
+}
+
+// About 4 million characters of passage text as keys (8 MB) and their stems: a few thousand passages.
+const textStems = createTextCache<readonly string[]>(4_000_000);
+
+/**
+ * `stems(text)` kept for texts seen recently (passages, sentences, headings answered from again and again). The
+ * array is shared between callers, so it is frozen: nothing may change it.
+ */
+export function cachedStems(text: string): readonly string[] {
+  return textStems.get(text, (value) => Object.freeze(stems(value)));
 }
 
 /** Words that carry no meaning for search: function words and question scaffolding. */

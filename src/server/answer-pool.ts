@@ -11,8 +11,14 @@ import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { AnswerReply, AnswerRequest } from "./answer-worker-task.ts";
 import { createWorkerPool, errorFromWorker, isQueueFull, warmWorkerPool } from "./worker-pool.ts";
 
+/** An answer from a thread, with the document id of each file it cites (see AnswerReply). */
+export interface PooledAnswer {
+  answer: Answer;
+  documentIds: Record<string, number>;
+}
+
 export interface AnswerPool {
-  answer(request: AnswerRequest): Promise<Result<Answer>>;
+  answer(request: AnswerRequest): Promise<Result<PooledAnswer>>;
   close(): Promise<void>;
   /** Starts the threads and loads their code now (hearth serve does, so that the first request does not wait). */
   warm(): Promise<void>;
@@ -28,7 +34,7 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
       } catch (error) {
         return fail(new HearthError("STORE_FAILED", isQueueFull(error) ? "The server is answering many questions; ask again in a moment" : "Answering stopped unexpectedly; ask again", { cause: error }));
       }
-      if (reply.ok) return ok(reply.answer);
+      if (reply.ok) return ok({ answer: reply.answer, documentIds: reply.documentIds });
       return fail(errorFromWorker(reply.error));
     },
     async close() {

@@ -32,7 +32,13 @@ export interface AnswerRequest {
   session?: string;
 }
 
-export type AnswerReply = { ok: true; answer: Answer } | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
+/**
+ * The answer, and the document id of each file it cites (first document of that name, as the library lists them):
+ * read here from the thread's remembered document list, so the server need not list the library again per answer.
+ */
+export type AnswerReply =
+  | { ok: true; answer: Answer; documentIds: Record<string, number> }
+  | { ok: false; error: { code: string; message: string; subject?: string | undefined } };
 
 const services = new Map<string, { key: string; service: Result<AnswerService> }>();
 /** Per library, its look-ups read once per question (a thread answers one question at a time). */
@@ -62,5 +68,13 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
     ...(request.history ? { history: request.history } : {}),
     ...(request.session ? { session: request.session } : {}),
   });
-  return result.ok ? { ok: true, answer: result.value } : { ok: false, error: { code: result.error.code, message: result.error.message, subject: result.error.subject } };
+  if (!result.ok) return { ok: false, error: { code: result.error.code, message: result.error.message, subject: result.error.subject } };
+  const cited = new Set(result.value.citations.map((citation) => citation.file));
+  const documentIds: Record<string, number> = {};
+  if (cited.size > 0) {
+    for (const document of await reads.store.documents.list()) {
+      if (cited.has(document.fileName) && !Object.hasOwn(documentIds, document.fileName)) documentIds[document.fileName] = document.id;
+    }
+  }
+  return { ok: true, answer: result.value, documentIds };
 }

@@ -18,7 +18,7 @@ import type { PublicAnswer, PublicCitation } from "../answer/public-answer.ts";
 import type { Answer, Citation } from "../answer/types.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Result } from "../errors/hearth-error.ts";
-import { describeError } from "../errors/hearth-error.ts";
+import { describeError, ok } from "../errors/hearth-error.ts";
 import type { Store } from "../store/types.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { allow, mayDraft, sessionForQuestion } from "./authorise.ts";
@@ -65,9 +65,10 @@ export interface AskStreamEvents {
   error: { error: string };
 }
 
-export async function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary): Promise<WebAnswer> {
-  const idsByName = new Map<string, number>();
-  for (const document of await library.store.documents.list()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
+/** `known`: the cited files' ids as an answer thread found them (then the library is not listed again here). */
+export async function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary, known?: Record<string, number>): Promise<WebAnswer> {
+  const idsByName = new Map<string, number>(known ? Object.entries(known) : []);
+  if (!known) for (const document of await library.store.documents.list()) if (!idsByName.has(document.fileName)) idsByName.set(document.fileName, document.id);
   const shown = publicAnswer(answer);
   return {
     ...shown,
@@ -140,9 +141,10 @@ export function askRoutes(services: ServerServices) {
         const saved = session ? sessionHistory(await library.store.sessions.get(session)) : [];
         const history = saved.length > 0 ? saved : (body.history ?? []);
         let result: Result<Answer>;
+        let documentIds: Record<string, number> | undefined;
         if (effective.llm.provider === "extractive") {
           // CPU work: in a worker thread, so that other requests never wait behind it.
-          result = await services.answerPool.answer({
+          const pooled = await services.answerPool.answer({
             folder: library.folder,
             workspaceId,
             config: effective,
@@ -152,6 +154,8 @@ export function askRoutes(services: ServerServices) {
             ...(history.length > 0 ? { history } : {}),
             ...(session ? { session } : {}),
           });
+          result = pooled.ok ? ok(pooled.value.answer) : pooled;
+          if (pooled.ok) documentIds = pooled.value.documentIds;
         } else {
           const service = await answerServiceFor(library, config, secrets, { drafting });
           if (!service.ok) {
@@ -182,7 +186,7 @@ export function askRoutes(services: ServerServices) {
           }
         }
         if (session) await library.store.sessions.addExchange(session, { askedAt: new Date().toISOString(), answer });
-        await send("answer", { ...(await answerWithDocumentIds(answer, library)), ...(session ? { session } : {}) });
+        await send("answer", { ...(await answerWithDocumentIds(answer, library, documentIds)), ...(session ? { session } : {}) });
       } catch (error) {
         await send("error", { error: `Could not answer: ${describeError(error)}` });
       }

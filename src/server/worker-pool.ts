@@ -23,8 +23,9 @@ export function createWorkerPool<Request, Reply>({ name, threads, maxQueue, idle
     maxThreads: threads,
     maxQueue,
     idleTimeout: idleTimeoutMs,
-    // The worker loads its own TypeScript loader; the server's flags (a test runner's, say) are not its business.
-    execArgv: [],
+    // The worker loads its own TypeScript loader; the server's flags (a test runner's, say) are not its business,
+    // except the profiler's (`node --cpu-prof bin/hearth serve`), so that a profile covers the answer threads too.
+    execArgv: process.execArgv.filter((flag) => /^--(cpu|heap)-prof/.test(flag)),
     // Lower priority than the event loop (Linux, macOS): extraction and scoring wait a little, sign-ins and pages do not.
     niceIncrement: 10,
   });

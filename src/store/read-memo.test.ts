@@ -51,4 +51,36 @@ describe("memoizeReads: library-wide look-ups read once per piece of work", () =
     expect(list.mock.calls.length).toBe(2);
     expect(store.kind).toBe("sqlite");
   });
+
+  it("reads each term's document frequency once per library version, asking the store only for terms it lacks", async () => {
+    let reads = 0;
+    const frequencies = vi.spyOn(inner.passages, "documentFrequencies").mockImplementation(async (terms) => {
+      reads++;
+      // A different count on every read, so a value kept from an earlier read is told apart from a fresh one.
+      return new Map(terms.map((term) => [term, term.length * 10 + reads]));
+    });
+    const { store, forget, refresh } = memoizeReads(inner);
+    await refresh();
+
+    expect([...(await store.passages.documentFrequencies(["care", "children"]))]).toEqual([["care", 41], ["children", 81]]);
+    expect([...(await store.passages.documentFrequencies(["children", "placement", "care"]))]).toEqual([["children", 81], ["placement", 92], ["care", 41]]);
+    expect([...(await store.passages.documentFrequencies(["care"]))]).toEqual([["care", 41]]);
+    expect(frequencies.mock.calls).toEqual([[["care", "children"]], [["placement"]]]);
+
+    // The library changed (here: forgotten, as after a write or another process's change): every term is read again.
+    forget();
+    expect((await store.passages.documentFrequencies(["care"])).get("care")).toBe(43);
+    await store.settings.set(colour, "amber");
+    expect((await store.passages.documentFrequencies(["care"])).get("care")).toBe(44);
+    // refresh() before the next question: the version moved (that write), so they are read again; then an unchanged
+    // version keeps them, and another process's write (the inner store's) drops them.
+    await refresh();
+    expect((await store.passages.documentFrequencies(["care"])).get("care")).toBe(45);
+    await refresh();
+    expect((await store.passages.documentFrequencies(["care"])).get("care")).toBe(45);
+    await inner.settings.set(size, 3);
+    await refresh();
+    expect((await store.passages.documentFrequencies(["care"])).get("care")).toBe(46);
+    frequencies.mockRestore();
+  });
 });

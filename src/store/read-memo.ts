@@ -6,6 +6,9 @@
  * threads call `refresh()` before every question: one read of `Store.version()`, and the remembered values are
  * dropped only when it moved (another process wrote), so an answer sees one consistent library and the next sees any
  * change. Any call that is not a known read (a write) forgets everything at once, so the work sees its own writes.
+ * `passages.documentFrequencies` is remembered per term: a question asks for its terms three or four times (the
+ * searcher, the answerer, the identity and table checks), and the next question about the same subject asks for
+ * most of them again; only the terms not yet known for this library version are read.
  */
 import type { SettingDefinition, SettingFamily, Store } from "./types.ts";
 
@@ -47,10 +50,16 @@ const remembered: Record<string, Set<string>> = {
 
 export function memoizeReads(inner: Store): MemoizedStore {
   const memo = new Map<string, Promise<unknown>>();
+  /** Document frequencies per term, for the remembered library version (cleared with the memo). */
+  const frequencies = new Map<string, number>();
+  /** Moves whenever the remembered values are dropped, so a read begun before then is not kept after. */
+  let generation = 0;
   /** The version the remembered values belong to (read by refresh, or by the first version() after a forget). */
   let version: Promise<number> | undefined;
   const forget = (): void => {
     memo.clear();
+    frequencies.clear();
+    generation++;
     version = undefined;
   };
   const readVersion = (): Promise<number> => {
@@ -68,6 +77,8 @@ export function memoizeReads(inner: Store): MemoizedStore {
     const current = await inner.version();
     if (known === undefined || (await known.catch(() => undefined)) !== current) {
       memo.clear();
+      frequencies.clear();
+      generation++;
       version = Promise.resolve(current);
     }
   };
@@ -78,6 +89,21 @@ export function memoizeReads(inner: Store): MemoizedStore {
         const value: unknown = Reflect.get(target, property, receiver);
         if (typeof value !== "function" || typeof property !== "string") return value;
         const method = value as (...args: unknown[]) => Promise<unknown>;
+        if (partName === "passages" && property === "documentFrequencies") {
+          return async (terms: string[]): Promise<Map<string, number>> => {
+            const missing = [...new Set(terms.filter((term) => !frequencies.has(term)))];
+            const known = new Map(terms.flatMap((term) => (frequencies.has(term) ? [[term, frequencies.get(term) ?? 0] as const] : [])));
+            if (missing.length > 0) {
+              const asked = generation;
+              const read = (await method.apply(target, [missing])) as Map<string, number>;
+              for (const term of missing) known.set(term, read.get(term) ?? 0);
+              // Kept only if nothing forgot the library version meanwhile (a write, or another process's change).
+              if (generation === asked) for (const term of missing) frequencies.set(term, read.get(term) ?? 0);
+            }
+            // Every term asked for, as the stores answer (a term in no passage counts 0).
+            return new Map(terms.map((term) => [term, known.get(term) ?? 0]));
+          };
+        }
         if (remembered[partName]?.has(property)) {
           return (...args: unknown[]) => {
             const setting = args[0] as (Partial<SettingDefinition<unknown>> & Partial<SettingFamily<unknown>>) | undefined;

@@ -90,15 +90,18 @@ function authoritiesIn(text: string): QuestionAnalysis["authorities"] {
   return found;
 }
 
+/** Every synonym group (the glossary's and the table vocabulary's) as stems: made once, not for every question. */
+let synonymGroups: string[][][] | undefined;
+
 function synonymsIn(tokens: QuestionToken[]): string[][][] {
   const questionStems = tokens.map((token) => token.stem);
   const present = (variant: string[]): boolean =>
     variant.length > 0 && questionStems.some((_, start) => variant.every((part, offset) => questionStems[start + offset] === part));
-  const groups = [
+  synonymGroups ??= [
     ...loadDefaultGlossary().groups.map((group) => group.map((variant) => variant.stems)),
     ...tableVocabulary().synonyms.map((group) => group.map((term) => stems(term))),
   ].map((group) => group.map((variant) => variant.filter((part) => part !== "s")));
-  return groups.filter((group) => group.some((variant) => present(variant)));
+  return synonymGroups.filter((group) => group.some((variant) => present(variant)));
 }
 
 export function analyseQuestion(question: string): QuestionAnalysis {
