@@ -60,10 +60,10 @@ export class PostgresPassages implements PassageIndex {
   }
 
   /**
-   * Passages holding each phrase (stems, keyed by the stems joined with spaces), exactly, and the library's totals,
+   * Passages holding each phrase (stems, keyed by the stems joined with spaces), and the library's totals,
    * in one round trip of indexed reads: one-stem phrases from the stem counts, longer ones from the phrase counts kept
    * for the library's current passage generation. A longer phrase not counted at this generation is counted through
-   * the index (every passage holding all its words is rechecked for the phrase) and kept; a server that refuses the
+   * the index up to `phraseCountCap` passages (estimated past it, as the SQLite store does) and kept; a server that refuses the
    * write (a read-only replica) simply counts again next time.
    */
   async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals }> {
@@ -98,12 +98,35 @@ export class PostgresPassages implements PassageIndex {
     const missing = longer.filter((phrase) => !phraseCounts.has(phrase));
     // An empty library (no statistics row yet) holds no phrase.
     if (missing.length > 0 && generation !== null) {
-      const counted = await this.#queries.query<{ i: Bigint; n: Bigint }>(
-        `SELECT q.i, (SELECT count(*) FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery) AS n
-           FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)`,
-        [missing.map((phrase) => phraseQuery(phrase.split(" ")))],
+      const cap = (this.#tuning.textSearch ?? textSearchSettings).phraseCountCap;
+      // Counted up to the cap, as the SQLite store counts (every passage holding all of a phrase's words is rechecked
+      // for the phrase: at a million passages "looked after children" rechecked about half the library). Past the
+      // cap, the share of the workspace's id span its first `cap` matches took says how common it is. Only the GIN
+      // bitmap may find them (in table order, which is id order for a library written in order); a scan in id
+      // order would test every passage's tsvector until the cap-th match.
+      const counted = await this.#queries.transaction(
+        (queries) =>
+          queries.query<{ i: Bigint; n: Bigint; last: Bigint | null; first: Bigint | null; final: Bigint | null }>(
+            `SELECT q.i, s.n, s.last, span.first, span.final
+               FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)
+               CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.id) AS last FROM (
+                 SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery LIMIT $3) m) s
+               CROSS JOIN (SELECT min(k.id) AS first, max(k.id) AS final FROM library_chunks k WHERE k.workspace_id = $1) span`,
+            [missing.map((phrase) => phraseQuery(phrase.split(" "))), cap],
+          ),
+        { enable_seqscan: "off", enable_indexscan: "off" },
       );
-      for (const row of counted.rows) phraseCounts.set(missing[Number(row.i) - 1]!, Number(row.n));
+      for (const row of counted.rows) {
+        const found = Number(row.n);
+        let estimate = found;
+        if (found >= cap && row.last !== null && row.first !== null) {
+          const first = Number(row.first);
+          const covered = Math.max(1, Number(row.last) - first + 1);
+          const whole = Math.max(covered, Number(row.final ?? row.last) - first + 1);
+          estimate = Math.min(totals.chunkCount, Math.round((found * whole) / covered));
+        }
+        phraseCounts.set(missing[Number(row.i) - 1]!, estimate);
+      }
       try {
         // Counted at `generation` or later: kept under `generation`, never over a newer generation's count.
         await this.#queries.query(
