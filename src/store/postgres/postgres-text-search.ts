@@ -5,9 +5,23 @@
  * `<->`), so user text is never parsed as query syntax. Ranking is FTS5's bm25() computed in the search
  * statement (postgres-passages.ts): same IDF, same column weights, same passage lengths.
  */
+import { readFileSync } from "node:fs";
 import { parse } from "node:path";
+import { z } from "zod";
 import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
+import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { TextQuery } from "../types.ts";
+
+/**
+ * The shared search bounds (src/store/text-search.json) with PostgreSQL's own posting budget
+ * (postgres-text-search.json): its cost per candidate is far above FTS5's, so it narrows to fewer candidates.
+ */
+export const postgresTextSearchSettings: TextSearchSettings = {
+  ...textSearchSettings,
+  ...z
+    .object({ postingBudget: z.number().int().positive(), postingBudgetShare: z.number().min(0).max(1) })
+    .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8"))),
+};
 
 /** BM25 column weights, as SQLite's searchText: a hit in the passage text counts more than one in its labels. */
 export const contextWeight = 0.4;
