@@ -1,19 +1,22 @@
 /**
- * `npx tsx bench/postgres-search-profile.ts <postgres-url> <workspace> [sets] [postmaster-pid]`: each question's
+ * `npx tsx bench/postgres-search-profile.ts <postgres-url> <workspace> [sets] [postmaster-pid] [budget]`: each question's
  * search and answer against a library already built (bench:scale --keep --store postgres://…), one line per
  * question: wall time, and CPU time of this process and (given the postmaster's pid, a server on this machine) of
  * the PostgreSQL server and its backends, from /proc. On a machine shared with other work the CPU times are the
  * figures that say what a search costs; the wall times say what the load made of it. For profiling the PostgreSQL
- * store (with the server's log_min_duration_statement or auto_explain); bench:scale is the benchmark.
+ * store (with the server's log_min_duration_statement or auto_explain); bench:scale is the benchmark. `budget`
+ * (e.g. `5000`) replaces the store's posting budget for this run (a fixed number of passages, no share of the
+ * library), to weigh a budget's time against its top 5; the gold page's rank is printed per question.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
+import { textSearchSettings } from "../src/store/sqlite-text-search.ts";
 import { questionSets } from "./question-sets.ts";
 
-const [url, workspaceId, setNames = "dev,tuning", postmaster] = process.argv.slice(2);
+const [url, workspaceId, setNames = "dev,tuning", postmaster, budget] = process.argv.slice(2);
 
 /** CPU milliseconds (user + system) of a process and all its descendants so far, from /proc. */
 function treeCpuMilliseconds(root: number): number {
@@ -44,7 +47,8 @@ const ownCpu = (): number => {
   return (usage.user + usage.system) / 1000;
 };
 if (url === undefined || workspaceId === undefined) throw new Error("usage: postgres-search-profile.ts <url> <workspace> [sets]");
-const store = await openPostgresStore({ url, workspaceId });
+const textSearch = budget === undefined || budget === "" ? undefined : { ...textSearchSettings, postingBudget: Number(budget), postingBudgetShare: 0 };
+const store = await openPostgresStore({ url, workspaceId }, textSearch === undefined ? {} : { textSearch });
 try {
   const dependencies = await evaluationDependencies(store, 5);
   const questions = questionSets()
@@ -52,18 +56,30 @@ try {
     .flatMap((set) => {
       const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
       if (!parsed.ok) throw parsed.error;
-      return parsed.value.map((question) => question.question);
+      return parsed.value;
     });
-  await dependencies.answerer.answer(questions[0]!);
+  await dependencies.answerer.answer(questions[0]!.question);
   const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
   const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
     const [wall, own, server] = [performance.now(), ownCpu(), serverCpu()];
     await work();
     return [performance.now() - wall, ownCpu() - own, serverCpu() - server];
   };
-  for (const question of questions) {
+  let goldInTopFive = 0;
+  let answerable = 0;
+  for (const item of questions) {
+    const question = item.question;
     const text = (await dependencies.retrievalText?.(question)) ?? question;
-    const [search, searchCpu, searchServer] = await timed(() => dependencies.searcher.search(text, { limit: 5 }));
+    let results: { fileName: string; page: number | null }[] = [];
+    const [search, searchCpu, searchServer] = await timed(async () => {
+      results = await dependencies.searcher.search(text, { limit: 5 });
+    });
+    // The gold page's rank in the top 5, as evaluate() counts it.
+    const goldRank = results.findIndex((result) => item.gold.some((gold) => gold.file === result.fileName && gold.pages.includes(result.page))) + 1;
+    if (item.answers.length > 0) {
+      answerable += 1;
+      if (goldRank > 0) goldInTopFive += 1;
+    }
     const [answer, answerCpu, answerServer] = await timed(() => dependencies.answerer.answer(question));
     measured.search.push(search);
     measured.answer.push(answer);
@@ -72,13 +88,13 @@ try {
     measured.searchServer.push(searchServer);
     measured.answerServer.push(answerServer);
     console.log(
-      `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  ${question.slice(0, 70)}`,
+      `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  gold ${goldRank > 0 ? `#${goldRank}` : "-"}  ${question.slice(0, 60)}`,
     );
   }
   const percentile = (values: number[], fraction: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)]!;
   const both = (values: number[]): string => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} ms`;
   const sum = (left: number[], right: number[]): number[] => left.map((value, index) => value + right[index]!);
-  console.log(`${questions.length} questions, p50 / p95:`);
+  console.log(`${questions.length} questions (gold page in the top 5: ${goldInTopFive}/${answerable} answerable), p50 / p95:`);
   console.log(`  search wall ${both(measured.search)}; CPU here ${both(measured.searchCpu)}; server ${both(measured.searchServer)}; both ${both(sum(measured.searchCpu, measured.searchServer))}`);
   console.log(`  answer wall ${both(measured.answer)}; CPU here ${both(measured.answerCpu)}; server ${both(measured.answerServer)}; both ${both(sum(measured.answerCpu, measured.answerServer))}`);
 } finally {

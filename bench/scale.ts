@@ -16,7 +16,8 @@
  * installed PostgreSQL (test/support/postgres-server.ts, as the postgres user when run as root) with the settings in
  * `benchmarkPostgresSettings`, gives each size its own database (so "on disk" is that size's alone), and stops and
  * removes the cluster at the end. After the bulk load a PostgreSQL library is `ANALYZE`d, as a deployment would be.
- * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow.
+ * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow. `--writers 3` writes
+ * three synthetic documents at once (each its own transaction), as several ingestion workers would (default 1).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -48,6 +49,7 @@ const { values: options } = parseArgs({
     seed: { type: "string", default: "14" },
     postgres: { type: "boolean", default: false },
     sets: { type: "string", default: "dev,dev2,tuning" },
+    writers: { type: "string", default: "1" },
   },
 });
 
@@ -125,18 +127,41 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     const toMake = reuse ? append : target;
     started = performance.now();
     let reported = 0;
+    // --writers N: N documents in flight at once, as N ingestion workers would write them (each still its own
+    // transaction). Wall and CPU time are then those of the whole write phase rather than summed per write.
+    const writers = Math.max(1, Number(options.writers) || 1);
+    const inFlight = new Set<Promise<void>>();
+    const phaseStarted = performance.now();
+    const phaseCpu = process.cpuUsage();
     for (const synthetic of syntheticDocuments(templates, { passages: toMake, seed: Number(options.seed) + (reuse ? real.chunkCount : 0), wordsPerPassage })) {
       const written = performance.now();
       const cpu = process.cpuUsage();
-      await store.documents.replace(synthetic.document, synthetic.units, synthetic.chunks);
-      writeMilliseconds += performance.now() - written;
-      const spent = process.cpuUsage(cpu);
-      writeCpuMicroseconds += spent.user + spent.system;
+      if (writers === 1) {
+        await store.documents.replace(synthetic.document, synthetic.units, synthetic.chunks);
+        writeMilliseconds += performance.now() - written;
+        const spent = process.cpuUsage(cpu);
+        writeCpuMicroseconds += spent.user + spent.system;
+      } else {
+        const write: Promise<void> = store.documents.replace(synthetic.document, synthetic.units, synthetic.chunks).then(() => {
+          inFlight.delete(write);
+        });
+        inFlight.add(write);
+        if (inFlight.size >= writers) await Promise.race(inFlight);
+        writeMilliseconds = performance.now() - phaseStarted;
+        const spent = process.cpuUsage(phaseCpu);
+        writeCpuMicroseconds = spent.user + spent.system;
+      }
       syntheticPassages += synthetic.chunks.length;
       if (syntheticPassages - reported >= 100_000) {
         reported = syntheticPassages;
-        console.error(`  ${sizeLabel}: ${syntheticPassages} passages written, ${(syntheticPassages / (writeMilliseconds / 1000)).toFixed(0)}/s`);
+        console.error(`  ${sizeLabel}: ${syntheticPassages} passages written, ${(syntheticPassages / (writeMilliseconds / 1000)).toFixed(0)}/s (load ${loadavg()[0]?.toFixed(1)})`);
       }
+    }
+    if (writers > 1) {
+      await Promise.all(inFlight);
+      writeMilliseconds = performance.now() - phaseStarted;
+      const spent = process.cpuUsage(phaseCpu);
+      writeCpuMicroseconds = spent.user + spent.system;
     }
     if (syntheticPassages > 0) await scaleStore.afterBulkLoad();
     const statistics = await store.passages.statistics();
@@ -294,7 +319,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       const location = fixedLocation ?? (await createSizeDatabase(server!, size));
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets, "--writers", options.writers];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });

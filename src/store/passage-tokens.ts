@@ -13,6 +13,8 @@ const digitsOnly = /^\p{N}+$/u;
 
 /** Tokens as unicode61 with remove_diacritics sees them (close enough for counts and vocabulary lookups). */
 export function tokenize(text: string): string[] {
+  // Plain ASCII (most of an English library) has no marks to fold: the same tokens without the Unicode passes.
+  if (!nonAscii.test(text)) return text.toLowerCase().match(asciiWordPattern) ?? [];
   const folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   return folded.match(wordPattern) ?? [];
 }

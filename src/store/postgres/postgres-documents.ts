@@ -40,7 +40,11 @@ export class LibraryCounts {
          ON CONFLICT (workspace_id, stem) DO UPDATE SET passages = library_stems.passages + excluded.passages`,
         [stems, changed.map(([, change]) => change)],
       );
-      await queries.query("DELETE FROM library_stems WHERE workspace_id = $1 AND stem = ANY ($2::text[]) AND passages <= 0", [stems]);
+      // Only a stem whose count fell can reach zero (a write that only adds passages deletes nothing).
+      const fallen = changed.filter(([, change]) => change < 0).map(([stem]) => stem);
+      if (fallen.length > 0) {
+        await queries.query("DELETE FROM library_stems WHERE workspace_id = $1 AND stem = ANY ($2::text[]) AND passages <= 0", [fallen]);
+      }
     }
     // Any passage written or removed (even one that leaves every count as it was) moves the generation, which
     // invalidates the phrase counts kept for search.

@@ -5,9 +5,9 @@
  */
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import { stemToken, tokenize } from "../passage-tokens.ts";
-import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
+import type { TextSearchSettings } from "../sqlite-text-search.ts";
 import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, PassageRecord, TextQuery } from "../types.ts";
-import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
+import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery, postgresTextSearchSettings } from "./postgres-text-search.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
@@ -23,7 +23,7 @@ export interface SearchTuning {
    * candidate ranked), "narrowed" (past the posting budget: rare phrases and a fill, as the SQLite store does).
    */
   onSearchPlan?: (plan: "rare-first" | "full" | "narrowed") => void;
-  /** How a large library's search is bounded (default: src/store/text-search.json, shared with the SQLite store). */
+  /** How a large library's search is bounded (default: src/store/text-search.json with postgres-text-search.json's posting budget). */
   textSearch?: TextSearchSettings;
 }
 
@@ -60,10 +60,10 @@ export class PostgresPassages implements PassageIndex {
   }
 
   /**
-   * Passages holding each phrase (stems, keyed by the stems joined with spaces), exactly, and the library's totals,
+   * Passages holding each phrase (stems, keyed by the stems joined with spaces), and the library's totals,
    * in one round trip of indexed reads: one-stem phrases from the stem counts, longer ones from the phrase counts kept
    * for the library's current passage generation. A longer phrase not counted at this generation is counted through
-   * the index (every passage holding all its words is rechecked for the phrase) and kept; a server that refuses the
+   * the index up to `phraseCountCap` passages (estimated past it, as the SQLite store does) and kept; a server that refuses the
    * write (a read-only replica) simply counts again next time.
    */
   async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals }> {
@@ -98,12 +98,43 @@ export class PostgresPassages implements PassageIndex {
     const missing = longer.filter((phrase) => !phraseCounts.has(phrase));
     // An empty library (no statistics row yet) holds no phrase.
     if (missing.length > 0 && generation !== null) {
-      const counted = await this.#queries.query<{ i: Bigint; n: Bigint }>(
-        `SELECT q.i, (SELECT count(*) FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery) AS n
-           FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)`,
-        [missing.map((phrase) => phraseQuery(phrase.split(" ")))],
+      const cap = (this.#tuning.textSearch ?? postgresTextSearchSettings).phraseCountCap;
+      // Counted up to the cap, as the SQLite store counts (every passage holding all of a phrase's words is rechecked
+      // for the phrase: at a million passages "looked after children" rechecked about half the library). Past the
+      // cap, the share of the workspace's id span its first `cap` matches took says how common it is. Only the GIN
+      // bitmap may find them (in table order, which is id order for a library written in order); a scan in id
+      // order would test every passage's tsvector until the cap-th match.
+      const counted = await this.#queries.transaction(
+        (queries) =>
+          queries.query<{ i: Bigint; n: Bigint; last: Bigint | null }>(
+            `SELECT q.i, s.n, s.last
+               FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)
+               CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.id) AS last FROM (
+                 SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery LIMIT $3) m) s`,
+            [missing.map((phrase) => phraseQuery(phrase.split(" "))), cap],
+          ),
+        { enable_seqscan: "off", enable_indexscan: "off" },
       );
-      for (const row of counted.rows) phraseCounts.set(missing[Number(row.i) - 1]!, Number(row.n));
+      // The id span from the primary key's two ends (outside the statement above, which may not use that index).
+      let span: { first: number; final: number } | null = null;
+      if (counted.rows.some((row) => Number(row.n) >= cap)) {
+        const ends = await this.#queries.query<{ first: Bigint | null; final: Bigint | null }>(
+          "SELECT min(k.id) AS first, max(k.id) AS final FROM library_chunks k WHERE k.workspace_id = $1",
+        );
+        const row = ends.rows[0];
+        if (row?.first != null && row.final != null) span = { first: Number(row.first), final: Number(row.final) };
+      }
+      for (const row of counted.rows) {
+        const found = Number(row.n);
+        let estimate = found;
+        if (found >= cap && row.last !== null && span !== null) {
+          const first = span.first;
+          const covered = Math.max(1, Number(row.last) - first + 1);
+          const whole = Math.max(covered, span.final - first + 1);
+          estimate = Math.min(totals.chunkCount, Math.round((found * whole) / covered));
+        }
+        phraseCounts.set(missing[Number(row.i) - 1]!, estimate);
+      }
       try {
         // Counted at `generation` or later: kept under `generation`, never over a newer generation's count.
         await this.#queries.query(
@@ -137,7 +168,7 @@ export class PostgresPassages implements PassageIndex {
     if (totals.chunkCount === 0) return [];
     const passages = (stems: string[]): number => counts.phrases.get(stems.join(" ")) ?? 0;
     const idfOf = (stems: string[]): number => inverseDocumentFrequency(totals.chunkCount, passages(stems));
-    const settings = this.#tuning.textSearch ?? textSearchSettings;
+    const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
     // As the SQLite store bounds an FTS5 query (sqlite-text-search.ts, the same settings): what a phrase can cost is
     // its rarest word's passages when that is rare, else its own count.
     const bound = (stems: string[]): number => {

@@ -5,9 +5,23 @@
  * `<->`), so user text is never parsed as query syntax. Ranking is FTS5's bm25() computed in the search
  * statement (postgres-passages.ts): same IDF, same column weights, same passage lengths.
  */
+import { readFileSync } from "node:fs";
 import { parse } from "node:path";
+import { z } from "zod";
 import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
+import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { TextQuery } from "../types.ts";
+
+/**
+ * The shared search bounds (src/store/text-search.json) with PostgreSQL's own posting budget
+ * (postgres-text-search.json): its cost per candidate is far above FTS5's, so it narrows to fewer candidates.
+ */
+export const postgresTextSearchSettings: TextSearchSettings = {
+  ...textSearchSettings,
+  ...z
+    .object({ postingBudget: z.number().int().positive(), postingBudgetShare: z.number().min(0).max(1) })
+    .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8"))),
+};
 
 /** BM25 column weights, as SQLite's searchText: a hit in the passage text counts more than one in its labels. */
 export const contextWeight = 0.4;
@@ -17,12 +31,15 @@ const lastPosition = 16_383;
 /** PostgreSQL refuses lexemes of 2 KB or more; a token that long is not a word anyone searches for. */
 const longestLexemeBytes = 2_000;
 
+const needsEscape = /['\\]/;
+
 function quoteLexeme(lexeme: string): string {
-  return `'${lexeme.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+  return needsEscape.test(lexeme) ? `'${lexeme.replaceAll("\\", "\\\\").replaceAll("'", "''")}'` : `'${lexeme}'`;
 }
 
 function indexable(token: string): boolean {
-  return Buffer.byteLength(token, "utf8") < longestLexemeBytes;
+  // A UTF-16 code unit is at most 3 UTF-8 bytes, so a short token needs no byte count (most tokens of every passage).
+  return token.length * 3 < longestLexemeBytes || Buffer.byteLength(token, "utf8") < longestLexemeBytes;
 }
 
 export interface PassageTerms {
@@ -39,31 +56,60 @@ export interface PassageTerms {
   indexedLength: number;
 }
 
+/** One stem of a passage while its terms are gathered: its tsvector positions and its occurrences per column. */
+interface StemEntry {
+  positions: string;
+  listed: number;
+  text: number;
+  context: number;
+}
+
+/**
+ * A passage's tsvector, stem set and per-column stem counts, in one pass over its tokens (this runs for every passage
+ * written: at a million passages it was most of the writer's own CPU time, so it keeps one map and builds strings
+ * as it goes).
+ */
 export function passageTerms(text: string, context: string): PassageTerms {
-  const positions = new Map<string, string[]>();
-  const counts = { A: new Map<string, number>(), B: new Map<string, number>() };
+  const entries = new Map<string, StemEntry>();
   const add = (tokens: string[], first: number, weight: "A" | "B"): void => {
-    tokens.forEach((token, index) => {
-      if (!indexable(token)) return;
+    const inText = weight === "A";
+    for (let index = 0; index < tokens.length; index += 1) {
+      const token = tokens[index]!;
+      if (!indexable(token)) continue;
       const stem = stemToken(token);
-      counts[weight].set(stem, (counts[weight].get(stem) ?? 0) + 1);
       const position = Math.min(first + index, lastPosition);
-      const list = positions.get(stem);
-      const entry = `${position}${weight}`;
-      if (list === undefined) positions.set(stem, [entry]);
-      else if (list.length < 256) list.push(entry);
-    });
+      const entry = entries.get(stem);
+      if (entry === undefined) {
+        entries.set(stem, { positions: `${position}${weight}`, listed: 1, text: inText ? 1 : 0, context: inText ? 0 : 1 });
+        continue;
+      }
+      if (inText) entry.text += 1;
+      else entry.context += 1;
+      // tsvector keeps at most 256 positions per lexeme.
+      if (entry.listed < 256) {
+        entry.positions += `,${position}${weight}`;
+        entry.listed += 1;
+      }
+    }
   };
   const textTokens = tokenize(text);
   const contextTokens = tokenize(context);
   add(textTokens, 1, "A");
   add(contextTokens, textTokens.length + 2, "B");
-  const vector = [...positions].map(([stem, list]) => `${quoteLexeme(stem)}:${list.join(",")}`).join(" ");
+  const vector: string[] = [];
+  // Null-prototype objects: a stem is never taken for an inherited property.
+  const textCounts: Record<string, number> = Object.create(null) as Record<string, number>;
+  const contextCounts: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const [stem, entry] of entries) {
+    vector.push(`${quoteLexeme(stem)}:${entry.positions}`);
+    if (entry.text > 0) textCounts[stem] = entry.text;
+    if (entry.context > 0) contextCounts[stem] = entry.context;
+  }
   return {
-    vector,
-    stems: new Set(positions.keys()),
-    textCounts: JSON.stringify(Object.fromEntries(counts.A)),
-    contextCounts: JSON.stringify(Object.fromEntries(counts.B)),
+    vector: vector.join(" "),
+    stems: new Set(entries.keys()),
+    textCounts: JSON.stringify(textCounts),
+    contextCounts: JSON.stringify(contextCounts),
     textTokens: textTokens.length,
     indexedLength: textTokens.length + contextTokens.length,
   };
