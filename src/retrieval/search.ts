@@ -50,6 +50,7 @@ const weights = z
     offSubject: z.number(),
     ownProvision: z.number(),
     adjacentPhrase: z.number().min(0),
+    titleGapWords: z.number().int().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -63,6 +64,31 @@ function findSequence(haystack: string[], needle: string[]): number[] {
     positions.push(start);
   }
   return positions;
+}
+
+/**
+ * Whether a title holds a term of three or more words in order with a few words between its own: "Inspection of
+ * Blackpool local authority children's services" is an "inspection of local authority children's services" (ILACS)
+ * with the council's name set into it. Shorter terms must match exactly ("net gain" is not "net ... gain").
+ */
+export function titleHoldsTerm(title: string[], term: string[], gapWords: number): boolean {
+  if (term.length === 0) return false;
+  if (findSequence(title, term).length > 0) return true;
+  if (term.length < 3 || gapWords === 0) return false;
+  for (let start = 0; start < title.length; start++) {
+    if (title[start] !== term[0]) continue;
+    let at = start;
+    let gaps = 0;
+    let matched = 1;
+    for (let next = start + 1; next < title.length && matched < term.length && gaps <= gapWords; next++) {
+      if (title[next] === term[matched]) {
+        matched++;
+        at = next;
+      } else gaps++;
+    }
+    if (matched === term.length && gaps <= gapWords && at >= start) return true;
+  }
+  return false;
 }
 
 function inverseDocumentFrequency(total: number, frequency: number): number {
@@ -201,10 +227,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const shape = options.shape ?? classifyQuestion(query);
     const { titles, byStem } = await documentStems();
     const titlesHolding = (formStems: string[]): number =>
-      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length;
+      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => titleHoldsTerm(title, formStems, weights.titleGapWords)).length;
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
+        writtenAsName(concept, query) &&
         concept.forms.some(
           (form) =>
             form.original &&
@@ -228,7 +255,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : 0.85;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (findSequence(fileStems, form.stems).length > 0) {
+          } else if (titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)) {
             credit = Math.max(credit, 0.9);
           } else if (form.original && sectionStemsOf(hit).join(" ") === form.stems.join(" ")) {
             // The passage's own section is the thing asked about ("Regulation 45").
@@ -260,7 +287,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findSequence(textStems, form.stems).length > 0),
+          !concept.forms.some((form) => titleHoldsTerm(fileStems, form.stems, weights.titleGapWords) || findSequence(textStems, form.stems).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
@@ -286,6 +313,18 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   return { analyse, search };
+}
+
+/**
+ * Whether the question writes a one-word concept as a name would be written: capitalised after its first word
+ * ("Blackpool", "ILACS", not "areas" or "needs"). A question written all in lower case gives no such sign, so every
+ * word may be a name there; glossary terms are the field's own names and always may.
+ */
+export function writtenAsName(concept: Concept, question: string): boolean {
+  if (concept.kind !== "word") return true;
+  const tokens = question.match(/[\p{L}\p{N}'’]+/gu) ?? [];
+  if (!tokens.slice(1).some((token) => /^\p{Lu}/u.test(token))) return true;
+  return tokens.some((token, index) => index > 0 && /^\p{Lu}/u.test(token) && token.toLowerCase().replace(/['’]s?$/u, "") === concept.label);
 }
 
 /** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
