@@ -11,7 +11,7 @@ import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
-import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
+import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
 import { stems, stopWords } from "./tokenize.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
@@ -51,6 +51,7 @@ const weights = z
     ownProvision: z.number(),
     adjacentPhrase: z.number().min(0),
     titleGapWords: z.number().int().min(0),
+    definition: z.number().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -291,6 +292,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
+      const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
         (concept) => concept.reference && concept.forms.some((form) => sectionStemsOf(hit).join(" ") === form.stems.join(" ")),
@@ -303,6 +305,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         weights.proximity * proximity +
         weights.figure * figures +
         weights.answerShape * shaped +
+        weights.definition * defining +
         weights.ownProvision * ownProvision -
         weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
