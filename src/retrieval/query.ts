@@ -164,7 +164,10 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       forms: group.map((form) => ({
         words: form.words,
         stems: form.stems,
-        original: form.stems.join(" ") === variant.stems.join(" "),
+        // The form the question wrote, or that word's irregular other form ("child" for "children").
+        original:
+          form.stems.join(" ") === variant.stems.join(" ") ||
+          (form.words.length === 1 && variant.words.length === 1 && glossary.inflections.get(variant.words[0] ?? "") === form.words[0]),
       })),
       position: at,
       // "How often" asks for the shape of an answer (a frequency) as much as it names a subject.

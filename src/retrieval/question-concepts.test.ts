@@ -28,10 +28,17 @@ describe("an acronym the question spells out in brackets", () => {
 });
 
 describe("irregular forms of a word", () => {
-  it("reads 'child' and 'children' as one word, from the glossary's inflections", () => {
-    expect(formsOf("Where does each child sleep?", "child")).toEqual(["child", "children"]);
+  it("reads 'child' and 'children', 'person' and 'people' as one word, from the glossary's inflections", () => {
+    expect(formsOf("Which people may visit?", "people")).toEqual(["people", "person"]);
+    const child = analyseQuery("Where does each child sleep?", loadDefaultGlossary()).concepts[0];
+    expect(child?.forms.filter((form) => form.original).map((form) => form.words.join(" ")).sort()).toEqual(["child", "children"]);
     const glossary = compileGlossary({ groups: [], spellings: [], inflections: [["person", "people"]] });
     expect(analyseQuery("which people", glossary).concepts[0]?.forms.map((form) => form.words[0])).toEqual(["people", "person"]);
+  });
+
+  it("reads the informal 'kid' as the child or pupil a document writes of", () => {
+    const forms = analyseQuery("A new kid starts at school", loadDefaultGlossary()).concepts.find((concept) => concept.forms.some((form) => form.words[0] === "kid"))?.forms;
+    expect(forms?.map((form) => form.words.join(" "))).toEqual(expect.arrayContaining(["child", "children", "pupil"]));
   });
 
   it("weighs a word the question repeats once", () => {
