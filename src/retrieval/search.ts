@@ -52,6 +52,7 @@ const weights = z
     adjacentPhrase: z.number().min(0),
     titleGapWords: z.number().int().min(0),
     definition: z.number().min(0),
+    dataSetCandidates: z.number().int().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -137,14 +138,22 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * ("Nottinghamshire", "Somerset", "Leeds"). A passage from a document about something else is unlikely to answer.
    */
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
-  let proseCache: { key: number; ids: number[] } | undefined;
-  const proseDocumentIds = async (): Promise<number[]> => {
+  let proseCache: { key: number; ids: number[]; dataSets: { id: number; title: string[] }[] } | undefined;
+  const documentKinds = async (): Promise<{ ids: number[]; dataSets: { id: number; title: string[] }[] }> => {
     const key = await store.version();
     if (proseCache?.key !== key) {
-      proseCache = { key, ids: (await libraryDocuments(store)).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
+      const documents = await libraryDocuments(store);
+      proseCache = {
+        key,
+        ids: documents.filter((document) => !isDataSetFormat(document.format)).map((document) => document.id),
+        dataSets: documents
+          .filter((document) => isDataSetFormat(document.format))
+          .map((document) => ({ id: document.id, title: stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`) })),
+      };
     }
-    return proseCache.ids;
+    return proseCache;
   };
+  const proseDocumentIds = async (): Promise<number[]> => (await documentKinds()).ids;
 
   let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
   const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
@@ -208,6 +217,28 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       const known = new Set(hits.map((hit) => hit.chunkId));
       for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
+      }
+    }
+    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
+    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
+    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
+    // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
+    // row of every data set for every question would cost as much as the rest of the search.
+    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
+      const { titles } = await documentStems();
+      const named = analysed.concepts
+        .filter((concept) => concept.kind !== "figure")
+        .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
+        .map((form) => form.stems)
+        .filter((formStems) => titles.filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+      const dataSets = (await documentKinds()).dataSets
+        .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
+        .map((dataSet) => dataSet.id);
+      if (dataSets.length > 0) {
+        const known = new Set(hits.map((hit) => hit.chunkId));
+        for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: weights.dataSetCandidates, documentIds: dataSets })) {
+          if (!known.has(hit.chunkId)) hits.push(hit);
+        }
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
