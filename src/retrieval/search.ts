@@ -207,7 +207,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
-    const hits = await store.passages.searchText(textQuery);
+    let hits = await store.passages.searchText(textQuery);
+    // The rarer terms may be only a concept's other forms ("kid", "pupil" for "children") that the library never
+    // uses, where every word the question wrote is common (a small library): then every term is searched.
+    if (hits.length === 0 && rarer.length > 0 && rarer.length < candidateTerms.length) {
+      hits = await store.passages.searchText({ ...textQuery, terms: [...candidateTerms, ...phrases] });
+    }
     // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
     // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
     // the other documents are searched again on their own, with every term.
