@@ -6,6 +6,7 @@ import { stems, words } from "./tokenize.ts";
 const glossaryFileSchema = z.object({
   groups: z.array(z.array(z.string().min(1)).min(2)),
   spellings: z.array(z.tuple([z.string(), z.string()])),
+  inflections: z.array(z.tuple([z.string().min(1), z.string().min(1)])).default([]),
 });
 
 export interface GlossaryVariant {
@@ -19,6 +20,11 @@ export interface Glossary {
   groups: GlossaryVariant[][];
   /** British <-> American spelling, both directions, on words. */
   spellings: Map<string, string>;
+  /**
+   * Irregular forms of one word the stemmer does not join ("child" and "children", "person" and "people"), both
+   * directions: the same word, so a passage with either form holds it in full.
+   */
+  inflections: Map<string, string>;
 }
 
 export function compileGlossary(source: unknown): Glossary {
@@ -31,7 +37,12 @@ export function compileGlossary(source: unknown): Glossary {
     spellings.set(british, american);
     spellings.set(american, british);
   }
-  return { groups, spellings };
+  const inflections = new Map<string, string>();
+  for (const [one, other] of parsed.inflections) {
+    inflections.set(one, other);
+    inflections.set(other, one);
+  }
+  return { groups, spellings, inflections };
 }
 
 let defaultGlossary: Glossary | undefined;

@@ -124,6 +124,26 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     });
   }
 
+  // An acronym the question spells out itself ("a child missing education (CME)"): the words and their acronym are one
+  // concept, so a passage that uses either (a definition on page 1 gives the words, later pages only the acronym)
+  // holds it, instead of two concepts that no one passage needs to hold both of.
+  for (const spelled of spelledOutAcronyms(text, queryWords)) {
+    if (covered.slice(spelled.start, spelled.end + 1).some(Boolean)) continue;
+    for (let index = spelled.start; index <= spelled.end; index++) covered[index] = true;
+    const expansion = queryWords.slice(spelled.start, spelled.acronymAt);
+    const acronymWord = queryWords[spelled.acronymAt] ?? "";
+    const phrases = [expansion, ...inflectedPhrases(expansion, glossary), [acronymWord]];
+    // The glossary's own variants of either, when it knows the term.
+    const known = glossary.groups.find((group) =>
+      group.some((variant) => variant.stems.join(" ") === stem(acronymWord) || variant.stems.join(" ") === expansion.map(stem).join(" ")),
+    );
+    const forms: ConceptForm[] = phrases.map((phrase) => ({ words: phrase, stems: phrase.map(stem), original: true }));
+    for (const variant of known ?? []) {
+      if (!forms.some((form) => form.stems.join(" ") === variant.stems.join(" "))) forms.push({ words: variant.words, stems: variant.stems, original: false });
+    }
+    concepts.push({ label: `${expansion.join(" ")} (${acronymWord})`, kind: "term", forms, position: spelled.start, weightFactor: 1 });
+  }
+
   // Glossary terms, longest variant first, so "children in care" wins over "children".
   const candidates = glossary.groups
     .flatMap((group, groupIndex) => group.map((variant) => ({ variant, groupIndex })))
@@ -144,7 +164,10 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       forms: group.map((form) => ({
         words: form.words,
         stems: form.stems,
-        original: form.stems.join(" ") === variant.stems.join(" "),
+        // The form the question wrote, or that word's irregular other form ("child" for "children").
+        original:
+          form.stems.join(" ") === variant.stems.join(" ") ||
+          (form.words.length === 1 && variant.words.length === 1 && glossary.inflections.get(variant.words[0] ?? "") === form.words[0]),
       })),
       position: at,
       // "How often" asks for the shape of an answer (a frequency) as much as it names a subject.
@@ -155,7 +178,11 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
   queryWords.forEach((word, index) => {
     if (covered[index] || stopWords.has(word)) return;
     if (word.length === 1 && !/\d/.test(word)) return;
+    // A word the question repeats ("the school ... the school") is one idea, weighed once.
+    if (concepts.some((concept) => concept.kind === "word" && concept.label === word)) return;
     const forms: ConceptForm[] = [{ words: [word], stems: [stem(word)], original: true }];
+    const inflection = glossary.inflections.get(word);
+    if (inflection) forms.push({ words: [inflection], stems: [stem(inflection)], original: true });
     const spelling = glossary.spellings.get(word);
     if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
     // "Under 5" is "before a child's fifth birthday" in a passage.
@@ -165,4 +192,41 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
 
   concepts.sort((left, right) => left.position - right.position);
   return { text, concepts, figures };
+}
+
+/** The phrase with each word that has an irregular form written that way ("child missing education" -> "children missing education"). */
+function inflectedPhrases(phrase: string[], glossary: Glossary): string[][] {
+  const variants: string[][] = [];
+  phrase.forEach((word, index) => {
+    const other = glossary.inflections.get(word);
+    if (other) variants.push(phrase.map((each, at) => (at === index ? other : each)));
+  });
+  return variants;
+}
+
+/**
+ * Acronyms in brackets after the words they stand for ("child missing education (CME)", "Fostering for Adoption
+ * (FfA)"): each of the acronym's letters begins one of the words before it, in order, small joining words allowed
+ * between them. Positions are indexes into the question's words.
+ */
+export function spelledOutAcronyms(text: string, queryWords: string[]): { start: number; end: number; acronymAt: number }[] {
+  const found: { start: number; end: number; acronymAt: number }[] = [];
+  for (const match of text.matchAll(/\(\s*([A-Za-z]{2,8})\s*\)/g)) {
+    const letters = (match[1] ?? "").toLowerCase().replace(/s$/, "");
+    if (letters.length < 2 || (match[1] ?? "") === (match[1] ?? "").toLowerCase()) continue;
+    // The acronym's own word: the first occurrence after the words before the bracket.
+    const before = words(text.slice(0, match.index ?? 0)).length;
+    const acronymAt = before;
+    if (queryWords[acronymAt] !== (match[1] ?? "").toLowerCase()) continue;
+    let letter = letters.length - 1;
+    let index = acronymAt - 1;
+    while (index >= 0 && letter >= 0 && acronymAt - index <= letters.length * 2) {
+      const word = queryWords[index] ?? "";
+      if (word.startsWith(letters[letter] ?? "")) letter--;
+      else if (!stopWords.has(word)) break;
+      if (letter >= 0) index--;
+    }
+    if (letter < 0 && index >= 0) found.push({ start: index, end: acronymAt, acronymAt });
+  }
+  return found;
 }

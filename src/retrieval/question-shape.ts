@@ -198,7 +198,8 @@ function definitionFit(term: DefinedTerm, text: string): number {
   if (!flat.includes(key)) return term.acronym && new RegExp(`\\b${term.acronym}\\b`).test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
   const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
   // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
-  const opening = new RegExp(`^\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu");
+  // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
+  const opening = new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu");
   if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
   // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
   if (new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu").test(text)) {
@@ -291,6 +292,11 @@ export function classifyQuestion(question: string): QuestionShape {
 }
 
 /** Whether a passage holds what the search favours for this shape ("who": a role beside a name; "when": a date). */
+/** Whether a definition question's term is defined here (its defining sentence or its expansion "X (ABC)"), not only mentioned. */
+export function definesTerm(shape: QuestionShape, text: string): boolean {
+  return shape.defines !== undefined && definitionFit(shape.defines, text) >= fits.definitionFound;
+}
+
 export function hasSearchedShape(shape: QuestionShape, text: string): boolean {
   return shape.searchShapes.some((name) => passageCue(name).test(text));
 }

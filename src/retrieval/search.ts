@@ -11,7 +11,7 @@ import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
 import { analyseQuery } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
-import { classifyQuestion, hasSearchedShape } from "./question-shape.ts";
+import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
 import { cachedStems, stems, stopWords } from "./tokenize.ts";
 import { createTextCache } from "./text-cache.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
@@ -51,6 +51,9 @@ const weights = z
     offSubject: z.number(),
     ownProvision: z.number(),
     adjacentPhrase: z.number().min(0),
+    titleGapWords: z.number().int().min(0),
+    definition: z.number().min(0),
+    dataSetCandidates: z.number().int().min(0),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -94,6 +97,31 @@ function findIndexed({ stems: haystack, starts }: IndexedStems, needle: string[]
     for (let offset = 1; offset < needle.length; offset++) if (haystack[start + offset] !== needle[offset]) return false;
     return true;
   });
+}
+
+/**
+ * Whether a title holds a term of three or more words in order with a few words between its own: "Inspection of
+ * Blackpool local authority children's services" is an "inspection of local authority children's services" (ILACS)
+ * with the council's name set into it. Shorter terms must match exactly ("net gain" is not "net ... gain").
+ */
+export function titleHoldsTerm(title: string[], term: string[], gapWords: number): boolean {
+  if (term.length === 0) return false;
+  if (findSequence(title, term).length > 0) return true;
+  if (term.length < 3 || gapWords === 0) return false;
+  for (let start = 0; start < title.length; start++) {
+    if (title[start] !== term[0]) continue;
+    let at = start;
+    let gaps = 0;
+    let matched = 1;
+    for (let next = start + 1; next < title.length && matched < term.length && gaps <= gapWords; next++) {
+      if (title[next] === term[matched]) {
+        matched++;
+        at = next;
+      } else gaps++;
+    }
+    if (matched === term.length && gaps <= gapWords && at >= start) return true;
+  }
+  return false;
 }
 
 function inverseDocumentFrequency(total: number, frequency: number): number {
@@ -143,14 +171,22 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * ("Nottinghamshire", "Somerset", "Leeds"). A passage from a document about something else is unlikely to answer.
    */
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
-  let proseCache: { key: number; ids: number[] } | undefined;
-  const proseDocumentIds = async (): Promise<number[]> => {
+  let proseCache: { key: number; ids: number[]; dataSets: { id: number; title: string[] }[] } | undefined;
+  const documentKinds = async (): Promise<{ ids: number[]; dataSets: { id: number; title: string[] }[] }> => {
     const key = await store.version();
     if (proseCache?.key !== key) {
-      proseCache = { key, ids: (await libraryDocuments(store)).filter((document) => !isDataSetFormat(document.format)).map((document) => document.id) };
+      const documents = await libraryDocuments(store);
+      proseCache = {
+        key,
+        ids: documents.filter((document) => !isDataSetFormat(document.format)).map((document) => document.id),
+        dataSets: documents
+          .filter((document) => isDataSetFormat(document.format))
+          .map((document) => ({ id: document.id, title: stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`) })),
+      };
     }
-    return proseCache.ids;
+    return proseCache;
   };
+  const proseDocumentIds = async (): Promise<number[]> => (await documentKinds()).ids;
 
   let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
   const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
@@ -204,7 +240,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
-    const hits = await store.passages.searchText(textQuery);
+    let hits = await store.passages.searchText(textQuery);
+    // The rarer terms may be only a concept's other forms ("kid", "pupil" for "children") that the library never
+    // uses, where every word the question wrote is common (a small library): then every term is searched.
+    if (hits.length === 0 && rarer.length > 0 && rarer.length < candidateTerms.length) {
+      hits = await store.passages.searchText({ ...textQuery, terms: [...candidateTerms, ...phrases] });
+    }
     // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
     // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
     // the other documents are searched again on their own, with every term.
@@ -214,6 +255,28 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       const known = new Set(hits.map((hit) => hit.chunkId));
       for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: textQuery.limit, documentIds: prose })) {
         if (!known.has(hit.chunkId)) hits.push(hit);
+      }
+    }
+    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
+    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
+    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
+    // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
+    // row of every data set for every question would cost as much as the rest of the search.
+    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
+      const { titles } = await documentStems();
+      const named = analysed.concepts
+        .filter((concept) => concept.kind !== "figure")
+        .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
+        .map((form) => form.stems)
+        .filter((formStems) => titles.filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+      const dataSets = (await documentKinds()).dataSets
+        .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
+        .map((dataSet) => dataSet.id);
+      if (dataSets.length > 0) {
+        const known = new Set(hits.map((hit) => hit.chunkId));
+        for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: weights.dataSetCandidates, documentIds: dataSets })) {
+          if (!known.has(hit.chunkId)) hits.push(hit);
+        }
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
@@ -234,10 +297,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const shape = options.shape ?? classifyQuestion(query);
     const { titles, byStem } = await documentStems();
     const titlesHolding = (formStems: string[]): number =>
-      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length;
+      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => titleHoldsTerm(title, formStems, weights.titleGapWords)).length;
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
+        writtenAsName(concept, query) &&
         concept.forms.some(
           (form) =>
             form.original &&
@@ -262,7 +326,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : 0.85;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (findSequence(fileStems, form.stems).length > 0) {
+          } else if (titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)) {
             credit = Math.max(credit, 0.9);
           } else if (form.original && section === form.stems.join(" ")) {
             // The passage's own section is the thing asked about ("Regulation 45").
@@ -294,10 +358,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => findSequence(fileStems, form.stems).length > 0 || findIndexed(textStems, form.stems).length > 0),
+          !concept.forms.some((form) => titleHoldsTerm(fileStems, form.stems, weights.titleGapWords) || findIndexed(textStems, form.stems).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
+      const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
         (concept) => concept.reference && concept.forms.some((form) => section === form.stems.join(" ")),
@@ -310,6 +375,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         weights.proximity * proximity +
         weights.figure * figures +
         weights.answerShape * shaped +
+        weights.definition * defining +
         weights.ownProvision * ownProvision -
         weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
@@ -320,6 +386,18 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   return { analyse, search };
+}
+
+/**
+ * Whether the question writes a one-word concept as a name would be written: capitalised after its first word
+ * ("Blackpool", "ILACS", not "areas" or "needs"). A question written all in lower case gives no such sign, so every
+ * word may be a name there; glossary terms are the field's own names and always may.
+ */
+export function writtenAsName(concept: Concept, question: string): boolean {
+  if (concept.kind !== "word") return true;
+  const tokens = question.match(/[\p{L}\p{N}'’]+/gu) ?? [];
+  if (!tokens.slice(1).some((token) => /^\p{Lu}/u.test(token))) return true;
+  return tokens.some((token, index) => index > 0 && /^\p{Lu}/u.test(token) && token.toLowerCase().replace(/['’]s?$/u, "") === concept.label);
 }
 
 /** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
