@@ -30,6 +30,10 @@ export const textSearchSettings = z
     rankRareWithCommon: z.boolean(),
     narrowFrom: z.number().int().nonnegative(),
     postingBudgetShare: z.number().min(0).max(1),
+    championFrom: z.number().int().nonnegative(),
+    phraseWordCostShare: z.number().min(0),
+    championSize: z.number().int().positive(),
+    championStaleShare: z.number().min(0).max(1),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -149,7 +153,16 @@ function prepareStatements(database: Database.Database) {
     phraseSample: database.prepare<[string, number], { n: number; last: number | null }>(
       "SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid LIMIT ?)",
     ),
-    idSpan: database.prepare<[], { first: number | null; last: number | null }>("SELECT min(id) AS first, max(id) AS last FROM chunks"),
+    // Two subqueries: SQLite answers a lone min() or max() from the primary key, but min() and max() together scan
+    // the table (87 ms at 1M passages).
+    idSpan: database.prepare<[], { first: number | null; last: number | null }>("SELECT (SELECT min(id) FROM chunks) AS first, (SELECT max(id) FROM chunks) AS last"),
+    libraryVersion: database.prepare<[], { version: number }>("SELECT version FROM library_version WHERE id = 1"),
+    champion: database.prepare<[string], { library_version: number; passages: number; hits: string }>(
+      "SELECT library_version, passages, hits FROM phrase_champions WHERE phrase = ?",
+    ),
+    saveChampion: database.prepare<[string, number, number, string]>(
+      "INSERT INTO phrase_champions (phrase, library_version, passages, hits) VALUES (?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET library_version = excluded.library_version, passages = excluded.passages, hits = excluded.hits",
+    ),
     topInIndex: database.prepare<[string, number], { id: number; rank_value: number }>(
       `SELECT rowid AS id, ${rankColumn} AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank_value, rowid LIMIT ?`,
     ),
@@ -232,11 +245,89 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       .slice(0, limit);
   };
 
+  // Champion lists: a common phrase's best `championSize` passages by its own BM25 (its exact share of an OR's score),
+  // kept in `phrase_champions` with the library version they were computed at, and in memory.
+  let championMemory = new Map<string, { version: number; passages: number; hits: RankedChunk[] }>();
+  const champions = (phrase: string[], passageCount: number): RankedChunk[] => {
+    const key = phrase.map(indexStem).join(" ");
+    const version = statements.libraryVersion.get()?.version ?? 0;
+    // A list stays good while the library is the same, or has grown or shrunk by less than `championStaleShare` (a
+    // passage added since is still found by the query's rare terms; a removed one is skipped when passages are read).
+    const fresh = (entry: { version: number; passages: number }): boolean =>
+      entry.version === version || Math.abs(passageCount - entry.passages) <= settings.championStaleShare * entry.passages;
+    const remembered = championMemory.get(key);
+    if (remembered !== undefined && fresh(remembered)) return remembered.hits;
+    let hits: RankedChunk[] | undefined;
+    const stored = statements.champion.get(key);
+    if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.passages })) {
+      try {
+        hits = (JSON.parse(stored.hits) as [number, number][]).map(([chunkId, score]) => ({ chunkId, score }));
+      } catch {
+        hits = undefined;
+      }
+    }
+    if (hits === undefined) {
+      hits = top(quote(phrase), settings.championSize);
+      try {
+        statements.saveChampion.run(key, version, passageCount, JSON.stringify(hits.map((hit) => [hit.chunkId, hit.score])));
+      } catch {
+        // A read-only or busy library keeps the list in memory only; the next process computes it again.
+      }
+    }
+    if (championMemory.size >= 5_000) championMemory = new Map();
+    championMemory.set(key, { version, passages: passageCount, hits });
+    return hits;
+  };
+
+  /**
+   * What FTS5 reads to evaluate a phrase: a word's passages; for several words a share of all their position lists
+   * (it joins them, however few passages hold the phrase), at least the phrase's own passages. Counting a phrase of
+   * common words is skipped when its words alone are past the budget.
+   */
+  const phraseCost = (phrase: string[], passageCount: number, budget: number): number => {
+    if (phrase.length === 1) return stemPassages(phrase[0]!);
+    const words = settings.phraseWordCostShare * phrase.reduce((sum, word) => sum + stemPassages(word), 0);
+    return words > budget ? Math.round(words) : Math.max(Math.round(words), phraseBound(phrase, passageCount));
+  };
+
+  /**
+   * A large library: the phrases FTS5 can evaluate within the budget (rarest first by what they cost to read), OR-ed;
+   * every other phrase from its champion list. A rare passage's score gains the common phrases' scores where it is
+   * among their champions; the fill is the passages best in the common phrases' champion lists together.
+   */
+  const searchWithChampions = (phrases: string[][], limit: number, passageCount: number, budget: number, ranges?: [number, number][]): RankedChunk[] => {
+    const costed = distinctStems(phrases)
+      .map((phrase) => ({ phrase, passages: phraseCost(phrase, passageCount, budget) }))
+      .sort((left, right) => left.passages - right.passages);
+    const { rare, common } = splitByBudget(costed, budget, passageCount);
+    const inRanges = (chunkId: number): boolean => ranges === undefined || ranges.some(([first, last]) => chunkId >= first && chunkId <= last);
+    const commonScores = new Map<number, number>();
+    for (const entry of common) {
+      for (const hit of champions(entry.phrase, passageCount)) {
+        if (inRanges(hit.chunkId)) commonScores.set(hit.chunkId, (commonScores.get(hit.chunkId) ?? 0) + hit.score);
+      }
+    }
+    const byScore = (left: RankedChunk, right: RankedChunk): number => right.score - left.score || left.chunkId - right.chunkId;
+    const rareHits = (rare.length > 0 ? top(rare.map(quote).join(" OR "), limit, ranges) : [])
+      .map((hit) => ({ chunkId: hit.chunkId, score: hit.score + (commonScores.get(hit.chunkId) ?? 0) }))
+      .sort(byScore);
+    const fillHits = [...commonScores]
+      .map(([chunkId, score]) => ({ chunkId, score }))
+      .sort(byScore)
+      .slice(0, limit);
+    return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
+  };
+
   /**
    * The candidate set of an unrestricted query, bounded by the posting budget: every phrase OR-ed when they fit it,
    * else the rarest phrases OR-ed and a fill of passages holding the commoner ones together.
    */
   const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
+    if (passageCount >= settings.championFrom) {
+      const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * passageCount));
+      const cost = phrases.reduce((sum, phrase) => sum + phraseCost(phrase, passageCount, budget), 0);
+      return cost <= budget ? top(phrases.map(quote).join(" OR "), limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
+    }
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
     const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
