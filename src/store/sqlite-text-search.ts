@@ -34,6 +34,7 @@ export const textSearchSettings = z
     phraseWordCostShare: z.number().min(0),
     championSize: z.number().int().positive(),
     championStaleShare: z.number().min(0).max(1),
+    scoreHereUpTo: z.number().int().nonnegative(),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -103,6 +104,39 @@ function distinctStems(phrases: string[][]): string[][] {
   return [...distinct.values()];
 }
 
+/** FTS5's bm25() constants (fts5_aux.c). */
+const bm25K1 = 1.2;
+const bm25B = 0.75;
+
+/** SQLite's varints (big-endian groups of 7 bits, a ninth byte of 8), as FTS5 writes its averages record. */
+function varints(block: Uint8Array): number[] {
+  const values: number[] = [];
+  let offset = 0;
+  while (offset < block.length) {
+    let value = 0;
+    let index = 0;
+    for (; index < 8 && offset + index < block.length; index++) {
+      const byte = block[offset + index]!;
+      value = value * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0) break;
+    }
+    if (index === 8) value = value * 256 + (block[offset + 8] ?? 0);
+    offset += index + 1;
+    values.push(value);
+  }
+  return values;
+}
+
+/** How many times `phrase` occurs in `words` as consecutive words. */
+function occurrences(words: string[], phrase: string[]): number {
+  let found = 0;
+  outer: for (let start = 0; start + phrase.length <= words.length; start++) {
+    for (let offset = 0; offset < phrase.length; offset++) if (words[start + offset] !== phrase[offset]) continue outer;
+    found++;
+  }
+  return found;
+}
+
 const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
 
 /** Passage counts per stem, changed as passages are written and removed; saved inside the write's transaction. */
@@ -143,6 +177,12 @@ function prepareStatements(database: Database.Database) {
   const rankColumn = `bm25(chunks_fts, ${textWeight}, ${contextWeight})`;
   return {
     chunkTexts: database.prepare<[number], { text: string; context: string }>("SELECT text, context FROM chunks WHERE document_id = ?"),
+    chunkRowsById: database.prepare<[string], { id: number; text: string; context: string }>(
+      "SELECT id, text, context FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+    ),
+    chunkRows: database.prepare<[number], { id: number; text: string; context: string }>("SELECT id, text, context FROM chunks WHERE document_id = ?"),
+    /** FTS5's averages record: its row count and each column's token total, as varints. */
+    averages: database.prepare<[], { block: Buffer }>("SELECT block FROM chunks_fts_data WHERE id = 1"),
     versionIds: database.prepare<[string, string], { id: number }>("SELECT id FROM documents WHERE source_path = ? OR content_hash = ?"),
     addToTerm: database.prepare<[string, number]>(
       "INSERT INTO term_passages (stem, passages) VALUES (?, ?) ON CONFLICT (stem) DO UPDATE SET passages = passages + excluded.passages",
@@ -308,9 +348,18 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       }
     }
     const byScore = (left: RankedChunk, right: RankedChunk): number => right.score - left.score || left.chunkId - right.chunkId;
-    const rareHits = (rare.length > 0 ? top(rare.map(quote).join(" OR "), limit, ranges) : [])
-      .map((hit) => ({ chunkId: hit.chunkId, score: hit.score + (commonScores.get(hit.chunkId) ?? 0) }))
-      .sort(byScore);
+    // The rare terms' passages gain the common phrases' share of their score, computed here on their own texts (the
+    // few hundred passages the rare query kept), so they rank as the whole OR would rank them.
+    let rareHits = rare.length > 0 ? top(rare.map(quote).join(" OR "), limit, ranges) : [];
+    if (rareHits.length > 0 && common.length > 0) {
+      const score = scorerHere(common.map((entry) => entry.phrase), passageCount);
+      const rows = new Map(statements.chunkRowsById.all(JSON.stringify(rareHits.map((hit) => hit.chunkId))).map((row) => [row.id, row]));
+      rareHits = rareHits.map((hit) => {
+        const row = rows.get(hit.chunkId);
+        return { chunkId: hit.chunkId, score: hit.score + (row === undefined ? 0 : score(row)) };
+      });
+    }
+    rareHits.sort(byScore);
     const fillHits = [...commonScores]
       .map(([chunkId, score]) => ({ chunkId, score }))
       .sort(byScore)
@@ -354,9 +403,57 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
   };
 
+  /**
+   * BM25 as FTS5's bm25() computes it (k1 1.2, b 0.75, each phrase's hits weighted by column, FTS5's own average
+   * row length), over a few documents' passages read and tokenized here. FTS5 evaluates a phrase of common words
+   * by joining their whole position lists, however few rows a rowid range keeps (a 300-row range costs as much as
+   * the library: 90-290 ms a phrase at 1M passages), and bm25() reads every match of each phrase for its IDF. Here a
+   * phrase's IDF comes from the counts (a word's from term_passages, a phrase's counted once and cached).
+   */
+  const scorerHere = (phrases: string[][], passageCount: number): ((row: { text: string; context: string }) => number) => {
+    const block = statements.averages.get()?.block;
+    const [rows = passageCount, ...columnTokens] = block === undefined ? [] : varints(block);
+    const averageLength = Math.max(1, columnTokens.reduce((sum, total) => sum + total, 0) / Math.max(1, rows));
+    const weighted = phrases.map((phrase) => {
+      const holding = phrase.length === 1 ? stemPassages(phrase[0]!) : phrasePassages(phrase, passageCount);
+      const idf = Math.log((rows - holding + 0.5) / (holding + 0.5));
+      return { stems: phrase.map(indexStem), idf: idf > 0 ? idf : 1e-6 };
+    });
+    return (row) => {
+      const text = tokens(row.text).map(indexStem);
+      const context = tokens(row.context).map(indexStem);
+      const length = text.length + context.length;
+      let score = 0;
+      for (const phrase of weighted) {
+        const frequency = occurrences(text, phrase.stems) * textWeight + occurrences(context, phrase.stems) * contextWeight;
+        if (frequency > 0) score += (phrase.idf * (frequency * (bm25K1 + 1))) / (frequency + bm25K1 * (1 - bm25B + (bm25B * length) / averageLength));
+      }
+      return score;
+    };
+  };
+
+  const scoreHere = (phrases: string[][], limit: number, documentIds: Iterable<number>, passageCount: number): RankedChunk[] => {
+    const score = scorerHere(phrases, passageCount);
+    const hits: RankedChunk[] = [];
+    for (const documentId of documentIds) {
+      for (const row of statements.chunkRows.iterate(documentId)) {
+        const value = score(row);
+        if (value > 0) hits.push({ chunkId: row.id, score: value });
+      }
+    }
+    return hits.sort((left, right) => right.score - left.score || left.chunkId - right.chunkId).slice(0, limit);
+  };
+
   const searchDocuments = (phrases: string[][], limit: number, documentIds: number[], passageCount: number): RankedChunk[] => {
     const expression = phrases.map(quote).join(" OR ");
     const wanted = new Set(documentIds);
+    if (wanted.size <= settings.fewDocuments && passageCount >= settings.championFrom) {
+      // A large library: a few documents' passages scored here cost what those documents hold, not what the library does.
+      const ranges = [...wanted]
+        .map((documentId) => statements.documentRange.get(documentId))
+        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null);
+      if (ranges.reduce((sum, range) => sum + range.last - range.first + 1, 0) <= settings.scoreHereUpTo) return scoreHere(phrases, limit, wanted, passageCount);
+    }
     if (wanted.size <= settings.fewDocuments) {
       // A document's passages are written in one transaction, so its chunk ids are one contiguous range.
       const hits: RankedChunk[] = [];
