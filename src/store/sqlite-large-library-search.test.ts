@@ -91,6 +91,21 @@ describe("SQLite search of a large library", () => {
     expect(await texts(hits)).toContain("Children in care and the local authority, children in care, children in care, children in care.");
   });
 
+  it("keeps phrase counts per library version and counts again once the library has changed by more than the stale share", async () => {
+    const count = await passageCount();
+    const exact = database.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH '\"local authority\"'").get()!.n;
+    expect(createSqliteTextSearch(database, large).documentFrequencies(["local authority"], count).get("local authority")).toBe(exact);
+    expect(database.prepare<[], { passages: number }>("SELECT passages FROM phrase_passages WHERE phrase = 'local author'").get()!.passages).toBe(exact);
+    // Another connection's search (a new process) reads the stored count instead of counting.
+    database.prepare("UPDATE phrase_passages SET passages = 12345 WHERE phrase = 'local author'").run();
+    expect(createSqliteTextSearch(database, large).documentFrequencies(["local authority"], count).get("local authority")).toBe(12345);
+    const more = documentOf("authority-later", Array.from({ length: 12 }, (_, page) => filler(2000 + page)));
+    await store.documents.replace(more.document, more.units, more.chunks);
+    const grown = await passageCount();
+    const recounted = database.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH '\"local authority\"'").get()!.n;
+    expect(createSqliteTextSearch(database, large).documentFrequencies(["local authority"], grown).get("local authority")).toBe(recounted);
+  });
+
   it("scores a few documents' passages here exactly as FTS5's bm25 ranks them", async () => {
     const documents = await store.documents.list();
     const few = documents.slice(3, 6).map((document) => document.id);
