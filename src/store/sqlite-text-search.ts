@@ -35,6 +35,7 @@ export const textSearchSettings = z
     championSize: z.number().int().positive(),
     championStaleShare: z.number().min(0).max(1),
     scoreHereUpTo: z.number().int().nonnegative(),
+    championBudgetShare: z.number().min(0).max(1),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -414,7 +415,8 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
    */
   const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
     if (passageCount >= settings.championFrom) {
-      const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * passageCount));
+      // The common phrases no longer cost their FTS5 reads (champion lists), so the budget can be tighter.
+      const budget = Math.max(settings.postingBudget, Math.round(settings.championBudgetShare * passageCount));
       const cost = phrases.reduce((sum, phrase) => sum + phraseCost(phrase, passageCount, budget), 0);
       return cost <= budget ? top(phrases.map(quote).join(" OR "), limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
     }
