@@ -208,6 +208,34 @@ export const migrations: readonly Migration[] = [
         BEGIN UPDATE library_version SET version = version + 1 WHERE id = 1; END;
     `,
   },
+  {
+    version: 8,
+    description: "champion lists: a common phrase's best passages by its own BM25, kept per library version",
+    // A phrase of common words ("children in care") costs a positional join of lists of most of the library each time
+    // FTS5 evaluates it; its best passages are computed once and reused until the library changes (sqlite-text-search.ts).
+    // No foreign key: a list naming a removed passage is harmless (unknown ids are skipped) and refreshed with the library.
+    sql: `
+      CREATE TABLE phrase_champions (
+        phrase TEXT PRIMARY KEY,
+        library_version INTEGER NOT NULL,
+        passages INTEGER NOT NULL,
+        hits TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 9,
+    description: "phrase counts: how many passages hold a phrase, kept per library version",
+    // Counting a phrase of common words reads their position lists (10-140 ms at 1M passages); see sqlite-text-search.ts.
+    sql: `
+      CREATE TABLE phrase_passages (
+        phrase TEXT PRIMARY KEY,
+        library_version INTEGER NOT NULL,
+        library_passages INTEGER NOT NULL,
+        passages INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

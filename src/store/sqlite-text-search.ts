@@ -30,6 +30,12 @@ export const textSearchSettings = z
     rankRareWithCommon: z.boolean(),
     narrowFrom: z.number().int().nonnegative(),
     postingBudgetShare: z.number().min(0).max(1),
+    championFrom: z.number().int().nonnegative(),
+    phraseWordCostShare: z.number().min(0),
+    championSize: z.number().int().positive(),
+    championStaleShare: z.number().min(0).max(1),
+    scoreHereUpTo: z.number().int().nonnegative(),
+    championBudgetShare: z.number().min(0).max(1),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -99,6 +105,39 @@ function distinctStems(phrases: string[][]): string[][] {
   return [...distinct.values()];
 }
 
+/** FTS5's bm25() constants (fts5_aux.c). */
+const bm25K1 = 1.2;
+const bm25B = 0.75;
+
+/** SQLite's varints (big-endian groups of 7 bits, a ninth byte of 8), as FTS5 writes its averages record. */
+function varints(block: Uint8Array): number[] {
+  const values: number[] = [];
+  let offset = 0;
+  while (offset < block.length) {
+    let value = 0;
+    let index = 0;
+    for (; index < 8 && offset + index < block.length; index++) {
+      const byte = block[offset + index]!;
+      value = value * 128 + (byte & 0x7f);
+      if ((byte & 0x80) === 0) break;
+    }
+    if (index === 8) value = value * 256 + (block[offset + 8] ?? 0);
+    offset += index + 1;
+    values.push(value);
+  }
+  return values;
+}
+
+/** How many times `phrase` occurs in `words` as consecutive words. */
+function occurrences(words: string[], phrase: string[]): number {
+  let found = 0;
+  outer: for (let start = 0; start + phrase.length <= words.length; start++) {
+    for (let offset = 0; offset < phrase.length; offset++) if (words[start + offset] !== phrase[offset]) continue outer;
+    found++;
+  }
+  return found;
+}
+
 const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
 
 /** Passage counts per stem, changed as passages are written and removed; saved inside the write's transaction. */
@@ -139,6 +178,12 @@ function prepareStatements(database: Database.Database) {
   const rankColumn = `bm25(chunks_fts, ${textWeight}, ${contextWeight})`;
   return {
     chunkTexts: database.prepare<[number], { text: string; context: string }>("SELECT text, context FROM chunks WHERE document_id = ?"),
+    chunkRowsById: database.prepare<[string], { id: number; text: string; context: string }>(
+      "SELECT id, text, context FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+    ),
+    chunkRows: database.prepare<[number], { id: number; text: string; context: string }>("SELECT id, text, context FROM chunks WHERE document_id = ?"),
+    /** FTS5's averages record: its row count and each column's token total, as varints. */
+    averages: database.prepare<[], { block: Buffer }>("SELECT block FROM chunks_fts_data WHERE id = 1"),
     versionIds: database.prepare<[string, string], { id: number }>("SELECT id FROM documents WHERE source_path = ? OR content_hash = ?"),
     addToTerm: database.prepare<[string, number]>(
       "INSERT INTO term_passages (stem, passages) VALUES (?, ?) ON CONFLICT (stem) DO UPDATE SET passages = passages + excluded.passages",
@@ -149,7 +194,22 @@ function prepareStatements(database: Database.Database) {
     phraseSample: database.prepare<[string, number], { n: number; last: number | null }>(
       "SELECT count(*) AS n, max(rowid) AS last FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid LIMIT ?)",
     ),
-    idSpan: database.prepare<[], { first: number | null; last: number | null }>("SELECT min(id) AS first, max(id) AS last FROM chunks"),
+    // Two subqueries: SQLite answers a lone min() or max() from the primary key, but min() and max() together scan
+    // the table (87 ms at 1M passages).
+    idSpan: database.prepare<[], { first: number | null; last: number | null }>("SELECT (SELECT min(id) FROM chunks) AS first, (SELECT max(id) FROM chunks) AS last"),
+    libraryVersion: database.prepare<[], { version: number }>("SELECT version FROM library_version WHERE id = 1"),
+    champion: database.prepare<[string], { library_version: number; passages: number; hits: string }>(
+      "SELECT library_version, passages, hits FROM phrase_champions WHERE phrase = ?",
+    ),
+    storedPhrase: database.prepare<[string], { library_version: number; library_passages: number; passages: number }>(
+      "SELECT library_version, library_passages, passages FROM phrase_passages WHERE phrase = ?",
+    ),
+    savePhrase: database.prepare<[string, number, number, number]>(
+      "INSERT INTO phrase_passages (phrase, library_version, library_passages, passages) VALUES (?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET library_version = excluded.library_version, library_passages = excluded.library_passages, passages = excluded.passages",
+    ),
+    saveChampion: database.prepare<[string, number, number, string]>(
+      "INSERT INTO phrase_champions (phrase, library_version, passages, hits) VALUES (?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET library_version = excluded.library_version, passages = excluded.passages, hits = excluded.hits",
+    ),
     topInIndex: database.prepare<[string, number], { id: number; rank_value: number }>(
       `SELECT rowid AS id, ${rankColumn} AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank_value, rowid LIMIT ?`,
     ),
@@ -199,8 +259,28 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const text = phrase.join(" ");
     let count = phraseCache.counts.get(text);
     if (count === undefined) {
-      count = countPhrase(phrase, passageCount);
+      count = passageCount >= settings.championFrom ? storedCount(phrase, passageCount) : countPhrase(phrase, passageCount);
       phraseCache.counts.set(text, count);
+    }
+    return count;
+  };
+
+  /**
+   * A large library keeps its phrase counts in `phrase_passages` (a count reads the words' position lists: 10-140 ms
+   * at 1M passages), reused as champion lists are: same library version, or a passage count within the stale share.
+   */
+  const storedCount = (phrase: string[], passageCount: number): number => {
+    const key = phrase.map(indexStem).join(" ");
+    const version = statements.libraryVersion.get()?.version ?? 0;
+    const stored = statements.storedPhrase.get(key);
+    if (stored !== undefined && (stored.library_version === version || Math.abs(passageCount - stored.library_passages) <= settings.championStaleShare * stored.library_passages)) {
+      return stored.passages;
+    }
+    const count = countPhrase(phrase, passageCount);
+    try {
+      statements.savePhrase.run(key, version, passageCount, count);
+    } catch {
+      // Read-only or busy: counted again next time.
     }
     return count;
   };
@@ -223,13 +303,110 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return phrase.length === 1 || rarest <= settings.phraseCountCap ? rarest : phrasePassages(phrase, passageCount);
   };
 
+  // One statement per number of ranges: bm25() reads every match of each phrase for its IDF once per statement, so
+  // ranges searched one by one paid it once each (the data-set fallback's six ranges: six times).
+  const inRangesStatements = new Map<number, Database.Statement<unknown[], { id: number; rank_value: number }>>();
+  const topInRanges = (expression: string, limit: number, ranges: [number, number][]): { id: number; rank_value: number }[] => {
+    let statement = inRangesStatements.get(ranges.length);
+    if (statement === undefined) {
+      const between = ranges.map(() => "rowid BETWEEN ? AND ?").join(" OR ");
+      statement = database.prepare<unknown[], { id: number; rank_value: number }>(
+        `SELECT rowid AS id, bm25(chunks_fts, ${textWeight}, ${contextWeight}) AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? AND (${between})
+          ORDER BY rank_value, rowid LIMIT ?`,
+      );
+      inRangesStatements.set(ranges.length, statement);
+    }
+    return statement.all(expression, ...ranges.flat(), limit);
+  };
+
   /** The top k of an expression inside the index, over the whole library or over rowid ranges of it. */
   const top = (expression: string, limit: number, ranges?: [number, number][]): RankedChunk[] => {
     if (ranges === undefined) return statements.topInIndex.all(expression, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
-    return ranges
-      .flatMap(([first, last]) => statements.topInRange.all(expression, first, last, limit).map((row) => ({ chunkId: row.id, score: -row.rank_value })))
-      .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
+    if (ranges.length === 0) return [];
+    if (ranges.length === 1) return statements.topInRange.all(expression, ranges[0]![0], ranges[0]![1], limit).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+    return topInRanges(expression, limit, ranges).map((row) => ({ chunkId: row.id, score: -row.rank_value }));
+  };
+
+  // Champion lists: a common phrase's best `championSize` passages by its own BM25 (its exact share of an OR's score),
+  // kept in `phrase_champions` with the library version they were computed at, and in memory.
+  let championMemory = new Map<string, { version: number; passages: number; hits: RankedChunk[] }>();
+  const champions = (phrase: string[], passageCount: number): RankedChunk[] => {
+    const key = phrase.map(indexStem).join(" ");
+    const version = statements.libraryVersion.get()?.version ?? 0;
+    // A list stays good while the library is the same, or has grown or shrunk by less than `championStaleShare` (a
+    // passage added since is still found by the query's rare terms; a removed one is skipped when passages are read).
+    const fresh = (entry: { version: number; passages: number }): boolean =>
+      entry.version === version || Math.abs(passageCount - entry.passages) <= settings.championStaleShare * entry.passages;
+    const remembered = championMemory.get(key);
+    if (remembered !== undefined && fresh(remembered)) return remembered.hits;
+    let hits: RankedChunk[] | undefined;
+    const stored = statements.champion.get(key);
+    if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.passages })) {
+      try {
+        hits = (JSON.parse(stored.hits) as [number, number][]).map(([chunkId, score]) => ({ chunkId, score }));
+      } catch {
+        hits = undefined;
+      }
+    }
+    if (hits === undefined) {
+      hits = top(quote(phrase), settings.championSize);
+      try {
+        statements.saveChampion.run(key, version, passageCount, JSON.stringify(hits.map((hit) => [hit.chunkId, hit.score])));
+      } catch {
+        // A read-only or busy library keeps the list in memory only; the next process computes it again.
+      }
+    }
+    if (championMemory.size >= 5_000) championMemory = new Map();
+    championMemory.set(key, { version, passages: passageCount, hits });
+    return hits;
+  };
+
+  /**
+   * What FTS5 reads to evaluate a phrase: a word's passages; for several words a share of all their position lists
+   * (it joins them, however few passages hold the phrase), at least the phrase's own passages. Counting a phrase of
+   * common words is skipped when its words alone are past the budget.
+   */
+  const phraseCost = (phrase: string[], passageCount: number, budget: number): number => {
+    if (phrase.length === 1) return stemPassages(phrase[0]!);
+    const words = settings.phraseWordCostShare * phrase.reduce((sum, word) => sum + stemPassages(word), 0);
+    return words > budget ? Math.round(words) : Math.max(Math.round(words), phraseBound(phrase, passageCount));
+  };
+
+  /**
+   * A large library: the phrases FTS5 can evaluate within the budget (rarest first by what they cost to read), OR-ed;
+   * every other phrase from its champion list. A rare passage's score gains the common phrases' scores where it is
+   * among their champions; the fill is the passages best in the common phrases' champion lists together.
+   */
+  const searchWithChampions = (phrases: string[][], limit: number, passageCount: number, budget: number, ranges?: [number, number][]): RankedChunk[] => {
+    const costed = distinctStems(phrases)
+      .map((phrase) => ({ phrase, passages: phraseCost(phrase, passageCount, budget) }))
+      .sort((left, right) => left.passages - right.passages);
+    const { rare, common } = splitByBudget(costed, budget, passageCount);
+    const inRanges = (chunkId: number): boolean => ranges === undefined || ranges.some(([first, last]) => chunkId >= first && chunkId <= last);
+    const commonScores = new Map<number, number>();
+    for (const entry of common) {
+      for (const hit of champions(entry.phrase, passageCount)) {
+        if (inRanges(hit.chunkId)) commonScores.set(hit.chunkId, (commonScores.get(hit.chunkId) ?? 0) + hit.score);
+      }
+    }
+    const byScore = (left: RankedChunk, right: RankedChunk): number => right.score - left.score || left.chunkId - right.chunkId;
+    // The rare terms' passages gain the common phrases' share of their score, computed here on their own texts (the
+    // few hundred passages the rare query kept), so they rank as the whole OR would rank them.
+    let rareHits = rare.length > 0 ? top(rare.map(quote).join(" OR "), limit, ranges) : [];
+    if (rareHits.length > 0 && common.length > 0) {
+      const score = scorerHere(common.map((entry) => entry.phrase), passageCount);
+      const rows = new Map(statements.chunkRowsById.all(JSON.stringify(rareHits.map((hit) => hit.chunkId))).map((row) => [row.id, row]));
+      rareHits = rareHits.map((hit) => {
+        const row = rows.get(hit.chunkId);
+        return { chunkId: hit.chunkId, score: hit.score + (row === undefined ? 0 : score(row)) };
+      });
+    }
+    rareHits.sort(byScore);
+    const fillHits = [...commonScores]
+      .map(([chunkId, score]) => ({ chunkId, score }))
+      .sort(byScore)
       .slice(0, limit);
+    return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
   };
 
   /**
@@ -237,6 +414,12 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
    * else the rarest phrases OR-ed and a fill of passages holding the commoner ones together.
    */
   const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
+    if (passageCount >= settings.championFrom) {
+      // The common phrases no longer cost their FTS5 reads (champion lists), so the budget can be tighter.
+      const budget = Math.max(settings.postingBudget, Math.round(settings.championBudgetShare * passageCount));
+      const cost = phrases.reduce((sum, phrase) => sum + phraseCost(phrase, passageCount, budget), 0);
+      return cost <= budget ? top(phrases.map(quote).join(" OR "), limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
+    }
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
     const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
     const total = counted.reduce((sum, entry) => sum + entry.passages, 0);
@@ -263,9 +446,57 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return mergeRareAndFill(rareHits, fillHits, limit, settings.fillShare);
   };
 
+  /**
+   * BM25 as FTS5's bm25() computes it (k1 1.2, b 0.75, each phrase's hits weighted by column, FTS5's own average
+   * row length), over a few documents' passages read and tokenized here. FTS5 evaluates a phrase of common words
+   * by joining their whole position lists, however few rows a rowid range keeps (a 300-row range costs as much as
+   * the library: 90-290 ms a phrase at 1M passages), and bm25() reads every match of each phrase for its IDF. Here a
+   * phrase's IDF comes from the counts (a word's from term_passages, a phrase's counted once and cached).
+   */
+  const scorerHere = (phrases: string[][], passageCount: number): ((row: { text: string; context: string }) => number) => {
+    const block = statements.averages.get()?.block;
+    const [rows = passageCount, ...columnTokens] = block === undefined ? [] : varints(block);
+    const averageLength = Math.max(1, columnTokens.reduce((sum, total) => sum + total, 0) / Math.max(1, rows));
+    const weighted = phrases.map((phrase) => {
+      const holding = phrase.length === 1 ? stemPassages(phrase[0]!) : phrasePassages(phrase, passageCount);
+      const idf = Math.log((rows - holding + 0.5) / (holding + 0.5));
+      return { stems: phrase.map(indexStem), idf: idf > 0 ? idf : 1e-6 };
+    });
+    return (row) => {
+      const text = tokens(row.text).map(indexStem);
+      const context = tokens(row.context).map(indexStem);
+      const length = text.length + context.length;
+      let score = 0;
+      for (const phrase of weighted) {
+        const frequency = occurrences(text, phrase.stems) * textWeight + occurrences(context, phrase.stems) * contextWeight;
+        if (frequency > 0) score += (phrase.idf * (frequency * (bm25K1 + 1))) / (frequency + bm25K1 * (1 - bm25B + (bm25B * length) / averageLength));
+      }
+      return score;
+    };
+  };
+
+  const scoreHere = (phrases: string[][], limit: number, documentIds: Iterable<number>, passageCount: number): RankedChunk[] => {
+    const score = scorerHere(phrases, passageCount);
+    const hits: RankedChunk[] = [];
+    for (const documentId of documentIds) {
+      for (const row of statements.chunkRows.iterate(documentId)) {
+        const value = score(row);
+        if (value > 0) hits.push({ chunkId: row.id, score: value });
+      }
+    }
+    return hits.sort((left, right) => right.score - left.score || left.chunkId - right.chunkId).slice(0, limit);
+  };
+
   const searchDocuments = (phrases: string[][], limit: number, documentIds: number[], passageCount: number): RankedChunk[] => {
     const expression = phrases.map(quote).join(" OR ");
     const wanted = new Set(documentIds);
+    if (wanted.size <= settings.fewDocuments && passageCount >= settings.championFrom) {
+      // A large library: a few documents' passages scored here cost what those documents hold, not what the library does.
+      const ranges = [...wanted]
+        .map((documentId) => statements.documentRange.get(documentId))
+        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null);
+      if (ranges.reduce((sum, range) => sum + range.last - range.first + 1, 0) <= settings.scoreHereUpTo) return scoreHere(phrases, limit, wanted, passageCount);
+    }
     if (wanted.size <= settings.fewDocuments) {
       // A document's passages are written in one transaction, so its chunk ids are one contiguous range.
       const hits: RankedChunk[] = [];
