@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, constants, setPriority } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const require = createRequire(import.meta.url);
@@ -60,7 +60,7 @@ function run(name, [command, ...args], { quiet, lowPriority = false }) {
       const seconds = (Date.now() - started) / 1000;
       times.push({ name, seconds });
       const status = code ?? (signal ? 1 : 0);
-      if (quiet) reports.push(`\n> ${name} (${args.slice(1).join(" ")}): ${status === 0 ? "ok" : "FAILED"} in ${seconds.toFixed(1)} s\n${output}`);
+      if (quiet) reports.push(`\n> ${name} (${args.slice(1).join(" ") || basename(args[0] ?? "")}): ${status === 0 ? "ok" : "FAILED"} in ${seconds.toFixed(1)} s\n${output}`);
       resolve(status);
     });
   });
