@@ -40,6 +40,16 @@ const layerRules = layers.map((layer, index) => {
   };
 });
 
+/**
+ * The files linted with type information (tsconfig.json's program). Exported for scripts/typecheck-and-lint.mjs,
+ * which hands these files the type-check's program instead of letting typescript-eslint build a second one.
+ */
+export const typeAwareFiles = {
+  files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
+  // test/layering.test.ts lints made-up files (probe.ts) that no tsconfig holds.
+  ignores: ["**/probe.ts"],
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/**", "scratch/**", "dist/**", "web/dist/**", "coverage/**"] },
   js.configs.recommended,
@@ -91,9 +101,7 @@ export default tseslint.config(
   {
     // Type-aware: the store is async, and a forgotten await passes silently (a Promise is truthy, an unawaited
     // write may never happen). These two rules catch it.
-    files: ["src/**/*.ts", "test/**/*.ts", "bench/**/*.ts"],
-    // test/layering.test.ts lints made-up files (probe.ts) that no tsconfig holds.
-    ignores: ["**/probe.ts"],
+    ...typeAwareFiles,
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",

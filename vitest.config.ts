@@ -12,6 +12,13 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // A worker process keeps its modules from one test file to the next instead of a new process per file, which
+    // loaded Vitest's runtime and re-imported every module (zod, hono, the store, the loaders) 138 times: the
+    // suite's CPU fell from ~435 s to ~295 s (docs/benchmarks.md, "Test suite CPU, one TypeScript program,
+    // non-isolated Vitest"). Tests share no mutable module state: stores, servers and folders are per file, caches
+    // are keyed by the store object or the content. To rule a leak in or out: `npx vitest run
+    // --poolOptions.forks.isolate=true`.
+    poolOptions: { forks: { isolate: false } },
     maxWorkers: workers,
     minWorkers: 1,
     // A throwaway PostgreSQL server for the PostgreSQL store tests (CI hands one over in HEARTH_TEST_POSTGRES_URL).
