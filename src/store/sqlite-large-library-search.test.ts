@@ -119,4 +119,18 @@ describe("SQLite search of a large library", () => {
     expect(scored.map((hit) => hit.chunkId)).toEqual(expected.map((hit) => hit.chunkId));
     for (const [index, hit] of scored.entries()) expect(hit.score).toBeCloseTo(expected[index]!.score, 6);
   });
+  it("searches a few documents too large to score here as one bounded search over their ranges, keeping only their passages", async () => {
+    const documents = await store.documents.list();
+    const few = documents.filter((document) => /authority-(11|12|13)\.txt$/.test(document.fileName)).map((document) => document.id);
+    expect(few).toHaveLength(3);
+    // 30 passages in those documents, more than scoreHereUpTo: the ranges go through the budgeted library search.
+    const bounded = createSqliteTextSearch(database, { ...large, scoreHereUpTo: 5 });
+    const restricted: TextQuery = { ...query, documentIds: few };
+    const hits = bounded.search(restricted, await passageCount());
+    expect(hits.length).toBeGreaterThan(0);
+    const owners = new Set((await store.passages.getPassages(hits.map((hit) => hit.chunkId))).map((passage) => passage.documentId));
+    expect([...owners].every((owner) => few.includes(owner))).toBe(true);
+    expect((await texts(hits))[0]).toBe("Unaccompanied asylum seeking children in care need specialist semi-independent provision.");
+    expect(await texts(hits)).toContain("Unaccompanied asylum seeking young people were counted separately.");
+  });
 });

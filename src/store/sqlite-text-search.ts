@@ -496,6 +496,17 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
         .map((documentId) => statements.documentRange.get(documentId))
         .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null);
       if (ranges.reduce((sum, range) => sum + range.last - range.first + 1, 0) <= settings.scoreHereUpTo) return scoreHere(phrases, limit, wanted, passageCount);
+      // Too many passages to score here (a few data sets of thousands of rows): their ranges searched as the library
+      // is, in one bounded search, not one whole OR per document (each paid the common phrases' whole position lists:
+      // four data sets named by a council cost 4-6 s a question at 1M passages).
+      const hits = searchLibrary(
+        phrases,
+        limit,
+        passageCount,
+        ranges.map((range): [number, number] => [range.first, range.last]).sort((left, right) => left[0] - right[0]),
+      );
+      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
+      return hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
     }
     if (wanted.size <= settings.fewDocuments) {
       // A document's passages are written in one transaction, so its chunk ids are one contiguous range.
