@@ -177,11 +177,10 @@ export class TermCounts {
 function prepareStatements(database: Database.Database) {
   const rankColumn = `bm25(chunks_fts, ${textWeight}, ${contextWeight})`;
   return {
-    chunkTexts: database.prepare<[number], { text: string; context: string }>("SELECT text, context FROM chunks WHERE document_id = ?"),
+    chunkTexts: database.prepare<[number], { id: number; text: string; context: string }>("SELECT id, text, context FROM chunks WHERE document_id = ?"),
     chunkRowsById: database.prepare<[string], { id: number; text: string; context: string }>(
       "SELECT id, text, context FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
     ),
-    chunkRows: database.prepare<[number], { id: number; text: string; context: string }>("SELECT id, text, context FROM chunks WHERE document_id = ?"),
     /** FTS5's averages record: its row count and each column's token total, as varints. */
     averages: database.prepare<[], { block: Buffer }>("SELECT block FROM chunks_fts_data WHERE id = 1"),
     versionIds: database.prepare<[string, string], { id: number }>("SELECT id FROM documents WHERE source_path = ? OR content_hash = ?"),
@@ -266,6 +265,14 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
   };
 
   /**
+   * Whether a value kept for the library at `kept` still holds: the same library version, or a library grown or shrunk
+   * by less than `championStaleShare` (a passage added since is still found by the query's rare terms; a removed one
+   * is skipped when passages are read). Phrase counts and champion lists follow the same rule.
+   */
+  const fresh = (kept: { version: number; passages: number }, version: number, passageCount: number): boolean =>
+    kept.version === version || Math.abs(passageCount - kept.passages) <= settings.championStaleShare * kept.passages;
+
+  /**
    * A large library keeps its phrase counts in `phrase_passages` (a count reads the words' position lists: 10-140 ms
    * at 1M passages), reused as champion lists are: same library version, or a passage count within the stale share.
    */
@@ -273,9 +280,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const key = phrase.map(indexStem).join(" ");
     const version = statements.libraryVersion.get()?.version ?? 0;
     const stored = statements.storedPhrase.get(key);
-    if (stored !== undefined && (stored.library_version === version || Math.abs(passageCount - stored.library_passages) <= settings.championStaleShare * stored.library_passages)) {
-      return stored.passages;
-    }
+    if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.library_passages }, version, passageCount)) return stored.passages;
     const count = countPhrase(phrase, passageCount);
     try {
       statements.savePhrase.run(key, version, passageCount, count);
@@ -333,15 +338,11 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
   const champions = (phrase: string[], passageCount: number): RankedChunk[] => {
     const key = phrase.map(indexStem).join(" ");
     const version = statements.libraryVersion.get()?.version ?? 0;
-    // A list stays good while the library is the same, or has grown or shrunk by less than `championStaleShare` (a
-    // passage added since is still found by the query's rare terms; a removed one is skipped when passages are read).
-    const fresh = (entry: { version: number; passages: number }): boolean =>
-      entry.version === version || Math.abs(passageCount - entry.passages) <= settings.championStaleShare * entry.passages;
     const remembered = championMemory.get(key);
-    if (remembered !== undefined && fresh(remembered)) return remembered.hits;
+    if (remembered !== undefined && fresh(remembered, version, passageCount)) return remembered.hits;
     let hits: RankedChunk[] | undefined;
     const stored = statements.champion.get(key);
-    if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.passages })) {
+    if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.passages }, version, passageCount)) {
       try {
         hits = (JSON.parse(stored.hits) as [number, number][]).map(([chunkId, score]) => ({ chunkId, score }));
       } catch {
@@ -479,7 +480,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const score = scorerHere(phrases, passageCount);
     const hits: RankedChunk[] = [];
     for (const documentId of documentIds) {
-      for (const row of statements.chunkRows.iterate(documentId)) {
+      for (const row of statements.chunkTexts.iterate(documentId)) {
         const value = score(row);
         if (value > 0) hits.push({ chunkId: row.id, score: value });
       }
@@ -490,37 +491,22 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
   const searchDocuments = (phrases: string[][], limit: number, documentIds: number[], passageCount: number): RankedChunk[] => {
     const expression = phrases.map(quote).join(" OR ");
     const wanted = new Set(documentIds);
-    if (wanted.size <= settings.fewDocuments && passageCount >= settings.championFrom) {
-      // A large library: a few documents' passages scored here cost what those documents hold, not what the library does.
-      const ranges = [...wanted]
-        .map((documentId) => statements.documentRange.get(documentId))
-        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null);
-      if (ranges.reduce((sum, range) => sum + range.last - range.first + 1, 0) <= settings.scoreHereUpTo) return scoreHere(phrases, limit, wanted, passageCount);
-      // Too many passages to score here (a few data sets of thousands of rows): their ranges searched as the library
-      // is, in one bounded search, not one whole OR per document (each paid the common phrases' whole position lists:
-      // four data sets named by a council cost 4-6 s a question at 1M passages).
-      const hits = searchLibrary(
-        phrases,
-        limit,
-        passageCount,
-        ranges.map((range): [number, number] => [range.first, range.last]).sort((left, right) => left[0] - right[0]),
-      );
-      const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
-      return hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
-    }
     if (wanted.size <= settings.fewDocuments) {
       // A document's passages are written in one transaction, so its chunk ids are one contiguous range.
-      const hits: RankedChunk[] = [];
-      for (const documentId of wanted) {
-        const range = statements.documentRange.get(documentId);
-        if (range?.first === null || range?.first === undefined || range.last === null) continue;
-        for (const row of statements.topInRange.all(expression, range.first, range.last, limit)) hits.push({ chunkId: row.id, score: -row.rank_value });
-      }
+      const ranges = [...wanted]
+        .map((documentId) => statements.documentRange.get(documentId))
+        .filter((range): range is { first: number; last: number } => range?.first !== null && range?.first !== undefined && range.last !== null)
+        .map((range): [number, number] => [range.first, range.last])
+        .sort((left, right) => left[0] - right[0]);
+      const large = passageCount >= settings.championFrom;
+      // A large library: a few documents' passages scored here cost what those documents hold, not what the library does.
+      if (large && ranges.reduce((sum, [first, last]) => sum + last - first + 1, 0) <= settings.scoreHereUpTo) return scoreHere(phrases, limit, wanted, passageCount);
+      // Their ranges in one statement, not one whole OR per document: bm25() reads every match of each phrase for its
+      // IDF once per statement. A large library's go through its bounded search (four data sets named by a council
+      // cost 4-6 s a question at 1M passages as one OR each).
+      const hits = large ? searchLibrary(phrases, limit, passageCount, ranges) : top(expression, limit, ranges);
       const owners = new Map(statements.documentsOf.all(JSON.stringify(hits.map((hit) => hit.chunkId))).map((row) => [row.id, row.document_id]));
-      return hits
-        .filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1))
-        .sort((left, right) => right.score - left.score || left.chunkId - right.chunkId)
-        .slice(0, limit);
+      return hits.filter((hit) => wanted.has(owners.get(hit.chunkId) ?? -1));
     }
     // All but a few documents (every prose document, leaving out a few data sets of thousands of rows): the rowid
     // ranges between the left-out documents, searched as the whole library is.
