@@ -124,6 +124,11 @@ export function titleHoldsTerm(title: string[], term: string[], gapWords: number
   return false;
 }
 
+/** A document's file name (without its extension) and title as stems: what a question's terms are matched against. */
+function titleStems(document: { fileName: string; title: string | null }): string[] {
+  return stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`);
+}
+
 function inverseDocumentFrequency(total: number, frequency: number): number {
   return Math.log(1 + (total - frequency + 0.5) / (frequency + 0.5));
 }
@@ -181,7 +186,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         ids: documents.filter((document) => !isDataSetFormat(document.format)).map((document) => document.id),
         dataSets: documents
           .filter((document) => isDataSetFormat(document.format))
-          .map((document) => ({ id: document.id, title: stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`) })),
+          .map((document) => ({ id: document.id, title: titleStems(document) })),
       };
     }
     return proseCache;
@@ -194,7 +199,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const key = await store.version();
     if (titleCache?.key !== key) {
       const titles = (await libraryDocuments(store))
-        .map((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`));
+        .map(titleStems);
       // Titles by each stem they hold, so a question's word is looked for in the few titles that could hold it, not in
       // every title of a library of thousands.
       const byStem = new Map<string, string[][]>();
@@ -263,12 +268,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
     // row of every data set for every question would cost as much as the rest of the search.
     if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
-      const { titles } = await documentStems();
+      const { titles, byStem } = await documentStems();
       const named = analysed.concepts
         .filter((concept) => concept.kind !== "figure")
         .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
         .map((form) => form.stems)
-        .filter((formStems) => titles.filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+        .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
       const dataSets = (await documentKinds()).dataSets
         .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
         .map((dataSet) => dataSet.id);

@@ -76,9 +76,7 @@ export function memoizeReads(inner: Store): MemoizedStore {
     const known = version;
     const current = await inner.version();
     if (known === undefined || (await known.catch(() => undefined)) !== current) {
-      memo.clear();
-      frequencies.clear();
-      generation++;
+      forget();
       version = Promise.resolve(current);
     }
   };
