@@ -12,6 +12,7 @@ import { attributeVoice } from "../identity/attribute-voice.ts";
 import { withDocumentIdentity } from "../identity/identity-search.ts";
 import type { Store } from "../store/types.ts";
 import { prepareTables, withTableAnswers } from "../tables/table-answerer.ts";
+import { withTableRows } from "../tables/table-search.ts";
 
 export { evaluate, parseQuestionSet } from "../answer/evaluate.ts";
 
@@ -19,9 +20,11 @@ export async function evaluationDependencies(store: Store, k: number): Promise<E
   await prepareTables(store);
   const searcher = withDocumentIdentity(createSearcher(store), store);
   const extractive = createExtractiveAnswerer({ store, searcher: withSourceAuthority(searcher, store) });
+  // Search as hearth search ranks: a data-set question's evidence row first (the row its answer is computed from).
+  const shown = withTableRows(searcher, store);
   const answerer = withTableAnswers(store, extractive);
   return {
-    searcher,
+    searcher: shown,
     answerer: { answer: async (question) => addOutOfDateNotes(await attributeVoice(await answerer.answer(question), store), store) },
     k,
     store,

@@ -18,7 +18,11 @@ export function registerSearchCommand(program: Command, context: CommandContext)
     .action(async (queryWords: string[], options: { limit: number; json?: boolean; explain?: boolean; file: string[] }) => {
       const { io } = context;
       const query = queryWords.join(" ");
-      const [{ createSearcher }, { withDocumentIdentity }] = await Promise.all([import("../retrieval/search.ts"), import("../identity/identity-search.ts")]);
+      const [{ createSearcher }, { withDocumentIdentity }, { withTableRows }] = await Promise.all([
+        import("../retrieval/search.ts"),
+        import("../identity/identity-search.ts"),
+        import("../tables/table-search.ts"),
+      ]);
       const results = await withStore(context.config(), async (store) => {
         if (await warnWhenLibraryEmpty(store, io)) return [];
         let documentIds: number[] | undefined;
@@ -30,7 +34,8 @@ export function registerSearchCommand(program: Command, context: CommandContext)
             return found.id;
           });
         }
-        return withDocumentIdentity(createSearcher(store), store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
+        // A data-set question's evidence row leads, as hearth ask computes its figure from that row.
+        return withTableRows(withDocumentIdentity(createSearcher(store), store), store).search(query, { limit: options.limit, ...(documentIds ? { documentIds } : {}) });
       });
       if (options.json) {
         const payload = {
