@@ -19,7 +19,7 @@ import { cellSeparator, renderRow } from "./table-row.ts";
 import type { SourceRank, Theme as BriefingTheme } from "./briefing.ts";
 import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
-import { analyseQuestion, loadQuestionWords, questionFocusRuns } from "./question-analysis.ts";
+import { analyseQuestion, loadQuestionWords, negatedStems, questionFocusRuns } from "./question-analysis.ts";
 import { getProfile } from "../profile/organisation-profile.ts";
 import { libraryAuthorities } from "../authority/source-authority.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
@@ -81,6 +81,7 @@ const answerWeightsSchema = z.object({
     retrieval: z.number(),
     shapeMiss: z.number(),
     countMissFloor: z.number(),
+    negatedWord: z.number().min(0).max(1),
     askedCell: z.object({ sameUnit: z.number(), otherUnit: z.number(), noFigure: z.number() }),
   }),
   thresholds: z.object({
@@ -102,6 +103,8 @@ const answerWeightsSchema = z.object({
     commonInRows: z.number(),
     dataSetSample: z.number(),
     listItems: z.number(),
+    listHeadingShare: z.number().min(0).max(1),
+    placeGapWords: z.number().int().min(0),
   }),
 });
 
@@ -294,6 +297,35 @@ function conceptFoundIn(concept: Concept, textStems: readonly string[]): number 
   return credit;
 }
 
+/**
+ * A term of three or more words held by a title or heading with a few of the question's own words set between its
+ * words: "Inspection of Blackpool local authority children's services" is an "inspection of local authority children's
+ * services" (ILACS) of Blackpool for a question about Blackpool, but not one of Westmorland and Furness for a question
+ * about that council (the inspected council's name is set into the title).
+ */
+export function conceptInTitle(concept: Concept, placeStems: readonly string[], questionStems: ReadonlySet<string>, gapWords: number): number {
+  let credit = 0;
+  for (const form of concept.forms) {
+    if (form.stems.length < 3 || gapWords === 0) continue;
+    for (let start = 0; start < placeStems.length; start++) {
+      if (placeStems[start] !== form.stems[0]) continue;
+      let matched = 1;
+      let gaps = 0;
+      for (let next = start + 1; next < placeStems.length && matched < form.stems.length; next++) {
+        const stem = placeStems[next] ?? "";
+        if (stem === form.stems[matched]) matched++;
+        else if (questionStems.has(stem) && gaps < gapWords) gaps++;
+        else break;
+      }
+      if (matched === form.stems.length) {
+        credit = Math.max(credit, form.original ? 1 : 0.85);
+        break;
+      }
+    }
+  }
+  return credit;
+}
+
 export interface WeightedConcept {
   concept: Concept;
   weight: number;
@@ -423,10 +455,12 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
     const placeStems = cachedStems(unshadowed ? unshadowed(place) : place);
     const passageStems = unshadowed ? cachedStems(unshadowed(result.text)) : null;
     const section = cachedStems(result.section ?? "").join(" ");
+    // The words asked about, which may stand between a title's term's words (the council in an ILACS report's title).
+    const askedStems = new Set(concepts.flatMap(({ concept }) => concept.forms.filter((form) => form.original).flatMap((form) => form.stems)));
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
-      const placeCredit = 0.6 * conceptFoundIn(concept, placeStems);
+      const placeCredit = 0.6 * Math.max(conceptFoundIn(concept, placeStems), conceptInTitle(concept, placeStems, askedStems, tuning.placeGapWords));
       if (placeCredit >= 0.45) return placeCredit;
       if (passageStems) return Math.max(placeCredit, 0.45 * conceptFoundIn(concept, passageStems));
       const page = pageKey(result);
@@ -481,7 +515,7 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
         }
         // A list question is answered by the bullets under a heading that asks it ("What needs to improve?"); a
         // definition question by the term's defining sentence. Either leads the answer.
-        const listed = shape.type === "list" && !piece.isRow && headingAsks(result, concepts) && bulletedIn(result.text, piece.quote);
+        const listed = shape.type === "list" && !piece.isRow && headingAsks(result, concepts, tuning.listHeadingShare) && bulletedIn(result.text, piece.quote);
         if (listed) fit = 1;
         const leads = listed || (shape.defines !== undefined && fit >= 1);
         const length = pieceStems.length;
@@ -527,11 +561,30 @@ export function cellFit(cell: string, shape: QuestionShape, fits: AnswerWeights[
   return cell.includes("%") === shape.wantsPercentage ? fits.sameUnit : fits.otherUnit;
 }
 
-/** Whether the passage's nearest heading holds at least two of the question's word concepts ("need", "improve"). */
-function headingAsks(result: SearchResult, concepts: WeightedConcept[]): boolean {
+/**
+ * Whether the passage's nearest heading asks the question: it holds at least two of the question's word concepts
+ * ("need", "improve") and they make up much of it ("What needs to improve?"), not two words of a long heading that
+ * is about something else ("... children who need help and protection: requires improvement to be good").
+ */
+function headingAsks(result: SearchResult, concepts: WeightedConcept[], headingShare: number): boolean {
   const heading = cachedStems(result.headingPath.at(-1) ?? "");
   if (heading.length === 0) return false;
-  return concepts.filter(({ concept }) => concept.kind !== "figure" && conceptFoundIn(concept, heading) > 0).length >= 2;
+  const found = concepts.filter(({ concept }) => concept.kind !== "figure" && conceptFoundIn(concept, heading) > 0).length;
+  return found >= 2 && found >= headingShare * contentStems(result.headingPath.at(-1) ?? "").length;
+}
+
+/**
+ * "Which judgement wasn't outstanding?": a piece saying the negated word ("... | Outstanding") keeps `factor` of its
+ * score, unless it negates the word itself ("not outstanding"); the rest ("care leavers | Good") rise. Re-sorted.
+ */
+export function withoutNegated<Item extends { quote: string; stems: readonly string[]; score: number }>(evidence: Item[], negated: readonly string[], factor: number): Item[] {
+  if (negated.length === 0) return evidence;
+  // Stems are the words' beginnings ("outstand"), so "not outstanding" and "isn't rated outstanding" are found.
+  const denials = negated.map((word) => new RegExp(`(?:\\bnot|\\bnever|\\bno longer|n['’]t)\\s+(?:\\S+\\s+)?${word}`, "i"));
+  const saysOtherwise = (quote: string): boolean => denials.some((denial) => denial.test(quote));
+  return evidence
+    .map((item) => (negated.some((word) => item.stems.includes(word)) && !saysOtherwise(item.quote) ? { ...item, score: item.score * factor } : item))
+    .sort((left, right) => right.score - left.score);
 }
 
 /** Whether the piece is a bullet item in the passage (its first words follow a bullet mark). */
@@ -834,7 +887,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       }
       await verifier.load(results.map((result) => result.documentId));
     }
-    const evidence = scorer.score(results, weighted, shape);
+    const evidence = withoutNegated(scorer.score(results, weighted, shape), negatedStems(text), weights.scoring.negatedWord);
     const citations = new CitationList(verifier, pagedCopy);
     // The names and figures the question asks about must be where the answer is: its sentence, headings or page.
     const essentialConceptsWeighted = weighted.filter(({ concept }) => essentials.includes(concept));

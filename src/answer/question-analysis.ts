@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { findLocalAuthorities } from "../market/local-authority-names.ts";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
-import { stopWords, words } from "../retrieval/tokenize.ts";
+import { stem, stopWords, words } from "../retrieval/tokenize.ts";
 import type { QuestionShape } from "./question-type.ts";
 import { classifyQuestion } from "./question-type.ts";
 
@@ -25,6 +25,7 @@ const questionWordsSchema = z.object({
   focusOpeners: z.array(z.string().min(1)),
   focusClauseBreaks: z.string().min(1),
   focusMaximumWords: z.number().int().min(2),
+  negatedAsk: z.string().min(1),
   correction: z.object({
     minimumLength: z.number().int().min(3),
     glossaryMinimumLength: z.number().int().min(3),
@@ -34,6 +35,15 @@ const questionWordsSchema = z.object({
 });
 
 export type QuestionWords = z.infer<typeof questionWordsSchema>;
+
+/**
+ * The words a question asks the answer NOT to hold: "which judgement wasn't outstanding?" asks for the one that is
+ * something else, so a sentence or row saying "outstanding" answers it least. Stems, empty when nothing is negated.
+ */
+export function negatedStems(text: string, settings: QuestionWords = loadQuestionWords()): string[] {
+  const pattern = new RegExp(settings.negatedAsk, "giu");
+  return [...text.matchAll(pattern)].map((match) => match[1] ?? "").filter((word) => word.length > 0).map((word) => stem(word.toLowerCase()));
+}
 
 let defaultWords: QuestionWords | undefined;
 
