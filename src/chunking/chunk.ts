@@ -3,8 +3,41 @@
  * heading path above it and its character offsets in the unit's canonical text; table pieces repeat the header
  * row so that a row is never separated from its column names.
  */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
 import type { ContentBlock, LoadedDocument } from "../loaders/types.ts";
 import type { Chunk, UnitText } from "./types.ts";
+
+/** How a document's divisions and numbered paragraphs are recognised: document-structure.json beside this file. */
+export interface DocumentStructure {
+  /** Words that open a division, outermost rank first ("part", "schedule" before "chapter"). */
+  divisionRanks: string[][];
+  titleCharacters: number;
+  citationLine: RegExp;
+  listNumber: RegExp;
+  listLeadIn: RegExp;
+}
+
+const pattern = z.string().transform((source, context) => {
+  try {
+    return new RegExp(source, "iu");
+  } catch (error) {
+    context.addIssue({ code: "custom", message: `not a regular expression: ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
+
+export const documentStructureSchema = z.object({
+  divisionRanks: z.array(z.array(z.string().min(1).transform((word) => word.toLowerCase())).min(1)).min(1),
+  titleCharacters: z.number().int().positive(),
+  citationLine: pattern,
+  listNumber: pattern,
+  listLeadIn: pattern,
+});
+
+export const defaultDocumentStructure: DocumentStructure = documentStructureSchema.parse(
+  JSON.parse(readFileSync(new URL("./document-structure.json", import.meta.url), "utf8")),
+);
 
 export interface ChunkOptions {
   /** A text passage is closed once it reaches this many characters. */
@@ -14,6 +47,30 @@ export interface ChunkOptions {
 }
 
 export const defaultChunkOptions: ChunkOptions = { targetCharacters: 700, maxCharacters: 1200 };
+
+/** A division heading ("SCHEDULE 1", "Annex A – Qualifications"): its rank, its designation as printed, any title it carries. */
+interface Division {
+  rank: number;
+  designation: string;
+  title: string;
+}
+
+/** The keyword, then a number ("4", "12A"), a capital letter ("A") or a roman numeral ("IV"), then any title. */
+const divisionHeading = /^(\p{L}+)\s+(\d{1,3}[A-Z]?|[A-Z]|[IVXLC]{1,6})(?![\p{L}\d])\s*[—–:.-]?\s*(.*)$/u;
+
+export function divisionOf(text: string, structure: DocumentStructure = defaultDocumentStructure): Division | null {
+  const match = divisionHeading.exec(text.trim());
+  if (!match) return null;
+  const keyword = (match[1] ?? "").toLowerCase();
+  const rank = structure.divisionRanks.findIndex((words) => words.includes(keyword));
+  if (rank < 0) return null;
+  return { rank, designation: `${match[1]} ${match[2]}`, title: (match[3] ?? "").trim() };
+}
+
+/** A heading-path entry for a division: "SCHEDULE 1 — Matters to be included in the Statement of Purpose (Regulation 16)". */
+function divisionLabel(designation: string, title: string, citation: string | null): string {
+  return `${designation}${title ? ` — ${title}` : ""}${citation ? ` (${citation})` : ""}`;
+}
 
 const blockSeparator = "\n\n";
 const cellSeparator = " | ";
@@ -119,11 +176,29 @@ export interface ChunkedDocument {
 const provisionStart = /^(\d{1,3}[A-Z]?)\.\s?—\s?(?=\(|[A-Z])/;
 const provisionLevel = 9;
 
-export function chunkDocument(document: LoadedDocument, options: ChunkOptions = defaultChunkOptions): ChunkedDocument {
+export function chunkDocument(
+  document: LoadedDocument,
+  options: ChunkOptions = defaultChunkOptions,
+  structure: DocumentStructure = defaultDocumentStructure,
+): ChunkedDocument {
   const units: UnitText[] = [];
   const chunks: Chunk[] = [];
   // Headings carry across pages: a section that starts on page 3 still heads page 4's passages.
   const headingPath: { level: number; text: string }[] = [];
+  // The level each division rank takes in this document, fixed where the rank first appears: a PDF may print
+  // "PART 1" large and "SCHEDULE 1" as small as the headings under it, yet a schedule ends a part.
+  const rankLevels = new Map<number, number>();
+  const divisionLevel = (rank: number, loaderLevel: number): number => {
+    const known = rankLevels.get(rank);
+    if (known !== undefined) return known;
+    const outer = [...rankLevels.entries()].filter(([other]) => other < rank).map(([, level]) => level);
+    const level = Math.max(loaderLevel - 0.5, ...outer.map((level) => level + 0.1));
+    rankLevels.set(rank, level);
+    return level;
+  };
+  // A division printed without its title waits for the line after it ("SCHEDULE 1" / "Regulation 16" / "Matters to
+  // be included in the Statement of Purpose").
+  let untitled: { entry: { level: number; text: string }; designation: string; title: string; citation: string | null } | null = null;
 
   document.units.forEach((unit, unitIndex) => {
     const { text, placed } = layoutUnit(unit.blocks);
@@ -177,6 +252,46 @@ export function chunkDocument(document: LoadedDocument, options: ChunkOptions = 
     };
 
     for (const { block, start, end } of placed) {
+      if (untitled && (block.kind === "heading" || block.kind === "paragraph")) {
+        const line = block.text.replace(/\s+/g, " ").trim();
+        if (untitled.citation === null && line.length <= 80 && structure.citationLine.test(line)) {
+          untitled.citation = line;
+        } else if (
+          !untitled.title &&
+          line.length <= structure.titleCharacters &&
+          !structure.listNumber.test(line) &&
+          !/[.!?;]$/.test(line) &&
+          !provisionStart.test(line) &&
+          !divisionOf(line, structure)
+        ) {
+          untitled.title = line;
+        } else {
+          untitled = null;
+        }
+        if (untitled) {
+          untitled.entry.text = divisionLabel(untitled.designation, untitled.title, untitled.citation);
+          // Part of the division's heading: it opens the next passage, as a heading would.
+          extendRun(start, end);
+          if (untitled.title) untitled = null;
+          continue;
+        }
+      } else if (untitled) {
+        untitled = null;
+      }
+      const division = block.kind === "heading" ? divisionOf(block.text, structure) : null;
+      if (division && block.kind === "heading") {
+        if (runHasBody) flush();
+        const level = divisionLevel(division.rank, block.level);
+        while (headingPath.length > 0 && (headingPath.at(-1)?.level ?? 0) >= level) headingPath.pop();
+        const entry = { level, text: divisionLabel(division.designation, division.title, null) };
+        headingPath.push(entry);
+        untitled = division.title ? null : { entry, designation: division.designation, title: "", citation: null };
+        extendRun(start, end);
+        continue;
+      }
+      // "14. Details of any healthcare or therapy provided, including—": a numbered paragraph leading into its list,
+      // printed bold, is not a heading.
+      const numberedLeadIn = block.kind === "heading" && structure.listNumber.test(block.text.trim()) && structure.listLeadIn.test(block.text);
       const provision = block.kind === "heading" || block.kind === "paragraph" ? provisionStart.exec(block.text) : null;
       if (provision) {
         if (runHasBody) flush();
@@ -186,7 +301,7 @@ export function chunkDocument(document: LoadedDocument, options: ChunkOptions = 
         runHasBody = true;
         continue;
       }
-      if (block.kind === "heading") {
+      if (block.kind === "heading" && !numberedLeadIn) {
         if (runHasBody) flush();
         while (headingPath.length > 0 && (headingPath.at(-1)?.level ?? 0) >= block.level) headingPath.pop();
         headingPath.push({ level: block.level, text: block.text.trim() });

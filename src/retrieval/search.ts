@@ -54,6 +54,11 @@ const weights = z
     titleGapWords: z.number().int().min(0),
     definition: z.number().min(0),
     dataSetCandidates: z.number().int().min(0),
+    credit: z.object({
+      variant: z.number().min(0).max(1),
+      title: z.number().min(0).max(1),
+      heading: z.number().min(0).max(1),
+    }),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
@@ -328,16 +333,16 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         for (const form of concept.forms) {
           const at = findIndexed(textStems, form.stems);
           if (at.length > 0) {
-            const formCredit = form.original ? 1 : 0.85;
+            const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
           } else if (titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)) {
-            credit = Math.max(credit, 0.9);
+            credit = Math.max(credit, weights.credit.title);
           } else if (form.original && section === form.stems.join(" ")) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
           } else if (findSequence(headingStems, form.stems).length > 0) {
-            credit = Math.max(credit, 0.6);
+            credit = Math.max(credit, weights.credit.heading);
           }
         }
         positions.push(found);
