@@ -4,14 +4,23 @@
 //   1. tsc emits JavaScript only (--noCheck: `npm run typecheck` is the type check; emitting stays ~5 s);
 //   2. every runtime file under src/ that is not TypeScript (JSON data, templates) is copied to the same relative
 //      place, so code that reads `new URL("./x.json", import.meta.url)` finds it from dist/ too;
-//   3. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
-//      newer than it.
+//   3. esbuild bundles the CLI (dist/cli/main.js) into dist/bundle/: one ES module for what every command needs, and
+//      split chunks for what only some load through import() (each command's work, the PDF engine, the server).
+//      Loading ~200 small modules cost a whole process ~100 ms of resolving and compiling; see "issue 10, fifth
+//      stop" in docs/benchmarks.md. Native and heavy packages stay outside the bundle (loaded by Node as before);
+//      the small pure-JavaScript ones every command imports (zod, commander, stemmer, eventsource-parser) go in.
+//      Each bundled module's `import.meta.url` is rewritten to the URL of its own compiled file in dist/, so
+//      `new URL("./x.json", import.meta.url)` finds the data files copied in step 2, and worker files (the PDF page
+//      worker, the server's worker threads) run from the unbundled dist/ beside them;
+//   4. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
+//      newer than it (the bundle when it was built, else dist/cli/main.js).
 // Without TypeScript installed (`npm ci --omit=dev`) it says so and leaves no dist/: bin/hearth then runs the
 // sources through tsx.
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -52,4 +61,52 @@ if (!existsSync(join(output, "cli", "main.js"))) {
   console.error("build: dist/cli/main.js was not emitted");
   process.exit(1);
 }
+
+/** Packages bundled into dist/bundle/: small, pure JavaScript, loaded by nearly every command. */
+const bundledPackages = new Set(["zod", "commander", "stemmer", "eventsource-parser"]);
+const packageName = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+async function bundle() {
+  let esbuild;
+  try {
+    esbuild = await import("esbuild");
+  } catch {
+    console.warn("build: esbuild is not installed: bin/hearth runs the unbundled dist/cli/main.js");
+    return;
+  }
+  const bundleFolder = join(output, "bundle");
+  await esbuild.build({
+    entryPoints: [join(output, "cli", "main.js")],
+    outdir: bundleFolder,
+    // Chunks beside the entry, all at one depth, so the rewritten import.meta.url below holds for every chunk.
+    chunkNames: "[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    // A bundled CommonJS package (commander) calls require() for Node's built-ins; an ES module has no require.
+    banner: { js: 'import { createRequire as hearthCreateRequire } from "node:module";\nconst require = hearthCreateRequire(import.meta.url);' },
+    plugins: [
+      {
+        name: "hearth-bundle",
+        setup(build) {
+          build.onResolve({ filter: /^[^./]/ }, (args) => {
+            if (args.path.startsWith("node:") || !bundledPackages.has(packageName(args.path))) return { path: args.path, external: true };
+            return undefined;
+          });
+          build.onLoad({ filter: /\.js$/ }, async (args) => {
+            if (!args.path.startsWith(output + sep)) return undefined; // a package's file: as it is
+            const text = await readFile(args.path, "utf8");
+            if (!text.includes("import.meta.url")) return { contents: text, loader: "js" };
+            const ownUrl = `new URL(${JSON.stringify(relative(bundleFolder, args.path).split(sep).join("/"))}, import.meta.url).href`;
+            return { contents: text.replaceAll("import.meta.url", `(${ownUrl})`), loader: "js" };
+          });
+        },
+      },
+    ],
+  });
+}
+await bundle();
 writeFileSync(join(output, "build-stamp.json"), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);

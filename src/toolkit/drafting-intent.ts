@@ -6,7 +6,7 @@
  * drafting-intents.json.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { stem } from "../retrieval/tokenize.ts";
 import type { DraftOptions, DraftStyle } from "./draft-engine.ts";
 import type { TaskTemplate } from "./template-schema.ts";
