@@ -4,7 +4,9 @@
 //   1. tsc emits JavaScript only (--noCheck: `npm run typecheck` is the type check; emitting stays ~5 s);
 //   2. every runtime file under src/ that is not TypeScript (JSON data, templates) is copied to the same relative
 //      place, so code that reads `new URL("./x.json", import.meta.url)` finds it from dist/ too;
-//   3. esbuild bundles the CLI (dist/cli/main.js) into dist/bundle/: one ES module for what every command needs, and
+//   3. the built-in task templates are validated and stored as one file (dist/toolkit/built-in-templates.json) that
+//      the compiled template library reads instead of validating each template on every `hearth ask`;
+//   4. esbuild bundles the CLI (dist/cli/main.js) into dist/bundle/: one ES module for what every command needs, and
 //      split chunks for what only some load through import() (each command's work, the PDF engine, the server).
 //      Loading ~200 small modules cost a whole process ~100 ms of resolving and compiling; see "issue 10, fifth
 //      stop" in docs/benchmarks.md. Native and heavy packages stay outside the bundle (loaded by Node as before);
@@ -12,7 +14,7 @@
 //      Each bundled module's `import.meta.url` is rewritten to the URL of its own compiled file in dist/, so
 //      `new URL("./x.json", import.meta.url)` finds the data files copied in step 2, and worker files (the PDF page
 //      worker, the server's worker threads) run from the unbundled dist/ beside them;
-//   4. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
+//   5. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
 //      newer than it (the bundle when it was built, else dist/cli/main.js).
 // Without TypeScript installed (`npm ci --omit=dev`) it says so and leaves no dist/: bin/hearth then runs the
 // sources through tsx.
@@ -21,7 +23,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync
 import { createRequire } from "node:module";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const source = join(root, "src");
@@ -59,6 +61,17 @@ copyRuntimeFiles(source);
 
 if (!existsSync(join(output, "cli", "main.js"))) {
   console.error("build: dist/cli/main.js was not emitted");
+  process.exit(1);
+}
+
+// The built-in task templates, validated now and stored as one file beside the compiled template library, which a
+// compiled `hearth ask` reads instead of validating every template file (src/toolkit/template-library.ts).
+try {
+  const { writeValidatedBuiltIns } = await import(pathToFileURL(join(output, "toolkit", "template-library.js")).href);
+  writeValidatedBuiltIns();
+} catch (error) {
+  rmSync(output, { recursive: true, force: true });
+  console.error(`build: a built-in template is not valid; dist/ removed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
 
