@@ -156,6 +156,27 @@ function awaitingMupdf() {
   };
 }
 
+/** dist/cached/main.cjs and its V8 code cache (see bin/cached-cli.mjs). */
+async function cachedBundle(esbuild, esmMetafile, cachedFolder) {
+  await esbuild.build({
+    entryPoints: [join(output, "cli", "main.js")],
+    outfile: join(cachedFolder, "main.cjs"),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    plugins: [awaitingMupdf(), hearthBundlePlugin(cachedFolder, "cjs", modulesReaching(esmMetafile, "mupdf"))],
+  });
+  // import() in a script compiled from V8's code cache finds no loader in Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING):
+  // the bundle's import() calls (packages only some commands load) go through hearthImport, an ES module's own
+  // import() that bin/cached-cli.mjs hands in.
+  const cachedFile = join(cachedFolder, "main.cjs");
+  writeFileSync(cachedFile, readFileSync(cachedFile, "utf8").replace(/(?<![\w$.])import\(/g, "hearthImport("));
+  const warmed = spawnSync(process.execPath, [join(root, "scripts", "warm-code-cache.mjs")], { stdio: "inherit" });
+  if (warmed.status !== 0) throw new Error("the warm-up failed");
+}
+
 async function bundle() {
   let esbuild;
   try {
@@ -184,26 +205,14 @@ async function bundle() {
   });
 
   // The same CLI as one CommonJS file with a V8 code cache, for the commands a user waits on (bin/cached-cli.mjs).
+  // Optional: where it cannot be made (say a module awaits at its top level, which CommonJS cannot), bin/hearth runs
+  // dist/bundle/ for every command.
   const cachedFolder = join(output, "cached");
-  await esbuild.build({
-    entryPoints: [join(output, "cli", "main.js")],
-    outfile: join(cachedFolder, "main.cjs"),
-    bundle: true,
-    format: "cjs",
-    platform: "node",
-    target: "node20",
-    logLevel: "warning",
-    plugins: [awaitingMupdf(), hearthBundlePlugin(cachedFolder, "cjs", modulesReaching(esm.metafile, "mupdf"))],
-  });
-  // import() in a script compiled from V8's code cache finds no loader in Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING):
-  // the bundle's import() calls (packages only some commands load) go through hearthImport, an ES module's own
-  // import() that bin/cached-cli.mjs hands in.
-  const cachedFile = join(cachedFolder, "main.cjs");
-  writeFileSync(cachedFile, readFileSync(cachedFile, "utf8").replace(/(?<![\w$.])import\(/g, "hearthImport("));
-  const warmed = spawnSync(process.execPath, [join(root, "scripts", "warm-code-cache.mjs")], { stdio: "inherit" });
-  if (warmed.status !== 0) {
+  try {
+    await cachedBundle(esbuild, esm.metafile, cachedFolder);
+  } catch (error) {
     rmSync(cachedFolder, { recursive: true, force: true });
-    console.warn("build: the code cache could not be made: bin/hearth runs dist/bundle/ for every command");
+    console.warn(`build: no code-cached bundle (${error instanceof Error ? error.message : String(error)}): bin/hearth runs dist/bundle/ for every command`);
   }
 }
 await bundle();
