@@ -4,15 +4,29 @@
 //   1. tsc emits JavaScript only (--noCheck: `npm run typecheck` is the type check; emitting stays ~5 s);
 //   2. every runtime file under src/ that is not TypeScript (JSON data, templates) is copied to the same relative
 //      place, so code that reads `new URL("./x.json", import.meta.url)` finds it from dist/ too;
-//   3. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
-//      newer than it.
+//   3. the built-in task templates are validated and stored as one file (dist/toolkit/built-in-templates.json) that
+//      the compiled template library reads instead of validating each template on every `hearth ask`;
+//   4. esbuild bundles the CLI (dist/cli/main.js) into dist/bundle/: one ES module for what every command needs, and
+//      split chunks for what only some load through import() (each command's work, the PDF engine, the server).
+//      Loading ~200 small modules cost a whole process ~100 ms of resolving and compiling; see "issue 10, fifth
+//      stop" in docs/benchmarks.md. Native and heavy packages stay outside the bundle (loaded by Node as before);
+//      the small pure-JavaScript ones every command imports (zod, commander, stemmer, eventsource-parser) go in.
+//      Each bundled module's `import.meta.url` is rewritten to the URL of its own compiled file in dist/, so
+//      `new URL("./x.json", import.meta.url)` finds the data files copied in step 2, and worker files (the PDF page
+//      worker, the server's worker threads) run from the unbundled dist/ beside them;
+//   5. the same CLI as one CommonJS file (dist/cached/main.cjs) and V8's code cache for it, made by running search,
+//      ask, draft and list on a small library (scripts/warm-code-cache.mjs): bin/hearth runs the commands a user
+//      waits on from it, skipping most of V8's parsing and compiling (bin/cached-cli.mjs);
+//   6. dist/build-stamp.json is written last: bin/hearth runs dist/ only when it exists and no file under src/ is
+//      newer than it (the bundle when it was built, else dist/cli/main.js).
 // Without TypeScript installed (`npm ci --omit=dev`) it says so and leaves no dist/: bin/hearth then runs the
 // sources through tsx.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const source = join(root, "src");
@@ -52,4 +66,154 @@ if (!existsSync(join(output, "cli", "main.js"))) {
   console.error("build: dist/cli/main.js was not emitted");
   process.exit(1);
 }
+
+// The built-in task templates, validated now and stored as one file beside the compiled template library, which a
+// compiled `hearth ask` reads instead of validating every template file (src/toolkit/template-library.ts).
+try {
+  const { writeValidatedBuiltIns } = await import(pathToFileURL(join(output, "toolkit", "template-library.js")).href);
+  writeValidatedBuiltIns();
+} catch (error) {
+  rmSync(output, { recursive: true, force: true });
+  console.error(`build: a built-in template is not valid; dist/ removed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
+
+/** Packages bundled into dist/bundle/: small, pure JavaScript, loaded by nearly every command. */
+const bundledPackages = new Set(["zod", "commander", "stemmer", "eventsource-parser"]);
+const packageName = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+
+/**
+ * The esbuild plugin for both bundles: packages outside `bundledPackages` stay external (Node loads them), and each
+ * compiled module's `import.meta.url` becomes the URL of its own file in dist/ (`outputFolder` is where the bundle's
+ * output lives; `format` says how that output knows its own URL).
+ */
+function hearthBundlePlugin(outputFolder, format, reachingMupdf = new Set()) {
+  return {
+    name: "hearth-bundle",
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith("node:") || !bundledPackages.has(packageName(args.path))) return { path: args.path, external: true };
+        return undefined;
+      });
+      build.onLoad({ filter: /\.js$/ }, async (args) => {
+        if (!args.path.startsWith(output + sep)) return undefined; // a package's file: as it is
+        let text = await readFile(args.path, "utf8");
+        // In CommonJS, an import() that reaches MuPDF loads MuPDF first (see awaitingMupdf).
+        text = text.replace(/\bimport\((["'])(\.{1,2}\/[^"']+)\1\)/g, (call, _quote, specifier) =>
+          reachingMupdf.has(join(dirname(args.path), specifier))
+            ? `import("mupdf").then((mupdf) => { globalThis[${mupdfKey}] = mupdf; }).then(() => ${call})`
+            : call,
+        );
+        if (!text.includes("import.meta.url")) return { contents: text, loader: "js" };
+        const fromOutput = JSON.stringify(relative(outputFolder, args.path).split(sep).join("/"));
+        const outputUrl = format === "esm" ? "import.meta.url" : 'require("node:url").pathToFileURL(__filename).href';
+        return { contents: text.replaceAll("import.meta.url", `(new URL(${fromOutput}, ${outputUrl}).href)`), loader: "js" };
+      });
+    },
+  };
+}
+
+/** Where the CommonJS bundle keeps MuPDF, loaded as an ES module, for the modules that require it. */
+const mupdfKey = 'Symbol.for("hearth.mupdf")';
+
+/** The compiled modules (absolute paths) from which `target` (a package) is reached through static imports. */
+function modulesReaching(metafile, target) {
+  const reaching = new Set();
+  const importsOf = new Map(Object.entries(metafile.inputs).map(([path, input]) => [path, input.imports.filter((edge) => edge.kind === "import-statement")]));
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [path, imports] of importsOf) {
+      if (reaching.has(path)) continue;
+      if (imports.some((edge) => edge.path === target || reaching.has(edge.path))) {
+        reaching.add(path);
+        grew = true;
+      }
+    }
+  }
+  return new Set([...reaching].map((path) => join(root, path)));
+}
+
+/**
+ * MuPDF awaits its WebAssembly at the top level, so CommonJS cannot require() it. In the CommonJS bundle each
+ * import() of a module that reaches MuPDF first loads MuPDF as an ES module (Node's loader), and "mupdf" resolves
+ * to a module that hands that loaded MuPDF over; a path that reached it otherwise says so instead of failing
+ * obscurely.
+ */
+function awaitingMupdf() {
+  return {
+    name: "hearth-awaiting-mupdf",
+    setup(build) {
+      // import("mupdf") stays Node's; require("mupdf") (a static import, in CommonJS) gets the loaded one.
+      build.onResolve({ filter: /^mupdf$/ }, (args) =>
+        args.kind === "dynamic-import" ? { path: "mupdf", external: true } : { path: "mupdf", namespace: "hearth-mupdf" },
+      );
+      build.onLoad({ filter: /.*/, namespace: "hearth-mupdf" }, () => ({
+        contents: `const loaded = globalThis[${mupdfKey}];\nif (loaded === undefined) throw new Error("MuPDF was required before it was loaded (scripts/build.mjs, awaitingMupdf)");\nmodule.exports = loaded;\n`,
+        loader: "js",
+      }));
+    },
+  };
+}
+
+/** dist/cached/main.cjs and its V8 code cache (see bin/cached-cli.mjs). */
+async function cachedBundle(esbuild, esmMetafile, cachedFolder) {
+  await esbuild.build({
+    entryPoints: [join(output, "cli", "main.js")],
+    outfile: join(cachedFolder, "main.cjs"),
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    plugins: [awaitingMupdf(), hearthBundlePlugin(cachedFolder, "cjs", modulesReaching(esmMetafile, "mupdf"))],
+  });
+  // import() in a script compiled from V8's code cache finds no loader in Node 20 (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING):
+  // the bundle's import() calls (packages only some commands load) go through hearthImport, an ES module's own
+  // import() that bin/cached-cli.mjs hands in.
+  const cachedFile = join(cachedFolder, "main.cjs");
+  writeFileSync(cachedFile, readFileSync(cachedFile, "utf8").replace(/(?<![\w$.])import\(/g, "hearthImport("));
+  const warmed = spawnSync(process.execPath, [join(root, "scripts", "warm-code-cache.mjs")], { stdio: "inherit" });
+  if (warmed.status !== 0) throw new Error("the warm-up failed");
+}
+
+async function bundle() {
+  let esbuild;
+  try {
+    esbuild = await import("esbuild");
+  } catch {
+    console.warn("build: esbuild is not installed: bin/hearth runs the unbundled dist/cli/main.js");
+    return;
+  }
+  const bundleFolder = join(output, "bundle");
+  const esm = await esbuild.build({
+    metafile: true,
+    absWorkingDir: root,
+    entryPoints: [join(output, "cli", "main.js")],
+    outdir: bundleFolder,
+    // Chunks beside the entry, all at one depth, so the rewritten import.meta.url holds for every chunk.
+    chunkNames: "[name]-[hash]",
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    logLevel: "warning",
+    // A bundled CommonJS package (commander) calls require() for Node's built-ins; an ES module has no require.
+    banner: { js: 'import { createRequire as hearthCreateRequire } from "node:module";\nconst require = hearthCreateRequire(import.meta.url);' },
+    plugins: [hearthBundlePlugin(bundleFolder, "esm")],
+  });
+
+  // The same CLI as one CommonJS file with a V8 code cache, for the commands a user waits on (bin/cached-cli.mjs).
+  // Optional: where it cannot be made (say a module awaits at its top level, which CommonJS cannot), bin/hearth runs
+  // dist/bundle/ for every command.
+  const cachedFolder = join(output, "cached");
+  try {
+    await cachedBundle(esbuild, esm.metafile, cachedFolder);
+  } catch (error) {
+    rmSync(cachedFolder, { recursive: true, force: true });
+    console.warn(`build: no code-cached bundle (${error instanceof Error ? error.message : String(error)}): bin/hearth runs dist/bundle/ for every command`);
+  }
+}
+await bundle();
 writeFileSync(join(output, "build-stamp.json"), `${JSON.stringify({ builtAt: new Date().toISOString() })}\n`);

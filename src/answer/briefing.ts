@@ -6,7 +6,7 @@
  * limit is in briefing.json beside this file.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { AuthorityKind } from "../authority/source-authority.ts";
 import type { BriefingKind } from "./question-type.ts";
 

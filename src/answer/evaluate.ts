@@ -5,7 +5,7 @@
  * verbatim on its page, how many answerable questions get an answer rather than a refusal, whether unanswerable
  * questions (no accepted answers) are refused, and latency.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { Searcher } from "../retrieval/search.ts";

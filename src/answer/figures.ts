@@ -5,7 +5,7 @@
  * its operands and they recompute it.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const wordsSchema = z.object({ numbers: z.record(z.string(), z.number()), months: z.array(z.string()).length(12), ignoredInClaims: z.array(z.string()) });
 const data = wordsSchema.parse(JSON.parse(readFileSync(new URL("./figure-words.json", import.meta.url), "utf8")));

@@ -5,7 +5,7 @@
  * a language model, newest last, within a token budget.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { words } from "../retrieval/tokenize.ts";
 import type { Session } from "./types.ts";
 

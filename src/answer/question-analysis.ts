@@ -5,7 +5,7 @@
  * its parts and what was set aside, which the answer states).
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { findLocalAuthorities } from "../market/local-authority-names.ts";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { stem, stopWords, words } from "../retrieval/tokenize.ts";

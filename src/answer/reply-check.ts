@@ -17,7 +17,7 @@
  *   other sentence needs a citation unless it is framing ("Dear ...", "Kind regards").
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { contentStems, stem, words } from "../retrieval/tokenize.ts";
 import { derivable, figuresIn, missingFigures } from "./figures.ts";

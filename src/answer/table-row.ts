@@ -5,7 +5,7 @@
  * follows the row. The layout rules are in table-row.json beside this file.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const rowRules = z
   .object({ maximumNameLength: z.number().int().min(1), dataCell: z.string().min(1), yearName: z.string().min(1), period: z.string().min(1) })

@@ -4,7 +4,7 @@
  * match back to the exact span of the page, which becomes the quote.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { UnitText } from "../chunking/types.ts";
 import type { Store } from "../store/types.ts";
 

@@ -4,7 +4,7 @@
  * keyed by file name so that a tag survives re-ingesting a changed version of the same file. Search prefers higher
  * authority and newer sources by a small margin, and answers say when a cited source's period has ended.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { Answer } from "../answer/types.ts";

@@ -1,4 +1,6 @@
 /** The `hearth` command line: the only place (with src/config) that touches process.env and argv. */
+// First, so its settings hold before any module below builds a schema.
+import "./zod-settings.ts";
 import { buildProgram } from "./program.ts";
 import type { CliIo } from "./program.ts";
 import { HearthError } from "../errors/hearth-error.ts";

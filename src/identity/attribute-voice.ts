@@ -9,7 +9,7 @@
  * kept as they were checked, and only a sentence found verbatim in its cited quote is reworded.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { Answer, Citation } from "../answer/types.ts";
 import { libraryAuthorities } from "../authority/source-authority.ts";
 import { resolveLocalAuthority } from "../market/local-authority-names.ts";

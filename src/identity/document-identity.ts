@@ -7,7 +7,7 @@
  * survives re-ingesting a changed version of the file. Patterns and word lists live in identity-patterns.json.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { describeSourceAuthority, guessSourceAuthority, libraryAuthorities, parsePeriod } from "../authority/source-authority.ts";
 import type { AuthorityKind, LibraryAuthorities } from "../authority/source-authority.ts";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";

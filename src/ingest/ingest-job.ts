@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { readdir, rm, rmdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import type { HearthConfig } from "../config/config.ts";
 import { describeError } from "../errors/hearth-error.ts";
 import { embedNewPassages } from "../retrieval/embed-new-passages.ts";

@@ -3,7 +3,7 @@
  * first page), and what LA a user means when they type "Notts" or "nottinghamshire".
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const listSchema = z.object({ names: z.array(z.string().min(1)), aliases: z.record(z.string(), z.string()) });
 

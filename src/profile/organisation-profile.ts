@@ -2,7 +2,7 @@
  * The organisation profile: who the provider is, used by every template (introductions, signatures, SWOT
  * strengths). Kept as the store's "profile" setting, validated with zod on the way in and on the way out.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { SettingDefinition, Store } from "../store/types.ts";

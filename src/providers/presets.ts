@@ -3,7 +3,7 @@
  * example model, as environment lines and as the `llm` part of config.json, to copy and paste.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const presetSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 /** The domain glossary (src/retrieval/glossary.json), compiled into stem sequences for matching. */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { stems, words } from "./tokenize.ts";
 
 const glossaryFileSchema = z.object({

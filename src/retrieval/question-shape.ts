@@ -6,7 +6,7 @@
  * file.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { stopWords, words } from "./tokenize.ts";
 
 export type QuestionType = "figure" | "name" | "date" | "list" | "description";

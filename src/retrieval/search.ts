@@ -4,7 +4,7 @@
  * figures, and whether the document itself is about a place or body the question names.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { stemmer } from "stemmer";
-import { z } from "zod";
+import * as z from "zod";
 import { createTextCache } from "./text-cache.ts";
 
 const tokenPattern = /[\p{L}\p{N}]+/gu;

@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AccountsStore, UserRecord } from "../store/accounts-types.ts";
 import { serverAdminOnly } from "./authorise.ts";
 import { audit, emailSchema, nameSchema, passwordSchema, publicUser } from "./auth.ts";

@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { z } from "zod";
+import * as z from "zod";
 import type { UserRecord, WorkspaceRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import { whyNotRemovable } from "./admin-users.ts";
 import { HttpError, notSignedIn } from "./http-error.ts";

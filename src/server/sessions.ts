@@ -1,6 +1,6 @@
 /** Working sessions of a workspace: list, read, and export as md, docx or pdf through the report renderer. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { parseReportFormat, renderReport } from "../report/report.ts";
 import { attachment } from "./documents.ts";
 import { audit } from "./auth.ts";

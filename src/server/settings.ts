@@ -9,7 +9,7 @@
  * remote server's reply body.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { HearthConfig } from "../config/config.ts";
 import type { HearthError } from "../errors/hearth-error.ts";
 import { getProfile, organisationProfileSchema, profileSetting } from "../profile/organisation-profile.ts";

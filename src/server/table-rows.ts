@@ -4,7 +4,7 @@
  * the same rows). The query is validated against the table before it runs; a bad one is a 400 naming the field.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { openTableRows, rowsToCsv } from "../tables/table-rows.ts";
 import { attachment } from "./documents.ts";
 import { HttpError, notFound } from "./http-error.ts";

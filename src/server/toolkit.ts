@@ -5,7 +5,7 @@
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import { authorityLabels, authoritySummary, describeSourceAuthority, parseAuthorityDate, parseAuthorityKind, tagSourceAuthority } from "../authority/source-authority.ts";
 import type { SourceAuthority } from "../authority/source-authority.ts";
 import type { HearthError } from "../errors/hearth-error.ts";

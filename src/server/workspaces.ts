@@ -8,7 +8,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { InvitationRecord, WorkspaceRole } from "../store/accounts-types.ts";
 import { workspaceRoles } from "../store/accounts-types.ts";
 import { allow, serverAdminOnly, workspaceCreators } from "./authorise.ts";

@@ -1,6 +1,6 @@
 /** Copying a library between stores, verified: PostgreSQL workspace to PostgreSQL workspace on a real server. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../test/support/postgres.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 import { cambridgeshire, nottinghamshireExcerpt, sampleDataTable, somerset } from "./store-contract.ts";

@@ -5,7 +5,7 @@
  * exchanges, and equal settings. Ids and ingestion times are the target's own.
  */
 import { isDeepStrictEqual } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DataTableRecord, DocumentRecord, NewDataTable, SettingDefinition, Store } from "./types.ts";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { openStore } from "./open-store.ts";
 import { memoizeReads } from "./read-memo.ts";
 import type { SettingDefinition, Store } from "./types.ts";

@@ -16,7 +16,7 @@
 import { readFileSync } from "node:fs";
 import type Database from "better-sqlite3";
 import { stemmer } from "stemmer";
-import { z } from "zod";
+import * as z from "zod";
 import type { TextQuery } from "./types.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
 

@@ -5,7 +5,7 @@
  * own and closes it. Documents are built from real files in ../shared/corpus (see test-fixtures/sample-documents.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError } from "../errors/hearth-error.ts";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { sampleDocument } from "./test-fixtures/sample-documents.ts";

@@ -4,7 +4,7 @@
  * ranking. It is data, never SQL: the offline builder and a language model both propose one, and it runs only
  * after `validateTableQuery` has checked it against the table's columns.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { HearthError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import type { DataTableRecord } from "../store/types.ts";

@@ -1,6 +1,6 @@
 /** The data-set vocabulary (vocabulary.json): markers, type thresholds, intent patterns, group nouns, hints. */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 
 const patternList = z.array(z.object({ pattern: z.string(), columns: z.array(z.string()) }));
 

@@ -6,9 +6,10 @@
  * drafting-intents.json.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { stem } from "../retrieval/tokenize.ts";
 import type { DraftOptions, DraftStyle } from "./draft-engine.ts";
+import { compareTemplateIds } from "./template-library.ts";
 import type { TaskTemplate } from "./template-schema.ts";
 
 const intentWordsSchema = z.object({
@@ -179,7 +180,7 @@ export function rankTemplates(question: string, templates: readonly TaskTemplate
     }
     if (best !== null) matches.push({ ...(best as TemplateMatch), score: (best as TemplateMatch).score + Math.min(others, 4) * 0.25 });
   }
-  return matches.sort((left, right) => right.score - left.score || left.template.id.localeCompare(right.template.id));
+  return matches.sort((left, right) => right.score - left.score || compareTemplateIds(left.template.id, right.template.id));
 }
 
 /** Whether a request should be read for a template at all: a drafting verb, or a standalone phrase not asked as a question. */

@@ -8,7 +8,7 @@
  * one of its placeholders has no value; otherwise a missing value shows as a bracketed prompt naming what fills it.
  * A line in square brackets is a prompt for what only the provider can write.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { AuthorityKind } from "../authority/source-authority.ts";
 import { figureFields } from "../market/figures.ts";
 

@@ -12,7 +12,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import { createExtractiveAnswerer } from "../../src/answer/extractive-answerer.ts";
 import { checkReply, createGroundedAnswerer, evidenceOf } from "../../src/answer/grounded-answerer.ts";
 import type { GroundedAnswerer } from "../../src/answer/grounded-answerer.ts";

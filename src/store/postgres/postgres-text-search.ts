@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
 import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { TextQuery } from "../types.ts";

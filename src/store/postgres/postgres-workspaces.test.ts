@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { z } from "zod";
+import * as z from "zod";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
 import { withoutCorpus } from "../../../test/support/corpus.ts";
 import { cambridgeshire, nottinghamshireExcerpt, sampleDataTable, somerset } from "../store-contract.ts";
