@@ -4,7 +4,7 @@
  * row so that a row is never separated from its column names.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { ContentBlock, LoadedDocument } from "../loaders/types.ts";
 import type { Chunk, UnitText } from "./types.ts";
 
