@@ -297,6 +297,7 @@ try {
   if (withStatements) await statements(postgres.url, "reset");
   const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
   const loadBefore = loadavg();
+  console.log(`${users.length} users asking for ${seconds} s…`);
   const started = performance.now();
   await Promise.all([...users.map((user, index) => runUser(user, index * 3)), pollHealth("A", urlA), pollHealth("B", urlB)]);
   const elapsed = (performance.now() - started) / 1000;
