@@ -77,6 +77,22 @@ function cpuSeconds(roots: number[]): number | undefined {
   return total / ticksPerSecond;
 }
 
+/** CPU seconds used so far by the main thread (the event loop) of each process, from /proc (Linux). */
+function mainThreadCpuSeconds(pids: number[]): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended.
+    }
+  }
+  return ticks / 100;
+}
+
 /** The PostgreSQL server listening on `port` (its backends are its children). */
 function postmasterPid(port: string): number | undefined {
   for (const entry of readdirSync("/proc")) {
@@ -295,14 +311,17 @@ try {
   const hearthPids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
   const postgresPids = postgresPid === undefined ? [] : [postgresPid];
   if (withStatements) await statements(postgres.url, "reset");
-  const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
+  // The servers' event loops (HTTP, sessions, the answer's events; answers are computed in their threads).
+  const serverPids = hearthPids.slice(0, 2);
+  const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
   const loadBefore = loadavg();
   console.log(`${users.length} users asking for ${seconds} s…`);
   const started = performance.now();
   await Promise.all([...users.map((user, index) => runUser(user, index * 3)), pollHealth("A", urlA), pollHealth("B", urlB)]);
   const elapsed = (performance.now() - started) / 1000;
   const loadAfter = loadavg();
-  const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
+  const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
+  const loopSeconds = cpuBefore.loops === undefined || cpuAfter.loops === undefined ? undefined : cpuAfter.loops - cpuBefore.loops;
   const cpuUsed = cpuBefore.hearth === undefined || cpuAfter.hearth === undefined ? undefined : { hearth: cpuAfter.hearth - cpuBefore.hearth, postgres: (cpuAfter.postgres ?? 0) - (cpuBefore.postgres ?? 0) };
 
   const all = [...latencies.A, ...latencies.B];
@@ -317,7 +336,7 @@ try {
     ...(cpuUsed === undefined
       ? []
       : [
-          `- CPU per answer: ${perAnswer(cpuUsed.hearth + cpuUsed.postgres)} (hearth processes ${perAnswer(cpuUsed.hearth)}, PostgreSQL ${postgresPid === undefined ? "not found" : perAnswer(cpuUsed.postgres)}); ${((cpuUsed.hearth + cpuUsed.postgres) / elapsed).toFixed(2)} cores busy on average`,
+          `- CPU per answer: ${perAnswer(cpuUsed.hearth + cpuUsed.postgres)} (hearth processes ${perAnswer(cpuUsed.hearth)}, of which the servers' event loops ${loopSeconds === undefined ? "–" : perAnswer(loopSeconds)}; PostgreSQL ${postgresPid === undefined ? "not found" : perAnswer(cpuUsed.postgres)}); ${((cpuUsed.hearth + cpuUsed.postgres) / elapsed).toFixed(2)} cores busy on average`,
         ]),
     `- ${perServer("A")}`,
     `- ${perServer("B")}`,
