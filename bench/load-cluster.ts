@@ -13,7 +13,8 @@
  * also on failure. HEARTH_LOAD_REAL=1 also uploads ../shared/corpus/real before the load. HEARTH_CLUSTER_NODE_ARGS
  * passes Node options to the servers and the worker (profiling: "--cpu-prof --cpu-prof-dir=/tmp/profiles"; the
  * answer threads inherit the profiler's flags). HEARTH_CLUSTER_STATEMENTS=1 loads pg_stat_statements and prints the
- * statements that took the most database time during the load, with calls and mean time.
+ * statements that took the most database time during the load, with calls and mean time, and the most frequent ones.
+ * Latency per dev question is printed too.
  */
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
@@ -74,6 +75,22 @@ function cpuSeconds(roots: number[]): number | undefined {
     }
   }
   return total / ticksPerSecond;
+}
+
+/** CPU seconds used so far by the main thread (the event loop) of each process, from /proc (Linux). */
+function mainThreadCpuSeconds(pids: number[]): number | undefined {
+  if (!existsSync("/proc/self/stat")) return undefined;
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended.
+    }
+  }
+  return ticks / 100;
 }
 
 /** The PostgreSQL server listening on `port` (its backends are its children). */
@@ -154,12 +171,18 @@ async function statements(url: string, action: "reset" | "print", answers = 1): 
     const { rows } = await client.query<{ calls: string; total: number; mean: number; query: string }>(
       "SELECT calls::text, total_exec_time AS total, mean_exec_time AS mean, query FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15",
     );
-    const { rows: sums } = await client.query<{ calls: string; total: number }>("SELECT sum(calls)::text AS calls, sum(total_exec_time) AS total FROM pg_stat_statements");
+    const { rows: sums } = await client.query<{ calls: string; total: number }>("SELECT sum(calls)::text AS calls, sum(total_exec_time) AS total FROM pg_stat_statements WHERE toplevel");
     const sum = sums[0];
-    console.log(`PostgreSQL statements during the load: ${sum?.calls ?? 0} calls (${(Number(sum?.calls ?? 0) / answers).toFixed(1)} per answer), ${((sum?.total ?? 0) / answers).toFixed(1)} ms of execution per answer`);
+    console.log(`PostgreSQL statements during the load: ${sum?.calls ?? 0} top-level calls (${(Number(sum?.calls ?? 0) / answers).toFixed(1)} per answer; statements inside functions not counted), ${((sum?.total ?? 0) / answers).toFixed(1)} ms of execution per answer`);
     for (const row of rows) {
       console.log(`  ${(row.total / answers).toFixed(2)} ms/answer, ${(Number(row.calls) / answers).toFixed(2)} calls/answer, mean ${row.mean.toFixed(2)} ms: ${row.query.replace(/\s+/g, " ").slice(0, 160)}`);
     }
+    // By calls: each round trip costs both sides CPU (a wake-up, parse/bind, a reply), whatever the statement.
+    const { rows: byCalls } = await client.query<{ count: string; query: string }>(
+      "SELECT calls::text AS count, query FROM pg_stat_statements WHERE toplevel ORDER BY calls DESC LIMIT 20",
+    );
+    console.log("Top-level statements by calls per answer:");
+    for (const row of byCalls) console.log(`  ${(Number(row.count) / answers).toFixed(2)}: ${row.query.replace(/\s+/g, " ").slice(0, 140)}`);
   } finally {
     await client.end();
   }
@@ -233,6 +256,8 @@ try {
   const questions = JSON.parse(readFileSync(corpus("dev-questions.json"), "utf8")) as { question: string; answers: string[] }[];
   const latencies = { A: [] as number[], B: [] as number[] };
   const errors: string[] = [];
+  // Latency per question: under saturation the tail shows which questions cost most (or wait longest).
+  const byQuestion = questions.map(() => [] as number[]);
   let refused = 0;
   // A check that the servers answer from the library (not fast refusals): answers holding an accepted figure.
   let answerable = 0;
@@ -261,6 +286,7 @@ try {
           if (answers.some((figure) => answer.answer.includes(figure))) accepted++;
         }
         latencies[server].push(performance.now() - started);
+        byQuestion[turn % questions.length]?.push(performance.now() - started);
       } catch (error) {
         errors.push(`server ${server}: ${String(error)}`);
       }
@@ -285,13 +311,17 @@ try {
   const hearthPids = children.flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
   const postgresPids = postgresPid === undefined ? [] : [postgresPid];
   if (withStatements) await statements(postgres.url, "reset");
-  const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
+  // The servers' event loops (HTTP, sessions, the answer's events; answers are computed in their threads).
+  const serverPids = hearthPids.slice(0, 2);
+  const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
   const loadBefore = loadavg();
+  console.log(`${users.length} users asking for ${seconds} s…`);
   const started = performance.now();
   await Promise.all([...users.map((user, index) => runUser(user, index * 3)), pollHealth("A", urlA), pollHealth("B", urlB)]);
   const elapsed = (performance.now() - started) / 1000;
   const loadAfter = loadavg();
-  const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids) };
+  const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
+  const loopSeconds = cpuBefore.loops === undefined || cpuAfter.loops === undefined ? undefined : cpuAfter.loops - cpuBefore.loops;
   const cpuUsed = cpuBefore.hearth === undefined || cpuAfter.hearth === undefined ? undefined : { hearth: cpuAfter.hearth - cpuBefore.hearth, postgres: (cpuAfter.postgres ?? 0) - (cpuBefore.postgres ?? 0) };
 
   const all = [...latencies.A, ...latencies.B];
@@ -306,7 +336,7 @@ try {
     ...(cpuUsed === undefined
       ? []
       : [
-          `- CPU per answer: ${perAnswer(cpuUsed.hearth + cpuUsed.postgres)} (hearth processes ${perAnswer(cpuUsed.hearth)}, PostgreSQL ${postgresPid === undefined ? "not found" : perAnswer(cpuUsed.postgres)}); ${((cpuUsed.hearth + cpuUsed.postgres) / elapsed).toFixed(2)} cores busy on average`,
+          `- CPU per answer: ${perAnswer(cpuUsed.hearth + cpuUsed.postgres)} (hearth processes ${perAnswer(cpuUsed.hearth)}, of which the servers' event loops ${loopSeconds === undefined ? "–" : perAnswer(loopSeconds)}; PostgreSQL ${postgresPid === undefined ? "not found" : perAnswer(cpuUsed.postgres)}); ${((cpuUsed.hearth + cpuUsed.postgres) / elapsed).toFixed(2)} cores busy on average`,
         ]),
     `- ${perServer("A")}`,
     `- ${perServer("B")}`,
@@ -315,6 +345,11 @@ try {
   ];
   for (const line of lines) console.log(line);
   for (const error of errors.slice(0, 5)) console.log(`  error: ${error}`);
+  console.log("Per question (answers, p50, p95):");
+  questions.forEach(({ question }, index) => {
+    const values = byQuestion[index] ?? [];
+    console.log(`  ${String(values.length).padStart(4)} ${milliseconds(percentile(values, 0.5)).padStart(8)} ${milliseconds(percentile(values, 0.95)).padStart(8)}  ${question.slice(0, 90)}`);
+  });
   if (withStatements) await statements(postgres.url, "print", all.length);
   mkdirSync(join(repositoryRoot, "bench", "out"), { recursive: true });
   appendFileSync(join(repositoryRoot, "bench", "out", "latest.md"), `${lines.join("\n")}\n`);

@@ -65,6 +65,11 @@ export interface AskStreamEvents {
   error: { error: string };
 }
 
+/** One event of POST .../ask's stream as text, as `writeSSE` writes it (JSON data holds no line break). */
+export function sseEvent<Name extends keyof AskStreamEvents>(event: Name, data: AskStreamEvents[Name]): string {
+  return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
 /** `known`: the cited files' ids as an answer thread found them (then the library is not listed again here). */
 export async function answerWithDocumentIds(answer: Answer, library: WorkspaceLibrary, known?: Record<string, number>): Promise<WebAnswer> {
   const idsByName = new Map<string, number>(known ? Object.entries(known) : []);
@@ -179,14 +184,19 @@ export function askRoutes(services: ServerServices) {
           return;
         }
         const answer = result.value;
-        if (!streamed) {
-          for (const piece of answerPieces(answer.answer)) {
-            if (stream.aborted) return;
-            await send("token", { text: piece });
-          }
-        }
+        // A reader gone before an answer computed at once was sent: nothing sent, nothing saved (as before).
+        if (!streamed && stream.aborted) return;
         if (session) await library.store.sessions.addExchange(session, { askedAt: new Date().toISOString(), answer });
-        await send("answer", { ...(await answerWithDocumentIds(answer, library, documentIds)), ...(session ? { session } : {}) });
+        const final = { ...(await answerWithDocumentIds(answer, library, documentIds)), ...(session ? { session } : {}) };
+        if (streamed) {
+          await send("answer", final);
+          return;
+        }
+        // An answer computed at once (extractive, or a model that did not stream): its pieces and the answer go
+        // out as one write of the same events. One write per piece cost a socket write and a pass through the
+        // response's web streams each, for text the page receives in the same instant either way.
+        const events = answerPieces(answer.answer).map((piece) => sseEvent("token", { text: piece }));
+        await stream.write(events.join("") + sseEvent("answer", final));
       } catch (error) {
         await send("error", { error: `Could not answer: ${describeError(error)}` });
       }

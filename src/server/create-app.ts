@@ -134,8 +134,11 @@ export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions
   // DNS rebinding: only the names this server serves, before anything else runs.
   app.use("*", hostCheck(config.server));
   // JSON, CSV and Markdown are gzipped for clients that accept it (static files are brotli or gzip, precompressed);
-  // event streams are never buffered by compression.
-  app.use("/api/*", compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ }));
+  // event streams are never buffered by compression. Not /api/health: load balancers poll it every few seconds, and
+  // its few bytes gain nothing from a zlib stream of their own (a JSON reply states no length, so the middleware's
+  // size threshold never applies to it).
+  const compression = compress({ contentTypeFilter: /^(application\/json|text\/(csv|markdown|plain))/ });
+  app.use("/api/*", (c, next) => (c.req.path === "/api/health" ? next() : compression(c, next)));
   app.use("/api/*", sameSiteWrites(config.server.origin));
 
   app.route("/", healthRoutes(services));

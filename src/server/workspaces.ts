@@ -42,8 +42,8 @@ export function workspaceMiddleware(services: ServerServices): MiddlewareHandler
   return async (c, next) => {
     const workspaceId = c.req.param("workspaceId") ?? "";
     const user = currentUser(c);
-    const role = await services.accounts.getRole(workspaceId, user.id);
-    const workspace = role ? await services.accounts.getWorkspace(workspaceId) : undefined;
+    // Both reads at once: on PostgreSQL each is a round trip, and every workspace request (every question) waits here.
+    const [role, workspace] = await Promise.all([services.accounts.getRole(workspaceId, user.id), services.accounts.getWorkspace(workspaceId)]);
     if (!role || !workspace) throw notFound("No such workspace");
     c.set("workspace", workspace);
     c.set("role", role);
