@@ -19,6 +19,7 @@ import { stemmer } from "stemmer";
 import * as z from "zod";
 import type { TextQuery } from "./types.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
+import { phraseOccurrences } from "./phrase-occurrences.ts";
 
 export const textSearchSettings = z
   .object({
@@ -126,16 +127,6 @@ function varints(block: Uint8Array): number[] {
     values.push(value);
   }
   return values;
-}
-
-/** How many times `phrase` occurs in `words` as consecutive words. */
-function occurrences(words: string[], phrase: string[]): number {
-  let found = 0;
-  outer: for (let start = 0; start + phrase.length <= words.length; start++) {
-    for (let offset = 0; offset < phrase.length; offset++) if (words[start + offset] !== phrase[offset]) continue outer;
-    found++;
-  }
-  return found;
 }
 
 const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"', '""')}"`;
@@ -463,15 +454,18 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       const idf = Math.log((rows - holding + 0.5) / (holding + 0.5));
       return { stems: phrase.map(indexStem), idf: idf > 0 ? idf : 1e-6 };
     });
+    const occurrencesIn = phraseOccurrences(
+      weighted.map((phrase) => phrase.stems),
+      indexStem,
+    );
     return (row) => {
-      const text = tokens(row.text).map(indexStem);
-      const context = tokens(row.context).map(indexStem);
-      const length = text.length + context.length;
+      const found = occurrencesIn(row.text, row.context);
+      const length = found.textLength + found.contextLength;
       let score = 0;
-      for (const phrase of weighted) {
-        const frequency = occurrences(text, phrase.stems) * textWeight + occurrences(context, phrase.stems) * contextWeight;
+      weighted.forEach((phrase, index) => {
+        const frequency = found.text[index]! * textWeight + found.context[index]! * contextWeight;
         if (frequency > 0) score += (phrase.idf * (frequency * (bm25K1 + 1))) / (frequency + bm25K1 * (1 - bm25B + (bm25B * length) / averageLength));
-      }
+      });
       return score;
     };
   };
