@@ -11,7 +11,7 @@ import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../..
 import { cambridgeshire, nottinghamshireExcerpt, somerset } from "../store-contract.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
-import { championSearchSettings } from "./postgres-champion-search.ts";
+import { championSearchSettings, phraseFrequency, vectorPositions } from "./postgres-champion-search.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 import { postgresTextSearchSettings } from "./postgres-text-search.ts";
 
@@ -65,6 +65,31 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
     expect(phrase, phrase).toMatch(/Rows Removed by Index Recheck: [1-9]/);
     // Its words' AND (what the large-library search asks GIN): exact from the index alone.
     expect(await plan("'home' & 'children'")).not.toMatch(/Rows Removed by Index Recheck/);
+  });
+
+  it("counts a phrase's hits from a tsvector's text form as the SQL function counts them from its positions", async () => {
+    let compared = 0;
+    for (const phrase of [["look", "after"], ["children", "s", "home"], ["the", "council"], ["care", "care"], ["nottinghamshir"]]) {
+      const rows = await client.query<{ terms: string; expected: number }>(
+        `SELECT c.terms::text AS terms, hearth_phrase_frequency(c.terms, $1::text[], 0.4) AS expected FROM library_chunks c
+          WHERE c.workspace_id = $2 AND c.terms @@ $3::tsquery`,
+        [phrase, workspaceId, phrase.map((stem) => `'${stem}'`).join(" & ")],
+      );
+      for (const row of rows.rows) {
+        expect(phraseFrequency(vectorPositions(row.terms, new Set(phrase)), phrase)).toBeCloseTo(Number(row.expected), 9);
+        compared += Number(row.expected) > 0 ? 1 : 0;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+    // Quotes and backslashes inside a lexeme are escaped in the text form.
+    const odd = await client.query<{ terms: string }>(`SELECT $1::tsvector::text AS terms`, ["'it''s':1A 'a\\\\b':2A,7B 'x':3"]);
+    expect(vectorPositions(odd.rows[0]!.terms, new Set(["it's", "a\\b", "x"]))).toEqual(
+      new Map([
+        ["it's", { positions: [1], inText: [true] }],
+        ["a\\b", { positions: [2, 7], inText: [true, false] }],
+        ["x", { positions: [3], inText: [false] }],
+      ]),
+    );
   });
 
   it("ranks exactly as the full ranking does when every phrase fits the candidate budget", async () => {
