@@ -6,17 +6,22 @@
  * figures that say what a search costs; the wall times say what the load made of it. For profiling the PostgreSQL
  * store (with the server's log_min_duration_statement or auto_explain); bench:scale is the benchmark. `budget`
  * (e.g. `5000`) replaces the store's posting budget for this run (a fixed number of passages, no share of the
- * library), to weigh a budget's time against its top 5; the gold page's rank is printed per question.
+ * library), to weigh a budget's time against its top 5; the gold page's rank is printed per question. `championFrom`
+ * replaces the size from which champion lists are used. HEARTH_PROFILE_OWN_BACKENDS=1 counts only this run's own
+ * backends' CPU (by application name), not the whole server's: for measuring while an ingest writes beside it.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { basename } from "node:path";
 import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
-import { textSearchSettings } from "../src/store/sqlite-text-search.ts";
+import pg from "pg";
+import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-search.ts";
 import { questionSets } from "./question-sets.ts";
 
-const [url, workspaceId, setNames = "dev,tuning", postmaster, budget] = process.argv.slice(2);
+const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
+// This run's own backends are told apart from others on the same server (an ingest running beside it) by name.
+process.env.PGAPPNAME = "hearth-search-profile";
 
 /** CPU milliseconds (user + system) of a process and all its descendants so far, from /proc. */
 function treeCpuMilliseconds(root: number): number {
@@ -41,14 +46,37 @@ function treeCpuMilliseconds(root: number): number {
   }
   return ticks * 10; // USER_HZ is 100 on Linux
 }
+/** CPU milliseconds so far of this run's own server backends (their pids from pg_stat_activity), or of the whole server. */
+let ownBackends: number[] = [];
+const backendCpuMilliseconds = (pids: number[]): number =>
+  pids.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
+      return sum + (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return sum;
+    }
+  }, 0);
 const serverCpu = (): number => (postmaster === undefined ? 0 : treeCpuMilliseconds(Number(postmaster)));
 const ownCpu = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
 if (url === undefined || workspaceId === undefined) throw new Error("usage: postgres-search-profile.ts <url> <workspace> [sets]");
-const textSearch = budget === undefined || budget === "" ? undefined : { ...textSearchSettings, postingBudget: Number(budget), postingBudgetShare: 0 };
-const store = await openPostgresStore({ url, workspaceId }, textSearch === undefined ? {} : { textSearch });
+const textSearch = {
+  ...postgresTextSearchSettings,
+  ...(budget === undefined || budget === "" ? {} : { postingBudget: Number(budget), postingBudgetShare: 0 }),
+  ...(championFrom === undefined || championFrom === "" ? {} : { championFrom: Number(championFrom) }),
+  // Any other key of src/store/text-search.json, as JSON (e.g. '{"championStaleShare":1}' while an ingest runs beside).
+  ...(JSON.parse(process.env.HEARTH_PROFILE_TEXT_SEARCH ?? "{}") as object),
+};
+const store = await openPostgresStore({ url, workspaceId }, { textSearch });
+const watcher = new pg.Client({ connectionString: url });
+await watcher.connect();
+const refreshBackends = async (): Promise<void> => {
+  const rows = await watcher.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = 'hearth-search-profile' AND pid <> pg_backend_pid()");
+  ownBackends = rows.rows.map((row) => row.pid);
+};
 try {
   const dependencies = await evaluationDependencies(store, 5);
   const questions = questionSets()
@@ -60,10 +88,18 @@ try {
     });
   await dependencies.answerer.answer(questions[0]!.question);
   const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
+  const byBackend = process.env.HEARTH_PROFILE_OWN_BACKENDS === "1";
   const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
-    const [wall, own, server] = [performance.now(), ownCpu(), serverCpu()];
+    if (byBackend) await refreshBackends();
+    const backendsBefore = new Map(ownBackends.map((pid) => [pid, backendCpuMilliseconds([pid])]));
+    const [wall, own, server] = [performance.now(), ownCpu(), byBackend ? 0 : serverCpu()];
     await work();
-    return [performance.now() - wall, ownCpu() - own, serverCpu() - server];
+    const [wallAfter, ownAfter] = [performance.now(), ownCpu()];
+    if (!byBackend) return [wallAfter - wall, ownAfter - own, serverCpu() - server];
+    // A backend opened during the work counts from its start; one that exited during it takes its CPU with it.
+    await refreshBackends();
+    const spent = ownBackends.reduce((sum, pid) => sum + backendCpuMilliseconds([pid]) - (backendsBefore.get(pid) ?? 0), 0);
+    return [wallAfter - wall, ownAfter - own, spent];
   };
   let goldInTopFive = 0;
   let answerable = 0;
@@ -98,5 +134,6 @@ try {
   console.log(`  search wall ${both(measured.search)}; CPU here ${both(measured.searchCpu)}; server ${both(measured.searchServer)}; both ${both(sum(measured.searchCpu, measured.searchServer))}`);
   console.log(`  answer wall ${both(measured.answer)}; CPU here ${both(measured.answerCpu)}; server ${both(measured.answerServer)}; both ${both(sum(measured.answerCpu, measured.answerServer))}`);
 } finally {
+  await watcher.end();
   await store.close();
 }

@@ -39,7 +39,7 @@ await admin.query(`CREATE DATABASE ${name}`);
 const url = new URL(serverUrl);
 url.pathname = `/${name}`;
 try {
-  const plans = { "rare-first": 0, full: 0, narrowed: 0 };
+  const plans = { "rare-first": 0, full: 0, narrowed: 0, champions: 0 };
   const store = await openPostgresStore({ url: url.toString(), workspaceId: "bench" }, { onSearchPlan: (plan) => (plans[plan] += 1) });
   const sccif = corpusPath("real/Ofsted SCCIF children's homes.txt");
   const bases = [

@@ -227,6 +227,27 @@ export const librarySearchMigrations: PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "library search: champion lists of common phrases, and the library size a kept count was taken at",
+    // A large library (championFrom passages or more, postgres-champion-search.ts) keeps a phrase's count and its
+    // champion list while its passage count moves by less than championStaleShare, not only for one generation:
+    // library_passages says at what size they were taken. Strengths are BM25 without the IDF, so the list's order
+    // holds at any IDF and a score is the IDF now times the strength.
+    sql: `
+      ALTER TABLE library_phrase_counts ADD COLUMN library_passages bigint;
+      CREATE TABLE library_phrase_champions (
+        workspace_id text NOT NULL,
+        phrase text NOT NULL,
+        generation bigint NOT NULL,
+        library_passages bigint NOT NULL,
+        passages integer NOT NULL,
+        chunk_ids bigint[] NOT NULL,
+        strengths double precision[] NOT NULL,
+        PRIMARY KEY (workspace_id, phrase)
+      );
+    `,
+  },
 ];
 
 /** Applied only where the pgvector extension is available (component "library-vectors"). */

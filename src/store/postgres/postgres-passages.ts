@@ -11,6 +11,7 @@ import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery,
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
+import { ChampionSearch, championSearchSettings, fresh, type ChampionSearchSettings, type LibraryState } from "./postgres-champion-search.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
@@ -20,11 +21,14 @@ export interface SearchTuning {
   rareCandidateBudget?: number;
   /**
    * Told which plan answered each search (or part of it): "rare-first" (a MaxScore pass was exact), "full" (every
-   * candidate ranked), "narrowed" (past the posting budget: rare phrases and a fill, as the SQLite store does).
+   * candidate ranked), "narrowed" (past the posting budget: rare phrases and a fill, as the SQLite store does),
+   * "champions" (a library of `championFrom` passages or more: postgres-champion-search.ts).
    */
-  onSearchPlan?: (plan: "rare-first" | "full" | "narrowed") => void;
+  onSearchPlan?: (plan: "rare-first" | "full" | "narrowed" | "champions") => void;
   /** How a large library's search is bounded (default: src/store/text-search.json with postgres-text-search.json's posting budget). */
   textSearch?: TextSearchSettings;
+  /** How a library of `championFrom` passages or more is searched (default: postgres-champion-search.json). */
+  championSearch?: ChampionSearchSettings;
 }
 
 interface LibraryTotals {
@@ -39,9 +43,11 @@ export class PostgresPassages implements PassageIndex {
   readonly #vectorsUnavailable: string | null;
   readonly #location: string;
   readonly #tuning: SearchTuning;
+  readonly #champions: ChampionSearch;
 
   constructor(queries: WorkspaceQueries, location: string, vectorsUnavailable: string | null, tuning: SearchTuning = {}) {
     this.#queries = queries;
+    this.#champions = new ChampionSearch(queries);
     this.#tuning = tuning;
     this.#location = location;
     this.#vectorsUnavailable = vectorsUnavailable;
@@ -66,15 +72,16 @@ export class PostgresPassages implements PassageIndex {
    * the index up to `phraseCountCap` passages (estimated past it, as the SQLite store does) and kept; a server that refuses the
    * write (a read-only replica) simply counts again next time.
    */
-  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals }> {
+  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals; state: LibraryState }> {
     // Every stem of every phrase (a longer phrase's words bound what it can cost), and the longer phrases themselves.
     const singles = [...new Set(phrases.flat())];
     const longer = [...new Set(phrases.filter((stems) => stems.length > 1).map((stems) => stems.join(" ")))];
+    // Kept phrase counts with the generation and library size they were taken at ('phrase' rows: passages, then
+    // "generation library_passages" as the key's tail); which still hold is decided below.
     const result = await this.#queries.query<{ kind: string; key: string; passages: Bigint }>(
       `SELECT 'stem' AS kind, s.stem AS key, s.passages::bigint AS passages FROM library_stems s WHERE s.workspace_id = $1 AND s.stem = ANY ($2::text[])
        UNION ALL
-       SELECT 'phrase', p.phrase, p.passages::bigint FROM library_phrase_counts p
-         JOIN library_statistics t ON t.workspace_id = p.workspace_id AND t.passage_generation = p.generation
+       SELECT 'phrase', concat_ws(' ', p.generation, coalesce(p.library_passages, -1), p.phrase), p.passages::bigint FROM library_phrase_counts p
         WHERE p.workspace_id = $1 AND p.phrase = ANY ($3::text[])
        UNION ALL
        SELECT 'statistics', concat_ws(' ', g.chunk_count, g.text_tokens, g.indexed_tokens), g.passage_generation
@@ -86,16 +93,32 @@ export class PostgresPassages implements PassageIndex {
     let generation: number | null = null;
     // The statistics row comes in the same round trip (its three totals as one text column, to fit the union).
     let totals: LibraryTotals = { chunkCount: 0, textTokens: 0, indexedTokens: 0 };
+    const kept: { phrase: string; generation: number; libraryPassages: number; passages: number }[] = [];
     for (const row of result.rows) {
       if (row.kind === "stem") stemCounts.set(row.key, Number(row.passages));
-      else if (row.kind === "phrase") phraseCounts.set(row.key, Number(row.passages));
-      else {
+      else if (row.kind === "phrase") {
+        const [keptGeneration, libraryPassages, ...words] = row.key.split(" ");
+        kept.push({ phrase: words.join(" "), generation: Number(keptGeneration), libraryPassages: Number(libraryPassages), passages: Number(row.passages) });
+      } else {
         generation = Number(row.passages);
         const [chunkCount, textTokens, indexedTokens] = row.key.split(" ").map(Number);
         totals = { chunkCount: chunkCount ?? 0, textTokens: textTokens ?? 0, indexedTokens: indexedTokens ?? 0 };
       }
     }
-    const missing = longer.filter((phrase) => !phraseCounts.has(phrase));
+    const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
+    const state: LibraryState = { chunkCount: totals.chunkCount, indexedTokens: totals.indexedTokens, generation: generation ?? 0 };
+    const large = totals.chunkCount >= settings.championFrom;
+    // A count holds for its generation; in a large library also while the library's size moves by less than the
+    // stale share (as its champion lists do), so a library being written to is not recounted after every document.
+    for (const count of kept) {
+      const holds = count.generation === state.generation || (large && count.libraryPassages >= 0 && fresh(count, state, settings.championStaleShare));
+      if (holds) phraseCounts.set(count.phrase, count.passages);
+    }
+    // A large library counts here only the phrases with a rare word (GIN finds their few candidates); a phrase of
+    // common words is counted with its champion list (postgres-champion-search.ts), the one pass that reads them all.
+    const rareEnough = (phrase: string): boolean =>
+      !large || Math.min(...phrase.split(" ").map((stem) => stemCounts.get(stem) ?? 0)) <= settings.phraseCountCap;
+    const missing = longer.filter((phrase) => !phraseCounts.has(phrase) && rareEnough(phrase));
     // An empty library (no statistics row yet) holds no phrase.
     if (missing.length > 0 && generation !== null) {
       const cap = (this.#tuning.textSearch ?? postgresTextSearchSettings).phraseCountCap;
@@ -138,18 +161,19 @@ export class PostgresPassages implements PassageIndex {
       try {
         // Counted at `generation` or later: kept under `generation`, never over a newer generation's count.
         await this.#queries.query(
-          `INSERT INTO library_phrase_counts (workspace_id, phrase, generation, passages)
-           SELECT $1, t.phrase, $2, t.passages FROM unnest($3::text[], $4::integer[]) AS t(phrase, passages)
-           ON CONFLICT (workspace_id, phrase) DO UPDATE SET generation = excluded.generation, passages = excluded.passages
+          `INSERT INTO library_phrase_counts (workspace_id, phrase, generation, passages, library_passages)
+           SELECT $1, t.phrase, $2, t.passages, $5 FROM unnest($3::text[], $4::integer[]) AS t(phrase, passages)
+           ON CONFLICT (workspace_id, phrase) DO UPDATE SET generation = excluded.generation, passages = excluded.passages,
+             library_passages = excluded.library_passages
             WHERE library_phrase_counts.generation <= excluded.generation`,
-          [generation, missing, missing.map((phrase) => phraseCounts.get(phrase) ?? 0)],
+          [generation, missing, missing.map((phrase) => phraseCounts.get(phrase) ?? 0), totals.chunkCount],
         );
       } catch {
         // Read-only (a replica) or contended: the counts are still right for this search, only not kept.
       }
     }
     for (const stem of singles) phraseCounts.set(stem, stemCounts.get(stem) ?? 0);
-    return { stems: stemCounts, phrases: phraseCounts, totals };
+    return { stems: stemCounts, phrases: phraseCounts, totals, state };
   }
 
   async searchText(query: TextQuery): Promise<PassageHit[]> {
@@ -166,6 +190,27 @@ export class PostgresPassages implements PassageIndex {
     const counts = await this.#counts(phrases);
     const { totals } = counts;
     if (totals.chunkCount === 0) return [];
+    const searchSettings = this.#tuning.textSearch ?? postgresTextSearchSettings;
+    if (totals.chunkCount >= searchSettings.championFrom) {
+      this.#tuning.onSearchPlan?.("champions");
+      const distinctPhrases = new Map<string, string[]>();
+      for (const stems of phrases) if (!distinctPhrases.has(stems.join(" "))) distinctPhrases.set(stems.join(" "), stems);
+      const hits = await this.#champions.search({
+        phrases: [...distinctPhrases.values()],
+        stemPassages: (stem) => counts.stems.get(stem) ?? 0,
+        phrasePassages: counts.phrases,
+        state: counts.state,
+        limit,
+        documentIds,
+        settings: searchSettings,
+        large: this.#tuning.championSearch ?? championSearchSettings,
+      });
+      const passages = new Map((await this.getPassages(hits.map((hit) => hit.chunkId))).map((passage) => [passage.chunkId, passage]));
+      return hits.flatMap((hit) => {
+        const passage = passages.get(hit.chunkId);
+        return passage === undefined ? [] : [{ ...passage, score: hit.score }];
+      });
+    }
     const passages = (stems: string[]): number => counts.phrases.get(stems.join(" ")) ?? 0;
     const idfOf = (stems: string[]): number => inverseDocumentFrequency(totals.chunkCount, passages(stems));
     const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
@@ -351,6 +396,12 @@ export class PostgresPassages implements PassageIndex {
     }
     if (phrases.length > 0) {
       const counts = await this.#counts(phrases);
+      // A large library's phrases of common words are counted with their champion lists (once per library state).
+      const uncounted = phrases.filter((stems) => !counts.phrases.has(stems.join(" ")));
+      if (uncounted.length > 0) {
+        const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
+        for (const [key, champion] of await this.#champions.champions(uncounted, counts.state, settings)) counts.phrases.set(key, champion.passages);
+      }
       for (const [term, index] of phraseOf) frequencies.set(term, counts.phrases.get(phrases[index]!.join(" ")) ?? 0);
     }
     return frequencies;

@@ -1,0 +1,446 @@
+/**
+ * Full-text search of a large PostgreSQL library (issue 14): its cost follows the question's rare terms, not the
+ * library's size.
+ *
+ * Past `championFrom` passages a search never asks GIN for positions. A phrase query (`'look' <-> 'after'`) is found
+ * by GIN as the AND of its words, then every passage holding those words has its tsvector read to test the
+ * positions (at 795k passages: 270,146 passages rechecked for 2,046 matches, seconds of server CPU). A query of
+ * plain lexemes, an OR of ANDs, GIN answers exactly: no recheck, no tsvector read. So:
+ * - Candidates: the phrases whose rarest word is in few passages (rarest first, while they fit `rareCandidates`),
+ *   each as the AND of its words, OR-ed: one exact GIN lookup returning ids.
+ * - Every other phrase through its champion list: its `championSize` best passages by its own BM25, computed once
+ *   per library state and kept in `library_phrase_champions` (with the phrase's exact passage count, its IDF), read
+ *   as one row per phrase. Kept while the library's passage count moves by less than `championStaleShare`, as the
+ *   SQLite store keeps its own (src/store/sqlite-text-search.ts).
+ * - Scoring: the rare candidates and the common phrases' best champions together (a few hundred passages) are
+ *   scored exactly on every phrase, FTS5's bm25() as the ranking statement computes it: per candidate, the stem counts
+ *   and one phrase test per column read from its own row, a phrase counted from positions only where its rarest
+ *   word occurs more than once. The two sides are merged as the SQLite store merges them (the rare side keeps most
+ *   places, the fill its share).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import type { TextSearchSettings } from "../sqlite-text-search.ts";
+import { mergeRareAndFill } from "../narrowed-merge.ts";
+import { contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
+import type { Bigint } from "./postgres-rows.ts";
+import type { WorkspaceQueries } from "./workspace-queries.ts";
+
+export const championSearchSettings = z
+  .object({
+    rareCandidates: z.number().int().positive(),
+    fillCandidates: z.number().int().nonnegative(),
+    scanDocumentsUpTo: z.number().int().nonnegative(),
+  })
+  .parse(JSON.parse(readFileSync(new URL("./postgres-champion-search.json", import.meta.url), "utf8")));
+
+export type ChampionSearchSettings = typeof championSearchSettings;
+
+export interface LibraryState {
+  chunkCount: number;
+  indexedTokens: number;
+  /** The statistics row's passage generation: moved by every write of passages. */
+  generation: number;
+}
+
+export interface ScoredHit {
+  chunkId: number;
+  score: number;
+}
+
+interface Champion {
+  generation: number;
+  libraryPassages: number;
+  /** Passages holding the phrase (its IDF). */
+  passages: number;
+  chunkIds: number[];
+  /** Each champion's BM25 without the IDF: f·(k1 + 1) / (f + k1·(1 − b + b·length/average)). */
+  strengths: number[];
+}
+
+/** FTS5's k1 and b, as the ranking statement (postgres-passages.ts) uses them. */
+const bm25K1 = 1.2;
+const bm25B = 0.75;
+
+/** The AND of a phrase's words: a plain-lexeme tsquery GIN answers without a recheck. */
+export function wordsQuery(stems: string[]): string {
+  return [...new Set(stems)].map((stem) => phraseQuery([stem])).join(" & ");
+}
+
+/**
+ * Whether a value kept at `kept` still holds for the library now: the same generation, or a passage count within
+ * `staleShare` of the one it was computed at (a passage written since is still found by the rare terms; one removed
+ * is skipped when passages are read). The SQLite store's rule for its champion lists and phrase counts.
+ */
+export function fresh(kept: { generation: number; libraryPassages: number }, state: LibraryState, staleShare: number): boolean {
+  return kept.generation === state.generation || Math.abs(state.chunkCount - kept.libraryPassages) <= staleShare * kept.libraryPassages;
+}
+
+export class ChampionSearch {
+  readonly #queries: WorkspaceQueries;
+  readonly #memory = new Map<string, Champion>();
+
+  constructor(queries: WorkspaceQueries) {
+    this.#queries = queries;
+  }
+
+  /**
+   * Champion lists for `phrases` (stems), fresh for `state`: from memory, else the kept rows (one statement), else
+   * computed and kept. Each also gives the phrase's passage count.
+   */
+  async champions(phrases: string[][], state: LibraryState, settings: TextSearchSettings): Promise<Map<string, Champion>> {
+    const found = new Map<string, Champion>();
+    const wanted = new Map<string, string[]>();
+    for (const stems of phrases) {
+      const key = stems.join(" ");
+      const remembered = this.#memory.get(key);
+      if (remembered !== undefined && fresh(remembered, state, settings.championStaleShare)) found.set(key, remembered);
+      else wanted.set(key, stems);
+    }
+    if (wanted.size > 0) {
+      const kept = await this.#queries.query<{ phrase: string; generation: Bigint; library_passages: Bigint; passages: number; chunk_ids: Bigint[]; strengths: number[] }>(
+        `SELECT phrase, generation, library_passages, passages, chunk_ids, strengths FROM library_phrase_champions
+          WHERE workspace_id = $1 AND phrase = ANY ($2::text[])`,
+        [[...wanted.keys()]],
+      );
+      for (const row of kept.rows) {
+        const champion: Champion = {
+          generation: Number(row.generation),
+          libraryPassages: Number(row.library_passages),
+          passages: row.passages,
+          chunkIds: row.chunk_ids.map(Number),
+          strengths: row.strengths.map(Number),
+        };
+        if (!fresh(champion, state, settings.championStaleShare)) continue;
+        found.set(row.phrase, champion);
+        wanted.delete(row.phrase);
+      }
+    }
+    for (const [key, stems] of wanted) found.set(key, await this.#build(stems, state, settings));
+    for (const [key, champion] of found) {
+      if (this.#memory.size >= 5_000) this.#memory.clear();
+      this.#memory.set(key, champion);
+    }
+    return found;
+  }
+
+  /**
+   * A phrase's champion list and exact count: every passage holding its words (one exact GIN lookup), the phrase's
+   * weighted hits in each (a one-stem phrase from the stem counts; a longer one tested, and counted from positions,
+   * on the passages holding its words), best `championSize` by BM25 without the IDF (the same order at any IDF).
+   * The one costly statement of a large library's search (seconds for a word in half the library), run once per
+   * phrase and library state.
+   */
+  async #build(stems: string[], state: LibraryState, settings: TextSearchSettings): Promise<Champion> {
+    const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
+    // $2: the words' AND, $3: the context weight, $4: the average length, $5: the list's size; then the phrase's own.
+    const single = stems.length === 1;
+    const frequency = single
+      ? "coalesce((d.tc ->> $6)::float8, 0) + $3::float8 * coalesce((d.cc ->> $6)::float8, 0)"
+      : "CASE WHEN d.terms @@ $6::tsquery THEN hearth_phrase_frequency(d.terms, $7::text[], $3::float8) ELSE 0 END";
+    const detoasted = single ? "'{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc" : "c.terms || ''::tsvector AS terms";
+    const result = await this.#queries.query<{ passages: Bigint; chunk_ids: Bigint[]; strengths: number[] }>(
+      `WITH m AS MATERIALIZED (
+         SELECT c.id, ${frequency} AS f, ${bm25K1} * (${1 - bm25B} + ${bm25B} * c.indexed_length / $4::float8) AS norm
+           FROM library_chunks c CROSS JOIN LATERAL (SELECT ${detoasted} OFFSET 0) d
+          WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery)
+       SELECT (SELECT count(*) FROM m WHERE m.f > 0) AS passages,
+              coalesce(array_agg(t.id ORDER BY t.s DESC, t.id), '{}') AS chunk_ids, coalesce(array_agg(t.s ORDER BY t.s DESC, t.id), '{}') AS strengths
+         FROM (SELECT m.id, m.f * ${bm25K1 + 1} / (m.f + m.norm) AS s FROM m WHERE m.f > 0 ORDER BY s DESC, m.id LIMIT $5) t`,
+      [wordsQuery(stems), contextWeight, average, settings.championSize, ...(single ? [stems[0]] : [phraseQuery(stems), stems])],
+    );
+    const row = result.rows[0];
+    const champion: Champion = {
+      generation: state.generation,
+      libraryPassages: state.chunkCount,
+      passages: Number(row?.passages ?? 0),
+      chunkIds: (row?.chunk_ids ?? []).map(Number),
+      strengths: (row?.strengths ?? []).map(Number),
+    };
+    try {
+      const key = stems.join(" ");
+      await this.#queries.query(
+        `INSERT INTO library_phrase_champions (workspace_id, phrase, generation, library_passages, passages, chunk_ids, strengths)
+         VALUES ($1, $2, $3, $4, $5, $6::bigint[], $7::float8[])
+         ON CONFLICT (workspace_id, phrase) DO UPDATE SET generation = excluded.generation, library_passages = excluded.library_passages,
+           passages = excluded.passages, chunk_ids = excluded.chunk_ids, strengths = excluded.strengths`,
+        [key, champion.generation, champion.libraryPassages, champion.passages, champion.chunkIds, champion.strengths],
+      );
+      if (stems.length > 1) {
+        await this.#queries.query(
+          `INSERT INTO library_phrase_counts (workspace_id, phrase, generation, passages, library_passages) VALUES ($1, $2, $3, $4, $5)
+           ON CONFLICT (workspace_id, phrase) DO UPDATE SET generation = excluded.generation, passages = excluded.passages, library_passages = excluded.library_passages
+            WHERE library_phrase_counts.generation <= excluded.generation`,
+          [key, champion.generation, champion.passages, champion.libraryPassages],
+        );
+      }
+    } catch {
+      // Read-only (a replica) or contended: the list is right for this process, only not kept for the others.
+    }
+    return champion;
+  }
+
+  /**
+   * The exact BM25 of each candidate on every phrase (FTS5's bm25(), as the ranking statement computes it), and its
+   * document. Per candidate one row read: its stem counts (jsonb) and, for each longer phrase, whether it occurs in
+   * the text and in the context (tsvector tests on the row already read). A phrase's hits equal those booleans unless
+   * its rarest word occurs more than once in that column; only then are they counted from positions, in a second
+   * statement over those few candidates.
+   */
+  async score(chunkIds: number[], phrases: string[][], idfs: number[], state: LibraryState): Promise<Map<number, { score: number; documentId: number }>> {
+    const scores = new Map<number, { score: number; documentId: number }>();
+    if (chunkIds.length === 0 || phrases.length === 0) return scores;
+    const stems = [...new Set(phrases.flat())];
+    const stemIndex = new Map(stems.map((stem, index) => [stem, index]));
+    const longer = phrases.map((phrase, index) => ({ phrase, index })).filter((entry) => entry.phrase.length > 1);
+    const stemColumns = stems.map((_, index) => `(d.tc ->> ($3::text[])[${index + 1}])::float8, (d.cc ->> ($3::text[])[${index + 1}])::float8`).join(", ");
+    const phraseColumns = longer.map((_, index) => `d.terms @@ ($4::tsquery[])[${index + 1}], d.terms @@ ($5::tsquery[])[${index + 1}]`).join(", ");
+    const result = await this.#queries.query<{ id: Bigint; document_id: Bigint; indexed_length: number; counts: (number | null)[]; found: boolean[] | null }>(
+      `SELECT c.id, c.document_id, c.indexed_length, ARRAY[${stemColumns}] AS counts, ${longer.length === 0 ? "NULL::boolean[]" : `ARRAY[${phraseColumns}]`} AS found
+         FROM library_chunks c
+         CROSS JOIN LATERAL (SELECT '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${longer.length === 0 ? "" : ", c.terms || ''::tsvector AS terms"} OFFSET 0) d
+        WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])`,
+      [chunkIds, stems, longer.map((entry) => phraseQuery(entry.phrase, "A")), longer.map((entry) => phraseQuery(entry.phrase, "B"))],
+    );
+    const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
+    interface Candidate {
+      id: number;
+      documentId: number;
+      norm: number;
+      frequencies: number[];
+    }
+    const candidates: Candidate[] = [];
+    const counted: { candidate: Candidate; phrase: number }[] = [];
+    for (const row of result.rows) {
+      const counts = row.counts.map((value) => value ?? 0);
+      const textCount = (stem: string): number => counts[2 * stemIndex.get(stem)!]!;
+      const contextCount = (stem: string): number => counts[2 * stemIndex.get(stem)! + 1]!;
+      const candidate: Candidate = {
+        id: Number(row.id),
+        documentId: Number(row.document_id),
+        norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
+        frequencies: phrases.map(() => 0),
+      };
+      phrases.forEach((phrase, index) => {
+        if (phrase.length === 1) candidate.frequencies[index] = textCount(phrase[0]!) + contextWeight * contextCount(phrase[0]!);
+      });
+      longer.forEach((entry, position) => {
+        const inText = row.found?.[2 * position] === true;
+        const inContext = row.found?.[2 * position + 1] === true;
+        if (!inText && !inContext) return;
+        const textMost = Math.min(...entry.phrase.map(textCount));
+        const contextMost = Math.min(...entry.phrase.map(contextCount));
+        if ((inText && textMost > 1) || (inContext && contextMost > 1)) counted.push({ candidate, phrase: entry.index });
+        else candidate.frequencies[entry.index] = (inText ? 1 : 0) + (inContext ? contextWeight : 0);
+      });
+      candidates.push(candidate);
+    }
+    if (counted.length > 0) {
+      // Counted here from the candidates' positions: their tsvectors as text, only the phrase's words parsed (the SQL
+      // function hearth_phrase_frequency unnests every lexeme of the vector: ~275 ms a search at 500k passages).
+      const vectors = await this.#queries.query<{ id: Bigint; terms: string }>(
+        "SELECT c.id, c.terms::text AS terms FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])",
+        [[...new Set(counted.map((entry) => entry.candidate.id))]],
+      );
+      const vectorOf = new Map(vectors.rows.map((row) => [Number(row.id), row.terms]));
+      const wantedStems = new Set(counted.flatMap((entry) => phrases[entry.phrase]!));
+      const parsed = new Map<number, Map<string, StemPositions>>();
+      for (const entry of counted) {
+        let positions = parsed.get(entry.candidate.id);
+        if (positions === undefined) {
+          positions = vectorPositions(vectorOf.get(entry.candidate.id) ?? "", wantedStems);
+          parsed.set(entry.candidate.id, positions);
+        }
+        entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
+      }
+    }
+    for (const candidate of candidates) {
+      let score = 0;
+      candidate.frequencies.forEach((frequency, index) => {
+        if (frequency > 0) score += (idfs[index]! * frequency * (bm25K1 + 1)) / (frequency + candidate.norm);
+      });
+      if (score > 0) scores.set(candidate.id, { score, documentId: candidate.documentId });
+    }
+    return scores;
+  }
+
+  /**
+   * The top `limit` of a large library for `phrases` (distinct stem sequences), given each stem's passages and the
+   * phrases' counts where known. `documentIds`: only passages of those documents.
+   */
+  async search(options: {
+    phrases: string[][];
+    stemPassages: (stem: string) => number;
+    phrasePassages: Map<string, number>;
+    state: LibraryState;
+    limit: number;
+    documentIds: number[] | null;
+    settings: TextSearchSettings;
+    large: ChampionSearchSettings;
+  }): Promise<ScoredHit[]> {
+    const { phrases, stemPassages, state, limit, documentIds, settings, large } = options;
+    const wanted = documentIds === null ? null : new Set(documentIds);
+    // What a phrase's candidates cost: the passages holding its rarest word bound those holding all its words.
+    const costed = phrases
+      .map((phrase) => ({ phrase, passages: Math.min(...phrase.map(stemPassages)) }))
+      .sort((left, right) => left.passages - right.passages);
+    const rare: string[][] = [];
+    let spent = 0;
+    let next = 0;
+    while (next < costed.length && spent + costed[next]!.passages <= large.rareCandidates) {
+      rare.push(costed[next]!.phrase);
+      spent += costed[next]!.passages;
+      next += 1;
+    }
+    // A word in half the library or more weighs nothing (FTS5's IDF is floored at 1e-6 there): no champion list is
+    // worth its cost, though every candidate is still scored on it.
+    const common = costed
+      .slice(next)
+      .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
+      .map((entry) => entry.phrase);
+
+    // A few small documents: their passages holding any phrase's words, read through the document index.
+    if (wanted !== null && wanted.size <= settings.fewDocuments) {
+      const sizes = await this.#queries.query<{ n: Bigint }>(
+        "SELECT coalesce(sum(d.chunk_count), 0) AS n FROM library_documents d WHERE d.workspace_id = $1 AND d.id = ANY ($2::bigint[])",
+        [[...wanted]],
+      );
+      if (Number(sizes.rows[0]?.n ?? 0) <= large.scanDocumentsUpTo) {
+        const ids = await this.#queries.query<{ id: Bigint }>(
+          // `terms || ''` keeps the planner off the GIN index (the AND of common words over the whole library): the
+          // documents' own passages are read and tested.
+          "SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY ($2::bigint[]) AND (c.terms || ''::tsvector) @@ $3::tsquery",
+          [[...wanted], phrases.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ")],
+        );
+        const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings);
+        const scored = await this.score(ids.rows.map((row) => Number(row.id)), phrases, idfs, state);
+        return [...scored].map(([chunkId, { score }]) => ({ chunkId, score })).sort(byScore).slice(0, limit);
+      }
+    }
+
+    const championLists = common.length === 0 ? new Map<string, Champion>() : await this.champions(common, state, settings);
+    for (const [key, champion] of championLists) options.phrasePassages.set(key, champion.passages);
+    const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings);
+    const idfOf = new Map(phrases.map((phrase, index) => [phrase.join(" "), idfs[index]!]));
+
+    const rareIds =
+      rare.length === 0
+        ? []
+        : (
+            await this.#queries.transaction(
+              (queries) =>
+                queries.query<{ id: Bigint }>("SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery", [
+                  rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "),
+                ]),
+              { enable_seqscan: "off" },
+            )
+          ).rows.map((row) => Number(row.id));
+    // The fill: the passages best in the common phrases' champion lists together (each list's own BM25, summed).
+    const fillScores = new Map<number, number>();
+    for (const phrase of common) {
+      const champion = championLists.get(phrase.join(" "));
+      if (champion === undefined) continue;
+      const idf = idfOf.get(phrase.join(" ")) ?? 0;
+      champion.chunkIds.forEach((chunkId, index) => fillScores.set(chunkId, (fillScores.get(chunkId) ?? 0) + idf * champion.strengths[index]!));
+    }
+    const rareSet = new Set(rareIds);
+    const fillIds = [...fillScores]
+      .filter(([chunkId]) => !rareSet.has(chunkId))
+      .sort((left, right) => right[1] - left[1] || left[0] - right[0])
+      .slice(0, wanted === null ? large.fillCandidates : large.fillCandidates * 4)
+      .map(([chunkId]) => chunkId);
+    const scored = await this.score([...rareIds, ...fillIds], phrases, idfs, state);
+    const keep = (chunkId: number): boolean => wanted === null || wanted.has(scored.get(chunkId)?.documentId ?? -1);
+    const ranked = (ids: number[]): ScoredHit[] =>
+      ids.flatMap((chunkId) => {
+        const hit = scored.get(chunkId);
+        return hit === undefined || !keep(chunkId) ? [] : [{ chunkId, score: hit.score }];
+      }).sort(byScore);
+    return mergeRareAndFill(ranked(rareIds).slice(0, limit), ranked(fillIds).slice(0, limit), limit, settings.fillShare);
+  }
+
+  /** Each phrase's IDF: a word's from the stem counts, a longer phrase's from its kept count or champion list. */
+  async #idfs(phrases: string[][], phrasePassages: Map<string, number>, stemPassages: (stem: string) => number, state: LibraryState, settings: TextSearchSettings): Promise<number[]> {
+    const uncounted = phrases.filter((phrase) => phrase.length > 1 && !phrasePassages.has(phrase.join(" ")));
+    if (uncounted.length > 0) {
+      for (const [key, champion] of await this.champions(uncounted, state, settings)) phrasePassages.set(key, champion.passages);
+    }
+    return phrases.map((phrase) =>
+      inverseDocumentFrequency(state.chunkCount, phrase.length === 1 ? stemPassages(phrase[0]!) : (phrasePassages.get(phrase.join(" ")) ?? 0)),
+    );
+  }
+}
+
+/** A lexeme's positions in a tsvector, and whether each is in the text (weight A) or the context (B). */
+export interface StemPositions {
+  positions: number[];
+  inText: boolean[];
+}
+
+/**
+ * The positions of `wanted` lexemes in a tsvector's text form (`'lexeme':1A,5A,9B 'other':3A`; a quote inside a
+ * lexeme doubled, a backslash escaped), the others skipped.
+ */
+export function vectorPositions(vector: string, wanted: Set<string>): Map<string, StemPositions> {
+  const found = new Map<string, StemPositions>();
+  let index = 0;
+  const length = vector.length;
+  while (index < length) {
+    if (vector[index] !== "'") {
+      index += 1;
+      continue;
+    }
+    // The lexeme, up to its closing quote.
+    let lexeme = "";
+    index += 1;
+    while (index < length) {
+      const character = vector[index]!;
+      if (character === "\\") {
+        lexeme += vector[index + 1] ?? "";
+        index += 2;
+      } else if (character === "'") {
+        if (vector[index + 1] === "'") {
+          lexeme += "'";
+          index += 2;
+        } else {
+          index += 1;
+          break;
+        }
+      } else {
+        lexeme += character;
+        index += 1;
+      }
+    }
+    if (vector[index] !== ":") continue;
+    const end = vector.indexOf(" ", index);
+    const list = vector.slice(index + 1, end === -1 ? length : end);
+    index = end === -1 ? length : end + 1;
+    if (!wanted.has(lexeme)) continue;
+    const entry: StemPositions = { positions: [], inText: [] };
+    for (const item of list.split(",")) {
+      const weight = item[item.length - 1]!;
+      const numeric = weight >= "0" && weight <= "9";
+      entry.positions.push(Number(numeric ? item : item.slice(0, -1)));
+      entry.inText.push(weight === "A");
+    }
+    found.set(lexeme, entry);
+  }
+  return found;
+}
+
+/**
+ * A phrase's weighted hits from its words' positions, as hearth_phrase_frequency counts them: each position of the
+ * first word followed by the others at the next positions, 1 in the text, the context weight in the context.
+ */
+export function phraseFrequency(positions: Map<string, StemPositions>, phrase: string[]): number {
+  const first = positions.get(phrase[0]!);
+  if (first === undefined) return 0;
+  const rest = phrase.slice(1).map((stem) => new Set(positions.get(stem)?.positions ?? []));
+  let frequency = 0;
+  first.positions.forEach((position, index) => {
+    if (rest.every((set, offset) => set.has(position + offset + 1))) frequency += first.inText[index] ? 1 : contextWeight;
+  });
+  return frequency;
+}
+
+const byScore = (left: ScoredHit, right: ScoredHit): number => right.score - left.score || left.chunkId - right.chunkId;
