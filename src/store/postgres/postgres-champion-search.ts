@@ -19,7 +19,7 @@
  *   places, the fill its share).
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod";
 import type { TextSearchSettings } from "../sqlite-text-search.ts";
 import { mergeRareAndFill } from "../narrowed-merge.ts";
 import { contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
