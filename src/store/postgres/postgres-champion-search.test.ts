@@ -144,6 +144,32 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
     }
   });
 
+  it("finds a restricted search's hits in documents too large to read whole though no champion lies in them", async () => {
+    const exact = await open(exactSettings as typeof largeSettings, 1_000_000);
+    // Every phrase common (no rare budget), one champion per phrase, no document read whole.
+    const large = await openPostgresStore(
+      { url: database.url, workspaceId },
+      { textSearch: { ...largeSettings, championSize: 1 }, championSearch: { ...championSearchSettings, rareCandidates: 0, fillCandidates: 200, scanDocumentsUpTo: 0 } },
+    );
+    try {
+      const terms: TextQuery["terms"] = [{ phrase: ["children"], weight: 1 }];
+      const [champion] = await exact.passages.searchText({ terms, limit: 1 });
+      const others = (await exact.documents.list()).filter((document) => document.id !== champion!.documentId);
+      let checked = 0;
+      for (const document of others) {
+        const expected = await exact.passages.searchText({ terms, limit: 5, documentIds: [document.id] });
+        if (expected.length === 0) continue;
+        const actual = await large.passages.searchText({ terms, limit: 5, documentIds: [document.id] });
+        expect(actual.map((hit) => hit.chunkId)).toEqual(expected.map((hit) => hit.chunkId));
+        checked += 1;
+      }
+      expect(checked).toBeGreaterThan(0);
+    } finally {
+      await exact.close();
+      await large.close();
+    }
+  });
+
   it("keeps a champion list while the library grows by less than the stale share, and rebuilds it past that", async () => {
     const large = await open({ ...largeSettings, championSize: 10, championStaleShare: 0.05 }, 5);
     const terms = queries[2]!;

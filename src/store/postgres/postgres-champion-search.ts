@@ -200,7 +200,10 @@ export class ChampionSearch {
          FROM library_chunks c
          CROSS JOIN LATERAL (SELECT '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${longer.length === 0 ? "" : ", c.terms || ''::tsvector AS terms"} OFFSET 0) d
         WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])`,
-      [chunkIds, stems, longer.map((entry) => phraseQuery(entry.phrase, "A")), longer.map((entry) => phraseQuery(entry.phrase, "B"))],
+      // The phrase arrays only where the statement uses them: PostgreSQL refuses parameters a statement never names.
+      longer.length === 0
+        ? [chunkIds, stems]
+        : [chunkIds, stems, longer.map((entry) => phraseQuery(entry.phrase, "A")), longer.map((entry) => phraseQuery(entry.phrase, "B"))],
     );
     const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
     interface Candidate {
@@ -329,9 +332,10 @@ export class ChampionSearch {
         : (
             await this.#queries.transaction(
               (queries) =>
-                queries.query<{ id: Bigint }>("SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery", [
-                  rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "),
-                ]),
+                queries.query<{ id: Bigint }>(
+                  `SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${wanted === null ? "" : " AND c.document_id = ANY ($3::bigint[])"}`,
+                  [rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), ...(wanted === null ? [] : [[...wanted]])],
+                ),
               { enable_seqscan: "off" },
             )
           ).rows.map((row) => Number(row.id));
@@ -349,6 +353,18 @@ export class ChampionSearch {
       .sort((left, right) => right[1] - left[1] || left[0] - right[0])
       .slice(0, wanted === null ? large.fillCandidates : large.fillCandidates * 4)
       .map(([chunkId]) => chunkId);
+    // A search restricted to documents too large to read whole: the champion lists hold the whole library's best
+    // passages, and few of them (or none) may lie in these documents, so the documents' own passages holding a common
+    // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
+    // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
+    if (wanted !== null && common.length > 0) {
+      const taken = new Set([...rareIds, ...fillIds]);
+      const own = await this.#queries.query<{ id: Bigint }>(
+        "SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY ($2::bigint[]) AND (c.terms || ''::tsvector) @@ $3::tsquery LIMIT $4",
+        [[...wanted], common.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), large.fillCandidates * 4],
+      );
+      for (const row of own.rows) if (!taken.has(Number(row.id))) fillIds.push(Number(row.id));
+    }
     const scored = await this.score([...rareIds, ...fillIds], phrases, idfs, state);
     const keep = (chunkId: number): boolean => wanted === null || wanted.has(scored.get(chunkId)?.documentId ?? -1);
     const ranked = (ids: number[]): ScoredHit[] =>
