@@ -19,6 +19,7 @@ import { stemmer } from "stemmer";
 import { z } from "zod";
 import type { TextQuery } from "./types.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
+import { tokenize } from "./passage-tokens.ts";
 
 export const textSearchSettings = z
   .object({
@@ -51,15 +52,8 @@ export interface RankedChunk {
   score: number;
 }
 
-const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
-const asciiWordPattern = /[A-Za-z0-9]+/g;
-const nonAscii = /[^\t\n\r\x20-\x7e]/;
-
 /** Tokens as FTS5's unicode61 tokenizer with remove_diacritics sees them (the store's own `tokenize`). */
-function tokens(text: string): string[] {
-  if (!nonAscii.test(text)) return text.toLowerCase().match(asciiWordPattern) ?? [];
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(wordPattern) ?? [];
-}
+const tokens = tokenize;
 
 const stemCache = new Map<string, string>();
 
