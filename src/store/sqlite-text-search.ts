@@ -68,11 +68,20 @@ export function indexStem(token: string): string {
   return stemmed;
 }
 
-/** The distinct stems of a passage as the index holds them, text and context together. */
-function passageStems(text: string, context: string): Set<string> {
+/**
+ * The distinct stems of a passage as the index holds them, text and context together. `textTokens` are the text's
+ * tokens when the caller has them; `contextStems` remembers each context's stems (a document's passages share a
+ * few contexts: its name and headings).
+ */
+function passageStems(text: string, context: string, textTokens: readonly string[] = tokens(text), contextStems?: Map<string, string[]>): Set<string> {
   const found = new Set<string>();
-  for (const token of tokens(text)) found.add(indexStem(token));
-  for (const token of tokens(context)) found.add(indexStem(token));
+  for (const token of textTokens) found.add(indexStem(token));
+  let stems = contextStems?.get(context);
+  if (stems === undefined) {
+    stems = tokens(context).map(indexStem);
+    contextStems?.set(context, stems);
+  }
+  for (const stem of stems) found.add(stem);
   return found;
 }
 
@@ -140,8 +149,11 @@ export class TermCounts {
 
   constructor(private readonly statements: TextSearchStatements) {}
 
-  add(text: string, context: string): void {
-    for (const stem of passageStems(text, context)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
+  readonly #contextStems = new Map<string, string[]>();
+
+  /** Counts in a passage; `textTokens`, when given, are `tokenize(text)` (the writer has them for the token count). */
+  add(text: string, context: string, textTokens?: readonly string[]): void {
+    for (const stem of passageStems(text, context, textTokens, this.#contextStems)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
   }
 
   /** Counts out the passages of documents about to be deleted (call before the DELETE, in the same transaction). */
