@@ -16,7 +16,7 @@ import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
 
 export interface PageWorkerRequest {
   bytes: Uint8Array;
-  /** Next page index to read, shared with the loader's thread (one Int32). */
+  /** Next page index to read, shared with the loader's thread (Int32 0), and whether this thread has begun (Int32 1). */
   counter: SharedArrayBuffer;
   deadline: number;
 }
@@ -47,7 +47,11 @@ try {
   const document = collecting(messages, () => mupdf.Document.openDocument(request.bytes, "application/pdf"));
   try {
     const pageCount = collecting(messages, () => document.countPages());
-    result = await readPages(document, claimPages(new Int32Array(request.counter), pageCount), request.deadline, messages);
+    const counter = new Int32Array(request.counter);
+    // Said before the first page is taken: the loader's thread, finding no page left, waits for this thread only if
+    // it has begun taking pages.
+    Atomics.store(counter, 1, 1);
+    result = await readPages(document, claimPages(counter, pageCount), request.deadline, messages);
   } finally {
     document.destroy();
   }
