@@ -78,4 +78,15 @@ describe.skipIf(skip)("the compiled PDF loader on a long PDF", () => {
     expect(blocks.some((block) => block.kind === "heading")).toBe(true);
     expect(loadCompiled(context)).toEqual(JSON.parse(JSON.stringify(fromSource.value)));
   }, 120_000);
+
+  it("gives the same output when the file is large enough for the worker to start before the document is opened", async () => {
+    // Over 4 MB (earlyWorkerBytes in src/loaders/pdf.ts): trailing spaces after %%EOF, which readers ignore.
+    const path = join(temporaryDirectory(), "long padded review.pdf");
+    writeFileSync(path, Buffer.concat([await longPdf(90), Buffer.alloc(4.5 * 1024 * 1024, " ")]));
+    const context = contextFor(path);
+    const fromSource = await pdfLoader.load(new Uint8Array(readFileSync(path)), context);
+    if (!fromSource.ok) throw fromSource.error;
+    expect(fromSource.value.units).toHaveLength(90);
+    expect(loadCompiled(context)).toEqual(JSON.parse(JSON.stringify(fromSource.value)));
+  }, 120_000);
 });

@@ -91,29 +91,71 @@ export function normaliseSpaces(text: string): string {
 
 const roundHalf = (size: number): number => Math.round(size * 2) / 2;
 
-export function documentTextStats(pages: readonly PdfPageText[]): DocumentTextStats {
-  const charactersBySize = new Map<number, number>();
+/**
+ * One thread's share of the document statistics, over the pages it read. Parts merge (`combineTextStats`) into what
+ * `documentTextStats` gives for all the pages at once, so a worker reading half of a long PDF sends its part rather
+ * than its pages.
+ */
+export interface TextStatsPart {
+  /** Characters per font size (rounded to 0.5 pt), and where the size was first seen (page, then line). */
+  sizes: Map<number, { characters: number; firstSeen: number }>;
+  vocabulary: Set<string>;
+  /** Running-header candidates: per key, the number of pages with that key near the page edge. */
+  edgePages: Map<string, number>;
+  pageCount: number;
+}
+
+/** Lines per page are far fewer than this; a size's first sighting is page * this + line. */
+const linesPerPageBound = 1_000_000;
+
+export function textStatsPart(pages: readonly PdfPageText[]): TextStatsPart {
+  const sizes = new Map<number, { characters: number; firstSeen: number }>();
   const vocabulary = new Set<string>();
-  for (const page of pages) {
-    for (const line of page.lines) {
-      const size = roundHalf(line.size);
-      charactersBySize.set(size, (charactersBySize.get(size) ?? 0) + line.text.length);
-      for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) vocabulary.add(word);
-    }
-  }
-  let bodySize = 10;
-  let most = -1;
-  for (const [size, count] of charactersBySize) {
-    if (count > most) [bodySize, most] = [size, count];
-  }
-  const headingSizes = [...charactersBySize.keys()].filter((size) => size >= bodySize * 1.15).sort((a, b) => b - a);
   const edgePages = new Map<string, number>();
   for (const page of pages) {
-    const keys = new Set(page.lines.filter((line) => nearPageEdge(line.y0, line.y1, page.height)).map((line) => furnitureKey(line.text)));
+    const keys = new Set<string>();
+    page.lines.forEach((line, index) => {
+      const size = roundHalf(line.size);
+      const known = sizes.get(size);
+      if (known === undefined) sizes.set(size, { characters: line.text.length, firstSeen: page.page * linesPerPageBound + index });
+      else known.characters += line.text.length;
+      for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) vocabulary.add(word);
+      if (nearPageEdge(line.y0, line.y1, page.height)) keys.add(furnitureKey(line.text));
+    });
     for (const key of keys) edgePages.set(key, (edgePages.get(key) ?? 0) + 1);
   }
-  const furniture = new Set([...edgePages].filter(([, count]) => count >= Math.max(3, pages.length * 0.3)).map(([key]) => key));
+  return { sizes, vocabulary, edgePages, pageCount: pages.length };
+}
+
+/** The statistics of the pages of all the parts together, as `documentTextStats` of every page would give them. */
+export function combineTextStats(parts: readonly TextStatsPart[]): DocumentTextStats {
+  const sizes = new Map<number, { characters: number; firstSeen: number }>();
+  const vocabulary = new Set<string>();
+  const edgePages = new Map<string, number>();
+  let pageCount = 0;
+  for (const part of parts) {
+    for (const [size, { characters, firstSeen }] of part.sizes) {
+      const known = sizes.get(size);
+      sizes.set(size, { characters: (known?.characters ?? 0) + characters, firstSeen: Math.min(known?.firstSeen ?? firstSeen, firstSeen) });
+    }
+    for (const word of part.vocabulary) vocabulary.add(word);
+    for (const [key, count] of part.edgePages) edgePages.set(key, (edgePages.get(key) ?? 0) + count);
+    pageCount += part.pageCount;
+  }
+  // Sizes in the order the pages show them, so a tie for the body size goes to the size seen first.
+  const charactersBySize = [...sizes].sort((a, b) => a[1].firstSeen - b[1].firstSeen);
+  let bodySize = 10;
+  let most = -1;
+  for (const [size, { characters }] of charactersBySize) {
+    if (characters > most) [bodySize, most] = [size, characters];
+  }
+  const headingSizes = charactersBySize.map(([size]) => size).filter((size) => size >= bodySize * 1.15).sort((a, b) => b - a);
+  const furniture = new Set([...edgePages].filter(([, count]) => count >= Math.max(3, pageCount * 0.3)).map(([key]) => key));
   return { bodySize, headingSizes, vocabulary, furniture };
+}
+
+export function documentTextStats(pages: readonly PdfPageText[]): DocumentTextStats {
+  return combineTextStats([textStatsPart(pages)]);
 }
 
 /* ---------------------------------------------------------------- rows and tables */
@@ -136,13 +178,7 @@ interface VisualRow {
 const listLabel = /^(?:[•·▪●◦‣○■□➢►\-–—*\u2460-\u24ff\ufffd\uf0a7\uf0b7]|\(?(?:\d{1,3}(?:\.\d{1,3})*|[a-z]|[ivxlc]{1,5})[.)]?)$/i;
 
 function segmentOf(lines: PdfLine[]): Segment {
-  return {
-    x0: Math.min(...lines.map((line) => line.x0)),
-    y0: Math.min(...lines.map((line) => line.y0)),
-    x1: Math.max(...lines.map((line) => line.x1)),
-    y1: Math.max(...lines.map((line) => line.y1)),
-    lines,
-  };
+  return { ...bounds(lines), lines };
 }
 
 /** Groups lines that share a baseline into rows, left to right, merging pieces that are only a word space apart. */
@@ -363,13 +399,26 @@ function mergeSparseColumns(rows: string[][], columns: readonly number[]): strin
  */
 function findGutter(lines: readonly PdfLine[], pageWidth: number): number | null {
   if (lines.length < 16) return null;
+  // Candidate positions every 2 pt across the middle of the page; for each, how many lines cross it. Counted with
+  // one pass over the lines (each adds one to the run of positions strictly inside it) rather than one per position.
+  const positions: number[] = [];
+  for (let x = pageWidth * 0.3; x <= pageWidth * 0.7; x += 2) positions.push(x);
+  const changes = new Int32Array(positions.length + 1);
+  for (const line of lines) {
+    const first = firstAbove(positions, line.x0);
+    const end = firstAtOrAbove(positions, line.x1);
+    if (first < end) {
+      changes[first] = (changes[first] ?? 0) + 1;
+      changes[end] = (changes[end] ?? 0) - 1;
+    }
+  }
   let best: number | null = null;
   let fewest = Number.POSITIVE_INFINITY;
-  for (let x = pageWidth * 0.3; x <= pageWidth * 0.7; x += 2) {
-    let crossing = 0;
-    for (const line of lines) if (line.x0 < x && line.x1 > x) crossing += 1;
+  let crossing = 0;
+  positions.forEach((x, index) => {
+    crossing += changes[index] ?? 0;
     if (crossing < fewest) [best, fewest] = [x, crossing];
-  }
+  });
   if (best === null || fewest > lines.length * 0.15) return null;
   const gutter = best;
   const wideShare = (side: PdfLine[]): number => side.filter((line) => line.x1 - line.x0 >= pageWidth * 0.25).length / Math.max(1, side.length);
@@ -382,6 +431,30 @@ function findGutter(lines: readonly PdfLine[], pageWidth: number): number | null
   return gutter;
 }
 
+/** The index of the first of the ascending `positions` greater than `value` (positions.length when none is). */
+function firstAbove(positions: readonly number[], value: number): number {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((positions[middle] ?? Number.POSITIVE_INFINITY) > value) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** The index of the first of the ascending `positions` at or above `value` (positions.length when none is). */
+function firstAtOrAbove(positions: readonly number[], value: number): number {
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((positions[middle] ?? Number.POSITIVE_INFINITY) >= value) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
 /* ---------------------------------------------------------------- reading order */
 
 interface Item {
@@ -390,6 +463,9 @@ interface Item {
   x1: number;
   y1: number;
   lines: PdfLine[];
+  /** A table's rows and cells as found on the page. */
+  region?: TableRegion;
+  /** The table built from `region`. */
   table?: { header: string[]; rows: string[][] };
 }
 
@@ -517,9 +593,22 @@ function median(values: number[]): number | undefined {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Lays out one page's lines into blocks in reading order. */
-export function layoutPage(page: PdfPageText, stats: DocumentTextStats): ContentBlock[] {
-  if (page.lines.length === 0) return [];
+/**
+ * What layout finds on a page without the whole document's statistics: the line spacing, the table regions, the
+ * text blocks and their reading order. Computed as each page is read (by whichever thread read it), so only the
+ * text work (`layoutGeometry`: table cells, merged paragraphs, headings) waits for the statistics.
+ */
+export interface PageGeometry {
+  /** Items in reading order; a table region's cells are built once the statistics are known. */
+  ordered: Item[];
+  /** Median space between lines of one MuPDF block; undefined when the page has none (the body size then decides). */
+  lineGap: number | undefined;
+  textRight: number;
+  textWidth: number;
+}
+
+export function pageGeometry(page: PdfPageText): PageGeometry | null {
+  if (page.lines.length === 0) return null;
   // The usual space between lines of one paragraph, to tell a paragraph that MuPDF split from the next paragraph.
   const lineGaps: number[] = [];
   for (let index = 1; index < page.lines.length; index++) {
@@ -529,7 +618,6 @@ export function layoutPage(page: PdfPageText, stats: DocumentTextStats): Content
     const gap = line.y0 - previous.y1;
     if (gap >= -0.5 && gap < line.size) lineGaps.push(gap);
   }
-  const lineGap = median(lineGaps) ?? stats.bodySize * 0.3;
 
   // On a two-column page, look for tables within each column, so side-by-side prose is not read as a table.
   const gutter = findGutter(page.lines, page.width);
@@ -547,7 +635,7 @@ export function layoutPage(page: PdfPageText, stats: DocumentTextStats): Content
   for (const table of tables) {
     const lines = table.rows.flatMap((row) => row.segments.flatMap((segment) => segment.lines));
     for (const line of lines) tableLines.add(line);
-    items.push({ ...bounds(lines), lines, table: tableBlock(table, stats, lineGap) });
+    items.push({ ...bounds(lines), lines, region: table });
   }
 
   const byBlock = new Map<number, PdfLine[]>();
@@ -561,9 +649,21 @@ export function layoutPage(page: PdfPageText, stats: DocumentTextStats): Content
     for (const group of splitByStyle(lines)) items.push({ ...bounds(group), lines: group });
   }
 
-  const ordered = readingOrder(items);
-  const textRight = Math.max(...page.lines.map((line) => line.x1));
-  const textWidth = textRight - Math.min(...page.lines.map((line) => line.x0));
+  const { x0: textLeft, x1: textRight } = bounds(page.lines);
+  return { ordered: readingOrder(items), lineGap: median(lineGaps), textRight, textWidth: textRight - textLeft };
+}
+
+/** Lays out one page's lines into blocks in reading order. */
+export function layoutPage(page: PdfPageText, stats: DocumentTextStats): ContentBlock[] {
+  const geometry = pageGeometry(page);
+  return geometry === null ? [] : layoutGeometry(page, geometry, stats);
+}
+
+/** The page's blocks from its geometry and the whole document's statistics. */
+export function layoutGeometry(page: PdfPageText, geometry: PageGeometry, stats: DocumentTextStats): ContentBlock[] {
+  const { textRight, textWidth } = geometry;
+  const lineGap = geometry.lineGap ?? stats.bodySize * 0.3;
+  const ordered = geometry.ordered.map((item) => (item.region === undefined ? item : { ...item, table: tableBlock(item.region, stats, lineGap) }));
 
   // Merge paragraphs that continue across MuPDF block boundaries.
   const merged: Item[] = [];
@@ -617,6 +717,8 @@ export function layoutPage(page: PdfPageText, stats: DocumentTextStats): Content
 
 /** Larger or bold type: a heading whatever follows it. */
 function isStrongHeading(lines: readonly PdfLine[], stats: DocumentTextStats): boolean {
+  // headingLevel's first test, before the join: a paragraph that has gathered many lines is asked again at each merge.
+  if (lines.length > 6) return false;
   return headingLevel(lines, lines.map((line) => line.text).join(" "), stats, Number.POSITIVE_INFINITY, false) !== null;
 }
 

@@ -6,8 +6,8 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import * as mupdf from "mupdf";
 import { describeError } from "../errors/hearth-error.ts";
-import { layoutPage, pageTextFromJson } from "./pdf-layout.ts";
-import type { DocumentTextStats, PdfPageText } from "./pdf-layout.ts";
+import { layoutGeometry, pageGeometry, pageTextFromJson } from "./pdf-layout.ts";
+import type { DocumentTextStats, PageGeometry, PdfPageText } from "./pdf-layout.ts";
 import type { ContentBlock } from "./types.ts";
 
 /** MuPDF's own warnings (broken xref, missing fonts) go to the load that caused them, not to stderr. */
@@ -44,6 +44,11 @@ export function readPage(document: mupdf.Document, index: number): PdfPageText {
 
 export interface PageRangeText {
   pages: PdfPageText[];
+  /**
+   * Each page's geometry, found as it was read (see `pageGeometry`), or why it could not be: null for a scan or a
+   * page without text.
+   */
+  geometries: Map<number, PageGeometry | { error: string } | null>;
   /** 1-based numbers of pages MuPDF could not read. */
   unreadable: number[];
   firstFailure: string;
@@ -51,12 +56,13 @@ export interface PageRangeText {
 }
 
 /**
- * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline. Two threads
- * reading one long PDF share a page counter (`claimPages`), so each takes the next unread page when it is free and
- * neither waits for the other at the end.
+ * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline, and finds
+ * each page's geometry as it goes. Two threads reading one long PDF share a page counter (`claimPages`), so each
+ * takes the next unread page when it is free and neither waits for the other at the end; the geometry is part of
+ * what they share that way.
  */
 export async function readPages(document: mupdf.Document, nextIndex: () => number | undefined, deadline: number, messages: string[]): Promise<PageRangeText> {
-  const result: PageRangeText = { pages: [], unreadable: [], firstFailure: "", timedOut: false };
+  const result: PageRangeText = { pages: [], geometries: new Map(), unreadable: [], firstFailure: "", timedOut: false };
   let read = 0;
   for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
     if (Date.now() > deadline) {
@@ -66,11 +72,19 @@ export async function readPages(document: mupdf.Document, nextIndex: () => numbe
     // MuPDF is synchronous; let other work (progress output, other requests, the worker's reply) run now and then.
     if (read > 0 && read % 25 === 0) await yieldToEventLoop();
     read++;
+    let page: PdfPageText;
     try {
-      result.pages.push(collecting(messages, () => readPage(document, index)));
+      page = collecting(messages, () => readPage(document, index));
     } catch (error) {
       result.unreadable.push(index + 1);
       result.firstFailure ||= describeError(error);
+      continue;
+    }
+    result.pages.push(page);
+    try {
+      result.geometries.set(page.page, looksScanned(page) ? null : pageGeometry(page));
+    } catch (error) {
+      result.geometries.set(page.page, { error: describeError(error) });
     }
   }
   return result;
@@ -100,13 +114,25 @@ export function looksScanned(page: PdfPageText): boolean {
 /** One page's blocks, or why it could not be laid out. */
 export type PageLayout = { page: number; blocks: ContentBlock[] } | { page: number; error: string };
 
-/** Lays out each page that is not a scan; a page that throws is reported, not fatal. */
-export function layoutPages(pages: readonly PdfPageText[], stats: DocumentTextStats): PageLayout[] {
+/**
+ * Lays out each page that is not a scan, from the geometry found when it was read (found now when there is none);
+ * a page that throws is reported, not fatal.
+ */
+export function layoutPages(
+  pages: readonly PdfPageText[],
+  stats: DocumentTextStats,
+  geometries: ReadonlyMap<number, PageGeometry | { error: string } | null> = new Map(),
+): PageLayout[] {
   const layouts: PageLayout[] = [];
   for (const page of pages) {
     if (looksScanned(page)) continue;
     try {
-      layouts.push({ page: page.page, blocks: layoutPage(page, stats) });
+      const geometry = geometries.has(page.page) ? geometries.get(page.page) : pageGeometry(page);
+      if (geometry !== null && geometry !== undefined && "error" in geometry) {
+        layouts.push({ page: page.page, error: geometry.error });
+        continue;
+      }
+      layouts.push({ page: page.page, blocks: geometry ? layoutGeometry(page, geometry, stats) : [] });
     } catch (error) {
       layouts.push({ page: page.page, error: describeError(error) });
     }

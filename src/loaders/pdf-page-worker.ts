@@ -1,26 +1,38 @@
 /**
  * Worker thread for long PDFs: opens its own copy of the document and reads pages beside the loader's thread, each
- * taking the next unread page from a counter in shared memory. It replies with the pages it read (`PageRangeText`)
- * and MuPDF's messages; then, given the whole document's text statistics, it lays out those pages too and replies
- * with their blocks, so both the reading and the layout are split across two cores.
+ * taking the next unread page from a counter in shared memory, and finds each page's geometry as it reads it. It
+ * keeps the pages and replies with what the loader needs of them (`PageRangeSummary`: page numbers, which pages are
+ * scans, its share of the document's text statistics) and MuPDF's messages; then, given the whole document's
+ * statistics, it lays out its pages and replies with their blocks. Reading, geometry and layout are so split across
+ * two cores, and the pages never cross between threads.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as mupdf from "mupdf";
 import { describeError } from "../errors/hearth-error.ts";
-import type { DocumentTextStats } from "./pdf-layout.ts";
-import { claimPages, collecting, layoutPages, readPages } from "./pdf-page-text.ts";
+import { textStatsPart } from "./pdf-layout.ts";
+import type { DocumentTextStats, TextStatsPart } from "./pdf-layout.ts";
+import { claimPages, collecting, layoutPages, looksScanned, readPages } from "./pdf-page-text.ts";
 import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
 
 export interface PageWorkerRequest {
   bytes: Uint8Array;
-  pageCount: number;
-  /** Next page index to read, shared with the loader's thread (one Int32). */
+  /** Next page index to read, shared with the loader's thread (Int32 0), and whether this thread has begun (Int32 1). */
   counter: SharedArrayBuffer;
   deadline: number;
 }
 
+/** What the loader needs of the pages the worker read, without the pages themselves. */
+export interface PageRangeSummary {
+  /** 1-based numbers of the pages read, each with whether it looks like a scan (OCR, no layout). */
+  pages: Array<{ page: number; scanned: boolean }>;
+  unreadable: number[];
+  firstFailure: string;
+  timedOut: boolean;
+  stats: TextStatsPart;
+}
+
 export type PageWorkerReply =
-  | { kind: "pages"; ok: true; result: PageRangeText; messages: string[] }
+  | { kind: "pages"; ok: true; result: PageRangeSummary; messages: string[] }
   | { kind: "pages"; ok: false; error: string; messages: string[] }
   | { kind: "layouts"; layouts: PageLayout[] };
 
@@ -34,16 +46,30 @@ let result: PageRangeText | null = null;
 try {
   const document = collecting(messages, () => mupdf.Document.openDocument(request.bytes, "application/pdf"));
   try {
-    result = await readPages(document, claimPages(new Int32Array(request.counter), request.pageCount), request.deadline, messages);
+    const pageCount = collecting(messages, () => document.countPages());
+    const counter = new Int32Array(request.counter);
+    // Said before the first page is taken: the loader's thread, finding no page left, waits for this thread only if
+    // it has begun taking pages.
+    Atomics.store(counter, 1, 1);
+    result = await readPages(document, claimPages(counter, pageCount), request.deadline, messages);
   } finally {
     document.destroy();
   }
-  port?.postMessage({ kind: "pages", ok: true, result, messages } satisfies PageWorkerReply);
+  const summary: PageRangeSummary = {
+    pages: result.pages.map((page) => ({ page: page.page, scanned: looksScanned(page) })),
+    unreadable: result.unreadable,
+    firstFailure: result.firstFailure,
+    timedOut: result.timedOut,
+    stats: textStatsPart(result.pages),
+  };
+  port?.postMessage({ kind: "pages", ok: true, result: summary, messages } satisfies PageWorkerReply);
 } catch (error) {
   port?.postMessage({ kind: "pages", ok: false, error: describeError(error), messages } satisfies PageWorkerReply);
 }
-const pages = result?.pages ?? [];
+const read = result;
 port?.once("message", (command: PageWorkerCommand) => {
-  if (command.kind === "layout") port.postMessage({ kind: "layouts", layouts: layoutPages(pages, command.stats) } satisfies PageWorkerReply);
+  if (command.kind === "layout" && read !== null) {
+    port.postMessage({ kind: "layouts", layouts: layoutPages(read.pages, command.stats, read.geometries) } satisfies PageWorkerReply);
+  }
   port.close();
 });

@@ -8,11 +8,11 @@ import * as mupdf from "mupdf";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
 import { checkTesseract, ocrTextToBlocks, recognisePng } from "./ocr.ts";
-import { documentTextStats } from "./pdf-layout.ts";
-import type { DocumentTextStats, PdfPageText } from "./pdf-layout.ts";
+import { combineTextStats, textStatsPart } from "./pdf-layout.ts";
+import type { DocumentTextStats } from "./pdf-layout.ts";
 import { claimPages, collecting, layoutPages, listedPages, looksScanned, readPages } from "./pdf-page-text.ts";
 import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
-import type { PageWorkerCommand, PageWorkerReply, PageWorkerRequest } from "./pdf-page-worker.ts";
+import type { PageRangeSummary, PageWorkerCommand, PageWorkerReply, PageWorkerRequest } from "./pdf-page-worker.ts";
 import type { ContentBlock, DocumentLoader, DocumentUnit, LoadContext, LoadedDocument } from "./types.ts";
 
 const ocrDpi = 300;
@@ -23,12 +23,20 @@ const ocrParallel = 2;
  * worker cannot load the TypeScript sources without a loader.
  */
 const parallelPages = 80;
+/**
+ * A file this large is very likely long enough for the worker (the corpus runs 4-35 KB a page; 80 pages of that are
+ * 0.3-2.8 MB), so the worker starts before this thread opens the document (opening a long PDF, repairing its
+ * cross-reference table, takes ~0.15 s): its own start-up and open then overlap this thread's. Smaller files start
+ * it once the page count says so. At 1 MB, a 32-page 1.7 MB file took 534-712 ms instead of 376-449 ms on a busy
+ * machine: a worker that begins taking pages of a short file costs more than it saves.
+ */
+const earlyWorkerBytes = 4 * 1024 * 1024;
 const workerUrl = import.meta.url.endsWith(".js") ? new URL("./pdf-page-worker.js", import.meta.url) : null;
 
 /** A worker thread reading pages beside this one; see pdf-page-worker.ts for the conversation. */
 interface PageWorker {
-  /** The pages it read; null when it could not run (this thread reads whatever is missing). */
-  pages: Promise<PageRangeText | null>;
+  /** What it read; null when it could not run (this thread reads whatever is missing). */
+  pages: Promise<PageRangeSummary | null>;
   /** Lays out its pages with the whole document's statistics; null when it could not. */
   layout(stats: DocumentTextStats): Promise<PageLayout[] | null>;
   stop(): void;
@@ -95,26 +103,46 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   }
 
   const messages: string[] = [];
-  let document: mupdf.Document;
+  // A long PDF is read by two threads at once, this one and a worker (with its own copy of the bytes), each taking
+  // the next unread page from a shared counter (index 0); the worker sets index 1 before it takes its first page.
+  const counter = new Int32Array(new SharedArrayBuffer(8));
+  const deadline = Date.now() + context.limits.timeoutMs;
+  const twoThreads = workerUrl !== null && availableParallelism() > 1;
+  let worker = twoThreads && bytes.length >= earlyWorkerBytes ? startPageWorker({ bytes, counter: counter.buffer as SharedArrayBuffer, deadline }, messages) : null;
   try {
-    document = collecting(messages, () => mupdf.Document.openDocument(bytes, "application/pdf"));
-  } catch (error) {
-    return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (${describeError(error)})`, { subject, cause: error }));
-  }
-  try {
-    return await extract(document, bytes, context, messages);
-  } catch (error) {
-    // Anything MuPDF throws outside a single page (page count, metadata) means the file cannot be read.
-    return fail(new HearthError("CORRUPT_FILE", `${name}: could not read the PDF (${describeError(error)})`, { subject, cause: error }));
+    let document: mupdf.Document;
+    try {
+      document = collecting(messages, () => mupdf.Document.openDocument(bytes, "application/pdf"));
+    } catch (error) {
+      return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (${describeError(error)})`, { subject, cause: error }));
+    }
+    try {
+      const start = (pageCount: number): PageWorker | null => {
+        worker ??= twoThreads && pageCount >= parallelPages ? startPageWorker({ bytes, counter: counter.buffer as SharedArrayBuffer, deadline }, messages) : null;
+        return worker;
+      };
+      return await extract(document, context, deadline, counter, start, messages);
+    } catch (error) {
+      // Anything MuPDF throws outside a single page (page count, metadata) means the file cannot be read.
+      return fail(new HearthError("CORRUPT_FILE", `${name}: could not read the PDF (${describeError(error)})`, { subject, cause: error }));
+    } finally {
+      document.destroy();
+    }
   } finally {
-    document.destroy();
+    worker?.stop();
   }
 }
 
-async function extract(document: mupdf.Document, bytes: Uint8Array, context: LoadContext, messages: string[]): Promise<Result<LoadedDocument, HearthError>> {
+async function extract(
+  document: mupdf.Document,
+  context: LoadContext,
+  deadline: number,
+  counter: Int32Array,
+  startWorker: (pageCount: number) => PageWorker | null,
+  messages: string[],
+): Promise<Result<LoadedDocument, HearthError>> {
   const name = context.fileName;
   const subject = context.path;
-  const deadline = Date.now() + context.limits.timeoutMs;
   const timedOut = (): Result<never, HearthError> =>
     fail(new HearthError("TIMEOUT", `${name}: extraction took longer than ${Math.round(context.limits.timeoutMs / 1000)} s and was stopped`, { subject }));
 
@@ -126,76 +154,76 @@ async function extract(document: mupdf.Document, bytes: Uint8Array, context: Loa
   const warnings: string[] = [];
   const metadataTitle = (document.getMetaData("info:Title") ?? "").trim();
 
-  // A long PDF is read by two threads at once, this one and a worker (with its own copy of the bytes), each taking
-  // the next unread page from a shared counter.
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const worker =
-    pageCount >= parallelPages && availableParallelism() > 1
-      ? startPageWorker({ bytes, pageCount, counter: counter.buffer as SharedArrayBuffer, deadline }, messages)
-      : null;
-  try {
-    const own = await readPages(document, claimPages(counter, pageCount), deadline, messages);
-    if (own.timedOut) return timedOut();
-    const parts = [own];
-    const fromWorker = worker ? await worker.pages : null;
-    if (fromWorker?.timedOut) return timedOut();
-    if (fromWorker) parts.push(fromWorker);
-    // Pages the worker took but did not return (it failed): read here.
-    const seen = new Set(parts.flatMap((part) => [...part.pages.map((page) => page.page), ...part.unreadable]));
-    const missing = Array.from({ length: pageCount }, (_, index) => index).filter((index) => !seen.has(index + 1));
-    if (missing.length > 0) {
-      const rest = await readPages(document, listedPages(missing), deadline, messages);
-      if (rest.timedOut) return timedOut();
-      parts.push(rest);
-    }
-    const pages: PdfPageText[] = parts.flatMap((part) => part.pages).sort((a, b) => a.page - b.page);
-    const unreadable = parts.flatMap((part) => part.unreadable).sort((a, b) => a - b);
-    // The reason given is the first unreadable page's, whichever thread read it.
-    const firstFailing = parts.filter((part) => part.unreadable.length > 0).sort((a, b) => (a.unreadable[0] ?? 0) - (b.unreadable[0] ?? 0))[0];
-    const firstFailure = firstFailing?.firstFailure ?? "";
-    if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
-
-    const repair = messages.find((message) => /repair/i.test(message));
-    if (repair !== undefined) warnings.push(`${name}: the PDF is damaged and was repaired on reading, so some text may be missing`);
-
-    // Layout needs the whole document's statistics; then each thread lays out the pages it read.
-    const stats = documentTextStats(pages);
-    const workerLayouts = fromWorker && worker ? worker.layout(stats) : null;
-    const layouts = new Map<number, PageLayout>();
-    for (const layout of layoutPages(parts.filter((part) => part !== fromWorker).flatMap((part) => part.pages), stats)) layouts.set(layout.page, layout);
-    for (const layout of (await workerLayouts) ?? []) layouts.set(layout.page, layout);
-    const notLaidOut = pages.filter((page) => !looksScanned(page) && !layouts.has(page.page));
-    for (const layout of layoutPages(notLaidOut, stats)) layouts.set(layout.page, layout);
-
-    const units: DocumentUnit[] = [];
-    const scanned: number[] = [];
-    let previousLast: ContentBlock | undefined;
-    let section: string | null = null;
-    for (const page of pages) {
-      if (looksScanned(page)) {
-        scanned.push(page.page);
-        previousLast = undefined;
-        continue;
-      }
-      const layout = layouts.get(page.page);
-      if (layout === undefined) continue;
-      if ("error" in layout) {
-        warnings.push(`${name}: page ${page.page} could not be laid out (${layout.error}) and was skipped`);
-        continue;
-      }
-      const blocks = layout.blocks;
-      if (blocks.length === 0) continue;
-      carryTableHeader(previousLast, blocks);
-      previousLast = blocks[blocks.length - 1];
-      const firstBlock = blocks[0];
-      const unitSection = firstBlock?.kind === "heading" && firstBlock.level <= 2 ? firstBlock.text : section;
-      for (const block of blocks) if (block.kind === "heading" && block.level <= 2) section = block.text;
-      units.push({ page: page.page, section: unitSection, blocks });
-    }
-    return await finish(document, context, deadline, { name, subject, pageCount, metadataTitle, warnings, units, scanned, unreadable, firstFailure, stats, timedOut });
-  } finally {
-    worker?.stop();
+  let worker = startWorker(pageCount);
+  const own = await readPages(document, claimPages(counter, pageCount), deadline, messages);
+  if (own.timedOut) return timedOut();
+  // A worker that has not begun taking pages by now will find none left (this thread took the last): no need to wait
+  // for its start-up (a large file of few pages). loadPdf stops it.
+  if (worker !== null && Atomics.load(counter, 1) === 0) worker = null;
+  const parts: PageRangeText[] = [own];
+  const fromWorker = worker ? await worker.pages : null;
+  if (fromWorker?.timedOut) return timedOut();
+  // Pages the worker took but did not return (it failed): read here.
+  const seen = new Set([...own.pages.map((page) => page.page), ...own.unreadable, ...(fromWorker?.pages.map((page) => page.page) ?? []), ...(fromWorker?.unreadable ?? [])]);
+  const missing = Array.from({ length: pageCount }, (_, index) => index).filter((index) => !seen.has(index + 1));
+  if (missing.length > 0) {
+    const rest = await readPages(document, listedPages(missing), deadline, messages);
+    if (rest.timedOut) return timedOut();
+    parts.push(rest);
   }
+  const readHere = parts.flatMap((part) => part.pages);
+  const pages = [...readHere.map((page) => ({ page: page.page, scanned: looksScanned(page) })), ...(fromWorker?.pages ?? [])].sort((a, b) => a.page - b.page);
+  const failures = [...parts, ...(fromWorker ? [fromWorker] : [])];
+  const unreadable = failures.flatMap((part) => part.unreadable).sort((a, b) => a - b);
+  // The reason given is the first unreadable page's, whichever thread read it.
+  const firstFailing = failures.filter((part) => part.unreadable.length > 0).sort((a, b) => (a.unreadable[0] ?? 0) - (b.unreadable[0] ?? 0))[0];
+  const firstFailure = firstFailing?.firstFailure ?? "";
+  if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
+
+  const repair = messages.find((message) => /repair/i.test(message));
+  if (repair !== undefined) warnings.push(`${name}: the PDF is damaged and was repaired on reading, so some text may be missing`);
+
+  // Layout needs the whole document's statistics; then each thread lays out the pages it read.
+  const stats = combineTextStats([...parts.map((part) => textStatsPart(part.pages)), ...(fromWorker ? [fromWorker.stats] : [])]);
+  const workerLayouts = fromWorker && worker ? worker.layout(stats) : null;
+  const geometries = new Map(parts.flatMap((part) => [...part.geometries]));
+  const layouts = new Map<number, PageLayout>();
+  for (const layout of layoutPages(readHere, stats, geometries)) layouts.set(layout.page, layout);
+  for (const layout of (await workerLayouts) ?? []) layouts.set(layout.page, layout);
+  // Pages the worker read but did not lay out (it failed): read and laid out here.
+  const notLaidOut = pages.filter((page) => !page.scanned && !layouts.has(page.page)).map((page) => page.page - 1);
+  if (notLaidOut.length > 0) {
+    const again = await readPages(document, listedPages(notLaidOut), deadline, messages);
+    if (again.timedOut) return timedOut();
+    for (const layout of layoutPages(again.pages, stats, again.geometries)) layouts.set(layout.page, layout);
+  }
+
+  const units: DocumentUnit[] = [];
+  const scanned: number[] = [];
+  let previousLast: ContentBlock | undefined;
+  let section: string | null = null;
+  for (const page of pages) {
+    if (page.scanned) {
+      scanned.push(page.page);
+      previousLast = undefined;
+      continue;
+    }
+    const layout = layouts.get(page.page);
+    if (layout === undefined) continue;
+    if ("error" in layout) {
+      warnings.push(`${name}: page ${page.page} could not be laid out (${layout.error}) and was skipped`);
+      continue;
+    }
+    const blocks = layout.blocks;
+    if (blocks.length === 0) continue;
+    carryTableHeader(previousLast, blocks);
+    previousLast = blocks[blocks.length - 1];
+    const firstBlock = blocks[0];
+    const unitSection = firstBlock?.kind === "heading" && firstBlock.level <= 2 ? firstBlock.text : section;
+    for (const block of blocks) if (block.kind === "heading" && block.level <= 2) section = block.text;
+    units.push({ page: page.page, section: unitSection, blocks });
+  }
+  return await finish(document, context, deadline, { name, subject, pageCount, metadataTitle, warnings, units, scanned, unreadable, firstFailure, stats, timedOut });
 }
 
 interface ExtractedPages {

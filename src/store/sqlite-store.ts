@@ -108,7 +108,7 @@ interface UnitRow {
 
 // tokenize and countTokens live in passage-tokens.ts (shared with the PostgreSQL store, which must not load
 // better-sqlite3); re-exported here for existing importers.
-import { countTokens, tokenize } from "./passage-tokens.ts";
+import { tokenize } from "./passage-tokens.ts";
 export { countTokens, tokenize } from "./passage-tokens.ts";
 
 /**
@@ -298,6 +298,8 @@ class SqliteDatabase {
       const documentName = parse(document.fileName).name;
       for (const chunk of chunks) {
         const context = contextFor(documentName, chunk);
+        // Tokenised once, for the token count and the term counts.
+        const textTokens = tokenize(chunk.text);
         const chunkId = statements.insertChunk.run(
           documentId,
           chunk.ordinal,
@@ -309,10 +311,10 @@ class SqliteDatabase {
           context,
           chunk.start,
           chunk.end,
-          countTokens(chunk.text),
+          textTokens.length,
         ).lastInsertRowid;
         statements.indexChunk.run(chunkId, chunk.text, context);
-        termCounts.add(chunk.text, context);
+        termCounts.add(chunk.text, context, textTokens);
       }
       termCounts.save();
       this.#insertDataTables(documentId, tables);

@@ -21,6 +21,8 @@ import type { TextQuery } from "./types.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
 import { phraseOccurrences } from "./phrase-occurrences.ts";
 
+import { tokenize } from "./passage-tokens.ts";
+
 export const textSearchSettings = z
   .object({
     postingBudget: z.number().int().positive(),
@@ -52,15 +54,8 @@ export interface RankedChunk {
   score: number;
 }
 
-const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
-const asciiWordPattern = /[A-Za-z0-9]+/g;
-const nonAscii = /[^\t\n\r\x20-\x7e]/;
-
 /** Tokens as FTS5's unicode61 tokenizer with remove_diacritics sees them (the store's own `tokenize`). */
-function tokens(text: string): string[] {
-  if (!nonAscii.test(text)) return text.toLowerCase().match(asciiWordPattern) ?? [];
-  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().match(wordPattern) ?? [];
-}
+const tokens = tokenize;
 
 const stemCache = new Map<string, string>();
 
@@ -75,11 +70,20 @@ export function indexStem(token: string): string {
   return stemmed;
 }
 
-/** The distinct stems of a passage as the index holds them, text and context together. */
-function passageStems(text: string, context: string): Set<string> {
+/**
+ * The distinct stems of a passage as the index holds them, text and context together. `textTokens` are the text's
+ * tokens when the caller has them; `contextStems` remembers each context's stems (a document's passages share a
+ * few contexts: its name and headings).
+ */
+function passageStems(text: string, context: string, textTokens: readonly string[] = tokens(text), contextStems?: Map<string, string[]>): Set<string> {
   const found = new Set<string>();
-  for (const token of tokens(text)) found.add(indexStem(token));
-  for (const token of tokens(context)) found.add(indexStem(token));
+  for (const token of textTokens) found.add(indexStem(token));
+  let stems = contextStems?.get(context);
+  if (stems === undefined) {
+    stems = tokens(context).map(indexStem);
+    contextStems?.set(context, stems);
+  }
+  for (const stem of stems) found.add(stem);
   return found;
 }
 
@@ -137,8 +141,11 @@ export class TermCounts {
 
   constructor(private readonly statements: TextSearchStatements) {}
 
-  add(text: string, context: string): void {
-    for (const stem of passageStems(text, context)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
+  readonly #contextStems = new Map<string, string[]>();
+
+  /** Counts in a passage; `textTokens`, when given, are `tokenize(text)` (the writer has them for the token count). */
+  add(text: string, context: string, textTokens?: readonly string[]): void {
+    for (const stem of passageStems(text, context, textTokens, this.#contextStems)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
   }
 
   /** Counts out the passages of documents about to be deleted (call before the DELETE, in the same transaction). */
