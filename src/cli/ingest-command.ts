@@ -9,8 +9,9 @@ function describeOutcome(outcome: IngestOutcome): string {
   switch (outcome.status) {
     case "ingested": {
       const document = outcome.document;
-      const verb = outcome.replaced ? "updated " : "ingested";
-      return `${verb}  ${outcome.fileName} (${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}, ${(outcome.milliseconds / 1000).toFixed(2)} s)`;
+      const verb = outcome.rechunked ? "re-read " : outcome.replaced ? "updated " : "ingested";
+      const why = outcome.rechunked ? "; unchanged, read again for this version's better passages" : "";
+      return `${verb}  ${outcome.fileName} (${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}, ${(outcome.milliseconds / 1000).toFixed(2)} s${why})`;
     }
     case "unchanged":
       return `unchanged ${outcome.fileName} (already in the library)`;

@@ -5,7 +5,9 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
+import * as z from "zod";
 import { chunkDocument } from "../chunking/chunk.ts";
+import { chunkingVersion } from "../chunking/chunking-version.ts";
 import type { HearthConfig } from "../config/config.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import { joinContinuations } from "../loaders/join-continuations.ts";
@@ -14,12 +16,21 @@ import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
 import { recordDocumentIdentity } from "../identity/document-identity.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
-import type { DocumentRecord, Store } from "../store/types.ts";
+import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
 import { documentsWithoutTables, saveTablesOf } from "../tables/backfill.ts";
 import { dataTablesOf } from "../tables/infer-table.ts";
 
 export type IngestOutcome =
-  | { status: "ingested"; path: string; fileName: string; document: DocumentRecord; replaced: boolean; milliseconds: number }
+  | {
+      status: "ingested";
+      path: string;
+      fileName: string;
+      document: DocumentRecord;
+      replaced: boolean;
+      /** The file was unchanged but read again: an older version of Hearth chunked it (src/chunking/chunking-version.ts). */
+      rechunked: boolean;
+      milliseconds: number;
+    }
   | { status: "unchanged"; path: string; fileName: string; document: DocumentRecord }
   | { status: "failed"; path: string; fileName: string; error: HearthError };
 
@@ -100,6 +111,11 @@ export async function ingestPaths(
   };
 }
 
+/** The chunking version a document with this content hash was last chunked by (absent: version 1, from before it was kept). */
+export function chunkedBySetting(contentHash: string): SettingDefinition<number> {
+  return { key: `chunking-version:${contentHash}`, schema: z.number().int().positive() };
+}
+
 /**
  * Ingests one file. `content`, when given, is the file's bytes already in hand (a queued job's upload: the worker
  * may run on a machine where `path` does not exist); `path` is then only the name the document is recorded under.
@@ -138,7 +154,9 @@ export async function ingestFile(
     const bytes = content ?? new Uint8Array(await readFile(path));
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     const known = await store.documents.findByHash(contentHash);
-    if (known) {
+    // The same file at the same place, chunked by an older version of Hearth: read it again (once) for today's passages.
+    const chunkedBefore = known !== undefined && known.sourcePath === path && ((await store.settings.get(chunkedBySetting(contentHash))) ?? 1) < chunkingVersion;
+    if (known && !chunkedBefore) {
       // A data set ingested before typed tables were kept gets them now (re-ingest is the backfill).
       if ((await documentsWithoutTables(store)).some((document) => document.id === known.id)) {
         const loaded = await loader.load(bytes, { path, fileName, limits: config.limits, ocr: config.ocr });
@@ -185,9 +203,10 @@ export async function ingestFile(
       chunks,
       dataTablesOf(loaded.value),
     );
+    await store.settings.set(chunkedBySetting(contentHash), chunkingVersion);
     // Who wrote it and which council it is about, read from its first pages (kept beside any `hearth tag`).
     await recordDocumentIdentity(store, document, units);
-    return { status: "ingested", path, fileName, document, replaced, milliseconds: performance.now() - started };
+    return { status: "ingested", path, fileName, document, replaced, rechunked: chunkedBefore, milliseconds: performance.now() - started };
   } catch (error) {
     // Anything unexpected still becomes one line about this file; the batch goes on.
     const wrapped =
