@@ -12,10 +12,9 @@ import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.
 import { words } from "../retrieval/tokenize.ts";
 import type { PassageHit, Store } from "../store/types.ts";
 import type { QueryPlan } from "./build-query.ts";
-import { planQuery } from "./build-query.ts";
 import { analyseQuestion } from "./question-analysis.ts";
 import { runTableQuery } from "./run-query.ts";
-import { loadAllTables } from "./table-answerer.ts";
+import { planQuestion } from "./table-answerer.ts";
 
 /** A row's words as one phrase, capped: the whole row is unique in its table, and its first words rarely are. */
 const rowPhraseWords = 48;
@@ -38,11 +37,11 @@ async function passageHoldingRow(store: Store, documentId: number, cells: string
 
 /** The data set's passage for the plan's evidence row, or undefined when the question is not a data-set question. */
 async function planPassage(store: Store, query: string, documentIds: readonly number[] | undefined): Promise<PassageHit | undefined> {
-  const tables = (await loadAllTables(store)).filter((data) => data.page === null);
-  if (tables.length === 0) return undefined;
-  const plan = planQuery(analyseQuestion(query), tables);
+  // The plan the answer is computed from (over every table, as `hearth ask` plans), so search leads with the row the
+  // answer uses; a PDF's table is cited by its own page, which its passages already rank on.
+  const plan = await planQuestion(analyseQuestion(query), store);
   // A limitation ("the table has no column for occupancy") is the table saying it cannot answer: no evidence row.
-  if (!plan || plan.limitation) return undefined;
+  if (!plan || plan.limitation || plan.data.page !== null) return undefined;
   if (documentIds && !documentIds.includes(plan.data.record.documentId)) return undefined;
   const row = evidenceRow(plan);
   const cells = row === undefined ? undefined : plan.data.rows[row];
