@@ -5,16 +5,17 @@
 import { readFileSync } from "node:fs";
 import { stemmer } from "stemmer";
 import * as z from "zod";
+import { separatorsBeyondAscii as separatorCodes } from "../store/phrase-occurrences.ts";
 import { createTextCache } from "./text-cache.ts";
 
 const tokenPattern = /[\p{L}\p{N}]+/gu;
 const beyondAscii = /[^\t\n\r\x20-\x7e]/;
 const asciiWord = /[a-z0-9]+/g;
 /**
- * Characters past ASCII that only separate words (nothing in their decomposition is a letter or digit): no-break
- * space, £, §, ©, «, ®, °, ±, ¶, ·, », and the General Punctuation block (typographic quotes, dashes, ›, bullets).
+ * Characters past ASCII that only separate words (nothing in their decomposition is a letter or digit): the same
+ * list the index's phrase counter uses (no-break space, £, §, ©, «, ®, °, ±, ¶, ·, », General Punctuation).
  */
-const separatorsBeyondAscii = /[\u00a0\u00a3\u00a7\u00a9\u00ab\u00ae\u00b0\u00b1\u00b6\u00b7\u00bb\u2000-\u206f]/g;
+const separatorsBeyondAscii = new RegExp(`[${[...separatorCodes].map((code) => `\\u${code.toString(16).padStart(4, "0")}`).join("")}]`, "g");
 
 export function words(text: string): string[] {
   const lower = text.toLowerCase();
