@@ -9,6 +9,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
+import { titleHoldsTerm } from "../retrieval/search.ts";
 import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import { createTextCache } from "../retrieval/text-cache.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
@@ -307,21 +308,7 @@ export function conceptInTitle(concept: Concept, placeStems: readonly string[], 
   let credit = 0;
   for (const form of concept.forms) {
     if (form.stems.length < 3 || gapWords === 0) continue;
-    for (let start = 0; start < placeStems.length; start++) {
-      if (placeStems[start] !== form.stems[0]) continue;
-      let matched = 1;
-      let gaps = 0;
-      for (let next = start + 1; next < placeStems.length && matched < form.stems.length; next++) {
-        const stem = placeStems[next] ?? "";
-        if (stem === form.stems[matched]) matched++;
-        else if (questionStems.has(stem) && gaps < gapWords) gaps++;
-        else break;
-      }
-      if (matched === form.stems.length) {
-        credit = Math.max(credit, form.original ? 1 : 0.85);
-        break;
-      }
-    }
+    if (titleHoldsTerm(placeStems, form.stems, gapWords, (stem) => questionStems.has(stem))) credit = Math.max(credit, form.original ? 1 : 0.85);
   }
   return credit;
 }

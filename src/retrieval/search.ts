@@ -62,7 +62,7 @@ const weights = z
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
 
-function findSequence(haystack: string[], needle: string[]): number[] {
+function findSequence(haystack: readonly string[], needle: readonly string[]): number[] {
   const positions: number[] = [];
   if (needle.length === 0) return positions;
   outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
@@ -108,8 +108,9 @@ function findIndexed({ stems: haystack, starts }: IndexedStems, needle: string[]
  * Whether a title holds a term of three or more words in order with a few words between its own: "Inspection of
  * Blackpool local authority children's services" is an "inspection of local authority children's services" (ILACS)
  * with the council's name set into it. Shorter terms must match exactly ("net gain" is not "net ... gain").
+ * `mayStandBetween`: which words may fill those gaps (any, unless told: the answerer allows only the question's own).
  */
-export function titleHoldsTerm(title: string[], term: string[], gapWords: number): boolean {
+export function titleHoldsTerm(title: readonly string[], term: readonly string[], gapWords: number, mayStandBetween: (stem: string) => boolean = () => true): boolean {
   if (term.length === 0) return false;
   if (findSequence(title, term).length > 0) return true;
   if (term.length < 3 || gapWords === 0) return false;
@@ -122,7 +123,8 @@ export function titleHoldsTerm(title: string[], term: string[], gapWords: number
       if (title[next] === term[matched]) {
         matched++;
         at = next;
-      } else gaps++;
+      } else if (mayStandBetween(title[next] ?? "")) gaps++;
+      else break;
     }
     if (matched === term.length && gaps <= gapWords && at >= start) return true;
   }
