@@ -437,13 +437,19 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
    * `unshadowed`, other LAs' longer names are taken out of the place and the passage first (then the passage
    * stands for its page, as nothing of that page can be cached).
    */
+  const askedStemsOf = new WeakMap<WeightedConcept[], ReadonlySet<string>>();
   const contextCredits = (result: SearchResult, concepts: WeightedConcept[], unshadowed?: (text: string) => string): ContextCredits => {
     const place = `${result.fileName.replace(/\.[a-z0-9]+$/i, "")} ${result.title ?? ""} ${result.headingPath.join(" ")} ${result.section ?? ""}`;
     const placeStems = cachedStems(unshadowed ? unshadowed(place) : place);
     const passageStems = unshadowed ? cachedStems(unshadowed(result.text)) : null;
     const section = cachedStems(result.section ?? "").join(" ");
-    // The words asked about, which may stand between a title's term's words (the council in an ILACS report's title).
-    const askedStems = new Set(concepts.flatMap(({ concept }) => concept.forms.filter((form) => form.original).flatMap((form) => form.stems)));
+    // The words asked about, which may stand between a title's term's words (the council in an ILACS report's title):
+    // the same for every passage of a question, so worked out once per concept list.
+    let askedStems = askedStemsOf.get(concepts);
+    if (askedStems === undefined) {
+      askedStems = new Set(concepts.flatMap(({ concept }) => concept.forms.filter((form) => form.original).flatMap((form) => form.stems)));
+      askedStemsOf.set(concepts, askedStems);
+    }
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
