@@ -96,13 +96,14 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
           if (result && result.status !== "failed") done++;
           else failed++;
           if (options.json) {
-            io.stdout.write(`${JSON.stringify({ job: claimed.job.id, workspace: workspaceId, file: claimed.job.label, status: result?.status ?? "retry", passages: result?.passages, error: result?.error?.message })}\n`);
+            io.stdout.write(`${JSON.stringify({ job: claimed.job.id, workspace: workspaceId, file: claimed.job.label, status: result?.status ?? "retry", ...(result?.rechunked ? { rechunked: true } : {}), passages: result?.passages, error: result?.error?.message })}\n`);
           } else if (!result) {
             io.stderr.write(`error     ${claimed.job.label}: the job broke (attempt ${claimed.job.attempts} of ${claimed.job.maxAttempts})\n`);
           } else if (result.status === "failed") {
             io.stderr.write(`failed    ${result.error?.message ?? claimed.job.label}\n`);
           } else {
-            io.stdout.write(`${result.status.padEnd(9)} ${result.fileName} (${count(result.passages ?? 0, "passage")}, workspace ${workspaceId})\n`);
+            const verb = result.rechunked ? "re-read" : result.status;
+            io.stdout.write(`${verb.padEnd(9)} ${result.fileName} (${count(result.passages ?? 0, "passage")}, workspace ${workspaceId}${result.rechunked ? "; unchanged, read again for this version's better passages" : ""})\n`);
           }
           if (outcome && !outcome.completed && !options.json) io.stderr.write(`warning   ${claimed.job.label}: the job's lease ran out before it finished; another worker has it\n`);
         }

@@ -22,7 +22,7 @@ import type { ClaimedJob, JobQueue, JsonValue } from "../store/job-queue-types.t
 import type { Store } from "../store/types.ts";
 import { isWorkspaceFile } from "../store/workspace-library.ts";
 import { forgettingHashes } from "./forgetting-hashes.ts";
-import { ingestFile } from "./ingest.ts";
+import { chunkedByOlderVersion, ingestFile } from "./ingest.ts";
 
 export const ingestJobPayloadSchema = z.object({
   fileName: z.string().min(1),
@@ -51,6 +51,8 @@ export interface IngestJobResult {
   passages?: number;
   /** An upload replacing a document of the same name: the paths of the versions it replaced. */
   replacedPaths: string[];
+  /** Bytes already in the library, read again because an older version of Hearth chunked them (src/chunking/chunking-version.ts). */
+  rechunked?: boolean;
   error?: { code: string; message: string };
   embedded?: number;
   embeddingError?: string;
@@ -63,6 +65,8 @@ export interface FileProgress {
   error?: string;
   units?: number;
   passages?: number;
+  /** "ingested" by reading again an unchanged file that an older version of Hearth chunked. */
+  rechunked?: boolean;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -75,13 +79,20 @@ export async function runIngestJob(store: Store, config: HearthConfig, payload: 
   if (bytes.byteLength !== payload.byteSize || sha256(bytes) !== payload.contentHash) {
     return { status: "failed", fileName, replacedPaths: [], error: { code: "STORE_FAILED", message: `${fileName}: the queued copy of the file is damaged; upload it again` } };
   }
-  const outcome = await ingestFile(payload.sourcePath, { store: payload.forgetHashes ? forgettingHashes(store) : store, config }, {}, bytes);
+  // Each upload's copy lies at a new path, so `ingestFile`'s rule (read again only at the path it came from) would
+  // never re-read one: bytes already in the library, chunked by an older version of Hearth, are read again where
+  // the library keeps them (its first copy), as `hearth ingest` reads again an unchanged file in place.
+  const known = payload.uploaded && !payload.forgetHashes ? await store.documents.findByHash(payload.contentHash) : undefined;
+  const path = known && (await chunkedByOlderVersion(store, payload.contentHash)) ? known.sourcePath : payload.sourcePath;
+  const outcome = await ingestFile(path, { store: payload.forgetHashes ? forgettingHashes(store) : store, config }, {}, bytes);
   if (outcome.status === "failed") {
     return { status: "failed", fileName, replacedPaths: [], error: { code: outcome.error.code, message: outcome.error.message } };
   }
   const { document } = outcome;
+  const rechunked = outcome.status === "ingested" && outcome.rechunked;
   const replacedPaths: string[] = [];
-  if (outcome.status === "ingested" && payload.uploaded) {
+  // A re-read document is the same content, not a new version of others of its name: nothing else is replaced.
+  if (outcome.status === "ingested" && payload.uploaded && !rechunked) {
     // A new version of a file already in the library replaces it once the new one is safely in.
     for (const older of await store.documents.list()) {
       if (older.id === document.id || older.fileName !== document.fileName) continue;
@@ -97,6 +108,7 @@ export async function runIngestJob(store: Store, config: HearthConfig, payload: 
     units: document.unitCount,
     passages: document.chunkCount,
     replacedPaths,
+    ...(rechunked ? { rechunked } : {}),
   };
   // With an embedding model configured, the new passages get their vectors now, as after `hearth ingest`.
   if (outcome.status === "ingested" && config.embeddings.provider !== "none") {
@@ -110,7 +122,7 @@ export async function runIngestJob(store: Store, config: HearthConfig, payload: 
 export function progressOf(result: IngestJobResult): FileProgress {
   return result.status === "failed"
     ? { file: result.fileName, status: "failed", error: result.error?.message ?? "could not be ingested" }
-    : { file: result.fileName, status: result.status, units: result.units, passages: result.passages };
+    : { file: result.fileName, status: result.status, units: result.units, passages: result.passages, ...(result.rechunked ? { rechunked: true } : {}) };
 }
 
 export interface ProcessedIngestJob {
@@ -169,12 +181,14 @@ async function removeIfEmpty(folder: string): Promise<void> {
 
 /**
  * Deletes the server's copies the library no longer points to: a failed upload's, a duplicate upload's (the library
- * keeps the first copy), and the files of versions an upload replaced. Only inside the workspace's files folder;
+ * keeps the first copy, and reads it again there when an older version chunked it), and the files of versions an
+ * upload replaced. Only inside the workspace's files folder;
  * a copy that is not on this machine (a worker elsewhere) is left for the server.
  */
 export async function tidyUploadedFiles(dataDir: string, workspaceId: string, payload: IngestJobPayload, result: IngestJobResult): Promise<void> {
   const doomed = [...result.replacedPaths];
-  if (payload.uploaded && (result.status === "failed" || (result.status === "unchanged" && result.documentPath !== payload.sourcePath))) doomed.push(payload.sourcePath);
+  // The upload's copy goes when the library keeps the document elsewhere: already there, or read again in place.
+  if (payload.uploaded && (result.status === "failed" || result.documentPath !== payload.sourcePath)) doomed.push(payload.sourcePath);
   for (const path of doomed) {
     if (!isWorkspaceFile(dataDir, workspaceId, path)) continue;
     await rm(path, { force: true });

@@ -116,6 +116,11 @@ export function chunkedBySetting(contentHash: string): SettingDefinition<number>
   return { key: `chunking-version:${contentHash}`, schema: z.number().int().positive() };
 }
 
+/** Whether the library's copy of these bytes was chunked by an older version of Hearth, so reads them again. */
+export async function chunkedByOlderVersion(store: Store, contentHash: string): Promise<boolean> {
+  return ((await store.settings.get(chunkedBySetting(contentHash))) ?? 1) < chunkingVersion;
+}
+
 /**
  * Ingests one file. `content`, when given, is the file's bytes already in hand (a queued job's upload: the worker
  * may run on a machine where `path` does not exist); `path` is then only the name the document is recorded under.
@@ -155,7 +160,7 @@ export async function ingestFile(
     const contentHash = createHash("sha256").update(bytes).digest("hex");
     const known = await store.documents.findByHash(contentHash);
     // The same file at the same place, chunked by an older version of Hearth: read it again (once) for today's passages.
-    const chunkedBefore = known !== undefined && known.sourcePath === path && ((await store.settings.get(chunkedBySetting(contentHash))) ?? 1) < chunkingVersion;
+    const chunkedBefore = known !== undefined && known.sourcePath === path && (await chunkedByOlderVersion(store, contentHash));
     if (known && !chunkedBefore) {
       // A data set ingested before typed tables were kept gets them now (re-ingest is the backfill).
       if ((await documentsWithoutTables(store)).some((document) => document.id === known.id)) {

@@ -108,7 +108,7 @@ export function createApp({ config, accounts, webRoot, queue }: CreateAppOptions
           config,
           libraries: services.libraries,
           onSettled: (job, payload, result) => {
-            const detail = result.status === "failed" ? `${payload.fileName}: failed (${result.error?.message ?? "unknown"})` : `${payload.fileName}: ${result.status}`;
+            const detail = result.status === "failed" ? `${payload.fileName}: failed (${result.error?.message ?? "unknown"})` : `${payload.fileName}: ${result.rechunked ? "re-read (unchanged; an older version of Hearth chunked it)" : result.status}`;
             void services.accounts.recordAudit({ userId: payload.userId ?? null, workspaceId: job.workspaceId, action: payload.uploaded ? "upload" : "reingest", detail }).catch((error: unknown) => console.error("hearth serve: could not record the audit event", error));
           },
         })

@@ -132,6 +132,7 @@ export function uploadRoutes(services: ServerServices) {
           file: job.label,
           state: job.state,
           outcome: result?.status ?? null,
+          rechunked: result?.rechunked ?? false,
           attempts: job.attempts,
           maxAttempts: job.maxAttempts,
           error: result?.error?.message ?? job.error,

@@ -16,6 +16,8 @@ interface UploadRow {
   error?: string;
   units?: number;
   passages?: number;
+  /** Already in the library, read again because an older version of Hearth chunked it. */
+  rechunked?: boolean;
 }
 
 const statusText: Record<FileStatus, string> = {
@@ -68,7 +70,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
   const updateRow = useCallback((uploadId: string, event: Omit<ProgressEvent, "status"> & { status: FileStatus }) => {
     setRows((current) => {
       const key = `${uploadId}/${event.file}`;
-      const next: UploadRow = { key, file: event.file, status: event.status, error: event.error, units: event.units, passages: event.passages };
+      const next: UploadRow = { key, file: event.file, status: event.status, error: event.error, units: event.units, passages: event.passages, rechunked: event.rechunked };
       return current.some((row) => row.key === key) ? current.map((row) => (row.key === key ? { ...row, ...next } : row)) : [...current, next];
     });
   }, []);
@@ -206,7 +208,7 @@ export function LibraryPage({ workspace }: { workspace: Workspace }) {
                     <progress aria-label={`${row.file} progress`} />
                   )}
                   <span className="status">
-                    {statusText[row.status]}
+                    {row.status === "ingested" && row.rechunked ? "Already in the library; read again for this version's better passages" : statusText[row.status]}
                     {(row.status === "ingested" || row.status === "unchanged") &&
                       row.units !== undefined &&
                       ` (${unitName(formatOfName(row.file), row.units)}, ${countOf(row.passages ?? 0, "passage")})`}
