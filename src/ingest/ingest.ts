@@ -5,7 +5,6 @@
 import { createHash } from "node:crypto";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import * as z from "zod";
 import { chunkDocument } from "../chunking/chunk.ts";
 import { chunkingVersion } from "../chunking/chunking-version.ts";
 import type { HearthConfig } from "../config/config.ts";
@@ -16,7 +15,8 @@ import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
 import { recordDocumentIdentity } from "../identity/document-identity.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
 import type { DocumentLoader } from "../loaders/types.ts";
-import type { DocumentRecord, SettingDefinition, Store } from "../store/types.ts";
+import { chunkedBySetting } from "../store/content-settings.ts";
+import type { DocumentRecord, Store } from "../store/types.ts";
 import { documentsWithoutTables, saveTablesOf } from "../tables/backfill.ts";
 import { dataTablesOf } from "../tables/infer-table.ts";
 
@@ -111,10 +111,8 @@ export async function ingestPaths(
   };
 }
 
-/** The chunking version a document with this content hash was last chunked by (absent: version 1, from before it was kept). */
-export function chunkedBySetting(contentHash: string): SettingDefinition<number> {
-  return { key: `chunking-version:${contentHash}`, schema: z.number().int().positive() };
-}
+// Kept by the store with the document, and deleted with it (src/store/content-settings.ts).
+export { chunkedBySetting };
 
 /** Whether the library's copy of these bytes was chunked by an older version of Hearth, so reads them again. */
 export async function chunkedByOlderVersion(store: Store, contentHash: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import { createTestDatabase, withoutPostgres } from "../../test/support/postgres
 import type { TestDatabase } from "../../test/support/postgres.ts";
 import { runHearth } from "../../test/support/run-hearth.ts";
 import { chunkingVersion } from "../chunking/chunking-version.ts";
-import { chunkedBySetting } from "../ingest/ingest.ts";
+import { chunkedBySetting } from "../store/content-settings.ts";
 import { sha256 } from "../ingest/ingest-job.ts";
 import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
 import type { ServerSentEvent, TestServer } from "./test-support.ts";
@@ -81,6 +81,14 @@ function describeRechunkingUploads(name: string, options: { postgres: boolean })
       expect((await store.documents.list()).map((document) => document.id)).toEqual([documents[0]!.id]);
       const found = await (await server.server.hearth.services.libraries.get(workspaceId)).searcher.search("weekly cost in-house residential", { limit: 3 });
       expect(found[0]?.text).toContain("£2,278");
+
+      // Deleted from the web app: nothing kept for its content remains, and the same file uploaded again is read afresh.
+      expect((await admin.request("DELETE", `/api/workspaces/${workspaceId}/documents/${documents[0]!.id}`)).status).toBe(204);
+      expect((await store.settings.list()).filter((setting) => setting.key.startsWith("chunking-version:"))).toEqual([]);
+      const readded = await upload();
+      expect(finalProgress(readded.events)).toEqual(expect.objectContaining({ file: fileName, status: "ingested" }));
+      expect(finalProgress(readded.events)?.rechunked).toBeUndefined();
+      expect(await store.settings.get(chunkedBySetting(sha256(strategy)))).toBe(chunkingVersion);
     }, 60_000);
   });
 }

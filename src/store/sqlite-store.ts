@@ -10,6 +10,7 @@ import type { Chunk, UnitText } from "../chunking/types.ts";
 import { HearthError, describeError } from "../errors/hearth-error.ts";
 import type { DocumentFormat } from "../loaders/types.ts";
 import { migrate } from "./sqlite-migrations.ts";
+import { contentSettingKeys } from "./content-settings.ts";
 import { familyKeyRange, parseFamily, parseSetting, validateSetting } from "./setting-values.ts";
 import type { SqliteTextSearch } from "./sqlite-text-search.ts";
 import { createSqliteTextSearch } from "./sqlite-text-search.ts";
@@ -176,8 +177,11 @@ function prepareStatements(database: Database.Database) {
     documentsByPath: database.prepare<[string], DocumentRow>("SELECT * FROM documents WHERE source_path = ? ORDER BY id"),
     documentById: database.prepare<[number], DocumentRow>("SELECT * FROM documents WHERE id = ?"),
     listDocuments: database.prepare<[], DocumentRow>("SELECT * FROM documents ORDER BY file_name COLLATE NOCASE, file_name, id"),
-    deleteDocument: database.prepare<[number]>("DELETE FROM documents WHERE id = ?"),
-    deleteVersions: database.prepare<[string, string]>("DELETE FROM documents WHERE source_path = ? OR content_hash = ?"),
+    deleteDocument: database.prepare<[number], { content_hash: string }>("DELETE FROM documents WHERE id = ? RETURNING content_hash"),
+    deleteVersions: database.prepare<[string, string], { content_hash: string }>(
+      "DELETE FROM documents WHERE source_path = ? OR content_hash = ? RETURNING content_hash",
+    ),
+    deleteSetting: database.prepare<[string]>("DELETE FROM settings WHERE key = ?"),
     insertDocument: database.prepare<[string, string, string, string, string | null, number, number, number, string, string]>(
       `INSERT INTO documents (file_name, source_path, content_hash, format, title, byte_size, unit_count, chunk_count,
          warnings, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -278,7 +282,9 @@ class SqliteDatabase {
     const write = this.#database.transaction((): number => {
       const termCounts = this.#textSearch.termCounts();
       termCounts.removeVersions(document.sourcePath, document.contentHash);
-      statements.deleteVersions.run(document.sourcePath, document.contentHash);
+      // What was kept for an older version's content goes with it; the new version's own is kept.
+      const removedHashes = statements.deleteVersions.all(document.sourcePath, document.contentHash).map((row) => row.content_hash);
+      this.#deleteContentSettings(removedHashes.filter((hash) => hash !== document.contentHash));
       const inserted = statements.insertDocument.run(
         document.fileName,
         document.sourcePath,
@@ -406,9 +412,16 @@ class SqliteDatabase {
       const termCounts = this.#textSearch.termCounts();
       termCounts.removeDocuments([id]);
       termCounts.save();
-      return this.#statements.deleteDocument.run(id).changes > 0;
+      const removedHashes = this.#statements.deleteDocument.all(id).map((row) => row.content_hash);
+      this.#deleteContentSettings(removedHashes);
+      return removedHashes.length > 0;
     });
     return remove.immediate();
+  }
+
+  /** Deletes the settings kept for these contents (src/store/content-settings.ts), inside the caller's transaction. */
+  #deleteContentSettings(contentHashes: string[]): void {
+    for (const hash of contentHashes) for (const key of contentSettingKeys(hash)) this.#statements.deleteSetting.run(key);
   }
 
   getUnitTexts(documentId: number): UnitText[] {

@@ -152,13 +152,16 @@ export interface DocumentStore {
   findByPath(sourcePath: string): Promise<DocumentRecord[]>;
   /**
    * Writes a document, its unit texts, its chunks (and its data-set tables) in one transaction, removing every
-   * earlier version with the same source path in that same transaction. A crash leaves either the old or the new
-   * version, never both.
+   * earlier version with the same source path (and the settings kept for an earlier version's other content) in that
+   * same transaction. A crash leaves either the old or the new version, never both.
    */
   replace(document: NewDocument, units: UnitText[], chunks: Chunk[], tables?: NewDataTable[]): Promise<DocumentRecord>;
   list(): Promise<DocumentRecord[]>;
   get(id: number): Promise<DocumentRecord | undefined>;
-  /** Removes a document by id with everything derived from it; returns whether one was removed. */
+  /**
+   * Removes a document by id with everything derived from it, the settings kept for its content included
+   * (src/store/content-settings.ts), in one transaction; returns whether one was removed.
+   */
   remove(id: number): Promise<boolean>;
   /** The stored unit texts (pages, sheets) of several documents at once, for quote verification. */
   unitTexts(documentIds: number[]): Promise<Map<number, UnitText[]>>;

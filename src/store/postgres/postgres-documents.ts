@@ -5,6 +5,7 @@
  */
 import type { Chunk, UnitText } from "../../chunking/types.ts";
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
+import { contentSettingKeys } from "../content-settings.ts";
 import type { DocumentRecord, DocumentStore, IntegrityReport, NewDataTable, NewDocument } from "../types.ts";
 import { chunkContext, passageTerms } from "./postgres-text-search.ts";
 import { asId, documentColumns, storable, toDocument, type Bigint, type DocumentRow } from "./postgres-rows.ts";
@@ -61,8 +62,11 @@ export class LibraryCounts {
   }
 }
 
-/** Deletes documents (units, passages, tables and vectors go by ON DELETE CASCADE), counting what leaves. */
-async function deleteDocuments(queries: WorkspaceQueries, ids: number[], counts: LibraryCounts): Promise<number> {
+/**
+ * Deletes documents (units, passages, tables and vectors go by ON DELETE CASCADE), counting what leaves, and the
+ * settings kept for their content (src/store/content-settings.ts) but those of `keptContentHash` (a new version's).
+ */
+async function deleteDocuments(queries: WorkspaceQueries, ids: number[], counts: LibraryCounts, keptContentHash?: string): Promise<number> {
   if (ids.length === 0) return 0;
   const stems = await queries.query<{ stem: string; passages: Bigint }>(
     `SELECT u.lexeme AS stem, count(*) AS passages
@@ -80,7 +84,12 @@ async function deleteDocuments(queries: WorkspaceQueries, ids: number[], counts:
   counts.chunks -= Number(total?.chunks ?? 0);
   counts.textTokens -= Number(total?.text_tokens ?? 0);
   counts.indexedTokens -= Number(total?.indexed_tokens ?? 0);
-  const deleted = await queries.query("DELETE FROM library_documents WHERE workspace_id = $1 AND id = ANY ($2::bigint[])", [ids]);
+  const deleted = await queries.query<{ content_hash: string }>(
+    "DELETE FROM library_documents WHERE workspace_id = $1 AND id = ANY ($2::bigint[]) RETURNING content_hash",
+    [ids],
+  );
+  const settingKeys = deleted.rows.filter((row) => row.content_hash !== keptContentHash).flatMap((row) => contentSettingKeys(row.content_hash));
+  if (settingKeys.length > 0) await queries.query("DELETE FROM library_settings WHERE workspace_id = $1 AND key = ANY ($2::text[])", [settingKeys]);
   return deleted.rowCount ?? 0;
 }
 
@@ -186,7 +195,7 @@ export class PostgresDocuments implements DocumentStore {
           "SELECT id FROM library_documents WHERE workspace_id = $1 AND (source_path = $2 OR content_hash = $3) ORDER BY id FOR UPDATE",
           [document.sourcePath, document.contentHash],
         );
-        await deleteDocuments(queries, earlier.rows.map((row) => Number(row.id)), counts);
+        await deleteDocuments(queries, earlier.rows.map((row) => Number(row.id)), counts, document.contentHash);
         const inserted = await queries.query<DocumentRow>(
           `INSERT INTO library_documents (workspace_id, file_name, source_path, content_hash, format, title, byte_size,
              unit_count, chunk_count, warnings, ingested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)
