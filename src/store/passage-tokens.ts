@@ -5,50 +5,26 @@
  */
 import { stemmer } from "stemmer";
 import type { Chunk } from "../chunking/types.ts";
+import { onlySeparatorsBeyondAscii } from "./word-separators.ts";
 
 const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
 const asciiWordPattern = /[A-Za-z0-9]+/g;
-const nonAscii = /[^\t\n\r\x20-\x7e]/;
 const digitsOnly = /^\p{N}+$/u;
-
-const nonAsciiCharacters = /[^\t\n\r\x20-\x7e]/gu;
-const separatorCache = new Map<string, boolean>();
-
-/**
- * Whether a character outside printable ASCII only ever separates words here: folded (NFKD, marks removed) it
- * leaves something, and nothing that a word is made of (letter, digit, private use), and it has no lower case.
- * Curly quotes, dashes, bullets, "£" and no-break spaces are; "é", "ﬁ", "™" and combining marks are not.
- */
-function separatesOnly(character: string): boolean {
-  let separates = separatorCache.get(character);
-  if (separates === undefined) {
-    const folded = character.normalize("NFKD").replace(/\p{M}/gu, "");
-    separates = folded !== "" && !/[\p{L}\p{N}\p{Co}]/u.test(folded) && character.toLowerCase() === character;
-    if (separatorCache.size >= 10_000) separatorCache.clear();
-    separatorCache.set(character, separates);
-  }
-  return separates;
-}
-
-/** Whether every character outside printable ASCII in `text` only separates words (see `separatesOnly`). */
-function plainWords(text: string): boolean {
-  if (!nonAscii.test(text)) return true;
-  for (const match of text.matchAll(nonAsciiCharacters)) if (!separatesOnly(match[0])) return false;
-  return true;
-}
+const beyondAscii = /[\x80-\uffff]/g;
 
 /** Tokens as unicode61 with remove_diacritics sees them (close enough for counts and vocabulary lookups). */
 export function tokenize(text: string): string[] {
   // Text whose words are plain ASCII (most of an English library, curly quotes, dashes and bullets included) has no
-  // marks to fold: the same tokens without the Unicode passes.
-  if (plainWords(text)) return text.toLowerCase().match(asciiWordPattern) ?? [];
+  // marks to fold: the same tokens without the Unicode passes (src/store/word-separators.ts).
+  // (Separators as spaces: a one-byte string, whose tokens are one-byte strings, faster to match and look up.)
+  if (onlySeparatorsBeyondAscii(text)) return text.replace(beyondAscii, " ").toLowerCase().match(asciiWordPattern) ?? [];
   const folded = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   return folded.match(wordPattern) ?? [];
 }
 
 /** tokenize(text).length, without the Unicode work for plain ASCII text (most of an English library). */
 export function countTokens(text: string): number {
-  if (!plainWords(text)) return tokenize(text).length;
+  if (!onlySeparatorsBeyondAscii(text)) return tokenize(text).length;
   return text.match(asciiWordPattern)?.length ?? 0;
 }
 

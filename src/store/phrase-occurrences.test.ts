@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
-import { phraseOccurrences, separatorsBeyondAscii } from "./phrase-occurrences.ts";
+import { phraseOccurrences } from "./phrase-occurrences.ts";
 import { indexStem } from "./sqlite-text-search.ts";
 
 /** The reference: every token tokenized as unicode61 does and stemmed, phrases counted on the stems. */
@@ -62,10 +62,20 @@ describe("phrase occurrences for the SQLite store's own BM25", () => {
     expect(asPlain(phraseOccurrences(all, indexStem)(text, context))).toEqual(naive(all, text, context));
   });
 
-  it("treats as separators only characters whose folded form holds no letter, digit or private-use character", () => {
-    for (const code of separatorsBeyondAscii) {
-      expect(String.fromCharCode(code).normalize("NFKD").replace(/\p{M}/gu, "").match(/[\p{L}\p{N}\p{Co}]+/gu), code.toString(16)).toBeNull();
+  it("counts as stemming every token would with any character of the Basic Multilingual Plane between two words", () => {
+    const phrases = [["ab"], ["cd"], ["ab", "cd"]].map((phrase) => phrase.map(indexStem));
+    const count = phraseOccurrences(phrases, indexStem);
+    // In blocks of 256 characters, each between "Ab" and "Cd": a block that differs is named by its first code.
+    const differing: string[] = [];
+    for (let block = 0x80; block <= 0xffff; block += 0x100) {
+      const points = Array.from({ length: 0x100 }, (_, offset) => block + offset).filter((point) => point <= 0xffff && (point < 0xd800 || point > 0xdfff));
+      const text = points.map((point) => `Ab${String.fromCodePoint(point)}Cd`).join(" ");
+      if (JSON.stringify(asPlain(count(text, ""))) !== JSON.stringify(naive(phrases, text, ""))) differing.push(block.toString(16));
     }
+    expect(differing).toEqual([]);
+  });
+
+  it("treats as separators only characters whose folded form holds no letter, digit or private-use character", () => {
     const text = "£1,245\u00a0per week · “Children’s homes” – 2023›24 … ½ ² ﬁre";
     const phrases = everyPhraseOf(text);
     expect(asPlain(phraseOccurrences(phrases, indexStem)(text, ""))).toEqual(naive(phrases, text, ""));

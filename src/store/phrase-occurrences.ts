@@ -13,22 +13,13 @@
  * match no phrase word's stem cannot be one of them. Numbers are their own stem.
  */
 
+import { separatesWords } from "./word-separators.ts";
+
 /** Tokens as FTS5's unicode61 tokenizer (remove_diacritics) sees them, for text that is not plain ASCII. */
 const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
 const marks = /\p{M}/gu;
 
 const isAsciiWordCode = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-
-/**
- * Characters past ASCII that separate words however they are folded (no letter, digit or private-use character in
- * their decomposition): Latin-1's no-break space, £, §, ©, «, ®, °, ±, ¶, · and », and the General Punctuation block
- * (typographic spaces, dashes, quotes, ›, bullets, ellipsis). Common in the library's text; treated as ASCII
- * separators are, without folding the run around them.
- */
-export const separatorsBeyondAscii: ReadonlySet<number> = new Set([
-  0xa0, 0xa3, 0xa7, 0xa9, 0xab, 0xae, 0xb0, 0xb1, 0xb6, 0xb7, 0xbb,
-  ...Array.from({ length: 0x2070 - 0x2000 }, (_, index) => 0x2000 + index),
-]);
 
 export interface PhraseOccurrences {
   /** Tokens in the text. */
@@ -82,13 +73,13 @@ export function phraseOccurrences(phrases: readonly (readonly string[])[], stemO
     const end = lower.length;
     let at = 0;
     while (at < end) {
-      // A run between separators (no token spans one: ASCII has no letters or digits but [a-z0-9]).
+      // A run between separators (src/store/word-separators.ts: no token spans one).
       let stop = at;
       let ascii = true;
       for (let code = lower.charCodeAt(stop); stop < end; code = lower.charCodeAt(++stop)) {
         if (code < 128) {
           if (!isAsciiWordCode(code)) break;
-        } else if (separatorsBeyondAscii.has(code)) break;
+        } else if (separatesWords(code)) break;
         else ascii = false;
       }
       if (stop === at) {
