@@ -1,18 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AnswerFixture } from "./answer-fixture.ts";
 import { devQuestions, libraryFixture, unanswerableQuestions } from "./answer-fixture.ts";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
 import { createSearcher } from "../retrieval/search.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import { createExtractiveAnswerer, refusalSentence, renderRow, splitSentences } from "./extractive-answerer.ts";
-import type { Store } from "../store/types.ts";
 import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import type { Answer } from "./types.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 
 let fixture: AnswerFixture;
 
@@ -136,43 +130,37 @@ describe.skipIf(withoutCorpus())("broad questions", () => {
   });
 });
 
-/** An extractive answerer over the files of a folder, ingested into an in-memory store. */
-async function answererOver(folder: string): Promise<{ store: Store; answerer: ExtractiveAnswerer }> {
-  const config = loadConfig({}, { dataDir: folder });
-  if (!config.ok) throw config.error;
-  const store = openSqliteStore({ path: ":memory:" });
-  await ingestPaths([folder], { store, config: config.value });
-  return { store, answerer: createExtractiveAnswerer({ store, searcher: createSearcher(store) }) };
+/** An extractive answerer over a small library of these files (name to text), ingested into an in-memory store. */
+async function answererOver(files: Record<string, string>, prefix: string): Promise<{ library: SmallLibrary; answerer: ExtractiveAnswerer }> {
+  const library = await ingestSmallLibrary(files, { prefix });
+  return { library, answerer: createExtractiveAnswerer({ store: library.store, searcher: createSearcher(library.store) }) };
 }
 
 describe.skipIf(withoutCorpus())("evidence that only looks like an answer", () => {
   it("skips a contents page's page numbers, and an LA whose name holds the one asked about", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "hearth-lookalike-"));
-    writeFileSync(
-      join(folder, "Exampleshire Sufficiency Strategy.md"),
-      [
-        "# Contents",
-        "",
-        "| Section | Page |",
-        "| --- | --- |",
-        "| Purpose | 4 |",
-        "| Profile of Exampleshire Children in Care | 24 |",
-        "| Action Plan | 27 |",
-        "",
-        "# Profile",
-        "",
-        "Of our 953 children, 55.2% are in unrelated foster care.",
-      ].join("\n"),
-    );
-    writeFileSync(join(folder, "North Somerset briefing.md"), "# Briefing\n\nNorth Somerset's partnership runs 12 children's homes with local providers.\n");
-    writeFileSync(join(folder, "Somerset briefing.md"), "# Briefing\n\nThe partnership will provide up to 10 children's homes.\n");
+    const files: Record<string, string> = {};
+    files["Exampleshire Sufficiency Strategy.md"] = [
+      "# Contents",
+      "",
+      "| Section | Page |",
+      "| --- | --- |",
+      "| Purpose | 4 |",
+      "| Profile of Exampleshire Children in Care | 24 |",
+      "| Action Plan | 27 |",
+      "",
+      "# Profile",
+      "",
+      "Of our 953 children, 55.2% are in unrelated foster care.",
+    ].join("\n");
+    files["North Somerset briefing.md"] = "# Briefing\n\nNorth Somerset's partnership runs 12 children's homes with local providers.\n";
+    files["Somerset briefing.md"] = "# Briefing\n\nThe partnership will provide up to 10 children's homes.\n";
     // A data set: every row is a children's home; one belongs to a company with "Scotland" in its name.
     const providers = ["URN,Provision type,Local authority,Owner,Places"];
     for (let index = 0; index < 60; index++) {
       providers.push(`SC${100000 + index},Children's home,${index === 7 ? "Exampleshire" : "Kent"},${index === 3 ? "INSPIRE SCOTLAND LIMITED" : "Care Ltd"},${(index % 5) + 2}`);
     }
-    writeFileSync(join(folder, "providers.csv"), `${providers.join("\n")}\n`);
-    const { store, answerer } = await answererOver(folder);
+    files["providers.csv"] = `${providers.join("\n")}\n`;
+    const { library, answerer } = await answererOver(files, "hearth-lookalike-");
     const count = await answerer.answer("How many children are in care in Exampleshire?");
     expect(count.answer.split("\n")[0]).toContain("953 children");
     expect(count.citations.map((citation) => citation.quote)).not.toContainEqual(expect.stringContaining("| 24"));
@@ -184,35 +172,32 @@ describe.skipIf(withoutCorpus())("evidence that only looks like an answer", () =
     const places = await answerer.answer("How many places does the Exampleshire children's home have?");
     expect(places.answer.split("\n")[0]).toContain("Local authority: Exampleshire");
     expect(places.answer.split("\n")[0]).toContain("Places: 4");
-    await store.close();
+    await library.close();
   });
 });
 
 describe.skipIf(withoutCorpus())("a library with a large data set", () => {
   it("finds a 'how often' answer by its frequency wording among a data set's rows", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "hearth-dataset-"));
-    writeFileSync(
-      join(folder, "Inspection framework.md"),
-      [
-        "# Scheduling",
-        "",
-        "## Frequency of inspections",
-        "",
-        "Children's homes normally receive a full inspection at least once annually.",
-        "",
-        "## Judgements",
-        "",
-        "Inspectors judge the overall experiences and progress of children.",
-      ].join("\n"),
-    );
+    const files: Record<string, string> = {};
+    files["Inspection framework.md"] = [
+      "# Scheduling",
+      "",
+      "## Frequency of inspections",
+      "",
+      "Children's homes normally receive a full inspection at least once annually.",
+      "",
+      "## Judgements",
+      "",
+      "Inspectors judge the overall experiences and progress of children.",
+    ].join("\n");
     // 400 rows, each naming a children's home and its latest inspection: "inspection" is in most passages.
     const rows = ["URN,Provision type,Local authority,Latest full inspection,Latest inspection outcome"];
     for (let index = 0; index < 400; index++) rows.push(`SC${200000 + index},Children's home,Kent,Full inspection ${index % 28 + 1}/03/2025,Good`);
-    writeFileSync(join(folder, "provider register.csv"), `${rows.join("\n")}\n`);
-    const { store, answerer } = await answererOver(folder);
+    files["provider register.csv"] = `${rows.join("\n")}\n`;
+    const { library, answerer } = await answererOver(files, "hearth-dataset-");
     const often = await answerer.answer("How often are children's homes inspected?");
     expect(often.answer.split("\n")[0]).toContain("at least once annually");
     expect(often.citations[0]?.file).toBe("Inspection framework.md");
-    await store.close();
+    await library.close();
   }, 60_000);
 });

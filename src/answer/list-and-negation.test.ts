@@ -5,17 +5,12 @@
  * council set into it, which counts for a question about that council only; "which judgement wasn't outstanding"
  * is answered by the judgement graded otherwise.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { analyseQuery } from "../retrieval/query.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { stems } from "../retrieval/tokenize.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import { conceptInTitle, createExtractiveAnswerer, withoutNegated } from "./extractive-answerer.ts";
@@ -60,12 +55,11 @@ describe("reading a list or a negated ask", () => {
 });
 
 describe("list answers and inspection titles over a small library", () => {
-  let folder: string;
+  let library: SmallLibrary;
   let store: Store;
   let answerer: ExtractiveAnswerer;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), "hearth-lists-"));
     const documents: Record<string, string> = {
       "report 2023.md": [
         "# Inspection of Blackpool local authority children's services",
@@ -93,17 +87,13 @@ describe("list answers and inspection titles over a small library", () => {
     subjects.forEach((subject, index) => {
       documents[`note ${index}.md`] = `# A note on ${subject}\n\nThis note describes ${subject} and how the service for ${subject} is arranged this year.`;
     });
-    for (const [name, text] of Object.entries(documents)) writeFileSync(join(folder, name), `${text}\n`);
-    const config = loadConfig({ HEARTH_OCR: "off" } as NodeJS.ProcessEnv, { dataDir: join(folder, "data") });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([folder], { store, config: config.value });
+    library = await ingestSmallLibrary(Object.fromEntries(Object.entries(documents).map(([name, text]) => [name, `${text}\n`])), { prefix: "hearth-lists-" });
+    store = library.store;
     answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
   }, 60_000);
 
   afterAll(async () => {
-    await store.close();
-    rmSync(folder, { recursive: true, force: true });
+    await library.close();
   });
 
   it("leads with the bullets under the heading that asks the question, the whole list", async () => {

@@ -4,15 +4,9 @@
  * answered by a weekly unit cost, nor "Cumberland's area SEND inspection" by Cumberland's ILACS or by another
  * council's SEND inspection: the answer refuses, says what the library lacks and shows the nearest passages.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { createSearcher } from "../retrieval/search.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
-import type { Store } from "../store/types.ts";
 import type { ExtractiveAnswerer } from "./extractive-answerer.ts";
 import { createExtractiveAnswerer } from "./extractive-answerer.ts";
 import { questionFocusRuns } from "./question-analysis.ts";
@@ -27,12 +21,10 @@ describe("the question's focus", () => {
 });
 
 describe("an answer's page speaks of the question's focus", () => {
-  let folder: string;
-  let store: Store;
+  let library: SmallLibrary | undefined;
   let answerer: ExtractiveAnswerer;
 
   beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), "hearth-focus-"));
     const documents: Record<string, string> = {
       "Cumberland children's services inspection 2024.txt":
         "Inspection of Cumberland local authority children's services.\n\nThis was the first inspection of Cumberland local authority children's services. The overall effectiveness of children's services in Cumberland requires improvement to be good. Leaders have a clear plan for improving practice with children in care.",
@@ -47,17 +39,13 @@ describe("an answer's page speaks of the question's focus", () => {
       "Placement costs 2015.txt":
         "Unit costs of placements.\n\nIn-house residential children's homes cost £2,278 per week for a new placement. External residential children's homes cost £3,290 per week. In-house foster care costs £460 per week.",
     };
-    for (const [name, text] of Object.entries(documents)) writeFileSync(join(folder, name), text);
-    const config = loadConfig({}, { dataDir: join(folder, "data") });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([folder], { store, config: config.value });
+    library = await ingestSmallLibrary(documents, { prefix: "hearth-focus-" });
+    const { store } = library;
     answerer = createExtractiveAnswerer({ store, searcher: createSearcher(store) });
   }, 60_000);
 
   afterAll(async () => {
-    await store?.close();
-    rmSync(folder, { recursive: true, force: true });
+    await library?.close();
   });
 
   it("refuses a fee question answered only by unit costs, naming what is missing and the nearest passage", async () => {

@@ -2,13 +2,8 @@
  * Years read against a column of days: "registered in 2023" filters Registration date, "inspected between 2021 and
  * 2022" the inspection date, over a self-made CSV (always runs). Expected counts come from plain filtering here.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
 import { openTableRows } from "./table-rows.ts";
@@ -29,23 +24,19 @@ const homes: Home[] = Array.from({ length: 60 }, (_, index) => ({
 const yearOf = (day: string): number => Number(day.slice(-4));
 
 describe("years read against a column of days", () => {
-  let directory: string;
+  let library: SmallLibrary;
   let store: SqliteStore;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), "hearth-date-years-"));
     const lines = ["Homes as listed on 31 March 2025,,,", "", "Provision type,Local authority,Registration date,Latest inspection date"];
     for (const home of homes) lines.push(`Children's home,${home.council},${home.registered},${home.inspected}`);
-    writeFileSync(join(directory, "homes.csv"), `${lines.join("\n")}\n`);
-    const config = loadConfig({}, { dataDir: directory });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    expect((await ingestPaths([join(directory, "homes.csv")], { store, config: config.value })).failed).toBe(0);
+    library = await ingestSmallLibrary({ "homes.csv": `${lines.join("\n")}\n` }, { prefix: "hearth-date-years-" });
+    store = library.store;
+    expect(library.summary.failed).toBe(0);
   });
 
   afterAll(async () => {
-    await store.close();
-    rmSync(directory, { recursive: true, force: true });
+    await library.close();
   });
 
   it("filters the date the question names by one year and by a range of years", async () => {

@@ -3,16 +3,11 @@
  * realistic replies: a valid query runs (and is said to be the model's), anything else (SQL, an unknown column or
  * value, another table, prose) is refused and never run.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { createOpenAICompatible } from "../providers/openai-compatible.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
 import type { FakeModelServer } from "../providers/testing/fake-model-server.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { answerFromTables } from "./table-answerer.ts";
 
@@ -24,26 +19,21 @@ const csv = [
 const devonHomes = Array.from({ length: 30 }, (_, index) => index).filter((index) => index % 3 === 1).length;
 
 describe("a model's proposed table query", () => {
-  let directory: string;
+  let library: SmallLibrary;
   let store: SqliteStore;
   let server: FakeModelServer;
   let tableId: number;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), "hearth-model-query-"));
-    writeFileSync(join(directory, "homes.csv"), csv);
-    const config = loadConfig({}, { dataDir: directory });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([join(directory, "homes.csv")], { store, config: config.value });
+    library = await ingestSmallLibrary({ "homes.csv": csv }, { prefix: "hearth-model-query-" });
+    store = library.store;
     tableId = (await store.tables.list())[0]?.id ?? -1;
     server = await startFakeModelServer("openai");
   });
 
   afterAll(async () => {
-    await store.close();
+    await library.close();
     await server.close();
-    rmSync(directory, { recursive: true, force: true });
   });
 
   const model = () => createOpenAICompatible({ baseURL: server.url, model: "test-model", maxRetries: 0, timeoutMs: 5_000 });

@@ -4,19 +4,15 @@
  * tables. The figure computed from it cites page 2, and its quote is verbatim page text. Expected figures are
  * computed here from the rows written, not by the code under test.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
 import { pdfLoader } from "../loaders/pdf.ts";
 import { defaultLoadLimits } from "../loaders/types.ts";
 import type { LoadedDocument } from "../loaders/types.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { dataTablesOf, pdfTableFault } from "./infer-table.ts";
 import { createOpenAICompatible } from "../providers/openai-compatible.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
@@ -84,27 +80,23 @@ async function tablePdf(): Promise<Uint8Array> {
 }
 
 describe("well-formed PDF tables as typed tables", () => {
-  let directory: string;
+  let library: SmallLibrary;
   let store: SqliteStore;
   let loaded: LoadedDocument;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), "hearth-pdf-tables-"));
     const bytes = await tablePdf();
-    const path = join(directory, "District sufficiency review.pdf");
-    writeFileSync(path, bytes);
+    library = await ingestSmallLibrary({ "District sufficiency review.pdf": bytes }, { prefix: "hearth-pdf-tables-" });
+    store = library.store;
+    expect(library.summary.failed).toBe(0);
+    const path = library.path("District sufficiency review.pdf");
     const result = await pdfLoader.load(bytes, { path, fileName: "District sufficiency review.pdf", limits: defaultLoadLimits, ocr: { enabled: false, command: "tesseract", language: "eng" } });
     if (!result.ok) throw result.error;
     loaded = result.value;
-    const config = loadConfig({}, { dataDir: directory });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    expect((await ingestPaths([path], { store, config: config.value })).failed).toBe(0);
   });
 
   afterAll(async () => {
-    await store.close();
-    rmSync(directory, { recursive: true, force: true });
+    await library.close();
   });
 
   it("keeps the real table with its page, caption and column types; skips the contents list and the ragged table", () => {

@@ -3,14 +3,9 @@
  * suppressed cells, councils whose names hold each other ("Somerset", "North Somerset"). Expected figures are
  * computed here with csv-parse and plain filtering, not by the code under test.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
 import { verifierOverLibrary } from "../../test/support/quote-verifier.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
@@ -52,29 +47,24 @@ interface Row {
 }
 
 describe("data-set answers over a self-made CSV", () => {
-  let directory: string;
+  let library: SmallLibrary;
   let store: SqliteStore;
   let rows: Row[];
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), "hearth-tables-"));
     const text = fixtureCsv();
-    writeFileSync(join(directory, "example-homes.csv"), text);
     const parsed = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
     rows = parsed
       .slice(parsed.findIndex((cells) => cells[0] === "Provision type") + 1)
       .filter((cells) => cells.filter((cell) => cell.length > 0).length > 1)
       .map(([type = "", council = "", region = "", sector = "", places = "", rating = ""]) => ({ type, council, region, sector, places, rating }));
-    const config = loadConfig({}, { dataDir: directory });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    const summary = await ingestPaths([join(directory, "example-homes.csv")], { store, config: config.value });
-    expect(summary.failed).toBe(0);
+    library = await ingestSmallLibrary({ "example-homes.csv": text }, { prefix: "hearth-tables-" });
+    store = library.store;
+    expect(library.summary.failed).toBe(0);
   });
 
   afterAll(async () => {
-    await store.close();
-    rmSync(directory, { recursive: true, force: true });
+    await library.close();
   });
 
   it("stores the CSV as a typed table: types, the title and the notes row as its description", async () => {

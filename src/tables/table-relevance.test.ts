@@ -4,14 +4,8 @@
  * nearly any question's words. Each refusal has a control question the same table does answer, so the test fails if
  * the planner stops answering from tables altogether.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
-import type { SqliteStore } from "../store/sqlite-store.ts";
+import { describe, expect, it } from "vitest";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { createTableAnswerer } from "./table-answerer.ts";
 import { tableVocabulary } from "./vocabulary.ts";
 
@@ -33,28 +27,15 @@ function lookupCsv(width: number): string {
 }
 
 describe("data sets that are not the question's subject", () => {
-  let directory: string;
-
-  beforeAll(() => {
-    directory = mkdtempSync(join(tmpdir(), "hearth-table-relevance-"));
-  });
-
-  afterAll(() => {
-    rmSync(directory, { recursive: true, force: true });
-  });
-
-  async function libraryOf(name: string, text: string): Promise<SqliteStore> {
-    writeFileSync(join(directory, name), text);
-    const config = loadConfig({}, { dataDir: directory });
-    if (!config.ok) throw config.error;
-    const store = openSqliteStore({ path: ":memory:" });
-    const summary = await ingestPaths([join(directory, name)], { store, config: config.value });
-    expect(summary.failed).toBe(0);
-    return store;
+  async function libraryOf(name: string, text: string): Promise<SmallLibrary> {
+    const library = await ingestSmallLibrary({ [name]: text }, { prefix: "hearth-table-relevance-" });
+    expect(library.summary.failed).toBe(0);
+    return library;
   }
 
   it("leaves a question about councils the table neither holds nor is about to the documents", async () => {
-    const store = await libraryOf("districts.csv", districtCsv());
+    const library = await libraryOf("districts.csv", districtCsv());
+    const { store } = library;
     try {
       const answerer = createTableAnswerer({ store });
       const total = districts.reduce((sum, _, index) => sum + 1000 + index * 250, 0);
@@ -63,14 +44,15 @@ describe("data sets that are not the question's subject", () => {
       expect(control?.answer).toContain(total.toLocaleString("en-GB"));
       expect(await answerer.answer("How many Somerset children in care live in Devon?")).toBeNull();
     } finally {
-      await store.close();
+      await library.close();
     }
   });
 
   it("does not plan over a lookup block wider than the vocabulary's limit", async () => {
     const limit = tableVocabulary().maxPlannedColumns;
-    const narrow = await libraryOf("narrow.csv", lookupCsv(6));
-    const wide = await libraryOf("wide.csv", lookupCsv(limit + 10));
+    const narrowLibrary = await libraryOf("narrow.csv", lookupCsv(6));
+    const wideLibrary = await libraryOf("wide.csv", lookupCsv(limit + 10));
+    const [narrow, wide] = [narrowLibrary.store, wideLibrary.store];
     try {
       const question = "What is the total number of emergency admissions?";
       expect((await createTableAnswerer({ store: narrow }).answer(question))?.answer).toMatch(/\d/);
@@ -78,8 +60,8 @@ describe("data sets that are not the question's subject", () => {
       expect(await createTableAnswerer({ store: wide }).answer(question)).toBeNull();
       expect(await createTableAnswerer({ store: wide }).answer("is there a limit on how many homes an RI can be responsible for?")).toBeNull();
     } finally {
-      await narrow.close();
-      await wide.close();
+      await narrowLibrary.close();
+      await wideLibrary.close();
     }
   });
 });

@@ -3,14 +3,9 @@
  * (it is found by its column headings and values, as the table answerer finds it), among prose passages that share the
  * question's words. Expected rows are worked out here from the fixture, not by the code under test.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
-import { ingestPaths } from "../ingest/ingest.ts";
+import { ingestSmallLibrary, type SmallLibrary } from "../../test/support/small-library.ts";
 import { createSearcher } from "../retrieval/search.ts";
-import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 import { withTableRows } from "./table-search.ts";
 
@@ -22,33 +17,27 @@ const turnover = (council: string, year: number): number =>
   council === "Oldham" && year === 2024 ? 41.2 : council === "Wigan" && year === 2022 ? 39.5 : 10 + ((councils.indexOf(council) * 7 + year) % 17);
 
 describe("search led by a data-set question's evidence row", () => {
-  const folder = mkdtempSync(join(tmpdir(), "hearth-table-search-"));
+  let library: SmallLibrary;
   let store: Store;
 
   beforeAll(async () => {
-    mkdirSync(join(folder, "library"));
+    const files: Record<string, string> = {};
     const lines = ["time_period,geographic_level,la_name,inpost_fte,turnover_rate_fte,vacancy_rate_fte"];
     for (const year of years) {
       councils.forEach((council, index) => lines.push(`${year},Local authority,${council},${200 + index},${turnover(council, year)},${5 + index}`));
     }
-    writeFileSync(join(folder, "library", "ind_2016_to_2024.csv"), `${lines.join("\n")}\n`);
+    files["ind_2016_to_2024.csv"] = `${lines.join("\n")}\n`;
     // Short prose passages that share the question's words: word by word they outrank every row.
     const topics = ["caseloads", "supervision", "training", "agency staff", "recruitment", "retention", "morale", "leadership", "practice", "pay", "sickness", "workload"];
     topics.forEach((topic, index) => {
-      writeFileSync(
-        join(folder, "library", `inspection ${index}.txt`),
-        `Inspection of ${councils[index]}: social worker turnover in the council was high in 2024; leaders monitor the rate of turnover, ${topic} and how social workers feel about ${topic}.\n`,
-      );
+      files[`inspection ${index}.txt`] = `Inspection of ${councils[index]}: social worker turnover in the council was high in 2024; leaders monitor the rate of turnover, ${topic} and how social workers feel about ${topic}.\n`;
     });
-    const config = loadConfig({ HEARTH_OCR: "off" } as NodeJS.ProcessEnv, { dataDir: join(folder, "data") });
-    if (!config.ok) throw config.error;
-    store = openSqliteStore({ path: ":memory:" });
-    await ingestPaths([join(folder, "library")], { store, config: config.value });
+    library = await ingestSmallLibrary(files, { prefix: "hearth-table-search-" });
+    store = library.store;
   }, 60_000);
 
   afterAll(async () => {
-    await store.close();
-    rmSync(folder, { recursive: true, force: true });
+    await library.close();
   });
 
   it("puts the row the ranking's figure comes from first, which plain search does not find", async () => {
