@@ -10,8 +10,8 @@ import { createTestDatabase, withoutPostgres } from "../../test/support/postgres
 import type { TestDatabase } from "../../test/support/postgres.ts";
 import { runHearth } from "../../test/support/run-hearth.ts";
 import { openSqliteJobQueue } from "../store/sqlite-job-queue.ts";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
-import type { ServerSentEvent, TestServer } from "./test-support.ts";
+import { readEvents, startServerWithAdmin } from "./test-support.ts";
+import type { ApiClient, ServerSentEvent, TestServer } from "./test-support.ts";
 
 const staffing = new TextEncoder().encode(
   "# Staffing and ratios\n\nEach home reviews its staffing ratios every month with the registered manager.\n\n## Night cover\n\nTwo waking night staff cover every home with four or more children.\n",
@@ -25,9 +25,7 @@ describe("hearth serve: uploads through the job queue, run by the server's threa
   let admin: ApiClient;
   let workspaceId: string;
   beforeAll(async () => {
-    server = await startTestServer();
-    admin = new ApiClient(server.url);
-    ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+    ({ server, admin, workspaceId } = await startServerWithAdmin());
   }, 60_000);
   afterAll(async () => {
     await server.close();
@@ -81,9 +79,7 @@ describe("hearth serve with serverIngest \"workers\": a hearth worker runs the u
   let admin: ApiClient;
   let workspaceId: string;
   beforeAll(async () => {
-    server = await startTestServer((config) => ({ ...config, serverIngest: "workers" }));
-    admin = new ApiClient(server.url);
-    ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+    ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, serverIngest: "workers" })));
   }, 60_000);
   afterAll(async () => {
     await server.close();
@@ -116,9 +112,7 @@ describe.skipIf(withoutPostgres())("hearth serve on a PostgreSQL job queue, inge
   let workspaceId: string;
   beforeAll(async () => {
     database = await createTestDatabase();
-    server = await startTestServer((config) => ({ ...config, storeUrl: database.url, serverIngest: "workers" }));
-    admin = new ApiClient(server.url);
-    ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+    ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, storeUrl: database.url, serverIngest: "workers" })));
   }, 60_000);
   afterAll(async () => {
     await server.close();

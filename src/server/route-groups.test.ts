@@ -4,7 +4,7 @@
  * thing exists, then whether the body is good), and a group's middleware stays on its own paths.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
+import { ApiClient, startServerWithAdmin, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 
 let server: TestServer;
@@ -13,9 +13,7 @@ let viewer: ApiClient;
 let workspaceId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = new ApiClient(server.url);
-  ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Oak Homes" }));
+  ({ server, admin, workspaceId } = await startServerWithAdmin(undefined, { workspaceName: "Oak Homes" }));
   const added = await admin.call("POST", `/api/workspaces/${workspaceId}/members`, {
     json: { email: "vic@example.org", name: "Vic", role: "viewer", password: testPassword },
   });

@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
+import { ApiClient, readEvents, startServerWithAdmin, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 
 let server: TestServer;
@@ -28,9 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => internal.listen(0, "127.0.0.1", resolve));
   internalUrl = `http://127.0.0.1:${(internal.address() as AddressInfo).port}/v1`;
   // "localhost" is allowed (as for Ollama on the same machine); 127.0.0.1 and every other internal address is not.
-  server = await startTestServer((config) => ({ ...config, server: { ...config.server, allowedModelHosts: ["localhost"] } }));
-  admin = new ApiClient(server.url);
-  ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Oak Homes" }));
+  ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, server: { ...config.server, allowedModelHosts: ["localhost"] } }), { workspaceName: "Oak Homes" }));
   for (const [email, role] of [
     ["vera@example.org", "viewer"],
     ["wanda@example.org", "admin"],

@@ -1,6 +1,6 @@
 /** The rows behind a computed figure over HTTP: an answer's table citation, its rows recomputed, a CSV download. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
+import { ApiClient, readEvents, startServerWithAdmin, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 
 const csv = [
@@ -15,9 +15,7 @@ let outsider: ApiClient;
 let workspaceId: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  admin = new ApiClient(server.url);
-  ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+  ({ server, admin, workspaceId } = await startServerWithAdmin());
   const { events } = await admin.uploadAndWait(workspaceId, [{ name: "homes.csv", bytes: new TextEncoder().encode(csv) }]);
   expect(events.at(-1)).toMatchObject({ event: "done", data: { ingested: 1 } });
   const other = await admin.call<{ workspace: { id: string } }>("POST", "/api/workspaces", { json: { name: "Elsewhere" } });

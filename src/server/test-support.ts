@@ -146,3 +146,27 @@ export interface UploadReply {
 }
 
 export const testPassword = "a long test password";
+
+export interface ServerWithAdmin {
+  server: TestServer;
+  /** Signed in as the first admin, Ann (ann@example.org, `testPassword`). */
+  admin: ApiClient;
+  /** The workspace set up with her. */
+  workspaceId: string;
+}
+
+/** A test server (see `startTestServer`) set up as a new installation is: its first admin and her first workspace. */
+export async function startServerWithAdmin(
+  adjust?: (config: HearthConfig) => HearthConfig,
+  { workspaceName = "Homes", webRoot }: { workspaceName?: string; webRoot?: string } = {},
+): Promise<ServerWithAdmin> {
+  const server = await startTestServer(adjust, webRoot === undefined ? {} : { webRoot });
+  const admin = new ApiClient(server.url);
+  try {
+    const { workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName });
+    return { server, admin, workspaceId };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
-import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
+import { ApiClient, startServerWithAdmin, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
@@ -30,9 +30,7 @@ let workspaceId: string;
 
 beforeAll(async () => {
   // The loopback test model is allowed explicitly, as an admin allows Ollama on the same machine.
-  server = await startTestServer((config) => ({ ...config, server: { ...config.server, allowedModelHosts: ["127.0.0.1"] } }));
-  admin = new ApiClient(server.url);
-  ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+  ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, server: { ...config.server, allowedModelHosts: ["127.0.0.1"] } })));
   const { events } = await admin.uploadAndWait(
     workspaceId,
     [nottinghamshire, cambridgeshire, somerset].map((name) => ({ name, bytes: readFileSync(corpusPath(`library/${name}`)) })),

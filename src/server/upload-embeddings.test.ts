@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import type { FakeModelServer } from "../providers/testing/fake-model-server.ts";
 import { startFakeModelServer } from "../providers/testing/fake-model-server.ts";
-import { ApiClient, startTestServer, testPassword } from "./test-support.ts";
-import type { TestServer } from "./test-support.ts";
+import { startServerWithAdmin } from "./test-support.ts";
+import type { ApiClient, TestServer } from "./test-support.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
 describe.skipIf(withoutCorpus())("hearth serve: uploads with an embedding model", () => {
@@ -20,9 +20,7 @@ describe.skipIf(withoutCorpus())("hearth serve: uploads with an embedding model"
 
   beforeAll(async () => {
     ollama = await startFakeModelServer("ollama");
-    server = await startTestServer((config) => ({ ...config, embeddings: { provider: "ollama", baseUrl: ollama.url, model: "nomic-embed-text" } }));
-    admin = new ApiClient(server.url);
-    ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+    ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, embeddings: { provider: "ollama", baseUrl: ollama.url, model: "nomic-embed-text" } })));
   }, 60_000);
 
   afterAll(async () => {

@@ -13,8 +13,8 @@ import { runHearth } from "../../test/support/run-hearth.ts";
 import { chunkingVersion } from "../chunking/chunking-version.ts";
 import { chunkedBySetting } from "../store/content-settings.ts";
 import { sha256 } from "../ingest/ingest-job.ts";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
-import type { ServerSentEvent, TestServer } from "./test-support.ts";
+import { readEvents, startServerWithAdmin } from "./test-support.ts";
+import type { ApiClient, ServerSentEvent, TestServer } from "./test-support.ts";
 
 const strategy = new TextEncoder().encode(
   "# Northshire Placement Strategy\n\n## Unit costs\n\nThe weekly cost of an in-house residential placement is £2,278.\n\n## Sufficiency\n\nThe council plans two new children's homes by 2026.\n",
@@ -32,9 +32,7 @@ function describeRechunkingUploads(name: string, options: { postgres: boolean })
     let workspaceId: string;
     beforeAll(async () => {
       database = options.postgres ? await createTestDatabase() : undefined;
-      server = await startTestServer((config) => (database ? { ...config, storeUrl: database.url, serverIngest: "workers" } : config));
-      admin = new ApiClient(server.url);
-      ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+      ({ server, admin, workspaceId } = await startServerWithAdmin((config) => (database ? { ...config, storeUrl: database.url, serverIngest: "workers" } : config)));
     }, 60_000);
     afterAll(async () => {
       await server.close();

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { writeDocxZipBomb } from "../../test/support/zip-bomb.ts";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
-import type { ServerSentEvent, TestServer } from "./test-support.ts";
+import { readEvents, startServerWithAdmin } from "./test-support.ts";
+import type { ApiClient, ServerSentEvent, TestServer } from "./test-support.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const nottinghamshire = "Nottinghamshire Sufficiency and Commissioning Strategy 2023-25.pdf";
@@ -18,9 +18,7 @@ let workspaceId: string;
 let scratch: string;
 
 beforeAll(async () => {
-  server = await startTestServer((config) => ({ ...config, server: { ...config.server, maxUploadBytes: uploadLimit } }));
-  admin = new ApiClient(server.url);
-  ({ workspaceId } = await admin.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Homes" }));
+  ({ server, admin, workspaceId } = await startServerWithAdmin((config) => ({ ...config, server: { ...config.server, maxUploadBytes: uploadLimit } })));
   scratch = mkdtempSync(join(tmpdir(), "hearth-upload-test-"));
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
-import { ApiClient, readEvents, startTestServer, testPassword } from "./test-support.ts";
+import { ApiClient, readEvents, startServerWithAdmin, testPassword } from "./test-support.ts";
 import type { TestServer } from "./test-support.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
@@ -13,9 +13,7 @@ let annWorkspace: string;
 let documentId: number;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  ann = new ApiClient(server.url);
-  ({ workspaceId: annWorkspace } = await ann.setup({ name: "Ann", email: "ann@example.org", password: testPassword, workspaceName: "Ann's homes" }));
+  ({ server, admin: ann, workspaceId: annWorkspace } = await startServerWithAdmin(undefined, { workspaceName: "Ann's homes" }));
   await ann.uploadAndWait(annWorkspace, [{ name: briefing, bytes: readFileSync(corpusPath(`formats/${briefing}`)) }]);
   const ask = await ann.request("POST", `/api/workspaces/${annWorkspace}/ask`, { json: { question: "What is Homes and Horizons?", session: "Board prep" } });
   await readEvents(ask);
