@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as z from "zod";
 import { HearthError } from "../errors/hearth-error.ts";
 import { corpusPath } from "../loaders/loader-contract.ts";
+import { chunkedBySetting } from "./content-settings.ts";
 import { sampleDocument } from "./test-fixtures/sample-documents.ts";
 import type { SampleDocument } from "./test-fixtures/sample-documents.ts";
 import type { NewDataTable, SettingDefinition, Store } from "./types.ts";
@@ -216,6 +217,30 @@ export function describeDocumentStoreContract(name: string, openEmptyStore: () =
       expect(await store.documents.list()).toEqual([keptRecord]);
       expect((await store.passages.statistics()).chunkCount).toBe(kept.chunks.length);
       expect(await store.documents.checkIntegrity()).toMatchObject({ ok: true, documents: 1, chunks: kept.chunks.length });
+    });
+    it("removes the settings kept for a document's content with it, and an older version's when a new one replaces it", async () => {
+      const kept = somerset();
+      const first = cambridgeshire();
+      await store.documents.replace(kept.document, kept.units, kept.chunks);
+      const record = await store.documents.replace(first.document, first.units, first.chunks);
+      await store.settings.set(chunkedBySetting(kept.document.contentHash), 2);
+      await store.settings.set(chunkedBySetting(first.document.contentHash), 2);
+      await store.settings.set(anySetting("organisation-probe"), { name: "Oak Homes" });
+
+      expect(await store.documents.remove(record.id)).toBe(true);
+      expect(await store.settings.get(chunkedBySetting(first.document.contentHash))).toBeUndefined();
+      expect(await store.settings.get(chunkedBySetting(kept.document.contentHash))).toBe(2);
+      expect(await store.settings.get(anySetting("organisation-probe"))).toEqual({ name: "Oak Homes" });
+
+      // The same content written again keeps what was kept for it; a new version at its path takes it away.
+      await store.documents.replace(first.document, first.units, first.chunks);
+      await store.settings.set(chunkedBySetting(first.document.contentHash), 1);
+      await store.documents.replace(first.document, first.units, first.chunks);
+      expect(await store.settings.get(chunkedBySetting(first.document.contentHash))).toBe(1);
+      const newer = { ...first.document, contentHash: "f".repeat(64) };
+      await store.documents.replace(newer, first.units, first.chunks);
+      expect(await store.settings.get(chunkedBySetting(first.document.contentHash))).toBeUndefined();
+      expect(await store.settings.get(chunkedBySetting(kept.document.contentHash))).toBe(2);
     });
     it("reports a healthy store as healthy", async () => {
       expect(await store.documents.checkIntegrity()).toEqual({ ok: true, problems: [], documents: 0, chunks: 0 });
