@@ -225,6 +225,11 @@ export interface SettingsStore {
   getFamily<Value>(family: SettingFamily<Value>): Promise<Map<string, Value>>;
   /** Validates against the schema (HearthError "INVALID_INPUT" naming the key when it fails), then saves. */
   set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void>;
+  /**
+   * Saves several settings in one transaction (the library version moves once, not once per setting): every value
+   * validated first (HearthError "INVALID_INPUT" naming the first key refused), and none saved when one is refused.
+   */
+  setMany<Value>(entries: readonly { setting: SettingDefinition<Value>; value: Value }[]): Promise<void>;
   /** Every setting as stored, ordered by key (for copying a library to another store: `hearth migrate`). */
   list(): Promise<{ key: string; value: unknown }[]>;
 }
