@@ -84,6 +84,16 @@ export class ChampionSearch {
     this.#queries = queries;
   }
 
+  /** How many of `phrases` have a champion list kept that is still fresh for `state`. */
+  async keptFresh(phrases: string[][], state: LibraryState, settings: TextSearchSettings): Promise<number> {
+    if (phrases.length === 0) return 0;
+    const kept = await this.#queries.query<{ generation: Bigint; library_passages: Bigint }>(
+      "SELECT generation, library_passages FROM library_phrase_champions WHERE workspace_id = $1 AND phrase = ANY ($2::text[])",
+      [phrases.map((stems) => stems.join(" "))],
+    );
+    return kept.rows.filter((row) => fresh({ generation: Number(row.generation), libraryPassages: Number(row.library_passages) }, state, settings.championStaleShare)).length;
+  }
+
   /**
    * Champion lists for `phrases` (stems), fresh for `state`: from memory, else the kept rows (one statement), else
    * computed and kept. Each also gives the phrase's passage count.
