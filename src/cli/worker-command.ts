@@ -76,7 +76,8 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
           written.delete(workspaceId);
           try {
             const prepared = await prepareLibrarySearch((await libraryOf(workspaceId)).store);
-            if (prepared === undefined) continue;
+            // Nothing to say where nothing was to be built (SQLite, or a library below championFrom).
+            if (prepared === undefined || prepared.built + prepared.fresh === 0) continue;
             if (options.json) io.stdout.write(`${JSON.stringify({ prepared: "search", workspace: workspaceId, built: prepared.built, fresh: prepared.fresh })}\n`);
             else io.stderr.write(`prepared  search of workspace ${workspaceId}: ${count(prepared.built, "champion list")} built, ${prepared.fresh} still fresh\n`);
           } catch (error) {
