@@ -17,6 +17,7 @@ import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import pg from "pg";
 import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-search.ts";
+import { championSearchSettings } from "../src/store/postgres/postgres-champion-search.ts";
 import { questionSets } from "./question-sets.ts";
 
 const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
@@ -70,7 +71,10 @@ const textSearch = {
   // Any other key of src/store/text-search.json, as JSON (e.g. '{"championStaleShare":1}' while an ingest runs beside).
   ...(JSON.parse(process.env.HEARTH_PROFILE_TEXT_SEARCH ?? "{}") as object),
 };
-const store = await openPostgresStore({ url, workspaceId }, { textSearch });
+// Any key of src/store/postgres/postgres-champion-search.json, as JSON (e.g. '{"rareCandidates":500}'), to weigh a
+// candidate budget's time against its top 5.
+const championSearch = { ...championSearchSettings, ...(JSON.parse(process.env.HEARTH_PROFILE_CHAMPION_SEARCH ?? "{}") as object) };
+const store = await openPostgresStore({ url, workspaceId }, { textSearch, championSearch });
 const watcher = new pg.Client({ connectionString: url });
 await watcher.connect();
 const refreshBackends = async (): Promise<void> => {
@@ -92,7 +96,9 @@ try {
   const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
     if (byBackend) await refreshBackends();
     const backendsBefore = new Map(ownBackends.map((pid) => [pid, backendCpuMilliseconds([pid])]));
-    const [wall, own, server] = [performance.now(), ownCpu(), byBackend ? 0 : serverCpu()];
+    // The server's CPU is read (walking /proc, a few ms) outside this process's measured span.
+    const server = byBackend ? 0 : serverCpu();
+    const [wall, own] = [performance.now(), ownCpu()];
     await work();
     const [wallAfter, ownAfter] = [performance.now(), ownCpu()];
     if (!byBackend) return [wallAfter - wall, ownAfter - own, serverCpu() - server];

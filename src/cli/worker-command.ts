@@ -32,6 +32,7 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
       const { openWorkspaceLibrary } = await import("../store/workspace-library.ts");
       const { processIngestJob, runIngestJob, tidyUploadedFiles } = await import("../ingest/ingest-job.ts");
       const { redactPostgresUrl } = await import("../store/postgres/postgres-connection.ts");
+      const { prepareLibrarySearch } = await import("../retrieval/prepare-search.ts");
       type Library = ReturnType<typeof openWorkspaceLibrary>;
 
       const queue = await openJobQueue(config);
@@ -63,10 +64,35 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
 
       let done = 0;
       let failed = 0;
+      /** Workspaces written to since their search was last prepared. */
+      const written = new Set<string>();
+      /**
+       * Once the queue is empty: builds ahead what the first searches of the written libraries would build (large
+       * PostgreSQL libraries' champion lists), so a user does not wait for it. A failure is told, not fatal.
+       */
+      const prepareWritten = async (): Promise<void> => {
+        for (const workspaceId of [...written]) {
+          if (stopping.signal.aborted) return;
+          written.delete(workspaceId);
+          try {
+            const prepared = await prepareLibrarySearch((await libraryOf(workspaceId)).store);
+            // Nothing to say where nothing was to be built (SQLite, or a library below championFrom).
+            if (prepared === undefined || prepared.built + prepared.fresh === 0) continue;
+            if (options.json) io.stdout.write(`${JSON.stringify({ prepared: "search", workspace: workspaceId, built: prepared.built, fresh: prepared.fresh })}\n`);
+            else io.stderr.write(`prepared  search of workspace ${workspaceId}: ${count(prepared.built, "champion list")} built, ${prepared.fresh} still fresh\n`);
+          } catch (error) {
+            io.stderr.write(`warning   preparing the search of workspace ${workspaceId}: ${describeError(error)}\n`);
+          }
+        }
+      };
       try {
         while (!stopping.signal.aborted) {
           const claimed = await queue.claim({ workerId, leaseMs });
           if (!claimed) {
+            if (written.size > 0) {
+              await prepareWritten();
+              continue;
+            }
             if (options.once) break;
             await queue.waitForChange({ timeoutMs: 30_000, signal: stopping.signal });
             continue;
@@ -93,7 +119,10 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
             break;
           }
           const result = outcome?.result;
-          if (result && result.status !== "failed") done++;
+          if (result && result.status !== "failed") {
+            done++;
+            written.add(workspaceId);
+          }
           else failed++;
           if (options.json) {
             io.stdout.write(`${JSON.stringify({ job: claimed.job.id, workspace: workspaceId, file: claimed.job.label, status: result?.status ?? "retry", ...(result?.rechunked ? { rechunked: true } : {}), passages: result?.passages, error: result?.error?.message })}\n`);

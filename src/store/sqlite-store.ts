@@ -533,6 +533,13 @@ class SqliteDatabase {
     this.#statements.setSetting.run(key, JSON.stringify(value));
   }
 
+  /** Several settings in one transaction (values already validated). */
+  setSettings(entries: readonly { key: string; value: unknown }[]): void {
+    this.#database.transaction(() => {
+      for (const entry of entries) this.#statements.setSetting.run(entry.key, JSON.stringify(entry.value));
+    })();
+  }
+
   settingsWithPrefix(family: SettingFamily<unknown>): { key: string; value: unknown }[] {
     const { from, to } = familyKeyRange(family);
     return this.#statements.settingsBetween.all(from, to).map((row) => ({ key: row.key, value: JSON.parse(row.value) as unknown }));
@@ -789,6 +796,7 @@ export class SqliteStore implements Store {
       get: async (setting) => parseSetting(setting, library.getSetting(setting.key)),
       getFamily: async (family) => parseFamily(family, library.settingsWithPrefix(family)),
       set: async (setting, value) => library.setSetting(setting.key, validateSetting(setting, value)),
+      setMany: async (entries) => library.setSettings(entries.map((entry) => ({ key: entry.setting.key, value: validateSetting(entry.setting, entry.value) }))),
       list: async () => library.listSettings(),
     };
   }

@@ -592,6 +592,26 @@ export function describeSettingsStoreContract(name: string, openEmptyStore: () =
       expect(await store.settings.get(countSetting)).toBe(0);
     });
 
+    it("saves several settings in one write, the library version moving, and refuses them all when one is invalid", async () => {
+      await store.settings.set(countSetting, 1);
+      const before = await store.version();
+      await store.settings.setMany([
+        { setting: anySetting("many.a"), value: { n: 1 } },
+        { setting: anySetting("many.b"), value: [2] },
+        { setting: anySetting("many.a"), value: { n: 3 } },
+      ]);
+      expect(await store.version()).toBeGreaterThan(before);
+      expect(await store.settings.get(anySetting("many.a"))).toEqual({ n: 3 });
+      expect(await store.settings.get(anySetting("many.b"))).toEqual([2]);
+      await store.settings.setMany([]);
+      const refused = store.settings.setMany([
+        { setting: countSetting, value: 5 },
+        { setting: countSetting, value: -1 },
+      ]);
+      await expect(refused).rejects.toMatchObject({ code: "INVALID_INPUT", subject: countSetting.key });
+      expect(await store.settings.get(countSetting)).toBe(1);
+    });
+
     it("lists every setting as stored, ordered by key", async () => {
       expect(await store.settings.list()).toEqual([]);
       await store.settings.set(profileSetting, { name: "Lumen Way Homes", locations: [] });

@@ -192,6 +192,13 @@ export interface PassageIndex {
   /** Nearest passages to `vector` among those embedded by `model`; score = cosine similarity. */
   vectorSearch(model: string, vector: number[], limit: number, documentIds?: number[]): Promise<PassageHit[]>;
   embeddingStatus(): Promise<EmbeddingStatus>;
+  /**
+   * Builds ahead, in the background (an ingestion worker after a batch), what a user's first search of these phrases
+   * would otherwise build and wait for: PostgreSQL's champion lists of a large library, for the `phrases` given
+   * (e.g. the glossary's terms) and the library's `frequentWords` commonest words (not those in `except`, e.g. stop
+   * words). Lists still fresh are kept. Returns how many were built. Left out by a store with nothing to build ahead.
+   */
+  prepareSearch?(options: { phrases: readonly string[]; frequentWords: number; except: readonly string[] }): Promise<{ built: number; fresh: number }>;
 }
 
 /** Typed data-set tables (CSV files, XLSX sheets) kept beside their passages, for counts, totals and rankings. */
@@ -228,6 +235,11 @@ export interface SettingsStore {
   getFamily<Value>(family: SettingFamily<Value>): Promise<Map<string, Value>>;
   /** Validates against the schema (HearthError "INVALID_INPUT" naming the key when it fails), then saves. */
   set<Value>(setting: SettingDefinition<Value>, value: Value): Promise<void>;
+  /**
+   * Saves several settings in one transaction (the library version moves once, not once per setting): every value
+   * validated first (HearthError "INVALID_INPUT" naming the first key refused), and none saved when one is refused.
+   */
+  setMany<Value>(entries: readonly { setting: SettingDefinition<Value>; value: Value }[]): Promise<void>;
   /** Every setting as stored, ordered by key (for copying a library to another store: `hearth migrate`). */
   list(): Promise<{ key: string; value: unknown }[]>;
 }

@@ -84,6 +84,16 @@ export class ChampionSearch {
     this.#queries = queries;
   }
 
+  /** How many of `phrases` have a champion list kept that is still fresh for `state`. */
+  async keptFresh(phrases: string[][], state: LibraryState, settings: TextSearchSettings): Promise<number> {
+    if (phrases.length === 0) return 0;
+    const kept = await this.#queries.query<{ generation: Bigint; library_passages: Bigint }>(
+      "SELECT generation, library_passages FROM library_phrase_champions WHERE workspace_id = $1 AND phrase = ANY ($2::text[])",
+      [phrases.map((stems) => stems.join(" "))],
+    );
+    return kept.rows.filter((row) => fresh({ generation: Number(row.generation), libraryPassages: Number(row.library_passages) }, state, settings.championStaleShare)).length;
+  }
+
   /**
    * Champion lists for `phrases` (stems), fresh for `state`: from memory, else the kept rows (one statement), else
    * computed and kept. Each also gives the phrase's passage count.
@@ -186,8 +196,20 @@ export class ChampionSearch {
    * the text and in the context (tsvector tests on the row already read). A phrase's hits equal those booleans unless
    * its rarest word occurs more than once in that column; only then are they counted from positions, in a second
    * statement over those few candidates.
+   *
+   * `exactTop`: only each group's best `limit` need exact scores (the rest are dropped by the caller). A counted
+   * phrase's hits lie between what the row's tests give (1 in the text, the context weight in the context) and its
+   * rarest word's counts there, so a candidate whose score at those upper bounds stays under the `limit`-th best
+   * lower bound of its group cannot enter the group's top: its positions are not read, and its score stays at the
+   * lower bound. Without `exactTop` every candidate's score is exact.
    */
-  async score(chunkIds: number[], phrases: string[][], idfs: number[], state: LibraryState): Promise<Map<number, { score: number; documentId: number }>> {
+  async score(
+    chunkIds: number[],
+    phrases: string[][],
+    idfs: number[],
+    state: LibraryState,
+    exactTop?: { groups: number[][]; limit: number; keep: (documentId: number) => boolean },
+  ): Promise<Map<number, { score: number; documentId: number }>> {
     const scores = new Map<number, { score: number; documentId: number }>();
     if (chunkIds.length === 0 || phrases.length === 0) return scores;
     const stems = [...new Set(phrases.flat())];
@@ -211,6 +233,8 @@ export class ChampionSearch {
       documentId: number;
       norm: number;
       frequencies: number[];
+      /** The most each counted phrase's hits can be (its lower bound is in `frequencies`). */
+      most: Map<number, number>;
     }
     const candidates: Candidate[] = [];
     const counted: { candidate: Candidate; phrase: number }[] = [];
@@ -223,6 +247,7 @@ export class ChampionSearch {
         documentId: Number(row.document_id),
         norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
         frequencies: phrases.map(() => 0),
+        most: new Map(),
       };
       phrases.forEach((phrase, index) => {
         if (phrase.length === 1) candidate.frequencies[index] = textCount(phrase[0]!) + contextWeight * contextCount(phrase[0]!);
@@ -233,10 +258,35 @@ export class ChampionSearch {
         if (!inText && !inContext) return;
         const textMost = Math.min(...entry.phrase.map(textCount));
         const contextMost = Math.min(...entry.phrase.map(contextCount));
-        if ((inText && textMost > 1) || (inContext && contextMost > 1)) counted.push({ candidate, phrase: entry.index });
-        else candidate.frequencies[entry.index] = (inText ? 1 : 0) + (inContext ? contextWeight : 0);
+        candidate.frequencies[entry.index] = (inText ? 1 : 0) + (inContext ? contextWeight : 0);
+        if ((inText && textMost > 1) || (inContext && contextMost > 1)) {
+          counted.push({ candidate, phrase: entry.index });
+          candidate.most.set(entry.index, (inText ? textMost : 0) + (inContext ? contextWeight * contextMost : 0));
+        }
       });
       candidates.push(candidate);
+    }
+    const scoreOf = (candidate: Candidate, most: boolean): number => {
+      let score = 0;
+      candidate.frequencies.forEach((least, index) => {
+        const frequency = most ? (candidate.most.get(index) ?? least) : least;
+        if (frequency > 0) score += (idfs[index]! * frequency * (bm25K1 + 1)) / (frequency + candidate.norm);
+      });
+      return score;
+    };
+    if (exactTop !== undefined && counted.length > 0) {
+      const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
+      const needed = new Set<Candidate>();
+      for (const group of exactTop.groups) {
+        const members = group.flatMap((chunkId) => {
+          const candidate = byId.get(chunkId);
+          return candidate === undefined || !exactTop.keep(candidate.documentId) ? [] : [candidate];
+        });
+        const least = members.map((candidate) => scoreOf(candidate, false)).sort((left, right) => right - left);
+        const bar = least.length < exactTop.limit ? -Infinity : least[exactTop.limit - 1]!;
+        for (const candidate of members) if (candidate.most.size > 0 && scoreOf(candidate, true) >= bar) needed.add(candidate);
+      }
+      counted.splice(0, counted.length, ...counted.filter((entry) => needed.has(entry.candidate)));
     }
     if (counted.length > 0) {
       // Counted here from the candidates' positions: their tsvectors as text, only the phrase's words parsed (the SQL
@@ -258,10 +308,7 @@ export class ChampionSearch {
       }
     }
     for (const candidate of candidates) {
-      let score = 0;
-      candidate.frequencies.forEach((frequency, index) => {
-        if (frequency > 0) score += (idfs[index]! * frequency * (bm25K1 + 1)) / (frequency + candidate.norm);
-      });
+      const score = scoreOf(candidate, false);
       if (score > 0) scores.set(candidate.id, { score, documentId: candidate.documentId });
     }
     return scores;
@@ -316,7 +363,8 @@ export class ChampionSearch {
           [[...wanted], phrases.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ")],
         );
         const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings);
-        const scored = await this.score(ids.rows.map((row) => Number(row.id)), phrases, idfs, state);
+        const candidateIds = ids.rows.map((row) => Number(row.id));
+        const scored = await this.score(candidateIds, phrases, idfs, state, { groups: [candidateIds], limit, keep: () => true });
         return [...scored].map(([chunkId, { score }]) => ({ chunkId, score })).sort(byScore).slice(0, limit);
       }
     }
@@ -365,8 +413,9 @@ export class ChampionSearch {
       );
       for (const row of own.rows) if (!taken.has(Number(row.id))) fillIds.push(Number(row.id));
     }
-    const scored = await this.score([...rareIds, ...fillIds], phrases, idfs, state);
-    const keep = (chunkId: number): boolean => wanted === null || wanted.has(scored.get(chunkId)?.documentId ?? -1);
+    const inWanted = (documentId: number): boolean => wanted === null || wanted.has(documentId);
+    const scored = await this.score([...rareIds, ...fillIds], phrases, idfs, state, { groups: [rareIds, fillIds], limit, keep: inWanted });
+    const keep = (chunkId: number): boolean => inWanted(scored.get(chunkId)?.documentId ?? -1);
     const ranked = (ids: number[]): ScoredHit[] =>
       ids.flatMap((chunkId) => {
         const hit = scored.get(chunkId);
@@ -398,6 +447,17 @@ export interface StemPositions {
  * lexeme doubled, a backslash escaped), the others skipped.
  */
 export function vectorPositions(vector: string, wanted: Set<string>): Map<string, StemPositions> {
+  // A lexeme with no quote, backslash or space is found by a string search for `'lexeme':` at the start or after a
+  // space (inside another lexeme a quote is doubled, so that pattern cannot occur there): native search, no walk
+  // over every lexeme of the vector.
+  if ([...wanted].every((lexeme) => plainLexeme.test(lexeme))) {
+    const found = new Map<string, StemPositions>();
+    for (const lexeme of wanted) {
+      const list = plainLexemePositions(vector, lexeme);
+      if (list !== undefined) found.set(lexeme, positionsOf(list));
+    }
+    return found;
+  }
   const found = new Map<string, StemPositions>();
   let index = 0;
   const length = vector.length;
@@ -432,16 +492,37 @@ export function vectorPositions(vector: string, wanted: Set<string>): Map<string
     const list = vector.slice(index + 1, end === -1 ? length : end);
     index = end === -1 ? length : end + 1;
     if (!wanted.has(lexeme)) continue;
-    const entry: StemPositions = { positions: [], inText: [] };
-    for (const item of list.split(",")) {
-      const weight = item[item.length - 1]!;
-      const numeric = weight >= "0" && weight <= "9";
-      entry.positions.push(Number(numeric ? item : item.slice(0, -1)));
-      entry.inText.push(weight === "A");
-    }
-    found.set(lexeme, entry);
+    found.set(lexeme, positionsOf(list));
   }
   return found;
+}
+
+const plainLexeme = /^[^'\\\s]+$/u;
+
+/** The position list (`1A,5A,9B`) of a plain lexeme in a tsvector's text form, or undefined when it is not there. */
+function plainLexemePositions(vector: string, lexeme: string): string | undefined {
+  const pattern = `'${lexeme}':`;
+  let at = vector.startsWith(pattern) ? 0 : -1;
+  if (at === -1) {
+    const inside = vector.indexOf(` ${pattern}`);
+    if (inside === -1) return undefined;
+    at = inside + 1;
+  }
+  const start = at + pattern.length;
+  const end = vector.indexOf(" ", start);
+  return vector.slice(start, end === -1 ? vector.length : end);
+}
+
+/** A position list (`1A,5A,9B`; no letter is weight D) as positions and whether each is in the text (A). */
+function positionsOf(list: string): StemPositions {
+  const entry: StemPositions = { positions: [], inText: [] };
+  for (const item of list.split(",")) {
+    const weight = item[item.length - 1]!;
+    const numeric = weight >= "0" && weight <= "9";
+    entry.positions.push(Number(numeric ? item : item.slice(0, -1)));
+    entry.inText.push(weight === "A");
+  }
+  return entry;
 }
 
 /**

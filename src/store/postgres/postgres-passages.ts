@@ -407,6 +407,37 @@ export class PostgresPassages implements PassageIndex {
     return frequencies;
   }
 
+  async prepareSearch(options: { phrases: readonly string[]; frequentWords: number; except: readonly string[] }): Promise<{ built: number; fresh: number }> {
+    const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
+    const large = this.#tuning.championSearch ?? championSearchSettings;
+    const totals = await this.#totals();
+    if (totals.chunkCount < settings.championFrom) return { built: 0, fresh: 0 };
+    const stemsOf = (text: string): string[] => tokenize(text).map(stemToken);
+    const except = new Set(options.except.flatMap(stemsOf));
+    const phrases = new Map<string, string[]>();
+    for (const text of options.phrases) {
+      const stems = stemsOf(text);
+      if (stems.length > 0 && stems.some((stem) => !except.has(stem))) phrases.set(stems.join(" "), stems);
+    }
+    // The commonest words a champion list is kept for (in fewer than half the passages: see championSearch.search).
+    const frequent = await this.#queries.query<{ stem: string }>(
+      `SELECT s.stem FROM library_stems s WHERE s.workspace_id = $1 AND s.passages > $2 AND 2 * s.passages < $3 AND NOT (s.stem = ANY ($4::text[]))
+        ORDER BY s.passages DESC, s.stem LIMIT $5`,
+      [large.rareCandidates, totals.chunkCount, [...except], options.frequentWords],
+    );
+    for (const row of frequent.rows) phrases.set(row.stem, [row.stem]);
+    const counts = await this.#counts([...phrases.values()]);
+    // Only phrases a search would take from a champion list: too common for the rare side on their own.
+    const common = [...phrases.values()].filter((stems) => {
+      const rarest = Math.min(...stems.map((stem) => counts.stems.get(stem) ?? 0));
+      return rarest > large.rareCandidates && (stems.length > 1 || 2 * rarest < counts.state.chunkCount);
+    });
+    const before = await this.#champions.keptFresh(common, counts.state, settings);
+    // One at a time: each is one statement over the passages holding its words, so a search beside it still runs.
+    for (const stems of common) await this.#champions.champions([stems], counts.state, settings);
+    return { built: common.length - before, fresh: before };
+  }
+
   async statistics(): Promise<CorpusStatistics> {
     const totals = await this.#totals();
     return { chunkCount: totals.chunkCount, averageLength: totals.chunkCount === 0 ? 0 : totals.textTokens / totals.chunkCount };

@@ -36,6 +36,30 @@ export class PostgresSettings implements SettingsStore {
     });
   }
 
+  async setMany<Value>(entries: readonly { setting: SettingDefinition<Value>; value: Value }[]): Promise<void> {
+    if (entries.length === 0) return;
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const { setting, value } of entries) {
+      const json = JSON.stringify(validateSetting(setting, value));
+      if (json === undefined) {
+        throw new HearthError("INVALID_INPUT", `setting "${setting.key}": the value cannot be stored as JSON`, { subject: setting.key });
+      }
+      keys.push(setting.key);
+      values.push(json);
+    }
+    await this.#queries.transaction(async (queries) => {
+      // One statement for all of them; a key given twice keeps its last value, as `set` in turn would.
+      await queries.query(
+        `INSERT INTO library_settings (workspace_id, key, value)
+         SELECT DISTINCT ON (t.key) $1, t.key, t.value::jsonb FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS t(key, value, n) ORDER BY t.key, t.n DESC
+         ON CONFLICT (workspace_id, key) DO UPDATE SET value = excluded.value`,
+        [keys, values],
+      );
+      await moveLibraryVersion(queries);
+    });
+  }
+
   async getFamily<Value>(family: SettingFamily<Value>): Promise<Map<string, Value>> {
     const { from, to } = familyKeyRange(family);
     const result = await this.#queries.query<{ key: string; value: unknown }>(

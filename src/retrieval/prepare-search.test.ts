@@ -1,0 +1,93 @@
+/**
+ * Building a large PostgreSQL library's champion lists ahead (`prepareSearch`, called by the ingestion worker after
+ * a batch through src/retrieval/prepare-search.ts): the glossary's common phrases and the commonest words get their
+ * lists, kept until the library moves past the stale share, so the first search of them builds nothing.
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prepareLibrarySearch } from "./prepare-search.ts";
+import { stopWords } from "./tokenize.ts";
+import { stemToken } from "../store/passage-tokens.ts";
+import { withoutCorpus } from "../../test/support/corpus.ts";
+import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../test/support/postgres.ts";
+import { cambridgeshire, nottinghamshireExcerpt, somerset } from "../store/store-contract.ts";
+import { openSqliteStore } from "../store/sqlite-store.ts";
+import { championSearchSettings } from "../store/postgres/postgres-champion-search.ts";
+import { openPostgresStore } from "../store/postgres/postgres-store.ts";
+import { postgresTextSearchSettings } from "../store/postgres/postgres-text-search.ts";
+
+const workspaceId = "prepare";
+
+describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion lists built ahead of the first search", () => {
+  let database: TestDatabase;
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const store = await openPostgresStore({ url: database.url, workspaceId });
+    for (const sample of [cambridgeshire(), somerset(), nottinghamshireExcerpt()]) await store.documents.replace(sample.document, sample.units, sample.chunks);
+    await store.close();
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await database?.drop();
+  });
+
+  // Thresholds lowered so this small library searches as a large one does (champion lists from the first passage).
+  const open = (championFrom: number) =>
+    openPostgresStore(
+      { url: database.url, workspaceId },
+      { textSearch: { ...postgresTextSearchSettings, championFrom, championSize: 50 }, championSearch: { ...championSearchSettings, rareCandidates: 5 } },
+    );
+  const kept = async (): Promise<Map<string, string>> =>
+    new Map(
+      (await client.query<{ phrase: string; generation: string }>("SELECT phrase, generation::text FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId])).rows.map(
+        (row) => [row.phrase, row.generation],
+      ),
+    );
+
+  it("builds nothing below championFrom, and nothing on a store with nothing to build ahead", async () => {
+    const small = await open(1_000_000);
+    try {
+      expect(await prepareLibrarySearch(small)).toEqual({ built: 0, fresh: 0 });
+      expect((await kept()).size).toBe(0);
+    } finally {
+      await small.close();
+    }
+    const sqlite = openSqliteStore({ path: ":memory:" });
+    try {
+      expect(await prepareLibrarySearch(sqlite)).toBeUndefined();
+    } finally {
+      await sqlite.close();
+    }
+  });
+
+  it("builds the glossary's common phrases' and the commonest words' lists, keeps them, and a search then builds none", async () => {
+    const store = await open(0);
+    try {
+      const first = await prepareLibrarySearch(store, { frequentWords: 5 });
+      const lists = await kept();
+      expect(first!.built).toBe(lists.size);
+      expect(first!.built).toBeGreaterThan(5);
+      // A glossary phrase of common words ("looked after children") and a common word of these documents, stop words left out.
+      expect(lists.has("look after children")).toBe(true);
+      expect(lists.has("the")).toBe(false);
+      const commonest = await client.query<{ stem: string }>(
+        "SELECT stem FROM library_stems WHERE workspace_id = $1 AND NOT (stem = ANY ($2::text[])) AND 2 * passages < (SELECT chunk_count FROM library_statistics WHERE workspace_id = $1) ORDER BY passages DESC, stem LIMIT 1",
+        [workspaceId, [...stopWords].map(stemToken)],
+      );
+      expect(lists.has(commonest.rows[0]!.stem)).toBe(true);
+
+      // Again: every list still fresh, none built.
+      expect(await prepareLibrarySearch(store, { frequentWords: 5 })).toEqual({ built: 0, fresh: first!.built });
+      // A search of those phrases reads the kept lists: nothing rebuilt (the generations stay).
+      await store.passages.searchText({ terms: [{ phrase: ["looked", "after", "children"], weight: 1 }, { phrase: ["placements"], weight: 1 }], limit: 5 });
+      const after = await kept();
+      for (const [phrase, generation] of lists) expect(after.get(phrase)).toBe(generation);
+    } finally {
+      await store.close();
+    }
+  });
+});
