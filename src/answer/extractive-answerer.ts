@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
+import { positionsOutsideTerms } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { titleHoldsTerm } from "../retrieval/search.ts";
 import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
@@ -290,10 +291,18 @@ function holdsForm(textStems: readonly string[], formStems: readonly string[]): 
   return holds;
 }
 
+/** holdsForm, not counting a one-word form's stem where it stands inside a term the question keeps it out of ("Looked After"). */
+function holdsFormOutsideTerms(textStems: readonly string[], form: ConceptForm): boolean {
+  if (!form.notWithin) return holdsForm(textStems, form.stems);
+  if (!holdsForm(textStems, form.stems)) return false;
+  const at = textStems.flatMap((stem, index) => (sameStem(stem, form.stems[0] ?? "") ? [index] : []));
+  return positionsOutsideTerms(textStems, form, at).length > 0;
+}
+
 function conceptFoundIn(concept: Concept, textStems: readonly string[]): number {
   let credit = 0;
   for (const form of concept.forms) {
-    if (holdsForm(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
+    if (holdsFormOutsideTerms(textStems, form)) credit = Math.max(credit, form.original ? 1 : 0.85);
   }
   return credit;
 }
