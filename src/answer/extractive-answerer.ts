@@ -107,6 +107,7 @@ const answerWeightsSchema = z.object({
     listItems: z.number(),
     listHeadingShare: z.number().min(0).max(1),
     placeGapWords: z.number().int().min(0),
+    headNounCredit: z.number().min(0).max(1),
   }),
 });
 
@@ -299,6 +300,11 @@ function holdsFormOutsideTerms(textStems: readonly string[], form: ConceptForm):
   return positionsOutsideTerms(textStems, form, at).length > 0;
 }
 
+/** Whether a heading holds the last word of a term of several words the question wrote ("manager" of "registered manager"). */
+function headNounInHeadings(concept: Concept, headingStems: readonly string[]): boolean {
+  return concept.kind === "term" && concept.forms.some((form) => form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? ""));
+}
+
 function conceptFoundIn(concept: Concept, textStems: readonly string[]): number {
   let credit = 0;
   for (const form of concept.forms) {
@@ -462,7 +468,11 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
-      const placeCredit = 0.6 * Math.max(conceptFoundIn(concept, placeStems), conceptInTitle(concept, placeStems, askedStems, tuning.placeGapWords));
+      const placeCredit = Math.max(
+        0.6 * Math.max(conceptFoundIn(concept, placeStems), conceptInTitle(concept, placeStems, askedStems, tuning.placeGapWords)),
+        // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
+        headNounInHeadings(concept, cachedStems(result.headingPath.join(" "))) ? tuning.headNounCredit : 0,
+      );
       if (placeCredit >= 0.45) return placeCredit;
       if (passageStems) return Math.max(placeCredit, 0.45 * conceptFoundIn(concept, passageStems));
       const page = pageKey(result);

@@ -60,6 +60,7 @@ const weights = z
       variant: z.number().min(0).max(1),
       title: z.number().min(0).max(1),
       heading: z.number().min(0).max(1),
+      headNoun: z.number().min(0).max(1),
     }),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
@@ -353,6 +354,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             credit = Math.max(credit, 1);
           } else if (positionsOutsideTerms(headingStems, form, findSequence(headingStems, form.stems)).length > 0) {
             credit = Math.max(credit, weights.credit.heading);
+          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? "")) {
+            // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
+            credit = Math.max(credit, weights.credit.heading * weights.credit.headNoun);
           }
         }
         positions.push(found);
