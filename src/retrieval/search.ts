@@ -425,17 +425,16 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     }
     if (cited.size > 0) {
       const known = new Set(scored.map((result) => result.chunkId));
-      for (const { label } of cited.values()) {
-        const fetched = await store.passages.searchText({
-          terms: [{ phrase: words(label), weight: 1 }],
-          limit: 40,
-          ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-        });
-        for (const hit of fetched) {
-          if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
-          known.add(hit.chunkId);
-          scored.push(scoreHit({ ...hit, score: Math.min(hit.score, bestBm25) }));
-        }
+      // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
+      const fetched = await store.passages.searchText({
+        terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
+        limit: 40 * cited.size,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
+      for (const hit of fetched) {
+        if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
+        known.add(hit.chunkId);
+        scored.push(scoreHit({ ...hit, score: Math.min(hit.score, bestBm25) }));
       }
       for (const result of scored) {
         const citation = cited.get(sectionStemsOf(result));
