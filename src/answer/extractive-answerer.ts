@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
+import { positionsOutsideTerms } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { titleHoldsTerm } from "../retrieval/search.ts";
 import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
@@ -106,6 +107,7 @@ const answerWeightsSchema = z.object({
     listItems: z.number(),
     listHeadingShare: z.number().min(0).max(1),
     placeGapWords: z.number().int().min(0),
+    headNounCredit: z.number().min(0).max(1),
   }),
 });
 
@@ -290,10 +292,23 @@ function holdsForm(textStems: readonly string[], formStems: readonly string[]): 
   return holds;
 }
 
+/** holdsForm, not counting a one-word form's stem where it stands inside a term the question keeps it out of ("Looked After"). */
+function holdsFormOutsideTerms(textStems: readonly string[], form: ConceptForm): boolean {
+  if (!form.notWithin) return holdsForm(textStems, form.stems);
+  if (!holdsForm(textStems, form.stems)) return false;
+  const at = textStems.flatMap((stem, index) => (sameStem(stem, form.stems[0] ?? "") ? [index] : []));
+  return positionsOutsideTerms(textStems, form, at).length > 0;
+}
+
+/** Whether a heading holds the last word of a term of several words the question wrote ("manager" of "registered manager"). */
+function headNounInHeadings(concept: Concept, headingStems: readonly string[]): boolean {
+  return concept.kind === "term" && concept.forms.some((form) => form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? ""));
+}
+
 function conceptFoundIn(concept: Concept, textStems: readonly string[]): number {
   let credit = 0;
   for (const form of concept.forms) {
-    if (holdsForm(textStems, form.stems)) credit = Math.max(credit, form.original ? 1 : 0.85);
+    if (holdsFormOutsideTerms(textStems, form)) credit = Math.max(credit, form.original ? 1 : 0.85);
   }
   return credit;
 }
@@ -453,7 +468,11 @@ function createScorer(verifier: QuoteVerifier, { scoring, thresholds: tuning }: 
     return concepts.map(({ concept }) => {
       // The provision asked for by number ("regulation 12") is the passage's own section: every sentence of it counts.
       if (concept.reference && concept.forms.some((form) => form.stems.join(" ") === section)) return 1;
-      const placeCredit = 0.6 * Math.max(conceptFoundIn(concept, placeStems), conceptInTitle(concept, placeStems, askedStems, tuning.placeGapWords));
+      const placeCredit = Math.max(
+        0.6 * Math.max(conceptFoundIn(concept, placeStems), conceptInTitle(concept, placeStems, askedStems, tuning.placeGapWords)),
+        // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
+        headNounInHeadings(concept, cachedStems(result.headingPath.join(" "))) ? tuning.headNounCredit : 0,
+      );
       if (placeCredit >= 0.45) return placeCredit;
       if (passageStems) return Math.max(placeCredit, 0.45 * conceptFoundIn(concept, passageStems));
       const page = pageKey(result);

@@ -11,6 +11,12 @@ export interface ConceptForm {
   stems: string[];
   /** The form the question used (full credit) or a variant (a little less). */
   original: boolean;
+  /**
+   * Glossary terms (as stems) that hold this one-word form's stem as a participle, which the question does not ask
+   * about: "look" is not found in "looked after children". A stem inside one of these in a passage or title is the
+   * term's word, not the question's.
+   */
+  notWithin?: string[][];
 }
 
 export interface Concept {
@@ -190,8 +196,57 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? answerShapeWordWeight : 1 });
   });
 
+  // A question's word that stems like a participle inside a glossary term the question does not hold ("look" and
+  // "looked after children") is not that term's word: a participle set in a term is the term's own (an adjective
+  // there), not the verb asked about. Other forms alike ("homes", "inspection") are the same word and still count.
+  const heldTerms = new Set(concepts.filter((concept) => concept.kind === "term").flatMap((concept) => concept.forms.map((form) => form.stems.join(" "))));
+  for (const concept of concepts) {
+    if (concept.kind !== "word") continue;
+    for (const form of concept.forms) {
+      const [formStem] = form.stems;
+      const [formWord] = form.words;
+      if (form.stems.length !== 1 || formStem === undefined || formWord === undefined) continue;
+      const terms = glossary.groups
+        .flat()
+        .filter(
+          (variant) =>
+            variant.stems.length > 1 &&
+            !heldTerms.has(variant.stems.join(" ")) &&
+            variant.stems.some((termStem, index) => termStem === formStem && participleOf(variant.words[index] ?? "", formWord)),
+        )
+        .map((variant) => variant.stems);
+      if (terms.length > 0) form.notWithin = terms;
+    }
+  }
+
   concepts.sort((left, right) => left.position - right.position);
   return { text, concepts, figures };
+}
+
+/** Whether a term's word is a participle ("looked", "cared") of a word the question writes otherwise ("look"). */
+function participleOf(termWord: string, questionWord: string): boolean {
+  return termWord !== questionWord && /(?:ed|en)$/u.test(termWord) && !/(?:ed|en)$/u.test(questionWord);
+}
+
+/**
+ * Where a form stands in a text's stems, less the places where its one stem is part of a term it is kept out of
+ * (`ConceptForm.notWithin`): `positions` are where the form's stems begin.
+ */
+export function positionsOutsideTerms(textStems: readonly string[], form: ConceptForm, positions: readonly number[]): readonly number[] {
+  const terms = form.notWithin;
+  const [formStem] = form.stems;
+  if (!terms || positions.length === 0 || formStem === undefined) return positions;
+  return positions.filter(
+    (position) =>
+      !terms.some((term) =>
+        term.some((termStem, offset) => {
+          if (termStem !== formStem) return false;
+          const start = position - offset;
+          if (start < 0 || start + term.length > textStems.length) return false;
+          return term.every((each, index) => textStems[start + index] === each);
+        }),
+      ),
+  );
 }
 
 /** The phrase with each word that has an irregular form written that way ("child missing education" -> "children missing education"). */

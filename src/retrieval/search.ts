@@ -9,10 +9,11 @@ import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
-import { analyseQuery } from "./query.ts";
+import { analyseQuery, positionsOutsideTerms } from "./query.ts";
+import type { ConceptForm } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
-import { cachedStems, stems, stopWords } from "./tokenize.ts";
+import { cachedStems, stems, stopWords, words } from "./tokenize.ts";
 import { createTextCache } from "./text-cache.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
@@ -54,10 +55,12 @@ const weights = z
     titleGapWords: z.number().int().min(0),
     definition: z.number().min(0),
     dataSetCandidates: z.number().int().min(0),
+    citedProvision: z.object({ results: z.number().int().min(0), share: z.number().min(0).max(1), minimumCoverage: z.number().min(0).max(1) }),
     credit: z.object({
       variant: z.number().min(0).max(1),
       title: z.number().min(0).max(1),
       heading: z.number().min(0).max(1),
+      headNoun: z.number().min(0).max(1),
     }),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
@@ -134,6 +137,12 @@ export function titleHoldsTerm(title: readonly string[], term: readonly string[]
 /** A document's file name (without its extension) and title as stems: what a question's terms are matched against. */
 function titleStems(document: { fileName: string; title: string | null }): string[] {
   return stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`);
+}
+
+/** Whether a title or heading holds a form, not counting its one stem inside a term it is kept out of ("Looked After"). */
+function placeHoldsForm(place: readonly string[], form: ConceptForm, gapWords: number): boolean {
+  if (form.notWithin) return positionsOutsideTerms(place, form, findSequence(place, form.stems)).length > 0;
+  return titleHoldsTerm(place, form.stems, gapWords);
 }
 
 function inverseDocumentFrequency(total: number, frequency: number): number {
@@ -308,8 +317,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
     const { titles, byStem } = await documentStems();
-    const titlesHolding = (formStems: string[]): number =>
-      (byStem.get(formStems[0] ?? "") ?? []).filter((title) => titleHoldsTerm(title, formStems, weights.titleGapWords)).length;
+    const titlesHolding = (form: ConceptForm): number =>
+      (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
@@ -318,13 +327,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           (form) =>
             form.original &&
             form.stems.some((token) => token.length > 3) &&
-            titlesHolding(form.stems) > 0 &&
+            titlesHolding(form) > 0 &&
             // A word in most titles ("children", "strategy") names no one document.
-            titlesHolding(form.stems) <= Math.max(1, titles.length / 3),
+            titlesHolding(form) <= Math.max(1, titles.length / 3),
         ),
     );
 
-    const scored = hits.map((hit): SearchResult => {
+    const scoreHit = (hit: PassageHit): SearchResult => {
       const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
       const section = sectionStemsOf(hit);
       const positions: (readonly number[] | undefined)[] = [];
@@ -333,18 +342,21 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         let credit = 0;
         let found: readonly number[] | undefined;
         for (const form of concept.forms) {
-          const at = findIndexed(textStems, form.stems);
+          const at = positionsOutsideTerms(textStems.stems, form, findIndexed(textStems, form.stems));
           if (at.length > 0) {
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)) {
+          } else if (placeHoldsForm(fileStems, form, weights.titleGapWords)) {
             credit = Math.max(credit, weights.credit.title);
           } else if (form.original && section === form.stems.join(" ")) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
-          } else if (findSequence(headingStems, form.stems).length > 0) {
+          } else if (positionsOutsideTerms(headingStems, form, findSequence(headingStems, form.stems)).length > 0) {
             credit = Math.max(credit, weights.credit.heading);
+          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? "")) {
+            // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
+            credit = Math.max(credit, weights.credit.heading * weights.credit.headNoun);
           }
         }
         positions.push(found);
@@ -370,7 +382,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => titleHoldsTerm(fileStems, form.stems, weights.titleGapWords) || findIndexed(textStems, form.stems).length > 0),
+          !concept.forms.some(
+            (form) => placeHoldsForm(fileStems, form, weights.titleGapWords) || positionsOutsideTerms(textStems.stems, form, findIndexed(textStems, form.stems)).length > 0,
+          ),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
@@ -391,9 +405,46 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         weights.ownProvision * ownProvision -
         weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
-    });
-
+    };
+    const scored = hits.map(scoreHit);
     scored.sort((left, right) => right.score - left.score);
+
+    // Guidance that leads the results often cites the provision that answers ("Regulation 28 of the Children's Homes
+    // Regulations requires ..."): the cited provision's own text (the passages whose section is it) is fetched and
+    // ranked just below the passage citing it, so the statute's words stand beside the guidance's account of them.
+    // A question that names its provision itself ("What does regulation 45 require?") has had it fetched already.
+    const citing = analysed.concepts.some((concept) => concept.reference) ? [] : scored.slice(0, weights.citedProvision.results);
+    const cited = new Map<string, { label: string; score: number }>();
+    for (const result of citing) {
+      for (const label of citedProvisionLabels(result.text)) {
+        const key = cachedStems(label).join(" ");
+        // A passage citing its own section is not pointing elsewhere.
+        if (key === sectionStemsOf(result) || cited.has(key)) continue;
+        cited.set(key, { label, score: result.score });
+      }
+    }
+    if (cited.size > 0) {
+      const known = new Set(scored.map((result) => result.chunkId));
+      // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
+      const fetched = await store.passages.searchText({
+        terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
+        limit: 40 * cited.size,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
+      for (const hit of fetched) {
+        if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
+        known.add(hit.chunkId);
+        scored.push(scoreHit({ ...hit, score: Math.min(hit.score, bestBm25) }));
+      }
+      for (const result of scored) {
+        const citation = cited.get(sectionStemsOf(result));
+        // Only where it speaks to the question itself: a regulation cited for one clause may say nothing asked.
+        if (citation && result.signals.coverage >= weights.citedProvision.minimumCoverage) {
+          result.score = Math.max(result.score, citation.score * weights.citedProvision.share);
+        }
+      }
+      scored.sort((left, right) => right.score - left.score);
+    }
     return selectResults(scored, options);
   };
 
@@ -410,6 +461,16 @@ export function writtenAsName(concept: Concept, question: string): boolean {
   const tokens = question.match(/[\p{L}\p{N}'’]+/gu) ?? [];
   if (!tokens.slice(1).some((token) => /^\p{Lu}/u.test(token))) return true;
   return tokens.some((token, index) => index > 0 && /^\p{Lu}/u.test(token) && token.toLowerCase().replace(/['’]s?$/u, "") === concept.label);
+}
+
+/** Provisions a passage cites by number, as a section label is written ("Regulation 28"); at most a few per passage. */
+export function citedProvisionLabels(text: string): string[] {
+  const labels = new Set<string>();
+  for (const match of text.matchAll(/\bregulations?\s+(\d{1,3})\b/giu)) {
+    labels.add(`Regulation ${match[1] ?? ""}`);
+    if (labels.size >= 3) break;
+  }
+  return [...labels];
 }
 
 /** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
