@@ -39,6 +39,7 @@ export const textSearchSettings = z
     championStaleShare: z.number().min(0).max(1),
     scoreHereUpTo: z.number().int().nonnegative(),
     championBudgetShare: z.number().min(0).max(1),
+    championBudget: z.number().int().positive(),
     sharedTopRows: z.number().int().nonnegative(),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
@@ -442,7 +443,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
   const searchLibrary = (phrases: string[][], limit: number, passageCount: number, ranges?: [number, number][]): RankedChunk[] => {
     if (passageCount >= settings.championFrom) {
       // The common phrases no longer cost their FTS5 reads (champion lists), so the budget can be tighter.
-      const budget = Math.max(settings.postingBudget, Math.round(settings.championBudgetShare * passageCount));
+      const budget = Math.max(settings.championBudget, Math.round(settings.championBudgetShare * passageCount));
       const cost = phrases.reduce((sum, phrase) => sum + phraseCost(phrase, passageCount, budget), 0);
       return cost <= budget ? sharedTop(phrases.map(quote).join(" OR "), limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
     }
