@@ -26,7 +26,7 @@ describe("SQLite search of a large library: one rare-side read per question", ()
   const store = openSqliteStore({ dataDir: folder });
   const database = new Database(join(folder, databaseFileName));
   // Large from the first passage, every phrase within the budget (one OR), a kept list 15 deep.
-  const large: TextSearchSettings = { ...textSearchSettings, championFrom: 0, narrowFrom: 0, postingBudget: 100_000, fewDocuments: 16, scoreHereUpTo: 0, sharedTopRows: 15 };
+  const large: TextSearchSettings = { ...textSearchSettings, championFrom: 0, narrowFrom: 0, postingBudget: 100_000, championBudget: 100_000, fewDocuments: 16, scoreHereUpTo: 0, sharedTopRows: 15 };
   afterAll(async () => {
     database.close();
     await store.close();
