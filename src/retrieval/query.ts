@@ -233,20 +233,26 @@ function participleOf(termWord: string, questionWord: string): boolean {
  * (`ConceptForm.notWithin`): `positions` are where the form's stems begin.
  */
 export function positionsOutsideTerms(textStems: readonly string[], form: ConceptForm, positions: readonly number[]): readonly number[] {
+  return positionsOutsideTermsWhere(
+    (term, start) => start >= 0 && start + term.length <= textStems.length && term.every((each, index) => textStems[start + index] === each),
+    form,
+    positions,
+  );
+}
+
+/**
+ * The same, for a text known only through a finder of stem sequences (src/retrieval/stem-positions.ts, which stems
+ * only the words that could be wanted): `holdsAt(term, start)` says whether the term's stems start at `start`.
+ */
+export function positionsOutsideTermsWhere(
+  holdsAt: (term: readonly string[], start: number) => boolean,
+  form: ConceptForm,
+  positions: readonly number[],
+): readonly number[] {
   const terms = form.notWithin;
   const [formStem] = form.stems;
   if (!terms || positions.length === 0 || formStem === undefined) return positions;
-  return positions.filter(
-    (position) =>
-      !terms.some((term) =>
-        term.some((termStem, offset) => {
-          if (termStem !== formStem) return false;
-          const start = position - offset;
-          if (start < 0 || start + term.length > textStems.length) return false;
-          return term.every((each, index) => textStems[start + index] === each);
-        }),
-      ),
-  );
+  return positions.filter((position) => !terms.some((term) => term.some((termStem, offset) => termStem === formStem && holdsAt(term, position - offset))));
 }
 
 /** The phrase with each word that has an irregular form written that way ("child missing education" -> "children missing education"). */

@@ -9,10 +9,12 @@ import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
 import type { AnalysedQuery, Concept } from "./query.ts";
-import { analyseQuery, positionsOutsideTerms } from "./query.ts";
+import { analyseQuery, positionsOutsideTerms, positionsOutsideTermsWhere } from "./query.ts";
 import type { ConceptForm } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
+import type { StemPositions } from "./stem-positions.ts";
+import { stemPositionFinder } from "./stem-positions.ts";
 import { cachedStems, stems, stopWords, words } from "./tokenize.ts";
 import { createTextCache } from "./text-cache.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
@@ -77,36 +79,6 @@ function findSequence(haystack: readonly string[], needle: readonly string[]): n
   return positions;
 }
 
-/** A passage's stems with where each stem stands, so a phrase is looked for only where its first word is. */
-interface IndexedStems {
-  stems: string[];
-  starts: Map<string, number[]>;
-}
-
-function indexStems(stems: string[]): IndexedStems {
-  const starts = new Map<string, number[]>();
-  stems.forEach((stem, position) => {
-    const known = starts.get(stem);
-    if (known) known.push(position);
-    else starts.set(stem, [position]);
-  });
-  return { stems, starts };
-}
-
-/** findSequence over an indexed passage: the same positions, in the same order. */
-function findIndexed({ stems: haystack, starts }: IndexedStems, needle: string[]): readonly number[] {
-  const first = needle[0];
-  if (first === undefined) return [];
-  const candidates = starts.get(first);
-  if (!candidates) return [];
-  if (needle.length === 1) return candidates;
-  return candidates.filter((start) => {
-    if (start + needle.length > haystack.length) return false;
-    for (let offset = 1; offset < needle.length; offset++) if (haystack[start + offset] !== needle[offset]) return false;
-    return true;
-  });
-}
-
 /**
  * Whether a title holds a term of three or more words in order with a few words between its own: "Inspection of
  * Blackpool local authority children's services" is an "inspection of local authority children's services" (ILACS)
@@ -139,6 +111,12 @@ function titleStems(document: { fileName: string; title: string | null }): strin
   return stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`);
 }
 
+/** Whether a passage known through its stem finder holds a term's stems starting at a position. */
+const holdsIn =
+  (text: StemPositions) =>
+  (term: readonly string[], start: number): boolean =>
+    start >= 0 && text.find(term).includes(start);
+
 /** Whether a title or heading holds a form, not counting its one stem inside a term it is kept out of ("Looked After"). */
 function placeHoldsForm(place: readonly string[], form: ConceptForm, gapWords: number): boolean {
   if (form.notWithin) return positionsOutsideTerms(place, form, findSequence(place, form.stems)).length > 0;
@@ -167,22 +145,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return { weights, frequencies, total };
   };
 
-  // Passage texts never change under an id (ids are not reused), so their stems are worth keeping between searches.
-  const stemCache = new Map<number, { text: IndexedStems; file: string[]; headings: string[] }>();
-  const stemsOf = (hit: PassageHit): { text: IndexedStems; file: string[]; headings: string[] } => {
-    let cached = stemCache.get(hit.chunkId);
-    if (!cached) {
-      cached = {
-        text: indexStems(stems(hit.text)),
-        file: stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`),
-        headings: stems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`),
-      };
-      // Bounded: an indexed passage is a few kilobytes (5,000 of them, some tens of megabytes per answer thread).
-      if (stemCache.size >= 5_000) stemCache.clear();
-      stemCache.set(hit.chunkId, cached);
-    }
-    return cached;
-  };
+  /**
+   * A passage's file name and title, and its headings and section, as stems: shared by every passage of a document,
+   * so kept by text (the text's own stems are found per question: see stem-positions.ts).
+   */
+  const labelStemsOf = (hit: PassageHit): { file: readonly string[]; headings: readonly string[] } => ({
+    file: cachedStems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`),
+    headings: cachedStems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`),
+  });
 
   /** A passage's section label as its stems joined ("regul 45"), compared with each form asked about. */
   const sectionStemsOf = (hit: PassageHit): string => cachedStems(hit.section ?? "").join(" ");
@@ -333,8 +303,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         ),
     );
 
+    // Where the question's stems stand in each passage: only words that could be one of them are stemmed.
+    const positionsIn = stemPositionFinder(analysed.concepts.flatMap((concept) => concept.forms.flatMap((form) => [...form.stems, ...(form.notWithin ?? []).flat()])));
     const scoreHit = (hit: PassageHit): SearchResult => {
-      const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
+      const textStems = positionsIn(hit.text);
+      const { file: fileStems, headings: headingStems } = labelStemsOf(hit);
       const section = sectionStemsOf(hit);
       const positions: (readonly number[] | undefined)[] = [];
       let covered = 0;
@@ -342,7 +315,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         let credit = 0;
         let found: readonly number[] | undefined;
         for (const form of concept.forms) {
-          const at = positionsOutsideTerms(textStems.stems, form, findIndexed(textStems, form.stems));
+          const at = positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems));
           if (at.length > 0) {
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
@@ -383,7 +356,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       const offSubject = subjectConcepts.filter(
         (concept) =>
           !concept.forms.some(
-            (form) => placeHoldsForm(fileStems, form, weights.titleGapWords) || positionsOutsideTerms(textStems.stems, form, findIndexed(textStems, form.stems)).length > 0,
+            (form) =>
+              placeHoldsForm(fileStems, form, weights.titleGapWords) ||
+              positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
           ),
       ).length;
       const bm25 = hit.score / bestBm25;

@@ -31,7 +31,7 @@ describe("SQLite search of a large library", () => {
   const store = openSqliteStore({ dataDir: folder });
   const database = new Database(join(folder, databaseFileName));
   // Large from the first passage; a budget of 30 passages; phrases counted exactly.
-  const large: TextSearchSettings = { ...textSearchSettings, championFrom: 0, narrowFrom: 0, postingBudget: 30, postingBudgetShare: 0, phraseCountCap: 1_000_000, phraseWordCostShare: 0.1, championSize: 20, championStaleShare: 0.02, scoreHereUpTo: 10_000 };
+  const large: TextSearchSettings = { ...textSearchSettings, championFrom: 0, narrowFrom: 0, postingBudget: 30, championBudget: 30, postingBudgetShare: 0, phraseCountCap: 1_000_000, phraseWordCostShare: 0.1, championSize: 20, championStaleShare: 0.02, scoreHereUpTo: 10_000 };
   const passageCount = async (): Promise<number> => (await store.passages.statistics()).chunkCount;
   const texts = async (hits: { chunkId: number }[]): Promise<string[]> => (await store.passages.getPassages(hits.map((hit) => hit.chunkId))).map((passage) => passage.text);
   afterAll(async () => {
