@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Part of scripts/build.mjs: makes V8's code cache for dist/cached/main.cjs (see bin/cached-cli.mjs). It ingests a
-// small library (through the ES module bundle: ingest is not run from the cached bundle) into a temporary folder,
-// runs the commands bin/hearth takes from the cached bundle against it in this process (so V8 compiles what they
-// run), then writes the cache. Nothing outside the temporary folder and dist/cached/ is touched.
+// small library into a temporary folder and runs the commands bin/hearth takes from the cached bundle against it,
+// all through the cached bundle in this process (so V8 compiles what they run, ingest included), then writes the
+// cache. Nothing outside the temporary folder and dist/cached/ is touched.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -52,9 +52,8 @@ const io = {
 const hearth = (cli, ...args) => cli.runCli(["node", "hearth", "--data", data, ...args], io);
 
 try {
-  const modules = await import(new URL("dist/bundle/main.js", root).href);
-  if ((await hearth(modules, "ingest", documents)) !== 0) throw new Error("ingest failed");
   const cached = loadCachedBundle(new URL("dist/cached/main.cjs", root).pathname, "never");
+  if ((await hearth(cached.exports, "ingest", documents)) !== 0) throw new Error("ingest failed");
   const commands = [
     ["--version"],
     ["search", "weekly cost of residential care"],

@@ -1,9 +1,9 @@
 /**
  * The bundled CLI (built by scripts/build.mjs with esbuild: dist/bundle/, ES modules, and dist/cached/main.cjs,
- * CommonJS with V8's code cache, which bin/hearth runs for ask, search, draft and the like) must behave exactly as
+ * CommonJS with V8's code cache, which bin/hearth runs for ingest, ask, search, draft and the like) must behave exactly as
  * the sources: the bundles rewrite each module's `import.meta.url` to its own compiled file in dist/ so data files
  * (word lists, weights, templates) and worker files still resolve, and a path that broke would change an answer or
- * fail a command. Ingest runs from dist/bundle/, the rest from the cached bundle. A small library (PDF, Markdown, CSV) is ingested by the bundled process and by the sources in this
+ * fail a command. Ingest and the rest run from the cached bundle. A small library (PDF, Markdown, CSV) is ingested by the bundled process and by the sources in this
  * process; search, two questions (a passage and a table) and the template list must print the same. Runs where dist/
  * is built, current and bundled (after `npm ci` or `npm run build`); skips, saying so, otherwise.
  */

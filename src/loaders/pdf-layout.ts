@@ -117,8 +117,14 @@ export function textStatsPart(pages: readonly PdfPageText[]): TextStatsPart {
     page.lines.forEach((line, index) => {
       const size = roundHalf(line.size);
       const known = sizes.get(size);
-      if (known === undefined) sizes.set(size, { characters: line.text.length, firstSeen: page.page * linesPerPageBound + index });
-      else known.characters += line.text.length;
+      // Where it was first seen is the lowest page and line, whatever order the pages come in (a thread reading a
+      // long PDF from its last page back gives them in descending order).
+      const seen = page.page * linesPerPageBound + index;
+      if (known === undefined) sizes.set(size, { characters: line.text.length, firstSeen: seen });
+      else {
+        known.characters += line.text.length;
+        known.firstSeen = Math.min(known.firstSeen, seen);
+      }
       for (const word of line.text.toLowerCase().match(/\p{L}+(?:-\p{L}+)*/gu) ?? []) vocabulary.add(word);
       if (nearPageEdge(line.y0, line.y1, page.height)) keys.add(furnitureKey(line.text));
     });

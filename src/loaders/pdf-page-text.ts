@@ -27,11 +27,27 @@ export function collecting<T>(messages: string[], action: () => T): T {
   }
 }
 
+/**
+ * Runs `action` with MuPDF's ICC colour management off. Structured text records each character's colour, which the
+ * loader never reads; converting it through ICC profiles (building a Little CMS transform for the page's colour
+ * spaces) was ~5% of MuPDF's time per page on the 506-page benchmark file, and MuPDF's plain conversion gives the
+ * same text, lines and boxes (docs/benchmarks.md, "issue 10, sixth stop"). Switched back on at once: rendering
+ * (OCR's page images, the server's page previews) keeps ICC colours.
+ */
+function withoutColourManagement<T>(action: () => T): T {
+  mupdf.disableICC();
+  try {
+    return action();
+  } finally {
+    mupdf.enableICC();
+  }
+}
+
 export function readPage(document: mupdf.Document, index: number): PdfPageText {
   const page = document.loadPage(index);
   try {
     const [x0, y0, x1, y1] = page.getBounds();
-    const text = page.toStructuredText("preserve-whitespace,preserve-images");
+    const text = withoutColourManagement(() => page.toStructuredText("preserve-whitespace,preserve-images"));
     try {
       return pageTextFromJson(text.asJSON(), index + 1, x1 - x0, y1 - y0);
     } finally {
@@ -49,17 +65,18 @@ export interface PageRangeText {
    * page without text.
    */
   geometries: Map<number, PageGeometry | { error: string } | null>;
-  /** 1-based numbers of pages MuPDF could not read. */
+  /** 1-based numbers of pages MuPDF could not read, in the order they were tried. */
   unreadable: number[];
+  /** Why the lowest-numbered unreadable page could not be read. */
   firstFailure: string;
   timedOut: boolean;
 }
 
 /**
  * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline, and finds
- * each page's geometry as it goes. Two threads reading one long PDF share a page counter (`claimPages`), so each
- * takes the next unread page when it is free and neither waits for the other at the end; the geometry is part of
- * what they share that way.
+ * each page's geometry as it goes. Two threads reading one long PDF share a count of pages taken (`claimPages`), so
+ * each takes its next page (one from the front, one from the back) while any is left and neither waits for the other
+ * at the end; the geometry is part of what they share that way.
  */
 export async function readPages(document: mupdf.Document, nextIndex: () => number | undefined, deadline: number, messages: string[]): Promise<PageRangeText> {
   const result: PageRangeText = { pages: [], geometries: new Map(), unreadable: [], firstFailure: "", timedOut: false };
@@ -76,8 +93,11 @@ export async function readPages(document: mupdf.Document, nextIndex: () => numbe
     try {
       page = collecting(messages, () => readPage(document, index));
     } catch (error) {
+      // The reason kept is the lowest page's, whichever way this thread goes through the pages.
+      const reason = describeError(error);
+      const lowest = result.unreadable.every((unreadable) => unreadable > index + 1);
+      if (reason !== "" && (lowest || result.firstFailure === "")) result.firstFailure = reason;
       result.unreadable.push(index + 1);
-      result.firstFailure ||= describeError(error);
       continue;
     }
     result.pages.push(page);
@@ -90,11 +110,21 @@ export async function readPages(document: mupdf.Document, nextIndex: () => numbe
   return result;
 }
 
-/** Hands out page indices 0 to pageCount - 1 from a counter in shared memory (`Int32Array` over a SharedArrayBuffer). */
-export function claimPages(counter: Int32Array, pageCount: number): () => number | undefined {
+/**
+ * Hands out page indices 0 to pageCount - 1 to two threads sharing a count of pages taken (Int32 0 of `counter`, an
+ * `Int32Array` over a SharedArrayBuffer): "forward" from the first page, "backward" from the last. A page is taken
+ * only while the count says some are left, so the two runs meet without overlapping and together cover every page.
+ * Each thread so reads a run of neighbouring pages rather than every other page: a long PDF is often several
+ * documents joined, and MuPDF loads each one's fonts, character maps and colour spaces once per thread that reads
+ * one of its pages (in its own WASM instance), so alternate pages had both threads load nearly everything.
+ */
+export function claimPages(counter: Int32Array, pageCount: number, direction: "forward" | "backward" = "forward"): () => number | undefined {
+  let taken = 0;
   return () => {
-    const index = Atomics.add(counter, 0, 1);
-    return index < pageCount ? index : undefined;
+    if (Atomics.add(counter, 0, 1) >= pageCount) return undefined;
+    const index = direction === "forward" ? taken : pageCount - 1 - taken;
+    taken++;
+    return index;
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * Worker thread for long PDFs: opens its own copy of the document and reads pages beside the loader's thread, each
- * taking the next unread page from a counter in shared memory, and finds each page's geometry as it reads it. It
+ * Worker thread for long PDFs: opens its own copy of the document and reads pages beside the loader's thread, from
+ * the last page back while the loader's thread reads from the first, both counting the pages taken in shared memory
+ * until they meet (claimPages), and finds each page's geometry as it reads it. It
  * keeps the pages and replies with what the loader needs of them (`PageRangeSummary`: page numbers, which pages are
  * scans, its share of the document's text statistics) and MuPDF's messages; then, given the whole document's
  * statistics, it lays out its pages and replies with their blocks. Reading, geometry and layout are so split across
@@ -16,7 +17,7 @@ import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
 
 export interface PageWorkerRequest {
   bytes: Uint8Array;
-  /** Next page index to read, shared with the loader's thread (Int32 0), and whether this thread has begun (Int32 1). */
+  /** Pages taken so far, shared with the loader's thread (Int32 0), and whether this thread has begun (Int32 1). */
   counter: SharedArrayBuffer;
   deadline: number;
 }
@@ -51,7 +52,8 @@ try {
     // Said before the first page is taken: the loader's thread, finding no page left, waits for this thread only if
     // it has begun taking pages.
     Atomics.store(counter, 1, 1);
-    result = await readPages(document, claimPages(counter, pageCount), request.deadline, messages);
+    // From the last page back, while the loader's thread reads from the first page on (see claimPages).
+    result = await readPages(document, claimPages(counter, pageCount, "backward"), request.deadline, messages);
   } finally {
     document.destroy();
   }

@@ -103,8 +103,9 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   }
 
   const messages: string[] = [];
-  // A long PDF is read by two threads at once, this one and a worker (with its own copy of the bytes), each taking
-  // the next unread page from a shared counter (index 0); the worker sets index 1 before it takes its first page.
+  // A long PDF is read by two threads at once, this one from the first page on and a worker (with its own copy of the
+  // bytes) from the last page back, each taking a page while a shared count of pages taken (index 0) says some are
+  // left (see claimPages); the worker sets index 1 before it takes its first page.
   const counter = new Int32Array(new SharedArrayBuffer(8));
   const deadline = Date.now() + context.limits.timeoutMs;
   const twoThreads = workerUrl !== null && availableParallelism() > 1;
@@ -176,7 +177,7 @@ async function extract(
   const failures = [...parts, ...(fromWorker ? [fromWorker] : [])];
   const unreadable = failures.flatMap((part) => part.unreadable).sort((a, b) => a - b);
   // The reason given is the first unreadable page's, whichever thread read it.
-  const firstFailing = failures.filter((part) => part.unreadable.length > 0).sort((a, b) => (a.unreadable[0] ?? 0) - (b.unreadable[0] ?? 0))[0];
+  const firstFailing = failures.filter((part) => part.unreadable.length > 0).sort((a, b) => lowest(a.unreadable) - lowest(b.unreadable))[0];
   const firstFailure = firstFailing?.firstFailure ?? "";
   if (unreadable.length > 0) warnings.push(`${name}: ${describePages(unreadable)} could not be read (${firstFailure}) and ${unreadable.length === 1 ? "was" : "were"} skipped`);
 
@@ -351,6 +352,10 @@ function usefulTitle(title: string): string | null {
 function firstHeading(units: readonly DocumentUnit[]): string | null {
   for (const block of units[0]?.blocks ?? []) if (block.kind === "heading" && block.level === 1) return block.text;
   return null;
+}
+
+function lowest(numbers: readonly number[]): number {
+  return numbers.reduce((low, number) => Math.min(low, number), Number.POSITIVE_INFINITY);
 }
 
 /** "page 3", "pages 1-4, 7". */

@@ -193,16 +193,18 @@ function pdfTablesOf(document: LoadedDocument): NewDataTable[] {
   const tables: NewDataTable[] = [];
   const limits = tableVocabulary().pdfTables;
   document.units.forEach((unit, unitIndex) => {
-    let caption: string | null = null;
+    // The paragraph or heading just above a table may be its caption; it is normalised only when a table follows
+    // (a long PDF has thousands of paragraphs and few tables).
+    let textAbove: string | null = null;
     for (const block of unit.blocks) {
       if (block.kind === "paragraph" || block.kind === "heading") {
-        const text = block.text.replace(/\s+/g, " ").trim();
-        caption = text.length > 0 && text.length <= limits.maxCaptionLength ? text : null;
+        textAbove = block.text;
         continue;
       }
       if (block.kind !== "table") continue;
-      const above = caption;
-      caption = null;
+      const text = textAbove?.replace(/\s+/g, " ").trim() ?? "";
+      const above = text.length > 0 && text.length <= limits.maxCaptionLength ? text : null;
+      textAbove = null;
       if (pdfTableFault(block) !== null) continue;
       const lines = [above, block.caption?.trim() ?? null].filter((line): line is string => line !== null && line.length > 0);
       // An empty top-left corner heads the row labels of a wide table (one column per year).
