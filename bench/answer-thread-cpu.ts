@@ -16,15 +16,19 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Session } from "node:inspector/promises";
+import type * as ConfigModule from "../src/config/config.ts";
+import type * as IngestModule from "../src/ingest/ingest.ts";
+import type * as AnswerTaskModule from "../src/server/answer-worker-task.ts";
+import type * as WorkerStoresModule from "../src/server/worker-stores.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
 
 // The compiled build (what `hearth serve` runs) with HEARTH_BENCH_DIST=1, else the sources through tsx.
 const fromDist = process.env.HEARTH_BENCH_DIST === "1";
 const module = (path: string): string => (fromDist ? `../dist/${path}.js` : `../src/${path}.ts`);
-const { loadConfig } = (await import(module("config/config"))) as typeof import("../src/config/config.ts");
-const { ingestFile } = (await import(module("ingest/ingest"))) as typeof import("../src/ingest/ingest.ts");
-const { runAnswer } = (await import(module("server/answer-worker-task"))) as typeof import("../src/server/answer-worker-task.ts");
-const { workerLibrary } = (await import(module("server/worker-stores"))) as typeof import("../src/server/worker-stores.ts");
+const { loadConfig } = (await import(module("config/config"))) as typeof ConfigModule;
+const { ingestFile } = (await import(module("ingest/ingest"))) as typeof IngestModule;
+const { runAnswer } = (await import(module("server/answer-worker-task"))) as typeof AnswerTaskModule;
+const { workerLibrary } = (await import(module("server/worker-stores"))) as typeof WorkerStoresModule;
 const profilePath = process.env.HEARTH_BENCH_CPU_PROFILE;
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
