@@ -8,7 +8,7 @@ import * as z from "zod";
 import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
-import type { AnalysedQuery, Concept } from "./query.ts";
+import type { AnalysedQuery, Concept, ConceptForm } from "./query.ts";
 import { analyseQuery } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
@@ -324,6 +324,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         ),
     );
 
+    // Per search, worked out once rather than per candidate: each form's stems as one string (compared with a
+    // passage's section), and whether a document's file name and title hold a form (the same for every passage of
+    // that document; 200 candidates come from a few documents).
+    const formText = new Map<ConceptForm, string>();
+    const textOf = (form: ConceptForm): string => {
+      let text = formText.get(form);
+      if (text === undefined) formText.set(form, (text = form.stems.join(" ")));
+      return text;
+    };
+    const titleVerdicts = new Map<string, Map<ConceptForm, boolean>>();
+    const titleHolds = (hit: PassageHit, fileStems: readonly string[], form: ConceptForm): boolean => {
+      const key = `${hit.fileName}\u0000${hit.title ?? ""}`;
+      let verdicts = titleVerdicts.get(key);
+      if (!verdicts) titleVerdicts.set(key, (verdicts = new Map()));
+      let holds = verdicts.get(form);
+      if (holds === undefined) verdicts.set(form, (holds = titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)));
+      return holds;
+    };
     const scored = hits.map((hit): SearchResult => {
       const { text: textStems, file: fileStems, headings: headingStems } = stemsOf(hit);
       const section = sectionStemsOf(hit);
@@ -338,9 +356,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHoldsTerm(fileStems, form.stems, weights.titleGapWords)) {
+          } else if (titleHolds(hit, fileStems, form)) {
             credit = Math.max(credit, weights.credit.title);
-          } else if (form.original && section === form.stems.join(" ")) {
+          } else if (form.original && section === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
           } else if (findSequence(headingStems, form.stems).length > 0) {
@@ -370,14 +388,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => titleHoldsTerm(fileStems, form.stems, weights.titleGapWords) || findIndexed(textStems, form.stems).length > 0),
+          !concept.forms.some((form) => titleHolds(hit, fileStems, form) || findIndexed(textStems, form.stems).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
-        (concept) => concept.reference && concept.forms.some((form) => section === form.stems.join(" ")),
+        (concept) => concept.reference && concept.forms.some((form) => section === textOf(form)),
       )
         ? 1
         : 0;
