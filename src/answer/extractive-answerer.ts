@@ -124,8 +124,24 @@ const tuning = loadAnswerWeights().thresholds;
 
 const noStems: ReadonlySet<string> = new Set();
 
-/** A pattern for the longer LA names that hold an LA the question names, or null when there are none. */
+/** Patterns by question text: each scoring of a question's passages asks again (a few times per answer). Bounded. */
+const shadowingPatterns = new Map<string, RegExp | null>();
+
+/**
+ * A pattern for the longer LA names that hold an LA the question names, or null when there are none. Global, and
+ * shared: used only with replace and search, which leave its lastIndex as they found it.
+ */
 function shadowingNames(questionText: string): RegExp | null {
+  let pattern = shadowingPatterns.get(questionText);
+  if (pattern === undefined) {
+    pattern = shadowingPattern(questionText);
+    if (shadowingPatterns.size >= 500) shadowingPatterns.clear();
+    shadowingPatterns.set(questionText, pattern);
+  }
+  return pattern;
+}
+
+function shadowingPattern(questionText: string): RegExp | null {
   const longer = findLocalAuthorities(questionText).flatMap((name) => longerNamesContaining(name));
   if (longer.length === 0) return null;
   const alternatives = longer.sort((left, right) => right.length - left.length).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/[\s-]+/g, "[\\s_-]+"));

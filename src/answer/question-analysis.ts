@@ -41,11 +41,51 @@ export type QuestionWords = z.infer<typeof questionWordsSchema>;
  * something else, so a sentence or row saying "outstanding" answers it least. Stems, empty when nothing is negated.
  */
 export function negatedStems(text: string, settings: QuestionWords = loadQuestionWords()): string[] {
-  const pattern = new RegExp(settings.negatedAsk, "giu");
-  return [...text.matchAll(pattern)].map((match) => match[1] ?? "").filter((word) => word.length > 0).map((word) => stem(word.toLowerCase()));
+  return [...text.matchAll(patternsOf(settings).negatedAsk)].map((match) => match[1] ?? "").filter((word) => word.length > 0).map((word) => stem(word.toLowerCase()));
 }
 
 let defaultWords: QuestionWords | undefined;
+
+/**
+ * The regular expressions the word lists make, compiled once per word lists (every question reads them; a regex
+ * built per call is compiled again, first to bytecode and then to native code, whenever V8 has let it go). The
+ * global ones are used only with matchAll, replace and split, which never move a shared regex's lastIndex.
+ */
+interface QuestionPatterns {
+  negatedAsk: RegExp;
+  taskWords: RegExp;
+  agesInPlural: RegExp;
+  focusClauseBreaks: RegExp;
+  partBreaks: RegExp;
+  comparison: RegExp;
+  guidanceWords: RegExp[];
+  /** Own documents, longest name first, each with the pattern of "our … <name>". */
+  ownDocuments: { name: string; pattern: RegExp }[];
+}
+
+const compiledPatterns = new WeakMap<QuestionWords, QuestionPatterns>();
+
+function patternsOf(settings: QuestionWords): QuestionPatterns {
+  let patterns = compiledPatterns.get(settings);
+  if (!patterns) {
+    const joins = settings.partJoins.map((join) => escape(join).replace(/ /g, "\\s+")).join("|");
+    patterns = {
+      negatedAsk: new RegExp(settings.negatedAsk, "giu"),
+      taskWords: new RegExp(`(?<![\\p{L}])(?:${settings.taskWords.map(escape).join("|")})(?![\\p{L}])`, "giu"),
+      agesInPlural: new RegExp(settings.agesInPlural, "giu"),
+      focusClauseBreaks: new RegExp(settings.focusClauseBreaks, "u"),
+      partBreaks: new RegExp(`\\?\\s+(?=\\p{L})|,?\\s+(?=(?:${joins})\\b)`, "iu"),
+      comparison: new RegExp(`\\b(?:${settings.comparisonWords.map((word) => word.replace(/ /g, "\\s+")).join("|")})\\b`, "i"),
+      guidanceWords: settings.guidanceWords.map((word) => new RegExp(`\\b${escape(word)}\\b`)),
+      ownDocuments: settings.ownDocuments
+        .slice()
+        .sort((left, right) => right.length - left.length)
+        .map((name) => ({ name, pattern: new RegExp(`(?:^|\\s)(?:([a-z]+) )?our (?:own )?(?:[a-z]+ ){0,2}${escape(words(name).join(" "))}\\b`) })),
+    };
+    compiledPatterns.set(settings, patterns);
+  }
+  return patterns;
+}
 
 /** The word lists in question-words.json beside this file. */
 export function loadQuestionWords(): QuestionWords {
@@ -195,10 +235,10 @@ async function organisationNames(text: string, context: QuestionContext, setting
  */
 function ownDocumentAsked(text: string, settings: QuestionWords): string | null {
   const lower = words(text).join(" ");
-  if (settings.guidanceWords.some((word) => new RegExp(`\\b${escape(word)}\\b`).test(lower))) return null;
-  const names = settings.ownDocuments.slice().sort((left, right) => right.length - left.length);
-  for (const name of names) {
-    const match = new RegExp(`(?:^|\\s)(?:([a-z]+) )?our (?:own )?(?:[a-z]+ ){0,2}${escape(words(name).join(" "))}\\b`).exec(lower);
+  const patterns = patternsOf(settings);
+  if (patterns.guidanceWords.some((pattern) => pattern.test(lower))) return null;
+  for (const { name, pattern } of patterns.ownDocuments) {
+    const match = pattern.exec(lower);
     if (!match) continue;
     const before = match[1] ?? "";
     const opening = settings.askingAboutOwn.find((start) => lower.startsWith(`${words(start).join(" ")} `));
@@ -209,9 +249,8 @@ function ownDocumentAsked(text: string, settings: QuestionWords): string | null 
 
 /** Parts of "How often must X visit, and what must their report cover?": each part a question of its own. */
 function splitParts(text: string, settings: QuestionWords): string[] {
-  const joins = settings.partJoins.map((join) => escape(join).replace(/ /g, "\\s+")).join("|");
   const pieces = text
-    .split(new RegExp(`\\?\\s+(?=\\p{L})|,?\\s+(?=(?:${joins})\\b)`, "iu"))
+    .split(patternsOf(settings).partBreaks)
     .map((piece) => piece.replace(/^(and|also)\s+/i, "").trim())
     .filter((piece) => piece.length > 0);
   // A trailing reference ("... their report? reg 44") is not a part: it scopes every part (added below).
@@ -272,7 +311,7 @@ function comparedPlaces(text: string, settings: QuestionWords): string[] | null 
     const next = mentions[index + 1];
     return next !== undefined && /^\s*(?:,|and|or|vs\.?|versus|&)\s*(?:(?:and|or)\s+)?$/i.test(text.slice(mention.end, next.start));
   });
-  const compared = new RegExp(`\\b(?:${settings.comparisonWords.map((word) => word.replace(/ /g, "\\s+")).join("|")})\\b`, "i").test(text);
+  const compared = patternsOf(settings).comparison.test(text);
   if (!joined && !compared) return null;
   // The question without its places: the words joining them ("and", "or", ",") and a dangling "compared to" go too.
   const joiner = /^\s*(?:,|and|or|vs\.?|versus|&)?\s*(?:(?:and|or)\s+)?$/i;
@@ -302,7 +341,7 @@ function comparedPlaces(text: string, settings: QuestionWords): string[] | null 
  * registration fee, an ILACS report not an area SEND inspection.
  */
 export function questionFocusRuns(text: string, settings: QuestionWords = loadQuestionWords()): string[][] {
-  const clauses = text.split(new RegExp(settings.focusClauseBreaks, "u")).map((clause) => words(clause)).filter((clause) => clause.length > 0);
+  const clauses = text.split(patternsOf(settings).focusClauseBreaks).map((clause) => words(clause)).filter((clause) => clause.length > 0);
   const asking = clauses.find((clause) => settings.focusOpeners.includes(clause[0] ?? "")) ?? clauses[0] ?? [];
   const runs: string[][] = [];
   let run: string[] = [];
@@ -324,8 +363,7 @@ export async function analyseQuestion(question: string, context: QuestionContext
   let text = asked;
   for (const name of ownNames) text = text.replace(new RegExp(`(?<![\\p{L}])${escape(name)}(?:['’]s)?(?![\\p{L}])`, "giu"), " ");
   const taskWords: string[] = [];
-  const taskPattern = new RegExp(`(?<![\\p{L}])(?:${settings.taskWords.map(escape).join("|")})(?![\\p{L}])`, "giu");
-  const withoutTasks = text.replace(taskPattern, (word) => {
+  const withoutTasks = text.replace(patternsOf(settings).taskWords, (word) => {
     taskWords.push(word);
     return " ";
   });
@@ -334,7 +372,7 @@ export async function analyseQuestion(question: string, context: QuestionContext
   else taskWords.length = 0;
   const corrected = await correctTypos(text, context, settings);
   // "Under 5s", "over-16s": an age, as the library writes it ("under 5"), not a word no passage holds.
-  text = corrected.text.replace(new RegExp(settings.agesInPlural, "giu"), "$1").replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
+  text = corrected.text.replace(patternsOf(settings).agesInPlural, "$1").replace(/\s+/g, " ").replace(/\s+([?,.:;])/g, "$1").replace(/^[\s:;,.-]+/, "").trim();
   const shape = classifyQuestion(text);
   // The shape's briefing comes from the question as asked ("summarise ..." is a task word and a briefing cue).
   const askedShape = classifyQuestion(asked);

@@ -161,11 +161,18 @@ const markerRun = /((?:\s*\[\d+\])+)/g;
 function verbatimTail(segment: string, quotes: string[]): { lead: string; sentence: string } | null {
   const normalQuotes = quotes.map(normalise);
   const starts = [0, ...[...segment.matchAll(/\s+/g)].map((match) => (match.index ?? 0) + match[0].length)];
+  const coreFrom = (start: number): string => normalise(segment.slice(start).trim().replace(/[.;:!?]+$/, ""));
+  const found = (core: string): boolean => normalQuotes.some((quote) => quote.includes(core));
+  // A later start's core is the end of an earlier one's, so when the shortest tail of four words or more is in no
+  // quote, no longer tail is either: that one check spares normalising every tail of a sentence the quotes lack.
+  let shortest = starts.length - 1;
+  while (shortest >= 0 && coreFrom(starts[shortest]!).split(" ").length < 4) shortest--;
+  if (shortest < 0 || !found(coreFrom(starts[shortest]!))) return null;
   for (const start of starts) {
     const tail = segment.slice(start).trim();
     const core = normalise(tail.replace(/[.;:!?]+$/, ""));
     if (core.split(" ").length < 4) break;
-    if (normalQuotes.some((quote) => quote.includes(core))) return { lead: segment.slice(0, start), sentence: tail };
+    if (found(core)) return { lead: segment.slice(0, start), sentence: tail };
   }
   return null;
 }

@@ -6,7 +6,7 @@
  * document about another council, which do not name the one asked about, rank a little lower. A wrapper, like
  * the source-authority preference, so that the searcher itself stays one scorer.
  */
-import { findLocalAuthorities, resolveLocalAuthority } from "../market/local-authority-names.ts";
+import { findLocalAuthorities, localAuthorityPattern, resolveLocalAuthority } from "../market/local-authority-names.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
@@ -89,9 +89,7 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
     }
 
     // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
-    const namePatterns = councils.map(
-      (name) => new RegExp(`(?<![\\p{L}])${name.split(/[\s-]+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[\\s_-]+")}(?![\\p{L}])`, "iu"),
-    );
+    const namePatterns = councils.map(localAuthorityPattern);
     const adjusted = [...merged.values()].map((result) => {
       const about = byId.get(result.documentId);
       const elsewhere =

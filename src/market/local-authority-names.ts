@@ -12,11 +12,21 @@ interface NamePattern {
   /** The name as written in the list; its regex is compiled when a text first holds its needle. */
   text: string;
   pattern?: RegExp;
+  /** The same pattern, global, for finding every mention (compiled with `pattern`, not per call). */
+  global?: RegExp;
   /** The name's first word in lower case: a text without it cannot match, so the regex (costly to compile) is skipped. */
   needle: string;
 }
 
-let cached: { names: string[]; patterns: NamePattern[] } | undefined;
+let cached: { names: string[]; patterns: NamePattern[]; byLowerCase: Map<string, string> } | undefined;
+
+/**
+ * What a short text names, kept by the text: the same question, its spans and its word windows are looked up many
+ * times per answer (identity search, question analysis, the answerer), each a pass over every name. Bounded.
+ */
+const foundInShortText = new Map<string, readonly string[]>();
+const shortText = 200;
+const longerNames = new Map<string, readonly string[]>();
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -35,7 +45,7 @@ function firstWord(text: string): string {
   return (text.split(/[\s-]+/)[0] ?? text).toLowerCase();
 }
 
-function load(): { names: string[]; patterns: NamePattern[] } {
+function load(): { names: string[]; patterns: NamePattern[]; byLowerCase: Map<string, string> } {
   if (cached) return cached;
   const parsed = listSchema.parse(JSON.parse(readFileSync(new URL("./local-authorities.json", import.meta.url), "utf8")));
   const entries: NamePattern[] = [
@@ -44,7 +54,10 @@ function load(): { names: string[]; patterns: NamePattern[] } {
   ];
   // Longer names first: "North Somerset" before "Somerset", "Nottinghamshire" before "Nottingham".
   entries.sort((left, right) => right.text.length - left.text.length);
-  cached = { names: parsed.names, patterns: entries };
+  const byLowerCase = new Map<string, string>();
+  // The first name of a spelling wins, as a search of the list in order would find it.
+  for (const name of parsed.names) if (!byLowerCase.has(name.toLowerCase())) byLowerCase.set(name.toLowerCase(), name);
+  cached = { names: parsed.names, patterns: entries, byLowerCase };
   return cached;
 }
 
@@ -54,6 +67,17 @@ export function localAuthorityNames(): readonly string[] {
 
 /** Every LA named in a text, in order of first mention (a longer name hides the shorter one inside it). */
 export function findLocalAuthorities(text: string): string[] {
+  if (text.length > shortText) return findIn(text);
+  let names = foundInShortText.get(text);
+  if (names === undefined) {
+    names = Object.freeze(findIn(text));
+    if (foundInShortText.size >= 5_000) foundInShortText.clear();
+    foundInShortText.set(text, names);
+  }
+  return [...names];
+}
+
+function findIn(text: string): string[] {
   const found: { name: string; at: number; end: number }[] = [];
   const lower = text.toLowerCase();
   for (const entry of load().patterns) {
@@ -63,7 +87,8 @@ export function findLocalAuthorities(text: string): string[] {
     const pattern = (entry.pattern ??= patternFor(entry.text));
     const name = entry.name;
     if (!pattern.test(text)) continue;
-    const global = new RegExp(pattern.source, "giu");
+    const global = (entry.global ??= new RegExp(pattern.source, "giu"));
+    // matchAll works on a copy of the regex, so the shared one's lastIndex never moves.
     for (const match of text.matchAll(global)) {
       const at = match.index ?? 0;
       const end = at + match[0].length;
@@ -78,7 +103,7 @@ export function findLocalAuthorities(text: string): string[] {
 /** The LA a user typed ("notts", "Nottinghamshire County Council"), or undefined when it names none. */
 export function resolveLocalAuthority(input: string): string | undefined {
   const trimmed = input.trim();
-  const exact = load().names.find((name) => name.toLowerCase() === trimmed.toLowerCase());
+  const exact = load().byLowerCase.get(trimmed.toLowerCase());
   if (exact) return exact;
   return findLocalAuthorities(trimmed)[0];
 }
@@ -106,6 +131,28 @@ export function documentLocalAuthority(subject: DocumentSubject): string | undef
  * a text naming them is not about this one.
  */
 export function longerNamesContaining(name: string): string[] {
-  const pattern = patternFor(name);
-  return load().names.filter((other) => other.length > name.length && pattern.test(other));
+  let longer = longerNames.get(name);
+  if (longer === undefined) {
+    const pattern = patternFor(name);
+    longer = Object.freeze(load().names.filter((other) => other.length > name.length && pattern.test(other)));
+    if (longerNames.size >= 1_000) longerNames.clear();
+    longerNames.set(name, longer);
+  }
+  return [...longer];
+}
+
+const namePatterns = new Map<string, RegExp>();
+
+/**
+ * Whether a text names this LA ("West Sussex", "west-sussex"), as findLocalAuthorities matches it: one compiled
+ * pattern per name, kept (not a new regex per call). Not global: safe to share for `test`.
+ */
+export function localAuthorityPattern(name: string): RegExp {
+  let pattern = namePatterns.get(name);
+  if (pattern === undefined) {
+    pattern = patternFor(name);
+    if (namePatterns.size >= 1_000) namePatterns.clear();
+    namePatterns.set(name, pattern);
+  }
+  return pattern;
 }

@@ -55,6 +55,22 @@ function indexOfSequence(haystack: string[], needle: string[], from = 0): number
   return -1;
 }
 
+type GlossaryVariant = Glossary["groups"][number][number];
+
+/** Every glossary variant with its group, longest first: the same for every query, so sorted once per glossary. */
+const sortedVariants = new WeakMap<Glossary, { variant: GlossaryVariant; groupIndex: number }[]>();
+
+function glossaryCandidates(glossary: Glossary): { variant: GlossaryVariant; groupIndex: number }[] {
+  let candidates = sortedVariants.get(glossary);
+  if (!candidates) {
+    candidates = glossary.groups
+      .flatMap((group, groupIndex) => group.map((variant) => ({ variant, groupIndex })))
+      .sort((left, right) => right.variant.stems.length - left.variant.stems.length);
+    sortedVariants.set(glossary, candidates);
+  }
+  return candidates;
+}
+
 export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
   const queryWords = words(text);
   const queryStems = queryWords.map(stem);
@@ -150,11 +166,12 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     concepts.push({ label: `${expansion.join(" ")} (${acronymWord})`, kind: "term", forms, position: spelled.start, weightFactor: 1 });
   }
 
-  // Glossary terms, longest variant first, so "children in care" wins over "children".
-  const candidates = glossary.groups
-    .flatMap((group, groupIndex) => group.map((variant) => ({ variant, groupIndex })))
-    .sort((left, right) => right.variant.stems.length - left.variant.stems.length);
-  for (const { variant, groupIndex } of candidates) {
+  // Glossary terms, longest variant first, so "children in care" wins over "children". A variant whose first stem the
+  // question lacks cannot be in it: most of the glossary is passed over without a scan of the question.
+  const questionStems = new Set(queryStems);
+  for (const { variant, groupIndex } of glossaryCandidates(glossary)) {
+    const first = variant.stems[0];
+    if (first !== undefined && !questionStems.has(first)) continue;
     let at = indexOfSequence(queryStems, variant.stems);
     while (at >= 0 && covered.slice(at, at + variant.stems.length).some(Boolean)) {
       at = indexOfSequence(queryStems, variant.stems, at + 1);

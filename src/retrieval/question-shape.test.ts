@@ -75,3 +75,23 @@ describe("small numbers in words", () => {
     expect(forms("Who must hold a level 3 diploma?", "3")).toEqual(["3"]);
   });
 });
+
+describe("a text's names and figures, kept per text", () => {
+  it("counts a name or a figure as new against each question's own words, whichever question read the text first", () => {
+    const sentence = "Adrian Loades attended.";
+    const asksWho = classifyQuestion("Who chairs the sponsor group?");
+    const namesHim = classifyQuestion("Who is Adrian Loades?");
+    expect(shapeFit(asksWho, sentence)).toBeGreaterThan(0);
+    // The name is the second question's own: nothing new.
+    expect(shapeFit(namesHim, sentence)).toBe(0);
+    expect(shapeFit(namesHim, sentence)).toBe(shapeFit(classifyQuestion("Who is Adrian Loades?"), sentence));
+    expect(shapeFit(asksWho, sentence)).toBe(shapeFit(classifyQuestion("Who chairs the sponsor group?"), sentence));
+    const cost = classifyQuestion("What is the weekly cost of a placement?");
+    const statesIt = classifyQuestion("Is the weekly cost of a placement 4500?");
+    const stated = "The weekly cost of a placement is 4500.";
+    expect(shapeFit(cost, stated)).toBeGreaterThan(0);
+    // The same sentence, already read for the first question: its only figure is the second question's own.
+    expect(shapeFit({ ...cost, questionWords: statesIt.questionWords }, stated)).toBe(0);
+    expect(shapeFit(cost, stated)).toBeGreaterThan(0);
+  });
+});

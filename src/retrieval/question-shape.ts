@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
+import { createTextCache } from "./text-cache.ts";
 import { stopWords, words } from "./tokenize.ts";
 
 export type QuestionType = "figure" | "name" | "date" | "list" | "description";
@@ -317,22 +318,34 @@ const acronym = /^[A-Z]{2,6}$/;
  * standing alone ("owned by SCC"), not taken from the question.
  */
 function novelNames(text: string, questionWords: ReadonlySet<string>): number {
-  const tokens = text.match(/[\p{L}\p{N}&'’-]+/gu) ?? [];
   let runs = 0;
+  for (const candidates of nameCandidates.get(text, namesIn)) if (candidates.some((word) => !questionWords.has(word))) runs++;
+  return runs;
+}
+
+/**
+ * A text's runs of capitalised words that may be names (two or more words, or an acronym alone) and its bracketed
+ * names, each as the words that would make it new to a question (lower case, not stop words): what novelNames
+ * counts, worked out once per text (a passage's sentences are scored for question after question), then checked
+ * against each question's own words.
+ */
+function namesIn(text: string): readonly (readonly string[])[] {
+  const found: string[][] = [];
+  const tokens = text.match(/[\p{L}\p{N}&'’-]+/gu) ?? [];
   let run = 0;
-  let novel = false;
+  let candidates: string[] = [];
   let lone = "";
   const close = (): void => {
-    if ((run >= 2 || (run === 1 && acronym.test(lone))) && novel) runs++;
+    if ((run >= 2 || (run === 1 && acronym.test(lone))) && candidates.length > 0) found.push(candidates);
     run = 0;
-    novel = false;
+    candidates = [];
   };
   for (const token of tokens) {
     if (capitalisedWord.test(token)) {
       run++;
       lone = token;
       const lower = token.toLowerCase();
-      if (lower.length > 1 && !questionWords.has(lower) && !stopWords.has(lower)) novel = true;
+      if (lower.length > 1 && !stopWords.has(lower)) candidates.push(lower);
     } else if (!(run > 0 && joiningWords.has(token.toLowerCase()))) {
       close();
     }
@@ -340,11 +353,13 @@ function novelNames(text: string, questionWords: ReadonlySet<string>): number {
   close();
   // A name given in brackets after what it names: "the regional adoption agency (Aspire)".
   for (const match of text.matchAll(bracketedName)) {
-    const named = words(match[1] ?? "");
-    if (named.some((word) => word.length > 1 && !questionWords.has(word) && !stopWords.has(word) && !/^\d+$/.test(word))) runs++;
+    const named = words(match[1] ?? "").filter((word) => word.length > 1 && !stopWords.has(word) && !/^\d+$/.test(word));
+    if (named.length > 0) found.push(named);
   }
-  return runs;
+  return found;
 }
+
+const nameCandidates = createTextCache<readonly (readonly string[])[]>(2_000_000);
 
 /** One to three capitalised words alone in brackets, not a year or an acronym's expansion ("(Aspire)", "(Cumbria Adoption)"). */
 const bracketedName = /\(((?:[A-Z][\p{Ll}'’-]+)(?:\s+[A-Z][\p{Ll}'’-]+){0,2})\)/gu;
@@ -378,17 +393,28 @@ function countPatternsFor(counted: string): RegExp[] {
   ];
 }
 
+const dayThenMonth = new RegExp(`\\b\\d{1,2}(st|nd|rd|th)?\\s+(${monthNames})\\b`, "gi");
+const monthThenDay = new RegExp(`\\b(${monthNames})\\s+\\d{1,2}(st|nd|rd|th)?\\b`, "gi");
+
 /** The text with its dates and ordinals taken out ("31 January 2023", "2010/11", "3rd Floor"), so only counts are left. */
 function withoutDates(text: string): string {
   return text
     .replace(/\b\d+(st|nd|rd|th)\b/gi, " ")
-    .replace(new RegExp(`\\b\\d{1,2}(st|nd|rd|th)?\\s+(${monthNames})\\b`, "gi"), " ")
-    .replace(new RegExp(`\\b(${monthNames})\\s+\\d{1,2}(st|nd|rd|th)?\\b`, "gi"), " ")
+    .replace(dayThenMonth, " ")
+    .replace(monthThenDay, " ")
     .replace(/\b(19|20)\d{2}(\/\d{2})?\b/g, " ");
 }
 
 /** Numbers (in digits or words) in the text that the question did not already state. */
 function novelNumbers(text: string, questionWords: ReadonlySet<string>): number {
+  return figuresOf.get(text, figuresIn).filter((figure) => !questionWords.has(figure)).length;
+}
+
+/** Figures by text, worked out once per text (as names are, above) and checked against each question's words. */
+const figuresOf = createTextCache<readonly string[]>(2_000_000);
+
+/** The text's figures (digits or number words), as a question's words would hold them (lower case, no trailing stop). */
+function figuresIn(text: string): readonly string[] {
   // A paragraph's own number ("3.26 The design of the home ...") is no figure of what it says.
   text = text.replace(/^\s*\d{1,2}(?:\.\d{1,3})+\s+(?=\p{L})/u, "");
   // Digits inside a code ("H21", "M36", "SO23 8UG") are not figures.
@@ -396,7 +422,7 @@ function novelNumbers(text: string, questionWords: ReadonlySet<string>): number 
     ...(text.match(/(?<![\p{L}\d])\d[\d,.]*(?:(?:k|m|bn|st|nd|rd|th)(?![\p{L}\d]))?(?![\p{L}\d])/giu) ?? []),
     ...(text.match(numberWords) ?? []),
   ];
-  return figures.filter((number) => !questionWords.has(number.replace(/[.,]$/, "").toLowerCase())).length;
+  return figures.map((number) => number.replace(/[.,]$/, "").toLowerCase());
 }
 
 /** How well a piece of evidence fits the shape the question wants, from 0 (not at all) to 1. */

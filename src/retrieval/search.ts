@@ -8,9 +8,8 @@ import * as z from "zod";
 import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import type { Glossary } from "./glossary.ts";
 import { loadDefaultGlossary } from "./glossary.ts";
-import type { AnalysedQuery, Concept } from "./query.ts";
+import type { AnalysedQuery, Concept, ConceptForm } from "./query.ts";
 import { analyseQuery, positionsOutsideTerms, positionsOutsideTermsWhere } from "./query.ts";
-import type { ConceptForm } from "./query.ts";
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
 import type { StemPositions } from "./stem-positions.ts";
@@ -303,6 +302,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         ),
     );
 
+    // Per search, worked out once rather than per candidate: each form's stems as one string (compared with a
+    // passage's section), and whether a document's file name and title hold a form (the same for every passage of
+    // that document; 200 candidates come from a few documents).
+    const formText = new Map<ConceptForm, string>();
+    const textOf = (form: ConceptForm): string => {
+      let text = formText.get(form);
+      if (text === undefined) formText.set(form, (text = form.stems.join(" ")));
+      return text;
+    };
+    const titleVerdicts = new Map<string, Map<ConceptForm, boolean>>();
+    const titleHolds = (hit: PassageHit, fileStems: readonly string[], form: ConceptForm): boolean => {
+      const key = `${hit.fileName}\u0000${hit.title ?? ""}`;
+      let verdicts = titleVerdicts.get(key);
+      if (!verdicts) titleVerdicts.set(key, (verdicts = new Map()));
+      let holds = verdicts.get(form);
+      if (holds === undefined) verdicts.set(form, (holds = placeHoldsForm(fileStems, form, weights.titleGapWords)));
+      return holds;
+    };
     // Where the question's stems stand in each passage: only words that could be one of them are stemmed.
     const positionsIn = stemPositionFinder(analysed.concepts.flatMap((concept) => concept.forms.flatMap((form) => [...form.stems, ...(form.notWithin ?? []).flat()])));
     const scoreHit = (hit: PassageHit): SearchResult => {
@@ -320,9 +337,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (placeHoldsForm(fileStems, form, weights.titleGapWords)) {
+          } else if (titleHolds(hit, fileStems, form)) {
             credit = Math.max(credit, weights.credit.title);
-          } else if (form.original && section === form.stems.join(" ")) {
+          } else if (form.original && section === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
           } else if (positionsOutsideTerms(headingStems, form, findSequence(headingStems, form.stems)).length > 0) {
@@ -357,7 +374,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         (concept) =>
           !concept.forms.some(
             (form) =>
-              placeHoldsForm(fileStems, form, weights.titleGapWords) ||
+              titleHolds(hit, fileStems, form) ||
               positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
           ),
       ).length;
@@ -366,7 +383,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
-        (concept) => concept.reference && concept.forms.some((form) => section === form.stems.join(" ")),
+        (concept) => concept.reference && concept.forms.some((form) => section === textOf(form)),
       )
         ? 1
         : 0;

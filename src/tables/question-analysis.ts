@@ -60,9 +60,17 @@ function tokensOf(text: string): QuestionToken[] {
   return tokens;
 }
 
+/** A council's own name as a pattern, compiled once per name (this runs for every question that names one). */
+const ownNamePatterns = new Map<string, RegExp>();
+
 /** Where a council is named: its own name, or else the shortest run of words that names it ("Notts"). */
 function spanOf(text: string, name: string): { at: number; end: number } {
-  const pattern = new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu");
+  let pattern = ownNamePatterns.get(name);
+  if (pattern === undefined) {
+    pattern = new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu");
+    if (ownNamePatterns.size >= 1_000) ownNamePatterns.clear();
+    ownNamePatterns.set(name, pattern);
+  }
   const match = pattern.exec(text);
   if (match) return { at: match.index, end: match.index + match[0].length };
   const spans = [...text.matchAll(/[\p{L}\p{N}]+/gu)];

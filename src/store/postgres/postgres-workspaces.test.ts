@@ -41,6 +41,14 @@ describe("WorkspaceQueries refuses SQL that is not bound to the workspace", () =
   ])("accepts %s", (sql) => {
     expect(workspaceBindingProblem(sql)).toBeNull();
   });
+
+  it("refuses a statement every time it is sent, not only the first (verdicts are kept per statement text)", async () => {
+    // No server is needed: a refused statement never reaches the pool.
+    const queries = new WorkspaceQueries({} as never, "refusals");
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(queries.query("SELECT count(*) FROM library_documents")).rejects.toMatchObject({ code: "STORE_FAILED" });
+    }
+  });
 });
 
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL store: workspaces, transactions, concurrency, migrations", () => {

@@ -31,6 +31,23 @@ export function workspaceBindingProblem(sql: string): string | null {
   return null;
 }
 
+/**
+ * Verdicts by statement text: the store sends a few dozen distinct statements, each many times per second under load,
+ * and checking one is four regular-expression passes over it (the search's ranking is several kilobytes).
+ */
+const verdicts = new Map<string, string | null>();
+
+function bindingProblem(sql: string): string | null {
+  let verdict = verdicts.get(sql);
+  if (verdict === undefined) {
+    verdict = workspaceBindingProblem(sql);
+    // Bounded: statement texts that embed values (a list of ids) would otherwise grow it without end.
+    if (verdicts.size >= 1_000) verdicts.clear();
+    verdicts.set(sql, verdict);
+  }
+  return verdict;
+}
+
 type Queryable = pg.Pool | pg.PoolClient;
 
 export class WorkspaceQueries {
@@ -46,7 +63,7 @@ export class WorkspaceQueries {
 
   /** Runs `sql` with the workspace id as $1 followed by `params` ($2, $3, …); refuses SQL not bound to it. */
   async query<Row extends pg.QueryResultRow>(sql: string, params: unknown[] = [], prepareAs?: string): Promise<pg.QueryResult<Row>> {
-    const problem = workspaceBindingProblem(sql);
+    const problem = bindingProblem(sql);
     if (problem !== null) {
       throw new HearthError("STORE_FAILED", `refused a library statement not bound to the workspace: ${problem}`, {
         subject: sql.replace(/\s+/g, " ").trim().slice(0, 200),

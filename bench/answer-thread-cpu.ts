@@ -1,0 +1,144 @@
+/**
+ * `node --import tsx bench/answer-thread-cpu.ts [rounds] [warm-up rounds]` (issue 14, item 6): what one answer costs
+ * in CPU in an answer thread of `hearth serve` on PostgreSQL, without HTTP, sessions or the other server: a throwaway
+ * PostgreSQL cluster, corpus/library ingested into one workspace, then the dev questions asked in turn through
+ * `runAnswer` (src/server/answer-worker-task.ts, the answer threads' own code, extractive) for the warm-up rounds
+ * (JIT, caches per library version), then for the measured rounds. Prints CPU per answer of this process (every
+ * thread: V8's compiler and GC helpers included, as in a server) and of the PostgreSQL server and its backends,
+ * from process.cpuUsage and /proc, and a digest of the answers (so that two builds can be checked to give the same
+ * answers). On a machine shared with other work the CPU per answer is the figure to compare, A/B interleaved; wall
+ * time is printed too.
+ * HEARTH_BENCH_CPU_PROFILE=<file.cpuprofile> profiles the measured rounds only (this thread's samples, through the
+ * inspector); HEARTH_BENCH_DIST=1 runs the compiled dist/ (what `hearth serve` runs; build it first).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Session } from "node:inspector/promises";
+import type * as ConfigModule from "../src/config/config.ts";
+import type * as IngestModule from "../src/ingest/ingest.ts";
+import type * as AnswerTaskModule from "../src/server/answer-worker-task.ts";
+import type * as WorkerStoresModule from "../src/server/worker-stores.ts";
+import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
+
+// The compiled build (what `hearth serve` runs) with HEARTH_BENCH_DIST=1, else the sources through tsx.
+const fromDist = process.env.HEARTH_BENCH_DIST === "1";
+const module = (path: string): string => (fromDist ? `../dist/${path}.js` : `../src/${path}.ts`);
+const { loadConfig } = (await import(module("config/config"))) as typeof ConfigModule;
+const { ingestFile } = (await import(module("ingest/ingest"))) as typeof IngestModule;
+const { runAnswer } = (await import(module("server/answer-worker-task"))) as typeof AnswerTaskModule;
+const { workerLibrary } = (await import(module("server/worker-stores"))) as typeof WorkerStoresModule;
+const profilePath = process.env.HEARTH_BENCH_CPU_PROFILE;
+
+const repositoryRoot = new URL("..", import.meta.url).pathname;
+const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
+const corpus = (relative: string): string => join(shared, "corpus", relative);
+const rounds = Number(process.argv[2] ?? 30);
+const warmUp = Number(process.argv[3] ?? 10);
+
+/** CPU milliseconds (user + system) so far of a process and all its descendants, from /proc (Linux). */
+function treeCpuMilliseconds(root: number): number {
+  const processes = new Map<number, { parent: number; ticks: number }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  let ticks = 0;
+  for (const [pid, { ticks: own }] of processes) {
+    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 0; ancestor = processes.get(ancestor)?.parent) {
+      if (ancestor === root) {
+        ticks += own;
+        break;
+      }
+    }
+  }
+  return ticks * 10;
+}
+
+function postmasterPid(port: string): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (commandLine[0]?.endsWith("/postgres") && commandLine.join(" ").includes(`-p ${port} `)) return Number(entry);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return undefined;
+}
+
+const bin = findPostgresBin();
+if (!bin) throw new Error("bench/answer-thread-cpu.ts needs PostgreSQL (Debian: apt-get install postgresql)");
+const postgres = await startPostgres(bin);
+const dataDir = mkdtempSync(join(tmpdir(), "hearth-answer-thread-"));
+try {
+  const loaded = loadConfig(
+    { HEARTH_STORE_URL: postgres.url, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" },
+    { dataDir },
+  );
+  if (!loaded.ok) throw loaded.error;
+  const config = loaded.value;
+  const workspaceId = randomUUID();
+  const { store, folder } = await workerLibrary(config, workspaceId);
+  for (const name of readdirSync(corpus("library")).sort()) {
+    const outcome = await ingestFile(corpus(`library/${name}`), { store, config: { ...config, dataDir: folder } });
+    if (outcome.status === "failed") throw outcome.error;
+  }
+  const questions = (JSON.parse(readFileSync(corpus("dev-questions.json"), "utf8")) as { question: string }[]).map((entry) => entry.question);
+  const postmaster = postmasterPid(new URL(postgres.url).port);
+  const digest = createHash("sha256");
+  const ask = async (question: string): Promise<void> => {
+    const reply = await runAnswer({ folder, workspaceId, config: { ...config, dataDir: folder }, templatesDataDir: dataDir, drafting: false, question });
+    if (!reply.ok) throw new Error(`${question}: ${reply.error.message}`);
+    digest.update(JSON.stringify([reply.answer.answer, reply.answer.citations, reply.documentIds]));
+  };
+  for (let round = 0; round < warmUp; round++) for (const question of questions) await ask(question);
+  // A line to attach a profiler at (perf record -p <pid>): the measured rounds start now.
+  console.log(`measuring ${rounds * questions.length} answers (pid ${process.pid})…`);
+  const nodeBefore = process.cpuUsage();
+  const postgresBefore = postmaster === undefined ? 0 : treeCpuMilliseconds(postmaster);
+  const profiler = profilePath ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.setSamplingInterval", { interval: 200 });
+    await profiler.post("Profiler.start");
+  }
+  const started = performance.now();
+  // Node's CPU per answer in blocks of five rounds as well: on a shared machine the least of them is the steadiest
+  // figure (a block that ran beside other work is inflated by it; none is deflated).
+  const blocks: number[] = [];
+  for (let round = 0; round < rounds; round += 5) {
+    const blockBefore = process.cpuUsage();
+    const count = Math.min(5, rounds - round);
+    for (let index = 0; index < count; index++) for (const question of questions) await ask(question);
+    const spent = process.cpuUsage(blockBefore);
+    blocks.push((spent.user + spent.system) / 1000 / (count * questions.length));
+  }
+  const wall = performance.now() - started;
+  if (profiler && profilePath) {
+    const { profile } = await profiler.post("Profiler.stop");
+    writeFileSync(profilePath, JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  const node = process.cpuUsage(nodeBefore);
+  const postgresCpu = postmaster === undefined ? NaN : treeCpuMilliseconds(postmaster) - postgresBefore;
+  const answers = rounds * questions.length;
+  const perAnswer = (milliseconds: number): string => `${(milliseconds / answers).toFixed(2)} ms`;
+  console.log(
+    `${answers} answers after ${warmUp * questions.length} to warm up: CPU per answer ${perAnswer((node.user + node.system) / 1000 + postgresCpu)} ` +
+      `(Node ${perAnswer((node.user + node.system) / 1000)}, least block of 50 ${Math.min(...blocks).toFixed(2)} ms; PostgreSQL ${perAnswer(postgresCpu)}); wall ${perAnswer(wall)}; answers digest ${digest.digest("hex").slice(0, 16)}`,
+  );
+  await store.close();
+} finally {
+  postgres.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
