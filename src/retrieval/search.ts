@@ -56,7 +56,14 @@ const weights = z
     titleGapWords: z.number().int().min(0),
     definition: z.number().min(0),
     dataSetCandidates: z.number().int().min(0),
-    citedProvision: z.object({ results: z.number().int().min(0), share: z.number().min(0).max(1), minimumCoverage: z.number().min(0).max(1) }),
+    citedProvision: z.object({
+      results: z.number().int().min(0),
+      share: z.number().min(0).max(1),
+      minimumCoverage: z.number().min(0).max(1),
+      provisionWords: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+      labelsPerPassage: z.number().int().min(1),
+      candidatesPerProvision: z.number().int().min(1),
+    }),
     credit: z.object({
       variant: z.number().min(0).max(1),
       title: z.number().min(0).max(1),
@@ -420,7 +427,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
       const fetched = await store.passages.searchText({
         terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
-        limit: 40 * cited.size,
+        limit: weights.citedProvision.candidatesPerProvision * cited.size,
         ...(options.documentIds ? { documentIds: options.documentIds } : {}),
       });
       for (const hit of fetched) {
@@ -455,12 +462,16 @@ export function writtenAsName(concept: Concept, question: string): boolean {
   return tokens.some((token, index) => index > 0 && /^\p{Lu}/u.test(token) && token.toLowerCase().replace(/['’]s?$/u, "") === concept.label);
 }
 
+// "Regulation 28", "regulations 44 and 45" (the first number): a provision word of search-weights.json and a number.
+const provisionCitation = new RegExp(`\\b(${weights.citedProvision.provisionWords.join("|")})s?\\s+(\\d{1,3})\\b`, "giu");
+
 /** Provisions a passage cites by number, as a section label is written ("Regulation 28"); at most a few per passage. */
 export function citedProvisionLabels(text: string): string[] {
   const labels = new Set<string>();
-  for (const match of text.matchAll(/\bregulations?\s+(\d{1,3})\b/giu)) {
-    labels.add(`Regulation ${match[1] ?? ""}`);
-    if (labels.size >= 3) break;
+  for (const match of text.matchAll(provisionCitation)) {
+    const word = match[1]?.toLowerCase() ?? "";
+    labels.add(`${word.charAt(0).toUpperCase()}${word.slice(1)} ${match[2] ?? ""}`);
+    if (labels.size >= weights.citedProvision.labelsPerPassage) break;
   }
   return [...labels];
 }
