@@ -71,18 +71,38 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
        * PostgreSQL libraries' champion lists), so a user does not wait for it. A failure is told, not fatal.
        */
       const prepareWritten = async (): Promise<void> => {
-        for (const workspaceId of [...written]) {
-          if (stopping.signal.aborted) return;
-          written.delete(workspaceId);
-          try {
-            const prepared = await prepareLibrarySearch((await libraryOf(workspaceId)).store);
-            // Nothing to say where nothing was to be built (SQLite, or a library below championFrom).
-            if (prepared === undefined || prepared.built + prepared.fresh === 0) continue;
-            if (options.json) io.stdout.write(`${JSON.stringify({ prepared: "search", workspace: workspaceId, built: prepared.built, fresh: prepared.fresh })}\n`);
-            else io.stderr.write(`prepared  search of workspace ${workspaceId}: ${count(prepared.built, "champion list")} built, ${prepared.fresh} still fresh\n`);
-          } catch (error) {
-            io.stderr.write(`warning   preparing the search of workspace ${workspaceId}: ${describeError(error)}\n`);
+        // A job queued meanwhile, or Ctrl+C, stops the building between two lists (one takes up to a minute at 1M
+        // passages, all of them tens of minutes); what is left is built once the queue is empty again.
+        const interrupt = new AbortController();
+        const stop = (): void => interrupt.abort();
+        stopping.signal.addEventListener("abort", stop, { once: true });
+        const watching = queue.waitForChange({ timeoutMs: 24 * 60 * 60_000, signal: interrupt.signal }).then(stop);
+        try {
+          for (const workspaceId of [...written]) {
+            if (interrupt.signal.aborted) return;
+            await prepareOne(workspaceId, interrupt.signal);
           }
+        } finally {
+          stop();
+          stopping.signal.removeEventListener("abort", stop);
+          await watching;
+        }
+      };
+      const prepareOne = async (workspaceId: string, signal: AbortSignal): Promise<void> => {
+        written.delete(workspaceId);
+        try {
+          const prepared = await prepareLibrarySearch((await libraryOf(workspaceId)).store, undefined, signal);
+          if (prepared?.stopped) written.add(workspaceId);
+          // Nothing to say where nothing was to be built (SQLite, or a library below championFrom).
+          if (prepared === undefined || prepared.built + prepared.fresh === 0) return;
+          if (options.json) {
+            io.stdout.write(`${JSON.stringify({ prepared: "search", workspace: workspaceId, built: prepared.built, fresh: prepared.fresh, stopped: prepared.stopped })}\n`);
+          } else {
+            const rest = prepared.stopped ? "; stopped for a job, the rest once the queue is empty" : "";
+            io.stderr.write(`prepared  search of workspace ${workspaceId}: ${count(prepared.built, "champion list")} built, ${prepared.fresh} still fresh${rest}\n`);
+          }
+        } catch (error) {
+          io.stderr.write(`warning   preparing the search of workspace ${workspaceId}: ${describeError(error)}\n`);
         }
       };
       try {

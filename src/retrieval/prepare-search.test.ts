@@ -51,7 +51,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion list
   it("builds nothing below championFrom, and nothing on a store with nothing to build ahead", async () => {
     const small = await open(1_000_000);
     try {
-      expect(await prepareLibrarySearch(small)).toEqual({ built: 0, fresh: 0 });
+      expect(await prepareLibrarySearch(small)).toEqual({ built: 0, fresh: 0, stopped: false });
       expect((await kept()).size).toBe(0);
     } finally {
       await small.close();
@@ -81,11 +81,29 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion list
       expect(lists.has(commonest.rows[0]!.stem)).toBe(true);
 
       // Again: every list still fresh, none built.
-      expect(await prepareLibrarySearch(store, { frequentWords: 5 })).toEqual({ built: 0, fresh: first!.built });
+      expect(await prepareLibrarySearch(store, { frequentWords: 5 })).toEqual({ built: 0, fresh: first!.built, stopped: false });
       // A search of those phrases reads the kept lists: nothing rebuilt (the generations stay).
       await store.passages.searchText({ terms: [{ phrase: ["looked", "after", "children"], weight: 1 }, { phrase: ["placements"], weight: 1 }], limit: 5 });
       const after = await kept();
       for (const [phrase, generation] of lists) expect(after.get(phrase)).toBe(generation);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("stops between two lists when told (a job came in), says so, and builds the rest on the next call", async () => {
+    // After the test above, every list is kept: start again from none.
+    await client.query("DELETE FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId]);
+    const store = await open(0);
+    try {
+      const interrupt = new AbortController();
+      interrupt.abort();
+      const stopped = await prepareLibrarySearch(store, { frequentWords: 5 }, interrupt.signal);
+      expect(stopped).toEqual({ built: 0, fresh: 0, stopped: true });
+      expect((await kept()).size).toBe(0);
+      const rest = await prepareLibrarySearch(store, { frequentWords: 5 });
+      expect(rest!.stopped).toBe(false);
+      expect(rest!.built).toBeGreaterThan(5);
     } finally {
       await store.close();
     }

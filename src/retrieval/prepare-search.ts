@@ -18,8 +18,9 @@ const prepareSearchSettings = z
 export async function prepareLibrarySearch(
   store: Pick<Store, "passages">,
   settings: { frequentWords: number } = prepareSearchSettings,
-): Promise<{ built: number; fresh: number } | undefined> {
+  signal?: AbortSignal,
+): Promise<{ built: number; fresh: number; stopped: boolean } | undefined> {
   if (store.passages.prepareSearch === undefined) return undefined;
   const phrases = [...new Set(loadDefaultGlossary().groups.flatMap((group) => group.map((variant) => variant.words.join(" "))))];
-  return store.passages.prepareSearch({ phrases, frequentWords: settings.frequentWords, except: [...stopWords] });
+  return store.passages.prepareSearch({ phrases, frequentWords: settings.frequentWords, except: [...stopWords], ...(signal ? { signal } : {}) });
 }

@@ -198,7 +198,13 @@ export interface PassageIndex {
    * (e.g. the glossary's terms) and the library's `frequentWords` commonest words (not those in `except`, e.g. stop
    * words). Lists still fresh are kept. Returns how many were built. Left out by a store with nothing to build ahead.
    */
-  prepareSearch?(options: { phrases: readonly string[]; frequentWords: number; except: readonly string[] }): Promise<{ built: number; fresh: number }>;
+  prepareSearch?(options: {
+    phrases: readonly string[];
+    frequentWords: number;
+    except: readonly string[];
+    /** Stops between two lists (a job came in, the worker is stopping): `stopped` says some were left to build. */
+    signal?: AbortSignal;
+  }): Promise<{ built: number; fresh: number; stopped: boolean }>;
 }
 
 /** Typed data-set tables (CSV files, XLSX sheets) kept beside their passages, for counts, totals and rankings. */

@@ -407,11 +407,16 @@ export class PostgresPassages implements PassageIndex {
     return frequencies;
   }
 
-  async prepareSearch(options: { phrases: readonly string[]; frequentWords: number; except: readonly string[] }): Promise<{ built: number; fresh: number }> {
+  async prepareSearch(options: {
+    phrases: readonly string[];
+    frequentWords: number;
+    except: readonly string[];
+    signal?: AbortSignal;
+  }): Promise<{ built: number; fresh: number; stopped: boolean }> {
     const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
     const large = this.#tuning.championSearch ?? championSearchSettings;
     const totals = await this.#totals();
-    if (totals.chunkCount < settings.championFrom) return { built: 0, fresh: 0 };
+    if (totals.chunkCount < settings.championFrom) return { built: 0, fresh: 0, stopped: false };
     const stemsOf = (text: string): string[] => tokenize(text).map(stemToken);
     const except = new Set(options.except.flatMap(stemsOf));
     const phrases = new Map<string, string[]>();
@@ -433,9 +438,15 @@ export class PostgresPassages implements PassageIndex {
       return rarest > large.rareCandidates && (stems.length > 1 || 2 * rarest < counts.state.chunkCount);
     });
     const before = await this.#champions.keptFresh(common, counts.state, settings);
-    // One at a time: each is one statement over the passages holding its words, so a search beside it still runs.
-    for (const stems of common) await this.#champions.champions([stems], counts.state, settings);
-    return { built: common.length - before, fresh: before };
+    // One at a time: each is one statement over the passages holding its words, so a search beside it still runs,
+    // and the caller can stop between two (at 1M passages one list takes up to a minute, all of them tens of minutes).
+    let visited = 0;
+    for (const stems of common) {
+      if (options.signal?.aborted) return { built: Math.max(0, visited - before), fresh: before, stopped: true };
+      await this.#champions.champions([stems], counts.state, settings);
+      visited++;
+    }
+    return { built: common.length - before, fresh: before, stopped: false };
   }
 
   async statistics(): Promise<CorpusStatistics> {
