@@ -68,6 +68,9 @@ export function registerIngestCommand(program: Command, context: CommandContext)
         }
         return result;
       });
+      // A page worker started at process start (bin/hearth) on a file that was not loaded (unchanged, failed first).
+      const { discardEarlyPageWorker } = await import("../loaders/pdf-page-worker-thread.ts");
+      discardEarlyPageWorker();
       bar?.stop();
       for (const line of lines) (line.startsWith("failed") || line.startsWith("warning") ? io.stderr : io.stdout).write(`${line}\n`);
 

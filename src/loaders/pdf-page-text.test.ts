@@ -87,10 +87,10 @@ describe("readPages: which failure is reported", () => {
   } as unknown as mupdf.Document;
 
   it("keeps the lowest unreadable page's reason, in whichever order the pages were tried", async () => {
-    const backward = await readPages(broken, listedPages([6, 4, 2]), Date.now() + 60_000, []);
+    const backward = await readPages(broken, listedPages([6, 4, 2]), () => Date.now() + 60_000, []);
     expect(backward.unreadable).toEqual([7, 5, 3]);
     expect(backward.firstFailure).toBe("page 3 is broken");
-    const forward = await readPages(broken, listedPages([2, 4, 6]), Date.now() + 60_000, []);
+    const forward = await readPages(broken, listedPages([2, 4, 6]), () => Date.now() + 60_000, []);
     expect(forward.firstFailure).toBe("page 3 is broken");
   });
 });

@@ -73,16 +73,17 @@ export interface PageRangeText {
 }
 
 /**
- * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline, and finds
+ * Reads the pages `nextIndex` hands out (0-based; undefined when none is left), stopping at the deadline (asked before
+ * each page: a worker started early learns it from shared memory once the loader knows it), and finds
  * each page's geometry as it goes. Two threads reading one long PDF share a count of pages taken (`claimPages`), so
  * each takes its next page (one from the front, one from the back) while any is left and neither waits for the other
  * at the end; the geometry is part of what they share that way.
  */
-export async function readPages(document: mupdf.Document, nextIndex: () => number | undefined, deadline: number, messages: string[]): Promise<PageRangeText> {
+export async function readPages(document: mupdf.Document, nextIndex: () => number | undefined, deadline: () => number, messages: string[]): Promise<PageRangeText> {
   const result: PageRangeText = { pages: [], geometries: new Map(), unreadable: [], firstFailure: "", timedOut: false };
   let read = 0;
   for (let index = nextIndex(); index !== undefined; index = nextIndex()) {
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline()) {
       result.timedOut = true;
       break;
     }

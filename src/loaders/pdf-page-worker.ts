@@ -17,9 +17,11 @@ import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
 
 export interface PageWorkerRequest {
   bytes: Uint8Array;
-  /** Pages taken so far, shared with the loader's thread (Int32 0), and whether this thread has begun (Int32 1). */
+  /**
+   * Pages taken so far, shared with the loader's thread (Int32 0), whether this thread has begun (Int32 1), and the
+   * deadline (Float64 1; see sharedPageCounter in pdf-page-worker-thread.ts).
+   */
   counter: SharedArrayBuffer;
-  deadline: number;
 }
 
 /** What the loader needs of the pages the worker read, without the pages themselves. */
@@ -48,12 +50,13 @@ try {
   const document = collecting(messages, () => mupdf.Document.openDocument(request.bytes, "application/pdf"));
   try {
     const pageCount = collecting(messages, () => document.countPages());
-    const counter = new Int32Array(request.counter);
+    const counter = new Int32Array(request.counter, 0, 2);
+    const deadline = new Float64Array(request.counter, 8, 1);
     // Said before the first page is taken: the loader's thread, finding no page left, waits for this thread only if
     // it has begun taking pages.
     Atomics.store(counter, 1, 1);
     // From the last page back, while the loader's thread reads from the first page on (see claimPages).
-    result = await readPages(document, claimPages(counter, pageCount, "backward"), request.deadline, messages);
+    result = await readPages(document, claimPages(counter, pageCount, "backward"), () => deadline[0] ?? Number.POSITIVE_INFINITY, messages);
   } finally {
     document.destroy();
   }

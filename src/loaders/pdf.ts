@@ -3,7 +3,6 @@
  * headings), and OCR through tesseract for pages that are only a scanned image.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import * as mupdf from "mupdf";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
@@ -12,7 +11,9 @@ import { combineTextStats, textStatsPart } from "./pdf-layout.ts";
 import type { DocumentTextStats } from "./pdf-layout.ts";
 import { claimPages, collecting, layoutPages, listedPages, looksScanned, readPages } from "./pdf-page-text.ts";
 import type { PageLayout, PageRangeText } from "./pdf-page-text.ts";
-import type { PageRangeSummary, PageWorkerCommand, PageWorkerReply, PageWorkerRequest } from "./pdf-page-worker.ts";
+import type { PageRangeSummary, PageWorkerCommand } from "./pdf-page-worker.ts";
+import { earlyWorkerBytes, pageWorkerUrl, sharedPageCounter, spawnPageWorker, takeEarlyPageWorker } from "./pdf-page-worker-thread.ts";
+import type { PageWorkerThread } from "./pdf-page-worker-thread.ts";
 import type { ContentBlock, DocumentLoader, DocumentUnit, LoadContext, LoadedDocument } from "./types.ts";
 
 const ocrDpi = 300;
@@ -20,18 +21,10 @@ const ocrParallel = 2;
 /**
  * From this many pages, a worker thread reads and lays out pages beside this thread (starting the worker and MuPDF in
  * it costs about 0.1 s, paid back from about 80 pages on two cores). Only the compiled build (dist/) uses it: a
- * worker cannot load the TypeScript sources without a loader.
+ * worker cannot load the TypeScript sources without a loader. Files of `earlyWorkerBytes` or more start it before
+ * this thread opens the document (see pdf-page-worker-thread.ts), or find it started at process start.
  */
 const parallelPages = 80;
-/**
- * A file this large is very likely long enough for the worker (the corpus runs 4-35 KB a page; 80 pages of that are
- * 0.3-2.8 MB), so the worker starts before this thread opens the document (opening a long PDF, repairing its
- * cross-reference table, takes ~0.15 s): its own start-up and open then overlap this thread's. Smaller files start
- * it once the page count says so. At 1 MB, a 32-page 1.7 MB file took 534-712 ms instead of 376-449 ms on a busy
- * machine: a worker that begins taking pages of a short file costs more than it saves.
- */
-const earlyWorkerBytes = 4 * 1024 * 1024;
-const workerUrl = import.meta.url.endsWith(".js") ? new URL("./pdf-page-worker.js", import.meta.url) : null;
 
 /** A worker thread reading pages beside this one; see pdf-page-worker.ts for the conversation. */
 interface PageWorker {
@@ -42,29 +35,8 @@ interface PageWorker {
   stop(): void;
 }
 
-function startPageWorker(request: PageWorkerRequest, messages: string[]): PageWorker | null {
-  if (workerUrl === null) return null;
-  const worker = new Worker(workerUrl, { workerData: request });
-  let ended = false;
-  const waiting = new Set<(reply: PageWorkerReply | null) => void>();
-  const end = (): void => {
-    ended = true;
-    for (const resolve of waiting) resolve(null);
-    waiting.clear();
-  };
-  worker.once("error", end);
-  worker.once("exit", end);
-  const next = (): Promise<PageWorkerReply | null> =>
-    ended
-      ? Promise.resolve(null)
-      : new Promise((resolve) => {
-          waiting.add(resolve);
-          worker.once("message", (reply: PageWorkerReply) => {
-            waiting.delete(resolve);
-            resolve(reply);
-          });
-        });
-  const pages = next().then((reply) => {
+function talkTo(thread: PageWorkerThread, messages: string[]): PageWorker {
+  const pages = thread.next().then((reply) => {
     if (reply?.kind !== "pages") return null;
     messages.push(...reply.messages);
     return reply.ok ? reply.result : null;
@@ -72,13 +44,12 @@ function startPageWorker(request: PageWorkerRequest, messages: string[]): PageWo
   return {
     pages,
     async layout(stats) {
-      if (ended) return null;
-      const reply = next();
-      worker.postMessage({ kind: "layout", stats } satisfies PageWorkerCommand);
+      const reply = thread.next();
+      thread.worker.postMessage({ kind: "layout", stats } satisfies PageWorkerCommand);
       const layouts = await reply;
       return layouts?.kind === "layouts" ? layouts.layouts : null;
     },
-    stop: () => void worker.terminate(),
+    stop: () => void thread.worker.terminate(),
   };
 }
 
@@ -106,10 +77,17 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   // A long PDF is read by two threads at once, this one from the first page on and a worker (with its own copy of the
   // bytes) from the last page back, each taking a page while a shared count of pages taken (index 0) says some are
   // left (see claimPages); the worker sets index 1 before it takes its first page.
-  const counter = new Int32Array(new SharedArrayBuffer(8));
-  const deadline = Date.now() + context.limits.timeoutMs;
-  const twoThreads = workerUrl !== null && availableParallelism() > 1;
-  let worker = twoThreads && bytes.length >= earlyWorkerBytes ? startPageWorker({ bytes, counter: counter.buffer as SharedArrayBuffer, deadline }, messages) : null;
+  // The deadline sits in the same shared memory (see sharedPageCounter), where a worker started early reads it.
+  const deadlineMs = Date.now() + context.limits.timeoutMs;
+  const deadline = (): number => deadlineMs;
+  const twoThreads = pageWorkerUrl !== null && availableParallelism() > 1;
+  const early = takeEarlyPageWorker(context.path, bytes);
+  const shared = early?.counter ?? sharedPageCounter();
+  new Float64Array(shared, 8, 1)[0] = deadlineMs;
+  const counter = new Int32Array(shared, 0, 2);
+  const startPageWorker = (): PageWorker | null =>
+    pageWorkerUrl === null ? null : talkTo(spawnPageWorker({ bytes, counter: shared }, pageWorkerUrl), messages);
+  let worker = early !== null ? talkTo(early, messages) : twoThreads && bytes.length >= earlyWorkerBytes ? startPageWorker() : null;
   try {
     let document: mupdf.Document;
     try {
@@ -119,7 +97,7 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
     }
     try {
       const start = (pageCount: number): PageWorker | null => {
-        worker ??= twoThreads && pageCount >= parallelPages ? startPageWorker({ bytes, counter: counter.buffer as SharedArrayBuffer, deadline }, messages) : null;
+        worker ??= twoThreads && pageCount >= parallelPages ? startPageWorker() : null;
         return worker;
       };
       return await extract(document, context, deadline, counter, start, messages);
@@ -137,7 +115,7 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
 async function extract(
   document: mupdf.Document,
   context: LoadContext,
-  deadline: number,
+  deadline: () => number,
   counter: Int32Array,
   startWorker: (pageCount: number) => PageWorker | null,
   messages: string[],
@@ -242,7 +220,7 @@ interface ExtractedPages {
 }
 
 /** OCR of the scanned pages, then the document (or why there is none). */
-async function finish(document: mupdf.Document, context: LoadContext, deadline: number, extracted: ExtractedPages): Promise<Result<LoadedDocument, HearthError>> {
+async function finish(document: mupdf.Document, context: LoadContext, deadline: () => number, extracted: ExtractedPages): Promise<Result<LoadedDocument, HearthError>> {
   const { name, subject, pageCount, metadataTitle, warnings, units, scanned, unreadable, firstFailure, stats, timedOut } = extracted;
   if (scanned.length > 0) {
     const check = context.ocr.enabled ? await checkTesseract(context.ocr.command, context.ocr.language) : null;
@@ -283,7 +261,7 @@ async function ocrPages(
   document: mupdf.Document,
   pageNumbers: readonly number[],
   context: LoadContext,
-  deadline: number,
+  deadline: () => number,
   vocabulary: ReadonlySet<string>,
 ): Promise<OcrOutcome | "timeout"> {
   const units: DocumentUnit[] = [];
@@ -295,7 +273,7 @@ async function ocrPages(
     while (!timedOut && next < pageNumbers.length) {
       const pageNumber = pageNumbers[next++];
       if (pageNumber === undefined) break;
-      const remaining = deadline - Date.now();
+      const remaining = deadline() - Date.now();
       if (remaining <= 0) {
         timedOut = true;
         break;
@@ -306,7 +284,7 @@ async function ocrPages(
         const blocks = ocrTextToBlocks(text, vocabulary);
         if (blocks.length > 0) units.push({ page: pageNumber, section: null, blocks });
       } catch (error) {
-        if (Date.now() >= deadline) timedOut = true;
+        if (Date.now() >= deadline()) timedOut = true;
         failed.push(pageNumber);
         firstFailure ||= describeError(error);
       }
