@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
  * `types.ts` contracts themselves. docs/architecture.md describes the layers.
  */
 const layers = [
-  { name: "foundation", folders: ["errors", "config", "privacy", "providers"] },
+  { name: "foundation", folders: ["text", "errors", "config", "privacy", "providers"] },
   { name: "loaders", folders: ["loaders", "chunking"] },
   // The organisation profile is a typed store setting: it needs only the store's contract.
   { name: "store", folders: ["store", "profile"] },

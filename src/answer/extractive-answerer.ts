@@ -30,6 +30,7 @@ import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
 import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { libraryTitleStems } from "./library-titles.ts";
+import { boundedMemo } from "../text/bounded-memo.ts";
 
 export interface ExtractiveAnswererDependencies {
   store: Store;
@@ -124,22 +125,12 @@ const tuning = loadAnswerWeights().thresholds;
 
 const noStems: ReadonlySet<string> = new Set();
 
-/** Patterns by question text: each scoring of a question's passages asks again (a few times per answer). Bounded. */
-const shadowingPatterns = new Map<string, RegExp | null>();
-
 /**
  * A pattern for the longer LA names that hold an LA the question names, or null when there are none. Global, and
- * shared: used only with replace and search, which leave its lastIndex as they found it.
+ * shared: used only with replace and search, which leave its lastIndex as they found it. Kept by question text:
+ * each scoring of a question's passages asks again (a few times per answer).
  */
-function shadowingNames(questionText: string): RegExp | null {
-  let pattern = shadowingPatterns.get(questionText);
-  if (pattern === undefined) {
-    pattern = shadowingPattern(questionText);
-    if (shadowingPatterns.size >= 500) shadowingPatterns.clear();
-    shadowingPatterns.set(questionText, pattern);
-  }
-  return pattern;
-}
+const shadowingNames: (questionText: string) => RegExp | null = boundedMemo(shadowingPattern, 500);
 
 function shadowingPattern(questionText: string): RegExp | null {
   const longer = findLocalAuthorities(questionText).flatMap((name) => longerNamesContaining(name));

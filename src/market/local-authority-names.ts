@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
+import { boundedMemo } from "../text/bounded-memo.ts";
 
 const listSchema = z.object({ names: z.array(z.string().min(1)), aliases: z.record(z.string(), z.string()) });
 
@@ -26,7 +27,6 @@ let cached: { names: string[]; patterns: NamePattern[]; byLowerCase: Map<string,
  */
 const foundInShortText = new Map<string, readonly string[]>();
 const shortText = 200;
-const longerNames = new Map<string, readonly string[]>();
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -131,28 +131,16 @@ export function documentLocalAuthority(subject: DocumentSubject): string | undef
  * a text naming them is not about this one.
  */
 export function longerNamesContaining(name: string): string[] {
-  let longer = longerNames.get(name);
-  if (longer === undefined) {
-    const pattern = patternFor(name);
-    longer = Object.freeze(load().names.filter((other) => other.length > name.length && pattern.test(other)));
-    if (longerNames.size >= 1_000) longerNames.clear();
-    longerNames.set(name, longer);
-  }
-  return [...longer];
+  return [...longerNamesOf(name)];
 }
 
-const namePatterns = new Map<string, RegExp>();
+const longerNamesOf = boundedMemo((name: string): readonly string[] => {
+  const pattern = localAuthorityPattern(name);
+  return Object.freeze(load().names.filter((other) => other.length > name.length && pattern.test(other)));
+}, 1_000);
 
 /**
  * Whether a text names this LA ("West Sussex", "west-sussex"), as findLocalAuthorities matches it: one compiled
  * pattern per name, kept (not a new regex per call). Not global: safe to share for `test`.
  */
-export function localAuthorityPattern(name: string): RegExp {
-  let pattern = namePatterns.get(name);
-  if (pattern === undefined) {
-    pattern = patternFor(name);
-    if (namePatterns.size >= 1_000) namePatterns.clear();
-    namePatterns.set(name, pattern);
-  }
-  return pattern;
-}
+export const localAuthorityPattern: (name: string) => RegExp = boundedMemo(patternFor, 1_000);

@@ -7,6 +7,7 @@
  */
 import type pg from "pg";
 import { HearthError } from "../../errors/hearth-error.ts";
+import { boundedMemo } from "../../text/bounded-memo.ts";
 
 /** Library tables named in FROM, JOIN, UPDATE or INSERT INTO. */
 const tableReference = /\b(?:FROM|JOIN|UPDATE|INTO)\s+(library_\w+)/gi;
@@ -35,18 +36,7 @@ export function workspaceBindingProblem(sql: string): string | null {
  * Verdicts by statement text: the store sends a few dozen distinct statements, each many times per second under load,
  * and checking one is four regular-expression passes over it (the search's ranking is several kilobytes).
  */
-const verdicts = new Map<string, string | null>();
-
-function bindingProblem(sql: string): string | null {
-  let verdict = verdicts.get(sql);
-  if (verdict === undefined) {
-    verdict = workspaceBindingProblem(sql);
-    // Bounded: statement texts that embed values (a list of ids) would otherwise grow it without end.
-    if (verdicts.size >= 1_000) verdicts.clear();
-    verdicts.set(sql, verdict);
-  }
-  return verdict;
-}
+const bindingProblem: (sql: string) => string | null = boundedMemo(workspaceBindingProblem, 1_000);
 
 type Queryable = pg.Pool | pg.PoolClient;
 
