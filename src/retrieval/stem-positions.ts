@@ -9,6 +9,7 @@
  * `words` uses) is scanned by character code, as `words` splits it; any other text goes through `words` itself, so
  * the tokens are always the same.
  */
+import { isAsciiWordCode, stemPrefixGate } from "../store/stem-prefix-gate.ts";
 import { onlySeparatorsBeyondAscii } from "../store/word-separators.ts";
 import { stem, stems, words } from "./tokenize.ts";
 
@@ -17,21 +18,13 @@ export interface StemPositions {
   find(sequence: readonly string[]): readonly number[];
 }
 
-const isAsciiWordCode = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-
 const noPositions: readonly number[] = Object.freeze([]);
 
 /** A finder for the `wanted` stems; a sequence holding any other stem is looked for in the passage's full stems. */
 export function stemPositionFinder(wanted: Iterable<string>): (text: string) => StemPositions {
   const codes = new Map<string, number>();
   for (const wantedStem of wanted) if (wantedStem !== "" && !codes.has(wantedStem)) codes.set(wantedStem, codes.size);
-  const twoLetters = new Set<number>();
-  const oneLetter = new Set<number>();
-  for (const wantedStem of codes.keys()) {
-    if (wantedStem.length >= 2) twoLetters.add(wantedStem.charCodeAt(0) * 65_536 + wantedStem.charCodeAt(1));
-    else oneLetter.add(wantedStem.charCodeAt(0));
-  }
-  const mayMatch = (first: number, second: number): boolean => oneLetter.has(first) || (second >= 0 && twoLetters.has(first * 65_536 + second));
+  const mayMatch = stemPrefixGate(codes.keys());
   const codeOfWord = (word: string): number => (mayMatch(word.charCodeAt(0), word.length >= 2 ? word.charCodeAt(1) : -1) ? (codes.get(stem(word)) ?? -1) : -1);
 
   return (text) => {

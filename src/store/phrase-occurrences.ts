@@ -13,13 +13,12 @@
  * match no phrase word's stem cannot be one of them. Numbers are their own stem.
  */
 
+import { isAsciiWordCode, stemPrefixGate } from "./stem-prefix-gate.ts";
 import { separatesWords } from "./word-separators.ts";
 
 /** Tokens as FTS5's unicode61 tokenizer (remove_diacritics) sees them, for text that is not plain ASCII. */
 const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
 const marks = /\p{M}/gu;
-
-const isAsciiWordCode = (code: number): boolean => (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
 
 export interface PhraseOccurrences {
   /** Tokens in the text. */
@@ -48,13 +47,7 @@ export function phraseOccurrences(phrases: readonly (readonly string[])[], stemO
     }),
   );
   // The first two letters of every stem (one letter for a one-letter stem): the gate a token passes before stemming.
-  const twoLetters = new Set<number>();
-  const oneLetter = new Set<number>();
-  for (const stem of codes.keys()) {
-    if (stem.length >= 2) twoLetters.add(stem.charCodeAt(0) * 65_536 + stem.charCodeAt(1));
-    else if (stem.length === 1) oneLetter.add(stem.charCodeAt(0));
-  }
-  const mayMatch = (first: number, second: number): boolean => oneLetter.has(first) || (second >= 0 && twoLetters.has(first * 65_536 + second));
+  const mayMatch = stemPrefixGate(codes.keys());
   const codeOf = (token: string): number => codes.get(stemOf(token)) ?? -1;
 
   let buffer = new Int32Array(1024);
