@@ -3,14 +3,14 @@
  * a batch through src/retrieval/prepare-search.ts): the glossary's common phrases and the commonest words get their
  * lists, kept until the library moves past the stale share, so the first search of them builds nothing.
  */
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prepareLibrarySearch } from "./prepare-search.ts";
 import { stopWords } from "./tokenize.ts";
 import { stemToken } from "../store/passage-tokens.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
-import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../test/support/postgres.ts";
-import { cambridgeshire, nottinghamshireExcerpt, somerset } from "../store/store-contract.ts";
+import { withoutPostgres, type TestDatabase } from "../../test/support/postgres.ts";
+import { createSampleLibraryDatabase, type SampleLibraryDatabase } from "../../test/support/postgres-sample-library.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { championSearchSettings } from "../store/postgres/postgres-champion-search.ts";
 import { openPostgresStore } from "../store/postgres/postgres-store.ts";
@@ -19,20 +19,16 @@ import { postgresTextSearchSettings } from "../store/postgres/postgres-text-sear
 const workspaceId = "prepare";
 
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion lists built ahead of the first search", () => {
+  let library: SampleLibraryDatabase | undefined;
   let database: TestDatabase;
   let client: pg.Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const store = await openPostgresStore({ url: database.url, workspaceId });
-    for (const sample of [cambridgeshire(), somerset(), nottinghamshireExcerpt()]) await store.documents.replace(sample.document, sample.units, sample.chunks);
-    await store.close();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    library = await createSampleLibraryDatabase(workspaceId);
+    ({ database, client } = library);
   });
   afterAll(async () => {
-    await client?.end();
-    await database?.drop();
+    await library?.drop();
   });
 
   // Thresholds lowered so this small library searches as a large one does (champion lists from the first passage).

@@ -4,11 +4,11 @@
  * lists kept per library state, every candidate scored exactly. With a candidate budget covering every phrase it must
  * rank exactly as the full ranking does; with a small one, common phrases come from their champion lists.
  */
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withoutCorpus } from "../../../test/support/corpus.ts";
-import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
-import { cambridgeshire, nottinghamshireExcerpt, somerset } from "../store-contract.ts";
+import { withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
+import { createSampleLibraryDatabase, type SampleLibraryDatabase } from "../../../test/support/postgres-sample-library.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
 import { championSearchSettings, phraseFrequency, vectorPositions } from "./postgres-champion-search.ts";
@@ -28,20 +28,16 @@ const exactSettings = { ...postgresTextSearchSettings, phraseCountCap: 1_000_000
 const largeSettings = { ...exactSettings, championFrom: 0, championSize: 400, fillShare: 0.1 };
 
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a large library (champion lists)", () => {
+  let library: SampleLibraryDatabase | undefined;
   let database: TestDatabase;
   let client: pg.Client;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const store = await openPostgresStore({ url: database.url, workspaceId });
-    for (const sample of [cambridgeshire(), somerset(), nottinghamshireExcerpt()]) await store.documents.replace(sample.document, sample.units, sample.chunks);
-    await store.close();
-    client = new pg.Client({ connectionString: database.url });
-    await client.connect();
+    library = await createSampleLibraryDatabase(workspaceId);
+    ({ database, client } = library);
   });
   afterAll(async () => {
-    await client?.end();
-    await database?.drop();
+    await library?.drop();
   });
 
   const open = (settings: typeof largeSettings, rareCandidates: number, plans?: string[]): Promise<Store> =>
