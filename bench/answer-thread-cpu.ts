@@ -21,6 +21,7 @@ import type * as IngestModule from "../src/ingest/ingest.ts";
 import type * as AnswerTaskModule from "../src/server/answer-worker-task.ts";
 import type * as WorkerStoresModule from "../src/server/worker-stores.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
+import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 // The compiled build (what `hearth serve` runs) with HEARTH_BENCH_DIST=1, else the sources through tsx.
 const fromDist = process.env.HEARTH_BENCH_DIST === "1";
@@ -36,31 +37,6 @@ const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shar
 const corpus = (relative: string): string => join(shared, "corpus", relative);
 const rounds = Number(process.argv[2] ?? 30);
 const warmUp = Number(process.argv[3] ?? 10);
-
-/** CPU milliseconds (user + system) so far of a process and all its descendants, from /proc (Linux). */
-function treeCpuMilliseconds(root: number): number {
-  const processes = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  let ticks = 0;
-  for (const [pid, { ticks: own }] of processes) {
-    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 0; ancestor = processes.get(ancestor)?.parent) {
-      if (ancestor === root) {
-        ticks += own;
-        break;
-      }
-    }
-  }
-  return ticks * 10;
-}
 
 function postmasterPid(port: string): number | undefined {
   for (const entry of readdirSync("/proc")) {
@@ -104,7 +80,7 @@ try {
   // A line to attach a profiler at (perf record -p <pid>): the measured rounds start now.
   console.log(`measuring ${rounds * questions.length} answers (pid ${process.pid})…`);
   const nodeBefore = process.cpuUsage();
-  const postgresBefore = postmaster === undefined ? 0 : treeCpuMilliseconds(postmaster);
+  const postgresBefore = postmaster === undefined ? 0 : (processTreeCpuMilliseconds([postmaster]) ?? NaN);
   const profiler = profilePath ? new Session() : undefined;
   if (profiler) {
     profiler.connect();
@@ -130,7 +106,7 @@ try {
     profiler.disconnect();
   }
   const node = process.cpuUsage(nodeBefore);
-  const postgresCpu = postmaster === undefined ? NaN : treeCpuMilliseconds(postmaster) - postgresBefore;
+  const postgresCpu = postmaster === undefined ? NaN : (processTreeCpuMilliseconds([postmaster]) ?? NaN) - postgresBefore;
   const answers = rounds * questions.length;
   const perAnswer = (milliseconds: number): string => `${(milliseconds / answers).toFixed(2)} ms`;
   console.log(

@@ -26,6 +26,7 @@ import pg from "pg";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
 import type { RunningPostgres } from "../test/support/postgres-server.ts";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
+import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -50,31 +51,8 @@ const milliseconds = (value: number): string => (Number.isFinite(value) ? `${val
  * not move with the neighbours' load, where latency does.
  */
 function cpuSeconds(roots: number[]): number | undefined {
-  if (!existsSync("/proc/self/stat")) return undefined;
-  const ticksPerSecond = 100;
-  const processes = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      // Fields after the command name (which may hold spaces, in parentheses): state, ppid, … utime (14), stime (15).
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  const wanted = new Set(roots);
-  let total = 0;
-  for (const [pid, { ticks }] of processes) {
-    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 1; ancestor = processes.get(ancestor)?.parent) {
-      if (wanted.has(ancestor)) {
-        total += ticks;
-        break;
-      }
-    }
-  }
-  return total / ticksPerSecond;
+  const milliseconds = processTreeCpuMilliseconds(roots);
+  return milliseconds === undefined ? undefined : milliseconds / 1000;
 }
 
 /** CPU seconds used so far by the main thread (the event loop) of each process, from /proc (Linux). */

@@ -10,7 +10,7 @@
  * replaces the size from which champion lists are used. HEARTH_PROFILE_OWN_BACKENDS=1 counts only this run's own
  * backends' CPU (by application name), not the whole server's: for measuring while an ingest writes beside it.
  */
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
@@ -19,34 +19,12 @@ import pg from "pg";
 import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-search.ts";
 import { championSearchSettings } from "../src/store/postgres/postgres-champion-search.ts";
 import { questionSets } from "./question-sets.ts";
+import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
 // This run's own backends are told apart from others on the same server (an ingest running beside it) by name.
 process.env.PGAPPNAME = "hearth-search-profile";
 
-/** CPU milliseconds (user + system) of a process and all its descendants so far, from /proc. */
-function treeCpuMilliseconds(root: number): number {
-  const processes = new Map<number, { parent: number; ticks: number }>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /s, "").split(" ");
-      processes.set(Number(entry), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  let ticks = 0;
-  for (const [pid, { ticks: own }] of processes) {
-    for (let ancestor: number | undefined = pid; ancestor !== undefined && ancestor > 0; ancestor = processes.get(ancestor)?.parent) {
-      if (ancestor === root) {
-        ticks += own;
-        break;
-      }
-    }
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
 /** CPU milliseconds so far of this run's own server backends (their pids from pg_stat_activity), or of the whole server. */
 let ownBackends: number[] = [];
 const backendCpuMilliseconds = (pids: number[]): number =>
@@ -58,7 +36,7 @@ const backendCpuMilliseconds = (pids: number[]): number =>
       return sum;
     }
   }, 0);
-const serverCpu = (): number => (postmaster === undefined ? 0 : treeCpuMilliseconds(Number(postmaster)));
+const serverCpu = (): number => (postmaster === undefined ? 0 : (processTreeCpuMilliseconds([Number(postmaster)]) ?? 0));
 const ownCpu = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
