@@ -8,23 +8,15 @@
  * is built, current and bundled (after `npm ci` or `npm run build`); skips, saying so, otherwise.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sampleCsv, sampleMarkdown, samplePdf } from "../src/loaders/sample-documents.ts";
 import { repositoryRoot, runHearth, runHearthProcess, temporaryDirectory } from "./support/run-hearth.ts";
+import { distIsCurrent } from "./support/compiled-build.ts";
 
-function bundleIsCurrent(): boolean {
-  const stamp = join(repositoryRoot, "dist", "build-stamp.json");
-  if (!existsSync(stamp) || !existsSync(join(repositoryRoot, "dist", "bundle", "main.js"))) return false;
-  if (!existsSync(join(repositoryRoot, "dist", "cached", "main.cjs.cache"))) return false;
-  const built = statSync(stamp).mtimeMs;
-  return !readdirSync(join(repositoryRoot, "src"), { recursive: true, withFileTypes: true }).some(
-    (entry) => entry.isFile() && !entry.name.endsWith(".test.ts") && statSync(join(entry.parentPath, entry.name)).mtimeMs > built,
-  );
-}
-const skip = !bundleIsCurrent();
+const skip = !distIsCurrent(["bundle/main.js", "cached/main.cjs.cache"]);
 if (skip) console.warn("skipped: dist/bundle/ is missing or older than src/ (npm run build) for the bundled CLI test");
 
 const environment = { HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };

@@ -6,7 +6,7 @@
  * otherwise.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pdfLoader } from "../src/loaders/pdf.ts";
@@ -14,26 +14,18 @@ import { earlyPdfOf, earlyWorkerBytes, startEarlyPageWorker } from "../src/loade
 import { defaultLoadLimits } from "../src/loaders/types.ts";
 import { corpus, corpusAvailable, repositoryRoot } from "./support/corpus.ts";
 import { runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { distIsCurrent } from "./support/compiled-build.ts";
+import { longPdf as longPdfOf } from "./support/long-pdf.ts";
 
 const folder = temporaryDirectory();
 /** Over earlyWorkerBytes: trailing spaces after %%EOF, which readers ignore. */
 const padding = Buffer.alloc(earlyWorkerBytes + 512 * 1024, " ");
 
-async function longPdf(pages: number): Promise<Buffer> {
-  const { default: PDFDocument } = await import("pdfkit");
-  const document = new PDFDocument({ size: "A4", margin: 56 });
-  const parts: Buffer[] = [];
-  document.on("data", (part: Buffer) => parts.push(part));
-  const finished = new Promise((resolve) => document.on("end", resolve));
-  for (let page = 1; page <= pages; page++) {
-    if (page > 1) document.addPage();
-    document.fontSize(16).text(`Section ${page}: sufficiency review`).moveDown().fontSize(11);
-    document.text(`Page ${page} records ${page * 2} children placed out of area at £${3000 + page} a week.`);
-  }
-  document.end();
-  await finished;
-  return Buffer.concat(parts);
-}
+const longPdf = (pages: number): Promise<Buffer> =>
+  longPdfOf(pages, (page) => ({
+    heading: `Section ${page}: sufficiency review`,
+    text: `Page ${page} records ${page * 2} children placed out of area at £${3000 + page} a week.`,
+  }));
 
 describe("which runs start the page worker at process start", () => {
   const big = join(folder, "big review.pdf");
@@ -66,14 +58,6 @@ describe("which runs start the page worker at process start", () => {
   });
 });
 
-const stamp = join(repositoryRoot, "dist", "build-stamp.json");
-function distIsCurrent(): boolean {
-  if (!existsSync(stamp)) return false;
-  const built = statSync(stamp).mtimeMs;
-  return !readdirSync(join(repositoryRoot, "src"), { recursive: true, withFileTypes: true }).some(
-    (entry) => entry.isFile() && !entry.name.endsWith(".test.ts") && statSync(join(entry.parentPath, entry.name)).mtimeMs > built,
-  );
-}
 const skip = !distIsCurrent();
 if (skip) console.warn("skipped: dist/ is missing or older than src/ (npm run build) for the early PDF worker test");
 

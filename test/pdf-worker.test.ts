@@ -6,41 +6,24 @@
  * or `npm run build`); skips, saying so, otherwise.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pdfLoader } from "../src/loaders/pdf.ts";
 import { defaultLoadLimits } from "../src/loaders/types.ts";
-import { corpus, corpusAvailable, repositoryRoot } from "./support/corpus.ts";
+import { corpus, corpusAvailable } from "./support/corpus.ts";
 import { temporaryDirectory } from "./support/run-hearth.ts";
+import { distIsCurrent } from "./support/compiled-build.ts";
+import { longPdf as longPdfOf } from "./support/long-pdf.ts";
 
-const stamp = join(repositoryRoot, "dist", "build-stamp.json");
-function distIsCurrent(): boolean {
-  if (!existsSync(stamp)) return false;
-  const built = statSync(stamp).mtimeMs;
-  const newer = readdirSync(join(repositoryRoot, "src"), { recursive: true, withFileTypes: true }).some(
-    (entry) => entry.isFile() && !entry.name.endsWith(".test.ts") && statSync(join(entry.parentPath, entry.name)).mtimeMs > built,
-  );
-  return !newer;
-}
 const skip = !distIsCurrent();
 if (skip) console.warn("skipped: dist/ is missing or older than src/ (npm run build) for the compiled PDF loader test");
 
-async function longPdf(pages: number): Promise<Buffer> {
-  const { default: PDFDocument } = await import("pdfkit");
-  const document = new PDFDocument({ size: "A4", margin: 56 });
-  const parts: Buffer[] = [];
-  document.on("data", (part: Buffer) => parts.push(part));
-  const finished = new Promise((resolve) => document.on("end", resolve));
-  for (let page = 1; page <= pages; page++) {
-    if (page > 1) document.addPage();
-    document.fontSize(16).text(`Section ${page}: placements review`).moveDown().fontSize(11);
-    document.text(`Page ${page} records that ${page * 3} children were placed within 20 miles, at a weekly cost of £${2000 + page} per placement.`);
-  }
-  document.end();
-  await finished;
-  return Buffer.concat(parts);
-}
+const longPdf = (pages: number): Promise<Buffer> =>
+  longPdfOf(pages, (page) => ({
+    heading: `Section ${page}: placements review`,
+    text: `Page ${page} records that ${page * 3} children were placed within 20 miles, at a weekly cost of £${2000 + page} per placement.`,
+  }));
 
 /** The PDF at `path` through the compiled loader in a child process (where the worker thread is used). */
 function loadCompiled(context: object): unknown {
