@@ -3,14 +3,14 @@ import type { Command } from "commander";
 import type { IngestOutcome } from "../ingest/ingest.ts";
 import { withStore } from "./open-store.ts";
 import type { CommandContext } from "./program.ts";
-import { count, unitWord } from "./wording.ts";
+import { count, rereadReason, unitWord } from "./wording.ts";
 
 function describeOutcome(outcome: IngestOutcome): string {
   switch (outcome.status) {
     case "ingested": {
       const document = outcome.document;
       const verb = outcome.rechunked ? "re-read " : outcome.replaced ? "updated " : "ingested";
-      const why = outcome.rechunked ? "; unchanged, read again for this version's better passages" : "";
+      const why = outcome.rechunked ? `; ${rereadReason}` : "";
       return `${verb}  ${outcome.fileName} (${count(document.unitCount, unitWord(document.format))}, ${count(document.chunkCount, "passage")}, ${(outcome.milliseconds / 1000).toFixed(2)} s${why})`;
     }
     case "unchanged":

@@ -36,3 +36,6 @@ export function humanDate(iso: string, now: Date = new Date()): string {
   if (day(when) === day(yesterday)) return `yesterday at ${time}`;
   return `${dateFormats().date.format(when)} at ${time}`;
 }
+
+/** Said after a file `hearth ingest` or `hearth worker` read again because an older chunking version cut it. */
+export const rereadReason = "unchanged, read again for this version's better passages";

@@ -8,7 +8,7 @@
 import type { Command } from "commander";
 import { parsePositiveInteger } from "./program.ts";
 import type { CommandContext } from "./program.ts";
-import { count } from "./wording.ts";
+import { count, rereadReason } from "./wording.ts";
 
 interface WorkerOptions {
   once?: boolean;
@@ -152,7 +152,7 @@ export function registerWorkerCommand(program: Command, context: CommandContext)
             io.stderr.write(`failed    ${result.error?.message ?? claimed.job.label}\n`);
           } else {
             const verb = result.rechunked ? "re-read" : result.status;
-            io.stdout.write(`${verb.padEnd(9)} ${result.fileName} (${count(result.passages ?? 0, "passage")}, workspace ${workspaceId}${result.rechunked ? "; unchanged, read again for this version's better passages" : ""})\n`);
+            io.stdout.write(`${verb.padEnd(9)} ${result.fileName} (${count(result.passages ?? 0, "passage")}, workspace ${workspaceId}${result.rechunked ? `; ${rereadReason}` : ""})\n`);
           }
           if (outcome && !outcome.completed && !options.json) io.stderr.write(`warning   ${claimed.job.label}: the job's lease ran out before it finished; another worker has it\n`);
         }
