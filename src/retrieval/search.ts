@@ -13,7 +13,7 @@ import { analyseQuery, positionsOutsideTerms, positionsOutsideTermsWhere } from 
 import type { QuestionShape } from "./question-shape.ts";
 import { classifyQuestion, definesTerm, hasSearchedShape } from "./question-shape.ts";
 import type { StemPositions } from "./stem-positions.ts";
-import { stemPositionFinder } from "./stem-positions.ts";
+import { findSequence, stemPositionFinder } from "./stem-positions.ts";
 import { cachedStems, stems, stopWords, words } from "./tokenize.ts";
 import { createTextCache } from "./text-cache.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
@@ -72,18 +72,6 @@ const weights = z
     }),
   })
   .parse(JSON.parse(readFileSync(new URL("./search-weights.json", import.meta.url), "utf8")));
-
-function findSequence(haystack: readonly string[], needle: readonly string[]): number[] {
-  const positions: number[] = [];
-  if (needle.length === 0) return positions;
-  outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
-    for (let offset = 0; offset < needle.length; offset++) {
-      if (haystack[start + offset] !== needle[offset]) continue outer;
-    }
-    positions.push(start);
-  }
-  return positions;
-}
 
 /**
  * Whether a title holds a term of three or more words in order with a few words between its own: "Inspection of

@@ -20,6 +20,19 @@ export interface StemPositions {
 
 const noPositions: readonly number[] = Object.freeze([]);
 
+/** Every position where `needle` starts in `haystack`, ascending (none for an empty needle). */
+export function findSequence(haystack: readonly string[], needle: readonly string[]): number[] {
+  const positions: number[] = [];
+  if (needle.length === 0) return positions;
+  outer: for (let start = 0; start + needle.length <= haystack.length; start++) {
+    for (let offset = 0; offset < needle.length; offset++) {
+      if (haystack[start + offset] !== needle[offset]) continue outer;
+    }
+    positions.push(start);
+  }
+  return positions;
+}
+
 /** A finder for the `wanted` stems; a sequence holding any other stem is looked for in the passage's full stems. */
 export function stemPositionFinder(wanted: Iterable<string>): (text: string) => StemPositions {
   const codes = new Map<string, number>();
@@ -67,12 +80,7 @@ export function stemPositionFinder(wanted: Iterable<string>): (text: string) => 
         if (sequenceCodes.some((code) => code === undefined)) {
           // Not a wanted stem: looked for the slow way, so the answer is still findSequence's.
           allStems ??= stems(text);
-          const positions: number[] = [];
-          outer: for (let start = 0; start + sequence.length <= allStems.length; start++) {
-            for (let offset = 0; offset < sequence.length; offset++) if (allStems[start + offset] !== sequence[offset]) continue outer;
-            positions.push(start);
-          }
-          return positions;
+          return findSequence(allStems, sequence);
         }
         const candidates = starts.get(sequenceCodes[0]!);
         if (candidates === undefined) return noPositions;
