@@ -22,6 +22,7 @@ import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts
 import { phraseOccurrences } from "./phrase-occurrences.ts";
 
 import { tokenize } from "./passage-tokens.ts";
+import { keptStillHolds } from "./kept-freshness.ts";
 
 export const textSearchSettings = z
   .object({
@@ -264,13 +265,9 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return count;
   };
 
-  /**
-   * Whether a value kept for the library at `kept` still holds: the same library version, or a library grown or shrunk
-   * by less than `championStaleShare` (a passage added since is still found by the query's rare terms; a removed one
-   * is skipped when passages are read). Phrase counts and champion lists follow the same rule.
-   */
+  /** Whether a value kept for the library at `kept` still holds (kept-freshness.ts): phrase counts and champion lists. */
   const fresh = (kept: { version: number; passages: number }, version: number, passageCount: number): boolean =>
-    kept.version === version || Math.abs(passageCount - kept.passages) <= settings.championStaleShare * kept.passages;
+    keptStillHolds(kept.version, kept.passages, version, passageCount, settings.championStaleShare);
 
   /**
    * A large library keeps its phrase counts in `phrase_passages` (a count reads the words' position lists: 10-140 ms

@@ -25,6 +25,7 @@ import { mergeRareAndFill } from "../narrowed-merge.ts";
 import { contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
 import type { Bigint } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
+import { keptStillHolds } from "../kept-freshness.ts";
 
 export const championSearchSettings = z
   .object({
@@ -67,13 +68,9 @@ export function wordsQuery(stems: string[]): string {
   return [...new Set(stems)].map((stem) => phraseQuery([stem])).join(" & ");
 }
 
-/**
- * Whether a value kept at `kept` still holds for the library now: the same generation, or a passage count within
- * `staleShare` of the one it was computed at (a passage written since is still found by the rare terms; one removed
- * is skipped when passages are read). The SQLite store's rule for its champion lists and phrase counts.
- */
+/** Whether a value kept at `kept` still holds for the library now: the rule of both stores (../kept-freshness.ts). */
 export function fresh(kept: { generation: number; libraryPassages: number }, state: LibraryState, staleShare: number): boolean {
-  return kept.generation === state.generation || Math.abs(state.chunkCount - kept.libraryPassages) <= staleShare * kept.libraryPassages;
+  return keptStillHolds(kept.generation, kept.libraryPassages, state.generation, state.chunkCount, staleShare);
 }
 
 export class ChampionSearch {
