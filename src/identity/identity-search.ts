@@ -8,6 +8,7 @@
  */
 import { findLocalAuthorities, localAuthorityPattern, resolveLocalAuthority } from "../market/local-authority-names.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
+import { pageKey } from "../retrieval/search.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import type { DocumentIdentity } from "./document-identity.ts";
 import { identitySearchWeights, libraryIdentities } from "./document-identity.ts";
@@ -36,10 +37,6 @@ export function withoutCouncilNames(question: string, councils: readonly string[
     else kept.push(tokens[index++] ?? "");
   }
   return kept.join(" ");
-}
-
-function pageKey(result: SearchResult): string {
-  return `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
 }
 
 interface IdentifiedDocument {

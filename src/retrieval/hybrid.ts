@@ -6,6 +6,7 @@ import { describeError } from "../errors/hearth-error.ts";
 import type { EmbeddingModel } from "../providers/types.ts";
 import type { PassageHit, Store } from "../store/types.ts";
 import type { SearchOptions, SearchResult, Searcher } from "./search.ts";
+import { pageKey } from "./search.ts";
 
 export interface HybridSearch {
   results: SearchResult[];
@@ -46,7 +47,7 @@ function capPerPage(results: SearchResult[], perPage: number | null | undefined)
   if (cap === null) return results;
   const counts = new Map<string, number>();
   return results.filter((result) => {
-    const key = `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
+    const key = pageKey(result);
     const seen = counts.get(key) ?? 0;
     counts.set(key, seen + 1);
     return seen < cap;

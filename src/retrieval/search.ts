@@ -478,12 +478,17 @@ function adjacentPhrases(concepts: Concept[]): string[][] {
   return phrases;
 }
 
+/** A result's page as "one page" is meant when passages are kept per page: its document and page, or its section. */
+export function pageKey(result: { documentId: number; page: number | null; section: string | null }): string {
+  return `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
+}
+
 /** Keeps at most `perPage` passages of each page, with a small bonus for pages holding several good passages. */
 function selectResults(scored: SearchResult[], options: SearchOptions): SearchResult[] {
   const perPage = options.perPage === undefined ? 1 : options.perPage;
   const byPage = new Map<string, SearchResult[]>();
   for (const result of scored) {
-    const key = `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
+    const key = pageKey(result);
     const list = byPage.get(key) ?? [];
     list.push(result);
     byPage.set(key, list);

@@ -9,6 +9,7 @@
  */
 import { renderTableRow } from "../chunking/chunk.ts";
 import type { SearchOptions, SearchResult, Searcher } from "../retrieval/search.ts";
+import { pageKey } from "../retrieval/search.ts";
 import { words } from "../retrieval/tokenize.ts";
 import type { PassageHit, Store } from "../store/types.ts";
 import type { QueryPlan } from "./build-query.ts";
@@ -48,9 +49,6 @@ async function planPassage(store: Store, query: string, documentIds: readonly nu
   if (!cells) return undefined;
   return passageHoldingRow(store, plan.data.record.documentId, cells);
 }
-
-const pageKey = (result: { documentId: number; page: number | null; section: string | null }): string =>
-  `${result.documentId}:${result.page ?? `s:${result.section ?? ""}`}`;
 
 export function withTableRows(searcher: Searcher, store: Store): Searcher {
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
