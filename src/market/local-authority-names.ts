@@ -25,7 +25,7 @@ let cached: { names: string[]; patterns: NamePattern[]; byLowerCase: Map<string,
  * What a short text names, kept by the text: the same question, its spans and its word windows are looked up many
  * times per answer (identity search, question analysis, the answerer), each a pass over every name. Bounded.
  */
-const foundInShortText = new Map<string, readonly string[]>();
+const foundInShortText = boundedMemo((text: string): readonly string[] => Object.freeze(findIn(text)), 5_000);
 const shortText = 200;
 
 function escape(text: string): string {
@@ -68,13 +68,7 @@ export function localAuthorityNames(): readonly string[] {
 /** Every LA named in a text, in order of first mention (a longer name hides the shorter one inside it). */
 export function findLocalAuthorities(text: string): string[] {
   if (text.length > shortText) return findIn(text);
-  let names = foundInShortText.get(text);
-  if (names === undefined) {
-    names = Object.freeze(findIn(text));
-    if (foundInShortText.size >= 5_000) foundInShortText.clear();
-    foundInShortText.set(text, names);
-  }
-  return [...names];
+  return [...foundInShortText(text)];
 }
 
 function findIn(text: string): string[] {

@@ -9,6 +9,7 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import { loadDefaultGlossary } from "../retrieval/glossary.ts";
 import { stem, stems, words } from "../retrieval/tokenize.ts";
 import { tableVocabulary } from "./vocabulary.ts";
+import { boundedMemo } from "../text/bounded-memo.ts";
 
 export interface QuestionToken {
   word: string;
@@ -61,17 +62,14 @@ function tokensOf(text: string): QuestionToken[] {
 }
 
 /** A council's own name as a pattern, compiled once per name (this runs for every question that names one). */
-const ownNamePatterns = new Map<string, RegExp>();
+const ownNamePattern = boundedMemo(
+  (name: string) => new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu"),
+  1_000,
+);
 
 /** Where a council is named: its own name, or else the shortest run of words that names it ("Notts"). */
 function spanOf(text: string, name: string): { at: number; end: number } {
-  let pattern = ownNamePatterns.get(name);
-  if (pattern === undefined) {
-    pattern = new RegExp(`(?<![\\p{L}])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").split(/\s+/).join("[\\s_-]+")}(?![\\p{L}])`, "iu");
-    if (ownNamePatterns.size >= 1_000) ownNamePatterns.clear();
-    ownNamePatterns.set(name, pattern);
-  }
-  const match = pattern.exec(text);
+  const match = ownNamePattern(name).exec(text);
   if (match) return { at: match.index, end: match.index + match[0].length };
   const spans = [...text.matchAll(/[\p{L}\p{N}]+/gu)];
   for (let length = 1; length <= 4; length += 1) {
