@@ -49,6 +49,12 @@ export interface ScoredHit {
   score: number;
 }
 
+/** Kept champion lists read ahead (ChampionSearch.prefetch): the phrases asked for, and the rows found. */
+export interface Prefetched {
+  asked: Set<string>;
+  rows: Promise<Map<string, Champion>>;
+}
+
 interface Champion {
   generation: number;
   libraryPassages: number;
@@ -92,10 +98,40 @@ export class ChampionSearch {
   }
 
   /**
-   * Champion lists for `phrases` (stems), fresh for `state`: from memory, else the kept rows (one statement), else
-   * computed and kept. Each also gives the phrase's passage count.
+   * The kept champion lists of `phrases` not remembered here, read before it is known which phrases are common (beside
+   * the counts, on another connection: one round trip fewer per search). Freshness is judged when they are used.
    */
-  async champions(phrases: string[][], state: LibraryState, settings: TextSearchSettings): Promise<Map<string, Champion>> {
+  prefetch(phrases: string[][]): Prefetched {
+    const asked = [...new Set(phrases.map((stems) => stems.join(" ")))].filter((key) => !this.#memory.has(key));
+    return { asked: new Set(asked), rows: asked.length === 0 ? Promise.resolve(new Map()) : this.#kept(asked) };
+  }
+
+  /** The kept champion rows of `keys` (phrases' stems joined by spaces), fresh or not. */
+  async #kept(keys: string[]): Promise<Map<string, Champion>> {
+    const kept = await this.#queries.query<{ phrase: string; generation: Bigint; library_passages: Bigint; passages: number; chunk_ids: Bigint[]; strengths: number[] }>(
+      `SELECT phrase, generation, library_passages, passages, chunk_ids, strengths FROM library_phrase_champions
+        WHERE workspace_id = $1 AND phrase = ANY ($2::text[])`,
+      [keys],
+    );
+    return new Map(
+      kept.rows.map((row) => [
+        row.phrase,
+        {
+          generation: Number(row.generation),
+          libraryPassages: Number(row.library_passages),
+          passages: row.passages,
+          chunkIds: row.chunk_ids.map(Number),
+          strengths: row.strengths.map(Number),
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Champion lists for `phrases` (stems), fresh for `state`: from memory, else the kept rows (`prefetched`, or one
+   * statement), else computed and kept. Each also gives the phrase's passage count.
+   */
+  async champions(phrases: string[][], state: LibraryState, settings: TextSearchSettings, prefetched?: Prefetched): Promise<Map<string, Champion>> {
     const found = new Map<string, Champion>();
     const wanted = new Map<string, string[]>();
     for (const stems of phrases) {
@@ -105,22 +141,15 @@ export class ChampionSearch {
       else wanted.set(key, stems);
     }
     if (wanted.size > 0) {
-      const kept = await this.#queries.query<{ phrase: string; generation: Bigint; library_passages: Bigint; passages: number; chunk_ids: Bigint[]; strengths: number[] }>(
-        `SELECT phrase, generation, library_passages, passages, chunk_ids, strengths FROM library_phrase_champions
-          WHERE workspace_id = $1 AND phrase = ANY ($2::text[])`,
-        [[...wanted.keys()]],
-      );
-      for (const row of kept.rows) {
-        const champion: Champion = {
-          generation: Number(row.generation),
-          libraryPassages: Number(row.library_passages),
-          passages: row.passages,
-          chunkIds: row.chunk_ids.map(Number),
-          strengths: row.strengths.map(Number),
-        };
-        if (!fresh(champion, state, settings.championStaleShare)) continue;
-        found.set(row.phrase, champion);
-        wanted.delete(row.phrase);
+      const unasked = [...wanted.keys()].filter((key) => prefetched === undefined || !prefetched.asked.has(key));
+      const [early, late] = await Promise.all([
+        prefetched === undefined ? new Map<string, Champion>() : prefetched.rows,
+        unasked.length === 0 ? new Map<string, Champion>() : this.#kept(unasked),
+      ]);
+      for (const [key, champion] of [...early, ...late]) {
+        if (!wanted.has(key) || !fresh(champion, state, settings.championStaleShare)) continue;
+        found.set(key, champion);
+        wanted.delete(key);
       }
     }
     for (const [key, stems] of wanted) found.set(key, await this.#build(stems, state, settings));
@@ -189,16 +218,7 @@ export class ChampionSearch {
 
   /**
    * The exact BM25 of each candidate on every phrase (FTS5's bm25(), as the ranking statement computes it), and its
-   * document. Per candidate one row read: its stem counts (jsonb) and, for each longer phrase, whether it occurs in
-   * the text and in the context (tsvector tests on the row already read). A phrase's hits equal those booleans unless
-   * its rarest word occurs more than once in that column; only then are they counted from positions, in a second
-   * statement over those few candidates.
-   *
-   * `exactTop`: only each group's best `limit` need exact scores (the rest are dropped by the caller). A counted
-   * phrase's hits lie between what the row's tests give (1 in the text, the context weight in the context) and its
-   * rarest word's counts there, so a candidate whose score at those upper bounds stays under the `limit`-th best
-   * lower bound of its group cannot enter the group's top: its positions are not read, and its score stays at the
-   * lower bound. Without `exactTop` every candidate's score is exact.
+   * document: `score` for candidates given by id (see `#scoreFrom`).
    */
   async score(
     chunkIds: number[],
@@ -207,22 +227,43 @@ export class ChampionSearch {
     state: LibraryState,
     exactTop?: { groups: number[][]; limit: number; keep: (documentId: number) => boolean },
   ): Promise<Map<number, { score: number; documentId: number }>> {
+    if (chunkIds.length === 0) return new Map();
+    const scored = await this.#scoreFrom({ given: { ids: chunkIds, limit: chunkIds.length }, documents: null }, phrases, idfs, state, exactTop);
+    return scored.scores;
+  }
+
+  /**
+   * The candidates of `source` (found by a query, given by id, a few documents' own passages: one statement finds them
+   * and reads them), each scored exactly on every phrase, with the group it came from (found: 0, the others: 1). Per
+   * candidate one row read: its stem counts (jsonb) and, for each longer phrase, whether it occurs in the text and in
+   * the context (tsvector tests on the row already read). A phrase's hits equal those booleans unless its rarest word
+   * occurs more than once in that column; only then are they counted from positions, from the tsvector's text form
+   * the same statement returns for those candidates alone.
+   *
+   * `exactTop`: only each group's best `limit` need exact scores (the rest are dropped by the caller). A counted
+   * phrase's hits lie between what the row's tests give (1 in the text, the context weight in the context) and its
+   * rarest word's counts there, so a candidate whose score at those upper bounds stays under the `limit`-th best
+   * lower bound of its group cannot enter the group's top: its positions are not parsed, and its score stays at the
+   * lower bound. `groups` given there replace the statement's own (for `score`). Without `exactTop` every candidate's
+   * score is exact.
+   */
+  async #scoreFrom(
+    source: CandidateSource,
+    phrases: string[][],
+    idfs: number[],
+    state: LibraryState,
+    exactTop?: { groups?: number[][]; limit: number; keep: (documentId: number) => boolean },
+  ): Promise<{ scores: Map<number, { score: number; documentId: number }>; groups: [number[], number[]] }> {
     const scores = new Map<number, { score: number; documentId: number }>();
-    if (chunkIds.length === 0 || phrases.length === 0) return scores;
+    const groups: [number[], number[]] = [[], []];
+    if (phrases.length === 0 || (source.found === undefined && source.given === undefined && source.own === undefined)) return { scores, groups };
     const stems = [...new Set(phrases.flat())];
     const stemIndex = new Map(stems.map((stem, index) => [stem, index]));
     const longer = phrases.map((phrase, index) => ({ phrase, index })).filter((entry) => entry.phrase.length > 1);
-    const stemColumns = stems.map((_, index) => `(d.tc ->> ($3::text[])[${index + 1}])::float8, (d.cc ->> ($3::text[])[${index + 1}])::float8`).join(", ");
-    const phraseColumns = longer.map((_, index) => `d.terms @@ ($4::tsquery[])[${index + 1}], d.terms @@ ($5::tsquery[])[${index + 1}]`).join(", ");
-    const result = await this.#queries.query<{ id: Bigint; document_id: Bigint; indexed_length: number; counts: (number | null)[]; found: boolean[] | null }>(
-      `SELECT c.id, c.document_id, c.indexed_length, ARRAY[${stemColumns}] AS counts, ${longer.length === 0 ? "NULL::boolean[]" : `ARRAY[${phraseColumns}]`} AS found
-         FROM library_chunks c
-         CROSS JOIN LATERAL (SELECT '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${longer.length === 0 ? "" : ", c.terms || ''::tsvector AS terms"} OFFSET 0) d
-        WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])`,
-      // The phrase arrays only where the statement uses them: PostgreSQL refuses parameters a statement never names.
-      longer.length === 0
-        ? [chunkIds, stems]
-        : [chunkIds, stems, longer.map((entry) => phraseQuery(entry.phrase, "A")), longer.map((entry) => phraseQuery(entry.phrase, "B"))],
+    const statement = candidateStatement(source, stems, longer.map((entry) => entry.phrase));
+    const result = await this.#queries.query<{ grp: number; id: Bigint; document_id: Bigint; indexed_length: number; counts: (number | null)[]; found: boolean[] | null; vector: string | null }>(
+      statement.sql,
+      statement.params,
     );
     const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
     interface Candidate {
@@ -232,6 +273,7 @@ export class ChampionSearch {
       frequencies: number[];
       /** The most each counted phrase's hits can be (its lower bound is in `frequencies`). */
       most: Map<number, number>;
+      vector: string | null;
     }
     const candidates: Candidate[] = [];
     const counted: { candidate: Candidate; phrase: number }[] = [];
@@ -245,7 +287,9 @@ export class ChampionSearch {
         norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
         frequencies: phrases.map(() => 0),
         most: new Map(),
+        vector: row.vector,
       };
+      groups[row.grp === 0 ? 0 : 1].push(candidate.id);
       phrases.forEach((phrase, index) => {
         if (phrase.length === 1) candidate.frequencies[index] = textCount(phrase[0]!) + contextWeight * contextCount(phrase[0]!);
       });
@@ -274,7 +318,7 @@ export class ChampionSearch {
     if (exactTop !== undefined && counted.length > 0) {
       const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
       const needed = new Set<Candidate>();
-      for (const group of exactTop.groups) {
+      for (const group of exactTop.groups ?? groups) {
         const members = group.flatMap((chunkId) => {
           const candidate = byId.get(chunkId);
           return candidate === undefined || !exactTop.keep(candidate.documentId) ? [] : [candidate];
@@ -285,35 +329,31 @@ export class ChampionSearch {
       }
       counted.splice(0, counted.length, ...counted.filter((entry) => needed.has(entry.candidate)));
     }
-    if (counted.length > 0) {
-      // Counted here from the candidates' positions: their tsvectors as text, only the phrase's words parsed (the SQL
-      // function hearth_phrase_frequency unnests every lexeme of the vector: ~275 ms a search at 500k passages).
-      const vectors = await this.#queries.query<{ id: Bigint; terms: string }>(
-        "SELECT c.id, c.terms::text AS terms FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = ANY ($2::bigint[])",
-        [[...new Set(counted.map((entry) => entry.candidate.id))]],
-      );
-      const vectorOf = new Map(vectors.rows.map((row) => [Number(row.id), row.terms]));
-      const wantedStems = new Set(counted.flatMap((entry) => phrases[entry.phrase]!));
-      const parsed = new Map<number, Map<string, StemPositions>>();
-      for (const entry of counted) {
-        let positions = parsed.get(entry.candidate.id);
-        if (positions === undefined) {
-          positions = vectorPositions(vectorOf.get(entry.candidate.id) ?? "", wantedStems);
-          parsed.set(entry.candidate.id, positions);
-        }
-        entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
+    // Counted here from the candidates' positions: their tsvectors' text form (returned for exactly the candidates a
+    // phrase may need counting in), only the phrase's words parsed (the SQL function hearth_phrase_frequency unnests
+    // every lexeme of the vector: ~275 ms a search at 500k passages).
+    const wantedStems = new Set(counted.flatMap((entry) => phrases[entry.phrase]!));
+    const parsed = new Map<number, Map<string, StemPositions>>();
+    for (const entry of counted) {
+      let positions = parsed.get(entry.candidate.id);
+      if (positions === undefined) {
+        positions = vectorPositions(entry.candidate.vector ?? "", wantedStems);
+        parsed.set(entry.candidate.id, positions);
       }
+      entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
     }
     for (const candidate of candidates) {
       const score = scoreOf(candidate, false);
       if (score > 0) scores.set(candidate.id, { score, documentId: candidate.documentId });
     }
-    return scores;
+    return { scores, groups };
   }
 
   /**
    * The top `limit` of a large library for `phrases` (distinct stem sequences), given each stem's passages and the
-   * phrases' counts where known. `documentIds`: only passages of those documents.
+   * phrases' counts where known. `documentIds`: only passages of those documents; `documentPassages`: how many
+   * passages they hold together (read with the counts, in the same round trip). Once the champion lists are known
+   * (kept, remembered, or `prefetched` beside the counts), one statement finds and reads every candidate.
    */
   async search(options: {
     phrases: string[][];
@@ -322,11 +362,13 @@ export class ChampionSearch {
     state: LibraryState;
     limit: number;
     documentIds: number[] | null;
+    documentPassages?: number;
+    prefetched?: Prefetched;
     settings: TextSearchSettings;
     large: ChampionSearchSettings;
   }): Promise<ScoredHit[]> {
     const { phrases, stemPassages, state, limit, documentIds, settings, large } = options;
-    const wanted = documentIds === null ? null : new Set(documentIds);
+    const wanted = documentIds === null ? null : [...new Set(documentIds)];
     // What a phrase's candidates cost: the passages holding its rarest word bound those holding all its words.
     const costed = phrases
       .map((phrase) => ({ phrase, passages: Math.min(...phrase.map(stemPassages)) }))
@@ -345,45 +387,23 @@ export class ChampionSearch {
       .slice(next)
       .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
       .map((entry) => entry.phrase);
+    const anyOf = (list: string[][]): string => list.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ");
 
-    // A few small documents: their passages holding any phrase's words, read through the document index.
-    if (wanted !== null && wanted.size <= settings.fewDocuments) {
-      const sizes = await this.#queries.query<{ n: Bigint }>(
-        "SELECT coalesce(sum(d.chunk_count), 0) AS n FROM library_documents d WHERE d.workspace_id = $1 AND d.id = ANY ($2::bigint[])",
-        [[...wanted]],
-      );
-      if (Number(sizes.rows[0]?.n ?? 0) <= large.scanDocumentsUpTo) {
-        const ids = await this.#queries.query<{ id: Bigint }>(
-          // `terms || ''` keeps the planner off the GIN index (the AND of common words over the whole library): the
-          // documents' own passages are read and tested.
-          "SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY ($2::bigint[]) AND (c.terms || ''::tsvector) @@ $3::tsquery",
-          [[...wanted], phrases.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ")],
-        );
-        const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings);
-        const candidateIds = ids.rows.map((row) => Number(row.id));
-        const scored = await this.score(candidateIds, phrases, idfs, state, { groups: [candidateIds], limit, keep: () => true });
-        return [...scored].map(([chunkId, { score }]) => ({ chunkId, score })).sort(byScore).slice(0, limit);
-      }
+    // A few small documents: their passages holding any phrase's words, read and tested through the document index.
+    if (wanted !== null && wanted.length <= settings.fewDocuments && (options.documentPassages ?? Infinity) <= large.scanDocumentsUpTo) {
+      const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings, options.prefetched);
+      const scored = await this.#scoreFrom({ found: { query: anyOf(phrases), documents: wanted, scan: true }, documents: null }, phrases, idfs, state, {
+        limit,
+        keep: () => true,
+      });
+      return [...scored.scores].map(([chunkId, { score }]) => ({ chunkId, score })).sort(byScore).slice(0, limit);
     }
 
-    const championLists = common.length === 0 ? new Map<string, Champion>() : await this.champions(common, state, settings);
+    const championLists = common.length === 0 ? new Map<string, Champion>() : await this.champions(common, state, settings, options.prefetched);
     for (const [key, champion] of championLists) options.phrasePassages.set(key, champion.passages);
-    const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings);
+    const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings, options.prefetched);
     const idfOf = new Map(phrases.map((phrase, index) => [phrase.join(" "), idfs[index]!]));
 
-    const rareIds =
-      rare.length === 0
-        ? []
-        : (
-            await this.#queries.transaction(
-              (queries) =>
-                queries.query<{ id: Bigint }>(
-                  `SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${wanted === null ? "" : " AND c.document_id = ANY ($3::bigint[])"}`,
-                  [rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), ...(wanted === null ? [] : [[...wanted]])],
-                ),
-              { enable_seqscan: "off" },
-            )
-          ).rows.map((row) => Number(row.id));
     // The fill: the passages best in the common phrases' champion lists together (each list's own BM25, summed).
     const fillScores = new Map<number, number>();
     for (const phrase of common) {
@@ -392,45 +412,137 @@ export class ChampionSearch {
       const idf = idfOf.get(phrase.join(" ")) ?? 0;
       champion.chunkIds.forEach((chunkId, index) => fillScores.set(chunkId, (fillScores.get(chunkId) ?? 0) + idf * champion.strengths[index]!));
     }
-    const rareSet = new Set(rareIds);
+    // The rare side's passages (at most `spent`, found in the statement) may be among them: enough are sent that the
+    // first `fillLimit` not found still fill the list.
+    const fillLimit = wanted === null ? large.fillCandidates : large.fillCandidates * 4;
     const fillIds = [...fillScores]
-      .filter(([chunkId]) => !rareSet.has(chunkId))
       .sort((left, right) => right[1] - left[1] || left[0] - right[0])
-      .slice(0, wanted === null ? large.fillCandidates : large.fillCandidates * 4)
+      .slice(0, fillLimit + spent)
       .map(([chunkId]) => chunkId);
     // A search restricted to documents too large to read whole: the champion lists hold the whole library's best
     // passages, and few of them (or none) may lie in these documents, so the documents' own passages holding a common
     // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
     // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
-    if (wanted !== null && common.length > 0) {
-      const taken = new Set([...rareIds, ...fillIds]);
-      const own = await this.#queries.query<{ id: Bigint }>(
-        "SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY ($2::bigint[]) AND (c.terms || ''::tsvector) @@ $3::tsquery LIMIT $4",
-        [[...wanted], common.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), large.fillCandidates * 4],
-      );
-      for (const row of own.rows) if (!taken.has(Number(row.id))) fillIds.push(Number(row.id));
-    }
-    const inWanted = (documentId: number): boolean => wanted === null || wanted.has(documentId);
-    const scored = await this.score([...rareIds, ...fillIds], phrases, idfs, state, { groups: [rareIds, fillIds], limit, keep: inWanted });
-    const keep = (chunkId: number): boolean => inWanted(scored.get(chunkId)?.documentId ?? -1);
+    // Only the documents' passages are read and scored (a champion elsewhere is dropped by its row's document).
+    const source: CandidateSource = {
+      ...(rare.length === 0 ? {} : { found: { query: anyOf(rare), documents: wanted, scan: false } }),
+      ...(fillIds.length === 0 ? {} : { given: { ids: fillIds, limit: fillLimit } }),
+      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, query: anyOf(common), limit: large.fillCandidates * 4 } }),
+      documents: wanted,
+    };
+    const scored = await this.#scoreFrom(source, phrases, idfs, state, { limit, keep: () => true });
     const ranked = (ids: number[]): ScoredHit[] =>
       ids.flatMap((chunkId) => {
-        const hit = scored.get(chunkId);
-        return hit === undefined || !keep(chunkId) ? [] : [{ chunkId, score: hit.score }];
+        const hit = scored.scores.get(chunkId);
+        return hit === undefined ? [] : [{ chunkId, score: hit.score }];
       }).sort(byScore);
-    return mergeRareAndFill(ranked(rareIds).slice(0, limit), ranked(fillIds).slice(0, limit), limit, settings.fillShare);
+    return mergeRareAndFill(ranked(scored.groups[0]).slice(0, limit), ranked(scored.groups[1]).slice(0, limit), limit, settings.fillShare);
   }
 
   /** Each phrase's IDF: a word's from the stem counts, a longer phrase's from its kept count or champion list. */
-  async #idfs(phrases: string[][], phrasePassages: Map<string, number>, stemPassages: (stem: string) => number, state: LibraryState, settings: TextSearchSettings): Promise<number[]> {
+  async #idfs(
+    phrases: string[][],
+    phrasePassages: Map<string, number>,
+    stemPassages: (stem: string) => number,
+    state: LibraryState,
+    settings: TextSearchSettings,
+    prefetched?: Prefetched,
+  ): Promise<number[]> {
     const uncounted = phrases.filter((phrase) => phrase.length > 1 && !phrasePassages.has(phrase.join(" ")));
     if (uncounted.length > 0) {
-      for (const [key, champion] of await this.champions(uncounted, state, settings)) phrasePassages.set(key, champion.passages);
+      for (const [key, champion] of await this.champions(uncounted, state, settings, prefetched)) phrasePassages.set(key, champion.passages);
     }
     return phrases.map((phrase) =>
       inverseDocumentFrequency(state.chunkCount, phrase.length === 1 ? stemPassages(phrase[0]!) : (phrasePassages.get(phrase.join(" ")) ?? 0)),
     );
   }
+}
+
+/**
+ * Where a scoring statement's candidates come from, each part optional: `found`, passages matching a query (through
+ * GIN, or, with `scan`, the documents' own passages read and tested); `given`, passages by id in rank order, the first
+ * `limit` of them not found already; `own`, up to `limit` passages of `documents` matching `query` not among the
+ * others. `documents`: only passages of these are read and scored (null: any).
+ */
+export interface CandidateSource {
+  found?: { query: string; documents: number[] | null; scan: boolean };
+  given?: { ids: number[]; limit: number };
+  own?: { documents: number[]; query: string; limit: number };
+  documents: number[] | null;
+}
+
+/**
+ * One statement that finds `source`'s candidates and reads each one's scoring inputs: its group (0 found, 1 the
+ * others), document, indexed length, each stem's count in the text and the context, whether each longer phrase occurs
+ * in the text and the context, and the tsvector's text form where a phrase may need counting from positions (it
+ * occurs in a column where its rarest word occurs more than once). Parameters from $2 (WorkspaceQueries adds $1).
+ */
+export function candidateStatement(source: CandidateSource, stems: string[], longer: string[][]): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const parameter = (value: unknown, type: string): string => {
+    params.push(value);
+    return `$${params.length + 1}::${type}`;
+  };
+  const parts: string[] = [];
+  const ctes: string[] = [];
+  const notIn = (alias: string): string => parts.map((part) => ` AND NOT EXISTS (SELECT 1 FROM ${part} x WHERE x.id = ${alias}.id)`).join("");
+  if (source.found !== undefined) {
+    const { query, documents, scan } = source.found;
+    // A scan tests the documents' own passages (`terms || ''` keeps the planner off GIN's whole-library AND of
+    // common words); otherwise GIN answers the query of plain lexemes exactly, with no recheck, and the documents are
+    // a filter on its few rows (`document_id + 0` keeps the planner from reading every passage of the documents through
+    // their index to test each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
+    const inDocuments = documents === null ? "" : ` AND ${scan ? "c.document_id" : "(c.document_id + 0)"} = ANY (${parameter(documents, "bigint[]")})`;
+    const match = scan ? `(c.terms || ''::tsvector) @@ ${parameter(query, "tsquery")}` : `c.terms @@ ${parameter(query, "tsquery")}`;
+    ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
+    parts.push("found");
+  }
+  if (source.given !== undefined) {
+    ctes.push(
+      `given AS MATERIALIZED (SELECT g.id FROM unnest(${parameter(source.given.ids, "bigint[]")}) WITH ORDINALITY AS g(id, n) WHERE true${notIn("g")}
+         ORDER BY g.n LIMIT ${parameter(source.given.limit, "integer")})`,
+    );
+    parts.push("given");
+  }
+  if (source.own !== undefined) {
+    const { documents, query, limit } = source.own;
+    ctes.push(
+      `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY (${parameter(documents, "bigint[]")})
+         AND (c.terms || ''::tsvector) @@ ${parameter(query, "tsquery")}${notIn("c")} LIMIT ${parameter(limit, "integer")})`,
+    );
+    parts.push("own");
+  }
+  const candidates = parts.map((part) => `SELECT ${part}.id, ${part === "found" ? 0 : 1} AS grp FROM ${part}`).join(" UNION ALL ");
+  const stemArray = parameter(stems, "text[]");
+  const counts = stems
+    .map((_, index) => `coalesce((d.tc ->> (${stemArray})[${index + 1}])::float8, 0), coalesce((d.cc ->> (${stemArray})[${index + 1}])::float8, 0)`)
+    .join(", ");
+  let hits = "NULL::boolean[]";
+  let vector = "NULL::text";
+  if (longer.length > 0) {
+    const inText = parameter(longer.map((phrase) => phraseQuery(phrase, "A")), "tsquery[]");
+    const inContext = parameter(longer.map((phrase) => phraseQuery(phrase, "B")), "tsquery[]");
+    hits = `ARRAY[${longer.map((_, index) => `d.terms @@ (${inText})[${index + 1}], d.terms @@ (${inContext})[${index + 1}]`).join(", ")}]`;
+    const stemPosition = new Map(stems.map((stem, index) => [stem, index]));
+    // SQL arrays count from 1: a stem's text count is at 2i + 1, its context count at 2i + 2; a phrase's tests likewise.
+    const needs = longer
+      .map((phrase, index) => {
+        const least = (offset: number): string => `least(${phrase.map((stem) => `s.counts[${2 * stemPosition.get(stem)! + offset}]`).join(", ")})`;
+        return `(s.hits[${2 * index + 1}] AND ${least(1)} > 1) OR (s.hits[${2 * index + 2}] AND ${least(2)} > 1)`;
+      })
+      .join(" OR ");
+    vector = `CASE WHEN ${needs} THEN d.terms::text END`;
+  }
+  // A filter on each candidate's row, read by its id (`+ 0`: not a hash of every passage of the documents).
+  const inDocuments = source.documents === null ? "" : ` AND (c.document_id + 0) = ANY (${parameter(source.documents, "bigint[]")})`;
+  const sql = `WITH ${ctes.join(", ")},
+    candidates AS (${candidates})
+    SELECT k.grp, c.id, c.document_id, c.indexed_length, s.counts, s.hits AS found, ${vector} AS vector
+      FROM candidates k
+      JOIN library_chunks c ON c.workspace_id = $1 AND c.id = k.id${inDocuments}
+      CROSS JOIN LATERAL (SELECT '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${longer.length === 0 ? "" : ", c.terms || ''::tsvector AS terms"} OFFSET 0) d
+      CROSS JOIN LATERAL (SELECT ARRAY[${counts}] AS counts, ${hits} AS hits OFFSET 0) s`;
+  return { sql, params };
 }
 
 /** A lexeme's positions in a tsvector, and whether each is in the text (weight A) or the context (B). */

@@ -44,6 +44,8 @@ export class PostgresPassages implements PassageIndex {
   readonly #location: string;
   readonly #tuning: SearchTuning;
   readonly #champions: ChampionSearch;
+  /** Whether the last search found a library of championFrom passages or more. */
+  #largeSeen = false;
 
   constructor(queries: WorkspaceQueries, location: string, vectorsUnavailable: string | null, tuning: SearchTuning = {}) {
     this.#queries = queries;
@@ -72,7 +74,10 @@ export class PostgresPassages implements PassageIndex {
    * the index up to `phraseCountCap` passages (estimated past it, as the SQLite store does) and kept; a server that refuses the
    * write (a read-only replica) simply counts again next time.
    */
-  async #counts(phrases: string[][]): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals; state: LibraryState }> {
+  async #counts(
+    phrases: string[][],
+    documentIds: number[] | null = null,
+  ): Promise<{ stems: Map<string, number>; phrases: Map<string, number>; totals: LibraryTotals; state: LibraryState; documentPassages: number | undefined }> {
     // Every stem of every phrase (a longer phrase's words bound what it can cost), and the longer phrases themselves.
     const singles = [...new Set(phrases.flat())];
     const longer = [...new Set(phrases.filter((stems) => stems.length > 1).map((stems) => stems.join(" ")))];
@@ -85,8 +90,15 @@ export class PostgresPassages implements PassageIndex {
         WHERE p.workspace_id = $1 AND p.phrase = ANY ($3::text[])
        UNION ALL
        SELECT 'statistics', concat_ws(' ', g.chunk_count, g.text_tokens, g.indexed_tokens), g.passage_generation
-         FROM library_statistics g WHERE g.workspace_id = $1`,
-      [singles, longer],
+         FROM library_statistics g WHERE g.workspace_id = $1${
+           // A restricted search's documents' passages (whether they are few enough to read whole), in the same trip.
+           documentIds === null
+             ? ""
+             : `
+       UNION ALL
+       SELECT 'documents', '', coalesce(sum(d.chunk_count), 0)::bigint FROM library_documents d WHERE d.workspace_id = $1 AND d.id = ANY ($4::bigint[])`
+         }`,
+      documentIds === null ? [singles, longer] : [singles, longer, documentIds],
     );
     const stemCounts = new Map<string, number>();
     const phraseCounts = new Map<string, number>();
@@ -94,8 +106,10 @@ export class PostgresPassages implements PassageIndex {
     // The statistics row comes in the same round trip (its three totals as one text column, to fit the union).
     let totals: LibraryTotals = { chunkCount: 0, textTokens: 0, indexedTokens: 0 };
     const kept: { phrase: string; generation: number; libraryPassages: number; passages: number }[] = [];
+    let documentPassages: number | undefined;
     for (const row of result.rows) {
       if (row.kind === "stem") stemCounts.set(row.key, Number(row.passages));
+      else if (row.kind === "documents") documentPassages = Number(row.passages);
       else if (row.kind === "phrase") {
         const [keptGeneration, libraryPassages, ...words] = row.key.split(" ");
         kept.push({ phrase: words.join(" "), generation: Number(keptGeneration), libraryPassages: Number(libraryPassages), passages: Number(row.passages) });
@@ -173,7 +187,7 @@ export class PostgresPassages implements PassageIndex {
       }
     }
     for (const stem of singles) phraseCounts.set(stem, stemCounts.get(stem) ?? 0);
-    return { stems: stemCounts, phrases: phraseCounts, totals, state };
+    return { stems: stemCounts, phrases: phraseCounts, totals, state, documentPassages };
   }
 
   async searchText(query: TextQuery): Promise<PassageHit[]> {
@@ -187,10 +201,16 @@ export class PostgresPassages implements PassageIndex {
       if (documentIds.length === 0) return [];
     }
     const { phrases } = compiled;
-    const counts = await this.#counts(phrases);
-    const { totals } = counts;
-    if (totals.chunkCount === 0) return [];
     const searchSettings = this.#tuning.textSearch ?? postgresTextSearchSettings;
+    // A library known to be large (its last search's size) reads its phrases' kept champion lists beside the counts,
+    // on another connection: a round trip fewer per search (a stale or unused list costs only its bytes).
+    const prefetched = this.#largeSeen ? this.#champions.prefetch(phrases) : undefined;
+    // Not awaited until used: a failed read then fails the search, and an unused one must not go unhandled.
+    prefetched?.rows.catch(() => undefined);
+    const counts = await this.#counts(phrases, documentIds);
+    const { totals } = counts;
+    this.#largeSeen = totals.chunkCount >= searchSettings.championFrom;
+    if (totals.chunkCount === 0) return [];
     if (totals.chunkCount >= searchSettings.championFrom) {
       this.#tuning.onSearchPlan?.("champions");
       const distinctPhrases = new Map<string, string[]>();
@@ -202,6 +222,8 @@ export class PostgresPassages implements PassageIndex {
         state: counts.state,
         limit,
         documentIds,
+        ...(counts.documentPassages === undefined ? {} : { documentPassages: counts.documentPassages }),
+        ...(prefetched === undefined ? {} : { prefetched }),
         settings: searchSettings,
         large: this.#tuning.championSearch ?? championSearchSettings,
       });
