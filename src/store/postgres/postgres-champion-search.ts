@@ -82,6 +82,11 @@ export function fresh(kept: { generation: number; libraryPassages: number }, sta
 export class ChampionSearch {
   readonly #queries: WorkspaceQueries;
   readonly #memory = new Map<string, Champion>();
+  /**
+   * Phrases the last searches took no champion list for (rare, or a word in half the library): not read ahead. One
+   * that has become common since is read when it is found to be (`champions`), as without a read ahead.
+   */
+  readonly #listless = new Set<string>();
 
   constructor(queries: WorkspaceQueries) {
     this.#queries = queries;
@@ -102,7 +107,7 @@ export class ChampionSearch {
    * the counts, on another connection: one round trip fewer per search). Freshness is judged when they are used.
    */
   prefetch(phrases: string[][]): Prefetched {
-    const asked = [...new Set(phrases.map((stems) => stems.join(" ")))].filter((key) => !this.#memory.has(key));
+    const asked = [...new Set(phrases.map((stems) => stems.join(" ")))].filter((key) => !this.#memory.has(key) && !this.#listless.has(key));
     return { asked: new Set(asked), rows: asked.length === 0 ? Promise.resolve(new Map()) : this.#kept(asked) };
   }
 
@@ -387,6 +392,13 @@ export class ChampionSearch {
       .slice(next)
       .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
       .map((entry) => entry.phrase);
+    const listed = new Set(common.map((phrase) => phrase.join(" ")));
+    if (this.#listless.size >= 5_000) this.#listless.clear();
+    for (const phrase of phrases) {
+      const key = phrase.join(" ");
+      if (listed.has(key)) this.#listless.delete(key);
+      else this.#listless.add(key);
+    }
     const anyOf = (list: string[][]): string => list.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ");
 
     // A few small documents: their passages holding any phrase's words, read and tested through the document index.
