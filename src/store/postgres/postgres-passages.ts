@@ -207,7 +207,9 @@ export class PostgresPassages implements PassageIndex {
     const prefetched = this.#largeSeen ? this.#champions.prefetch(phrases) : undefined;
     // Not awaited until used: a failed read then fails the search, and an unused one must not go unhandled.
     prefetched?.rows.catch(() => undefined);
-    const counts = await this.#counts(phrases, documentIds);
+    // A search of a few documents learns their size with the counts (whether to read them whole).
+    const few = documentIds !== null && new Set(documentIds).size <= searchSettings.fewDocuments;
+    const counts = await this.#counts(phrases, few ? documentIds : null);
     const { totals } = counts;
     this.#largeSeen = totals.chunkCount >= searchSettings.championFrom;
     if (totals.chunkCount === 0) return [];
@@ -245,7 +247,6 @@ export class PostgresPassages implements PassageIndex {
     const total = phrases.reduce((sum, stems) => sum + bound(stems), 0);
     const budget = Math.max(settings.postingBudget, Math.round(settings.postingBudgetShare * totals.chunkCount));
     // A small library, a query within the budget, or a search of a few documents: every phrase, ranked exactly.
-    const few = documentIds !== null && new Set(documentIds).size <= settings.fewDocuments;
     if (total <= budget || totals.chunkCount < settings.narrowFrom || few) {
       return this.#rankEither(phrases, phrases.map(idfOf), phrases.map(passages), totals, limit, documentIds);
     }
