@@ -17,6 +17,10 @@
  *   and one phrase test per column read from its own row, a phrase counted from positions only where its rarest
  *   word occurs more than once. The two sides are merged as the SQLite store merges them (the rare side keeps most
  *   places, the fill its share).
+ * - Round trips: the counts (with the kept champion lists read beside them on another connection), one statement
+ *   that finds every candidate (the rare side through GIN, the fill by id, a restricted search's own passages) and
+ *   reads its scoring inputs (`candidateStatement`), then the passages' text: three for a warm search. Each round
+ *   trip on a loaded machine costs a wake-up on both sides, often more than the statement itself.
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
