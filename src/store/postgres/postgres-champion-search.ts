@@ -237,7 +237,8 @@ export class ChampionSearch {
     exactTop?: { groups: number[][]; limit: number; keep: (documentId: number) => boolean },
   ): Promise<Map<number, { score: number; documentId: number }>> {
     if (chunkIds.length === 0) return new Map();
-    const scored = await this.#scoreFrom({ given: { ids: chunkIds, limit: chunkIds.length }, documents: null }, phrases, idfs, state, exactTop);
+    const ids = [...new Set(chunkIds)];
+    const scored = await this.#scoreFrom({ given: { ids, limit: ids.length }, documents: null }, phrases, idfs, state, exactTop);
     return scored.scores;
   }
 
