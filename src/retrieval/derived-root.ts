@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as z from "zod";
-import { stem } from "./tokenize.ts";
+import { stem, stopWords } from "./tokenize.ts";
 
 const settings = z
   .object({
@@ -16,14 +16,16 @@ const settings = z
 
 /**
  * The root a word's stem keeps once a noun suffix the stemmer left is taken off ("placements" -> "place"), or null
- * where the stemmer took it off itself ("assessment" -> "assess") or the root would be too short ("comment").
+ * where the stemmer took it off itself ("assessment" -> "assess"), the root would be too short ("comment") or is a
+ * stop word ("statement" -> "state", as in "the guidance states").
  */
 export function derivedRoot(word: string): string | null {
   const wordStem = stem(word);
   for (const suffix of settings.nounSuffixes) {
     if (!wordStem.endsWith(suffix)) continue;
     const root = wordStem.slice(0, -suffix.length);
-    if (root.length >= settings.minimumRootLength && /[aeiouy]/.test(root)) return root;
+    // A root that is a stop word ("state" of "statement") is mostly the library's scaffolding ("the guidance states").
+    if (root.length >= settings.minimumRootLength && /[aeiouy]/.test(root) && !stopWords.has(root)) return root;
   }
   return null;
 }
