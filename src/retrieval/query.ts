@@ -3,7 +3,8 @@
  * glossary term with its acronyms and variants, a figure, a range) with every form it may take in a passage.
  */
 import type { Glossary } from "./glossary.ts";
-import { answerShapeWords, answerShapeWordWeight, spelledNumber } from "./question-shape.ts";
+import { derivedRoot } from "./derived-root.ts";
+import { answerShapeWords, answerShapeWordWeight, lightWords, spelledNumber, wordWeightFactor } from "./question-shape.ts";
 import { stem, stopWords, words } from "./tokenize.ts";
 
 export interface ConceptForm {
@@ -194,7 +195,7 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       })),
       position: at,
       // "How often" asks for the shape of an answer (a frequency) as much as it names a subject.
-      weightFactor: variant.words.every((word) => answerShapeWords.has(word) || stopWords.has(word)) ? answerShapeWordWeight : 1,
+      weightFactor: variant.words.every((word) => answerShapeWords.has(word) || lightWords.has(word) || stopWords.has(word)) ? answerShapeWordWeight : 1,
     });
   }
 
@@ -208,9 +209,12 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     if (inflection) forms.push({ words: [inflection], stems: [stem(inflection)], original: true });
     const spelling = glossary.spellings.get(word);
     if (spelling) forms.push({ words: [spelling], stems: [stem(spelling)], original: false });
+    // "placement" is also "children placed": the verb a noun is made from, where the stemmer does not reach it.
+    const root = derivedRoot(word);
+    if (root !== null && !forms.some((form) => form.stems[0] === stem(root))) forms.push({ words: [root], stems: [stem(root)], original: false });
     // "Under 5" is "before a child's fifth birthday" in a passage.
     for (const spelled of spelledNumber(word, queryWords[index - 1])) forms.push({ words: [spelled], stems: [stem(spelled)], original: false });
-    concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: answerShapeWords.has(word) ? answerShapeWordWeight : 1 });
+    concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: wordWeightFactor(word) });
   });
 
   // A question's word that stems like a participle inside a glossary term the question does not hold ("look" and

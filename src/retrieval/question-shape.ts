@@ -129,6 +129,7 @@ const shapeFileSchema = z.object({
     definingVerbs: z.array(z.string().min(1)),
     joiningWords: z.array(z.string().min(1)),
     answerShapeWords: z.array(z.string().min(1)),
+    lightWords: z.array(z.string().min(1)),
     smallNumbers: z.record(z.string().regex(/^\d+$/), z.array(z.string().min(1))),
     spelledAfter: z.array(z.string().min(1)),
   }),
@@ -219,6 +220,17 @@ const auxiliaries = new Set(cues.words.auxiliaries);
  */
 export const answerShapeWords: ReadonlySet<string> = new Set(cues.words.answerShapeWords);
 export const answerShapeWordWeight = fits.answerShapeWordWeight;
+
+/**
+ * Verbs whose meaning lies in what follows them ("make them welcome", "take admissions", "look like"): weighed as
+ * answer-shape words, so the thing asked about ("welcome") outweighs them.
+ */
+export const lightWords: ReadonlySet<string> = new Set(cues.words.lightWords);
+
+/** The share of a subject word's weight a question's word keeps: less for answer-shape and light words. */
+export function wordWeightFactor(word: string): number {
+  return answerShapeWords.has(word) || lightWords.has(word) ? answerShapeWordWeight : 1;
+}
 
 const spelledAfter = new Set(cues.words.spelledAfter);
 

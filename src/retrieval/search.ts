@@ -219,9 +219,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // full-text query slow; it still counts in reranking. Kept when nothing rarer is asked for.
     const common = (term: { phrase: string[] }): boolean =>
       term.phrase.length === 1 && (frequencies.get(term.phrase[0] ?? "") ?? 0) > total * 0.2;
+    // Rarer terms the library holds none of (the glossary's "kid" and "pupil" for "children" in a small library where
+    // every word the question wrote is common) stand for nothing: then every term is searched, since a phrase found
+    // beside them ("look like") would otherwise be the only candidate.
+    const held = (term: { phrase: string[] }): boolean => term.phrase.length > 1 || (frequencies.get(term.phrase[0] ?? "") ?? 0) > 0;
     const rarer = candidateTerms.filter((term) => !common(term));
     const textQuery: TextQuery = {
-      terms: [...(rarer.length > 0 ? rarer : candidateTerms), ...phrases],
+      terms: [...(rarer.some(held) ? rarer : candidateTerms), ...phrases],
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
