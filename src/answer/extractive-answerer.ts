@@ -10,7 +10,7 @@ import * as z from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import { positionsOutsideTerms } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { titleHoldsTerm } from "../retrieval/search.ts";
+import { citedProvisionLabels, titleHoldsTerm } from "../retrieval/search.ts";
 import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import { createTextCache } from "../retrieval/text-cache.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
@@ -99,6 +99,7 @@ const answerWeightsSchema = z.object({
     supportShare: z.number(),
     supportMinimumCoverage: z.number(),
     maxSupportingPoints: z.number(),
+    provisionMinimumCoverage: z.number().min(0).max(1),
     duplicateOverlap: z.number(),
     longSentence: z.number(),
     longPage: z.number(),
@@ -662,6 +663,18 @@ class CitationList {
   }
 }
 
+/** The paragraph numbers a text cites of a provision ("regulation 32(4)" gives "4"). */
+export function citedParagraphs(text: string): Set<string> {
+  return new Set([...text.matchAll(/\b[a-z]+s?\s+\d{1,3}\s?\((\d{1,2})\)/giu)].map((match) => match[1] ?? ""));
+}
+
+/** The paragraph a piece of a provision's text opens ("(4) For the purposes of ..." gives "4"), or null. */
+export function paragraphOf(passage: string, quote: string): string | null {
+  const at = passage.indexOf(quote);
+  if (at < 0) return null;
+  return /\((\d{1,2})\)\s*$/.exec(passage.slice(Math.max(0, at - 12), at))?.[1] ?? null;
+}
+
 /**
  * An answer line: the piece as shown and its citation. A piece of a provision's own text ("Regulation 28") is
  * named by it when the text does not say so itself ("28.—(1) A person may only manage ..."), so a requirement is
@@ -995,7 +1008,51 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const named = weighted.filter(({ concept }) => concept.kind === "term" && uncovered.has(concept.label)).map(({ concept }) => `"${asWritten(text, concept.label)}"`);
       return named.length > 0 ? `The passages nearest to it say nothing of ${named.join(" or ")}.` : null;
     };
+    // A requirement is stated in the provision's own words: when the answer found is guidance citing a provision by
+    // number ("Regulation 32 ... requires ...", in its sentence or its passage) and that provision's own text is
+    // among the evidence, with the shape asked for (the timescale of "how long") and covering enough of the question
+    // itself, the provision's text leads and the guidance's account of it supports it.
+    const sectionKey = (result: SearchResult): string => cachedStems(result.section ?? "").join(" ");
+    const ownProvisionFor = (guidance: Evidence): Evidence | null => {
+      if (guidance.isRow) return null;
+      const labels = [...citedProvisionLabels(guidance.quote), ...citedProvisionLabels(guidance.result.text)];
+      const cited = new Set(labels.map((label) => cachedStems(label).join(" ")));
+      // Guidance citing its own section ("Regulation 32" quoting itself) is the provision already.
+      cited.delete(sectionKey(guidance.result));
+      if (cited.size === 0) return null;
+      const pieces = evidence.filter(
+        (candidate) =>
+          !candidate.isRow &&
+          cited.has(sectionKey(candidate.result)) &&
+          candidate.fit >= guidance.fit &&
+          candidate.coverage >= tuning.provisionMinimumCoverage &&
+          holdsEssentials(candidate) &&
+          holdsFocus(candidate),
+      );
+      // "regulation 32(4)": the paragraph cited, where one of its pieces qualifies, before the provision's others.
+      const paragraphs = citedParagraphs(`${guidance.quote}\n${guidance.result.text}`);
+      return pieces.find((candidate) => paragraphs.has(paragraphOf(candidate.result.text, candidate.quote) ?? "")) ?? pieces[0] ?? null;
+    };
     let direct: { evidence: Evidence; n: number } | undefined;
+    // Guidance that the provision's own text now leads: the answer's first supporting point.
+    let restated: { evidence: Evidence; n: number } | undefined;
+    const chooseDirect = async (complete: Evidence): Promise<boolean> => {
+      const provision = ownProvisionFor(complete);
+      if (provision) {
+        const stated = withListItems(provision);
+        const provisionNumber = await citations.cite(stated);
+        if (provisionNumber !== null) {
+          const guidanceNumber = await citations.cite(complete);
+          direct = { evidence: stated, n: provisionNumber };
+          if (guidanceNumber !== null) restated = { evidence: complete, n: guidanceNumber };
+          return true;
+        }
+      }
+      const n = await citations.cite(complete);
+      if (n === null) return false;
+      direct = { evidence: complete, n };
+      return true;
+    };
     // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
     // before any sentence that only repeats the question's words.
     const ordered = [...evidence.filter((candidate) => candidate.leads), ...evidence.filter((candidate) => !candidate.leads)];
@@ -1025,10 +1082,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
       if (shape.type === "description" && dataSetRow) continue;
       const complete = shape.type === "list" ? withWholeList(withListItems(candidate)) : withListItems(candidate);
-      const n = await citations.cite(complete);
-      if (n === null) continue;
-      direct = { evidence: complete, n };
-      break;
+      if (await chooseDirect(complete)) break;
     }
     // Supporting points: the next best pieces, at most two per page, none repeating what is already said.
     const supportFor = async (lead: Evidence, leadScore: number): Promise<string[]> => {
@@ -1037,6 +1091,11 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const perPage = new Map<string, number>();
       const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
       perPage.set(pageKey(lead), 1);
+      if (restated && lead === direct?.evidence) {
+        chosen.push(restated.evidence);
+        perPage.set(pageKey(restated.evidence), (perPage.get(pageKey(restated.evidence)) ?? 0) + 1);
+        supporting.push(`- ${line(restated.evidence, restated.n)}`);
+      }
       const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
       for (const candidate of evidence) {
         if (supporting.length >= maxPoints) break;
