@@ -17,7 +17,7 @@ import { findLocalAuthorities, longerNamesContaining } from "../market/local-aut
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
-import { cellSeparator, renderRow } from "./table-row.ts";
+import { canBeHeader, cellSeparator, renderRow } from "./table-row.ts";
 import type { SourceRank, Theme as BriefingTheme } from "./briefing.ts";
 import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
@@ -236,13 +236,15 @@ function splitPieces(kind: SearchResult["kind"], text: string): Piece[] {
     const lines = result.text.split("\n").filter((line) => line.trim().length > 0);
     // A contents page points to answers; it holds none (its page numbers are not figures).
     if (isContentsTable(lines)) return [];
-    const headerIndex = lines.findIndex((line) => line.includes(cellSeparator));
+    const firstRow = lines.findIndex((line) => line.includes(cellSeparator));
+    // A first row too long to name columns is a row of data (a glossary table without a header row): no header then.
+    const headerIndex = firstRow >= 0 && canBeHeader(lines[firstRow] ?? "") ? firstRow : -1;
     const header = headerIndex >= 0 ? (lines[headerIndex] ?? null) : null;
     const pieces: Piece[] = [];
     lines.forEach((line, index) => {
       if (index === headerIndex) return;
-      // Lines above the header (a heading such as "Lead inspector: …" opening the passage) are prose.
-      if (index < headerIndex || !line.includes(cellSeparator)) {
+      // Lines above the first row (a heading such as "Lead inspector: …" opening the passage) are prose.
+      if (index < firstRow || !line.includes(cellSeparator)) {
         for (const sentence of splitSentences(line)) pieces.push({ quote: sentence, display: tidy(sentence), isRow: false, header: null });
         return;
       }

@@ -26,6 +26,15 @@ function isColumnName(name: string): boolean {
   return name.length <= rowRules.maximumNameLength && (!rowRules.dataCell.test(name) || rowRules.yearName.test(name));
 }
 
+/**
+ * Whether a table's first line can be its header: no cell is too long to name a column. A glossary table without a
+ * header row ("Responsible Individual (RI) | If the registered provider is an organisation, they must appoint ...")
+ * opens with a row of data, which is an answer itself and names no columns.
+ */
+export function canBeHeader(line: string): boolean {
+  return line.split(cellSeparator).every((cell) => tidy(cell).length <= rowRules.maximumNameLength);
+}
+
 /** A row line shown with its column names: "Type of Placement: In-house ...; Cambridgeshire Unit Cost: £2,278". */
 export function renderRow(header: string | null, row: string): string {
   const cells = row.split(cellSeparator).map(tidy);
