@@ -665,6 +665,43 @@ class CitationList {
   }
 }
 
+/**
+ * The thing a "what <thing> ..." or "which <thing> ..." question asks for ("experience" in "What experience must a
+ * registered manager have?"): a subject word of the question (not an answer-shape word such as "percentage"), for a
+ * question answered by a sentence or a list (a figure, a name or a grade is its own sign of the answer). Null when
+ * the word after "what" is no concept of the question ("What does ...").
+ */
+export function askedThing(text: string, weighted: WeightedConcept[], shape: QuestionShape): Concept | null {
+  if ((shape.type !== "description" && shape.type !== "list") || shape.wantsGrade || shape.defines) return null;
+  const next = /^\s*(?:what|which)\s+([\p{L}'’-]+)/iu.exec(text)?.[1];
+  if (!next) return null;
+  const word = words(next)[0] ?? "";
+  if (word.length === 0 || stopWords.has(word)) return null;
+  const wordStem = cachedStems(word)[0] ?? "";
+  const found = weighted.find(({ concept }) => concept.weightFactor >= 1 && concept.forms.some((form) => form.original && (form.words[0] === word || form.stems[0] === wordStem)));
+  return found?.concept ?? null;
+}
+
+/** The figures a text states, leaving out the provisions and instruments it cites ("regulation 32(4)", "Regulations 2015"). */
+function statedFigures(text: string): Set<string> {
+  const uncited = text
+    .replace(/\b(?:regulations|act|order|rules)\s+(?:19|20)\d{2}\b/giu, " ")
+    .replace(/\b(?:regulations?|regs?|schedules?|sections?|standards?|paragraphs?)\s+\d{1,3}(?!\d)[a-z]?(?:\s?\(\w{1,4}\))*/giu, " ");
+  return new Set(uncited.match(/\d+(?:[.,]\d+)?/g) ?? []);
+}
+
+/**
+ * Whether a provision's piece states the requirement the guidance states: where the guidance gives figures ("2
+ * years", "Level 5"), the piece gives one of them too. "Absent for 28 days or more" is not restated by another
+ * paragraph's "not later than 7 days after the date of that person's return".
+ */
+export function statesSameFigures(guidance: string, provision: string): boolean {
+  const wanted = statedFigures(guidance);
+  if (wanted.size === 0) return true;
+  const stated = statedFigures(provision);
+  return [...wanted].some((figure) => stated.has(figure));
+}
+
 /** The paragraph numbers a text cites of a provision ("regulation 32(4)" gives "4"). */
 export function citedParagraphs(text: string): Set<string> {
   return new Set([...text.matchAll(/\b[a-z]+s?\s+\d{1,3}\s?\((\d{1,2})\)/giu)].map((match) => match[1] ?? ""));
@@ -1015,8 +1052,11 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     // among the evidence, with the shape asked for (the timescale of "how long") and covering enough of the question
     // itself, the provision's text leads and the guidance's account of it supports it.
     const sectionKey = (result: SearchResult): string => cachedStems(result.section ?? "").join(" ");
+    const namesProvision = analysed.concepts.some((concept) => concept.reference);
     const ownProvisionFor = (guidance: Evidence): Evidence | null => {
-      if (guidance.isRow) return null;
+      // A question naming its provision ("What does regulation 45 require?") has had the provision's text weighed as
+      // its own: guidance summing it up may answer it best.
+      if (guidance.isRow || namesProvision) return null;
       const labels = [...citedProvisionLabels(guidance.quote), ...citedProvisionLabels(guidance.result.text)];
       const cited = new Set(labels.map((label) => cachedStems(label).join(" ")));
       // Guidance citing its own section ("Regulation 32" quoting itself) is the provision already.
@@ -1028,6 +1068,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
           cited.has(sectionKey(candidate.result)) &&
           candidate.fit >= guidance.fit &&
           candidate.coverage >= tuning.provisionMinimumCoverage &&
+          statesSameFigures(guidance.quote, candidate.quote) &&
           holdsEssentials(candidate) &&
           holdsFocus(candidate),
       );
@@ -1055,9 +1096,21 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       direct = { evidence: complete, n };
       return true;
     };
+    // "What experience must a registered manager have?" asks for the thing named after "what": a sentence that speaks
+    // of it answers before one that speaks only of the subject (the manager's CPD, on a page that mentions experience).
+    const asked = askedThing(text, weighted, shape);
+    const speaksOfAsked = (candidate: Evidence): boolean => {
+      if (!asked) return true;
+      const headerStems = candidate.isRow && candidate.result.text ? cachedStems(candidate.result.text.split("\n").find((row) => row.includes(cellSeparator)) ?? "") : [];
+      return conceptFoundIn(asked, candidate.stems) > 0 || conceptFoundIn(asked, headerStems) > 0;
+    };
     // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
     // before any sentence that only repeats the question's words.
-    const ordered = [...evidence.filter((candidate) => candidate.leads), ...evidence.filter((candidate) => !candidate.leads)];
+    const ordered = [
+      ...evidence.filter((candidate) => candidate.leads),
+      ...evidence.filter((candidate) => !candidate.leads && speaksOfAsked(candidate)),
+      ...evidence.filter((candidate) => !candidate.leads && !speaksOfAsked(candidate)),
+    ];
     for (const candidate of ordered) {
       // Its shape says it is the answer ("X is", "X (ABC)", a bullet under "What needs to improve?"), whatever else
       // of the question it repeats.
