@@ -874,7 +874,11 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   };
 
   const withListItems = (evidence: Evidence): Evidence => {
-    if (evidence.isRow || !/[—–:-]\s*$/.test(evidence.quote)) return evidence;
+    // A list's first item may end the sentence that introduces it ("... if the person has— (a) within the last 5
+    // years, ...;"): the items after it on the page ("(b) ...", "(c) ...") join it too.
+    const firstItem = /[—–:]\s*(\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})\)\s[^]*)$/iu.exec(evidence.quote)?.[1];
+    const continues = firstItem !== undefined && /;\s*(?:and|or)?\s*$/i.test(evidence.quote);
+    if (evidence.isRow || !(/[—–:-]\s*$/.test(evidence.quote) || continues)) return evidence;
     const pageText = verifier.pageText(evidence.result.documentId, evidence.result.page);
     const span = locateQuote(pageText, evidence.quote);
     if (!span) return evidence;
@@ -891,7 +895,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       return `${wrapped}-letter`;
     };
     const items: string[] = [];
-    let listStyle: string | null = null;
+    let listStyle: string | null = continues && firstItem ? styleOf(firstItem, true) : null;
     for (const item of following) {
       const style = styleOf(item, items.length === 0);
       if (items.length >= 8 || style === null) break;
