@@ -1150,12 +1150,18 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const perPage = new Map<string, number>();
       const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
       perPage.set(pageKey(lead), 1);
-      if (restated && lead === direct?.evidence) {
+      // A provision leading in the guidance's place: the guidance is read with it (not one of the points), and other
+      // guidance citing the provision ("they must notify Ofsted in writing (regulation 48)") is its account, not a
+      // repeat of it.
+      const provisionLed = restated !== undefined && lead === direct?.evidence;
+      if (restated && provisionLed) {
         chosen.push(restated.evidence);
         perPage.set(pageKey(restated.evidence), (perPage.get(pageKey(restated.evidence)) ?? 0) + 1);
         supporting.push(`- ${line(restated.evidence, restated.n)}`);
       }
-      const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
+      const citesLead = (candidate: Evidence): boolean =>
+        provisionLed && candidate.result.documentId !== lead.result.documentId && citedProvisionLabels(candidate.quote).some((label) => cachedStems(label).join(" ") === sectionKey(lead.result));
+      const maxPoints = (shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints) + (provisionLed ? 1 : 0);
       for (const candidate of evidence) {
         if (supporting.length >= maxPoints) break;
         if (candidate === lead || candidate.quote === lead.quote) continue;
@@ -1164,7 +1170,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
         // A supporting point speaks of the same place and figures as the question ("Cumberland"), not another council's.
         if (!holdsEssentials(candidate)) continue;
         if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
-        if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+        const repeats = (item: Evidence): boolean => !(item === lead && citesLead(candidate)) && overlap(item.stems, candidate.stems) > tuning.duplicateOverlap;
+        if (chosen.some((item) => item.quote === candidate.quote || repeats(item))) continue;
         const n = await citations.cite(candidate);
         if (n === null) continue;
         chosen.push(candidate);
