@@ -1103,10 +1103,20 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     // "What experience must a registered manager have?" asks for the thing named after "what": a sentence that speaks
     // of it answers before one that speaks only of the subject (the manager's CPD, on a page that mentions experience).
     const asked = askedThing(text, weighted, shape);
+    // A row speaks of it in its table's header too; the header is read once per passage (a data set's passage is long).
+    const headerStemsOf = new Map<number, readonly string[]>();
     const speaksOfAsked = (candidate: Evidence): boolean => {
       if (!asked) return true;
-      const headerStems = candidate.isRow && candidate.result.text ? cachedStems(candidate.result.text.split("\n").find((row) => row.includes(cellSeparator)) ?? "") : [];
-      return conceptFoundIn(asked, candidate.stems) > 0 || conceptFoundIn(asked, headerStems) > 0;
+      if (conceptFoundIn(asked, candidate.stems) > 0) return true;
+      if (!candidate.isRow) return false;
+      let headerStems = headerStemsOf.get(candidate.result.chunkId);
+      if (headerStems === undefined) {
+        const text = candidate.result.text;
+        const newline = text.indexOf("\n", text.indexOf(cellSeparator));
+        headerStems = cachedStems(text.slice(text.lastIndexOf("\n", text.indexOf(cellSeparator)) + 1, newline < 0 ? text.length : newline));
+        headerStemsOf.set(candidate.result.chunkId, headerStems);
+      }
+      return conceptFoundIn(asked, headerStems) > 0;
     };
     // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
     // before any sentence that only repeats the question's words.
