@@ -24,6 +24,9 @@ describe("the thing a question asks for", () => {
     // No thing named ("What does ..."), or the answer's own shape says what it is (a figure).
     expect(asked("What does the role of a responsible individual entail?")).toBeNull();
     expect(asked("What percentage of children in care are placed out of area?")).toBeNull();
+    // A verb after "what" asks for no thing; nor does a word that is not followed by the verb of the question.
+    expect(asked("What happens to our leadership grade if the manager has not applied to register?")).toBeNull();
+    expect(asked("What SEMH support can children get while they wait?")).toBeNull();
   });
 
   it("restates guidance from a provision only where the provision states the guidance's figures", () => {

@@ -667,14 +667,17 @@ class CitationList {
 
 /**
  * The thing a "what <thing> ..." or "which <thing> ..." question asks for ("experience" in "What experience must a
- * registered manager have?"): a subject word of the question (not an answer-shape word such as "percentage"), for a
+ * registered manager have?"), a word followed by a verb of asking ("must", "are", "does": question-words.json
+ * thingAskedBefore): a subject word of the question (not an answer-shape word such as "percentage"), for a
  * question answered by a sentence or a list (a figure, a name or a grade is its own sign of the answer). Null when
  * the word after "what" is no concept of the question ("What does ...").
  */
 export function askedThing(text: string, weighted: WeightedConcept[], shape: QuestionShape): Concept | null {
   if ((shape.type !== "description" && shape.type !== "list") || shape.wantsGrade || shape.defines) return null;
-  const next = /^\s*(?:what|which)\s+([\p{L}'’-]+)/iu.exec(text)?.[1];
-  if (!next) return null;
+  const match = /^\s*(?:what|which)\s+([\p{L}'’-]+)\s+([\p{L}'’-]+)/iu.exec(text);
+  const next = match?.[1];
+  // "What experience must ...", "What qualifications are ...": a thing, then the verb; not "What happens to ...".
+  if (!next || !loadQuestionWords().thingAskedBefore.includes((match[2] ?? "").toLowerCase())) return null;
   const word = words(next)[0] ?? "";
   if (word.length === 0 || stopWords.has(word)) return null;
   const wordStem = cachedStems(word)[0] ?? "";

@@ -22,6 +22,7 @@ const questionWordsSchema = z.object({
   partJoins: z.array(z.string().min(1)),
   comparisonWords: z.array(z.string().min(1)),
   eachWords: z.array(z.string().min(1)),
+  thingAskedBefore: z.array(z.string().min(1)),
   eachClauseBreaks: z.string().min(1),
   agesInPlural: z.string().min(1),
   focusOpeners: z.array(z.string().min(1)),
