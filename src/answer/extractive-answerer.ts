@@ -10,14 +10,14 @@ import * as z from "zod";
 import type { Concept, ConceptForm } from "../retrieval/query.ts";
 import { positionsOutsideTerms } from "../retrieval/query.ts";
 import type { SearchResult, Searcher } from "../retrieval/search.ts";
-import { titleHoldsTerm } from "../retrieval/search.ts";
+import { citedProvisionLabels, titleHoldsTerm } from "../retrieval/search.ts";
 import { cachedStems, contentStems, stems, stopWords, words } from "../retrieval/tokenize.ts";
 import { createTextCache } from "../retrieval/text-cache.ts";
 import { findLocalAuthorities, longerNamesContaining } from "../market/local-authority-names.ts";
 import type { Store } from "../store/types.ts";
 import type { BriefingKind, QuestionShape } from "./question-type.ts";
 import { classifyQuestion, shapeFit } from "./question-type.ts";
-import { cellSeparator, renderRow } from "./table-row.ts";
+import { canBeHeader, cellSeparator, renderRow } from "./table-row.ts";
 import type { SourceRank, Theme as BriefingTheme } from "./briefing.ts";
 import { briefingSettings, briefingThemes, broadWords, inLeadOrder, isFragment } from "./briefing.ts";
 import type { QuestionAnalysis } from "./question-analysis.ts";
@@ -99,6 +99,7 @@ const answerWeightsSchema = z.object({
     supportShare: z.number(),
     supportMinimumCoverage: z.number(),
     maxSupportingPoints: z.number(),
+    provisionMinimumCoverage: z.number().min(0).max(1),
     duplicateOverlap: z.number(),
     longSentence: z.number(),
     longPage: z.number(),
@@ -235,13 +236,15 @@ function splitPieces(kind: SearchResult["kind"], text: string): Piece[] {
     const lines = result.text.split("\n").filter((line) => line.trim().length > 0);
     // A contents page points to answers; it holds none (its page numbers are not figures).
     if (isContentsTable(lines)) return [];
-    const headerIndex = lines.findIndex((line) => line.includes(cellSeparator));
+    const firstRow = lines.findIndex((line) => line.includes(cellSeparator));
+    // A first row too long to name columns is a row of data (a glossary table without a header row): no header then.
+    const headerIndex = firstRow >= 0 && canBeHeader(lines[firstRow] ?? "") ? firstRow : -1;
     const header = headerIndex >= 0 ? (lines[headerIndex] ?? null) : null;
     const pieces: Piece[] = [];
     lines.forEach((line, index) => {
       if (index === headerIndex) return;
-      // Lines above the header (a heading such as "Lead inspector: …" opening the passage) are prose.
-      if (index < headerIndex || !line.includes(cellSeparator)) {
+      // Lines above the first row (a heading such as "Lead inspector: …" opening the passage) are prose.
+      if (index < firstRow || !line.includes(cellSeparator)) {
         for (const sentence of splitSentences(line)) pieces.push({ quote: sentence, display: tidy(sentence), isRow: false, header: null });
         return;
       }
@@ -663,6 +666,58 @@ class CitationList {
 }
 
 /**
+ * The thing a "what <thing> ..." or "which <thing> ..." question asks for ("experience" in "What experience must a
+ * registered manager have?"), a word followed by a verb of asking ("must", "are", "does": question-words.json
+ * thingAskedBefore): a subject word of the question (not an answer-shape word such as "percentage"), for a
+ * question answered by a sentence or a list (a figure, a name or a grade is its own sign of the answer). Null when
+ * the word after "what" is no concept of the question ("What does ...").
+ */
+export function askedThing(text: string, weighted: WeightedConcept[], shape: QuestionShape): Concept | null {
+  if ((shape.type !== "description" && shape.type !== "list") || shape.wantsGrade || shape.defines) return null;
+  const match = /^\s*(?:what|which)\s+([\p{L}'’-]+)\s+([\p{L}'’-]+)/iu.exec(text);
+  const next = match?.[1];
+  // "What experience must ...", "What qualifications are ...": a thing, then the verb; not "What happens to ...".
+  if (!next || !loadQuestionWords().thingAskedBefore.includes((match[2] ?? "").toLowerCase())) return null;
+  const word = words(next)[0] ?? "";
+  if (word.length === 0 || stopWords.has(word)) return null;
+  const wordStem = cachedStems(word)[0] ?? "";
+  const found = weighted.find(({ concept }) => concept.weightFactor >= 1 && concept.forms.some((form) => form.original && (form.words[0] === word || form.stems[0] === wordStem)));
+  return found?.concept ?? null;
+}
+
+/** The figures a text states, leaving out the provisions and instruments it cites ("regulation 32(4)", "Regulations 2015"). */
+function statedFigures(text: string): Set<string> {
+  const uncited = text
+    .replace(/\b(?:regulations|act|order|rules)\s+(?:19|20)\d{2}\b/giu, " ")
+    .replace(/\b(?:regulations?|regs?|schedules?|sections?|standards?|paragraphs?)\s+\d{1,3}(?!\d)[a-z]?(?:\s?\(\w{1,4}\))*/giu, " ");
+  return new Set(uncited.match(/\d+(?:[.,]\d+)?/g) ?? []);
+}
+
+/**
+ * Whether a provision's piece states the requirement the guidance states: where the guidance gives figures ("2
+ * years", "Level 5"), the piece gives one of them too. "Absent for 28 days or more" is not restated by another
+ * paragraph's "not later than 7 days after the date of that person's return".
+ */
+export function statesSameFigures(guidance: string, provision: string): boolean {
+  const wanted = statedFigures(guidance);
+  if (wanted.size === 0) return true;
+  const stated = statedFigures(provision);
+  return [...wanted].some((figure) => stated.has(figure));
+}
+
+/** The paragraph numbers a text cites of a provision ("regulation 32(4)" gives "4"). */
+export function citedParagraphs(text: string): Set<string> {
+  return new Set([...text.matchAll(/\b[a-z]+s?\s+\d{1,3}\s?\((\d{1,2})\)/giu)].map((match) => match[1] ?? ""));
+}
+
+/** The paragraph a piece of a provision's text opens ("(4) For the purposes of ..." gives "4"), or null. */
+export function paragraphOf(passage: string, quote: string): string | null {
+  const at = passage.indexOf(quote);
+  if (at < 0) return null;
+  return /\((\d{1,2})\)\s*$/.exec(passage.slice(Math.max(0, at - 12), at))?.[1] ?? null;
+}
+
+/**
  * An answer line: the piece as shown and its citation. A piece of a provision's own text ("Regulation 28") is
  * named by it when the text does not say so itself ("28.—(1) A person may only manage ..."), so a requirement is
  * read with its provision.
@@ -822,7 +877,11 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   };
 
   const withListItems = (evidence: Evidence): Evidence => {
-    if (evidence.isRow || !/[—–:-]\s*$/.test(evidence.quote)) return evidence;
+    // A list's first item may end the sentence that introduces it ("... if the person has— (a) within the last 5
+    // years, ...;"): the items after it on the page ("(b) ...", "(c) ...") join it too.
+    const firstItem = /[—–:]\s*(\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})\)\s[^]*)$/iu.exec(evidence.quote)?.[1];
+    const continues = firstItem !== undefined && /;\s*(?:and|or)?\s*$/i.test(evidence.quote);
+    if (evidence.isRow || !(/[—–:-]\s*$/.test(evidence.quote) || continues)) return evidence;
     const pageText = verifier.pageText(evidence.result.documentId, evidence.result.page);
     const span = locateQuote(pageText, evidence.quote);
     if (!span) return evidence;
@@ -839,7 +898,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       return `${wrapped}-letter`;
     };
     const items: string[] = [];
-    let listStyle: string | null = null;
+    let listStyle: string | null = continues && firstItem ? styleOf(firstItem, true) : null;
     for (const item of following) {
       const style = styleOf(item, items.length === 0);
       if (items.length >= 8 || style === null) break;
@@ -995,10 +1054,80 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const named = weighted.filter(({ concept }) => concept.kind === "term" && uncovered.has(concept.label)).map(({ concept }) => `"${asWritten(text, concept.label)}"`);
       return named.length > 0 ? `The passages nearest to it say nothing of ${named.join(" or ")}.` : null;
     };
+    // A requirement is stated in the provision's own words: when the answer found is guidance citing a provision by
+    // number ("Regulation 32 ... requires ...", in its sentence or its passage) and that provision's own text is
+    // among the evidence, with the shape asked for (the timescale of "how long") and covering enough of the question
+    // itself, the provision's text leads and the guidance's account of it supports it.
+    const sectionKey = (result: SearchResult): string => cachedStems(result.section ?? "").join(" ");
+    const namesProvision = analysed.concepts.some((concept) => concept.reference);
+    const ownProvisionFor = (guidance: Evidence): Evidence | null => {
+      // A question naming its provision ("What does regulation 45 require?") has had the provision's text weighed as
+      // its own: guidance summing it up may answer it best.
+      if (guidance.isRow || namesProvision) return null;
+      const labels = [...citedProvisionLabels(guidance.quote), ...citedProvisionLabels(guidance.result.text)];
+      const cited = new Set(labels.map((label) => cachedStems(label).join(" ")));
+      // Guidance citing its own section ("Regulation 32" quoting itself) is the provision already.
+      cited.delete(sectionKey(guidance.result));
+      if (cited.size === 0) return null;
+      const pieces = evidence.filter(
+        (candidate) =>
+          !candidate.isRow &&
+          cited.has(sectionKey(candidate.result)) &&
+          candidate.fit >= guidance.fit &&
+          candidate.coverage >= tuning.provisionMinimumCoverage &&
+          statesSameFigures(guidance.quote, candidate.quote) &&
+          holdsEssentials(candidate) &&
+          holdsFocus(candidate),
+      );
+      // "regulation 32(4)": the paragraph cited, where one of its pieces qualifies, before the provision's others.
+      const paragraphs = citedParagraphs(`${guidance.quote}\n${guidance.result.text}`);
+      return pieces.find((candidate) => paragraphs.has(paragraphOf(candidate.result.text, candidate.quote) ?? "")) ?? pieces[0] ?? null;
+    };
     let direct: { evidence: Evidence; n: number } | undefined;
+    // Guidance that the provision's own text now leads: the answer's first supporting point.
+    let restated: { evidence: Evidence; n: number } | undefined;
+    const chooseDirect = async (complete: Evidence): Promise<boolean> => {
+      const provision = ownProvisionFor(complete);
+      if (provision) {
+        const stated = withListItems(provision);
+        const provisionNumber = await citations.cite(stated);
+        if (provisionNumber !== null) {
+          const guidanceNumber = await citations.cite(complete);
+          direct = { evidence: stated, n: provisionNumber };
+          if (guidanceNumber !== null) restated = { evidence: complete, n: guidanceNumber };
+          return true;
+        }
+      }
+      const n = await citations.cite(complete);
+      if (n === null) return false;
+      direct = { evidence: complete, n };
+      return true;
+    };
+    // "What experience must a registered manager have?" asks for the thing named after "what": a sentence that speaks
+    // of it answers before one that speaks only of the subject (the manager's CPD, on a page that mentions experience).
+    const asked = askedThing(text, weighted, shape);
+    // A row speaks of it in its table's header too; the header is read once per passage (a data set's passage is long).
+    const headerStemsOf = new Map<number, readonly string[]>();
+    const speaksOfAsked = (candidate: Evidence): boolean => {
+      if (!asked) return true;
+      if (conceptFoundIn(asked, candidate.stems) > 0) return true;
+      if (!candidate.isRow) return false;
+      let headerStems = headerStemsOf.get(candidate.result.chunkId);
+      if (headerStems === undefined) {
+        const text = candidate.result.text;
+        const newline = text.indexOf("\n", text.indexOf(cellSeparator));
+        headerStems = cachedStems(text.slice(text.lastIndexOf("\n", text.indexOf(cellSeparator)) + 1, newline < 0 ? text.length : newline));
+        headerStemsOf.set(candidate.result.chunkId, headerStems);
+      }
+      return conceptFoundIn(asked, headerStems) > 0;
+    };
     // A term's defining sentence answers "what is X", and the list under a heading asking the question answers it,
     // before any sentence that only repeats the question's words.
-    const ordered = [...evidence.filter((candidate) => candidate.leads), ...evidence.filter((candidate) => !candidate.leads)];
+    const ordered = [
+      ...evidence.filter((candidate) => candidate.leads),
+      ...evidence.filter((candidate) => !candidate.leads && speaksOfAsked(candidate)),
+      ...evidence.filter((candidate) => !candidate.leads && !speaksOfAsked(candidate)),
+    ];
     for (const candidate of ordered) {
       // Its shape says it is the answer ("X is", "X (ABC)", a bullet under "What needs to improve?"), whatever else
       // of the question it repeats.
@@ -1025,10 +1154,7 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       // Nor does one row describe how something works ("How does Ofsted inspect supported accommodation?").
       if (shape.type === "description" && dataSetRow) continue;
       const complete = shape.type === "list" ? withWholeList(withListItems(candidate)) : withListItems(candidate);
-      const n = await citations.cite(complete);
-      if (n === null) continue;
-      direct = { evidence: complete, n };
-      break;
+      if (await chooseDirect(complete)) break;
     }
     // Supporting points: the next best pieces, at most two per page, none repeating what is already said.
     const supportFor = async (lead: Evidence, leadScore: number): Promise<string[]> => {
@@ -1037,7 +1163,18 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const perPage = new Map<string, number>();
       const pageKey = (item: Evidence): string => `${item.result.documentId}:${item.result.page ?? item.result.section ?? ""}`;
       perPage.set(pageKey(lead), 1);
-      const maxPoints = shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints;
+      // A provision leading in the guidance's place: the guidance is read with it (not one of the points), and other
+      // guidance citing the provision ("they must notify Ofsted in writing (regulation 48)") is its account, not a
+      // repeat of it.
+      const provisionLed = restated !== undefined && lead === direct?.evidence;
+      if (restated && provisionLed) {
+        chosen.push(restated.evidence);
+        perPage.set(pageKey(restated.evidence), (perPage.get(pageKey(restated.evidence)) ?? 0) + 1);
+        supporting.push(`- ${line(restated.evidence, restated.n)}`);
+      }
+      const citesLead = (candidate: Evidence): boolean =>
+        provisionLed && candidate.result.documentId !== lead.result.documentId && citedProvisionLabels(candidate.quote).some((label) => cachedStems(label).join(" ") === sectionKey(lead.result));
+      const maxPoints = (shape.type === "list" ? tuning.maxSupportingPoints + 1 : tuning.maxSupportingPoints) + (provisionLed ? 1 : 0);
       for (const candidate of evidence) {
         if (supporting.length >= maxPoints) break;
         if (candidate === lead || candidate.quote === lead.quote) continue;
@@ -1046,7 +1183,8 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
         // A supporting point speaks of the same place and figures as the question ("Cumberland"), not another council's.
         if (!holdsEssentials(candidate)) continue;
         if ((perPage.get(pageKey(candidate)) ?? 0) >= 2) continue;
-        if (chosen.some((item) => item.quote === candidate.quote || overlap(item.stems, candidate.stems) > tuning.duplicateOverlap)) continue;
+        const repeats = (item: Evidence): boolean => !(item === lead && citesLead(candidate)) && overlap(item.stems, candidate.stems) > tuning.duplicateOverlap;
+        if (chosen.some((item) => item.quote === candidate.quote || repeats(item))) continue;
         const n = await citations.cite(candidate);
         if (n === null) continue;
         chosen.push(candidate);

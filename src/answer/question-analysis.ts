@@ -21,6 +21,9 @@ const questionWordsSchema = z.object({
   guidanceWords: z.array(z.string().min(1)),
   partJoins: z.array(z.string().min(1)),
   comparisonWords: z.array(z.string().min(1)),
+  eachWords: z.array(z.string().min(1)),
+  thingAskedBefore: z.array(z.string().min(1)),
+  eachClauseBreaks: z.string().min(1),
   agesInPlural: z.string().min(1),
   focusOpeners: z.array(z.string().min(1)),
   focusClauseBreaks: z.string().min(1),
@@ -58,6 +61,8 @@ interface QuestionPatterns {
   focusClauseBreaks: RegExp;
   partBreaks: RegExp;
   comparison: RegExp;
+  each: RegExp;
+  eachClauseBreaks: RegExp;
   guidanceWords: RegExp[];
   /** Own documents, longest name first, each with the pattern of "our … <name>". */
   ownDocuments: { name: string; pattern: RegExp }[];
@@ -76,6 +81,8 @@ function patternsOf(settings: QuestionWords): QuestionPatterns {
       focusClauseBreaks: new RegExp(settings.focusClauseBreaks, "u"),
       partBreaks: new RegExp(`\\?\\s+(?=\\p{L})|,?\\s+(?=(?:${joins})\\b)`, "iu"),
       comparison: new RegExp(`\\b(?:${settings.comparisonWords.map((word) => word.replace(/ /g, "\\s+")).join("|")})\\b`, "i"),
+      each: new RegExp(`\\s*\\b(?:${settings.eachWords.map((word) => escape(word).replace(/ /g, "\\s+")).join("|")})\\b`, "iu"),
+      eachClauseBreaks: new RegExp(settings.eachClauseBreaks, "u"),
       guidanceWords: settings.guidanceWords.map((word) => new RegExp(`\\b${escape(word)}\\b`)),
       ownDocuments: settings.ownDocuments
         .slice()
@@ -279,6 +286,34 @@ function splitParts(text: string, settings: QuestionWords): string[] {
 }
 
 /**
+ * "Blackpool had an ILACS in Dec 2022 and an area SEND inspection in May 2024 - what were the headline outcomes of
+ * each?": one clause names two or more things joined by "and", another asks the same of each ("each", "both"). Each
+ * thing is asked about on its own ("Blackpool had an ILACS in Dec 2022 - what were the headline outcomes?", "Blackpool
+ * - an area SEND inspection in May 2024 - what were the headline outcomes?"), the first thing's places lent to the
+ * others, so that each is found and cited. Null when the question is not of that form.
+ */
+export function eachOfJoined(text: string, settings: QuestionWords = loadQuestionWords()): string[] | null {
+  const patterns = patternsOf(settings);
+  const clauses = text.split(patterns.eachClauseBreaks).map((clause) => clause.trim()).filter((clause) => clause.length > 0);
+  if (clauses.length < 2) return null;
+  const askingIndex = clauses.findIndex((clause) => patterns.each.test(clause));
+  if (askingIndex < 0) return null;
+  const content = (piece: string): string[] => words(piece).filter((word) => !stopWords.has(word));
+  // The asking clause without its "each": what is asked of every thing.
+  const asking = clauses[askingIndex]!.replace(patterns.each, "").replace(/\s+(?:of|for|in|from)\s*(?=[?.!]?$)/i, "").replace(/\s+([?.!])$/, "$1").trim();
+  const joined = clauses.find((clause, index) => index !== askingIndex && /\s+and\s+/i.test(clause));
+  if (!joined || words(asking).length === 0) return null;
+  const items = joined.split(/,?\s+and\s+|,\s+/i).map((item) => item.trim());
+  // Things, not a phrase such as "children and families": each item names something of its own.
+  if (items.length < 2 || items.some((item) => content(item).length < 2)) return null;
+  const places = findLocalAuthorities(items[0] ?? "");
+  return items.map((item, index) => {
+    const lent = index === 0 ? [] : places.filter((place) => findLocalAuthorities(item).length === 0 && !item.toLowerCase().includes(place.toLowerCase()));
+    return `${lent.length > 0 ? `${lent.join(" ")} - ` : ""}${item} - ${/[?.!]$/.test(asking) ? asking : `${asking}?`}`;
+  });
+}
+
+/**
  * "Cambs or Notts - which had the higher net gain?", "Blackpool's CLA rate compared to England": a comparison of
  * places, answered place by place so that each figure is found and cited. Each part is the question with the other
  * places taken out and its own place named. Two places are compared when they are joined ("Sunderland and
@@ -384,6 +419,6 @@ export async function analyseQuestion(question: string, context: QuestionContext
     taskWords,
     ownNames,
     ownDocument: ownDocumentAsked(asked, settings),
-    parts: comparedPlaces(text, settings) ?? splitParts(text, settings),
+    parts: comparedPlaces(text, settings) ?? eachOfJoined(text, settings) ?? splitParts(text, settings),
   };
 }

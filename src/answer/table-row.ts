@@ -26,6 +26,16 @@ function isColumnName(name: string): boolean {
   return name.length <= rowRules.maximumNameLength && (!rowRules.dataCell.test(name) || rowRules.yearName.test(name));
 }
 
+/**
+ * Whether a table's first line can be its header: no cell is a sentence too long to name a column. A glossary table without a
+ * header row ("Responsible Individual (RI) | If the registered provider is an organisation, they must appoint ...")
+ * opens with a row of data, which is an answer itself and names no columns.
+ */
+export function canBeHeader(line: string): boolean {
+  // A long column name is still a name; a long cell that ends a sentence is an entry.
+  return line.split(cellSeparator).every((cell) => tidy(cell).length <= rowRules.maximumNameLength || !/[.!?]["'”’)]?$/u.test(tidy(cell)));
+}
+
 /** A row line shown with its column names: "Type of Placement: In-house ...; Cambridgeshire Unit Cost: £2,278". */
 export function renderRow(header: string | null, row: string): string {
   const cells = row.split(cellSeparator).map(tidy);
