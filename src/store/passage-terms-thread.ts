@@ -34,8 +34,6 @@ const settings = z
     startMilliseconds: z.number().int().positive(),
     /** How long the writer waits for a started worker's counts before counting itself (a stuck worker). */
     waitMilliseconds: z.number().int().positive(),
-    /** The worker's young generation (V8's default for a worker is small: many scavenges for one long document). */
-    youngGenerationMegabytes: z.number().positive(),
   })
   .parse(JSON.parse(readFileSync(new URL("./passage-terms-thread.json", import.meta.url), "utf8")));
 
@@ -76,9 +74,6 @@ function startThread(url: URL): PassageTermsThread | null {
     const worker = new Worker(url, {
       workerData: { replies: channel.port2, started } satisfies PassageTermsWorkerData,
       transferList: [channel.port2],
-      // A young generation large enough for one long document's tokens: fewer scavenges of a fresh thread's small
-      // heap (~60 ms of the worker's ~220 ms for 2,145 passages with the default).
-      resourceLimits: { maxYoungGenerationSizeMb: settings.youngGenerationMegabytes },
     });
     worker.unref();
     channel.port1.unref();
