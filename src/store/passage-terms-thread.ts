@@ -15,7 +15,8 @@ import { availableParallelism } from "node:os";
 import { MessageChannel, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
 import * as z from "zod";
-import type { StemCounts } from "./passage-terms.ts";
+import { packPassages } from "./passage-terms.ts";
+import type { PackedPassages, StemCounts } from "./passage-terms.ts";
 
 const settings = z
   .object({
@@ -39,7 +40,7 @@ const settings = z
 
 export interface PassageTermsRequest {
   id: number;
-  passages: Array<{ text: string; context: string }>;
+  passages: PackedPassages;
   /** Int32 0 is set to 1 once the reply has been posted. */
   done: SharedArrayBuffer;
 }
@@ -124,7 +125,7 @@ export function countPassageStemsInWorker(
   const id = ++current.lastId;
   const done = new SharedArrayBuffer(4);
   try {
-    current.worker.postMessage({ id, passages, done } satisfies PassageTermsRequest);
+    current.worker.postMessage({ id, passages: packPassages(passages), done } satisfies PassageTermsRequest);
   } catch {
     return null;
   }

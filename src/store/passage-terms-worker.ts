@@ -4,7 +4,7 @@
  * so the writer, which waits inside its transaction, can take the reply synchronously.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { countPassageStems } from "./passage-terms.ts";
+import { countPassageStems, unpackPassages } from "./passage-terms.ts";
 import type { PassageTermsReply, PassageTermsRequest, PassageTermsWorkerData } from "./passage-terms-thread.ts";
 
 const { replies, started } = workerData as PassageTermsWorkerData;
@@ -12,7 +12,7 @@ const { replies, started } = workerData as PassageTermsWorkerData;
 parentPort?.on("message", (request: PassageTermsRequest) => {
   let reply: PassageTermsReply;
   try {
-    reply = { id: request.id, ok: true, counts: countPassageStems(request.passages) };
+    reply = { id: request.id, ok: true, counts: countPassageStems(unpackPassages(request.passages)) };
   } catch (error) {
     reply = { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { basicPlaneBeyondAscii } from "../../test/support/basic-plane.ts";
-import { countPassageStems, StemPassageCounter } from "./passage-terms.ts";
+import { countPassageStems, packPassages, StemPassageCounter, unpackPassages } from "./passage-terms.ts";
 import { countTokens, stemToken, tokenize } from "./passage-tokens.ts";
 
 /** The counts as the store kept them before the numbered counter: a Set of stems per passage, a Map of changes. */
@@ -54,5 +54,12 @@ describe("passage counts per stem", () => {
     });
     expect(differing).toEqual([]);
     for (const text of ["", " ", "a", "a1b2 c", "--a--", "x\u{1d400}y", "\ud800a"]) expect(countTokens(text)).toBe(tokenize(text).length);
+  });
+
+  it("pack passages for the worker and unpack them as they were", () => {
+    const packed = packPassages(passages);
+    expect(packed.contexts).toEqual(["Strategy › Placements", "Strategy › Sufficiency", "Strategy", "Strategy › Children's homes › Children's homes"]);
+    expect(unpackPassages(packed)).toEqual(passages);
+    expect(unpackPassages(packPassages([]))).toEqual([]);
   });
 });

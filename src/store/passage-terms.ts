@@ -93,3 +93,43 @@ export function countPassageStems(passages: ReadonlyArray<{ text: string; contex
   for (const passage of passages) counter.countPassage(tokenize(passage.text), passage.context, 1);
   return counter.result();
 }
+
+/**
+ * Passages as one message to a worker: their texts joined in one string with where each ends, and each distinct
+ * context once with which one each passage has. Copying one long string costs a fraction of copying thousands of
+ * small objects (the structured clone of 2,145 passages as objects took ~15-30 ms of the writing thread).
+ */
+export interface PackedPassages {
+  texts: string;
+  ends: Int32Array;
+  contexts: string[];
+  contextOf: Int32Array;
+}
+
+export function packPassages(passages: ReadonlyArray<{ text: string; context: string }>): PackedPassages {
+  const ends = new Int32Array(passages.length);
+  const contextOf = new Int32Array(passages.length);
+  const contextNumbers = new Map<string, number>();
+  let end = 0;
+  passages.forEach((passage, index) => {
+    end += passage.text.length;
+    ends[index] = end;
+    let number = contextNumbers.get(passage.context);
+    if (number === undefined) {
+      number = contextNumbers.size;
+      contextNumbers.set(passage.context, number);
+    }
+    contextOf[index] = number;
+  });
+  return { texts: passages.map((passage) => passage.text).join(""), ends, contexts: [...contextNumbers.keys()], contextOf };
+}
+
+export function unpackPassages(packed: PackedPassages): Array<{ text: string; context: string }> {
+  const passages: Array<{ text: string; context: string }> = [];
+  let start = 0;
+  packed.ends.forEach((end, index) => {
+    passages.push({ text: packed.texts.slice(start, end), context: packed.contexts[packed.contextOf[index]!]! });
+    start = end;
+  });
+  return passages;
+}
