@@ -8,7 +8,8 @@
  * exactly the same rows either way.
  *
  * Only the compiled build (dist/) has the worker: a worker cannot load the TypeScript sources without a loader. The
- * worker starts with the first write that needs it and stays for later ones, never keeping the process alive.
+ * worker starts once ingest has loaded a long document (`startPassageTermsWorkerFor`, so its start-up overlaps the
+ * chunking), else with the first write that needs it, and stays for later ones, never keeping the process alive.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
