@@ -14,8 +14,9 @@ import { removePageFurniture } from "../loaders/page-furniture.ts";
 import { withoutReplacementCharacters } from "../loaders/unmappable-glyphs.ts";
 import { recordDocumentIdentity } from "../identity/document-identity.ts";
 import { describeContent, loaderForFile, supportedExtensions } from "../loaders/registry.ts";
-import type { DocumentLoader } from "../loaders/types.ts";
+import type { DocumentLoader, LoadedDocument } from "../loaders/types.ts";
 import { chunkedBySetting } from "../store/content-settings.ts";
+import { startPassageTermsWorkerFor } from "../store/passage-terms-thread.ts";
 import type { DocumentRecord, Store } from "../store/types.ts";
 import { documentsWithoutTables, saveTablesOf } from "../tables/backfill.ts";
 import { dataTablesOf } from "../tables/infer-table.ts";
@@ -119,6 +120,19 @@ export async function chunkedByOlderVersion(store: Store, contentHash: string): 
   return ((await store.settings.get(chunkedBySetting(contentHash))) ?? 1) < chunkingVersion;
 }
 
+/** The characters of a loaded document's text (headings, paragraphs, notes, table cells). */
+function textCharacters(document: LoadedDocument): number {
+  let characters = 0;
+  for (const unit of document.units) {
+    for (const block of unit.blocks) {
+      if (block.kind === "table") {
+        for (const row of block.rows) for (const cell of row) characters += cell.length;
+      } else characters += block.text.length;
+    }
+  }
+  return characters;
+}
+
 /**
  * Ingests one file. `content`, when given, is the file's bytes already in hand (a queued job's upload: the worker
  * may run on a machine where `path` does not exist); `path` is then only the name the document is recorded under.
@@ -185,6 +199,10 @@ export async function ingestFile(
     });
     if (!loaded.ok) return failed(loaded.error);
     for (const warning of loaded.value.warnings) events.onWarning?.(path, warning);
+    // A long document's passages are counted per stem in the SQLite store's worker while the store writes their rows
+    // (src/store/passage-terms-thread.ts); started now, the worker's start-up overlaps the chunking (the PDF page
+    // worker is done by now: a core is free).
+    if (store.kind === "sqlite") startPassageTermsWorkerFor(textCharacters(loaded.value));
 
     const { units, chunks } = chunkDocument(joinContinuations(removePageFurniture(withoutReplacementCharacters(loaded.value))));
     if (chunks.length === 0) {

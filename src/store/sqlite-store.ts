@@ -14,6 +14,7 @@ import { contentSettingKeys } from "./content-settings.ts";
 import { familyKeyRange, parseFamily, parseSetting, validateSetting } from "./setting-values.ts";
 import type { SqliteTextSearch } from "./sqlite-text-search.ts";
 import { createSqliteTextSearch } from "./sqlite-text-search.ts";
+import { countPassageStemsInWorker } from "./passage-terms-thread.ts";
 import type {
   CorpusStatistics,
   DataColumn,
@@ -109,7 +110,7 @@ interface UnitRow {
 
 // tokenize and countTokens live in passage-tokens.ts (shared with the PostgreSQL store, which must not load
 // better-sqlite3); re-exported here for existing importers.
-import { tokenize } from "./passage-tokens.ts";
+import { countTokens, tokenize } from "./passage-tokens.ts";
 export { countTokens, tokenize } from "./passage-tokens.ts";
 
 /**
@@ -279,6 +280,11 @@ class SqliteDatabase {
   replaceDocument(document: NewDocument, units: UnitText[], chunks: Chunk[], tables: NewDataTable[] = []): DocumentRecord {
     const statements = this.#statements;
     this.#writes++;
+    const documentName = parse(document.fileName).name;
+    const contexts = chunks.map((chunk) => contextFor(documentName, chunk));
+    // A long document's passages are counted per stem on another core while this thread inserts the rows
+    // (passage-terms-thread.ts); null: counted here, as each passage is inserted.
+    const counting = countPassageStemsInWorker(chunks.map((chunk, index) => ({ text: chunk.text, context: contexts[index]! })));
     const write = this.#database.transaction((): number => {
       const termCounts = this.#textSearch.termCounts();
       termCounts.removeVersions(document.sourcePath, document.contentHash);
@@ -301,11 +307,10 @@ class SqliteDatabase {
       for (const unit of units) {
         statements.insertUnit.run(documentId, unit.index, unit.page, unit.section, unit.text);
       }
-      const documentName = parse(document.fileName).name;
-      for (const chunk of chunks) {
-        const context = contextFor(documentName, chunk);
-        // Tokenised once, for the token count and the term counts.
-        const textTokens = tokenize(chunk.text);
+      chunks.forEach((chunk, index) => {
+        const context = contexts[index]!;
+        // Tokenised once here, for the token count and the term counts, unless the worker counts the terms.
+        const textTokens = counting === null ? tokenize(chunk.text) : null;
         const chunkId = statements.insertChunk.run(
           documentId,
           chunk.ordinal,
@@ -317,10 +322,15 @@ class SqliteDatabase {
           context,
           chunk.start,
           chunk.end,
-          textTokens.length,
+          textTokens === null ? countTokens(chunk.text) : textTokens.length,
         ).lastInsertRowid;
         statements.indexChunk.run(chunkId, chunk.text, context);
-        termCounts.add(chunk.text, context, textTokens);
+        if (textTokens !== null) termCounts.add(chunk.text, context, textTokens);
+      });
+      if (counting !== null) {
+        const counted = counting.take();
+        if (counted !== null) termCounts.addCounted(counted);
+        else chunks.forEach((chunk, index) => termCounts.add(chunk.text, contexts[index]!));
       }
       termCounts.save();
       this.#insertDataTables(documentId, tables);

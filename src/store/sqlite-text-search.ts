@@ -22,6 +22,8 @@ import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts
 import { phraseOccurrences } from "./phrase-occurrences.ts";
 
 import { tokenize } from "./passage-tokens.ts";
+import { StemPassageCounter } from "./passage-terms.ts";
+import type { StemCounts } from "./passage-terms.ts";
 import { keptStillHolds } from "./kept-freshness.ts";
 
 export const textSearchSettings = z
@@ -71,23 +73,6 @@ export function indexStem(token: string): string {
     stemCache.set(token, stemmed);
   }
   return stemmed;
-}
-
-/**
- * The distinct stems of a passage as the index holds them, text and context together. `textTokens` are the text's
- * tokens when the caller has them; `contextStems` remembers each context's stems (a document's passages share a
- * few contexts: its name and headings).
- */
-function passageStems(text: string, context: string, textTokens: readonly string[] = tokens(text), contextStems?: Map<string, string[]>): Set<string> {
-  const found = new Set<string>();
-  for (const token of textTokens) found.add(indexStem(token));
-  let stems = contextStems?.get(context);
-  if (stems === undefined) {
-    stems = tokens(context).map(indexStem);
-    contextStems?.set(context, stems);
-  }
-  for (const stem of stems) found.add(stem);
-  return found;
 }
 
 /** Each phrase as its tokens, once (quoted later for FTS5, so AND, NEAR, '*' and quotes in user text are plain words). */
@@ -140,23 +125,24 @@ const quote = (phrase: string[]): string => `"${phrase.join(" ").replaceAll('"',
 
 /** Passage counts per stem, changed as passages are written and removed; saved inside the write's transaction. */
 export class TermCounts {
-  readonly #changes = new Map<string, number>();
+  #counter = new StemPassageCounter();
 
   constructor(private readonly statements: TextSearchStatements) {}
 
-  readonly #contextStems = new Map<string, string[]>();
-
   /** Counts in a passage; `textTokens`, when given, are `tokenize(text)` (the writer has them for the token count). */
-  add(text: string, context: string, textTokens?: readonly string[]): void {
-    for (const stem of passageStems(text, context, textTokens, this.#contextStems)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) + 1);
+  add(text: string, context: string, textTokens: readonly string[] = tokens(text)): void {
+    this.#counter.countPassage(textTokens, context, 1);
+  }
+
+  /** Counts in passages counted elsewhere (`countPassageStems`, e.g. in the passage-terms worker). */
+  addCounted(counted: StemCounts): void {
+    this.#counter.addCounts(counted);
   }
 
   /** Counts out the passages of documents about to be deleted (call before the DELETE, in the same transaction). */
   removeDocuments(documentIds: number[]): void {
     for (const documentId of documentIds) {
-      for (const row of this.statements.chunkTexts.iterate(documentId)) {
-        for (const stem of passageStems(row.text, row.context)) this.#changes.set(stem, (this.#changes.get(stem) ?? 0) - 1);
-      }
+      for (const row of this.statements.chunkTexts.iterate(documentId)) this.#counter.countPassage(tokens(row.text), row.context, -1);
     }
   }
 
@@ -165,13 +151,16 @@ export class TermCounts {
     this.removeDocuments(this.statements.versionIds.all(sourcePath, contentHash).map((row) => row.id));
   }
 
+  /** Writes the changes, in the order their stems were first met, and starts afresh. */
   save(): void {
-    for (const [stem, change] of this.#changes) {
-      if (change === 0) continue;
+    const { stems, counts } = this.#counter.result();
+    stems.forEach((stem, index) => {
+      const change = counts[index] ?? 0;
+      if (change === 0) return;
       this.statements.addToTerm.run(stem, change);
       if (change < 0) this.statements.dropEmptyTerm.run(stem);
-    }
-    this.#changes.clear();
+    });
+    this.#counter = new StemPassageCounter();
   }
 }
 
