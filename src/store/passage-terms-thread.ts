@@ -76,6 +76,9 @@ function startThread(url: URL): PassageTermsThread | null {
     const worker = new Worker(url, {
       workerData: { replies: channel.port2, started } satisfies PassageTermsWorkerData,
       transferList: [channel.port2],
+      // The worker is plain compiled JavaScript: flags for the parent's own code (`--input-type=module -e`, a loader)
+      // would stop it starting; only profiling flags travel, as in the answer threads.
+      execArgv: process.execArgv.filter((flag) => /^--(cpu|heap)-prof/.test(flag)),
     });
     worker.unref();
     channel.port1.unref();
