@@ -8,6 +8,9 @@
  *   while their passages fit the budget; the rest of the candidates are a capped fill of passages that hold the
  *   commoner terms together (AND, rarest first, until the expected intersection fits the budget). FTS5 scores only
  *   the rows an expression yields, so an AND of common words is cheap where their OR is not.
+ * - A large library's rare side is summed from each rare phrase's kept list (every passage holding it with its own
+ *   bm25, read once per library version: phrase-lists.ts), the same hits and scores as FTS5's OR without FTS5 scoring
+ *   every match again; a phrase in too many passages for a list goes to FTS5 as before.
  * - Document frequencies are one indexed read of `term_passages` (stem -> passages holding it), kept in the same
  *   transaction as every write; a phrase is counted up to `phraseCountCap` and estimated past it.
  * - A search restricted to a few documents reads each document's own rowid range of the index; one restricted to
@@ -45,6 +48,8 @@ export const textSearchSettings = z
     sharedTopRows: z.number().int().nonnegative(),
     rareListRows: z.number().int().nonnegative(),
     rareListMemory: z.number().int().nonnegative(),
+    shareMemorySets: z.number().int().nonnegative(),
+    shareMemoryPassages: z.number().int().positive(),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -489,12 +494,13 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     // few hundred passages the rare query kept), so they rank as the whole OR would rank them.
     let rareHits = rare.length > 0 ? rareSide(rare, limit, ranges) : [];
     if (rareHits.length > 0 && common.length > 0) {
-      const score = scorerHere(common.map((entry) => entry.phrase), passageCount);
-      const rows = new Map(statements.chunkRowsById.all(JSON.stringify(rareHits.map((hit) => hit.chunkId))).map((row) => [row.id, row]));
-      rareHits = rareHits.map((hit) => {
-        const row = rows.get(hit.chunkId);
-        return { chunkId: hit.chunkId, score: hit.score + (row === undefined ? 0 : score(row)) };
-      });
+      const shares = commonShares(
+        common.map((entry) => entry.phrase),
+        passageCount,
+      );
+      const unknown = rareHits.filter((hit) => !shares.values.has(hit.chunkId)).map((hit) => hit.chunkId);
+      if (unknown.length > 0) for (const row of statements.chunkRowsById.all(JSON.stringify(unknown))) shares.values.set(row.id, shares.score(row));
+      rareHits = rareHits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score + (shares.values.get(hit.chunkId) ?? 0) }));
     }
     rareHits.sort(byScore);
     const fillHits = [...commonScores]
@@ -548,6 +554,22 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
    * the library: 90-290 ms a phrase at 1M passages), and bm25() reads every match of each phrase for its IDF. Here a
    * phrase's IDF comes from the counts (a word's from term_passages, a phrase's counted once and cached).
    */
+  /**
+   * The common phrases' share of passages' scores (scorerHere), remembered per phrase set while the library and this
+   * connection's writes stay as they are: a question's fallback over rowid ranges rescores mostly the passages its
+   * unrestricted search just rescored, and an answer runs its question's searches again.
+   */
+  let shareMemory: { key: string; score: (row: { text: string; context: string }) => number; values: Map<number, number> }[] = [];
+  const commonShares = (phrases: string[][], passageCount: number): { score: (row: { text: string; context: string }) => number; values: Map<number, number> } => {
+    const key = `${statements.libraryVersion.get()?.version ?? 0}:${generation}:${passageCount}:${phrases.map((phrase) => phrase.map(indexStem).join(" ")).join("|")}`;
+    let entry = shareMemory.find((kept) => kept.key === key);
+    if (entry === undefined || entry.values.size >= settings.shareMemoryPassages) {
+      entry = { key, score: scorerHere(phrases, passageCount), values: new Map() };
+      shareMemory = [entry, ...shareMemory.filter((kept) => kept.key !== key)].slice(0, settings.shareMemorySets);
+    }
+    return entry;
+  };
+
   const scorerHere = (phrases: string[][], passageCount: number): ((row: { text: string; context: string }) => number) => {
     const block = statements.averages.get()?.block;
     const [rows = passageCount, ...columnTokens] = block === undefined ? [] : varints(block);
