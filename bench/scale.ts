@@ -18,6 +18,8 @@
  * removes the cluster at the end. After the bulk load a PostgreSQL library is `ANALYZE`d, as a deployment would be.
  * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow. `--writers 3` writes
  * three synthetic documents at once (each its own transaction), as several ingestion workers would (default 1).
+ * `--warm-up 10` answers ten questions of the tuning-library set (not measured) after the usual one warm-up answer, so
+ * "warm" is a process whose JIT has compiled the search path (default 0: one warm-up answer, as before).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -50,6 +52,9 @@ const { values: options } = parseArgs({
     postgres: { type: "boolean", default: false },
     sets: { type: "string", default: "dev,dev2,tuning" },
     writers: { type: "string", default: "1" },
+    // More warm-up answers (questions of the tuning-library set, not measured) after the first: the first two or
+    // three searches after one answer pay the process's JIT compilation (docs/benchmarks.md, issue 14 seventh stop).
+    "warm-up": { type: "string", default: "0" },
   },
 });
 
@@ -178,6 +183,13 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     const allQuestions = parsed.flatMap((set) => set.questions);
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
     if (allQuestions.length > 0) await dependencies.answerer.answer(allQuestions[0]!.question);
+    const warmUpAnswers = Number(options["warm-up"]) || 0;
+    const warmUpSet = questionSets().find((set) => set.name === "tuning-library");
+    if (warmUpAnswers > 0 && warmUpSet !== undefined && existsSync(warmUpSet.file)) {
+      const warmUp = parseQuestionSet(JSON.parse(readFileSync(warmUpSet.file, "utf8")), basename(warmUpSet.file));
+      if (!warmUp.ok) throw warmUp.error;
+      for (const question of warmUp.value.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question.question);
+    }
 
     const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
       const spent = process.cpuUsage(since);
@@ -319,7 +331,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
       const location = fixedLocation ?? (await createSizeDatabase(server!, size));
       console.error(`${size}: building and measuring (load average ${loadavg().map((value) => value.toFixed(2)).join(" ")})`);
-      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets, "--writers", options.writers];
+      const childOptions = ["--run", size, "--store", location, "--result", resultFile, "--seed", options.seed, ...(options.reuse ? ["--reuse", "--append", options.append] : []), ...(options["ingest-only"] ? ["--ingest-only"] : []), "--sets", options.sets, "--writers", options.writers, "--warm-up", options["warm-up"]];
       execFileSync(process.execPath, ["--import", "tsx", script, ...childOptions], {
         stdio: ["ignore", "inherit", "inherit"],
       });
@@ -333,7 +345,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
   const report = [
     `# Scale benchmark (${new Date().toISOString().slice(0, 16)}Z, ${process.version}, ${cpus().length} cores)`,
     "",
-    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}${server === undefined ? "" : " --postgres"}${options.sets === "dev,dev2,tuning" ? "" : ` --sets ${options.sets}`}\` (store: ${
+    `Command: \`npm run bench:scale -- --sizes ${sizes.join(",")}${server === undefined ? "" : " --postgres"}${options.sets === "dev,dev2,tuning" ? "" : ` --sets ${options.sets}`}${options["warm-up"] === "0" ? "" : ` --warm-up ${options["warm-up"]}`}\` (store: ${
       server !== undefined
         ? `a throwaway PostgreSQL cluster, one database per size (${benchmarkPostgresSettings.join(", ")})`
         : options.store === undefined

@@ -1,9 +1,12 @@
 /**
- * `node --import tsx bench/sqlite-search-cpu-profile.ts <library folder> [profile file]`: the dev, dev2 and tuning
- * questions' searches on a SQLite library (as bench/scale.ts runs them, after one warm-up answer), each search's CPU,
+ * `node --import tsx bench/sqlite-search-cpu-profile.ts <library folder> [profile file] [warm-up answers]`: the dev, dev2
+ * and tuning questions' searches on a SQLite library (as bench/scale.ts runs them, after one warm-up answer), each search's CPU,
  * and a V8 CPU profile of the searches alone (default bench/out/sqlite-searches.cpuprofile; open it in Chrome's
  * DevTools or summarise it by function). Used for docs/benchmarks.md, "issue 14, fifth stop". Point it at a copy: a
- * large library gains champion lists and phrase counts as it runs.
+ * large library gains champion lists and phrase counts as it runs. `warm-up answers` (default 0): that many more
+ * answers before the searches, to questions of the tuning-library set (not measured), so the first measured searches
+ * do not pay the process's JIT compilation (the first two or three searches after one answer cost 1.5-3x a later
+ * search of the same question: docs/benchmarks.md, "issue 14, seventh stop").
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
@@ -16,6 +19,7 @@ import { questionSets } from "./question-sets.ts";
 const folder = process.argv[2];
 if (folder === undefined) throw new Error("usage: bench/sqlite-search-cpu-profile.ts <library folder> [profile file]");
 const profileFile = process.argv[3] ?? new URL("./out/sqlite-searches.cpuprofile", import.meta.url).pathname;
+const warmUpAnswers = Number(process.argv[4] ?? 0);
 const store = openSqliteStore({ dataDir: folder });
 const dependencies = await evaluationDependencies(store, 5);
 const questions = questionSets()
@@ -31,6 +35,12 @@ const cpuSince = (since: NodeJS.CpuUsage): number => {
 };
 // The first answer builds what a process builds once (document identities, title stems): not a search's cost.
 await dependencies.answerer.answer(questions[0]!.question);
+if (warmUpAnswers > 0) {
+  const warmUpSet = questionSets().find((set) => set.name === "tuning-library")!;
+  const parsed = parseQuestionSet(JSON.parse(readFileSync(warmUpSet.file, "utf8")), basename(warmUpSet.file));
+  if (!parsed.ok) throw parsed.error;
+  for (const question of parsed.value.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question.question);
+}
 const session = new Session();
 session.connect();
 await session.post("Profiler.enable");

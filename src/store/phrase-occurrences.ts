@@ -48,7 +48,24 @@ export function phraseOccurrences(phrases: readonly (readonly string[])[], stemO
   );
   // The first two letters of every stem (one letter for a one-letter stem): the gate a token passes before stemming.
   const mayMatch = stemPrefixGate(codes.keys());
-  const codeOf = (token: string): number => codes.get(stemOf(token)) ?? -1;
+  // The gate for ASCII tokens as a table by their first two codes (index 0 for a one-letter token's second).
+  const asciiGate = new Uint8Array(128 * 128);
+  for (let first = 0; first < 128; first++) {
+    if (!isAsciiWordCode(first)) continue;
+    asciiGate[first * 128] = mayMatch(first, -1) ? 1 : 0;
+    for (let second = 0; second < 128; second++) if (isAsciiWordCode(second)) asciiGate[first * 128 + second] = mayMatch(first, second) ? 1 : 0;
+  }
+  // Each token's code once per counter (a passage's words recur across the few hundred passages it scores).
+  const tokenCodes = new Map<string, number>();
+  const codeOf = (token: string): number => {
+    let code = tokenCodes.get(token);
+    if (code === undefined) {
+      code = codes.get(stemOf(token)) ?? -1;
+      if (tokenCodes.size >= 50_000) tokenCodes.clear();
+      tokenCodes.set(token, code);
+    }
+    return code;
+  };
 
   let buffer = new Int32Array(1024);
   /** The passage's tokens as phrase-word codes (-1: no phrase word) in `buffer`; returns how many. */
@@ -71,7 +88,7 @@ export function phraseOccurrences(phrases: readonly (readonly string[])[], stemO
       let ascii = true;
       for (let code = lower.charCodeAt(stop); stop < end; code = lower.charCodeAt(++stop)) {
         if (code < 128) {
-          if (!isAsciiWordCode(code)) break;
+          if (!((code >= 97 && code <= 122) || (code >= 48 && code <= 57))) break;
         } else if (separatesWords(code)) break;
         else ascii = false;
       }
@@ -79,7 +96,7 @@ export function phraseOccurrences(phrases: readonly (readonly string[])[], stemO
         at++;
         continue;
       }
-      if (ascii) push(mayMatch(lower.charCodeAt(at), stop - at >= 2 ? lower.charCodeAt(at + 1) : -1) ? codeOf(lower.slice(at, stop)) : -1);
+      if (ascii) push(asciiGate[lower.charCodeAt(at) * 128 + (stop - at >= 2 ? lower.charCodeAt(at + 1) : 0)] === 1 ? codeOf(lower.slice(at, stop)) : -1);
       else {
         // Letters beyond ASCII: folded as unicode61 folds them (decomposed, marks removed), then split on what is
         // not a letter, digit or private-use character. Decomposition works character by character and leaves the

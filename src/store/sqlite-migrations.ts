@@ -236,6 +236,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 10,
+    description: "rare phrases' postings: every passage holding a rare phrase with its own BM25, kept per library version",
+    // A large library's rare side is summed from these lists instead of an FTS5 OR whose bm25() costs about 1 µs a
+    // matching passage (sqlite-text-search.ts, `rareListRows`). Valid only at the library version they were read at.
+    sql: `
+      CREATE TABLE IF NOT EXISTS phrase_postings (
+        phrase TEXT PRIMARY KEY,
+        library_version INTEGER NOT NULL,
+        passages INTEGER NOT NULL,
+        ids BLOB NOT NULL,
+        scores BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion: number = migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);

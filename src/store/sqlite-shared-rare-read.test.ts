@@ -25,8 +25,19 @@ describe("SQLite search of a large library: one rare-side read per question", ()
   const folder = mkdtempSync(join(tmpdir(), "hearth-shared-read-"));
   const store = openSqliteStore({ dataDir: folder });
   const database = new Database(join(folder, databaseFileName));
-  // Large from the first passage, every phrase within the budget (one OR), a kept list 15 deep.
-  const large: TextSearchSettings = { ...textSearchSettings, championFrom: 0, narrowFrom: 0, postingBudget: 100_000, championBudget: 100_000, fewDocuments: 16, scoreHereUpTo: 0, sharedTopRows: 15 };
+  // Large from the first passage, every phrase within the budget (one OR), a kept list 15 deep; no rare phrase's list
+  // kept (the FTS5 path, as for a phrase in more passages than a list keeps: sqlite-rare-lists.test.ts).
+  const large: TextSearchSettings = {
+    ...textSearchSettings,
+    championFrom: 0,
+    narrowFrom: 0,
+    postingBudget: 100_000,
+    championBudget: 100_000,
+    fewDocuments: 16,
+    scoreHereUpTo: 0,
+    sharedTopRows: 15,
+    rareListRows: 0,
+  };
   afterAll(async () => {
     database.close();
     await store.close();

@@ -8,6 +8,9 @@
  *   while their passages fit the budget; the rest of the candidates are a capped fill of passages that hold the
  *   commoner terms together (AND, rarest first, until the expected intersection fits the budget). FTS5 scores only
  *   the rows an expression yields, so an AND of common words is cheap where their OR is not.
+ * - A large library's rare side is summed from each rare phrase's kept list (every passage holding it with its own
+ *   bm25, read once per library version: phrase-lists.ts), the same hits and scores as FTS5's OR without FTS5 scoring
+ *   every match again; a phrase in too many passages for a list goes to FTS5 as before.
  * - Document frequencies are one indexed read of `term_passages` (stem -> passages holding it), kept in the same
  *   transaction as every write; a phrase is counted up to `phraseCountCap` and estimated past it.
  * - A search restricted to a few documents reads each document's own rowid range of the index; one restricted to
@@ -20,6 +23,7 @@ import * as z from "zod";
 import type { TextQuery } from "./types.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "./narrowed-merge.ts";
 import { phraseOccurrences } from "./phrase-occurrences.ts";
+import { listBlobs, listFromBlobs, listsPortable, topOfLists, type PhraseList } from "./phrase-lists.ts";
 
 import { tokenize } from "./passage-tokens.ts";
 import { StemPassageCounter } from "./passage-terms.ts";
@@ -44,6 +48,10 @@ export const textSearchSettings = z
     championBudgetShare: z.number().min(0).max(1),
     championBudget: z.number().int().positive(),
     sharedTopRows: z.number().int().nonnegative(),
+    rareListRows: z.number().int().nonnegative(),
+    rareListMemory: z.number().int().nonnegative(),
+    shareMemorySets: z.number().int().nonnegative(),
+    shareMemoryPassages: z.number().int().positive(),
   })
   .parse(JSON.parse(readFileSync(new URL("./text-search.json", import.meta.url), "utf8")));
 
@@ -199,6 +207,16 @@ function prepareStatements(database: Database.Database) {
     saveChampion: database.prepare<[string, number, number, string]>(
       "INSERT INTO phrase_champions (phrase, library_version, passages, hits) VALUES (?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET library_version = excluded.library_version, passages = excluded.passages, hits = excluded.hits",
     ),
+    /** Every passage holding one phrase with its own bm25, in rowid order (a rare phrase's list; `LIMIT` past the cap). */
+    phraseRows: database
+      .prepare<[string, number], [number, number]>(`SELECT rowid, ${rankColumn} FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid LIMIT ?`)
+      .raw(true),
+    storedList: database.prepare<[string], { library_version: number; passages: number; ids: Buffer; scores: Buffer }>(
+      "SELECT library_version, passages, ids, scores FROM phrase_postings WHERE phrase = ?",
+    ),
+    saveList: database.prepare<[string, number, number, Buffer, Buffer]>(
+      "INSERT INTO phrase_postings (phrase, library_version, passages, ids, scores) VALUES (?, ?, ?, ?, ?) ON CONFLICT (phrase) DO UPDATE SET library_version = excluded.library_version, passages = excluded.passages, ids = excluded.ids, scores = excluded.scores",
+    ),
     topInIndex: database.prepare<[string, number], { id: number; rank_value: number }>(
       `SELECT rowid AS id, ${rankColumn} AS rank_value FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rank_value, rowid LIMIT ?`,
     ),
@@ -344,6 +362,64 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return top(expression, limit, ranges);
   };
 
+  /**
+   * A rare phrase's list (phrase-lists.ts): every passage holding it with its own bm25, read from FTS5 once per library
+   * version and kept in `phrase_postings` and in memory; null when it holds more than `rareListRows` passages.
+   * Exact only at the version it was read at, so any change to the library reads it again.
+   */
+  let listMemory = new Map<string, { version: number; list: PhraseList | null }>();
+  let listMemoryRows = 0;
+  const phraseList = (phrase: string[], version: number): PhraseList | null => {
+    const key = phrase.map(indexStem).join(" ");
+    const remembered = listMemory.get(key);
+    if (remembered !== undefined && remembered.version === version) return remembered.list;
+    let list: PhraseList | null | undefined;
+    const stored = statements.storedList.get(key);
+    if (stored !== undefined && stored.library_version === version) {
+      // A list too long to keep is kept as its count with no postings, so another process need not read it again.
+      list = listFromBlobs(stored.ids, stored.scores) ?? undefined;
+      if (list !== undefined && (list.ids.length !== stored.passages || list.ids.length > settings.rareListRows)) list = null;
+    }
+    if (list === undefined) {
+      const rows = statements.phraseRows.all(quote(phrase), settings.rareListRows + 1);
+      const tooLong = rows.length > settings.rareListRows;
+      list = tooLong ? null : { ids: Float64Array.from(rows, (row) => row[0]), scores: Float64Array.from(rows, (row) => -row[1]) };
+      const blobs = list === null ? { ids: Buffer.alloc(0), scores: Buffer.alloc(0) } : listBlobs(list);
+      try {
+        statements.saveList.run(key, version, rows.length, blobs.ids, blobs.scores);
+      } catch {
+        // A read-only or busy library keeps the list in memory only.
+      }
+    }
+    const rows = list?.ids.length ?? 0;
+    if (listMemoryRows + rows > settings.rareListMemory) {
+      listMemory = new Map();
+      listMemoryRows = 0;
+    }
+    listMemory.set(key, { version, list });
+    listMemoryRows += rows;
+    return list;
+  };
+
+  /**
+   * A large library's rare side: the top k of the OR of `phrases` (over `ranges` when given), summed from the phrases'
+   * lists when each is short enough to keep (the same hits and scores as FTS5's statement, bit for bit: phrase-lists.ts),
+   * else FTS5's statement through the shared read.
+   */
+  const rareSide = (phrases: string[][], limit: number, ranges?: [number, number][]): RankedChunk[] => {
+    if (settings.rareListRows > 0 && listsPortable) {
+      const version = statements.libraryVersion.get()?.version ?? 0;
+      const lists: PhraseList[] = [];
+      for (const phrase of phrases) {
+        const list = phraseList(phrase, version);
+        if (list === null) break;
+        lists.push(list);
+      }
+      if (lists.length === phrases.length) return topOfLists(lists, limit, ranges);
+    }
+    return sharedTop(phrases.map(quote).join(" OR "), limit, ranges);
+  };
+
   // Champion lists: a common phrase's best `championSize` passages by its own BM25 (its exact share of an OR's score),
   // kept in `phrase_champions` with the library version they were computed at, and in memory.
   let championMemory = new Map<string, { version: number; passages: number; hits: RankedChunk[] }>();
@@ -405,14 +481,15 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const byScore = (left: RankedChunk, right: RankedChunk): number => right.score - left.score || left.chunkId - right.chunkId;
     // The rare terms' passages gain the common phrases' share of their score, computed here on their own texts (the
     // few hundred passages the rare query kept), so they rank as the whole OR would rank them.
-    let rareHits = rare.length > 0 ? sharedTop(rare.map(quote).join(" OR "), limit, ranges) : [];
+    let rareHits = rare.length > 0 ? rareSide(rare, limit, ranges) : [];
     if (rareHits.length > 0 && common.length > 0) {
-      const score = scorerHere(common.map((entry) => entry.phrase), passageCount);
-      const rows = new Map(statements.chunkRowsById.all(JSON.stringify(rareHits.map((hit) => hit.chunkId))).map((row) => [row.id, row]));
-      rareHits = rareHits.map((hit) => {
-        const row = rows.get(hit.chunkId);
-        return { chunkId: hit.chunkId, score: hit.score + (row === undefined ? 0 : score(row)) };
-      });
+      const shares = commonShares(
+        common.map((entry) => entry.phrase),
+        passageCount,
+      );
+      const unknown = rareHits.filter((hit) => !shares.values.has(hit.chunkId)).map((hit) => hit.chunkId);
+      if (unknown.length > 0) for (const row of statements.chunkRowsById.all(JSON.stringify(unknown))) shares.values.set(row.id, shares.score(row));
+      rareHits = rareHits.map((hit) => ({ chunkId: hit.chunkId, score: hit.score + (shares.values.get(hit.chunkId) ?? 0) }));
     }
     rareHits.sort(byScore);
     const fillHits = [...commonScores]
@@ -431,7 +508,7 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       // The common phrases no longer cost their FTS5 reads (champion lists), so the budget can be tighter.
       const budget = Math.max(settings.championBudget, Math.round(settings.championBudgetShare * passageCount));
       const cost = phrases.reduce((sum, phrase) => sum + phraseCost(phrase, passageCount, budget), 0);
-      return cost <= budget ? sharedTop(phrases.map(quote).join(" OR "), limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
+      return cost <= budget ? rareSide(phrases, limit, ranges) : searchWithChampions(phrases, limit, passageCount, budget, ranges);
     }
     // A phrase counted 0 stays: a word the counts missed is still searched, and one truly absent costs nothing.
     const counted = phrases.map((phrase) => ({ phrase, passages: phraseBound(phrase, passageCount) }));
@@ -466,6 +543,22 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
    * the library: 90-290 ms a phrase at 1M passages), and bm25() reads every match of each phrase for its IDF. Here a
    * phrase's IDF comes from the counts (a word's from term_passages, a phrase's counted once and cached).
    */
+  /**
+   * The common phrases' share of passages' scores (scorerHere), remembered per phrase set while the library and this
+   * connection's writes stay as they are: a question's fallback over rowid ranges rescores mostly the passages its
+   * unrestricted search just rescored, and an answer runs its question's searches again.
+   */
+  let shareMemory: { key: string; score: (row: { text: string; context: string }) => number; values: Map<number, number> }[] = [];
+  const commonShares = (phrases: string[][], passageCount: number): { score: (row: { text: string; context: string }) => number; values: Map<number, number> } => {
+    const key = `${statements.libraryVersion.get()?.version ?? 0}:${generation}:${passageCount}:${phrases.map((phrase) => phrase.map(indexStem).join(" ")).join("|")}`;
+    let entry = shareMemory.find((kept) => kept.key === key);
+    if (entry === undefined || entry.values.size >= settings.shareMemoryPassages) {
+      entry = { key, score: scorerHere(phrases, passageCount), values: new Map() };
+      shareMemory = [entry, ...shareMemory.filter((kept) => kept.key !== key)].slice(0, settings.shareMemorySets);
+    }
+    return entry;
+  };
+
   const scorerHere = (phrases: string[][], passageCount: number): ((row: { text: string; context: string }) => number) => {
     const block = statements.averages.get()?.block;
     const [rows = passageCount, ...columnTokens] = block === undefined ? [] : varints(block);
