@@ -375,13 +375,9 @@ export class ChampionSearch {
       rare.length === 0
         ? []
         : (
-            await this.#queries.transaction(
-              (queries) =>
-                queries.query<{ id: Bigint }>(
-                  `SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${wanted === null ? "" : " AND c.document_id = ANY ($3::bigint[])"}`,
-                  [rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), ...(wanted === null ? [] : [[...wanted]])],
-                ),
-              { enable_seqscan: "off" },
+            await this.#queries.withSettings({ enable_seqscan: "off" }).query<{ id: Bigint }>(
+              `SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ $2::tsquery${wanted === null ? "" : " AND c.document_id = ANY ($3::bigint[])"}`,
+              [rare.map((phrase) => `(${wordsQuery(phrase)})`).join(" | "), ...(wanted === null ? [] : [[...wanted]])],
             )
           ).rows.map((row) => Number(row.id));
     // The fill: the passages best in the common phrases' champion lists together (each list's own BM25, summed).
