@@ -20,8 +20,12 @@ export interface PooledAnswer {
 export interface AnswerPool {
   answer(request: AnswerRequest): Promise<Result<PooledAnswer>>;
   close(): Promise<void>;
-  /** Starts the threads and loads their code now (hearth serve does, so that the first request does not wait). */
-  warm(): Promise<void>;
+  /**
+   * Starts the threads, loads their code and has each answer the built-in warm-up questions (answer-warm-up.ts) now:
+   * hearth serve does, so that neither the first request nor the first minutes under load pay for compiling the
+   * answering code. Resolves to how many warm-up questions the threads answered in all.
+   */
+  warm(): Promise<number>;
 }
 
 export function createAnswerPool({ threads = Math.max(1, Math.min(4, availableParallelism())), maxQueue = 500 }: { threads?: number; maxQueue?: number } = {}): AnswerPool {
@@ -40,6 +44,9 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
     async close() {
       await pool.close();
     },
-    warm: () => warmWorkerPool(pool),
+    async warm() {
+      const replies = await warmWorkerPool(pool, { answers: true });
+      return replies.reduce<number>((sum, reply) => sum + (typeof reply === "object" && reply !== null && "answered" in reply && typeof reply.answered === "number" ? reply.answered : 0), 0);
+    },
   };
 }
