@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "zod";
 import { createAnswerer } from "../answer/create-answerer.ts";
 import { loadConfig } from "../config/config.ts";
 import { ingestFile } from "../ingest/ingest.ts";
