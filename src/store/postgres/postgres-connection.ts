@@ -59,7 +59,7 @@ const settingValue = /^[a-z0-9_.-]+$/i;
 const settingsPools = new WeakMap<pg.Pool, Map<string, pg.Pool>>();
 
 /**
- * A pool beside `pool` (same server, same limits) whose connections carry `settings` for their whole session, sent
+ * A pool beside `pool` (same server, half its connections at most) whose connections carry `settings` for their whole session, sent
  * once when each connection starts (the `options` start-up parameter, as `PGOPTIONS="-c name=value"`). A statement
  * that needs planner settings (the search's ranking may not scan sequentially) then costs one round trip, where
  * `BEGIN; SET LOCAL …`, the statement and `COMMIT` cost three, and the settings never leak to `pool`'s connections.
@@ -77,7 +77,9 @@ export function settingsPool(pool: pg.Pool, settings: Record<string, string>): p
   if (!siblings) settingsPools.set(pool, (siblings = new Map()));
   let sibling = siblings.get(options);
   if (!sibling) {
-    sibling = new pg.Pool({ ...pool.options, options });
+    // At most half the parent's connections: only the statements that need these settings use them (an answer thread
+    // one at a time), idle ones close as the parent's do, and the server's max_connections is shared by every process.
+    sibling = new pg.Pool({ ...pool.options, max: Math.max(2, Math.ceil((pool.options.max ?? 10) / 2)), options });
     // As for the parent: an idle connection lost (a server restart) must not crash the process.
     sibling.on("error", () => {});
     siblings.set(options, sibling);
