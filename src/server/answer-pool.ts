@@ -30,6 +30,8 @@ export interface AnswerPool {
 
 export function createAnswerPool({ threads = Math.max(1, Math.min(4, availableParallelism())), maxQueue = 500 }: { threads?: number; maxQueue?: number } = {}): AnswerPool {
   const pool = createWorkerPool<AnswerRequest, AnswerReply>({ name: "answer", threads, maxQueue, idleTimeoutMs: 5 * 60_000 });
+  // Closing stops a warm-up still running (its thread ends) rather than waiting for it; real answers are waited for.
+  const warming = new AbortController();
   return {
     async answer(request) {
       let reply: AnswerReply;
@@ -42,10 +44,11 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
       return fail(errorFromWorker(reply.error));
     },
     async close() {
+      warming.abort();
       await pool.close();
     },
     async warm() {
-      const replies = await warmWorkerPool(pool, { answers: true });
+      const replies = await warmWorkerPool(pool, { answers: true }, warming.signal);
       return replies.reduce<number>((sum, reply) => sum + (typeof reply === "object" && reply !== null && "answered" in reply && typeof reply.answered === "number" ? reply.answered : 0), 0);
     },
   };

@@ -4,7 +4,9 @@
  * questions are answered from that library (not refused: refusals would leave the scoring cold), nothing is left on
  * disk, and the answer pool's warm() has every thread do it.
  */
-import { readdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
 import { createAnswerPool } from "./answer-pool.ts";
@@ -23,6 +25,30 @@ describe("answer threads' warm-up", () => {
     expect(outcome.cited).toBeGreaterThanOrEqual(plan.questions.length - 3);
     expect(warmUpFolders()).toEqual(before);
   });
+
+  it("removes the temporary library a stopped server left behind, never a running one's", async () => {
+    // A process that has ended (its pid not reused this soon), and this test's parent, which runs.
+    const ended = spawnSync(process.execPath, ["-e", ""]).pid;
+    const abandoned = join(tmpdir(), `hearth-warm-up-${ended}-test`);
+    const running = join(tmpdir(), `hearth-warm-up-${process.ppid}-test`);
+    mkdirSync(abandoned, { recursive: true });
+    mkdirSync(running, { recursive: true });
+    try {
+      await warmUpAnswering({ ...warmUpPlan(), rounds: 1, questions: warmUpPlan().questions.slice(0, 1) });
+      expect(existsSync(abandoned)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+    } finally {
+      rmSync(abandoned, { recursive: true, force: true });
+      rmSync(running, { recursive: true, force: true });
+    }
+  });
+
+  it("stops a warm-up still running when the pool closes, rather than waiting for it", async () => {
+    const pool = createAnswerPool({ threads: 1 });
+    const warming = pool.warm();
+    await pool.close();
+    expect(await warming).toBe(0);
+  }, 60_000);
 
   it("runs in every answer thread when the pool is warmed", async () => {
     const plan = warmUpPlan();

@@ -7,7 +7,7 @@
  * afterwards) while it starts, so the code people's questions run is compiled before they ask. Nothing of it is
  * stored in any workspace or shown to anyone.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +30,31 @@ export function warmUpPlan(): WarmUpPlan {
   return warmUpSchema.parse(JSON.parse(readFileSync(new URL("./answer-warm-up/warm-up-questions.json", import.meta.url), "utf8")));
 }
 
+const folderPrefix = "hearth-warm-up-";
+const folderName = new RegExp(`^${folderPrefix}(\\d+)-`);
+
+/**
+ * A server stopped during its warm-up ends the thread at once (answer-pool.ts), leaving its temporary library; the
+ * next warm-up removes those whose process is gone (the folder is named after it), never a running server's.
+ */
+function removeAbandonedFolders(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = folderName.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || processAlive(Number(pid))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 export interface WarmUpOutcome {
   /** Questions answered (refusals included: they run the same search and scoring). */
   answered: number;
@@ -45,7 +70,8 @@ export interface WarmUpOutcome {
  */
 export async function warmUpAnswering(plan: WarmUpPlan = warmUpPlan()): Promise<WarmUpOutcome> {
   const started = performance.now();
-  const folder = mkdtempSync(join(tmpdir(), "hearth-warm-up-"));
+  removeAbandonedFolders();
+  const folder = mkdtempSync(join(tmpdir(), `${folderPrefix}${process.pid}-`));
   try {
     // An explicit environment: only the extractive answerer, no embeddings, no OCR, nothing read from the server's.
     const loaded = loadConfig({ HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" }, { dataDir: folder });
