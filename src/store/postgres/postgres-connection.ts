@@ -59,8 +59,9 @@ const settingValue = /^[a-z0-9_.-]+$/i;
 const settingsPools = new WeakMap<pg.Pool, Map<string, pg.Pool>>();
 
 /**
- * A pool beside `pool` (same server, half its connections at most) whose connections carry `settings` for their whole session, sent
- * once when each connection starts (the `options` start-up parameter, as `PGOPTIONS="-c name=value"`). A statement
+ * A pool beside `pool` (same server, half its connections at most) whose connections carry `settings` for their
+ * whole session, sent once when each connection starts (the `options` start-up parameter, as
+ * `PGOPTIONS="-c name=value"`). A statement
  * that needs planner settings (the search's ranking may not scan sequentially) then costs one round trip, where
  * `BEGIN; SET LOCAL …`, the statement and `COMMIT` cost three, and the settings never leak to `pool`'s connections.
  * One pool per distinct settings, ended with `pool` by releasePostgresPool. (Behind PgBouncer in transaction mode

@@ -69,7 +69,8 @@ export class WorkspaceQueries {
   /**
    * The same workspace's statements on connections that carry planner `settings` for their session (settingsPool):
    * a single statement that needs them (the search's ranking) is then one round trip, with no transaction around it
-   * to set them in. Every statement is still bound to the workspace and checked, as through this object.
+   * to set them in. Every statement is still bound to the workspace and checked, as through this object. Its
+   * statements run on their own connections: outside any transaction this object belongs to.
    */
   withSettings(settings: Record<string, string>): WorkspaceQueries {
     return new WorkspaceQueries(settingsPool(this.#pool, settings), this.workspaceId);
