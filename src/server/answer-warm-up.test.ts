@@ -48,6 +48,8 @@ describe("answer threads' warm-up", () => {
     const warming = pool.warm();
     await pool.close();
     expect(await warming).toBe(0);
+    // The stopped thread's temporary library, if it had made one (a thread shares this process's id).
+    for (const name of warmUpFolders()) if (name.startsWith(`hearth-warm-up-${process.pid}-`)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }, 60_000);
 
   it("runs in every answer thread when the pool is warmed", async () => {
