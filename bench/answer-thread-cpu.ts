@@ -10,6 +10,9 @@
  * time is printed too.
  * HEARTH_BENCH_CPU_PROFILE=<file.cpuprofile> profiles the measured rounds only (this thread's samples, through the
  * inspector); HEARTH_BENCH_DIST=1 runs the compiled dist/ (what `hearth serve` runs; build it first).
+ * HEARTH_BENCH_BUILT_IN_WARM_UP=1 first runs the answer threads' built-in warm-up (src/server/answer-warm-up.ts), as
+ * `hearth serve` does when it starts, then the warm-up rounds and measured rounds: `… 20 0` with and without it
+ * says what the built-in warm-up saves a fresh thread's first 200 answers.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +23,7 @@ import type * as ConfigModule from "../src/config/config.ts";
 import type * as IngestModule from "../src/ingest/ingest.ts";
 import type * as AnswerTaskModule from "../src/server/answer-worker-task.ts";
 import type * as WorkerStoresModule from "../src/server/worker-stores.ts";
+import type * as WarmUpModule from "../src/server/answer-warm-up.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
@@ -30,7 +34,10 @@ const { loadConfig } = (await import(module("config/config"))) as typeof ConfigM
 const { ingestFile } = (await import(module("ingest/ingest"))) as typeof IngestModule;
 const { runAnswer } = (await import(module("server/answer-worker-task"))) as typeof AnswerTaskModule;
 const { workerLibrary } = (await import(module("server/worker-stores"))) as typeof WorkerStoresModule;
+const { warmUpAnswering, warmUpPlan } = (await import(module("server/answer-warm-up"))) as typeof WarmUpModule;
 const profilePath = process.env.HEARTH_BENCH_CPU_PROFILE;
+// "1": the built-in plan as `hearth serve` runs it; a larger number: that many rounds of its questions.
+const builtInWarmUp = Number(process.env.HEARTH_BENCH_BUILT_IN_WARM_UP ?? 0);
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -76,6 +83,13 @@ try {
     if (!reply.ok) throw new Error(`${question}: ${reply.error.message}`);
     digest.update(JSON.stringify([reply.answer.answer, reply.answer.citations, reply.documentIds]));
   };
+  // What `hearth serve` does when it starts (src/server/answer-warm-up.ts): the built-in questions, before any real one.
+  if (builtInWarmUp > 0) {
+    const cpuBefore = process.cpuUsage();
+    const outcome = await warmUpAnswering(builtInWarmUp > 1 ? { ...warmUpPlan(), rounds: builtInWarmUp } : warmUpPlan());
+    const cpu = process.cpuUsage(cpuBefore);
+    console.log(`built-in warm-up: ${outcome.answered} answers, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms of CPU, ${outcome.milliseconds.toFixed(0)} ms wall`);
+  }
   for (let round = 0; round < warmUp; round++) for (const question of questions) await ask(question);
   // A line to attach a profiler at (perf record -p <pid>): the measured rounds start now.
   console.log(`measuring ${rounds * questions.length} answers (pid ${process.pid})…`);
@@ -106,6 +120,7 @@ try {
     profiler.disconnect();
   }
   const node = process.cpuUsage(nodeBefore);
+  console.log(`Node CPU per answer by block of 50: ${blocks.map((block) => block.toFixed(1)).join(" ")} ms`);
   const postgresCpu = postmaster === undefined ? NaN : (processTreeCpuMilliseconds([postmaster]) ?? NaN) - postgresBefore;
   const answers = rounds * questions.length;
   const perAnswer = (milliseconds: number): string => `${(milliseconds / answers).toFixed(2)} ms`;

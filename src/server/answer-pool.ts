@@ -20,12 +20,18 @@ export interface PooledAnswer {
 export interface AnswerPool {
   answer(request: AnswerRequest): Promise<Result<PooledAnswer>>;
   close(): Promise<void>;
-  /** Starts the threads and loads their code now (hearth serve does, so that the first request does not wait). */
-  warm(): Promise<void>;
+  /**
+   * Starts the threads, loads their code and has each answer the built-in warm-up questions (answer-warm-up.ts) now:
+   * hearth serve does, so that neither the first request nor the first minutes under load pay for compiling the
+   * answering code. Resolves to how many warm-up questions the threads answered in all.
+   */
+  warm(): Promise<number>;
 }
 
 export function createAnswerPool({ threads = Math.max(1, Math.min(4, availableParallelism())), maxQueue = 500 }: { threads?: number; maxQueue?: number } = {}): AnswerPool {
   const pool = createWorkerPool<AnswerRequest, AnswerReply>({ name: "answer", threads, maxQueue, idleTimeoutMs: 5 * 60_000 });
+  // Closing stops a warm-up still running (its thread ends) rather than waiting for it; real answers are waited for.
+  const warming = new AbortController();
   return {
     async answer(request) {
       let reply: AnswerReply;
@@ -38,8 +44,12 @@ export function createAnswerPool({ threads = Math.max(1, Math.min(4, availablePa
       return fail(errorFromWorker(reply.error));
     },
     async close() {
+      warming.abort();
       await pool.close();
     },
-    warm: () => warmWorkerPool(pool),
+    async warm() {
+      const replies = await warmWorkerPool(pool, { answers: true }, warming.signal);
+      return replies.reduce<number>((sum, reply) => sum + (typeof reply === "object" && reply !== null && "answered" in reply && typeof reply.answered === "number" ? reply.answered : 0), 0);
+    },
   };
 }

@@ -13,6 +13,7 @@ import { memoizeReads } from "../store/read-memo.ts";
 import type { MemoizedStore } from "../store/read-memo.ts";
 import type { Store } from "../store/types.ts";
 import { loadTemplateLibrary } from "../toolkit/template-library.ts";
+import { warmUpAnswering } from "./answer-warm-up.ts";
 import { workerLibrary } from "./worker-stores.ts";
 
 export interface AnswerRequest {
@@ -77,4 +78,18 @@ export async function runAnswer(request: AnswerRequest): Promise<AnswerReply> {
     }
   }
   return { ok: true, answer: result.value, documentIds };
+}
+
+/**
+ * The thread's warm-up (answer-warm-up.ts), once per thread: how many built-in questions it answered, 0 when it could
+ * not warm up (the thread still answers; its first answers are only slower).
+ */
+let warmedUp: Promise<number> | undefined;
+
+export function warmUpThread(): Promise<number> {
+  warmedUp ??= warmUpAnswering().then(
+    (outcome) => outcome.answered,
+    () => 0,
+  );
+  return warmedUp;
 }

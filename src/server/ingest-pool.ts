@@ -36,6 +36,8 @@ export function createIngestPool({ threads = Math.max(1, Math.min(2, availablePa
     async close() {
       await pool.close();
     },
-    warm: () => warmWorkerPool(pool),
+    async warm() {
+      await warmWorkerPool(pool);
+    },
   };
 }

@@ -26,11 +26,16 @@ export async function answer(request) {
   return (await answerTask).runAnswer(request);
 }
 
-/** Loads both tasks (and with them the PDF engine and the answerer), so the first real request does not wait. */
-export async function warm() {
+/**
+ * Loads both tasks (and with them the PDF engine and the answerer), so the first real request does not wait. With
+ * `{ answers: true }` (the answer pool) the thread then answers the built-in warm-up questions, so that V8 has
+ * compiled the answering code before people ask; replies `{ answered }`.
+ */
+export async function warm(request) {
   ingestTask ??= load("ingest-worker-task");
   answerTask ??= load("answer-worker-task");
-  await Promise.all([ingestTask, answerTask]);
+  const [, answering] = await Promise.all([ingestTask, answerTask]);
+  if (request?.answers === true) return { answered: await answering.warmUpThread() };
   return true;
 }
 

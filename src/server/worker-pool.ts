@@ -42,9 +42,16 @@ export function createWorkerPool<Request, Reply>(options: WorkerPoolOptions): Pi
   return new Piscina<Request, Reply>(workerPoolOptions(options));
 }
 
-/** Starts every thread and loads its code now (hearth serve does, so that the first request does not wait). */
-export async function warmWorkerPool(pool: Piscina): Promise<void> {
-  await Promise.all(Array.from({ length: pool.options.maxThreads }, () => pool.run(undefined as never, { name: "warm" }).catch(() => undefined)));
+/**
+ * Starts every thread and loads its code now (hearth serve does, so that the first request does not wait); with
+ * `request`, each thread's warm task is given it (the answer threads then also answer built-in questions, see
+ * answer-warm-up.ts). Resolves to each thread's reply (undefined where it failed or `signal` stopped it: a running
+ * warm task stopped so ends its thread).
+ */
+export async function warmWorkerPool(pool: Piscina, request?: unknown, signal?: AbortSignal): Promise<unknown[]> {
+  return Promise.all(
+    Array.from({ length: pool.options.maxThreads }, () => pool.run(request as never, { name: "warm", ...(signal ? { signal } : {}) }).catch(() => undefined)),
+  );
 }
 
 /** True when the pool refused a task because its queue is full (the caller says "busy, try again"). */

@@ -199,13 +199,19 @@ export class PostgresAccountsStore implements AccountsStore {
     this.#url = url;
   }
 
-  /** One statement outside a transaction; a NUL in an id from a URL then matches nothing rather than failing. */
-  #query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<pg.QueryResult<Row>> {
-    return this.#pool.query<Row>(sql, values.map((value) => (typeof value === "string" ? storable(value) : value)));
+  /**
+   * One statement outside a transaction; a NUL in an id from a URL then matches nothing rather than failing. `name`
+   * prepares it (parsed and planned once per connection) for the few run on every request: the session, the member's
+   * role, the workspace, the audit line. One name, one text.
+   */
+  #query<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = [], name?: string): Promise<pg.QueryResult<Row>> {
+    const stored = values.map((value) => (typeof value === "string" ? storable(value) : value));
+    if (name !== undefined) return this.#pool.query<Row>({ name, text: sql, values: stored });
+    return this.#pool.query<Row>(sql, stored);
   }
 
-  async #rows<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<Row[]> {
-    return (await this.#query<Row>(sql, values)).rows;
+  async #rows<Row extends pg.QueryResultRow>(sql: string, values: unknown[] = [], name?: string): Promise<Row[]> {
+    return (await this.#query<Row>(sql, values, name)).rows;
   }
 
   async #changes(sql: string, values: unknown[] = []): Promise<number> {
@@ -405,6 +411,7 @@ export class PostgresAccountsStore implements AccountsStore {
       `SELECT s.csrf_token, s.expires_at, ${userColumns} FROM accounts_auth_sessions s JOIN accounts_users u ON u.id = s.user_id
        WHERE s.token_hash = $1 AND s.expires_at > now()`,
       [hashToken(token)],
+      "hearth_auth_session",
     );
     return row ? { user: toUser(row), csrfToken: row.csrf_token, expiresAt: iso(row.expires_at) } : undefined;
   }
@@ -453,7 +460,7 @@ export class PostgresAccountsStore implements AccountsStore {
   }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
-    const [row] = await this.#rows<WorkspaceRow>("SELECT id, name, created_at FROM accounts_workspaces WHERE id = $1", [id]);
+    const [row] = await this.#rows<WorkspaceRow>("SELECT id, name, created_at FROM accounts_workspaces WHERE id = $1", [id], "hearth_workspace");
     return row ? toWorkspace(row) : undefined;
   }
 
@@ -471,7 +478,7 @@ export class PostgresAccountsStore implements AccountsStore {
   }
 
   async getRole(workspaceId: string, userId: string): Promise<WorkspaceRole | undefined> {
-    const [row] = await this.#rows<{ role: string }>("SELECT role FROM accounts_memberships WHERE workspace_id = $1 AND user_id = $2", [workspaceId, userId]);
+    const [row] = await this.#rows<{ role: string }>("SELECT role FROM accounts_memberships WHERE workspace_id = $1 AND user_id = $2", [workspaceId, userId], "hearth_role");
     return row ? toRole(row.role) : undefined;
   }
 
@@ -498,12 +505,11 @@ export class PostgresAccountsStore implements AccountsStore {
   }
 
   async recordAudit(event: NewAuditEvent): Promise<void> {
-    await this.#query("INSERT INTO accounts_audit_events (user_id, workspace_id, action, detail) VALUES ($1, $2, $3, $4)", [
-      event.userId,
-      event.workspaceId,
-      storable(event.action),
-      storable(event.detail),
-    ]);
+    await this.#query(
+      "INSERT INTO accounts_audit_events (user_id, workspace_id, action, detail) VALUES ($1, $2, $3, $4)",
+      [event.userId, event.workspaceId, storable(event.action), storable(event.detail)],
+      "hearth_audit",
+    );
   }
 
   async listAudit(workspaceId: string, limit: number): Promise<AuditEvent[]> {

@@ -141,16 +141,12 @@ export class PostgresPassages implements PassageIndex {
       // cap, the share of the workspace's id span its first `cap` matches took says how common it is. Only the GIN
       // bitmap may find them (in table order, which is id order for a library written in order); a scan in id
       // order would test every passage's tsvector until the cap-th match.
-      const counted = await this.#queries.transaction(
-        (queries) =>
-          queries.query<{ i: Bigint; n: Bigint; last: Bigint | null }>(
-            `SELECT q.i, s.n, s.last
-               FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)
-               CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.id) AS last FROM (
-                 SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery LIMIT $3) m) s`,
-            [missing.map((phrase) => phraseQuery(phrase.split(" "))), cap],
-          ),
-        { enable_seqscan: "off", enable_indexscan: "off" },
+      const counted = await this.#queries.withSettings({ enable_seqscan: "off", enable_indexscan: "off" }).query<{ i: Bigint; n: Bigint; last: Bigint | null }>(
+        `SELECT q.i, s.n, s.last
+           FROM unnest($2::text[]) WITH ORDINALITY AS q(query, i)
+           CROSS JOIN LATERAL (SELECT count(*) AS n, max(m.id) AS last FROM (
+             SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.terms @@ q.query::tsquery LIMIT $3) m) s`,
+        [missing.map((phrase) => phraseQuery(phrase.split(" "))), cap],
       );
       // The id span from the primary key's two ends (outside the statement above, which may not use that index).
       let span: { first: number; final: number } | null = null;
@@ -337,7 +333,7 @@ export class PostgresPassages implements PassageIndex {
     // The planner overestimates how many passages an OR of phrases matches (a phrase counts as all its words) and
     // then scans the whole table, reading every passage's tsvector to test it; the GIN index reads only candidates
     // (at 22k passages: 364 ms of sequential scan for 2,691 matches). So this statement may not scan sequentially.
-    const result = await this.#queries.transaction((queries) => queries.query<PassageRow & { score: number }>(
+    const result = await this.#queries.withSettings({ enable_seqscan: "off" }).query<PassageRow & { score: number }>(
       `WITH matched AS MATERIALIZED (
          SELECT c.id, d.norm, (SELECT coalesce(sum(${saturation("w.f", "w.idf", "d.norm")}), 0) FROM (
                     SELECT q.idf, coalesce((d.tc ->> q.stem)::float8, 0) + $4::float8 * coalesce((d.cc ->> q.stem)::float8, 0) AS f
@@ -385,7 +381,7 @@ export class PostgresPassages implements PassageIndex {
         ...(documentIds === null ? [] : [documentIds]),
       ],
       documentIds === null ? "hearth_rank" : "hearth_rank_in_documents",
-    ), { enable_seqscan: "off" });
+    );
     return result.rows.map((row) => ({ ...toPassage(row), score: Number(row.score) }));
   }
 

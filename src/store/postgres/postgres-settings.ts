@@ -16,6 +16,8 @@ export class PostgresSettings implements SettingsStore {
     const result = await this.#queries.query<{ value: unknown }>(
       "SELECT value FROM library_settings WHERE workspace_id = $1 AND key = $2",
       [setting.key],
+      // Named (parsed and planned once per connection): the server reads the workspace's provider on every question.
+      "hearth_setting",
     );
     // A value that no longer matches its schema (written by an older Hearth) reads as unset.
     return parseSetting(setting, result.rows[0]?.value);

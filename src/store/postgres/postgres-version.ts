@@ -16,7 +16,8 @@ export async function moveLibraryVersion(queries: WorkspaceQueries): Promise<voi
 
 /** The workspace's version: 0 before its first change. */
 export async function readLibraryVersion(queries: WorkspaceQueries): Promise<number> {
-  const result = await queries.query<{ version: Bigint }>("SELECT version FROM library_versions WHERE workspace_id = $1");
+  // Named (parsed and planned once per connection): every answer reads it first.
+  const result = await queries.query<{ version: Bigint }>("SELECT version FROM library_versions WHERE workspace_id = $1", [], "hearth_library_version");
   const row = result.rows[0];
   return row === undefined ? 0 : Number(row.version);
 }

@@ -8,6 +8,7 @@
 import type pg from "pg";
 import { HearthError } from "../../errors/hearth-error.ts";
 import { boundedMemo } from "../../text/bounded-memo.ts";
+import { settingsPool } from "./postgres-connection.ts";
 
 /** Library tables named in FROM, JOIN, UPDATE or INSERT INTO. */
 const tableReference = /\b(?:FROM|JOIN|UPDATE|INTO)\s+(library_\w+)/gi;
@@ -63,6 +64,16 @@ export class WorkspaceQueries {
     // many times (the search ranking), that parse and plan are much of a small library's search. One name, one text.
     if (prepareAs !== undefined) return this.#connection.query<Row>({ name: prepareAs, text: sql, values: [this.workspaceId, ...params] });
     return this.#connection.query<Row>(sql, [this.workspaceId, ...params]);
+  }
+
+  /**
+   * The same workspace's statements on connections that carry planner `settings` for their session (settingsPool):
+   * a single statement that needs them (the search's ranking) is then one round trip, with no transaction around it
+   * to set them in. Every statement is still bound to the workspace and checked, as through this object. Its
+   * statements run on their own connections: outside any transaction this object belongs to.
+   */
+  withSettings(settings: Record<string, string>): WorkspaceQueries {
+    return new WorkspaceQueries(settingsPool(this.#pool, settings), this.workspaceId);
   }
 
   /**
