@@ -524,10 +524,23 @@ function sameText(left: ReadonlySet<string>, right: ReadonlySet<string>): boolea
   return verdict;
 }
 
-function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
-  let shared = 0;
-  for (const word of small) if (large.has(word)) shared++;
-  return shared / small.size >= 0.85;
+/** How many of a set's words may be missing from the other for the two to share "most words" (85%). */
+function allowedMisses(size: number): number {
+  let needed = Math.ceil(size * 0.85);
+  // The same verdict as `shared / size >= 0.85` in floating point, at the edges.
+  while (needed > 0 && (needed - 1) / size >= 0.85) needed--;
+  while (needed / size < 0.85) needed++;
+  return size - needed;
+}
+
+/** Whether 85% of the smaller set's words are in the larger: stops at the first word too many missing. */
+export function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
+  let misses = allowedMisses(small.size);
+  for (const word of small) {
+    if (large.has(word)) continue;
+    if (--misses < 0) return false;
+  }
+  return true;
 }
 
 /**

@@ -285,12 +285,35 @@ function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedVa
   for (const start of starts) for (const candidate of index.get(start) ?? []) found.add(candidate);
   const fuzzy = [...starts].filter((start) => start.length >= 5);
   if (fuzzy.length > 0) {
+    // Only first words within one letter of a start's length can be one edit from it: those lengths' words, not
+    // every first word of the table, are compared (in the index's order, so the values found are the same).
+    const lengths = new Set(fuzzy.flatMap((start) => [start.length - 1, start.length, start.length + 1]));
     for (const [key, list] of index) {
-      if (key.length < 5 || starts.has(key)) continue;
+      if (key.length < 5 || !lengths.has(key.length) || starts.has(key)) continue;
       if (fuzzy.some((start) => editDistanceAtMostOne(start, key))) for (const candidate of list) found.add(candidate);
     }
   }
   return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
+}
+
+const councilLookups = new WeakMap<ColumnValues, { byKey: Map<string, DistinctValue>; byCouncilKey: Map<string, DistinctValue> }>();
+
+/**
+ * A column's values by key and by council key (the first value of each, as a search of the values in order finds
+ * it), made once per column: every question naming a council looked each value's council key up again, in every
+ * table, which was most of the planner's time on a library of a few dozen tables.
+ */
+function councilLookup(entry: ColumnValues): { byKey: Map<string, DistinctValue>; byCouncilKey: Map<string, DistinctValue> } {
+  let lookup = councilLookups.get(entry);
+  if (lookup) return lookup;
+  lookup = { byKey: new Map(), byCouncilKey: new Map() };
+  for (const value of entry.values) {
+    if (!lookup.byKey.has(value.key)) lookup.byKey.set(value.key, value);
+    const plain = councilKey(value.key);
+    if (!lookup.byCouncilKey.has(plain)) lookup.byCouncilKey.set(plain, value);
+  }
+  councilLookups.set(entry, lookup);
+  return lookup;
 }
 
 /** A council's name without the forms data sets add or drop ("City of", "County", "Council"). */
@@ -429,7 +452,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const candidates: ValueMatch[] = [];
     for (const entry of index) {
       // "Bristol, City of" and "Kingston upon Hull, City of" (DfE), "Durham" (Ofsted) for the LA list's names.
-      const value = entry.values.find((candidate) => candidate.key === key) ?? entry.values.find((candidate) => councilKey(candidate.key) === plain);
+      const { byKey, byCouncilKey } = councilLookup(entry);
+      const value = byKey.get(key) ?? byCouncilKey.get(plain);
       if (value) {
         candidates.push({ column: entry.column, value, positions: [], partial: false, geographic: true });
       }
