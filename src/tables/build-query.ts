@@ -131,12 +131,23 @@ function findSequence(tokens: QuestionToken[], sequence: string[], consumed: Rea
   return null;
 }
 
+/** A synonym group's variants as joined text, made once per group (locateValue runs per candidate value per table). */
+const joinedVariants = new WeakMap<readonly (readonly string[])[], ReadonlySet<string>>();
+
+function variantsOf(group: readonly (readonly string[])[]): ReadonlySet<string> {
+  let joined = joinedVariants.get(group);
+  if (!joined) joinedVariants.set(group, (joined = new Set(group.map((variant) => variant.join(" ")))));
+  return joined;
+}
+
 /** Where a value stands in the question, directly or as another variant of a glossary group the question names. */
 function locateValue(analysis: QuestionAnalysis, value: string[], consumed: ReadonlySet<number>): number[] | null {
   const direct = findSequence(analysis.tokens, value, consumed);
   if (direct) return direct;
+  if (analysis.synonyms.length === 0) return null;
+  const joined = value.join(" ");
   for (const group of analysis.synonyms) {
-    if (!group.some((variant) => variant.join(" ") === value.join(" "))) continue;
+    if (!variantsOf(group).has(joined)) continue;
     for (const variant of group) {
       const found = findSequence(analysis.tokens, variant, consumed);
       if (found) return found;
@@ -276,6 +287,30 @@ function firstWordIndex(data: TableData): Map<string, IndexedValue[]> {
   return index;
 }
 
+const indexEntryLists = new WeakMap<Map<string, IndexedValue[]>, [string, IndexedValue[]][]>();
+const indexLengths = new WeakMap<Map<string, IndexedValue[]>, Map<number, number[]>>();
+
+/** A first-word index's entries in its order, made once per table. */
+function indexEntries(index: Map<string, IndexedValue[]>): [string, IndexedValue[]][] {
+  let entries = indexEntryLists.get(index);
+  if (!entries) indexEntryLists.set(index, (entries = [...index]));
+  return entries;
+}
+
+/** The positions (in `indexEntries`) of the first words of each length, made once per table. */
+function firstWordsByLength(index: Map<string, IndexedValue[]>): Map<number, number[]> {
+  let byLength = indexLengths.get(index);
+  if (byLength) return byLength;
+  byLength = new Map();
+  indexEntries(index).forEach(([key], at) => {
+    const list = byLength!.get(key.length) ?? [];
+    list.push(at);
+    byLength!.set(key.length, list);
+  });
+  indexLengths.set(index, byLength);
+  return byLength;
+}
+
 /** The values whose first word stands in the question (or a one-letter typo of it, or a synonym's), longest first. */
 function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedValue[] {
   const index = firstWordIndex(data);
@@ -288,8 +323,14 @@ function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedVa
     // Only first words within one letter of a start's length can be one edit from it: those lengths' words, not
     // every first word of the table, are compared (in the index's order, so the values found are the same).
     const lengths = new Set(fuzzy.flatMap((start) => [start.length - 1, start.length, start.length + 1]));
-    for (const [key, list] of index) {
-      if (key.length < 5 || !lengths.has(key.length) || starts.has(key)) continue;
+    const byLength = firstWordsByLength(index);
+    const near: number[] = [];
+    for (const length of lengths) if (length >= 5) near.push(...(byLength.get(length) ?? []));
+    near.sort((left, right) => left - right);
+    const entries = indexEntries(index);
+    for (const at of near) {
+      const [key, list] = entries[at]!;
+      if (starts.has(key)) continue;
       if (fuzzy.some((start) => editDistanceAtMostOne(start, key))) for (const candidate of list) found.add(candidate);
     }
   }
