@@ -306,11 +306,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       if (text === undefined) formText.set(form, (text = form.stems.join(" ")));
       return text;
     };
-    const titleVerdicts = new Map<string, Map<ConceptForm, boolean>>();
-    const titleHolds = (hit: PassageHit, fileStems: readonly string[], form: ConceptForm): boolean => {
-      const key = `${hit.fileName}\u0000${hit.title ?? ""}`;
-      let verdicts = titleVerdicts.get(key);
-      if (!verdicts) titleVerdicts.set(key, (verdicts = new Map()));
+    // By the file-name stems themselves (the cached array each passage of a document shares; the verdict depends on
+    // nothing else), not by a key string built and hashed per passage and form.
+    const titleVerdicts = new WeakMap<readonly string[], Map<ConceptForm, boolean>>();
+    const titleHolds = (fileStems: readonly string[], form: ConceptForm): boolean => {
+      let verdicts = titleVerdicts.get(fileStems);
+      if (!verdicts) titleVerdicts.set(fileStems, (verdicts = new Map()));
       let holds = verdicts.get(form);
       if (holds === undefined) verdicts.set(form, (holds = placeHoldsForm(fileStems, form, weights.titleGapWords)));
       return holds;
@@ -332,7 +333,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHolds(hit, fileStems, form)) {
+          } else if (titleHolds(fileStems, form)) {
             credit = Math.max(credit, weights.credit.title);
           } else if (form.original && section === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
@@ -369,7 +370,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         (concept) =>
           !concept.forms.some(
             (form) =>
-              titleHolds(hit, fileStems, form) ||
+              titleHolds(fileStems, form) ||
               positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
           ),
       ).length;
