@@ -27,7 +27,7 @@ import { libraryAuthorities } from "../authority/source-authority.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
 import type { Answer, Citation } from "./types.ts";
 import type { PagedCopy, QuoteVerifier } from "./verify-quote.ts";
-import { createPagedCopyFinder, createQuoteVerifier, locateQuote } from "./verify-quote.ts";
+import { createPagedCopyFinder, createQuoteVerifier, locateQuote, pagesToRead } from "./verify-quote.ts";
 import { isDataSetFormat } from "../loaders/data-set-format.ts";
 import { libraryTitleStems } from "./library-titles.ts";
 import { boundedMemo } from "../text/bounded-memo.ts";
@@ -793,7 +793,10 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
   const scorer = createScorer(verifier, weights);
 
   const refuse = async (question: string, reason: string | null, nearest: SearchResult[], concepts: WeightedConcept[], shape: QuestionShape): Promise<Answer> => {
-    await verifier.load(nearest.map((result) => result.documentId));
+    await verifier.load(
+      nearest.map((result) => result.documentId),
+      pagesToRead(nearest),
+    );
     const citations = new CitationList(verifier, pagedCopy);
     const lines: string[] = [];
     const usedPages = new Set<string>();
@@ -920,7 +923,10 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
     const results = await searcher.search(text, { limit: tuning.passages, perPage: tuning.passagesPerPage, shape, ...(documentIds ? { documentIds } : {}) });
     if (results.length === 0) return refuse(question, null, [], weighted, shape);
     // Every candidate document's pages in one read: scoring and citing below make no store calls per sentence.
-    await verifier.load(results.map((result) => result.documentId));
+    await verifier.load(
+      results.map((result) => result.documentId),
+      pagesToRead(results),
+    );
 
     // "What is a child missing education (CME)?" names its subject twice: the spelled-out term will do for the acronym.
     const definedAcronym = shape.defines && shape.defines.keys.length > 1 ? shape.defines.acronym?.toLowerCase() : undefined;
@@ -963,7 +969,10 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
           results.push({ ...result, score: Math.min(result.score, results.at(-1)?.score ?? result.score) });
         }
       }
-      await verifier.load(results.map((result) => result.documentId));
+      await verifier.load(
+        results.map((result) => result.documentId),
+        pagesToRead(results),
+      );
     }
     const evidence = withoutNegated(scorer.score(results, weighted, shape), negatedStems(text), weights.scoring.negatedWord);
     const citations = new CitationList(verifier, pagedCopy);
@@ -1256,7 +1265,10 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const query = `${theme.query} ${focus}`.trim();
       searched.push({ theme, query, results: await searcher.search(query, { limit: 8, perPage: 1 }) });
     }
-    await verifier.load(searched.flatMap(({ results }) => results.map((result) => result.documentId)));
+    await verifier.load(
+      searched.flatMap(({ results }) => results.map((result) => result.documentId)),
+      pagesToRead(searched.flatMap(({ results }) => results)),
+    );
     const resultsByDocument = new Map(searched.flatMap(({ results }) => results.map((result) => [result.documentId, result] as const)));
     const authorities = await libraryAuthorities(store);
     for (const [documentId, result] of resultsByDocument) sources.set(documentId, authorities.of(result));
@@ -1322,7 +1334,10 @@ export function createExtractiveAnswerer({ store, searcher, weights = loadAnswer
       const analysis = await analyse(question);
       const { weighted } = await weighConcepts(store, searcher.analyse(analysis.text).concepts);
       const results = await searcher.search(analysis.text, { limit: tuning.passages, perPage: tuning.passagesPerPage });
-      await verifier.load(results.map((result) => result.documentId));
+      await verifier.load(
+        results.map((result) => result.documentId),
+        pagesToRead(results),
+      );
       return scorer
         .score(results, weighted, analysis.shape)
         .slice(0, limit)

@@ -63,8 +63,11 @@ export interface QuoteVerifier {
   /**
    * Reads the unit texts of these documents from the store, in one call for all not read before. `verify` and
    * `pageText` are synchronous (they run inside per-sentence loops) and answer only for documents loaded first.
+   * Given `pages`, only those pages of each document are read (a page asked for later that was not read is an
+   * error, as a document not loaded is): on a large library an answer's candidate documents hold about 1,500 pages
+   * between them and it cites a few.
    */
-  load(documentIds: Iterable<number>): Promise<void>;
+  load(documentIds: Iterable<number>, pages?: Iterable<number | null>): Promise<void>;
   /**
    * The verbatim quote as it stands on the cited page of the document, or null when it is not there. A null page
    * (formats without pages) accepts any page-less unit of the document.
@@ -76,6 +79,22 @@ export interface QuoteVerifier {
 
 type CachedUnits = { unit: UnitText; normalised?: NormalisedText }[];
 
+/** A document's units in the cache: all of them, or those on the pages read so far (`pages`). */
+interface CachedDocument {
+  units: CachedUnits;
+  characters: number;
+  /** The pages whose units are all here; null when every unit of the document is. */
+  pages: Set<number | null> | null;
+}
+
+/**
+ * The pages an answer reads of its candidate passages' documents: each passage's own page, and page 1 (a document's
+ * cover says whose and when it is, which scopes every later page).
+ */
+export function pagesToRead(results: Iterable<{ page: number | null }>): (number | null)[] {
+  return [...new Set<number | null>([1, ...[...results].map((result) => result.page)])];
+}
+
 /**
  * A verifier that reads the unit texts of the documents an answer may cite in one store call (`load`), and keeps the
  * most recently used ones (a long-lived answerer meets every document of a large library in time; it must not keep
@@ -84,7 +103,7 @@ type CachedUnits = { unit: UnitText; normalised?: NormalisedText }[];
 export function createQuoteVerifier(store: Pick<Store, "documents">, limits: typeof cacheLimits = cacheLimits): QuoteVerifier {
   // Each page is normalised only when first checked (a spreadsheet is large). Map order is recency: a hit moves
   // its entry to the end, and the oldest go first when the cache is over its limits.
-  const cache = new Map<number, { units: CachedUnits; characters: number }>();
+  const cache = new Map<number, CachedDocument>();
   let cachedCharacters = 0;
   let previousLoad = new Set<number>();
   const pageTexts = new Map<string, string>();
@@ -96,33 +115,53 @@ export function createQuoteVerifier(store: Pick<Store, "documents">, limits: typ
       cachedCharacters -= entry.characters;
     }
   };
-  const entryOf = (documentId: number): { units: CachedUnits; characters: number } => {
+  const entryOf = (documentId: number, page: number | null): CachedDocument => {
     const entry = cache.get(documentId);
     if (!entry) throw new Error(`quote verifier: document ${documentId}'s pages were not loaded first`);
+    if (entry.pages !== null && !entry.pages.has(page)) throw new Error(`quote verifier: page ${page ?? "(none)"} of document ${documentId} was not loaded first`);
     cache.delete(documentId);
     cache.set(documentId, entry);
     return entry;
   };
-  const unitsOf = (documentId: number): CachedUnits => entryOf(documentId).units;
+  const unitsOf = (documentId: number, page: number | null): CachedUnits => entryOf(documentId, page).units;
+  /** Adds units read from the store to a document's entry (none twice), in unit order. */
+  const keep = (id: number, read: UnitText[], pages: Set<number | null> | null): void => {
+    const entry = cache.get(id);
+    // Already whole (another load finished first): nothing to add.
+    if (entry !== undefined && entry.pages === null) return;
+    const have = new Set(entry?.units.map(({ unit }) => unit.index) ?? []);
+    const added: CachedUnits = read.filter((unit) => !have.has(unit.index)).map((unit) => ({ unit }));
+    const characters = added.reduce((sum, { unit }) => sum + unit.text.length, 0);
+    if (entry === undefined) {
+      cache.set(id, { units: added, characters, pages: pages === null ? null : new Set(pages) });
+    } else {
+      entry.units = [...entry.units, ...added].sort((left, right) => left.unit.index - right.unit.index);
+      entry.characters += characters;
+      entry.pages = pages === null ? null : new Set([...(entry.pages ?? []), ...pages]);
+    }
+    cachedCharacters += characters;
+  };
   return {
-    async load(documentIds) {
+    async load(documentIds, pages) {
       const wanted = new Set(documentIds);
-      const missing = [...wanted].filter((id) => !cache.has(id));
+      const only = pages === undefined ? null : new Set(pages);
+      // A document is read again only for what its entry lacks: every unit, or the pages asked for.
+      const lacks = (id: number): boolean => {
+        const entry = cache.get(id);
+        if (!entry) return true;
+        if (entry.pages === null) return false;
+        return only === null || [...only].some((page) => !entry.pages!.has(page));
+      };
+      const missing = [...wanted].filter(lacks);
       if (missing.length > 0) {
-        const texts = await store.documents.unitTexts(missing);
-        for (const id of missing) {
-          if (cache.has(id)) continue;
-          const units: CachedUnits = (texts.get(id) ?? []).map((unit) => ({ unit }));
-          const characters = units.reduce((sum, { unit }) => sum + unit.text.length, 0);
-          cache.set(id, { units, characters });
-          cachedCharacters += characters;
-        }
+        const texts = only === null ? await store.documents.unitTexts(missing) : await store.documents.unitTexts(missing, [...only]);
+        for (const id of missing) keep(id, texts.get(id) ?? [], only);
       }
       trim(new Set([...previousLoad, ...wanted]));
       previousLoad = wanted;
     },
     verify(documentId, page, quote) {
-      const cached = entryOf(documentId);
+      const cached = entryOf(documentId, page);
       for (const entry of cached.units) {
         if (entry.unit.page !== page) continue;
         if (!entry.normalised) {
@@ -140,7 +179,7 @@ export function createQuoteVerifier(store: Pick<Store, "documents">, limits: typ
       const key = `${documentId}:${page ?? ""}`;
       let text = pageTexts.get(key);
       if (text === undefined) {
-        text = unitsOf(documentId)
+        text = unitsOf(documentId, page)
           .filter(({ unit }) => unit.page === page)
           .map(({ unit }) => unit.text)
           .join("\n\n");
@@ -181,7 +220,10 @@ export function createPagedCopyFinder(
       const hits = (await store.passages.searchText({ terms: [{ phrase: opening, weight: 1 }], limit: 10 })).filter(
         (hit) => hit.documentId !== documentId && hit.page !== null,
       );
-      await verifier.load(hits.map((hit) => hit.documentId));
+      await verifier.load(
+        hits.map((hit) => hit.documentId),
+        hits.map((hit) => hit.page),
+      );
       for (const hit of hits) {
         if (hit.documentId === documentId || hit.page === null) continue;
         const span = verifier.verify(hit.documentId, hit.page, quote);

@@ -239,10 +239,19 @@ export function withSourceAuthority(searcher: Searcher, store: Store, now: Date 
 // ---------------------------------------------------------------------------------------------------------------
 // Out-of-date notes
 
+const titleLists = new WeakMap<readonly DocumentRecord[], ReadonlyMap<string, string | null>>();
+
+/** The library's titles by file name (the last of each name, as a Map built from the list keeps), once per list read. */
+function titlesByFileName(documents: readonly DocumentRecord[]): ReadonlyMap<string, string | null> {
+  let titles = titleLists.get(documents);
+  if (!titles) titleLists.set(documents, (titles = new Map(documents.map((document) => [document.fileName, document.title]))));
+  return titles;
+}
+
 /** One note per cited file whose period has ended ("covers 2011-2015; it may be out of date"). */
 export async function outOfDateNotes(answer: Answer, store: Store, now: Date = new Date()): Promise<string[]> {
   const currentYear = now.getFullYear();
-  const titles = new Map((await libraryDocuments(store)).map((document) => [document.fileName, document.title]));
+  const titles = titlesByFileName(await libraryDocuments(store));
   const authorities = await libraryAuthorities(store);
   const notes: string[] = [];
   const seen = new Set<string>();

@@ -19,6 +19,19 @@ import type { DocumentIdentity } from "./document-identity.ts";
 import { classifyAuthor, documentNoun, libraryIdentities } from "./document-identity.ts";
 import { libraryDocuments } from "../store/library-documents.ts";
 
+const byFileNames = new WeakMap<readonly DocumentRecord[], ReadonlyMap<string, DocumentRecord>>();
+
+/** The library's documents by file name (the first of each name), made once per list read, not once per answer. */
+function documentsByFileName(list: readonly DocumentRecord[]): ReadonlyMap<string, DocumentRecord> {
+  let documents = byFileNames.get(list);
+  if (!documents) {
+    const built = new Map<string, DocumentRecord>();
+    for (const document of list) if (!built.has(document.fileName)) built.set(document.fileName, document);
+    byFileNames.set(list, (documents = built));
+  }
+  return documents;
+}
+
 const wordsSchema = z.object({
   firstPerson: z.string(),
   singular: z.string(),
@@ -184,8 +197,7 @@ function verbatimTail(segment: string, quotes: string[]): { lead: string; senten
 export async function attributeVoice(answer: Answer, store: Store, options: AttributionOptions = {}): Promise<Answer> {
   if (answer.citations.length === 0) return answer;
   const addressee = options.addressee ? (resolveLocalAuthority(options.addressee) ?? options.addressee) : undefined;
-  const documents = new Map<string, DocumentRecord>();
-  for (const document of await libraryDocuments(store)) if (!documents.has(document.fileName)) documents.set(document.fileName, document);
+  const documents = documentsByFileName(await libraryDocuments(store));
   // Identities and authorities of the whole library, read once per library version (no store call per citation).
   const [identities, authorities] = await Promise.all([libraryIdentities(store), libraryAuthorities(store)]);
   // Every cited file's speaker, read from the store up front: the sentence loop below makes no store calls.

@@ -46,15 +46,29 @@ interface IdentifiedDocument {
   named: string[];
 }
 
-/** Every document with its identity and the councils its name names, once per library version. */
-const identifiedDocuments = perLibraryVersion(async (store: Store): Promise<{ documents: IdentifiedDocument[]; byId: Map<number, IdentifiedDocument> }> => {
-  const documents = (await (await libraryIdentities(store)).all()).map(({ document, identity }) => ({
-    document,
-    identity,
-    named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
-  }));
-  return { documents, byId: new Map(documents.map((entry) => [entry.document.id, entry])) };
-});
+/**
+ * Every document with its identity and the councils its name names, once per library version; and by the council
+ * each is about (positions in `documents`), so that a search naming a council reads that council's documents, not
+ * the whole library's (10k documents and more on a large library, once per search).
+ */
+const identifiedDocuments = perLibraryVersion(
+  async (store: Store): Promise<{ documents: IdentifiedDocument[]; byId: Map<number, IdentifiedDocument>; byAbout: Map<string, number[]> }> => {
+    const documents = (await (await libraryIdentities(store)).all()).map(({ document, identity }) => ({
+      document,
+      identity,
+      named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
+    }));
+    const byAbout = new Map<string, number[]>();
+    documents.forEach((entry, position) => {
+      const about = entry.identity.about;
+      if (about === null) return;
+      const positions = byAbout.get(about) ?? [];
+      positions.push(position);
+      byAbout.set(about, positions);
+    });
+    return { documents, byId: new Map(documents.map((entry) => [entry.document.id, entry])), byAbout };
+  },
+);
 
 export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher {
   if (identityAware.has(searcher)) return searcher;
@@ -64,11 +78,13 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
     const councils = findLocalAuthorities(query);
     if (councils.length === 0) return searcher.search(query, options);
     // One version read; identities are worked out again only when the library (or a tag) changed.
-    const { documents, byId } = await identifiedDocuments(store);
+    const { documents, byId, byAbout } = await identifiedDocuments(store);
     const allowed = options.documentIds ? new Set(options.documentIds) : null;
     // Documents about a named council whose name and title do not say so: the inner searcher cannot credit them.
-    const linked = documents
-      .filter((entry) => entry.identity.about !== null && councils.includes(entry.identity.about))
+    // Those about a named council, in library order.
+    const about = [...new Set(councils.flatMap((council) => byAbout.get(council) ?? []))].sort((left, right) => left - right);
+    const linked = about
+      .map((position) => documents[position]!)
       .filter((entry) => !entry.named.some((name) => councils.includes(name)))
       .filter((entry) => !allowed || allowed.has(entry.document.id))
       .map((entry) => entry.document.id);

@@ -310,11 +310,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       if (text === undefined) formText.set(form, (text = form.stems.join(" ")));
       return text;
     };
-    const titleVerdicts = new Map<string, Map<ConceptForm, boolean>>();
-    const titleHolds = (hit: PassageHit, fileStems: readonly string[], form: ConceptForm): boolean => {
-      const key = `${hit.fileName}\u0000${hit.title ?? ""}`;
-      let verdicts = titleVerdicts.get(key);
-      if (!verdicts) titleVerdicts.set(key, (verdicts = new Map()));
+    // By the file-name stems themselves (the cached array each passage of a document shares; the verdict depends on
+    // nothing else), not by a key string built and hashed per passage and form.
+    const titleVerdicts = new WeakMap<readonly string[], Map<ConceptForm, boolean>>();
+    const titleHolds = (fileStems: readonly string[], form: ConceptForm): boolean => {
+      let verdicts = titleVerdicts.get(fileStems);
+      if (!verdicts) titleVerdicts.set(fileStems, (verdicts = new Map()));
       let holds = verdicts.get(form);
       if (holds === undefined) verdicts.set(form, (holds = placeHoldsForm(fileStems, form, weights.titleGapWords)));
       return holds;
@@ -336,7 +337,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHolds(hit, fileStems, form)) {
+          } else if (titleHolds(fileStems, form)) {
             credit = Math.max(credit, weights.credit.title);
           } else if (form.original && section === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
@@ -373,7 +374,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         (concept) =>
           !concept.forms.some(
             (form) =>
-              titleHolds(hit, fileStems, form) ||
+              titleHolds(fileStems, form) ||
               positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
           ),
       ).length;
@@ -528,10 +529,23 @@ function sameText(left: ReadonlySet<string>, right: ReadonlySet<string>): boolea
   return verdict;
 }
 
-function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
-  let shared = 0;
-  for (const word of small) if (large.has(word)) shared++;
-  return shared / small.size >= 0.85;
+/** How many of a set's words may be missing from the other for the two to share "most words" (85%). */
+function allowedMisses(size: number): number {
+  let needed = Math.ceil(size * 0.85);
+  // The same verdict as `shared / size >= 0.85` in floating point, at the edges.
+  while (needed > 0 && (needed - 1) / size >= 0.85) needed--;
+  while (needed / size < 0.85) needed++;
+  return size - needed;
+}
+
+/** Whether 85% of the smaller set's words are in the larger: stops at the first word too many missing. */
+export function sharesMostWords(small: ReadonlySet<string>, large: ReadonlySet<string>): boolean {
+  let misses = allowedMisses(small.size);
+  for (const word of small) {
+    if (large.has(word)) continue;
+    if (--misses < 0) return false;
+  }
+  return true;
 }
 
 /**

@@ -198,6 +198,10 @@ function prepareStatements(database: Database.Database) {
     ),
     indexChunk: database.prepare<[number | bigint, string, string]>("INSERT INTO chunks_fts (rowid, text, context) VALUES (?, ?, ?)"),
     unitTexts: database.prepare<[number], UnitRow>("SELECT idx, page, section, text FROM units WHERE document_id = ? ORDER BY idx"),
+    unitTextsOnPages: database.prepare<[number, string, number], UnitRow>(
+      `SELECT idx, page, section, text FROM units WHERE document_id = ?
+         AND (page IN (SELECT value FROM json_each(?)) OR (page IS NULL AND ? = 1)) ORDER BY idx`,
+    ),
     chunksOf: database.prepare<[number], Omit<PassageRow, "id" | "document_id" | "file_name" | "format" | "title">>(
       "SELECT ordinal, page, section, heading_path, kind, text, start_offset, end_offset FROM chunks WHERE document_id = ? ORDER BY ordinal",
     ),
@@ -434,10 +438,12 @@ class SqliteDatabase {
     for (const hash of contentHashes) for (const key of contentSettingKeys(hash)) this.#statements.deleteSetting.run(key);
   }
 
-  getUnitTexts(documentId: number): UnitText[] {
-    return this.#statements.unitTexts
-      .all(documentId)
-      .map((row) => ({ index: row.idx, page: row.page, section: row.section, text: row.text }));
+  getUnitTexts(documentId: number, pages?: readonly (number | null)[]): UnitText[] {
+    const rows =
+      pages === undefined
+        ? this.#statements.unitTexts.all(documentId)
+        : this.#statements.unitTextsOnPages.all(documentId, JSON.stringify(pages.filter((page) => page !== null)), pages.includes(null) ? 1 : 0);
+    return rows.map((row) => ({ index: row.idx, page: row.page, section: row.section, text: row.text }));
   }
 
   getChunks(documentId: number): Chunk[] {
@@ -776,7 +782,7 @@ export class SqliteStore implements Store {
       list: async () => library.listDocuments(),
       get: async (id) => library.getDocument(id),
       remove: async (id) => library.removeDocument(id),
-      unitTexts: async (documentIds) => new Map([...new Set(documentIds)].map((id) => [id, library.getUnitTexts(id)])),
+      unitTexts: async (documentIds, pages) => new Map([...new Set(documentIds)].map((id) => [id, library.getUnitTexts(id, pages)])),
       chunks: async (documentId) => library.getChunks(documentId),
       checkIntegrity: async () => library.checkIntegrity(),
     };

@@ -287,6 +287,23 @@ export function describeDocumentStoreContract(name: string, openEmptyStore: () =
       expect((await store.documents.unitTexts([])).size).toBe(0);
     });
 
+    it("reads only the units on the pages asked for (null: the page-less ones), in unit order", async () => {
+      const sample = cambridgeshire();
+      const base = sample.units[0]!;
+      const units = [1, 2, 3, null, 2].map((page, index) => ({ ...base, index, page, text: `unit ${index} on page ${page ?? "none"}` }));
+      const other = somerset();
+      const record = await store.documents.replace(sample.document, units, sample.chunks);
+      const otherRecord = await store.documents.replace(other.document, other.units, other.chunks);
+      const texts = await store.documents.unitTexts([record.id, otherRecord.id, 999_999], [2, null]);
+      expect(texts.get(record.id)).toEqual([units[1], units[3], units[4]]);
+      expect(texts.get(otherRecord.id) ?? []).toEqual(other.units.filter((unit) => unit.page === 2 || unit.page === null));
+      expect(texts.get(999_999) ?? []).toEqual([]);
+      expect((await store.documents.unitTexts([record.id], [7])).get(record.id) ?? []).toEqual([]);
+      expect((await store.documents.unitTexts([record.id], [])).get(record.id) ?? []).toEqual([]);
+      expect((await store.documents.unitTexts([record.id], [3, 1])).get(record.id)).toEqual([units[0], units[2]]);
+      expect((await store.documents.unitTexts([record.id])).get(record.id)).toEqual(units);
+    });
+
     it("returns a document's chunks in order, for copying a library", async () => {
       const first = cambridgeshire();
       const second = somerset();

@@ -163,8 +163,12 @@ export interface DocumentStore {
    * (src/store/content-settings.ts), in one transaction; returns whether one was removed.
    */
   remove(id: number): Promise<boolean>;
-  /** The stored unit texts (pages, sheets) of several documents at once, for quote verification. */
-  unitTexts(documentIds: number[]): Promise<Map<number, UnitText[]>>;
+  /**
+   * The stored unit texts (pages, sheets) of several documents at once, for quote verification, in unit order. Given
+   * `pages`, only each document's units on those pages (null: its page-less units): an answer reads the pages it
+   * cites, not every page of every document it may cite (1,500 rows an answer on a large library).
+   */
+  unitTexts(documentIds: number[], pages?: readonly (number | null)[]): Promise<Map<number, UnitText[]>>;
   /** A document's stored chunks in order (for copying a library to another store: `hearth migrate`). */
   chunks(documentId: number): Promise<Chunk[]>;
   checkIntegrity(): Promise<IntegrityReport>;

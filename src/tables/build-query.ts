@@ -114,10 +114,31 @@ function sameWord(questionStem: string, valueStem: string): boolean {
   return questionStem.length >= 5 && valueStem.length >= 5 && editDistanceAtMostOne(questionStem, valueStem);
 }
 
+const stemPositions = new WeakMap<readonly QuestionToken[], Map<string, number[]>>();
+
+/**
+ * The positions of the question's tokens that are the same word as `stem`, in order, kept per question: the values
+ * of a table share few first words ("children" opens thousands of a provider list's), and each was compared with
+ * every token of the question again for every value, in every table.
+ */
+function positionsOfStem(tokens: readonly QuestionToken[], stem: string): number[] {
+  let byStem = stemPositions.get(tokens);
+  if (!byStem) stemPositions.set(tokens, (byStem = new Map()));
+  let positions = byStem.get(stem);
+  if (!positions) {
+    positions = [];
+    for (const [at, token] of tokens.entries()) if (sameWord(token.stem, stem)) positions.push(at);
+    byStem.set(stem, positions);
+  }
+  return positions;
+}
+
 /** Positions where `sequence` stands in the question's unconsumed tokens, contiguous; null when it does not. */
 function findSequence(tokens: QuestionToken[], sequence: string[], consumed: ReadonlySet<number>): number[] | null {
   if (sequence.length === 0) return null;
-  for (let start = 0; start + sequence.length <= tokens.length; start += 1) {
+  // Only where its first word stands (the same check as the loop's first step, made once per word and question).
+  for (const start of positionsOfStem(tokens, sequence[0] ?? "")) {
+    if (start + sequence.length > tokens.length) break;
     let fits = true;
     for (let offset = 0; offset < sequence.length; offset += 1) {
       const token = tokens[start + offset];
@@ -131,12 +152,23 @@ function findSequence(tokens: QuestionToken[], sequence: string[], consumed: Rea
   return null;
 }
 
+/** A synonym group's variants as joined text, made once per group (locateValue runs per candidate value per table). */
+const joinedVariants = new WeakMap<readonly (readonly string[])[], ReadonlySet<string>>();
+
+function variantsOf(group: readonly (readonly string[])[]): ReadonlySet<string> {
+  let joined = joinedVariants.get(group);
+  if (!joined) joinedVariants.set(group, (joined = new Set(group.map((variant) => variant.join(" ")))));
+  return joined;
+}
+
 /** Where a value stands in the question, directly or as another variant of a glossary group the question names. */
 function locateValue(analysis: QuestionAnalysis, value: string[], consumed: ReadonlySet<number>): number[] | null {
   const direct = findSequence(analysis.tokens, value, consumed);
   if (direct) return direct;
+  if (analysis.synonyms.length === 0) return null;
+  const joined = value.join(" ");
   for (const group of analysis.synonyms) {
-    if (!group.some((variant) => variant.join(" ") === value.join(" "))) continue;
+    if (!variantsOf(group).has(joined)) continue;
     for (const variant of group) {
       const found = findSequence(analysis.tokens, variant, consumed);
       if (found) return found;
@@ -276,6 +308,84 @@ function firstWordIndex(data: TableData): Map<string, IndexedValue[]> {
   return index;
 }
 
+const distinctiveByEntry = new WeakMap<ColumnValues, Map<DistinctValue, string[]>>();
+
+/** A value's stems that no other value of its column has, and no stop word (made once per column, not per question). */
+function distinctiveStems(entry: ColumnValues, value: DistinctValue): string[] {
+  let byValue = distinctiveByEntry.get(entry);
+  if (!byValue) distinctiveByEntry.set(entry, (byValue = new Map()));
+  let distinctive = byValue.get(value);
+  if (!distinctive) {
+    const others = entry.values.filter((other) => other !== value).flatMap((other) => other.stems);
+    distinctive = value.stems.filter((part) => !stopWords.has(part) && !others.includes(part));
+    byValue.set(value, distinctive);
+  }
+  return distinctive;
+}
+
+const keysByOpeningWord = new WeakMap<TableData, Map<number, Map<string, Map<string, number>>>>();
+const openingBoundary = /[\s,.]/;
+
+/**
+ * The row keys of a column that open with this word (then a space, comma or full stop, or nothing), each with its
+ * count, in row order. Grouped once per column by their opening word: each capitalised word of each question scanned
+ * every row of every text column of every table. A word holding such a character itself is looked for row by row.
+ */
+function keysOpeningWith(data: TableData, columnNumber: number, word: string): ReadonlyMap<string, number> {
+  const keys = data.keys[columnNumber] ?? [];
+  if (openingBoundary.test(word) || word.length === 0) {
+    const values = new Map<string, number>();
+    for (const key of keys) {
+      if (key.startsWith(word) && (key.length === word.length || openingBoundary.test(key[word.length] ?? ""))) values.set(key, (values.get(key) ?? 0) + 1);
+    }
+    return values;
+  }
+  let byColumn = keysByOpeningWord.get(data);
+  if (!byColumn) keysByOpeningWord.set(data, (byColumn = new Map()));
+  let byWord = byColumn.get(columnNumber);
+  if (!byWord) {
+    byWord = new Map();
+    for (const key of keys) {
+      const end = key.search(openingBoundary);
+      const opening = end < 0 ? key : key.slice(0, end);
+      let values = byWord.get(opening);
+      if (!values) byWord.set(opening, (values = new Map()));
+      values.set(key, (values.get(key) ?? 0) + 1);
+    }
+    byColumn.set(columnNumber, byWord);
+  }
+  return byWord.get(word) ?? noKeys;
+}
+const noKeys: ReadonlyMap<string, number> = new Map();
+
+const indexEntryLists = new WeakMap<Map<string, IndexedValue[]>, [string, IndexedValue[]][]>();
+const nearByIndex = new WeakMap<Map<string, IndexedValue[]>, Map<string, number[]>>();
+
+/** A first-word index's entries in its order, made once per table. */
+function indexEntries(index: Map<string, IndexedValue[]>): [string, IndexedValue[]][] {
+  let entries = indexEntryLists.get(index);
+  if (!entries) indexEntryLists.set(index, (entries = [...index]));
+  return entries;
+}
+
+/**
+ * The positions (in `indexEntries`) of the first words of five letters or more within one edit of a question's word,
+ * kept per table and word: every question compared each of its words with every first word of every table (300 on
+ * average here, thousands in a provider list). Bounded: emptied past a few thousand words.
+ */
+function firstWordsNear(index: Map<string, IndexedValue[]>, entries: [string, IndexedValue[]][], start: string): number[] {
+  let byStart = nearByIndex.get(index);
+  if (!byStart) nearByIndex.set(index, (byStart = new Map()));
+  let near = byStart.get(start);
+  if (!near) {
+    near = [];
+    for (const [at, [key]] of entries.entries()) if (key.length >= 5 && editDistanceAtMostOne(start, key)) near.push(at);
+    if (byStart.size >= 5_000) byStart.clear();
+    byStart.set(start, near);
+  }
+  return near;
+}
+
 /** The values whose first word stands in the question (or a one-letter typo of it, or a synonym's), longest first. */
 function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedValue[] {
   const index = firstWordIndex(data);
@@ -285,12 +395,37 @@ function candidateValues(data: TableData, analysis: QuestionAnalysis): IndexedVa
   for (const start of starts) for (const candidate of index.get(start) ?? []) found.add(candidate);
   const fuzzy = [...starts].filter((start) => start.length >= 5);
   if (fuzzy.length > 0) {
-    for (const [key, list] of index) {
-      if (key.length < 5 || starts.has(key)) continue;
-      if (fuzzy.some((start) => editDistanceAtMostOne(start, key))) for (const candidate of list) found.add(candidate);
+    // The first words one edit from a start are kept per table and word; taken in the index's order, as a pass
+    // over every first word would find them, so the values found are the same.
+    const entries = indexEntries(index);
+    const near = [...new Set(fuzzy.flatMap((start) => firstWordsNear(index, entries, start)))].sort((left, right) => left - right);
+    for (const at of near) {
+      const [key, list] = entries[at]!;
+      if (starts.has(key)) continue;
+      for (const candidate of list) found.add(candidate);
     }
   }
   return [...found].sort((left, right) => right.value.stems.length - left.value.stems.length);
+}
+
+const councilLookups = new WeakMap<ColumnValues, { byKey: Map<string, DistinctValue>; byCouncilKey: Map<string, DistinctValue> }>();
+
+/**
+ * A column's values by key and by council key (the first value of each, as a search of the values in order finds
+ * it), made once per column: every question naming a council looked each value's council key up again, in every
+ * table, which was most of the planner's time on a library of a few dozen tables.
+ */
+function councilLookup(entry: ColumnValues): { byKey: Map<string, DistinctValue>; byCouncilKey: Map<string, DistinctValue> } {
+  let lookup = councilLookups.get(entry);
+  if (lookup) return lookup;
+  lookup = { byKey: new Map(), byCouncilKey: new Map() };
+  for (const value of entry.values) {
+    if (!lookup.byKey.has(value.key)) lookup.byKey.set(value.key, value);
+    const plain = councilKey(value.key);
+    if (!lookup.byCouncilKey.has(plain)) lookup.byCouncilKey.set(plain, value);
+  }
+  councilLookups.set(entry, lookup);
+  return lookup;
 }
 
 /** A council's name without the forms data sets add or drop ("City of", "County", "Council"). */
@@ -429,7 +564,8 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     const candidates: ValueMatch[] = [];
     for (const entry of index) {
       // "Bristol, City of" and "Kingston upon Hull, City of" (DfE), "Durham" (Ofsted) for the LA list's names.
-      const value = entry.values.find((candidate) => candidate.key === key) ?? entry.values.find((candidate) => councilKey(candidate.key) === plain);
+      const { byKey, byCouncilKey } = councilLookup(entry);
+      const value = byKey.get(key) ?? byCouncilKey.get(plain);
       if (value) {
         candidates.push({ column: entry.column, value, positions: [], partial: false, geographic: true });
       }
@@ -570,8 +706,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     for (const value of entry.values) {
       const positions: number[] = [];
       // The question must name what sets this value apart ("ceasing"), not only what all of them share ("children").
-      const others = entry.values.filter((other) => other !== value).flatMap((other) => other.stems);
-      const distinctive = value.stems.filter((part) => !stopWords.has(part) && !others.includes(part));
+      const distinctive = distinctiveStems(entry, value);
       if (!distinctive.some((part) => analysis.tokens.some((token) => sameWord(token.stem, part)))) continue;
       for (const part of value.stems) {
         if (stopWords.has(part)) continue;
@@ -621,15 +756,11 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (consumed.has(position) || isScaffolding(token) || token.at === 0 || token.word.length < 4) continue;
     const original = analysis.text.slice(token.at, token.at + token.word.length);
     if (!/^\p{Lu}/u.test(original) || wordsOfTable(data).has(token.stem)) continue;
-    let best: { column: number; values: Map<string, number> } | undefined;
+    let best: { column: number; values: ReadonlyMap<string, number> } | undefined;
     columns.forEach((column, columnNumber) => {
       if ((column.type !== "category" && column.type !== "text") || vocabulary.columnTypes.identifier.test(column.name.toLowerCase())) return;
       if (vocabulary.geographicColumn.test(column.name.toLowerCase()) || matches.some((match) => match.column === columnNumber)) return;
-      const keys = data.keys[columnNumber] ?? [];
-      const values = new Map<string, number>();
-      for (const key of keys) {
-        if (key.startsWith(token.word) && (key.length === token.word.length || /[\s,.]/.test(key[token.word.length] ?? ""))) values.set(key, (values.get(key) ?? 0) + 1);
-      }
+      const values = keysOpeningWith(data, columnNumber, token.word);
       if (values.size === 0 || values.size > 50) return;
       const total = [...values.values()].reduce((sum, count) => sum + count, 0);
       if (!best || total > [...best.values.values()].reduce((sum, count) => sum + count, 0)) best = { column: columnNumber, values };

@@ -263,14 +263,22 @@ export class PostgresDocuments implements DocumentStore {
     });
   }
 
-  async unitTexts(documentIds: number[]): Promise<Map<number, UnitText[]>> {
+  async unitTexts(documentIds: number[], pages?: readonly (number | null)[]): Promise<Map<number, UnitText[]>> {
     const ids = [...new Set(documentIds.map(asId).filter((id): id is number => id !== null))];
     const byDocument = new Map<number, UnitText[]>(documentIds.map((id) => [id, []]));
     if (ids.length === 0) return byDocument;
-    const result = await this.#queries.query<{ document_id: Bigint; idx: number; page: number | null; section: string | null; text: string }>(
-      "SELECT document_id, idx, page, section, text FROM library_units WHERE workspace_id = $1 AND document_id = ANY ($2::bigint[]) ORDER BY document_id, idx",
-      [ids],
-    );
+    type Row = { document_id: Bigint; idx: number; page: number | null; section: string | null; text: string };
+    const result =
+      pages === undefined
+        ? await this.#queries.query<Row>(
+            "SELECT document_id, idx, page, section, text FROM library_units WHERE workspace_id = $1 AND document_id = ANY ($2::bigint[]) ORDER BY document_id, idx",
+            [ids],
+          )
+        : await this.#queries.query<Row>(
+            `SELECT document_id, idx, page, section, text FROM library_units WHERE workspace_id = $1 AND document_id = ANY ($2::bigint[])
+               AND (page = ANY ($3::int[]) OR (page IS NULL AND $4::boolean)) ORDER BY document_id, idx`,
+            [ids, pages.filter((page): page is number => page !== null && Number.isSafeInteger(page)), pages.includes(null)],
+          );
     for (const row of result.rows) {
       byDocument.get(Number(row.document_id))?.push({ index: row.idx, page: row.page, section: row.section, text: row.text });
     }
