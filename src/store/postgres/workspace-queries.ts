@@ -77,25 +77,19 @@ export class WorkspaceQueries {
   }
 
   /**
-   * Runs `work` in one transaction on one connection, with statements bound to the same workspace (and `settings`
-   * applied to that transaction alone): committed when it resolves, rolled back when it throws. (Not inTransaction from postgres-connection.ts: a connection lost midway,
+   * Runs `work` in one transaction on one connection, with statements bound to the same workspace: committed when it
+   * resolves, rolled back when it throws (planner settings come from withSettings' pools, not from the transaction). (Not inTransaction from postgres-connection.ts: a connection lost midway,
    * by a server restart or pg_terminate_backend, rejects the running query and then emits 'error' on the client,
    * possibly during the rollback; the listener must stay until the client is back in the pool or destroyed, or the
    * process crashes.)
    */
-  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>, settings: Record<string, string> = {}): Promise<T> {
+  async transaction<T>(work: (queries: WorkspaceQueries) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
     const ignore = (): void => {};
     client.on("error", ignore);
     let broken: Error | undefined;
     try {
-      // Planner settings for this transaction only (SET LOCAL), e.g. a search that must use its index, sent with the
-      // BEGIN in one round trip (a search runs one such transaction per question: each round trip is CPU on both sides).
-      const local = Object.entries(settings).map(([name, value]) => {
-        if (!/^[a-z_][a-z0-9_.]*$/i.test(name)) throw new HearthError("STORE_FAILED", `Not a setting name: ${name}`, { subject: name });
-        return `SET LOCAL ${name} = ${client.escapeLiteral(value)}`;
-      });
-      await client.query(["BEGIN", ...local].join("; "));
+      await client.query("BEGIN");
       const result = await work(new WorkspaceQueries(this.#pool, this.workspaceId, client));
       await client.query("COMMIT");
       return result;
