@@ -34,6 +34,10 @@ describe("the thing a question asks for", () => {
     expect(statesSameFigures("Regulations 48 and 49 require notice if the manager is absent for 28 days or more.", "not later than 7 days after the date of return")).toBe(false);
     // Citations are no figures of the requirement: "Regulation 32(4)" and "Regulations 2015" leave nothing to match.
     expect(statesSameFigures("Staff should meet regulation 32(4) of the Children's Homes Regulations 2015 on mandatory qualifications.", "the appropriate qualification")).toBe(true);
+    // Every provision word and instrument of question-words.json, plural or not: the 20 days alone must be restated.
+    const guidance = "Under the Children Act 1989, section 22(3), Schedules 2 and paragraph 4(1)(b), review within 20 days.";
+    expect(statesSameFigures(guidance, "section 22 of the Act 1989 and paragraph 4")).toBe(false);
+    expect(statesSameFigures(guidance, "a review no later than 20 working days")).toBe(true);
   });
 });
 

@@ -685,11 +685,19 @@ export function askedThing(text: string, weighted: WeightedConcept[], shape: Que
   return found?.concept ?? null;
 }
 
+let citationPatterns: { instrument: RegExp; provision: RegExp } | undefined;
+
 /** The figures a text states, leaving out the provisions and instruments it cites ("regulation 32(4)", "Regulations 2015"). */
 function statedFigures(text: string): Set<string> {
-  const uncited = text
-    .replace(/\b(?:regulations|act|order|rules)\s+(?:19|20)\d{2}\b/giu, " ")
-    .replace(/\b(?:regulations?|regs?|schedules?|sections?|standards?|paragraphs?)\s+\d{1,3}(?!\d)[a-z]?(?:\s?\(\w{1,4}\))*/giu, " ");
+  if (!citationPatterns) {
+    // The words are data (question-words.json); compiled once, as every answer's requirement check reads them.
+    const { instrumentWords, provisionReferenceWords } = loadQuestionWords();
+    citationPatterns = {
+      instrument: new RegExp(`\\b(?:${instrumentWords.join("|")})\\s+(?:19|20)\\d{2}\\b`, "giu"),
+      provision: new RegExp(`\\b(?:${provisionReferenceWords.join("|")})s?\\s+\\d{1,3}(?!\\d)[a-z]?(?:\\s?\\(\\w{1,4}\\))*`, "giu"),
+    };
+  }
+  const uncited = text.replace(citationPatterns.instrument, " ").replace(citationPatterns.provision, " ");
   return new Set(uncited.match(/\d+(?:[.,]\d+)?/g) ?? []);
 }
 

@@ -23,6 +23,8 @@ const questionWordsSchema = z.object({
   comparisonWords: z.array(z.string().min(1)),
   eachWords: z.array(z.string().min(1)),
   thingAskedBefore: z.array(z.string().min(1)),
+  provisionReferenceWords: z.array(z.string().regex(/^[a-z]+$/)).min(1),
+  instrumentWords: z.array(z.string().regex(/^[a-z]+$/)).min(1),
   eachClauseBreaks: z.string().min(1),
   agesInPlural: z.string().min(1),
   focusOpeners: z.array(z.string().min(1)),
