@@ -25,7 +25,7 @@ import type * as AnswerTaskModule from "../src/server/answer-worker-task.ts";
 import type * as WorkerStoresModule from "../src/server/worker-stores.ts";
 import type * as WarmUpModule from "../src/server/answer-warm-up.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
-import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
+import { postmasterPid, processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 // The compiled build (what `hearth serve` runs) with HEARTH_BENCH_DIST=1, else the sources through tsx.
 const fromDist = process.env.HEARTH_BENCH_DIST === "1";
@@ -44,19 +44,6 @@ const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shar
 const corpus = (relative: string): string => join(shared, "corpus", relative);
 const rounds = Number(process.argv[2] ?? 30);
 const warmUp = Number(process.argv[3] ?? 10);
-
-function postmasterPid(port: string): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (commandLine[0]?.endsWith("/postgres") && commandLine.join(" ").includes(`-p ${port} `)) return Number(entry);
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  return undefined;
-}
 
 const bin = findPostgresBin();
 if (!bin) throw new Error("bench/answer-thread-cpu.ts needs PostgreSQL (Debian: apt-get install postgresql)");

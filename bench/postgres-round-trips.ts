@@ -8,27 +8,13 @@
  * neighbour's load spreads over all of them; the least round per way is printed too.
  */
 import { randomUUID } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
 import { acquirePostgresPool, releasePostgresPool } from "../src/store/postgres/postgres-connection.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
-import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
+import { postmasterPid, processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 const statements = Number(process.argv[2] ?? 20_000);
 const rounds = 10;
-
-function postmasterPid(port: string): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (commandLine[0]?.endsWith("/postgres") && commandLine.join(" ").includes(`-p ${port} `)) return Number(entry);
-    } catch {
-      // The process ended while we read.
-    }
-  }
-  return undefined;
-}
 
 const bin = findPostgresBin();
 if (!bin) throw new Error("bench/postgres-round-trips.ts needs PostgreSQL (Debian: apt-get install postgresql)");

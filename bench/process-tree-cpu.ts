@@ -33,3 +33,17 @@ export function processTreeCpuMilliseconds(roots: readonly number[]): number | u
   }
   return (ticks * 1000) / ticksPerSecond;
 }
+
+/** The postmaster of the PostgreSQL server listening on `port` (its command line holds `-p <port>`), from /proc. */
+export function postmasterPid(port: string): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const commandLine = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (commandLine[0]?.endsWith("/postgres") && commandLine.join(" ").includes(`-p ${port} `)) return Number(entry);
+    } catch {
+      // The process ended while we read.
+    }
+  }
+  return undefined;
+}
