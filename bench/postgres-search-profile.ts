@@ -1,6 +1,5 @@
 /**
- * `npx tsx bench/postgres-search-profile.ts <postgres-url> <workspace> [sets] [postmaster-pid] [budget] [championFrom]
- * [--warm-up N]`: each question's
+ * `npx tsx bench/postgres-search-profile.ts <postgres-url> <workspace> [sets] [postmaster-pid] [budget]`: each question's
  * search and answer against a library already built (bench:scale --keep --store postgres://…), one line per
  * question: wall time, and CPU time of this process and (given the postmaster's pid, a server on this machine) of
  * the PostgreSQL server and its backends, from /proc. On a machine shared with other work the CPU times are the
@@ -10,9 +9,6 @@
  * library), to weigh a budget's time against its top 5; the gold page's rank is printed per question. `championFrom`
  * replaces the size from which champion lists are used. HEARTH_PROFILE_OWN_BACKENDS=1 counts only this run's own
  * backends' CPU (by application name), not the whole server's: for measuring while an ingest writes beside it.
- * `--warm-up N` (default 0): N answers to questions of the tuning-library set after the one warm-up answer, not
- * measured (bench/warm-up-questions.ts), so the figures are a long-lived process's searches, not the first searches'
- * JIT compilation; as `npm run bench:scale -- --warm-up N`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { basename } from "node:path";
@@ -24,10 +20,8 @@ import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-
 import { championSearchSettings } from "../src/store/postgres/postgres-champion-search.ts";
 import { questionSets } from "./question-sets.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
-import { warmUpArgument, warmUpQuestions } from "./warm-up-questions.ts";
 
-const { warmUp, positionals } = warmUpArgument(process.argv.slice(2));
-const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = positionals;
+const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
 // This run's own backends are told apart from others on the same server (an ingest running beside it) by name.
 process.env.PGAPPNAME = "hearth-search-profile";
 
@@ -47,7 +41,7 @@ const ownCpu = (): number => {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 };
-if (url === undefined || workspaceId === undefined) throw new Error("usage: postgres-search-profile.ts <url> <workspace> [sets] [postmaster-pid] [budget] [championFrom] [--warm-up N]");
+if (url === undefined || workspaceId === undefined) throw new Error("usage: postgres-search-profile.ts <url> <workspace> [sets]");
 const textSearch = {
   ...postgresTextSearchSettings,
   ...(budget === undefined || budget === "" ? {} : { postingBudget: Number(budget), postingBudgetShare: 0 }),
@@ -75,7 +69,6 @@ try {
       return parsed.value;
     });
   await dependencies.answerer.answer(questions[0]!.question);
-  for (const question of warmUpQuestions(warmUp)) await dependencies.answerer.answer(question);
   const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
   const byBackend = process.env.HEARTH_PROFILE_OWN_BACKENDS === "1";
   const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
@@ -121,7 +114,7 @@ try {
   const percentile = (values: number[], fraction: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)]!;
   const both = (values: number[]): string => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} ms`;
   const sum = (left: number[], right: number[]): number[] => left.map((value, index) => value + right[index]!);
-  console.log(`${questions.length} questions (gold page in the top 5: ${goldInTopFive}/${answerable} answerable; warm-up answers ${1 + warmUp}), p50 / p95:`);
+  console.log(`${questions.length} questions (gold page in the top 5: ${goldInTopFive}/${answerable} answerable), p50 / p95:`);
   console.log(`  search wall ${both(measured.search)}; CPU here ${both(measured.searchCpu)}; server ${both(measured.searchServer)}; both ${both(sum(measured.searchCpu, measured.searchServer))}`);
   console.log(`  answer wall ${both(measured.answer)}; CPU here ${both(measured.answerCpu)}; server ${both(measured.answerServer)}; both ${both(sum(measured.answerCpu, measured.answerServer))}`);
 } finally {

@@ -173,8 +173,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
   const proseDocumentIds = async (): Promise<number[]> => (await documentKinds()).ids;
 
-  let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]>; holding: Map<string, number> } | undefined;
-  const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]>; holding: Map<string, number> }> => {
+  let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
+  const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
     // Recomputed only when the library changes (the library version moves with every write, by any process).
     const key = await store.version();
     if (titleCache?.key !== key) {
@@ -190,7 +190,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           else byStem.set(stem, [title]);
         }
       }
-      titleCache = { key, titles, byStem, holding: new Map() };
+      titleCache = { key, titles, byStem };
     }
     return titleCache;
   };
@@ -252,23 +252,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
     // row of every data set for every question would cost as much as the rest of the search.
     if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
-      const { titles, byStem, holding } = await documentStems();
-      // How many titles hold the stems in sequence: kept per library version, as titlesHolding below.
-      const titlesWith = (formStems: string[]): number => {
-        const key = JSON.stringify(["sequence", formStems]);
-        let count = holding.get(key);
-        if (count === undefined) {
-          count = (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length;
-          if (holding.size >= 10_000) holding.clear();
-          holding.set(key, count);
-        }
-        return count;
-      };
+      const { titles, byStem } = await documentStems();
       const named = analysed.concepts
         .filter((concept) => concept.kind !== "figure")
         .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
         .map((form) => form.stems)
-        .filter((formStems) => titlesWith(formStems) <= Math.max(1, titles.length / 3));
+        .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
       const dataSets = (await documentKinds()).dataSets
         .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
         .map((dataSet) => dataSet.id);
@@ -295,29 +284,21 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
-    const { titles, byStem, holding } = await documentStems();
-    // How many titles hold a form: the same for every search of this library version (a common first stem means
-    // thousands of titles tested at 1M passages), so kept with the titles, by what placeHoldsForm reads of the form.
-    const titlesHolding = (form: ConceptForm): number => {
-      const key = JSON.stringify(["place", form.stems, form.notWithin ?? null]);
-      let count = holding.get(key);
-      if (count === undefined) {
-        count = (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
-        if (holding.size >= 10_000) holding.clear();
-        holding.set(key, count);
-      }
-      return count;
-    };
+    const { titles, byStem } = await documentStems();
+    const titlesHolding = (form: ConceptForm): number =>
+      (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
         writtenAsName(concept, query) &&
-        concept.forms.some((form) => {
-          if (!form.original || !form.stems.some((token) => token.length > 3)) return false;
-          const count = titlesHolding(form);
-          // A word in most titles ("children", "strategy") names no one document.
-          return count > 0 && count <= Math.max(1, titles.length / 3);
-        }),
+        concept.forms.some(
+          (form) =>
+            form.original &&
+            form.stems.some((token) => token.length > 3) &&
+            titlesHolding(form) > 0 &&
+            // A word in most titles ("children", "strategy") names no one document.
+            titlesHolding(form) <= Math.max(1, titles.length / 3),
+        ),
     );
 
     // Per search, worked out once rather than per candidate: each form's stems as one string (compared with a

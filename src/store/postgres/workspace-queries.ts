@@ -9,7 +9,6 @@ import type pg from "pg";
 import { HearthError } from "../../errors/hearth-error.ts";
 import { boundedMemo } from "../../text/bounded-memo.ts";
 import { settingsPool } from "./postgres-connection.ts";
-import { fastArrayTypes } from "./postgres-array-parsers.ts";
 
 /** Library tables named in FROM, JOIN, UPDATE or INSERT INTO. */
 const tableReference = /\b(?:FROM|JOIN|UPDATE|INTO)\s+(library_\w+)/gi;
@@ -63,10 +62,8 @@ export class WorkspaceQueries {
     }
     // A named statement is parsed once per connection and its plan may be kept by the server: for a long statement run
     // many times (the search ranking), that parse and plan are much of a small library's search. One name, one text.
-    // Arrays (a search's stem counts and champion lists, by the thousand) read by faster parsers giving the same values.
-    const values = [this.workspaceId, ...params];
-    if (prepareAs !== undefined) return this.#connection.query<Row>({ name: prepareAs, text: sql, values, types: fastArrayTypes });
-    return this.#connection.query<Row>({ text: sql, values, types: fastArrayTypes });
+    if (prepareAs !== undefined) return this.#connection.query<Row>({ name: prepareAs, text: sql, values: [this.workspaceId, ...params] });
+    return this.#connection.query<Row>(sql, [this.workspaceId, ...params]);
   }
 
   /**
