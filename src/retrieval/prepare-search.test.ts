@@ -3,14 +3,13 @@
  * a batch through src/retrieval/prepare-search.ts): the glossary's common phrases and the commonest words get their
  * lists, kept until the library moves past the stale share, so the first search of them builds nothing.
  */
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prepareLibrarySearch } from "./prepare-search.ts";
 import { stopWords } from "./tokenize.ts";
 import { stemToken } from "../store/passage-tokens.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
-import { withoutPostgres, type TestDatabase } from "../../test/support/postgres.ts";
-import { createSampleLibraryDatabase, type SampleLibraryDatabase } from "../../test/support/postgres-sample-library.ts";
+import { withoutPostgres } from "../../test/support/postgres.ts";
+import { useSampleLibraryDatabase } from "../../test/support/postgres-sample-library.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { championSearchSettings } from "../store/postgres/postgres-champion-search.ts";
 import { openPostgresStore } from "../store/postgres/postgres-store.ts";
@@ -19,27 +18,17 @@ import { postgresTextSearchSettings } from "../store/postgres/postgres-text-sear
 const workspaceId = "prepare";
 
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion lists built ahead of the first search", () => {
-  let library: SampleLibraryDatabase | undefined;
-  let database: TestDatabase;
-  let client: pg.Client;
-
-  beforeAll(async () => {
-    library = await createSampleLibraryDatabase(workspaceId);
-    ({ database, client } = library);
-  });
-  afterAll(async () => {
-    await library?.drop();
-  });
+  const sample = useSampleLibraryDatabase(workspaceId);
 
   // Thresholds lowered so this small library searches as a large one does (champion lists from the first passage).
   const open = (championFrom: number) =>
     openPostgresStore(
-      { url: database.url, workspaceId },
+      { url: sample.database.url, workspaceId },
       { textSearch: { ...postgresTextSearchSettings, championFrom, championSize: 50 }, championSearch: { ...championSearchSettings, rareCandidates: 5 } },
     );
   const kept = async (): Promise<Map<string, string>> =>
     new Map(
-      (await client.query<{ phrase: string; generation: string }>("SELECT phrase, generation::text FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId])).rows.map(
+      (await sample.client.query<{ phrase: string; generation: string }>("SELECT phrase, generation::text FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId])).rows.map(
         (row) => [row.phrase, row.generation],
       ),
     );
@@ -70,7 +59,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion list
       // A glossary phrase of common words ("looked after children") and a common word of these documents, stop words left out.
       expect(lists.has("look after children")).toBe(true);
       expect(lists.has("the")).toBe(false);
-      const commonest = await client.query<{ stem: string }>(
+      const commonest = await sample.client.query<{ stem: string }>(
         "SELECT stem FROM library_stems WHERE workspace_id = $1 AND NOT (stem = ANY ($2::text[])) AND 2 * passages < (SELECT chunk_count FROM library_statistics WHERE workspace_id = $1) ORDER BY passages DESC, stem LIMIT 1",
         [workspaceId, [...stopWords].map(stemToken)],
       );
@@ -89,7 +78,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL: champion list
 
   it("stops between two lists when told (a job came in), says so, and builds the rest on the next call", async () => {
     // After the test above, every list is kept: start again from none.
-    await client.query("DELETE FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId]);
+    await sample.client.query("DELETE FROM library_phrase_champions WHERE workspace_id = $1", [workspaceId]);
     const store = await open(0);
     try {
       const interrupt = new AbortController();

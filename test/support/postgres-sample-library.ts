@@ -4,6 +4,7 @@
  * tests (champion lists, building them ahead) set up before their cases. Needs the corpus and a PostgreSQL server.
  */
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { cambridgeshire, nottinghamshireExcerpt, somerset } from "../../src/store/store-contract.ts";
 import { openPostgresStore } from "../../src/store/postgres/postgres-store.ts";
 import { createTestDatabase, type TestDatabase } from "./postgres.ts";
@@ -31,6 +32,32 @@ export async function createSampleLibraryDatabase(workspaceId: string): Promise<
     async drop() {
       await client.end();
       await database.drop();
+    },
+  };
+}
+
+/**
+ * The sample library database for the describe block this is called in: created before its tests, dropped after.
+ * Read `database` and `client` inside tests (they exist once the block's set-up has run).
+ */
+export function useSampleLibraryDatabase(workspaceId: string): { readonly database: TestDatabase; readonly client: pg.Client } {
+  let library: SampleLibraryDatabase | undefined;
+  beforeAll(async () => {
+    library = await createSampleLibraryDatabase(workspaceId);
+  });
+  afterAll(async () => {
+    await library?.drop();
+  });
+  const created = (): SampleLibraryDatabase => {
+    if (!library) throw new Error("the sample library database is read before its describe block's set-up ran");
+    return library;
+  };
+  return {
+    get database() {
+      return created().database;
+    },
+    get client() {
+      return created().client;
     },
   };
 }

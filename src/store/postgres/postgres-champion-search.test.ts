@@ -4,11 +4,10 @@
  * lists kept per library state, every candidate scored exactly. With a candidate budget covering every phrase it must
  * rank exactly as the full ranking does; with a small one, common phrases come from their champion lists.
  */
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { withoutCorpus } from "../../../test/support/corpus.ts";
-import { withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
-import { createSampleLibraryDatabase, type SampleLibraryDatabase } from "../../../test/support/postgres-sample-library.ts";
+import { withoutPostgres } from "../../../test/support/postgres.ts";
+import { useSampleLibraryDatabase } from "../../../test/support/postgres-sample-library.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
 import { championSearchSettings, phraseFrequency, vectorPositions } from "./postgres-champion-search.ts";
@@ -28,31 +27,21 @@ const exactSettings = { ...postgresTextSearchSettings, phraseCountCap: 1_000_000
 const largeSettings = { ...exactSettings, championFrom: 0, championSize: 400, fillShare: 0.1 };
 
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a large library (champion lists)", () => {
-  let library: SampleLibraryDatabase | undefined;
-  let database: TestDatabase;
-  let client: pg.Client;
-
-  beforeAll(async () => {
-    library = await createSampleLibraryDatabase(workspaceId);
-    ({ database, client } = library);
-  });
-  afterAll(async () => {
-    await library?.drop();
-  });
+  const sample = useSampleLibraryDatabase(workspaceId);
 
   const open = (settings: typeof largeSettings, rareCandidates: number, plans?: string[]): Promise<Store> =>
     openPostgresStore(
-      { url: database.url, workspaceId },
+      { url: sample.database.url, workspaceId },
       { textSearch: settings, championSearch: { ...championSearchSettings, rareCandidates, fillCandidates: 200 }, onSearchPlan: (plan) => plans?.push(plan) },
     );
 
   it("finds a phrase's candidates as the AND of its words, which GIN answers without a recheck", async () => {
     const plan = async (query: string): Promise<string> => {
-      await client.query("SET enable_seqscan = off");
-      const rows = await client.query<{ "QUERY PLAN": string }>(
+      await sample.client.query("SET enable_seqscan = off");
+      const rows = await sample.client.query<{ "QUERY PLAN": string }>(
         // No workspace condition here (one workspace in this database): the full-text index is then the only one
         // the planner can use, whatever its statistics say of this small table.
-        `EXPLAIN (ANALYZE, COSTS OFF) SELECT c.id FROM library_chunks c WHERE c.terms @@ ${client.escapeLiteral(query)}::tsquery`,
+        `EXPLAIN (ANALYZE, COSTS OFF) SELECT c.id FROM library_chunks c WHERE c.terms @@ ${sample.client.escapeLiteral(query)}::tsquery`,
       );
       return rows.rows.map((row) => row["QUERY PLAN"]).join("\n");
     };
@@ -66,7 +55,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
   it("counts a phrase's hits from a tsvector's text form as the SQL function counts them from its positions", async () => {
     let compared = 0;
     for (const phrase of [["look", "after"], ["children", "s", "home"], ["the", "council"], ["care", "care"], ["nottinghamshir"]]) {
-      const rows = await client.query<{ terms: string; expected: number }>(
+      const rows = await sample.client.query<{ terms: string; expected: number }>(
         `SELECT c.terms::text AS terms, hearth_phrase_frequency(c.terms, $1::text[], 0.4) AS expected FROM library_chunks c
           WHERE c.workspace_id = $2 AND c.terms @@ $3::tsquery`,
         [phrase, workspaceId, phrase.map((stem) => `'${stem}'`).join(" & ")],
@@ -78,7 +67,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
     }
     expect(compared).toBeGreaterThan(20);
     // Quotes and backslashes inside a lexeme are escaped in the text form.
-    const odd = await client.query<{ terms: string }>(`SELECT $1::tsvector::text AS terms`, ["'it''s':1A 'a\\\\b':2A,7B 'x':3"]);
+    const odd = await sample.client.query<{ terms: string }>(`SELECT $1::tsvector::text AS terms`, ["'it''s':1A 'a\\\\b':2A,7B 'x':3"]);
     expect(vectorPositions(odd.rows[0]!.terms, new Set(["it's", "a\\b", "x"]))).toEqual(
       new Map([
         ["it's", { positions: [1], inText: [true] }],
@@ -118,7 +107,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
       const terms = queries[2]!;
       const hits = await large.passages.searchText({ terms, limit: 10 });
       expect(hits.length).toBe(10);
-      const kept = await client.query<{ phrase: string; passages: number; chunk_ids: string[] }>(
+      const kept = await sample.client.query<{ phrase: string; passages: number; chunk_ids: string[] }>(
         "SELECT phrase, passages, chunk_ids FROM library_phrase_champions WHERE workspace_id = $1 ORDER BY phrase",
         [workspaceId],
       );
@@ -144,7 +133,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
     const exact = await open(exactSettings as typeof largeSettings, 1_000_000);
     // Every phrase common (no rare budget), one champion per phrase, no document read whole.
     const large = await openPostgresStore(
-      { url: database.url, workspaceId },
+      { url: sample.database.url, workspaceId },
       { textSearch: { ...largeSettings, championSize: 1 }, championSearch: { ...championSearchSettings, rareCandidates: 0, fillCandidates: 200, scanDocumentsUpTo: 0 } },
     );
     try {
@@ -171,7 +160,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL search of a la
     const terms = queries[2]!;
     const listOf = async (): Promise<{ generation: string; library_passages: string }> =>
       (
-        await client.query<{ generation: string; library_passages: string }>(
+        await sample.client.query<{ generation: string; library_passages: string }>(
           "SELECT generation, library_passages FROM library_phrase_champions WHERE workspace_id = $1 AND phrase = 'look after'",
           [workspaceId],
         )
