@@ -53,6 +53,11 @@ describe("analyseQuestion", () => {
       "who gets their report independent person visit reg 44",
     ]);
     expect((await analyseQuestion("What does regulation 44 require?", library)).parts).toEqual(["What does regulation 44 require?"]);
+    // Every provision word of question-words.json scopes the parts, as the answerer reads provisions: "paragraph" too.
+    expect((await analyseQuestion("How often should the independent person visit and who gets their report? paragraph 12", library)).parts).toEqual([
+      "How often should the independent person visit paragraph 12",
+      "who gets their report independent person visit paragraph 12",
+    ]);
   });
 
   it("answers a comparison of places place by place", async () => {

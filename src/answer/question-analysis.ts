@@ -65,6 +65,9 @@ interface QuestionPatterns {
   comparison: RegExp;
   each: RegExp;
   eachClauseBreaks: RegExp;
+  /** A part that is only a provision reference ("reg 44?"), and provision references anywhere in a question. */
+  referenceOnly: RegExp;
+  references: RegExp;
   guidanceWords: RegExp[];
   /** Own documents, longest name first, each with the pattern of "our … <name>". */
   ownDocuments: { name: string; pattern: RegExp }[];
@@ -76,6 +79,8 @@ function patternsOf(settings: QuestionWords): QuestionPatterns {
   let patterns = compiledPatterns.get(settings);
   if (!patterns) {
     const joins = settings.partJoins.map((join) => escape(join).replace(/ /g, "\\s+")).join("|");
+    // "reg 44", "Regulations 44", "schedule 2.": a provision cited by the same words the answerer reads one by.
+    const reference = `(?:${settings.provisionReferenceWords.join("|")})s?\\.?\\s+\\d{1,3}[a-z]?`;
     patterns = {
       negatedAsk: new RegExp(settings.negatedAsk, "giu"),
       taskWords: new RegExp(`(?<![\\p{L}])(?:${settings.taskWords.map(escape).join("|")})(?![\\p{L}])`, "giu"),
@@ -85,6 +90,8 @@ function patternsOf(settings: QuestionWords): QuestionPatterns {
       comparison: new RegExp(`\\b(?:${settings.comparisonWords.map((word) => word.replace(/ /g, "\\s+")).join("|")})\\b`, "i"),
       each: new RegExp(`\\s*\\b(?:${settings.eachWords.map((word) => escape(word).replace(/ /g, "\\s+")).join("|")})\\b`, "iu"),
       eachClauseBreaks: new RegExp(settings.eachClauseBreaks, "u"),
+      referenceOnly: new RegExp(`^${reference}\\??$`, "i"),
+      references: new RegExp(`\\b${reference}\\b`, "gi"),
       guidanceWords: settings.guidanceWords.map((word) => new RegExp(`\\b${escape(word)}\\b`)),
       ownDocuments: settings.ownDocuments
         .slice()
@@ -263,7 +270,7 @@ function splitParts(text: string, settings: QuestionWords): string[] {
     .map((piece) => piece.replace(/^(and|also)\s+/i, "").trim())
     .filter((piece) => piece.length > 0);
   // A trailing reference ("... their report? reg 44") is not a part: it scopes every part (added below).
-  const referenceOnly = /^(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\??$/i;
+  const { referenceOnly, references: referencePattern } = patternsOf(settings);
   pieces.splice(0, pieces.length, ...pieces.filter((piece) => !referenceOnly.test(piece)));
   if (pieces.length < 2) return [text];
   const content = (piece: string): string[] => words(piece).filter((word) => !stopWords.has(word));
@@ -280,7 +287,7 @@ function splitParts(text: string, settings: QuestionWords): string[] {
   if (completed.some((piece) => content(piece).length < 2)) return [text];
   pieces.splice(0, pieces.length, ...completed);
   // What names the subject in one part (a provision, a place) is the subject of the others too.
-  const references = [...text.matchAll(/\b(?:regulations?|regs?|schedule|standard|section)\.?\s+\d{1,3}[a-z]?\b/gi)].map((match) => match[0]);
+  const references = [...text.matchAll(referencePattern)].map((match) => match[0]);
   return pieces.map((piece) => {
     const missing = references.filter((reference) => !piece.toLowerCase().includes(reference.toLowerCase()));
     return missing.length > 0 ? `${piece.replace(/\?$/, "")} ${missing.join(" ")}` : piece;
