@@ -31,7 +31,7 @@ interface Row {
   grp: number;
   id: string;
   document_id: string;
-  counts: number[];
+  counts: number[] | null;
   found: boolean[] | null;
   vector: string | null;
 }
@@ -85,7 +85,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     expect(found).toEqual(rareIds);
     expect(rest).toEqual(given.filter((id) => !rareIds.includes(id)).slice(0, 5).sort((left, right) => left - right));
     // Each stem's count in the text and the context, per candidate.
-    for (const row of rows) expect(row.counts[2]).toBe(1);
+    for (const row of rows) expect(row.counts![2]).toBe(1);
   });
 
   it("reads only the searched documents' rows, and their own passages not found or given, up to the limit", async () => {
@@ -101,7 +101,12 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
       ["kinship", "look", "after"],
       [["look", "after"]],
     );
-    expect(rows.every((row) => Number(row.document_id) === leeds)).toBe(true);
+    // The given Bristol passages come back with their document alone (nothing else of their row read).
+    const outside = rows.filter((row) => Number(row.document_id) !== leeds);
+    expect(outside.map((row) => Number(row.id)).sort((left, right) => left - right)).toEqual(passagesOf.get(bristol)!.slice(0, 10));
+    expect(outside.every((row) => row.counts === null && row.found === null && row.vector === null)).toBe(true);
+    rows.splice(0, rows.length, ...rows.filter((row) => Number(row.document_id) === leeds));
+    expect(rows.every((row) => row.counts !== null)).toBe(true);
     const ids = rows.map((row) => Number(row.id));
     expect(new Set(ids).size).toBe(ids.length);
     const rareInLeeds = rows.filter((row) => row.grp === 0);
@@ -111,6 +116,30 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     expect(rows.filter((row) => row.grp === 1).length).toBe(givenInLeeds.length + 6);
   });
 
+  it("takes the same given passages from a list with those outside the documents left out, by their places", async () => {
+    const [leeds, bristol] = documentIds as [number, number];
+    const rare = await queries.query<{ id: string }>("SELECT id FROM library_chunks WHERE workspace_id = $1 AND terms @@ 'kinship'::tsquery ORDER BY id");
+    const rareInLeeds = rare.rows.map((row) => Number(row.id)).filter((id) => passagesOf.get(leeds)!.includes(id));
+    // Interleaved: Bristol, Leeds (some of them found by the rare lookup), Bristol, ...
+    const whole = passagesOf.get(leeds)!.flatMap((id, index) => [passagesOf.get(bristol)![index]!, id]);
+    const kept = whole.flatMap((id, index) => (passagesOf.get(bristol)!.includes(id) ? [] : [{ id, position: index + 1 }]));
+    const found = { query: wordsQuery(["kinship"]), documents: [leeds], scan: false };
+    for (const limit of [3, 7, 12, 30]) {
+      const inLeeds = (rows: Row[]): number[] =>
+        rows.filter((row) => Number(row.document_id) === leeds && row.grp === 1).map((row) => Number(row.id)).sort((left, right) => left - right);
+      const fromWhole = await run({ found, given: { ids: whole, limit }, documents: [leeds] }, ["kinship", "council"], []);
+      const fromKept = await run(
+        { found, given: { ids: kept.map((entry) => entry.id), limit, positions: kept.map((entry) => entry.position) }, documents: [leeds] },
+        ["kinship", "council"],
+        [],
+      );
+      expect(inLeeds(fromKept), `limit ${limit}`).toEqual(inLeeds(fromWhole));
+      expect(inLeeds(fromKept).some((id) => rareInLeeds.includes(id))).toBe(false);
+      expect(fromKept.filter((row) => Number(row.document_id) !== leeds)).toEqual([]);
+    }
+    expect(rareInLeeds.length).toBeGreaterThan(0);
+  });
+
   it("returns a passage's tsvector text only where a phrase occurs and its rarest word more than once", async () => {
     const all = documentIds.flatMap((id) => passagesOf.get(id)!);
     const rows = await run({ given: { ids: all, limit: all.length }, documents: null }, ["children", "look", "after", "council"], [["children", "look", "after"]]);
@@ -118,7 +147,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     let withVector = 0;
     for (const row of rows) {
       const inText = row.found?.[0] === true;
-      const least = Math.min(row.counts[0]!, row.counts[2]!, row.counts[4]!);
+      const least = Math.min(row.counts![0]!, row.counts![2]!, row.counts![4]!);
       expect(row.vector !== null, `passage ${row.id}`).toBe(inText && least > 1);
       if (row.vector !== null) {
         expect(row.vector).toContain("'children':");
@@ -127,6 +156,78 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     }
     expect(withVector).toBeGreaterThan(5);
     expect(withVector).toBeLessThan(all.length);
+  });
+
+  it("reads each candidate's row by its id in a nested loop, whatever the planner estimates", async () => {
+    // At 1M passages a restricted search over thousands of documents, its GIN estimate 10,000 rows, was planned as a
+    // merge join walking the whole primary key (3.6 s). Here nested loops are made costly for the planner (as a bad
+    // estimate makes them look): the candidates' rows must still be read one by one through the primary key.
+    const [leeds] = documentIds as [number];
+    const statement = candidateStatement(
+      {
+        found: { query: wordsQuery(["council"]), documents: [leeds], scan: false },
+        given: { ids: passagesOf.get(leeds)!.slice(0, 10), limit: 10 },
+        own: { documents: [leeds], query: wordsQuery(["look", "after"]), limit: 6 },
+        documents: [leeds],
+      },
+      ["council", "look", "after"],
+      [["look", "after"]],
+    );
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query("BEGIN");
+      await client.query("SET LOCAL enable_nestloop = off");
+      const plan = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${statement.sql}`, [workspaceId, ...statement.params]);
+      const text = plan.rows.map((row) => row["QUERY PLAN"]).join("\n");
+      expect(text).not.toMatch(/(Hash|Merge) Join/u);
+      expect(text).toContain("Index Scan using library_chunks_pkey");
+      const rows = await client.query<Row>(statement.sql, [workspaceId, ...statement.params]);
+      expect(rows.rows.length).toBeGreaterThan(10);
+    } finally {
+      await client.query("ROLLBACK");
+      await client.end();
+    }
+  });
+
+  it("leaves out of a restricted search's fill the passages it has read outside its documents, with the same results", async () => {
+    const large = { ...postgresTextSearchSettings, championFrom: 0, championSize: 80 };
+    const open = (): Promise<Store> =>
+      openPostgresStore({ url: database.url, workspaceId }, { textSearch: large, championSearch: { ...championSearchSettings, rareCandidates: 10, scanDocumentsUpTo: 0 } });
+    const terms: TextQuery["terms"] = [{ phrase: ["kinship"], weight: 1 }, { phrase: ["looked", "after"], weight: 1 }, { phrase: ["council"], weight: 1 }];
+    const [leeds] = documentIds as [number];
+    const restricted: TextQuery = { terms, limit: 5, documentIds: [leeds] };
+    const fresh = await open();
+    const expected = await fresh.passages.searchText(restricted);
+    await fresh.close();
+    const store = await open();
+    const spy = vi.spyOn(pg.Client.prototype, "query");
+    /** The given ids the last candidate statement sent (a restricted search's: `unnest($ids, $positions)`). */
+    const givenSent = (): number[] => {
+      const calls = spy.mock.calls.map((entry) => {
+        const [first, second] = entry as unknown as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+        return typeof first === "string" ? { text: first, values: second ?? [] } : { text: first.text, values: first.values ?? [] };
+      });
+      const call = calls.findLast((entry) => entry.text.includes("candidates AS"));
+      const position = /unnest\(\$(\d+)::bigint\[\], \$\d+::integer\[\]\)/u.exec(call?.text ?? "");
+      return position === null ? [] : (call!.values[Number(position[1]) - 1] as number[]).map(Number);
+    };
+    try {
+      const first = await store.passages.searchText(restricted);
+      const before = givenSent();
+      await store.passages.searchText({ terms, limit: 5 });
+      const second = await store.passages.searchText(restricted);
+      const after = givenSent();
+      expect(first.map((hit) => [hit.chunkId, hit.score])).toEqual(expected.map((hit) => [hit.chunkId, hit.score]));
+      expect(second.map((hit) => [hit.chunkId, hit.score])).toEqual(expected.map((hit) => [hit.chunkId, hit.score]));
+      // The second time, the fill holds only passages of Leeds (or not read yet): Bristol's were read the first time.
+      expect(before.some((id) => !passagesOf.get(leeds)!.includes(id))).toBe(true);
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.every((id) => passagesOf.get(leeds)!.includes(id))).toBe(true);
+    } finally {
+      spy.mockRestore();
+      await store.close();
+    }
   });
 
   it("answers a warm search, restricted or not, in three round trips", async () => {
