@@ -83,6 +83,8 @@ export async function openScaleStore(location: string, sizeLabel: string, reuse 
       async afterBulkLoad() {
         await withClient(location, async (client) => {
           await client.query("ANALYZE");
+          // What the ingestion worker's step after a batch does (prepareSearch): the full-text index's pending list merged.
+          await client.query("SELECT gin_clean_pending_list('library_chunks_terms'::regclass)");
         });
       },
     };

@@ -434,6 +434,11 @@ export class PostgresPassages implements PassageIndex {
   }): Promise<{ built: number; fresh: number; stopped: boolean }> {
     const settings = this.#tuning.textSearch ?? postgresTextSearchSettings;
     const large = this.#tuning.championSearch ?? championSearchSettings;
+    // GIN takes new passages into a pending list (`fastupdate`, up to gin_pending_list_limit, 4 MB by default) that
+    // every lookup reads in full, and autovacuum merges it only once a table's inserts pass its threshold (200,000 at
+    // 1M passages), so after a batch it could stay for days: at 1M a lookup of a word in no passage read 326 buffers
+    // with 787 passages pending, 9 once merged (docs/benchmarks.md, issue 14 eighth stop). After a batch is the time.
+    await this.#queries.mergePendingFullTextEntries();
     const totals = await this.#totals();
     if (totals.chunkCount < settings.championFrom) return { built: 0, fresh: 0, stopped: false };
     const stemsOf = (text: string): string[] => tokenize(text).map(stemToken);

@@ -67,6 +67,22 @@ export class WorkspaceQueries {
   }
 
   /**
+   * Merges the full-text index's pending list (GIN `fastupdate`) into the index: maintenance of the index every
+   * workspace shares, reading and changing no workspace's rows, so the one fixed statement it is, not a statement
+   * the workspace check could pass. Returns the pending pages merged; null when this role does not own the index
+   * (the merge needs ownership; autovacuum then does it in its own time).
+   */
+  async mergePendingFullTextEntries(): Promise<number | null> {
+    try {
+      const result = await this.#connection.query<{ merged: string }>("SELECT gin_clean_pending_list('library_chunks_terms'::regclass)::text AS merged");
+      return Number(result.rows[0]?.merged ?? 0);
+    } catch (error) {
+      if ((error as { code?: string }).code === "42501") return null;
+      throw error;
+    }
+  }
+
+  /**
    * The same workspace's statements on connections that carry planner `settings` for their session (settingsPool):
    * a single statement that needs them (the search's ranking) is then one round trip, with no transaction around it
    * to set them in. Every statement is still bound to the workspace and checked, as through this object. Its
