@@ -195,6 +195,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return titleCache;
   };
 
+  /**
+   * The data sets searched on their own for a few candidates: only those whose title or file name holds a word of the
+   * question that few titles hold (searching every row of every data set for every question would cost as much as
+   * the rest of the search). None when no data set is named so.
+   */
+  const dataSetSearch = async (analysed: AnalysedQuery, terms: TextQuery["terms"]): Promise<PassageHit[]> => {
+    const { titles, byStem } = await documentStems();
+    const named = analysed.concepts
+      .filter((concept) => concept.kind !== "figure")
+      .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
+      .map((form) => form.stems)
+      .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+    const dataSets = (await documentKinds()).dataSets
+      .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
+      .map((dataSet) => dataSet.id);
+    return dataSets.length > 0 ? store.passages.searchText({ terms, limit: weights.dataSetCandidates, documentIds: dataSets }) : [];
+  };
+
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
@@ -229,6 +247,23 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
+    // The follow-up searches below that do not depend on the main search's hits (the data sets named by the question,
+    // the provisions asked for by number) are started beside it, so a search waits for the slowest of them rather than
+    // their sum (at 1M passages the data sets' own search took ~100 ms of wall time after the main one); their hits are
+    // merged afterwards exactly as before, in the same order.
+    const dataSetHits = !options.documentIds && weights.dataSetCandidates > 0 ? dataSetSearch(analysed, [...candidateTerms, ...phrases]) : undefined;
+    // Not awaited when the prose search below takes its place: a failure there must not go unhandled.
+    dataSetHits?.catch(() => undefined);
+    const referenceHits = analysed.concepts
+      .filter((candidate) => candidate.reference)
+      .map((concept) =>
+        store.passages.searchText({
+          terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
+          limit: 40,
+          ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+        }),
+      );
+    for (const pending of referenceHits) pending.catch(() => undefined);
     let hits = await store.passages.searchText(textQuery);
     // The rarer terms may be only a concept's other forms ("kid", "pupil" for "children") that the library never
     // uses, where every word the question wrote is common (a small library): then every term is searched.
@@ -246,36 +281,19 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
-    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
-    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
-    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
-    // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
-    // row of every data set for every question would cost as much as the rest of the search.
-    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
-      const { titles, byStem } = await documentStems();
-      const named = analysed.concepts
-        .filter((concept) => concept.kind !== "figure")
-        .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
-        .map((form) => form.stems)
-        .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
-      const dataSets = (await documentKinds()).dataSets
-        .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
-        .map((dataSet) => dataSet.id);
-      if (dataSets.length > 0) {
-        const known = new Set(hits.map((hit) => hit.chunkId));
-        for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: weights.dataSetCandidates, documentIds: dataSets })) {
-          if (!known.has(hit.chunkId)) hits.push(hit);
-        }
+    // The other way round (used only when the prose search above did not run): a data set's row passages are long (a
+    // title, notes and every column on each row), so short prose passages fill the candidates word by word and no row
+    // of the data set the question is about ("net gain of children placed in children's homes") is reranked at all.
+    if (dataSetHits !== undefined && prose.length === 0) {
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      for (const hit of await dataSetHits) {
+        if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
     // passages are fetched by the reference alone too (its own text carries it in its section label).
-    for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
-      const referenced = await store.passages.searchText({
-        terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
-        limit: 40,
-        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-      });
+    for (const pending of referenceHits) {
+      const referenced = await pending;
       const known = new Set(hits.map((hit) => hit.chunkId));
       const scale = (hits[0]?.score ?? 1) / Math.max(referenced[0]?.score ?? 1, 1e-9);
       for (const hit of referenced) if (!known.has(hit.chunkId)) hits.push({ ...hit, score: hit.score * scale * 0.8 });
@@ -285,8 +303,16 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
     const { titles, byStem } = await documentStems();
-    const titlesHolding = (form: ConceptForm): number =>
-      (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
+    // Each form's count once (asked twice below; at 1M a common stem's titles run to thousands).
+    const holdingCounts = new Map<ConceptForm, number>();
+    const titlesHolding = (form: ConceptForm): number => {
+      let count = holdingCounts.get(form);
+      if (count === undefined) {
+        count = (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
+        holdingCounts.set(form, count);
+      }
+      return count;
+    };
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
@@ -324,27 +350,39 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const positionsIn = stemPositionFinder(analysed.concepts.flatMap((concept) => concept.forms.flatMap((form) => [...form.stems, ...(form.notWithin ?? []).flat()])));
     const scoreHit = (hit: PassageHit): SearchResult => {
       const textStems = positionsIn(hit.text);
-      const { file: fileStems, headings: headingStems } = labelStemsOf(hit);
-      const section = sectionStemsOf(hit);
+      const holdsAt = holdsIn(textStems);
+      // Where each form stands in the text, found once per passage (the coverage and the off-subject test both ask).
+      const formPositions = new Map<ConceptForm, readonly number[]>();
+      const inText = (form: ConceptForm): readonly number[] => {
+        let at = formPositions.get(form);
+        if (at === undefined) formPositions.set(form, (at = positionsOutsideTermsWhere(holdsAt, form, textStems.find(form.stems))));
+        return at;
+      };
+      // The labels are read only when the text itself does not hold a form (most candidates hold most forms).
+      let labels: { file: readonly string[]; headings: readonly string[] } | undefined;
+      const fileStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).file;
+      const headingStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).headings;
+      let sectionText: string | undefined;
+      const sectionOf = (): string => (sectionText ??= sectionStemsOf(hit));
       const positions: (readonly number[] | undefined)[] = [];
       let covered = 0;
       analysed.concepts.forEach((concept, index) => {
         let credit = 0;
         let found: readonly number[] | undefined;
         for (const form of concept.forms) {
-          const at = positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems));
+          const at = inText(form);
           if (at.length > 0) {
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHolds(fileStems, form)) {
+          } else if (titleHolds(fileStemsOf(), form)) {
             credit = Math.max(credit, weights.credit.title);
-          } else if (form.original && section === textOf(form)) {
+          } else if (form.original && sectionOf() === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
-          } else if (positionsOutsideTerms(headingStems, form, findSequence(headingStems, form.stems)).length > 0) {
+          } else if (positionsOutsideTerms(headingStemsOf(), form, findSequence(headingStemsOf(), form.stems)).length > 0) {
             credit = Math.max(credit, weights.credit.heading);
-          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? "")) {
+          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStemsOf().includes(form.stems.at(-1) ?? "")) {
             // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
             credit = Math.max(credit, weights.credit.heading * weights.credit.headNoun);
           }
@@ -372,18 +410,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some(
-            (form) =>
-              titleHolds(fileStems, form) ||
-              positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
-          ),
+          !concept.forms.some((form) => titleHolds(fileStemsOf(), form) || inText(form).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
-        (concept) => concept.reference && concept.forms.some((form) => section === textOf(form)),
+        (concept) => concept.reference && concept.forms.some((form) => sectionOf() === textOf(form)),
       )
         ? 1
         : 0;
