@@ -30,34 +30,6 @@ describe("data-set candidates", () => {
     expect(results.some((result) => result.fileName.endsWith(".csv"))).toBe(true);
   });
 
-  it("starts the data sets' own search beside the main one, not after it, with the same results", async () => {
-    const question = "Which council had the highest net gain of children placed in children's homes in 2024?";
-    const events: string[] = [];
-    // The store's full-text search held open a while: run in turn, the data sets' search would start after the main one ended.
-    const searchText: Store["passages"]["searchText"] = async (query) => {
-      const label = query.documentIds ? "data sets" : "main";
-      events.push(`start ${label}`);
-      const hits = await store.passages.searchText(query);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      events.push(`end ${label}`);
-      return hits;
-    };
-    // The store as it is (its methods bound to it), but for that search.
-    const bound = <Target extends object>(target: Target, replaced: Record<string, unknown>): Target =>
-      new Proxy(target, {
-        get: (object, key) => {
-          if (typeof key === "string" && key in replaced) return replaced[key];
-          const value: unknown = Reflect.get(object, key, object);
-          return typeof value === "function" ? (value as (...values: unknown[]) => unknown).bind(object) : value;
-        },
-      });
-    const slow = bound(store, { passages: bound(store.passages, { searchText }) });
-    const results = await createSearcher(slow).search(question, { limit: 5, candidates: 4 });
-    expect(events.indexOf("start data sets")).toBeGreaterThanOrEqual(0);
-    expect(events.indexOf("start data sets")).toBeLessThan(events.indexOf("end main"));
-    expect(results).toEqual(await createSearcher(store).search(question, { limit: 5, candidates: 4 }));
-  });
-
   it("leaves out data sets the question does not name", async () => {
     const results = await createSearcher(store).search("Which council had the highest needs?", { limit: 5, candidates: 4 });
     expect(results.some((result) => result.fileName.endsWith(".csv"))).toBe(false);

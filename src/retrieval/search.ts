@@ -247,23 +247,6 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       limit: options.candidates ?? 200,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
-    // The follow-up searches below that do not depend on the main search's hits (the data sets named by the question,
-    // the provisions asked for by number) are started beside it, so a search waits for the slowest of them rather than
-    // their sum (at 1M passages the data sets' own search took ~100 ms of wall time after the main one); their hits are
-    // merged afterwards exactly as before, in the same order.
-    const dataSetHits = !options.documentIds && weights.dataSetCandidates > 0 ? dataSetSearch(analysed, [...candidateTerms, ...phrases]) : undefined;
-    // Not awaited when the prose search below takes its place: a failure there must not go unhandled.
-    dataSetHits?.catch(() => undefined);
-    const referenceHits = analysed.concepts
-      .filter((candidate) => candidate.reference)
-      .map((concept) =>
-        store.passages.searchText({
-          terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
-          limit: 40,
-          ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-        }),
-      );
-    for (const pending of referenceHits) pending.catch(() => undefined);
     let hits = await store.passages.searchText(textQuery);
     // The rarer terms may be only a concept's other forms ("kid", "pupil" for "children") that the library never
     // uses, where every word the question wrote is common (a small library): then every term is searched.
@@ -281,19 +264,26 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
-    // The other way round (used only when the prose search above did not run): a data set's row passages are long (a
-    // title, notes and every column on each row), so short prose passages fill the candidates word by word and no row
-    // of the data set the question is about ("net gain of children placed in children's homes") is reranked at all.
-    if (dataSetHits !== undefined && prose.length === 0) {
+    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
+    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
+    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
+    // After the main search, not beside it: the store can serve this follow-up with the same terms from the rows the
+    // main search kept (sharedTopRows, src/store/text-search.json), which a search started beside it cannot; started
+    // beside it, searches at 1M passages were slower, not faster (docs/benchmarks.md, issue 14, eighth stop).
+    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await dataSetHits) {
+      for (const hit of await dataSetSearch(analysed, [...candidateTerms, ...phrases])) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
     // passages are fetched by the reference alone too (its own text carries it in its section label).
-    for (const pending of referenceHits) {
-      const referenced = await pending;
+    for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
+      const referenced = await store.passages.searchText({
+        terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
+        limit: 40,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
       const known = new Set(hits.map((hit) => hit.chunkId));
       const scale = (hits[0]?.score ?? 1) / Math.max(referenced[0]?.score ?? 1, 1e-9);
       for (const hit of referenced) if (!known.has(hit.chunkId)) hits.push({ ...hit, score: hit.score * scale * 0.8 });
