@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { createSearcher } from "../retrieval/search.ts";
-import type { Searcher } from "../retrieval/search.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
@@ -94,27 +93,6 @@ describe("a question naming a council finds that council's date-named report", (
     expect(await searcher.search(unnamed, { limit: 5 })).toEqual(await createSearcher(store).search(unnamed, { limit: 5 }));
     // Wrapping twice changes nothing.
     expect(withDocumentIdentity(searcher, store)).toBe(searcher);
-  });
-
-  it("runs the whole question's search and the linked documents' search side by side, merged as in turn", async () => {
-    // An inner searcher that holds each search open a while: run in turn, the second would start after the first ended.
-    const inner = createSearcher(store);
-    const events: string[] = [];
-    const slow: Searcher = {
-      analyse: (query) => inner.analyse(query),
-      search: async (query, options) => {
-        const label = options.documentIds ? "linked" : "whole";
-        events.push(`start ${label}`);
-        const results = await inner.search(query, options);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        events.push(`end ${label}`);
-        return results;
-      },
-    };
-    const results = await withDocumentIdentity(slow, store).search(question, { limit: 5 });
-    expect(events.slice(0, 2)).toEqual(["start whole", "start linked"]);
-    // The same results as the unwrapped searcher gives through the wrapper.
-    expect(results).toEqual(await withDocumentIdentity(createSearcher(store), store).search(question, { limit: 5 }));
   });
 
   it("takes only the council's words out of the question", async () => {

@@ -95,15 +95,11 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       const known = merged.get(result.chunkId);
       if (!known || known.score < result.score) merged.set(result.chunkId, result);
     };
+    for (const result of await searcher.search(query, wider)) add(result);
     const rest = withoutCouncilNames(query, councils);
-    // The two searches do not depend on each other: run side by side (a search then waits for the slower, not for
-    // both in turn), their results merged in the same order as before.
-    const [whole, linkedOnly] = await Promise.all([
-      searcher.search(query, wider),
-      linked.length > 0 && rest.trim().length > 0 && rest !== query ? searcher.search(rest, { ...wider, documentIds: linked }) : [],
-    ]);
-    for (const result of whole) add(result);
-    for (const result of linkedOnly) add(result);
+    if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
+      for (const result of await searcher.search(rest, { ...wider, documentIds: linked })) add(result);
+    }
 
     // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
     const namePatterns = councils.map(localAuthorityPattern);
