@@ -195,6 +195,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return titleCache;
   };
 
+  /**
+   * The data sets searched on their own for a few candidates: only those whose title or file name holds a word of the
+   * question that few titles hold (searching every row of every data set for every question would cost as much as
+   * the rest of the search). None when no data set is named so.
+   */
+  const dataSetSearch = async (analysed: AnalysedQuery, terms: TextQuery["terms"]): Promise<PassageHit[]> => {
+    const { titles, byStem } = await documentStems();
+    const named = analysed.concepts
+      .filter((concept) => concept.kind !== "figure")
+      .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
+      .map((form) => form.stems)
+      .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+    const dataSets = (await documentKinds()).dataSets
+      .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
+      .map((dataSet) => dataSet.id);
+    return dataSets.length > 0 ? store.passages.searchText({ terms, limit: weights.dataSetCandidates, documentIds: dataSets }) : [];
+  };
+
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
@@ -249,23 +267,13 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
     // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
     // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
-    // Only the data sets whose title or file name holds a word of the question that few titles hold: searching every
-    // row of every data set for every question would cost as much as the rest of the search.
+    // After the main search, not beside it: the store can serve this follow-up with the same terms from the rows the
+    // main search kept (sharedTopRows, src/store/text-search.json), which a search started beside it cannot; started
+    // beside it, searches at 1M passages were slower, not faster (docs/benchmarks.md, issue 14, eighth stop).
     if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
-      const { titles, byStem } = await documentStems();
-      const named = analysed.concepts
-        .filter((concept) => concept.kind !== "figure")
-        .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
-        .map((form) => form.stems)
-        .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
-      const dataSets = (await documentKinds()).dataSets
-        .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
-        .map((dataSet) => dataSet.id);
-      if (dataSets.length > 0) {
-        const known = new Set(hits.map((hit) => hit.chunkId));
-        for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: weights.dataSetCandidates, documentIds: dataSets })) {
-          if (!known.has(hit.chunkId)) hits.push(hit);
-        }
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      for (const hit of await dataSetSearch(analysed, [...candidateTerms, ...phrases])) {
+        if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
     // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
@@ -285,8 +293,16 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
     const { titles, byStem } = await documentStems();
-    const titlesHolding = (form: ConceptForm): number =>
-      (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
+    // Each form's count once (asked twice below; at 1M a common stem's titles run to thousands).
+    const holdingCounts = new Map<ConceptForm, number>();
+    const titlesHolding = (form: ConceptForm): number => {
+      let count = holdingCounts.get(form);
+      if (count === undefined) {
+        count = (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
+        holdingCounts.set(form, count);
+      }
+      return count;
+    };
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&
@@ -324,27 +340,39 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const positionsIn = stemPositionFinder(analysed.concepts.flatMap((concept) => concept.forms.flatMap((form) => [...form.stems, ...(form.notWithin ?? []).flat()])));
     const scoreHit = (hit: PassageHit): SearchResult => {
       const textStems = positionsIn(hit.text);
-      const { file: fileStems, headings: headingStems } = labelStemsOf(hit);
-      const section = sectionStemsOf(hit);
+      const holdsAt = holdsIn(textStems);
+      // Where each form stands in the text, found once per passage (the coverage and the off-subject test both ask).
+      const formPositions = new Map<ConceptForm, readonly number[]>();
+      const inText = (form: ConceptForm): readonly number[] => {
+        let at = formPositions.get(form);
+        if (at === undefined) formPositions.set(form, (at = positionsOutsideTermsWhere(holdsAt, form, textStems.find(form.stems))));
+        return at;
+      };
+      // The labels are read only when the text itself does not hold a form (most candidates hold most forms).
+      let labels: { file: readonly string[]; headings: readonly string[] } | undefined;
+      const fileStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).file;
+      const headingStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).headings;
+      let sectionText: string | undefined;
+      const sectionOf = (): string => (sectionText ??= sectionStemsOf(hit));
       const positions: (readonly number[] | undefined)[] = [];
       let covered = 0;
       analysed.concepts.forEach((concept, index) => {
         let credit = 0;
         let found: readonly number[] | undefined;
         for (const form of concept.forms) {
-          const at = positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems));
+          const at = inText(form);
           if (at.length > 0) {
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHolds(fileStems, form)) {
+          } else if (titleHolds(fileStemsOf(), form)) {
             credit = Math.max(credit, weights.credit.title);
-          } else if (form.original && section === textOf(form)) {
+          } else if (form.original && sectionOf() === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
-          } else if (positionsOutsideTerms(headingStems, form, findSequence(headingStems, form.stems)).length > 0) {
+          } else if (positionsOutsideTerms(headingStemsOf(), form, findSequence(headingStemsOf(), form.stems)).length > 0) {
             credit = Math.max(credit, weights.credit.heading);
-          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStems.includes(form.stems.at(-1) ?? "")) {
+          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStemsOf().includes(form.stems.at(-1) ?? "")) {
             // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
             credit = Math.max(credit, weights.credit.heading * weights.credit.headNoun);
           }
@@ -372,18 +400,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some(
-            (form) =>
-              titleHolds(fileStems, form) ||
-              positionsOutsideTermsWhere(holdsIn(textStems), form, textStems.find(form.stems)).length > 0,
-          ),
+          !concept.forms.some((form) => titleHolds(fileStemsOf(), form) || inText(form).length > 0),
       ).length;
       const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
       const ownProvision = analysed.concepts.some(
-        (concept) => concept.reference && concept.forms.some((form) => section === textOf(form)),
+        (concept) => concept.reference && concept.forms.some((form) => sectionOf() === textOf(form)),
       )
         ? 1
         : 0;
