@@ -1,0 +1,77 @@
+/**
+ * The handle on MuPDF's WebAssembly module, for reading structured text without JSON (pdf-stext-reader.ts).
+ *
+ * mupdf.js keeps its Emscripten module private, but builds it from `globalThis.$libmupdf_wasm_Module` when it is first
+ * evaluated (`await libmupdf_wasm(globalThis["$libmupdf_wasm_Module"])`), and Emscripten's factory fills in the object
+ * it is given: the exported C functions (`_wasm_stext_...`) and the heap views. So this module must be evaluated
+ * before mupdf.js, once per thread (each worker thread has its own globalThis and its own MuPDF): every module that
+ * imports "mupdf" imports this one just before it (ES modules evaluate their imports in order; a test checks the
+ * rule), and the CLI's entry imports it first (the bundles hoist "mupdf" above their own code). Where MuPDF was
+ * loaded first anyway, the object stays empty and `mupdfModule()` says why; page text then goes through
+ * `asJSON()` as before.
+ */
+
+/** The global mupdf.js reads (see above). */
+const moduleKey = "$libmupdf_wasm_Module";
+
+/** The exports of MuPDF's WebAssembly module the structured-text reader calls; pointers are numbers. */
+export interface MupdfModule {
+  HEAPU8: Uint8Array;
+  HEAPF32: Float32Array;
+  _wasm_stext_page_get_first_block(page: number): number;
+  _wasm_stext_block_get_next(block: number): number;
+  _wasm_stext_block_get_type(block: number): number;
+  _wasm_stext_block_get_bbox(block: number): number;
+  _wasm_stext_block_get_first_line(block: number): number;
+  _wasm_stext_line_get_next(line: number): number;
+  _wasm_stext_line_get_bbox(line: number): number;
+  _wasm_stext_line_get_first_char(line: number): number;
+  _wasm_stext_char_get_next(char: number): number;
+  _wasm_stext_char_get_c(char: number): number;
+  _wasm_stext_char_get_origin(char: number): number;
+  _wasm_stext_char_get_size(char: number): number;
+  _wasm_stext_char_get_font(char: number): number;
+  _wasm_font_get_name(font: number): number;
+  _wasm_font_is_bold(font: number): number;
+}
+
+const functionNames = [
+  "_wasm_stext_page_get_first_block",
+  "_wasm_stext_block_get_next",
+  "_wasm_stext_block_get_type",
+  "_wasm_stext_block_get_bbox",
+  "_wasm_stext_block_get_first_line",
+  "_wasm_stext_line_get_next",
+  "_wasm_stext_line_get_bbox",
+  "_wasm_stext_line_get_first_char",
+  "_wasm_stext_char_get_next",
+  "_wasm_stext_char_get_c",
+  "_wasm_stext_char_get_origin",
+  "_wasm_stext_char_get_size",
+  "_wasm_stext_char_get_font",
+  "_wasm_font_get_name",
+  "_wasm_font_is_bold",
+] as const satisfies ReadonlyArray<keyof MupdfModule>;
+
+const globals = globalThis as Record<string, unknown>;
+// Set only when absent: a second copy of this module (the sources and dist/ in one test process) shares the object.
+if (globals[moduleKey] === undefined) globals[moduleKey] = {};
+const handed = globals[moduleKey];
+
+/**
+ * MuPDF's module once mupdf.js has loaded (call it only after "mupdf" was imported), or why it cannot be used: MuPDF
+ * was evaluated before this module set the global (a module imported "mupdf" without importing this one first), or
+ * an upgraded mupdf.js no longer reads the global or exports what the reader calls.
+ */
+export function mupdfModule(): { module: MupdfModule } | { reason: string } {
+  if (typeof handed !== "object" || handed === null) return { reason: `globalThis.${moduleKey} is not an object` };
+  const candidate = handed as Record<string, unknown>;
+  if (Object.keys(candidate).length === 0) {
+    return { reason: `MuPDF was loaded before src/loaders/mupdf-module.ts set globalThis.${moduleKey} (import it before "mupdf")` };
+  }
+  const missing: string[] = functionNames.filter((name) => typeof candidate[name] !== "function");
+  if (!(candidate.HEAPU8 instanceof Uint8Array)) missing.push("HEAPU8");
+  if (!(candidate.HEAPF32 instanceof Float32Array)) missing.push("HEAPF32");
+  if (missing.length > 0) return { reason: `MuPDF's module lacks ${missing.join(", ")} (mupdf.js changed?)` };
+  return { module: candidate as unknown as MupdfModule };
+}
