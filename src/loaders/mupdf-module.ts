@@ -9,7 +9,14 @@
  * rule), and the CLI's entry imports it first (the bundles hoist "mupdf" above their own code). Where MuPDF was
  * loaded first anyway, the object stays empty and `mupdfModule()` says why; page text then goes through
  * `asJSON()` as before.
+ *
+ * The same object carries `instantiateWasm`, which Emscripten calls instead of its own loader: MuPDF's WebAssembly
+ * (10 MB) is read once and compiled as it is, where mupdf.js's loader copied it into a second array first.
  */
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The global mupdf.js reads (see above). */
 const moduleKey = "$libmupdf_wasm_Module";
@@ -53,9 +60,41 @@ const functionNames = [
   "_wasm_font_is_bold",
 ] as const satisfies ReadonlyArray<keyof MupdfModule>;
 
+/** MuPDF's WebAssembly beside mupdf.js, where mupdf.js's own loader finds it; null where it is not there. */
+function wasmFile(): string | null {
+  try {
+    const file = join(dirname(createRequire(fileURLToPath(import.meta.url)).resolve("mupdf")), "mupdf-wasm.wasm");
+    return existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Emscripten's `Module.instantiateWasm`: reads MuPDF's WebAssembly and compiles and instantiates it as read. mupdf.js's
+ * loader reads the file into one array and copies it into another before compiling; a fresh 10 MB costs ~30 ms of page
+ * faults on the VMs measured, and the import of MuPDF took ~70-80 ms less CPU per thread without the copy
+ * (docs/benchmarks.md, "issue 10, eighth stop"). Synchronous, so that a file that cannot be read or compiled throws
+ * out of Emscripten's promise and fails the import of "mupdf", as its own loader's failure does (its promise would
+ * never settle on a failure reported later).
+ */
+function instantiateFrom(file: string) {
+  return (imports: object, receive: (instance: object, module: object) => void): Record<string, never> => {
+    const module = new webAssembly.Module(readFileSync(file));
+    receive(new webAssembly.Instance(module, imports), module);
+    return {};
+  };
+}
+
+/** The part of the WebAssembly global used here (this project's TypeScript libraries do not declare it). */
+const webAssembly = (globalThis as unknown as { WebAssembly: { Module: new (bytes: Uint8Array) => object; Instance: new (module: object, imports: object) => object } }).WebAssembly;
+
 const globals = globalThis as Record<string, unknown>;
 // Set only when absent: a second copy of this module (the sources and dist/ in one test process) shares the object.
-if (globals[moduleKey] === undefined) globals[moduleKey] = {};
+if (globals[moduleKey] === undefined) {
+  const file = wasmFile();
+  globals[moduleKey] = file === null ? {} : { instantiateWasm: instantiateFrom(file) };
+}
 const handed = globals[moduleKey];
 
 /**
@@ -66,7 +105,8 @@ const handed = globals[moduleKey];
 export function mupdfModule(): { module: MupdfModule } | { reason: string } {
   if (typeof handed !== "object" || handed === null) return { reason: `globalThis.${moduleKey} is not an object` };
   const candidate = handed as Record<string, unknown>;
-  if (Object.keys(candidate).length === 0) {
+  // Emscripten sets the heap views and exports on the object; none of them there: it never saw this object.
+  if (candidate.HEAPU8 === undefined && functionNames.every((name) => candidate[name] === undefined)) {
     return { reason: `MuPDF was loaded before src/loaders/mupdf-module.ts set globalThis.${moduleKey} (import it before "mupdf")` };
   }
   const missing: string[] = functionNames.filter((name) => typeof candidate[name] !== "function");

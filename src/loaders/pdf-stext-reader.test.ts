@@ -168,6 +168,8 @@ function handWrittenPdf(font: { baseFont?: string; unicode?: string; differences
 describe("the structured-text reader against the JSON path", () => {
   it("is what this thread reads pages with (MuPDF's module was handed over before MuPDF loaded)", () => {
     expect(pageTextReader()).toEqual({ kind: "structured text" });
+    // And Emscripten instantiated MuPDF through the handle's instantiateWasm (it calls that whenever it is set).
+    expect(typeof (globalThis as Record<string, unknown> & { $libmupdf_wasm_Module?: { instantiateWasm?: unknown } }).$libmupdf_wasm_Module?.instantiateWasm).toBe("function");
   });
 
   it("gives the same lines on a PDF with bold and regular fonts, several sizes, an image and non-ASCII text", async () => {
