@@ -19,8 +19,12 @@ if (skip) console.warn("skipped: dist/ is missing, unbundled or older than src/ 
 
 const environment = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
 const url = (...path: string[]): string => JSON.stringify(pathToFileURL(join(repositoryRoot, ...path)).href);
-/** Printed by a child once MuPDF has loaded: whether Emscripten filled in the object mupdf-module.ts set. */
-const report = `console.log("module filled: " + (typeof globalThis["$libmupdf_wasm_Module"]?._wasm_stext_char_get_c === "function"));`;
+/**
+ * Printed by a child once MuPDF has loaded: whether Emscripten filled in the object mupdf-module.ts set, and whether
+ * that object held the instantiateWasm that reads MuPDF's WebAssembly once (so the bundles' rewritten import.meta.url
+ * found the file).
+ */
+const report = `const handed = globalThis["$libmupdf_wasm_Module"]; console.log("module filled: " + (typeof handed?._wasm_stext_char_get_c === "function") + ", own instantiation: " + (typeof handed?.instantiateWasm === "function"));`;
 
 describe.skipIf(skip)("MuPDF's module in the compiled entries", () => {
   const folder = temporaryDirectory("hearth-mupdf-entries-");
@@ -41,7 +45,7 @@ describe.skipIf(skip)("MuPDF's module in the compiled entries", () => {
       const code = await exports.main(${ingest(temporaryDirectory())});
       if (code !== 0) throw new Error("ingest failed: " + code);
       ${report}`;
-    expect(run(script)).toBe("module filled: true");
+    expect(run(script)).toBe("module filled: true, own instantiation: true");
   }, 60_000);
 
   it.each([
@@ -53,7 +57,7 @@ describe.skipIf(skip)("MuPDF's module in the compiled entries", () => {
       const code = await main(${ingest(temporaryDirectory())});
       if (code !== 0) throw new Error("ingest failed: " + code);
       ${report}`;
-    expect(run(script)).toBe("module filled: true");
+    expect(run(script)).toBe("module filled: true, own instantiation: true");
   }, 60_000);
 
   it("is filled in in the PDF page worker thread (its module graph, as the loader starts it)", () => {
