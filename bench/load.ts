@@ -11,6 +11,8 @@ import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see src/loaders/mupdf-module.ts).
+import "../src/loaders/mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
 

@@ -1,6 +1,9 @@
 /** The `hearth` command line: the only place (with src/config) that touches process.env and argv. */
 // First, so its settings hold before any module below builds a schema.
 import "./zod-settings.ts";
+// Before any module that loads MuPDF. The loaders import it before "mupdf" too, but the bundles load MuPDF ahead of
+// the loaders' code (dist/bundle/ hoists the import, dist/cached/ imports it first): see loaders/mupdf-module.ts.
+import "../loaders/mupdf-module.ts";
 import { buildProgram } from "./program.ts";
 import type { CliIo } from "./program.ts";
 import { HearthError } from "../errors/hearth-error.ts";

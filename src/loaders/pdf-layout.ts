@@ -53,7 +53,10 @@ interface StextJson {
   }>;
 }
 
-/** Turns MuPDF's `asJSON()` output for a page into lines; whitespace-only lines are dropped. */
+/**
+ * Turns MuPDF's `asJSON()` output for a page into lines; whitespace-only lines are dropped. The loader reads MuPDF's
+ * structured text directly instead (pdf-stext-reader.ts, the same lines); this is its fallback.
+ */
 export function pageTextFromJson(json: string, page: number, width: number, height: number): PdfPageText {
   const parsed = JSON.parse(json) as StextJson;
   const lines: PdfLine[] = [];
@@ -62,7 +65,7 @@ export function pageTextFromJson(json: string, page: number, width: number, heig
   (parsed.blocks ?? []).forEach((block, blockIndex) => {
     if (block.type === "image") hasImage = true;
     for (const line of block.lines ?? []) {
-      const text = normaliseSpaces(mapUnmappableGlyphs(line.text ?? ""));
+      const text = lineText(line.text ?? "");
       if (text === "" || line.bbox === undefined) continue;
       const font = line.font ?? {};
       characters += text.length;
@@ -73,12 +76,22 @@ export function pageTextFromJson(json: string, page: number, width: number, heig
         y1: line.bbox.y + line.bbox.h,
         text,
         size: font.size ?? 0,
-        bold: font.weight === "bold" || /bold|black|heavy/i.test(font.name ?? ""),
+        bold: isBoldFont(font.weight === "bold", font.name ?? ""),
         block: blockIndex,
       });
     }
   });
   return { page, width, height, lines, hasImage, characters };
+}
+
+/** A line's text as layout reads it (unmappable glyphs mapped, spaces collapsed); "" for a line to drop. */
+export function lineText(mupdfText: string): string {
+  return normaliseSpaces(mapUnmappableGlyphs(mupdfText));
+}
+
+/** Whether a line's font counts as bold: MuPDF says so, or its name does (many subset fonts carry only the name). */
+export function isBoldFont(mupdfSaysBold: boolean, name: string): boolean {
+  return mupdfSaysBold || /bold|black|heavy/i.test(name);
 }
 
 export function normaliseSpaces(text: string): string {

@@ -4,9 +4,12 @@
  * (pdf-page-worker.ts), which reads and lays out part of a long PDF's pages in parallel.
  */
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see mupdf-module.ts).
+import { mupdfModule } from "./mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { describeError } from "../errors/hearth-error.ts";
 import { layoutGeometry, pageGeometry, pageTextFromJson } from "./pdf-layout.ts";
+import { pageTextFromStructuredText } from "./pdf-stext-reader.ts";
 import type { DocumentTextStats, PageGeometry, PdfPageText } from "./pdf-layout.ts";
 import type { ContentBlock } from "./types.ts";
 
@@ -43,13 +46,22 @@ function withoutColourManagement<T>(action: () => T): T {
   }
 }
 
+/** MuPDF's module for reading structured text without JSON, or why pages go through `asJSON()` (mupdf-module.ts). */
+const structuredText = mupdfModule();
+
+/** How this thread reads pages' text: "structured text", or "JSON" and why (for tests and diagnostics). */
+export function pageTextReader(): { kind: "structured text" } | { kind: "JSON"; reason: string } {
+  return "module" in structuredText ? { kind: "structured text" } : { kind: "JSON", reason: structuredText.reason };
+}
+
 export function readPage(document: mupdf.Document, index: number): PdfPageText {
   const page = document.loadPage(index);
   try {
     const [x0, y0, x1, y1] = page.getBounds();
     const text = withoutColourManagement(() => page.toStructuredText("preserve-whitespace,preserve-images"));
     try {
-      return pageTextFromJson(text.asJSON(), index + 1, x1 - x0, y1 - y0);
+      const direct = "module" in structuredText ? pageTextFromStructuredText(structuredText.module, text.pointer, index + 1, x1 - x0, y1 - y0) : null;
+      return direct ?? pageTextFromJson(text.asJSON(), index + 1, x1 - x0, y1 - y0);
     } finally {
       text.destroy();
     }

@@ -8,6 +8,8 @@
  * two cores, and the pages never cross between threads.
  */
 import { parentPort, workerData } from "node:worker_threads";
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see mupdf-module.ts).
+import "./mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { describeError } from "../errors/hearth-error.ts";
 import { textStatsPart } from "./pdf-layout.ts";

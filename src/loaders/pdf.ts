@@ -3,6 +3,8 @@
  * headings), and OCR through tesseract for pages that are only a scanned image.
  */
 import { availableParallelism } from "node:os";
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see mupdf-module.ts).
+import "./mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { HearthError, describeError, fail, ok } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";

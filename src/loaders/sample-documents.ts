@@ -4,6 +4,8 @@
  * run on a clone without ../shared. Each states the same facts, so a test can look for the same words in all.
  * Only tests import this file.
  */
+// Before MuPDF is imported below: hands it the object its WebAssembly module fills in (see mupdf-module.ts).
+import "./mupdf-module.ts";
 import { buildZip, deflatedEntry } from "./zip-fixtures.ts";
 
 export interface SampleDocument {

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see loaders/mupdf-module.ts).
+import "../loaders/mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { describe, expect, it } from "vitest";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";

@@ -5,6 +5,8 @@
  * are lit (searching its words alone would light every "per week" on the page). Other quotes that layout breaks up
  * (hyphens, columns) are searched in runs of a few words.
  */
+// Before "mupdf": hands MuPDF the object its WebAssembly module fills in (see loaders/mupdf-module.ts).
+import "../loaders/mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { fail, ok, HearthError } from "../errors/hearth-error.ts";
 import type { Result } from "../errors/hearth-error.ts";
