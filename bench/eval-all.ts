@@ -6,17 +6,17 @@
  * `hearth eval` measures it. Options: `--data <dir>` (default: $TMPDIR/hearth-eval-all), `--verbose` (every
  * question that misses, with its answer), `--json <file>` (every figure and detail for scripts).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { EvaluationSummary } from "../src/answer/evaluate.ts";
-import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluate } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { corpus, questionSets } from "./question-sets.ts";
+import { corpus, questionSets, readQuestionSet } from "./question-sets.ts";
 
 
 const { values: options } = parseArgs({
@@ -54,9 +54,7 @@ async function main(): Promise<void> {
     for (const set of sets) {
       if (options.only && !options.only.split(",").includes(set.name)) continue;
       if (!existsSync(set.file)) continue;
-      const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-      if (!parsed.ok) throw parsed.error;
-      const summary = await evaluate(parsed.value, dependencies);
+      const summary = await evaluate(readQuestionSet(set.file), dependencies);
       rows.push({ name: set.name, summary });
       if (options.verbose) {
         for (const detail of summary.details) {

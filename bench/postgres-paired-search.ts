@@ -8,12 +8,11 @@
  * median over the measured rounds (the first round warms both) of the search's wall time and of this process's CPU
  * time, then p50 / p95 over the questions, and the gold page in the top 5 on each side.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { basename, resolve } from "node:path";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import type { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import type { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionsOf } from "./question-sets.ts";
 
 const [url, workspaceId, baseRoot, setNames = "dev,dev2,tuning", roundsText = "4"] = process.argv.slice(2);
 if (url === undefined || workspaceId === undefined || baseRoot === undefined) {
@@ -40,13 +39,7 @@ const openSide = async (name: string, root: string): Promise<Side> => {
 };
 
 const sides = [await openSide("base", resolve(baseRoot)), await openSide("this", resolve(new URL("..", import.meta.url).pathname))];
-const questions = questionSets()
-  .filter((set) => setNames.split(",").includes(set.name) && existsSync(set.file))
-  .flatMap((set) => {
-    const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-    if (!parsed.ok) throw parsed.error;
-    return parsed.value;
-  });
+const questions = questionsOf(setNames.split(","));
 const texts: string[] = [];
 for (const item of questions) texts.push(await sides[0]!.retrievalText(item.question));
 const cpuMilliseconds = (): number => {

@@ -10,15 +10,13 @@
  * replaces the size from which champion lists are used. HEARTH_PROFILE_OWN_BACKENDS=1 counts only this run's own
  * backends' CPU (by application name), not the whole server's: for measuring while an ingest writes beside it.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { basename } from "node:path";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
+import { readFileSync } from "node:fs";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import pg from "pg";
 import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-search.ts";
 import { championSearchSettings } from "../src/store/postgres/postgres-champion-search.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionsOf } from "./question-sets.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 
 const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
@@ -61,13 +59,7 @@ const refreshBackends = async (): Promise<void> => {
 };
 try {
   const dependencies = await evaluationDependencies(store, 5);
-  const questions = questionSets()
-    .filter((set) => setNames.split(",").includes(set.name) && existsSync(set.file))
-    .flatMap((set) => {
-      const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-      if (!parsed.ok) throw parsed.error;
-      return parsed.value;
-    });
+  const questions = questionsOf(setNames.split(","));
   await dependencies.answerer.answer(questions[0]!.question);
   const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
   const byBackend = process.env.HEARTH_PROFILE_OWN_BACKENDS === "1";

@@ -1,5 +1,7 @@
 /** The development question sets that npm run eval:all and npm run tune read. */
-import { join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { parseQuestionSet, type EvalQuestion } from "../src/answer/evaluate.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 export const sharedDir = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -13,4 +15,18 @@ export function questionSets(): { name: string; file: string }[] {
     { name: "tuning-library", file: join(repositoryRoot, "bench/tuning-questions-library.json") },
     { name: "tuning-providers", file: join(repositoryRoot, "bench/tuning-questions-providers.json") },
   ];
+}
+
+/** A question set's questions, read and checked: a bad file is an error naming it. */
+export function readQuestionSet(file: string): EvalQuestion[] {
+  const parsed = parseQuestionSet(JSON.parse(readFileSync(file, "utf8")), basename(file));
+  if (!parsed.ok) throw parsed.error;
+  return parsed.value;
+}
+
+/** The questions of the named sets that are here (a set whose file is absent is skipped), each with its set's name. */
+export function questionsOf(names: readonly string[]): (EvalQuestion & { set: string })[] {
+  return questionSets()
+    .filter((set) => names.includes(set.name) && existsSync(set.file))
+    .flatMap((set) => readQuestionSet(set.file).map((question) => ({ set: set.name, ...question })));
 }

@@ -4,14 +4,13 @@
  * set at once before the full run. `--verbose` lists each answerable question whose gold page is not first, with its
  * rank. Needs the library eval:all built.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionSets, readQuestionSet } from "./question-sets.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -37,12 +36,11 @@ async function main(): Promise<void> {
     for (const set of sets) {
       if (options.only && !options.only.split(",").includes(set.name)) continue;
       if (!existsSync(set.file)) continue;
-      const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-      if (!parsed.ok) throw parsed.error;
+      const questions = readQuestionSet(set.file);
       let hits = 0;
       let reciprocal = 0;
       let answerable = 0;
-      for (const item of parsed.value) {
+      for (const item of questions) {
         if (item.answers.length === 0) continue;
         answerable++;
         const text = (await dependencies.retrievalText?.(item.question)) ?? item.question;

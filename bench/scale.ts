@@ -32,7 +32,7 @@ import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
 import { isPostgresUrl } from "../src/store/postgres/postgres-connection.ts";
 import type { PassageRecord } from "../src/store/types.ts";
-import { corpus, questionSets } from "./question-sets.ts";
+import { corpus, questionSets, readQuestionSet } from "./question-sets.ts";
 import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
 import { benchmarkPostgresSettings, openScaleStore } from "./scale-store.ts";
 import pg from "pg";
@@ -175,11 +175,7 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     const dependencies = await evaluationDependencies(store, 5);
     const wanted = options.sets.split(",").map((name) => name.trim());
     const sets = questionSets().filter((set) => wanted.includes(set.name) && existsSync(set.file));
-    const parsed = (options["ingest-only"] ? [] : sets).map((set) => {
-      const questions = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-      if (!questions.ok) throw questions.error;
-      return { name: set.name, questions: questions.value };
-    });
+    const parsed = (options["ingest-only"] ? [] : sets).map((set) => ({ name: set.name, questions: readQuestionSet(set.file) }));
     const allQuestions = parsed.flatMap((set) => set.questions);
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
     if (allQuestions.length > 0) await dependencies.answerer.answer(allQuestions[0]!.question);

@@ -5,26 +5,20 @@
  * searcher with lists and one without (`rareListRows` 0) on the same library, and compares; prints their CPU. Used
  * for docs/benchmarks.md, "issue 14, seventh stop". Point it at a copy: it keeps lists as it runs.
  */
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openSqliteStore, databaseFileName } from "../src/store/sqlite-store.ts";
 import { createSqliteTextSearch, textSearchSettings } from "../src/store/sqlite-text-search.ts";
 import type { TextQuery } from "../src/store/types.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionsOf } from "./question-sets.ts";
 const folder = process.argv[2]!;
 const store = openSqliteStore({ dataDir: folder });
 const queries: TextQuery[] = [];
 const original = store.passages.searchText;
 store.passages.searchText = async (query) => { queries.push(structuredClone(query)); return original(query); };
 const dependencies = await evaluationDependencies(store, 5);
-const questions = questionSets().filter((s) => ["dev", "dev2", "tuning"].includes(s.name)).flatMap((set) => {
-  const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value;
-});
+const questions = questionsOf(["dev", "dev2", "tuning"]);
 for (const q of questions) await dependencies.searcher.search((await dependencies.retrievalText?.(q.question)) ?? q.question, { limit: 5 });
 const database = new Database(join(folder, databaseFileName));
 const count = (await store.passages.statistics()).chunkCount;

@@ -14,7 +14,7 @@ import { basename, dirname } from "node:path";
 import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionSets, questionsOf } from "./question-sets.ts";
 
 const folder = process.argv[2];
 if (folder === undefined) throw new Error("usage: bench/sqlite-search-cpu-profile.ts <library folder> [profile file]");
@@ -22,13 +22,7 @@ const profileFile = process.argv[3] ?? new URL("./out/sqlite-searches.cpuprofile
 const warmUpAnswers = Number(process.argv[4] ?? 0);
 const store = openSqliteStore({ dataDir: folder });
 const dependencies = await evaluationDependencies(store, 5);
-const questions = questionSets()
-  .filter((set) => ["dev", "dev2", "tuning"].includes(set.name))
-  .flatMap((set) => {
-    const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-    if (!parsed.ok) throw parsed.error;
-    return parsed.value.map((question) => ({ set: set.name, ...question }));
-  });
+const questions = questionsOf(["dev", "dev2", "tuning"]);
 const cpuSince = (since: NodeJS.CpuUsage): number => {
   const spent = process.cpuUsage(since);
   return (spent.user + spent.system) / 1000;

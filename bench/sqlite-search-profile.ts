@@ -4,13 +4,10 @@
  * than 5 ms in and every statement's total (better-sqlite3's Statement methods wrapped). Used for docs/benchmarks.md,
  * "SQLite at 1M". Point it at a copy: a large library gains champion lists and phrase counts as it runs.
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
 import Database from "better-sqlite3";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionsOf } from "./question-sets.ts";
 
 const folder = process.argv[2]!;
 const wanted = (process.argv[3] ?? "dev,dev2").split(",");
@@ -38,12 +35,7 @@ for (const method of ["all", "get", "run", "iterate"] as const) {
 }
 const store = openSqliteStore({ dataDir: folder });
 const dependencies = await evaluationDependencies(store, 5);
-const sets = questionSets().filter((set) => wanted.includes(set.name));
-const questions = sets.flatMap((set) => {
-  const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), basename(set.file));
-  if (!parsed.ok) throw parsed.error;
-  return parsed.value.map((q) => ({ set: set.name, ...q }));
-}).filter((q) => only === undefined || q.id === only);
+const questions = questionsOf(wanted).filter((q) => only === undefined || q.id === only);
 const cpu = (since: NodeJS.CpuUsage) => { const s = process.cpuUsage(since); return (s.user + s.system) / 1000; };
 let started = process.cpuUsage();
 await dependencies.answerer.answer(questions[0]!.question);

@@ -15,13 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { EvalQuestion } from "../src/answer/evaluate.ts";
-import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluate } from "../src/answer/evaluate.ts";
 import type { AnswerWeights } from "../src/answer/extractive-answerer.ts";
 import { createExtractiveAnswerer, loadAnswerWeights } from "../src/answer/extractive-answerer.ts";
 import { addOutOfDateNotes, withSourceAuthority } from "../src/authority/source-authority.ts";
 import { createSearcher } from "../src/retrieval/search.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { questionSets } from "./question-sets.ts";
+import { questionSets, readQuestionSet } from "./question-sets.ts";
 
 const { values: options } = parseArgs({
   options: { data: { type: "string", default: join(tmpdir(), "hearth-eval-all") }, write: { type: "boolean", default: false } },
@@ -69,9 +69,7 @@ async function main(): Promise<void> {
   const questions: (EvalQuestion & { set: string })[] = [];
   for (const set of questionSets()) {
     if (!existsSync(set.file)) continue;
-    const parsed = parseQuestionSet(JSON.parse(readFileSync(set.file, "utf8")), set.file);
-    if (!parsed.ok) throw parsed.error;
-    questions.push(...parsed.value.map((question, index) => ({ ...question, id: `${set.name}:${question.id ?? index}`, set: set.name })));
+    questions.push(...readQuestionSet(set.file).map((question, index) => ({ ...question, id: `${set.name}:${question.id ?? index}`, set: set.name })));
   }
   // Whole documents go to one fold: a question's group is its first gold document; absent questions are spread.
   const documents = [...new Set(questions.map((question) => question.gold[0]?.file).filter((file): file is string => file !== undefined))].sort();
