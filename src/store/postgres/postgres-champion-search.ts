@@ -71,9 +71,9 @@ interface Champion {
 
 /** FTS5's k1 and b, as the ranking statement (postgres-passages.ts) uses them. */
 const bm25K1 = 1.2;
+const bm25B = 0.75;
 /** Passages whose document is remembered (ChampionSearch.#documentOf): about 16 MB at most. */
 const documentMemory = 200_000;
-const bm25B = 0.75;
 
 /** The AND of a phrase's words: a plain-lexeme tsquery GIN answers without a recheck. */
 export function wordsQuery(stems: string[]): string {
@@ -298,15 +298,16 @@ export class ChampionSearch {
     if (this.#documentOf.size + result.rows.length > documentMemory) this.#documentOf.clear();
     const inside = source.documents === null ? null : new Set(source.documents);
     for (const row of result.rows) {
-      this.#documentOf.set(Number(row.id), Number(row.document_id));
+      const documentId = Number(row.document_id);
+      this.#documentOf.set(Number(row.id), documentId);
       // A given passage outside the searched documents: only its document was read.
-      if (inside !== null && !inside.has(Number(row.document_id))) continue;
+      if (inside !== null && !inside.has(documentId)) continue;
       const counts = (row.counts ?? []).map((value) => value ?? 0);
       const textCount = (stem: string): number => counts[2 * stemIndex.get(stem)!]!;
       const contextCount = (stem: string): number => counts[2 * stemIndex.get(stem)! + 1]!;
       const candidate: Candidate = {
         id: Number(row.id),
-        documentId: Number(row.document_id),
+        documentId,
         norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
         frequencies: phrases.map(() => 0),
         most: new Map(),
@@ -607,14 +608,15 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   // nested loop whatever the planner estimates. As a plain join, a restricted search over thousands of documents whose
   // GIN estimate was 10,000 rows (1,600 candidates found) was planned as a merge join walking the whole primary key,
   // 1M rows: 3.6 s, and JIT compilation on top (its estimated cost past jit_above_cost).
-  const terms = longer.length === 0 ? "" : `, ${when("r.terms || ''::tsvector")} AS terms`;
+  /** The tsvector (of the row read as `row`) where a phrase is tested, as the column `terms`. */
+  const termsOf = (row: string): string => (longer.length === 0 ? "" : `, ${when(`${row}.terms || ''::tsvector`)} AS terms`);
   const read =
     inside === ""
-      ? `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${terms.replaceAll("r.", "c.")}
+      ? `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${termsOf("c")}
         FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = k.id OFFSET 0) r, LATERAL (SELECT r.tc, r.cc${longer.length === 0 ? "" : ", r.terms"}) d`
       : `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, c.text_counts, c.context_counts, c.terms, ${inside} AS inside
         FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = k.id OFFSET 0) r
-      CROSS JOIN LATERAL (SELECT ${when("'{}'::jsonb || r.text_counts")} AS tc, ${when("'{}'::jsonb || r.context_counts")} AS cc${terms} OFFSET 0) d`;
+      CROSS JOIN LATERAL (SELECT ${when("'{}'::jsonb || r.text_counts")} AS tc, ${when("'{}'::jsonb || r.context_counts")} AS cc${termsOf("r")} OFFSET 0) d`;
   const sql = `WITH ${ctes.join(", ")},
     candidates AS (${candidates})
     SELECT k.grp, r.id, r.document_id, r.indexed_length, s.counts, s.hits AS found, ${vector} AS vector

@@ -69,16 +69,14 @@ export class WorkspaceQueries {
   /**
    * Merges the full-text index's pending list (GIN `fastupdate`) into the index: maintenance of the index every
    * workspace shares, reading and changing no workspace's rows, so the one fixed statement it is, not a statement
-   * the workspace check could pass. Returns the pending pages merged; null when this role does not own the index
-   * (the merge needs ownership; autovacuum then does it in its own time).
+   * the workspace check could pass. Where this role does not own the index (the merge needs ownership), nothing:
+   * autovacuum does it in its own time.
    */
-  async mergePendingFullTextEntries(): Promise<number | null> {
+  async mergePendingFullTextEntries(): Promise<void> {
     try {
-      const result = await this.#connection.query<{ merged: string }>("SELECT gin_clean_pending_list('library_chunks_terms'::regclass)::text AS merged");
-      return Number(result.rows[0]?.merged ?? 0);
+      await this.#connection.query("SELECT gin_clean_pending_list('library_chunks_terms'::regclass)");
     } catch (error) {
-      if ((error as { code?: string }).code === "42501") return null;
-      throw error;
+      if ((error as { code?: string }).code !== "42501") throw error;
     }
   }
 
