@@ -17,6 +17,7 @@ import { pageTextFromJson } from "./pdf-layout.ts";
 import type { PdfPageText } from "./pdf-layout.ts";
 import { pageTextReader, readPage } from "./pdf-page-text.ts";
 import { pageTextFromStructuredText } from "./pdf-stext-reader.ts";
+import { pdfFromObjects, pdfkitPdf } from "./pdf-fixtures.ts";
 
 function loadedModule(): MupdfModule {
   const handle = mupdfModule();
@@ -109,25 +110,19 @@ function smallPng(): Buffer {
 }
 
 /** pdfkit: regular and bold fonts, sizes with fractions, text beyond the left edge, rotated text, an image, non-ASCII. */
-async function builtPdf(): Promise<Uint8Array> {
-  const { default: PDFDocument } = await import("pdfkit");
-  const document = new PDFDocument({ size: "A4", margin: 50 });
-  const parts: Buffer[] = [];
-  document.on("data", (part: Buffer) => parts.push(part));
-  const finished = new Promise<void>((resolve) => document.on("end", () => resolve()));
-  document.font("Helvetica-Bold").fontSize(21.7).text("Café strategy — “children’s homes” 2024–25");
-  document.font("Helvetica").fontSize(10.5).text("A paragraph with naïve façade, £2,278 per week, 5 × 3 ≠ 15… • and ½ an hour; ");
-  document.font("Times-Roman").fontSize(9.2).text("Serif body text in several lines: ".repeat(6));
-  document.font("Times-Bold").fontSize(13.96).text("Bold serif heading", 50, 400);
-  document.font("Courier").fontSize(8.4).text('Quotes " and backslashes \\ in monospaced text', 50, 430);
-  // MuPDF drops characters wholly outside the page; "W" straddles its left edge.
-  document.font("Helvetica").fontSize(12).text("Wide line from beyond the left edge", -3.4, 460, { lineBreak: false });
-  document.save().rotate(-30, { origin: [300, 600] }).font("Helvetica-Oblique").fontSize(11.3).text("Rotated text", 300, 600, { lineBreak: false }).restore();
-  document.addPage().image(smallPng(), 100, 100, { width: 240 }).font("Helvetica").fontSize(10).text("Caption under the image", 100, 300);
-  document.addPage().image(smallPng(), 0, 0, { width: 595, height: 842 });
-  document.end();
-  await finished;
-  return new Uint8Array(Buffer.concat(parts));
+function builtPdf(): Promise<Uint8Array> {
+  return pdfkitPdf({ size: "A4", margin: 50 }, (document) => {
+    document.font("Helvetica-Bold").fontSize(21.7).text("Café strategy — “children’s homes” 2024–25");
+    document.font("Helvetica").fontSize(10.5).text("A paragraph with naïve façade, £2,278 per week, 5 × 3 ≠ 15… • and ½ an hour; ");
+    document.font("Times-Roman").fontSize(9.2).text("Serif body text in several lines: ".repeat(6));
+    document.font("Times-Bold").fontSize(13.96).text("Bold serif heading", 50, 400);
+    document.font("Courier").fontSize(8.4).text('Quotes " and backslashes \\ in monospaced text', 50, 430);
+    // MuPDF drops characters wholly outside the page; "W" straddles its left edge.
+    document.font("Helvetica").fontSize(12).text("Wide line from beyond the left edge", -3.4, 460, { lineBreak: false });
+    document.save().rotate(-30, { origin: [300, 600] }).font("Helvetica-Oblique").fontSize(11.3).text("Rotated text", 300, 600, { lineBreak: false }).restore();
+    document.addPage().image(smallPng(), 100, 100, { width: 240 }).font("Helvetica").fontSize(10).text("Caption under the image", 100, 300);
+    document.addPage().image(smallPng(), 0, 0, { width: 595, height: 842 });
+  });
 }
 
 /**
@@ -153,16 +148,7 @@ function handWrittenPdf(font: { baseFont?: string; unicode?: string; differences
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
     `<< /Length ${map.length} >>\nstream\n${map}\nendstream`,
   ];
-  let text = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(text.length);
-    text += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = text.length;
-  text += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}`;
-  text += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(text, "latin1"));
+  return pdfFromObjects(objects);
 }
 
 describe("the structured-text reader against the JSON path", () => {

@@ -7,6 +7,7 @@
 // Before MuPDF is imported below: hands it the object its WebAssembly module fills in (see mupdf-module.ts).
 import "./mupdf-module.ts";
 import { buildZip, deflatedEntry } from "./zip-fixtures.ts";
+import { pdfkitPdf } from "./pdf-fixtures.ts";
 
 export interface SampleDocument {
   fileName: string;
@@ -30,24 +31,19 @@ const expectedWords = ["Northshire Placement Strategy", "£2,278 per week", "two
 
 /** A three-page PDF: a title and the facts on page 1, a cost table on page 2, workforce on page 3. */
 export async function samplePdf(): Promise<SampleDocument> {
-  const { default: PDFDocument } = await import("pdfkit");
-  const document = new PDFDocument({ size: "A4", margin: 56, info: { Title: title } });
-  const parts: Buffer[] = [];
-  document.on("data", (part: Buffer) => parts.push(part));
-  const finished = new Promise<void>((resolve) => document.on("end", () => resolve()));
-  document.font("Helvetica-Bold").fontSize(20).text(title);
-  document.moveDown().font("Helvetica").fontSize(11).text(facts[0] ?? "").moveDown().text(facts[1] ?? "");
-  document.addPage().font("Helvetica-Bold").fontSize(14).text("Unit costs");
-  let y = document.y + 12;
-  for (const [index, row] of [["Type of placement", "Northshire", "Average"], ...costs].entries()) {
-    document.font(index === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(11);
-    row.forEach((cell, column) => document.text(cell, 56 + column * 170, y, { width: 160, lineBreak: false }));
-    y += 18;
-  }
-  document.addPage().font("Helvetica-Bold").fontSize(14).text("Workforce", 56, 56).font("Helvetica").fontSize(11).moveDown().text(facts[2] ?? "");
-  document.end();
-  await finished;
-  return { fileName: "Northshire Placement Strategy.pdf", bytes: new Uint8Array(Buffer.concat(parts)), expectedWords };
+  const bytes = await pdfkitPdf({ size: "A4", margin: 56, info: { Title: title } }, (document) => {
+    document.font("Helvetica-Bold").fontSize(20).text(title);
+    document.moveDown().font("Helvetica").fontSize(11).text(facts[0] ?? "").moveDown().text(facts[1] ?? "");
+    document.addPage().font("Helvetica-Bold").fontSize(14).text("Unit costs");
+    let y = document.y + 12;
+    for (const [index, row] of [["Type of placement", "Northshire", "Average"], ...costs].entries()) {
+      document.font(index === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(11);
+      row.forEach((cell, column) => document.text(cell, 56 + column * 170, y, { width: 160, lineBreak: false }));
+      y += 18;
+    }
+    document.addPage().font("Helvetica-Bold").fontSize(14).text("Workforce", 56, 56).font("Helvetica").fontSize(11).moveDown().text(facts[2] ?? "");
+  });
+  return { fileName: "Northshire Placement Strategy.pdf", bytes, expectedWords };
 }
 
 /** A DOCX with a heading, paragraphs and the cost table. */

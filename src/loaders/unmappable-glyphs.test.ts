@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { contextFor } from "./loader-contract.ts";
 import { pdfLoader } from "./pdf.ts";
 import type { LoadedDocument } from "./types.ts";
+import { pdfFromObjects } from "./pdf-fixtures.ts";
 import { mapUnmappableGlyphs, withoutReplacementCharacters } from "./unmappable-glyphs.ts";
 
 /**
@@ -18,16 +19,7 @@ function pdfWithUnmappedGlyphs(lines: string[]): Uint8Array {
     "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [65 /uniF0B7 /g0042] >> >>",
     `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
   ];
-  let body = "%PDF-1.4\n";
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(body.length);
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join("")}`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(body, "latin1"));
+  return pdfFromObjects(objects);
 }
 
 const allText = (document: LoadedDocument): string =>

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pdfLoader } from "../loaders/pdf.ts";
+import { pdfkitPdf } from "../loaders/pdf-fixtures.ts";
 import { defaultLoadLimits } from "../loaders/types.ts";
 import type { LoadedDocument } from "../loaders/types.ts";
 import type { SqliteStore } from "../store/sqlite-store.ts";
@@ -29,54 +30,48 @@ const body = [
   ["Newark and Sherwood", "8", "27", "5"],
 ];
 
-async function tablePdf(): Promise<Uint8Array> {
-  const { default: PDFDocument } = await import("pdfkit");
-  const document = new PDFDocument({ size: "A4", margin: 56 });
-  const parts: Buffer[] = [];
-  document.on("data", (part: Buffer) => parts.push(part));
-  const finished = new Promise<void>((resolve) => document.on("end", () => resolve()));
-  const grid = (rows: string[][], y: number, widths: number[], boldFirst: boolean): void => {
-    rows.forEach((row, index) => {
-      document.font(boldFirst && index === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(11);
-      let x = 56;
-      row.forEach((cell, column) => {
-        document.text(cell, x, y + index * 24, { width: (widths[column] ?? 100) - 10, lineBreak: false });
-        x += widths[column] ?? 100;
+function tablePdf(): Promise<Uint8Array> {
+  return pdfkitPdf({ size: "A4", margin: 56 }, (document) => {
+    const grid = (rows: string[][], y: number, widths: number[], boldFirst: boolean): void => {
+      rows.forEach((row, index) => {
+        document.font(boldFirst && index === 0 ? "Helvetica-Bold" : "Helvetica").fontSize(11);
+        let x = 56;
+        row.forEach((cell, column) => {
+          document.text(cell, x, y + index * 24, { width: (widths[column] ?? 100) - 10, lineBreak: false });
+          x += widths[column] ?? 100;
+        });
       });
-    });
-  };
-  document.font("Helvetica-Bold").fontSize(18).text("District sufficiency review");
-  document.moveDown().font("Helvetica").fontSize(11).text("This review looks at residential care for children in each district of the county.");
-  // A contents list lines up in two columns: it is not a table to compute on.
-  grid(
-    [
-      ["Introduction", "1"],
-      ["Homes by council", "2"],
-      ["Staffing", "3"],
-      ["Next steps", "4"],
-    ],
-    document.y + 20,
-    [300, 60],
-    false,
-  );
-  document.addPage().font("Helvetica-Bold").fontSize(13).text("Table 2: Children's homes by council, 31 March 2024", 56, 56);
-  grid([header, ...body], 90, [150, 110, 80, 140], true);
-  document.addPage().font("Helvetica-Bold").fontSize(13).text("Actions", 56, 56);
-  // Ragged: a header, then rows that fill only some of the columns.
-  grid(
-    [
-      ["Action", "Owner", "Due", "Cost"],
-      ["Open two homes", "", "2025", ""],
-      ["Recruit staff", "HR", "", ""],
-      ["Review fees", "", "", "12"],
-    ],
-    90,
-    [150, 110, 80, 80],
-    true,
-  );
-  document.end();
-  await finished;
-  return new Uint8Array(Buffer.concat(parts));
+    };
+    document.font("Helvetica-Bold").fontSize(18).text("District sufficiency review");
+    document.moveDown().font("Helvetica").fontSize(11).text("This review looks at residential care for children in each district of the county.");
+    // A contents list lines up in two columns: it is not a table to compute on.
+    grid(
+      [
+        ["Introduction", "1"],
+        ["Homes by council", "2"],
+        ["Staffing", "3"],
+        ["Next steps", "4"],
+      ],
+      document.y + 20,
+      [300, 60],
+      false,
+    );
+    document.addPage().font("Helvetica-Bold").fontSize(13).text("Table 2: Children's homes by council, 31 March 2024", 56, 56);
+    grid([header, ...body], 90, [150, 110, 80, 140], true);
+    document.addPage().font("Helvetica-Bold").fontSize(13).text("Actions", 56, 56);
+    // Ragged: a header, then rows that fill only some of the columns.
+    grid(
+      [
+        ["Action", "Owner", "Due", "Cost"],
+        ["Open two homes", "", "2025", ""],
+        ["Recruit staff", "HR", "", ""],
+        ["Review fees", "", "", "12"],
+      ],
+      90,
+      [150, 110, 80, 80],
+      true,
+    );
+  });
 }
 
 describe("well-formed PDF tables as typed tables", () => {
