@@ -25,7 +25,8 @@ export function setScryptParametersForTests(parameters: { N: number; r: number; 
 /**
  * At most this many hashes at once. scrypt runs on libuv's thread pool (4 threads), which file reads, DNS and
  * compression share: 40 sign-ins at once would hold every thread for seconds and stall every page. The rest wait
- * their turn in a queue (bounded by the sign-in throttle in front of it).
+ * their turn in a queue, bounded by the sign-in throttle in front of it (src/server/auth.ts: a sign-in beyond its count of
+ * checks in flight is refused with 429).
  */
 const maxConcurrentHashes = 2;
 let running = 0;
@@ -42,11 +43,6 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     if (next) next();
     else running--;
   }
-}
-
-/** How many hashes are waiting for a slot (the sign-in throttle refuses early when the queue is long). */
-export function hashQueueLength(): number {
-  return waiting.length;
 }
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
