@@ -104,7 +104,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/config/**", "src/cli/main.ts", "bench/**", "**/*.test.ts", "**/*-contract.ts", "test/**", "vitest.config.ts"],
+    files: ["src/config/**", "src/cli/main.ts", "bench/**", "scripts/test.mjs", "**/*.test.ts", "**/*-contract.ts", "test/**", "vitest.config.ts"],
     rules: { "no-restricted-properties": "off" },
   },
   {

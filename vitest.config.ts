@@ -24,6 +24,8 @@ export default defineConfig({
     // A throwaway PostgreSQL server for the PostgreSQL store tests (CI hands one over in HEARTH_TEST_POSTGRES_URL).
     // The shared corpus library (ingested once per run by the first test file that needs it: test/support/corpus-library.ts).
     globalSetup: ["test/support/postgres-global-setup.ts", "test/support/corpus-library-global-setup.ts"],
+    // Cheaper password hashes in the test processes (see the file; the production cost is checked where it matters).
+    setupFiles: ["test/support/cheap-password-hashes.ts"],
     reporters: ["default"],
   },
 });

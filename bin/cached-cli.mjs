@@ -13,6 +13,13 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 
+/**
+ * The start of the function the bundle runs in, as the build writes it around the bundle: the wrapper Node gives a
+ * CommonJS file, strict as the ES modules it was bundled from are, with hearthImport, the bundle's import()
+ * (scripts/build.mjs renames it), served here by Node's loader.
+ */
+export const cachedBundleWrapper = '(function (exports, require, module, __filename, __dirname, hearthImport) { "use strict"; ';
+
 /** The cached bundle's path, or null where the build made none. */
 export function cachedBundle(root) {
   const file = fileURLToPath(new URL("dist/cached/main.cjs", root));
@@ -25,10 +32,11 @@ export function cachedBundle(root) {
  * (the build's warm-up, which saves once it has run the commands).
  */
 export function loadCachedBundle(file, writeCache = "if-rejected") {
-  const source = readFileSync(file, "utf8");
-  // The wrapper Node gives a CommonJS file; strict, as the ES modules it was bundled from are.
-  // hearthImport: the bundle's import() (scripts/build.mjs renames it), here, where Node's loader serves it.
-  const wrapper = `(function (exports, require, module, __filename, __dirname, hearthImport) { "use strict"; ${source}\n})`;
+  // Latin-1, not UTF-8: the build writes the bundle in ASCII (where the two agree) inside its wrapper, and Node then
+  // hands V8 a string kept outside its heap instead of decoding 1.5 MB into it (scripts/build.mjs, cachedBundle). A
+  // bundle without the wrapper comes from an older build, which wrote other characters too: read as UTF-8, wrapped.
+  const source = readFileSync(file, "latin1");
+  const wrapper = source.startsWith(cachedBundleWrapper) ? source : `${cachedBundleWrapper}${readFileSync(file, "utf8")}\n})`;
   const compile = (cacheFile) => {
     let cachedData;
     try {

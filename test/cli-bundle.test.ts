@@ -8,13 +8,15 @@
  * is built, current and bundled (after `npm ci` or `npm run build`); skips, saying so, otherwise.
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { pathToFileURL } from "node:url";
+import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sampleCsv, sampleMarkdown, samplePdf } from "../src/loaders/sample-documents.ts";
 import { repositoryRoot, runHearth, runHearthProcess, temporaryDirectory } from "./support/run-hearth.ts";
 import { distIsCurrent } from "./support/compiled-build.ts";
+import { cachedBundleWrapper } from "../bin/cached-cli.mjs";
 
 const skip = !distIsCurrent(["bundle/main.js", "cached/main.cjs.cache"]);
 if (skip) console.warn("skipped: dist/bundle/ is missing or older than src/ (npm run build) for the bundled CLI test");
@@ -50,6 +52,22 @@ describe.skipIf(skip)("the bundled CLI against the sources", () => {
     // The built-in templates are listed with their path: the compiled copy in dist/ beside the source in src/.
     expect(child.stdout.replaceAll(join(repositoryRoot, "dist") + sep, join(repositoryRoot, "src") + sep)).toBe(inProcess.stdout);
   }, 60_000);
+
+  it("writes every bundle in ASCII, the cached one inside its wrapper with a code cache V8 accepts", () => {
+    // One character outside Latin-1 makes V8 keep a whole bundle in two bytes a character; the cached bundle is read
+    // as Latin-1 and compiled as read (bin/cached-cli.mjs), so it must hold nothing else. The escapes keep meaning: the
+    // table answers above (pounds, dashes in ranges) print the same as the sources.
+    const files = [
+      ...readdirSync(join(repositoryRoot, "dist", "bundle")).filter((name) => name.endsWith(".js")).map((name) => join(repositoryRoot, "dist", "bundle", name)),
+      join(repositoryRoot, "dist", "cached", "main.cjs"),
+    ];
+    for (const file of files) expect(readFileSync(file, "utf8").match(/[^\t\n\r\x20-\x7e]/)?.[0], file).toBeUndefined();
+    const cachedFile = join(repositoryRoot, "dist", "cached", "main.cjs");
+    const source = readFileSync(cachedFile, "latin1");
+    expect(source.startsWith(cachedBundleWrapper)).toBe(true);
+    const script = new vm.Script(source, { filename: cachedFile, cachedData: readFileSync(`${cachedFile}.cache`) });
+    expect(script.cachedDataRejected).toBe(false);
+  });
 
   it("ingests a PDF from the code-cached bundle too (MuPDF loaded before the modules that need it)", async () => {
     // bin/hearth runs ingest from dist/bundle/; the cached bundle must still load MuPDF where a command reaches it

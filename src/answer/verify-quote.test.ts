@@ -4,16 +4,58 @@ import { describe, expect, it } from "vitest";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
-import { createPagedCopyFinder, createQuoteVerifier, locateQuote, normaliseWhitespace } from "./verify-quote.ts";
+import { createPagedCopyFinder, createQuoteVerifier, locateQuote, normaliseWhitespace, originalOffset } from "./verify-quote.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
 const page = withoutCorpus() ? "" : readFileSync(corpusPath("formats/Cambridgeshire Placement Strategy 2011-2015.txt"), "utf8");
 
-describe.skipIf(withoutCorpus())("normaliseWhitespace", () => {
-  it("collapses runs of whitespace and maps each character back to the original", async () => {
-    const { text, offsets } = normaliseWhitespace("  a \n\t b  c ");
-    expect(text).toBe("a b c");
-    expect(offsets.map((offset) => "  a \n\t b  c "[offset])).toEqual(["a", " ", "b", " ", "c"]);
+/** The map this replaced (a number per normalised character), as the reference for the one kept now. */
+function offsetsPerCharacter(original: string): { text: string; offsets: number[] } {
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  let previousEnd = -1;
+  for (const match of original.matchAll(/\S+/g)) {
+    const start = match.index;
+    if (previousEnd >= 0) {
+      parts.push(" ");
+      offsets.push(previousEnd);
+    }
+    parts.push(match[0]);
+    for (let index = 0; index < match[0].length; index++) offsets.push(start + index);
+    previousEnd = start + match[0].length;
+  }
+  return { text: parts.join(""), offsets };
+}
+
+describe("normaliseWhitespace", () => {
+  it("collapses runs of whitespace and maps each character back to the original", () => {
+    const normalised = normaliseWhitespace("  a \n\t b  c ");
+    expect(normalised.text).toBe("a b c");
+    const offsets = [...normalised.text].map((_character, index) => originalOffset(normalised, index));
+    expect(offsets.map((offset) => "  a \n\t b  c "[offset!])).toEqual(["a", " ", "b", " ", "c"]);
+    expect(originalOffset(normalised, 5)).toBeUndefined();
+    expect(originalOffset(normalised, -1)).toBeUndefined();
+    expect(normaliseWhitespace(" \n ").text).toBe("");
+  });
+
+  it("maps every character as a number per character did, on generated text with every kind of whitespace", () => {
+    const pieces = ["a", "word", "£2,278", " ", "\n", "\t", "\u00a0", "\u2003", "\r\n", "  ", "\u3000", "x"];
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let sample = 0; sample < 300; sample++) {
+      const original = Array.from({ length: Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]).join("");
+      const reference = offsetsPerCharacter(original);
+      const normalised = normaliseWhitespace(original);
+      expect(normalised.text, JSON.stringify(original)).toBe(reference.text);
+      expect([...Array(normalised.text.length).keys()].map((index) => originalOffset(normalised, index)), JSON.stringify(original)).toEqual(reference.offsets);
+    }
+  });
+
+  it.skipIf(withoutCorpus())("maps a real page's characters as a number per character did", () => {
+    const reference = offsetsPerCharacter(page);
+    const normalised = normaliseWhitespace(page);
+    expect(normalised.text).toBe(reference.text);
+    expect([...Array(normalised.text.length).keys()].map((index) => originalOffset(normalised, index))).toEqual(reference.offsets);
   });
 });
 

@@ -13,29 +13,57 @@ const cacheLimits = z
   .object({ documents: z.number().int().positive(), characters: z.number().int().positive(), pages: z.number().int().positive() })
   .parse(JSON.parse(readFileSync(new URL("./quote-cache.json", import.meta.url), "utf8")));
 
-interface NormalisedText {
+export interface NormalisedText {
   text: string;
-  /** offsets[i] is the index in the original text of normalised character i. */
-  offsets: number[];
+  /**
+   * Where each word (run of non-space characters) starts: at `normalisedStarts[k]` in `text` and at
+   * `originalStarts[k]` in the original. A word and the one space after it keep their distance from its start, so
+   * these two numbers a word map every character back (`originalOffset`): a number per character, as this kept
+   * before, made a 1 MB page (a spreadsheet is one unit) an 8 MB array grown by doubling, every page touched anew.
+   */
+  normalisedStarts: number[];
+  originalStarts: number[];
 }
 
-/** Collapses every run of whitespace to one space (and trims), remembering where each character came from. */
+/** Collapses every run of whitespace to one space (and trims), remembering where each word came from. */
 export function normaliseWhitespace(original: string): NormalisedText {
-  const parts: string[] = [];
-  const offsets: number[] = [];
-  let previousEnd = -1;
-  // Whole runs of non-space characters at a time: pages can be megabytes (a spreadsheet is one unit).
-  for (const match of original.matchAll(/\S+/g)) {
-    const start = match.index ?? 0;
-    if (previousEnd >= 0) {
-      parts.push(" ");
-      offsets.push(previousEnd);
-    }
-    parts.push(match[0]);
-    for (let index = 0; index < match[0].length; index++) offsets.push(start + index);
-    previousEnd = start + match[0].length;
+  const normalisedStarts: number[] = [];
+  const originalStarts: number[] = [];
+  const gaps = /\s+/g;
+  let wordStart = 0;
+  let normalisedAt = 0;
+  const word = (end: number): void => {
+    if (end <= wordStart) return;
+    normalisedStarts.push(normalisedAt);
+    originalStarts.push(wordStart);
+    // The word and the one space that follows it in the normalised text.
+    normalisedAt += end - wordStart + 1;
+  };
+  for (let gap = gaps.exec(original); gap !== null; gap = gaps.exec(original)) {
+    word(gap.index);
+    wordStart = gap.index + gap[0].length;
   }
-  return { text: parts.join(""), offsets };
+  word(original.length);
+  // trim() and \s agree on what whitespace is.
+  return { text: original.trim().replace(/\s+/g, " "), normalisedStarts, originalStarts };
+}
+
+/**
+ * The index in the original text of normalised character `index` (a space maps to the first whitespace character
+ * after its word), or undefined past the end.
+ */
+export function originalOffset(normalised: NormalisedText, index: number): number | undefined {
+  if (index < 0 || index >= normalised.text.length) return undefined;
+  const starts = normalised.normalisedStarts;
+  // The last word starting at or before index.
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if (starts[middle]! <= index) low = middle;
+    else high = middle - 1;
+  }
+  return normalised.originalStarts[low]! + index - starts[low]!;
 }
 
 export interface QuoteSpan {
@@ -52,8 +80,8 @@ export function locateQuote(pageText: string, quote: string, normalisedPage?: No
   const page = normalisedPage ?? normaliseWhitespace(pageText);
   const at = page.text.indexOf(needle);
   if (at < 0) return null;
-  const start = page.offsets[at];
-  const last = page.offsets[at + needle.length - 1];
+  const start = originalOffset(page, at);
+  const last = originalOffset(page, at + needle.length - 1);
   if (start === undefined || last === undefined) return null;
   const end = last + 1;
   return { start, end, quote: pageText.slice(start, end) };
@@ -166,9 +194,10 @@ export function createQuoteVerifier(store: Pick<Store, "documents">, limits: typ
         if (entry.unit.page !== page) continue;
         if (!entry.normalised) {
           entry.normalised = normaliseWhitespace(entry.unit.text);
-          // The whitespace map holds a number per character.
-          cached.characters += entry.unit.text.length * 8;
-          cachedCharacters += entry.unit.text.length * 8;
+          // The normalised copy, and two numbers (8 bytes each) a word.
+          const held = entry.normalised.text.length + entry.normalised.normalisedStarts.length * 16;
+          cached.characters += held;
+          cachedCharacters += held;
         }
         const span = locateQuote(entry.unit.text, quote, entry.normalised);
         if (span) return span;

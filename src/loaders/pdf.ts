@@ -93,7 +93,7 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   try {
     let document: mupdf.Document;
     try {
-      document = collecting(messages, () => mupdf.Document.openDocument(bytes, "application/pdf"));
+      document = collecting(messages, () => mupdf.Document.openDocument(wholeBuffer(bytes), "application/pdf"));
     } catch (error) {
       return fail(new HearthError("CORRUPT_FILE", `${name}: not a valid PDF (${describeError(error)})`, { subject, cause: error }));
     }
@@ -112,6 +112,15 @@ async function loadPdf(bytes: Uint8Array, context: LoadContext): Promise<Result<
   } finally {
     worker?.stop();
   }
+}
+
+/**
+ * The ArrayBuffer under `bytes` when they fill it (a file read whole), else `bytes`: MuPDF copies a Uint8Array into a
+ * new array before copying it into its own memory, and views an ArrayBuffer in place (one copy of a long PDF less:
+ * ~1,900 fresh pages of memory for a 7.6 MB file, on this thread's path to its first page).
+ */
+export function wholeBuffer(bytes: Uint8Array): Uint8Array | ArrayBuffer {
+  return bytes.buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes;
 }
 
 async function extract(

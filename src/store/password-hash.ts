@@ -7,12 +7,26 @@ import type { ScryptOptions } from "node:crypto";
 
 const keyLength = 64;
 /** N = 2^15 costs ~32 MiB and ~60 ms a hash: slow for guessing, fine for a sign-in. */
-const defaultParameters = { N: 32768, r: 8, p: 1 };
+export const productionScryptParameters: Readonly<{ N: number; r: number; p: number }> = Object.freeze({ N: 32768, r: 8, p: 1 });
+let defaultParameters = productionScryptParameters;
+
+/**
+ * For the test suite only (test/support/cheap-password-hashes.ts, a Vitest setup file): the parameters new hashes
+ * use in this process. The suite hashes ~200 passwords; at the production cost each took ~0.2 s of CPU on a 2-core
+ * VM, most of it first touches of scrypt's 32 MiB (~25 s of the suite's CPU in all, docs/benchmarks.md). Every
+ * hash carries its parameters, so verification never depends on this; nothing outside the tests calls it (a test
+ * checks), and the store tests that check the stored parameters set the production ones back.
+ */
+export function setScryptParametersForTests(parameters: { N: number; r: number; p: number }): void {
+  defaultParameters = Object.freeze({ ...parameters });
+  decoy = undefined;
+}
 
 /**
  * At most this many hashes at once. scrypt runs on libuv's thread pool (4 threads), which file reads, DNS and
  * compression share: 40 sign-ins at once would hold every thread for seconds and stall every page. The rest wait
- * their turn in a queue (bounded by the sign-in throttle in front of it).
+ * their turn in a queue, bounded by the sign-in throttle in front of it (src/server/auth.ts: a sign-in beyond its count of
+ * checks in flight is refused with 429).
  */
 const maxConcurrentHashes = 2;
 let running = 0;
@@ -29,11 +43,6 @@ async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
     if (next) next();
     else running--;
   }
-}
-
-/** How many hashes are waiting for a slot (the sign-in throttle refuses early when the queue is long). */
-export function hashQueueLength(): number {
-  return waiting.length;
 }
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
