@@ -8,13 +8,12 @@
  * do not pay the process's JIT compilation (the first two or three searches after one answer cost 1.5-3x a later
  * search of the same question: docs/benchmarks.md, "issue 14, seventh stop").
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { basename, dirname } from "node:path";
-import { parseQuestionSet } from "../src/answer/evaluate.ts";
+import { dirname } from "node:path";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
-import { questionSets, questionsOf } from "./question-sets.ts";
+import { questionsOf } from "./question-sets.ts";
 
 const folder = process.argv[2];
 if (folder === undefined) throw new Error("usage: bench/sqlite-search-cpu-profile.ts <library folder> [profile file]");
@@ -30,10 +29,7 @@ const cpuSince = (since: NodeJS.CpuUsage): number => {
 // The first answer builds what a process builds once (document identities, title stems): not a search's cost.
 await dependencies.answerer.answer(questions[0]!.question);
 if (warmUpAnswers > 0) {
-  const warmUpSet = questionSets().find((set) => set.name === "tuning-library")!;
-  const parsed = parseQuestionSet(JSON.parse(readFileSync(warmUpSet.file, "utf8")), basename(warmUpSet.file));
-  if (!parsed.ok) throw parsed.error;
-  for (const question of parsed.value.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question.question);
+  for (const question of questionsOf(["tuning-library"]).slice(0, warmUpAnswers)) await dependencies.answerer.answer(question.question);
 }
 const session = new Session();
 session.connect();

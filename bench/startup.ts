@@ -40,8 +40,17 @@ const hasHyperfine = spawnSync("hyperfine", ["--version"]).status === 0;
 /** Single-quotes a word for hyperfine's command splitting (and a shell). */
 const quote = (word: string): string => (/^[\w./=-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
-/** Times `command args` as a whole process `runs` times (after one warm-up); `prepare` runs before each run. */
-function time(label: string, command: string, args: string[], runs: number, prepare?: () => void, prepareCommand?: string, env: NodeJS.ProcessEnv = environment): Timing {
+/**
+ * Times `command args` as a whole process `runs` times (after one warm-up) in `env` (default: this run's environment);
+ * `prepare` runs before each run (`prepareCommand` is the same for hyperfine).
+ */
+function time(
+  label: string,
+  command: string,
+  args: string[],
+  runs: number,
+  { prepare, prepareCommand, env = environment }: { prepare?: () => void; prepareCommand?: string; env?: NodeJS.ProcessEnv } = {},
+): Timing {
   if (hasHyperfine) {
     const exportPath = join(workDir, "hyperfine.json");
     const hyperfineArgs = ["-N", "--style", "none", "--warmup", "1", "--runs", String(runs), "--export-json", exportPath];
@@ -84,11 +93,11 @@ const node = process.execPath;
 const clearIngest = (): void => rmSync(ingestData, { recursive: true, force: true });
 /** Node itself, then each Hearth command, in the environment `env`; `suffix` labels the rows. */
 const commands = (env: NodeJS.ProcessEnv, suffix: string) => ({
-  node: time(`node -e 0 (Node alone, for comparison)${suffix}`, node, ["-e", "0"], 20, undefined, undefined, env),
-  version: time(`hearth --version${suffix}`, node, [hearth, "--version"], 20, undefined, undefined, env),
-  search: time(`hearth search (corpus library)${suffix}`, node, [hearth, "--data", libraryData, "search", "weekly cost of residential care"], 15, undefined, undefined, env),
-  ask: time(`hearth ask, extractive (corpus library)${suffix}`, node, [hearth, "--data", libraryData, "ask", "What is the weekly cost of residential care?"], 15, undefined, undefined, env),
-  ingest: time(`hearth ingest (${pages} pages)${suffix}`, node, [hearth, "--data", ingestData, "ingest", bigPdf], 5, clearIngest, `rm -rf ${quote(ingestData)}`, env),
+  node: time(`node -e 0 (Node alone, for comparison)${suffix}`, node, ["-e", "0"], 20, { env }),
+  version: time(`hearth --version${suffix}`, node, [hearth, "--version"], 20, { env }),
+  search: time(`hearth search (corpus library)${suffix}`, node, [hearth, "--data", libraryData, "search", "weekly cost of residential care"], 15, { env }),
+  ask: time(`hearth ask, extractive (corpus library)${suffix}`, node, [hearth, "--data", libraryData, "ask", "What is the weekly cost of residential care?"], 15, { env }),
+  ingest: time(`hearth ingest (${pages} pages)${suffix}`, node, [hearth, "--data", ingestData, "ingest", bigPdf], 5, { prepare: clearIngest, prepareCommand: `rm -rf ${quote(ingestData)}`, env }),
 });
 const pdftotext = time(`pdftotext -layout (${pages} pages)`, "pdftotext", ["-layout", bigPdf, join(workDir, "big.txt")], 5);
 const asRun = commands(environment, "");

@@ -8,10 +8,10 @@
  */
 import { productionScryptParameters, setScryptParametersForTests } from "../../src/store/password-hash.ts";
 
-setScryptParametersForTests({ N: 1024, r: 8, p: 1 });
-
 /** The parameters this file sets, for tests that set others for a while. */
 export const cheapScryptParameters = { N: 1024, r: 8, p: 1 };
+
+setScryptParametersForTests(cheapScryptParameters);
 
 /** Runs `work` with new hashes at the production cost, then goes back to the cheap one. */
 export async function withProductionPasswordHashes<T>(work: () => Promise<T>): Promise<T> {
