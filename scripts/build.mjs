@@ -168,6 +168,34 @@ function asciiOnly(code) {
   return code.replace(/[^\t\n\r\x20-\x7e]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/**
+ * Node's modules that the cached bundle requires only where a command uses them. esbuild turns each module's imports
+ * into `require()` calls run as the module is first used, and most commands start with all of these loaded though
+ * they use none (commander's child_process, the store's crypto, fs/promises for the commands that read files): together
+ * ~12-15 ms of a `hearth --version` (docs/benchmarks.md, "issue 10, tenth stop"). Each is required at its first use
+ * instead, through a stand-in that forwards every property read. Every import of these is a named one (read as a
+ * property of the module), so the stand-in is never copied or enumerated; a test checks which modules a command loads.
+ */
+const lazyBuiltins = ["child_process", "crypto", "dns/promises", "fs/promises", "net", "timers/promises", "worker_threads", "zlib"];
+
+/** The stand-in's maker, written at the top of the cached bundle (inside its wrapper, so `require` is the bundle's). */
+const lazyBuiltinHelper =
+  "var hearthLazyBuiltin = (id) => { let loaded; const real = () => (loaded ??= require(id)); return new Proxy({}, { " +
+  "get: (_, key) => real()[key], has: (_, key) => key in real(), set: (_, key, value) => ((real()[key] = value), true) }); };\n";
+
+/** `code` with each `= require("node:<lazy builtin>");` replaced by the stand-in; throws where there is none to replace. */
+function requireBuiltinsLazily(code) {
+  const pattern = new RegExp(`= require\\("node:(${lazyBuiltins.join("|")})"\\);`, "g");
+  let replaced = 0;
+  const result = code.replace(pattern, (_match, name) => {
+    replaced++;
+    return `= hearthLazyBuiltin("node:${name}");`;
+  });
+  // esbuild wrote its requires in another form: say so rather than ship a bundle that loads everything at start.
+  if (replaced === 0) throw new Error("no require() of Node's modules found to load lazily: has esbuild's output changed?");
+  return result;
+}
+
 /** dist/cached/main.cjs and its V8 code cache (see bin/cached-cli.mjs). */
 async function cachedBundle(esbuild, esmMetafile, cachedFolder) {
   await esbuild.build({
@@ -185,10 +213,10 @@ async function cachedBundle(esbuild, esmMetafile, cachedFolder) {
   // the bundle's import() calls (packages only some commands load) go through hearthImport, an ES module's own
   // import() that bin/cached-cli.mjs hands in.
   const cachedFile = join(cachedFolder, "main.cjs");
-  const ascii = asciiOnly(readFileSync(cachedFile, "utf8").replace(/(?<![\w$.])import\(/g, "hearthImport("));
+  const ascii = asciiOnly(requireBuiltinsLazily(readFileSync(cachedFile, "utf8").replace(/(?<![\w$.])import\(/g, "hearthImport(")));
   // Written inside the function wrapper bin/cached-cli.mjs compiles, so that the file read is the very string V8
   // compiles: a wrapper added at run time made V8 copy the whole source once more into its heap (~10 ms a start).
-  writeFileSync(cachedFile, `${cachedBundleWrapper}${ascii}\n})`);
+  writeFileSync(cachedFile, `${cachedBundleWrapper}${lazyBuiltinHelper}${ascii}\n})`);
   const warmed = spawnSync(process.execPath, [join(root, "scripts", "warm-code-cache.mjs")], { stdio: "inherit" });
   if (warmed.status !== 0) throw new Error("the warm-up failed");
 }

@@ -73,6 +73,27 @@ describe.skipIf(skip)("the bundled CLI against the sources", () => {
     expect(execFileSync(process.execPath, ["-e", check], { env: plain, encoding: "utf8" })).toBe("false");
   });
 
+  it("starts --version from the cached bundle without Node's modules or zod that it does not use", () => {
+    // scripts/build.mjs has the cached bundle require child_process, crypto, fs/promises and the like where a command
+    // first uses them, and src/cli/zod-settings.ts sets zod's settings without loading zod. Output goes to a file (a
+    // pipe would load net for the stream).
+    const report = join(temporaryDirectory(), "loaded.json");
+    const script = `
+      import { writeFileSync } from "node:fs";
+      import { loadCachedBundle } from ${JSON.stringify(pathToFileURL(join(repositoryRoot, "bin", "cached-cli.mjs")).href)};
+      const before = new Set(process.moduleLoadList);
+      const { exports } = loadCachedBundle(${JSON.stringify(join(repositoryRoot, "dist", "cached", "main.cjs"))}, "never");
+      const code = await exports.main(["node", "hearth", "--version"]);
+      const loaded = process.moduleLoadList.filter((name) => !before.has(name)).map((name) => name.replace(/^NativeModule /, ""));
+      writeFileSync(${JSON.stringify(report)}, JSON.stringify({ code, loaded, zod: globalThis.__zod_globalRegistry !== undefined }));`;
+    const { NODE_OPTIONS: _options, ...plain } = process.env;
+    execFileSync(process.execPath, ["--input-type=module", "-e", script], { env: plain, stdio: "ignore" });
+    const { code, loaded, zod } = JSON.parse(readFileSync(report, "utf8")) as { code: number; loaded: string[]; zod: boolean };
+    expect(code).toBe(0);
+    for (const name of ["child_process", "crypto", "fs/promises", "worker_threads", "zlib", "dgram"]) expect(loaded).not.toContain(name);
+    expect(zod).toBe(false);
+  });
+
   it("ingests a PDF from the code-cached bundle too (MuPDF loaded before the modules that need it)", async () => {
     // bin/hearth runs ingest from dist/bundle/; the cached bundle must still load MuPDF where a command reaches it
     // (a data set's tables rebuilt before a question), so it is run here directly.

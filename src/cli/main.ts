@@ -14,7 +14,7 @@ import { HearthError } from "../errors/hearth-error.ts";
  * a bug and is thrown. Holds no state between calls, so tests run it in-process many times.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const program = buildProgram(io, argv);
   try {
     await program.parseAsync(argv);
     return program.exitCode;

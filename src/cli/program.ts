@@ -51,7 +51,56 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 }
 
-export function buildProgram(io: CliIo): CliProgram {
+type RegisterCommand = (program: Command, context: CommandContext) => void;
+
+/** Each command's name (as its file registers it) and its registration, in the order `hearth --help` lists them. */
+export const commands: ReadonlyArray<readonly [string, RegisterCommand]> = [
+  ["ingest", registerIngestCommand],
+  ["search", registerSearchCommand],
+  ["list", registerListCommand],
+  ["remove", registerRemoveCommand],
+  ["doctor", registerDoctorCommand],
+  ["ask", registerAskCommand],
+  ["sessions", registerSessionsCommand],
+  ["report", registerReportCommand],
+  ["eval", registerEvalCommand],
+  ["embed", registerEmbedCommand],
+  ["models", registerModelsCommand],
+  ["serve", registerServeCommand],
+  ["draft", registerDraftCommand],
+  ["templates", registerTemplatesCommand],
+  ["profile", registerProfileCommand],
+  ["la", registerLaCommand],
+  ["tag", registerTagCommand],
+  ["users", registerUsersCommand],
+  ["migrate", registerMigrateCommand],
+  ["worker", registerWorkerCommand],
+];
+
+/** The command word of an argv (node, script, ...): the first word that is neither an option nor the value of --data or --store. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  for (let index = 2; index < argv.length; index++) {
+    const word = argv[index] ?? "";
+    if (word === "--") return undefined;
+    if (word === "--data" || word === "--store") index++;
+    else if (!word.startsWith("-")) return word;
+  }
+  return undefined;
+}
+
+/** The commands a line needs registered: the one it names, none to print the version, else all. */
+function commandsFor(argv: readonly string[] | undefined): typeof commands {
+  if (argv === undefined) return commands;
+  const named = commandWord(argv);
+  const only = commands.find(([name]) => name === named);
+  if (only !== undefined) return [only];
+  const options = argv.slice(2);
+  const versionOnly = named === undefined && options.some((word) => word === "--version" || word === "-V") && !options.some((word) => word === "--help" || word === "-h");
+  return versionOnly ? [] : commands;
+}
+
+/** The program for `argv` (registering only the command it names), or for any line when `argv` is not given. */
+export function buildProgram(io: CliIo, argv?: readonly string[]): CliProgram {
   const program = new Command() as CliProgram;
   program.exitCode = 0;
   program
@@ -89,26 +138,11 @@ export function buildProgram(io: CliIo): CliProgram {
     },
   };
 
-  registerIngestCommand(program, context);
-  registerSearchCommand(program, context);
-  registerListCommand(program, context);
-  registerRemoveCommand(program, context);
-  registerDoctorCommand(program, context);
-  registerAskCommand(program, context);
-  registerSessionsCommand(program, context);
-  registerReportCommand(program, context);
-  registerEvalCommand(program, context);
-  registerEmbedCommand(program, context);
-  registerModelsCommand(program, context);
-  registerServeCommand(program, context);
-  registerDraftCommand(program, context);
-  registerTemplatesCommand(program, context);
-  registerProfileCommand(program, context);
-  registerLaCommand(program, context);
-  registerTagCommand(program, context);
-  registerUsersCommand(program, context);
-  registerMigrateCommand(program, context);
-  registerWorkerCommand(program, context);
+  // Only the command the line names, where it names one of them: registering all twenty (commander splits every
+  // option's flags, builds its help entries) was ~5 ms of every start (docs/benchmarks.md, "issue 10, tenth stop").
+  // Without a known command word, all (--help lists them, commander suggests one for a misspelt word), except for a
+  // line that only asks the version, which needs none.
+  for (const [, register] of commandsFor(argv)) register(program, context);
   return program;
 }
 
