@@ -4,6 +4,8 @@
  */
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
+import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
 
 function executable(path: string): boolean {
   try {
@@ -39,4 +41,26 @@ export function withoutChromium(): boolean {
     );
   }
   return chromiumPath === null;
+}
+
+/** Chromium's switches for the tests: headless, no sandbox (CI runs as root), nothing reached beyond 127.0.0.1. */
+const launchArguments = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let shared: Promise<Browser> | undefined;
+
+/**
+ * One browser for every browser test file that runs in this test process (Vitest runs files one after another in a
+ * process, docs/benchmarks.md "issue 10, tenth stop"): starting chromium and its first page costs ~3 s of CPU, which
+ * each file paid. A file opens its own context (cookies, storage, viewport: nothing carries over between files) and
+ * closes it; the browser ends with the process (playwright closes it at exit; chromium also exits when its pipe to
+ * this process closes). Throws where there is no chromium: check `withoutChromium()` first.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  if (chromiumPath === null) throw new Error("no chromium for the browser tests (check withoutChromium() first)");
+  const executablePath = chromiumPath;
+  shared ??= chromium.launch({ executablePath, args: launchArguments }).then((browser) => {
+    browser.on("disconnected", () => (shared = undefined));
+    return browser;
+  });
+  return shared;
 }

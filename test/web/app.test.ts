@@ -8,12 +8,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
-import { chromiumPath, withoutChromium } from "../support/chromium.ts";
+import { sharedBrowser, withoutChromium } from "../support/chromium.ts";
 import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
 
@@ -69,19 +68,7 @@ beforeAll(async () => {
   await ensureBuilt();
   // A 2 MB upload limit, so the page's own size check can be shown with a small file.
   server = await startTestServer((config) => ({ ...config, server: { ...config.server, maxUploadBytes: 2 * 1024 * 1024 } }));
-  browser = await chromium.launch({
-    executablePath: chromiumPath ?? undefined,
-    args: [
-      "--no-sandbox",
-      "--headless",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, baseURL: server.url });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -89,7 +76,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
   await server?.close();
 });
 

@@ -8,12 +8,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FakeModelServer } from "../../src/providers/testing/fake-model-server.ts";
 import { startFakeModelServer } from "../../src/providers/testing/fake-model-server.ts";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
+import { sharedBrowser, withoutChromium } from "../support/chromium.ts";
 import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
 import { builtWebRoot } from "../support/web-build.ts";
@@ -35,7 +35,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view", () => {
+describe.skipIf(withoutChromium() || withoutCorpus())("the Ask page checks a model's answer in view", () => {
   beforeAll(async () => {
     model = await startFakeModelServer("openai");
     model.pieceDelayMs = 40;
@@ -47,10 +47,7 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
     const { workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Lumen Way" });
     const { events } = await api.uploadAndWait(workspaceId, [{ name: nottinghamshire, bytes: readFileSync(corpus(`library/${nottinghamshire}`)) }]);
     expect(events.at(-1)?.data).toMatchObject({ ingested: 1 });
-    browser = await chromium.launch({
-      executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await sharedBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url, permissions: ["clipboard-read", "clipboard-write"] });
     const [name, value] = (api.cookie ?? "").split("=") as [string, string];
     await context.addCookies([{ name, value, url: server.url, httpOnly: true, sameSite: "Lax" }]);
@@ -60,7 +57,6 @@ describe.skipIf(withoutCorpus())("the Ask page checks a model's answer in view",
 
   afterAll(async () => {
     await context?.close();
-    await browser?.close();
     await server?.close();
     await model?.close();
     webBuild?.remove();

@@ -7,13 +7,13 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
 import { corpus, withoutCorpus } from "../support/corpus.ts";
 import { builtWebRoot } from "../support/web-build.ts";
 import type { WebBuild } from "../support/web-build.ts";
+import { sharedBrowser, withoutChromium } from "../support/chromium.ts";
 
 let webBuild: WebBuild | undefined;
 
@@ -45,7 +45,11 @@ async function navigate(target: Page, to: "Library" | "Ask" | "Sessions" | "Tool
   await target.getByRole("heading", { level: 1, name: to }).waitFor();
 }
 
+/** These tests need a browser; the corpus only for the table-row test. */
+const skip = withoutChromium();
+
 beforeAll(async () => {
+  if (skip) return;
   server = await startTestServer((config) => config, { webRoot: (webBuild = await builtWebRoot()).root });
   api = new ApiClient(server.url);
   ({ workspaceId } = await api.setup({ name: "Ann Admin", email: "ann@example.org", password: testPassword, workspaceName: "Oak Homes" }));
@@ -69,10 +73,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => evil.listen(0, "127.0.0.1", resolve));
   evilUrl = `http://localhost:${(evil.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
@@ -80,13 +81,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
   await server?.close();
   evil?.close();
   webBuild?.remove();
 });
 
-describe("the team server in a browser", () => {
+describe.skipIf(skip)("the team server in a browser", () => {
   it("refuses a sign-in forged by another site's form, so the victim is not signed in as the attacker", async () => {
     const victim = await browser.newContext({ baseURL: server.url });
     try {

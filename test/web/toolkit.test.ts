@@ -8,11 +8,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiClient, startTestServer, testPassword } from "../../src/server/test-support.ts";
 import type { TestServer } from "../../src/server/test-support.ts";
-import { chromiumPath, withoutChromium } from "../support/chromium.ts";
+import { sharedBrowser, withoutChromium } from "../support/chromium.ts";
 import { withoutCorpus } from "../support/corpus.ts";
 import { corpus, repositoryRoot } from "../support/run-hearth.ts";
 import { builtWebRoot } from "../support/web-build.ts";
@@ -49,10 +48,7 @@ beforeAll(async () => {
   });
   expect(profile.status).toBe(200);
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath ?? undefined,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, baseURL: server.url });
   // The API client's sign-in session, handed to the browser.
   const [name, value] = (api.cookie ?? "").split("=") as [string, string];
@@ -63,7 +59,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await context?.close();
-  await browser?.close();
   await server?.close();
   webBuild?.remove();
 });
