@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { corpus, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
 import { withoutCorpus } from "./support/corpus.ts";
+import { without } from "./support/tools.ts";
 
 interface AnswerJson {
   question: string;
@@ -24,7 +25,7 @@ describe.skipIf(withoutCorpus())("hearth ask, sessions, report and eval", () => 
     expect(run.code).toBe(0);
   }, 120_000);
 
-  it("answers with the exact --json schema, cited to a gold page with a verbatim quote", async () => {
+  it.skipIf(without("pdftotext"))("answers with the exact --json schema, cited to a gold page with a verbatim quote", async () => {
     const run = await runHearth(["ask", "--json", "What is Cambridgeshire's weekly cost for in-house residential children's homes?"], { data });
     expect(run.code, run.stderr).toBe(0);
     const parsed = JSON.parse(run.stdout) as AnswerJson;
@@ -49,7 +50,7 @@ describe.skipIf(withoutCorpus())("hearth ask, sessions, report and eval", () => 
     expect(parsed.answer).toContain("Nearest passages:");
   });
 
-  it("keeps a session and exports it as Markdown, DOCX and PDF that read back", async () => {
+  it.skipIf(without("pandoc", "pdftotext"))("keeps a session and exports it as Markdown, DOCX and PDF that read back", async () => {
     for (const question of [
       "What percentage of Nottinghamshire's children are in unrelated foster care?",
       "Who chairs the Cambridgeshire Placements Strategy Sponsor Group?",

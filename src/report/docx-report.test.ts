@@ -8,6 +8,7 @@ import { renderDocxReport } from "./docx-report.ts";
 import { seedSession } from "./fixtures/seed-reports.ts";
 import { fixtureGeneratedAt, fixtureSession } from "./fixtures/session-fixture.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
+import { without } from "../../test/support/tools.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "hearth-docx-report-"));
 
@@ -22,7 +23,7 @@ function pandocText(path: string): string {
   return execFileSync("pandoc", ["-f", "docx", "-t", "plain", "--wrap=none", path], { encoding: "utf8" }).replace(/\s+/g, " ");
 }
 
-describe.skipIf(withoutCorpus())("renderDocxReport", () => {
+describe.skipIf(withoutCorpus() || without("pandoc"))("renderDocxReport", () => {
   let path = "";
   let text = "";
   let html = "";

@@ -8,6 +8,7 @@ import { seedSession } from "./fixtures/seed-reports.ts";
 import { fixtureGeneratedAt, fixtureSession } from "./fixtures/session-fixture.ts";
 import { defaultPdfFonts, renderPdfReport, resolvePdfFonts, toWinAnsi } from "./pdf-report.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
+import { without } from "../../test/support/tools.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "hearth-pdf-report-"));
 const missingFonts = { regular: "/nonexistent/Sans.ttf", bold: "/nonexistent/Sans-Bold.ttf", italic: "/nonexistent/Sans-Oblique.ttf", boldItalic: "/nonexistent/Sans-BoldOblique.ttf" };
@@ -44,7 +45,7 @@ const expectedStrings = [
   "• File: Placement list.csv [3] “Devon, 5”",
 ];
 
-describe.skipIf(withoutCorpus())("renderPdfReport", () => {
+describe.skipIf(withoutCorpus() || without("pdftotext"))("renderPdfReport", () => {
   let path = "";
   let text = "";
 

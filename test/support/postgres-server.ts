@@ -52,6 +52,8 @@ export async function startPostgres(bin: string, settings: string[] = []): Promi
     const command = asRoot ? "runuser" : join(bin, tool);
     const fullArgs = asRoot ? ["-u", "postgres", "--", join(bin, tool), ...args] : args;
     const result = spawnSync(command, fullArgs, { encoding: "utf8", cwd: folder });
+    // result.error: the command itself could not be run (runuser not on PATH, say), where status is null.
+    if (result.error !== undefined) throw new Error(`${command} could not be run for ${tool}: ${result.error.message}`);
     if (result.status !== 0) throw new Error(`${tool} ${args.join(" ")} failed: ${result.stderr || result.stdout}`);
   };
   const port = await freePort();
