@@ -36,6 +36,8 @@ export const championSearchSettings = z
     rareCandidates: z.number().int().positive(),
     fillCandidates: z.number().int().nonnegative(),
     scanDocumentsUpTo: z.number().int().nonnegative(),
+    restrictedFillCandidates: z.number().int().nonnegative(),
+    restrictedOwnCandidates: z.number().int().nonnegative(),
   })
   .parse(JSON.parse(readFileSync(new URL("./postgres-champion-search.json", import.meta.url), "utf8")));
 
@@ -445,7 +447,7 @@ export class ChampionSearch {
     }
     // The rare side's passages (at most `spent`, found in the statement) may be among them: enough are sent that the
     // first `fillLimit` not found still fill the list.
-    const fillLimit = wanted === null ? large.fillCandidates : large.fillCandidates * 4;
+    const fillLimit = wanted === null ? large.fillCandidates : large.restrictedFillCandidates;
     const fillIds = [...fillScores]
       .sort((left, right) => right[1] - left[1] || left[0] - right[0])
       .slice(0, fillLimit + spent)
@@ -458,7 +460,7 @@ export class ChampionSearch {
     const source: CandidateSource = {
       ...(rare.length === 0 ? {} : { found: { query: anyOf(rare), documents: wanted, scan: false } }),
       ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wanted) }),
-      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, query: anyOf(common), limit: large.fillCandidates * 4 } }),
+      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, query: anyOf(common), limit: large.restrictedOwnCandidates } }),
       documents: wanted,
     };
     const scored = await this.#scoreFrom(source, phrases, idfs, state, { limit, keep: () => true });
