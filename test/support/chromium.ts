@@ -1,6 +1,7 @@
 /**
  * Where the browser for the web tests is: $CHROMIUM_PATH, else chromium (or chromium-browser, google-chrome) on
- * PATH. Without one the browser tests skip, saying so in one line; CI installs Debian's chromium and runs them.
+ * PATH. Without one the browser tests skip, saying so in one line; CI installs Debian's chromium and runs them (with
+ * CI=true a missing browser is an error).
  */
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -32,6 +33,11 @@ export const chromiumPath: string | null = findChromium();
 let reported = false;
 /** True when there is no browser; says so once per test file. Use as `describe.skipIf(withoutChromium())`. */
 export function withoutChromium(): boolean {
+  // CI installs Debian's chromium (.ci/run) and must run the browser tests: there a missing browser is an error.
+  if (chromiumPath === null && process.env.CI === "true") {
+    const reason = process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable browser` : "no chromium on PATH";
+    throw new Error(`CI must run the browser tests: ${reason}`);
+  }
   if (chromiumPath === null && !reported) {
     reported = true;
     console.warn(
