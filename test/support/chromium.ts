@@ -3,29 +3,14 @@
  * PATH. Without one the browser tests skip, saying so in one line; CI installs Debian's chromium and runs them (with
  * CI=true a missing browser is an error).
  */
-import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
 import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
-
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { executable, findOnPath } from "./tools.ts";
 
 function findChromium(): string | null {
   const configured = process.env.CHROMIUM_PATH;
   if (configured) return executable(configured) ? configured : null;
-  for (const folder of (process.env.PATH ?? "").split(delimiter).filter((entry) => entry.length > 0)) {
-    for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
-      if (executable(join(folder, name))) return join(folder, name);
-    }
-  }
-  return null;
+  return findOnPath(["chromium", "chromium-browser", "google-chrome"]);
 }
 
 export const chromiumPath: string | null = findChromium();
