@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { corpus } from "../test/support/corpus.ts";
+import { extractiveEnvironment as environment, median, wallMilliseconds } from "./process-timing.ts";
 
 const [first, second, roundsText = "10"] = process.argv.slice(2);
 if (first === undefined || second === undefined) {
@@ -20,7 +21,6 @@ if (first === undefined || second === undefined) {
 }
 const checkouts = { A: resolve(first), B: resolve(second) };
 const rounds = Number(roundsText);
-const environment = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
 const data = mkdtempSync(join(tmpdir(), "hearth-startup-pair-"));
 
 const ingest = spawnSync(process.execPath, [join(checkouts.B, "bin", "hearth"), "--data", data, "ingest", corpus("library")], { env: environment, encoding: "utf8" });
@@ -32,13 +32,8 @@ const commands: Record<string, string[]> = {
   ask: ["--data", data, "ask", "What is the weekly cost of residential care?"],
 };
 
-/** Milliseconds of wall time of one process run to its end. */
-function time(args: string[]): number {
-  const started = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { env: environment, stdio: ["ignore", "ignore", "pipe"] });
-  if (run.status !== 0) throw new Error(`${args.join(" ")} failed: ${String(run.stderr)}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
+/** Milliseconds of wall time of one Node process with `args`, run to its end. */
+const time = (args: string[]): number => wallMilliseconds(args.join(" "), process.execPath, args, environment);
 
 const times = new Map<string, number[]>();
 const record = (key: string, milliseconds: number): void => void times.set(key, [...(times.get(key) ?? []), milliseconds]);
@@ -50,10 +45,5 @@ for (let round = 0; round < rounds; round++) {
 }
 rmSync(data, { recursive: true, force: true });
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 console.log(`A = ${checkouts.A}\nB = ${checkouts.B}\n${rounds} rounds, wall ms (median / min)`);
 for (const [key, values] of times) console.log(`${key.padEnd(10)} ${median(values).toFixed(1).padStart(7)} / ${Math.min(...values).toFixed(1)}`);

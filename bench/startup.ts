@@ -12,13 +12,14 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBigPdf } from "./big-pdf.ts";
+import { extractiveEnvironment, median, wallMilliseconds } from "./process-timing.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
 const corpus = (relative: string): string => join(shared, "corpus", relative);
 const hearth = join(repositoryRoot, "bin", "hearth");
 const workDir = mkdtempSync(join(tmpdir(), "hearth-startup-"));
-const environment: NodeJS.ProcessEnv = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
+const environment = extractiveEnvironment;
 const lines: string[] = [];
 const report = (line: string): void => {
   lines.push(line);
@@ -34,7 +35,6 @@ interface Timing {
   runs: number;
 }
 
-const median = (values: number[]): number => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? NaN;
 const hasHyperfine = spawnSync("hyperfine", ["--version"]).status === 0;
 
 /** Single-quotes a word for hyperfine's command splitting (and a shell). */
@@ -65,10 +65,8 @@ function time(
   const times: number[] = [];
   for (let run = -1; run < runs; run++) {
     prepare?.();
-    const started = performance.now();
-    const result = spawnSync(command, args, { env, stdio: "ignore" });
-    if (result.status !== 0) throw new Error(`${label}: exit ${result.status}`);
-    if (run >= 0) times.push(performance.now() - started);
+    const milliseconds = wallMilliseconds(label, command, args, env);
+    if (run >= 0) times.push(milliseconds);
   }
   // The children's CPU time is not measured without hyperfine.
   return { label, minimum: Math.min(...times), median: median(times), cpu: NaN, runs: times.length };
