@@ -1,13 +1,18 @@
 /**
- * End-to-end: the real CLI over the real corpus. Ingests library/, formats/ and real/ into one data folder,
- * then searches it the way a provider would.
+ * End-to-end: the real CLI over the real corpus. The data folder starts as a copy of the run's shared corpus library
+ * (library/ and real/, ingested once per run by the same ingest code: test/support/corpus-library.ts); `hearth ingest`
+ * then reads formats/ into it and finds the other two unchanged, so the folder holds all three, in the order
+ * library/, real/, formats/. The CLI is then searched the way a provider would. formats/ holds the scanned PDF: its
+ * pages are read here through OCR, once a run (src/loaders/ocr.test.ts reads a scan it builds).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { spawn } from "node:child_process";
-import { beforeAll, describe, expect, it } from "vitest";
-import { corpus, hearthBin, runHearth, temporaryDirectory } from "./support/run-hearth.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { corpus, hearthBin, runHearth } from "./support/run-hearth.ts";
 import type { SearchJson } from "./support/run-hearth.ts";
 import { withoutCorpus } from "./support/corpus.ts";
+import { copyOfCorpusLibrary } from "./support/corpus-library.ts";
+import { openSqliteStore } from "../src/store/sqlite-store.ts";
 
 interface DevQuestion {
   id: string;
@@ -16,25 +21,58 @@ interface DevQuestion {
   gold: { file: string; pages: number[] }[];
 }
 
+interface IngestJson {
+  ingested: number;
+  unchanged: number;
+  failed: number;
+  files: { file: string; path: string; status: string; units?: number; passages?: number; warnings?: string[]; error?: string }[];
+}
+
 const devQuestions = withoutCorpus() ? [] : (JSON.parse(readFileSync(corpus("dev-questions.json"), "utf8")) as DevQuestion[]);
+const scanned = "Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf";
 
 describe.skipIf(withoutCorpus())("hearth CLI over the shared corpus", () => {
-  const data = temporaryDirectory();
-  let ingestOutput: { ingested: number; unchanged: number; failed: number; files: { file: string; status: string; error?: string }[] };
+  let data: string;
+  let ingestOutput: IngestJson;
 
   beforeAll(async () => {
+    data = await copyOfCorpusLibrary();
     const run = await runHearth(["ingest", "--json", corpus("library"), corpus("formats"), corpus("real")], {
       data,
       timeoutMs: 300_000,
     });
     expect(run.stderr).not.toMatch(/TypeError|ReferenceError|at .*\.ts:\d+/);
-    ingestOutput = JSON.parse(run.stdout) as typeof ingestOutput;
+    ingestOutput = JSON.parse(run.stdout) as IngestJson;
   }, 300_000);
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
 
-  it("ingests every real document of library/, formats/ and real/", () => {
+  it("reads formats/ and finds library/ and real/ unchanged, every real document in the library", async () => {
     const failures = ingestOutput.files.filter((file) => file.status === "failed");
     expect(failures).toEqual([]);
-    expect(ingestOutput.ingested).toBeGreaterThanOrEqual(3 + 5 + 18);
+    const byStatus = (status: string): string[] => ingestOutput.files.filter((file) => file.status === status).map((file) => file.path);
+    expect(byStatus("ingested").length).toBe(5);
+    expect(byStatus("ingested").every((path) => path.startsWith(corpus("formats")))).toBe(true);
+    expect(byStatus("unchanged").length).toBeGreaterThanOrEqual(3 + 18);
+    expect(byStatus("unchanged").some((path) => path.startsWith(corpus("formats")))).toBe(false);
+    expect(ingestOutput).toMatchObject({ ingested: 5, failed: 0 });
+    const list = JSON.parse((await runHearth(["list", "--json"], { data })).stdout) as { documents: { file: string }[] };
+    expect(list.documents.length).toBeGreaterThanOrEqual(3 + 5 + 18);
+  });
+
+  it("reads the scanned PDF's four pages through OCR, as pages 1-4, without a warning", async () => {
+    const entry = ingestOutput.files.find((file) => file.file === scanned);
+    expect(entry).toMatchObject({ status: "ingested", units: 4, warnings: [] });
+    const store = openSqliteStore({ dataDir: data });
+    try {
+      const document = (await store.documents.list()).find((candidate) => candidate.fileName === scanned);
+      const units = (await store.documents.unitTexts([document!.id])).get(document!.id) ?? [];
+      expect(units.map((unit) => unit.page)).toEqual([1, 2, 3, 4]);
+      const text = units.map((unit) => unit.text).join("\n");
+      for (const phrase of ["Looked After Children", "Average Cost of Placements", "Savings Targets"]) expect(text).toContain(phrase);
+      expect(units[1]?.text).toContain("Numbers of Looked After Children");
+    } finally {
+      await store.close();
+    }
   });
 
   it("prints search results in the exact --json schema", async () => {
@@ -70,8 +108,7 @@ describe.skipIf(withoutCorpus())("hearth CLI over the shared corpus", () => {
     expect(parsed.ingested).toBe(0);
   });
 
-  it("reads the scanned PDF through OCR when tesseract is installed", async () => {
-    const scanned = "Cambridgeshire Placement Strategy pages 3-6 (scanned).pdf";
+  it("finds the scanned PDF's table, and across the library its original PDF's page instead", async () => {
     const run = await runHearth(["search", "--json", "-k", "3", "--file", scanned, "In-house Residential Children's Homes weekly cost"], { data });
     const parsed = JSON.parse(run.stdout) as SearchJson;
     expect(parsed.results[0]).toMatchObject({ file: scanned, page: 2 });

@@ -39,6 +39,8 @@ export function registerIngestCommand(program: Command, context: CommandContext)
           )
         : undefined;
       const lines: string[] = [];
+      // Each file's warnings (a truncated sheet, pages OCR could not read), for --json as well as the lines.
+      const warningsByPath = new Map<string, string[]>();
       const say = (line: string, toError = false): void => {
         if (options.json) return;
         if (bar) lines.push(line);
@@ -52,7 +54,10 @@ export function registerIngestCommand(program: Command, context: CommandContext)
           {
             onPlanned: (files) => bar?.start(files.length, 0, { file: "" }),
             onStart: (path) => bar?.update({ file: path.split("/").at(-1) ?? path }),
-            onWarning: (_path, warning) => say(`warning   ${warning}`, true),
+            onWarning: (path, warning) => {
+              warningsByPath.set(path, [...(warningsByPath.get(path) ?? []), warning]);
+              say(`warning   ${warning}`, true);
+            },
             onOutcome: (outcome) => {
               bar?.increment();
               say(describeOutcome(outcome), outcome.status === "failed");
@@ -83,7 +88,14 @@ export function registerIngestCommand(program: Command, context: CommandContext)
             files: summary.outcomes.map((outcome) =>
               outcome.status === "failed"
                 ? { file: outcome.fileName, path: outcome.path, status: outcome.status, code: outcome.error.code, error: outcome.error.message }
-                : { file: outcome.fileName, path: outcome.path, status: outcome.status, units: outcome.document.unitCount, passages: outcome.document.chunkCount },
+                : {
+                    file: outcome.fileName,
+                    path: outcome.path,
+                    status: outcome.status,
+                    units: outcome.document.unitCount,
+                    passages: outcome.document.chunkCount,
+                    warnings: warningsByPath.get(outcome.path) ?? [],
+                  },
             ),
           })}\n`,
         );

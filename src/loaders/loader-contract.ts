@@ -29,6 +29,33 @@ export function contextFor(path: string, overrides: Partial<LoadContext> = {}): 
   };
 }
 
+/** A corpus file as a loader read it, and how long that took. */
+export interface CorpusLoad {
+  result: Awaited<ReturnType<DocumentLoader["load"]>>;
+  milliseconds: number;
+}
+
+const corpusLoads = new Map<string, Promise<CorpusLoad>>();
+
+/**
+ * A corpus file read by `loader` once per test process with the default context, for every test that checks that
+ * read: the contract's real sample and a format's own tests of the same file (the West Sussex workbook took seconds
+ * of CPU each time). Callers only read the result.
+ */
+export function loadCorpusFile(loader: DocumentLoader, path: string): Promise<CorpusLoad> {
+  const key = `${loader.format}\u0000${path}`;
+  let loading = corpusLoads.get(key);
+  if (loading === undefined) {
+    loading = (async () => {
+      const started = performance.now();
+      const result = await loader.load(new Uint8Array(readFileSync(path)), contextFor(path));
+      return { result, milliseconds: performance.now() - started };
+    })();
+    corpusLoads.set(key, loading);
+  }
+  return loading;
+}
+
 export interface LoaderContractCase {
   /** A sample of this format the test builds itself: the contract runs on it everywhere. */
   fixture: () => Promise<SampleDocument> | SampleDocument;
@@ -63,8 +90,8 @@ export function describeLoaderContract(loader: DocumentLoader, testCase: LoaderC
       expect(loader.extensions).toContain(sample.fileName.slice(sample.fileName.lastIndexOf(".")).toLowerCase());
     });
 
-    const expectTextUnits = async (fileBytes: Uint8Array, path: string, words: readonly string[]): Promise<void> => {
-      const result = await loader.load(fileBytes, contextFor(path));
+    const expectTextUnits = async (loading: Promise<Awaited<ReturnType<DocumentLoader["load"]>>>, words: readonly string[]): Promise<void> => {
+      const result = await loading;
       if (!result.ok) throw result.error;
       const document = result.value;
       expect(document.format).toBe(loader.format);
@@ -80,11 +107,11 @@ export function describeLoaderContract(loader: DocumentLoader, testCase: LoaderC
     };
 
     it("loads a built sample into units with text", async () => {
-      await expectTextUnits(bytes, `/tmp/${sample.fileName}`, sample.expectedWords);
+      await expectTextUnits(loader.load(bytes, contextFor(`/tmp/${sample.fileName}`)), sample.expectedWords);
     });
 
     it.skipIf(withoutCorpus())("loads a real sample into units with text", async () => {
-      await expectTextUnits(new Uint8Array(readFileSync(testCase.samplePath)), testCase.samplePath, testCase.expectedWords);
+      await expectTextUnits(loadCorpusFile(loader, testCase.samplePath).then((loaded) => loaded.result), testCase.expectedWords);
     });
 
     it(testCase.paged ? "numbers pages from 1 in order" : "cites by section, without page numbers", async () => {
