@@ -85,6 +85,20 @@ describe.skipIf(withoutCorpus())("bad input", () => {
     expect(after.stdout).toBe(before.stdout);
   });
 
+  it("ingests a damaged PDF with a warning, in the lines and in --json", async () => {
+    const damaged = "xref_command_missing.pdf";
+    const warning = `${damaged}: the PDF is damaged and was repaired on reading, so some text may be missing`;
+    const damagedFolder = temporaryDirectory("hearth-damaged-");
+    copyFileSync(corpus(`robustness/${damaged}`), join(damagedFolder, damaged));
+    const lines = await runHearth(["ingest", damagedFolder], { data: temporaryDirectory() });
+    expect(lines.code).toBe(0);
+    expect(lines.stderr).toContain(`warning   ${warning}`);
+    const json = await runHearth(["ingest", "--json", damagedFolder], { data: temporaryDirectory() });
+    expect(json.code).toBe(0);
+    const files = (JSON.parse(json.stdout) as { files: { file: string; status: string; warnings: string[] }[] }).files;
+    expect(files).toEqual([expect.objectContaining({ file: damaged, status: "ingested", warnings: [warning] })]);
+  });
+
   it("honours a configured size limit", async () => {
     const limited = temporaryDirectory();
     const run = await runHearth(["ingest", join(folder, goodPdf)], { data: limited, env: { HEARTH_MAX_FILE_MB: "0.05" } });
