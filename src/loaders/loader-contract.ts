@@ -90,7 +90,7 @@ export function describeLoaderContract(loader: DocumentLoader, testCase: LoaderC
       expect(loader.extensions).toContain(sample.fileName.slice(sample.fileName.lastIndexOf(".")).toLowerCase());
     });
 
-    const expectTextUnits = async (loading: Promise<Awaited<ReturnType<DocumentLoader["load"]>>>, words: readonly string[]): Promise<void> => {
+    const expectTextUnits = async (loading: Promise<CorpusLoad["result"]>, words: readonly string[]): Promise<void> => {
       const result = await loading;
       if (!result.ok) throw result.error;
       const document = result.value;
