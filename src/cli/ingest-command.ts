@@ -39,8 +39,6 @@ export function registerIngestCommand(program: Command, context: CommandContext)
           )
         : undefined;
       const lines: string[] = [];
-      // Each file's warnings (a truncated sheet, pages OCR could not read), for --json as well as the lines.
-      const warningsByPath = new Map<string, string[]>();
       const say = (line: string, toError = false): void => {
         if (options.json) return;
         if (bar) lines.push(line);
@@ -54,10 +52,7 @@ export function registerIngestCommand(program: Command, context: CommandContext)
           {
             onPlanned: (files) => bar?.start(files.length, 0, { file: "" }),
             onStart: (path) => bar?.update({ file: path.split("/").at(-1) ?? path }),
-            onWarning: (path, warning) => {
-              warningsByPath.set(path, [...(warningsByPath.get(path) ?? []), warning]);
-              say(`warning   ${warning}`, true);
-            },
+            onWarning: (_path, warning) => say(`warning   ${warning}`, true),
             onOutcome: (outcome) => {
               bar?.increment();
               say(describeOutcome(outcome), outcome.status === "failed");
@@ -94,7 +89,9 @@ export function registerIngestCommand(program: Command, context: CommandContext)
                     status: outcome.status,
                     units: outcome.document.unitCount,
                     passages: outcome.document.chunkCount,
-                    warnings: warningsByPath.get(outcome.path) ?? [],
+                    // What reading the file warned of this run (a truncated sheet, pages OCR could not read): the
+                    // document keeps it; an unchanged file was not read again.
+                    warnings: outcome.status === "ingested" ? outcome.document.warnings : [],
                   },
             ),
           })}\n`,
