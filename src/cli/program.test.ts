@@ -6,7 +6,7 @@
 import { Writable } from "node:stream";
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram, commandWord, commands } from "./program.ts";
+import { buildProgram, commands } from "./program.ts";
 import type { CliIo } from "./program.ts";
 import { runCli } from "./main.ts";
 
@@ -43,11 +43,7 @@ describe("the program", () => {
     expect(buildProgram(capturingIo().io).commands.map((command) => command.name())).toEqual(commands.map(([name]) => name));
   });
 
-  it("finds the command word past the global options and their values", () => {
-    expect(commandWord(["node", "hearth", "--data", "search", "ask", "x"])).toBe("ask");
-    expect(commandWord(["node", "hearth", "--store", "postgres://h/db", "--data=/tmp/x", "search", "q"])).toBe("search");
-    expect(commandWord(["node", "hearth", "--version"])).toBeUndefined();
-    expect(commandWord(["node", "hearth", "--", "search"])).toBeUndefined();
+  it("registers the command the line names (src/config/command-line.ts reads it), none for the version, else all", () => {
     expect(buildProgram(capturingIo().io, ["node", "hearth", "--data", "d", "search", "q"]).commands.map((command) => command.name())).toEqual(["search"]);
     expect(buildProgram(capturingIo().io, ["node", "hearth", "serch", "q"]).commands).toHaveLength(commands.length);
     expect(buildProgram(capturingIo().io, ["node", "hearth", "--data", "d", "--version"]).commands).toHaveLength(0);

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { commandWord } from "../config/command-line.ts";
 import { HearthError } from "../errors/hearth-error.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type * as ConfigModule from "../config/config.ts";
@@ -76,17 +77,6 @@ export const commands: ReadonlyArray<readonly [string, RegisterCommand]> = [
   ["migrate", registerMigrateCommand],
   ["worker", registerWorkerCommand],
 ];
-
-/** The command word of an argv (node, script, ...): the first word that is neither an option nor the value of --data or --store. */
-export function commandWord(argv: readonly string[]): string | undefined {
-  for (let index = 2; index < argv.length; index++) {
-    const word = argv[index] ?? "";
-    if (word === "--") return undefined;
-    if (word === "--data" || word === "--store") index++;
-    else if (!word.startsWith("-")) return word;
-  }
-  return undefined;
-}
 
 /** The commands a line needs registered: the one it names, none to print the version, else all. */
 function commandsFor(argv: readonly string[] | undefined): typeof commands {

@@ -3,13 +3,14 @@
  * worker: `hearth ingest big.pdf` starts it at process start (bin/hearth, before the CLI's modules load and the store
  * opens), so MuPDF's instantiation in the worker and its opening of the document (~0.2-0.3 s) overlap the main
  * thread's start-up instead of following it; the loader then takes it (`takeEarlyPageWorker`) when it loads that file,
- * or starts one itself as before when there is none. Only Node built-ins are imported here: bin/hearth loads this
- * file on its own, before everything else.
+ * or starts one itself as before when there is none. Only Node built-ins are imported here, and the command-line
+ * reader (which imports nothing): bin/hearth loads this file on its own, before everything else.
  */
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Worker } from "node:worker_threads";
+import { commandWords } from "../config/command-line.ts";
 import type { PageWorkerReply, PageWorkerRequest } from "./pdf-page-worker.ts";
 
 /**
@@ -117,26 +118,14 @@ type EarlyHolder = { [earlyKey]?: EarlyPageWorker };
  * command, a folder, a short or other file: those start no early worker).
  */
 export function earlyPdfOf(argv: readonly string[]): string | null {
-  let index = 2;
-  let sawCommand = false;
-  for (; index < argv.length; index++) {
-    const word = argv[index] ?? "";
-    if (word === "--data" || word === "--store") index++;
-    else if (word.startsWith("-")) continue;
-    else if (!sawCommand) {
-      if (word !== "ingest") return null;
-      sawCommand = true;
-    } else {
-      if (!word.toLowerCase().endsWith(".pdf")) return null;
-      try {
-        const info = statSync(word);
-        return info.isFile() && info.size >= earlyWorkerBytes ? resolve(word) : null;
-      } catch {
-        return null;
-      }
-    }
+  const [command, first] = commandWords(argv);
+  if (command !== "ingest" || first === undefined || !first.toLowerCase().endsWith(".pdf")) return null;
+  try {
+    const info = statSync(first);
+    return info.isFile() && info.size >= earlyWorkerBytes ? resolve(first) : null;
+  } catch {
+    return null;
   }
-  return null;
 }
 
 /**
