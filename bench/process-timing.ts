@@ -1,8 +1,9 @@
 /**
  * What the start-up benchmarks (bench/startup.ts, bench/startup-pair.ts) share: the environment a timed `hearth` runs
- * in, a process's wall time, and the median they report.
+ * in, a process's wall time and its children's CPU, and the median they report.
  */
 import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 
 /** The extractive answerer, no embeddings, no OCR: the offline default a user starts with, whatever the shell sets. */
 export const extractiveEnvironment: NodeJS.ProcessEnv = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
@@ -16,4 +17,15 @@ export function wallMilliseconds(label: string, command: string, args: string[],
   const result = spawnSync(command, args, { env, stdio: "ignore" });
   if (result.status !== 0) throw new Error(`${label}: exit ${result.status}`);
   return performance.now() - started;
+}
+
+/**
+ * CPU milliseconds (user + system) of this process's children that have ended, from /proc/self/stat (cutime and
+ * cstime, in ticks of 10 ms); NaN where there is no /proc. The difference across a spawnSync is that child's CPU.
+ */
+export function endedChildrenCpuMilliseconds(): number {
+  if (!existsSync("/proc/self/stat")) return Number.NaN;
+  const stat = readFileSync("/proc/self/stat", "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10;
 }
