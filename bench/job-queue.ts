@@ -13,12 +13,11 @@ import type { JobQueue, NewJob } from "../src/store/job-queue-types.ts";
 import { openPostgresJobQueue } from "../src/store/postgres/postgres-job-queue.ts";
 import { openSqliteJobQueue } from "../src/store/sqlite-job-queue.ts";
 import { findPostgresBin, startPostgres } from "../test/support/postgres-server.ts";
+import { percentile } from "./statistics.ts";
 
 const jobCount = Number(process.argv[2] ?? 400);
 const workerCount = Number(process.argv[3] ?? 4);
 const bytes = new Uint8Array(16 * 1024).fill(65);
-
-const percentile = (values: number[], share: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * share))] ?? 0;
 
 async function measure(name: string, queue: JobQueue): Promise<void> {
   // Many workspaces, so that workers are not held to one job per workspace.

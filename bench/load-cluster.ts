@@ -27,6 +27,7 @@ import { findPostgresBin, startPostgres } from "../test/support/postgres-server.
 import type { RunningPostgres } from "../test/support/postgres-server.ts";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
+import { percentile } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -37,11 +38,6 @@ const withReal = process.env.HEARTH_LOAD_REAL === "1";
 const password = "load test password";
 const nodeArguments = (process.env.HEARTH_CLUSTER_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 const withStatements = process.env.HEARTH_CLUSTER_STATEMENTS === "1";
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
-}
 
 const milliseconds = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(0)} ms` : "–");
 

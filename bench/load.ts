@@ -15,6 +15,7 @@ import { join } from "node:path";
 import "../src/loaders/mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
+import { percentile } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -24,11 +25,6 @@ const userCount = Number(process.env.HEARTH_LOAD_USERS ?? 20);
 const password = "load test password";
 /** HEARTH_LOAD_BACKGROUND=0: questions only, without the uploads and the sign-in burst (to compare). */
 const withBackground = process.env.HEARTH_LOAD_BACKGROUND !== "0";
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
-}
 
 /** A PDF of about `pages` pages: the corpus's PDFs grafted together, over and over (real layouts, real text). */
 function bigPdf(pages: number): Uint8Array {

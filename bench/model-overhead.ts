@@ -16,16 +16,12 @@ import { startFakeModelServer } from "../src/providers/testing/fake-model-server
 import { withSourceAuthority } from "../src/authority/source-authority.ts";
 import { createSearcher } from "../src/retrieval/search.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
+import { percentile } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
 const corpus = (relative: string): string => join(shared, "corpus", relative);
 const rounds = Number(process.env.HEARTH_BENCH_ROUNDS ?? 3);
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
-}
 
 /** A reply written from the prompt: cited sentences from the passages, one invented, a gap line. */
 function replyFor(user: string): string {

@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import type { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import type { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { questionsOf } from "./question-sets.ts";
+import { nearestRankPercentile } from "./statistics.ts";
 
 const [url, workspaceId, baseRoot, setNames = "dev,dev2,tuning", roundsText = "4"] = process.argv.slice(2);
 if (url === undefined || workspaceId === undefined || baseRoot === undefined) {
@@ -70,17 +71,16 @@ for (let round = 0; round < rounds; round++) {
   }
   console.log(`round ${round} done, load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);
 }
-const percentile = (values: number[], fraction: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)]!;
 const measured = Array.from({ length: rounds - 1 }, (_, index) => index + 1);
 const answerable = questions.filter((item) => item.answers.length > 0).length;
 for (const side of sides) {
-  const perQuestion = (table: number[][]): number[] => questions.map((_, index) => percentile(measured.map((round) => table[round]![index]!), 0.5));
+  const perQuestion = (table: number[][]): number[] => questions.map((_, index) => nearestRankPercentile(measured.map((round) => table[round]![index]!), 0.5));
   const wall = perQuestion(walls.get(side.name)!);
   const cpu = perQuestion(cpus.get(side.name)!);
   const sum = (values: number[]): string => values.reduce((total, value) => total + value, 0).toFixed(0);
   console.log(
-    `${side.name}: per-question medians of rounds 1-${rounds - 1}: wall p50 ${percentile(wall, 0.5).toFixed(0)} / p95 ${percentile(wall, 0.95).toFixed(0)} ms (sum ${sum(wall)}); ` +
-      `CPU p50 ${percentile(cpu, 0.5).toFixed(0)} / p95 ${percentile(cpu, 0.95).toFixed(0)} ms (sum ${sum(cpu)}); gold page in the top 5 ${gold.get(side.name)}/${answerable}`,
+    `${side.name}: per-question medians of rounds 1-${rounds - 1}: wall p50 ${nearestRankPercentile(wall, 0.5).toFixed(0)} / p95 ${nearestRankPercentile(wall, 0.95).toFixed(0)} ms (sum ${sum(wall)}); ` +
+      `CPU p50 ${nearestRankPercentile(cpu, 0.5).toFixed(0)} / p95 ${nearestRankPercentile(cpu, 0.95).toFixed(0)} ms (sum ${sum(cpu)}); gold page in the top 5 ${gold.get(side.name)}/${answerable}`,
   );
 }
 process.exit(0);

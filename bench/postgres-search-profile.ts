@@ -18,6 +18,7 @@ import { postgresTextSearchSettings } from "../src/store/postgres/postgres-text-
 import { championSearchSettings } from "../src/store/postgres/postgres-champion-search.ts";
 import { questionsOf } from "./question-sets.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
+import { nearestRankPercentile } from "./statistics.ts";
 
 const [url, workspaceId, setNames = "dev,tuning", postmaster, budget, championFrom] = process.argv.slice(2);
 // This run's own backends are told apart from others on the same server (an ingest running beside it) by name.
@@ -103,8 +104,7 @@ try {
       `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  gold ${goldRank > 0 ? `#${goldRank}` : "-"}  ${question.slice(0, 60)}`,
     );
   }
-  const percentile = (values: number[], fraction: number): number => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil(fraction * values.length) - 1)]!;
-  const both = (values: number[]): string => `${percentile(values, 0.5).toFixed(0)} / ${percentile(values, 0.95).toFixed(0)} ms`;
+  const both = (values: number[]): string => `${nearestRankPercentile(values, 0.5).toFixed(0)} / ${nearestRankPercentile(values, 0.95).toFixed(0)} ms`;
   const sum = (left: number[], right: number[]): number[] => left.map((value, index) => value + right[index]!);
   console.log(`${questions.length} questions (gold page in the top 5: ${goldInTopFive}/${answerable} answerable), p50 / p95:`);
   console.log(`  search wall ${both(measured.search)}; CPU here ${both(measured.searchCpu)}; server ${both(measured.searchServer)}; both ${both(sum(measured.searchCpu, measured.searchServer))}`);

@@ -12,14 +12,10 @@ import { openPostgresStore } from "../src/store/postgres/postgres-store.ts";
 import { sampleDocument } from "../src/store/test-fixtures/sample-documents.ts";
 import { corpus } from "../test/support/corpus.ts";
 import { findPostgresBin, startPostgres, type RunningPostgres } from "../test/support/postgres-server.ts";
+import { percentile } from "./statistics.ts";
 
 const targetPassages = Number(process.env.HEARTH_BENCH_PASSAGES ?? 10_000);
 const repetitions = 10;
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
 
 const corpusPath = corpus;
 const questions = (JSON.parse(readFileSync(corpusPath("dev-questions.json"), "utf8")) as { question: string }[]).map((entry) => entry.question);

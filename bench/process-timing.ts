@@ -1,6 +1,6 @@
 /**
  * What the start-up benchmarks (bench/startup.ts, bench/startup-pair.ts) share: the environment a timed `hearth` runs
- * in, a process's wall time and its children's CPU, and the median they report.
+ * in, a process's wall time and its children's CPU (the median they report is bench/statistics.ts's).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -8,8 +8,6 @@ import { existsSync, readFileSync } from "node:fs";
 /** The extractive answerer, no embeddings, no OCR: the offline default a user starts with, whatever the shell sets. */
 export const extractiveEnvironment: NodeJS.ProcessEnv = { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" };
 
-/** The middle value (the upper of the two middle ones for an even count); NaN for none. */
-export const median = (values: number[]): number => [...values].sort((left, right) => left - right)[Math.floor(values.length / 2)] ?? NaN;
 
 /** Milliseconds of wall time of `command args` run to its end in `env`; throws naming `label` when it fails. */
 export function wallMilliseconds(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): number {

@@ -14,6 +14,7 @@ import { createExtractiveAnswerer } from "../src/answer/extractive-answerer.ts";
 import { createSearcher } from "../src/retrieval/search.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
 import { buildBigPdf } from "./big-pdf.ts";
+import { median, percentile } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -24,15 +25,6 @@ const report = (line: string): void => {
   lines.push(line);
   console.log(line);
 };
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 0.5);
-}
 
 function configFor(dataDir: string) {
   const result = loadConfig({ ...process.env, HEARTH_OCR: "off" }, { dataDir });

@@ -37,6 +37,7 @@ import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
 import { benchmarkPostgresSettings, openScaleStore } from "./scale-store.ts";
 import pg from "pg";
 import { findPostgresBin, startPostgres, type RunningPostgres } from "../test/support/postgres-server.ts";
+import { nearestRankPercentile } from "./statistics.ts";
 
 const { values: options } = parseArgs({
   options: {
@@ -57,7 +58,6 @@ const { values: options } = parseArgs({
     "warm-up": { type: "string", default: "0" },
   },
 });
-
 
 interface SizeResult {
   size: string;
@@ -92,11 +92,6 @@ function parseSize(text: string): number {
   if (!match) throw new Error(`--sizes: "${text}" is not a size such as 10k, 100k or 1m`);
   const factor = { "": 1, k: 1_000, m: 1_000_000 }[match[2]!.toLowerCase() as "" | "k" | "m"];
   return Math.round(Number(match[1]) * factor);
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
 }
 
 /** One size, in this process: build the library, then time search and answers and measure quality. */
@@ -231,15 +226,15 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
       peakRssMegabytes: process.resourceUsage().maxRSS / 1024,
       diskMegabytes: ((bytes) => (bytes === null ? null : bytes / 1024 / 1024))(await sizeOnDisk()),
       searches: searchTimes.length,
-      searchP50: percentile(searchTimes, 0.5),
-      searchP95: percentile(searchTimes, 0.95),
-      searchCpuP50: percentile(searchCpu, 0.5),
-      searchCpuP95: percentile(searchCpu, 0.95),
-      answerCpuP50: percentile(answerCpu, 0.5),
-      answerCpuP95: percentile(answerCpu, 0.95),
+      searchP50: nearestRankPercentile(searchTimes, 0.5),
+      searchP95: nearestRankPercentile(searchTimes, 0.95),
+      searchCpuP50: nearestRankPercentile(searchCpu, 0.5),
+      searchCpuP95: nearestRankPercentile(searchCpu, 0.95),
+      answerCpuP50: nearestRankPercentile(answerCpu, 0.5),
+      answerCpuP95: nearestRankPercentile(answerCpu, 0.95),
       answers: answerTimes.length,
-      answerP50: percentile(answerTimes, 0.5),
-      answerP95: percentile(answerTimes, 0.95),
+      answerP50: nearestRankPercentile(answerTimes, 0.5),
+      answerP95: nearestRankPercentile(answerTimes, 0.95),
       answerMax: Math.max(...answerTimes),
       topFive,
       loadAverage: loadavg(),

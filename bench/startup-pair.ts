@@ -12,7 +12,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { corpus } from "../test/support/corpus.ts";
-import { extractiveEnvironment as environment, median, wallMilliseconds } from "./process-timing.ts";
+import { extractiveEnvironment as environment, wallMilliseconds } from "./process-timing.ts";
+import { median } from "./statistics.ts";
 
 const [first, second, roundsText = "10"] = process.argv.slice(2);
 if (first === undefined || second === undefined) {

@@ -12,7 +12,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBigPdf } from "./big-pdf.ts";
-import { endedChildrenCpuMilliseconds, extractiveEnvironment, median, wallMilliseconds } from "./process-timing.ts";
+import { endedChildrenCpuMilliseconds, extractiveEnvironment, wallMilliseconds } from "./process-timing.ts";
+import { median } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");

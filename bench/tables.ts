@@ -12,15 +12,11 @@ import { ingestPaths } from "../src/ingest/ingest.ts";
 import { localAuthorityNames } from "../src/market/local-authority-names.ts";
 import { openSqliteStore } from "../src/store/sqlite-store.ts";
 import { createTableAnswerer } from "../src/tables/table-answerer.ts";
+import { percentile } from "./statistics.ts";
 
 const rowCount = Number(process.env.HEARTH_BENCH_TABLE_ROWS ?? 100_000);
 const repetitions = 10;
 const workDir = mkdtempSync(join(tmpdir(), "hearth-bench-tables-"));
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((left, right) => left - right);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-}
 
 /** A deterministic pseudo-random sequence, so every run measures the same file. */
 function generator(seed: number): () => number {
