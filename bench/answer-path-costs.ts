@@ -10,6 +10,7 @@ import { identityTagSetting, libraryIdentities } from "../src/identity/document-
 import { libraryDocuments } from "../src/store/library-documents.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { backfillDataTables } from "../src/tables/backfill.ts";
+import { median } from "./statistics.ts";
 
 const folder = process.argv[2];
 if (!folder) throw new Error("usage: bench/answer-path-costs.ts <library folder>");
@@ -23,10 +24,9 @@ async function cpu(label: string, work: () => Promise<unknown>, runs = 5): Promi
     const spent = process.cpuUsage(started);
     times.push((spent.user + spent.system) / 1000);
   }
-  times.sort((left, right) => left - right);
-  const median = times[Math.floor(times.length / 2)] ?? 0;
-  console.log(`${label.padEnd(72)} ${median.toFixed(2).padStart(10)} ms`);
-  return median;
+  const middle = median(times);
+  console.log(`${label.padEnd(72)} ${middle.toFixed(2).padStart(10)} ms`);
+  return middle;
 }
 
 const documents = await store.documents.list();

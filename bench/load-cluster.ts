@@ -28,6 +28,7 @@ import type { RunningPostgres } from "../test/support/postgres-server.ts";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 import { percentile } from "./statistics.ts";
+import { extractiveEnvironment } from "./process-timing.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -177,13 +178,10 @@ process.once("SIGTERM", onSignal);
 try {
   postgres = await startPostgres(bin, withStatements ? ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track=all"] : []);
   const environment: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...extractiveEnvironment,
     HEARTH_STORE_URL: postgres.url,
     HEARTH_SERVER_INGEST: "workers",
     HEARTH_SERVER_KEY: randomBytes(32).toString("base64"),
-    HEARTH_LLM_PROVIDER: "extractive",
-    HEARTH_EMBEDDINGS_PROVIDER: "none",
-    HEARTH_OCR: "off",
   };
   const [urlA, urlB] = await Promise.all([startServer("serve A", environment), startServer("serve B", environment)]);
   const workerData = mkdtempSync(join(tmpdir(), "hearth-cluster-worker-"));

@@ -16,6 +16,7 @@ import "../src/loaders/mupdf-module.ts";
 import * as mupdf from "mupdf";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
 import { percentile } from "./statistics.ts";
+import { extractiveEnvironment } from "./process-timing.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
 const shared = process.env.HEARTH_SHARED_DIR ?? join(repositoryRoot, "..", "shared");
@@ -46,7 +47,7 @@ function bigPdf(pages: number): Uint8Array {
 
 const dataDir = mkdtempSync(join(tmpdir(), "hearth-load-"));
 const child = spawn(process.execPath, [join(repositoryRoot, "bin", "hearth"), "--data", dataDir, "serve", "--host", "127.0.0.1", "--port", "0"], {
-  env: { ...process.env, HEARTH_LLM_PROVIDER: "extractive", HEARTH_EMBEDDINGS_PROVIDER: "none", HEARTH_OCR: "off" },
+  env: extractiveEnvironment,
   stdio: ["ignore", "pipe", "inherit"],
 });
 const url = await new Promise<string>((resolve, reject) => {
