@@ -90,38 +90,43 @@ const commands = (env: NodeJS.ProcessEnv, suffix: string) => ({
 const asRun = commands(environment, "");
 // The ingest against pdftotext, interleaved round by round (each pair in turn, the order alternating), so that both
 // meet the same load: this machine's speed drifts by a quarter over minutes, so timed one after the other (each
-// command's runs together, as hyperfine does) the ratio moved with the drift more than with the code (1.44-1.72x in
+// command's runs together, as hyperfine does) the ratio moved with the drift more than with the code (1.51-1.72x in
 // one hour on the same build, docs/benchmarks.md "issue 10, twelfth stop").
-const pdftotextArgs = ["-layout", bigPdf, join(workDir, "big.txt")];
-const ingestArgs = [hearth, "--data", ingestData, "ingest", bigPdf];
+/** One whole process's wall time, and its CPU read from this process's ended children. */
+const wallAndCpu = (label: string, command: string, args: string[]): { wall: number; cpu: number } => {
+  const before = endedChildrenCpuMilliseconds();
+  const wall = wallMilliseconds(label, command, args, environment);
+  return { wall, cpu: endedChildrenCpuMilliseconds() - before };
+};
+const runIngest = (): { wall: number; cpu: number } => {
+  clearIngest();
+  return wallAndCpu("hearth ingest", node, [hearth, "--data", ingestData, "ingest", bigPdf]);
+};
+const runPdftotext = (): { wall: number; cpu: number } => wallAndCpu("pdftotext", "pdftotext", ["-layout", bigPdf, join(workDir, "big.txt")]);
 const pairRounds = 7;
-const pairs: Array<{ ingest: number; pdftotext: number; ingestCpu: number; pdftotextCpu: number }> = [];
+const pairs: Array<{ ingest: { wall: number; cpu: number }; pdftotext: { wall: number; cpu: number } }> = [];
 for (let round = -1; round < pairRounds; round++) {
-  const measured = { ingest: 0, pdftotext: 0, ingestCpu: 0, pdftotextCpu: 0 };
-  const runIngest = (): void => {
-    clearIngest();
-    const cpu = endedChildrenCpuMilliseconds();
-    measured.ingest = wallMilliseconds("hearth ingest", node, ingestArgs, environment);
-    measured.ingestCpu = endedChildrenCpuMilliseconds() - cpu;
-  };
-  const runPdftotext = (): void => {
-    const cpu = endedChildrenCpuMilliseconds();
-    measured.pdftotext = wallMilliseconds("pdftotext", "pdftotext", pdftotextArgs, environment);
-    measured.pdftotextCpu = endedChildrenCpuMilliseconds() - cpu;
-  };
+  let ingest;
+  let pdftotext;
   if (round % 2 === 0) {
-    runIngest();
-    runPdftotext();
+    ingest = runIngest();
+    pdftotext = runPdftotext();
   } else {
-    runPdftotext();
-    runIngest();
+    pdftotext = runPdftotext();
+    ingest = runIngest();
   }
-  if (round >= 0) pairs.push(measured); // round -1 warms both up
+  if (round >= 0) pairs.push({ ingest, pdftotext }); // round -1 warms both up
 }
-const interleaved = (label: string, wall: number[], cpu: number[]): Timing => ({ label, minimum: Math.min(...wall), median: median(wall), cpu: cpu.reduce((sum, value) => sum + value, 0) / cpu.length, runs: wall.length });
-const ingestTiming = interleaved(`hearth ingest (${pages} pages), interleaved with pdftotext`, pairs.map((pair) => pair.ingest), pairs.map((pair) => pair.ingestCpu));
-const pdftotext = interleaved(`pdftotext -layout (${pages} pages), interleaved with the ingest`, pairs.map((pair) => pair.pdftotext), pairs.map((pair) => pair.pdftotextCpu));
-const ratios = pairs.map((pair) => pair.ingest / pair.pdftotext);
+const interleaved = (label: string, runs: Array<{ wall: number; cpu: number }>): Timing => ({
+  label,
+  minimum: Math.min(...runs.map((run) => run.wall)),
+  median: median(runs.map((run) => run.wall)),
+  cpu: runs.reduce((sum, run) => sum + run.cpu, 0) / runs.length,
+  runs: runs.length,
+});
+const ingestTiming = interleaved(`hearth ingest (${pages} pages), interleaved with pdftotext`, pairs.map((pair) => pair.ingest));
+const pdftotext = interleaved(`pdftotext -layout (${pages} pages), interleaved with the ingest`, pairs.map((pair) => pair.pdftotext));
+const ratios = pairs.map((pair) => pair.ingest.wall / pair.pdftotext.wall);
 // NODE_EXTRA_CA_CERTS makes every Node process read and parse that certificate file as it starts, before any of
 // Hearth's code (~50 ms a process measured on a 2-core machine whose shell sets it to the system's whole bundle). Where
 // the shell sets it, the commands are timed again without it: the figures a machine without it gets.
