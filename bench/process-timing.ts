@@ -17,11 +17,24 @@ export function wallMilliseconds(label: string, command: string, args: string[],
   return performance.now() - started;
 }
 
+/** A whole process's run: its wall time, and its CPU (user + system, NaN where there is no /proc). */
+export interface ProcessRun {
+  wall: number;
+  cpu: number;
+}
+
+/** Runs `command args` to its end in `env` and measures it; throws naming `label` when it fails. */
+export function measuredProcess(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): ProcessRun {
+  const before = endedChildrenCpuMilliseconds();
+  const wall = wallMilliseconds(label, command, args, env);
+  return { wall, cpu: endedChildrenCpuMilliseconds() - before };
+}
+
 /**
  * CPU milliseconds (user + system) of this process's children that have ended, from /proc/self/stat (cutime and
  * cstime, in ticks of 10 ms); NaN where there is no /proc. The difference across a spawnSync is that child's CPU.
  */
-export function endedChildrenCpuMilliseconds(): number {
+function endedChildrenCpuMilliseconds(): number {
   if (!existsSync("/proc/self/stat")) return Number.NaN;
   const stat = readFileSync("/proc/self/stat", "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -12,7 +12,8 @@ import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSyn
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBigPdf } from "./big-pdf.ts";
-import { endedChildrenCpuMilliseconds, extractiveEnvironment, wallMilliseconds } from "./process-timing.ts";
+import { extractiveEnvironment, measuredProcess } from "./process-timing.ts";
+import type { ProcessRun } from "./process-timing.ts";
 import { median } from "./statistics.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
@@ -53,14 +54,18 @@ function time(label: string, command: string, args: string[], runs: number, { en
     const cpu = ((exported?.user ?? NaN) + (exported?.system ?? NaN)) * 1000;
     return { label, minimum: Math.min(...milliseconds), median: median(milliseconds), cpu, runs: milliseconds.length };
   }
-  const times: number[] = [];
-  const cpuBefore = endedChildrenCpuMilliseconds();
+  const measured: ProcessRun[] = [];
   for (let run = -1; run < runs; run++) {
-    const milliseconds = wallMilliseconds(label, command, args, env);
-    if (run >= 0) times.push(milliseconds);
+    const measuredRun = measuredProcess(label, command, args, env);
+    if (run >= 0) measured.push(measuredRun); // run -1 warms up
   }
-  // The warm-up's CPU is in the sum: the mean is over every run.
-  return { label, minimum: Math.min(...times), median: median(times), cpu: (endedChildrenCpuMilliseconds() - cpuBefore) / (runs + 1), runs: times.length };
+  return summary(label, measured);
+}
+
+/** The timing of several runs of one command: wall minimum and median, mean CPU. */
+function summary(label: string, runs: ProcessRun[]): Timing {
+  const walls = runs.map((run) => run.wall);
+  return { label, minimum: Math.min(...walls), median: median(walls), cpu: runs.reduce((sum, run) => sum + run.cpu, 0) / runs.length, runs: runs.length };
 }
 
 const row = (timing: Timing, goal: string): string =>
@@ -92,19 +97,13 @@ const asRun = commands(environment, "");
 // meet the same load: this machine's speed drifts by a quarter over minutes, so timed one after the other (each
 // command's runs together, as hyperfine does) the ratio moved with the drift more than with the code (1.51-1.72x in
 // one hour on the same build, docs/benchmarks.md "issue 10, twelfth stop").
-/** One whole process's wall time, and its CPU read from this process's ended children. */
-const wallAndCpu = (label: string, command: string, args: string[]): { wall: number; cpu: number } => {
-  const before = endedChildrenCpuMilliseconds();
-  const wall = wallMilliseconds(label, command, args, environment);
-  return { wall, cpu: endedChildrenCpuMilliseconds() - before };
-};
-const runIngest = (): { wall: number; cpu: number } => {
+const runIngest = (): ProcessRun => {
   clearIngest();
-  return wallAndCpu("hearth ingest", node, [hearth, "--data", ingestData, "ingest", bigPdf]);
+  return measuredProcess("hearth ingest", node, [hearth, "--data", ingestData, "ingest", bigPdf], environment);
 };
-const runPdftotext = (): { wall: number; cpu: number } => wallAndCpu("pdftotext", "pdftotext", ["-layout", bigPdf, join(workDir, "big.txt")]);
+const runPdftotext = (): ProcessRun => measuredProcess("pdftotext", "pdftotext", ["-layout", bigPdf, join(workDir, "big.txt")], environment);
 const pairRounds = 7;
-const pairs: Array<{ ingest: { wall: number; cpu: number }; pdftotext: { wall: number; cpu: number } }> = [];
+const pairs: Array<{ ingest: ProcessRun; pdftotext: ProcessRun }> = [];
 for (let round = -1; round < pairRounds; round++) {
   let ingest;
   let pdftotext;
@@ -117,15 +116,8 @@ for (let round = -1; round < pairRounds; round++) {
   }
   if (round >= 0) pairs.push({ ingest, pdftotext }); // round -1 warms both up
 }
-const interleaved = (label: string, runs: Array<{ wall: number; cpu: number }>): Timing => ({
-  label,
-  minimum: Math.min(...runs.map((run) => run.wall)),
-  median: median(runs.map((run) => run.wall)),
-  cpu: runs.reduce((sum, run) => sum + run.cpu, 0) / runs.length,
-  runs: runs.length,
-});
-const ingestTiming = interleaved(`hearth ingest (${pages} pages), interleaved with pdftotext`, pairs.map((pair) => pair.ingest));
-const pdftotext = interleaved(`pdftotext -layout (${pages} pages), interleaved with the ingest`, pairs.map((pair) => pair.pdftotext));
+const ingestTiming = summary(`hearth ingest (${pages} pages), interleaved with pdftotext`, pairs.map((pair) => pair.ingest));
+const pdftotext = summary(`pdftotext -layout (${pages} pages), interleaved with the ingest`, pairs.map((pair) => pair.pdftotext));
 const ratios = pairs.map((pair) => pair.ingest.wall / pair.pdftotext.wall);
 // NODE_EXTRA_CA_CERTS makes every Node process read and parse that certificate file as it starts, before any of
 // Hearth's code (~50 ms a process measured on a 2-core machine whose shell sets it to the system's whole bundle). Where
