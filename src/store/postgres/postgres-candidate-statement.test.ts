@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
-import { candidateStatement, championSearchSettings, wordsQuery } from "./postgres-champion-search.ts";
+import { candidateInputs, candidateStatement, championSearchSettings, wordsQuery } from "./postgres-champion-search.ts";
+import type { CandidateRow } from "./postgres-champion-search.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 import { postgresTextSearchSettings } from "./postgres-text-search.ts";
@@ -27,14 +28,7 @@ function texts(place: string): string {
   }).join("\n\n");
 }
 
-interface Row {
-  grp: number;
-  id: string;
-  document_id: string;
-  counts: number[] | null;
-  found: boolean[] | null;
-  vector: string | null;
-}
+type Row = ReturnType<typeof candidateInputs>;
 
 describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one statement finds and reads the candidates", () => {
   let database: TestDatabase;
@@ -69,7 +63,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
 
   const run = async (...args: Parameters<typeof candidateStatement>): Promise<Row[]> => {
     const statement = candidateStatement(...args);
-    return (await queries.query<Row>(statement.sql, statement.params)).rows;
+    return (await queries.query<CandidateRow>(statement.sql, statement.params)).rows.map(candidateInputs);
   };
 
   it("finds the rare side through the index, then the first given ids not found, each once with its group", async () => {
@@ -253,5 +247,22 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
       spy.mockRestore();
       await store.close();
     }
+  });
+});
+
+describe("a candidate row's text forms", () => {
+  const row = { grp: 1, id: "7", document_id: "3", indexed_length: 12, vector: null };
+
+  it("decode to the counts and tests the server computed, each in its place", () => {
+    expect(candidateInputs({ ...row, counts: "2,0,1.5,1e-05,0", found: "tfft" })).toEqual({
+      ...row,
+      counts: [2, 0, 1.5, 0.00001, 0],
+      found: [true, false, false, true],
+    });
+  });
+
+  it("keep null for a passage outside the searched documents and for a search without longer phrases", () => {
+    expect(candidateInputs({ ...row, counts: null, found: null })).toEqual({ ...row, counts: null, found: null });
+    expect(candidateInputs({ ...row, counts: "1,0", found: null }).found).toBeNull();
   });
 });
