@@ -11,16 +11,19 @@ import { loadDefaultGlossary } from "./glossary.ts";
 import { stopWords } from "./tokenize.ts";
 
 const prepareSearchSettings = z
-  .object({ frequentWords: z.number().int().nonnegative() })
+  .object({ frequentWords: z.number().int().nonnegative(), keptPhrases: z.number().int().nonnegative() })
   .parse(JSON.parse(readFileSync(new URL("./prepare-search.json", import.meta.url), "utf8")));
 
-/** The phrases prepared: every glossary term (the searches' own expansions of a question) and the commonest words. */
+/**
+ * The phrases prepared: every glossary term (the searches' own expansions of a question), the commonest words, and the
+ * phrases earlier searches kept lists for (what this library's users ask about).
+ */
 export async function prepareLibrarySearch(
   store: Pick<Store, "passages">,
-  settings: { frequentWords: number } = prepareSearchSettings,
+  settings: { frequentWords: number; keptPhrases: number } = prepareSearchSettings,
   signal?: AbortSignal,
 ): Promise<{ built: number; fresh: number; stopped: boolean } | undefined> {
   if (store.passages.prepareSearch === undefined) return undefined;
   const phrases = [...new Set(loadDefaultGlossary().groups.flatMap((group) => group.map((variant) => variant.words.join(" "))))];
-  return store.passages.prepareSearch({ phrases, frequentWords: settings.frequentWords, except: [...stopWords], ...(signal ? { signal } : {}) });
+  return store.passages.prepareSearch({ phrases, frequentWords: settings.frequentWords, keptPhrases: settings.keptPhrases, except: [...stopWords], ...(signal ? { signal } : {}) });
 }

@@ -205,6 +205,12 @@ export interface PassageIndex {
   prepareSearch?(options: {
     phrases: readonly string[];
     frequentWords: number;
+    /**
+     * How many of the phrases searches have kept lists for (fresh or stale) are prepared too, the costliest first:
+     * after a batch has moved the library past the stale share, each would otherwise be rebuilt by the next search
+     * that meets it, while a user waits.
+     */
+    keptPhrases: number;
     except: readonly string[];
     /** Stops between two lists (a job came in, the worker is stopping): `stopped` says some were left to build. */
     signal?: AbortSignal;

@@ -429,6 +429,7 @@ export class PostgresPassages implements PassageIndex {
   async prepareSearch(options: {
     phrases: readonly string[];
     frequentWords: number;
+    keptPhrases: number;
     except: readonly string[];
     signal?: AbortSignal;
   }): Promise<{ built: number; fresh: number; stopped: boolean }> {
@@ -455,6 +456,17 @@ export class PostgresPassages implements PassageIndex {
       [large.rareCandidates, totals.chunkCount, [...except], options.frequentWords],
     );
     for (const row of frequent.rows) phrases.set(row.stem, [row.stem]);
+    // The phrases searches kept lists for, fresh or stale (a fresh one is only counted below): once a batch has moved
+    // the library past the stale share, the next search meeting each would rebuild it while a user waits. The
+    // costliest first (the most passages to read).
+    const searched = await this.#queries.query<{ phrase: string }>(
+      "SELECT phrase FROM library_phrase_champions WHERE workspace_id = $1 ORDER BY passages DESC, phrase LIMIT $2",
+      [options.keptPhrases],
+    );
+    for (const { phrase } of searched.rows) {
+      const stems = phrase.split(" ");
+      if (!phrases.has(phrase) && stems.some((stem) => !except.has(stem))) phrases.set(phrase, stems);
+    }
     const counts = await this.#counts([...phrases.values()]);
     // Only phrases a search would take from a champion list: too common for the rare side on their own.
     const common = [...phrases.values()].filter((stems) => {

@@ -38,7 +38,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL: the full-text index's pending li
     try {
       const first = sampleDocument("/library/Leeds.txt", { format: "text", paged: true, text: text("Leeds") });
       await store.documents.replace(first.document, first.units, first.chunks);
-      await store.passages.prepareSearch!({ phrases: [], frequentWords: 0, except: [] });
+      await store.passages.prepareSearch!({ phrases: [], frequentWords: 0, keptPhrases: 0, except: [] });
       expect(await mergeNow()).toBe(0);
 
       // Without the step, a batch's passages stay pending (what the test above would see on the old code).
