@@ -9,6 +9,8 @@
  * library), to weigh a budget's time against its top 5; the gold page's rank is printed per question. `championFrom`
  * replaces the size from which champion lists are used. HEARTH_PROFILE_OWN_BACKENDS=1 counts only this run's own
  * backends' CPU (by application name), not the whole server's: for measuring while an ingest writes beside it.
+ * HEARTH_PROFILE_WARM_UP=tuning-library searches and answers that set first, unmeasured (a JIT-compiled process, as a
+ * server's is after its first questions); HEARTH_PROFILE_CALLS=1 lists each search's store calls on its line.
  */
 import { readFileSync } from "node:fs";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
@@ -52,6 +54,28 @@ const textSearch = {
 // candidate budget's time against its top 5.
 const championSearch = { ...championSearchSettings, ...(JSON.parse(process.env.HEARTH_PROFILE_CHAMPION_SEARCH ?? "{}") as object) };
 const store = await openPostgresStore({ url, workspaceId }, { textSearch, championSearch });
+// HEARTH_PROFILE_CALLS=1: each question's store calls during its search, in the order they ended, as `name:wall/CPU`
+// (ms; a call's CPU is this process's, other work's included): F document frequencies, S statistics, G passages by
+// id, T a full-text search (`d<n>` restricted to n documents, `t<n>` of n terms). A call made inside another (a
+// search's own passage read) ends, so is listed, before it.
+const calls: string[] = [];
+if (process.env.HEARTH_PROFILE_CALLS === "1") {
+  const passages = store.passages as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const [name, label] of [["searchText", "T"], ["documentFrequencies", "F"], ["getPassages", "G"], ["statistics", "S"]] as const) {
+    const original = passages[name]!.bind(store.passages);
+    passages[name] = async (...args: unknown[]) => {
+      const [wall, cpu] = [performance.now(), process.cpuUsage()];
+      try {
+        return await original(...args);
+      } finally {
+        const used = process.cpuUsage(cpu);
+        const query = name === "searchText" ? (args[0] as { documentIds?: number[]; terms: unknown[] }) : undefined;
+        const shape = query === undefined ? "" : `${query.documentIds === undefined ? "" : `d${query.documentIds.length}`}t${query.terms.length}`;
+        calls.push(`${label}${shape}:${(performance.now() - wall).toFixed(0)}/${((used.user + used.system) / 1000).toFixed(0)}`);
+      }
+    };
+  }
+}
 const watcher = new pg.Client({ connectionString: url });
 await watcher.connect();
 const refreshBackends = async (): Promise<void> => {
@@ -62,6 +86,12 @@ try {
   const dependencies = await evaluationDependencies(store, 5);
   const questions = questionsOf(setNames.split(","));
   await dependencies.answerer.answer(questions[0]!.question);
+  // HEARTH_PROFILE_WARM_UP=tuning-library: that set's questions searched and answered first, not measured, so "warm" is
+  // also a process whose JIT has compiled the search path, as a server's is after its first questions.
+  for (const item of process.env.HEARTH_PROFILE_WARM_UP === undefined ? [] : questionsOf(process.env.HEARTH_PROFILE_WARM_UP.split(","))) {
+    await dependencies.searcher.search((await dependencies.retrievalText?.(item.question)) ?? item.question, { limit: 5 });
+    await dependencies.answerer.answer(item.question);
+  }
   const measured = { search: [] as number[], answer: [] as number[], searchCpu: [] as number[], answerCpu: [] as number[], searchServer: [] as number[], answerServer: [] as number[] };
   const byBackend = process.env.HEARTH_PROFILE_OWN_BACKENDS === "1";
   const timed = async (work: () => Promise<unknown>): Promise<[number, number, number]> => {
@@ -84,6 +114,7 @@ try {
     const question = item.question;
     const text = (await dependencies.retrievalText?.(question)) ?? question;
     let results: { fileName: string; page: number | null }[] = [];
+    calls.length = 0;
     const [search, searchCpu, searchServer] = await timed(async () => {
       results = await dependencies.searcher.search(text, { limit: 5 });
     });
@@ -93,6 +124,7 @@ try {
       answerable += 1;
       if (goldRank > 0) goldInTopFive += 1;
     }
+    const searchCalls = calls.length === 0 ? "" : `  [${calls.join(" ")}]`;
     const [answer, answerCpu, answerServer] = await timed(() => dependencies.answerer.answer(question));
     measured.search.push(search);
     measured.answer.push(answer);
@@ -101,7 +133,7 @@ try {
     measured.searchServer.push(searchServer);
     measured.answerServer.push(answerServer);
     console.log(
-      `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  gold ${goldRank > 0 ? `#${goldRank}` : "-"}  ${question.slice(0, 60)}`,
+      `search ${search.toFixed(0).padStart(6)} ms (CPU ${searchCpu.toFixed(0)} + server ${searchServer.toFixed(0)})  answer ${answer.toFixed(0).padStart(6)} ms (CPU ${answerCpu.toFixed(0)} + server ${answerServer.toFixed(0)})  gold ${goldRank > 0 ? `#${goldRank}` : "-"}  ${question.slice(0, 60)}${searchCalls}`,
     );
   }
   const both = (values: number[]): string => `${nearestRankPercentile(values, 0.5).toFixed(0)} / ${nearestRankPercentile(values, 0.95).toFixed(0)} ms`;
