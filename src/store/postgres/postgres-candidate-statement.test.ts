@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
-import { candidateInputs, candidateStatement, championSearchSettings, wordsQuery } from "./postgres-champion-search.ts";
+import { candidateInputs, candidateStatement, championSearchSettings } from "./postgres-champion-search.ts";
 import type { CandidateRow } from "./postgres-champion-search.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { openPostgresStore } from "./postgres-store.ts";
@@ -73,7 +73,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     expect(rareIds.length).toBeGreaterThan(2);
     // Given in rank order: a rare passage first (found already: skipped), then others; only the first 5 not found.
     const given = [rareIds[0]!, ...passagesOf.get(bristol)!.slice(1, 10), ...passagesOf.get(leeds)!.slice(1, 3)];
-    const rows = await run({ found: { query: wordsQuery(["kinship"]), documents: null, scan: false }, given: { ids: given, limit: 5 }, documents: null }, ["kinship", "council"], []);
+    const rows = await run({ found: { phrases: [["kinship"]], documents: null, scan: false }, given: { ids: given, limit: 5 }, documents: null }, ["kinship", "council"], []);
     const found = rows.filter((row) => row.grp === 0).map((row) => Number(row.id)).sort((left, right) => left - right);
     const rest = rows.filter((row) => row.grp === 1).map((row) => Number(row.id)).sort((left, right) => left - right);
     expect(found).toEqual(rareIds);
@@ -87,9 +87,9 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     const given = [...passagesOf.get(bristol)!.slice(0, 10), ...passagesOf.get(leeds)!.slice(0, 4)];
     const rows = await run(
       {
-        found: { query: wordsQuery(["kinship"]), documents: [leeds], scan: false },
+        found: { phrases: [["kinship"]], documents: [leeds], scan: false },
         given: { ids: given, limit: 14 },
-        own: { documents: [leeds], query: wordsQuery(["look", "after"]), limit: 6 },
+        own: { documents: [leeds], phrases: [["look", "after"]], limit: 6 },
         documents: [leeds],
       },
       ["kinship", "look", "after"],
@@ -117,7 +117,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     // Interleaved: Bristol, Leeds (some of them found by the rare lookup), Bristol, ...
     const whole = passagesOf.get(leeds)!.flatMap((id, index) => [passagesOf.get(bristol)![index]!, id]);
     const kept = whole.flatMap((id, index) => (passagesOf.get(bristol)!.includes(id) ? [] : [{ id, position: index + 1 }]));
-    const found = { query: wordsQuery(["kinship"]), documents: [leeds], scan: false };
+    const found = { phrases: [["kinship"]], documents: [leeds], scan: false };
     for (const limit of [3, 7, 12, 30]) {
       const inLeeds = (rows: Row[]): number[] =>
         rows.filter((row) => Number(row.document_id) === leeds && row.grp === 1).map((row) => Number(row.id)).sort((left, right) => left - right);
@@ -159,9 +159,9 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     const [leeds] = documentIds as [number];
     const statement = candidateStatement(
       {
-        found: { query: wordsQuery(["council"]), documents: [leeds], scan: false },
+        found: { phrases: [["council"]], documents: [leeds], scan: false },
         given: { ids: passagesOf.get(leeds)!.slice(0, 10), limit: 10 },
-        own: { documents: [leeds], query: wordsQuery(["look", "after"]), limit: 6 },
+        own: { documents: [leeds], phrases: [["look", "after"]], limit: 6 },
         documents: [leeds],
       },
       ["council", "look", "after"],

@@ -82,6 +82,38 @@ export function wordsQuery(stems: string[]): string {
   return [...new Set(stems)].map((stem) => phraseQuery([stem])).join(" & ");
 }
 
+/** Passages holding every word of some phrase: the OR of the phrases' `wordsQuery`. */
+export function anyOfQuery(phrases: string[][]): string {
+  return phrases.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ");
+}
+
+/**
+ * The same test as `anyOfQuery` on a passage's own row (`c`), from its stem counts: a passage's tsvector holds
+ * exactly the stems its text and context counts do (passageTerms in postgres-text-search.ts writes all three), and
+ * the counts are a few hundred bytes kept in the row, where the tsvector is kilobytes read from TOAST. For scanning a
+ * few documents' passages: a restricted search's own passages over four data sets at 1M read 2,116 buffers in
+ * 41-46 ms this way against 34,608 in 89 ms through the tsvector (docs/benchmarks.md, issue 14 thirteenth stop).
+ */
+function holdsAnyOf(phrases: string[][], parameter: (value: unknown, type: string) => string): string {
+  const groups = phrases.map((phrase) => [...new Set(phrase)]);
+  const single = [...new Set(groups.filter((group) => group.length === 1).map((group) => group[0]!))];
+  const singles = new Set(single);
+  // A phrase holding a word that is a phrase on its own adds nothing to the OR.
+  const longer = [...new Map(groups.filter((group) => group.length > 1 && !group.some((stem) => singles.has(stem))).map((group) => [group.join(" "), group])).values()];
+  const tests: string[] = [];
+  if (single.length > 0) {
+    const words = parameter(single, "text[]");
+    tests.push(`c.text_counts ?| ${words} OR c.context_counts ?| ${words}`);
+  }
+  for (const group of longer) {
+    tests.push(`(${group.map((stem) => {
+      const word = parameter(stem, "text");
+      return `(c.text_counts ? ${word} OR c.context_counts ? ${word})`;
+    }).join(" AND ")})`);
+  }
+  return tests.length === 0 ? "false" : `(${tests.join(" OR ")})`;
+}
+
 /** Whether a value kept at `kept` still holds for the library now: the rule of both stores (../kept-freshness.ts). */
 export function fresh(kept: { generation: number; libraryPassages: number }, state: LibraryState, staleShare: number): boolean {
   return keptStillHolds(kept.generation, kept.libraryPassages, state.generation, state.chunkCount, staleShare);
@@ -418,12 +450,11 @@ export class ChampionSearch {
       if (listed.has(key)) this.#listless.delete(key);
       else this.#listless.add(key);
     }
-    const anyOf = (list: string[][]): string => list.map((phrase) => `(${wordsQuery(phrase)})`).join(" | ");
 
     // A few small documents: their passages holding any phrase's words, read and tested through the document index.
     if (wanted !== null && wanted.length <= settings.fewDocuments && (options.documentPassages ?? Infinity) <= large.scanDocumentsUpTo) {
       const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings, options.prefetched);
-      const scored = await this.#scoreFrom({ found: { query: anyOf(phrases), documents: wanted, scan: true }, documents: null }, phrases, idfs, state, {
+      const scored = await this.#scoreFrom({ found: { phrases, documents: wanted, scan: true }, documents: null }, phrases, idfs, state, {
         limit,
         keep: () => true,
       });
@@ -456,9 +487,9 @@ export class ChampionSearch {
     // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
     // Only the documents' passages are read and scored (a champion elsewhere is dropped by its row's document).
     const source: CandidateSource = {
-      ...(rare.length === 0 ? {} : { found: { query: anyOf(rare), documents: wanted, scan: false } }),
+      ...(rare.length === 0 ? {} : { found: { phrases: rare, documents: wanted, scan: false } }),
       ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wanted) }),
-      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, query: anyOf(common), limit: large.restrictedOwnCandidates } }),
+      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, phrases: common, limit: large.restrictedOwnCandidates } }),
       documents: wanted,
     };
     const scored = await this.#scoreFrom(source, phrases, idfs, state, { limit, keep: () => true });
@@ -517,9 +548,9 @@ export class ChampionSearch {
  * others. `documents`: only passages of these are read and scored (null: any).
  */
 export interface CandidateSource {
-  found?: { query: string; documents: number[] | null; scan: boolean };
+  found?: { phrases: string[][]; documents: number[] | null; scan: boolean };
   given?: { ids: number[]; limit: number; positions?: number[] };
-  own?: { documents: number[]; query: string; limit: number };
+  own?: { documents: number[]; phrases: string[][]; limit: number };
   documents: number[] | null;
 }
 
@@ -539,13 +570,14 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   const ctes: string[] = [];
   const notIn = (alias: string): string => parts.map((part) => ` AND NOT EXISTS (SELECT 1 FROM ${part} x WHERE x.id = ${alias}.id)`).join("");
   if (source.found !== undefined) {
-    const { query, documents, scan } = source.found;
-    // A scan tests the documents' own passages (`terms || ''` keeps the planner off GIN's whole-library AND of
-    // common words); otherwise GIN answers the query of plain lexemes exactly, with no recheck, and the documents are
+    const { phrases, documents, scan } = source.found;
+    // A scan tests the documents' own passages from their stem counts (`holdsAnyOf`; no index on them, so the planner
+    // stays off GIN's whole-library AND of common words); otherwise GIN answers the query of plain lexemes exactly,
+    // with no recheck, and the documents are
     // a filter on its few rows (`document_id + 0` keeps the planner from reading every passage of the documents through
     // their index to test each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
     const inDocuments = documents === null ? "" : ` AND ${scan ? "c.document_id" : "(c.document_id + 0)"} = ANY (${parameter(documents, "bigint[]")})`;
-    const match = scan ? `(c.terms || ''::tsvector) @@ ${parameter(query, "tsquery")}` : `c.terms @@ ${parameter(query, "tsquery")}`;
+    const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
     ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
     parts.push("found");
   }
@@ -569,10 +601,10 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
     parts.push("given");
   }
   if (source.own !== undefined) {
-    const { documents, query, limit } = source.own;
+    const { documents, phrases, limit } = source.own;
     ctes.push(
       `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY (${parameter(documents, "bigint[]")})
-         AND (c.terms || ''::tsvector) @@ ${parameter(query, "tsquery")}${notIn("c")} LIMIT ${parameter(limit, "integer")})`,
+         AND ${holdsAnyOf(phrases, parameter)}${notIn("c")} LIMIT ${parameter(limit, "integer")})`,
     );
     parts.push("own");
   }
