@@ -133,6 +133,8 @@ export class ChampionSearch {
    * reading each one's row to find that out (800 of them per search restricted to a few documents at 1M).
    */
   readonly #documentOf = new Map<number, number>();
+  /** The library's document ids at a passage generation (every write of passages moves it): see `#findIn`. */
+  #libraryDocuments: { generation: number; ids: number[] } | undefined;
 
   constructor(queries: WorkspaceQueries) {
     this.#queries = queries;
@@ -486,10 +488,11 @@ export class ChampionSearch {
     // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
     // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
     // Only the documents' passages are read and scored (a champion elsewhere is dropped by its row's document).
+    const findIn = wanted === null ? null : await this.#findIn(wanted, state, settings);
     const source: CandidateSource = {
-      ...(rare.length === 0 ? {} : { found: { phrases: rare, documents: wanted, scan: false } }),
+      ...(rare.length === 0 ? {} : { found: { phrases: rare, documents: findIn, scan: false } }),
       ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wanted) }),
-      ...(wanted === null || common.length === 0 ? {} : { own: { documents: wanted, phrases: common, limit: large.restrictedOwnCandidates } }),
+      ...(findIn === null || common.length === 0 ? {} : { own: { documents: findIn, phrases: common, limit: large.restrictedOwnCandidates } }),
       documents: wanted,
     };
     const scored = await this.#scoreFrom(source, phrases, idfs, state, { limit, keep: () => true });
@@ -499,6 +502,24 @@ export class ChampionSearch {
         return hit === undefined ? [] : [{ chunkId, score: hit.score }];
       }).sort(byScore);
     return mergeRareAndFill(ranked(scored.groups[0]).slice(0, limit), ranked(scored.groups[1]).slice(0, limit), limit, settings.fillShare);
+  }
+
+  /**
+   * How the statement's finding parts name a restriction to `wanted` documents: as those documents, or, where they
+   * are most of the library (the prose fallback: every document but the data sets), as the few it leaves out, which
+   * the planner estimates at once instead of document by document. Only the finding parts: which rows are read and
+   * scored is still decided by `wanted` itself (the statement's `inside`, and here), so a document written since the
+   * library's ids were read is never taken for one of them.
+   */
+  async #findIn(wanted: number[], state: LibraryState, settings: TextSearchSettings): Promise<DocumentFilter> {
+    if (wanted.length <= settings.fewDocuments) return wanted;
+    if (this.#libraryDocuments?.generation !== state.generation) {
+      const rows = await this.#queries.query<{ id: Bigint }>("SELECT id FROM library_documents WHERE workspace_id = $1");
+      this.#libraryDocuments = { generation: state.generation, ids: rows.rows.map((row) => Number(row.id)) };
+    }
+    const inside = new Set(wanted);
+    const except = this.#libraryDocuments.ids.filter((documentId) => !inside.has(documentId));
+    return except.length < wanted.length ? { except } : wanted;
   }
 
   /**
@@ -548,10 +569,23 @@ export class ChampionSearch {
  * others. `documents`: only passages of these are read and scored (null: any).
  */
 export interface CandidateSource {
-  found?: { phrases: string[][]; documents: number[] | null; scan: boolean };
+  found?: { phrases: string[][]; documents: DocumentFilter; scan: boolean };
   given?: { ids: number[]; limit: number; positions?: number[] };
-  own?: { documents: number[]; phrases: string[][]; limit: number };
+  own?: { documents: Exclude<DocumentFilter, null>; phrases: string[][]; limit: number };
   documents: number[] | null;
+}
+
+/**
+ * Which documents' passages a part of the statement finds: these (an array), all but these (`except`: a restriction
+ * to most of the library, sent as the few documents it leaves out), or any (null). The planner estimates `= ANY` of
+ * a constant array element by element: 11,774 documents (a 1M library's prose fallback, every document but the data
+ * sets) took 24 ms to plan against 8 ms to run (docs/benchmarks.md, issue 14 thirteenth stop).
+ */
+export type DocumentFilter = number[] | { except: number[] } | null;
+
+/** `column` passes a (non-null) filter: `= ANY` of its documents, or `NOT … = ANY` of those it leaves out. */
+function documentCondition(column: string, filter: Exclude<DocumentFilter, null>, ids: (value: number[]) => string): string {
+  return Array.isArray(filter) ? `${column} = ANY (${ids(filter)})` : `NOT (${column} = ANY (${ids(filter.except)}))`;
 }
 
 /**
@@ -576,7 +610,8 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
     // with no recheck, and the documents are
     // a filter on its few rows (`document_id + 0` keeps the planner from reading every passage of the documents through
     // their index to test each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
-    const inDocuments = documents === null ? "" : ` AND ${scan ? "c.document_id" : "(c.document_id + 0)"} = ANY (${parameter(documents, "bigint[]")})`;
+    const inDocuments =
+      documents === null ? "" : ` AND ${documentCondition(scan ? "c.document_id" : "(c.document_id + 0)", documents, (ids) => parameter(ids, "bigint[]"))}`;
     const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
     ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
     parts.push("found");
@@ -602,9 +637,11 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   }
   if (source.own !== undefined) {
     const { documents, phrases, limit } = source.own;
+    // The first `limit` in the documents' order (the index's): as `= ANY` of the documents reads them, and the same
+    // passages when the documents are given as those left out.
     ctes.push(
-      `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND c.document_id = ANY (${parameter(documents, "bigint[]")})
-         AND ${holdsAnyOf(phrases, parameter)}${notIn("c")} LIMIT ${parameter(limit, "integer")})`,
+      `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${documentCondition("c.document_id", documents, (ids) => parameter(ids, "bigint[]"))}
+         AND ${holdsAnyOf(phrases, parameter)}${notIn("c")} ORDER BY c.document_id, c.ordinal LIMIT ${parameter(limit, "integer")})`,
     );
     parts.push("own");
   }
