@@ -126,9 +126,10 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
 
   const conceptWeights = async (concepts: Concept[]): Promise<{ weights: number[]; frequencies: Map<string, number>; total: number }> => {
     const allWords = [...new Set(concepts.flatMap((concept) => concept.forms.flatMap((form) => form.words)))];
-    // One look-up with every word of the question (the store contract's batching rule).
-    const frequencies = await store.passages.documentFrequencies(allWords);
-    const total = Math.max(1, (await store.passages.statistics()).chunkCount);
+    // One look-up with every word of the question (the store contract's batching rule), and the library's size beside
+    // it: two round trips at once on a networked store.
+    const [frequencies, statistics] = await Promise.all([store.passages.documentFrequencies(allWords), store.passages.statistics()]);
+    const total = Math.max(1, statistics.chunkCount);
     const weights = concepts.map((concept) => {
       const formWeights = concept.forms
         .filter((form) => form.original)
