@@ -184,6 +184,47 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     }
   });
 
+  it("finds the same candidates, the own passages in the same order, with the documents left out as with those named", async () => {
+    const [leeds, bristol] = documentIds as [number, number];
+    const source = (documents: number[] | { except: number[] }): Parameters<typeof candidateStatement>[0] => ({
+      found: { phrases: [["kinship"]], documents, scan: false },
+      own: { documents, phrases: [["look", "after"], ["council"]], limit: 6 },
+      documents: [bristol],
+    });
+    const named = await run(source([bristol]), ["kinship", "council", "look", "after"], [["look", "after"]]);
+    const leftOut = await run(source({ except: [leeds] }), ["kinship", "council", "look", "after"], [["look", "after"]]);
+    const found = new Set(named.filter((row) => row.grp === 0).map((row) => Number(row.id)));
+    expect(found.size).toBeGreaterThan(0);
+    // The own passages: the document's first six in order that the rare side did not find.
+    expect(named.filter((row) => row.grp === 1).map((row) => Number(row.id))).toEqual(passagesOf.get(bristol)!.filter((id) => !found.has(id)).slice(0, 6));
+    expect(leftOut).toEqual(named);
+  });
+
+  it("searches a restriction to most of the library through the documents it leaves out, with the same results", async () => {
+    const settings = (fewDocuments: number) => ({ ...postgresTextSearchSettings, championFrom: 0, championSize: 80, fewDocuments });
+    const terms: TextQuery["terms"] = [{ phrase: ["kinship"], weight: 1 }, { phrase: ["looked", "after"], weight: 1 }, { phrase: ["council"], weight: 1 }];
+    const query: TextQuery = { terms, limit: 8, documentIds };
+    const results: unknown[] = [];
+    for (const fewDocuments of [documentIds.length, 0]) {
+      const store = await openPostgresStore(
+        { url: database.url, workspaceId },
+        { textSearch: settings(fewDocuments), championSearch: { ...championSearchSettings, rareCandidates: 10, scanDocumentsUpTo: 0 } },
+      );
+      const spy = vi.spyOn(pg.Client.prototype, "query");
+      try {
+        results.push((await store.passages.searchText(query)).map((hit) => [hit.chunkId, hit.score.toFixed(9)]));
+        const statements = spy.mock.calls.map((call) => String(typeof call[0] === "string" ? call[0] : (call[0] as { text?: string }).text ?? ""));
+        // Past fewDocuments, every document of the library asked for is sent as none left out.
+        expect(statements.some((sql) => sql.includes("NOT (c.document_id = ANY"))).toBe(fewDocuments === 0);
+      } finally {
+        spy.mockRestore();
+        await store.close();
+      }
+    }
+    expect((results[0] as unknown[]).length).toBe(8);
+    expect(results[1]).toEqual(results[0]);
+  });
+
   it("leaves out of a restricted search's fill the passages it has read outside its documents, with the same results", async () => {
     const large = { ...postgresTextSearchSettings, championFrom: 0, championSize: 80 };
     const open = (): Promise<Store> =>

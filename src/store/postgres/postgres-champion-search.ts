@@ -508,7 +508,7 @@ export class ChampionSearch {
    * How the statement's finding parts name a restriction to `wanted` documents: as those documents, or, where they
    * are most of the library (the prose fallback: every document but the data sets), as the few it leaves out, which
    * the planner estimates at once instead of document by document. Only the finding parts: which rows are read and
-   * scored is still decided by `wanted` itself (the statement's `inside`, and here), so a document written since the
+   * scored is still decided by `wanted` itself (the statement's `inside`, and `#scoreFrom`), so a document written since the
    * library's ids were read is never taken for one of them.
    */
   async #findIn(wanted: number[], state: LibraryState, settings: TextSearchSettings): Promise<DocumentFilter> {
@@ -565,8 +565,9 @@ export class ChampionSearch {
  * GIN, or, with `scan`, the documents' own passages read and tested); `given`, passages by id in rank order, the first
  * `limit` of them not found already (with `positions`, each id's 1-based place in a longer list from which ids known
  * to lie outside `documents` were left out: the limit counts places in that list, so the same ids are taken as from
- * the whole list); `own`, up to `limit` passages of `documents` matching `query` not among the
- * others. `documents`: only passages of these are read and scored (null: any).
+ * the whole list); `own`, the first `limit` passages of `documents` (in the index's order) holding every word of one
+ * of `phrases`, not among the others. `found` and `own` may name their documents as those left out (DocumentFilter);
+ * `documents`: only passages of these are read and scored (null: any).
  */
 export interface CandidateSource {
   found?: { phrases: string[][]; documents: DocumentFilter; scan: boolean };
@@ -607,9 +608,9 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
     const { phrases, documents, scan } = source.found;
     // A scan tests the documents' own passages from their stem counts (`holdsAnyOf`; no index on them, so the planner
     // stays off GIN's whole-library AND of common words); otherwise GIN answers the query of plain lexemes exactly,
-    // with no recheck, and the documents are
-    // a filter on its few rows (`document_id + 0` keeps the planner from reading every passage of the documents through
-    // their index to test each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
+    // with no recheck, and the documents are a filter on its few rows (`document_id + 0` keeps the planner from
+    // reading every passage of the documents through their index to test each one's tsvector: 26 ms for a
+    // 1,859-passage document at 1M, against 2 ms through GIN).
     const inDocuments =
       documents === null ? "" : ` AND ${documentCondition(scan ? "c.document_id" : "(c.document_id + 0)", documents, (ids) => parameter(ids, "bigint[]"))}`;
     const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
