@@ -445,10 +445,11 @@ export class PostgresPassages implements PassageIndex {
     const stemsOf = (text: string): string[] => tokenize(text).map(stemToken);
     const except = new Set(options.except.flatMap(stemsOf));
     const phrases = new Map<string, string[]>();
-    for (const text of options.phrases) {
-      const stems = stemsOf(text);
+    /** A phrase of stems, unless it is empty or only of stop words. */
+    const add = (stems: string[]): void => {
       if (stems.length > 0 && stems.some((stem) => !except.has(stem))) phrases.set(stems.join(" "), stems);
-    }
+    };
+    for (const text of options.phrases) add(stemsOf(text));
     // The commonest words a champion list is kept for (in fewer than half the passages: see championSearch.search).
     const frequent = await this.#queries.query<{ stem: string }>(
       `SELECT s.stem FROM library_stems s WHERE s.workspace_id = $1 AND s.passages > $2 AND 2 * s.passages < $3 AND NOT (s.stem = ANY ($4::text[]))
@@ -463,10 +464,7 @@ export class PostgresPassages implements PassageIndex {
       "SELECT phrase FROM library_phrase_champions WHERE workspace_id = $1 ORDER BY passages DESC, phrase LIMIT $2",
       [options.keptPhrases],
     );
-    for (const { phrase } of searched.rows) {
-      const stems = phrase.split(" ");
-      if (!phrases.has(phrase) && stems.some((stem) => !except.has(stem))) phrases.set(phrase, stems);
-    }
+    for (const { phrase } of searched.rows) add(phrase.split(" "));
     const counts = await this.#counts([...phrases.values()]);
     // Only phrases a search would take from a champion list: too common for the rare side on their own.
     const common = [...phrases.values()].filter((stems) => {
