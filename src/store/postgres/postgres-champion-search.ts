@@ -488,10 +488,11 @@ export class ChampionSearch {
     // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
     // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
     // Only the documents' passages are read and scored (a champion elsewhere is dropped by its row's document).
-    const findIn = wanted === null ? null : await this.#findIn(wanted, state, settings);
+    const wantedSet = wanted === null ? null : new Set(wanted);
+    const findIn = wanted === null || wantedSet === null ? null : await this.#findIn(wanted, wantedSet, state, settings);
     const source: CandidateSource = {
       ...(rare.length === 0 ? {} : { found: { phrases: rare, documents: findIn, scan: false } }),
-      ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wanted) }),
+      ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wantedSet) }),
       ...(findIn === null || common.length === 0 ? {} : { own: { documents: findIn, phrases: common, limit: large.restrictedOwnCandidates } }),
       documents: wanted,
     };
@@ -511,13 +512,12 @@ export class ChampionSearch {
    * scored is still decided by `wanted` itself (the statement's `inside`, and `#scoreFrom`), so a document written since the
    * library's ids were read is never taken for one of them.
    */
-  async #findIn(wanted: number[], state: LibraryState, settings: TextSearchSettings): Promise<DocumentFilter> {
+  async #findIn(wanted: number[], inside: ReadonlySet<number>, state: LibraryState, settings: TextSearchSettings): Promise<DocumentFilter> {
     if (wanted.length <= settings.fewDocuments) return wanted;
     if (this.#libraryDocuments?.generation !== state.generation) {
       const rows = await this.#queries.query<{ id: Bigint }>("SELECT id FROM library_documents WHERE workspace_id = $1");
       this.#libraryDocuments = { generation: state.generation, ids: rows.rows.map((row) => Number(row.id)) };
     }
-    const inside = new Set(wanted);
     const except = this.#libraryDocuments.ids.filter((documentId) => !inside.has(documentId));
     return except.length < wanted.length ? { except } : wanted;
   }
@@ -527,9 +527,8 @@ export class ChampionSearch {
    * each kept id with its place in the whole list (the statement's limit counts places there: the same passages are
    * read as from the whole list, less those it would have read only to drop).
    */
-  #given(ids: number[], limit: number, documents: number[] | null): NonNullable<CandidateSource["given"]> {
-    if (documents === null) return { ids, limit };
-    const wanted = new Set(documents);
+  #given(ids: number[], limit: number, wanted: ReadonlySet<number> | null): NonNullable<CandidateSource["given"]> {
+    if (wanted === null) return { ids, limit };
     const kept: number[] = [];
     const positions: number[] = [];
     ids.forEach((chunkId, index) => {
