@@ -30,6 +30,14 @@ function texts(place: string): string {
 
 type Row = ReturnType<typeof candidateInputs>;
 
+/** The statements a spy on pg's `Client.prototype.query` saw, each with its values. */
+function statementsSent(calls: unknown[][]): { text: string; values: unknown[] }[] {
+  return calls.map((entry) => {
+    const [first, second] = entry as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
+    return typeof first === "string" ? { text: first, values: second ?? [] } : { text: first.text, values: first.values ?? [] };
+  });
+}
+
 describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one statement finds and reads the candidates", () => {
   let database: TestDatabase;
   let queries: WorkspaceQueries;
@@ -213,9 +221,8 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
       const spy = vi.spyOn(pg.Client.prototype, "query");
       try {
         results.push((await store.passages.searchText(query)).map((hit) => [hit.chunkId, hit.score.toFixed(9)]));
-        const statements = spy.mock.calls.map((call) => String(typeof call[0] === "string" ? call[0] : (call[0] as { text?: string }).text ?? ""));
         // Past fewDocuments, every document of the library asked for is sent as none left out.
-        expect(statements.some((sql) => sql.includes("NOT (c.document_id = ANY"))).toBe(fewDocuments === 0);
+        expect(statementsSent(spy.mock.calls).some((statement) => statement.text.includes("NOT (c.document_id = ANY"))).toBe(fewDocuments === 0);
       } finally {
         spy.mockRestore();
         await store.close();
@@ -239,11 +246,7 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     const spy = vi.spyOn(pg.Client.prototype, "query");
     /** The given ids the last candidate statement sent (a restricted search's: `unnest($ids, $positions)`). */
     const givenSent = (): number[] => {
-      const calls = spy.mock.calls.map((entry) => {
-        const [first, second] = entry as unknown as [string | { text: string; values?: unknown[] }, unknown[] | undefined];
-        return typeof first === "string" ? { text: first, values: second ?? [] } : { text: first.text, values: first.values ?? [] };
-      });
-      const call = calls.findLast((entry) => entry.text.includes("candidates AS"));
+      const call = statementsSent(spy.mock.calls).findLast((entry) => entry.text.includes("candidates AS"));
       const position = /unnest\(\$(\d+)::bigint\[\], \$\d+::integer\[\]\)/u.exec(call?.text ?? "");
       return position === null ? [] : (call!.values[Number(position[1]) - 1] as number[]).map(Number);
     };
