@@ -6,7 +6,8 @@
  * node_modules linked into it); the other side is this checkout. On a machine shared with other work, where a run's
  * p95 moves by half between runs of the same code, the two sides of a pair meet the same load: per question, the
  * median over the measured rounds (the first round warms both) of the search's wall time and of this process's CPU
- * time, then p50 / p95 over the questions, and the gold page in the top 5 on each side.
+ * time, then p50 / p95 over the questions, and the gold page in the top 5 on each side. HEARTH_PAIRED_QUESTIONS=<n>
+ * lists the n questions slowest on the base side with both sides' medians.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -82,5 +83,12 @@ for (const side of sides) {
     `${side.name}: per-question medians of rounds 1-${rounds - 1}: wall p50 ${nearestRankPercentile(wall, 0.5).toFixed(0)} / p95 ${nearestRankPercentile(wall, 0.95).toFixed(0)} ms (sum ${sum(wall)}); ` +
       `CPU p50 ${nearestRankPercentile(cpu, 0.5).toFixed(0)} / p95 ${nearestRankPercentile(cpu, 0.95).toFixed(0)} ms (sum ${sum(cpu)}); gold page in the top 5 ${gold.get(side.name)}/${answerable}`,
   );
+}
+// HEARTH_PAIRED_QUESTIONS=<n>: the n questions slowest on the base side, with each side's median wall time.
+const shown = Number(process.env.HEARTH_PAIRED_QUESTIONS ?? 0);
+if (shown > 0) {
+  const medianOf = (name: string, index: number): number => nearestRankPercentile(measured.map((round) => walls.get(name)![round]![index]!), 0.5);
+  const slowest = questions.map((item, index) => ({ item, base: medianOf("base", index), next: medianOf("this", index) })).sort((left, right) => right.base - left.base);
+  for (const { item, base, next } of slowest.slice(0, shown)) console.log(`${base.toFixed(0).padStart(5)} -> ${next.toFixed(0).padStart(5)} ms  ${item.question.slice(0, 80)}`);
 }
 process.exit(0);
