@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, withoutPostgres, type TestDatabase } from "../../../test/support/postgres.ts";
 import { sampleDocument } from "../test-fixtures/sample-documents.ts";
 import type { Store, TextQuery } from "../types.ts";
-import { candidateInputs, candidateStatement, championSearchSettings } from "./postgres-champion-search.ts";
+import { candidateInputs, candidateStatement, championSearchSettings, listsAsText, numbersOf } from "./postgres-champion-search.ts";
 import type { CandidateRow } from "./postgres-champion-search.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { openPostgresStore } from "./postgres-store.ts";
@@ -67,6 +67,30 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
   afterAll(async () => {
     if (database !== undefined) await releasePostgresPool(database.url);
     await database?.drop();
+  });
+
+  it("reads a champion list's numbers from its text form exactly as pg reads them from the arrays", async () => {
+    const lists = [
+      { ids: [17, 4, 9, 123_456_789_012], strengths: [0.1 + 0.2, 1 / 3, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 123_456.789, 0, 1e-5] },
+      { ids: [], strengths: [] },
+    ];
+    const client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      for (const list of lists) {
+        const row = (
+          await client.query<{ chunk_ids: string; strengths: string; id_array: string[]; strength_array: number[] }>(
+            `SELECT ${listsAsText("$1::bigint[]", "$2::float8[]")}, $1::bigint[] AS id_array, $2::float8[] AS strength_array`,
+            [list.ids, list.strengths],
+          )
+        ).rows[0]!;
+        expect(numbersOf(row.chunk_ids)).toEqual(row.id_array.map(Number));
+        expect(numbersOf(row.strengths)).toEqual(row.strength_array.map(Number));
+        expect(numbersOf(row.strengths)).toEqual(list.strengths);
+      }
+    } finally {
+      await client.end();
+    }
   });
 
   const run = async (...args: Parameters<typeof candidateStatement>): Promise<Row[]> => {
