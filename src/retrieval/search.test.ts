@@ -57,3 +57,28 @@ describe.skipIf(withoutCorpus())("a provision asked for by number", () => {
     await store.close();
   }, 60_000);
 });
+
+describe("a place named in few titles", () => {
+  it("marks the question's subject, and is counted again once the library changes", async () => {
+    const store = openSqliteStore({ path: ":memory:" });
+    const add = async (file: string, text: string): Promise<void> => {
+      const sample = sampleDocument(`/library/${file}`, { format: "text", paged: false, text });
+      await store.documents.replace(sample.document, sample.units, sample.chunks);
+    };
+    await add("Somerset strategy.txt", "The council commissions residential care placements close to home for children in Somerset.");
+    await add("Devon strategy.txt", "Residential care placements are bought through a regional framework with neighbouring councils.");
+    const question = "Residential care placements in Somerset";
+    const searcher = createSearcher(store);
+    const scores = async (): Promise<Map<string, number>> =>
+      new Map((await searcher.search(question, { limit: 5 })).map((result) => [result.fileName, result.score]));
+    // One title of two names Somerset: the Devon passage, which does not, is from a document about something else.
+    const before = await scores();
+    // Somerset in most titles names no one document: nothing is off the subject any more.
+    for (const index of [1, 2, 3]) await add(`Somerset gardens ${index}.txt`, "Gardens and parks open in the summer.");
+    const after = await scores();
+    const fresh = new Map((await createSearcher(store).search(question, { limit: 5 })).map((result) => [result.fileName, result.score]));
+    expect(after).toEqual(fresh);
+    expect(after.get("Devon strategy.txt")! - after.get("Somerset strategy.txt")!).toBeGreaterThan(before.get("Devon strategy.txt")! - before.get("Somerset strategy.txt")!);
+    await store.close();
+  });
+});

@@ -174,8 +174,15 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
   const proseDocumentIds = async (): Promise<number[]> => (await documentKinds()).ids;
 
-  let titleCache: { key: number; titles: string[][]; byStem: Map<string, string[][]> } | undefined;
-  const documentStems = async (): Promise<{ titles: string[][]; byStem: Map<string, string[][]> }> => {
+  interface TitleStems {
+    key: number;
+    titles: string[][];
+    byStem: Map<string, string[][]>;
+    /** How many titles hold a form or a stem sequence (`countTitles`), for this library state. */
+    counts: Map<string, number>;
+  }
+  let titleCache: TitleStems | undefined;
+  const documentStems = async (): Promise<TitleStems> => {
     // Recomputed only when the library changes (the library version moves with every write, by any process).
     const key = await store.version();
     if (titleCache?.key !== key) {
@@ -191,9 +198,23 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           else byStem.set(stem, [title]);
         }
       }
-      titleCache = { key, titles, byStem };
+      titleCache = { key, titles, byStem, counts: new Map() };
     }
     return titleCache;
+  };
+  /**
+   * How many titles `holds` accepts among those holding `firstStem`, counted once per library state under `key`: at 1M
+   * passages a common first stem ("children") is in thousands of titles, and the same forms come back question after
+   * question (about 2 ms of a search's CPU counted afresh each time).
+   */
+  const countTitles = (cache: TitleStems, key: string, firstStem: string, holds: (title: readonly string[]) => boolean): number => {
+    let count = cache.counts.get(key);
+    if (count === undefined) {
+      count = (cache.byStem.get(firstStem) ?? []).filter(holds).length;
+      if (cache.counts.size >= 10_000) cache.counts.clear();
+      cache.counts.set(key, count);
+    }
+    return count;
   };
 
   /**
@@ -202,12 +223,16 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * the rest of the search). None when no data set is named so.
    */
   const dataSetSearch = async (analysed: AnalysedQuery, terms: TextQuery["terms"]): Promise<PassageHit[]> => {
-    const { titles, byStem } = await documentStems();
+    const libraryTitles = await documentStems();
     const named = analysed.concepts
       .filter((concept) => concept.kind !== "figure")
       .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
       .map((form) => form.stems)
-      .filter((formStems) => (byStem.get(formStems[0] ?? "") ?? []).filter((title) => findSequence(title, formStems).length > 0).length <= Math.max(1, titles.length / 3));
+      .filter(
+        (formStems) =>
+          countTitles(libraryTitles, `sequence${JSON.stringify(formStems)}`, formStems[0] ?? "", (title) => findSequence(title, formStems).length > 0) <=
+          Math.max(1, libraryTitles.titles.length / 3),
+      );
     const dataSets = (await documentKinds()).dataSets
       .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
       .map((dataSet) => dataSet.id);
@@ -293,13 +318,15 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
     const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
     const shape = options.shape ?? classifyQuestion(query);
-    const { titles, byStem } = await documentStems();
-    // Each form's count once (asked twice below; at 1M a common stem's titles run to thousands).
+    const libraryTitles = await documentStems();
+    const titles = libraryTitles.titles;
+    // Each form's count once (asked twice below; at 1M a common stem's titles run to thousands), kept per library state.
     const holdingCounts = new Map<ConceptForm, number>();
     const titlesHolding = (form: ConceptForm): number => {
       let count = holdingCounts.get(form);
       if (count === undefined) {
-        count = (byStem.get(form.stems[0] ?? "") ?? []).filter((title) => placeHoldsForm(title, form, weights.titleGapWords)).length;
+        const key = `form${JSON.stringify([form.stems, form.notWithin ?? null])}`;
+        count = countTitles(libraryTitles, key, form.stems[0] ?? "", (title) => placeHoldsForm(title, form, weights.titleGapWords));
         holdingCounts.set(form, count);
       }
       return count;
