@@ -187,28 +187,60 @@ export function definedTerm(question: string): DefinedTerm | null {
 const definingVerbs = `(?:${cues.words.definingVerbs.map((verb) => escape(verb).replace(/ /g, "\\s+")).join("|")})`;
 
 /** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
+interface DefinitionPatterns {
+  key: string;
+  /** "Children Missing Education (CME)" and "CME means …": a definition of the acronym; null without one. */
+  acronymDefined: RegExp[] | null;
+  /** The acronym standing alone; null without one. */
+  acronymAlone: RegExp | null;
+  opening: RegExp;
+  consideredAs: RegExp;
+  means: RegExp;
+  knownAs: RegExp;
+}
+
+/**
+ * A term's patterns, built once per question's term rather than once per passage scored (a definition question's
+ * search tests a few hundred candidates against the same term).
+ */
+const definitionPatternsOf = new WeakMap<DefinedTerm, DefinitionPatterns>();
+function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
+  let patterns = definitionPatternsOf.get(term);
+  if (patterns !== undefined) return patterns;
+  const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
+  const acronym = term.acronym ? [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("") : null;
+  patterns = {
+    key: ` ${term.keys.join(" ")} `,
+    acronymDefined:
+      !term.acronym || acronym === null
+        ? null
+        : [
+            new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u"),
+            new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
+          ],
+    acronymAlone: term.acronym ? new RegExp(`\\b${term.acronym}\\b`) : null,
+    // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
+    // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
+    opening: new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu"),
+    // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
+    consideredAs: new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu"),
+    means: new RegExp(`${termPattern}["'”’]?\\s+(?:means|is\\s+defined\\s+as|refers\\s+to)\\b`, "iu"),
+    knownAs: new RegExp(`\\b(?:known|referred\\s+to)\\s+as\\s+(?:an?\\s+|the\\s+)?["'“‘]?${termPattern}`, "iu"),
+  };
+  definitionPatternsOf.set(term, patterns);
+  return patterns;
+}
+
 function definitionFit(term: DefinedTerm, text: string): number {
+  const patterns = definitionPatterns(term);
   const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
   const flat = ` ${tokens.join(" ")} `;
-  const key = ` ${term.keys.join(" ")} `;
-  if (term.acronym) {
-    const acronym = [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("");
-    const expansion = new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u");
-    if (expansion.test(text)) return fits.definitionFound;
-    if (new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i").test(text)) return fits.definitionFound;
-  }
-  if (!flat.includes(key)) return term.acronym && new RegExp(`\\b${term.acronym}\\b`).test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
-  const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
-  // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
-  // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
-  const opening = new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu");
-  if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
-  // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
-  if (new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu").test(text)) {
-    return fits.definitionFound;
-  }
-  if (new RegExp(`${termPattern}["'”’]?\\s+(?:means|is\\s+defined\\s+as|refers\\s+to)\\b`, "iu").test(text)) return fits.definitionFound;
-  if (new RegExp(`\\b(?:known|referred\\s+to)\\s+as\\s+(?:an?\\s+|the\\s+)?["'“‘]?${termPattern}`, "iu").test(text)) return fits.definitionKnownAs;
+  if (patterns.acronymDefined?.some((pattern) => pattern.test(text))) return fits.definitionFound;
+  if (!flat.includes(patterns.key)) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
+  if (patterns.opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
+  if (patterns.consideredAs.test(text)) return fits.definitionFound;
+  if (patterns.means.test(text)) return fits.definitionFound;
+  if (patterns.knownAs.test(text)) return fits.definitionKnownAs;
   return fits.definitionMention;
 }
 
