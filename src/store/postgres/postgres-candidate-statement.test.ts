@@ -14,7 +14,7 @@ import { candidateInputs, candidateStatement, championSearchSettings, listsAsTex
 import type { CandidateRow } from "./postgres-champion-search.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { openPostgresStore } from "./postgres-store.ts";
-import { postgresTextSearchSettings } from "./postgres-text-search.ts";
+import { phraseQuery, postgresTextSearchSettings } from "./postgres-text-search.ts";
 import { WorkspaceQueries } from "./workspace-queries.ts";
 
 const workspaceId = "candidates";
@@ -182,6 +182,41 @@ describe.skipIf(withoutPostgres())("PostgreSQL large-library search: one stateme
     }
     expect(withVector).toBeGreaterThan(5);
     expect(withVector).toBeLessThan(all.length);
+  });
+
+  it("tests each phrase in the text and the context as the tsvector itself answers, reading it only where the words are all there", async () => {
+    // A workspace of its own, whose file names (each passage's context) are phrases too.
+    const store = await openPostgresStore({ url: database.url, workspaceId: "candidates-context" });
+    for (const name of ["Kinship panel minutes", "Children looked after panel", "Care leavers report"]) {
+      const sample = sampleDocument(`/library/${name}.txt`, { format: "text", paged: true, text: texts(name.split(" ")[0]!) });
+      await store.documents.replace(sample.document, sample.units, sample.chunks);
+    }
+    await store.close();
+    const pool = await acquirePostgresPool(database.url);
+    try {
+      const own = new WorkspaceQueries(pool, "candidates-context");
+      const all = (await own.query<{ id: string }>("SELECT id FROM library_chunks WHERE workspace_id = $1 ORDER BY id")).rows.map((row) => Number(row.id));
+      // A phrase in a few passages' text, one in many, one only in a file name, one whose words stand together nowhere.
+      const longer = [["kinship", "panel"], ["children", "look", "after"], ["care", "leaver"], ["panel", "minut"], ["minut", "kinship"]];
+      const statement = candidateStatement({ given: { ids: all, limit: all.length }, documents: null }, [...new Set(longer.flat())], longer);
+      const rows = (await own.query<CandidateRow>(statement.sql, statement.params)).rows.map(candidateInputs);
+      const expected = await own.query<{ id: string; tests: boolean[] }>(
+        `SELECT c.id, ARRAY(SELECT c.terms @@ q FROM unnest($2::tsquery[]) WITH ORDINALITY AS x(q, n) ORDER BY n) AS tests
+           FROM library_chunks c WHERE c.workspace_id = $1`,
+        [longer.flatMap((phrase) => [phraseQuery(phrase, "A"), phraseQuery(phrase, "B")])],
+      );
+      const byId = new Map(expected.rows.map((row) => [Number(row.id), row.tests]));
+      expect(rows.length).toBe(all.length);
+      const passed = new Set<number>();
+      for (const row of rows) {
+        expect(row.found, `passage ${row.id}`).toEqual(byId.get(Number(row.id)));
+        row.found!.forEach((test, index) => test && passed.add(index));
+      }
+      // Tests that pass somewhere, in the text (even places) and in the context (odd), and one that passes nowhere.
+      expect([...passed].sort((left, right) => left - right)).toEqual([0, 1, 2, 3, 5, 7]);
+    } finally {
+      await releasePostgresPool(database.url);
+    }
   });
 
   it("reads each candidate's row by its id in a nested loop, whatever the planner estimates", async () => {

@@ -670,19 +670,26 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
     .join(", ");
   let hits = "NULL::boolean[]";
   let vector = "NULL::text";
+  /** Whether the candidate may hold any longer phrase: its tsvector is read (from TOAST, kilobytes) only then. */
+  let possible = "false";
   if (longer.length > 0) {
     const inText = parameter(longer.map((phrase) => phraseQuery(phrase, "A")), "tsquery[]");
     const inContext = parameter(longer.map((phrase) => phraseQuery(phrase, "B")), "tsquery[]");
-    hits = `ARRAY[${longer.map((_, index) => `d.terms @@ (${inText})[${index + 1}], d.terms @@ (${inContext})[${index + 1}]`).join(", ")}]`;
     const stemPosition = new Map(stems.map((stem, index) => [stem, index]));
     // SQL arrays count from 1: a stem's text count is at 2i + 1, its context count at 2i + 2; a phrase's tests likewise.
+    const least = (counts: string, phrase: string[], offset: number): string =>
+      `least(${phrase.map((stem) => `${counts}[${2 * stemPosition.get(stem)! + offset}]`).join(", ")})`;
+    // A phrase's test in the text (weight A) can pass only where each of its stems is counted in the text, and in the
+    // context (B) likewise: passageTerms writes the counts and the positions from the same tokens. Those tests are
+    // false without reading the tsvector, as it would find.
+    const test = (index: number, offset: number, query: string): string =>
+      `CASE WHEN ${least("p.counts", longer[index]!, offset)} > 0 THEN p.terms @@ (${query})[${index + 1}] ELSE false END`;
+    hits = `ARRAY[${longer.map((_, index) => `${test(index, 1, inText)}, ${test(index, 2, inContext)}`).join(", ")}]`;
+    possible = longer.map((phrase) => `${least("q.counts", phrase, 1)} > 0 OR ${least("q.counts", phrase, 2)} > 0`).join(" OR ");
     const needs = longer
-      .map((phrase, index) => {
-        const least = (offset: number): string => `least(${phrase.map((stem) => `s.counts[${2 * stemPosition.get(stem)! + offset}]`).join(", ")})`;
-        return `(s.hits[${2 * index + 1}] AND ${least(1)} > 1) OR (s.hits[${2 * index + 2}] AND ${least(2)} > 1)`;
-      })
+      .map((phrase, index) => `(s.hits[${2 * index + 1}] AND ${least("s.counts", phrase, 1)} > 1) OR (s.hits[${2 * index + 2}] AND ${least("s.counts", phrase, 2)} > 1)`)
       .join(" OR ");
-    vector = `CASE WHEN ${needs} THEN d.terms::text END`;
+    vector = `CASE WHEN ${needs} THEN p.terms::text END`;
   }
   // A restricted search: a given candidate outside the documents comes back with its document alone (no stem counts,
   // no tests: its long values are not read), so that the caller learns where it lies and leaves it out next time.
@@ -695,22 +702,30 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   // nested loop whatever the planner estimates. As a plain join, a restricted search over thousands of documents whose
   // GIN estimate was 10,000 rows (1,600 candidates found) was planned as a merge join walking the whole primary key,
   // 1M rows: 3.6 s, and JIT compilation on top (its estimated cost past jit_above_cost).
-  /** The tsvector (of the row read as `row`) where a phrase is tested, as the column `terms`. */
-  const termsOf = (row: string): string => (longer.length === 0 ? "" : `, ${when(`${row}.terms || ''::tsvector`)} AS terms`);
+  // The row's tsvector stays unread (a TOAST pointer) until a phrase may be in it; then it is read once (`|| ''`),
+  // not once per test.
   const read =
     inside === ""
-      ? `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${termsOf("c")}
-        FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = k.id OFFSET 0) r, LATERAL (SELECT r.tc, r.cc${longer.length === 0 ? "" : ", r.terms"}) d`
+      ? `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, '{}'::jsonb || c.text_counts AS tc, '{}'::jsonb || c.context_counts AS cc${longer.length === 0 ? "" : ", c.terms"}
+        FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = k.id OFFSET 0) r, LATERAL (SELECT r.tc, r.cc) d`
       : `CROSS JOIN LATERAL (SELECT c.id, c.document_id, c.indexed_length, c.text_counts, c.context_counts, c.terms, ${inside} AS inside
         FROM library_chunks c WHERE c.workspace_id = $1 AND c.id = k.id OFFSET 0) r
-      CROSS JOIN LATERAL (SELECT ${when("'{}'::jsonb || r.text_counts")} AS tc, ${when("'{}'::jsonb || r.context_counts")} AS cc${termsOf("r")} OFFSET 0) d`;
+      CROSS JOIN LATERAL (SELECT ${when("'{}'::jsonb || r.text_counts")} AS tc, ${when("'{}'::jsonb || r.context_counts")} AS cc OFFSET 0) d`;
+  const tested =
+    longer.length === 0
+      ? `CROSS JOIN LATERAL (SELECT ${when(`ARRAY[${counts}]`)} AS counts, ${hits} AS hits OFFSET 0) s`
+      : // The counts and the tsvector in one step, which takes the row's tsvector: a step taking only the stem counts
+        // (jsonb, which hashes) was given a Memoize node keyed on them, 30-40 µs a candidate for no hit.
+        `CROSS JOIN LATERAL (SELECT q.counts, CASE WHEN ${possible} THEN r.terms || ''::tsvector END AS terms
+        FROM (SELECT ${when(`ARRAY[${counts}]`)} AS counts OFFSET 0) q OFFSET 0) p
+      CROSS JOIN LATERAL (SELECT p.counts, ${when(hits)} AS hits OFFSET 0) s`;
   const sql = `WITH ${ctes.join(", ")},
     candidates AS (${candidates})
     SELECT k.grp, r.id, r.document_id, r.indexed_length, array_to_string(s.counts, ',', '0') AS counts, array_to_string(s.hits, '', 'f') AS found,
       ${vector} AS vector
       FROM candidates k
       ${read}
-      CROSS JOIN LATERAL (SELECT ${when(`ARRAY[${counts}]`)} AS counts, ${when(hits)} AS hits OFFSET 0) s`;
+      ${tested}`;
   return { sql, params };
 }
 
