@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { createSearcher } from "../retrieval/search.ts";
-import type { SearchResult, Searcher } from "../retrieval/search.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
@@ -94,37 +93,6 @@ describe("a question naming a council finds that council's date-named report", (
     expect(await searcher.search(unnamed, { limit: 5 })).toEqual(await createSearcher(store).search(unnamed, { limit: 5 }));
     // Wrapping twice changes nothing.
     expect(withDocumentIdentity(searcher, store)).toBe(searcher);
-  });
-
-  it("runs the whole-library and the council's-documents searches at once, and merges them the same whichever ends first", async () => {
-    const inner = createSearcher(store);
-    const blackpoolId = (await store.documents.list()).find((candidate) => candidate.fileName === blackpool)?.id ?? -1;
-    const merged = async (linkedFirst: boolean): Promise<{ results: SearchResult[]; overlapped: boolean }> => {
-      let running = 0;
-      let overlapped = false;
-      const delayed: Searcher = {
-        analyse: (query) => inner.analyse(query),
-        search: async (query, options) => {
-          running += 1;
-          if (running > 1) overlapped = true;
-          try {
-            const results = await inner.search(query, options);
-            // The search over the council's documents (the one given document ids) ends first or last.
-            const linked = options.documentIds !== undefined;
-            await new Promise((resolve) => setTimeout(resolve, linked === linkedFirst ? 5 : 40));
-            return results;
-          } finally {
-            running -= 1;
-          }
-        },
-      };
-      return { results: await withDocumentIdentity(delayed, store).search(question, { limit: 5 }), overlapped };
-    };
-    const [early, late] = [await merged(true), await merged(false)];
-    expect(early.overlapped && late.overlapped).toBe(true);
-    expect(early.results.map((result) => [result.chunkId, result.score])).toEqual(late.results.map((result) => [result.chunkId, result.score]));
-    // The council's own report, found only by the second search, is in what they merged.
-    expect(early.results.some((result) => result.documentId === blackpoolId)).toBe(true);
   });
 
   it("takes only the council's words out of the question", async () => {

@@ -95,17 +95,11 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       const known = merged.get(result.chunkId);
       if (!known || known.score < result.score) merged.set(result.chunkId, result);
     };
+    for (const result of await searcher.search(query, wider)) add(result);
     const rest = withoutCouncilNames(query, councils);
-    const searchLinked = linked.length > 0 && rest.trim().length > 0 && rest !== query;
-    // The two searches do not depend on each other, so they run at once: on a networked store one's round trips and
-    // server time overlap the other's reranking here. Their results are merged in the same order as one after the
-    // other would, so the ranking does not depend on which finished first.
-    const [whole, linkedResults] = await Promise.all([
-      searcher.search(query, wider),
-      searchLinked ? searcher.search(rest, { ...wider, documentIds: linked }) : Promise.resolve([]),
-    ]);
-    for (const result of whole) add(result);
-    for (const result of linkedResults) add(result);
+    if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
+      for (const result of await searcher.search(rest, { ...wider, documentIds: linked })) add(result);
+    }
 
     // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
     const namePatterns = councils.map(localAuthorityPattern);
