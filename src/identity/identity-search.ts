@@ -95,6 +95,9 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       const known = merged.get(result.chunkId);
       if (!known || known.score < result.score) merged.set(result.chunkId, result);
     };
+    // One search after the other, not both at once: the second then finds the first's reads remembered (the answer
+    // threads' read memo). Run at once they saved a council question 10-25 ms alone at 1M passages but cost 33-35 ms
+    // of CPU an answer against 27-29 with 40 users (docs/benchmarks.md, issue 14, fourteenth stop).
     for (const result of await searcher.search(query, wider)) add(result);
     const rest = withoutCouncilNames(query, councils);
     if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
