@@ -186,8 +186,9 @@ export function definedTerm(question: string): DefinedTerm | null {
 
 const definingVerbs = `(?:${cues.words.definingVerbs.map((verb) => escape(verb).replace(/ /g, "\\s+")).join("|")})`;
 
-/** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
+/** A defined term's tests (`definitionFit`), built from the term alone. */
 interface DefinitionPatterns {
+  /** The term's words as `definitionFit` looks for them among a piece's words. */
   key: string;
   /** "Children Missing Education (CME)" and "CME means …": a definition of the acronym; null without one. */
   acronymDefined: RegExp[] | null;
@@ -212,13 +213,13 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
   patterns = {
     key: ` ${term.keys.join(" ")} `,
     acronymDefined:
-      !term.acronym || acronym === null
+      acronym === null
         ? null
         : [
             new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u"),
             new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
           ],
-    acronymAlone: term.acronym ? new RegExp(`\\b${term.acronym}\\b`) : null,
+    acronymAlone: acronym === null ? null : new RegExp(`\\b${term.acronym}\\b`),
     // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
     // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
     opening: new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu"),
@@ -231,6 +232,7 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
   return patterns;
 }
 
+/** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
 function definitionFit(term: DefinedTerm, text: string): number {
   const patterns = definitionPatterns(term);
   const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
