@@ -7,7 +7,8 @@
  * p95 moves by half between runs of the same code, the two sides of a pair meet the same load: per question, the
  * median over the measured rounds (the first round warms both) of the search's wall time and of this process's CPU
  * time, then p50 / p95 over the questions, and the gold page in the top 5 on each side. HEARTH_PAIRED_QUESTIONS=<n>
- * lists the n questions slowest on the base side with both sides' medians.
+ * lists the n questions slowest on the base side with both sides' medians; HEARTH_PAIRED_MATCH=<text> times only the
+ * questions holding that text.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";

@@ -320,17 +320,11 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const shape = options.shape ?? classifyQuestion(query);
     const libraryTitles = await documentStems();
     const titles = libraryTitles.titles;
-    // Each form's count once (asked twice below; at 1M a common stem's titles run to thousands), kept per library state.
-    const holdingCounts = new Map<ConceptForm, number>();
-    const titlesHolding = (form: ConceptForm): number => {
-      let count = holdingCounts.get(form);
-      if (count === undefined) {
-        const key = `form${JSON.stringify([form.stems, form.notWithin ?? null])}`;
-        count = countTitles(libraryTitles, key, form.stems[0] ?? "", (title) => placeHoldsForm(title, form, weights.titleGapWords));
-        holdingCounts.set(form, count);
-      }
-      return count;
-    };
+    // Each form's count once per library state (at 1M a common stem's titles run to thousands).
+    const titlesHolding = (form: ConceptForm): number =>
+      countTitles(libraryTitles, `form${JSON.stringify([form.stems, form.notWithin ?? null])}`, form.stems[0] ?? "", (title) =>
+        placeHoldsForm(title, form, weights.titleGapWords),
+      );
     const subjectConcepts = analysed.concepts.filter(
       (concept) =>
         concept.kind !== "figure" &&

@@ -503,8 +503,12 @@ export class ChampionSearch {
     // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
     // fill budget: a bounded sample of them, scored exactly, rather than no hits where the documents hold the words.
     // Only the documents' passages are read and scored (a champion elsewhere is dropped by its row's document).
-    const wantedSet = wanted === null ? null : new Set(wanted);
-    const findIn = wanted === null || wantedSet === null ? null : await this.#findIn(wanted, wantedSet, state, settings);
+    let wantedSet: ReadonlySet<number> | null = null;
+    let findIn: DocumentFilter = null;
+    if (wanted !== null) {
+      wantedSet = new Set(wanted);
+      findIn = await this.#findIn(wanted, wantedSet, state, settings);
+    }
     const source: CandidateSource = {
       ...(rare.length === 0 ? {} : { found: { phrases: rare, documents: findIn, scan: false } }),
       ...(fillIds.length === 0 ? {} : { given: this.#given(fillIds, fillLimit, wantedSet) }),
@@ -751,7 +755,7 @@ export function candidateInputs(row: CandidateRow): Omit<CandidateRow, "counts" 
   // third argument), as the arrays were read before (`?? 0`, `=== true`).
   return {
     ...row,
-    counts: row.counts === null ? null : row.counts === "" ? [] : row.counts.split(",").map(Number),
+    counts: row.counts === null ? null : numbersOf(row.counts),
     found: row.found === null ? null : Array.from(row.found, (letter) => letter === "t"),
   };
 }
