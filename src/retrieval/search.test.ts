@@ -6,6 +6,7 @@ import { ingestPaths } from "../ingest/ingest.ts";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
+import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import { createSearcher } from "./search.ts";
 import { withoutCorpus } from "../../test/support/corpus.ts";
 
@@ -80,5 +81,109 @@ describe("a place named in few titles", () => {
     expect(after).toEqual(fresh);
     expect(after.get("Devon strategy.txt")! - after.get("Somerset strategy.txt")!).toBeGreaterThan(before.get("Devon strategy.txt")! - before.get("Somerset strategy.txt")!);
     await store.close();
+  });
+});
+
+describe("the follow-up searches", () => {
+  /** Prose passages and a data set named by the question, so the data set's own search follows the main search. */
+  const library = async (): Promise<Store> => {
+    const store = openSqliteStore({ path: ":memory:" });
+    const add = async (file: string, format: "text" | "csv", text: string): Promise<void> => {
+      const sample = sampleDocument(`/library/${file}`, { format, paged: false, text });
+      await store.documents.replace(sample.document, sample.units, sample.chunks);
+    };
+    const prose = Array.from({ length: 40 }, (_, index) => `Children's homes in Exampleshire take placements from neighbouring councils (note ${index + 1}).`);
+    await add("Exampleshire sufficiency.txt", "text", prose.join("\n\n"));
+    const rows = Array.from({ length: 10 }, (_, index) => `Register entry ${index + 1} | Home ${index + 1} | URN 10${index} | Good`);
+    await add("Placements register.csv", "csv", rows.join("\n\n"));
+    return store;
+  };
+
+  /**
+   * The store, with the main search's hits counting reads of their text (the rerank reads each), and every search
+   * restricted to documents (a follow-up) answered by `followUp`.
+   */
+  const watched = (store: Store, followUp: (mainTextsRead: () => number, mainHits: number, answer: () => Promise<PassageHit[]>) => Promise<PassageHit[]>): Store => {
+    const read = new Set<number>();
+    let mainHits = 0;
+    const passages = new Proxy(store.passages, {
+      get(target, key) {
+        if (key !== "searchText") return Reflect.get(target, key, target) as unknown;
+        return async (query: TextQuery): Promise<PassageHit[]> => {
+          if (query.documentIds !== undefined) return followUp(() => read.size, mainHits, () => target.searchText(query));
+          const hits = await target.searchText(query);
+          mainHits = hits.length;
+          return hits.map((hit) => {
+            const { text, ...rest } = hit;
+            return Object.defineProperty(rest, "text", {
+              enumerable: true,
+              get: () => {
+                read.add(hit.chunkId);
+                return text;
+              },
+            }) as PassageHit;
+          });
+        };
+      },
+    });
+    return new Proxy(store, {
+      get(target, key) {
+        if (key === "passages") return passages;
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === "function" ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  };
+
+  /** Turns of the event loop until `done`, or an error once `turns` have passed. */
+  const turnsUntil = async (done: () => boolean, turns: number, failure: string): Promise<void> => {
+    for (let turn = 0; turn < turns; turn++) {
+      if (done()) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    throw new Error(failure);
+  };
+
+  const question = "Which children's homes are on the placements register?";
+
+  it("run while the main hits are reranked, and rank as when searched one after the other", async () => {
+    const store = await library();
+    let followUps = 0;
+    const searcher = createSearcher(
+      watched(store, async (mainTextsRead, mainHits, answer) => {
+        followUps++;
+        // Answered only once every main hit's text has been read: a rerank waiting for the follow-up never gets there.
+        await turnsUntil(() => mainTextsRead() >= mainHits, 1_000, "the main hits were not reranked while the follow-up was in flight");
+        return answer();
+      }),
+    );
+    const results = await searcher.search(question, { limit: 10 });
+    expect(followUps).toBe(1);
+    expect(results.some((result) => result.fileName === "Placements register.csv")).toBe(true);
+    const plain = await createSearcher(store).search(question, { limit: 10 });
+    expect(results.map((result) => [result.chunkId, result.score])).toEqual(plain.map((result) => [result.chunkId, result.score]));
+    await store.close();
+  });
+
+  it("fail the search when they fail, with no unhandled rejection while the rerank runs", async () => {
+    const store = await library();
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown): void => void unhandled.push(reason);
+    process.on("unhandledRejection", listener);
+    try {
+      const searcher = createSearcher(
+        watched(store, async (mainTextsRead) => {
+          // Fails while the rerank is under way (after its first slice), not before it starts.
+          await turnsUntil(() => mainTextsRead() > 0, 1_000, "the rerank did not start");
+          throw new Error("the data set's search failed");
+        }),
+      );
+      await expect(searcher.search(question, { limit: 10 })).rejects.toThrow("the data set's search failed");
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", listener);
+      await store.close();
+    }
   });
 });

@@ -105,6 +105,23 @@ function titleStems(document: { fileName: string; title: string | null }): strin
   return stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`);
 }
 
+/** What the rerank reads from a passage besides its BM25 (`weights` say how much each counts). */
+interface RerankFeatures {
+  coverage: number;
+  proximity: number;
+  figures: number;
+  offSubject: number;
+  shaped: number;
+  defining: number;
+  ownProvision: number;
+}
+
+/**
+ * How many hits are reranked between two looks at the follow-up searches' replies (~70 µs a hit at 1M passages: a
+ * slice is about 2 ms, so a reply waits at most that long; each look costs a turn of the event loop).
+ */
+const rerankSlice = 25;
+
 /** Whether a passage known through its stem finder holds a term's stems starting at a position. */
 const holdsIn =
   (text: StemPositions) =>
@@ -239,6 +256,54 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return dataSets.length > 0 ? store.passages.searchText({ terms, limit: weights.dataSetCandidates, documentIds: dataSets }) : [];
   };
 
+  /**
+   * The hits the main search's follow-ups add, in order (each hit once): the prose fallback or the data sets' own
+   * search, then each provision asked for by number. `mainHits`: the main search's (of at most `limit`), which they
+   * leave out and take their scale from.
+   */
+  const followUpHits = async (
+    analysed: AnalysedQuery,
+    terms: TextQuery["terms"],
+    mainHits: readonly PassageHit[],
+    limit: number,
+    options: SearchOptions,
+  ): Promise<PassageHit[]> => {
+    const hits = [...mainHits];
+    // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
+    // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
+    // the other documents are searched again on their own, with every term.
+    const fromDataSets = hits.filter((hit) => isDataSetFormat(hit.format)).length;
+    const prose = !options.documentIds && hits.length >= limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
+    if (prose.length > 0) {
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      for (const hit of await store.passages.searchText({ terms, limit, documentIds: prose })) {
+        if (!known.has(hit.chunkId)) hits.push(hit);
+      }
+    }
+    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
+    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
+    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
+    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      for (const hit of await dataSetSearch(analysed, terms)) {
+        if (!known.has(hit.chunkId)) hits.push(hit);
+      }
+    }
+    // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
+    // passages are fetched by the reference alone too (its own text carries it in its section label).
+    for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
+      const referenced = await store.passages.searchText({
+        terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
+        limit: 40,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
+      const known = new Set(hits.map((hit) => hit.chunkId));
+      const scale = (hits[0]?.score ?? 1) / Math.max(referenced[0]?.score ?? 1, 1e-9);
+      for (const hit of referenced) if (!known.has(hit.chunkId)) hits.push({ ...hit, score: hit.score * scale * 0.8 });
+    }
+    return hits.slice(mainHits.length);
+  };
+
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
@@ -279,46 +344,24 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     if (hits.length === 0 && rarer.length > 0 && rarer.length < candidateTerms.length) {
       hits = await store.passages.searchText({ ...textQuery, terms: [...candidateTerms, ...phrases] });
     }
-    // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
-    // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
-    // the other documents are searched again on their own, with every term.
-    const fromDataSets = hits.filter((hit) => isDataSetFormat(hit.format)).length;
-    const prose = !options.documentIds && hits.length >= textQuery.limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
-    if (prose.length > 0) {
-      const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await store.passages.searchText({ terms: [...candidateTerms, ...phrases], limit: textQuery.limit, documentIds: prose })) {
-        if (!known.has(hit.chunkId)) hits.push(hit);
-      }
-    }
-    // The other way round: a data set's row passages are long (a title, notes and every column on each row), so short
-    // prose passages fill the candidates word by word and no row of the data set the question is about ("net gain of
-    // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
-    // After the main search, not beside it: the store can serve this follow-up with the same terms from the rows the
-    // main search kept (sharedTopRows, src/store/text-search.json), which a search started beside it cannot; started
-    // beside it, searches at 1M passages were slower, not faster (docs/benchmarks.md, issue 14, eighth stop).
-    if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
-      const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await dataSetSearch(analysed, [...candidateTerms, ...phrases])) {
-        if (!known.has(hit.chunkId)) hits.push(hit);
-      }
-    }
-    // A provision asked for by number ("regulation 12") can drown among passages that cite it in passing: its
-    // passages are fetched by the reference alone too (its own text carries it in its section label).
-    for (const concept of analysed.concepts.filter((candidate) => candidate.reference)) {
-      const referenced = await store.passages.searchText({
-        terms: concept.forms.map((form) => ({ phrase: form.words, weight: 1 })),
-        limit: 40,
-        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-      });
-      const known = new Set(hits.map((hit) => hit.chunkId));
-      const scale = (hits[0]?.score ?? 1) / Math.max(referenced[0]?.score ?? 1, 1e-9);
-      for (const hit of referenced) if (!known.has(hit.chunkId)) hits.push({ ...hit, score: hit.score * scale * 0.8 });
-    }
-    if (hits.length === 0) return [];
-    const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
-    const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
-    const shape = options.shape ?? classifyQuestion(query);
+    // The follow-up searches (the prose fallback or the data sets' own, then the provisions asked for by number) do not
+    // need the main hits' scores, only their ids: they are started now and their round trips run while the main hits
+    // are reranked below (the rerank is CPU, the follow-ups mostly the store's own time). Started after the main
+    // search, not beside it: the store can serve the data sets' search with the same terms from the rows the main
+    // search kept (sharedTopRows, src/store/text-search.json), which a search started beside it cannot; started beside
+    // it, searches at 1M passages were slower, not faster (docs/benchmarks.md, issue 14, eighth stop).
     const libraryTitles = await documentStems();
+    const mainHits = hits;
+    const followUps = followUpHits(analysed, [...candidateTerms, ...phrases], mainHits, textQuery.limit, options);
+    // Whether they are done, so that the rerank stops looking for their replies (a failure is thrown where they are
+    // awaited below, not meanwhile as an unhandled rejection).
+    let followUpsDone = false;
+    followUps.then(
+      () => (followUpsDone = true),
+      () => (followUpsDone = true),
+    );
+    const totalWeight = conceptWeight.reduce((sum, weight) => sum + weight, 0) || 1;
+    const shape = options.shape ?? classifyQuestion(query);
     const titles = libraryTitles.titles;
     // Each form's count once per library state (at 1M a common stem's titles run to thousands).
     const titlesHolding = (form: ConceptForm): number =>
@@ -360,7 +403,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     };
     // Where the question's stems stand in each passage: only words that could be one of them are stemmed.
     const positionsIn = stemPositionFinder(analysed.concepts.flatMap((concept) => concept.forms.flatMap((form) => [...form.stems, ...(form.notWithin ?? []).flat()])));
-    const scoreHit = (hit: PassageHit): SearchResult => {
+    const rerankFeatures = (hit: PassageHit): RerankFeatures => {
       const textStems = positionsIn(hit.text);
       const holdsAt = holdsIn(textStems);
       // Where each form stands in the text, found once per passage (the coverage and the off-subject test both ask).
@@ -424,7 +467,6 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         (concept) =>
           !concept.forms.some((form) => titleHolds(fileStemsOf(), form) || inText(form).length > 0),
       ).length;
-      const bm25 = hit.score / bestBm25;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
       // The provision asked for by number is this passage's own section, not one it cites.
@@ -433,6 +475,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       )
         ? 1
         : 0;
+      return { coverage, proximity, figures, offSubject, shaped, defining, ownProvision };
+    };
+    /** A hit's score from its features and its BM25 against the best of every hit (known once the follow-ups are in). */
+    const scoreWith = (hit: PassageHit, features: RerankFeatures, bestBm25: number): SearchResult => {
+      const { coverage, proximity, figures, offSubject, shaped, defining, ownProvision } = features;
+      const bm25 = hit.score / bestBm25;
       const score =
         weights.bm25 * bm25 +
         weights.coverage * coverage * coverage +
@@ -444,7 +492,17 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         weights.offSubject * offSubject;
       return { ...hit, score, signals: { bm25, coverage, proximity, figures } };
     };
-    const scored = hits.map(scoreHit);
+    // The main hits' features, a slice at a time while the follow-ups are in flight: between slices their replies are
+    // read and their next statements sent, so the store works on them while this process reranks.
+    const mainFeatures: RerankFeatures[] = [];
+    for (const hit of mainHits) {
+      if (mainFeatures.length % rerankSlice === rerankSlice - 1 && !followUpsDone) await new Promise((resolve) => setImmediate(resolve));
+      mainFeatures.push(rerankFeatures(hit));
+    }
+    hits = [...mainHits, ...(await followUps)];
+    if (hits.length === 0) return [];
+    const bestBm25 = Math.max(...hits.map((hit) => hit.score), 1e-9);
+    const scored = hits.map((hit, index) => scoreWith(hit, mainFeatures[index] ?? rerankFeatures(hit), bestBm25));
     scored.sort((left, right) => right.score - left.score);
 
     // Guidance that leads the results often cites the provision that answers ("Regulation 28 of the Children's Homes
@@ -472,7 +530,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       for (const hit of fetched) {
         if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
         known.add(hit.chunkId);
-        scored.push(scoreHit({ ...hit, score: Math.min(hit.score, bestBm25) }));
+        const capped = { ...hit, score: Math.min(hit.score, bestBm25) };
+        scored.push(scoreWith(capped, rerankFeatures(capped), bestBm25));
       }
       for (const result of scored) {
         const citation = cited.get(sectionStemsOf(result));
