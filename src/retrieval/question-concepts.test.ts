@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileGlossary, loadDefaultGlossary } from "./glossary.ts";
 import { analyseQuery, spelledOutAcronyms } from "./query.ts";
-import { classifyQuestion, definesTerm } from "./question-shape.ts";
+import { classifyQuestion, definesTerm, shapeFit } from "./question-shape.ts";
 import { words } from "./tokenize.ts";
 
 const formsOf = (question: string, label: string): string[] =>
@@ -55,5 +55,17 @@ describe("a definition found in a passage", () => {
     expect(definesTerm(shape, defining)).toBe(true);
     expect(definesTerm(shape, "Local authorities should trace children missing education quickly.")).toBe(false);
     expect(definesTerm(classifyQuestion("How many homes are there?"), defining)).toBe(false);
+  });
+
+  it("is found whatever the case and number its words are written in", () => {
+    // The text is looked through for the term's words before its words are made singular: "tenancies" holds
+    // "tenanc", not "tenancy"; capitals are the term's words too.
+    const tenancy = classifyQuestion("what counts as a secure tenancy?");
+    expect(definesTerm(tenancy, "Secure Tenancy means a tenancy let by a council.")).toBe(true);
+    expect(definesTerm(shape, "CHILDREN MISSING EDUCATION are children of compulsory school age who are not registered pupils.")).toBe(true);
+    // Named, not defined: a mention fits better than a passage without the term.
+    const mention = shapeFit(tenancy, "Councils let secure tenancies to young people leaving care.");
+    expect(mention).toBeGreaterThan(shapeFit(tenancy, "A council may let a secure flat under a tenancy."));
+    expect(mention).toBe(shapeFit(tenancy, "Councils let a secure tenancy to young people leaving care."));
   });
 });

@@ -190,6 +190,13 @@ const definingVerbs = `(?:${cues.words.definingVerbs.map((verb) => escape(verb).
 interface DefinitionPatterns {
   /** The term's words as `definitionFit` looks for them among a piece's words. */
   key: string;
+  /**
+   * What a piece's lower-cased text holds wherever its words hold `key`: each word of it, a final "y" left off. A word's
+   * `singular` is its lower case with at most an ending taken off ("s", "ren") or "ies" made "y", so a word whose
+   * singular is a key's word holds that word, or all of it but the "y". Tested before the piece's words are listed
+   * and made singular, which cost a definition question's search several milliseconds over its candidates at 1M.
+   */
+  keyParts: string[];
   /** "Children Missing Education (CME)" and "CME means …": a definition of the acronym; null without one. */
   acronymDefined: RegExp[] | null;
   /** The acronym standing alone; null without one. */
@@ -212,6 +219,7 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
   const acronym = term.acronym ? [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("") : null;
   patterns = {
     key: ` ${term.keys.join(" ")} `,
+    keyParts: term.keys.map((word) => (word.endsWith("y") ? word.slice(0, -1) : word)),
     acronymDefined:
       acronym === null
         ? null
@@ -235,10 +243,14 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
 /** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
 function definitionFit(term: DefinedTerm, text: string): number {
   const patterns = definitionPatterns(term);
-  const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
-  const flat = ` ${tokens.join(" ")} `;
   if (patterns.acronymDefined?.some((pattern) => pattern.test(text))) return fits.definitionFound;
-  if (!flat.includes(patterns.key)) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
+  const holdsKey = (): boolean => {
+    const lower = text.toLowerCase();
+    if (!patterns.keyParts.every((part) => lower.includes(part))) return false;
+    const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
+    return ` ${tokens.join(" ")} `.includes(patterns.key);
+  };
+  if (!holdsKey()) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
   if (patterns.opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
   if (patterns.consideredAs.test(text)) return fits.definitionFound;
   if (patterns.means.test(text)) return fits.definitionFound;
