@@ -7,6 +7,6 @@ import { libraryDocuments, perLibraryVersion } from "../store/library-documents.
 import type { Store } from "../store/types.ts";
 
 /** File name (without extension) and title stems of all documents, one after another, in listing order. */
-export const libraryTitleStems: (store: Pick<Store, "documents" | "version">) => Promise<string[]> = perLibraryVersion(async (store) =>
-  (await libraryDocuments(store)).flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`)),
+export const libraryTitleStems: (store: Pick<Store, "documents" | "version">, version?: number) => Promise<string[]> = perLibraryVersion(async (store, version) =>
+  (await libraryDocuments(store, version)).flatMap((document) => stems(`${document.fileName.replace(/\.[a-z0-9]+$/i, "")} ${document.title ?? ""}`)),
 );

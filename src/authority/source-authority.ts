@@ -141,7 +141,7 @@ export interface LibraryAuthorities {
   of(document: Pick<DocumentRecord, "fileName" | "title">): SourceAuthority;
 }
 
-export const libraryAuthorities: (store: Pick<Store, "documents" | "settings" | "version">) => Promise<LibraryAuthorities> = perLibraryVersion(
+export const libraryAuthorities: (store: Pick<Store, "documents" | "settings" | "version">, version?: number) => Promise<LibraryAuthorities> = perLibraryVersion(
   async (store: Pick<Store, "documents" | "settings" | "version">) => {
     const tags = await store.settings.getFamily(authorityFamily);
     const known = new Map<string, SourceAuthority>();

@@ -516,12 +516,12 @@ type IdentityStore = Pick<Store, "documents" | "settings" | "version">;
  * three calls (`settings.getFamily`), not two settings per document; a change anywhere (another process's too) is
  * seen at the next call by one version read.
  */
-export const libraryIdentities: (store: IdentityStore) => Promise<LibraryIdentities> = perLibraryVersion(async (store: IdentityStore) => {
-  const [documents, guesses, tags] = await Promise.all([libraryDocuments(store), store.settings.getFamily(guessFamily), store.settings.getFamily(tagFamily)]);
+export const libraryIdentities: (store: IdentityStore, version?: number) => Promise<LibraryIdentities> = perLibraryVersion(async (store: IdentityStore, version: number) => {
+  const [documents, guesses, tags] = await Promise.all([libraryDocuments(store, version), store.settings.getFamily(guessFamily), store.settings.getFamily(tagFamily)]);
   const byId = new Map(documents.map((document) => [document.id, document]));
   let context: Promise<{ authorities: LibraryAuthorities; organisationName: string | undefined }> | undefined;
   const guessContext = (): NonNullable<typeof context> =>
-    (context ??= Promise.all([libraryAuthorities(store), getProfile(store)]).then(([authorities, profile]) => ({ authorities, organisationName: profile.name })));
+    (context ??= Promise.all([libraryAuthorities(store, version), getProfile(store)]).then(([authorities, profile]) => ({ authorities, organisationName: profile.name })));
   const known = new Map<number, Promise<DocumentIdentity>>();
 
   const stored = (document: DocumentRecord): Guess | undefined => {

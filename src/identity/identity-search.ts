@@ -52,8 +52,8 @@ interface IdentifiedDocument {
  * the whole library's (10k documents and more on a large library, once per search).
  */
 const identifiedDocuments = perLibraryVersion(
-  async (store: Store): Promise<{ documents: IdentifiedDocument[]; byId: Map<number, IdentifiedDocument>; byAbout: Map<string, number[]> }> => {
-    const documents = (await (await libraryIdentities(store)).all()).map(({ document, identity }) => ({
+  async (store: Store, version: number): Promise<{ documents: IdentifiedDocument[]; byId: Map<number, IdentifiedDocument>; byAbout: Map<string, number[]> }> => {
+    const documents = (await (await libraryIdentities(store, version)).all()).map(({ document, identity }) => ({
       document,
       identity,
       named: findLocalAuthorities(`${document.fileName.replace(/\.[a-z0-9]+$/i, "").replace(/[_-]+/g, " ")} ${document.title ?? ""}`),
@@ -77,8 +77,10 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const councils = findLocalAuthorities(query);
     if (councils.length === 0) return searcher.search(query, options);
-    // One version read; identities are worked out again only when the library (or a tag) changed.
-    const { documents, byId, byAbout } = await identifiedDocuments(store);
+    // One version read for the identities and both searches; identities are worked out again only when the library (or
+    // a tag) changed.
+    const version = options.libraryVersion ?? (await store.version());
+    const { documents, byId, byAbout } = await identifiedDocuments(store, version);
     const allowed = options.documentIds ? new Set(options.documentIds) : null;
     // Documents about a named council whose name and title do not say so: the inner searcher cannot credit them.
     // Those about a named council, in library order.
@@ -89,7 +91,7 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       .filter((entry) => !allowed || allowed.has(entry.document.id))
       .map((entry) => entry.document.id);
 
-    const wider = { ...options, limit: options.limit * 2 };
+    const wider = { ...options, limit: options.limit * 2, libraryVersion: version };
     const merged = new Map<number, SearchResult>();
     const add = (result: SearchResult): void => {
       const known = merged.get(result.chunkId);

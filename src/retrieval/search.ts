@@ -29,6 +29,11 @@ export interface SearchOptions {
   documentIds?: number[];
   /** The question's shape, when the caller has read it already (the answerer); otherwise it is read from the query. */
   shape?: QuestionShape;
+  /**
+   * The library version the caller has read for this piece of work (`Store.version()`), so that the search does not
+   * read it again; read once per search otherwise.
+   */
+  libraryVersion?: number;
 }
 
 export interface SearchResult extends PassageHit {
@@ -175,10 +180,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    */
   /** The library's documents other than data sets (CSV, XLSX: thousands of row passages), kept per library state. */
   let proseCache: { key: number; ids: number[]; dataSets: { id: number; title: string[] }[] } | undefined;
-  const documentKinds = async (): Promise<{ ids: number[]; dataSets: { id: number; title: string[] }[] }> => {
-    const key = await store.version();
+  const documentKinds = async (key: number): Promise<{ ids: number[]; dataSets: { id: number; title: string[] }[] }> => {
     if (proseCache?.key !== key) {
-      const documents = await libraryDocuments(store);
+      const documents = await libraryDocuments(store, key);
       proseCache = {
         key,
         ids: documents.filter((document) => !isDataSetFormat(document.format)).map((document) => document.id),
@@ -189,7 +193,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     }
     return proseCache;
   };
-  const proseDocumentIds = async (): Promise<number[]> => (await documentKinds()).ids;
+  const proseDocumentIds = async (version: number): Promise<number[]> => (await documentKinds(version)).ids;
 
   interface TitleStems {
     key: number;
@@ -199,11 +203,10 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     counts: Map<string, number>;
   }
   let titleCache: TitleStems | undefined;
-  const documentStems = async (): Promise<TitleStems> => {
+  const documentStems = async (key: number): Promise<TitleStems> => {
     // Recomputed only when the library changes (the library version moves with every write, by any process).
-    const key = await store.version();
     if (titleCache?.key !== key) {
-      const titles = (await libraryDocuments(store))
+      const titles = (await libraryDocuments(store, key))
         .map(titleStems);
       // Titles by each stem they hold, so a question's word is looked for in the few titles that could hold it, not in
       // every title of a library of thousands.
@@ -239,8 +242,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
    * question that few titles hold (searching every row of every data set for every question would cost as much as
    * the rest of the search). None when no data set is named so.
    */
-  const dataSetSearch = async (analysed: AnalysedQuery, terms: TextQuery["terms"]): Promise<PassageHit[]> => {
-    const libraryTitles = await documentStems();
+  const dataSetSearch = async (analysed: AnalysedQuery, terms: TextQuery["terms"], version: number): Promise<PassageHit[]> => {
+    const libraryTitles = await documentStems(version);
     const named = analysed.concepts
       .filter((concept) => concept.kind !== "figure")
       .flatMap((concept) => concept.forms.filter((form) => form.original && form.stems.some((token) => token.length > 2)))
@@ -250,7 +253,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
           countTitles(libraryTitles, `sequence${JSON.stringify(formStems)}`, formStems[0] ?? "", (title) => findSequence(title, formStems).length > 0) <=
           Math.max(1, libraryTitles.titles.length / 3),
       );
-    const dataSets = (await documentKinds()).dataSets
+    const dataSets = (await documentKinds(version)).dataSets
       .filter((dataSet) => named.some((formStems) => findSequence(dataSet.title, formStems).length > 0))
       .map((dataSet) => dataSet.id);
     return dataSets.length > 0 ? store.passages.searchText({ terms, limit: weights.dataSetCandidates, documentIds: dataSets }) : [];
@@ -267,13 +270,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     mainHits: readonly PassageHit[],
     limit: number,
     options: SearchOptions,
+    version: number,
   ): Promise<PassageHit[]> => {
     const hits = [...mainHits];
     // A data set's row passages can outnumber the rest of the library, crowd its candidates out and make a word
     // look common ("inspection" is in every row of Ofsted's provider list). When they fill most of the candidates,
     // the other documents are searched again on their own, with every term.
     const fromDataSets = hits.filter((hit) => isDataSetFormat(hit.format)).length;
-    const prose = !options.documentIds && hits.length >= limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds() : [];
+    const prose = !options.documentIds && hits.length >= limit * 0.9 && fromDataSets > hits.length / 2 ? await proseDocumentIds(version) : [];
     if (prose.length > 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
       for (const hit of await store.passages.searchText({ terms, limit, documentIds: prose })) {
@@ -285,7 +289,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // children placed in children's homes") is reranked at all. The data sets are searched on their own for a few.
     if (!options.documentIds && weights.dataSetCandidates > 0 && prose.length === 0) {
       const known = new Set(hits.map((hit) => hit.chunkId));
-      for (const hit of await dataSetSearch(analysed, terms)) {
+      for (const hit of await dataSetSearch(analysed, terms, version)) {
         if (!known.has(hit.chunkId)) hits.push(hit);
       }
     }
@@ -307,7 +311,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
-    const { weights: conceptWeight, frequencies, total } = await conceptWeights(analysed.concepts);
+    // The library version once for the whole search (its document list, titles and data sets are kept per version),
+    // read beside the question's word counts.
+    const [{ weights: conceptWeight, frequencies, total }, version] = await Promise.all([
+      conceptWeights(analysed.concepts),
+      options.libraryVersion ?? store.version(),
+    ]);
     const candidateTerms = [
       ...analysed.concepts.flatMap((concept) =>
         concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
@@ -350,9 +359,9 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     // search, not beside it: the store can serve the data sets' search with the same terms from the rows the main
     // search kept (sharedTopRows, src/store/text-search.json), which a search started beside it cannot; started beside
     // it, searches at 1M passages were slower, not faster (docs/benchmarks.md, issue 14, eighth stop).
-    const libraryTitles = await documentStems();
+    const libraryTitles = await documentStems(version);
     const mainHits = hits;
-    const followUps = followUpHits(analysed, [...candidateTerms, ...phrases], mainHits, textQuery.limit, options);
+    const followUps = followUpHits(analysed, [...candidateTerms, ...phrases], mainHits, textQuery.limit, options, version);
     // Whether they are done, so that the rerank stops looking for their replies (a failure is thrown where they are
     // awaited below, not meanwhile as an unhandled rejection).
     let followUpsDone = false;

@@ -8,23 +8,25 @@ export type LibraryStateStore = Pick<Store, "documents" | "version">;
 
 /**
  * `store.documents.list()`, kept until the library version moves (any change to documents, tables or settings, by
- * this process or another). One version read per call. Do not modify it.
+ * this process or another). One version read per call, none when the caller gives the version it has read. Do not
+ * modify it.
  */
-export const libraryDocuments: (store: LibraryStateStore) => Promise<readonly DocumentRecord[]> = perLibraryVersion((store) =>
+export const libraryDocuments: (store: LibraryStateStore, version?: number) => Promise<readonly DocumentRecord[]> = perLibraryVersion((store) =>
   store.documents.list(),
 );
 
 /**
  * A value derived from the library (title stems, identities, prose document ids), computed once per library version
  * and per store: `derive` runs when the version has moved since the last call. Concurrent callers share one run; a
- * failed run is not kept.
+ * failed run is not kept. `version`: the library version the caller has read for its piece of work (a search reads it
+ * once, not once per value it derives: on PostgreSQL each read is a round trip); read here when not given.
  */
 export function perLibraryVersion<State extends LibraryStateStore, Value>(
   derive: (store: State, version: number) => Promise<Value>,
-): (store: State) => Promise<Value> {
+): (store: State, version?: number) => Promise<Value> {
   const values = new WeakMap<State, { version: number; value: Promise<Value> }>();
-  return async (store) => {
-    const version = await store.version();
+  return async (store, known) => {
+    const version = known ?? (await store.version());
     const cached = values.get(store);
     if (cached?.version === version) return cached.value;
     const value = derive(store, version);
