@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { compileGlossary, loadDefaultGlossary } from "./glossary.ts";
 import { analyseQuery, spelledOutAcronyms } from "./query.ts";
-import { classifyQuestion, definesTerm, shapeFit } from "./question-shape.ts";
+import { readFileSync } from "node:fs";
+import type { DefinedTerm } from "./question-shape.ts";
+import { classifyQuestion, definesTerm, definitionPatterns, shapeFit } from "./question-shape.ts";
 import { words } from "./tokenize.ts";
 
 const formsOf = (question: string, label: string): string[] =>
@@ -67,5 +69,60 @@ describe("a definition found in a passage", () => {
     const mention = shapeFit(tenancy, "Councils let secure tenancies to young people leaving care.");
     expect(mention).toBeGreaterThan(shapeFit(tenancy, "A council may let a secure flat under a tenancy."));
     expect(mention).toBe(shapeFit(tenancy, "Councils let a secure tenancy to young people leaving care."));
+  });
+});
+
+describe("a definition's tests, tried only where they can pass", () => {
+  const fits = (JSON.parse(readFileSync(new URL("./question-shape.json", import.meta.url), "utf8")) as { fit: Record<string, number> }).fit;
+  /** The tests as one pattern each over the whole piece, in definitionFit's order: what the quick forms must equal. */
+  const plainFit = (term: DefinedTerm, text: string): number => {
+    const patterns = definitionPatterns(term);
+    if (patterns.acronymDefined?.some((pattern) => pattern.test(text))) return fits.definitionFound!;
+    const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => word.toLowerCase()).map((word) =>
+      word === "children" ? "child" : word.length > 4 && word.endsWith("ies") ? `${word.slice(0, -3)}y` : word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word,
+    );
+    if (!` ${tokens.join(" ")} `.includes(patterns.key)) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly! : fits.definitionAbsent!;
+    const opening = new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)${patterns.openingAt.source}`, "iu");
+    if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound!;
+    if (patterns.consideredAs.test(text) || patterns.means.test(text)) return fits.definitionFound!;
+    return patterns.knownAs.test(text) ? fits.definitionKnownAs! : fits.definitionMention!;
+  };
+  const questions = ["what does net gain mean?", "What counts as an issue?", "what is a secure tenancy?", "what counts as a child missing education (CME)?"];
+  const shapes = questions.map((question) => classifyQuestion(question));
+
+  it("give what the plain patterns give, on pieces made to sit at their edges", () => {
+    // A seeded generator: the same pieces every run.
+    let seed = 20261203;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <Item>(items: readonly Item[]): Item => items[Math.floor(next() * items.length)]!;
+    const words = ["net", "gain", "gains", "issue", "issues", "secure", "tenancy", "tenancies", "child", "children", "missing", "education", "CME", "the", "a", "an", "term", "is", "are", "means", "mean", "refers", "to", "defined", "as", "considered", "be", "known", "referred", "counted", "includes", "about", "Net", "GAIN", "Issue", "meanſ", "\u212Anown", "kno\u212An", "conſidered", "(the", "figure)", "“Net", "gain”", "'issue'", "3.2", "12", "known as", "referred to as", "known  as the", "is considered to be", "are counted as", "is defined as", "net gain", "secure tenancy", "child missing education"];
+    const gaps = [" ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0", ". ", ".\n", ": ", "? ", "! ", ", ", " - ", ".", ":", "\n  ", ". \u00a0", ".\u00a0", "!\t", ":\u2028"];
+    const pieces: string[] = [];
+    for (let index = 0; index < 4000; index++) {
+      const length = 3 + Math.floor(next() * 14);
+      let piece = pick(["", "", "1.2 ", "  ", "\n", "Introduction\n"]);
+      for (let word = 0; word < length; word++) piece += pick(words) + pick(gaps);
+      pieces.push(piece);
+    }
+    const kinds = new Set<number>();
+    for (const shape of shapes) {
+      for (const piece of pieces) {
+        const plain = plainFit(shape.defines!, piece);
+        kinds.add(plain);
+        expect([piece, shapeFit(shape, piece)]).toEqual([piece, plain]);
+      }
+    }
+    // The pieces reach every outcome, so the equality says something about each.
+    expect([...kinds].sort()).toEqual([fits.definitionFound, fits.definitionKnownAs, fits.definitionMention, fits.definitionAbsent].sort());
+  });
+
+  it("find a definition after more space or marks than one space, and a cue word written with a letter that folds to it", () => {
+    const netGain = shapes[0]!;
+    expect(shapeFit(netGain, "Figures for the year.   \u00a0 “Net gain” is the number of places opened less those closed.")).toBe(fits.definitionFound);
+    expect(shapeFit(netGain, "Figures for the year.\u00a0Net gain is the number of places opened less those closed.")).toBe(fits.definitionFound);
+    expect(shapeFit(netGain, "Figures for the year:\n\n  - Net gain: the places opened less those closed, is shown below.")).toBe(fits.definitionMention);
+    expect(shapeFit(netGain, "Figures for the year.Net gain is the number of places opened.")).toBe(fits.definitionMention);
+    expect(shapeFit(netGain, "In this table net gain meanſ the places opened less those closed.")).toBe(fits.definitionFound);
+    expect(shapeFit(netGain, "In this table the figure is \u212Anown as net gain.")).toBe(fits.definitionKnownAs);
   });
 });

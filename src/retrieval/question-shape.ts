@@ -187,7 +187,7 @@ export function definedTerm(question: string): DefinedTerm | null {
 const definingVerbs = `(?:${cues.words.definingVerbs.map((verb) => escape(verb).replace(/ /g, "\\s+")).join("|")})`;
 
 /** A defined term's tests (`definitionFit`), built from the term alone. */
-interface DefinitionPatterns {
+export interface DefinitionPatterns {
   /** The term's words as `definitionFit` looks for them among a piece's words. */
   key: string;
   /**
@@ -201,22 +201,68 @@ interface DefinitionPatterns {
   acronymDefined: RegExp[] | null;
   /** The acronym standing alone; null without one. */
   acronymAlone: RegExp | null;
-  opening: RegExp;
+  /**
+   * A defining sentence's opening, tested from each place a sentence or paragraph may start (sticky): see
+   * `opensDefinition`.
+   */
+  openingAt: RegExp;
   consideredAs: RegExp;
   means: RegExp;
   knownAs: RegExp;
 }
 
+/** The words a test's pattern cannot match without (one of them, in any case): see `mayMatch`. */
+const consideredVerbs = ["considered", "defined", "described", "regarded", "classed", "counted", "treated"];
+const meansCues = ["means", "defined", "refers"];
+const knownAsCues = ["known", "referred"];
+
 /**
- * A term's patterns, built once per question's term rather than once per passage scored (a definition question's
+ * Letters a case-insensitive Unicode pattern matches to an ASCII letter without being one (the long s is an s, the
+ * Kelvin sign a k); where a piece holds one, its lower case may not show a cue word the pattern would find.
+ */
+const foldsToAsciiLetter = /[\u017F\u212A]/u;
+
+/**
+ * Whether a case-insensitive pattern that cannot match without one of `cues` may match `text` (`lower`: its lower
+ * case): a look for the words (native and quick) before the pattern's own walk over a passage of a few thousand
+ * characters, which a definition question's search made for each of its ~200 candidates (~20 ms at 1M passages).
+ */
+function mayMatch(text: string, lower: string, cues: readonly string[]): boolean {
+  return cues.some((cue) => lower.includes(cue)) || foldsToAsciiLetter.test(text);
+}
+
+/**
+ * Whether a defining sentence opens somewhere in `text`: `openingAt` tested from the start, after each line break, and
+ * after each [.!?:] and one space. That finds what one pattern of the whole text, `(?:^|[.!?:]\s+|\n\s*)` and then
+ * `openingAt`, finds: more space there, or any other non-word characters, is taken in by `openingAt`'s own leading
+ * `\W*`. Tried from these few places only, not from every character of a passage as that one pattern is.
+ */
+function opensDefinition(text: string, openingAt: RegExp): boolean {
+  const test = (start: number): boolean => {
+    openingAt.lastIndex = start;
+    return openingAt.test(text);
+  };
+  if (test(0)) return true;
+  for (const match of text.matchAll(sentenceStarts)) {
+    if (test(match.index + match[0].length)) return true;
+  }
+  return false;
+}
+
+const sentenceStarts = /\n|[.!?:]\s/gu;
+
+/**
+ * A term's patterns (exported for the tests that hold them to what they stand for), built once per question's term rather than once per passage scored (a definition question's
  * search tests a few hundred candidates against the same term).
  */
 const definitionPatternsOf = new WeakMap<DefinedTerm, DefinitionPatterns>();
-function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
+export function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
   let patterns = definitionPatternsOf.get(term);
   if (patterns !== undefined) return patterns;
   const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
   const acronym = term.acronym ? [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("") : null;
+  // Tested from the start of the piece, after a line break, or after [.!?:] and space (opensDefinition).
+  const openingFrom = `\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`;
   patterns = {
     key: ` ${term.keys.join(" ")} `,
     keyParts: term.keys.map((word) => (word.endsWith("y") ? word.slice(0, -1) : word)),
@@ -230,9 +276,9 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
     acronymAlone: acronym === null ? null : new RegExp(`\\b${term.acronym}\\b`),
     // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
     // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
-    opening: new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`, "iu"),
+    openingAt: new RegExp(openingFrom, "iuy"),
     // "Something is considered to be an issue when ...", "... is defined as a looked after child who ..."
-    consideredAs: new RegExp(`\\b(?:is|are)\\s+(?:considered|defined|described|regarded|classed|counted|treated)\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu"),
+    consideredAs: new RegExp(`\\b(?:is|are)\\s+(?:${consideredVerbs.join("|")})\\s+(?:to\\s+be\\s+|as\\s+)?(?:an?\\s+|the\\s+)?${termPattern}\\b`, "iu"),
     means: new RegExp(`${termPattern}["'”’]?\\s+(?:means|is\\s+defined\\s+as|refers\\s+to)\\b`, "iu"),
     knownAs: new RegExp(`\\b(?:known|referred\\s+to)\\s+as\\s+(?:an?\\s+|the\\s+)?["'“‘]?${termPattern}`, "iu"),
   };
@@ -244,17 +290,17 @@ function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
 function definitionFit(term: DefinedTerm, text: string): number {
   const patterns = definitionPatterns(term);
   if (patterns.acronymDefined?.some((pattern) => pattern.test(text))) return fits.definitionFound;
+  const lower = text.toLowerCase();
   const holdsKey = (): boolean => {
-    const lower = text.toLowerCase();
     if (!patterns.keyParts.every((part) => lower.includes(part))) return false;
     const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
     return ` ${tokens.join(" ")} `.includes(patterns.key);
   };
   if (!holdsKey()) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
-  if (patterns.opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound;
-  if (patterns.consideredAs.test(text)) return fits.definitionFound;
-  if (patterns.means.test(text)) return fits.definitionFound;
-  if (patterns.knownAs.test(text)) return fits.definitionKnownAs;
+  if (opensDefinition(text.replace(/^\s*[\d.]+\s+/, ""), patterns.openingAt)) return fits.definitionFound;
+  if (mayMatch(text, lower, consideredVerbs) && patterns.consideredAs.test(text)) return fits.definitionFound;
+  if (mayMatch(text, lower, meansCues) && patterns.means.test(text)) return fits.definitionFound;
+  if (mayMatch(text, lower, knownAsCues) && patterns.knownAs.test(text)) return fits.definitionKnownAs;
   return fits.definitionMention;
 }
 
