@@ -197,8 +197,14 @@ export interface DefinitionPatterns {
    * and made singular, which cost a definition question's search several milliseconds over its candidates at 1M.
    */
   keyParts: string[];
-  /** "Children Missing Education (CME)" and "CME means …": a definition of the acronym; null without one. */
-  acronymDefined: RegExp[] | null;
+  /**
+   * A definition of the acronym, null without one: its expansion ("Children Missing Education (CME)") and its meaning
+   * ("CME means …"); and the acronym in lower case, bracketed and bare. A lower-cased piece holds the bracketed form
+   * wherever the expansion's pattern matches, and the bare form wherever the meaning's does (the acronym's letters are
+   * ASCII, matched in either case and by no other letter), so those patterns, slow over a long passage, are tried
+   * only there.
+   */
+  acronymDefined: { expansion: RegExp; meaning: RegExp; bracketed: string; bare: string } | null;
   /** The acronym standing alone; null without one. */
   acronymAlone: RegExp | null;
   /**
@@ -211,24 +217,57 @@ export interface DefinitionPatterns {
   knownAs: RegExp;
 }
 
-/** The words a test's pattern cannot match without (one of them, in any case): see `mayMatch`. */
+/**
+ * The words a test's pattern cannot match without (one of them), as patterns with the same flags (so the same letters
+ * match): found in a passage in 1-3 µs, where the test's own pattern, its word boundaries and Unicode letters, takes
+ * ~30 µs. A definition question's search tests each of its ~200 candidates (~20 ms at 1M passages, before these).
+ */
 const consideredVerbs = ["considered", "defined", "described", "regarded", "classed", "counted", "treated"];
-const meansCues = ["means", "defined", "refers"];
-const knownAsCues = ["known", "referred"];
+const consideredCue = new RegExp(consideredVerbs.join("|"), "iu");
+const meansCue = /means|defined|refers/iu;
+const knownAsCue = /known|referred/iu;
+
+/** A word of a piece as `definitionFit` reads it (its words are compared made singular). */
+const pieceWord = /[\p{L}\p{N}]+/gu;
+
+/** Whether an ASCII character (a code unit under 128) is no letter or digit: a word ends before it, for certain. */
+const separatesWords = (code: number): boolean => code < 128 && !((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122));
 
 /**
- * Letters a case-insensitive Unicode pattern matches to an ASCII letter without being one (the long s is an s, the
- * Kelvin sign a k); where a piece holds one, its lower case may not show a cue word the pattern would find.
+ * Whether the piece's words, made singular, hold the key's words one after another (`lower`: the piece in lower
+ * case). The first key word's word holds `keyParts[0]`, so the words are listed only around each place the lower case
+ * holds that: from the ASCII separator before it (a word's end for certain; none inside a letter written as two code
+ * units) to the key's length past it. Listing every word of a long passage was most of a definition question's
+ * search over its candidates. Where lower-casing changed the piece's length, its places are not the piece's: every
+ * word is listed.
  */
-const foldsToAsciiLetter = /[\u017F\u212A]/u;
-
-/**
- * Whether a case-insensitive pattern that cannot match without one of `cues` may match `text` (`lower`: its lower
- * case): a look for the words (native and quick) before the pattern's own walk over a passage of a few thousand
- * characters, which a definition question's search made for each of its ~200 candidates (~20 ms at 1M passages).
- */
-function mayMatch(text: string, lower: string, cues: readonly string[]): boolean {
-  return cues.some((cue) => lower.includes(cue)) || foldsToAsciiLetter.test(text);
+function holdsKeyWords(text: string, lower: string, patterns: DefinitionPatterns): boolean {
+  if (!patterns.keyParts.every((part) => lower.includes(part))) return false;
+  const listed = (words: string[]): boolean => ` ${words.map(singular).join(" ")} `.includes(patterns.key);
+  if (lower.length !== text.length) return listed(text.match(pieceWord) ?? []);
+  const first = patterns.keyParts[0]!;
+  const keyWords = patterns.keyParts.length;
+  let at = lower.indexOf(first);
+  while (at !== -1) {
+    let start = at;
+    while (start > 0 && !separatesWords(text.charCodeAt(start - 1))) start--;
+    const words: string[] = [];
+    let after = 0;
+    let end = at + first.length;
+    pieceWord.lastIndex = start;
+    for (let match = pieceWord.exec(text); match !== null; match = pieceWord.exec(text)) {
+      words.push(match[0]);
+      if (match.index + match[0].length > at) {
+        // The word holding this place, then the key's other words' worth.
+        if (after === 0) end = match.index + match[0].length;
+        after++;
+        if (after >= keyWords) break;
+      }
+    }
+    if (listed(words)) return true;
+    at = lower.indexOf(first, end);
+  }
+  return false;
 }
 
 /**
@@ -267,12 +306,14 @@ export function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
     key: ` ${term.keys.join(" ")} `,
     keyParts: term.keys.map((word) => (word.endsWith("y") ? word.slice(0, -1) : word)),
     acronymDefined:
-      acronym === null
+      acronym === null || !term.acronym
         ? null
-        : [
-            new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u"),
-            new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
-          ],
+        : {
+            expansion: new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u"),
+            meaning: new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
+            bracketed: `(${term.acronym.toLowerCase()})`,
+            bare: term.acronym.toLowerCase(),
+          },
     acronymAlone: acronym === null ? null : new RegExp(`\\b${term.acronym}\\b`),
     // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
     // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
@@ -289,18 +330,17 @@ export function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
 /** How well a piece defines the term: its defining sentence, its expansion "X (ABC)", or a mere mention. */
 function definitionFit(term: DefinedTerm, text: string): number {
   const patterns = definitionPatterns(term);
-  if (patterns.acronymDefined?.some((pattern) => pattern.test(text))) return fits.definitionFound;
   const lower = text.toLowerCase();
-  const holdsKey = (): boolean => {
-    if (!patterns.keyParts.every((part) => lower.includes(part))) return false;
-    const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
-    return ` ${tokens.join(" ")} `.includes(patterns.key);
-  };
-  if (!holdsKey()) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
+  const acronym = patterns.acronymDefined;
+  if (acronym !== null) {
+    if (lower.includes(acronym.bracketed) && acronym.expansion.test(text)) return fits.definitionFound;
+    if (lower.includes(acronym.bare) && acronym.meaning.test(text)) return fits.definitionFound;
+  }
+  if (!holdsKeyWords(text, lower, patterns)) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly : fits.definitionAbsent;
   if (opensDefinition(text.replace(/^\s*[\d.]+\s+/, ""), patterns.openingAt)) return fits.definitionFound;
-  if (mayMatch(text, lower, consideredVerbs) && patterns.consideredAs.test(text)) return fits.definitionFound;
-  if (mayMatch(text, lower, meansCues) && patterns.means.test(text)) return fits.definitionFound;
-  if (mayMatch(text, lower, knownAsCues) && patterns.knownAs.test(text)) return fits.definitionKnownAs;
+  if (consideredCue.test(text) && patterns.consideredAs.test(text)) return fits.definitionFound;
+  if (meansCue.test(text) && patterns.means.test(text)) return fits.definitionFound;
+  if (knownAsCue.test(text) && patterns.knownAs.test(text)) return fits.definitionKnownAs;
   return fits.definitionMention;
 }
 
