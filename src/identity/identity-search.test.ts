@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
+import type { Searcher } from "../retrieval/search.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
@@ -93,6 +94,40 @@ describe("a question naming a council finds that council's date-named report", (
     expect(await searcher.search(unnamed, { limit: 5 })).toEqual(await createSearcher(store).search(unnamed, { limit: 5 }));
     // Wrapping twice changes nothing.
     expect(withDocumentIdentity(searcher, store)).toBe(searcher);
+  });
+
+  it("starts the search of the council's documents once the first search's main search is back, and reads the library version once", async () => {
+    const events: string[] = [];
+    let versionReads = 0;
+    const counted = new Proxy(store, {
+      get(target, key) {
+        if (key === "version") {
+          return async (): Promise<number> => {
+            versionReads++;
+            return target.version();
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === "function" ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const inner = createSearcher(counted);
+    const watched: Searcher = {
+      analyse: (query) => inner.analyse(query),
+      async search(query, options) {
+        const which = options.documentIds === undefined ? "whole library" : "council's documents";
+        events.push(`${which} starts`);
+        const results = await inner.search(query, options);
+        events.push(`${which} ends`);
+        return results;
+      },
+    };
+    const results = await withDocumentIdentity(watched, counted).search(question, { limit: 5 });
+    expect(results[0]?.text).toContain("Voice Crew");
+    expect(events.indexOf("council's documents starts")).toBeGreaterThan(events.indexOf("whole library starts"));
+    // Beside the first search's rerank, not after it.
+    expect(events.indexOf("council's documents starts")).toBeLessThan(events.indexOf("whole library ends"));
+    expect(versionReads).toBe(1);
   });
 
   it("takes only the council's words out of the question", async () => {

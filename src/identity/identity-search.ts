@@ -91,20 +91,36 @@ export function withDocumentIdentity(searcher: Searcher, store: Store): Searcher
       .filter((entry) => !allowed || allowed.has(entry.document.id))
       .map((entry) => entry.document.id);
 
-    const wider = { ...options, limit: options.limit * 2, libraryVersion: version };
+    // The caller hears of this search's main search when the first inner one's is done (`onMainSearched`).
+    const { onMainSearched: tellCaller, ...own } = options;
+    const wider = { ...own, limit: options.limit * 2, libraryVersion: version };
     const merged = new Map<number, SearchResult>();
     const add = (result: SearchResult): void => {
       const known = merged.get(result.chunkId);
       if (!known || known.score < result.score) merged.set(result.chunkId, result);
     };
-    // One search after the other, not both at once: the second then finds the first's reads remembered (the answer
-    // threads' read memo). Run at once they saved a council question 10-25 ms alone at 1M passages but cost 33-35 ms
-    // of CPU an answer against 27-29 with 40 users (docs/benchmarks.md, issue 14, fourteenth stop).
-    for (const result of await searcher.search(query, wider)) add(result);
+    // The second search starts once the first's main full-text search has returned, and runs beside its follow-ups
+    // and rerank. Not both from the start: the second then finds the first's opening reads remembered (the answer
+    // threads' read memo); started together they saved a council question 10-25 ms alone at 1M passages but cost
+    // 33-35 ms of CPU an answer against 27-29 with 40 users (docs/benchmarks.md, issue 14, fourteenth stop).
     const rest = withoutCouncilNames(query, councils);
-    if (linked.length > 0 && rest.trim().length > 0 && rest !== query) {
-      for (const result of await searcher.search(rest, { ...wider, documentIds: linked })) add(result);
-    }
+    const second = linked.length > 0 && rest.trim().length > 0 && rest !== query;
+    let mainSearched: () => void = () => undefined;
+    const firstSearched = new Promise<void>((resolve) => (mainSearched = resolve));
+    const first = searcher.search(query, {
+      ...wider,
+      onMainSearched: () => {
+        mainSearched();
+        tellCaller?.();
+      },
+    });
+    // A first search that fails (or ends) before its main search still lets the second go, to be awaited below.
+    first.then(mainSearched, mainSearched);
+    const council = second ? firstSearched.then(() => searcher.search(rest, { ...wider, documentIds: linked })) : Promise.resolve([]);
+    // Awaited together below; a failure of either is thrown there, not meanwhile as an unhandled rejection.
+    council.catch(() => undefined);
+    for (const result of await first) add(result);
+    for (const result of await council) add(result);
 
     // Whether a passage names an asked council: one pattern per council, not the whole list (this runs per result).
     const namePatterns = councils.map(localAuthorityPattern);

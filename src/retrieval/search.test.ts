@@ -165,6 +165,30 @@ describe("the follow-up searches", () => {
     await store.close();
   });
 
+  it("read the library version the search read, once for the whole search", async () => {
+    const store = await library();
+    let versionReads = 0;
+    const counted = new Proxy(store, {
+      get(target, key) {
+        if (key === "version") {
+          return async (): Promise<number> => {
+            versionReads++;
+            return target.version();
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === "function" ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const searcher = createSearcher(counted);
+    expect((await searcher.search(question, { limit: 10 })).some((result) => result.fileName === "Placements register.csv")).toBe(true);
+    expect(versionReads).toBe(1);
+    // A caller that has read it hands it over: none read here.
+    await searcher.search(question, { limit: 10, libraryVersion: await store.version() });
+    expect(versionReads).toBe(1);
+    await store.close();
+  });
+
   it("fail the search when they fail, with no unhandled rejection while the rerank runs", async () => {
     const store = await library();
     const unhandled: unknown[] = [];

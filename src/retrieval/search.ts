@@ -34,6 +34,13 @@ export interface SearchOptions {
    * read it again; read once per search otherwise.
    */
   libraryVersion?: number;
+  /**
+   * Called once the main full-text search has returned, before its follow-ups and the rerank (not at all by a search
+   * that ends before it: a question with nothing to search for). A caller with another search to make starts it then,
+   * so that it runs beside this one's follow-ups and rerank but after the reads this one began with (which it may
+   * then find remembered).
+   */
+  onMainSearched?: () => void;
 }
 
 export interface SearchResult extends PassageHit {
@@ -362,6 +369,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const libraryTitles = await documentStems(version);
     const mainHits = hits;
     const followUps = followUpHits(analysed, [...candidateTerms, ...phrases], mainHits, textQuery.limit, options, version);
+    options.onMainSearched?.();
     // Whether they are done, so that the rerank stops looking for their replies (a failure is thrown where they are
     // awaited below, not meanwhile as an unhandled rejection).
     let followUpsDone = false;
