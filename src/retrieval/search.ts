@@ -93,10 +93,18 @@ const weights = z
  */
 export function titleHoldsTerm(title: readonly string[], term: readonly string[], gapWords: number, mayStandBetween: (stem: string) => boolean = () => true): boolean {
   if (term.length === 0) return false;
-  if (findSequence(title, term).length > 0) return true;
-  if (term.length < 3 || gapWords === 0) return false;
-  for (let start = 0; start < title.length; start++) {
-    if (title[start] !== term[0]) continue;
+  // Only where the term's first stem stands can either match start (a document's title is asked about for each of a
+  // question's forms, for each of the ~200 documents a large library's candidates come from).
+  const first = term[0]!;
+  let starts: number[] | undefined;
+  for (let start = title.indexOf(first); start !== -1; start = title.indexOf(first, start + 1)) {
+    let offset = 1;
+    while (offset < term.length && title[start + offset] === term[offset]) offset++;
+    if (offset === term.length) return true;
+    (starts ??= []).push(start);
+  }
+  if (starts === undefined || term.length < 3 || gapWords === 0) return false;
+  for (const start of starts) {
     let at = start;
     let gaps = 0;
     let matched = 1;
@@ -230,14 +238,20 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return titleCache;
   };
   /**
-   * How many titles `holds` accepts among those holding `firstStem`, counted once per library state under `key`: at 1M
-   * passages a common first stem ("children") is in thousands of titles, and the same forms come back question after
-   * question (about 2 ms of a search's CPU counted afresh each time).
+   * How many titles `holds` accepts, counted once per library state under `key`. `holds` accepts only titles holding
+   * every one of `stems` (a form or a sequence of them), so only the titles holding the one of them that the fewest
+   * titles hold are tried: at 1M passages a form's first stem is often a common one ("children", in thousands of
+   * titles), and each new question's forms were tried on every title holding it (about 1 ms a form).
    */
-  const countTitles = (cache: TitleStems, key: string, firstStem: string, holds: (title: readonly string[]) => boolean): number => {
+  const countTitles = (cache: TitleStems, key: string, stems: readonly string[], holds: (title: readonly string[]) => boolean): number => {
     let count = cache.counts.get(key);
     if (count === undefined) {
-      count = (cache.byStem.get(firstStem) ?? []).filter(holds).length;
+      let fewest: string[][] = [];
+      stems.forEach((stem, index) => {
+        const holding = cache.byStem.get(stem) ?? [];
+        if (index === 0 || holding.length < fewest.length) fewest = holding;
+      });
+      count = fewest.filter(holds).length;
       if (cache.counts.size >= 10_000) cache.counts.clear();
       cache.counts.set(key, count);
     }
@@ -257,7 +271,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       .map((form) => form.stems)
       .filter(
         (formStems) =>
-          countTitles(libraryTitles, `sequence${JSON.stringify(formStems)}`, formStems[0] ?? "", (title) => findSequence(title, formStems).length > 0) <=
+          countTitles(libraryTitles, `sequence${JSON.stringify(formStems)}`, formStems, (title) => findSequence(title, formStems).length > 0) <=
           Math.max(1, libraryTitles.titles.length / 3),
       );
     const dataSets = (await documentKinds(version)).dataSets
@@ -382,7 +396,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const titles = libraryTitles.titles;
     // Each form's count once per library state (at 1M a common stem's titles run to thousands).
     const titlesHolding = (form: ConceptForm): number =>
-      countTitles(libraryTitles, `form${JSON.stringify([form.stems, form.notWithin ?? null])}`, form.stems[0] ?? "", (title) =>
+      countTitles(libraryTitles, `form${JSON.stringify([form.stems, form.notWithin ?? null])}`, form.stems, (title) =>
         placeHoldsForm(title, form, weights.titleGapWords),
       );
     const subjectConcepts = analysed.concepts.filter(

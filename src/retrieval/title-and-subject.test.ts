@@ -20,6 +20,45 @@ describe("a term in a document's title with a name set into it", () => {
     expect(titleHoldsTerm(stems("net number of carers gained"), stems("net gain"), 3)).toBe(false);
     expect(titleHoldsTerm(stems("Net gain of children looked after"), stems("net gain"), 3)).toBe(true);
   });
+
+  it("gives what trying every place in the title gives, found from where the term's first word stands", () => {
+    // The plain form of the test: the term at any place, else (three words or more) with up to `gapWords` between.
+    const plain = (title: string[], term: string[], gapWords: number, mayStandBetween: (stem: string) => boolean): boolean => {
+      if (term.length === 0) return false;
+      for (let start = 0; start + term.length <= title.length; start++) if (term.every((stem, offset) => title[start + offset] === stem)) return true;
+      if (term.length < 3 || gapWords === 0) return false;
+      for (let start = 0; start < title.length; start++) {
+        if (title[start] !== term[0]) continue;
+        let at = start;
+        let gaps = 0;
+        let matched = 1;
+        for (let next = start + 1; next < title.length && matched < term.length && gaps <= gapWords; next++) {
+          if (title[next] === term[matched]) {
+            matched++;
+            at = next;
+          } else if (mayStandBetween(title[next] ?? "")) gaps++;
+          else break;
+        }
+        if (matched === term.length && gaps <= gapWords && at >= start) return true;
+      }
+      return false;
+    };
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const vocabulary = ["a", "b", "c", "d", "e"];
+    const draw = (most: number): string[] => Array.from({ length: Math.floor(next() * (most + 1)) }, () => vocabulary[Math.floor(next() * vocabulary.length)]!);
+    const outcomes = new Set<boolean>();
+    for (let round = 0; round < 20_000; round++) {
+      const title = draw(9);
+      const term = draw(4);
+      const gapWords = Math.floor(next() * 4);
+      const mayStandBetween = round % 2 === 0 ? (): boolean => true : (stem: string): boolean => stem !== "e";
+      const expected = plain(title, term, gapWords, mayStandBetween);
+      outcomes.add(expected);
+      expect([title, term, gapWords, round % 2, titleHoldsTerm(title, term, gapWords, mayStandBetween)]).toEqual([title, term, gapWords, round % 2, expected]);
+    }
+    expect(outcomes).toEqual(new Set([true, false]));
+  });
 });
 
 describe("which words of a question name a subject", () => {
