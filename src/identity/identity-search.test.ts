@@ -9,6 +9,7 @@ import type { Searcher } from "../retrieval/search.ts";
 import { createSearcher } from "../retrieval/search.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
 import type { Store } from "../store/types.ts";
+import { countedVersionReads } from "../store/test-fixtures/counted-version-reads.ts";
 import { corpus, withoutCorpus } from "../../test/support/corpus.ts";
 import { describeDocumentIdentity, tagDocumentIdentity } from "./document-identity.ts";
 import { withDocumentIdentity, withoutCouncilNames } from "./identity-search.ts";
@@ -98,20 +99,8 @@ describe("a question naming a council finds that council's date-named report", (
 
   it("starts the search of the council's documents once the first search's main search is back, and reads the library version once", async () => {
     const events: string[] = [];
-    let versionReads = 0;
-    const counted = new Proxy(store, {
-      get(target, key) {
-        if (key === "version") {
-          return async (): Promise<number> => {
-            versionReads++;
-            return target.version();
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === "function" ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const inner = createSearcher(counted);
+    const counted = countedVersionReads(store);
+    const inner = createSearcher(counted.store);
     const watched: Searcher = {
       analyse: (query) => inner.analyse(query),
       async search(query, options) {
@@ -122,12 +111,12 @@ describe("a question naming a council finds that council's date-named report", (
         return results;
       },
     };
-    const results = await withDocumentIdentity(watched, counted).search(question, { limit: 5 });
+    const results = await withDocumentIdentity(watched, counted.store).search(question, { limit: 5 });
     expect(results[0]?.text).toContain("Voice Crew");
     expect(events.indexOf("council's documents starts")).toBeGreaterThan(events.indexOf("whole library starts"));
     // Beside the first search's rerank, not after it.
     expect(events.indexOf("council's documents starts")).toBeLessThan(events.indexOf("whole library ends"));
-    expect(versionReads).toBe(1);
+    expect(counted.reads()).toBe(1);
   });
 
   it("takes only the council's words out of the question", async () => {

@@ -5,6 +5,7 @@ import { loadConfig } from "../config/config.ts";
 import { ingestPaths } from "../ingest/ingest.ts";
 import { corpusPath } from "../loaders/loader-contract.ts";
 import { openSqliteStore } from "../store/sqlite-store.ts";
+import { countedVersionReads } from "../store/test-fixtures/counted-version-reads.ts";
 import { sampleDocument } from "../store/test-fixtures/sample-documents.ts";
 import type { PassageHit, Store, TextQuery } from "../store/types.ts";
 import { createSearcher } from "./search.ts";
@@ -167,25 +168,13 @@ describe("the follow-up searches", () => {
 
   it("read the library version the search read, once for the whole search", async () => {
     const store = await library();
-    let versionReads = 0;
-    const counted = new Proxy(store, {
-      get(target, key) {
-        if (key === "version") {
-          return async (): Promise<number> => {
-            versionReads++;
-            return target.version();
-          };
-        }
-        const value = Reflect.get(target, key, target) as unknown;
-        return typeof value === "function" ? (value as (...parts: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const searcher = createSearcher(counted);
+    const counted = countedVersionReads(store);
+    const searcher = createSearcher(counted.store);
     expect((await searcher.search(question, { limit: 10 })).some((result) => result.fileName === "Placements register.csv")).toBe(true);
-    expect(versionReads).toBe(1);
+    expect(counted.reads()).toBe(1);
     // A caller that has read it hands it over: none read here.
     await searcher.search(question, { limit: 10, libraryVersion: await store.version() });
-    expect(versionReads).toBe(1);
+    expect(counted.reads()).toBe(1);
     await store.close();
   });
 

@@ -22,26 +22,20 @@ describe("a term in a document's title with a name set into it", () => {
   });
 
   it("gives what trying every place in the title gives, found from where the term's first word stands", () => {
-    // The plain form of the test: the term at any place, else (three words or more) with up to `gapWords` between.
+    // The plain form of the test: the term at any place, else (three words or more) walked from each place its first
+    // word stands, a gap word at a time, up to `gapWords` of them.
     const plain = (title: string[], term: string[], gapWords: number, mayStandBetween: (stem: string) => boolean): boolean => {
       if (term.length === 0) return false;
-      for (let start = 0; start + term.length <= title.length; start++) if (term.every((stem, offset) => title[start + offset] === stem)) return true;
+      const at = (start: number): boolean => term.every((stem, offset) => title[start + offset] === stem);
+      if (title.some((_, start) => at(start))) return true;
       if (term.length < 3 || gapWords === 0) return false;
-      for (let start = 0; start < title.length; start++) {
-        if (title[start] !== term[0]) continue;
-        let at = start;
-        let gaps = 0;
-        let matched = 1;
-        for (let next = start + 1; next < title.length && matched < term.length && gaps <= gapWords; next++) {
-          if (title[next] === term[matched]) {
-            matched++;
-            at = next;
-          } else if (mayStandBetween(title[next] ?? "")) gaps++;
-          else break;
-        }
-        if (matched === term.length && gaps <= gapWords && at >= start) return true;
-      }
-      return false;
+      const walk = (next: number, matched: number, gaps: number): boolean => {
+        if (matched === term.length) return gaps <= gapWords;
+        if (next >= title.length || gaps > gapWords) return false;
+        if (title[next] === term[matched]) return walk(next + 1, matched + 1, gaps);
+        return mayStandBetween(title[next]!) && walk(next + 1, matched, gaps + 1);
+      };
+      return title.some((stem, start) => stem === term[0] && walk(start + 1, 1, 0));
     };
     let seed = 7;
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
