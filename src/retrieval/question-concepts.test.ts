@@ -3,7 +3,7 @@ import { compileGlossary, loadDefaultGlossary } from "./glossary.ts";
 import { analyseQuery, spelledOutAcronyms } from "./query.ts";
 import { readFileSync } from "node:fs";
 import type { DefinedTerm } from "./question-shape.ts";
-import { classifyQuestion, definesTerm, definitionPatterns, shapeFit } from "./question-shape.ts";
+import { classifyQuestion, definesTerm, definitionPatterns, shapeFit, singular } from "./question-shape.ts";
 import { words } from "./tokenize.ts";
 
 const formsOf = (question: string, label: string): string[] =>
@@ -79,9 +79,7 @@ describe("a definition's tests, tried only where they can pass", () => {
     const patterns = definitionPatterns(term);
     const acronym = patterns.acronymDefined;
     if (acronym !== null && (acronym.expansion.test(text) || acronym.meaning.test(text))) return fits.definitionFound!;
-    const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map((word) => word.toLowerCase()).map((word) =>
-      word === "children" ? "child" : word.length > 4 && word.endsWith("ies") ? `${word.slice(0, -3)}y` : word.length > 3 && word.endsWith("s") && !word.endsWith("ss") ? word.slice(0, -1) : word,
-    );
+    const tokens = (text.match(/[\p{L}\p{N}]+/gu) ?? []).map(singular);
     if (!` ${tokens.join(" ")} `.includes(patterns.key)) return patterns.acronymAlone?.test(text) ? fits.definitionAcronymOnly! : fits.definitionAbsent!;
     const opening = new RegExp(`(?:^|[.!?:]\\s+|\\n\\s*)${patterns.openingAt.source}`, "iu");
     if (opening.test(text.replace(/^\s*[\d.]+\s+/, ""))) return fits.definitionFound!;

@@ -291,30 +291,33 @@ function opensDefinition(text: string, openingAt: RegExp): boolean {
 const sentenceStarts = /\n|[.!?:]\s/gu;
 
 /**
- * A term's patterns (exported for the tests that hold them to what they stand for), built once per question's term rather than once per passage scored (a definition question's
- * search tests a few hundred candidates against the same term).
+ * A term's patterns, built once per question's term rather than once per passage scored (a definition question's
+ * search tests a few hundred candidates against the same term). Exported for the tests that hold the quick forms
+ * to the plain patterns.
  */
 const definitionPatternsOf = new WeakMap<DefinedTerm, DefinitionPatterns>();
 export function definitionPatterns(term: DefinedTerm): DefinitionPatterns {
   let patterns = definitionPatternsOf.get(term);
   if (patterns !== undefined) return patterns;
   const termPattern = term.keys.map((word) => `${escape(word)}\\p{L}{0,3}`).join("\\s+");
-  const acronym = term.acronym ? [...term.acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("") : null;
+  const acronym = term.acronym;
+  // The acronym's letters in either case, each exactly (no case-insensitive flag on the expansion's pattern).
+  const acronymLetters = acronym === null ? "" : [...acronym].map((letter) => `[${letter.toUpperCase()}${letter.toLowerCase()}]`).join("");
   // Tested from the start of the piece, after a line break, or after [.!?:] and space (opensDefinition).
   const openingFrom = `\\W*(?:the\\s+|an?\\s+)?(?:term\\s+)?["'“‘]?${termPattern}["'”’]?(?:\\s*\\([^)]*\\))?\\s*,?\\s+${definingVerbs}\\b`;
   patterns = {
     key: ` ${term.keys.join(" ")} `,
     keyParts: term.keys.map((word) => (word.endsWith("y") ? word.slice(0, -1) : word)),
     acronymDefined:
-      acronym === null || !term.acronym
+      acronym === null
         ? null
         : {
-            expansion: new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronym}\\)`, "u"),
-            meaning: new RegExp(`\\b${term.acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
-            bracketed: `(${term.acronym.toLowerCase()})`,
-            bare: term.acronym.toLowerCase(),
+            expansion: new RegExp(`[A-Z][\\p{L}'’-]*(?:\\s+(?:[A-Z][\\p{L}'’-]*|for|of|and|the|in|to))+\\s*\\(${acronymLetters}\\)`, "u"),
+            meaning: new RegExp(`\\b${acronym}\\s+(?:means|stands\\s+for|is\\s+short\\s+for|refers\\s+to)\\b`, "i"),
+            bracketed: `(${acronym.toLowerCase()})`,
+            bare: acronym.toLowerCase(),
           },
-    acronymAlone: acronym === null ? null : new RegExp(`\\b${term.acronym}\\b`),
+    acronymAlone: acronym === null ? null : new RegExp(`\\b${acronym}\\b`),
     // "Children missing education are children of compulsory school age who ...", "FfA is about ..."
     // At the start of the piece or of any sentence or paragraph in it (a heading often comes first).
     openingAt: new RegExp(openingFrom, "iuy"),
