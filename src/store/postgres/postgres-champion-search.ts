@@ -30,6 +30,7 @@ import { contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres
 import type { Bigint } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { keptStillHolds } from "../kept-freshness.ts";
+import { listedPassages } from "./postgres-document-stems.ts";
 
 export const championSearchSettings = z
   .object({
@@ -38,6 +39,7 @@ export const championSearchSettings = z
     scanDocumentsUpTo: z.number().int().nonnegative(),
     restrictedFillCandidates: z.number().int().nonnegative(),
     restrictedOwnCandidates: z.number().int().nonnegative(),
+    listStemsFrom: z.number().int().positive(),
   })
   .parse(JSON.parse(readFileSync(new URL("./postgres-champion-search.json", import.meta.url), "utf8")));
 
@@ -110,11 +112,7 @@ export function anyOfQuery(phrases: string[][]): string {
  * 41-46 ms this way against 34,608 in 89 ms through the tsvector (docs/benchmarks.md, issue 14 thirteenth stop).
  */
 function holdsAnyOf(phrases: string[][], parameter: (value: unknown, type: string) => string): string {
-  const groups = phrases.map((phrase) => [...new Set(phrase)]);
-  const single = [...new Set(groups.filter((group) => group.length === 1).map((group) => group[0]!))];
-  const singles = new Set(single);
-  // A phrase holding a word that is a phrase on its own adds nothing to the OR.
-  const longer = [...new Map(groups.filter((group) => group.length > 1 && !group.some((stem) => singles.has(stem))).map((group) => [group.join(" "), group])).values()];
+  const { single, longer } = wordGroups(phrases);
   const tests: string[] = [];
   if (single.length > 0) {
     const words = parameter(single, "text[]");
@@ -127,6 +125,18 @@ function holdsAnyOf(phrases: string[][], parameter: (value: unknown, type: strin
     }).join(" AND ")})`);
   }
   return tests.length === 0 ? "false" : `(${tests.join(" OR ")})`;
+}
+
+/**
+ * The word sets of `phrases` whose OR `anyOfQuery` asks: each phrase's distinct words, the one-word ones apart (each
+ * once), and no longer phrase holding a word that is a phrase on its own (it adds nothing to the OR).
+ */
+export function wordGroups(phrases: string[][]): { single: string[]; longer: string[][] } {
+  const groups = phrases.map((phrase) => [...new Set(phrase)]);
+  const single = [...new Set(groups.filter((group) => group.length === 1).map((group) => group[0]!))];
+  const singles = new Set(single);
+  const longer = [...new Map(groups.filter((group) => group.length > 1 && !group.some((stem) => singles.has(stem))).map((group) => [group.join(" "), group])).values()];
+  return { single, longer };
 }
 
 /** Whether a value kept at `kept` still holds for the library now: the rule of both stores (../kept-freshness.ts). */
@@ -622,17 +632,36 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   const parts: string[] = [];
   const ctes: string[] = [];
   const notIn = (alias: string): string => parts.map((part) => ` AND NOT EXISTS (SELECT 1 FROM ${part} x WHERE x.id = ${alias}.id)`).join("");
+  /**
+   * The passages of `documents` holding every word of one of `phrases`, document by document in ascending id, each in
+   * ordinal order (a FROM list; its rows `o.id`): a document with stem lists (postgres-document-stems.ts) gives them
+   * from its lists, one without is read and tested through the (document, ordinal) index. The order is the plan's, so
+   * it is pinned: each lateral step keeps `OFFSET 0`, not pulled up into a join the planner may reorder (the
+   * documents' rows were once hashed and read in their table order).
+   */
+  const holdingIn = (documents: number[], phrases: string[][]): string => {
+    const ids = parameter([...new Set(documents)].sort((left, right) => left - right), "bigint[]");
+    return `unnest(${ids}) AS u(id)
+         CROSS JOIN LATERAL (SELECT d.stem_blocks FROM library_documents d WHERE d.workspace_id = $1 AND d.id = u.id OFFSET 0) d
+         CROSS JOIN LATERAL (SELECT o.id FROM ((${listedPassages("u.id", "d.stem_blocks", wordGroups(phrases), parameter)})
+           UNION ALL (SELECT c.id FROM library_chunks c WHERE d.stem_blocks IS NULL AND c.workspace_id = $1 AND c.document_id = u.id
+             AND ${holdsAnyOf(phrases, parameter)} ORDER BY c.ordinal)) o OFFSET 0) o`;
+  };
   if (source.found !== undefined) {
     const { phrases, documents, scan } = source.found;
-    // A scan tests the documents' own passages from their stem counts (`holdsAnyOf`; no index on them, so the planner
-    // stays off GIN's whole-library AND of common words); otherwise GIN answers the query of plain lexemes exactly,
-    // with no recheck, and the documents are a filter on its few rows (`document_id + 0` keeps the planner from
-    // reading every passage of the documents through their index to test each one's tsvector: 26 ms for a
-    // 1,859-passage document at 1M, against 2 ms through GIN).
-    const inDocuments =
-      documents === null ? "" : ` AND ${documentCondition(scan ? "c.document_id" : "(c.document_id + 0)", documents, (ids) => parameter(ids, "bigint[]"))}`;
-    const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
-    ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
+    if (scan && Array.isArray(documents)) {
+      // A few documents' own passages, from their stem lists or their stem counts (no index on those, so the planner
+      // stays off GIN's whole-library AND of common words).
+      ctes.push(`found AS MATERIALIZED (SELECT o.id FROM ${holdingIn(documents, phrases)})`);
+    } else {
+      // GIN answers the query of plain lexemes exactly, with no recheck, and the documents are a filter on its few rows
+      // (`document_id + 0` keeps the planner from reading every passage of the documents through their index to test
+      // each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
+      const inDocuments =
+        documents === null ? "" : ` AND ${documentCondition(scan ? "c.document_id" : "(c.document_id + 0)", documents, (ids) => parameter(ids, "bigint[]"))}`;
+      const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
+      ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
+    }
     parts.push("found");
   }
   if (source.given !== undefined && source.given.positions === undefined) {
@@ -656,15 +685,20 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
   }
   if (source.own !== undefined) {
     const { documents, phrases, limit } = source.own;
-    // The first `limit` in the index's order (document, ordinal): the order `= ANY` of the documents reads them in,
-    // and the same passages when the documents are given as those left out (then asked for: a scan of the whole
-    // index in that order, stopping at the limit). Not asked for with `= ANY`, where PostgreSQL 15 does not take the
-    // scan as ordered and sorts every match first (48 ms against 0.5 ms for four data sets at 1M).
-    const order = Array.isArray(documents) ? "" : " ORDER BY c.document_id, c.ordinal";
-    ctes.push(
-      `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${documentCondition("c.document_id", documents, (ids) => parameter(ids, "bigint[]"))}
-         AND ${holdsAnyOf(phrases, parameter)}${notIn("c")}${order} LIMIT ${parameter(limit, "integer")})`,
-    );
+    // The first `limit` in the order (document, ordinal), not found already.
+    if (Array.isArray(documents)) {
+      // Stopping at the limit. (One scan of the (document, ordinal) index with `= ANY` of the documents and an ORDER BY
+      // was sorted whole by PostgreSQL 15: 48 ms against 0.5 ms for four data sets at 1M.) The passages found or given
+      // already are left out by a filter (a hashed `NOT IN`), which keeps the order, where an anti join might not.
+      const notTaken = parts.map((part) => ` AND o.id NOT IN (SELECT x.id FROM ${part} x)`).join("");
+      ctes.push(`own AS MATERIALIZED (SELECT o.id FROM ${holdingIn(documents, phrases)} WHERE true${notTaken} LIMIT ${parameter(limit, "integer")})`);
+    } else {
+      // Most of the library, given as the documents left out: a scan of the whole (document, ordinal) index in order.
+      ctes.push(
+        `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${documentCondition("c.document_id", documents, (ids) => parameter(ids, "bigint[]"))}
+           AND ${holdsAnyOf(phrases, parameter)}${notIn("c")} ORDER BY c.document_id, c.ordinal LIMIT ${parameter(limit, "integer")})`,
+      );
+    }
     parts.push("own");
   }
   const candidates = parts.map((part) => `SELECT ${part}.id, ${part === "found" ? 0 : 1} AS grp FROM ${part}`).join(" UNION ALL ");

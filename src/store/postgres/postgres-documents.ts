@@ -7,6 +7,7 @@ import type { Chunk, UnitText } from "../../chunking/types.ts";
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import { contentSettingKeys } from "../content-settings.ts";
 import type { DocumentRecord, DocumentStore, IntegrityReport, NewDataTable, NewDocument } from "../types.ts";
+import { insertStemLists, StemLists } from "./postgres-document-stems.ts";
 import { chunkContext, passageTerms } from "./postgres-text-search.ts";
 import { asId, documentColumns, storable, toDocument, type Bigint, type DocumentRow } from "./postgres-rows.ts";
 import { insertDataTables } from "./postgres-tables.ts";
@@ -104,12 +105,21 @@ async function insertUnits(queries: WorkspaceQueries, documentId: number, units:
   }
 }
 
-async function insertChunks(queries: WorkspaceQueries, documentId: number, fileName: string, chunks: Chunk[], counts: LibraryCounts): Promise<void> {
+/** Writes a document's passages; `stemLists`, when given, collects each passage's stems (postgres-document-stems.ts). */
+async function insertChunks(
+  queries: WorkspaceQueries,
+  documentId: number,
+  fileName: string,
+  chunks: Chunk[],
+  counts: LibraryCounts,
+  stemLists?: StemLists,
+): Promise<void> {
   for (let start = 0; start < chunks.length; start += batchSize) {
     const batch = chunks.slice(start, start + batchSize);
     const contexts = batch.map((chunk) => chunkContext(fileName, chunk));
     const terms = batch.map((chunk, index) => passageTerms(chunk.text, contexts[index]!));
-    for (const passage of terms) {
+    for (const [index, passage] of terms.entries()) {
+      stemLists?.add(batch[index]!.ordinal, passage.stems);
       for (const stem of passage.stems) counts.addStem(stem, 1);
       counts.chunks += 1;
       counts.textTokens += passage.textTokens;
@@ -163,9 +173,12 @@ async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
 
 export class PostgresDocuments implements DocumentStore {
   readonly #queries: WorkspaceQueries;
+  /** A document of this many passages or more keeps its passages per stem (postgres-document-stems.ts). */
+  readonly #listStemsFrom: number;
 
-  constructor(queries: WorkspaceQueries) {
+  constructor(queries: WorkspaceQueries, listStemsFrom: number) {
     this.#queries = queries;
+    this.#listStemsFrom = listStemsFrom;
   }
 
   async findByHash(contentHash: string): Promise<DocumentRecord | undefined> {
@@ -216,7 +229,9 @@ export class PostgresDocuments implements DocumentStore {
         const record = toDocument(inserted.rows[0]!);
         const id = record.id;
         await insertUnits(queries, id, units);
-        await insertChunks(queries, id, document.fileName, chunks, counts);
+        const stemLists = chunks.length >= this.#listStemsFrom ? new StemLists() : undefined;
+        await insertChunks(queries, id, document.fileName, chunks, counts, stemLists);
+        if (stemLists !== undefined) await insertStemLists(queries, id, stemLists);
         await insertDataTables(queries, id, tables);
         await counts.apply(queries);
         await moveLibraryVersion(queries);

@@ -10,6 +10,7 @@
  * the passages holding each stem (FTS5's vocabulary table), and `library_statistics` the passages and tokens; both
  * are kept up to date inside each write transaction.
  */
+import { stemListsBackfill } from "./postgres-document-stems.ts";
 import type { PostgresMigration } from "./postgres-migrations.ts";
 
 export const libraryComponent = "library";
@@ -246,6 +247,25 @@ export const librarySearchMigrations: PostgresMigration[] = [
         strengths double precision[] NOT NULL,
         PRIMARY KEY (workspace_id, phrase)
       );
+    `,
+  },
+  {
+    version: 3,
+    description: "library search: a large document's passages per stem",
+    // postgres-document-stems.ts; the documents of 200 passages or more (listStemsFrom then) get theirs here, in blocks
+    // of 128 ordinals (stemBlockSize).
+    sql: `
+      ALTER TABLE library_documents ADD COLUMN stem_blocks integer;
+      CREATE TABLE library_document_stems (
+        workspace_id text NOT NULL,
+        document_id bigint NOT NULL,
+        block integer NOT NULL,
+        stem text NOT NULL,
+        ordinals integer[] NOT NULL,
+        PRIMARY KEY (workspace_id, document_id, block, stem),
+        FOREIGN KEY (workspace_id, document_id) REFERENCES library_documents (workspace_id, id) ON DELETE CASCADE
+      );
+      ${stemListsBackfill(200, 128)}
     `,
   },
 ];

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import type { Store, StoreOptions } from "../types.ts";
 import { acquirePostgresPool, redactPostgresUrl, releasePostgresPool } from "./postgres-connection.ts";
+import { championSearchSettings } from "./postgres-champion-search.ts";
 import { PostgresDocuments } from "./postgres-documents.ts";
 import { libraryComponent, libraryMigrations, librarySearchComponent, librarySearchMigrations, libraryVectorComponent, libraryVectorMigrations } from "./postgres-library-schema.ts";
 import { migrate } from "./postgres-migrations.ts";
@@ -80,7 +81,7 @@ class PostgresStore implements Store {
     this.location = `${redactPostgresUrl(url)} (workspace ${workspaceId})`;
     const queries = new WorkspaceQueries(pool, workspaceId);
     this.#queries = queries;
-    this.documents = new PostgresDocuments(queries);
+    this.documents = new PostgresDocuments(queries, (tuning.championSearch ?? championSearchSettings).listStemsFrom);
     this.passages = new PostgresPassages(queries, this.location, vectorsUnavailable, tuning);
     this.tables = new PostgresTables(queries);
     this.sessions = new PostgresSessions(queries);
