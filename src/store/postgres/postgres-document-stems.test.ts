@@ -10,7 +10,7 @@ import type { Store } from "../types.ts";
 import { candidateInputs, candidateStatement, championSearchSettings, type CandidateRow, type CandidateSource } from "./postgres-champion-search.ts";
 import { acquirePostgresPool, releasePostgresPool } from "./postgres-connection.ts";
 import { stemToken } from "../passage-tokens.ts";
-import { stemBlockSize } from "./postgres-document-stems.ts";
+import { StemLists, stemBlockSize } from "./postgres-document-stems.ts";
 import { openPostgresStore } from "./postgres-store.ts";
 import { WorkspaceQueries } from "./workspace-queries.ts";
 
@@ -189,5 +189,32 @@ describe.skipIf(withoutPostgres())("PostgreSQL: a large document's passages per 
     const after = await listed();
     expect(after.stems.some((row) => Number(row.document_id) === documentOf.get("Bristol"))).toBe(false);
     expect(after.stems.some((row) => Number(row.document_id) === documentOf.get("Leeds"))).toBe(true);
+  });
+});
+
+describe("a document's stem lists as collected", () => {
+  it("keeps each stem's ordinals per block, ascending and once, in whatever order passages come", () => {
+    const inOrder = new StemLists();
+    const shuffled = new StemLists();
+    const passages = Array.from({ length: 3 * stemBlockSize + 5 }, (_, ordinal) => ({ ordinal, stems: ordinal % 3 === 0 ? ["council", "kinship"] : ["council"] }));
+    for (const passage of passages) inOrder.add(passage.ordinal, passage.stems);
+    // Backwards, with one passage given twice.
+    for (const passage of [...passages].reverse()) shuffled.add(passage.ordinal, passage.stems);
+    shuffled.add(7, ["council"]);
+    const byKey = (lists: StemLists): Map<string, number[]> => new Map(lists.lists().map((list) => [`${list.block} ${list.stem}`, list.ordinals]));
+    expect(inOrder.blocks()).toBe(4);
+    expect(byKey(shuffled)).toEqual(byKey(inOrder));
+    expect(byKey(inOrder).get("1 kinship")).toEqual(passages.filter((passage) => passage.ordinal >= stemBlockSize && passage.ordinal < 2 * stemBlockSize && passage.ordinal % 3 === 0).map((passage) => passage.ordinal));
+    expect(byKey(inOrder).get("3 council")).toEqual([0, 1, 2, 3, 4].map((offset) => 3 * stemBlockSize + offset));
+  });
+
+  it("lists no document with an ordinal its blocks cannot hold", () => {
+    for (const ordinal of [-1, 2.5, Number.NaN]) {
+      const lists = new StemLists();
+      lists.add(0, ["council"]);
+      lists.add(ordinal, ["council"]);
+      expect(lists.blocks(), String(ordinal)).toBeNull();
+    }
+    expect(new StemLists().blocks()).toBeNull();
   });
 });

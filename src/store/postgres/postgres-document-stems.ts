@@ -31,8 +31,10 @@ const listsPerStatement = 2_000;
  * non-negative integer (the chunker's 0, 1, 2, …), as blocks are counted from 0.
  */
 export class StemLists {
-  readonly #lists = new Map<string, number[]>();
-  #lastBlock = -1;
+  /** Per block, each stem's ordinals in the order added. */
+  readonly #blocks: Map<string, number[]>[] = [];
+  /** Whether every list is ascending with no repeats (passages added in ordinal order, as the store writes them). */
+  #ascending = true;
   #listable = true;
 
   add(ordinal: number, stems: Iterable<string>): void {
@@ -41,26 +43,33 @@ export class StemLists {
       return;
     }
     const block = Math.floor(ordinal / stemBlockSize);
-    this.#lastBlock = Math.max(this.#lastBlock, block);
+    while (this.#blocks.length <= block) this.#blocks.push(new Map());
+    const lists = this.#blocks[block]!;
     for (const stem of stems) {
-      const key = `${block} ${stem}`;
-      const list = this.#lists.get(key);
-      if (list === undefined) this.#lists.set(key, [ordinal]);
-      else list.push(ordinal);
+      const list = lists.get(stem);
+      if (list === undefined) {
+        lists.set(stem, [ordinal]);
+        continue;
+      }
+      if (list[list.length - 1]! >= ordinal) this.#ascending = false;
+      list.push(ordinal);
     }
   }
 
   /** How many blocks the lists span (the document's `stem_blocks`), or null when the document cannot be listed. */
   blocks(): number | null {
-    return this.#listable && this.#lastBlock >= 0 ? this.#lastBlock + 1 : null;
+    return this.#listable && this.#blocks.length > 0 ? this.#blocks.length : null;
   }
 
   /** Each (block, stem) with its passages' ordinals, ascending and each once. */
   lists(): { block: number; stem: string; ordinals: number[] }[] {
-    return [...this.#lists].map(([key, ordinals]) => {
-      const space = key.indexOf(" ");
-      return { block: Number(key.slice(0, space)), stem: key.slice(space + 1), ordinals: [...new Set(ordinals)].sort((left, right) => left - right) };
-    });
+    return this.#blocks.flatMap((lists, block) =>
+      [...lists].map(([stem, ordinals]) => ({
+        block,
+        stem,
+        ordinals: this.#ascending ? ordinals : [...new Set(ordinals)].sort((left, right) => left - right),
+      })),
+    );
   }
 }
 
