@@ -36,6 +36,12 @@ interface StemRow {
   ordinals: number[];
 }
 
+/** How many (stem, passage) entries a document's stem lists hold. */
+async function entries(pool: { query: (sql: string, values: unknown[]) => Promise<{ rows: { n: string }[] }> }, documentId: number): Promise<number> {
+  const result = await pool.query("SELECT sum(cardinality(ordinals))::text AS n FROM library_document_stems WHERE workspace_id = $1 AND document_id = $2", [workspaceId, documentId]);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
 describe.skipIf(withoutPostgres())("PostgreSQL: a large document's passages per stem", () => {
   let database: TestDatabase;
   let queries: WorkspaceQueries;
@@ -177,6 +183,36 @@ describe.skipIf(withoutPostgres())("PostgreSQL: a large document's passages per 
     const inLower = passagesOf.get(lower)!.filter((id) => first.includes(id));
     expect(inLower.length).toBe(Math.min(30, first.length));
     expect(inLower).toEqual(passagesOf.get(lower)!.filter((_, index) => index % 7 === 0 || (index > (lower === leeds ? 288 : 188) && index % 4 === 0)).slice(0, 30));
+  });
+
+  it("finds a listed document's lists damaged when checking the library's integrity", async () => {
+    const leeds = documentOf.get("Leeds")!;
+    const check = async (): Promise<string[]> => {
+      const store = await openPostgresStore({ url: database.url, workspaceId });
+      try {
+        return (await store.documents.checkIntegrity()).problems;
+      } finally {
+        await store.close();
+      }
+    };
+    expect(await check()).toEqual([]);
+    const pool = await acquirePostgresPool(database.url);
+    try {
+      // One passage dropped from one list: the lists no longer hold every passage's stems.
+      await pool.query(
+        `UPDATE library_document_stems SET ordinals = ordinals[2:] WHERE workspace_id = $1 AND document_id = $2 AND stem = 'council' AND block = 0`,
+        [workspaceId, leeds],
+      );
+      expect(await check()).toEqual([`Leeds.txt (document ${leeds}): its stem lists hold ${await entries(pool, leeds)} passage stems, its passages ${(await entries(pool, leeds)) + 1}`]);
+      await pool.query(`UPDATE library_document_stems SET ordinals = '{0}' || ordinals WHERE workspace_id = $1 AND document_id = $2 AND stem = 'council' AND block = 0`, [workspaceId, leeds]);
+      // Lists kept for a document not marked as listed.
+      await pool.query("UPDATE library_documents SET stem_blocks = NULL WHERE workspace_id = $1 AND id = $2", [workspaceId, leeds]);
+      expect(await check()).toEqual([`Leeds.txt (document ${leeds}): has stem lists but is not marked as listed`]);
+      await pool.query("UPDATE library_documents SET stem_blocks = $3 WHERE workspace_id = $1 AND id = $2", [workspaceId, leeds, Math.ceil(300 / stemBlockSize)]);
+      expect(await check()).toEqual([]);
+    } finally {
+      await releasePostgresPool(database.url);
+    }
   });
 
   it("removes a document's lists with the document", async () => {

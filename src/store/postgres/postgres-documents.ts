@@ -373,6 +373,23 @@ export class PostgresDocuments implements DocumentStore {
       );
       for (const row of rows.rows) problems.push(`${row.n} versions of ${row.source_path} are stored`);
     });
+    await guard("stem lists", async () => {
+      // A listed document's stem lists (postgres-document-stems.ts) hold each of its passages once under each of the
+      // passage's stems: as many entries as its passages' tsvectors hold lexemes. A restricted search trusts them.
+      const rows = await queries.query<{ id: Bigint; file_name: string; blocks: number | null; listed: Bigint; actual: Bigint }>(
+        `SELECT d.id, d.file_name, d.stem_blocks AS blocks,
+                (SELECT coalesce(sum(cardinality(s.ordinals)), 0) FROM library_document_stems s WHERE s.workspace_id = d.workspace_id AND s.document_id = d.id) AS listed,
+                (SELECT coalesce(sum(length(c.terms)), 0) FROM library_chunks c WHERE c.workspace_id = d.workspace_id AND c.document_id = d.id) AS actual
+           FROM library_documents d WHERE d.workspace_id = $1
+            AND (d.stem_blocks IS NOT NULL OR EXISTS (SELECT 1 FROM library_document_stems e WHERE e.workspace_id = d.workspace_id AND e.document_id = d.id))`,
+      );
+      for (const row of rows.rows) {
+        if (row.blocks === null && Number(row.listed) > 0) problems.push(`${row.file_name} (document ${row.id}): has stem lists but is not marked as listed`);
+        if (row.blocks !== null && Number(row.listed) !== Number(row.actual)) {
+          problems.push(`${row.file_name} (document ${row.id}): its stem lists hold ${row.listed} passage stems, its passages ${row.actual}`);
+        }
+      }
+    });
     await guard("stem counts", async () => {
       // The stem table must count exactly the passages holding each stem (it gives document frequencies and IDF).
       const rows = await queries.query<{ stem: string; stored: number | null; actual: Bigint | null }>(
