@@ -1,11 +1,12 @@
 /**
  * A large document's passages per stem (issue 14). A document of `listStemsFrom` passages or more (a data set's rows,
- * a long report) keeps one row per stem it holds, with the ordinals of its passages holding that stem in the text or
- * the context: the stems passageTerms writes to each passage's counts and tsvector. A search restricted to such
+ * a long report) keeps, for each stem it holds and each block of `stemBlockSize` passages, the ordinals of the block's
+ * passages holding that stem in the text or the context: the stems passageTerms writes to each passage's counts and
+ * tsvector. A search restricted to such
  * documents (a data set's own search) finds their passages holding a common phrase's words from these lists, instead
  * of reading every passage of the documents and testing its stem counts: at 1M passages a question whose words are
  * sparse in the four data sets it names read and tested 8,218 passages (60-70 ms, each row's counts decompressed) to
- * find 60; from the lists it reads a few rows per stem (docs/benchmarks.md, issue 14 sixteenth stop).
+ * find 60; from the lists it reads a few rows per stem and block (docs/benchmarks.md, issue 14 sixteenth stop).
  *
  * The lists are written with the document's passages, in the same transaction, and leave with them (ON DELETE
  * CASCADE): a document's passages never change after it is written, so its lists never go stale. Which documents
