@@ -94,6 +94,15 @@ const bm25B = 0.75;
 /** Passages whose document is remembered (ChampionSearch.#documentOf): about 16 MB at most. */
 const documentMemory = 200_000;
 
+/**
+ * A phrase's share of a passage's BM25: IDF × f·(k1 + 1) / (f + norm), norm = k1·(1 − b + b·length/average), computed
+ * in this order wherever a score is computed in Node, as the ranking statements compute it in SQL, so the numbers are
+ * the same.
+ */
+export function bm25Share(idf: number, frequency: number, norm: number): number {
+  return (idf * frequency * (bm25K1 + 1)) / (frequency + norm);
+}
+
 /** The AND of a phrase's words: a plain-lexeme tsquery GIN answers without a recheck. */
 export function wordsQuery(stems: string[]): string {
   return [...new Set(stems)].map((stem) => phraseQuery([stem])).join(" & ");
@@ -105,14 +114,13 @@ export function anyOfQuery(phrases: string[][]): string {
 }
 
 /**
- * The same test as `anyOfQuery` on a passage's own row (`c`), from its stem counts: a passage's tsvector holds
+ * The same test as `anyOfQuery` (for the phrases' `wordGroups`) on a passage's own row (`c`), from its stem counts: a passage's tsvector holds
  * exactly the stems its text and context counts do (passageTerms in postgres-text-search.ts writes all three), and
  * the counts are a few hundred bytes kept in the row, where the tsvector is kilobytes read from TOAST. For scanning a
  * few documents' passages: a restricted search's own passages over four data sets at 1M read 2,116 buffers in
  * 41-46 ms this way against 34,608 in 89 ms through the tsvector (docs/benchmarks.md, issue 14 thirteenth stop).
  */
-function holdsAnyOf(phrases: string[][], parameter: (value: unknown, type: string) => string): string {
-  const { single, longer } = wordGroups(phrases);
+function holdsAnyOf({ single, longer }: ReturnType<typeof wordGroups>, parameter: (value: unknown, type: string) => string): string {
   const tests: string[] = [];
   if (single.length > 0) {
     const words = parameter(single, "text[]");
@@ -394,7 +402,7 @@ export class ChampionSearch {
       let score = 0;
       candidate.frequencies.forEach((least, index) => {
         const frequency = most ? (candidate.most.get(index) ?? least) : least;
-        if (frequency > 0) score += (idfs[index]! * frequency * (bm25K1 + 1)) / (frequency + candidate.norm);
+        if (frequency > 0) score += bm25Share(idfs[index]!, frequency, candidate.norm);
       });
       return score;
     };
@@ -641,11 +649,12 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
    */
   const holdingIn = (documents: number[], phrases: string[][]): string => {
     const ids = parameter([...new Set(documents)].sort((left, right) => left - right), "bigint[]");
+    const groups = wordGroups(phrases);
     return `unnest(${ids}) AS u(id)
          CROSS JOIN LATERAL (SELECT d.stem_blocks FROM library_documents d WHERE d.workspace_id = $1 AND d.id = u.id OFFSET 0) d
-         CROSS JOIN LATERAL (SELECT o.id FROM ((${listedPassages("u.id", "d.stem_blocks", wordGroups(phrases), parameter)})
+         CROSS JOIN LATERAL (SELECT o.id FROM ((${listedPassages("u.id", "d.stem_blocks", groups, parameter)})
            UNION ALL (SELECT c.id FROM library_chunks c WHERE d.stem_blocks IS NULL AND c.workspace_id = $1 AND c.document_id = u.id
-             AND ${holdsAnyOf(phrases, parameter)} ORDER BY c.ordinal)) o OFFSET 0) o`;
+             AND ${holdsAnyOf(groups, parameter)} ORDER BY c.ordinal)) o OFFSET 0) o`;
   };
   if (source.found !== undefined) {
     const { phrases, documents, scan } = source.found;
@@ -659,7 +668,7 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
       // each one's tsvector: 26 ms for a 1,859-passage document at 1M, against 2 ms through GIN).
       const inDocuments =
         documents === null ? "" : ` AND ${documentCondition(scan ? "c.document_id" : "(c.document_id + 0)", documents, (ids) => parameter(ids, "bigint[]"))}`;
-      const match = scan ? holdsAnyOf(phrases, parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
+      const match = scan ? holdsAnyOf(wordGroups(phrases), parameter) : `c.terms @@ ${parameter(anyOfQuery(phrases), "tsquery")}`;
       ctes.push(`found AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${match}${inDocuments})`);
     }
     parts.push("found");
@@ -696,7 +705,7 @@ export function candidateStatement(source: CandidateSource, stems: string[], lon
       // Most of the library, given as the documents left out: a scan of the whole (document, ordinal) index in order.
       ctes.push(
         `own AS MATERIALIZED (SELECT c.id FROM library_chunks c WHERE c.workspace_id = $1 AND ${documentCondition("c.document_id", documents, (ids) => parameter(ids, "bigint[]"))}
-           AND ${holdsAnyOf(phrases, parameter)}${notIn("c")} ORDER BY c.document_id, c.ordinal LIMIT ${parameter(limit, "integer")})`,
+           AND ${holdsAnyOf(wordGroups(phrases), parameter)}${notIn("c")} ORDER BY c.document_id, c.ordinal LIMIT ${parameter(limit, "integer")})`,
       );
     }
     parts.push("own");

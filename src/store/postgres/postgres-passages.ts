@@ -11,7 +11,7 @@ import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery,
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
-import { ChampionSearch, championSearchSettings, fresh, phraseFrequency, vectorPositions, type ChampionSearchSettings, type LibraryState } from "./postgres-champion-search.ts";
+import { bm25Share, ChampionSearch, championSearchSettings, fresh, phraseFrequency, vectorPositions, type ChampionSearchSettings, type LibraryState } from "./postgres-champion-search.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
@@ -399,7 +399,7 @@ export class PostgresPassages implements PassageIndex {
         let counted = 0;
         for (const phrase of longer) {
           const frequency = phraseFrequency(positions, phrase.stems);
-          if (frequency > 0) counted += (phrase.idf * frequency * 2.2) / (frequency + norm);
+          if (frequency > 0) counted += bm25Share(phrase.idf, frequency, norm);
         }
         score = single + counted;
       }
