@@ -7,7 +7,8 @@ import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import { stemToken, tokenize } from "../passage-tokens.ts";
 import type { TextSearchSettings } from "../sqlite-text-search.ts";
 import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, PassageRecord, TextQuery } from "../types.ts";
-import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery, postgresTextSearchSettings } from "./postgres-text-search.ts";
+import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery, postgresRankHereUpTo, postgresTextSearchSettings } from "./postgres-text-search.ts";
+import { RankHere } from "./postgres-rank-here.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
@@ -29,6 +30,13 @@ export interface SearchTuning {
   textSearch?: TextSearchSettings;
   /** How a library of `championFrom` passages or more is searched (default: postgres-champion-search.json). */
   championSearch?: ChampionSearchSettings;
+  /**
+   * Libraries of at most this many passages are ranked in this process (postgres-rank-here.ts), larger ones by the
+   * ranking statement; default `rankHereUpTo` in postgres-text-search.json. Same results either way.
+   */
+  rankHereUpTo?: number;
+  /** Told where each ranking was done: in this process (postgres-rank-here.ts) or by the ranking statement. */
+  onRanked?: (where: "process" | "statement") => void;
 }
 
 /** A ranked candidate's bounds as the ranking statement sends them (`#rank`): float8s and the tsvector's text form. */
@@ -47,6 +55,9 @@ interface LibraryTotals {
   indexedTokens: number;
 }
 
+/** The totals a ranking needs, with the passage generation (what `RankHere` keeps is kept per generation). */
+type RankingTotals = LibraryTotals & { generation: number };
+
 export class PostgresPassages implements PassageIndex {
   readonly #queries: WorkspaceQueries;
   /** Why vectors are unavailable (no pgvector), or null. */
@@ -54,6 +65,8 @@ export class PostgresPassages implements PassageIndex {
   readonly #location: string;
   readonly #tuning: SearchTuning;
   readonly #champions: ChampionSearch;
+  readonly #rankHere: RankHere;
+  readonly #rankHereUpTo: number;
   /** Whether the last search found a library of championFrom passages or more. */
   #largeSeen = false;
 
@@ -61,6 +74,8 @@ export class PostgresPassages implements PassageIndex {
     this.#queries = queries;
     this.#champions = new ChampionSearch(queries);
     this.#tuning = tuning;
+    this.#rankHereUpTo = tuning.rankHereUpTo ?? postgresRankHereUpTo;
+    this.#rankHere = new RankHere(queries);
     this.#location = location;
     this.#vectorsUnavailable = vectorsUnavailable;
   }
@@ -216,7 +231,7 @@ export class PostgresPassages implements PassageIndex {
     // A search of a few documents learns their size with the counts (whether to read them whole).
     const few = documentIds !== null && new Set(documentIds).size <= searchSettings.fewDocuments;
     const counts = await this.#counts(phrases, few ? documentIds : null);
-    const { totals } = counts;
+    const totals: RankingTotals = { ...counts.totals, generation: counts.state.generation };
     this.#largeSeen = totals.chunkCount >= searchSettings.championFrom;
     if (totals.chunkCount === 0) return [];
     if (totals.chunkCount >= searchSettings.championFrom) {
@@ -293,7 +308,7 @@ export class PostgresPassages implements PassageIndex {
    * that bound, no such passage can enter the top k and the answer is exactly the full ranking's. Otherwise rank
    * every candidate, as FTS5 does.
    */
-  async #rankEither(phrases: string[][], idfs: number[], containing: number[], totals: LibraryTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+  async #rankEither(phrases: string[][], idfs: number[], containing: number[], totals: RankingTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
     const byRarity = phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
     // Up to three passes, each allowed four times the postings of the one before, before ranking everything.
     let budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
@@ -335,7 +350,12 @@ export class PostgresPassages implements PassageIndex {
    *   word occurs once), that is the exact count. Only candidates whose upper bound can still reach the k-th best lower
    *   bound, and whose bounds differ, have the phrase counted from the tsvector's positions (hearth_phrase_frequency).
    */
-  async #rank(phrases: string[][], idfs: number[], match: string, totals: LibraryTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+  async #rank(phrases: string[][], idfs: number[], match: string, totals: RankingTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+    if (totals.chunkCount <= this.#rankHereUpTo) {
+      this.#tuning.onRanked?.("process");
+      const averageLength = totals.indexedTokens / totals.chunkCount;
+      return this.#rankHere.rank({ phrases, idfs, match, averageLength, generation: totals.generation, limit, documentIds });
+    }
     const single = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
     const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
     // The same arithmetic, in the same order, wherever a score is computed, so bounds that meet give the exact score.
@@ -343,6 +363,7 @@ export class PostgresPassages implements PassageIndex {
     // The planner overestimates how many passages an OR of phrases matches (a phrase counts as all its words) and
     // then scans the whole table, reading every passage's tsvector to test it; the GIN index reads only candidates
     // (at 22k passages: 364 ms of sequential scan for 2,691 matches). So this statement may not scan sequentially.
+    this.#tuning.onRanked?.("statement");
     const result = await this.#queries.withSettings({ enable_seqscan: "off" }).query<PassageRow & RankBounds>(
       `WITH matched AS MATERIALIZED (
          SELECT c.id, d.norm, (SELECT coalesce(sum(${saturation("w.f", "w.idf", "d.norm")}), 0) FROM (

@@ -35,6 +35,8 @@ function queriesFor(question: string): TextQuery["terms"][] {
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agree on the same library", () => {
   let database: TestDatabase;
   let postgres: Store;
+  /** The same library ranked by the ranking statement (the default ranks a library this small in process). */
+  let statement: Store;
   let sqlite: Store;
   let samples: SampleDocument[];
   /** SQLite document id -> PostgreSQL document id, by file name. */
@@ -43,6 +45,7 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agr
   beforeAll(async () => {
     database = await createTestDatabase();
     postgres = await openPostgresStore({ url: database.url, workspaceId: "agreement" });
+    statement = await openPostgresStore({ url: database.url, workspaceId: "agreement" }, { rankHereUpTo: 0 });
     sqlite = openSqliteStore({ path: ":memory:" });
     const sccif = corpusPath("real/Ofsted SCCIF children's homes.txt");
     samples = [cambridgeshire(), somerset(), nottinghamshireExcerpt(), sampleDocument(sccif, { format: "text", paged: true, text: readFileSync(sccif, "utf8") })];
@@ -54,16 +57,20 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agr
   });
   afterAll(async () => {
     await sqlite?.close();
+    await statement?.close();
     await postgres?.close();
     await database?.drop();
   });
 
-  it("matches the same candidates in the same order with the same BM25 scores", async () => {
+  it.each([
+    ["ranked in process", () => postgres],
+    ["ranked by the statement", () => statement],
+  ])("matches the same candidates in the same order with the same BM25 scores (%s)", async (_, store) => {
     let compared = 0;
     for (const question of questions) {
       for (const terms of queriesFor(question)) {
         const expected = await sqlite.passages.searchText({ terms, limit: 100_000 });
-        const actual = await postgres.passages.searchText({ terms, limit: 100_000 });
+        const actual = await store().passages.searchText({ terms, limit: 100_000 });
         const key = (hit: { documentId: number; ordinal: number }) => `${hit.documentId}:${hit.ordinal}`;
         const expectedKeys = expected.map((hit) => key({ ...hit, documentId: documentIds.get(hit.documentId)! }));
         expect(new Set(actual.map(key)), JSON.stringify(terms)).toEqual(new Set(expectedKeys));

@@ -12,16 +12,26 @@ import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
 import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { TextQuery } from "../types.ts";
 
+/** postgres-text-search.json: PostgreSQL's own posting budget, and up to what size a library is ranked in process. */
+const postgresSettings = z
+  .object({ postingBudget: z.number().int().positive(), postingBudgetShare: z.number().min(0).max(1), rankHereUpTo: z.number().int().min(0) })
+  .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8")));
+
 /**
- * The shared search bounds (src/store/text-search.json) with PostgreSQL's own posting budget
- * (postgres-text-search.json): its cost per candidate is far above FTS5's, so it narrows to fewer candidates.
+ * The shared search bounds (src/store/text-search.json) with PostgreSQL's own posting budget: its cost per
+ * candidate is far above FTS5's, so it narrows to fewer candidates.
  */
 export const postgresTextSearchSettings: TextSearchSettings = {
   ...textSearchSettings,
-  ...z
-    .object({ postingBudget: z.number().int().positive(), postingBudgetShare: z.number().min(0).max(1) })
-    .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8"))),
+  postingBudget: postgresSettings.postingBudget,
+  postingBudgetShare: postgresSettings.postingBudgetShare,
 };
+
+/**
+ * Libraries of at most this many passages are ranked in the searching process (postgres-rank-here.ts), which keeps
+ * at most this many passages' counts.
+ */
+export const postgresRankHereUpTo: number = postgresSettings.rankHereUpTo;
 
 /** BM25 column weights, as SQLite's searchText: a hit in the passage text counts more than one in its labels. */
 export const contextWeight = 0.4;
