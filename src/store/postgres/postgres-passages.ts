@@ -7,7 +7,7 @@ import { HearthError, describeError } from "../../errors/hearth-error.ts";
 import { stemToken, tokenize } from "../passage-tokens.ts";
 import type { TextSearchSettings } from "../sqlite-text-search.ts";
 import type { CorpusStatistics, EmbeddingStatus, PassageHit, PassageIndex, PassageRecord, TextQuery } from "../types.ts";
-import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery, postgresRankHereUpTo, postgresTextSearchSettings } from "./postgres-text-search.ts";
+import { compileTextQuery, contextWeight, inverseDocumentFrequency, phraseQuery, postgresRankHereSettings, postgresTextSearchSettings, type RankHereSettings } from "./postgres-text-search.ts";
 import { RankHere } from "./postgres-rank-here.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
@@ -31,10 +31,10 @@ export interface SearchTuning {
   /** How a library of `championFrom` passages or more is searched (default: postgres-champion-search.json). */
   championSearch?: ChampionSearchSettings;
   /**
-   * Libraries of at most this many passages are ranked in this process (postgres-rank-here.ts), larger ones by the
-   * ranking statement; default `rankHereUpTo` in postgres-text-search.json. Same results either way.
+   * When a small library is ranked in this process (postgres-rank-here.ts) rather than by the ranking statement;
+   * defaults from `rankHere` in postgres-text-search.json. Same results either way.
    */
-  rankHereUpTo?: number;
+  rankHere?: Partial<RankHereSettings>;
   /** Told where each ranking was done: in this process (postgres-rank-here.ts) or by the ranking statement. */
   onRanked?: (where: "process" | "statement") => void;
 }
@@ -66,7 +66,6 @@ export class PostgresPassages implements PassageIndex {
   readonly #tuning: SearchTuning;
   readonly #champions: ChampionSearch;
   readonly #rankHere: RankHere;
-  readonly #rankHereUpTo: number;
   /** Whether the last search found a library of championFrom passages or more. */
   #largeSeen = false;
 
@@ -74,8 +73,7 @@ export class PostgresPassages implements PassageIndex {
     this.#queries = queries;
     this.#champions = new ChampionSearch(queries);
     this.#tuning = tuning;
-    this.#rankHereUpTo = tuning.rankHereUpTo ?? postgresRankHereUpTo;
-    this.#rankHere = new RankHere(queries);
+    this.#rankHere = new RankHere(queries, { ...postgresRankHereSettings, ...tuning.rankHere });
     this.#location = location;
     this.#vectorsUnavailable = vectorsUnavailable;
   }
@@ -351,7 +349,7 @@ export class PostgresPassages implements PassageIndex {
    *   bound, and whose bounds differ, have the phrase counted from the tsvector's positions (hearth_phrase_frequency).
    */
   async #rank(phrases: string[][], idfs: number[], match: string, totals: RankingTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
-    if (totals.chunkCount <= this.#rankHereUpTo) {
+    if (this.#rankHere.takes(totals)) {
       this.#tuning.onRanked?.("process");
       const averageLength = totals.indexedTokens / totals.chunkCount;
       return this.#rankHere.rank({ phrases, idfs, match, averageLength, generation: totals.generation, limit, documentIds });

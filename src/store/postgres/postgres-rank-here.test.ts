@@ -62,8 +62,8 @@ describe.skipIf(withoutPostgres())("PostgreSQL ranking in this process", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    here = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { onRanked: (where) => places.push(where) });
-    statement = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { rankHereUpTo: 0, onRanked: (where) => statementPlaces.push(where) });
+    here = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { rankHere: { from: 0 }, onRanked: (where) => places.push(where) });
+    statement = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { rankHere: { upTo: 0 }, onRanked: (where) => statementPlaces.push(where) });
     for (const sample of [strategy, report, minutes]) documentIds.push((await here.documents.replace(sample.document, sample.units, sample.chunks)).id);
     client = new pg.Client({ connectionString: database.url });
     await client.connect();
@@ -121,5 +121,34 @@ describe.skipIf(withoutPostgres())("PostgreSQL ranking in this process", () => {
     await client.query("UPDATE library_statistics SET passage_generation = passage_generation + 1 WHERE workspace_id = 'rank-here'");
     const rewritten = (await here.passages.searchText({ terms, limit: 100 })).find((hit) => hit.chunkId === target.chunkId);
     expect(rewritten?.text).toBe("Residential care rewritten.");
+  });
+
+  it("ranks in process only once a store has ranked `from` times, and only while what it keeps fits", async () => {
+    const terms: TextQuery["terms"] = [{ phrase: ["children"], weight: 1 }, { phrase: ["care"], weight: 1 }];
+    const where: string[] = [];
+    const expected = ranked(await statement.passages.searchText({ terms, limit: 100 }));
+    const warming = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { rankHere: { from: 2 }, onRanked: (place) => where.push(place) });
+    try {
+      for (let search = 0; search < 4; search++) expect(ranked(await warming.passages.searchText({ terms, limit: 100 }))).toEqual(expected);
+      expect(where).toEqual(["statement", "statement", "process", "process"]);
+    } finally {
+      await warming.close();
+    }
+
+    // Room for fewer characters than the passages matched: the search that reads them is scored from them, the next
+    // ones by the statement, until a write moves the library on.
+    where.length = 0;
+    const small = await openPostgresStore({ url: database.url, workspaceId: "rank-here" }, { rankHere: { from: 0, characters: 200 }, onRanked: (place) => where.push(place) });
+    try {
+      for (let search = 0; search < 3; search++) expect(ranked(await small.passages.searchText({ terms, limit: 100 }))).toEqual(expected);
+      expect(where).toEqual(["process", "statement", "statement"]);
+      const note = document("note", ["Children in care: a note."]);
+      await small.documents.replace(note.document, note.units, note.chunks);
+      const afterWrite = ranked(await statement.passages.searchText({ terms, limit: 100 }));
+      expect(ranked(await small.passages.searchText({ terms, limit: 100 }))).toEqual(afterWrite);
+      expect(where.at(-1)).toBe("process");
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -19,7 +19,7 @@
  */
 import type { PassageHit, PassageRecord } from "../types.ts";
 import { passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
-import { contextWeight } from "./postgres-text-search.ts";
+import { contextWeight, type RankHereSettings } from "./postgres-text-search.ts";
 import { bm25Share, phraseFrequency, vectorPositions, type StemPositions } from "./postgres-champion-search.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
@@ -77,10 +77,24 @@ export class RankHere {
    */
   #kept = new Map<number, KeptPassage>();
   #generation: number | null = null;
+  /** Characters of text and tsvector in `#kept`. */
+  #characters = 0;
+  /** A generation whose library is past `characters`: ranked by the statement until the next write. */
+  #tooLarge: number | null = null;
+  /** Rankings asked of this store so far (`takes`). */
+  #rankings = 0;
+  readonly #settings: RankHereSettings;
 
-  constructor(queries: WorkspaceQueries) {
+  constructor(queries: WorkspaceQueries, settings: RankHereSettings) {
     this.#queries = queries;
     this.#indexOnly = queries.withSettings({ enable_seqscan: "off" });
+    this.#settings = settings;
+  }
+
+  /** Whether a ranking of a library of these totals is done here (called once per ranking). */
+  takes(totals: { chunkCount: number; generation: number }): boolean {
+    this.#rankings += 1;
+    return totals.chunkCount <= this.#settings.upTo && this.#rankings > this.#settings.from && this.#tooLarge !== totals.generation;
   }
 
   async rank(request: RankHereRequest): Promise<PassageHit[]> {
@@ -93,12 +107,19 @@ export class RankHere {
     );
     if (this.#generation !== request.generation) {
       this.#kept = new Map();
+      this.#characters = 0;
       this.#generation = request.generation;
     }
     // This search's map, whatever another search beside it starts afresh meanwhile (its entries stay true).
     const known = this.#kept;
     const ids = matched.rows.map((row) => Number(row.id));
     await this.#keep(known, ids.filter((id) => !known.has(id)));
+    if (known === this.#kept && this.#characters > this.#settings.characters) {
+      // Past what one store keeps: this search is still scored from what it read, the next ones by the statement.
+      this.#tooLarge = request.generation;
+      this.#kept = new Map();
+      this.#characters = 0;
+    }
 
     const singles = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
     const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
@@ -143,6 +164,7 @@ export class RankHere {
     for (const row of result.rows) {
       const passage = toPassage(row);
       Object.freeze(passage.headingPath);
+      if (known === this.#kept) this.#characters += row.text.length + row.vector.length;
       known.set(passage.chunkId, { passage: Object.freeze(passage), textCounts: countsOf(row.text_counts), contextCounts: countsOf(row.context_counts), vector: row.vector, positions: new Map() });
     }
   }

@@ -35,7 +35,7 @@ function queriesFor(question: string): TextQuery["terms"][] {
 describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agree on the same library", () => {
   let database: TestDatabase;
   let postgres: Store;
-  /** The same library ranked by the ranking statement (the default ranks a library this small in process). */
+  /** The same library ranked by the ranking statement (`postgres` ranks it in process from its first search). */
   let statement: Store;
   let sqlite: Store;
   let samples: SampleDocument[];
@@ -44,8 +44,8 @@ describe.skipIf(withoutPostgres() || withoutCorpus())("PostgreSQL and SQLite agr
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    postgres = await openPostgresStore({ url: database.url, workspaceId: "agreement" });
-    statement = await openPostgresStore({ url: database.url, workspaceId: "agreement" }, { rankHereUpTo: 0 });
+    postgres = await openPostgresStore({ url: database.url, workspaceId: "agreement" }, { rankHere: { from: 0 } });
+    statement = await openPostgresStore({ url: database.url, workspaceId: "agreement" }, { rankHere: { upTo: 0 } });
     sqlite = openSqliteStore({ path: ":memory:" });
     const sccif = corpusPath("real/Ofsted SCCIF children's homes.txt");
     samples = [cambridgeshire(), somerset(), nottinghamshireExcerpt(), sampleDocument(sccif, { format: "text", paged: true, text: readFileSync(sccif, "utf8") })];

@@ -12,9 +12,23 @@ import { passageContext, stemToken, tokenize } from "../passage-tokens.ts";
 import { textSearchSettings, type TextSearchSettings } from "../sqlite-text-search.ts";
 import type { TextQuery } from "../types.ts";
 
-/** postgres-text-search.json: PostgreSQL's own posting budget, and up to what size a library is ranked in process. */
+/** How a small library is ranked in the searching process (postgres-rank-here.ts; postgres-text-search.json says why). */
+export interface RankHereSettings {
+  /** Libraries of at most this many passages. */
+  upTo: number;
+  /** Only once the store has ranked this many times. */
+  from: number;
+  /** What one store keeps at most, in characters of passage text and tsvector. */
+  characters: number;
+}
+
+/** postgres-text-search.json: PostgreSQL's own posting budget, and how a small library is ranked in process. */
 const postgresSettings = z
-  .object({ postingBudget: z.number().int().positive(), postingBudgetShare: z.number().min(0).max(1), rankHereUpTo: z.number().int().min(0) })
+  .object({
+    postingBudget: z.number().int().positive(),
+    postingBudgetShare: z.number().min(0).max(1),
+    rankHere: z.object({ upTo: z.number().int().min(0), from: z.number().int().min(0), characters: z.number().int().min(0) }),
+  })
   .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8")));
 
 /**
@@ -27,11 +41,7 @@ export const postgresTextSearchSettings: TextSearchSettings = {
   postingBudgetShare: postgresSettings.postingBudgetShare,
 };
 
-/**
- * Libraries of at most this many passages are ranked in the searching process (postgres-rank-here.ts), which keeps
- * at most this many passages' counts.
- */
-export const postgresRankHereUpTo: number = postgresSettings.rankHereUpTo;
+export const postgresRankHereSettings: RankHereSettings = postgresSettings.rankHere;
 
 /** BM25 column weights, as SQLite's searchText: a hit in the passage text counts more than one in its labels. */
 export const contextWeight = 0.4;
