@@ -1,7 +1,8 @@
 /**
- * A small library's ranking done in this process (`PostgresPassages`' `#rank` below `rankHereUpTo` passages): the
- * server finds the passages matching the query through the full-text index and gives each one's length norm, and
- * the BM25 scores are summed here from the passages' stem counts and positions, kept in memory per passage.
+ * A small library's ranking done in this process (`PostgresPassages`' `#rank`, for a library of up to `rankHere.upTo`
+ * passages, postgres-text-search.json): the server finds the passages matching the query through the full-text index
+ * and gives each one's length norm, and the BM25 scores are summed here from the passages' stem counts and
+ * positions, kept in memory per passage.
  *
  * Why: scoring a candidate in SQL (its tsvector and two jsonb counts detoasted, a subquery per phrase) costs the
  * server ~40 µs a candidate, and on a team's small library nearly every passage that matches is a candidate (a
@@ -73,7 +74,7 @@ export class RankHere {
   readonly #indexOnly: WorkspaceQueries;
   /**
    * The passages read so far at `#generation`: at most the library's, since it is emptied when the generation moves
-   * (and a library is ranked here only up to `rankHereUpTo` passages).
+   * (a library is ranked here only up to `rankHere.upTo` passages, and while what is kept fits `rankHere.characters`).
    */
   #kept = new Map<number, KeptPassage>();
   #generation: number | null = null;
