@@ -28,6 +28,7 @@ import type { RunningPostgres } from "../test/support/postgres-server.ts";
 import { ApiClient, readEvents } from "../src/server/test-support.ts";
 import { processTreeCpuMilliseconds } from "./process-tree-cpu.ts";
 import { percentile } from "./statistics.ts";
+import { machineSpeedLine, machineSpeedMilliseconds } from "./machine-speed.ts";
 import { extractiveEnvironment } from "./process-timing.ts";
 
 const repositoryRoot = new URL("..", import.meta.url).pathname;
@@ -285,6 +286,8 @@ try {
   if (withStatements) await statements(postgres.url, "reset");
   // The servers' event loops (HTTP, sessions, the answer's events; answers are computed in their threads).
   const serverPids = hearthPids.slice(0, 2);
+  // The machine's speed now, before the CPU counters are read (this process's own work, not the servers').
+  const speedBefore = machineSpeedMilliseconds();
   const cpuBefore = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
   const loadBefore = loadavg();
   console.log(`${users.length} users asking for ${seconds} s…`);
@@ -293,6 +296,7 @@ try {
   const elapsed = (performance.now() - started) / 1000;
   const loadAfter = loadavg();
   const cpuAfter = { hearth: cpuSeconds(hearthPids), postgres: cpuSeconds(postgresPids), loops: mainThreadCpuSeconds(serverPids) };
+  const speedAfter = machineSpeedMilliseconds();
   const loopSeconds = cpuBefore.loops === undefined || cpuAfter.loops === undefined ? undefined : cpuAfter.loops - cpuBefore.loops;
   const cpuUsed = cpuBefore.hearth === undefined || cpuAfter.hearth === undefined ? undefined : { hearth: cpuAfter.hearth - cpuBefore.hearth, postgres: (cpuAfter.postgres ?? 0) - (cpuBefore.postgres ?? 0) };
 
@@ -313,6 +317,7 @@ try {
     `- ${perServer("A")}`,
     `- ${perServer("B")}`,
     `- load average (1, 5, 15 min) before ${loadBefore.map((value) => value.toFixed(2)).join(", ")}, after ${loadAfter.map((value) => value.toFixed(2)).join(", ")}; ${cpus().length} cores shared with other agents' work`,
+    `- ${machineSpeedLine(speedBefore, speedAfter)}`,
     "",
   ];
   for (const line of lines) console.log(line);

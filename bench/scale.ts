@@ -32,6 +32,7 @@ import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
 import { isPostgresUrl } from "../src/store/postgres/postgres-connection.ts";
 import type { PassageRecord } from "../src/store/types.ts";
+import { machineSpeedLine, machineSpeedMilliseconds } from "./machine-speed.ts";
 import { corpus, questionSets, readQuestionSet } from "./question-sets.ts";
 import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
 import { benchmarkPostgresSettings, openScaleStore } from "./scale-store.ts";
@@ -317,6 +318,7 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
   sizes.forEach(parseSize); // refuse a bad size before any work
   const results: SizeResult[] = [];
   const script = new URL(import.meta.url).pathname;
+  const speedBefore = machineSpeedMilliseconds();
   try {
     for (const size of sizes) {
       const resultFile = join(tmpdir(), `hearth-scale-${process.pid}-${size}.json`);
@@ -345,6 +347,8 @@ async function measure(server: RunningPostgres | undefined): Promise<void> {
     })`,
     "",
     ...table(results),
+    "",
+    machineSpeedLine(speedBefore, machineSpeedMilliseconds()),
     "",
   ];
   mkdirSync(new URL("./out/", import.meta.url), { recursive: true });
