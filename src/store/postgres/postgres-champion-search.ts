@@ -907,4 +907,37 @@ export function phraseFrequency(positions: Map<string, StemPositions>, phrase: s
   return frequency;
 }
 
+/** A ranked phrase with its IDF: one word (scored from the stem counts) or more (counted from the positions). */
+export interface RankedWord {
+  stem: string;
+  idf: number;
+}
+
+export interface RankedPhrase {
+  stems: string[];
+  idf: number;
+}
+
+/**
+ * A ranking's phrases apart, each with its IDF and in the query's order: the one-word ones and the longer ones. The
+ * ranking statement (`#rank` in postgres-passages.ts) and the ranking in process (postgres-rank-here.ts) sum them in
+ * this order, so their scores are the same numbers.
+ */
+export function phrasesByLength(phrases: string[][], idfs: number[]): { single: RankedWord[]; longer: RankedPhrase[] } {
+  return {
+    single: phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : [])),
+    longer: phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : [])),
+  };
+}
+
+/** The longer phrases' share of a passage's BM25: each one's hits counted from `positions`, summed in their order. */
+export function longerPhrasesShare(positions: Map<string, StemPositions>, longer: readonly RankedPhrase[], norm: number): number {
+  let share = 0;
+  for (const phrase of longer) {
+    const frequency = phraseFrequency(positions, phrase.stems);
+    if (frequency > 0) share += bm25Share(phrase.idf, frequency, norm);
+  }
+  return share;
+}
+
 const byScore = (left: ScoredHit, right: ScoredHit): number => right.score - left.score || left.chunkId - right.chunkId;

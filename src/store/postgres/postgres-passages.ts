@@ -12,7 +12,7 @@ import { RankHere } from "./postgres-rank-here.ts";
 import { asId, passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 import { bestOfBoth, mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
-import { bm25Share, ChampionSearch, championSearchSettings, fresh, phraseFrequency, vectorPositions, type ChampionSearchSettings, type LibraryState } from "./postgres-champion-search.ts";
+import { ChampionSearch, championSearchSettings, fresh, longerPhrasesShare, phrasesByLength, vectorPositions, type ChampionSearchSettings, type LibraryState } from "./postgres-champion-search.ts";
 
 export const pgvectorMissing = "pgvector is not installed on the PostgreSQL server: search uses BM25 alone";
 
@@ -54,9 +54,6 @@ interface LibraryTotals {
   textTokens: number;
   indexedTokens: number;
 }
-
-/** The totals a ranking needs, with the passage generation (what `RankHere` keeps is kept per generation). */
-type RankingTotals = LibraryTotals & { generation: number };
 
 export class PostgresPassages implements PassageIndex {
   readonly #queries: WorkspaceQueries;
@@ -229,7 +226,8 @@ export class PostgresPassages implements PassageIndex {
     // A search of a few documents learns their size with the counts (whether to read them whole).
     const few = documentIds !== null && new Set(documentIds).size <= searchSettings.fewDocuments;
     const counts = await this.#counts(phrases, few ? documentIds : null);
-    const totals: RankingTotals = { ...counts.totals, generation: counts.state.generation };
+    // The library's size, its tokens and its passage generation (what `RankHere` keeps is kept per generation).
+    const totals = counts.state;
     this.#largeSeen = totals.chunkCount >= searchSettings.championFrom;
     if (totals.chunkCount === 0) return [];
     if (totals.chunkCount >= searchSettings.championFrom) {
@@ -306,7 +304,7 @@ export class PostgresPassages implements PassageIndex {
    * that bound, no such passage can enter the top k and the answer is exactly the full ranking's. Otherwise rank
    * every candidate, as FTS5 does.
    */
-  async #rankEither(phrases: string[][], idfs: number[], containing: number[], totals: RankingTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+  async #rankEither(phrases: string[][], idfs: number[], containing: number[], totals: LibraryState, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
     const byRarity = phrases.map((_, index) => index).sort((left, right) => containing[left]! - containing[right]!);
     // Up to three passes, each allowed four times the postings of the one before, before ranking everything.
     let budget = Math.max(this.#tuning.rareCandidateBudget ?? 5_000, 20 * limit);
@@ -348,14 +346,13 @@ export class PostgresPassages implements PassageIndex {
    *   word occurs once), that is the exact count. Only candidates whose upper bound can still reach the k-th best lower
    *   bound, and whose bounds differ, have the phrase counted from the tsvector's positions (hearth_phrase_frequency).
    */
-  async #rank(phrases: string[][], idfs: number[], match: string, totals: RankingTotals, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
+  async #rank(phrases: string[][], idfs: number[], match: string, totals: LibraryState, limit: number, documentIds: number[] | null): Promise<PassageHit[]> {
     if (this.#rankHere.takes(totals)) {
       this.#tuning.onRanked?.("process");
       const averageLength = totals.indexedTokens / totals.chunkCount;
       return this.#rankHere.rank({ phrases, idfs, match, averageLength, generation: totals.generation, limit, documentIds });
     }
-    const single = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
-    const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
+    const { single, longer } = phrasesByLength(phrases, idfs);
     // The same arithmetic, in the same order, wherever a score is computed, so bounds that meet give the exact score.
     const saturation = (frequency: string, idf: string, norm: string) => `${idf} * ${frequency} * 2.2 / (${frequency} + ${norm})`;
     // The planner overestimates how many passages an OR of phrases matches (a phrase counts as all its words) and
@@ -412,16 +409,7 @@ export class PostgresPassages implements PassageIndex {
     const scored = result.rows.map((row) => {
       const single = Number(row.single);
       let score = single + Number(row.low);
-      if (row.vector !== null) {
-        const norm = Number(row.norm);
-        const positions = vectorPositions(row.vector, longerStems);
-        let counted = 0;
-        for (const phrase of longer) {
-          const frequency = phraseFrequency(positions, phrase.stems);
-          if (frequency > 0) counted += bm25Share(phrase.idf, frequency, norm);
-        }
-        score = single + counted;
-      }
+      if (row.vector !== null) score = single + longerPhrasesShare(vectorPositions(row.vector, longerStems), longer, Number(row.norm));
       return { ...toPassage(row), score };
     });
     return scored.sort((left, right) => right.score - left.score || left.chunkId - right.chunkId).slice(0, limit);

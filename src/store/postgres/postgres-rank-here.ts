@@ -21,7 +21,7 @@
 import type { PassageHit, PassageRecord } from "../types.ts";
 import { passageColumns, passageJoin, toPassage, type Bigint, type PassageRow } from "./postgres-rows.ts";
 import { contextWeight, type RankHereSettings } from "./postgres-text-search.ts";
-import { bm25Share, phraseFrequency, vectorPositions, type StemPositions } from "./postgres-champion-search.ts";
+import { bm25Share, longerPhrasesShare, phrasesByLength, vectorPositions, type StemPositions } from "./postgres-champion-search.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
 
 /** What scoring needs of a passage, besides the norm (which depends on the library's average length). */
@@ -122,8 +122,7 @@ export class RankHere {
       this.#characters = 0;
     }
 
-    const singles = phrases.flatMap((stems, index) => (stems.length === 1 ? [{ stem: stems[0]!, idf: idfs[index]! }] : []));
-    const longer = phrases.flatMap((stems, index) => (stems.length > 1 ? [{ stems, idf: idfs[index]! }] : []));
+    const { single: singles, longer } = phrasesByLength(phrases, idfs);
     const scored: { kept: KeptPassage; score: number }[] = [];
     matched.rows.forEach((row, index) => {
       const kept = known.get(ids[index]!);
@@ -136,17 +135,10 @@ export class RankHere {
         const frequency = (textCounts.get(stem) ?? 0) + contextWeight * (contextCounts.get(stem) ?? 0);
         if (frequency > 0) single += bm25Share(idf, frequency, norm);
       }
-      let counted = 0;
-      // A phrase whose words are not all in the passage is not in it: its positions are not read.
+      // Only the words of phrases whose words are all in the passage have their positions read: a phrase missing one
+      // finds no position of it and counts nothing.
       const holding = longer.filter((phrase) => phrase.stems.every((stem) => textCounts.has(stem) || contextCounts.has(stem)));
-      if (holding.length > 0) {
-        const positions = positionsIn(kept, [...new Set(holding.flatMap((phrase) => phrase.stems))]);
-        for (const phrase of longer) {
-          if (!holding.includes(phrase)) continue;
-          const frequency = phraseFrequency(positions, phrase.stems);
-          if (frequency > 0) counted += bm25Share(phrase.idf, frequency, norm);
-        }
-      }
+      const counted = holding.length === 0 ? 0 : longerPhrasesShare(positionsIn(kept, [...new Set(holding.flatMap((phrase) => phrase.stems))]), longer, norm);
       scored.push({ kept, score: single + counted });
     });
     scored.sort((left, right) => right.score - left.score || left.kept.passage.chunkId - right.kept.passage.chunkId);
