@@ -24,7 +24,7 @@ export interface SearchOptions {
   limit: number;
   /** At most this many passages from one page (null: no cap). */
   perPage?: number | null;
-  /** How many full-text candidates to rerank. */
+  /** How many full-text candidates to rerank (search-weights.json's `candidates` unless told). */
   candidates?: number;
   documentIds?: number[];
   /** The question's shape, when the caller has read it already (the answerer); otherwise it is read from the query. */
@@ -56,6 +56,7 @@ export interface Searcher {
 /** The reranking weights, from search-weights.json beside this file. */
 const weights = z
   .object({
+    candidates: z.number().int().min(1),
     bm25: z.number(),
     coverage: z.number(),
     proximity: z.number(),
@@ -142,6 +143,9 @@ interface RerankFeatures {
  */
 const rerankSlice = 25;
 
+/** How many documents' label stems a searcher keeps (a few MB at most; a larger library's refill as they come back). */
+const documentLabelLimit = 50_000;
+
 /** Whether a passage known through its stem finder holds a term's stems starting at a position. */
 const holdsIn =
   (text: StemPositions) =>
@@ -178,13 +182,25 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   };
 
   /**
-   * A passage's file name and title, and its headings and section, as stems: shared by every passage of a document,
-   * so kept by text (the text's own stems are found per question: see stem-positions.ts).
+   * A passage's file name and title as stems, kept per document: every passage of a document shares them. Kept by
+   * document id rather than by the label's text (as `cachedStems` keeps texts): building each candidate's label (a
+   * pattern replaced, strings joined) and hashing it to find its stems was about 2 ms of a search over 200 candidates
+   * at 1M passages in a slow phase of the machine, and half that by id. An entry is used only for a hit with the same
+   * file name and title, the only things its stems are made from: nothing here depends on a document id never
+   * meaning another document.
    */
-  const labelStemsOf = (hit: PassageHit): { file: readonly string[]; headings: readonly string[] } => ({
-    file: cachedStems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`),
-    headings: cachedStems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`),
-  });
+  const documentLabels = new Map<number, { fileName: string; title: string | null; stems: readonly string[] }>();
+  const fileStemsOf = (hit: PassageHit): readonly string[] => {
+    const known = documentLabels.get(hit.documentId);
+    if (known !== undefined && known.fileName === hit.fileName && known.title === hit.title) return known.stems;
+    const labelStems = Object.freeze(stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`));
+    // Bounded like the other caches here: emptied when full (a library of more documents than this refills it).
+    if (documentLabels.size >= documentLabelLimit) documentLabels.clear();
+    documentLabels.set(hit.documentId, { fileName: hit.fileName, title: hit.title, stems: labelStems });
+    return labelStems;
+  };
+  /** A passage's headings and section as stems, kept by text: passages of one section share them. */
+  const headingStemsOf = (hit: PassageHit): readonly string[] => cachedStems(`${hit.headingPath.join(" ")} ${hit.section ?? ""}`);
 
   /** A passage's section label as its stems joined ("regul 45"), compared with each form asked about. */
   const sectionStemsOf = (hit: PassageHit): string => cachedStems(hit.section ?? "").join(" ");
@@ -365,7 +381,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const rarer = candidateTerms.filter((term) => !common(term));
     const textQuery: TextQuery = {
       terms: [...(rarer.some(held) ? rarer : candidateTerms), ...phrases],
-      limit: options.candidates ?? 200,
+      limit: options.candidates ?? weights.candidates,
       ...(options.documentIds ? { documentIds: options.documentIds } : {}),
     };
     let hits = await store.passages.searchText(textQuery);
@@ -444,10 +460,12 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         if (at === undefined) formPositions.set(form, (at = positionsOutsideTermsWhere(holdsAt, form, textStems.find(form.stems))));
         return at;
       };
-      // The labels are read only when the text itself does not hold a form (most candidates hold most forms).
-      let labels: { file: readonly string[]; headings: readonly string[] } | undefined;
-      const fileStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).file;
-      const headingStemsOf = (): readonly string[] => (labels ??= labelStemsOf(hit)).headings;
+      // The labels are read only when the text itself does not hold a form (most candidates hold most forms), each
+      // only when asked for.
+      let fileStems: readonly string[] | undefined;
+      let headingStems: readonly string[] | undefined;
+      const fileStemsOfHit = (): readonly string[] => (fileStems ??= fileStemsOf(hit));
+      const headingStemsOfHit = (): readonly string[] => (headingStems ??= headingStemsOf(hit));
       let sectionText: string | undefined;
       const sectionOf = (): string => (sectionText ??= sectionStemsOf(hit));
       const positions: (readonly number[] | undefined)[] = [];
@@ -461,14 +479,14 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
             const formCredit = form.original ? 1 : weights.credit.variant;
             if (formCredit > credit) credit = formCredit;
             found = [...(found ?? []), ...at];
-          } else if (titleHolds(fileStemsOf(), form)) {
+          } else if (titleHolds(fileStemsOfHit(), form)) {
             credit = Math.max(credit, weights.credit.title);
           } else if (form.original && sectionOf() === textOf(form)) {
             // The passage's own section is the thing asked about ("Regulation 45").
             credit = Math.max(credit, 1);
-          } else if (positionsOutsideTerms(headingStemsOf(), form, findSequence(headingStemsOf(), form.stems)).length > 0) {
+          } else if (positionsOutsideTerms(headingStemsOfHit(), form, findSequence(headingStemsOfHit(), form.stems)).length > 0) {
             credit = Math.max(credit, weights.credit.heading);
-          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStemsOf().includes(form.stems.at(-1) ?? "")) {
+          } else if (concept.kind === "term" && form.original && form.stems.length > 1 && headingStemsOfHit().includes(form.stems.at(-1) ?? "")) {
             // A provision's heading names its subject short ("Fitness of manager" for the registered manager).
             credit = Math.max(credit, weights.credit.heading * weights.credit.headNoun);
           }
@@ -496,7 +514,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       // Named subjects the passage's document is not about and its text does not mention.
       const offSubject = subjectConcepts.filter(
         (concept) =>
-          !concept.forms.some((form) => titleHolds(fileStemsOf(), form) || inText(form).length > 0),
+          !concept.forms.some((form) => titleHolds(fileStemsOfHit(), form) || inText(form).length > 0),
       ).length;
       const shaped = hasSearchedShape(shape, hit.text) ? 1 : 0;
       const defining = definesTerm(shape, hit.text) ? 1 : 0;
