@@ -36,7 +36,7 @@ describe("the searcher's candidate count", () => {
     await store.close();
   });
 
-  it("reranks only that many: a passage past the candidates cannot be a result", async () => {
+  it("returns no more than that many when more passages match: only those are reranked", async () => {
     const { store } = await libraryOf(30);
     const searcher = createSearcher(store);
     const everything = await searcher.search("residential placement weekly fee", { limit: 30, perPage: null });
