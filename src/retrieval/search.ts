@@ -193,7 +193,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
   const fileStemsOf = (hit: PassageHit): readonly string[] => {
     const known = documentLabels.get(hit.documentId);
     if (known !== undefined && known.fileName === hit.fileName && known.title === hit.title) return known.stems;
-    const labelStems = Object.freeze(stems(`${hit.fileName.replace(/\.[a-z0-9]+$/i, "")} ${hit.title ?? ""}`));
+    const labelStems = Object.freeze(titleStems(hit));
     // Bounded like the other caches here: emptied when full (a library of more documents than this refills it).
     if (documentLabels.size >= documentLabelLimit) documentLabels.clear();
     documentLabels.set(hit.documentId, { fileName: hit.fileName, title: hit.title, stems: labelStems });
