@@ -487,53 +487,59 @@ function yearsOfDates(data: TableData, column: number): Set<number> {
   return years;
 }
 
-/** The plan for one table, or null when the question is not about it. */
-export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
-  const vocabulary = tableVocabulary();
-  const record = data.record;
-  const intents = analysis.intents;
-  const asksWhich = /\b(which|what)\s+(\w+\s+){1,2}(has|have|had|is|was|are|were|with)\b|\b(by|each|per|every)\s+(council|local authority|la|authority|region|area|sector|type|provider|organisation)\b/i.test(
-    analysis.text,
-  );
-  const quantitative =
-    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share || intents.mix;
-  // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
-  const lookup = !quantitative;
-  // Who, where, why and "what does X mean" ask for words, not figures.
-  if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text) || /\bwhat does\b.*\bmean\b|\bmeaning of\b|\bdefin(e|ition)\b/i.test(analysis.text)) {
-    trace?.("asks for a name, a place, a reason or a meaning");
-    return null;
-  }
+/**
+ * What the steps of `planForTable` share: the question, the table, and what the steps before have matched. Each step
+ * is its own function: as one function of 21 KB of bytecode the plan took V8's optimizing compiler about a second a
+ * time, on a background thread, and every new object shape a question brought threw the code away and compiled it
+ * again; at 1M passages that was 1-3 s of a core in every 95 searches, taken from PostgreSQL on a 2-core machine
+ * (docs/benchmarks.md, issue 14 nineteenth stop).
+ */
+interface Planning {
+  readonly analysis: QuestionAnalysis;
+  readonly data: TableData;
+  readonly columns: readonly DataColumn[];
+  /** The table's category columns' distinct values. */
+  readonly index: ColumnValues[];
+  /** Column names the question's words hint at. */
+  readonly hints: string[];
+  /** Positions of the question's tokens a step has explained. */
+  readonly consumed: Set<number>;
+  readonly matches: ValueMatch[];
+  readonly notes: string[];
+  /** How strongly the question points at this table. */
+  score: number;
+  /** Matches that are not places: what the question asks about rather than where. */
+  substantive: number;
+  readonly trace: ((reason: string) => void) | undefined;
+}
 
-  if (record.columns.length > vocabulary.maxPlannedColumns) {
-    trace?.(`a lookup block of ${record.columns.length} columns, not a table questions are asked of`);
-    return null;
-  }
-
+/** "top 5", "per 10,000": numbers that shape the query, not values to find. */
+function shapingNumbers(analysis: QuestionAnalysis): Set<number> {
   const consumed = new Set<number>();
-  // "top 5", "per 10,000": numbers that shape the query, not values to find.
   analysis.tokens.forEach((token, position) => {
     const previous = analysis.tokens[position - 1]?.word ?? "";
     if (/^\d+$/.test(token.word) && (/^(top|bottom|first|per)$/.test(previous) || (previous === "10" && token.word === "000") || (/^\d+$/.test(previous) && analysis.tokens[position - 2]?.word === "per"))) {
       consumed.add(position);
     }
   });
-  const notes: string[] = [];
-  const hints = hintedColumns(analysis);
-  const index = categoryValues(data);
-  const columns = record.columns;
-  const matches: ValueMatch[] = [];
-  let score = 0;
-  let substantive = 0;
+  return consumed;
+}
 
-  // A year or month the table cannot be about (no period column, not in its title) means another source.
+/**
+ * The table's period column, and the column of days a year is read against where it has none; null when the question
+ * names a year or a month the table cannot be about (no period column, not in its title).
+ */
+function readPeriods(planning: Planning): { periodColumnIndex: number; dateColumn: { column: number; named: boolean } | null } | null {
+  const { analysis, data, columns, consumed, notes, index } = planning;
+  const vocabulary = tableVocabulary();
+  const record = data.record;
   const periodColumnIndex = columns.findIndex((column) => column.type === "date" && column.unit === "year");
   const about0 = `${record.fileName} ${record.title ?? ""}`.toLowerCase();
   const yearOutsideTitle = analysis.years.some((year) => !about0.includes(String(year)));
   // "registered in 2023": a year read against a column of days, the one the question names (or the only one).
   const dateColumn = periodColumnIndex < 0 && analysis.years.length > 0 ? dateColumnFor(analysis, data, consumed, yearOutsideTitle) : null;
   if (periodColumnIndex < 0 && yearOutsideTitle && !dateColumn) {
-    trace?.("names a year; the table has no periods");
+    planning.trace?.("names a year; the table has no periods");
     return null;
   }
   if (dateColumn && !dateColumn.named) {
@@ -543,18 +549,27 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   if (months.length > 0) {
     const datedText = `${about0} ${index.flatMap((entry) => (entry.values.length <= 12 ? entry.values.map((value) => value.key) : [])).join(" ")}`;
     if (months.some((month) => !new RegExp(`\\b${month}`, "i").test(datedText))) {
-      trace?.("names a month the table's dates do not");
+      planning.trace?.("names a month the table's dates do not");
       return null;
     }
   }
+  return { periodColumnIndex, dateColumn };
+}
 
-  // 1. Councils, through the LA list (aliases, longer names first).
+/**
+ * 1. Councils, through the LA list (aliases, longer names first): the table's council columns, and the councils named
+ * that it does not hold; null when a council is named that the table neither holds nor is about.
+ */
+function matchCouncils(planning: Planning): { laColumns: ColumnValues[]; missingAuthorities: string[] } | null {
+  const { analysis, data, columns, index, hints, consumed, matches, notes } = planning;
+  const vocabulary = tableVocabulary();
+  const record = data.record;
   const laColumns = index.filter((entry) => vocabulary.localAuthorityColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
   const about = `${record.fileName} ${record.title ?? ""} ${record.description.slice(0, 600)}`.toLowerCase();
   const placeColumns = index.filter((entry) => vocabulary.geographicColumn.test((columns[entry.column] as DataColumn).name.toLowerCase()));
   if (analysis.authorities.length > 0 && placeColumns.length === 0 && !analysis.authorities.some((authority) => about.includes(authority.name.toLowerCase()))) {
     // A question about a council cannot be answered by a table that names no councils (nor is about this one).
-    trace?.("names a council; the table has no place column");
+    planning.trace?.("names a council; the table has no place column");
     return null;
   }
   const missingAuthorities: string[] = [];
@@ -578,58 +593,64 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       // Places of another kind (districts, wards) and no council column: a council the table neither holds nor is
       // about is another source's subject ("Somerset children in care" is not a sum over West Sussex's districts).
       else if (!about.includes(key)) {
-        trace?.(`names ${authority.name}; the table neither holds nor is about it`);
+        planning.trace?.(`names ${authority.name}; the table neither holds nor is about it`);
         return null;
       }
       continue;
     }
     matches.push({ ...chosen, positions });
-    score += 2;
+    planning.score += 2;
     if (authority.longer.length > 0) {
       notes.push(`"${authority.name}" is taken as the council ${authority.name}, not ${authority.longer.join(" or ")} (the LA list names them apart).`);
     }
   }
+  return { laColumns, missingAuthorities };
+}
 
-  // 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5 councils", "by region".
-  let groupColumn = -1;
-  const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
-  const wantsMix = intents.mix && !wantsRanking;
-  if (wantsRanking || asksWhich || wantsMix) {
-    // A mix ("the sector mix of homes in Kent") breaks a place's rows down by what they are, not by place.
-    const byOrder = wantsMix
-      ? [...vocabulary.groupNouns].sort((left, right) => Number(left.columns.some((name) => vocabulary.geographicColumn.test(name))) - Number(right.columns.some((name) => vocabulary.geographicColumn.test(name))))
-      : vocabulary.groupNouns;
-    // "Which provider type ...": the head of the words after "which" is the noun (type, not provider).
-    const which = /^\s*(?:which|what)\s+(\S+(?:\s+\S+)?)/i.exec(analysis.text);
-    const whichStart = which ? (which.index ?? 0) + which[0].length - (which[1]?.length ?? 0) : -1;
-    const whichEnd = which ? (which.index ?? 0) + which[0].length : -1;
-    const inWhich = (noun: { pattern: RegExp }): number => {
-      const found = noun.pattern.exec(analysis.text);
-      return found && found.index >= whichStart && found.index < whichEnd ? found.index : -1;
-    };
-    const headed = which ? [...byOrder].filter((noun) => inWhich(noun) >= 0).sort((left, right) => inWhich(right) - inWhich(left)) : [];
-    const nouns = [...headed, ...byOrder.filter((noun) => !headed.includes(noun))];
-    for (const noun of nouns) {
-      const found = noun.pattern.exec(analysis.text);
-      if (!found) continue;
-      // The column the noun names best: an exact name in the noun's order, then one containing it; never a code column.
-      const eligible = (column: DataColumn): boolean => column.type !== "number" && !vocabulary.columnTypes.identifier.test(column.name.toLowerCase());
-      const normal = (name: string): string => name.toLowerCase().replace(/_/g, " ").trim();
-      const exact = noun.columns.map((name) => columns.findIndex((column) => eligible(column) && normal(column.name) === normal(name))).find((index) => index >= 0);
-      const candidate = exact ?? columns.findIndex((column) => eligible(column) && columnMatchesAny(column, noun.columns));
-      if (candidate >= 0) {
-        groupColumn = candidate;
-        analysis.tokens.forEach((token, position) => {
-          if (token.at >= (found.index ?? 0) && token.at < (found.index ?? 0) + found[0].length) consumed.add(position);
-        });
-        score += 1;
-        break;
-      }
+/**
+ * 2. Grouping (before values, so "council" is not read as a sector called Local Authority): "which council", "top 5
+ * councils", "by region". The column grouped by, or -1.
+ */
+function matchGrouping(planning: Planning, wantsMix: boolean): number {
+  const { analysis, columns, consumed } = planning;
+  const vocabulary = tableVocabulary();
+  // A mix ("the sector mix of homes in Kent") breaks a place's rows down by what they are, not by place.
+  const byOrder = wantsMix
+    ? [...vocabulary.groupNouns].sort((left, right) => Number(left.columns.some((name) => vocabulary.geographicColumn.test(name))) - Number(right.columns.some((name) => vocabulary.geographicColumn.test(name))))
+    : vocabulary.groupNouns;
+  // "Which provider type ...": the head of the words after "which" is the noun (type, not provider).
+  const which = /^\s*(?:which|what)\s+(\S+(?:\s+\S+)?)/i.exec(analysis.text);
+  const whichStart = which ? (which.index ?? 0) + which[0].length - (which[1]?.length ?? 0) : -1;
+  const whichEnd = which ? (which.index ?? 0) + which[0].length : -1;
+  const inWhich = (noun: { pattern: RegExp }): number => {
+    const found = noun.pattern.exec(analysis.text);
+    return found && found.index >= whichStart && found.index < whichEnd ? found.index : -1;
+  };
+  const headed = which ? [...byOrder].filter((noun) => inWhich(noun) >= 0).sort((left, right) => inWhich(right) - inWhich(left)) : [];
+  const nouns = [...headed, ...byOrder.filter((noun) => !headed.includes(noun))];
+  for (const noun of nouns) {
+    const found = noun.pattern.exec(analysis.text);
+    if (!found) continue;
+    // The column the noun names best: an exact name in the noun's order, then one containing it; never a code column.
+    const eligible = (column: DataColumn): boolean => column.type !== "number" && !vocabulary.columnTypes.identifier.test(column.name.toLowerCase());
+    const normal = (name: string): string => name.toLowerCase().replace(/_/g, " ").trim();
+    const exact = noun.columns.map((name) => columns.findIndex((column) => eligible(column) && normal(column.name) === normal(name))).find((index) => index >= 0);
+    const candidate = exact ?? columns.findIndex((column) => eligible(column) && columnMatchesAny(column, noun.columns));
+    if (candidate >= 0) {
+      analysis.tokens.forEach((token, position) => {
+        if (token.at >= (found.index ?? 0) && token.at < (found.index ?? 0) + found[0].length) consumed.add(position);
+      });
+      planning.score += 1;
+      return candidate;
     }
   }
+  return -1;
+}
 
-  // 2. Other values the question names, longest first.
-  const hinted = (column: number): boolean => columnMatchesAny(columns[column] as DataColumn, hints);
+/** 3. Other values the question names, longest first. */
+function matchValues(planning: Planning): void {
+  const { analysis, data, columns, hints, consumed, matches } = planning;
+  const vocabulary = tableVocabulary();
   const byValue = new Map<string, ValueMatch[]>();
   const ordered = candidateValues(data, analysis);
   for (const { column, value } of ordered) {
@@ -650,11 +671,15 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (match.positions.some((position) => consumed.has(position))) continue;
     for (const position of match.positions) consumed.add(position);
     matches.push(match);
-    score += 2 + match.positions.length;
-    if (!match.geographic) substantive += 1;
+    planning.score += 2 + match.positions.length;
+    if (!match.geographic) planning.substantive += 1;
   }
+}
 
-  // 4. A number column the question names ("places", "rate", "agency rate"), best matched first.
+/** 4. A number column the question names ("places", "rate", "agency rate"), best matched first: -1 for none. */
+function matchMeasure(planning: Planning): { column: number; score: number; positions: number[] } {
+  const { analysis, columns, hints, consumed } = planning;
+  const vocabulary = tableVocabulary();
   let measureColumn = -1;
   let measureScore = 0;
   let measurePositions: number[] = [];
@@ -677,7 +702,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       );
       if (position >= 0) used.add(position);
     }
-    const hintBonus = hinted(columnNumber) ? 0.5 : 0;
+    const hintBonus = columnMatchesAny(columns[columnNumber] as DataColumn, hints) ? 0.5 : 0;
     const value = used.size + hintBonus - (parts.length - used.size) * 0.01;
     if (used.size > 0 && value > measureScore) {
       measureScore = value;
@@ -694,12 +719,19 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
         consumed.add(position);
       }
     });
-    score += 2 * Math.floor(measureScore);
-    substantive += 1;
+    planning.score += 2 * Math.floor(measureScore);
+    planning.substantive += 1;
   }
+  return { column: measureColumn, score: measureScore, positions: measurePositions };
+}
 
+/**
+ * 5. A dimension value the question names in part ("net gain", "ceased to be looked after"): two or more of its
+ * words. Whether one was named.
+ */
+function matchDimensionValues(planning: Planning): boolean {
+  const { analysis, index, consumed, matches } = planning;
   let dimensionNamed = false;
-  // 5. A dimension value the question names in part ("net gain", "ceased to be looked after"): two or more of its words.
   for (const entry of index) {
     if (entry.values.length < 1 || entry.values.length > 12 || matches.some((match) => match.column === entry.column)) continue;
     let best: { value: DistinctValue; positions: number[] } | undefined;
@@ -722,11 +754,15 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     for (const position of best.positions) consumed.add(position);
     dimensionNamed = true;
     matches.push({ column: entry.column, value: best.value, positions: best.positions, partial: true, geographic: false });
-    score += 1 + best.positions.length;
-    substantive += 1;
+    planning.score += 1 + best.positions.length;
+    planning.substantive += 1;
   }
+  return dimensionNamed;
+}
 
-  // 6. A lone head word ("homes") for a common multi-word value ("Children's home") of a short list nothing else matched.
+/** 6. A lone head word ("homes") for a common multi-word value ("Children's home") of a short list nothing else matched. */
+function matchLoneHeadWords(planning: Planning): void {
+  const { analysis, columns, index, consumed, matches, notes } = planning;
   for (const [position, token] of analysis.tokens.entries()) {
     if (consumed.has(position) || isScaffolding(token)) continue;
     let best: ValueMatch | undefined;
@@ -744,14 +780,20 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (best) {
       consumed.add(position);
       matches.push(best);
-      score += 1;
-      substantive += 1;
+      planning.score += 1;
+      planning.substantive += 1;
       notes.push(`"${token.word}" is taken as ${(columns[best.column] as DataColumn).name} = ${best.value.display}.`);
     }
   }
+}
 
-  // 6b. A capitalised name the question uses for an organisation ("Cambian"): every value of a long list of names
-  // that starts with that word ("Cambian Childcare Limited", "Cambian Signpost Limited").
+/**
+ * 6b. A capitalised name the question uses for an organisation ("Cambian"): every value of a long list of names that
+ * starts with that word ("Cambian Childcare Limited", "Cambian Signpost Limited").
+ */
+function matchOrganisationNames(planning: Planning): void {
+  const { analysis, data, columns, consumed, matches, notes } = planning;
+  const vocabulary = tableVocabulary();
   for (const [position, token] of analysis.tokens.entries()) {
     if (consumed.has(position) || isScaffolding(token) || token.at === 0 || token.word.length < 4) continue;
     const original = analysis.text.slice(token.at, token.at + token.word.length);
@@ -773,25 +815,36 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     for (const display of displays) {
       matches.push({ column: chosen.column, value: { display, key: display.toLowerCase(), count: chosen.values.get(display.toLowerCase()) ?? 0, stems: [token.stem] }, positions: [position], partial: true, geographic: false });
     }
-    score += 2;
-    substantive += 1;
+    planning.score += 2;
+    planning.substantive += 1;
     notes.push(`"${original}" is taken as ${(columns[chosen.column] as DataColumn).name} = ${displays.map((display) => `"${display}"`).join(" or ")}.`);
   }
+}
 
-  // "How many homes are there in Somerset, and how many are private?": the value after the second question breaks
-  // the count down (53, of them 51 Private) rather than narrowing it.
-  let splitColumn: string | undefined;
+/**
+ * "How many homes are there in Somerset, and how many are private?": the value after the second question breaks the
+ * count down (53, of them 51 Private) rather than narrowing it. Its column, taken out of the matches.
+ */
+function compoundSplit(planning: Planning): string | undefined {
+  const { analysis, columns, matches } = planning;
   const compound = /\band how many (?:of (?:them|these|those) )?(?:are|were|is)\b/i.exec(analysis.text);
-  if (compound) {
-    const later = matches.filter((match) => !match.geographic && (analysis.tokens[match.positions[0] ?? 0]?.at ?? 0) > compound.index);
-    const first = later[0];
-    if (first && later.every((match) => match.column === first.column) && matches.length > later.length) {
-      splitColumn = (columns[first.column] as DataColumn).name;
-      for (const match of later) matches.splice(matches.indexOf(match), 1);
-    }
+  if (!compound) return undefined;
+  const later = matches.filter((match) => !match.geographic && (analysis.tokens[match.positions[0] ?? 0]?.at ?? 0) > compound.index);
+  const first = later[0];
+  if (first && later.every((match) => match.column === first.column) && matches.length > later.length) {
+    for (const match of later) matches.splice(matches.indexOf(match), 1);
+    return (columns[first.column] as DataColumn).name;
   }
+  return undefined;
+}
 
-  // 7. Two values in one column joined by "and" / "vs": a comparison, grouped by that column.
+/**
+ * 7. The filters, one per column matched; two places in one column joined by "and" / "vs" are a comparison, grouped
+ * by that column. Null when two places are named but not compared.
+ */
+function filtersAndComparison(planning: Planning): { filters: TableFilter[]; comparisonColumn: number } | null {
+  const { analysis, columns, matches } = planning;
+  const vocabulary = tableVocabulary();
   const filters: TableFilter[] = [];
   const byColumn = new Map<number, ValueMatch[]>();
   for (const match of matches) byColumn.set(match.column, [...(byColumn.get(match.column) ?? []), match]);
@@ -809,24 +862,23 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       });
       // "Somerset children placed in Devon" names two councils but compares nothing: not a question for a table.
       if (!joined) {
-        trace?.("two places named but not compared");
+        planning.trace?.("two places named but not compared");
         return null;
       }
       comparisonColumn = column;
     }
     filters.push({ column: (columns[column] as DataColumn).name, values: [...new Set(list.map((match) => match.value.display))] });
   }
-  if (groupColumn < 0 && (/^\s*which\s+\w+/i.test(analysis.text) || (wantsRanking && comparisonColumn < 0)) && !/^\s*which\s+(of|one)\b/i.test(analysis.text)) {
-    trace?.("asks which one of something the table has no column for");
-    return null;
-  }
-  if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
-  if (wantsMix && groupColumn < 0) {
-    trace?.("asks for a mix by something the table has no column for");
-    return null;
-  }
+  return { filters, comparisonColumn };
+}
 
-  // What the question asks that this table has nothing for.
+/**
+ * What the question asks that this table has nothing for: the positions of its words the table does not hold. A
+ * capitalised word one letter from a council's name ("Sothend") is a misspelt council instead: added to
+ * `missingAuthorities`, to be named with the nearest councils, never read as England.
+ */
+function uncoveredWords(planning: Planning, laColumns: readonly ColumnValues[], missingAuthorities: string[]): Set<number> {
+  const { analysis, data, consumed, matches } = planning;
   const tableVocab = wordsOfTable(data);
   const synonymCovered = (token: QuestionToken): boolean =>
     analysis.synonyms.some((group) => group.some((variant) => variant.includes(token.stem)) && group.some((variant) => variant.every((part) => tableVocab.has(part))));
@@ -837,8 +889,6 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
     if (tableVocab.has(token.stem) || synonymCovered(token) || hintWords.some((pattern) => pattern.test(token.word))) return;
     uncovered.add(position);
   });
-  // A capitalised word the table does not hold, one letter from a council's name ("Sothend"), is a misspelt council:
-  // named with the nearest councils, never read as England.
   if (laColumns.length > 0 && !matches.some((match) => match.geographic)) {
     const councils = (laColumns[0] as ColumnValues).values;
     for (const position of [...uncovered]) {
@@ -857,29 +907,58 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
       }
     }
   }
+  return uncovered;
+}
+
+/** The plan that names the table the question is about and says what it cannot answer, instead of a figure. */
+function limitationPlan(planning: Planning, filters: TableFilter[], limitation: string): QueryPlan {
+  return {
+    data: planning.data,
+    query: { tableId: planning.data.record.id, filters, measure: { kind: "count" } },
+    score: planning.score,
+    notes: planning.notes,
+    limitation,
+  };
+}
+
+/**
+ * Whether the table explains the question: "accepted", a limitation plan (the question's measure is missing from a
+ * table it is about), or null (the question is about something else).
+ */
+function coverageVerdict(
+  planning: Planning,
+  found: { filters: TableFilter[]; groupColumn: number; dimensionNamed: boolean; periodColumnIndex: number; uncovered: Set<number> },
+  measure: { column: number; score: number; positions: number[] },
+): "accepted" | QueryPlan | null {
+  const { analysis, columns, matches } = planning;
+  const { filters, groupColumn, dimensionNamed, periodColumnIndex, uncovered } = found;
+  const intents = analysis.intents;
   // "occupancy rate": a word the table does not have, right before the one word that named the measure column,
   // names another measure ("rate" alone is not "rate_per_10000" here).
-  if (measurePositions.length === 1 && uncovered.has((measurePositions[0] as number) - 1)) {
-    trace?.(`the measure is qualified by a word the column does not have: ${analysis.tokens[(measurePositions[0] as number) - 1]?.word}`);
+  if (measure.positions.length === 1 && uncovered.has((measure.positions[0] as number) - 1)) {
+    planning.trace?.(`the measure is qualified by a word the column does not have: ${analysis.tokens[(measure.positions[0] as number) - 1]?.word}`);
     return null;
   }
-
+  const quantitative =
+    intents.count || intents.sum || intents.average || intents.rankAscending || intents.rankDescending || intents.change || intents.compare || intents.rate || intents.figure || intents.share || intents.mix;
+  // Without a quantity word ("What was Blackpool's net gain in 2024?") the question must name a measure.
+  const lookup = !quantitative;
   // A ranking needs a value or a measure the question names: "the most children's homes", "the highest rate".
   // "Which provider type is most common": a count of rows by the column the question names is the figure asked for.
-  const evidence = substantive > 0 || (groupColumn >= 0 && (measureColumn >= 0 || /\b(most|least) common\b|\bcommonest\b/i.test(analysis.text)));
+  const evidence = planning.substantive > 0 || (groupColumn >= 0 && (measure.column >= 0 || /\b(most|least) common\b|\bcommonest\b/i.test(analysis.text)));
   // A measure word with a place and a year ("the caseload in Blackpool in 2023") asks for a figure as surely.
   const placeAndYear = analysis.years.length > 0 && periodColumnIndex >= 0 && matches.some((match) => match.geographic);
-  if (lookup && !(measureScore >= 2 || dimensionNamed || (measureScore > 0.5 && placeAndYear))) {
-    trace?.("no quantity asked and no measure named");
+  if (lookup && !(measure.score >= 2 || dimensionNamed || (measure.score > 0.5 && placeAndYear))) {
+    planning.trace?.("no quantity asked and no measure named");
     return null;
   }
   // "How much is the fee": money the table does not hold.
-  if (analysis.shape.wantsMoney && !(measureColumn >= 0 && (columns[measureColumn] as DataColumn).unit === "£")) {
-    trace?.("asks about money; no money column named");
+  if (analysis.shape.wantsMoney && !(measure.column >= 0 && (columns[measure.column] as DataColumn).unit === "£")) {
+    planning.trace?.("asks about money; no money column named");
     return null;
   }
   if (!evidence) {
-    trace?.("nothing but places matched");
+    planning.trace?.("nothing but places matched");
     return null;
   }
   // A table should explain the question: one stray word is tolerated, more mean the question is about something else.
@@ -887,84 +966,187 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   if (uncovered.size > 0) {
     const phrase = measurePhrase(analysis, uncovered);
     const strong = matches.some((match) => !match.geographic && !match.partial) && (intents.average || intents.sum || intents.count || intents.rate);
-    if (strong && phrase && (intents.average || intents.sum || intents.rate || measureColumn < 0)) {
+    if (strong && phrase && (intents.average || intents.sum || intents.rate || measure.column < 0)) {
       const names = columns.map((column) => column.name);
       const near = nearestNames(phrase, names, 6);
-      return {
-        data,
-        query: { tableId: record.id, filters, measure: { kind: "count" } },
-        score,
-        notes,
-        limitation: `${describeSource(data)} has no column for ${phrase}; the nearest columns are ${near.join(", ")} (all ${names.length} columns: ${names.join(", ")}).`,
-      };
+      return limitationPlan(planning, filters, `${describeSource(planning.data)} has no column for ${phrase}; the nearest columns are ${near.join(", ")} (all ${names.length} columns: ${names.join(", ")}).`);
     }
     // One stray word is tolerated; a named measure column or two named values earn one more each.
-    const tolerated = 1 + (measureColumn >= 0 ? 1 : 0) + (substantive >= 2 ? 1 : 0);
-    if (uncovered.size > tolerated || covered < (measureColumn >= 0 ? 1 : 2)) {
-      trace?.(`(tolerated ${tolerated}, covered ${covered}, measure ${measureColumn}) words the table has nothing for: ${[...uncovered].map((position) => analysis.tokens[position]?.word).join(", ")}`);
+    const tolerated = 1 + (measure.column >= 0 ? 1 : 0) + (planning.substantive >= 2 ? 1 : 0);
+    if (uncovered.size > tolerated || covered < (measure.column >= 0 ? 1 : 2)) {
+      planning.trace?.(
+        `(tolerated ${tolerated}, covered ${covered}, measure ${measure.column}) words the table has nothing for: ${[...uncovered].map((position) => analysis.tokens[position]?.word).join(", ")}`,
+      );
       return null;
     }
   }
+  return "accepted";
+}
+
+/** 8. Periods: the years named (a change between two), or the latest; a limitation plan when a year named is absent. */
+function periodOf(planning: Planning, filters: TableFilter[], periodColumn: number): { period: TableQuery["period"] } | QueryPlan {
+  const { analysis, data, columns } = planning;
+  if (periodColumn < 0) return { period: undefined };
+  const periodName = (columns[periodColumn] as DataColumn).name;
+  const available = periodsOf(data, periodColumn);
+  const named = [...new Set(analysis.years)].map((year) => available.find((value) => Math.floor(value) === year) ?? Number.NaN);
+  const absent = [...new Set(analysis.years)].filter((_, position) => Number.isNaN(named[position]));
+  if (absent.length > 0 && available.length > 0) {
+    return limitationPlan(
+      planning,
+      filters,
+      `${describeSource(data)} has no rows for ${absent.join(" or ")}; its ${periodName} column covers ${formatPeriod(available[0] as number)} to ${formatPeriod(available[available.length - 1] as number)}.`,
+    );
+  }
+  const years = named.filter((value) => !Number.isNaN(value)).sort((left, right) => left - right);
+  if (years.length >= 2) return { period: { column: periodName, from: formatPeriod(years[0] as number), to: formatPeriod(years[years.length - 1] as number) } };
+  if (analysis.intents.change && available.length >= 2) {
+    const from = years[0] ?? (available[0] as number);
+    const to = available[available.length - 1] as number;
+    return { period: from === to ? { column: periodName, at: formatPeriod(to) } : { column: periodName, from: formatPeriod(from), to: formatPeriod(to) } };
+  }
+  if (years.length === 1) return { period: { column: periodName, at: formatPeriod(years[0] as number) } };
+  return { period: { column: periodName } };
+}
+
+/**
+ * 9. The measure when the question names none: a long table (one row per measure and period) read by "how many" sums
+ * its count column; a rate question reads a rate or value column first. -1 for a count of rows.
+ */
+function defaultMeasureColumn(planning: Planning, periodColumn: number): number {
+  const { analysis, columns, notes } = planning;
+  if (periodColumn < 0) return -1;
+  const vocabulary = tableVocabulary();
+  const numberColumns = columns.flatMap((column, columnNumber) => (column.type === "number" ? [columnNumber] : []));
+  const order = analysis.intents.rate ? ["rate", "value", ...vocabulary.defaultMeasureColumns] : vocabulary.defaultMeasureColumns;
+  const preferred = order
+    .map((name) => numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, [name])))
+    .find((columnNumber) => columnNumber !== undefined);
+  const chosen = preferred ?? (numberColumns.length === 1 ? numberColumns[0] : undefined);
+  if (chosen === undefined) return -1;
+  notes.push(`The question names no measure column; ${(columns[chosen] as DataColumn).name} is used.`);
+  return chosen;
+}
+
+/**
+ * "What proportion of children's homes in Somerset are private?": the last value named is the part; null when the
+ * table does not list the part or the whole.
+ */
+function shareOf(planning: Planning, query: TableQuery): QueryPlan["share"] | null {
+  const { columns, matches } = planning;
+  const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
+  const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
+  const partFilter = query.filters.find((filter) => filter.column === partColumn);
+  // The whole must be things the table lists ("children's homes in Somerset"), not only a place.
+  const wholeNamed = matches.filter((match) => !match.geographic && match !== part).length > 0;
+  if (!part || !partFilter || !wholeNamed) {
+    planning.trace?.("asks for a share of something the table does not list");
+    return null;
+  }
+  return { filter: partFilter, whole: { ...query, filters: query.filters.filter((filter) => filter !== partFilter) } };
+}
+
+/** "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure. */
+function companionOf(planning: Planning, query: TableQuery, groupColumn: number): QueryPlan["companion"] {
+  const { analysis, data, columns, matches } = planning;
+  const vocabulary = tableVocabulary();
+  const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
+  const wider = matches.find((match) => match.geographic && match !== councilFilter && match.column !== councilFilter?.column);
+  if (!((analysis.intents.compare || /\bcompared?\b/i.test(analysis.text)) && councilFilter && wider && groupColumn < 0)) return undefined;
+  const levelName = columns.find((column) => column.name.toLowerCase().replace(/_/g, " ") === vocabulary.levels.column)?.name;
+  const widerName = (columns[wider.column] as DataColumn).name;
+  const level = /region/i.test(widerName) ? vocabulary.levels.regional : vocabulary.levels.national;
+  const levelIndex = levelName ? columns.findIndex((column) => column.name === levelName) : -1;
+  const levelDisplay = levelIndex >= 0 ? data.rows[(data.keys[levelIndex] ?? []).indexOf(level)]?.[levelIndex] : undefined;
+  const filtersForWider = query.filters
+    .filter((filter) => filter.column !== (columns[councilFilter.column] as DataColumn).name && filter.column !== levelName)
+    .concat(levelName && levelDisplay ? [{ column: levelName, values: [levelDisplay] }] : []);
+  return { label: wider.value.display, query: { ...query, filters: filtersForWider } };
+}
+
+/** The plan for one table, or null when the question is not about it. */
+export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?: (reason: string) => void): QueryPlan | null {
+  const vocabulary = tableVocabulary();
+  const record = data.record;
+  const intents = analysis.intents;
+  const asksWhich = /\b(which|what)\s+(\w+\s+){1,2}(has|have|had|is|was|are|were|with)\b|\b(by|each|per|every)\s+(council|local authority|la|authority|region|area|sector|type|provider|organisation)\b/i.test(
+    analysis.text,
+  );
+  // Who, where, why and "what does X mean" ask for words, not figures.
+  if (/^\s*(who|whom|whose|where|why)\b/i.test(analysis.text) || /\bwhat does\b.*\bmean\b|\bmeaning of\b|\bdefin(e|ition)\b/i.test(analysis.text)) {
+    trace?.("asks for a name, a place, a reason or a meaning");
+    return null;
+  }
+  if (record.columns.length > vocabulary.maxPlannedColumns) {
+    trace?.(`a lookup block of ${record.columns.length} columns, not a table questions are asked of`);
+    return null;
+  }
+  const planning: Planning = {
+    analysis,
+    data,
+    columns: record.columns,
+    consumed: shapingNumbers(analysis),
+    notes: [],
+    hints: hintedColumns(analysis),
+    index: categoryValues(data),
+    matches: [],
+    score: 0,
+    substantive: 0,
+    trace,
+  };
+  const { columns, notes } = planning;
+
+  const periods = readPeriods(planning);
+  if (!periods) return null;
+  const { periodColumnIndex, dateColumn } = periods;
+  const councils = matchCouncils(planning);
+  if (!councils) return null;
+  const { laColumns, missingAuthorities } = councils;
+  const wantsRanking = intents.rankDescending || intents.rankAscending || analysis.topCount !== null;
+  const wantsMix = intents.mix && !wantsRanking;
+  let groupColumn = wantsRanking || asksWhich || wantsMix ? matchGrouping(planning, wantsMix) : -1;
+  matchValues(planning);
+  const namedMeasure = matchMeasure(planning);
+  let measureColumn = namedMeasure.column;
+  const dimensionNamed = matchDimensionValues(planning);
+  matchLoneHeadWords(planning);
+  matchOrganisationNames(planning);
+  const splitColumn = compoundSplit(planning);
+
+  const compared = filtersAndComparison(planning);
+  if (!compared) return null;
+  const { filters, comparisonColumn } = compared;
+  if (groupColumn < 0 && (/^\s*which\s+\w+/i.test(analysis.text) || (wantsRanking && comparisonColumn < 0)) && !/^\s*which\s+(of|one)\b/i.test(analysis.text)) {
+    trace?.("asks which one of something the table has no column for");
+    return null;
+  }
+  if (comparisonColumn >= 0 && groupColumn < 0) groupColumn = comparisonColumn;
+  if (wantsMix && groupColumn < 0) {
+    trace?.("asks for a mix by something the table has no column for");
+    return null;
+  }
+
+  const uncovered = uncoveredWords(planning, laColumns, missingAuthorities);
+  const verdict = coverageVerdict(planning, { filters, groupColumn, dimensionNamed, periodColumnIndex, uncovered }, namedMeasure);
+  if (verdict !== "accepted") return verdict;
 
   // Councils the question names that this table does not hold.
   if (missingAuthorities.length > 0 && laColumns.length > 0) {
     const laColumn = laColumns[0] as ColumnValues;
     const near = missingAuthorities.map((name) => `${name} (nearest: ${nearestNames(name, laColumn.values.map((value) => value.display), 3).join(", ")})`);
-    return {
-      data,
-      query: { tableId: record.id, filters, measure: { kind: "count" } },
-      score,
-      notes,
-      limitation: `${describeSource(data)} has no rows for ${near.join("; ")} in its ${(columns[laColumn.column] as DataColumn).name} column.`,
-    };
+    return limitationPlan(planning, filters, `${describeSource(data)} has no rows for ${near.join("; ")} in its ${(columns[laColumn.column] as DataColumn).name} column.`);
   }
 
-  // 7. Periods: the years named (a change between two), or the latest.
   const periodColumn = periodColumnOf(data);
-  let period: TableQuery["period"];
-  if (periodColumn >= 0) {
-    const periodName = (columns[periodColumn] as DataColumn).name;
-    const available = periodsOf(data, periodColumn);
-    const named = [...new Set(analysis.years)].map((year) => available.find((value) => Math.floor(value) === year) ?? Number.NaN);
-    const absent = [...new Set(analysis.years)].filter((_, position) => Number.isNaN(named[position]));
-    if (absent.length > 0 && available.length > 0) {
-      return {
-        data,
-        query: { tableId: record.id, filters, measure: { kind: "count" } },
-        score,
-        notes,
-        limitation: `${describeSource(data)} has no rows for ${absent.join(" or ")}; its ${periodName} column covers ${formatPeriod(available[0] as number)} to ${formatPeriod(available[available.length - 1] as number)}.`,
-      };
-    }
-    const years = named.filter((value) => !Number.isNaN(value)).sort((left, right) => left - right);
-    if (years.length >= 2) period = { column: periodName, from: formatPeriod(years[0] as number), to: formatPeriod(years[years.length - 1] as number) };
-    else if (intents.change && available.length >= 2) {
-      const from = years[0] ?? (available[0] as number);
-      const to = available[available.length - 1] as number;
-      period = from === to ? { column: periodName, at: formatPeriod(to) } : { column: periodName, from: formatPeriod(from), to: formatPeriod(to) };
-    } else if (years.length === 1) period = { column: periodName, at: formatPeriod(years[0] as number) };
-    else period = { column: periodName };
-  }
+  const periodFound = periodOf(planning, filters, periodColumn);
+  if ("data" in periodFound) return periodFound;
+  const { period } = periodFound;
   let dates: TableQuery["dates"];
   if (dateColumn) {
     const years = [...new Set(analysis.years)].sort((left, right) => left - right);
     dates = { column: (columns[dateColumn.column] as DataColumn).name, from: `${years[0]}-01-01`, to: `${years[years.length - 1]}-12-31` };
   }
-
-  // 8. The measure. A long table (one row per measure and period) read by "how many" sums its count column.
-  if (measureColumn < 0 && periodColumn >= 0) {
-    const numberColumns = columns.flatMap((column, columnNumber) => (column.type === "number" ? [columnNumber] : []));
-    // A rate question reads a rate or value column first; "how many" reads a count first.
-    const order = intents.rate ? ["rate", "value", ...vocabulary.defaultMeasureColumns] : vocabulary.defaultMeasureColumns;
-    const preferred = order
-      .map((name) => numberColumns.find((columnNumber) => columnMatchesAny(columns[columnNumber] as DataColumn, [name])))
-      .find((columnNumber) => columnNumber !== undefined);
-    const chosen = preferred ?? (numberColumns.length === 1 ? numberColumns[0] : undefined);
-    if (chosen !== undefined) {
-      measureColumn = chosen;
-      notes.push(`The question names no measure column; ${(columns[chosen] as DataColumn).name} is used.`);
-    }
-  }
+  if (measureColumn < 0) measureColumn = defaultMeasureColumn(planning, periodColumn);
   let measure: TableQuery["measure"];
   if (measureColumn >= 0) {
     const name = (columns[measureColumn] as DataColumn).name;
@@ -986,36 +1168,13 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
 
   pinDimensions(analysis, data, query, notes, periodColumn);
 
-  // "What proportion of children's homes in Somerset are private?": the last value named is the part.
   let share: QueryPlan["share"];
   if (intents.share && measure.kind === "count" && groupColumn < 0 && !splitColumn) {
-    const part = [...matches].filter((match) => !match.geographic).sort((left, right) => (right.positions[0] ?? 0) - (left.positions[0] ?? 0))[0];
-    const partColumn = part ? (columns[part.column] as DataColumn).name : undefined;
-    const partFilter = query.filters.find((filter) => filter.column === partColumn);
-    // The whole must be things the table lists ("children's homes in Somerset"), not only a place.
-    const wholeNamed = matches.filter((match) => !match.geographic && match !== part).length > 0;
-    if (!part || !partFilter || !wholeNamed) {
-      trace?.("asks for a share of something the table does not list");
-      return null;
-    }
-    share = { filter: partFilter, whole: { ...query, filters: query.filters.filter((filter) => filter !== partFilter) } };
+    const found = shareOf(planning, query);
+    if (!found) return null;
+    share = found;
   }
-
-  // "Blackpool ... compared to England": the council's figure beside the wider area's, on the same measure.
-  let companion: QueryPlan["companion"];
-  const councilFilter = matches.find((match) => match.geographic && vocabulary.localAuthorityColumn.test((columns[match.column] as DataColumn).name.toLowerCase()));
-  const wider = matches.find((match) => match.geographic && match !== councilFilter && match.column !== councilFilter?.column);
-  if ((intents.compare || /\bcompared?\b/i.test(analysis.text)) && councilFilter && wider && groupColumn < 0) {
-    const levelName = columns.find((column) => column.name.toLowerCase().replace(/_/g, " ") === vocabulary.levels.column)?.name;
-    const widerName = (columns[wider.column] as DataColumn).name;
-    const level = /region/i.test(widerName) ? vocabulary.levels.regional : vocabulary.levels.national;
-    const levelIndex = levelName ? columns.findIndex((column) => column.name === levelName) : -1;
-    const levelDisplay = levelIndex >= 0 ? data.rows[(data.keys[levelIndex] ?? []).indexOf(level)]?.[levelIndex] : undefined;
-    const filtersForWider = query.filters
-      .filter((filter) => filter.column !== (columns[councilFilter.column] as DataColumn).name && filter.column !== levelName)
-      .concat(levelName && levelDisplay ? [{ column: levelName, values: [levelDisplay] }] : []);
-    companion = { label: wider.value.display, query: { ...query, filters: filtersForWider } };
-  }
+  const companion = companionOf(planning, query, groupColumn);
 
   const breakdown =
     measure.kind === "count" && groupColumn < 0 && splitColumn
@@ -1030,7 +1189,7 @@ export function planForTable(analysis: QuestionAnalysis, data: TableData, trace?
   return {
     data,
     query,
-    score: score + (measureColumn >= 0 ? 1 : 0),
+    score: planning.score + (measureColumn >= 0 ? 1 : 0),
     notes,
     ...(breakdown ? { breakdown } : {}),
     ...(companion ? { companion } : {}),
