@@ -72,13 +72,25 @@ function glossaryCandidates(glossary: Glossary): { variant: GlossaryVariant; gro
   return candidates;
 }
 
-export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
-  const queryWords = words(text);
-  const queryStems = queryWords.map(stem);
-  const covered = new Array<boolean>(queryWords.length).fill(false);
-  const concepts: Concept[] = [];
+/**
+ * What the steps of `analyseQuery` share: the question's words and stems, which of them a concept has taken, and the
+ * concepts found so far. Each step is its own function: as one function the analysis was 5 KB of bytecode that V8's
+ * optimizing compiler took 150 ms a time to compile, on a background thread, again after each new object shape a
+ * question brought (docs/benchmarks.md, issue 14 nineteenth stop).
+ */
+interface Analysis {
+  readonly text: string;
+  readonly glossary: Glossary;
+  readonly queryWords: string[];
+  readonly queryStems: string[];
+  /** Which of the question's words a concept has taken already. */
+  readonly covered: boolean[];
+  readonly concepts: Concept[];
+}
 
-  // Figures and ranges first: they are the most specific things a question can hold.
+/** Figures, the most specific things a question can hold: their concepts, and the figures as a document writes them. */
+function figureConcepts(analysis: Analysis): string[] {
+  const { text, queryWords, covered, concepts } = analysis;
   const figures: string[] = [];
   for (const match of text.matchAll(figurePattern)) {
     const written = match[0].replace(/^£/, "").replace(/%$/, "").replace(/,$/, "");
@@ -106,6 +118,12 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       weightFactor: 1,
     });
   }
+  return figures;
+}
+
+/** Ranges ("16-18", "5 to 11"), as specific as figures. */
+function rangeConcepts(analysis: Analysis): void {
+  const { text, queryWords, covered, concepts } = analysis;
   for (const match of text.matchAll(rangePattern)) {
     const [, low, high] = match;
     if (!low || !high) continue;
@@ -126,9 +144,14 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       weightFactor: 1,
     });
   }
+}
 
-  // "Regulation 12", "reg 44", "Schedule 1": a reference to one provision, as a whole ("Regulation 12" is also the
-  // section a regulation's own text sits in).
+/**
+ * "Regulation 12", "reg 44", "Schedule 1": a reference to one provision, as a whole ("Regulation 12" is also the
+ * section a regulation's own text sits in).
+ */
+function referenceConcepts(analysis: Analysis): void {
+  const { text, queryWords, covered, concepts } = analysis;
   for (const match of text.matchAll(referencePattern)) {
     const kind = (match[1] ?? "").toLowerCase().startsWith("reg") ? "regulation" : (match[1] ?? "").toLowerCase();
     const number = (match[2] ?? "").toLowerCase();
@@ -146,10 +169,15 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       reference: true,
     });
   }
+}
 
-  // An acronym the question spells out itself ("a child missing education (CME)"): the words and their acronym are one
-  // concept, so a passage that uses either (a definition on page 1 gives the words, later pages only the acronym)
-  // holds it, instead of two concepts that no one passage needs to hold both of.
+/**
+ * An acronym the question spells out itself ("a child missing education (CME)"): the words and their acronym are one
+ * concept, so a passage that uses either (a definition on page 1 gives the words, later pages only the acronym) holds
+ * it, instead of two concepts that no one passage needs to hold both of.
+ */
+function spelledOutConcepts(analysis: Analysis): void {
+  const { text, glossary, queryWords, covered, concepts } = analysis;
   for (const spelled of spelledOutAcronyms(text, queryWords)) {
     if (covered.slice(spelled.start, spelled.end + 1).some(Boolean)) continue;
     for (let index = spelled.start; index <= spelled.end; index++) covered[index] = true;
@@ -166,9 +194,14 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     }
     concepts.push({ label: `${expansion.join(" ")} (${acronymWord})`, kind: "term", forms, position: spelled.start, weightFactor: 1 });
   }
+}
 
-  // Glossary terms, longest variant first, so "children in care" wins over "children". A variant whose first stem the
-  // question lacks cannot be in it: most of the glossary is passed over without a scan of the question.
+/**
+ * Glossary terms, longest variant first, so "children in care" wins over "children". A variant whose first stem the
+ * question lacks cannot be in it: most of the glossary is passed over without a scan of the question.
+ */
+function glossaryConcepts(analysis: Analysis): void {
+  const { glossary, queryStems, covered, concepts } = analysis;
   const questionStems = new Set(queryStems);
   for (const { variant, groupIndex } of glossaryCandidates(glossary)) {
     const first = variant.stems[0];
@@ -198,7 +231,11 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       weightFactor: variant.words.every((word) => answerShapeWords.has(word) || lightWords.has(word) || stopWords.has(word)) ? answerShapeWordWeight : 1,
     });
   }
+}
 
+/** Every other word of the question that means something, with its other forms. */
+function wordConcepts(analysis: Analysis): void {
+  const { glossary, queryWords, covered, concepts } = analysis;
   queryWords.forEach((word, index) => {
     if (covered[index] || stopWords.has(word)) return;
     if (word.length === 1 && !/\d/.test(word)) return;
@@ -216,10 +253,15 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
     for (const spelled of spelledNumber(word, queryWords[index - 1])) forms.push({ words: [spelled], stems: [stem(spelled)], original: false });
     concepts.push({ label: word, kind: "word", forms, position: index, weightFactor: wordWeightFactor(word) });
   });
+}
 
-  // A question's word that stems like a participle inside a glossary term the question does not hold ("look" and
-  // "looked after children") is not that term's word: a participle set in a term is the term's own (an adjective
-  // there), not the verb asked about. Other forms alike ("homes", "inspection") are the same word and still count.
+/**
+ * A question's word that stems like a participle inside a glossary term the question does not hold ("look" and
+ * "looked after children") is not that term's word: a participle set in a term is the term's own (an adjective
+ * there), not the verb asked about. Other forms alike ("homes", "inspection") are the same word and still count.
+ */
+function markParticipleTerms(analysis: Analysis): void {
+  const { glossary, concepts } = analysis;
   const heldTerms = new Set(concepts.filter((concept) => concept.kind === "term").flatMap((concept) => concept.forms.map((form) => form.stems.join(" "))));
   for (const concept of concepts) {
     if (concept.kind !== "word") continue;
@@ -239,7 +281,27 @@ export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
       if (terms.length > 0) form.notWithin = terms;
     }
   }
+}
 
+export function analyseQuery(text: string, glossary: Glossary): AnalysedQuery {
+  const queryWords = words(text);
+  const analysis: Analysis = {
+    text,
+    glossary,
+    queryWords,
+    queryStems: queryWords.map(stem),
+    covered: new Array<boolean>(queryWords.length).fill(false),
+    concepts: [],
+  };
+  // Figures and ranges first, then references to provisions, acronyms spelled out, glossary terms, and the other words.
+  const figures = figureConcepts(analysis);
+  rangeConcepts(analysis);
+  referenceConcepts(analysis);
+  spelledOutConcepts(analysis);
+  glossaryConcepts(analysis);
+  wordConcepts(analysis);
+  markParticipleTerms(analysis);
+  const { concepts } = analysis;
   concepts.sort((left, right) => left.position - right.position);
   return { text, concepts, figures };
 }
