@@ -342,102 +342,22 @@ export class ChampionSearch {
     exactTop?: { groups?: number[][]; limit: number; keep: (documentId: number) => boolean },
   ): Promise<{ scores: Map<number, { score: number; documentId: number }>; groups: [number[], number[]] }> {
     const scores = new Map<number, { score: number; documentId: number }>();
-    const groups: [number[], number[]] = [[], []];
-    if (phrases.length === 0 || (source.found === undefined && source.given === undefined && source.own === undefined)) return { scores, groups };
+    if (phrases.length === 0 || (source.found === undefined && source.given === undefined && source.own === undefined)) return { scores, groups: [[], []] };
     const stems = [...new Set(phrases.flat())];
-    const stemIndex = new Map(stems.map((stem, index) => [stem, index]));
     const longer = phrases.map((phrase, index) => ({ phrase, index })).filter((entry) => entry.phrase.length > 1);
     const statement = candidateStatement(source, stems, longer.map((entry) => entry.phrase));
     const result = await this.#queries.query<CandidateRow>(statement.sql, statement.params);
-    const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
-    interface Candidate {
-      id: number;
-      documentId: number;
-      norm: number;
-      frequencies: number[];
-      /** The most each counted phrase's hits can be (its lower bound is in `frequencies`). */
-      most: Map<number, number>;
-      vector: string | null;
-    }
-    const candidates: Candidate[] = [];
-    const counted: { candidate: Candidate; phrase: number }[] = [];
     if (this.#documentOf.size + result.rows.length > documentMemory) this.#documentOf.clear();
-    const inside = source.documents === null ? null : new Set(source.documents);
-    for (const raw of result.rows) {
-      const row = candidateInputs(raw);
-      const documentId = Number(row.document_id);
-      this.#documentOf.set(Number(row.id), documentId);
-      // A given passage outside the searched documents: only its document was read.
-      if (inside !== null && !inside.has(documentId)) continue;
-      const counts = row.counts ?? [];
-      const textCount = (stem: string): number => counts[2 * stemIndex.get(stem)!]!;
-      const contextCount = (stem: string): number => counts[2 * stemIndex.get(stem)! + 1]!;
-      const candidate: Candidate = {
-        id: Number(row.id),
-        documentId,
-        norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
-        frequencies: phrases.map(() => 0),
-        most: new Map(),
-        vector: row.vector,
-      };
-      groups[row.grp === 0 ? 0 : 1].push(candidate.id);
-      phrases.forEach((phrase, index) => {
-        if (phrase.length === 1) candidate.frequencies[index] = textCount(phrase[0]!) + contextWeight * contextCount(phrase[0]!);
-      });
-      longer.forEach((entry, position) => {
-        const inText = row.found?.[2 * position] === true;
-        const inContext = row.found?.[2 * position + 1] === true;
-        if (!inText && !inContext) return;
-        const textMost = Math.min(...entry.phrase.map(textCount));
-        const contextMost = Math.min(...entry.phrase.map(contextCount));
-        candidate.frequencies[entry.index] = (inText ? 1 : 0) + (inContext ? contextWeight : 0);
-        if ((inText && textMost > 1) || (inContext && contextMost > 1)) {
-          counted.push({ candidate, phrase: entry.index });
-          candidate.most.set(entry.index, (inText ? textMost : 0) + (inContext ? contextWeight * contextMost : 0));
-        }
-      });
-      candidates.push(candidate);
-    }
-    const scoreOf = (candidate: Candidate, most: boolean): number => {
-      let score = 0;
-      candidate.frequencies.forEach((least, index) => {
-        const frequency = most ? (candidate.most.get(index) ?? least) : least;
-        if (frequency > 0) score += bm25Share(idfs[index]!, frequency, candidate.norm);
-      });
-      return score;
-    };
-    if (exactTop !== undefined && counted.length > 0) {
-      const byId = new Map(candidates.map((candidate) => [candidate.id, candidate]));
-      const needed = new Set<Candidate>();
-      for (const group of exactTop.groups ?? groups) {
-        const members = group.flatMap((chunkId) => {
-          const candidate = byId.get(chunkId);
-          return candidate === undefined || !exactTop.keep(candidate.documentId) ? [] : [candidate];
-        });
-        const least = members.map((candidate) => scoreOf(candidate, false)).sort((left, right) => right - left);
-        const bar = least.length < exactTop.limit ? -Infinity : least[exactTop.limit - 1]!;
-        for (const candidate of members) if (candidate.most.size > 0 && scoreOf(candidate, true) >= bar) needed.add(candidate);
-      }
-      counted.splice(0, counted.length, ...counted.filter((entry) => needed.has(entry.candidate)));
-    }
-    // Counted here from the candidates' positions: their tsvectors' text form (returned for exactly the candidates a
-    // phrase may need counting in), only the phrase's words parsed (the SQL function hearth_phrase_frequency unnests
-    // every lexeme of the vector: ~275 ms a search at 500k passages).
-    const wantedStems = new Set(counted.flatMap((entry) => phrases[entry.phrase]!));
-    const parsed = new Map<number, Map<string, StemPositions>>();
-    for (const entry of counted) {
-      let positions = parsed.get(entry.candidate.id);
-      if (positions === undefined) {
-        positions = vectorPositions(entry.candidate.vector ?? "", wantedStems);
-        parsed.set(entry.candidate.id, positions);
-      }
-      entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
-    }
-    for (const candidate of candidates) {
-      const score = scoreOf(candidate, false);
+    for (const row of result.rows) this.#documentOf.set(Number(row.id), Number(row.document_id));
+    const average = state.chunkCount === 0 ? 1 : state.indexedTokens / state.chunkCount;
+    const read = readCandidates(result.rows, { phrases, stems, longer, average, inside: source.documents === null ? null : new Set(source.documents) });
+    if (exactTop !== undefined && read.counted.length > 0) keepNeededCounts(read, exactTop, idfs);
+    countPhrases(read.counted, phrases);
+    for (const candidate of read.candidates) {
+      const score = candidateScore(candidate, idfs, false);
       if (score > 0) scores.set(candidate.id, { score, documentId: candidate.documentId });
     }
-    return { scores, groups };
+    return { scores, groups: read.groups };
   }
 
   /**
@@ -941,3 +861,134 @@ export function longerPhrasesShare(positions: Map<string, StemPositions>, longer
 }
 
 const byScore = (left: ScoredHit, right: ScoredHit): number => right.score - left.score || left.chunkId - right.chunkId;
+
+/**
+ * A candidate as `ChampionSearch.#scoreFrom` scores it. Its steps are functions of their own, and its frequencies a
+ * typed array: as one method with closures made per row, the scoring was compiled again by V8 seven times in a warm
+ * process's first 95 searches at 1M passages (90 ms of a background thread each), after each new array or object
+ * shape a question brought (docs/benchmarks.md, issue 14 nineteenth stop).
+ */
+interface Candidate {
+  id: number;
+  documentId: number;
+  norm: number;
+  /** Each phrase's hits; a counted phrase's lower bound until it is counted. */
+  frequencies: Float64Array;
+  /** The most each counted phrase's hits can be (its lower bound is in `frequencies`). */
+  most: Map<number, number>;
+  vector: string | null;
+}
+
+interface ReadCandidates {
+  candidates: Candidate[];
+  /** The longer phrases whose hits are to be counted from a candidate's positions. */
+  counted: { candidate: Candidate; phrase: number }[];
+  /** The candidates found (0) and the others (1), by id. */
+  groups: [number[], number[]];
+}
+
+/**
+ * The candidates of a `candidateStatement` reply, each phrase's hits from its row: a one-stem phrase's exact count,
+ * a longer phrase's lower bound from its tests (with its upper bound, and a place in `counted`, where its rarest
+ * word occurs more than once). Rows of passages outside `inside` are left out.
+ */
+function readCandidates(
+  rows: readonly CandidateRow[],
+  query: { phrases: string[][]; stems: string[]; longer: { phrase: string[]; index: number }[]; average: number; inside: ReadonlySet<number> | null },
+): ReadCandidates {
+  const { phrases, longer, average, inside } = query;
+  const stemIndex = new Map(query.stems.map((stem, index) => [stem, index]));
+  const read: ReadCandidates = { candidates: [], counted: [], groups: [[], []] };
+  for (const raw of rows) {
+    const row = candidateInputs(raw);
+    const documentId = Number(row.document_id);
+    // A given passage outside the searched documents: only its document was read.
+    if (inside !== null && !inside.has(documentId)) continue;
+    const counts = row.counts ?? [];
+    const candidate: Candidate = {
+      id: Number(row.id),
+      documentId,
+      norm: bm25K1 * (1 - bm25B + (bm25B * row.indexed_length) / average),
+      frequencies: new Float64Array(phrases.length),
+      most: new Map(),
+      vector: row.vector,
+    };
+    read.groups[row.grp === 0 ? 0 : 1].push(candidate.id);
+    for (let index = 0; index < phrases.length; index++) {
+      const phrase = phrases[index]!;
+      if (phrase.length !== 1) continue;
+      const at = 2 * stemIndex.get(phrase[0]!)!;
+      candidate.frequencies[index] = counts[at]! + contextWeight * counts[at + 1]!;
+    }
+    for (let position = 0; position < longer.length; position++) {
+      const entry = longer[position]!;
+      const inText = row.found?.[2 * position] === true;
+      const inContext = row.found?.[2 * position + 1] === true;
+      if (!inText && !inContext) continue;
+      let textMost = Infinity;
+      let contextMost = Infinity;
+      for (const stem of entry.phrase) {
+        const at = 2 * stemIndex.get(stem)!;
+        textMost = Math.min(textMost, counts[at]!);
+        contextMost = Math.min(contextMost, counts[at + 1]!);
+      }
+      candidate.frequencies[entry.index] = (inText ? 1 : 0) + (inContext ? contextWeight : 0);
+      if ((inText && textMost > 1) || (inContext && contextMost > 1)) {
+        read.counted.push({ candidate, phrase: entry.index });
+        candidate.most.set(entry.index, (inText ? textMost : 0) + (inContext ? contextWeight * contextMost : 0));
+      }
+    }
+    read.candidates.push(candidate);
+  }
+  return read;
+}
+
+/** A candidate's BM25 over every phrase, at each counted phrase's lower bound or (`most`) its upper bound. */
+function candidateScore(candidate: Candidate, idfs: readonly number[], most: boolean): number {
+  let score = 0;
+  const frequencies = candidate.frequencies;
+  for (let index = 0; index < frequencies.length; index++) {
+    const least = frequencies[index]!;
+    const frequency = most ? (candidate.most.get(index) ?? least) : least;
+    if (frequency > 0) score += bm25Share(idfs[index]!, frequency, candidate.norm);
+  }
+  return score;
+}
+
+/**
+ * Only each group's best `limit` need exact scores: a candidate whose score at its counted phrases' upper bounds stays
+ * under its group's `limit`-th best lower bound cannot enter the group's top, so its phrases are not counted (its
+ * score stays at the lower bound). `exactTop.groups`, where given, replace the statement's own.
+ */
+function keepNeededCounts(read: ReadCandidates, exactTop: { groups?: number[][]; limit: number; keep: (documentId: number) => boolean }, idfs: readonly number[]): void {
+  const byId = new Map(read.candidates.map((candidate) => [candidate.id, candidate]));
+  const needed = new Set<Candidate>();
+  for (const group of exactTop.groups ?? read.groups) {
+    const members = group.flatMap((chunkId) => {
+      const candidate = byId.get(chunkId);
+      return candidate === undefined || !exactTop.keep(candidate.documentId) ? [] : [candidate];
+    });
+    const least = members.map((candidate) => candidateScore(candidate, idfs, false)).sort((left, right) => right - left);
+    const bar = least.length < exactTop.limit ? -Infinity : least[exactTop.limit - 1]!;
+    for (const candidate of members) if (candidate.most.size > 0 && candidateScore(candidate, idfs, true) >= bar) needed.add(candidate);
+  }
+  read.counted.splice(0, read.counted.length, ...read.counted.filter((entry) => needed.has(entry.candidate)));
+}
+
+/**
+ * Counted here from the candidates' positions: their tsvectors' text form (returned for exactly the candidates a
+ * phrase may need counting in), only the phrase's words parsed (the SQL function hearth_phrase_frequency unnests every
+ * lexeme of the vector: ~275 ms a search at 500k passages).
+ */
+function countPhrases(counted: readonly { candidate: Candidate; phrase: number }[], phrases: string[][]): void {
+  const wantedStems = new Set(counted.flatMap((entry) => phrases[entry.phrase]!));
+  const parsed = new Map<number, Map<string, StemPositions>>();
+  for (const entry of counted) {
+    let positions = parsed.get(entry.candidate.id);
+    if (positions === undefined) {
+      positions = vectorPositions(entry.candidate.vector ?? "", wantedStems);
+      parsed.set(entry.candidate.id, positions);
+    }
+    entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
+  }
+}
