@@ -255,6 +255,26 @@ function wordConcepts(analysis: Analysis): void {
   });
 }
 
+/** The glossary's variants of more than one word, by each stem they hold (in the glossary's order, each once). */
+const multiWordVariants = new WeakMap<Glossary, ReadonlyMap<string, readonly GlossaryVariant[]>>();
+
+function multiWordVariantsByStem(glossary: Glossary): ReadonlyMap<string, readonly GlossaryVariant[]> {
+  let byStem = multiWordVariants.get(glossary);
+  if (byStem === undefined) {
+    const built = new Map<string, GlossaryVariant[]>();
+    for (const variant of glossary.groups.flat()) {
+      if (variant.stems.length < 2) continue;
+      for (const stem of new Set(variant.stems)) {
+        const list = built.get(stem);
+        if (list === undefined) built.set(stem, [variant]);
+        else list.push(variant);
+      }
+    }
+    multiWordVariants.set(glossary, (byStem = built));
+  }
+  return byStem;
+}
+
 /**
  * A question's word that stems like a participle inside a glossary term the question does not hold ("look" and
  * "looked after children") is not that term's word: a participle set in a term is the term's own (an adjective
@@ -263,17 +283,16 @@ function wordConcepts(analysis: Analysis): void {
 function markParticipleTerms(analysis: Analysis): void {
   const { glossary, concepts } = analysis;
   const heldTerms = new Set(concepts.filter((concept) => concept.kind === "term").flatMap((concept) => concept.forms.map((form) => form.stems.join(" "))));
+  const termsHolding = multiWordVariantsByStem(glossary);
   for (const concept of concepts) {
     if (concept.kind !== "word") continue;
     for (const form of concept.forms) {
       const [formStem] = form.stems;
       const [formWord] = form.words;
       if (form.stems.length !== 1 || formStem === undefined || formWord === undefined) continue;
-      const terms = glossary.groups
-        .flat()
+      const terms = (termsHolding.get(formStem) ?? [])
         .filter(
           (variant) =>
-            variant.stems.length > 1 &&
             !heldTerms.has(variant.stems.join(" ")) &&
             variant.stems.some((termStem, index) => termStem === formStem && participleOf(variant.words[index] ?? "", formWord)),
         )
