@@ -19,7 +19,10 @@
  * `--sets dev,tuning` measures fewer question sets (default dev,dev2,tuning) when a store is slow. `--writers 3` writes
  * three synthetic documents at once (each its own transaction), as several ingestion workers would (default 1).
  * `--warm-up 10` answers ten questions of the tuning-library set (not measured) after the usual one warm-up answer, so
- * "warm" is a process whose JIT has compiled the search path (default 0: one warm-up answer, as before).
+ * "warm" is a process whose JIT has compiled the search path (default 0: one warm-up answer, as before); past 18 the
+ * tuning-providers set follows (38 at most). After ten answers V8 was still compiling the search path for the first
+ * time in the measured searches (2.6 s of a background thread over the 95 at 1M passages, against 1.1 s after 38
+ * answers: docs/benchmarks.md, issue 14 nineteenth stop).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -54,8 +57,9 @@ const { values: options } = parseArgs({
     postgres: { type: "boolean", default: false },
     sets: { type: "string", default: "dev,dev2,tuning" },
     writers: { type: "string", default: "1" },
-    // More warm-up answers (questions of the tuning-library set, not measured) after the first: the first two or
-    // three searches after one answer pay the process's JIT compilation (docs/benchmarks.md, issue 14 seventh stop).
+    // More warm-up answers (questions of the tuning-library set, then the tuning-providers set, not measured) after the
+    // first: the first searches after one answer pay the process's JIT compilation (docs/benchmarks.md, issue 14
+    // seventh and nineteenth stops).
     "warm-up": { type: "string", default: "0" },
   },
 });
@@ -176,12 +180,15 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
     if (allQuestions.length > 0) await dependencies.answerer.answer(allQuestions[0]!.question);
     const warmUpAnswers = Number(options["warm-up"]) || 0;
-    const warmUpSet = questionSets().find((set) => set.name === "tuning-library");
-    if (warmUpAnswers > 0 && warmUpSet !== undefined && existsSync(warmUpSet.file)) {
+    const warmUpQuestions: string[] = [];
+    for (const name of ["tuning-library", "tuning-providers"]) {
+      const warmUpSet = questionSets().find((set) => set.name === name);
+      if (warmUpAnswers <= warmUpQuestions.length || warmUpSet === undefined || !existsSync(warmUpSet.file)) continue;
       const warmUp = parseQuestionSet(JSON.parse(readFileSync(warmUpSet.file, "utf8")), basename(warmUpSet.file));
       if (!warmUp.ok) throw warmUp.error;
-      for (const question of warmUp.value.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question.question);
+      warmUpQuestions.push(...warmUp.value.map((question) => question.question));
     }
+    for (const question of warmUpQuestions.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question);
 
     const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
       const spent = process.cpuUsage(since);
