@@ -345,6 +345,51 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     return hits.slice(mainHits.length);
   };
 
+  /**
+   * Guidance that leads the results often cites the provision that answers ("Regulation 28 of the Children's Homes
+   * Regulations requires ..."): the cited provision's own text (the passages whose section is it) is fetched and
+   * ranked just below the passage citing it, so the statute's words stand beside the guidance's account of them.
+   * (A question that names its provision itself, "What does regulation 45 require?", has had it fetched already.)
+   * `scored` (ranked) gains the provisions' passages, scored by `rescore`, and is ranked again. Its own function: as
+   * part of the search it made that function's bytecode larger, and V8 compiled the search again after each deopt
+   * (docs/benchmarks.md, issue 14 nineteenth stop).
+   */
+  const addCitedProvisions = async (scored: SearchResult[], options: SearchOptions, rescore: (hit: PassageHit) => SearchResult, bestBm25: number): Promise<void> => {
+    const citing = scored.slice(0, weights.citedProvision.results);
+    const cited = new Map<string, { label: string; score: number }>();
+    for (const result of citing) {
+      for (const label of citedProvisionLabels(result.text)) {
+        const key = cachedStems(label).join(" ");
+        // A passage citing its own section is not pointing elsewhere.
+        if (key === sectionStemsOf(result) || cited.has(key)) continue;
+        cited.set(key, { label, score: result.score });
+      }
+    }
+    if (cited.size > 0) {
+      const known = new Set(scored.map((result) => result.chunkId));
+      // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
+      const fetched = await store.passages.searchText({
+        terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
+        limit: weights.citedProvision.candidatesPerProvision * cited.size,
+        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+      });
+      for (const hit of fetched) {
+        if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
+        known.add(hit.chunkId);
+        const capped = { ...hit, score: Math.min(hit.score, bestBm25) };
+        scored.push(rescore(capped));
+      }
+      for (const result of scored) {
+        const citation = cited.get(sectionStemsOf(result));
+        // Only where it speaks to the question itself: a regulation cited for one clause may say nothing asked.
+        if (citation && result.signals.coverage >= weights.citedProvision.minimumCoverage) {
+          result.score = Math.max(result.score, citation.score * weights.citedProvision.share);
+        }
+      }
+      scored.sort((left, right) => right.score - left.score);
+    }
+  };
+
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
     const analysed = analyse(query);
     if (analysed.concepts.length === 0) return [];
@@ -354,18 +399,7 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
       conceptWeights(analysed.concepts),
       options.libraryVersion ?? store.version(),
     ]);
-    const candidateTerms = [
-      ...analysed.concepts.flatMap((concept) =>
-        concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 })),
-      ),
-      // The words of a multi-word term on their own too, so a passage that says "director" and "children's
-      // services" apart is still a candidate; reranking prefers the whole phrase.
-      ...analysed.concepts
-        .filter((concept) => concept.kind === "term")
-        .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
-        .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
-        .map((word) => ({ phrase: [word], weight: 0.5 })),
-    ];
+    const candidateTerms = candidateTermsOf(analysed);
     // Two neighbouring words of the question as a phrase ("net gain", "average caseload"): a passage that says them
     // together is a candidate even where a long passage (a data set's notes) ranks low on each word alone. Added to
     // whichever terms are searched below, never standing for them.
@@ -554,42 +588,8 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
     const scored = hits.map((hit, index) => scoreWith(hit, mainFeatures[index] ?? rerankFeatures(hit), bestBm25));
     scored.sort((left, right) => right.score - left.score);
 
-    // Guidance that leads the results often cites the provision that answers ("Regulation 28 of the Children's Homes
-    // Regulations requires ..."): the cited provision's own text (the passages whose section is it) is fetched and
-    // ranked just below the passage citing it, so the statute's words stand beside the guidance's account of them.
-    // A question that names its provision itself ("What does regulation 45 require?") has had it fetched already.
-    const citing = analysed.concepts.some((concept) => concept.reference) ? [] : scored.slice(0, weights.citedProvision.results);
-    const cited = new Map<string, { label: string; score: number }>();
-    for (const result of citing) {
-      for (const label of citedProvisionLabels(result.text)) {
-        const key = cachedStems(label).join(" ");
-        // A passage citing its own section is not pointing elsewhere.
-        if (key === sectionStemsOf(result) || cited.has(key)) continue;
-        cited.set(key, { label, score: result.score });
-      }
-    }
-    if (cited.size > 0) {
-      const known = new Set(scored.map((result) => result.chunkId));
-      // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
-      const fetched = await store.passages.searchText({
-        terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
-        limit: weights.citedProvision.candidatesPerProvision * cited.size,
-        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-      });
-      for (const hit of fetched) {
-        if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
-        known.add(hit.chunkId);
-        const capped = { ...hit, score: Math.min(hit.score, bestBm25) };
-        scored.push(scoreWith(capped, rerankFeatures(capped), bestBm25));
-      }
-      for (const result of scored) {
-        const citation = cited.get(sectionStemsOf(result));
-        // Only where it speaks to the question itself: a regulation cited for one clause may say nothing asked.
-        if (citation && result.signals.coverage >= weights.citedProvision.minimumCoverage) {
-          result.score = Math.max(result.score, citation.score * weights.citedProvision.share);
-        }
-      }
-      scored.sort((left, right) => right.score - left.score);
+    if (!analysed.concepts.some((concept) => concept.reference)) {
+      await addCitedProvisions(scored, options, (hit) => scoreWith(hit, rerankFeatures(hit), bestBm25), bestBm25);
     }
     return selectResults(scored, options);
   };
@@ -621,6 +621,22 @@ export function citedProvisionLabels(text: string): string[] {
     if (labels.size >= weights.citedProvision.labelsPerPassage) break;
   }
   return [...labels];
+}
+
+/**
+ * The terms a question's passages are searched by: every form of every concept (a variant weighs a little less), and
+ * the words of a multi-word term on their own too, so a passage that says "director" and "children's services" apart
+ * is still a candidate (reranking prefers the whole phrase).
+ */
+function candidateTermsOf(analysed: AnalysedQuery): { phrase: string[]; weight: number }[] {
+  return [
+    ...analysed.concepts.flatMap((concept) => concept.forms.map((form) => ({ phrase: form.words, weight: form.original ? 1 : 0.8 }))),
+    ...analysed.concepts
+      .filter((concept) => concept.kind === "term")
+      .flatMap((concept) => concept.forms.filter((form) => form.original && form.words.length > 1))
+      .flatMap((form) => form.words.filter((word) => !stopWords.has(word) && word.length > 1))
+      .map((word) => ({ phrase: [word], weight: 0.5 })),
+  ];
 }
 
 /** Neighbouring single-word concepts of the question ("net", "gain"), each pair as the phrase the question wrote. */
