@@ -380,24 +380,7 @@ export class ChampionSearch {
   }): Promise<ScoredHit[]> {
     const { phrases, stemPassages, state, limit, documentIds, settings, large } = options;
     const wanted = documentIds === null ? null : [...new Set(documentIds)];
-    // What a phrase's candidates cost: the passages holding its rarest word bound those holding all its words.
-    const costed = phrases
-      .map((phrase) => ({ phrase, passages: Math.min(...phrase.map(stemPassages)) }))
-      .sort((left, right) => left.passages - right.passages);
-    const rare: string[][] = [];
-    let spent = 0;
-    let next = 0;
-    while (next < costed.length && spent + costed[next]!.passages <= large.rareCandidates) {
-      rare.push(costed[next]!.phrase);
-      spent += costed[next]!.passages;
-      next += 1;
-    }
-    // A word in half the library or more weighs nothing (FTS5's IDF is floored at 1e-6 there): no champion list is
-    // worth its cost, though every candidate is still scored on it.
-    const common = costed
-      .slice(next)
-      .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
-      .map((entry) => entry.phrase);
+    const { rare, spent, common } = rareAndCommon(phrases, stemPassages, state, large);
     const listed = new Set(common.map((phrase) => phrase.join(" ")));
     if (this.#listless.size >= 5_000) this.#listless.clear();
     for (const phrase of phrases) {
@@ -421,21 +404,10 @@ export class ChampionSearch {
     const idfs = await this.#idfs(phrases, options.phrasePassages, stemPassages, state, settings, options.prefetched);
     const idfOf = new Map(phrases.map((phrase, index) => [phrase.join(" "), idfs[index]!]));
 
-    // The fill: the passages best in the common phrases' champion lists together (each list's own BM25, summed).
-    const fillScores = new Map<number, number>();
-    for (const phrase of common) {
-      const champion = championLists.get(phrase.join(" "));
-      if (champion === undefined) continue;
-      const idf = idfOf.get(phrase.join(" ")) ?? 0;
-      champion.chunkIds.forEach((chunkId, index) => fillScores.set(chunkId, (fillScores.get(chunkId) ?? 0) + idf * champion.strengths[index]!));
-    }
-    // The rare side's passages (at most `spent`, found in the statement) may be among them: enough are sent that the
-    // first `fillLimit` not found still fill the list.
+    // The rare side's passages (at most `spent`, found in the statement) may be among the fill: enough are sent that
+    // the first `fillLimit` not found still fill the list.
     const fillLimit = wanted === null ? large.fillCandidates : large.restrictedFillCandidates;
-    const fillIds = [...fillScores]
-      .sort((left, right) => right[1] - left[1] || left[0] - right[0])
-      .slice(0, fillLimit + spent)
-      .map(([chunkId]) => chunkId);
+    const fillIds = fillOf(common, championLists, idfOf, fillLimit + spent);
     // A search restricted to documents too large to read whole: the champion lists hold the whole library's best
     // passages, and few of them (or none) may lie in these documents, so the documents' own passages holding a common
     // phrase's words join the fill, read through the document index (not GIN's whole-library AND) and bounded by the
@@ -991,4 +963,53 @@ function countPhrases(counted: readonly { candidate: Candidate; phrase: number }
     }
     entry.candidate.frequencies[entry.phrase] = phraseFrequency(positions, phrases[entry.phrase]!);
   }
+}
+
+/**
+ * The phrases split by what their candidates cost (the passages holding a phrase's rarest word bound those holding all
+ * its words): the rarest while they fit `rareCandidates` (found through GIN; `spent` of them at most), and the
+ * others that a champion list is worth keeping for. A word in half the library or more weighs nothing (FTS5's IDF is
+ * floored at 1e-6 there): no champion list is worth its cost, though every candidate is still scored on it. A function
+ * of its own, as `readCandidates` is (V8 compiled the search method again after each deopt: 70-140 ms a time).
+ */
+function rareAndCommon(
+  phrases: string[][],
+  stemPassages: (stem: string) => number,
+  state: LibraryState,
+  large: ChampionSearchSettings,
+): { rare: string[][]; spent: number; common: string[][] } {
+  const costed = phrases
+    .map((phrase) => ({ phrase, passages: Math.min(...phrase.map(stemPassages)) }))
+    .sort((left, right) => left.passages - right.passages);
+  const rare: string[][] = [];
+  let spent = 0;
+  let next = 0;
+  while (next < costed.length && spent + costed[next]!.passages <= large.rareCandidates) {
+    rare.push(costed[next]!.phrase);
+    spent += costed[next]!.passages;
+    next += 1;
+  }
+  const common = costed
+    .slice(next)
+    .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
+    .map((entry) => entry.phrase);
+  return { rare, spent, common };
+}
+
+/**
+ * The fill: the `count` passages best in the common phrases' champion lists together (each list's own BM25 times the
+ * phrase's IDF, summed), best first (ties by id).
+ */
+function fillOf(common: readonly string[][], championLists: ReadonlyMap<string, Champion>, idfOf: ReadonlyMap<string, number>, count: number): number[] {
+  const fillScores = new Map<number, number>();
+  for (const phrase of common) {
+    const champion = championLists.get(phrase.join(" "));
+    if (champion === undefined) continue;
+    const idf = idfOf.get(phrase.join(" ")) ?? 0;
+    champion.chunkIds.forEach((chunkId, index) => fillScores.set(chunkId, (fillScores.get(chunkId) ?? 0) + idf * champion.strengths[index]!));
+  }
+  return [...fillScores]
+    .sort((left, right) => right[1] - left[1] || left[0] - right[0])
+    .slice(0, count)
+    .map(([chunkId]) => chunkId);
 }
