@@ -27,6 +27,7 @@ const postgresSettings = z
   .object({
     postingBudget: z.number().int().positive(),
     postingBudgetShare: z.number().min(0).max(1),
+    championFrom: z.number().int().positive(),
     rankHere: z.object({ upTo: z.number().int().min(0), from: z.number().int().min(0), characters: z.number().int().min(0) }),
   })
   .parse(JSON.parse(readFileSync(new URL("./postgres-text-search.json", import.meta.url), "utf8")));
@@ -39,6 +40,7 @@ export const postgresTextSearchSettings: TextSearchSettings = {
   ...textSearchSettings,
   postingBudget: postgresSettings.postingBudget,
   postingBudgetShare: postgresSettings.postingBudgetShare,
+  championFrom: postgresSettings.championFrom,
 };
 
 export const postgresRankHereSettings: RankHereSettings = postgresSettings.rankHere;
