@@ -25,7 +25,7 @@
 import { readFileSync } from "node:fs";
 import * as z from "zod";
 import type { TextSearchSettings } from "../sqlite-text-search.ts";
-import { mergeRareAndFill } from "../narrowed-merge.ts";
+import { mergeRareAndFill, splitByBudget } from "../narrowed-merge.ts";
 import { contextWeight, inverseDocumentFrequency, phraseQuery } from "./postgres-text-search.ts";
 import type { Bigint } from "./postgres-rows.ts";
 import type { WorkspaceQueries } from "./workspace-queries.ts";
@@ -981,19 +981,14 @@ function rareAndCommon(
   const costed = phrases
     .map((phrase) => ({ phrase, passages: Math.min(...phrase.map(stemPassages)) }))
     .sort((left, right) => left.passages - right.passages);
-  const rare: string[][] = [];
-  let spent = 0;
-  let next = 0;
-  while (next < costed.length && spent + costed[next]!.passages <= large.rareCandidates) {
-    rare.push(costed[next]!.phrase);
-    spent += costed[next]!.passages;
-    next += 1;
-  }
-  const common = costed
-    .slice(next)
-    .filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount)
-    .map((entry) => entry.phrase);
-  return { rare, spent, common };
+  // The cheapest first while they fit, as the SQLite store and the mid-size search split theirs.
+  const { rare, common } = splitByBudget(costed, large.rareCandidates, state.chunkCount);
+  const spent = costed.slice(0, rare.length).reduce((sum, entry) => sum + entry.passages, 0);
+  return {
+    rare,
+    spent,
+    common: common.filter((entry) => entry.phrase.length > 1 || 2 * entry.passages < state.chunkCount).map((entry) => entry.phrase),
+  };
 }
 
 /**
