@@ -8,6 +8,10 @@
  *   while their passages fit the budget; the rest of the candidates are a capped fill of passages that hold the
  *   commoner terms together (AND, rarest first, until the expected intersection fits the budget). FTS5 scores only
  *   the rows an expression yields, so an AND of common words is cheap where their OR is not.
+ * - From `championFrom` passages (20,000) a search reads its rarest phrases within `championBudget` postings and
+ *   takes every other phrase from its champion list (its best passages by its own bm25, kept per library version);
+ *   the narrowed FTS5 statements above serve only settings that start champion lists later. A smaller library
+ *   searches every term, exactly.
  * - A large library's rare side is summed from each rare phrase's kept list (every passage holding it with its own
  *   bm25, read once per library version: phrase-lists.ts), the same hits and scores as FTS5's OR without FTS5 scoring
  *   every match again; a phrase in too many passages for a list goes to FTS5 as before.
