@@ -147,4 +147,34 @@ describe("SQLite search of a large library: rare phrases' kept lists", () => {
     expect(second.result).toEqual(first.result);
     expect(second.result).toEqual(createSqliteTextSearch(database, { ...narrow, shareMemorySets: 0 }).search(asked, count));
   });
+
+  it("does not wait for another connection's write to keep what it learnt, and keeps it once the write is done", async () => {
+    const count = (await store.passages.statistics()).chunkCount;
+    // Phrases no search of this file has kept, past the budget too (a champion list and a count to keep).
+    const asked: TextQuery = { terms: [{ phrase: ["residential"], weight: 1 }, { phrase: ["care"], weight: 1 }, { phrase: ["sufficiency"], weight: 1 }, { phrase: ["cumbria"], weight: 1 }], limit: 8 };
+    const tight: TextSearchSettings = { ...large, championBudget: 30, championBudgetShare: 0 };
+    const kept = (): number =>
+      (database.prepare("SELECT (SELECT count(*) FROM phrase_postings) + (SELECT count(*) FROM phrase_champions) + (SELECT count(*) FROM phrase_passages) AS kept").get() as { kept: number }).kept;
+    const before = kept();
+    // An upload being written on another connection holds the write lock. Were the search to wait for it, it would
+    // wait this connection's whole busy timeout (a minute here, past the test's own timeout).
+    const writer = new Database(join(folder, databaseFileName));
+    const waitedBefore = Number(database.pragma("busy_timeout", { simple: true }));
+    database.pragma("busy_timeout = 60000");
+    writer.exec("BEGIN IMMEDIATE");
+    try {
+      const during = createSqliteTextSearch(database, tight).search(asked, count);
+      expect(during.length).toBeGreaterThan(0);
+      expect(kept()).toBe(before);
+      expect(Number(database.pragma("busy_timeout", { simple: true }))).toBe(60000);
+      writer.exec("COMMIT");
+      const after = createSqliteTextSearch(database, tight).search(asked, count);
+      expect(after).toEqual(during);
+      expect(kept()).toBeGreaterThan(before);
+    } finally {
+      if (writer.inTransaction) writer.exec("ROLLBACK");
+      writer.close();
+      database.pragma(`busy_timeout = ${waitedBefore}`);
+    }
+  });
 });

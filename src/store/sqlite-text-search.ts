@@ -276,6 +276,23 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     return count;
   };
 
+  /**
+   * Keeps what a search learnt (a phrase's count, its list, its champions) without waiting for another connection's
+   * write: with the connection's busy_timeout (5 s) a question asked while an upload is being written would stall
+   * behind it, once per phrase, and what is kept is only a saving (counted or read again next time).
+   */
+  const keepWithoutWaiting = (write: () => void): void => {
+    const timeout = Number(database.pragma("busy_timeout", { simple: true }));
+    if (timeout !== 0) database.pragma("busy_timeout = 0");
+    try {
+      write();
+    } catch {
+      // Busy (another connection is writing) or read-only: kept in memory only.
+    } finally {
+      if (timeout !== 0) database.pragma(`busy_timeout = ${timeout}`);
+    }
+  };
+
   /** Whether a value kept for the library at `kept` still holds (kept-freshness.ts): phrase counts and champion lists. */
   const fresh = (kept: { version: number; passages: number }, version: number, passageCount: number): boolean =>
     keptStillHolds(kept.version, kept.passages, version, passageCount, settings.championStaleShare);
@@ -290,11 +307,8 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     const stored = statements.storedPhrase.get(key);
     if (stored !== undefined && fresh({ version: stored.library_version, passages: stored.library_passages }, version, passageCount)) return stored.passages;
     const count = countPhrase(phrase, passageCount);
-    try {
-      statements.savePhrase.run(key, version, passageCount, count);
-    } catch {
-      // Read-only or busy: counted again next time.
-    }
+    // Read-only or busy: counted again next time.
+    keepWithoutWaiting(() => statements.savePhrase.run(key, version, passageCount, count));
     return count;
   };
 
@@ -389,11 +403,8 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
       const tooLong = rows.length > settings.rareListRows;
       list = tooLong ? null : { ids: Float64Array.from(rows, (row) => row[0]), scores: Float64Array.from(rows, (row) => -row[1]) };
       const blobs = list === null ? { ids: Buffer.alloc(0), scores: Buffer.alloc(0) } : listBlobs(list);
-      try {
-        statements.saveList.run(key, version, rows.length, blobs.ids, blobs.scores);
-      } catch {
-        // A read-only or busy library keeps the list in memory only.
-      }
+      // A read-only or busy library keeps the list in memory only.
+      keepWithoutWaiting(() => statements.saveList.run(key, version, rows.length, blobs.ids, blobs.scores));
     }
     const rows = list?.ids.length ?? 0;
     if (listMemoryRows + rows > settings.rareListMemory) {
@@ -443,11 +454,9 @@ export function createSqliteTextSearch(database: Database.Database, settings: Te
     }
     if (hits === undefined) {
       hits = top(quote(phrase), settings.championSize);
-      try {
-        statements.saveChampion.run(key, version, passageCount, JSON.stringify(hits.map((hit) => [hit.chunkId, hit.score])));
-      } catch {
-        // A read-only or busy library keeps the list in memory only; the next process computes it again.
-      }
+      const kept = hits.map((hit) => [hit.chunkId, hit.score]);
+      // A read-only or busy library keeps the list in memory only; the next process computes it again.
+      keepWithoutWaiting(() => statements.saveChampion.run(key, version, passageCount, JSON.stringify(kept)));
     }
     if (championMemory.size >= 5_000) championMemory = new Map();
     championMemory.set(key, { version, passages: passageCount, hits });
