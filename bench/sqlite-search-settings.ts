@@ -1,7 +1,7 @@
 /**
  * `node --import tsx bench/sqlite-search-settings.ts <library folder> ['{"championBudget": 30000}'] [--rounds 2]
  * [--warm-up 10] [--ranks <file>]`: how a SQLite library searches with src/store/text-search.json's settings, or
- * with some of them overridden (JSON, checked against the same schema), in one process: the 95 searches of dev, dev2
+ * with some of them overridden (JSON, checked against their keys and value types), in one process: the 95 searches of dev, dev2
  * and tuning timed over `--rounds` passes (wall p50 / p95 each, after `--warm-up` answers of the tuning-library and
  * tuning-providers sets, as `bench:scale --warm-up` warms), then eval's gold page in the top 5 and MRR per set and the
  * answers' p50 / p95. `--ranks` writes each question's gold rank (set, index, rank, question) to compare settings
@@ -31,7 +31,7 @@ if (folder === undefined) {
   process.exit(2);
 }
 // The module's settings object is what createSqliteTextSearch reads by default; overriding it in place (checked by
-// the schema's own fields, so a misspelt key is refused rather than ignored) changes this process only.
+// the settings' own keys and value types, so a misspelt key is refused rather than ignored) changes this process only.
 const changed: Record<string, unknown> = overrides === undefined ? {} : (JSON.parse(overrides) as Record<string, unknown>);
 for (const [key, value] of Object.entries(changed)) {
   if (!(key in textSearchSettings)) throw new Error(`settings: "${key}" is not a setting of src/store/text-search.json`);
