@@ -29,14 +29,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { evaluate, parseQuestionSet } from "../src/answer/evaluate.ts";
+import { evaluate } from "../src/answer/evaluate.ts";
 import { evaluationDependencies } from "../src/cli/evaluation-setup.ts";
 import { loadConfig } from "../src/config/config.ts";
 import { ingestPaths } from "../src/ingest/ingest.ts";
 import { isPostgresUrl } from "../src/store/postgres/postgres-connection.ts";
 import type { PassageRecord } from "../src/store/types.ts";
 import { machineSpeedLine, machineSpeedMilliseconds } from "./machine-speed.ts";
-import { corpus, questionSets, readQuestionSet } from "./question-sets.ts";
+import { corpus, questionSets, questionsOf, readQuestionSet } from "./question-sets.ts";
 import { sentenceTemplates, syntheticDocuments } from "./scale-library.ts";
 import { benchmarkPostgresSettings, openScaleStore } from "./scale-store.ts";
 import pg from "pg";
@@ -180,15 +180,8 @@ async function runSize(sizeLabel: string, location: string): Promise<SizeResult>
     // Warm-up: one answer, as after start-up (statement caches, glossary, stems of the real documents).
     if (allQuestions.length > 0) await dependencies.answerer.answer(allQuestions[0]!.question);
     const warmUpAnswers = Number(options["warm-up"]) || 0;
-    const warmUpQuestions: string[] = [];
-    for (const name of ["tuning-library", "tuning-providers"]) {
-      const warmUpSet = questionSets().find((set) => set.name === name);
-      if (warmUpAnswers <= warmUpQuestions.length || warmUpSet === undefined || !existsSync(warmUpSet.file)) continue;
-      const warmUp = parseQuestionSet(JSON.parse(readFileSync(warmUpSet.file, "utf8")), basename(warmUpSet.file));
-      if (!warmUp.ok) throw warmUp.error;
-      warmUpQuestions.push(...warmUp.value.map((question) => question.question));
-    }
-    for (const question of warmUpQuestions.slice(0, warmUpAnswers)) await dependencies.answerer.answer(question);
+    const warmUpQuestions = warmUpAnswers > 0 ? questionsOf(["tuning-library", "tuning-providers"]).slice(0, warmUpAnswers) : [];
+    for (const question of warmUpQuestions) await dependencies.answerer.answer(question.question);
 
     const cpuMilliseconds = (since: NodeJS.CpuUsage): number => {
       const spent = process.cpuUsage(since);
