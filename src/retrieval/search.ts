@@ -365,29 +365,28 @@ export function createSearcher(store: Store, glossary: Glossary = loadDefaultGlo
         cited.set(key, { label, score: result.score });
       }
     }
-    if (cited.size > 0) {
-      const known = new Set(scored.map((result) => result.chunkId));
-      // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
-      const fetched = await store.passages.searchText({
-        terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
-        limit: weights.citedProvision.candidatesPerProvision * cited.size,
-        ...(options.documentIds ? { documentIds: options.documentIds } : {}),
-      });
-      for (const hit of fetched) {
-        if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
-        known.add(hit.chunkId);
-        const capped = { ...hit, score: Math.min(hit.score, bestBm25) };
-        scored.push(rescore(capped));
-      }
-      for (const result of scored) {
-        const citation = cited.get(sectionStemsOf(result));
-        // Only where it speaks to the question itself: a regulation cited for one clause may say nothing asked.
-        if (citation && result.signals.coverage >= weights.citedProvision.minimumCoverage) {
-          result.score = Math.max(result.score, citation.score * weights.citedProvision.share);
-        }
-      }
-      scored.sort((left, right) => right.score - left.score);
+    if (cited.size === 0) return;
+    const known = new Set(scored.map((result) => result.chunkId));
+    // One phrase search for every provision cited (not one each): a bounded cost per question at any library size.
+    const fetched = await store.passages.searchText({
+      terms: [...cited.values()].map(({ label }) => ({ phrase: words(label), weight: 1 })),
+      limit: weights.citedProvision.candidatesPerProvision * cited.size,
+      ...(options.documentIds ? { documentIds: options.documentIds } : {}),
+    });
+    for (const hit of fetched) {
+      if (known.has(hit.chunkId) || !cited.has(sectionStemsOf(hit))) continue;
+      known.add(hit.chunkId);
+      const capped = { ...hit, score: Math.min(hit.score, bestBm25) };
+      scored.push(rescore(capped));
     }
+    for (const result of scored) {
+      const citation = cited.get(sectionStemsOf(result));
+      // Only where it speaks to the question itself: a regulation cited for one clause may say nothing asked.
+      if (citation && result.signals.coverage >= weights.citedProvision.minimumCoverage) {
+        result.score = Math.max(result.score, citation.score * weights.citedProvision.share);
+      }
+    }
+    scored.sort((left, right) => right.score - left.score);
   };
 
   const search = async (query: string, options: SearchOptions): Promise<SearchResult[]> => {
